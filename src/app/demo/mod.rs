@@ -1,0 +1,670 @@
+//! `ebok demo`: a demo ISP that looks real. A few parts are fixed so documentation and tests can
+//! rely on them (the `demo` subscriber, the `admin` staff user, one contract waiting for
+//! registration); everything else is generated deterministically from the customer number, in
+//! chunks, so 100 000 customers seed in bounded memory and a second run only tops up.
+
+mod billing_history;
+mod fixed;
+pub mod people;
+
+use std::time::{Duration, Instant};
+
+use chrono::{Days, Months, NaiveDate, NaiveDateTime};
+use diesel::Connection;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use self::billing_history::{Buyer, InvoiceSeries, MonthlyCharge, Settlement};
+use self::people::{Address, Person};
+use crate::app::{clock, crypto};
+use crate::config::Config;
+use crate::db::accounts::NewAccount;
+use crate::db::contracts::NewContract;
+use crate::db::customers::NewCustomer;
+use crate::db::domains::NewDomain;
+use crate::db::seller::Seller;
+use crate::db::services::{NewEndpoint, NewService};
+use crate::db::tariffs::Tariff;
+use crate::db::tickets::{NewTicket, NewTicketMessage};
+use crate::db::{self, DbConn};
+use crate::domain::{Money, Nip, Nrb, Pesel};
+
+pub use fixed::{
+    ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, UNREGISTERED_CONTRACT,
+    UNREGISTERED_EMAIL, UNREGISTERED_PESEL,
+};
+
+/// Generated subscribers log in as `klient<customer number>` with this password (one shared hash:
+/// hashing 100 000 passwords would take the seeding from minutes to hours).
+pub const GENERATED_PASSWORD: &str = "Klient-ebok-2026";
+/// Customer numbers 1..=FIXED_CUSTOMERS belong to the fixed demo customers.
+const FIXED_CUSTOMERS: i64 = 2;
+const CUSTOMERS_PER_TRANSACTION: i64 = 500;
+
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// Generated customers wanted in total (beyond the fixed ones).
+    pub customers: u32,
+    pub show_progress: bool,
+}
+
+impl DemoOptions {
+    pub fn with_progress(customers: u32) -> DemoOptions {
+        DemoOptions {
+            customers,
+            show_progress: true,
+        }
+    }
+
+    pub fn quiet(customers: u32) -> DemoOptions {
+        DemoOptions {
+            customers,
+            show_progress: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub isp_name: String,
+    pub seeded_fixed_now: bool,
+    pub generated_now: i64,
+    pub customers_total: i64,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the demo data could not be written: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Hash(#[from] crypto::HashError),
+}
+
+/// Seeds the fixed demo ISP unless present, then tops generated customers up to the number asked.
+pub fn seed(
+    conn: &mut DbConn,
+    config: &Config,
+    options: &DemoOptions,
+) -> Result<DemoSummary, DemoError> {
+    let started = Instant::now();
+    let now = clock::now();
+    let today = clock::today();
+    let seeded_fixed_now = db::seller::find(conn)?.is_none();
+    if seeded_fixed_now {
+        let hashes = fixed::FixedPasswordHashes::compute()?;
+        conn.transaction(|conn| {
+            fixed::seed(conn, &config.security.pesel_key, &hashes, now, today)
+        })?;
+    }
+    let ctx = SeedContext::load(conn, &config.security.pesel_key, now, today)?;
+    let already = (db::customers::max_customer_number(conn)? - FIXED_CUSTOMERS).max(0);
+    let wanted = i64::from(options.customers);
+    let progress = progress_bar(options, (wanted - already).max(0));
+    let mut next = already + 1;
+    while next <= wanted {
+        let last = (next + CUSTOMERS_PER_TRANSACTION - 1).min(wanted);
+        conn.transaction(|conn| {
+            for index in next..=last {
+                seed_generated_customer(conn, &ctx, FIXED_CUSTOMERS + index)?;
+            }
+            diesel::QueryResult::Ok(())
+        })?;
+        progress.inc((last - next + 1) as u64);
+        next = last + 1;
+    }
+    progress.finish_and_clear();
+    Ok(DemoSummary {
+        isp_name: ctx.seller.name.clone(),
+        seeded_fixed_now,
+        generated_now: (wanted - already).max(0),
+        customers_total: db::customers::count(conn)?,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn progress_bar(options: &DemoOptions, length: i64) -> ProgressBar {
+    if !options.show_progress || length == 0 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(length as u64);
+    if let Ok(style) = ProgressStyle::with_template(
+        "Seeding customers {bar:40} {pos}/{len} ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+impl DemoSummary {
+    /// What `ebok demo` prints: where the portal is and how to log in.
+    pub fn logins_banner(&self, portal_url: &str) -> String {
+        let what = if self.seeded_fixed_now || self.generated_now > 0 {
+            format!(
+                "seeded {} customers in {:.1} s",
+                self.generated_now
+                    + if self.seeded_fixed_now {
+                        FIXED_CUSTOMERS
+                    } else {
+                        0
+                    },
+                self.elapsed.as_secs_f64()
+            )
+        } else {
+            "already seeded".to_owned()
+        };
+        format!(
+            "\ne-BOK demo: {isp} ({total} customers; {what})\n\
+             Portal:       {portal_url}\n\
+             Subscriber:   {DEMO_LOGIN} / {DEMO_PASSWORD}\n\
+             Staff admin:  {ADMIN_LOGIN} / {ADMIN_PASSWORD}   ({portal_url}/staff/login)\n\
+             Try registration ({portal_url}/rejestracja) with the contract that has no account yet:\n  \
+             contract number  {UNREGISTERED_CONTRACT}\n  \
+             PESEL            {UNREGISTERED_PESEL}\n  \
+             e-mail           {UNREGISTERED_EMAIL}\n\
+             Generated subscribers: klient<customer number> / {GENERATED_PASSWORD} (e.g. klient3)\n",
+            isp = self.isp_name,
+            total = self.customers_total,
+        )
+    }
+}
+
+/// What every generated customer needs and is read once per run.
+struct SeedContext<'k> {
+    pesel_key: &'k [u8],
+    seller: Seller,
+    tariffs: Vec<Tariff>,
+    series: InvoiceSeries,
+    generated_password_hash: String,
+    now: NaiveDateTime,
+    today: NaiveDate,
+}
+
+impl<'k> SeedContext<'k> {
+    fn load(
+        conn: &mut DbConn,
+        pesel_key: &'k [u8],
+        now: NaiveDateTime,
+        today: NaiveDate,
+    ) -> Result<SeedContext<'k>, DemoError> {
+        let seller = db::seller::find(conn)?.ok_or(diesel::result::Error::NotFound)?;
+        let series = db::invoices::find_series_by_code(conn, fixed::INVOICE_SERIES_CODE)?
+            .ok_or(diesel::result::Error::NotFound)?;
+        Ok(SeedContext {
+            pesel_key,
+            seller,
+            tariffs: db::tariffs::list_active(conn)?,
+            series: InvoiceSeries { id: series.id },
+            generated_password_hash: crypto::hash_password(GENERATED_PASSWORD)?,
+            now,
+            today,
+        })
+    }
+}
+
+/// Who a seeded customer is and how they are connected.
+struct CustomerSpec<'a> {
+    number: i64,
+    person: Person,
+    company: Option<(String, Nip)>,
+    address: Address,
+    email: String,
+    phone: Option<String>,
+    account: Option<AccountSpec<'a>>,
+    contract_number: String,
+    tariff: &'a Tariff,
+    signed_on: NaiveDate,
+    term_months: Option<u32>,
+    billing_day: u32,
+    ipv4: String,
+}
+
+struct AccountSpec<'a> {
+    login: String,
+    password_hash: &'a str,
+}
+
+struct SeededCustomer {
+    customer_id: i64,
+    contract_id: i64,
+    internet_service_id: i64,
+    display_name: String,
+    nrb: Nrb,
+}
+
+/// Inserts the customer, an active account if any, the contract and its internet service with
+/// one endpoint: what every demo customer has.
+fn insert_customer(
+    conn: &mut DbConn,
+    pesel_key: &[u8],
+    seller: &Seller,
+    spec: &CustomerSpec<'_>,
+    rng: &mut StdRng,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<SeededCustomer> {
+    let nrb = Nrb::for_customer(&seller.account_prefix, spec.number as u64)
+        .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))?;
+    let is_company = spec.company.is_some();
+    let customer_id = db::customers::insert(
+        conn,
+        &NewCustomer {
+            customer_number: spec.number,
+            kind: if is_company { "company" } else { "person" }.into(),
+            first_name: Some(spec.person.first_name.clone()),
+            last_name: Some(spec.person.last_name.clone()),
+            company_name: spec.company.as_ref().map(|(name, _)| name.clone()),
+            pesel_hash: (!is_company).then(|| crypto::pesel_hash(pesel_key, &spec.person.pesel)),
+            pesel_last4: (!is_company).then(|| spec.person.pesel.last_four().to_owned()),
+            nip: spec
+                .company
+                .as_ref()
+                .map(|(_, nip)| nip.as_str().to_owned()),
+            address_line: spec.address.line.clone(),
+            postal_code: spec.address.postal_code.clone(),
+            city: spec.address.city.clone(),
+            country_code: "PL".into(),
+            correspondence_address_line: None,
+            correspondence_postal_code: None,
+            correspondence_city: None,
+            email: spec.email.clone(),
+            phone: spec.phone.clone(),
+            language: "pl".into(),
+            nrb: nrb.as_str().to_owned(),
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    if let Some(account) = &spec.account {
+        db::accounts::insert(
+            conn,
+            &NewAccount {
+                customer_id,
+                login: account.login.clone(),
+                login_key: account.login.to_lowercase(),
+                email: spec.email.clone(),
+                password_hash: account.password_hash.to_owned(),
+                role: "owner".into(),
+                status: "active".into(),
+                language: "pl".into(),
+                totp_secret: None,
+                terms_version: Some(fixed::TERMS_VERSION.into()),
+                created_at: now,
+                activated_at: Some(now),
+                last_login_at: None,
+            },
+        )?;
+    }
+    let ends_on = spec
+        .term_months
+        .and_then(|months| spec.signed_on.checked_add_months(Months::new(months)));
+    let contract_id = db::contracts::insert(
+        conn,
+        &NewContract {
+            customer_id,
+            number: spec.contract_number.clone(),
+            tariff_id: spec.tariff.id,
+            signed_on: spec.signed_on,
+            starts_on: spec.signed_on + Days::new(7),
+            ends_on,
+            term_months: spec.term_months.map(|m| m as i32),
+            after_term: "indefinite".into(),
+            monthly_fee: spec.tariff.monthly_fee,
+            billing_day: spec.billing_day as i32,
+            install_address_line: spec.address.line.clone(),
+            install_postal_code: spec.address.postal_code.clone(),
+            install_city: spec.address.city.clone(),
+            status: "active".into(),
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    let internet_service_id = db::services::insert(
+        conn,
+        &NewService {
+            customer_id,
+            contract_id: Some(contract_id),
+            kind: "internet".into(),
+            name: format!("Internet {}", spec.tariff.name),
+            status: "active".into(),
+            activated_on: spec.signed_on + Days::new(7),
+            expires_on: None,
+            monthly_fee: spec.tariff.monthly_fee,
+            renewal_price: None,
+            auto_renew: false,
+            created_at: now,
+        },
+    )?;
+    db::services::insert_endpoint(
+        conn,
+        &NewEndpoint {
+            service_id: internet_service_id,
+            ipv4: Some(spec.ipv4.clone()),
+            ipv6_prefix: Some(format!("2001:db8:{:x}::/56", spec.number)),
+            mac: Some(random_mac(rng)),
+            pppoe_login: Some(format!("k{:06}@przykladowy-operator.pl", spec.number)),
+            pppoe_password: Some(random_secret(rng, 10)),
+            address_line: spec.address.line.clone(),
+            postal_code: spec.address.postal_code.clone(),
+            city: spec.address.city.clone(),
+            access_enabled: true,
+            created_at: now,
+        },
+    )?;
+    let display_name = match &spec.company {
+        Some((name, _)) => name.clone(),
+        None => format!("{} {}", spec.person.first_name, spec.person.last_name),
+    };
+    Ok(SeededCustomer {
+        customer_id,
+        contract_id,
+        internet_service_id,
+        display_name,
+        nrb,
+    })
+}
+
+/// An extra monthly or prepaid service (static IP, TV, hosting).
+struct ExtraService<'a> {
+    kind: &'a str,
+    name: &'a str,
+    monthly_fee: Money,
+    expires_on: Option<NaiveDate>,
+    renewal_price: Option<Money>,
+}
+
+fn insert_extra_service(
+    conn: &mut DbConn,
+    seeded: &SeededCustomer,
+    extra: &ExtraService<'_>,
+    activated_on: NaiveDate,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<MonthlyCharge> {
+    let service_id = db::services::insert(
+        conn,
+        &NewService {
+            customer_id: seeded.customer_id,
+            contract_id: Some(seeded.contract_id),
+            kind: extra.kind.into(),
+            name: extra.name.into(),
+            status: "active".into(),
+            activated_on,
+            expires_on: extra.expires_on,
+            monthly_fee: extra.monthly_fee.grosze(),
+            renewal_price: extra.renewal_price.map(Money::grosze),
+            auto_renew: false,
+            created_at: now,
+        },
+    )?;
+    Ok(MonthlyCharge {
+        name: extra.name.into(),
+        gross: extra.monthly_fee,
+        service_id: Some(service_id),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_billing_history(
+    conn: &mut DbConn,
+    seller: &Seller,
+    series: &InvoiceSeries,
+    spec: &CustomerSpec<'_>,
+    seeded: &SeededCustomer,
+    charges: &[MonthlyCharge],
+    settlements: [Settlement; 3],
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    let buyer = Buyer {
+        customer_id: seeded.customer_id,
+        contract_id: seeded.contract_id,
+        name: &seeded.display_name,
+        nip: spec.company.as_ref().map(|(_, nip)| nip.as_str()),
+        address_line: &spec.address.line,
+        postal_code: &spec.address.postal_code,
+        city: &spec.address.city,
+        nrb: seeded.nrb.as_str(),
+    };
+    let dates = billing_history::last_billing_dates(today, spec.billing_day, settlements.len());
+    for (issue_date, settlement) in dates.into_iter().zip(settlements) {
+        if issue_date < spec.signed_on {
+            continue;
+        }
+        billing_history::write_invoice(
+            conn, seller, series, &buyer, charges, issue_date, settlement, today, now,
+        )?;
+    }
+    Ok(())
+}
+
+fn insert_domain(
+    conn: &mut DbConn,
+    customer_id: i64,
+    name: String,
+    expires_on: NaiveDate,
+    renewal_price: Money,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<i64> {
+    db::domains::insert(
+        conn,
+        &NewDomain {
+            customer_id,
+            name,
+            status: "active".into(),
+            registered_on: expires_on
+                .checked_sub_months(Months::new(12))
+                .unwrap_or(expires_on),
+            expires_on,
+            auto_renew: false,
+            renewal_price: renewal_price.grosze(),
+            created_at: now,
+        },
+    )
+}
+
+/// A ticket with its first message, written by the customer's account holder.
+#[allow(clippy::too_many_arguments)]
+fn insert_ticket(
+    conn: &mut DbConn,
+    customer_id: i64,
+    service_id: Option<i64>,
+    subject: &str,
+    category: &str,
+    status: &str,
+    body: &str,
+    opened_at: NaiveDateTime,
+) -> diesel::QueryResult<i64> {
+    let ticket_id = db::tickets::insert(
+        conn,
+        &NewTicket {
+            customer_id,
+            opened_by_account_id: None,
+            service_id,
+            subject: subject.into(),
+            category: category.into(),
+            status: status.into(),
+            priority: "normal".into(),
+            assigned_staff_id: None,
+            created_at: opened_at,
+            updated_at: opened_at,
+            closed_at: (status == "closed").then_some(opened_at),
+        },
+    )?;
+    db::tickets::insert_message(
+        conn,
+        &NewTicketMessage {
+            ticket_id,
+            author_account_id: None,
+            author_staff_id: None,
+            body: body.into(),
+            internal: false,
+            created_at: opened_at,
+        },
+    )?;
+    Ok(ticket_id)
+}
+
+/// One generated customer; everything about them follows from the customer number.
+fn seed_generated_customer(
+    conn: &mut DbConn,
+    ctx: &SeedContext<'_>,
+    number: i64,
+) -> diesel::QueryResult<()> {
+    let mut rng = StdRng::seed_from_u64(number as u64);
+    let person = people::random_person(&mut rng);
+    let company = rng
+        .gen_bool(0.12)
+        .then(|| people::random_company(&mut rng, &person));
+    let address = people::random_address(&mut rng);
+    let tariff = &ctx.tariffs[rng.gen_range(0..ctx.tariffs.len())];
+    let signed_on = ctx.today - Days::new(rng.gen_range(60..1500));
+    let spec = CustomerSpec {
+        number,
+        email: people::email_for(&person.first_name, &person.last_name, number),
+        phone: Some(people::random_phone(&mut rng)),
+        account: Some(AccountSpec {
+            login: format!("klient{number}"),
+            password_hash: &ctx.generated_password_hash,
+        }),
+        contract_number: format!("UM/{}/{number:05}", signed_on.format("%Y")),
+        tariff,
+        signed_on,
+        term_months: rng.gen_bool(0.6).then_some(24),
+        billing_day: 1,
+        ipv4: cgnat_address(number),
+        person,
+        company,
+        address,
+    };
+    let seeded = insert_customer(conn, ctx.pesel_key, &ctx.seller, &spec, &mut rng, ctx.now)?;
+    let mut charges = vec![MonthlyCharge {
+        name: format!("Internet {} — abonament", tariff.name),
+        gross: Money::from_grosze(tariff.monthly_fee),
+        service_id: Some(seeded.internet_service_id),
+    }];
+    if rng.gen_bool(0.2) {
+        let extra = ExtraService {
+            kind: "static_ip",
+            name: "Stały publiczny adres IP",
+            monthly_fee: Money::from_grosze(1_000),
+            expires_on: None,
+            renewal_price: None,
+        };
+        charges.push(insert_extra_service(
+            conn, &seeded, &extra, signed_on, ctx.now,
+        )?);
+    }
+    if rng.gen_bool(0.15) {
+        let expires_on = ctx.today + Days::new(rng.gen_range(1..120));
+        let extra = ExtraService {
+            kind: "tv",
+            name: "Pakiet TV Start",
+            monthly_fee: Money::from_grosze(2_999),
+            expires_on: Some(expires_on),
+            renewal_price: Some(Money::from_grosze(2_999)),
+        };
+        charges.push(insert_extra_service(
+            conn, &seeded, &extra, signed_on, ctx.now,
+        )?);
+    }
+    if rng.gen_bool(0.08) {
+        let name = format!(
+            "{}{number}.pl",
+            people::email_for("", &spec.person.last_name, 0)
+                .trim_start_matches('.')
+                .split('.')
+                .next()
+                .unwrap_or("domena")
+        );
+        let expires_on = ctx.today + Days::new(rng.gen_range(1..365));
+        insert_domain(
+            conn,
+            seeded.customer_id,
+            name,
+            expires_on,
+            Money::from_grosze(9_900),
+            ctx.now,
+        )?;
+    }
+    if rng.gen_bool(0.05) {
+        let opened_at = ctx.now - chrono::Duration::hours(rng.gen_range(1..240));
+        insert_ticket(
+            conn,
+            seeded.customer_id,
+            Some(seeded.internet_service_id),
+            "Wolne działanie internetu wieczorem",
+            "fault",
+            "open",
+            "Od kilku dni wieczorem prędkość spada poniżej 10 Mb/s. Proszę o sprawdzenie łącza.",
+            opened_at,
+        )?;
+    }
+    let settlements = match rng.gen_range(0..20) {
+        0 => [Settlement::Paid, Settlement::Paid, Settlement::Paid],
+        1 | 2 => [Settlement::Paid, Settlement::Unpaid, Settlement::Unpaid],
+        _ => [Settlement::Paid, Settlement::Paid, Settlement::Unpaid],
+    };
+    insert_billing_history(
+        conn,
+        &ctx.seller,
+        &ctx.series,
+        &spec,
+        &seeded,
+        &charges,
+        settlements,
+        ctx.today,
+        ctx.now,
+    )
+}
+
+/// Subscribers sit behind carrier-grade NAT (100.64.0.0/10): a unique address per customer number.
+fn cgnat_address(number: i64) -> String {
+    let n = number as u32;
+    format!(
+        "100.{}.{}.{}",
+        64 + ((n >> 16) & 63),
+        (n >> 8) & 255,
+        n & 255
+    )
+}
+
+fn random_mac(rng: &mut StdRng) -> String {
+    // 0x02: a locally administered unicast address, as CPE provisioning systems assign.
+    let bytes: [u8; 5] = rng.r#gen();
+    format!(
+        "02:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4]
+    )
+}
+
+fn random_secret(rng: &mut StdRng, len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    (0..len)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// A PESEL the demo relies on; the constants are checked by a unit test.
+fn fixed_pesel(digits: &str) -> Pesel {
+    Pesel::parse(digits)
+        .unwrap_or_else(|e| panic!("fixed demo PESEL {digits} must be valid: {e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cgnat_addresses_are_unique_and_inside_the_range() {
+        let addresses: std::collections::HashSet<_> = (1..200_000).map(cgnat_address).collect();
+        assert_eq!(addresses.len(), 199_999);
+        assert_eq!(cgnat_address(1), "100.64.0.1");
+        assert_eq!(cgnat_address(100_002), "100.65.134.162");
+    }
+
+    #[test]
+    fn fixed_demo_identities_are_valid() {
+        assert_eq!(fixed_pesel(UNREGISTERED_PESEL).last_four(), "3424");
+        assert!(crate::domain::ContractNumber::parse(UNREGISTERED_CONTRACT).is_ok());
+    }
+}

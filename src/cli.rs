@@ -1,0 +1,93 @@
+//! The `ebok` command: serve the portal, migrate, seed the demo ISP.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::app::demo::{self, DemoOptions};
+use crate::config::Config;
+use crate::db;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ebok",
+    version,
+    about = "e-BOK: customer portal and invoicing for Polish internet service providers",
+    long_about = "e-BOK: customer portal and invoicing for Polish internet service providers.\n\n\
+        Configuration comes from Rocket.toml ([default.ebok]) and EBOK_* variables:\n  \
+        EBOK_DATABASE_URL  sqlite://PATH (default: data/ebok.sqlite3) or postgres://USER@HOST/DB\n  \
+        EBOK_DATA_DIR      where the embedded database, keys and mail files live (default: data)\n  \
+        EBOK_INVOICES_DIR  where issued invoice PDFs are written (default: invoices)\n  \
+        EBOK_ENV           development (default) or production (keys must then be configured)\n  \
+        ROCKET_PORT        the HTTP port (default: 8000)",
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal on the configured database (pending migrations are applied first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Migrate, seed a demo ISP unless it is seeded already, print the demo logins and serve.
+    Demo {
+        /// How many generated customers the demo should have (on top of the fixed demo ones).
+        /// An existing demo database is topped up to this number.
+        #[arg(long, default_value_t = 40)]
+        customers: u32,
+        /// Seed and exit without serving.
+        #[arg(long)]
+        seed_only: bool,
+    },
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load()?;
+    match cli.command {
+        Command::Migrate => {
+            let pool = db::open(&config.database.url, 1)?;
+            drop(pool);
+            println!("Database {} is up to date.", config.database.url);
+            Ok(())
+        }
+        Command::Serve => serve(config),
+        Command::Demo {
+            customers,
+            seed_only,
+        } => {
+            let pool = db::open(&config.database.url, config.database.pool_size)?;
+            let mut conn = pool.get().context("no database connection for seeding")?;
+            let summary = demo::seed(&mut conn, &config, &DemoOptions::with_progress(customers))?;
+            drop(conn);
+            println!("{}", summary.logins_banner(&public_address(&config)));
+            if seed_only {
+                return Ok(());
+            }
+            launch(config, pool)
+        }
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = db::open(&config.database.url, config.database.pool_size)?;
+    launch(config, pool)
+}
+
+fn launch(config: Config, pool: db::Pool) -> anyhow::Result<()> {
+    let rocket = crate::build_rocket(config, pool);
+    rocket::execute(async move { rocket.launch().await })
+        .map(|_| ())
+        .map_err(|e| anyhow::anyhow!("the web server stopped: {e}"))
+}
+
+fn public_address(config: &Config) -> String {
+    let address: String = config
+        .rocket
+        .extract_inner("address")
+        .unwrap_or_else(|_| "127.0.0.1".into());
+    let port: u16 = config.rocket.extract_inner("port").unwrap_or(8000);
+    format!("http://{address}:{port}")
+}

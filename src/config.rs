@@ -1,0 +1,367 @@
+//! Typed configuration: `[<profile>.ebok]` in `Rocket.toml`, overridden by `EBOK_*` environment
+//! variables (e.g. `EBOK_DATABASE_URL`, `EBOK_DATA_DIR`). Rocket's own settings (address, port,
+//! secret key) stay Rocket's: `Rocket.toml` and `ROCKET_*`.
+//!
+//! Loading reads raw values first and then checks them one by one, so every mistake ends in one
+//! sentence that names the setting to fix.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use rand::RngCore;
+use rocket::figment::Figment;
+use rocket::figment::providers::{Env, Serialized};
+use serde::Deserialize;
+
+use crate::db::{DatabaseUrl, DatabaseUrlError};
+
+/// `development` (the embedded default: secrets generated into the data dir) or `production`
+/// (secrets must come from configuration, so every node of a cluster shares them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: DatabaseUrl,
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathsConfig {
+    pub data_dir: PathBuf,
+    /// Issued invoice PDFs (`invoices/YYYY/MM/…`); may be shared storage.
+    pub invoices_dir: PathBuf,
+    pub templates_dir: PathBuf,
+    pub assets_dir: PathBuf,
+}
+
+#[derive(Clone)]
+pub struct SecurityConfig {
+    /// Rocket's key for private (encrypted) cookies, 64 bytes.
+    pub secret_key: Vec<u8>,
+    /// HMAC key for PESEL hashes. Losing it makes stored hashes unmatchable, so it is kept apart
+    /// from the cookie key, which may be rotated.
+    pub pesel_key: Vec<u8>,
+}
+
+impl std::fmt::Debug for SecurityConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecurityConfig { .. }")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub database: DatabaseConfig,
+    pub paths: PathsConfig,
+    pub security: SecurityConfig,
+    /// Rocket's own settings (address, port, workers, limits).
+    pub rocket: Figment,
+}
+
+/// A configuration mistake, said in one sentence that names the setting.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("EBOK_ENV: \"{0}\" is not an environment; use development or production")]
+    UnknownEnvironment(String),
+    #[error("EBOK_DATABASE_URL: {0}")]
+    DatabaseUrl(#[from] DatabaseUrlError),
+    #[error("EBOK_DATABASE_POOL_SIZE: the pool needs at least one connection")]
+    PoolSize,
+    #[error("EBOK_DATA_DIR: cannot use {path} as the data directory: {reason}")]
+    DataDir { path: String, reason: String },
+    #[error("EBOK_INVOICES_DIR: cannot use {path} for invoice PDFs: {reason}")]
+    InvoicesDir { path: String, reason: String },
+    #[error("{setting}: {reason}")]
+    Secret {
+        setting: &'static str,
+        reason: String,
+    },
+    #[error("configuration could not be read: {0}")]
+    Unreadable(String),
+}
+
+/// What may be written in `[<profile>.ebok]` or as `EBOK_<NAME>`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawConfig {
+    env: Option<String>,
+    database_url: Option<String>,
+    database_pool_size: Option<u32>,
+    data_dir: Option<PathBuf>,
+    invoices_dir: Option<PathBuf>,
+    templates_dir: Option<PathBuf>,
+    assets_dir: Option<PathBuf>,
+    pesel_key: Option<String>,
+}
+
+const DEFAULT_POOL_SIZE: u32 = 10;
+
+impl Config {
+    /// Reads `Rocket.toml` (or `ROCKET_CONFIG`) and the environment.
+    pub fn load() -> Result<Config, ConfigError> {
+        let rocket = rocket::Config::figment();
+        let raw: RawConfig = rocket
+            .clone()
+            .merge(
+                Env::prefixed("EBOK_")
+                    .map(|key| format!("ebok.{key}").into())
+                    .global(),
+            )
+            .extract_inner::<RawConfig>("ebok")
+            .or_else(|e| {
+                if e.missing() {
+                    Ok(RawConfig::default())
+                } else {
+                    Err(ConfigError::Unreadable(e.to_string()))
+                }
+            })?;
+        Config::from_raw(raw, rocket)
+    }
+
+    /// A development configuration rooted in `data_dir`, for tests and tools.
+    pub fn for_data_dir(
+        data_dir: &Path,
+        database_url: Option<DatabaseUrl>,
+    ) -> Result<Config, ConfigError> {
+        let raw = RawConfig {
+            data_dir: Some(data_dir.to_path_buf()),
+            invoices_dir: Some(data_dir.join("invoices")),
+            database_url: database_url.map(|url| match url {
+                DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+                DatabaseUrl::Postgres(url) => url,
+            }),
+            ..RawConfig::default()
+        };
+        let rocket = Figment::from(rocket::Config::debug_default())
+            .merge(Serialized::default("log_level", "off"))
+            .merge(Serialized::default("ip_header", false));
+        Config::from_raw(raw, rocket)
+    }
+
+    fn from_raw(raw: RawConfig, rocket: Figment) -> Result<Config, ConfigError> {
+        let environment = match raw.env.as_deref().map(str::trim) {
+            None | Some("") | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => return Err(ConfigError::UnknownEnvironment(other.to_owned())),
+        };
+        let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+        ensure_writable_dir(&data_dir).map_err(|reason| ConfigError::DataDir {
+            path: data_dir.display().to_string(),
+            reason,
+        })?;
+        let invoices_dir = raw
+            .invoices_dir
+            .unwrap_or_else(|| PathBuf::from("invoices"));
+        ensure_writable_dir(&invoices_dir).map_err(|reason| ConfigError::InvoicesDir {
+            path: invoices_dir.display().to_string(),
+            reason,
+        })?;
+        let url = match raw.database_url {
+            Some(url) => DatabaseUrl::parse(&url)?,
+            None => DatabaseUrl::sqlite_file(&data_dir.join("ebok.sqlite3")),
+        };
+        let pool_size = raw.database_pool_size.unwrap_or(DEFAULT_POOL_SIZE);
+        if pool_size == 0 {
+            return Err(ConfigError::PoolSize);
+        }
+        let security = SecurityConfig {
+            secret_key: rocket_secret_key(environment, &rocket, &data_dir)?,
+            pesel_key: pesel_key(environment, raw.pesel_key.as_deref(), &data_dir)?,
+        };
+        Ok(Config {
+            environment,
+            database: DatabaseConfig { url, pool_size },
+            paths: PathsConfig {
+                data_dir,
+                invoices_dir,
+                templates_dir: resource_dir(raw.templates_dir, "templates"),
+                assets_dir: resource_dir(raw.assets_dir, "assets"),
+            },
+            security,
+            rocket,
+        })
+    }
+}
+
+/// Creates the directory if needed and proves we can write into it, so a read-only mount fails
+/// at start with a clear message instead of at the first invoice.
+fn ensure_writable_dir(dir: &Path) -> Result<(), String> {
+    fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let probe = dir.join(".ebok-write-test");
+    fs::write(&probe, b"ok").map_err(|e| e.to_string())?;
+    fs::remove_file(&probe).map_err(|e| e.to_string())
+}
+
+/// Templates and assets ship beside the binary; when run from elsewhere (e.g. `cargo test` in a
+/// sub-directory) fall back to the crate's own copies.
+fn resource_dir(configured: Option<PathBuf>, name: &str) -> PathBuf {
+    if let Some(dir) = configured {
+        return dir;
+    }
+    let local = PathBuf::from(name);
+    if local.is_dir() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+}
+
+fn rocket_secret_key(
+    environment: Environment,
+    rocket: &Figment,
+    data_dir: &Path,
+) -> Result<Vec<u8>, ConfigError> {
+    const SETTING: &str = "ROCKET_SECRET_KEY";
+    if let Ok(configured) = rocket.extract_inner::<String>("secret_key") {
+        return decode_key(SETTING, &configured, 32);
+    }
+    match environment {
+        Environment::Production => Err(ConfigError::Secret {
+            setting: SETTING,
+            reason: "production needs a fixed key shared by every node; generate one with \
+                     `openssl rand -base64 64`"
+                .into(),
+        }),
+        Environment::Development => stored_or_new_key(SETTING, &data_dir.join("secret_key"), 64),
+    }
+}
+
+fn pesel_key(
+    environment: Environment,
+    configured: Option<&str>,
+    data_dir: &Path,
+) -> Result<Vec<u8>, ConfigError> {
+    const SETTING: &str = "EBOK_PESEL_KEY";
+    if let Some(key) = configured {
+        return decode_key(SETTING, key, 32);
+    }
+    match environment {
+        Environment::Production => Err(ConfigError::Secret {
+            setting: SETTING,
+            reason: "production needs a fixed key for PESEL hashes (keep it safe: without it \
+                     registration cannot match contracts); generate one with `openssl rand -base64 32`"
+                .into(),
+        }),
+        Environment::Development => stored_or_new_key(SETTING, &data_dir.join("pesel_key"), 32),
+    }
+}
+
+fn decode_key(
+    setting: &'static str,
+    encoded: &str,
+    min_len: usize,
+) -> Result<Vec<u8>, ConfigError> {
+    let key = BASE64
+        .decode(encoded.trim())
+        .map_err(|_| ConfigError::Secret {
+            setting,
+            reason: "the key is not valid base64".into(),
+        })?;
+    if key.len() < min_len {
+        return Err(ConfigError::Secret {
+            setting,
+            reason: format!(
+                "the key must be at least {min_len} bytes, it has {}",
+                key.len()
+            ),
+        });
+    }
+    Ok(key)
+}
+
+/// The embedded default keeps its keys in the data dir: generated once, readable only by us.
+fn stored_or_new_key(
+    setting: &'static str,
+    path: &Path,
+    len: usize,
+) -> Result<Vec<u8>, ConfigError> {
+    let failure = |e: std::io::Error| ConfigError::Secret {
+        setting,
+        reason: format!("cannot use the key file {}: {e}", path.display()),
+    };
+    if path.exists() {
+        let stored = fs::read_to_string(path).map_err(failure)?;
+        return decode_key(setting, &stored, len);
+    }
+    let mut key = vec![0u8; len];
+    rand::thread_rng().fill_bytes(&mut key);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(failure)?;
+    file.write_all(BASE64.encode(&key).as_bytes())
+        .map_err(failure)?;
+    file.sync_all().map_err(failure)?;
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn development_keys_are_generated_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Config::for_data_dir(dir.path(), None).unwrap();
+        let second = Config::for_data_dir(dir.path(), None).unwrap();
+        assert_eq!(first.security.secret_key, second.security.secret_key);
+        assert_eq!(first.security.pesel_key, second.security.pesel_key);
+        assert_eq!(first.security.secret_key.len(), 64);
+        assert_ne!(first.security.pesel_key, first.security.secret_key[..32]);
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_the_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::for_data_dir(dir.path(), None).unwrap();
+        assert_eq!(
+            config.database.url,
+            DatabaseUrl::Sqlite(dir.path().join("ebok.sqlite3"))
+        );
+    }
+
+    #[test]
+    fn production_without_pesel_key_names_the_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = pesel_key(Environment::Production, None, dir.path()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("EBOK_PESEL_KEY: production needs")
+        );
+    }
+
+    #[test]
+    fn short_or_garbled_keys_are_refused() {
+        assert!(decode_key("K", "not base64!", 32).is_err());
+        assert!(
+            decode_key("K", &BASE64.encode([1u8; 8]), 32)
+                .unwrap_err()
+                .to_string()
+                .contains("at least 32")
+        );
+    }
+
+    #[test]
+    fn unwritable_data_dir_is_reported_with_the_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain-file");
+        fs::write(&file, b"x").unwrap();
+        let error = Config::for_data_dir(&file.join("data"), None).unwrap_err();
+        assert!(
+            error.to_string().starts_with("EBOK_DATA_DIR: cannot use"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! Contracts between the ISP and a customer.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::contracts;
+
+/// A row of `contracts`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct Contract {
+    pub id: i64,
+    pub customer_id: i64,
+    pub number: String,
+    pub tariff_id: i64,
+    pub signed_on: NaiveDate,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub term_months: Option<i32>,
+    pub after_term: String,
+    pub monthly_fee: i64,
+    pub billing_day: i32,
+    pub install_address_line: String,
+    pub install_postal_code: String,
+    pub install_city: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = contracts, treat_none_as_default_value = false)]
+pub struct NewContract {
+    pub customer_id: i64,
+    pub number: String,
+    pub tariff_id: i64,
+    pub signed_on: NaiveDate,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub term_months: Option<i32>,
+    pub after_term: String,
+    pub monthly_fee: i64,
+    pub billing_day: i32,
+    pub install_address_line: String,
+    pub install_postal_code: String,
+    pub install_city: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, contract: &NewContract) -> QueryResult<i64> {
+    diesel::insert_into(contracts::table)
+        .values(contract)
+        .returning(contracts::id)
+        .get_result(conn)
+}
+
+/// Contract numbers are stored normalised (see `domain::ContractNumber`).
+pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Contract>> {
+    contracts::table
+        .filter(contracts::number.eq(number))
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,86 @@
+//! Customers: the party to contracts and invoices (a person with PESEL or a company with NIP).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::customers;
+
+/// A row of `customers`.
+#[derive(Debug, Clone, Queryable)]
+pub struct Customer {
+    pub id: i64,
+    pub customer_number: i64,
+    pub kind: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company_name: Option<String>,
+    pub pesel_hash: Option<String>,
+    pub pesel_last4: Option<String>,
+    pub nip: Option<String>,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country_code: String,
+    pub correspondence_address_line: Option<String>,
+    pub correspondence_postal_code: Option<String>,
+    pub correspondence_city: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+    pub language: String,
+    pub nrb: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = customers, treat_none_as_default_value = false)]
+pub struct NewCustomer {
+    pub customer_number: i64,
+    pub kind: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company_name: Option<String>,
+    pub pesel_hash: Option<String>,
+    pub pesel_last4: Option<String>,
+    pub nip: Option<String>,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country_code: String,
+    pub correspondence_address_line: Option<String>,
+    pub correspondence_postal_code: Option<String>,
+    pub correspondence_city: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+    pub language: String,
+    pub nrb: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, customer: &NewCustomer) -> QueryResult<i64> {
+    diesel::insert_into(customers::table)
+        .values(customer)
+        .returning(customers::id)
+        .get_result(conn)
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    customers::table.count().get_result(conn)
+}
+
+/// The highest customer number handed out so far (0 when there is none).
+pub fn max_customer_number(conn: &mut DbConn) -> QueryResult<i64> {
+    customers::table
+        .select(diesel::dsl::max(customers::customer_number))
+        .first::<Option<i64>>(conn)
+        .map(|n| n.unwrap_or(0))
+}
+
+pub fn find_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<Customer>> {
+    customers::table
+        .filter(customers::customer_number.eq(number))
+        .first(conn)
+        .optional()
+}

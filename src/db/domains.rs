@@ -1,0 +1,41 @@
+//! Internet domains a customer holds through the ISP.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::domains;
+
+/// A row of `domains`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct Domain {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub status: String,
+    pub registered_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub auto_renew: bool,
+    pub renewal_price: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = domains, treat_none_as_default_value = false)]
+pub struct NewDomain {
+    pub customer_id: i64,
+    pub name: String,
+    pub status: String,
+    pub registered_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub auto_renew: bool,
+    pub renewal_price: i64,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, domain: &NewDomain) -> QueryResult<i64> {
+    diesel::insert_into(domains::table)
+        .values(domain)
+        .returning(domains::id)
+        .get_result(conn)
+}

@@ -1,0 +1,205 @@
+//! Invoices, their lines, and the numbering series with their per-period counters.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{invoice_counters, invoice_lines, invoice_series, invoices};
+
+/// A row of `invoice_series`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct InvoiceSeries {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub template: String,
+    pub reset_period: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invoice_series, treat_none_as_default_value = false)]
+pub struct NewInvoiceSeries {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub template: String,
+    pub reset_period: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A row of `invoices`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct Invoice {
+    pub id: i64,
+    pub customer_id: i64,
+    pub contract_id: Option<i64>,
+    pub kind: String,
+    pub status: String,
+    pub series_id: Option<i64>,
+    pub period_key: Option<String>,
+    pub seq: Option<i64>,
+    pub number: Option<String>,
+    pub corrects_invoice_id: Option<i64>,
+    pub correction_reason: Option<String>,
+    pub issue_date: NaiveDate,
+    pub sale_date: Option<NaiveDate>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub due_date: NaiveDate,
+    pub payment_method: String,
+    pub seller_name: String,
+    pub seller_nip: String,
+    pub seller_address_line: String,
+    pub seller_postal_code: String,
+    pub seller_city: String,
+    pub buyer_name: String,
+    pub buyer_nip: Option<String>,
+    pub buyer_address_line: String,
+    pub buyer_postal_code: String,
+    pub buyer_city: String,
+    pub bank_account: String,
+    pub total_net: i64,
+    pub total_vat: i64,
+    pub total_gross: i64,
+    pub split_payment: bool,
+    pub delivery: String,
+    pub pdf_path: Option<String>,
+    pub pdf_sha256: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub issued_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invoices, treat_none_as_default_value = false)]
+pub struct NewInvoice {
+    pub customer_id: i64,
+    pub contract_id: Option<i64>,
+    pub kind: String,
+    pub status: String,
+    pub series_id: Option<i64>,
+    pub period_key: Option<String>,
+    pub seq: Option<i64>,
+    pub number: Option<String>,
+    pub corrects_invoice_id: Option<i64>,
+    pub correction_reason: Option<String>,
+    pub issue_date: NaiveDate,
+    pub sale_date: Option<NaiveDate>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub due_date: NaiveDate,
+    pub payment_method: String,
+    pub seller_name: String,
+    pub seller_nip: String,
+    pub seller_address_line: String,
+    pub seller_postal_code: String,
+    pub seller_city: String,
+    pub buyer_name: String,
+    pub buyer_nip: Option<String>,
+    pub buyer_address_line: String,
+    pub buyer_postal_code: String,
+    pub buyer_city: String,
+    pub bank_account: String,
+    pub total_net: i64,
+    pub total_vat: i64,
+    pub total_gross: i64,
+    pub split_payment: bool,
+    pub delivery: String,
+    pub pdf_path: Option<String>,
+    pub pdf_sha256: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub issued_at: Option<NaiveDateTime>,
+}
+
+/// A row of `invoice_lines`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct InvoiceLine {
+    pub id: i64,
+    pub invoice_id: i64,
+    pub position: i32,
+    pub name: String,
+    pub unit: String,
+    pub quantity: String,
+    pub unit_price: i64,
+    pub price_kind: String,
+    pub net: i64,
+    pub vat_rate: String,
+    pub vat: i64,
+    pub gross: i64,
+    pub service_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invoice_lines, treat_none_as_default_value = false)]
+pub struct NewInvoiceLine {
+    pub invoice_id: i64,
+    pub position: i32,
+    pub name: String,
+    pub unit: String,
+    pub quantity: String,
+    pub unit_price: i64,
+    pub price_kind: String,
+    pub net: i64,
+    pub vat_rate: String,
+    pub vat: i64,
+    pub gross: i64,
+    pub service_id: Option<i64>,
+}
+
+pub fn insert_series(conn: &mut DbConn, series: &NewInvoiceSeries) -> QueryResult<i64> {
+    diesel::insert_into(invoice_series::table)
+        .values(series)
+        .returning(invoice_series::id)
+        .get_result(conn)
+}
+
+pub fn find_series_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<InvoiceSeries>> {
+    invoice_series::table
+        .filter(invoice_series::code.eq(code))
+        .first(conn)
+        .optional()
+}
+
+/// Takes the next sequence number of a series in a period. Call it inside the transaction that
+/// writes the invoice: the row update serialises concurrent issuers, and a rollback gives the
+/// number back, so numbers stay gapless. `ON CONFLICT` is not portable through MultiConnection,
+/// hence "insert if missing, then increment".
+pub fn next_seq(conn: &mut DbConn, series_id: i64, period_key: &str) -> QueryResult<i64> {
+    let bumped: Option<i64> = diesel::update(
+        invoice_counters::table
+            .filter(invoice_counters::series_id.eq(series_id))
+            .filter(invoice_counters::period_key.eq(period_key)),
+    )
+    .set(invoice_counters::last_seq.eq(invoice_counters::last_seq + 1))
+    .returning(invoice_counters::last_seq)
+    .get_result(conn)
+    .optional()?;
+    if let Some(seq) = bumped {
+        return Ok(seq);
+    }
+    diesel::insert_into(invoice_counters::table)
+        .values((
+            invoice_counters::series_id.eq(series_id),
+            invoice_counters::period_key.eq(period_key),
+            invoice_counters::last_seq.eq(1_i64),
+        ))
+        .execute(conn)?;
+    Ok(1)
+}
+
+pub fn insert(conn: &mut DbConn, invoice: &NewInvoice) -> QueryResult<i64> {
+    diesel::insert_into(invoices::table)
+        .values(invoice)
+        .returning(invoices::id)
+        .get_result(conn)
+}
+
+pub fn insert_line(conn: &mut DbConn, line: &NewInvoiceLine) -> QueryResult<i64> {
+    diesel::insert_into(invoice_lines::table)
+        .values(line)
+        .returning(invoice_lines::id)
+        .get_result(conn)
+}

@@ -1,0 +1,315 @@
+//! The database room: connection and pool, embedded migrations, `schema.rs`, row structs, and one
+//! module per aggregate with its queries. The only room that writes SQL or Diesel DSL.
+//!
+//! One binary serves both backends through Diesel's `MultiConnection`. The backend is chosen by the
+//! URL scheme in [`DatabaseUrl::parse`], never by guessing, so a typo in a PostgreSQL URL cannot
+//! silently create a SQLite file.
+
+pub mod accounts;
+pub mod contracts;
+pub mod customers;
+pub mod domains;
+pub mod invoices;
+pub mod news;
+pub mod payments;
+pub mod schema;
+pub mod seller;
+pub mod services;
+pub mod staff;
+pub mod tariffs;
+pub mod tickets;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// A connection to whichever backend the configuration chose.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(diesel::SqliteConnection),
+    Pg(diesel::PgConnection),
+}
+
+pub type Pool = r2d2::Pool<DbManager>;
+pub type PooledConn = r2d2::PooledConnection<DbManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// SQLite needs these on every connection: foreign keys are off by default, WAL lets readers work
+/// while one writer commits, and the busy timeout turns lock contention into a short wait.
+const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Sqlite(_) => Backend::Sqlite,
+            DbConn::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// A database location as the operator wrote it, checked for a scheme we know.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DatabaseUrlError {
+    #[error("the database URL is empty")]
+    Empty,
+    #[error(
+        "the database URL has the unknown scheme \"{0}\"; use sqlite://PATH or postgres://USER@HOST/DB"
+    )]
+    UnknownScheme(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…` / `postgresql://…` select PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a bare
+    /// file path select SQLite. Any other `scheme://` is refused.
+    pub fn parse(raw: &str) -> Result<DatabaseUrl, DatabaseUrlError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(DatabaseUrlError::Empty);
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(raw.to_owned()));
+        }
+        if let Some(path) = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err(DatabaseUrlError::Empty);
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = raw.split_once("://") {
+            return Err(DatabaseUrlError::UnknownScheme(scheme.to_owned()));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(raw)))
+    }
+
+    pub fn sqlite_file(path: &Path) -> DatabaseUrl {
+        DatabaseUrl::Sqlite(path.to_path_buf())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Printing a URL must never print its password.
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// Why the database could not be opened, in words an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot connect to {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("cannot migrate {url}: {reason}")]
+    Migrate { url: String, reason: String },
+    #[error("cannot build the connection pool for {url}: {reason}")]
+    Pool { url: String, reason: String },
+}
+
+/// Opens one connection of the backend the URL names, passing the driver's own error through
+/// (Diesel's derived `establish` would try each backend and report only "invalid URL").
+pub struct DbManager {
+    url: DatabaseUrl,
+}
+
+impl DbManager {
+    pub fn new(url: DatabaseUrl) -> DbManager {
+        DbManager { url }
+    }
+
+    fn establish(&self) -> Result<DbConn, ConnectionError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url).map(DbConn::Pg),
+        }
+    }
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        self.establish().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Connects, applies pending migrations and builds the pool. The first connection is made by hand
+/// so a wrong host or password is reported at once and in the driver's words.
+pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Pool, OpenError> {
+    let manager = DbManager::new(url.clone());
+    let mut first = manager.establish().map_err(|e| OpenError::Connect {
+        url: url.to_string(),
+        reason: one_line(&e.to_string()),
+    })?;
+    run_migrations(&mut first).map_err(|reason| OpenError::Migrate {
+        url: url.to_string(),
+        reason,
+    })?;
+    drop(first);
+    r2d2::Pool::builder()
+        .max_size(pool_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| OpenError::Pool {
+            url: url.to_string(),
+            reason: one_line(&e.to_string()),
+        })
+}
+
+/// Applies the embedded migrations of the connection's backend; returns the versions applied.
+pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, String> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    };
+    applied
+        .map(|versions| versions.iter().map(|v| v.to_string()).collect())
+        .map_err(|e| one_line(&e.to_string()))
+}
+
+/// A cheap round trip that proves the database answers (used by `/health`).
+pub fn ping(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
+/// libpq's messages span several indented lines; operators get them on one.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_schemes_select_postgres() {
+        for url in ["postgres://u@h/db", "postgresql://u:p@h:5432/db"] {
+            assert_eq!(
+                DatabaseUrl::parse(url).unwrap().backend(),
+                Backend::Postgres
+            );
+        }
+    }
+
+    #[test]
+    fn sqlite_scheme_and_bare_path_select_sqlite() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/ebok.sqlite3").unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("data/ebok.sqlite3"))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/ebok.db").unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("/var/lib/ebok.db"))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("./x.sqlite3").unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("./x.sqlite3"))
+        );
+    }
+
+    #[test]
+    fn unknown_scheme_is_refused_by_name() {
+        assert_eq!(
+            DatabaseUrl::parse("mysql://root@localhost/ebok"),
+            Err(DatabaseUrlError::UnknownScheme("mysql".into()))
+        );
+        assert_eq!(DatabaseUrl::parse("  "), Err(DatabaseUrlError::Empty));
+    }
+
+    #[test]
+    fn displayed_url_hides_the_password() {
+        let url = DatabaseUrl::parse("postgres://ebok:s3cret@db.local:5432/ebok").unwrap();
+        assert_eq!(url.to_string(), "postgres://ebok:***@db.local:5432/ebok");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        let no_password = DatabaseUrl::parse("postgres://ebok@db.local/ebok").unwrap();
+        assert_eq!(no_password.to_string(), "postgres://ebok@db.local/ebok");
+    }
+
+    #[test]
+    fn driver_errors_are_folded_onto_one_line() {
+        assert_eq!(
+            one_line("connection failed\n\tIs the server running?\n"),
+            "connection failed Is the server running?"
+        );
+    }
+}

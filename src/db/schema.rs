@@ -1,0 +1,449 @@
+// Hand-written to keep to the portable SQL types that Diesel's MultiConnection supports (DESIGN.md
+// "Data"). Keep in step with both migrations/sqlite and migrations/postgres.
+diesel::table! {
+    sellers (id) {
+        id -> BigInt,
+        name -> Text,
+        short_name -> Text,
+        nip -> Text,
+        regon -> Nullable<Text>,
+        address_line -> Text,
+        postal_code -> Text,
+        city -> Text,
+        country_code -> Text,
+        email -> Text,
+        phone -> Text,
+        website -> Nullable<Text>,
+        bank_name -> Text,
+        bank_account -> Text,
+        account_prefix -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> BigInt,
+        customer_number -> BigInt,
+        kind -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        company_name -> Nullable<Text>,
+        pesel_hash -> Nullable<Text>,
+        pesel_last4 -> Nullable<Text>,
+        nip -> Nullable<Text>,
+        address_line -> Text,
+        postal_code -> Text,
+        city -> Text,
+        country_code -> Text,
+        correspondence_address_line -> Nullable<Text>,
+        correspondence_postal_code -> Nullable<Text>,
+        correspondence_city -> Nullable<Text>,
+        email -> Text,
+        phone -> Nullable<Text>,
+        language -> Text,
+        nrb -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        login -> Text,
+        login_key -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        status -> Text,
+        language -> Text,
+        totp_secret -> Nullable<Text>,
+        terms_version -> Nullable<Text>,
+        created_at -> Timestamp,
+        activated_at -> Nullable<Timestamp>,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    staff_users (id) {
+        id -> BigInt,
+        login -> Text,
+        login_key -> Text,
+        full_name -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        totp_secret -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tariffs (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        download_mbps -> Integer,
+        upload_mbps -> Integer,
+        monthly_fee -> BigInt,
+        vat_rate -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        number -> Text,
+        tariff_id -> BigInt,
+        signed_on -> Date,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        term_months -> Nullable<Integer>,
+        after_term -> Text,
+        monthly_fee -> BigInt,
+        billing_day -> Integer,
+        install_address_line -> Text,
+        install_postal_code -> Text,
+        install_city -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        contract_id -> Nullable<BigInt>,
+        kind -> Text,
+        name -> Text,
+        status -> Text,
+        activated_on -> Date,
+        expires_on -> Nullable<Date>,
+        monthly_fee -> BigInt,
+        renewal_price -> Nullable<BigInt>,
+        auto_renew -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    endpoints (id) {
+        id -> BigInt,
+        service_id -> BigInt,
+        ipv4 -> Nullable<Text>,
+        ipv6_prefix -> Nullable<Text>,
+        mac -> Nullable<Text>,
+        pppoe_login -> Nullable<Text>,
+        pppoe_password -> Nullable<Text>,
+        address_line -> Text,
+        postal_code -> Text,
+        city -> Text,
+        access_enabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    domains (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        name -> Text,
+        status -> Text,
+        registered_on -> Date,
+        expires_on -> Date,
+        auto_renew -> Bool,
+        renewal_price -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_series (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        template -> Text,
+        reset_period -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_counters (series_id,period_key) {
+        series_id -> BigInt,
+        period_key -> Text,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        contract_id -> Nullable<BigInt>,
+        kind -> Text,
+        status -> Text,
+        series_id -> Nullable<BigInt>,
+        period_key -> Nullable<Text>,
+        seq -> Nullable<BigInt>,
+        number -> Nullable<Text>,
+        corrects_invoice_id -> Nullable<BigInt>,
+        correction_reason -> Nullable<Text>,
+        issue_date -> Date,
+        sale_date -> Nullable<Date>,
+        period_start -> Nullable<Date>,
+        period_end -> Nullable<Date>,
+        due_date -> Date,
+        payment_method -> Text,
+        seller_name -> Text,
+        seller_nip -> Text,
+        seller_address_line -> Text,
+        seller_postal_code -> Text,
+        seller_city -> Text,
+        buyer_name -> Text,
+        buyer_nip -> Nullable<Text>,
+        buyer_address_line -> Text,
+        buyer_postal_code -> Text,
+        buyer_city -> Text,
+        bank_account -> Text,
+        total_net -> BigInt,
+        total_vat -> BigInt,
+        total_gross -> BigInt,
+        split_payment -> Bool,
+        delivery -> Text,
+        pdf_path -> Nullable<Text>,
+        pdf_sha256 -> Nullable<Text>,
+        created_at -> Timestamp,
+        issued_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> BigInt,
+        invoice_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        unit -> Text,
+        quantity -> Text,
+        unit_price -> BigInt,
+        price_kind -> Text,
+        net -> BigInt,
+        vat_rate -> Text,
+        vat -> BigInt,
+        gross -> BigInt,
+        service_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        amount -> BigInt,
+        received_on -> Date,
+        method -> Text,
+        source -> Text,
+        title -> Nullable<Text>,
+        payer_name -> Nullable<Text>,
+        bank_reference -> Nullable<Text>,
+        recorded_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payment_allocations (id) {
+        id -> BigInt,
+        payment_id -> BigInt,
+        invoice_id -> BigInt,
+        amount -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        opened_by_account_id -> Nullable<BigInt>,
+        service_id -> Nullable<BigInt>,
+        subject -> Text,
+        category -> Text,
+        status -> Text,
+        priority -> Text,
+        assigned_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_messages (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        author_account_id -> Nullable<BigInt>,
+        author_staff_id -> Nullable<BigInt>,
+        body -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    news (id) {
+        id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        urgent -> Bool,
+        area -> Nullable<Text>,
+        published_at -> Timestamp,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        author_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        attachment_path -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    one_time_tokens (id) {
+        id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        account_id -> Nullable<BigInt>,
+        staff_user_id -> Nullable<BigInt>,
+        customer_id -> Nullable<BigInt>,
+        payload -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        account_id -> Nullable<BigInt>,
+        staff_user_id -> Nullable<BigInt>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_kind -> Text,
+        actor_account_id -> Nullable<BigInt>,
+        actor_staff_id -> Nullable<BigInt>,
+        customer_id -> Nullable<BigInt>,
+        ip -> Nullable<Text>,
+        action -> Text,
+        details -> Text,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(accounts -> customers (customer_id));
+diesel::joinable!(contracts -> customers (customer_id));
+diesel::joinable!(contracts -> tariffs (tariff_id));
+diesel::joinable!(services -> customers (customer_id));
+diesel::joinable!(services -> contracts (contract_id));
+diesel::joinable!(endpoints -> services (service_id));
+diesel::joinable!(domains -> customers (customer_id));
+diesel::joinable!(invoice_counters -> invoice_series (series_id));
+diesel::joinable!(invoices -> customers (customer_id));
+diesel::joinable!(invoices -> contracts (contract_id));
+diesel::joinable!(invoices -> invoice_series (series_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(invoice_lines -> services (service_id));
+diesel::joinable!(payments -> customers (customer_id));
+diesel::joinable!(payments -> staff_users (recorded_by_staff_id));
+diesel::joinable!(payment_allocations -> payments (payment_id));
+diesel::joinable!(payment_allocations -> invoices (invoice_id));
+diesel::joinable!(tickets -> customers (customer_id));
+diesel::joinable!(tickets -> accounts (opened_by_account_id));
+diesel::joinable!(tickets -> services (service_id));
+diesel::joinable!(tickets -> staff_users (assigned_staff_id));
+diesel::joinable!(ticket_messages -> tickets (ticket_id));
+diesel::joinable!(ticket_messages -> accounts (author_account_id));
+diesel::joinable!(ticket_messages -> staff_users (author_staff_id));
+diesel::joinable!(news -> staff_users (author_staff_id));
+diesel::joinable!(one_time_tokens -> accounts (account_id));
+diesel::joinable!(one_time_tokens -> staff_users (staff_user_id));
+diesel::joinable!(one_time_tokens -> customers (customer_id));
+diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(sessions -> staff_users (staff_user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    sellers,
+    customers,
+    accounts,
+    staff_users,
+    tariffs,
+    contracts,
+    services,
+    endpoints,
+    domains,
+    invoice_series,
+    invoice_counters,
+    invoices,
+    invoice_lines,
+    payments,
+    payment_allocations,
+    tickets,
+    ticket_messages,
+    news,
+    outbox,
+    one_time_tokens,
+    sessions,
+    audit_log,
+    settings,
+);

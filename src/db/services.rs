@@ -1,0 +1,87 @@
+//! Services a customer uses, and the endpoints (IP, MAC, PPPoE, address) they reach them by.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{endpoints, services};
+
+/// A row of `services`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct Service {
+    pub id: i64,
+    pub customer_id: i64,
+    pub contract_id: Option<i64>,
+    pub kind: String,
+    pub name: String,
+    pub status: String,
+    pub activated_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub monthly_fee: i64,
+    pub renewal_price: Option<i64>,
+    pub auto_renew: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = services, treat_none_as_default_value = false)]
+pub struct NewService {
+    pub customer_id: i64,
+    pub contract_id: Option<i64>,
+    pub kind: String,
+    pub name: String,
+    pub status: String,
+    pub activated_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub monthly_fee: i64,
+    pub renewal_price: Option<i64>,
+    pub auto_renew: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A row of `endpoints`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct Endpoint {
+    pub id: i64,
+    pub service_id: i64,
+    pub ipv4: Option<String>,
+    pub ipv6_prefix: Option<String>,
+    pub mac: Option<String>,
+    pub pppoe_login: Option<String>,
+    pub pppoe_password: Option<String>,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub access_enabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = endpoints, treat_none_as_default_value = false)]
+pub struct NewEndpoint {
+    pub service_id: i64,
+    pub ipv4: Option<String>,
+    pub ipv6_prefix: Option<String>,
+    pub mac: Option<String>,
+    pub pppoe_login: Option<String>,
+    pub pppoe_password: Option<String>,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub access_enabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, service: &NewService) -> QueryResult<i64> {
+    diesel::insert_into(services::table)
+        .values(service)
+        .returning(services::id)
+        .get_result(conn)
+}
+
+pub fn insert_endpoint(conn: &mut DbConn, endpoint: &NewEndpoint) -> QueryResult<i64> {
+    diesel::insert_into(endpoints::table)
+        .values(endpoint)
+        .returning(endpoints::id)
+        .get_result(conn)
+}

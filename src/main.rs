@@ -1,0 +1,23 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    // Installed before Rocket, which then logs through it instead of its own logger.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rocket=warn,_=warn")),
+        )
+        .with_target(false)
+        .init();
+    let cli = ebok::cli::Cli::parse();
+    match ebok::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One sentence for the operator, never a backtrace.
+            eprintln!("ebok: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

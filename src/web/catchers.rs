@@ -1,0 +1,61 @@
+//! Friendly error pages instead of Rocket's defaults.
+
+use rocket::http::Status;
+use rocket::{Catcher, Request, catch, catchers};
+use rocket_dyn_templates::{Template, context};
+
+use super::Site;
+
+pub fn catchers() -> Vec<Catcher> {
+    catchers![not_found, server_error, any_error]
+}
+
+#[catch(404)]
+fn not_found(request: &Request<'_>) -> (Status, Template) {
+    (Status::NotFound, error_page(request, Status::NotFound))
+}
+
+#[catch(500)]
+fn server_error(request: &Request<'_>) -> (Status, Template) {
+    (
+        Status::InternalServerError,
+        error_page(request, Status::InternalServerError),
+    )
+}
+
+#[catch(default)]
+fn any_error(status: Status, request: &Request<'_>) -> (Status, Template) {
+    (status, error_page(request, status))
+}
+
+fn error_page(request: &Request<'_>, status: Status) -> Template {
+    let site = request
+        .rocket()
+        .state::<Site>()
+        .map(|site| site.0.as_ref().clone())
+        .unwrap_or_default();
+    let (title, message) = match status.code {
+        400 | 422 => (
+            "Nieprawidłowe żądanie",
+            "Nie udało się odczytać przesłanych danych. Wróć i spróbuj ponownie.",
+        ),
+        403 => (
+            "Brak dostępu",
+            "Nie masz uprawnień do tej strony albo formularz wygasł. Odśwież stronę i spróbuj ponownie.",
+        ),
+        404 => (
+            "Nie znaleziono strony",
+            "Strona, której szukasz, nie istnieje lub została przeniesiona.",
+        ),
+        429 => ("Zbyt wiele prób", "Odczekaj chwilę i spróbuj ponownie."),
+        500..=599 => (
+            "Błąd serwera",
+            "Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę; jeśli błąd się powtarza, skontaktuj się z biurem obsługi.",
+        ),
+        _ => ("Błąd", "Nie udało się wykonać żądania."),
+    };
+    Template::render(
+        "errors/error",
+        context! { site, code: status.code, title, message },
+    )
+}

@@ -1,0 +1,45 @@
+//! Request guards shared by every route.
+
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+
+use crate::db::{DbConn, Pool};
+
+/// Access to the pool. Work runs on the blocking thread pool: Diesel is synchronous, and a
+/// connection must never be held across an `.await`.
+pub struct Db(Pool);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("no database connection: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("database work did not finish: {0}")]
+    Join(#[from] rocket::tokio::task::JoinError),
+}
+
+impl Db {
+    pub async fn run<F, R>(&self, work: F) -> Result<R, DbError>
+    where
+        F: FnOnce(&mut DbConn) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let pool = self.0.clone();
+        rocket::tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            Ok(work(&mut conn))
+        })
+        .await?
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Db {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        match request.rocket().state::<Pool>() {
+            Some(pool) => Outcome::Success(Db(pool.clone())),
+            None => Outcome::Error((Status::InternalServerError, ())),
+        }
+    }
+}
