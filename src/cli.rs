@@ -48,7 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load()?;
     match cli.command {
         Command::Migrate => {
-            let pool = db::open(&config.database.url, 1)?;
+            let pool = open_database(&config, 1)?;
             drop(pool);
             println!("Database {} is up to date.", config.database.url);
             Ok(())
@@ -58,7 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             customers,
             seed_only,
         } => {
-            let pool = db::open(&config.database.url, config.database.pool_size)?;
+            let pool = open_database(&config, config.database.pool_size)?;
             let mut conn = pool.get().context("no database connection for seeding")?;
             let summary = demo::seed(&mut conn, &config, &DemoOptions::with_progress(customers))?;
             drop(conn);
@@ -72,8 +72,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {
-    let pool = db::open(&config.database.url, config.database.pool_size)?;
+    let pool = open_database(&config, config.database.pool_size)?;
     launch(config, pool)
+}
+
+/// Database failures name the setting the operator has to look at.
+fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<db::Pool> {
+    db::open(&config.database.url, pool_size).map_err(|e| anyhow::anyhow!("EBOK_DATABASE_URL: {e}"))
 }
 
 fn launch(config: Config, pool: db::Pool) -> anyhow::Result<()> {

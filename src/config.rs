@@ -71,8 +71,9 @@ pub struct Config {
 pub enum ConfigError {
     #[error("EBOK_ENV: \"{0}\" is not an environment; use development or production")]
     UnknownEnvironment(String),
+    /// Not a `#[source]`: the message already says it, and `{:#}` would print it twice.
     #[error("EBOK_DATABASE_URL: {0}")]
-    DatabaseUrl(#[from] DatabaseUrlError),
+    DatabaseUrl(DatabaseUrlError),
     #[error("EBOK_DATABASE_POOL_SIZE: the pool needs at least one connection")]
     PoolSize,
     #[error("EBOK_DATA_DIR: cannot use {path} as the data directory: {reason}")]
@@ -165,7 +166,7 @@ impl Config {
             reason,
         })?;
         let url = match raw.database_url {
-            Some(url) => DatabaseUrl::parse(&url)?,
+            Some(url) => DatabaseUrl::parse(&url).map_err(ConfigError::DatabaseUrl)?,
             None => DatabaseUrl::sqlite_file(&data_dir.join("ebok.sqlite3")),
         };
         let pool_size = raw.database_pool_size.unwrap_or(DEFAULT_POOL_SIZE);
