@@ -31,12 +31,30 @@ fn start_page_shows_demo_news_and_the_current_outage(app: TestApp) {
     assert_eq!(response.status(), Status::Ok);
     let html = response.into_string().unwrap();
     let text = page_text(&html);
-    assert!(text.contains("Przykładowy Operator Sp. z o.o."), "ISP name in the header");
-    assert!(text.contains("Nowy pakiet Światłowód 1000/100 Mb/s"), "demo news");
-    assert!(text.contains("Awaria łącza światłowodowego — os. Dobrzec"), "current outage");
-    assert!(text.contains("Prace serwisowe w sieci szkieletowej"), "maintenance planned within a week");
-    assert!(text.contains("planowane od"), "planned work is marked as planned");
-    assert!(!text.contains("Awaria zasilania w węźle Pleszew"), "a resolved outage is not current");
+    assert!(
+        text.contains("Przykładowy Operator Sp. z o.o."),
+        "ISP name in the header"
+    );
+    assert!(
+        text.contains("Nowy pakiet Światłowód 1000/100 Mb/s"),
+        "demo news"
+    );
+    assert!(
+        text.contains("Awaria łącza światłowodowego — os. Dobrzec"),
+        "current outage"
+    );
+    assert!(
+        text.contains("Prace serwisowe w sieci szkieletowej"),
+        "maintenance planned within a week"
+    );
+    assert!(
+        text.contains("planowane od"),
+        "planned work is marked as planned"
+    );
+    assert!(
+        !text.contains("Awaria zasilania w węźle Pleszew"),
+        "a resolved outage is not current"
+    );
     assert!(html.contains("href=\"/logowanie\"") && html.contains("href=\"/rejestracja\""));
 }
 
@@ -69,12 +87,29 @@ fn every_response_carries_strict_security_headers(app: TestApp) {
     for path in ["/", "/health", "/nie-ma", "/assets/css/ebok.css"] {
         let response = app.get(path);
         let headers = response.headers();
-        let csp = headers.get_one("Content-Security-Policy").unwrap_or_default();
+        let csp = headers
+            .get_one("Content-Security-Policy")
+            .unwrap_or_default();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
-        assert_eq!(headers.get_one("X-Content-Type-Options"), Some("nosniff"), "{path}");
-        assert_eq!(headers.get_one("Referrer-Policy"), Some("same-origin"), "{path}");
-        assert_eq!(headers.get_one("Strict-Transport-Security"), None, "no HSTS over plain HTTP");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            headers.get_one("X-Content-Type-Options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            headers.get_one("Referrer-Policy"),
+            Some("same-origin"),
+            "{path}"
+        );
+        assert_eq!(
+            headers.get_one("Strict-Transport-Security"),
+            None,
+            "no HSTS over plain HTTP"
+        );
     }
 }
 
@@ -83,7 +118,10 @@ fn stylesheet_is_served_locally(app: TestApp) {
     assert_eq!(response.status(), Status::Ok);
     assert_eq!(response.content_type(), Some(ContentType::CSS));
     let html = app.get("/").into_string().unwrap();
-    assert!(!html.contains("http://") && !html.contains("https://"), "no external assets");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external assets"
+    );
 }
 
 fn demo_seeding_is_idempotent_and_tops_up(app: TestApp) {
@@ -124,30 +162,51 @@ fn demo_logins_verify_against_stored_hashes(app: TestApp) {
         .select(accounts::password_hash)
         .first(&mut *conn)
         .unwrap();
-    assert!(crypto::verify_password(demo::GENERATED_PASSWORD, &generated_hash));
+    assert!(crypto::verify_password(
+        demo::GENERATED_PASSWORD,
+        &generated_hash
+    ));
 }
 
 fn unregistered_demo_contract_matches_its_printed_identity(app: TestApp) {
     app.seed_demo(0);
     let mut conn = app.conn();
-    let (customer_id, email, pesel_hash, last4): (i64, String, Option<String>, Option<String>) = contracts::table
-        .inner_join(customers::table)
-        .filter(contracts::number.eq(demo::UNREGISTERED_CONTRACT))
-        .filter(contracts::status.eq("active"))
-        .select((customers::id, customers::email, customers::pesel_hash, customers::pesel_last4))
-        .first(&mut *conn)
-        .unwrap();
+    let (customer_id, email, pesel_hash, last4): (i64, String, Option<String>, Option<String>) =
+        contracts::table
+            .inner_join(customers::table)
+            .filter(contracts::number.eq(demo::UNREGISTERED_CONTRACT))
+            .filter(contracts::status.eq("active"))
+            .select((
+                customers::id,
+                customers::email,
+                customers::pesel_hash,
+                customers::pesel_last4,
+            ))
+            .first(&mut *conn)
+            .unwrap();
     assert_eq!(email, demo::UNREGISTERED_EMAIL);
     let pesel = Pesel::parse(demo::UNREGISTERED_PESEL).unwrap();
-    assert_eq!(pesel_hash, Some(crypto::pesel_hash(&app.config.security.pesel_key, &pesel)));
+    assert_eq!(
+        pesel_hash,
+        Some(crypto::pesel_hash(&app.config.security.pesel_key, &pesel))
+    );
     assert_eq!(last4.as_deref(), Some("3424"));
     let accounts_of_customer: i64 = accounts::table
         .filter(accounts::customer_id.eq(customer_id))
         .count()
         .get_result(&mut *conn)
         .unwrap();
-    assert_eq!(accounts_of_customer, 0, "nobody has registered this contract yet");
-    let stored_pesel_digits = count(&mut conn, &format!("SELECT id FROM customers WHERE pesel_hash = '{}'", demo::UNREGISTERED_PESEL));
+    assert_eq!(
+        accounts_of_customer, 0,
+        "nobody has registered this contract yet"
+    );
+    let stored_pesel_digits = count(
+        &mut conn,
+        &format!(
+            "SELECT id FROM customers WHERE pesel_hash = '{}'",
+            demo::UNREGISTERED_PESEL
+        ),
+    );
     assert_eq!(stored_pesel_digits, 0, "PESEL is never stored in clear");
 }
 
@@ -156,11 +215,22 @@ fn demo_invoice_numbers_are_gapless_per_month(app: TestApp) {
     let mut conn = app.conn();
     type NumberAndTotals = (Option<String>, Option<i64>, Option<String>, i64, i64, i64);
     let rows: Vec<NumberAndTotals> = invoices::table
-        .select((invoices::period_key, invoices::seq, invoices::number, invoices::total_net, invoices::total_vat, invoices::total_gross))
+        .select((
+            invoices::period_key,
+            invoices::seq,
+            invoices::number,
+            invoices::total_net,
+            invoices::total_vat,
+            invoices::total_gross,
+        ))
         .order((invoices::period_key, invoices::seq))
         .load(&mut *conn)
         .unwrap();
-    assert!(rows.len() >= 60, "three months for most customers, got {}", rows.len());
+    assert!(
+        rows.len() >= 60,
+        "three months for most customers, got {}",
+        rows.len()
+    );
     let mut expected = (String::new(), 0);
     for (period, seq, number, net, vat, gross) in rows {
         let (period, seq, number) = (period.unwrap(), seq.unwrap(), number.unwrap());
@@ -186,5 +256,8 @@ fn foreign_keys_are_enforced(app: TestApp) {
          VALUES (999999, 'x', 'x', 'x@example.com', 'h', 'owner', 'active', 'pl', CURRENT_TIMESTAMP)",
     )
     .execute(&mut *app.conn());
-    assert!(result.is_err(), "an account for a customer that does not exist must be refused");
+    assert!(
+        result.is_err(),
+        "an account for a customer that does not exist must be refused"
+    );
 }

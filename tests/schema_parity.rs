@@ -63,13 +63,20 @@ fn sqlite_shape(app: &TestApp) -> (Shape, BTreeSet<String>) {
     .unwrap();
     let mut shape = Shape::new();
     for table in tables {
-        let columns: Vec<SqliteColumn> =
-            diesel::sql_query(format!("SELECT name, type, \"notnull\", pk FROM pragma_table_info('{}')", table.name))
-                .load(&mut *conn)
-                .unwrap();
+        let columns: Vec<SqliteColumn> = diesel::sql_query(format!(
+            "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{}')",
+            table.name
+        ))
+        .load(&mut *conn)
+        .unwrap();
         for column in columns {
             let nullable = column.notnull == 0 && column.pk == 0;
-            shape.insert((table.name.clone(), column.name, family(&column.r#type), nullable));
+            shape.insert((
+                table.name.clone(),
+                column.name,
+                family(&column.r#type),
+                nullable,
+            ));
         }
     }
     let indexes: Vec<Name> = diesel::sql_query(
@@ -92,7 +99,14 @@ fn postgres_shape(app: &TestApp) -> (Shape, BTreeSet<String>) {
     .unwrap();
     let shape = columns
         .into_iter()
-        .map(|c| (c.table_name, c.column_name, family(&c.data_type), c.is_nullable == "YES"))
+        .map(|c| {
+            (
+                c.table_name,
+                c.column_name,
+                family(&c.data_type),
+                c.is_nullable == "YES",
+            )
+        })
         .collect();
     // Primary keys and UNIQUE constraints get generated names that differ by backend.
     let indexes: Vec<Name> = diesel::sql_query(
@@ -112,9 +126,16 @@ fn sqlite_and_postgres_migrations_build_the_same_tables() {
     let sqlite = TestApp::sqlite();
     let (sqlite_columns, sqlite_indexes) = sqlite_shape(&sqlite);
     let (postgres_columns, postgres_indexes) = postgres_shape(&postgres);
-    assert!(sqlite_columns.len() > 200, "the core schema is there: {} columns", sqlite_columns.len());
+    assert!(
+        sqlite_columns.len() > 200,
+        "the core schema is there: {} columns",
+        sqlite_columns.len()
+    );
     let only_sqlite: Vec<_> = sqlite_columns.difference(&postgres_columns).collect();
     let only_postgres: Vec<_> = postgres_columns.difference(&sqlite_columns).collect();
-    assert!(only_sqlite.is_empty() && only_postgres.is_empty(), "only in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}");
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "only in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}"
+    );
     assert_eq!(sqlite_indexes, postgres_indexes);
 }

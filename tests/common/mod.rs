@@ -62,7 +62,9 @@ impl TestApp {
     /// `None` when no PostgreSQL is configured and we are not in CI.
     pub fn postgres() -> Option<TestApp> {
         match std::env::var(POSTGRES_URL_VAR) {
-            Ok(url) if !url.trim().is_empty() => Some(TestApp::start(Some(PostgresDatabase::create(&url)))),
+            Ok(url) if !url.trim().is_empty() => {
+                Some(TestApp::start(Some(PostgresDatabase::create(&url))))
+            }
             _ if std::env::var_os("CI").is_some() => {
                 panic!("{POSTGRES_URL_VAR} must be set in CI: the suite runs on PostgreSQL too")
             }
@@ -75,24 +77,40 @@ impl TestApp {
 
     fn start(postgres: Option<PostgresDatabase>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = postgres.as_ref().map(|pg| DatabaseUrl::parse(&pg.url).expect("postgres url"));
+        let url = postgres
+            .as_ref()
+            .map(|pg| DatabaseUrl::parse(&pg.url).expect("postgres url"));
         let config = Config::for_data_dir(dir.path(), url).expect("test config");
         let pool = db::open(&config.database.url, 4).expect("open test database");
         let backend = config.database.url.backend();
-        let client = Client::tracked(ebok::build_rocket(config.clone(), pool.clone())).expect("valid rocket");
-        TestApp { client, config, pool, backend, postgres, dir }
+        let client = Client::tracked(ebok::build_rocket(config.clone(), pool.clone()))
+            .expect("valid rocket");
+        TestApp {
+            client,
+            config,
+            pool,
+            backend,
+            postgres,
+            dir,
+        }
     }
 
     /// The app after seeding the demo ISP with a few generated customers. The Rocket instance is
     /// rebuilt so what it loads at start (the ISP's name) comes from the seeded data.
     pub fn with_demo(self, generated_customers: u32) -> TestApp {
         self.seed_demo(generated_customers);
-        let client = Client::tracked(ebok::build_rocket(self.config.clone(), self.pool.clone())).expect("valid rocket");
+        let client = Client::tracked(ebok::build_rocket(self.config.clone(), self.pool.clone()))
+            .expect("valid rocket");
         TestApp { client, ..self }
     }
 
     pub fn seed_demo(&self, generated_customers: u32) -> demo::DemoSummary {
-        demo::seed(&mut self.conn(), &self.config, &DemoOptions::quiet(generated_customers)).expect("demo seed")
+        demo::seed(
+            &mut self.conn(),
+            &self.config,
+            &DemoOptions::quiet(generated_customers),
+        )
+        .expect("demo seed")
     }
 
     pub fn conn(&self) -> PooledConn {
@@ -124,10 +142,12 @@ pub fn count(conn: &mut PooledConn, sql: &str) -> i64 {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    diesel::sql_query(format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM ({sql}) AS counted"))
-        .get_result::<Count>(&mut **conn)
-        .expect("count query")
-        .n
+    diesel::sql_query(format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM ({sql}) AS counted"
+    ))
+    .get_result::<Count>(&mut **conn)
+    .expect("count query")
+    .n
 }
 
 /// A database of its own for one test, dropped afterwards.
@@ -150,31 +170,47 @@ impl PostgresDatabase {
             Some((base, query)) => (base, format!("?{query}")),
             None => (admin_url, String::new()),
         };
-        let server = base.rsplit_once('/').map(|(server, _db)| server).unwrap_or(base);
+        let server = base
+            .rsplit_once('/')
+            .map(|(server, _db)| server)
+            .unwrap_or(base);
         let url = format!("{server}/{name}{query}");
         let mut admin = admin_connection(admin_url);
         diesel::sql_query(format!("CREATE DATABASE {name}"))
             .execute(&mut admin)
             .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
-        PostgresDatabase { admin_url: admin_url.to_owned(), name, url }
+        PostgresDatabase {
+            admin_url: admin_url.to_owned(),
+            name,
+            url,
+        }
     }
 }
 
 impl Drop for PostgresDatabase {
     fn drop(&mut self) {
         let mut admin = admin_connection(&self.admin_url);
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin);
+        let _ = diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut admin);
     }
 }
 
 fn admin_connection(url: &str) -> diesel::PgConnection {
     use diesel::Connection;
-    diesel::PgConnection::establish(url).unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR}: cannot connect: {e}"))
+    diesel::PgConnection::establish(url)
+        .unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR}: cannot connect: {e}"))
 }
 
 fn rand_suffix() -> u32 {
     use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0) % 100_000
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+        % 100_000
 }
 
 /// The visible text of an HTML page, entities decoded and whitespace collapsed, so assertions
@@ -182,5 +218,8 @@ fn rand_suffix() -> u32 {
 pub fn page_text(html: &str) -> String {
     let document = scraper::Html::parse_document(html);
     let text: Vec<&str> = document.root_element().text().collect();
-    text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    text.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
