@@ -82,7 +82,7 @@ fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<db::Pool> {
 }
 
 fn launch(config: Config, pool: db::Pool) -> anyhow::Result<()> {
-    let rocket = crate::build_rocket(config, pool);
+    let rocket = crate::build_rocket(config, pool).map_err(|e| anyhow::anyhow!(e))?;
     rocket::execute(async move { rocket.launch().await })
         .map(|_| ())
         .map_err(|e| anyhow::anyhow!("the web server stopped: {e}"))

@@ -56,12 +56,39 @@ impl std::fmt::Debug for SecurityConfig {
     }
 }
 
+/// How mail leaves the portal.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://…` (plain, tests), `smtp://…?tls=required` (STARTTLS) or `smtps://…` (TLS); without
+    /// it, mail is written as `.eml` files under `files_dir` and its links are logged.
+    pub smtp_url: Option<String>,
+    /// The From: of every message, e.g. `Biuro Obsługi <bok@isp.pl>`.
+    pub from: String,
+    pub files_dir: PathBuf,
+    /// Deliver the outbox in the background of `ebok serve` (tests deliver by hand).
+    pub run_sender: bool,
+}
+
+/// How the portal meets the outside world.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address users reach the portal at; links in e-mails start with it, and forms are
+    /// accepted only from its origin.
+    pub public_url: String,
+    /// Peers allowed to tell us the client's address in `X-Real-IP` (the reverse proxy).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The "Classcom rule": registration only from an IP assigned to the contract's endpoints.
+    pub registration_from_own_connection: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub environment: Environment,
     pub database: DatabaseConfig,
     pub paths: PathsConfig,
     pub security: SecurityConfig,
+    pub mail: MailConfig,
+    pub web: WebConfig,
     /// Rocket's own settings (address, port, workers, limits).
     pub rocket: Figment,
 }
@@ -85,6 +112,14 @@ pub enum ConfigError {
         setting: &'static str,
         reason: String,
     },
+    #[error("EBOK_SMTP_URL: {0}")]
+    SmtpUrl(String),
+    #[error("EBOK_MAIL_FROM: \"{0}\" is not a mailbox like \"Biuro Obsługi <bok@isp.pl>\"")]
+    MailFrom(String),
+    #[error("EBOK_PUBLIC_URL: \"{0}\" must start with http:// or https://")]
+    PublicUrl(String),
+    #[error("EBOK_TRUSTED_PROXIES: \"{0}\" is not an IP address or network like 10.0.0.0/8")]
+    TrustedProxy(String),
     #[error("configuration could not be read: {0}")]
     Unreadable(String),
 }
@@ -101,6 +136,32 @@ struct RawConfig {
     templates_dir: Option<PathBuf>,
     assets_dir: Option<PathBuf>,
     pesel_key: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    public_url: Option<String>,
+    /// A list, or one string of addresses separated by commas or spaces (handy in env vars).
+    trusted_proxies: Option<StringList>,
+    registration_from_own_connection: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum StringList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl StringList {
+    fn items(&self) -> Vec<String> {
+        match self {
+            StringList::One(text) => text
+                .split([',', ' '])
+                .filter(|item| !item.trim().is_empty())
+                .map(|item| item.trim().to_owned())
+                .collect(),
+            StringList::Many(items) => items.clone(),
+        }
+    }
 }
 
 const DEFAULT_POOL_SIZE: u32 = 10;
@@ -177,9 +238,22 @@ impl Config {
             secret_key: rocket_secret_key(environment, &rocket, &data_dir)?,
             pesel_key: pesel_key(environment, raw.pesel_key.as_deref(), &data_dir)?,
         };
+        let mail = MailConfig {
+            smtp_url: check_smtp_url(raw.smtp_url)?,
+            from: check_mail_from(raw.mail_from)?,
+            files_dir: data_dir.join("mail"),
+            run_sender: true,
+        };
+        let web = WebConfig {
+            public_url: check_public_url(raw.public_url, &rocket)?,
+            trusted_proxies: parse_trusted_proxies(raw.trusted_proxies.as_ref())?,
+            registration_from_own_connection: raw.registration_from_own_connection.unwrap_or(false),
+        };
         Ok(Config {
             environment,
             database: DatabaseConfig { url, pool_size },
+            mail,
+            web,
             paths: PathsConfig {
                 data_dir,
                 invoices_dir,
@@ -190,6 +264,57 @@ impl Config {
             rocket,
         })
     }
+}
+
+fn check_smtp_url(raw: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(url) = raw
+        .map(|url| url.trim().to_owned())
+        .filter(|url| !url.is_empty())
+    else {
+        return Ok(None);
+    };
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)
+        .map_err(|e| ConfigError::SmtpUrl(format!("cannot use it: {e}")))?;
+    Ok(Some(url))
+}
+
+const DEFAULT_MAIL_FROM: &str = "e-BOK <ebok@localhost>";
+
+fn check_mail_from(raw: Option<String>) -> Result<String, ConfigError> {
+    let from = raw.unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned());
+    from.parse::<lettre::message::Mailbox>()
+        .map_err(|_| ConfigError::MailFrom(from.clone()))?;
+    Ok(from)
+}
+
+fn check_public_url(raw: Option<String>, rocket: &Figment) -> Result<String, ConfigError> {
+    let url = match raw {
+        Some(url) => url.trim().trim_end_matches('/').to_owned(),
+        None => {
+            let address: String = rocket
+                .extract_inner("address")
+                .unwrap_or_else(|_| "127.0.0.1".into());
+            let port: u16 = rocket.extract_inner("port").unwrap_or(8000);
+            format!("http://{address}:{port}")
+        }
+    };
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url)
+    } else {
+        Err(ConfigError::PublicUrl(url))
+    }
+}
+
+fn parse_trusted_proxies(raw: Option<&StringList>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    raw.map(StringList::items)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError::TrustedProxy(item.clone()))
+        })
+        .collect()
 }
 
 /// Creates the directory if needed and proves we can write into it, so a read-only mount fails
@@ -352,6 +477,40 @@ mod tests {
                 .to_string()
                 .contains("at least 32")
         );
+    }
+
+    #[test]
+    fn trusted_proxies_accept_addresses_and_networks_in_one_string() {
+        let list = StringList::One("10.0.0.0/8, 127.0.0.1 ::1".into());
+        let parsed = parse_trusted_proxies(Some(&list)).unwrap();
+        assert_eq!(parsed.len(), 3);
+        assert!(parsed[0].contains(&"10.1.2.3".parse::<std::net::IpAddr>().unwrap()));
+        let bad = StringList::Many(vec!["10.0.0.0/33".into()]);
+        assert!(
+            parse_trusted_proxies(Some(&bad))
+                .unwrap_err()
+                .to_string()
+                .starts_with("EBOK_TRUSTED_PROXIES")
+        );
+    }
+
+    #[test]
+    fn smtp_and_mail_settings_are_checked_at_start() {
+        assert!(
+            check_smtp_url(Some("smtp://127.0.0.1:2525".into()))
+                .unwrap()
+                .is_some()
+        );
+        assert!(check_smtp_url(Some("smtps://user:pass@mail.example.com".into())).is_ok());
+        assert!(
+            check_smtp_url(Some("nonsense".into()))
+                .unwrap_err()
+                .to_string()
+                .starts_with("EBOK_SMTP_URL")
+        );
+        assert!(check_mail_from(Some("Biuro <bok@isp.pl>".into())).is_ok());
+        assert!(check_mail_from(Some("not a mailbox".into())).is_err());
+        assert!(check_public_url(Some("ebok.isp.pl".into()), &Figment::new()).is_err());
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod jobs;
+pub mod mail;
 pub mod web;
 
 use rocket::{Build, Rocket};
@@ -16,6 +18,7 @@ use rocket::{Build, Rocket};
 pub use config::Config;
 
 /// Builds the portal on an open, migrated pool. Tests call this directly; `ebok serve` launches it.
-pub fn build_rocket(config: Config, pool: db::Pool) -> Rocket<Build> {
-    web::mount(config, pool)
+pub fn build_rocket(config: Config, pool: db::Pool) -> Result<Rocket<Build>, String> {
+    let services = web::Services::from_config(&config)?;
+    Ok(web::mount(config, pool, services))
 }

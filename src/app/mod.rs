@@ -1,9 +1,19 @@
 //! Use cases, one module per capability. Each opens its transaction, checks the rules, writes,
 //! and returns a typed error. No HTTP types here.
 
+pub mod account_security;
+pub mod audit;
 pub mod clock;
 pub mod crypto;
+pub mod dashboard;
 pub mod demo;
 pub mod health;
+pub mod login;
+pub mod mail_queue;
+pub mod passwords;
+pub mod registration;
+pub mod sessions;
 pub mod site;
 pub mod start_page;
+pub mod throttle;
+pub mod two_factor;

@@ -57,3 +57,66 @@ pub fn find_by_login_key(conn: &mut DbConn, login_key: &str) -> QueryResult<Opti
         .first(conn)
         .optional()
 }
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Account>> {
+    accounts::table.find(id).first(conn).optional()
+}
+
+/// Accounts registered with this e-mail (stored lower-cased); one address may serve several.
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Vec<Account>> {
+    accounts::table
+        .filter(accounts::email.eq(email))
+        .order(accounts::id)
+        .load(conn)
+}
+
+/// The owner account of a customer, if anyone has registered one.
+pub fn find_owner(conn: &mut DbConn, customer_id: i64) -> QueryResult<Option<Account>> {
+    accounts::table
+        .filter(accounts::customer_id.eq(customer_id))
+        .filter(accounts::role.eq("owner"))
+        .first(conn)
+        .optional()
+}
+
+pub fn activate(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::status.eq("pending")),
+    )
+    .set((
+        accounts::status.eq("active"),
+        accounts::activated_at.eq(Some(now)),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+pub fn set_password_hash(conn: &mut DbConn, id: i64, password_hash: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::password_hash.eq(password_hash))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_email(conn: &mut DbConn, id: i64, email: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::email.eq(email))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_totp_secret(conn: &mut DbConn, id: i64, secret: Option<&str>) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::totp_secret.eq(secret))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn record_login(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::last_login_at.eq(Some(now)))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -4,7 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::contracts;
+use super::customers::Customer;
+use super::schema::{contracts, customers, tariffs};
+use super::tariffs::Tariff;
 
 /// A row of `contracts`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
@@ -62,4 +64,25 @@ pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Con
         .filter(contracts::number.eq(number))
         .first(conn)
         .optional()
+}
+
+/// The contract with its holder, as registration checks them.
+pub fn find_with_holder(
+    conn: &mut DbConn,
+    number: &str,
+) -> QueryResult<Option<(Contract, Customer)>> {
+    contracts::table
+        .inner_join(customers::table)
+        .filter(contracts::number.eq(number))
+        .first(conn)
+        .optional()
+}
+
+/// The customer's contracts with their tariffs, newest first.
+pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<(Contract, Tariff)>> {
+    contracts::table
+        .inner_join(tariffs::table)
+        .filter(contracts::customer_id.eq(customer_id))
+        .order(contracts::signed_on.desc())
+        .load(conn)
 }

@@ -84,3 +84,7 @@ pub fn find_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<Cust
         .first(conn)
         .optional()
 }
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Customer>> {
+    customers::table.find(id).first(conn).optional()
+}

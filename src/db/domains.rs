@@ -39,3 +39,10 @@ pub fn insert(conn: &mut DbConn, domain: &NewDomain) -> QueryResult<i64> {
         .returning(domains::id)
         .get_result(conn)
 }
+
+pub fn count_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+    domains::table
+        .filter(domains::customer_id.eq(customer_id))
+        .count()
+        .get_result(conn)
+}

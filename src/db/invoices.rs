@@ -4,7 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{invoice_counters, invoice_lines, invoice_series, invoices};
+use super::schema::{
+    invoice_counters, invoice_lines, invoice_series, invoices, payment_allocations,
+};
 
 /// A row of `invoice_series`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
@@ -202,4 +204,30 @@ pub fn insert_line(conn: &mut DbConn, line: &NewInvoiceLine) -> QueryResult<i64>
         .values(line)
         .returning(invoice_lines::id)
         .get_result(conn)
+}
+
+/// (invoice id, due date, gross total, allocated so far) of the customer's issued invoices.
+/// Sums are taken in Rust: SUM(BIGINT) is NUMERIC on PostgreSQL, which MultiConnection cannot read.
+pub fn balances_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> QueryResult<Vec<(i64, NaiveDate, i64, i64)>> {
+    let issued: Vec<(i64, NaiveDate, i64)> = invoices::table
+        .filter(invoices::customer_id.eq(customer_id))
+        .filter(invoices::status.eq("issued"))
+        .select((invoices::id, invoices::due_date, invoices::total_gross))
+        .load(conn)?;
+    let allocations: Vec<(i64, i64)> = payment_allocations::table
+        .inner_join(invoices::table)
+        .filter(invoices::customer_id.eq(customer_id))
+        .select((payment_allocations::invoice_id, payment_allocations::amount))
+        .load(conn)?;
+    let mut paid = std::collections::HashMap::<i64, i64>::new();
+    for (invoice_id, amount) in allocations {
+        *paid.entry(invoice_id).or_default() += amount;
+    }
+    Ok(issued
+        .into_iter()
+        .map(|(id, due, gross)| (id, due, gross, paid.get(&id).copied().unwrap_or(0)))
+        .collect())
 }

@@ -6,18 +6,24 @@
 //! silently create a SQLite file.
 
 pub mod accounts;
+pub mod audit;
 pub mod contracts;
 pub mod customers;
 pub mod domains;
 pub mod invoices;
 pub mod news;
+pub mod outbox;
 pub mod payments;
+pub mod rate_limits;
+pub mod recovery_codes;
 pub mod schema;
 pub mod seller;
 pub mod services;
+pub mod sessions;
 pub mod staff;
 pub mod tariffs;
 pub mod tickets;
+pub mod tokens;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

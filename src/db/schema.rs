@@ -391,7 +391,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_limit_events (id) {
+        id -> BigInt,
+        bucket -> Text,
+        subject -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> customers (customer_id));
+diesel::joinable!(recovery_codes -> accounts (account_id));
 diesel::joinable!(contracts -> customers (customer_id));
 diesel::joinable!(contracts -> tariffs (tariff_id));
 diesel::joinable!(services -> customers (customer_id));
@@ -446,4 +466,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     audit_log,
     settings,
+    rate_limit_events,
+    recovery_codes,
 );

@@ -85,3 +85,21 @@ pub fn insert_endpoint(conn: &mut DbConn, endpoint: &NewEndpoint) -> QueryResult
         .returning(endpoints::id)
         .get_result(conn)
 }
+
+/// The IPv4 addresses assigned to the endpoints of a contract's services.
+pub fn ipv4_addresses_of_contract(conn: &mut DbConn, contract_id: i64) -> QueryResult<Vec<String>> {
+    endpoints::table
+        .inner_join(services::table)
+        .filter(services::contract_id.eq(contract_id))
+        .filter(endpoints::ipv4.is_not_null())
+        .select(endpoints::ipv4.assume_not_null())
+        .load(conn)
+}
+
+pub fn count_active(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+    services::table
+        .filter(services::customer_id.eq(customer_id))
+        .filter(services::status.eq("active"))
+        .count()
+        .get_result(conn)
+}

@@ -50,3 +50,14 @@ pub fn find_by_login_key(conn: &mut DbConn, login_key: &str) -> QueryResult<Opti
         .first(conn)
         .optional()
 }
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<StaffUser>> {
+    staff_users::table.find(id).first(conn).optional()
+}
+
+pub fn record_login(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(staff_users::table.find(id))
+        .set(staff_users::last_login_at.eq(Some(now)))
+        .execute(conn)
+        .map(|_| ())
+}

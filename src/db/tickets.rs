@@ -75,3 +75,12 @@ pub fn insert_message(conn: &mut DbConn, message: &NewTicketMessage) -> QueryRes
         .returning(ticket_messages::id)
         .get_result(conn)
 }
+
+/// Tickets the customer still waits on (anything not closed).
+pub fn count_open(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+    tickets::table
+        .filter(tickets::customer_id.eq(customer_id))
+        .filter(tickets::status.ne("closed"))
+        .count()
+        .get_result(conn)
+}

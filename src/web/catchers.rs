@@ -1,13 +1,24 @@
 //! Friendly error pages instead of Rocket's defaults.
 
 use rocket::http::Status;
+use rocket::response::Redirect;
 use rocket::{Catcher, Request, catch, catchers};
 use rocket_dyn_templates::{Template, context};
 
 use super::Site;
 
 pub fn catchers() -> Vec<Catcher> {
-    catchers![not_found, server_error, any_error]
+    catchers![unauthorized, not_found, server_error, any_error]
+}
+
+/// A page that needs a session was asked for without one: to the right login page.
+#[catch(401)]
+fn unauthorized(request: &Request<'_>) -> Redirect {
+    if request.uri().path().starts_with("/staff") {
+        Redirect::to("/staff/login")
+    } else {
+        Redirect::to("/logowanie")
+    }
 }
 
 #[catch(404)]
@@ -56,6 +67,6 @@ fn error_page(request: &Request<'_>, status: Status) -> Template {
     };
     Template::render(
         "errors/error",
-        context! { site, code: status.code, title, message },
+        context! { layout: super::page::Layout::bare(site), code: status.code, title, message },
     )
 }

@@ -2,10 +2,19 @@
 //! call `app` → render.
 
 mod catchers;
+pub mod client_ip;
+pub mod csrf;
+mod customer;
 mod filters;
 mod guards;
+pub mod mailing;
+mod messages;
+mod outbox_worker;
+pub mod page;
 mod public;
 mod security_headers;
+pub mod session;
+mod staff;
 
 use std::sync::Arc;
 
@@ -15,35 +24,83 @@ use rocket_dyn_templates::Template;
 
 pub use guards::Db;
 
+use lettre::message::Mailbox;
+
+use self::mailing::{MailSetup, Mailing, OutboxSignal, PasswordSlots};
+use self::outbox_worker::OutboxWorker;
 use crate::app::site::SiteInfo;
 use crate::config::Config;
 use crate::db;
+use crate::mail::MailTemplates;
 
 /// What layouts need on every page, shared by all requests.
 #[derive(Debug, Clone)]
 pub struct Site(pub Arc<SiteInfo>);
 
-pub fn mount(config: Config, pool: db::Pool) -> Rocket<Build> {
+/// Logs what went wrong and answers with the friendly 500 page.
+pub fn server_error(error: &dyn std::fmt::Display) -> rocket::http::Status {
+    tracing::error!(%error, "request failed");
+    rocket::http::Status::InternalServerError
+}
+
+/// Everything the portal needs besides configuration and pool, prepared before Rocket starts.
+pub struct Services {
+    pub mail_templates: MailTemplates,
+    pub mail_from: Mailbox,
+}
+
+impl Services {
+    pub fn from_config(config: &Config) -> Result<Services, String> {
+        Ok(Services {
+            mail_templates: MailTemplates::load(&config.paths.templates_dir.join("mail"))?,
+            mail_from: config
+                .mail
+                .from
+                .parse()
+                .map_err(|e| format!("EBOK_MAIL_FROM: {e}"))?,
+        })
+    }
+}
+
+pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build> {
     let site = pool
         .get()
         .ok()
         .and_then(|mut conn| crate::app::site::load(&mut conn).ok())
         .unwrap_or_default();
+    let mailing = Mailing(Arc::new(MailSetup {
+        templates: services.mail_templates,
+        public_url: config.web.public_url.clone(),
+        isp_name: site.isp_name.clone(),
+    }));
+    let worker = config.mail.run_sender.then(|| OutboxWorker {
+        mail: config.mail.clone(),
+        from: services.mail_from,
+    });
     let figment = config
         .rocket
         .clone()
         .merge(("secret_key", config.security.secret_key.clone()))
         .merge(("template_dir", config.paths.templates_dir.clone()));
     let assets = FileServer::from(config.paths.assets_dir.clone()).rank(20);
-    rocket::custom(figment)
+    let rocket = rocket::custom(figment)
         .manage(pool)
         .manage(Site(Arc::new(site)))
         .manage(config)
+        .manage(mailing)
+        .manage(OutboxSignal::default())
+        .manage(PasswordSlots::for_this_machine())
         .attach(Template::custom(|engines| {
             filters::register(&mut engines.tera)
         }))
         .attach(security_headers::SecurityHeaders)
         .mount("/", public::routes())
+        .mount("/", customer::routes())
+        .mount("/", staff::routes())
         .mount("/assets", assets)
-        .register("/", catchers::catchers())
+        .register("/", catchers::catchers());
+    match worker {
+        Some(worker) => rocket.attach(worker),
+        None => rocket,
+    }
 }

@@ -2,10 +2,10 @@
 
 use rocket::http::Status;
 use rocket::serde::json::Json;
-use rocket::{Route, State, get, routes};
+use rocket::{Route, get, routes};
 use rocket_dyn_templates::{Template, context};
 
-use super::{Db, Site};
+use super::{Db, server_error};
 use crate::app::health::Health;
 use crate::app::{clock, health, start_page};
 
@@ -13,18 +13,15 @@ pub fn routes() -> Vec<Route> {
     routes![start, health_check]
 }
 
-#[get("/")]
-async fn start(db: Db, site: &State<Site>) -> Result<Template, Status> {
+#[get("/", rank = 2)]
+async fn start(db: Db, layout: super::page::Layout) -> Result<Template, Status> {
     let now = clock::now();
     let page = db
         .run(move |conn| start_page::load(conn, now))
         .await
         .map_err(|e| server_error(&e))?
         .map_err(|e| server_error(&e))?;
-    Ok(Template::render(
-        "public/start",
-        context! { site: site.0.as_ref(), page },
-    ))
+    Ok(Template::render("public/start", context! { layout, page }))
 }
 
 /// 200 with `{"status":"ok",…}` when the database answers, 503 otherwise.
@@ -47,9 +44,4 @@ async fn health_check(db: Db) -> (Status, Json<Health>) {
         Status::ServiceUnavailable
     };
     (status, Json(health))
-}
-
-fn server_error(error: &dyn std::fmt::Display) -> Status {
-    tracing::error!(%error, "request failed");
-    Status::InternalServerError
 }

@@ -16,6 +16,8 @@ use rocket::http::{ContentType, Header};
 use rocket::local::blocking::{Client, LocalResponse};
 use tempfile::TempDir;
 
+pub mod smtp;
+
 pub const POSTGRES_URL_VAR: &str = "EBOK_TEST_POSTGRES_URL";
 
 /// Declares tests that take a `TestApp` and runs each on every available backend.
@@ -80,11 +82,12 @@ impl TestApp {
         let url = postgres
             .as_ref()
             .map(|pg| DatabaseUrl::parse(&pg.url).expect("postgres url"));
-        let config = Config::for_data_dir(dir.path(), url).expect("test config");
+        let mut config = Config::for_data_dir(dir.path(), url).expect("test config");
+        // Tests deliver the outbox themselves (`deliver_mail`), so nothing races them.
+        config.mail.run_sender = false;
         let pool = db::open(&config.database.url, 4).expect("open test database");
         let backend = config.database.url.backend();
-        let client = Client::tracked(ebok::build_rocket(config.clone(), pool.clone()))
-            .expect("valid rocket");
+        let client = new_client(&config, &pool);
         TestApp {
             client,
             config,
@@ -99,9 +102,43 @@ impl TestApp {
     /// rebuilt so what it loads at start (the ISP's name) comes from the seeded data.
     pub fn with_demo(self, generated_customers: u32) -> TestApp {
         self.seed_demo(generated_customers);
-        let client = Client::tracked(ebok::build_rocket(self.config.clone(), self.pool.clone()))
-            .expect("valid rocket");
+        let client = new_client(&self.config, &self.pool);
         TestApp { client, ..self }
+    }
+
+    /// The app with changed settings (SMTP server, registration rule …).
+    pub fn with_config(mut self, change: impl FnOnce(&mut Config)) -> TestApp {
+        change(&mut self.config);
+        let client = new_client(&self.config, &self.pool);
+        TestApp { client, ..self }
+    }
+
+    /// A second browser: same app and database, its own cookies.
+    pub fn another_browser(&self) -> Client {
+        new_client(&self.config, &self.pool)
+    }
+
+    /// Runs the outbox sender once, as if at `now` (pass a later time to skip retry backoff).
+    pub fn deliver_mail_at(
+        &self,
+        now: chrono::NaiveDateTime,
+    ) -> ebok::jobs::outbox::DeliveryReport {
+        let from = self.config.mail.from.parse().expect("mail from");
+        let runtime = rocket::tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        // lettre's SMTP pool lives and dies inside the runtime.
+        runtime
+            .block_on(async {
+                let mailer = ebok::mail::Mailer::from_config(&self.config.mail).expect("mailer");
+                ebok::jobs::outbox::deliver_due(&self.pool, &mailer, &from, now).await
+            })
+            .expect("outbox delivery")
+    }
+
+    pub fn deliver_mail(&self) -> ebok::jobs::outbox::DeliveryReport {
+        self.deliver_mail_at(ebok::app::clock::now())
     }
 
     pub fn seed_demo(&self, generated_customers: u32) -> demo::DemoSummary {
@@ -133,6 +170,80 @@ impl TestApp {
     pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()
     }
+}
+
+fn new_client(config: &Config, pool: &Pool) -> Client {
+    Client::tracked(ebok::build_rocket(config.clone(), pool.clone()).expect("valid app"))
+        .expect("valid rocket")
+}
+
+/// The CSRF token the page at `path` carries in its forms (its cookie lands in the client).
+pub fn csrf_token(client: &Client, path: &str) -> String {
+    let html = client
+        .get(path.to_owned())
+        .dispatch()
+        .into_string()
+        .unwrap_or_default();
+    let document = scraper::Html::parse_document(&html);
+    let selector = scraper::Selector::parse("input[name=csrf_token]").expect("selector");
+    document
+        .select(&selector)
+        .next()
+        .and_then(|input| input.value().attr("value"))
+        .unwrap_or_else(|| panic!("no CSRF token on {path}"))
+        .to_owned()
+}
+
+/// `application/x-www-form-urlencoded` body from pairs.
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fn encode(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_owned(),
+                other => format!("%{other:02X}"),
+            })
+            .collect()
+    }
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// POSTs a form from the portal's own origin, with the page's CSRF token added.
+pub fn post<'c>(
+    client: &'c Client,
+    form_page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> rocket::local::blocking::LocalResponse<'c> {
+    let token = csrf_token(client, form_page);
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("csrf_token", &token));
+    client
+        .post(action.to_owned())
+        .header(ContentType::Form)
+        .header(Header::new("Origin", "http://127.0.0.1:8000"))
+        .body(form(&all))
+        .dispatch()
+}
+
+/// Logs in through the real form; returns the response (a redirect on success).
+pub fn log_in<'c>(
+    client: &'c Client,
+    identifier: &str,
+    password: &str,
+) -> rocket::local::blocking::LocalResponse<'c> {
+    post(
+        client,
+        "/logowanie",
+        "/logowanie",
+        &[("identifier", identifier), ("password", password)],
+    )
 }
 
 /// Counts rows with a plain SQL query (both backends return BIGINT for COUNT(*) cast).

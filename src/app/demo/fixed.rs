@@ -63,7 +63,7 @@ pub fn seed(
     insert_staff(conn, hashes, now)?;
     let tariffs = insert_tariffs(conn, now)?;
     let series = insert_series(conn, now)?;
-    insert_news(conn, now)?;
+    insert_news(conn, now, today)?;
     seed_demo_subscriber(
         conn, pesel_key, &seller, &tariffs, &series, hashes, now, today,
     )?;
@@ -188,7 +188,9 @@ fn insert_series(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<I
     Ok(InvoiceSeries { id })
 }
 
-fn insert_news(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
+fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diesel::QueryResult<()> {
+    // Night work: midnight UTC is 1:00 or 2:00 in Poland.
+    let maintenance_night = (today + Days::new(4)).and_time(chrono::NaiveTime::MIN);
     let items = [
         NewsSpec {
             kind: "news",
@@ -197,7 +199,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()>
                    pakiet 1000/100 Mb/s bez zmiany umowy i bez opłaty aktywacyjnej. Zmianę zamówisz \
                    w e-BOK lub w biurze obsługi klienta.",
             published_ago: Duration::days(3),
-            starts_in: None,
+            starts_at: None,
             lasts: None,
             area: None,
         },
@@ -207,7 +209,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()>
             body: "Włącz e-fakturę w zakładce Dane, a faktury będą przychodzić e-mailem w dniu \
                    wystawienia — szybciej, taniej i bez papieru.",
             published_ago: Duration::days(12),
-            starts_in: None,
+            starts_at: None,
             lasts: None,
             area: None,
         },
@@ -217,7 +219,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()>
             body: "24 i 31 grudnia biuro obsługi klienta będzie czynne do 13:00. Zgłoszenia awarii \
                    przyjmujemy całą dobę pod numerem +48 62 555 01 00.",
             published_ago: Duration::days(20),
-            starts_in: None,
+            starts_at: None,
             lasts: None,
             area: None,
         },
@@ -227,7 +229,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()>
             body: "Uszkodzony kabel magistralny przy ul. Częstochowskiej. Ekipa techniczna jest na \
                    miejscu; przewidywany czas usunięcia awarii: do 4 godzin.",
             published_ago: Duration::hours(2),
-            starts_in: Some(Duration::hours(-2)),
+            starts_at: Some(now - Duration::hours(2)),
             lasts: None,
             area: Some("Kalisz"),
         },
@@ -237,7 +239,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()>
             body: "W nocy możliwe krótkie przerwy w dostępie do internetu (do 15 minut) w związku \
                    z modernizacją urządzeń sieci szkieletowej.",
             published_ago: Duration::days(1),
-            starts_in: Some(Duration::days(4)),
+            starts_at: Some(maintenance_night),
             lasts: Some(Duration::hours(3)),
             area: None,
         },
@@ -246,13 +248,12 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()>
             title: "Awaria zasilania w węźle Pleszew — usunięta",
             body: "Zasilanie przywrócono, usługi działają normalnie.",
             published_ago: Duration::days(6),
-            starts_in: Some(Duration::days(-6)),
+            starts_at: Some(now - Duration::days(6)),
             lasts: Some(Duration::hours(5)),
             area: Some("Pleszew"),
         },
     ];
     for item in items {
-        let starts_at = item.starts_in.map(|offset| now + offset);
         db::news::insert(
             conn,
             &NewNewsItem {
@@ -262,8 +263,9 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()>
                 urgent: item.kind == "outage",
                 area: item.area.map(str::to_owned),
                 published_at: now - item.published_ago,
-                starts_at,
-                ends_at: starts_at
+                starts_at: item.starts_at,
+                ends_at: item
+                    .starts_at
                     .zip(item.lasts)
                     .map(|(start, lasts)| start + lasts),
                 author_staff_id: None,
@@ -279,7 +281,7 @@ struct NewsSpec {
     title: &'static str,
     body: &'static str,
     published_ago: Duration,
-    starts_in: Option<Duration>,
+    starts_at: Option<NaiveDateTime>,
     lasts: Option<Duration>,
     area: Option<&'static str>,
 }

@@ -1,0 +1,247 @@
+//! Signing in: subscribers by login or e-mail + password (and a second factor when they turned
+//! it on), staff by their own login. The answer for an unknown login is the same as for a wrong
+//! password and takes as long; failures are throttled per account and per IP.
+
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+use crate::app::audit::{self, Actor};
+use crate::app::sessions::{self, ClientInfo, Principal, StartedSession};
+use crate::app::throttle::{self, Limit, RetryAfter};
+use crate::app::{crypto, two_factor};
+use crate::db::accounts::Account;
+use crate::db::{self, DbConn};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// Unknown login, wrong password or disabled account: one answer for all.
+    #[error("login or password is wrong")]
+    Invalid,
+    #[error("too many failed attempts")]
+    Throttled(RetryAfter),
+    /// Told only to someone who knows the password.
+    #[error("the account is not activated yet")]
+    NotActivated,
+    #[error("the code is wrong")]
+    WrongCode,
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+pub enum LoginOutcome {
+    SignedIn(StartedSession),
+    /// The password was right; the account wants a TOTP or recovery code next.
+    SecondFactorNeeded {
+        account_id: i64,
+    },
+}
+
+/// A PHC hash of a random password, verified when the login is unknown so that case costs the
+/// same argon2 work as a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| crypto::hash_password(&crypto::random_token()).unwrap_or_default())
+}
+
+fn find_account(conn: &mut DbConn, identifier: &str) -> diesel::QueryResult<Option<Account>> {
+    let identifier = identifier.trim().to_lowercase();
+    if identifier.contains('@') {
+        // An address shared by several accounts cannot say which one is meant.
+        let mut matches = db::accounts::find_by_email(conn, &identifier)?;
+        Ok(if matches.len() == 1 {
+            matches.pop()
+        } else {
+            None
+        })
+    } else {
+        db::accounts::find_by_login_key(conn, &identifier)
+    }
+}
+
+fn ip_subject(client: &ClientInfo) -> String {
+    client.ip.clone().unwrap_or_else(|| "unknown".into())
+}
+
+/// The first step: identifier and password.
+pub fn login(
+    conn: &mut DbConn,
+    identifier: &str,
+    password: &str,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<LoginOutcome, LoginError> {
+    let account = find_account(conn, identifier)?;
+    let account_subject = match &account {
+        Some(account) => format!("account:{}", account.id),
+        None => format!("login:{}", identifier.trim().to_lowercase()),
+    };
+    let ip = ip_subject(client);
+    for (limit, subject) in [
+        (Limit::LoginFailuresPerIp, &ip),
+        (Limit::LoginFailuresPerAccount, &account_subject),
+    ] {
+        if let Err(retry) = throttle::check(conn, limit, subject, now)? {
+            return Err(LoginError::Throttled(retry));
+        }
+    }
+    let stored_hash = account
+        .as_ref()
+        .map(|a| a.password_hash.as_str())
+        .unwrap_or_else(|| decoy_hash());
+    let password_ok = crypto::verify_password(password, stored_hash) && account.is_some();
+    let usable = account.as_ref().filter(|a| a.status != "disabled");
+    let Some(account) = usable.filter(|_| password_ok) else {
+        record_failure(conn, account.as_ref(), &account_subject, client, now)?;
+        return Err(LoginError::Invalid);
+    };
+    if account.status == "pending" {
+        return Err(LoginError::NotActivated);
+    }
+    if account.totp_secret.is_some() {
+        return Ok(LoginOutcome::SecondFactorNeeded {
+            account_id: account.id,
+        });
+    }
+    finish_login(conn, account, client, "password", now).map(LoginOutcome::SignedIn)
+}
+
+/// The second step for accounts with two-step login: a TOTP code or an unused recovery code.
+pub fn login_second_factor(
+    conn: &mut DbConn,
+    account_id: i64,
+    code: &str,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<StartedSession, LoginError> {
+    let account = db::accounts::find(conn, account_id)?
+        .filter(|a| a.status == "active")
+        .ok_or(LoginError::Invalid)?;
+    let account_subject = format!("account:{}", account.id);
+    if let Err(retry) =
+        throttle::check(conn, Limit::LoginFailuresPerAccount, &account_subject, now)?
+    {
+        return Err(LoginError::Throttled(retry));
+    }
+    let Some(secret) = account.totp_secret.as_deref() else {
+        return Err(LoginError::Invalid);
+    };
+    let via = if two_factor::verify_code(secret, code, &account.login, now) {
+        "totp"
+    } else if two_factor::use_recovery_code(conn, account.id, code, now)? {
+        "recovery_code"
+    } else {
+        record_failure(conn, Some(&account), &account_subject, client, now)?;
+        return Err(LoginError::WrongCode);
+    };
+    finish_login(conn, &account, client, via, now)
+}
+
+fn finish_login(
+    conn: &mut DbConn,
+    account: &Account,
+    client: &ClientInfo,
+    via: &str,
+    now: NaiveDateTime,
+) -> Result<StartedSession, LoginError> {
+    throttle::clear(
+        conn,
+        Limit::LoginFailuresPerAccount,
+        &format!("account:{}", account.id),
+    )?;
+    db::accounts::record_login(conn, account.id, now)?;
+    let session = sessions::start(conn, Principal::Account(account.id), client, now)?;
+    audit::record(
+        conn,
+        &Actor::account(account.id, account.customer_id, client.ip.clone()),
+        "login_success",
+        json!({ "user_agent": client.user_agent, "via": via }),
+        now,
+    )?;
+    Ok(session)
+}
+
+fn record_failure(
+    conn: &mut DbConn,
+    account: Option<&Account>,
+    account_subject: &str,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    let ip = ip_subject(client);
+    throttle::hit(conn, Limit::LoginFailuresPerAccount, account_subject, now)?;
+    throttle::hit(conn, Limit::LoginFailuresPerIp, &ip, now)?;
+    let actor = match account {
+        Some(account) => Actor::account(account.id, account.customer_id, client.ip.clone()),
+        None => Actor::anonymous(client.ip.clone()),
+    };
+    audit::record(
+        conn,
+        &actor,
+        "login_failure",
+        json!({ "user_agent": client.user_agent }),
+        now,
+    )?;
+    if throttle::just_reached(conn, Limit::LoginFailuresPerAccount, account_subject, now)? {
+        audit::record(
+            conn,
+            &actor,
+            "lockout",
+            json!({ "subject": account_subject }),
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Staff sign in at `/staff/login` with their own accounts; throttled like subscribers.
+pub fn staff_login(
+    conn: &mut DbConn,
+    login: &str,
+    password: &str,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<StartedSession, LoginError> {
+    let login_key = login.trim().to_lowercase();
+    let staff = db::staff::find_by_login_key(conn, &login_key)?;
+    let subject = match &staff {
+        Some(staff) => format!("staff:{}", staff.id),
+        None => format!("login:{login_key}"),
+    };
+    let ip = ip_subject(client);
+    for (limit, subject) in [
+        (Limit::LoginFailuresPerIp, &ip),
+        (Limit::StaffLoginFailuresPerUser, &subject),
+    ] {
+        if let Err(retry) = throttle::check(conn, limit, subject, now)? {
+            return Err(LoginError::Throttled(retry));
+        }
+    }
+    let stored_hash = staff
+        .as_ref()
+        .map(|s| s.password_hash.as_str())
+        .unwrap_or_else(|| decoy_hash());
+    let password_ok = crypto::verify_password(password, stored_hash);
+    let Some(staff) = staff.filter(|s| s.active && password_ok) else {
+        throttle::hit(conn, Limit::StaffLoginFailuresPerUser, &subject, now)?;
+        throttle::hit(conn, Limit::LoginFailuresPerIp, &ip, now)?;
+        audit::record(
+            conn,
+            &Actor::anonymous(client.ip.clone()),
+            "staff_login_failure",
+            json!({ "login": login_key, "user_agent": client.user_agent }),
+            now,
+        )?;
+        return Err(LoginError::Invalid);
+    };
+    throttle::clear(conn, Limit::StaffLoginFailuresPerUser, &subject)?;
+    db::staff::record_login(conn, staff.id, now)?;
+    let session = sessions::start(conn, Principal::Staff(staff.id), client, now)?;
+    audit::record(
+        conn,
+        &Actor::staff(staff.id, client.ip.clone()),
+        "staff_login_success",
+        json!({ "user_agent": client.user_agent }),
+        now,
+    )?;
+    Ok(session)
+}

@@ -1,0 +1,147 @@
+//! Signed-in sessions of subscribers and staff: created at login with a fresh random token,
+//! ended by logout, by idle or absolute timeout, or when the password changes.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::app::crypto;
+use crate::db::accounts::Account;
+use crate::db::sessions::{NewSession, Session};
+use crate::db::staff::StaffUser;
+use crate::db::{self, DbConn};
+
+/// Inactivity after which a session ends.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// How long a session can last however active it is.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// `last_seen_at` is written at most this often, so browsing is not a stream of writes.
+const TOUCH_INTERVAL: Duration = Duration::seconds(60);
+
+/// Who a session belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Principal {
+    Account(i64),
+    Staff(i64),
+}
+
+/// Where a request came from, for the session row and the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A new session; `token` goes into the cookie and nowhere else.
+pub struct StartedSession {
+    pub id: i64,
+    pub token: String,
+}
+
+pub fn start(
+    conn: &mut DbConn,
+    principal: Principal,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<StartedSession> {
+    let token = crypto::random_token();
+    let (account_id, staff_user_id) = match principal {
+        Principal::Account(id) => (Some(id), None),
+        Principal::Staff(id) => (None, Some(id)),
+    };
+    let id = db::sessions::insert(
+        conn,
+        &NewSession {
+            token_hash: crypto::token_hash(&token),
+            account_id,
+            staff_user_id,
+            ip: client.ip.clone(),
+            user_agent: client
+                .user_agent
+                .as_deref()
+                .map(|ua| ua.chars().take(300).collect()),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + ABSOLUTE_TIMEOUT,
+            ended_at: None,
+        },
+    )?;
+    Ok(StartedSession { id, token })
+}
+
+/// A subscriber's live session.
+#[derive(Debug, Clone)]
+pub struct CustomerSession {
+    pub session_id: i64,
+    pub account: Account,
+}
+
+/// A staff member's live session.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    pub session_id: i64,
+    pub staff: StaffUser,
+}
+
+/// The open session for this cookie token, if it has not timed out; a timed-out one is ended.
+fn resume(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Option<Session>> {
+    let Some(session) = db::sessions::find_open(conn, &crypto::token_hash(token))? else {
+        return Ok(None);
+    };
+    if now >= session.expires_at || now - session.last_seen_at >= IDLE_TIMEOUT {
+        db::sessions::end(conn, session.id, now)?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at >= TOUCH_INTERVAL {
+        db::sessions::touch(conn, session.id, now)?;
+    }
+    Ok(Some(session))
+}
+
+pub fn resume_customer(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Option<CustomerSession>> {
+    let Some(session) = resume(conn, token, now)? else {
+        return Ok(None);
+    };
+    let Some(account_id) = session.account_id else {
+        return Ok(None);
+    };
+    Ok(db::accounts::find(conn, account_id)?
+        .filter(|account| account.status == "active")
+        .map(|account| CustomerSession {
+            session_id: session.id,
+            account,
+        }))
+}
+
+pub fn resume_staff(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Option<StaffSession>> {
+    let Some(session) = resume(conn, token, now)? else {
+        return Ok(None);
+    };
+    let Some(staff_id) = session.staff_user_id else {
+        return Ok(None);
+    };
+    Ok(db::staff::find(conn, staff_id)?
+        .filter(|staff| staff.active)
+        .map(|staff| StaffSession {
+            session_id: session.id,
+            staff,
+        }))
+}
+
+/// Logout: ends the session the cookie names (an unknown token is fine: nothing to end).
+pub fn end(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> diesel::QueryResult<()> {
+    if let Some(session) = db::sessions::find_open(conn, &crypto::token_hash(token))? {
+        db::sessions::end(conn, session.id, now)?;
+    }
+    Ok(())
+}

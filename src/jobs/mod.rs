@@ -1,0 +1,4 @@
+//! Background work. Idempotent and safe with several instances: work is claimed with a
+//! conditional update before it is done.
+
+pub mod outbox;

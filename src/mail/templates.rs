@@ -1,0 +1,178 @@
+//! Mail templates: `templates/mail/<lang>/<kind>.txt` and `.html`, rendered when the message is
+//! queued, so the outbox holds exactly what will be sent.
+//!
+//! They are Tera templates without the `.tera` ending on purpose: Rocket loads every `*.tera`
+//! under `templates/` as a page and would take the text and HTML parts of a mail for one
+//! template of the same name.
+
+use std::path::Path;
+
+use tera::{Context, Tera};
+
+/// The language of a message: the account's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Polish,
+    English,
+}
+
+impl Language {
+    /// Polish unless the stored code says English.
+    pub fn from_code(code: &str) -> Language {
+        if code.eq_ignore_ascii_case("en") {
+            Language::English
+        } else {
+            Language::Polish
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Polish => "pl",
+            Language::English => "en",
+        }
+    }
+}
+
+/// Every kind of message the portal sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Activation,
+    PasswordReset,
+    PasswordChanged,
+    EmailChangeConfirm,
+    EmailChangeRequested,
+    TwoFactorChanged,
+}
+
+impl MailKind {
+    /// Stored in `outbox.kind` and used as the template name.
+    pub fn name(self) -> &'static str {
+        match self {
+            MailKind::Activation => "activation",
+            MailKind::PasswordReset => "password_reset",
+            MailKind::PasswordChanged => "password_changed",
+            MailKind::EmailChangeConfirm => "email_change_confirm",
+            MailKind::EmailChangeRequested => "email_change_requested",
+            MailKind::TwoFactorChanged => "two_factor_changed",
+        }
+    }
+
+    fn subject(self, language: Language) -> &'static str {
+        match (self, language) {
+            (MailKind::Activation, Language::Polish) => "Aktywuj konto w e-BOK",
+            (MailKind::Activation, Language::English) => "Activate your e-BOK account",
+            (MailKind::PasswordReset, Language::Polish) => "Ustaw nowe hasło do e-BOK",
+            (MailKind::PasswordReset, Language::English) => "Set a new e-BOK password",
+            (MailKind::PasswordChanged, Language::Polish) => "Hasło do e-BOK zostało zmienione",
+            (MailKind::PasswordChanged, Language::English) => "Your e-BOK password was changed",
+            (MailKind::EmailChangeConfirm, Language::Polish) => {
+                "Potwierdź nowy adres e-mail w e-BOK"
+            }
+            (MailKind::EmailChangeConfirm, Language::English) => {
+                "Confirm your new e-BOK e-mail address"
+            }
+            (MailKind::EmailChangeRequested, Language::Polish) => "Zmiana adresu e-mail w e-BOK",
+            (MailKind::EmailChangeRequested, Language::English) => {
+                "Your e-BOK e-mail address is being changed"
+            }
+            (MailKind::TwoFactorChanged, Language::Polish) => {
+                "Zmiana logowania dwuetapowego w e-BOK"
+            }
+            (MailKind::TwoFactorChanged, Language::English) => "Two-step login changed in e-BOK",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub struct MailTemplates {
+    tera: Tera,
+}
+
+impl MailTemplates {
+    /// Loads every template under `dir` (normally `templates/mail`).
+    pub fn load(dir: &Path) -> Result<MailTemplates, String> {
+        let pattern = format!("{}/**/*", dir.display());
+        // Tera escapes templates whose names end in .html: the HTML parts, not the text ones.
+        let tera =
+            Tera::new(&pattern).map_err(|e| format!("mail templates in {}: {e}", dir.display()))?;
+        Ok(MailTemplates { tera })
+    }
+
+    /// Renders both parts; `context` must carry what the templates use (`isp_name` always).
+    pub fn render(
+        &self,
+        kind: MailKind,
+        language: Language,
+        context: &Context,
+    ) -> Result<RenderedMail, tera::Error> {
+        let base = format!("{}/{}", language.code(), kind.name());
+        Ok(RenderedMail {
+            subject: kind.subject(language).to_owned(),
+            text: self.tera.render(&format!("{base}.txt"), context)?,
+            html: self.tera.render(&format!("{base}.html"), context)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL_KINDS: [MailKind; 6] = [
+        MailKind::Activation,
+        MailKind::PasswordReset,
+        MailKind::PasswordChanged,
+        MailKind::EmailChangeConfirm,
+        MailKind::EmailChangeRequested,
+        MailKind::TwoFactorChanged,
+    ];
+
+    fn templates() -> MailTemplates {
+        MailTemplates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/mail")).unwrap()
+    }
+
+    fn context() -> Context {
+        let mut context = Context::new();
+        context.insert("isp_name", "Przykładowy Operator");
+        context.insert("portal_url", "http://127.0.0.1:8000");
+        context.insert("login", "jan<script>");
+        context.insert("link", "http://127.0.0.1:8000/aktywacja/abc");
+        context.insert("new_email", "nowy@example.com");
+        context.insert("valid_hours", &48);
+        context.insert("enabled", &true);
+        context
+    }
+
+    #[test]
+    fn every_kind_renders_in_both_languages_with_its_link() {
+        let templates = templates();
+        for kind in ALL_KINDS {
+            for language in [Language::Polish, Language::English] {
+                let mail = templates.render(kind, language, &context()).unwrap();
+                assert!(!mail.subject.is_empty());
+                assert!(
+                    mail.text.contains("Przykładowy Operator"),
+                    "{kind:?} {language:?}"
+                );
+                assert!(mail.html.contains("<html"), "{kind:?} {language:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn html_part_escapes_what_the_user_typed() {
+        let mail = templates()
+            .render(MailKind::Activation, Language::Polish, &context())
+            .unwrap();
+        assert!(mail.html.contains("jan&lt;script&gt;"));
+        assert!(mail.text.contains("jan<script>"), "plain text is not HTML");
+        assert!(mail.text.contains("http://127.0.0.1:8000/aktywacja/abc"));
+    }
+}

@@ -1,0 +1,55 @@
+//! The client's address: the socket peer, or `X-Real-IP` when the peer is one of our trusted
+//! reverse proxies. Anyone can send the header; only a proxy we know may be believed.
+
+use std::net::IpAddr;
+
+use rocket::request::{FromRequest, Outcome, Request};
+
+use crate::config::Config;
+
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+pub fn client_ip(request: &Request<'_>) -> Option<IpAddr> {
+    let peer = request.remote().map(|address| address.ip())?;
+    let trusted = request.rocket().state::<Config>().is_some_and(|config| {
+        config
+            .web
+            .trusted_proxies
+            .iter()
+            .any(|net| net.contains(&peer))
+    });
+    if trusted
+        && let Some(forwarded) = request
+            .headers()
+            .get_one("X-Real-IP")
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return Some(forwarded);
+    }
+    Some(peer)
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientIp {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(ClientIp(client_ip(request)))
+    }
+}
+
+/// Address and browser, as recorded with sessions and in the audit trail.
+pub struct Client(pub crate::app::sessions::ClientInfo);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Client {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(Client(crate::app::sessions::ClientInfo {
+            ip: client_ip(request).map(|ip| ip.to_string()),
+            user_agent: request.headers().get_one("User-Agent").map(str::to_owned),
+        }))
+    }
+}

@@ -1,0 +1,238 @@
+//! `/logowanie`, the second step `/logowanie/kod`, and `/wyloguj`.
+
+use chrono::{Duration, NaiveDateTime};
+use rocket::form::FromForm;
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+
+use crate::app::login::{self, LoginError, LoginOutcome};
+use crate::app::{account_security, clock};
+use crate::config::Config;
+use crate::web::client_ip::Client;
+use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
+use crate::web::mailing::PasswordSlots;
+use crate::web::messages;
+use crate::web::page::Layout;
+use crate::web::session::{self, CUSTOMER_COOKIE, CurrentCustomer};
+use crate::web::{Db, server_error};
+
+/// Remembers, between the two login steps, whose password was right (encrypted cookie).
+const SECOND_FACTOR_COOKIE: &str = "ebok_2fa";
+const SECOND_FACTOR_WINDOW: Duration = Duration::minutes(5);
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        login_page,
+        login_signed_in,
+        login_submit,
+        second_factor_page,
+        second_factor_submit,
+        logout
+    ]
+}
+
+#[derive(Debug, FromForm)]
+pub struct LoginFields {
+    #[field(default = String::new())]
+    identifier: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for LoginFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[get("/logowanie", rank = 1)]
+fn login_signed_in(_customer: CurrentCustomer) -> Redirect {
+    Redirect::to("/")
+}
+
+#[get("/logowanie", rank = 2)]
+fn login_page(layout: Layout) -> Template {
+    Template::render(
+        "customer/login",
+        context! { layout, identifier: "", error: None::<String> },
+    )
+}
+
+/// After a successful login: a fresh session cookie and a fresh CSRF token.
+pub fn signed_in(cookies: &CookieJar<'_>, config: &Config, token: String) -> Flash<Redirect> {
+    session::set_cookie(cookies, config, CUSTOMER_COOKIE, token);
+    csrf::rotate(cookies);
+    Flash::success(Redirect::to("/"), "Zalogowano. Witamy w e-BOK!")
+}
+
+#[post("/logowanie", data = "<form>")]
+async fn login_submit(
+    form: Protected<LoginFields>,
+    layout: Layout,
+    client: Client,
+    db: Db,
+    slots: &State<PasswordSlots>,
+    cookies: &CookieJar<'_>,
+    config: &State<Config>,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let (identifier, password) = (form.identifier.clone(), form.password.clone());
+    let info = client.0;
+    let now = clock::now();
+    let _permit = slots
+        .0
+        .acquire()
+        .await
+        .map_err(|_| Status::ServiceUnavailable)?;
+    let outcome = db
+        .run(move |conn| login::login(conn, &identifier, &password, &info, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    let failure = |status: Status, error: String| {
+        Either::Right((
+            status,
+            Template::render(
+                "customer/login",
+                context! { layout: layout.clone(), identifier: form.identifier.clone(), error },
+            ),
+        ))
+    };
+    Ok(match outcome {
+        Ok(LoginOutcome::SignedIn(session)) => Either::Left(signed_in(cookies, config, session.token)),
+        Ok(LoginOutcome::SecondFactorNeeded { account_id }) => {
+            let expires = (now + SECOND_FACTOR_WINDOW).and_utc().timestamp();
+            cookies.add_private(
+                Cookie::build((SECOND_FACTOR_COOKIE, format!("{account_id}:{expires}")))
+                    .path("/logowanie")
+                    .http_only(true)
+                    .same_site(SameSite::Strict),
+            );
+            Either::Left(Flash::success(Redirect::to("/logowanie/kod"), "Hasło poprawne. Podaj kod z aplikacji."))
+        }
+        Err(LoginError::Invalid) | Err(LoginError::WrongCode) => {
+            failure(Status::Unauthorized, "Nieprawidłowy login lub hasło.".into())
+        }
+        Err(LoginError::Throttled(retry)) => failure(
+            Status::TooManyRequests,
+            format!("Zbyt wiele nieudanych prób logowania. {}", messages::retry_after(retry, now)),
+        ),
+        Err(LoginError::NotActivated) => failure(
+            Status::Forbidden,
+            "Konto nie zostało jeszcze aktywowane. Kliknij link z e-maila albo wyślij go ponownie: /aktywacja/ponownie".into(),
+        ),
+        Err(LoginError::Database(e)) => return Err(server_error(&e)),
+    })
+}
+
+/// The account waiting for its second step, if the window has not passed.
+fn pending_second_factor(cookies: &CookieJar<'_>, now: NaiveDateTime) -> Option<i64> {
+    let value = cookies
+        .get_private(SECOND_FACTOR_COOKIE)?
+        .value()
+        .to_owned();
+    let (account, expires) = value.split_once(':')?;
+    let expires: i64 = expires.parse().ok()?;
+    (now.and_utc().timestamp() < expires)
+        .then(|| account.parse().ok())
+        .flatten()
+}
+
+#[get("/logowanie/kod")]
+fn second_factor_page(layout: Layout, cookies: &CookieJar<'_>) -> Either<Template, Redirect> {
+    match pending_second_factor(cookies, clock::now()) {
+        Some(_) => Either::Left(Template::render(
+            "customer/login_code",
+            context! { layout, error: None::<String> },
+        )),
+        None => Either::Right(Redirect::to("/logowanie")),
+    }
+}
+
+#[derive(Debug, FromForm)]
+pub struct CodeFields {
+    #[field(default = String::new())]
+    code: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for CodeFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/logowanie/kod", data = "<form>")]
+async fn second_factor_submit(
+    form: Protected<CodeFields>,
+    layout: Layout,
+    client: Client,
+    db: Db,
+    cookies: &CookieJar<'_>,
+    config: &State<Config>,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let now = clock::now();
+    let Some(account_id) = pending_second_factor(cookies, now) else {
+        return Ok(Either::Left(Flash::error(
+            Redirect::to("/logowanie"),
+            "Minęło zbyt dużo czasu. Zaloguj się ponownie.",
+        )));
+    };
+    let code = form.code.clone();
+    let info = client.0;
+    let outcome = db
+        .run(move |conn| login::login_second_factor(conn, account_id, &code, &info, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    let failure = |status: Status, error: String| {
+        Either::Right((
+            status,
+            Template::render(
+                "customer/login_code",
+                context! { layout: layout.clone(), error },
+            ),
+        ))
+    };
+    Ok(match outcome {
+        Ok(session) => {
+            cookies.remove_private(Cookie::build(SECOND_FACTOR_COOKIE).path("/logowanie"));
+            Either::Left(signed_in(cookies, config, session.token))
+        }
+        Err(LoginError::Throttled(retry)) => failure(
+            Status::TooManyRequests,
+            format!(
+                "Zbyt wiele nieudanych prób. {}",
+                messages::retry_after(retry, now)
+            ),
+        ),
+        Err(LoginError::Database(e)) => return Err(server_error(&e)),
+        Err(_) => failure(
+            Status::Unauthorized,
+            "Kod jest nieprawidłowy. Wpisz aktualny kod z aplikacji albo jeden z kodów zapasowych."
+                .into(),
+        ),
+    })
+}
+
+#[post("/wyloguj", data = "<_form>")]
+async fn logout(
+    _form: Protected<TokenOnly>,
+    db: Db,
+    cookies: &CookieJar<'_>,
+) -> Result<Flash<Redirect>, Status> {
+    if let Some(token) = session::cookie_token(cookies, CUSTOMER_COOKIE) {
+        let now = clock::now();
+        db.run(move |conn| account_security::logout(conn, &token, now))
+            .await
+            .map_err(|e| server_error(&e))?
+            .map_err(|e| server_error(&e))?;
+    }
+    session::clear_cookie(cookies, CUSTOMER_COOKIE);
+    Ok(Flash::success(
+        Redirect::to("/"),
+        "Wylogowano. Do zobaczenia!",
+    ))
+}

@@ -1,0 +1,31 @@
+//! `/` for a signed-in subscriber: the dashboard.
+
+use rocket::http::Status;
+use rocket::{Route, get, routes};
+use rocket_dyn_templates::{Template, context};
+
+use crate::app::{clock, dashboard};
+use crate::web::page::Layout;
+use crate::web::session::CurrentCustomer;
+use crate::web::{Db, server_error};
+
+pub fn routes() -> Vec<Route> {
+    routes![home]
+}
+
+/// Outranks the public start page when a session is present.
+#[get("/", rank = 1)]
+async fn home(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+    let customer_id = customer.customer_id();
+    let today = clock::today();
+    let page = db
+        .run(move |conn| dashboard::load(conn, customer_id, today))
+        .await
+        .map_err(|e| server_error(&e))?
+        .map_err(|e| server_error(&e))?
+        .ok_or(Status::NotFound)?;
+    Ok(Template::render(
+        "customer/dashboard",
+        context! { layout, page, login: &customer.account.login },
+    ))
+}

@@ -1,0 +1,19 @@
+//! The subscriber's side of the portal.
+
+mod auth;
+mod dashboard;
+mod password_reset;
+mod registration;
+mod security;
+
+use rocket::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut routes = Vec::new();
+    routes.extend(auth::routes());
+    routes.extend(dashboard::routes());
+    routes.extend(password_reset::routes());
+    routes.extend(registration::routes());
+    routes.extend(security::routes());
+    routes
+}

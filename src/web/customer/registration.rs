@@ -1,0 +1,339 @@
+//! `/rejestracja` and activation (`/aktywacja/<token>`, `/aktywacja/ponownie`).
+
+use std::collections::BTreeMap;
+
+use rocket::form::FromForm;
+use rocket::http::{CookieJar, Status};
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+
+use crate::app::registration::{
+    self, ActivationError, RegistrationError, RegistrationForm, RegistrationRules,
+};
+use crate::app::{clock, crypto};
+use crate::config::Config;
+use crate::web::client_ip::{Client, ClientIp};
+use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::mailing::{Mailing, OutboxSignal, PasswordSlots};
+use crate::web::messages;
+use crate::web::page::Layout;
+use crate::web::{Db, server_error};
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        register_page,
+        register_submit,
+        registered_page,
+        activation_page,
+        activation_submit,
+        resend_page,
+        resend_submit
+    ]
+}
+
+#[derive(Debug, FromForm)]
+pub struct RegistrationFields {
+    #[field(default = String::new())]
+    login: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    password_repeated: String,
+    #[field(default = String::new())]
+    email: String,
+    #[field(default = String::new())]
+    pesel: String,
+    #[field(default = String::new())]
+    contract_number: String,
+    accepts_terms: bool,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for RegistrationFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// What the form shows again: never the passwords.
+#[derive(Debug, Default, serde::Serialize)]
+struct Typed {
+    login: String,
+    email: String,
+    pesel: String,
+    contract_number: String,
+    accepts_terms: bool,
+}
+
+fn form_page(
+    layout: Layout,
+    typed: Typed,
+    errors: BTreeMap<&'static str, Vec<String>>,
+    message: Option<String>,
+) -> Template {
+    Template::render(
+        "customer/register",
+        context! { layout, typed, errors, message, min_length: crate::app::passwords::MIN_LENGTH },
+    )
+}
+
+#[get("/rejestracja")]
+fn register_page(layout: Layout) -> Template {
+    form_page(layout, Typed::default(), BTreeMap::new(), None)
+}
+
+#[post("/rejestracja", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
+async fn register_submit(
+    form: Protected<RegistrationFields>,
+    layout: Layout,
+    ip: ClientIp,
+    db: Db,
+    config: &State<Config>,
+    mailing: &State<Mailing>,
+    signal: &State<OutboxSignal>,
+    slots: &State<PasswordSlots>,
+) -> Result<Either<Redirect, (Status, Template)>, Status> {
+    let input = RegistrationForm {
+        login: form.login.clone(),
+        password: form.password.clone(),
+        password_repeated: form.password_repeated.clone(),
+        email: form.email.clone(),
+        pesel: form.pesel.clone(),
+        contract_number: form.contract_number.clone(),
+        accepts_terms: form.accepts_terms,
+    };
+    let pesel_key = config.security.pesel_key.clone();
+    let rules = RegistrationRules {
+        from_own_connection_only: config.web.registration_from_own_connection,
+    };
+    let mailing = mailing.inner().clone();
+    let now = clock::now();
+    let _permit = slots
+        .0
+        .acquire()
+        .await
+        .map_err(|_| Status::ServiceUnavailable)?;
+    let result = db
+        .run(move |conn| {
+            // Hashed for every attempt, before anything is looked up, so that a mismatch takes
+            // as long as a match.
+            let hash = crypto::hash_password(&input.password)?;
+            registration::register(
+                conn,
+                &input,
+                &hash,
+                &pesel_key,
+                rules,
+                ip.0,
+                mailing.outgoing(),
+                now,
+            )
+        })
+        .await
+        .map_err(|e| server_error(&e))?;
+    let typed = Typed {
+        login: form.login.trim().to_owned(),
+        email: form.email.trim().to_owned(),
+        pesel: form.pesel.trim().to_owned(),
+        contract_number: form.contract_number.trim().to_owned(),
+        accepts_terms: form.accepts_terms,
+    };
+    // Identity fields are not shown back after a mismatch: the answer must not depend on them.
+    let login_only = Typed {
+        login: typed.login.clone(),
+        accepts_terms: typed.accepts_terms,
+        ..Typed::default()
+    };
+    let refused = |status, typed, errors, message: &str| {
+        Either::Right((
+            status,
+            form_page(layout.clone(), typed, errors, Some(message.to_owned())),
+        ))
+    };
+    Ok(match result {
+        Ok(_) => {
+            signal.wake();
+            Either::Left(Redirect::to("/rejestracja/wyslano"))
+        }
+        Err(RegistrationError::Fields(problems)) => {
+            let mut errors: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+            for problem in problems {
+                let (field, message) = messages::field_problem(problem);
+                errors.entry(field).or_default().push(message);
+            }
+            refused(
+                Status::UnprocessableEntity,
+                typed,
+                errors,
+                "Popraw zaznaczone pola.",
+            )
+        }
+        Err(RegistrationError::IdentityNotConfirmed) => refused(
+            Status::UnprocessableEntity,
+            login_only,
+            BTreeMap::new(),
+            "Nie udało się potwierdzić tożsamości. Numer umowy, PESEL i adres e-mail muszą być takie same \
+             jak w umowie z operatorem. Jeśli dane się zgadzają, a rejestracja nie działa, skontaktuj się z biurem obsługi.",
+        ),
+        Err(RegistrationError::AlreadyRegistered) => refused(
+            Status::Conflict,
+            login_only,
+            BTreeMap::new(),
+            "Ta umowa ma już konto w e-BOK. Zaloguj się albo skorzystaj z odzyskiwania hasła.",
+        ),
+        Err(RegistrationError::NotFromOwnConnection) => refused(
+            Status::Forbidden,
+            login_only,
+            BTreeMap::new(),
+            "Konto można założyć tylko z Twojego łącza internetowego u operatora. Połącz się przez swoje łącze i spróbuj ponownie.",
+        ),
+        Err(RegistrationError::Throttled(retry)) => refused(
+            Status::TooManyRequests,
+            login_only,
+            BTreeMap::new(),
+            &format!(
+                "Zbyt wiele prób rejestracji. {}",
+                messages::retry_after(retry, now)
+            ),
+        ),
+        Err(error) => return Err(server_error(&error)),
+    })
+}
+
+#[get("/rejestracja/wyslano")]
+fn registered_page(layout: Layout) -> Template {
+    Template::render("customer/registered", context! { layout })
+}
+
+#[get("/aktywacja/<token>", rank = 2)]
+async fn activation_page(
+    token: &str,
+    layout: Layout,
+    db: Db,
+) -> Result<(Status, Template), Status> {
+    let token_owned = token.to_owned();
+    let now = clock::now();
+    let usable = db
+        .run(move |conn| registration::activation_link_is_usable(conn, &token_owned, now))
+        .await
+        .map_err(|e| server_error(&e))?
+        .map_err(|e| server_error(&e))?;
+    let status = if usable { Status::Ok } else { Status::Gone };
+    Ok((
+        status,
+        Template::render("customer/activate", context! { layout, token, usable }),
+    ))
+}
+
+#[derive(Debug, FromForm)]
+pub struct ConfirmFields {
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for ConfirmFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/aktywacja/<token>", data = "<_form>", rank = 2)]
+async fn activation_submit(
+    token: &str,
+    _form: Protected<ConfirmFields>,
+    layout: Layout,
+    client: Client,
+    db: Db,
+    cookies: &CookieJar<'_>,
+    config: &State<Config>,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let token_owned = token.to_owned();
+    let info = client.0;
+    let now = clock::now();
+    let result = db
+        .run(move |conn| registration::activate(conn, &token_owned, &info, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    match result {
+        Ok(session) => {
+            let _ = super::auth::signed_in(cookies, config, session.token);
+            Ok(Either::Left(Flash::success(
+                Redirect::to("/"),
+                "Konto zostało aktywowane. Witamy w e-BOK!",
+            )))
+        }
+        Err(ActivationError::InvalidLink) => Ok(Either::Right((
+            Status::Gone,
+            Template::render(
+                "customer/activate",
+                context! { layout, token, usable: false },
+            ),
+        ))),
+        Err(ActivationError::Database(e)) => Err(server_error(&e)),
+    }
+}
+
+#[get("/aktywacja/ponownie", rank = 1)]
+fn resend_page(layout: Layout) -> Template {
+    Template::render(
+        "customer/activation_resend",
+        context! { layout, sent: false, error: None::<String> },
+    )
+}
+
+#[derive(Debug, FromForm)]
+pub struct ResendFields {
+    #[field(default = String::new())]
+    identifier: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for ResendFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/aktywacja/ponownie", data = "<form>", rank = 1)]
+async fn resend_submit(
+    form: Protected<ResendFields>,
+    layout: Layout,
+    ip: ClientIp,
+    db: Db,
+    mailing: &State<Mailing>,
+    signal: &State<OutboxSignal>,
+) -> Result<(Status, Template), Status> {
+    let identifier = form.identifier.clone();
+    let mailing = mailing.inner().clone();
+    let now = clock::now();
+    let result = db
+        .run(move |conn| {
+            registration::resend_activation(conn, &identifier, ip.0, mailing.outgoing(), now)
+        })
+        .await
+        .map_err(|e| server_error(&e))?;
+    match result {
+        Ok(()) => {
+            signal.wake();
+            Ok((
+                Status::Ok,
+                Template::render(
+                    "customer/activation_resend",
+                    context! { layout, sent: true, error: None::<String> },
+                ),
+            ))
+        }
+        Err(RegistrationError::Throttled(retry)) => Ok((
+            Status::TooManyRequests,
+            Template::render(
+                "customer/activation_resend",
+                context! { layout, sent: false, error: format!("Zbyt wiele próśb o link. {}", messages::retry_after(retry, now)) },
+            ),
+        )),
+        Err(error) => Err(server_error(&error)),
+    }
+}

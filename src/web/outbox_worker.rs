@@ -1,0 +1,65 @@
+//! Runs the outbox sender in the background of the web server: right after a message is queued
+//! (woken by `OutboxSignal`) and every few seconds for retries.
+
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::{Orbit, Rocket};
+
+use super::mailing::OutboxSignal;
+use crate::app::clock;
+use crate::config::MailConfig;
+use crate::db::Pool;
+use crate::jobs::outbox;
+use crate::mail::Mailer;
+
+const POLL_EVERY: Duration = Duration::from_secs(15);
+
+pub struct OutboxWorker {
+    pub mail: MailConfig,
+    pub from: Mailbox,
+}
+
+#[rocket::async_trait]
+impl Fairing for OutboxWorker {
+    fn info(&self) -> Info {
+        Info {
+            name: "Outbox sender",
+            kind: Kind::Liftoff,
+        }
+    }
+
+    async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
+        let (Some(pool), Some(signal)) = (
+            rocket.state::<Pool>().cloned(),
+            rocket.state::<OutboxSignal>().cloned(),
+        ) else {
+            tracing::error!("outbox sender not started: no pool");
+            return;
+        };
+        let from = self.from.clone();
+        let mail = self.mail.clone();
+        let mut shutdown = rocket.shutdown();
+        rocket::tokio::spawn(async move {
+            // Built here: lettre's SMTP pool must live inside the runtime.
+            let mailer = match Mailer::from_config(&mail) {
+                Ok(mailer) => mailer,
+                Err(error) => {
+                    tracing::error!(%error, "outbox sender not started");
+                    return;
+                }
+            };
+            loop {
+                if let Err(error) = outbox::deliver_due(&pool, &mailer, &from, clock::now()).await {
+                    tracing::error!(%error, "outbox sender failed; will try again");
+                }
+                rocket::tokio::select! {
+                    _ = signal.0.notified() => {}
+                    _ = rocket::tokio::time::sleep(POLL_EVERY) => {}
+                    _ = &mut shutdown => break,
+                }
+            }
+        });
+    }
+}

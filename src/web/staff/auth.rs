@@ -1,0 +1,129 @@
+//! `/staff/login`, `/staff/wyloguj`, and the panel's start page.
+
+use rocket::form::FromForm;
+use rocket::http::{CookieJar, Status};
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+
+use crate::app::login::{self, LoginError};
+use crate::app::{account_security, clock};
+use crate::config::Config;
+use crate::web::client_ip::Client;
+use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
+use crate::web::mailing::PasswordSlots;
+use crate::web::messages;
+use crate::web::page::Layout;
+use crate::web::session::{self, CurrentStaff, STAFF_COOKIE};
+use crate::web::{Db, server_error};
+
+pub fn routes() -> Vec<Route> {
+    routes![home, login_page, login_submit, logout]
+}
+
+#[get("/staff")]
+fn home(staff: CurrentStaff, layout: Layout) -> Template {
+    let role = match staff.staff.role.as_str() {
+        "admin" => "administrator",
+        "billing" => "rozliczenia",
+        _ => "obsługa klienta",
+    };
+    Template::render(
+        "staff/home",
+        context! { layout, full_name: &staff.staff.full_name, role },
+    )
+}
+
+#[get("/staff/login")]
+fn login_page(layout: Layout) -> Template {
+    Template::render(
+        "staff/login",
+        context! { layout, login: "", error: None::<String> },
+    )
+}
+
+#[derive(Debug, FromForm)]
+pub struct StaffLoginFields {
+    #[field(default = String::new())]
+    login: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for StaffLoginFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/staff/login", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
+async fn login_submit(
+    form: Protected<StaffLoginFields>,
+    layout: Layout,
+    client: Client,
+    db: Db,
+    cookies: &CookieJar<'_>,
+    config: &State<Config>,
+    slots: &State<PasswordSlots>,
+) -> Result<Either<Redirect, (Status, Template)>, Status> {
+    let (login_name, password) = (form.login.clone(), form.password.clone());
+    let info = client.0;
+    let now = clock::now();
+    let _permit = slots
+        .0
+        .acquire()
+        .await
+        .map_err(|_| Status::ServiceUnavailable)?;
+    let outcome = db
+        .run(move |conn| login::staff_login(conn, &login_name, &password, &info, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    let failure = |status, error: String| {
+        Either::Right((
+            status,
+            Template::render(
+                "staff/login",
+                context! { layout: layout.clone(), login: form.login.trim(), error },
+            ),
+        ))
+    };
+    Ok(match outcome {
+        Ok(session) => {
+            session::set_cookie(cookies, config, STAFF_COOKIE, session.token);
+            csrf::rotate(cookies);
+            Either::Left(Redirect::to("/staff"))
+        }
+        Err(LoginError::Throttled(retry)) => failure(
+            Status::TooManyRequests,
+            format!(
+                "Zbyt wiele nieudanych prób logowania. {}",
+                messages::retry_after(retry, now)
+            ),
+        ),
+        Err(LoginError::Database(e)) => return Err(server_error(&e)),
+        Err(_) => failure(
+            Status::Unauthorized,
+            "Nieprawidłowy login lub hasło.".into(),
+        ),
+    })
+}
+
+#[post("/staff/wyloguj", data = "<_form>")]
+async fn logout(
+    _form: Protected<TokenOnly>,
+    db: Db,
+    cookies: &CookieJar<'_>,
+) -> Result<Flash<Redirect>, Status> {
+    if let Some(token) = session::cookie_token(cookies, STAFF_COOKIE) {
+        let now = clock::now();
+        db.run(move |conn| account_security::logout(conn, &token, now))
+            .await
+            .map_err(|e| server_error(&e))?
+            .map_err(|e| server_error(&e))?;
+    }
+    session::clear_cookie(cookies, STAFF_COOKIE);
+    Ok(Flash::success(Redirect::to("/staff/login"), "Wylogowano."))
+}
