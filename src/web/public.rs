@@ -10,7 +10,7 @@ use crate::app::health::Health;
 use crate::app::{clock, health, start_page};
 
 pub fn routes() -> Vec<Route> {
-    routes![start, health_check]
+    routes![start, terms, health_check]
 }
 
 #[get("/", rank = 2)]
@@ -22,6 +22,15 @@ async fn start(db: Db, layout: super::page::Layout) -> Result<Template, Status> 
         .map_err(|e| server_error(&e))?
         .map_err(|e| server_error(&e))?;
     Ok(Template::render("public/start", context! { layout, page }))
+}
+
+/// The terms a subscriber accepts when registering (the version is recorded on the account).
+#[get("/regulamin")]
+fn terms(layout: super::page::Layout) -> Template {
+    Template::render(
+        "public/terms",
+        context! { layout, version: crate::app::registration::TERMS_VERSION },
+    )
 }
 
 /// 200 with `{"status":"ok",…}` when the database answers, 503 otherwise.

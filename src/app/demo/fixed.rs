@@ -30,7 +30,7 @@ pub const DEMO_CONTRACT: &str = "UM/2023/00001";
 const DEMO_PESEL: &str = "80061512359";
 pub const INVOICE_SERIES_CODE: &str = "FV";
 pub const CORRECTION_SERIES_CODE: &str = "FK";
-pub const TERMS_VERSION: &str = "regulamin-2026-01";
+pub use crate::app::registration::TERMS_VERSION;
 
 /// Argon2 is slow on purpose; the fixed logins are hashed once, before the seeding transaction.
 pub struct FixedPasswordHashes {

@@ -163,7 +163,8 @@ impl DemoSummary {
              contract number  {UNREGISTERED_CONTRACT}\n  \
              PESEL            {UNREGISTERED_PESEL}\n  \
              e-mail           {UNREGISTERED_EMAIL}\n\
-             Generated subscribers: klient<customer number> / {GENERATED_PASSWORD} (e.g. klient3)\n",
+             Generated subscribers: klient<customer number> / {GENERATED_PASSWORD} (e.g. klient3)\n\
+             Mail: without EBOK_SMTP_URL it is written to data/mail/ and its links are printed here.\n",
             isp = self.isp_name,
             total = self.customers_total,
         )
