@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod pdf;
 pub mod web;
 
 use rocket::{Build, Rocket};

@@ -589,54 +589,108 @@ fn totp_login_works_with_a_code_computed_in_the_test(app: TestApp) {
         .text()
         .collect::<String>();
     assert!(setup.contains("<svg"), "a QR code is shown");
-    let wrong = post(
-        &app.client,
-        "/bezpieczenstwo/2fa",
-        "/bezpieczenstwo/2fa/wlacz",
-        &[("code", "000000")],
+    let enable = |code: &str, password: &str| {
+        let response = post(
+            &app.client,
+            "/bezpieczenstwo/2fa",
+            "/bezpieczenstwo/2fa/wlacz",
+            &[("code", code), ("current_password", password)],
+        );
+        (
+            response.status(),
+            response.into_string().unwrap_or_default(),
+        )
+    };
+    assert_eq!(
+        enable("000000", demo::DEMO_PASSWORD).0,
+        Status::UnprocessableEntity
     );
-    assert_eq!(wrong.status(), Status::UnprocessableEntity);
     let code = two_factor::current_code(&secret, demo::DEMO_LOGIN, clock::now()).unwrap();
-    let enabled = post(
-        &app.client,
-        "/bezpieczenstwo/2fa",
-        "/bezpieczenstwo/2fa/wlacz",
-        &[("code", &code)],
+    assert_eq!(
+        enable(&code, "zgadywane").0,
+        Status::UnprocessableEntity,
+        "a stolen session cannot turn it on"
     );
-    assert_eq!(enabled.status(), Status::Ok);
-    let codes_page = enabled.into_string().unwrap();
+    let (status, codes_page) = enable(&code, demo::DEMO_PASSWORD);
+    assert_eq!(status, Status::Ok, "{}", page_text(&codes_page));
     let recovery: Vec<String> = scraper::Html::parse_document(&codes_page)
         .select(&scraper::Selector::parse("ul.recovery-codes code").unwrap())
         .map(|c| c.text().collect())
         .collect();
     assert_eq!(recovery.len(), 10);
+    let rekey = post(
+        &app.client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/wlacz",
+        &[("code", &code), ("current_password", demo::DEMO_PASSWORD)],
+    );
+    assert_eq!(
+        rekey.status(),
+        Status::UnprocessableEntity,
+        "while it is on, it cannot be re-keyed"
+    );
 
     let phone = app.another_browser();
     let first_step = log_in(&phone, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
     assert_eq!(location(&first_step), "/logowanie/kod");
-    assert_eq!(phone.get("/").dispatch().status(), Status::Ok);
     assert!(
         !page_text(&phone.get("/").dispatch().into_string().unwrap()).contains("Dzień dobry, Jan"),
         "not signed in yet"
     );
-    let wrong_code = post(
-        &phone,
-        "/logowanie/kod",
-        "/logowanie/kod",
-        &[("code", "123456")],
+    assert_eq!(
+        post(
+            &phone,
+            "/logowanie/kod",
+            "/logowanie/kod",
+            &[("code", "123456")]
+        )
+        .status(),
+        Status::Unauthorized
     );
-    assert_eq!(wrong_code.status(), Status::Unauthorized);
-    let code = two_factor::current_code(&secret, demo::DEMO_LOGIN, clock::now()).unwrap();
-    let second_step = post(
-        &phone,
-        "/logowanie/kod",
-        "/logowanie/kod",
-        &[("code", &code)],
+    assert_eq!(
+        post(
+            &phone,
+            "/logowanie/kod",
+            "/logowanie/kod",
+            &[("code", &code)]
+        )
+        .status(),
+        Status::Unauthorized,
+        "the code that switched it on is spent"
     );
-    assert_eq!(second_step.status(), Status::SeeOther);
+    // The next step's code (within the accepted clock drift).
+    let next = two_factor::current_code(
+        &secret,
+        demo::DEMO_LOGIN,
+        clock::now() + Duration::seconds(30),
+    )
+    .unwrap();
+    assert_eq!(
+        post(
+            &phone,
+            "/logowanie/kod",
+            "/logowanie/kod",
+            &[("code", &next)]
+        )
+        .status(),
+        Status::SeeOther
+    );
     assert!(
         page_text(&phone.get("/").dispatch().into_string().unwrap())
             .contains("Dzień dobry, Jan Kowalski")
+    );
+    let replay = app.another_browser();
+    log_in(&replay, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    assert_eq!(
+        post(
+            &replay,
+            "/logowanie/kod",
+            "/logowanie/kod",
+            &[("code", &next)]
+        )
+        .status(),
+        Status::Unauthorized,
+        "a TOTP code works once"
     );
 
     let tablet = app.another_browser();

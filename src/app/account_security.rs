@@ -7,12 +7,12 @@ use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
 use crate::app::audit::{self, Actor};
+use crate::app::crypto;
 use crate::app::mail_queue::{self, Outgoing, QueueError};
 use crate::app::passwords::{self, PasswordProblem};
 use crate::app::registration::{normalise_email, valid_email};
-use crate::app::sessions::{IDLE_TIMEOUT, StartedSession};
+use crate::app::sessions::IDLE_TIMEOUT;
 use crate::app::throttle::{self, Limit, RetryAfter};
-use crate::app::{crypto, sessions};
 use crate::db::accounts::Account;
 use crate::db::audit::AuditEntry;
 use crate::db::sessions::Session;
@@ -75,7 +75,8 @@ fn issue_token(
 }
 
 /// Sends reset links to the active accounts registered with `email`. The caller shows the same
-/// answer whether or not there are any.
+/// answer whether or not there are any; both paths write in one transaction, so their cost is
+/// alike.
 pub fn request_password_reset(
     conn: &mut DbConn,
     email: &str,
@@ -83,9 +84,7 @@ pub fn request_password_reset(
     outgoing: Outgoing<'_>,
     now: NaiveDateTime,
 ) -> Result<(), SecurityError> {
-    let ip_subject = client_ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip_subject = throttle::ip_subject(client_ip);
     if let Err(retry) = throttle::check(conn, Limit::MailRequestsPerIp, &ip_subject, now)? {
         return Err(SecurityError::Throttled(retry));
     }
@@ -99,53 +98,64 @@ pub fn request_password_reset(
     if throttle::check(conn, Limit::PasswordResetsPerEmail, &email, now)?.is_err() {
         return Ok(());
     }
-    throttle::hit(conn, Limit::PasswordResetsPerEmail, &email, now)?;
-    for account in db::accounts::find_by_email(conn, &email)?
-        .into_iter()
-        .filter(|a| a.status == "active")
-    {
-        let token = issue_token(conn, PASSWORD_RESET, account.id, None, RESET_VALIDITY, now)?;
-        let mut context = outgoing.context();
-        context.insert("login", &account.login);
-        context.insert("link", &outgoing.link(&format!("/haslo/nowe/{token}")));
-        context.insert("valid_hours", &RESET_VALIDITY.num_hours());
-        mail_queue::queue(
-            conn,
-            outgoing.templates,
-            MailKind::PasswordReset,
-            &account.email,
-            Language::from_code(&account.language),
-            &context,
-            now,
-        )?;
-        audit::record(
-            conn,
-            &Actor::account(
-                account.id,
-                account.customer_id,
-                client_ip.map(|ip| ip.to_string()),
-            ),
-            "password_reset_requested",
-            json!({}),
-            now,
-        )?;
-    }
-    Ok(())
+    let ip_text = client_ip.map(|ip| ip.to_string());
+    db::write_transaction(conn, |conn| -> Result<(), SecurityError> {
+        throttle::hit(conn, Limit::PasswordResetsPerEmail, &email, now)?;
+        let accounts: Vec<Account> = db::accounts::find_by_email(conn, &email)?
+            .into_iter()
+            .filter(|a| a.status == "active")
+            .collect();
+        if accounts.is_empty() {
+            audit::record(
+                conn,
+                &Actor::anonymous(ip_text.clone()),
+                "password_reset_unknown_email",
+                json!({}),
+                now,
+            )?;
+        }
+        for account in accounts {
+            let token = issue_token(conn, PASSWORD_RESET, account.id, None, RESET_VALIDITY, now)?;
+            let mut context = outgoing.context();
+            context.insert("login", &account.login);
+            context.insert("link", &outgoing.link(&format!("/haslo/nowe/{token}")));
+            context.insert("valid_hours", &RESET_VALIDITY.num_hours());
+            mail_queue::queue(
+                conn,
+                outgoing.templates,
+                MailKind::PasswordReset,
+                &account.email,
+                Language::from_code(&account.language),
+                &context,
+                now,
+            )?;
+            audit::record(
+                conn,
+                &Actor::account(account.id, account.customer_id, ip_text.clone()),
+                "password_reset_requested",
+                json!({}),
+                now,
+            )?;
+        }
+        Ok(())
+    })
 }
 
-/// The account a reset link belongs to, if the link can still be used.
+/// The account a reset link belongs to, if the link can still be used by an active account.
 pub fn reset_link_account(
     conn: &mut DbConn,
     token: &str,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Option<Account>> {
-    match db::tokens::find_usable(conn, PASSWORD_RESET, &crypto::token_hash(token), now)? {
-        Some(stored) => match stored.account_id {
-            Some(id) => db::accounts::find(conn, id),
-            None => Ok(None),
-        },
-        None => Ok(None),
-    }
+    let Some(stored) =
+        db::tokens::find_usable(conn, PASSWORD_RESET, &crypto::token_hash(token), now)?
+    else {
+        return Ok(None);
+    };
+    let Some(id) = stored.account_id else {
+        return Ok(None);
+    };
+    Ok(db::accounts::find(conn, id)?.filter(|account| account.status == "active"))
 }
 
 /// Sets the new password from a reset link and ends every session of the account.
@@ -157,31 +167,74 @@ pub fn complete_password_reset(
     outgoing: Outgoing<'_>,
     now: NaiveDateTime,
 ) -> Result<(), SecurityError> {
-    let stored = db::tokens::find_usable(conn, PASSWORD_RESET, &crypto::token_hash(token), now)?
+    db::write_transaction(conn, |conn| {
+        let stored =
+            db::tokens::find_usable(conn, PASSWORD_RESET, &crypto::token_hash(token), now)?
+                .ok_or(SecurityError::InvalidLink)?;
+        let account = match stored.account_id {
+            Some(id) => db::accounts::find(conn, id)?,
+            None => None,
+        }
+        .filter(|account| account.status == "active")
         .ok_or(SecurityError::InvalidLink)?;
-    let account = match stored.account_id {
-        Some(id) => db::accounts::find(conn, id)?,
-        None => None,
+        if !db::tokens::consume(conn, stored.id, now)? {
+            return Err(SecurityError::InvalidLink);
+        }
+        db::accounts::set_password_hash(conn, account.id, new_password_hash)?;
+        db::sessions::end_all_of_account(conn, account.id, None, now)?;
+        retire_account_links(conn, account.id, now)?;
+        throttle::clear(
+            conn,
+            Limit::LoginFailuresPerAccount,
+            &format!("account:{}", account.id),
+        )?;
+        audit::record(
+            conn,
+            &Actor::account(account.id, account.customer_id, client_ip),
+            "password_reset",
+            json!({ "sessions_ended": "all" }),
+            now,
+        )?;
+        notify_password_changed(conn, &account, outgoing, now)
+    })
+}
+
+/// After a password change, links mailed earlier (reset, e-mail change) stop working.
+fn retire_account_links(
+    conn: &mut DbConn,
+    account_id: i64,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    db::tokens::retire_for_account(conn, account_id, PASSWORD_RESET, now)?;
+    db::tokens::retire_for_account(conn, account_id, EMAIL_CHANGE, now)?;
+    Ok(())
+}
+
+/// A password re-entry on a signed-in account, throttled like a login and audited when wrong.
+fn check_current_password(
+    conn: &mut DbConn,
+    account: &Account,
+    password: &str,
+    actor: &Actor,
+    purpose: &str,
+    now: NaiveDateTime,
+) -> Result<(), SecurityError> {
+    let subject = format!("account:{}", account.id);
+    if let Err(retry) = throttle::check(conn, Limit::PasswordChecksPerAccount, &subject, now)? {
+        return Err(SecurityError::Throttled(retry));
     }
-    .ok_or(SecurityError::InvalidLink)?;
-    if !db::tokens::consume(conn, stored.id, now)? {
-        return Err(SecurityError::InvalidLink);
+    if crypto::verify_password(password, &account.password_hash) {
+        return Ok(());
     }
-    db::accounts::set_password_hash(conn, account.id, new_password_hash)?;
-    db::sessions::end_all_of_account(conn, account.id, None, now)?;
-    throttle::clear(
-        conn,
-        Limit::LoginFailuresPerAccount,
-        &format!("account:{}", account.id),
-    )?;
+    throttle::hit(conn, Limit::PasswordChecksPerAccount, &subject, now)?;
     audit::record(
         conn,
-        &Actor::account(account.id, account.customer_id, client_ip),
-        "password_reset",
-        json!({ "sessions_ended": "all" }),
+        actor,
+        "password_check_failed",
+        json!({ "for": purpose }),
         now,
     )?;
-    notify_password_changed(conn, &account, outgoing, now)
+    Err(SecurityError::WrongCurrentPassword)
 }
 
 /// Checks a new password against the policy (the login is part of it).
@@ -210,20 +263,27 @@ pub fn change_password(
     outgoing: Outgoing<'_>,
     now: NaiveDateTime,
 ) -> Result<(), SecurityError> {
-    if !crypto::verify_password(current_password, &account.password_hash) {
-        audit::record(conn, actor, "password_change_refused", json!({}), now)?;
-        return Err(SecurityError::WrongCurrentPassword);
-    }
-    db::accounts::set_password_hash(conn, account.id, new_password_hash)?;
-    let ended = db::sessions::end_all_of_account(conn, account.id, Some(keep_session), now)?;
-    audit::record(
+    check_current_password(
         conn,
+        account,
+        current_password,
         actor,
-        "password_changed",
-        json!({ "other_sessions_ended": ended }),
+        "password_change",
         now,
     )?;
-    notify_password_changed(conn, account, outgoing, now)
+    db::write_transaction(conn, |conn| {
+        db::accounts::set_password_hash(conn, account.id, new_password_hash)?;
+        let ended = db::sessions::end_all_of_account(conn, account.id, Some(keep_session), now)?;
+        retire_account_links(conn, account.id, now)?;
+        audit::record(
+            conn,
+            actor,
+            "password_changed",
+            json!({ "other_sessions_ended": ended }),
+            now,
+        )?;
+        notify_password_changed(conn, account, outgoing, now)
+    })
 }
 
 fn notify_password_changed(
@@ -264,52 +324,57 @@ pub fn request_email_change(
     if new_email == account.email {
         return Err(SecurityError::SameEmail);
     }
-    if !crypto::verify_password(current_password, &account.password_hash) {
-        return Err(SecurityError::WrongCurrentPassword);
+    check_current_password(conn, account, current_password, actor, "email_change", now)?;
+    let subject = format!("account:{}", account.id);
+    if let Err(retry) = throttle::check(conn, Limit::EmailChangesPerAccount, &subject, now)? {
+        return Err(SecurityError::Throttled(retry));
     }
-    let token = issue_token(
-        conn,
-        EMAIL_CHANGE,
-        account.id,
-        Some(new_email.clone()),
-        EMAIL_CHANGE_VALIDITY,
-        now,
-    )?;
-    let language = Language::from_code(&account.language);
-    let mut context = outgoing.context();
-    context.insert("login", &account.login);
-    context.insert("new_email", &new_email);
-    context.insert(
-        "link",
-        &outgoing.link(&format!("/bezpieczenstwo/email/{token}")),
-    );
-    context.insert("valid_hours", &EMAIL_CHANGE_VALIDITY.num_hours());
-    mail_queue::queue(
-        conn,
-        outgoing.templates,
-        MailKind::EmailChangeConfirm,
-        &new_email,
-        language,
-        &context,
-        now,
-    )?;
-    mail_queue::queue(
-        conn,
-        outgoing.templates,
-        MailKind::EmailChangeRequested,
-        &account.email,
-        language,
-        &context,
-        now,
-    )?;
-    audit::record(
-        conn,
-        actor,
-        "email_change_requested",
-        json!({ "new_email": new_email }),
-        now,
-    )?;
-    Ok(())
+    db::write_transaction(conn, |conn| {
+        throttle::hit(conn, Limit::EmailChangesPerAccount, &subject, now)?;
+        let token = issue_token(
+            conn,
+            EMAIL_CHANGE,
+            account.id,
+            Some(new_email.clone()),
+            EMAIL_CHANGE_VALIDITY,
+            now,
+        )?;
+        let language = Language::from_code(&account.language);
+        let mut context = outgoing.context();
+        context.insert("login", &account.login);
+        context.insert("new_email", &new_email);
+        context.insert(
+            "link",
+            &outgoing.link(&format!("/bezpieczenstwo/email/{token}")),
+        );
+        context.insert("valid_hours", &EMAIL_CHANGE_VALIDITY.num_hours());
+        mail_queue::queue(
+            conn,
+            outgoing.templates,
+            MailKind::EmailChangeConfirm,
+            &new_email,
+            language,
+            &context,
+            now,
+        )?;
+        mail_queue::queue(
+            conn,
+            outgoing.templates,
+            MailKind::EmailChangeRequested,
+            &account.email,
+            language,
+            &context,
+            now,
+        )?;
+        audit::record(
+            conn,
+            actor,
+            "email_change_requested",
+            json!({ "new_email": new_email }),
+            now,
+        )?;
+        Ok(())
+    })
 }
 
 /// The new address waiting behind an e-mail change link, if the link is usable.
@@ -331,24 +396,29 @@ pub fn confirm_email_change(
     client_ip: Option<String>,
     now: NaiveDateTime,
 ) -> Result<String, SecurityError> {
-    let stored = db::tokens::find_usable(conn, EMAIL_CHANGE, &crypto::token_hash(token), now)?
-        .ok_or(SecurityError::InvalidLink)?;
-    let (Some(account_id), Some(new_email)) = (stored.account_id, stored.payload.clone()) else {
-        return Err(SecurityError::InvalidLink);
-    };
-    let account = db::accounts::find(conn, account_id)?.ok_or(SecurityError::InvalidLink)?;
-    if !db::tokens::consume(conn, stored.id, now)? {
-        return Err(SecurityError::InvalidLink);
-    }
-    db::accounts::set_email(conn, account_id, &new_email)?;
-    audit::record(
-        conn,
-        &Actor::account(account_id, account.customer_id, client_ip),
-        "email_changed",
-        json!({ "old_email": account.email, "new_email": new_email }),
-        now,
-    )?;
-    Ok(new_email)
+    db::write_transaction(conn, |conn| {
+        let stored = db::tokens::find_usable(conn, EMAIL_CHANGE, &crypto::token_hash(token), now)?
+            .ok_or(SecurityError::InvalidLink)?;
+        let (Some(account_id), Some(new_email)) = (stored.account_id, stored.payload.clone())
+        else {
+            return Err(SecurityError::InvalidLink);
+        };
+        let account = db::accounts::find(conn, account_id)?
+            .filter(|account| account.status == "active")
+            .ok_or(SecurityError::InvalidLink)?;
+        if !db::tokens::consume(conn, stored.id, now)? {
+            return Err(SecurityError::InvalidLink);
+        }
+        db::accounts::set_email(conn, account_id, &new_email)?;
+        audit::record(
+            conn,
+            &Actor::account(account_id, account.customer_id, client_ip),
+            "email_changed",
+            json!({ "old_email": account.email, "new_email": new_email }),
+            now,
+        )?;
+        Ok(new_email)
+    })
 }
 
 /// What the "Bezpieczeństwo" page shows.
@@ -400,10 +470,28 @@ pub fn end_other_sessions(
     Ok(ended)
 }
 
-/// Re-exported for the web layer, which starts sessions after activation and login.
-pub type NewSession = StartedSession;
-
-/// Ends the session behind a cookie token (logout).
-pub fn logout(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> diesel::QueryResult<()> {
-    sessions::end(conn, token, now)
+/// Ends the session behind a cookie token (logout) and notes it in the audit trail.
+pub fn logout(
+    conn: &mut DbConn,
+    token: &str,
+    ip: Option<String>,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    let Some(session) = db::sessions::find_open(conn, &crypto::token_hash(token))? else {
+        return Ok(());
+    };
+    db::sessions::end(conn, session.id, now)?;
+    let actor = Actor {
+        account_id: session.account_id,
+        staff_id: session.staff_user_id,
+        customer_id: None,
+        ip,
+    };
+    audit::record(
+        conn,
+        &actor,
+        "logout",
+        json!({ "session": session.id }),
+        now,
+    )
 }

@@ -40,7 +40,11 @@ pub enum LoginOutcome {
 /// same argon2 work as a wrong password.
 fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| crypto::hash_password(&crypto::random_token()).unwrap_or_default())
+    // A fixed, valid argon2id hash (of a random password) if hashing ever failed here.
+    const FALLBACK: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$2YXh7wVDnHcp1dDY1qC/xhwFJ7rkPGKAtlbmb/tCKRU";
+    DECOY.get_or_init(|| {
+        crypto::hash_password(&crypto::random_token()).unwrap_or_else(|_| FALLBACK.to_owned())
+    })
 }
 
 fn find_account(conn: &mut DbConn, identifier: &str) -> diesel::QueryResult<Option<Account>> {
@@ -59,7 +63,7 @@ fn find_account(conn: &mut DbConn, identifier: &str) -> diesel::QueryResult<Opti
 }
 
 fn ip_subject(client: &ClientInfo) -> String {
-    client.ip.clone().unwrap_or_else(|| "unknown".into())
+    throttle::ip_subject_of(client.ip.as_deref())
 }
 
 /// The first step: identifier and password.
@@ -125,7 +129,7 @@ pub fn login_second_factor(
     let Some(secret) = account.totp_secret.as_deref() else {
         return Err(LoginError::Invalid);
     };
-    let via = if two_factor::verify_code(secret, code, &account.login, now) {
+    let via = if two_factor::use_code(conn, &account, secret, code, now)? {
         "totp"
     } else if two_factor::use_recovery_code(conn, account.id, code, now)? {
         "recovery_code"
@@ -233,15 +237,17 @@ pub fn staff_login(
         )?;
         return Err(LoginError::Invalid);
     };
-    throttle::clear(conn, Limit::StaffLoginFailuresPerUser, &subject)?;
-    db::staff::record_login(conn, staff.id, now)?;
-    let session = sessions::start(conn, Principal::Staff(staff.id), client, now)?;
-    audit::record(
-        conn,
-        &Actor::staff(staff.id, client.ip.clone()),
-        "staff_login_success",
-        json!({ "user_agent": client.user_agent }),
-        now,
-    )?;
-    Ok(session)
+    db::write_transaction(conn, |conn| {
+        throttle::clear(conn, Limit::StaffLoginFailuresPerUser, &subject)?;
+        db::staff::record_login(conn, staff.id, now)?;
+        let session = sessions::start(conn, Principal::Staff(staff.id), client, now)?;
+        audit::record(
+            conn,
+            &Actor::staff(staff.id, client.ip.clone()),
+            "staff_login_success",
+            json!({ "user_agent": client.user_agent }),
+            now,
+        )?;
+        Ok(session)
+    })
 }

@@ -154,11 +154,10 @@ pub fn register(
     now: NaiveDateTime,
 ) -> Result<Registered, RegistrationError> {
     let ip_text = client_ip.map(|ip| ip.to_string());
-    let ip_subject = ip_text.clone().unwrap_or_else(|| "unknown".into());
+    let ip_subject = throttle::ip_subject(client_ip);
     if let Err(retry) = throttle::check(conn, Limit::RegistrationsPerIp, &ip_subject, now)? {
         return Err(RegistrationError::Throttled(retry));
     }
-    throttle::hit(conn, Limit::RegistrationsPerIp, &ip_subject, now)?;
     let problems = check_fields(form);
     if !problems.is_empty() {
         return Err(RegistrationError::Fields(problems));
@@ -170,6 +169,15 @@ pub fn register(
     ) else {
         return Err(RegistrationError::IdentityNotConfirmed);
     };
+    // Counted per typed number whether or not such a contract exists, so the limit itself
+    // tells nothing.
+    if let Err(retry) =
+        throttle::check(conn, Limit::IdentityProofsPerContract, number.as_str(), now)?
+    {
+        return Err(RegistrationError::Throttled(retry));
+    }
+    throttle::hit(conn, Limit::RegistrationsPerIp, &ip_subject, now)?;
+    throttle::hit(conn, Limit::IdentityProofsPerContract, number.as_str(), now)?;
     let email = normalise_email(&form.email);
     let typed_pesel_hash = crypto::pesel_hash(pesel_key, &pesel);
     let holder = db::contracts::find_with_holder(conn, number.as_str())?;
@@ -196,9 +204,6 @@ pub fn register(
         )?;
         return Err(RegistrationError::IdentityNotConfirmed);
     };
-    if db::accounts::find_owner(conn, customer.id)?.is_some() {
-        return Err(RegistrationError::AlreadyRegistered);
-    }
     if rules.from_own_connection_only {
         let own = db::services::ipv4_addresses_of_contract(conn, contract.id)?;
         let from_own = client_ip.is_some_and(|ip| {
@@ -211,37 +216,54 @@ pub fn register(
     }
     let login = form.login.trim().to_owned();
     let login_key = login.to_lowercase();
-    if db::accounts::find_by_login_key(conn, &login_key)?.is_some() {
-        return Err(RegistrationError::Fields(vec![FieldProblem::LoginTaken]));
-    }
     let language = Language::from_code(&customer.language);
-    let account_id = db::accounts::insert(
-        conn,
-        &NewAccount {
-            customer_id: customer.id,
-            login: login.clone(),
-            login_key,
-            email: email.clone(),
-            password_hash: password_hash.to_owned(),
-            role: "owner".into(),
-            status: "pending".into(),
-            language: language.code().into(),
-            totp_secret: None,
-            terms_version: Some(TERMS_VERSION.into()),
-            created_at: now,
-            activated_at: None,
-            last_login_at: None,
-        },
-    )?;
-    send_activation_link(conn, account_id, &login, &email, language, outgoing, now)?;
-    audit::record(
-        conn,
-        &Actor::account(account_id, customer.id, ip_text),
-        "registration",
-        json!({ "contract_number": contract.number, "terms_version": TERMS_VERSION }),
-        now,
-    )?;
-    Ok(Registered { account_id })
+    let written = db::write_transaction(conn, |conn| -> Result<Registered, RegistrationError> {
+        if db::accounts::find_owner(conn, customer.id)?.is_some() {
+            return Err(RegistrationError::AlreadyRegistered);
+        }
+        if db::accounts::find_by_login_key(conn, &login_key)?.is_some() {
+            return Err(RegistrationError::Fields(vec![FieldProblem::LoginTaken]));
+        }
+        let account_id = db::accounts::insert(
+            conn,
+            &NewAccount {
+                customer_id: customer.id,
+                login: login.clone(),
+                login_key: login_key.clone(),
+                email: email.clone(),
+                password_hash: password_hash.to_owned(),
+                role: "owner".into(),
+                status: "pending".into(),
+                language: language.code().into(),
+                totp_secret: None,
+                terms_version: Some(TERMS_VERSION.into()),
+                created_at: now,
+                activated_at: None,
+                last_login_at: None,
+                totp_last_step: None,
+            },
+        )?;
+        send_activation_link(conn, account_id, &login, &email, language, outgoing, now)?;
+        audit::record(
+            conn,
+            &Actor::account(account_id, customer.id, ip_text.clone()),
+            "registration",
+            json!({ "contract_number": contract.number, "terms_version": TERMS_VERSION }),
+            now,
+        )?;
+        Ok(Registered { account_id })
+    });
+    match written {
+        // Two registrations raced: the unique indexes kept one; tell the other which rule it hit.
+        Err(RegistrationError::Database(error)) if db::is_unique_violation(&error) => {
+            if db::accounts::find_owner(conn, customer.id)?.is_some() {
+                Err(RegistrationError::AlreadyRegistered)
+            } else {
+                Err(RegistrationError::Fields(vec![FieldProblem::LoginTaken]))
+            }
+        }
+        other => other,
+    }
 }
 
 fn send_activation_link(
@@ -310,28 +332,30 @@ pub fn activate(
     client: &sessions::ClientInfo,
     now: NaiveDateTime,
 ) -> Result<sessions::StartedSession, ActivationError> {
-    let stored = db::tokens::find_usable(conn, ACTIVATION, &crypto::token_hash(token), now)?
-        .ok_or(ActivationError::InvalidLink)?;
-    let account_id = stored.account_id.ok_or(ActivationError::InvalidLink)?;
-    if !db::tokens::consume(conn, stored.id, now)? {
-        return Err(ActivationError::InvalidLink);
-    }
-    let account = db::accounts::find(conn, account_id)?.ok_or(ActivationError::InvalidLink)?;
-    if !db::accounts::activate(conn, account_id, now)? {
-        return Err(ActivationError::InvalidLink);
-    }
-    db::accounts::record_login(conn, account_id, now)?;
-    let session = sessions::start(conn, sessions::Principal::Account(account_id), client, now)?;
-    let actor = Actor::account(account_id, account.customer_id, client.ip.clone());
-    audit::record(conn, &actor, "activation", json!({}), now)?;
-    audit::record(
-        conn,
-        &actor,
-        "login_success",
-        json!({ "user_agent": client.user_agent, "via": "activation" }),
-        now,
-    )?;
-    Ok(session)
+    db::write_transaction(conn, |conn| {
+        let stored = db::tokens::find_usable(conn, ACTIVATION, &crypto::token_hash(token), now)?
+            .ok_or(ActivationError::InvalidLink)?;
+        let account_id = stored.account_id.ok_or(ActivationError::InvalidLink)?;
+        if !db::tokens::consume(conn, stored.id, now)? {
+            return Err(ActivationError::InvalidLink);
+        }
+        let account = db::accounts::find(conn, account_id)?.ok_or(ActivationError::InvalidLink)?;
+        if !db::accounts::activate(conn, account_id, now)? {
+            return Err(ActivationError::InvalidLink);
+        }
+        db::accounts::record_login(conn, account_id, now)?;
+        let session = sessions::start(conn, sessions::Principal::Account(account_id), client, now)?;
+        let actor = Actor::account(account_id, account.customer_id, client.ip.clone());
+        audit::record(conn, &actor, "activation", json!({}), now)?;
+        audit::record(
+            conn,
+            &actor,
+            "login_success",
+            json!({ "user_agent": client.user_agent, "via": "activation" }),
+            now,
+        )?;
+        Ok(session)
+    })
 }
 
 /// Sends a fresh activation link to a pending account named by login or e-mail. The caller

@@ -18,6 +18,13 @@ pub enum Limit {
     ActivationResendsPerAccount,
     MailRequestsPerIp,
     PasswordResetsPerEmail,
+    /// Identity proofs (registrations) naming one contract number, whoever sends them: stops
+    /// someone who knows a contract number and e-mail from working through PESELs.
+    IdentityProofsPerContract,
+    /// Password re-entries on a signed-in account (changes of password, e-mail, two-step login).
+    PasswordChecksPerAccount,
+    /// Confirmation mails for e-mail changes from one account.
+    EmailChangesPerAccount,
 }
 
 struct Rule {
@@ -41,6 +48,11 @@ impl Limit {
             }
             Limit::MailRequestsPerIp => ("mail_request_ip", Duration::hours(1), 10, false),
             Limit::PasswordResetsPerEmail => ("password_reset_email", Duration::hours(1), 3, false),
+            Limit::IdentityProofsPerContract => {
+                ("identity_contract", Duration::hours(24), 10, false)
+            }
+            Limit::PasswordChecksPerAccount => ("password_check", Duration::hours(1), 5, true),
+            Limit::EmailChangesPerAccount => ("email_change", Duration::hours(1), 3, false),
         };
         Rule {
             bucket,
@@ -49,6 +61,24 @@ impl Limit {
             growing_lock,
         }
     }
+}
+
+/// The subject for per-IP limits. IPv6 addresses count by their /64: one subscriber line gets a
+/// whole /64, so single addresses would give an attacker billions of buckets.
+pub fn ip_subject(ip: Option<std::net::IpAddr>) -> String {
+    match ip {
+        Some(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_string(),
+        None => "unknown".into(),
+    }
+}
+
+/// The same, from the address text stored with a session or audit entry.
+pub fn ip_subject_of(ip: Option<&str>) -> String {
+    ip_subject(ip.and_then(|text| text.parse().ok()))
 }
 
 /// The longest a growing lock gets.
@@ -102,6 +132,11 @@ pub fn clear(conn: &mut DbConn, limit: Limit, subject: &str) -> diesel::QueryRes
     db::rate_limits::clear(conn, limit.rule().bucket, subject).map(|_| ())
 }
 
+/// Drops attempts older than any window (called now and then by the background worker).
+pub fn purge_old(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<usize> {
+    db::rate_limits::purge_before(conn, now - Duration::days(2))
+}
+
 /// True when this attempt is the one that reaches the limit (worth an audit entry).
 pub fn just_reached(
     conn: &mut DbConn,
@@ -112,4 +147,21 @@ pub fn just_reached(
     let rule = limit.rule();
     let (count, _) = db::rate_limits::since(conn, rule.bucket, subject, now - rule.window)?;
     Ok(count == rule.allowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_addresses_of_one_line_share_a_bucket() {
+        let a = ip_subject(Some("2001:db8:1:2:aaaa::1".parse().unwrap()));
+        let b = ip_subject(Some("2001:db8:1:2:ffff::9".parse().unwrap()));
+        assert_eq!(a, b);
+        assert_eq!(
+            ip_subject(Some("203.0.113.7".parse().unwrap())),
+            "203.0.113.7"
+        );
+        assert_eq!(ip_subject(None), "unknown");
+    }
 }

@@ -9,6 +9,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use crate::app::audit::{self, Actor};
 use crate::app::crypto;
 use crate::app::mail_queue::{self, Outgoing, QueueError};
+use crate::app::throttle::{self, Limit, RetryAfter};
 use crate::db::accounts::Account;
 use crate::db::{self, DbConn};
 use crate::mail::{Language, MailKind};
@@ -24,6 +25,10 @@ pub enum TwoFactorError {
     WrongPassword,
     #[error("the secret is not valid")]
     BadSecret,
+    #[error("two-step login is already on")]
+    AlreadyEnabled,
+    #[error("too many attempts")]
+    Throttled(RetryAfter),
     #[error(transparent)]
     Mail(#[from] QueueError),
     #[error(transparent)]
@@ -70,10 +75,38 @@ pub fn provisioning_qr_svg(secret: &str, login: &str) -> Option<String> {
     )
 }
 
-pub fn verify_code(secret: &str, code: &str, login: &str, now: NaiveDateTime) -> bool {
+/// The 30-second step whose code this is (the current one, or one either side for clock
+/// drift), if the code is right.
+pub fn matching_step(secret: &str, code: &str, login: &str, now: NaiveDateTime) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let time = now.and_utc().timestamp().max(0) as u64;
-    code.len() == 6 && totp(secret, login).is_some_and(|t| t.check(&code, time))
+    if code.len() != 6 {
+        return None;
+    }
+    let totp = totp(secret, login)?;
+    let now_step = now.and_utc().timestamp().max(0) / 30;
+    (now_step - 1..=now_step + 1).find(|step| {
+        let expected = totp.generate((step * 30).max(0) as u64);
+        subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), code.as_bytes()).into()
+    })
+}
+
+pub fn verify_code(secret: &str, code: &str, login: &str, now: NaiveDateTime) -> bool {
+    matching_step(secret, code, login, now).is_some()
+}
+
+/// Accepts a code at most once: the step is recorded on the account, and a code of that step
+/// or an earlier one is refused afterwards.
+pub fn use_code(
+    conn: &mut DbConn,
+    account: &Account,
+    secret: &str,
+    code: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<bool> {
+    match matching_step(secret, code, &account.login, now) {
+        Some(step) => db::accounts::use_totp_step(conn, account.id, step),
+        None => Ok(false),
+    }
 }
 
 /// The current code, for tests and tools that play the authenticator.
@@ -114,33 +147,77 @@ pub fn use_recovery_code(
     db::recovery_codes::use_code(conn, account_id, &crypto::token_hash(&normalised), now)
 }
 
-/// Turns two-step login on once the user proves their app produces codes for `secret`.
-/// Returns the recovery codes, shown once.
+/// Turns two-step login on once the user proves they know the password and that their app
+/// produces codes for `secret`. Refused while it is on (turning it off needs a code). Returns
+/// the recovery codes, shown once.
+#[allow(clippy::too_many_arguments)]
 pub fn enable(
     conn: &mut DbConn,
     account: &Account,
+    password: &str,
     secret: &str,
     code: &str,
     actor: &Actor,
     outgoing: Outgoing<'_>,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, TwoFactorError> {
+    if account.totp_secret.is_some() {
+        return Err(TwoFactorError::AlreadyEnabled);
+    }
+    check_password(conn, account, password, actor, now)?;
     if totp(secret, &account.login).is_none() {
         return Err(TwoFactorError::BadSecret);
     }
-    if !verify_code(secret, code, &account.login, now) {
+    let Some(step) = matching_step(secret, code, &account.login, now) else {
+        audit::record(
+            conn,
+            actor,
+            "two_factor_enable_refused",
+            json!({ "reason": "code" }),
+            now,
+        )?;
         return Err(TwoFactorError::WrongCode);
-    }
-    db::accounts::set_totp_secret(conn, account.id, Some(secret))?;
+    };
     let codes = new_recovery_codes();
     let hashes: Vec<String> = codes
         .iter()
         .map(|c| crypto::token_hash(&normalise_recovery_code(c)))
         .collect();
-    db::recovery_codes::replace(conn, account.id, &hashes, now)?;
-    audit::record(conn, actor, "two_factor_enabled", json!({}), now)?;
-    notify(conn, account, true, outgoing, now)?;
+    db::write_transaction(conn, |conn| -> Result<(), TwoFactorError> {
+        db::accounts::set_totp_secret(conn, account.id, Some(secret))?;
+        db::accounts::use_totp_step(conn, account.id, step)?;
+        db::recovery_codes::replace(conn, account.id, &hashes, now)?;
+        audit::record(conn, actor, "two_factor_enabled", json!({}), now)?;
+        notify(conn, account, true, outgoing, now)?;
+        Ok(())
+    })?;
     Ok(codes)
+}
+
+/// A password re-entry on a signed-in account, throttled like a login.
+fn check_password(
+    conn: &mut DbConn,
+    account: &Account,
+    password: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), TwoFactorError> {
+    let subject = format!("account:{}", account.id);
+    if let Err(retry) = throttle::check(conn, Limit::PasswordChecksPerAccount, &subject, now)? {
+        return Err(TwoFactorError::Throttled(retry));
+    }
+    if crypto::verify_password(password, &account.password_hash) {
+        return Ok(());
+    }
+    throttle::hit(conn, Limit::PasswordChecksPerAccount, &subject, now)?;
+    audit::record(
+        conn,
+        actor,
+        "password_check_failed",
+        json!({ "for": "two_factor" }),
+        now,
+    )?;
+    Err(TwoFactorError::WrongPassword)
 }
 
 /// Turns it off; needs the password and a current code (or a recovery code).
@@ -153,22 +230,29 @@ pub fn disable(
     outgoing: Outgoing<'_>,
     now: NaiveDateTime,
 ) -> Result<(), TwoFactorError> {
-    if !crypto::verify_password(password, &account.password_hash) {
-        return Err(TwoFactorError::WrongPassword);
-    }
+    check_password(conn, account, password, actor, now)?;
     let Some(secret) = account.totp_secret.as_deref() else {
         return Ok(());
     };
-    if !verify_code(secret, code, &account.login, now)
+    if !use_code(conn, account, secret, code, now)?
         && !use_recovery_code(conn, account.id, code, now)?
     {
+        audit::record(
+            conn,
+            actor,
+            "two_factor_disable_refused",
+            json!({ "reason": "code" }),
+            now,
+        )?;
         return Err(TwoFactorError::WrongCode);
     }
-    db::accounts::set_totp_secret(conn, account.id, None)?;
-    db::recovery_codes::delete_all(conn, account.id)?;
-    audit::record(conn, actor, "two_factor_disabled", json!({}), now)?;
-    notify(conn, account, false, outgoing, now)?;
-    Ok(())
+    db::write_transaction(conn, |conn| -> Result<(), TwoFactorError> {
+        db::accounts::set_totp_secret(conn, account.id, None)?;
+        db::recovery_codes::delete_all(conn, account.id)?;
+        audit::record(conn, actor, "two_factor_disabled", json!({}), now)?;
+        notify(conn, account, false, outgoing, now)?;
+        Ok(())
+    })
 }
 
 fn notify(

@@ -23,6 +23,7 @@ pub struct Account {
     pub created_at: NaiveDateTime,
     pub activated_at: Option<NaiveDateTime>,
     pub last_login_at: Option<NaiveDateTime>,
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -41,6 +42,7 @@ pub struct NewAccount {
     pub created_at: NaiveDateTime,
     pub activated_at: Option<NaiveDateTime>,
     pub last_login_at: Option<NaiveDateTime>,
+    pub totp_last_step: Option<i64>,
 }
 
 pub fn insert(conn: &mut DbConn, account: &NewAccount) -> QueryResult<i64> {
@@ -109,7 +111,10 @@ pub fn set_email(conn: &mut DbConn, id: i64, email: &str) -> QueryResult<()> {
 
 pub fn set_totp_secret(conn: &mut DbConn, id: i64, secret: Option<&str>) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
-        .set(accounts::totp_secret.eq(secret))
+        .set((
+            accounts::totp_secret.eq(secret),
+            accounts::totp_last_step.eq(None::<i64>),
+        ))
         .execute(conn)
         .map(|_| ())
 }
@@ -119,4 +124,19 @@ pub fn record_login(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResu
         .set(accounts::last_login_at.eq(Some(now)))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Records `step` as the last TOTP step used; false when it (or a later one) was used already,
+/// which is how a replayed code is refused even by two requests at once.
+pub fn use_totp_step(conn: &mut DbConn, id: i64, step: i64) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table.find(id).filter(
+            accounts::totp_last_step
+                .is_null()
+                .or(accounts::totp_last_step.lt(step)),
+        ),
+    )
+    .set(accounts::totp_last_step.eq(Some(step)))
+    .execute(conn)
+    .map(|rows| rows == 1)
 }

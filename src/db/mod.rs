@@ -248,6 +248,47 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, String> {
         .map_err(|e| one_line(&e.to_string()))
 }
 
+/// Runs `work` in a transaction that takes the write lock at its start.
+///
+/// On SQLite a plain (deferred) transaction that reads first and writes later can fail at once
+/// with SQLITE_BUSY when another writer got in between; `BEGIN IMMEDIATE` makes it wait its
+/// turn instead (busy_timeout). PostgreSQL's ordinary transaction already behaves.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if !matches!(conn, DbConn::Sqlite(_)) {
+        return conn.transaction(work);
+    }
+    if let DbConn::Sqlite(inner) = conn {
+        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    }
+    // The derived manager delegates to the inner connection's, whose depth we just raised.
+    type Manager = <DbConn as Connection>::TransactionManager;
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                tracing::error!(%rollback, "rollback failed");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// True for a UNIQUE violation: a race lost to another request, to be told as such.
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
 /// A cheap round trip that proves the database answers (used by `/health`).
 pub fn ping(conn: &mut DbConn) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())

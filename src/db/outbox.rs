@@ -96,8 +96,12 @@ pub fn claim(
 }
 
 pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    // The body is dropped once delivered: it may carry a one-time link, which must not outlive
+    // its purpose in the database (only token hashes are kept).
     diesel::update(outbox::table.filter(outbox::id.eq(id)))
         .set((
+            outbox::body_text.eq("(delivered; body removed)"),
+            outbox::body_html.eq(None::<String>),
             outbox::status.eq("sent"),
             outbox::sent_at.eq(Some(now)),
             outbox::locked_until.eq(None::<NaiveDateTime>),

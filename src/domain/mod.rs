@@ -1,13 +1,21 @@
 //! Pure rules and value types. No I/O, no Diesel, no Rocket.
 
+pub mod amount_in_words;
 pub mod contract_number;
 pub mod money;
 pub mod nip;
 pub mod nrb;
+pub mod numbering;
+pub mod payment_qr;
 pub mod pesel;
+pub mod vat;
 
+pub use amount_in_words::amount_in_words;
 pub use contract_number::{ContractNumber, ContractNumberError};
 pub use money::{Money, MoneyError};
 pub use nip::{Nip, NipError};
 pub use nrb::{Nrb, NrbError};
+pub use numbering::{NumberTemplate, NumberingError, ResetPeriod, period_key};
+pub use payment_qr::{PaymentQr, PaymentQrError};
 pub use pesel::{Pesel, PeselError};
+pub use vat::{InvoiceTotals, LineInput, PriceKind, VatError, VatRate};

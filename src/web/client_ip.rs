@@ -19,13 +19,16 @@ pub fn client_ip(request: &Request<'_>) -> Option<IpAddr> {
             .iter()
             .any(|net| net.contains(&peer))
     });
-    if trusted
-        && let Some(forwarded) = request
-            .headers()
-            .get_one("X-Real-IP")
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return Some(forwarded);
+    if trusted && let Some(header) = request.headers().get_one("X-Real-IP") {
+        let header = header.trim();
+        // Some proxies send "address:port"; take the address either way.
+        let forwarded = header
+            .parse::<IpAddr>()
+            .ok()
+            .or_else(|| header.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()));
+        if let Some(forwarded) = forwarded {
+            return Some(forwarded);
+        }
     }
     Some(peer)
 }

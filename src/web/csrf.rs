@@ -115,7 +115,12 @@ impl<'r, T: FromForm<'r> + CsrfForm + Send + 'r> FromData<'r> for Protected<T> {
                 if token_matches(request, form.csrf_token()) {
                     data::Outcome::Success(Protected(form))
                 } else {
-                    tracing::warn!(path = %request.uri(), "form refused: missing or wrong CSRF token");
+                    // The route pattern, not the URI: some URIs carry one-time tokens.
+                    let route = request
+                        .route()
+                        .map(|r| r.uri.to_string())
+                        .unwrap_or_default();
+                    tracing::warn!(%route, "form refused: missing or wrong CSRF token");
                     data::Outcome::Error((Status::Forbidden, "missing or wrong CSRF token"))
                 }
             }

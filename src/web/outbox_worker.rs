@@ -50,9 +50,21 @@ impl Fairing for OutboxWorker {
                     return;
                 }
             };
+            let mut last_purge: Option<std::time::Instant> = None;
             loop {
                 if let Err(error) = outbox::deliver_due(&pool, &mailer, &from, clock::now()).await {
                     tracing::error!(%error, "outbox sender failed; will try again");
+                }
+                // Old throttling records are of no use; clear them out once an hour.
+                if last_purge.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
+                    last_purge = Some(std::time::Instant::now());
+                    let pool = pool.clone();
+                    let _ = rocket::tokio::task::spawn_blocking(move || {
+                        pool.get().ok().map(|mut conn| {
+                            crate::app::throttle::purge_old(&mut conn, clock::now())
+                        })
+                    })
+                    .await;
                 }
                 rocket::tokio::select! {
                     _ = signal.0.notified() => {}

@@ -33,6 +33,11 @@ impl Fairing for SecurityHeaders {
             "camera=(), microphone=(), geolocation=(), payment=()",
         ));
         response.set_header(Header::new("Cross-Origin-Opener-Policy", "same-origin"));
+        // Pages show personal data and one-time secrets (TOTP keys, recovery codes): never cache
+        // them on shared computers. Static assets may be cached.
+        if !request.uri().path().starts_with("/assets/") {
+            response.set_header(Header::new("Cache-Control", "no-store"));
+        }
         // HSTS only means something over TLS: Rocket's own, or a proxy saying so.
         let behind_tls = request.rocket().config().tls_enabled()
             || request.headers().get_one("X-Forwarded-Proto") == Some("https");

@@ -293,6 +293,7 @@ fn insert_customer(
                 created_at: now,
                 activated_at: Some(now),
                 last_login_at: None,
+                totp_last_step: None,
             },
         )?;
     }

@@ -221,14 +221,17 @@ async fn second_factor_submit(
 async fn logout(
     _form: Protected<TokenOnly>,
     db: Db,
+    ip: crate::web::client_ip::ClientIp,
     cookies: &CookieJar<'_>,
 ) -> Result<Flash<Redirect>, Status> {
     if let Some(token) = session::cookie_token(cookies, CUSTOMER_COOKIE) {
         let now = clock::now();
-        db.run(move |conn| account_security::logout(conn, &token, now))
-            .await
-            .map_err(|e| server_error(&e))?
-            .map_err(|e| server_error(&e))?;
+        db.run(move |conn| {
+            account_security::logout(conn, &token, ip.0.map(|ip| ip.to_string()), now)
+        })
+        .await
+        .map_err(|e| server_error(&e))?
+        .map_err(|e| server_error(&e))?;
     }
     session::clear_cookie(cookies, CUSTOMER_COOKIE);
     Ok(Flash::success(

@@ -180,6 +180,12 @@ async fn change_password(
         Err(SecurityError::WrongCurrentPassword) => {
             vec!["Obecne hasło jest nieprawidłowe.".to_owned()]
         }
+        Err(SecurityError::Throttled(retry)) => {
+            vec![format!(
+                "Zbyt wiele nieudanych prób. {}",
+                messages::retry_after(retry, now)
+            )]
+        }
         Err(error) => return Err(server_error(&error)),
     };
     let page = render_overview(
@@ -256,14 +262,17 @@ async fn change_email(
                 "Wysłaliśmy link potwierdzający na nowy adres. Adres zmieni się po kliknięciu w link.",
             )));
         }
-        Err(SecurityError::EmailFormat) => "Wpisz poprawny adres e-mail.",
-        Err(SecurityError::SameEmail) => "To jest Twój obecny adres e-mail.",
-        Err(SecurityError::WrongCurrentPassword) => "Obecne hasło jest nieprawidłowe.",
+        Err(SecurityError::EmailFormat) => "Wpisz poprawny adres e-mail.".to_owned(),
+        Err(SecurityError::SameEmail) => "To jest Twój obecny adres e-mail.".to_owned(),
+        Err(SecurityError::WrongCurrentPassword) => "Obecne hasło jest nieprawidłowe.".to_owned(),
+        Err(SecurityError::Throttled(retry)) => {
+            format!("Zbyt wiele prób. {}", messages::retry_after(retry, now))
+        }
         Err(error) => return Err(server_error(&error)),
     };
     let errors = FormErrors {
         password: Vec::new(),
-        email: vec![error.to_owned()],
+        email: vec![error],
     };
     let page = render_overview(&db, &customer, layout, errors, form.new_email.trim()).await?;
     Ok(Either::Right((Status::UnprocessableEntity, page)))
@@ -335,25 +344,40 @@ fn two_factor_page(customer: CurrentCustomer, layout: Layout, cookies: &CookieJa
             context! { layout, enabled: true, error: None::<String> },
         );
     }
-    let secret = cookies
-        .get_private(TOTP_SETUP_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_else(two_factor::new_secret);
+    let secret = setup_secret(cookies, customer.account.id).unwrap_or_else(two_factor::new_secret);
     cookies.add_private(
-        Cookie::build((TOTP_SETUP_COOKIE, secret.clone()))
-            .path("/bezpieczenstwo")
-            .http_only(true)
-            .same_site(SameSite::Strict),
+        Cookie::build((
+            TOTP_SETUP_COOKIE,
+            format!("{}:{secret}", customer.account.id),
+        ))
+        .path("/bezpieczenstwo")
+        .http_only(true)
+        .same_site(SameSite::Strict),
     );
-    let login = &customer.account.login;
+    setup_page(layout, &customer, &secret, None)
+}
+
+/// The secret being set up, only if the setup cookie was made for this account.
+fn setup_secret(cookies: &CookieJar<'_>, account_id: i64) -> Option<String> {
+    let value = cookies.get_private(TOTP_SETUP_COOKIE)?.value().to_owned();
+    let (owner, secret) = value.split_once(':')?;
+    (owner.parse::<i64>().ok()? == account_id).then(|| secret.to_owned())
+}
+
+fn setup_page(
+    layout: Layout,
+    customer: &CurrentCustomer,
+    secret: &str,
+    error: Option<&str>,
+) -> Template {
     Template::render(
         "customer/two_factor",
         context! {
             layout,
             enabled: false,
-            secret: &secret,
-            qr_svg: two_factor::provisioning_qr_svg(&secret, login),
-            error: None::<String>,
+            secret,
+            qr_svg: two_factor::provisioning_qr_svg(secret, &customer.account.login),
+            error,
         },
     )
 }
@@ -385,11 +409,9 @@ async fn two_factor_enable(
     cookies: &CookieJar<'_>,
     mailing: &State<Mailing>,
     signal: &State<OutboxSignal>,
+    slots: &State<PasswordSlots>,
 ) -> Result<Either<Template, (Status, Template)>, Status> {
-    let Some(secret) = cookies
-        .get_private(TOTP_SETUP_COOKIE)
-        .map(|c| c.value().to_owned())
-    else {
+    let Some(secret) = setup_secret(cookies, customer.account.id) else {
         return Ok(Either::Right((
             Status::UnprocessableEntity,
             Template::render(
@@ -399,16 +421,22 @@ async fn two_factor_enable(
         )));
     };
     let actor = actor(&customer, ip);
-    let code = form.code.clone();
+    let (code, password) = (form.code.clone(), form.current_password.clone());
     let account = customer.account.clone();
     let mailing = mailing.inner().clone();
     let now = clock::now();
     let secret_for_run = secret.clone();
+    let _permit = slots
+        .0
+        .acquire()
+        .await
+        .map_err(|_| Status::ServiceUnavailable)?;
     let result = db
         .run(move |conn| {
             two_factor::enable(
                 conn,
                 &account,
+                &password,
                 &secret_for_run,
                 &code,
                 &actor,
@@ -418,33 +446,24 @@ async fn two_factor_enable(
         })
         .await
         .map_err(|e| server_error(&e))?;
-    match result {
+    let error = match result {
         Ok(recovery_codes) => {
             signal.wake();
             cookies.remove_private(Cookie::build(TOTP_SETUP_COOKIE).path("/bezpieczenstwo"));
-            Ok(Either::Left(Template::render(
-                "customer/two_factor_codes",
-                context! { layout, recovery_codes },
-            )))
+            return Ok(Either::Left(Template::render("customer/two_factor_codes", context! { layout, recovery_codes })));
         }
         Err(TwoFactorError::WrongCode | TwoFactorError::BadSecret) => {
-            let login = &customer.account.login;
-            Ok(Either::Right((
-                Status::UnprocessableEntity,
-                Template::render(
-                    "customer/two_factor",
-                    context! {
-                        layout,
-                        enabled: false,
-                        secret: &secret,
-                        qr_svg: two_factor::provisioning_qr_svg(&secret, login),
-                        error: "Kod się nie zgadza. Sprawdź, czy zegar w telefonie jest ustawiony automatycznie, i wpisz aktualny kod.",
-                    },
-                ),
-            )))
+            "Kod się nie zgadza. Sprawdź, czy zegar w telefonie jest ustawiony automatycznie, i wpisz aktualny kod.".to_owned()
         }
-        Err(error) => Err(server_error(&error)),
-    }
+        Err(TwoFactorError::WrongPassword) => "Hasło jest nieprawidłowe.".to_owned(),
+        Err(TwoFactorError::Throttled(retry)) => format!("Zbyt wiele nieudanych prób. {}", messages::retry_after(retry, now)),
+        Err(TwoFactorError::AlreadyEnabled) => "Logowanie dwuetapowe jest już włączone.".to_owned(),
+        Err(error) => return Err(server_error(&error)),
+    };
+    Ok(Either::Right((
+        Status::UnprocessableEntity,
+        setup_page(layout, &customer, &secret, Some(&error)),
+    )))
 }
 
 #[post("/bezpieczenstwo/2fa/wylacz", data = "<form>")]
@@ -491,8 +510,12 @@ async fn two_factor_disable(
                 "Logowanie dwuetapowe zostało wyłączone.",
             )));
         }
-        Err(TwoFactorError::WrongPassword) => "Hasło jest nieprawidłowe.",
-        Err(TwoFactorError::WrongCode) => "Kod jest nieprawidłowy.",
+        Err(TwoFactorError::WrongPassword) => "Hasło jest nieprawidłowe.".to_owned(),
+        Err(TwoFactorError::WrongCode) => "Kod jest nieprawidłowy.".to_owned(),
+        Err(TwoFactorError::Throttled(retry)) => format!(
+            "Zbyt wiele nieudanych prób. {}",
+            messages::retry_after(retry, now)
+        ),
         Err(error) => return Err(server_error(&error)),
     };
     Ok(Either::Right((

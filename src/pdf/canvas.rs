@@ -1,0 +1,194 @@
+//! A small drawing surface over printpdf's operation list: text in millimetres from the top-left
+//! corner (the way an invoice is designed), alignment by measured width, wrapping, rules, boxes.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem,
+    WindingOrder,
+};
+
+use super::fonts::{Face, Fonts};
+
+pub const PAGE_WIDTH: f32 = 210.0;
+pub const PAGE_HEIGHT: f32 = 297.0;
+pub const MARGIN: f32 = 15.0;
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+#[derive(Clone, Copy)]
+pub enum Align {
+    Left,
+    Right,
+    Center,
+}
+
+/// Font ids registered in the document, in the same order as `Fonts`.
+pub struct FontIds {
+    pub regular: FontId,
+    pub bold: FontId,
+}
+
+pub struct Canvas<'f> {
+    fonts: &'f Fonts,
+    ids: &'f FontIds,
+    pub ops: Vec<Op>,
+}
+
+fn pt(mm: f32) -> Pt {
+    Pt(mm * PT_PER_MM)
+}
+
+/// From "millimetres down from the top" to PDF's "points up from the bottom".
+fn point(x_mm: f32, y_from_top_mm: f32) -> Point {
+    Point {
+        x: pt(x_mm),
+        y: pt(PAGE_HEIGHT - y_from_top_mm),
+    }
+}
+
+pub fn grey(level: f32) -> Color {
+    Color::Rgb(Rgb {
+        r: level,
+        g: level,
+        b: level,
+        icc_profile: None,
+    })
+}
+
+pub fn brand() -> Color {
+    Color::Rgb(Rgb {
+        r: 0.043,
+        g: 0.361,
+        b: 0.678,
+        icc_profile: None,
+    })
+}
+
+impl<'f> Canvas<'f> {
+    pub fn new(fonts: &'f Fonts, ids: &'f FontIds) -> Canvas<'f> {
+        Canvas {
+            fonts,
+            ids,
+            ops: Vec::with_capacity(512),
+        }
+    }
+
+    pub fn face(&self, weight: Weight) -> &'f Face {
+        match weight {
+            Weight::Regular => &self.fonts.regular,
+            Weight::Bold => &self.fonts.bold,
+        }
+    }
+
+    pub fn width_mm(&self, text: &str, size: f32, weight: Weight) -> f32 {
+        self.face(weight).width(text, size) / PT_PER_MM
+    }
+
+    /// Draws one line of text; `y` is the baseline, in mm from the top.
+    pub fn text(&mut self, text: &str, x: f32, y: f32, size: f32, weight: Weight, align: Align) {
+        let face = self.face(weight);
+        let text = face.drawable(text);
+        let width = self.width_mm(&text, size, weight);
+        let x = match align {
+            Align::Left => x,
+            Align::Right => x - width,
+            Align::Center => x - width / 2.0,
+        };
+        let font = match weight {
+            Weight::Regular => self.ids.regular.clone(),
+            Weight::Bold => self.ids.bold.clone(),
+        };
+        self.ops.push(Op::StartTextSection);
+        self.ops.push(Op::SetFont {
+            font: PdfFontHandle::External(font),
+            size: Pt(size),
+        });
+        self.ops.push(Op::SetTextCursor { pos: point(x, y) });
+        self.ops.push(Op::ShowText {
+            items: vec![TextItem::Text(text)],
+        });
+        self.ops.push(Op::EndTextSection);
+    }
+
+    /// Splits `text` into lines no wider than `width` mm (words longer than a line are cut).
+    pub fn wrap(&self, text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut current = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if current.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{current} {word}")
+            };
+            if self.width_mm(&candidate, size, weight) <= width {
+                current = candidate;
+                continue;
+            }
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            let mut piece = String::new();
+            for ch in word.chars() {
+                piece.push(ch);
+                if self.width_mm(&piece, size, weight) > width {
+                    piece.pop();
+                    lines.push(std::mem::take(&mut piece));
+                    piece.push(ch);
+                }
+            }
+            current = piece;
+        }
+        if !current.is_empty() || lines.is_empty() {
+            lines.push(current);
+        }
+        lines
+    }
+
+    pub fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness: f32, color: Color) {
+        self.ops.push(Op::SetOutlineColor { col: color });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: point(x1, y),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: point(x2, y),
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    /// A filled rectangle; `y` is its top edge.
+    pub fn fill(&mut self, x: f32, y: f32, width: f32, height: f32, color: Color) {
+        self.ops.push(Op::SetFillColor { col: color });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: pt(x),
+                y: pt(PAGE_HEIGHT - y - height),
+                width: pt(width),
+                height: pt(height),
+                mode: Some(PaintMode::Fill),
+                winding_order: Some(WindingOrder::NonZero),
+            },
+        });
+    }
+
+    /// Restores black text after coloured fills.
+    pub fn ink(&mut self, color: Color) {
+        self.ops.push(Op::SetFillColor { col: color });
+    }
+
+    pub fn take_ops(&mut self) -> Vec<Op> {
+        std::mem::take(&mut self.ops)
+    }
+}

@@ -1,0 +1,92 @@
+//! Invoice PDFs: rendered once, at issue time, from an issued invoice's view. Deterministic: the
+//! same invoice gives the same bytes, so a lost file can be re-rendered and checked against the
+//! stored hash.
+
+mod canvas;
+mod fonts;
+mod invoice;
+mod qr;
+
+use std::collections::BTreeMap;
+
+use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
+
+pub use invoice::{InvoiceView, LineView, LinesSection, PartyView, RateView};
+
+use self::canvas::{Canvas, FontIds, PAGE_HEIGHT, PAGE_WIDTH};
+use self::fonts::Fonts;
+
+/// Holds the subset fonts; build one per process and share it (it is `Sync`).
+pub struct PdfRenderer {
+    fonts: Fonts,
+}
+
+impl PdfRenderer {
+    pub fn new() -> Result<PdfRenderer, String> {
+        Ok(PdfRenderer {
+            fonts: Fonts::load()?,
+        })
+    }
+
+    pub fn render_invoice(&self, view: &InvoiceView) -> Vec<u8> {
+        // Fixed resource names: printpdf would otherwise pick random ones per document.
+        let ids = FontIds {
+            regular: FontId("F1".into()),
+            bold: FontId("F2".into()),
+        };
+        let mut canvas = Canvas::new(&self.fonts, &ids);
+        let bodies = invoice::layout(&mut canvas, view);
+        let count = bodies.len();
+        let pages = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut ops)| {
+                invoice::footer(&mut canvas, view, index + 1, count);
+                ops.extend(canvas.take_ops());
+                PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
+            })
+            .collect();
+        let mut document = PdfDocument::new(&format!("{} {}", view.title, view.number));
+        document.metadata.info.author = view.seller.name.clone();
+        document.metadata.info.creator = "e-BOK".into();
+        document.metadata.info.producer = "e-BOK".into();
+        document.resources.fonts.map = BTreeMap::from([
+            (
+                ids.regular.clone(),
+                printpdf::PdfFont::new(self.fonts.regular.font.clone()),
+            ),
+            (
+                ids.bold.clone(),
+                printpdf::PdfFont::new(self.fonts.bold.font.clone()),
+            ),
+        ]);
+        document.pages = pages;
+        let options = PdfSaveOptions {
+            subset_fonts: false,
+            ..PdfSaveOptions::default()
+        };
+        let mut warnings = Vec::new();
+        let mut lopdf = document.to_lopdf_document(&options, &mut warnings);
+        // printpdf puts a random /ID in the trailer; derive it from the content instead.
+        let id = lopdf::Object::String(
+            format!("{:x}", stable_hash(view.number.as_bytes())).into_bytes(),
+            lopdf::StringFormat::Literal,
+        );
+        lopdf
+            .trailer
+            .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
+        lopdf.compress();
+        let mut bytes = Vec::with_capacity(48 * 1024);
+        if let Err(error) = lopdf.save_to(&mut bytes) {
+            tracing::error!(%error, "PDF serialisation failed");
+        }
+        bytes
+    }
+}
+
+/// FNV-1a: stable across runs and platforms (unlike std's hasher).
+fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325_u64, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x100000001b3)
+    })
+}
