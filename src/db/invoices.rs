@@ -73,6 +73,8 @@ pub struct Invoice {
     pub pdf_sha256: Option<String>,
     pub created_at: NaiveDateTime,
     pub issued_at: Option<NaiveDateTime>,
+    pub price_kind: String,
+    pub delivered_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -114,6 +116,8 @@ pub struct NewInvoice {
     pub pdf_sha256: Option<String>,
     pub created_at: NaiveDateTime,
     pub issued_at: Option<NaiveDateTime>,
+    pub price_kind: String,
+    pub delivered_at: Option<NaiveDateTime>,
 }
 
 /// A row of `invoice_lines`.
@@ -132,6 +136,7 @@ pub struct InvoiceLine {
     pub vat: i64,
     pub gross: i64,
     pub service_id: Option<i64>,
+    pub side: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -149,6 +154,7 @@ pub struct NewInvoiceLine {
     pub vat: i64,
     pub gross: i64,
     pub service_id: Option<i64>,
+    pub side: String,
 }
 
 pub fn insert_series(conn: &mut DbConn, series: &NewInvoiceSeries) -> QueryResult<i64> {
@@ -230,4 +236,74 @@ pub fn balances_of_customer(
         .into_iter()
         .map(|(id, due, gross)| (id, due, gross, paid.get(&id).copied().unwrap_or(0)))
         .collect())
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Invoice>> {
+    invoices::table.find(id).first(conn).optional()
+}
+
+/// The invoice only if it belongs to `customer_id` (every customer-facing read goes through this).
+pub fn find_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    id: i64,
+) -> QueryResult<Option<Invoice>> {
+    invoices::table
+        .filter(invoices::id.eq(id))
+        .filter(invoices::customer_id.eq(customer_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn lines_of(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Vec<InvoiceLine>> {
+    invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq(invoice_id))
+        .order(invoice_lines::position)
+        .load(conn)
+}
+
+/// Records where the rendered PDF is. Only once: an issued invoice's file is never replaced.
+pub fn attach_pdf(conn: &mut DbConn, id: i64, path: &str, sha256: &str) -> QueryResult<bool> {
+    diesel::update(
+        invoices::table
+            .find(id)
+            .filter(invoices::pdf_path.is_null()),
+    )
+    .set((
+        invoices::pdf_path.eq(Some(path)),
+        invoices::pdf_sha256.eq(Some(sha256)),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+pub fn mark_delivered(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        invoices::table
+            .find(id)
+            .filter(invoices::delivered_at.is_null()),
+    )
+    .set(invoices::delivered_at.eq(Some(now)))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// The customer's issued invoices, newest first.
+pub fn issued_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Invoice>> {
+    invoices::table
+        .filter(invoices::customer_id.eq(customer_id))
+        .filter(invoices::status.eq("issued"))
+        .order((invoices::issue_date.desc(), invoices::id.desc()))
+        .load(conn)
+}
+
+/// Invoices waiting to be posted on paper, oldest first.
+pub fn awaiting_paper(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Invoice>> {
+    invoices::table
+        .filter(invoices::status.eq("issued"))
+        .filter(invoices::delivery.eq("paper"))
+        .filter(invoices::delivered_at.is_null())
+        .order((invoices::issue_date, invoices::id))
+        .limit(limit)
+        .load(conn)
 }

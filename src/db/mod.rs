@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod consents;
 pub mod contracts;
 pub mod customers;
 pub mod domains;
@@ -263,6 +264,12 @@ where
         return conn.transaction(work);
     }
     if let DbConn::Sqlite(inner) = conn {
+        // Inside an open transaction the lock is already ours: nest as a savepoint.
+        let depth =
+            AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth()?;
+        if depth.is_some() {
+            return conn.transaction(work);
+        }
         AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     }
     // The derived manager delegates to the inner connection's, whose depth we just raised.

@@ -229,6 +229,8 @@ diesel::table! {
         pdf_sha256 -> Nullable<Text>,
         created_at -> Timestamp,
         issued_at -> Nullable<Timestamp>,
+        price_kind -> Text,
+        delivered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -247,6 +249,7 @@ diesel::table! {
         vat -> BigInt,
         gross -> BigInt,
         service_id -> Nullable<BigInt>,
+        side -> Text,
     }
 }
 
@@ -411,7 +414,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consents (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        kind -> Text,
+        granted -> Bool,
+        text_version -> Text,
+        account_id -> Nullable<BigInt>,
+        ip -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> customers (customer_id));
+diesel::joinable!(consents -> customers (customer_id));
 diesel::joinable!(recovery_codes -> accounts (account_id));
 diesel::joinable!(contracts -> customers (customer_id));
 diesel::joinable!(contracts -> tariffs (tariff_id));
@@ -469,4 +486,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     rate_limit_events,
     recovery_codes,
+    consents,
 );

@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, HashMap};
 use printpdf::{ParsedFont, subset_font};
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Printable ASCII, Polish letters, the Latin letters of neighbouring languages that show up in
 /// names and street names, and the punctuation invoices use.
@@ -78,17 +77,33 @@ impl Face {
     }
 }
 
+/// One face: bold is drawn by stroking it, so each invoice embeds a single font.
 pub struct Fonts {
     pub regular: Face,
-    pub bold: Face,
 }
 
 impl Fonts {
-    /// Subsets both faces; takes tens of milliseconds, so do it once per process.
+    /// Subsets the face; takes tens of milliseconds, so do it once per process.
     pub fn load() -> Result<Fonts, String> {
         Ok(Fonts {
             regular: Face::subset(REGULAR, "DejaVuSans")?,
-            bold: Face::subset(BOLD, "DejaVuSans-Bold")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subset_faces_are_small_and_draw_polish() {
+        let fonts = Fonts::load().unwrap();
+        let face = &fonts.regular;
+        let size = face.font.source_bytes().map(|b| b.len()).unwrap_or(0);
+        eprintln!("subset face: {size} bytes");
+        assert!(size < 120_000, "{size}");
+        assert_eq!(face.drawable("Zażółć gęślą jaźń"), "Zażółć gęślą jaźń");
+        assert_eq!(face.drawable("Привет"), "??????");
+        assert!(face.width("ŁĄKA", 10.0) > face.width("łąka", 10.0));
     }
 }

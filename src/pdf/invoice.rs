@@ -75,7 +75,7 @@ struct Columns;
 impl Columns {
     const POSITION: f32 = MARGIN + 1.0;
     const NAME: f32 = MARGIN + 8.0;
-    const NAME_WIDTH: f32 = 62.0;
+    const NAME_WIDTH: f32 = 54.0;
     const UNIT: f32 = 88.0;
     const QUANTITY: f32 = 106.0;
     const PRICE: f32 = 124.0;

@@ -13,7 +13,7 @@ use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
 pub use invoice::{InvoiceView, LineView, LinesSection, PartyView, RateView};
 
-use self::canvas::{Canvas, FontIds, PAGE_HEIGHT, PAGE_WIDTH};
+use self::canvas::{Canvas, PAGE_HEIGHT, PAGE_WIDTH};
 use self::fonts::Fonts;
 
 /// Holds the subset fonts; build one per process and share it (it is `Sync`).
@@ -29,12 +29,9 @@ impl PdfRenderer {
     }
 
     pub fn render_invoice(&self, view: &InvoiceView) -> Vec<u8> {
-        // Fixed resource names: printpdf would otherwise pick random ones per document.
-        let ids = FontIds {
-            regular: FontId("F1".into()),
-            bold: FontId("F2".into()),
-        };
-        let mut canvas = Canvas::new(&self.fonts, &ids);
+        // A fixed resource name: printpdf would otherwise pick a random one per document.
+        let font_id = FontId("F1".into());
+        let mut canvas = Canvas::new(&self.fonts, &font_id);
         let bodies = invoice::layout(&mut canvas, view);
         let count = bodies.len();
         let pages = bodies
@@ -50,26 +47,22 @@ impl PdfRenderer {
         document.metadata.info.author = view.seller.name.clone();
         document.metadata.info.creator = "e-BOK".into();
         document.metadata.info.producer = "e-BOK".into();
-        document.resources.fonts.map = BTreeMap::from([
-            (
-                ids.regular.clone(),
-                printpdf::PdfFont::new(self.fonts.regular.font.clone()),
-            ),
-            (
-                ids.bold.clone(),
-                printpdf::PdfFont::new(self.fonts.bold.font.clone()),
-            ),
-        ]);
+        document.resources.fonts.map = BTreeMap::from([(
+            font_id,
+            printpdf::PdfFont::new(self.fonts.regular.font.clone()),
+        )]);
         document.pages = pages;
+        // The font was subset once at start; subsetting again per document is what makes
+        // printpdf slow.
         let options = PdfSaveOptions {
             subset_fonts: false,
             ..PdfSaveOptions::default()
         };
         let mut warnings = Vec::new();
         let mut lopdf = document.to_lopdf_document(&options, &mut warnings);
-        // printpdf puts a random /ID in the trailer; derive it from the content instead.
+        // printpdf puts a random /ID in the trailer; derive it from the invoice instead.
         let id = lopdf::Object::String(
-            format!("{:x}", stable_hash(view.number.as_bytes())).into_bytes(),
+            format!("{:016x}", stable_hash(view.number.as_bytes())).into_bytes(),
             lopdf::StringFormat::Literal,
         );
         lopdf

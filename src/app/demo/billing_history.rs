@@ -1,17 +1,16 @@
-//! Three months of invoices and payments for a demo customer.
-//!
-//! These are plain rows with numbers from the real counters; the invoicing capability (PDF,
-//! art. 106e checks) will issue demo invoices through its own path when it lands.
+//! Three months of invoices and payments for a demo customer, issued through the real invoicing
+//! path (numbers, PDFs, hashes) and paid through the real ledger.
 
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
-use diesel::QueryResult;
+use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use crate::db::invoices::{NewInvoice, NewInvoiceLine};
-use crate::db::payments::{NewPayment, NewPaymentAllocation};
-use crate::db::seller::Seller;
-use crate::db::{self, DbConn};
-use crate::domain::Money;
+use super::DemoError;
+use crate::app::audit::Actor;
+use crate::app::invoicing::{self, Invoicing, IssueRequest, LineRequest};
+use crate::app::payments::{self, PaymentRequest};
+use crate::db::DbConn;
+use crate::domain::{Money, VatRate};
 
 /// One chargeable line: what the customer pays monthly, gross (consumer prices include VAT).
 #[derive(Debug, Clone)]
@@ -21,7 +20,7 @@ pub struct MonthlyCharge {
     pub service_id: Option<i64>,
 }
 
-/// How the customer settled the invoices, oldest first.
+/// How the customer settled each invoice, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Settlement {
     Paid,
@@ -29,21 +28,18 @@ pub enum Settlement {
     Unpaid,
 }
 
-pub struct Buyer<'a> {
+pub struct History<'a> {
     pub customer_id: i64,
     pub contract_id: i64,
-    pub name: &'a str,
-    pub nip: Option<&'a str>,
-    pub address_line: &'a str,
-    pub postal_code: &'a str,
-    pub city: &'a str,
-    pub nrb: &'a str,
+    pub payer_name: &'a str,
+    /// Businesses are invoiced net (the same price, less VAT).
+    pub is_business: bool,
+    pub charges: &'a [MonthlyCharge],
+    pub billing_day: u32,
+    pub signed_on: NaiveDate,
 }
 
-pub struct InvoiceSeries {
-    pub id: i64,
-}
-
+pub const SERIES: &str = "FV";
 const PAYMENT_TERM_DAYS: u64 = 14;
 
 /// The last `count` billing dates on or before `today`, oldest first.
@@ -61,134 +57,89 @@ pub fn last_billing_dates(today: NaiveDate, billing_day: u32, count: usize) -> V
     dates
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn write_invoice(
-    conn: &mut DbConn,
-    seller: &Seller,
-    series: &InvoiceSeries,
-    buyer: &Buyer<'_>,
-    charges: &[MonthlyCharge],
-    issue_date: NaiveDate,
-    settlement: Settlement,
-    today: NaiveDate,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
-    let period_key = format!("{:04}-{:02}", issue_date.year(), issue_date.month());
-    let seq = db::invoices::next_seq(conn, series.id, &period_key)?;
-    let number = format!(
-        "FV/{:04}/{:02}/{seq:06}",
-        issue_date.year(),
-        issue_date.month()
-    );
-    let lines: Vec<(Money, Money, Money)> = charges.iter().map(|c| split_gross(c.gross)).collect();
-    let total_net: Money = lines.iter().map(|l| l.0).sum();
-    let total_vat: Money = lines.iter().map(|l| l.1).sum();
-    let total_gross: Money = lines.iter().map(|l| l.2).sum();
-    let period_start = issue_date.with_day(1).unwrap_or(issue_date);
-    let period_end = period_start
+fn month_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let start = date.with_day(1).unwrap_or(date);
+    let end = start
         .checked_add_months(Months::new(1))
         .and_then(|d| d.pred_opt())
-        .unwrap_or(issue_date);
-    let invoice_id = db::invoices::insert(
-        conn,
-        &NewInvoice {
-            customer_id: buyer.customer_id,
-            contract_id: Some(buyer.contract_id),
-            kind: "invoice".into(),
-            status: "issued".into(),
-            series_id: Some(series.id),
-            period_key: Some(period_key),
-            seq: Some(seq),
-            number: Some(number.clone()),
-            corrects_invoice_id: None,
-            correction_reason: None,
-            issue_date,
-            sale_date: None,
-            period_start: Some(period_start),
-            period_end: Some(period_end),
-            due_date: issue_date + Days::new(PAYMENT_TERM_DAYS),
-            payment_method: "transfer".into(),
-            seller_name: seller.name.clone(),
-            seller_nip: seller.nip.clone(),
-            seller_address_line: seller.address_line.clone(),
-            seller_postal_code: seller.postal_code.clone(),
-            seller_city: seller.city.clone(),
-            buyer_name: buyer.name.to_owned(),
-            buyer_nip: buyer.nip.map(str::to_owned),
-            buyer_address_line: buyer.address_line.to_owned(),
-            buyer_postal_code: buyer.postal_code.to_owned(),
-            buyer_city: buyer.city.to_owned(),
-            bank_account: buyer.nrb.to_owned(),
-            total_net: total_net.grosze(),
-            total_vat: total_vat.grosze(),
-            total_gross: total_gross.grosze(),
-            split_payment: false,
-            delivery: "paper".into(),
-            pdf_path: None,
-            pdf_sha256: None,
-            created_at: now,
-            issued_at: Some(now),
-        },
-    )?;
-    for (position, (charge, (net, vat, gross))) in charges.iter().zip(&lines).enumerate() {
-        db::invoices::insert_line(
-            conn,
-            &NewInvoiceLine {
-                invoice_id,
-                position: position as i32 + 1,
-                name: charge.name.clone(),
-                unit: "usł.".into(),
-                quantity: "1".into(),
-                unit_price: charge.gross.grosze(),
-                price_kind: "gross".into(),
-                net: net.grosze(),
-                vat_rate: "23".into(),
-                vat: vat.grosze(),
-                gross: gross.grosze(),
-                service_id: charge.service_id,
-            },
-        )?;
-    }
-    let paid = match settlement {
-        Settlement::Paid => total_gross,
-        Settlement::HalfPaid => Money::from_grosze(total_gross.grosze() / 2),
-        Settlement::Unpaid => Money::zero(),
-    };
-    if paid > Money::zero() {
-        let received_on = (issue_date + Days::new(5)).min(today);
-        let payment_id = db::payments::insert(
-            conn,
-            &NewPayment {
-                customer_id: buyer.customer_id,
-                amount: paid.grosze(),
-                received_on,
-                method: "transfer".into(),
-                source: "demo".into(),
-                title: Some(number),
-                payer_name: Some(buyer.name.to_owned()),
-                bank_reference: None,
-                recorded_by_staff_id: None,
-                created_at: now,
-            },
-        )?;
-        db::payments::insert_allocation(
-            conn,
-            &NewPaymentAllocation {
-                payment_id,
-                invoice_id,
-                amount: paid.grosze(),
-                created_at: now,
-            },
-        )?;
-    }
-    Ok(invoice_id)
+        .unwrap_or(date);
+    (start, end)
 }
 
-/// Net, VAT and gross of a 23% consumer line priced gross: the gross stays as advertised and the
-/// net is derived, half-up to the grosz (art. 106e ust. 11).
-fn split_gross(gross: Money) -> (Money, Money, Money) {
-    let net = Money::from_decimal_half_up(gross.to_decimal() / dec!(1.23)).unwrap_or(gross);
-    (net, gross - net, gross)
+fn lines(history: &History<'_>) -> Vec<LineRequest> {
+    history
+        .charges
+        .iter()
+        .map(|charge| LineRequest {
+            name: charge.name.clone(),
+            unit: "usł.".into(),
+            quantity: Decimal::ONE,
+            unit_price: if history.is_business {
+                Money::from_decimal_half_up(charge.gross.to_decimal() / dec!(1.23))
+                    .unwrap_or(charge.gross)
+            } else {
+                charge.gross
+            },
+            rate: VatRate::Standard23,
+            service_id: charge.service_id,
+        })
+        .collect()
+}
+
+pub fn issue(
+    conn: &mut DbConn,
+    invoicing: &Invoicing<'_>,
+    history: &History<'_>,
+    settlements: [Settlement; 3],
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), DemoError> {
+    let dates = last_billing_dates(today, history.billing_day, settlements.len());
+    for (issue_date, settlement) in dates.into_iter().zip(settlements) {
+        if issue_date < history.signed_on {
+            continue;
+        }
+        let issued = invoicing::issue_invoice(
+            conn,
+            invoicing,
+            &IssueRequest {
+                customer_id: history.customer_id,
+                contract_id: Some(history.contract_id),
+                series_code: SERIES.into(),
+                issue_date,
+                sale_date: None,
+                period: Some(month_of(issue_date)),
+                payment_days: PAYMENT_TERM_DAYS,
+                lines: lines(history),
+                annex_15_goods: false,
+                actor: Actor::default(),
+            },
+            now,
+        )?;
+        let paid = match settlement {
+            Settlement::Paid => issued.total_gross,
+            Settlement::HalfPaid => Money::from_grosze(issued.total_gross.grosze() / 2),
+            Settlement::Unpaid => Money::zero(),
+        };
+        if paid > Money::zero() {
+            payments::record_payment(
+                conn,
+                &PaymentRequest {
+                    customer_id: history.customer_id,
+                    amount: paid,
+                    received_on: (issue_date + Days::new(5)).min(today),
+                    method: "transfer",
+                    source: "demo",
+                    title: Some(issued.number),
+                    payer_name: Some(history.payer_name.to_owned()),
+                    bank_reference: None,
+                    recorded_by_staff_id: None,
+                },
+                now,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -212,10 +163,10 @@ mod tests {
     }
 
     #[test]
-    fn a_gross_price_splits_into_net_and_vat_that_add_up() {
-        let (net, vat, gross) = split_gross(Money::from_grosze(7_999));
-        assert_eq!(net, Money::from_grosze(6_503));
-        assert_eq!(vat, Money::from_grosze(1_496));
-        assert_eq!(net + vat, gross);
+    fn a_billing_period_is_the_whole_month() {
+        assert_eq!(
+            month_of(date(2026, 2, 10)),
+            (date(2026, 2, 1), date(2026, 2, 28))
+        );
     }
 }

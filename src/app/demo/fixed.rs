@@ -5,10 +5,11 @@ use chrono::{Days, Duration, NaiveDate, NaiveDateTime};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::billing_history::{InvoiceSeries, MonthlyCharge, Settlement};
+use super::billing_history::{MonthlyCharge, Settlement};
 use super::people::{Address, Person};
 use super::{AccountSpec, CustomerSpec, DemoError, ExtraService, fixed_pesel};
 use crate::app::crypto;
+use crate::app::invoicing::Invoicing;
 use crate::db::invoices::NewInvoiceSeries;
 use crate::db::news::NewNewsItem;
 use crate::db::seller::NewSeller;
@@ -53,19 +54,20 @@ pub fn seed(
     conn: &mut DbConn,
     pesel_key: &[u8],
     hashes: &FixedPasswordHashes,
+    invoicing: &Invoicing<'_>,
     now: NaiveDateTime,
     today: NaiveDate,
-) -> diesel::QueryResult<()> {
+) -> Result<(), DemoError> {
     let seller_id = insert_seller(conn, now)?;
     let seller = db::seller::find(conn)?
         .filter(|s| s.id == seller_id)
         .ok_or(diesel::result::Error::NotFound)?;
     insert_staff(conn, hashes, now)?;
     let tariffs = insert_tariffs(conn, now)?;
-    let series = insert_series(conn, now)?;
+    insert_series(conn, now)?;
     insert_news(conn, now, today)?;
     seed_demo_subscriber(
-        conn, pesel_key, &seller, &tariffs, &series, hashes, now, today,
+        conn, pesel_key, &seller, &tariffs, invoicing, hashes, now, today,
     )?;
     seed_unregistered_customer(conn, pesel_key, &seller, &tariffs, now, today)?;
     Ok(())
@@ -160,8 +162,8 @@ fn insert_tariffs(
     db::tariffs::list_active(conn)
 }
 
-fn insert_series(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<InvoiceSeries> {
-    let id = db::invoices::insert_series(
+fn insert_series(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
+    db::invoices::insert_series(
         conn,
         &NewInvoiceSeries {
             code: INVOICE_SERIES_CODE.into(),
@@ -185,7 +187,7 @@ fn insert_series(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<I
             created_at: now,
         },
     )?;
-    Ok(InvoiceSeries { id })
+    Ok(())
 }
 
 fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diesel::QueryResult<()> {
@@ -293,11 +295,11 @@ fn seed_demo_subscriber(
     pesel_key: &[u8],
     seller: &crate::db::seller::Seller,
     tariffs: &[crate::db::tariffs::Tariff],
-    series: &InvoiceSeries,
+    invoicing: &Invoicing<'_>,
     hashes: &FixedPasswordHashes,
     now: NaiveDateTime,
     today: NaiveDate,
-) -> diesel::QueryResult<()> {
+) -> Result<(), DemoError> {
     let mut rng = StdRng::seed_from_u64(1);
     let tariff = tariff_by_code(tariffs, "FTTH600")?;
     let spec = CustomerSpec {
@@ -410,10 +412,22 @@ fn seed_demo_subscriber(
          miesiąca. Czy kwota jest prawidłowa?",
         now - Duration::hours(20),
     )?;
+    // Jan receives his invoices by e-mail (art. 106n consent given when he signed up).
+    db::consents::record(
+        conn,
+        &crate::db::consents::NewConsent {
+            customer_id: seeded.customer_id,
+            kind: "einvoice".into(),
+            granted: true,
+            text_version: "e-faktura-2026-01".into(),
+            account_id: None,
+            ip: None,
+            at: now - Duration::days(400),
+        },
+    )?;
     super::insert_billing_history(
         conn,
-        seller,
-        series,
+        invoicing,
         &spec,
         &seeded,
         &charges,

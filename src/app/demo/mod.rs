@@ -10,13 +10,14 @@ pub mod people;
 use std::time::{Duration, Instant};
 
 use chrono::{Days, Months, NaiveDate, NaiveDateTime};
-use diesel::Connection;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use self::billing_history::{Buyer, InvoiceSeries, MonthlyCharge, Settlement};
+use self::billing_history::{MonthlyCharge, Settlement};
 use self::people::{Address, Person};
+use crate::app::invoicing::{Invoicing, IssueError, PdfStore};
+use crate::app::payments::PaymentError;
 use crate::app::{clock, crypto};
 use crate::config::Config;
 use crate::db::accounts::NewAccount;
@@ -29,6 +30,7 @@ use crate::db::tariffs::Tariff;
 use crate::db::tickets::{NewTicket, NewTicketMessage};
 use crate::db::{self, DbConn};
 use crate::domain::{Money, Nip, Nrb, Pesel};
+use crate::pdf::PdfRenderer;
 
 pub use fixed::{
     ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, UNREGISTERED_CONTRACT,
@@ -80,6 +82,12 @@ pub enum DemoError {
     Database(#[from] diesel::result::Error),
     #[error(transparent)]
     Hash(#[from] crypto::HashError),
+    #[error("a demo invoice could not be issued: {0}")]
+    Invoice(#[from] IssueError),
+    #[error("a demo payment could not be recorded: {0}")]
+    Payment(#[from] PaymentError),
+    #[error("the invoice fonts could not be prepared: {0}")]
+    Pdf(String),
 }
 
 /// Seeds the fixed demo ISP unless present, then tops generated customers up to the number asked.
@@ -92,24 +100,39 @@ pub fn seed(
     let now = clock::now();
     let today = clock::today();
     let seeded_fixed_now = db::seller::find(conn)?.is_none();
+    let renderer = PdfRenderer::new().map_err(DemoError::Pdf)?;
+    let store = PdfStore::new(&config.paths.invoices_dir);
+    // Demo invoices are not mailed: every customer in the demo is fictional.
+    let invoicing = Invoicing {
+        renderer: &renderer,
+        store: &store,
+        outgoing: None,
+    };
     if seeded_fixed_now {
         let hashes = fixed::FixedPasswordHashes::compute()?;
-        conn.transaction(|conn| {
-            fixed::seed(conn, &config.security.pesel_key, &hashes, now, today)
+        db::write_transaction(conn, |conn| {
+            fixed::seed(
+                conn,
+                &config.security.pesel_key,
+                &hashes,
+                &invoicing,
+                now,
+                today,
+            )
         })?;
     }
-    let ctx = SeedContext::load(conn, &config.security.pesel_key, now, today)?;
+    let ctx = SeedContext::load(conn, &config.security.pesel_key, invoicing, now, today)?;
     let already = (db::customers::max_customer_number(conn)? - FIXED_CUSTOMERS).max(0);
     let wanted = i64::from(options.customers);
     let progress = progress_bar(options, (wanted - already).max(0));
     let mut next = already + 1;
     while next <= wanted {
         let last = (next + CUSTOMERS_PER_TRANSACTION - 1).min(wanted);
-        conn.transaction(|conn| {
+        db::write_transaction(conn, |conn| -> Result<(), DemoError> {
             for index in next..=last {
                 seed_generated_customer(conn, &ctx, FIXED_CUSTOMERS + index)?;
             }
-            diesel::QueryResult::Ok(())
+            Ok(())
         })?;
         progress.inc((last - next + 1) as u64);
         next = last + 1;
@@ -176,7 +199,7 @@ struct SeedContext<'k> {
     pesel_key: &'k [u8],
     seller: Seller,
     tariffs: Vec<Tariff>,
-    series: InvoiceSeries,
+    invoicing: Invoicing<'k>,
     generated_password_hash: String,
     now: NaiveDateTime,
     today: NaiveDate,
@@ -186,17 +209,16 @@ impl<'k> SeedContext<'k> {
     fn load(
         conn: &mut DbConn,
         pesel_key: &'k [u8],
+        invoicing: Invoicing<'k>,
         now: NaiveDateTime,
         today: NaiveDate,
     ) -> Result<SeedContext<'k>, DemoError> {
         let seller = db::seller::find(conn)?.ok_or(diesel::result::Error::NotFound)?;
-        let series = db::invoices::find_series_by_code(conn, fixed::INVOICE_SERIES_CODE)?
-            .ok_or(diesel::result::Error::NotFound)?;
         Ok(SeedContext {
             pesel_key,
             seller,
             tariffs: db::tariffs::list_active(conn)?,
-            series: InvoiceSeries { id: series.id },
+            invoicing,
             generated_password_hash: crypto::hash_password(GENERATED_PASSWORD)?,
             now,
             today,
@@ -231,7 +253,6 @@ struct SeededCustomer {
     contract_id: i64,
     internet_service_id: i64,
     display_name: String,
-    nrb: Nrb,
 }
 
 /// Inserts the customer, an active account if any, the contract and its internet service with
@@ -362,7 +383,6 @@ fn insert_customer(
         contract_id,
         internet_service_id,
         display_name,
-        nrb,
     })
 }
 
@@ -405,38 +425,28 @@ fn insert_extra_service(
     })
 }
 
+/// Three months of invoices and payments through the real invoicing path.
 #[allow(clippy::too_many_arguments)]
 fn insert_billing_history(
     conn: &mut DbConn,
-    seller: &Seller,
-    series: &InvoiceSeries,
+    invoicing: &Invoicing<'_>,
     spec: &CustomerSpec<'_>,
     seeded: &SeededCustomer,
     charges: &[MonthlyCharge],
     settlements: [Settlement; 3],
     today: NaiveDate,
     now: NaiveDateTime,
-) -> diesel::QueryResult<()> {
-    let buyer = Buyer {
+) -> Result<(), DemoError> {
+    let history = billing_history::History {
         customer_id: seeded.customer_id,
         contract_id: seeded.contract_id,
-        name: &seeded.display_name,
-        nip: spec.company.as_ref().map(|(_, nip)| nip.as_str()),
-        address_line: &spec.address.line,
-        postal_code: &spec.address.postal_code,
-        city: &spec.address.city,
-        nrb: seeded.nrb.as_str(),
+        payer_name: &seeded.display_name,
+        is_business: spec.company.is_some(),
+        charges,
+        billing_day: spec.billing_day,
+        signed_on: spec.signed_on,
     };
-    let dates = billing_history::last_billing_dates(today, spec.billing_day, settlements.len());
-    for (issue_date, settlement) in dates.into_iter().zip(settlements) {
-        if issue_date < spec.signed_on {
-            continue;
-        }
-        billing_history::write_invoice(
-            conn, seller, series, &buyer, charges, issue_date, settlement, today, now,
-        )?;
-    }
-    Ok(())
+    billing_history::issue(conn, invoicing, &history, settlements, today, now)
 }
 
 fn insert_domain(
@@ -511,7 +521,7 @@ fn seed_generated_customer(
     conn: &mut DbConn,
     ctx: &SeedContext<'_>,
     number: i64,
-) -> diesel::QueryResult<()> {
+) -> Result<(), DemoError> {
     let mut rng = StdRng::seed_from_u64(number as u64);
     let person = people::random_person(&mut rng);
     let company = rng
@@ -608,8 +618,7 @@ fn seed_generated_customer(
     };
     insert_billing_history(
         conn,
-        &ctx.seller,
-        &ctx.series,
+        &ctx.invoicing,
         &spec,
         &seeded,
         &charges,

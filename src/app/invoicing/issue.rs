@@ -1,0 +1,571 @@
+//! Issuing invoices and corrective invoices.
+//!
+//! Everything happens in one write transaction: the number is taken from the counter row, the
+//! invoice and its lines are written, the PDF is rendered from what was written and stored, and
+//! the e-mail (for customers with e-invoice consent) is queued. A failure anywhere rolls the
+//! number back, so the series stays gapless.
+
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::storage::{PdfStore, StorageError};
+use super::view::{Original, ViewError, invoice_view};
+use crate::app::audit::{self, Actor};
+use crate::app::mail_queue::{Outgoing, QueueError};
+use crate::db::customers::Customer;
+use crate::db::invoices::{Invoice, NewInvoice, NewInvoiceLine};
+use crate::db::outbox::NewOutboxMessage;
+use crate::db::seller::Seller;
+use crate::db::{self, DbConn};
+use crate::domain::numbering::{NumberTemplate, NumberingError, ResetPeriod, period_key};
+use crate::domain::vat::{self, InvoiceTotals, LineInput, PriceKind, VatError, VatRate};
+use crate::domain::{Money, Nip};
+use crate::pdf::PdfRenderer;
+
+/// What issuing needs besides the database: the renderer, where PDFs go, and mail set-up for
+/// e-invoices (None: every invoice goes on paper, e.g. in a batch without mail).
+pub struct Invoicing<'a> {
+    pub renderer: &'a PdfRenderer,
+    pub store: &'a PdfStore,
+    pub outgoing: Option<Outgoing<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LineRequest {
+    pub name: String,
+    pub unit: String,
+    pub quantity: Decimal,
+    /// Gross for consumers, net for businesses (see `PriceKind::for_buyer`).
+    pub unit_price: Money,
+    pub rate: VatRate,
+    pub service_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IssueRequest {
+    pub customer_id: i64,
+    pub contract_id: Option<i64>,
+    pub series_code: String,
+    pub issue_date: NaiveDate,
+    pub sale_date: Option<NaiveDate>,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub payment_days: u64,
+    pub lines: Vec<LineRequest>,
+    /// Goods from załącznik 15 on the invoice (phones, laptops): with a business buyer and more
+    /// than 15 000 zł due, the split-payment note is required (art. 106e ust. 1 pkt 18a).
+    pub annex_15_goods: bool,
+    pub actor: Actor,
+}
+
+#[derive(Debug, Clone)]
+pub struct CorrectionRequest {
+    pub original_id: i64,
+    pub series_code: String,
+    pub issue_date: NaiveDate,
+    pub reason: String,
+    /// The lines as they should have been.
+    pub lines: Vec<LineRequest>,
+    pub payment_days: u64,
+    pub actor: Actor,
+}
+
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub invoice_id: i64,
+    pub number: String,
+    pub total_gross: Money,
+    pub delivery: &'static str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("the seller (ISP) is not set up")]
+    NoSeller,
+    #[error("there is no such customer")]
+    NoCustomer,
+    #[error("the customer has no address; an invoice must name the buyer's address")]
+    NoAddress,
+    #[error("the company's NIP is missing or invalid")]
+    InvalidNip,
+    #[error("there is no numbering series \"{0}\"")]
+    NoSeries(String),
+    #[error("the numbering series is misconfigured: {0}")]
+    Numbering(#[from] NumberingError),
+    #[error("the lines do not make a valid invoice: {0}")]
+    Lines(#[from] VatError),
+    #[error("there is no such invoice to correct")]
+    NoOriginal,
+    #[error("a correction needs a reason")]
+    NoReason,
+    #[error("the correction changes nothing")]
+    NothingChanges,
+    #[error(transparent)]
+    View(#[from] ViewError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Mail(#[from] QueueError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// The buyer as the invoice names them; checks what the law needs.
+struct Buyer {
+    name: String,
+    nip: Option<String>,
+    address_line: String,
+    postal_code: String,
+    city: String,
+}
+
+fn buyer_of(customer: &Customer) -> Result<Buyer, IssueError> {
+    if [
+        &customer.address_line,
+        &customer.postal_code,
+        &customer.city,
+    ]
+    .iter()
+    .any(|part| part.trim().is_empty())
+    {
+        return Err(IssueError::NoAddress);
+    }
+    let (name, nip) = if customer.kind == "company" {
+        let nip = customer
+            .nip
+            .as_deref()
+            .and_then(|nip| Nip::parse(nip).ok())
+            .ok_or(IssueError::InvalidNip)?;
+        (
+            customer.company_name.clone().unwrap_or_default(),
+            Some(nip.as_str().to_owned()),
+        )
+    } else {
+        let name = format!(
+            "{} {}",
+            customer.first_name.as_deref().unwrap_or(""),
+            customer.last_name.as_deref().unwrap_or("")
+        );
+        (name.trim().to_owned(), None)
+    };
+    if name.is_empty() {
+        return Err(IssueError::NoCustomer);
+    }
+    Ok(Buyer {
+        name,
+        nip,
+        address_line: customer.address_line.clone(),
+        postal_code: customer.postal_code.clone(),
+        city: customer.city.clone(),
+    })
+}
+
+fn inputs(lines: &[LineRequest]) -> Vec<LineInput> {
+    lines
+        .iter()
+        .map(|l| LineInput {
+            name: l.name.clone(),
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            rate: l.rate,
+        })
+        .collect()
+}
+
+/// The next number of a series for an issue date, taken inside the caller's transaction.
+fn next_number(
+    conn: &mut DbConn,
+    series_code: &str,
+    issue_date: NaiveDate,
+) -> Result<(i64, String, i64, String), IssueError> {
+    let series = db::invoices::find_series_by_code(conn, series_code)?
+        .filter(|s| s.active)
+        .ok_or_else(|| IssueError::NoSeries(series_code.to_owned()))?;
+    let template = NumberTemplate::parse(&series.template)?;
+    let reset = ResetPeriod::parse(&series.reset_period)?;
+    template.check_fits(reset)?;
+    let key = period_key(issue_date, reset);
+    let seq = db::invoices::next_seq(conn, series.id, &key)?;
+    Ok((
+        series.id,
+        key,
+        seq,
+        template.render(issue_date, seq.max(0) as u64),
+    ))
+}
+
+fn line_rows(
+    invoice_id: i64,
+    lines: &[LineRequest],
+    totals: &InvoiceTotals,
+    method: PriceKind,
+    side: &str,
+    first_position: i32,
+) -> Vec<NewInvoiceLine> {
+    lines
+        .iter()
+        .zip(&totals.lines)
+        .enumerate()
+        .map(|(index, (line, amounts))| NewInvoiceLine {
+            invoice_id,
+            position: first_position + index as i32,
+            name: line.name.clone(),
+            unit: line.unit.clone(),
+            quantity: line.quantity.normalize().to_string(),
+            unit_price: line.unit_price.grosze(),
+            price_kind: if method == PriceKind::Net {
+                "net"
+            } else {
+                "gross"
+            }
+            .into(),
+            net: amounts.net.grosze(),
+            vat_rate: line.rate.code().into(),
+            vat: amounts.vat.grosze(),
+            gross: amounts.gross.grosze(),
+            service_id: line.service_id,
+            side: side.into(),
+        })
+        .collect()
+}
+
+struct Header<'a> {
+    seller: &'a Seller,
+    customer: &'a Customer,
+    buyer: &'a Buyer,
+    contract_id: Option<i64>,
+    kind: &'a str,
+    corrects: Option<(i64, String)>,
+    series: (i64, String, i64, String),
+    issue_date: NaiveDate,
+    sale_date: Option<NaiveDate>,
+    period: Option<(NaiveDate, NaiveDate)>,
+    payment_days: u64,
+    totals: (Money, Money, Money),
+    method: PriceKind,
+    split_payment: bool,
+    delivery: &'a str,
+    now: NaiveDateTime,
+}
+
+fn new_invoice(h: Header<'_>) -> NewInvoice {
+    let (series_id, period_key, seq, number) = h.series;
+    NewInvoice {
+        customer_id: h.customer.id,
+        contract_id: h.contract_id,
+        kind: h.kind.into(),
+        status: "issued".into(),
+        series_id: Some(series_id),
+        period_key: Some(period_key),
+        seq: Some(seq),
+        number: Some(number),
+        corrects_invoice_id: h.corrects.as_ref().map(|(id, _)| *id),
+        correction_reason: h.corrects.map(|(_, reason)| reason),
+        issue_date: h.issue_date,
+        sale_date: h.sale_date,
+        period_start: h.period.map(|p| p.0),
+        period_end: h.period.map(|p| p.1),
+        due_date: h.issue_date + Days::new(h.payment_days),
+        payment_method: "transfer".into(),
+        seller_name: h.seller.name.clone(),
+        seller_nip: h.seller.nip.clone(),
+        seller_address_line: h.seller.address_line.clone(),
+        seller_postal_code: h.seller.postal_code.clone(),
+        seller_city: h.seller.city.clone(),
+        buyer_name: h.buyer.name.clone(),
+        buyer_nip: h.buyer.nip.clone(),
+        buyer_address_line: h.buyer.address_line.clone(),
+        buyer_postal_code: h.buyer.postal_code.clone(),
+        buyer_city: h.buyer.city.clone(),
+        bank_account: h.customer.nrb.clone(),
+        total_net: h.totals.0.grosze(),
+        total_vat: h.totals.1.grosze(),
+        total_gross: h.totals.2.grosze(),
+        split_payment: h.split_payment,
+        delivery: h.delivery.into(),
+        pdf_path: None,
+        pdf_sha256: None,
+        created_at: h.now,
+        issued_at: Some(h.now),
+        price_kind: if h.method == PriceKind::Net {
+            "net"
+        } else {
+            "gross"
+        }
+        .into(),
+        delivered_at: None,
+    }
+}
+
+/// Renders the stored invoice, writes the file, records its hash, and sends or marks it.
+fn finish(
+    conn: &mut DbConn,
+    ctx: &Invoicing<'_>,
+    invoice_id: i64,
+    customer: &Customer,
+    email: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Invoice, IssueError> {
+    let invoice = db::invoices::find(conn, invoice_id)?.ok_or(IssueError::NoOriginal)?;
+    let lines = db::invoices::lines_of(conn, invoice_id)?;
+    let original = match invoice.corrects_invoice_id {
+        Some(id) => db::invoices::find(conn, id)?,
+        None => None,
+    };
+    let view = invoice_view(
+        &invoice,
+        &lines,
+        customer.customer_number,
+        original.as_ref().map(|o| Original {
+            number: o.number.as_deref().unwrap_or(""),
+            issue_date: o.issue_date,
+        }),
+    )?;
+    let bytes = ctx.renderer.render_invoice(&view);
+    let number = invoice.number.clone().unwrap_or_default();
+    let stored = ctx.store.write(invoice.issue_date, &number, &bytes)?;
+    db::invoices::attach_pdf(conn, invoice_id, &stored.relative_path, &stored.sha256)?;
+    if let (Some(address), Some(outgoing)) = (email, ctx.outgoing) {
+        queue_invoice_mail(
+            conn,
+            outgoing,
+            &invoice,
+            address,
+            &ctx.store.absolute(&stored.relative_path),
+            now,
+        )?;
+    }
+    Ok(invoice)
+}
+
+fn queue_invoice_mail(
+    conn: &mut DbConn,
+    outgoing: Outgoing<'_>,
+    invoice: &Invoice,
+    address: &str,
+    pdf: &std::path::Path,
+    now: NaiveDateTime,
+) -> Result<(), IssueError> {
+    let number = invoice.number.clone().unwrap_or_default();
+    let total = Money::from_grosze(invoice.total_gross);
+    let due = invoice.due_date.format("%d.%m.%Y");
+    let kind = if invoice.kind == "correction" {
+        "Faktura korygująca"
+    } else {
+        "Faktura"
+    };
+    let text = format!(
+        "Dzień dobry,\n\nw załączniku przesyłamy: {kind} nr {number} na kwotę {total}, termin płatności {due}.\n\
+         Wszystkie faktury znajdziesz też w e-BOK: {}/faktury\n\n{}\n",
+        outgoing.public_url, outgoing.isp_name
+    );
+    db::outbox::enqueue(
+        conn,
+        &NewOutboxMessage {
+            kind: "invoice".into(),
+            recipient: address.into(),
+            subject: format!("{kind} nr {number} — {}", outgoing.isp_name),
+            body_text: text,
+            body_html: None,
+            attachment_path: Some(pdf.to_string_lossy().into_owned()),
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            locked_until: None,
+            last_error: None,
+            created_at: now,
+            sent_at: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// Where an invoice goes: e-mail with consent (art. 106n), paper otherwise.
+fn delivery_for(
+    conn: &mut DbConn,
+    customer: &Customer,
+    mail_possible: bool,
+) -> diesel::QueryResult<(&'static str, Option<String>)> {
+    if mail_possible && db::consents::has_granted(conn, customer.id, "einvoice")? {
+        Ok(("email", Some(customer.email.clone())))
+    } else {
+        Ok(("paper", None))
+    }
+}
+
+const SPLIT_PAYMENT_THRESHOLD: Money = Money::from_grosze(1_500_000);
+
+pub fn issue_invoice(
+    conn: &mut DbConn,
+    ctx: &Invoicing<'_>,
+    request: &IssueRequest,
+    now: NaiveDateTime,
+) -> Result<Issued, IssueError> {
+    db::write_transaction(conn, |conn| {
+        let seller = db::seller::find(conn)?.ok_or(IssueError::NoSeller)?;
+        let customer =
+            db::customers::find(conn, request.customer_id)?.ok_or(IssueError::NoCustomer)?;
+        let buyer = buyer_of(&customer)?;
+        let method = PriceKind::for_buyer(buyer.nip.is_some());
+        let totals = vat::compute(&inputs(&request.lines), method)?;
+        let series = next_number(conn, &request.series_code, request.issue_date)?;
+        let number = series.3.clone();
+        let (delivery, email) = delivery_for(conn, &customer, ctx.outgoing.is_some())?;
+        let split_payment =
+            buyer.nip.is_some() && request.annex_15_goods && totals.gross > SPLIT_PAYMENT_THRESHOLD;
+        let invoice_id = db::invoices::insert(
+            conn,
+            &new_invoice(Header {
+                seller: &seller,
+                customer: &customer,
+                buyer: &buyer,
+                contract_id: request.contract_id,
+                kind: "invoice",
+                corrects: None,
+                series,
+                issue_date: request.issue_date,
+                sale_date: request.sale_date,
+                period: request.period,
+                payment_days: request.payment_days,
+                totals: (totals.net, totals.vat, totals.gross),
+                method,
+                split_payment,
+                delivery,
+                now,
+            }),
+        )?;
+        for line in line_rows(invoice_id, &request.lines, &totals, method, "line", 1) {
+            db::invoices::insert_line(conn, &line)?;
+        }
+        finish(conn, ctx, invoice_id, &customer, email.as_deref(), now)?;
+        audit::record(
+            conn,
+            &request.actor,
+            "invoice_issued",
+            json!({ "invoice": invoice_id, "number": number, "gross": totals.gross.grosze() }),
+            now,
+        )?;
+        Ok(Issued {
+            invoice_id,
+            number,
+            total_gross: totals.gross,
+            delivery,
+        })
+    })
+}
+
+/// A corrective invoice ("faktura korygująca", art. 106j): the original's lines as they were and
+/// as they should be, the difference as its amounts. The original stays as issued; a correction
+/// of a correction starts from the previous correction's "after" lines.
+pub fn issue_correction(
+    conn: &mut DbConn,
+    ctx: &Invoicing<'_>,
+    request: &CorrectionRequest,
+    now: NaiveDateTime,
+) -> Result<Issued, IssueError> {
+    if request.reason.trim().is_empty() {
+        return Err(IssueError::NoReason);
+    }
+    db::write_transaction(conn, |conn| {
+        let original = db::invoices::find(conn, request.original_id)?
+            .filter(|i| i.status == "issued")
+            .ok_or(IssueError::NoOriginal)?;
+        let seller = db::seller::find(conn)?.ok_or(IssueError::NoSeller)?;
+        let customer =
+            db::customers::find(conn, original.customer_id)?.ok_or(IssueError::NoCustomer)?;
+        let buyer = Buyer {
+            name: original.buyer_name.clone(),
+            nip: original.buyer_nip.clone(),
+            address_line: original.buyer_address_line.clone(),
+            postal_code: original.buyer_postal_code.clone(),
+            city: original.buyer_city.clone(),
+        };
+        let method = if original.price_kind == "net" {
+            PriceKind::Net
+        } else {
+            PriceKind::Gross
+        };
+        let before_side = if original.kind == "correction" {
+            "after"
+        } else {
+            "line"
+        };
+        let before_lines: Vec<LineRequest> = db::invoices::lines_of(conn, original.id)?
+            .into_iter()
+            .filter(|l| l.side == before_side)
+            .map(|l| -> Result<LineRequest, IssueError> {
+                Ok(LineRequest {
+                    name: l.name,
+                    unit: l.unit,
+                    quantity: l.quantity.parse().map_err(|_| VatError::NoLines)?,
+                    unit_price: Money::from_grosze(l.unit_price),
+                    rate: VatRate::parse(&l.vat_rate)?,
+                    service_id: l.service_id,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let before = vat::compute(&inputs(&before_lines), method)?;
+        let after = vat::compute(&inputs(&request.lines), method)?;
+        let difference = vat::correction_difference(&before, &after);
+        let unchanged = before_lines.len() == request.lines.len()
+            && before_lines.iter().zip(&request.lines).all(|(a, b)| {
+                a.name == b.name
+                    && a.quantity == b.quantity
+                    && a.unit_price == b.unit_price
+                    && a.rate == b.rate
+            });
+        if unchanged {
+            return Err(IssueError::NothingChanges);
+        }
+        let series = next_number(conn, &request.series_code, request.issue_date)?;
+        let number = series.3.clone();
+        let (delivery, email) = delivery_for(conn, &customer, ctx.outgoing.is_some())?;
+        let invoice_id = db::invoices::insert(
+            conn,
+            &new_invoice(Header {
+                seller: &seller,
+                customer: &customer,
+                buyer: &buyer,
+                contract_id: original.contract_id,
+                kind: "correction",
+                corrects: Some((original.id, request.reason.trim().to_owned())),
+                series,
+                issue_date: request.issue_date,
+                sale_date: original.sale_date,
+                period: original.period_start.zip(original.period_end),
+                payment_days: request.payment_days,
+                totals: (difference.net, difference.vat, difference.gross),
+                method,
+                split_payment: original.split_payment,
+                delivery,
+                now,
+            }),
+        )?;
+        let before_rows = line_rows(invoice_id, &before_lines, &before, method, "before", 1);
+        let after_rows = line_rows(
+            invoice_id,
+            &request.lines,
+            &after,
+            method,
+            "after",
+            before_rows.len() as i32 + 1,
+        );
+        for line in before_rows.iter().chain(&after_rows) {
+            db::invoices::insert_line(conn, line)?;
+        }
+        finish(conn, ctx, invoice_id, &customer, email.as_deref(), now)?;
+        audit::record(
+            conn,
+            &request.actor,
+            "correction_issued",
+            json!({ "invoice": invoice_id, "number": number, "corrects": original.id, "gross": difference.gross.grosze() }),
+            now,
+        )?;
+        Ok(Issued {
+            invoice_id,
+            number,
+            total_gross: difference.gross,
+            delivery,
+        })
+    })
+}
