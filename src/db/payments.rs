@@ -69,3 +69,44 @@ pub fn insert_allocation(conn: &mut DbConn, allocation: &NewPaymentAllocation) -
         .returning(payment_allocations::id)
         .get_result(conn)
 }
+
+/// The customer's payments, newest first.
+pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Payment>> {
+    payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .order((payments::received_on.desc(), payments::id.desc()))
+        .load(conn)
+}
+
+/// (payment, amount allocated to this invoice) for one invoice of the customer.
+pub fn allocations_to_invoice(
+    conn: &mut DbConn,
+    customer_id: i64,
+    invoice_id: i64,
+) -> QueryResult<Vec<(Payment, i64)>> {
+    payment_allocations::table
+        .inner_join(payments::table)
+        .filter(payment_allocations::invoice_id.eq(invoice_id))
+        .filter(payments::customer_id.eq(customer_id))
+        .order(payments::received_on)
+        .select((payments::all_columns, payment_allocations::amount))
+        .load(conn)
+}
+
+/// (payment id, invoice number, amount) of every allocation of the customer's payments.
+pub fn allocations_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> QueryResult<Vec<(i64, Option<String>, i64)>> {
+    use super::schema::invoices;
+    payment_allocations::table
+        .inner_join(payments::table)
+        .inner_join(invoices::table)
+        .filter(payments::customer_id.eq(customer_id))
+        .select((
+            payment_allocations::payment_id,
+            invoices::number,
+            payment_allocations::amount,
+        ))
+        .load(conn)
+}

@@ -6,12 +6,14 @@ mod canvas;
 mod fonts;
 mod invoice;
 mod qr;
+mod statement;
 
 use std::collections::BTreeMap;
 
 use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
 pub use invoice::{InvoiceView, LineView, LinesSection, PartyView, RateView};
+pub use statement::{StatementRow, StatementView};
 
 use self::canvas::{Canvas, PAGE_HEIGHT, PAGE_WIDTH};
 use self::fonts::Fonts;
@@ -43,8 +45,40 @@ impl PdfRenderer {
                 PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
             })
             .collect();
-        let mut document = PdfDocument::new(&format!("{} {}", view.title, view.number));
-        document.metadata.info.author = view.seller.name.clone();
+        self.save(
+            &format!("{} {}", view.title, view.number),
+            &view.seller.name,
+            font_id,
+            pages,
+        )
+    }
+
+    /// The customer's statement of invoices and payments for a period.
+    pub fn render_statement(&self, view: &StatementView) -> Vec<u8> {
+        let font_id = FontId("F1".into());
+        let mut canvas = Canvas::new(&self.fonts, &font_id);
+        let bodies = statement::layout(&mut canvas, view);
+        let count = bodies.len();
+        let pages = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut ops)| {
+                statement::footer(&mut canvas, view, index + 1, count);
+                ops.extend(canvas.take_ops());
+                PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
+            })
+            .collect();
+        self.save(
+            &format!("Zestawienie rozliczeń {}", view.period),
+            &view.isp_name,
+            font_id,
+            pages,
+        )
+    }
+
+    fn save(&self, title: &str, author: &str, font_id: FontId, pages: Vec<PdfPage>) -> Vec<u8> {
+        let mut document = PdfDocument::new(title);
+        document.metadata.info.author = author.to_owned();
         document.metadata.info.creator = "e-BOK".into();
         document.metadata.info.producer = "e-BOK".into();
         document.resources.fonts.map = BTreeMap::from([(
@@ -60,9 +94,9 @@ impl PdfRenderer {
         };
         let mut warnings = Vec::new();
         let mut lopdf = document.to_lopdf_document(&options, &mut warnings);
-        // printpdf puts a random /ID in the trailer; derive it from the invoice instead.
+        // printpdf puts a random /ID in the trailer; derive it from the document instead.
         let id = lopdf::Object::String(
-            format!("{:016x}", stable_hash(view.number.as_bytes())).into_bytes(),
+            format!("{:016x}", stable_hash(title.as_bytes())).into_bytes(),
             lopdf::StringFormat::Literal,
         );
         lopdf

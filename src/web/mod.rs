@@ -28,10 +28,19 @@ use lettre::message::Mailbox;
 
 use self::mailing::{MailSetup, Mailing, OutboxSignal, PasswordSlots};
 use self::outbox_worker::OutboxWorker;
+use crate::app::invoicing::PdfStore;
 use crate::app::site::SiteInfo;
 use crate::config::Config;
 use crate::db;
 use crate::mail::MailTemplates;
+use crate::pdf::PdfRenderer;
+
+/// Invoice PDFs: the renderer (fonts subset once) and where issued files live.
+#[derive(Clone)]
+pub struct Documents {
+    pub renderer: Arc<PdfRenderer>,
+    pub store: PdfStore,
+}
 
 /// What layouts need on every page, shared by all requests.
 #[derive(Debug, Clone)]
@@ -47,6 +56,7 @@ pub fn server_error(error: &dyn std::fmt::Display) -> rocket::http::Status {
 pub struct Services {
     pub mail_templates: MailTemplates,
     pub mail_from: Mailbox,
+    pub renderer: PdfRenderer,
 }
 
 impl Services {
@@ -58,6 +68,7 @@ impl Services {
                 .from
                 .parse()
                 .map_err(|e| format!("EBOK_MAIL_FROM: {e}"))?,
+            renderer: PdfRenderer::new().map_err(|e| format!("invoice fonts: {e}"))?,
         })
     }
 }
@@ -83,6 +94,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .merge(("secret_key", config.security.secret_key.clone()))
         .merge(("template_dir", config.paths.templates_dir.clone()));
     let assets = FileServer::from(config.paths.assets_dir.clone()).rank(20);
+    let invoices_dir = config.paths.invoices_dir.clone();
     let rocket = rocket::custom(figment)
         .manage(pool)
         .manage(Site(Arc::new(site)))
@@ -90,6 +102,10 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .manage(mailing)
         .manage(OutboxSignal::default())
         .manage(PasswordSlots::for_this_machine())
+        .manage(Documents {
+            renderer: Arc::new(services.renderer),
+            store: PdfStore::new(&invoices_dir),
+        })
         .attach(Template::custom(|engines| {
             filters::register(&mut engines.tera)
         }))

@@ -2,6 +2,7 @@
 
 mod auth;
 mod dashboard;
+mod invoices;
 mod password_reset;
 mod registration;
 mod security;
@@ -12,6 +13,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(auth::routes());
     routes.extend(dashboard::routes());
+    routes.extend(invoices::routes());
     routes.extend(password_reset::routes());
     routes.extend(registration::routes());
     routes.extend(security::routes());

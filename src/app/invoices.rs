@@ -1,0 +1,517 @@
+//! What a subscriber sees of their invoices and payments: every read takes the customer id from
+//! the session, so nobody reaches another customer's documents.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::app::invoicing::PdfStore;
+use crate::db::invoices::{Invoice, InvoiceLine};
+use crate::db::payments::Payment;
+use crate::db::{self, DbConn};
+use crate::domain::{Money, Nip, Nrb, PaymentQr, amount_in_words};
+
+/// Where an invoice stands, from its payment allocations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Unpaid,
+    PartlyPaid,
+    Overdue,
+    Paid,
+    /// A correction that lowers what was due: nothing to pay.
+    Credit,
+}
+
+impl PaymentStatus {
+    pub fn parse(text: &str) -> Option<PaymentStatus> {
+        match text {
+            "unpaid" => Some(PaymentStatus::Unpaid),
+            "partly_paid" => Some(PaymentStatus::PartlyPaid),
+            "overdue" => Some(PaymentStatus::Overdue),
+            "paid" => Some(PaymentStatus::Paid),
+            "credit" => Some(PaymentStatus::Credit),
+            _ => None,
+        }
+    }
+
+    fn of(gross: i64, paid: i64, due: NaiveDate, today: NaiveDate) -> PaymentStatus {
+        if gross <= 0 {
+            PaymentStatus::Credit
+        } else if paid >= gross {
+            PaymentStatus::Paid
+        } else if due < today {
+            PaymentStatus::Overdue
+        } else if paid > 0 {
+            PaymentStatus::PartlyPaid
+        } else {
+            PaymentStatus::Unpaid
+        }
+    }
+
+    pub fn needs_payment(self) -> bool {
+        matches!(
+            self,
+            PaymentStatus::Unpaid | PaymentStatus::PartlyPaid | PaymentStatus::Overdue
+        )
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub number: String,
+    pub kind: String,
+    pub issue_date: NaiveDate,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub due_date: NaiveDate,
+    pub total_gross: i64,
+    pub paid: i64,
+    pub outstanding: i64,
+    pub status: PaymentStatus,
+    pub has_pdf: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    pub year: Option<i32>,
+    pub status: Option<PaymentStatus>,
+}
+
+fn rows(invoices: Vec<Invoice>, paid: &HashMap<i64, i64>, today: NaiveDate) -> Vec<InvoiceRow> {
+    invoices
+        .into_iter()
+        .map(|invoice| {
+            let paid_amount = paid.get(&invoice.id).copied().unwrap_or(0);
+            let status =
+                PaymentStatus::of(invoice.total_gross, paid_amount, invoice.due_date, today);
+            InvoiceRow {
+                id: invoice.id,
+                number: invoice.number.unwrap_or_default(),
+                kind: invoice.kind,
+                issue_date: invoice.issue_date,
+                period_start: invoice.period_start,
+                period_end: invoice.period_end,
+                due_date: invoice.due_date,
+                total_gross: invoice.total_gross,
+                paid: paid_amount,
+                outstanding: (invoice.total_gross - paid_amount).max(0),
+                status,
+                has_pdf: invoice.pdf_path.is_some(),
+            }
+        })
+        .collect()
+}
+
+fn paid_by_invoice(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<HashMap<i64, i64>> {
+    Ok(db::invoices::balances_of_customer(conn, customer_id)?
+        .into_iter()
+        .map(|(id, _, _, paid)| (id, paid))
+        .collect())
+}
+
+/// All the customer's invoices: those still to pay first (earliest due first), then the rest,
+/// newest first.
+pub fn list(
+    conn: &mut DbConn,
+    customer_id: i64,
+    filter: &InvoiceFilter,
+    today: NaiveDate,
+) -> diesel::QueryResult<InvoiceList> {
+    let paid = paid_by_invoice(conn, customer_id)?;
+    let all = rows(
+        db::invoices::issued_of_customer(conn, customer_id)?,
+        &paid,
+        today,
+    );
+    let mut years: Vec<i32> = all.iter().map(|r| r.issue_date.year()).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let mut shown: Vec<InvoiceRow> = all
+        .into_iter()
+        .filter(|r| filter.year.is_none_or(|y| r.issue_date.year() == y))
+        .filter(|r| filter.status.is_none_or(|s| r.status == s))
+        .collect();
+    shown.sort_by(|a, b| {
+        b.status
+            .needs_payment()
+            .cmp(&a.status.needs_payment())
+            .then_with(|| {
+                if a.status.needs_payment() {
+                    a.due_date.cmp(&b.due_date)
+                } else {
+                    b.issue_date.cmp(&a.issue_date)
+                }
+            })
+            .then_with(|| b.id.cmp(&a.id))
+    });
+    let to_pay: i64 = shown
+        .iter()
+        .filter(|r| r.status.needs_payment())
+        .map(|r| r.outstanding)
+        .sum();
+    Ok(InvoiceList {
+        invoices: shown,
+        years,
+        to_pay,
+    })
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvoiceList {
+    pub invoices: Vec<InvoiceRow>,
+    pub years: Vec<i32>,
+    pub to_pay: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AllocatedPayment {
+    pub received_on: NaiveDate,
+    pub amount: i64,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvoiceDetail {
+    pub row: InvoiceRow,
+    pub invoice: InvoiceSummary,
+    pub lines: Vec<InvoiceLineView>,
+    pub payments: Vec<AllocatedPayment>,
+    pub corrects: Option<(i64, String)>,
+    pub amount_in_words: String,
+}
+
+/// The parts of the stored invoice a page shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvoiceSummary {
+    pub seller_name: String,
+    pub buyer_name: String,
+    pub buyer_address: String,
+    pub buyer_nip: Option<String>,
+    pub total_net: i64,
+    pub total_vat: i64,
+    pub total_gross: i64,
+    pub bank_account: String,
+    pub correction_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvoiceLineView {
+    pub position: i32,
+    pub side: String,
+    pub name: String,
+    pub unit: String,
+    pub quantity: String,
+    pub unit_price: i64,
+    pub net: i64,
+    pub vat_rate: String,
+    pub vat: i64,
+    pub gross: i64,
+}
+
+fn line_view(line: InvoiceLine) -> InvoiceLineView {
+    InvoiceLineView {
+        position: line.position,
+        side: line.side,
+        name: line.name,
+        unit: line.unit,
+        quantity: line.quantity.replace('.', ","),
+        unit_price: line.unit_price,
+        net: line.net,
+        vat_rate: crate::domain::VatRate::parse(&line.vat_rate)
+            .map(|r| r.label_pl().to_owned())
+            .unwrap_or(line.vat_rate),
+        vat: line.vat,
+        gross: line.gross,
+    }
+}
+
+pub fn detail(
+    conn: &mut DbConn,
+    customer_id: i64,
+    invoice_id: i64,
+    today: NaiveDate,
+) -> diesel::QueryResult<Option<InvoiceDetail>> {
+    let Some(invoice) = db::invoices::find_of_customer(conn, customer_id, invoice_id)?
+        .filter(|i| i.status == "issued")
+    else {
+        return Ok(None);
+    };
+    let allocations = db::payments::allocations_to_invoice(conn, customer_id, invoice_id)?;
+    let paid: i64 = allocations.iter().map(|(_, amount)| amount).sum();
+    let corrects = match invoice.corrects_invoice_id {
+        Some(id) => db::invoices::find_of_customer(conn, customer_id, id)?
+            .map(|o| (o.id, o.number.unwrap_or_default())),
+        None => None,
+    };
+    let summary = InvoiceSummary {
+        seller_name: invoice.seller_name.clone(),
+        buyer_name: invoice.buyer_name.clone(),
+        buyer_address: format!(
+            "{}, {} {}",
+            invoice.buyer_address_line, invoice.buyer_postal_code, invoice.buyer_city
+        ),
+        buyer_nip: invoice.buyer_nip.as_deref().map(|n| {
+            Nip::parse(n)
+                .map(|n| n.formatted())
+                .unwrap_or_else(|_| n.to_owned())
+        }),
+        total_net: invoice.total_net,
+        total_vat: invoice.total_vat,
+        total_gross: invoice.total_gross,
+        bank_account: Nrb::parse(&invoice.bank_account)
+            .map(|n| n.formatted())
+            .unwrap_or_else(|_| invoice.bank_account.clone()),
+        correction_reason: invoice.correction_reason.clone(),
+    };
+    let words = amount_in_words(Money::from_grosze(invoice.total_gross.abs()));
+    let lines = db::invoices::lines_of(conn, invoice_id)?
+        .into_iter()
+        .map(line_view)
+        .collect();
+    let row = rows(vec![invoice], &HashMap::from([(invoice_id, paid)]), today).remove(0);
+    Ok(Some(InvoiceDetail {
+        row,
+        invoice: summary,
+        lines,
+        payments: allocations
+            .into_iter()
+            .map(|(payment, amount)| AllocatedPayment {
+                received_on: payment.received_on,
+                amount,
+                title: payment.title,
+            })
+            .collect(),
+        corrects,
+        amount_in_words: words,
+    }))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("the stored invoice file cannot be served: {0}")]
+    Storage(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// The stored PDF of the customer's invoice, checked against its hash; never re-rendered.
+pub fn pdf(
+    conn: &mut DbConn,
+    store: &PdfStore,
+    customer_id: i64,
+    invoice_id: i64,
+) -> Result<Option<(String, Vec<u8>)>, DocumentError> {
+    let Some(invoice) = db::invoices::find_of_customer(conn, customer_id, invoice_id)? else {
+        return Ok(None);
+    };
+    let (Some(path), Some(sha), Some(number)) =
+        (invoice.pdf_path, invoice.pdf_sha256, invoice.number)
+    else {
+        return Ok(None);
+    };
+    let bytes = store
+        .read_verified(&path, &sha)
+        .map_err(|e| DocumentError::Storage(e.to_string()))?;
+    Ok(Some((format!("{}.pdf", number.replace('/', "_")), bytes)))
+}
+
+/// Several PDFs as one ZIP; ids that are not the customer's are skipped.
+pub fn pdf_zip(
+    conn: &mut DbConn,
+    store: &PdfStore,
+    customer_id: i64,
+    invoice_ids: &[i64],
+) -> Result<Option<Vec<u8>>, DocumentError> {
+    use std::io::Write;
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buffer);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut added = 0;
+    for id in invoice_ids.iter().take(100) {
+        if let Some((name, bytes)) = pdf(conn, store, customer_id, *id)? {
+            zip.start_file(name, options)
+                .map_err(|e| DocumentError::Storage(e.to_string()))?;
+            zip.write_all(&bytes)
+                .map_err(|e| DocumentError::Storage(e.to_string()))?;
+            added += 1;
+        }
+    }
+    zip.finish()
+        .map_err(|e| DocumentError::Storage(e.to_string()))?;
+    Ok((added > 0).then(|| buffer.into_inner()))
+}
+
+/// How to pay an invoice by transfer, with the ZBP QR code for banking apps.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PaymentInstructions {
+    pub invoice_id: i64,
+    pub number: String,
+    pub payee: String,
+    pub account: String,
+    pub title: String,
+    pub amount: i64,
+    pub qr_svg: Option<String>,
+}
+
+pub fn payment_instructions(
+    conn: &mut DbConn,
+    customer_id: i64,
+    invoice_id: i64,
+    today: NaiveDate,
+) -> diesel::QueryResult<Option<PaymentInstructions>> {
+    let Some(detail) = detail(conn, customer_id, invoice_id, today)? else {
+        return Ok(None);
+    };
+    let Some(invoice) = db::invoices::find_of_customer(conn, customer_id, invoice_id)? else {
+        return Ok(None);
+    };
+    let account = Nrb::parse(&invoice.bank_account).ok();
+    let amount = detail.row.outstanding;
+    let qr_svg = account.as_ref().filter(|_| amount > 0).and_then(|account| {
+        let payload = PaymentQr {
+            payee_nip: Nip::parse(&invoice.seller_nip).ok(),
+            account: account.clone(),
+            amount: Money::from_grosze(amount),
+            payee_name: invoice.seller_name.clone(),
+            title: detail.row.number.clone(),
+        }
+        .payload()
+        .ok()?;
+        let code =
+            qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::L)
+                .ok()?;
+        Some(
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(220, 220)
+                .build(),
+        )
+    });
+    Ok(Some(PaymentInstructions {
+        invoice_id,
+        number: detail.row.number.clone(),
+        payee: invoice.seller_name,
+        account: account
+            .map(|a| a.formatted())
+            .unwrap_or(invoice.bank_account),
+        title: detail.row.number,
+        amount,
+        qr_svg,
+    }))
+}
+
+/// One line of the ledger: an invoice (charge) or a payment (credit), with the running balance.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LedgerEntry {
+    pub date: NaiveDate,
+    pub description: String,
+    pub invoice_id: Option<i64>,
+    pub charge: i64,
+    pub payment: i64,
+    /// What the customer owes after this entry (negative: credit).
+    pub balance: i64,
+    pub settles: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Ledger {
+    pub entries: Vec<LedgerEntry>,
+    /// Owed now (negative: overpaid, credit for the next invoice).
+    pub balance: i64,
+    pub credit: i64,
+    pub opening_balance: i64,
+}
+
+/// The ledger between two dates (inclusive), newest entries last, with the balance brought
+/// forward from before `from`.
+pub fn ledger(
+    conn: &mut DbConn,
+    customer_id: i64,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> diesel::QueryResult<Ledger> {
+    let invoices = db::invoices::issued_of_customer(conn, customer_id)?;
+    let payments: Vec<Payment> = db::payments::of_customer(conn, customer_id)?;
+    let mut settled: HashMap<i64, Vec<String>> = HashMap::new();
+    for (payment_id, number, amount) in db::payments::allocations_of_customer(conn, customer_id)? {
+        settled.entry(payment_id).or_default().push(format!(
+            "{} ({})",
+            number.unwrap_or_default(),
+            Money::from_grosze(amount)
+        ));
+    }
+    let mut events: Vec<(NaiveDate, u8, i64, LedgerEntry)> = Vec::new();
+    for invoice in &invoices {
+        let kind = if invoice.kind == "correction" {
+            "Faktura korygująca"
+        } else {
+            "Faktura"
+        };
+        events.push((
+            invoice.issue_date,
+            0,
+            invoice.id,
+            LedgerEntry {
+                date: invoice.issue_date,
+                description: format!("{kind} {}", invoice.number.clone().unwrap_or_default()),
+                invoice_id: Some(invoice.id),
+                charge: invoice.total_gross,
+                payment: 0,
+                balance: 0,
+                settles: Vec::new(),
+            },
+        ));
+    }
+    for payment in &payments {
+        events.push((
+            payment.received_on,
+            1,
+            payment.id,
+            LedgerEntry {
+                date: payment.received_on,
+                description: format!(
+                    "Wpłata{}",
+                    payment
+                        .title
+                        .as_deref()
+                        .map(|t| format!(": {t}"))
+                        .unwrap_or_default()
+                ),
+                invoice_id: None,
+                charge: 0,
+                payment: payment.amount,
+                balance: 0,
+                settles: settled.remove(&payment.id).unwrap_or_default(),
+            },
+        ));
+    }
+    events.sort_by_key(|(date, order, id, _)| (*date, *order, *id));
+    let mut running = 0;
+    let mut opening_balance = 0;
+    let mut entries = Vec::new();
+    for (date, _, _, mut entry) in events {
+        running += entry.charge - entry.payment;
+        entry.balance = running;
+        if from.is_some_and(|f| date < f) {
+            opening_balance = running;
+            continue;
+        }
+        if to.is_some_and(|t| date > t) {
+            continue;
+        }
+        entries.push(entry);
+    }
+    let total_paid: i64 = payments.iter().map(|p| p.amount).sum();
+    let total_allocated: i64 = db::invoices::balances_of_customer(conn, customer_id)?
+        .iter()
+        .map(|(_, _, _, paid)| paid)
+        .sum();
+    Ok(Ledger {
+        entries,
+        balance: running,
+        credit: total_paid - total_allocated,
+        opening_balance,
+    })
+}
