@@ -13,7 +13,7 @@ pub const PAGE_HEIGHT: f32 = 297.0;
 pub const MARGIN: f32 = 15.0;
 const PT_PER_MM: f32 = 72.0 / 25.4;
 /// Stroke of emulated bold, in thousandths of an em; each glyph grows by about this much.
-const BOLD_STROKE: f32 = 24.0;
+const BOLD_STROKE: f32 = 40.0;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Weight {

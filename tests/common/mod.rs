@@ -16,6 +16,7 @@ use rocket::http::{ContentType, Header};
 use rocket::local::blocking::{Client, LocalResponse};
 use tempfile::TempDir;
 
+pub mod documents;
 pub mod smtp;
 
 pub const POSTGRES_URL_VAR: &str = "EBOK_TEST_POSTGRES_URL";
@@ -85,7 +86,7 @@ impl TestApp {
         let mut config = Config::for_data_dir(dir.path(), url).expect("test config");
         // Tests deliver the outbox themselves (`deliver_mail`), so nothing races them.
         config.mail.run_sender = false;
-        let pool = db::open(&config.database.url, 4).expect("open test database");
+        let pool = db::open(&config.database.url, 10).expect("open test database");
         let backend = config.database.url.backend();
         let client = new_client(&config, &pool);
         TestApp {

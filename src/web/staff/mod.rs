@@ -1,9 +1,12 @@
 //! The staff panel (`/staff`): its own login, sessions and roles, apart from subscribers.
 
 mod auth;
+mod invoices;
 
 use rocket::Route;
 
 pub fn routes() -> Vec<Route> {
-    auth::routes()
+    let mut routes = auth::routes();
+    routes.extend(invoices::routes());
+    routes
 }

@@ -1,0 +1,75 @@
+//! `/staff/faktury/papierowe`: invoices of customers without e-invoice consent, to print and
+//! post; marking one as sent records when.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{Route, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+use serde_json::json;
+
+use crate::app::audit::{self, Actor};
+use crate::app::clock;
+use crate::db;
+use crate::web::client_ip::ClientIp;
+use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::page::Layout;
+use crate::web::session::CurrentStaff;
+use crate::web::{Db, server_error};
+
+pub fn routes() -> Vec<Route> {
+    routes![paper_list, mark_sent]
+}
+
+/// Printing and posting invoices is billing work.
+fn may_handle_invoices(staff: &CurrentStaff) -> Result<(), Status> {
+    match staff.staff.role.as_str() {
+        "admin" | "billing" => Ok(()),
+        _ => Err(Status::Forbidden),
+    }
+}
+
+#[get("/staff/faktury/papierowe")]
+async fn paper_list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
+    may_handle_invoices(&staff)?;
+    let invoices = db
+        .run(|conn| db::invoices::awaiting_paper(conn, 500))
+        .await
+        .map_err(|e| server_error(&e))?
+        .map_err(|e| server_error(&e))?;
+    Ok(Template::render("staff/paper_invoices", context! { layout, invoices }))
+}
+
+#[derive(Debug, FromForm)]
+pub struct SentFields {
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for SentFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/staff/faktury/<id>/wyslano", data = "<_form>")]
+async fn mark_sent(id: i64, _form: Protected<SentFields>, staff: CurrentStaff, ip: ClientIp, db: Db) -> Result<Flash<Redirect>, Status> {
+    may_handle_invoices(&staff)?;
+    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
+    let now = clock::now();
+    let marked = db
+        .run(move |conn| -> diesel::QueryResult<bool> {
+            db::write_transaction(conn, |conn| {
+                let marked = db::invoices::mark_delivered(conn, id, now)?;
+                if marked {
+                    audit::record(conn, &actor, "invoice_posted", json!({ "invoice": id }), now)?;
+                }
+                Ok(marked)
+            })
+        })
+        .await
+        .map_err(|e| server_error(&e))?
+        .map_err(|e| server_error(&e))?;
+    let message = if marked { "Oznaczono fakturę jako wysłaną pocztą." } else { "Ta faktura była już oznaczona jako wysłana." };
+    Ok(Flash::success(Redirect::to("/staff/faktury/papierowe"), message))
+}
