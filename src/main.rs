@@ -2,6 +2,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Rendering invoices and serving pages allocate many small objects; mimalloc handles that much
+/// better than glibc's malloc (measured in `cargo bench --bench invoices`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Installed before Rocket, which then logs through it instead of its own logger.
     tracing_subscriber::fmt()

@@ -10,7 +10,9 @@ use common::smtp::SmtpSink;
 use common::{TestApp, count, log_in, page_text, post};
 use diesel::prelude::*;
 use ebok::app::audit::Actor;
-use ebok::app::invoicing::{self, CorrectionRequest, IssueError, IssueRequest, Invoicing, LineRequest, PdfStore};
+use ebok::app::invoicing::{
+    self, CorrectionRequest, Invoicing, IssueError, IssueRequest, LineRequest, PdfStore,
+};
 use ebok::app::{clock, demo};
 use ebok::db::customers::NewCustomer;
 use ebok::db::schema::invoices;
@@ -31,6 +33,7 @@ backend_tests!(
     another_customers_invoice_is_not_found_anywhere,
     a_tampered_pdf_is_not_served,
     the_ledger_and_statement_show_invoices_and_payments,
+    a_long_invoice_runs_over_pages_with_page_numbers,
 );
 
 struct Parts {
@@ -39,11 +42,17 @@ struct Parts {
 }
 
 fn parts(app: &TestApp) -> Parts {
-    Parts { renderer: PdfRenderer::new().unwrap(), store: PdfStore::new(&app.config.paths.invoices_dir) }
+    Parts {
+        renderer: PdfRenderer::new().unwrap(),
+        store: PdfStore::new(&app.config.paths.invoices_dir),
+    }
 }
 
 fn customer_id(app: &TestApp, number: i64) -> i64 {
-    ebok::db::customers::find_by_number(&mut app.conn(), number).unwrap().unwrap().id
+    ebok::db::customers::find_by_number(&mut app.conn(), number)
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 fn line(name: &str, gross_grosze: i64) -> LineRequest {
@@ -74,8 +83,16 @@ fn request(customer_id: i64, lines: Vec<LineRequest>) -> IssueRequest {
     }
 }
 
-fn issue(app: &TestApp, parts: &Parts, request: &IssueRequest) -> Result<invoicing::Issued, IssueError> {
-    let ctx = Invoicing { renderer: &parts.renderer, store: &parts.store, outgoing: None };
+fn issue(
+    app: &TestApp,
+    parts: &Parts,
+    request: &IssueRequest,
+) -> Result<invoicing::Issued, IssueError> {
+    let ctx = Invoicing {
+        renderer: &parts.renderer,
+        store: &parts.store,
+        outgoing: None,
+    };
     invoicing::issue_invoice(&mut app.conn(), &ctx, request, clock::now())
 }
 
@@ -85,19 +102,38 @@ fn stored_pdf(app: &TestApp, invoice_id: i64) -> Vec<u8> {
         .select((invoices::pdf_path, invoices::pdf_sha256))
         .first(&mut *app.conn())
         .unwrap();
-    PdfStore::new(&app.config.paths.invoices_dir).read_verified(&path.unwrap(), &sha.unwrap()).unwrap()
+    PdfStore::new(&app.config.paths.invoices_dir)
+        .read_verified(&path.unwrap(), &sha.unwrap())
+        .unwrap()
 }
 
 fn an_issued_invoice_pdf_shows_every_mandatory_element_and_a_payment_qr(app: TestApp) {
     let app = app.with_demo(0);
     let parts = parts(&app);
     let jan = customer_id(&app, 1);
-    let issued = issue(&app, &parts, &request(jan, vec![line("Internet 600/60", 7_999), line("Telewizja — pakiet Start", 999)])).unwrap();
-    assert_eq!(issued.total_gross, Money::from_grosze(8_998), "79,99 + 9,99 keeps the advertised gross");
+    let issued = issue(
+        &app,
+        &parts,
+        &request(
+            jan,
+            vec![
+                line("Internet 600/60", 7_999),
+                line("Telewizja — pakiet Start", 999),
+            ],
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        issued.total_gross,
+        Money::from_grosze(8_998),
+        "79,99 + 9,99 keeps the advertised gross"
+    );
     let pdf = stored_pdf(&app, issued.invoice_id);
     assert!(pdf.len() < 40 * 1024, "{} bytes", pdf.len());
     let Some(text) = pdf_text(&pdf) else { return };
-    let due = (clock::today() + chrono::Days::new(14)).format("%d.%m.%Y").to_string();
+    let due = (clock::today() + chrono::Days::new(14))
+        .format("%d.%m.%Y")
+        .to_string();
     for expected in [
         "Faktura VAT",
         &format!("nr {}", issued.number),
@@ -124,30 +160,56 @@ fn an_issued_invoice_pdf_shows_every_mandatory_element_and_a_payment_qr(app: Tes
     ] {
         assert!(text.contains(expected), "missing «{expected}» in:\n{text}");
     }
-    assert!(!text.contains(demo::UNREGISTERED_PESEL) && !text.contains("80061512359"), "no PESEL on an invoice");
-    let png = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("invoice-{}.png", app.backend.name()));
+    assert!(
+        !text.contains(demo::UNREGISTERED_PESEL) && !text.contains("80061512359"),
+        "no PESEL on an invoice"
+    );
+    let png = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("invoice-{}.png", app.backend.name()));
     if render_first_page(&pdf, &png, 200) {
         let codes = qr_codes_in(&png);
-        let expected = format!("6182007145|PL|73102010267777000000000001|008998|Przykładowy Operator|{}|||", issued.number);
-        assert_eq!(codes, vec![expected], "the payment QR on page 1 (picture kept at {})", png.display());
+        let expected = format!(
+            "6182007145|PL|73102010267777000000000001|008998|Przykładowy Operator|{}|||",
+            issued.number
+        );
+        assert_eq!(
+            codes,
+            vec![expected],
+            "the payment QR on page 1 (picture kept at {})",
+            png.display()
+        );
     }
 }
 
 fn the_stored_pdf_is_exactly_what_rendering_again_gives(app: TestApp) {
     let app = app.with_demo(0);
     let parts = parts(&app);
-    let issued = issue(&app, &parts, &request(customer_id(&app, 1), vec![line("Internet", 5_999)])).unwrap();
+    let issued = issue(
+        &app,
+        &parts,
+        &request(customer_id(&app, 1), vec![line("Internet", 5_999)]),
+    )
+    .unwrap();
     let mut conn = app.conn();
-    let invoice = ebok::db::invoices::find(&mut conn, issued.invoice_id).unwrap().unwrap();
+    let invoice = ebok::db::invoices::find(&mut conn, issued.invoice_id)
+        .unwrap()
+        .unwrap();
     let lines = ebok::db::invoices::lines_of(&mut conn, issued.invoice_id).unwrap();
     let view = invoicing::invoice_view(&invoice, &lines, 1, None).unwrap();
     let again = parts.renderer.render_invoice(&view);
-    assert_eq!(ebok_sha(&again), invoice.pdf_sha256.unwrap(), "a lost file can be rendered again and verified");
+    assert_eq!(
+        ebok_sha(&again),
+        invoice.pdf_sha256.unwrap(),
+        "a lost file can be rendered again and verified"
+    );
 }
 
 fn ebok_sha(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn eight_threads_issuing_at_once_get_unique_gapless_numbers(app: TestApp) {
@@ -163,11 +225,20 @@ fn eight_threads_issuing_at_once_get_unique_gapless_numbers(app: TestApp) {
             scope.spawn(move || {
                 let renderer = PdfRenderer::new().unwrap();
                 let store = PdfStore::new(dir);
-                let ctx = Invoicing { renderer: &renderer, store: &store, outgoing: None };
+                let ctx = Invoicing {
+                    renderer: &renderer,
+                    store: &store,
+                    outgoing: None,
+                };
                 for _ in 0..4 {
                     let mut conn = pool.get().unwrap();
-                    let issued = invoicing::issue_invoice(&mut conn, &ctx, &request(*customer, vec![line("Internet", 5_999)]), clock::now())
-                        .expect("issued under contention");
+                    let issued = invoicing::issue_invoice(
+                        &mut conn,
+                        &ctx,
+                        &request(*customer, vec![line("Internet", 5_999)]),
+                        clock::now(),
+                    )
+                    .expect("issued under contention");
                     numbers.lock().unwrap().push(issued.number);
                 }
             });
@@ -177,7 +248,10 @@ fn eight_threads_issuing_at_once_get_unique_gapless_numbers(app: TestApp) {
     assert_eq!(numbers.len(), 32);
     let unique: std::collections::HashSet<_> = numbers.iter().collect();
     assert_eq!(unique.len(), 32, "no number handed out twice");
-    assert_eq!(count(&mut app.conn(), "SELECT id FROM invoices") - before, 32);
+    assert_eq!(
+        count(&mut app.conn(), "SELECT id FROM invoices") - before,
+        32
+    );
     let today = clock::today();
     let period = format!("{:04}-{:02}", today.year(), today.month());
     let seqs: Vec<i64> = invoices::table
@@ -186,10 +260,20 @@ fn eight_threads_issuing_at_once_get_unique_gapless_numbers(app: TestApp) {
         .order(invoices::seq)
         .load(&mut *app.conn())
         .unwrap();
-    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "no gap in {period}");
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as i64).collect::<Vec<_>>(),
+        "no gap in {period}"
+    );
 }
 
-fn insert_customer(app: &TestApp, number: i64, kind: &str, address: &str, nip: Option<&str>) -> i64 {
+fn insert_customer(
+    app: &TestApp,
+    number: i64,
+    kind: &str,
+    address: &str,
+    nip: Option<&str>,
+) -> i64 {
     let now = clock::now();
     ebok::db::customers::insert(
         &mut app.conn(),
@@ -203,8 +287,16 @@ fn insert_customer(app: &TestApp, number: i64, kind: &str, address: &str, nip: O
             pesel_last4: None,
             nip: nip.map(str::to_owned),
             address_line: address.into(),
-            postal_code: if address.is_empty() { String::new() } else { "00-001".into() },
-            city: if address.is_empty() { String::new() } else { "Warszawa".into() },
+            postal_code: if address.is_empty() {
+                String::new()
+            } else {
+                "00-001".into()
+            },
+            city: if address.is_empty() {
+                String::new()
+            } else {
+                "Warszawa".into()
+            },
             country_code: "PL".into(),
             correspondence_address_line: None,
             correspondence_postal_code: None,
@@ -212,7 +304,10 @@ fn insert_customer(app: &TestApp, number: i64, kind: &str, address: &str, nip: O
             email: format!("ewa{number}@example.com"),
             phone: None,
             language: "pl".into(),
-            nrb: ebok::domain::Nrb::for_customer("102010267777", number as u64).unwrap().as_str().into(),
+            nrb: ebok::domain::Nrb::for_customer("102010267777", number as u64)
+                .unwrap()
+                .as_str()
+                .into(),
             created_at: now,
             updated_at: now,
         },
@@ -227,29 +322,83 @@ fn issuing_is_refused_without_an_address_a_valid_nip_or_valid_lines(app: TestApp
     let bad_nip = insert_customer(&app, 901, "company", "ul. Prosta 1", Some("1234567890"));
     let good = insert_customer(&app, 902, "company", "ul. Prosta 2", Some("1234563218"));
     let before = count(&mut app.conn(), "SELECT id FROM invoices");
-    assert!(matches!(issue(&app, &parts, &request(homeless, vec![line("Internet", 5_999)])), Err(IssueError::NoAddress)));
-    assert!(matches!(issue(&app, &parts, &request(bad_nip, vec![line("Internet", 5_999)])), Err(IssueError::InvalidNip)));
-    assert!(matches!(issue(&app, &parts, &request(good, vec![])), Err(IssueError::Lines(_))));
+    assert!(matches!(
+        issue(
+            &app,
+            &parts,
+            &request(homeless, vec![line("Internet", 5_999)])
+        ),
+        Err(IssueError::NoAddress)
+    ));
+    assert!(matches!(
+        issue(
+            &app,
+            &parts,
+            &request(bad_nip, vec![line("Internet", 5_999)])
+        ),
+        Err(IssueError::InvalidNip)
+    ));
+    assert!(matches!(
+        issue(&app, &parts, &request(good, vec![])),
+        Err(IssueError::Lines(_))
+    ));
     let mut zero = line("Internet", 5_999);
     zero.quantity = Decimal::ZERO;
-    assert!(matches!(issue(&app, &parts, &request(good, vec![zero])), Err(IssueError::Lines(_))));
-    assert_eq!(count(&mut app.conn(), "SELECT id FROM invoices"), before, "nothing written");
-    let issued = issue(&app, &parts, &request(good, vec![line("Łącze światłowodowe 1 Gb/s", 50_000)])).unwrap();
-    let expected_seq = count(&mut app.conn(), "SELECT id FROM invoices WHERE period_key = (SELECT period_key FROM invoices WHERE id = 1)");
-    assert!(issued.number.ends_with(&format!("{:06}", expected_seq.max(1))) || !issued.number.is_empty());
-    let net_method: String = invoices::table.find(issued.invoice_id).select(invoices::price_kind).first(&mut *app.conn()).unwrap();
-    assert_eq!(net_method, "net", "a business is invoiced by the net method");
+    assert!(matches!(
+        issue(&app, &parts, &request(good, vec![zero])),
+        Err(IssueError::Lines(_))
+    ));
+    assert_eq!(
+        count(&mut app.conn(), "SELECT id FROM invoices"),
+        before,
+        "nothing written"
+    );
+    let issued = issue(
+        &app,
+        &parts,
+        &request(good, vec![line("Łącze światłowodowe 1 Gb/s", 50_000)]),
+    )
+    .unwrap();
+    let expected_seq = count(
+        &mut app.conn(),
+        "SELECT id FROM invoices WHERE period_key = (SELECT period_key FROM invoices WHERE id = 1)",
+    );
+    assert!(
+        issued
+            .number
+            .ends_with(&format!("{:06}", expected_seq.max(1)))
+            || !issued.number.is_empty()
+    );
+    let net_method: String = invoices::table
+        .find(issued.invoice_id)
+        .select(invoices::price_kind)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        net_method, "net",
+        "a business is invoiced by the net method"
+    );
     assert_eq!(issued.total_gross, Money::from_grosze(61_500));
 }
 
 fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
     let app = app.with_demo(0);
     let parts = parts(&app);
-    let ctx = Invoicing { renderer: &parts.renderer, store: &parts.store, outgoing: None };
+    let ctx = Invoicing {
+        renderer: &parts.renderer,
+        store: &parts.store,
+        outgoing: None,
+    };
     let jan = customer_id(&app, 1);
     let paid_id: i64 = {
-        let rows = ebok::app::invoices::list(&mut app.conn(), jan, &Default::default(), clock::today()).unwrap();
-        rows.invoices.iter().find(|r| r.status == ebok::app::invoices::PaymentStatus::Paid).expect("a paid demo invoice").id
+        let rows =
+            ebok::app::invoices::list(&mut app.conn(), jan, &Default::default(), clock::today())
+                .unwrap();
+        rows.invoices
+            .iter()
+            .find(|r| r.status == ebok::app::invoices::PaymentStatus::Paid)
+            .expect("a paid demo invoice")
+            .id
     };
     let correction = invoicing::issue_correction(
         &mut app.conn(),
@@ -259,7 +408,11 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
             series_code: "FK".into(),
             issue_date: clock::today(),
             reason: "Telewizja włączona od połowy miesiąca".into(),
-            lines: vec![line("Internet Światłowód 600/60 — abonament", 7_999), line("Stały publiczny adres IP", 1_000), line("Pakiet TV Start", 1_500)],
+            lines: vec![
+                line("Internet Światłowód 600/60 — abonament", 7_999),
+                line("Stały publiczny adres IP", 1_000),
+                line("Pakiet TV Start", 1_500),
+            ],
             payment_days: 14,
             actor: Actor::default(),
         },
@@ -270,7 +423,15 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
     assert!(correction.number.starts_with("FK/"));
     let pdf = stored_pdf(&app, correction.invoice_id);
     if let Some(text) = pdf_text(&pdf) {
-        for expected in ["Faktura korygująca", "Dotyczy faktury nr FV/", "Przyczyna korekty: Telewizja włączona od połowy miesiąca", "Przed korektą", "Po korekcie", "-14,99", "Do zwrotu: 14,99 zł"] {
+        for expected in [
+            "Faktura korygująca",
+            "Dotyczy faktury nr FV/",
+            "Przyczyna korekty: Telewizja włączona od połowy miesiąca",
+            "Przed korektą",
+            "Po korekcie",
+            "-14,99",
+            "Do zwrotu: 14,99 zł",
+        ] {
             assert!(text.contains(expected), "missing «{expected}» in:\n{text}");
         }
     }
@@ -282,14 +443,22 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
             series_code: "FK".into(),
             issue_date: clock::today(),
             reason: "Błędna kwota w poprzedniej korekcie".into(),
-            lines: vec![line("Internet Światłowód 600/60 — abonament", 7_999), line("Stały publiczny adres IP", 1_000), line("Pakiet TV Start", 2_000)],
+            lines: vec![
+                line("Internet Światłowód 600/60 — abonament", 7_999),
+                line("Stały publiczny adres IP", 1_000),
+                line("Pakiet TV Start", 2_000),
+            ],
             payment_days: 14,
             actor: Actor::default(),
         },
         clock::now(),
     )
     .unwrap();
-    assert_eq!(again.total_gross, Money::from_grosze(500), "measured from the previous correction's result");
+    assert_eq!(
+        again.total_gross,
+        Money::from_grosze(500),
+        "measured from the previous correction's result"
+    );
     let unchanged = invoicing::issue_correction(
         &mut app.conn(),
         &ctx,
@@ -298,52 +467,129 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
             series_code: "FK".into(),
             issue_date: clock::today(),
             reason: "bez zmian".into(),
-            lines: vec![line("Internet Światłowód 600/60 — abonament", 7_999), line("Stały publiczny adres IP", 1_000), line("Pakiet TV Start", 2_000)],
+            lines: vec![
+                line("Internet Światłowód 600/60 — abonament", 7_999),
+                line("Stały publiczny adres IP", 1_000),
+                line("Pakiet TV Start", 2_000),
+            ],
             payment_days: 14,
             actor: Actor::default(),
         },
         clock::now(),
     );
     assert!(matches!(unchanged, Err(IssueError::NothingChanges)));
-    let original_total: i64 = invoices::table.find(paid_id).select(invoices::total_gross).first(&mut *app.conn()).unwrap();
+    let original_total: i64 = invoices::table
+        .find(paid_id)
+        .select(invoices::total_gross)
+        .first(&mut *app.conn())
+        .unwrap();
     assert_eq!(original_total, 11_998, "the original stays as issued");
 }
 
 fn a_consenting_customer_gets_the_invoice_by_mail_with_the_pdf(app: TestApp) {
     let smtp = SmtpSink::start();
-    let app = app.with_demo(0).with_config(|c| c.mail.smtp_url = Some(smtp.url()));
+    let app = app
+        .with_demo(0)
+        .with_config(|c| c.mail.smtp_url = Some(smtp.url()));
     let parts = parts(&app);
-    let templates = ebok::mail::MailTemplates::load(&app.config.paths.templates_dir.join("mail")).unwrap();
-    let outgoing = ebok::app::mail_queue::Outgoing { templates: &templates, public_url: "http://127.0.0.1:8000", isp_name: "Przykładowy Operator" };
-    let ctx = Invoicing { renderer: &parts.renderer, store: &parts.store, outgoing: Some(outgoing) };
-    let issued = invoicing::issue_invoice(&mut app.conn(), &ctx, &request(customer_id(&app, 1), vec![line("Internet", 5_999)]), clock::now()).unwrap();
+    let templates =
+        ebok::mail::MailTemplates::load(&app.config.paths.templates_dir.join("mail")).unwrap();
+    let outgoing = ebok::app::mail_queue::Outgoing {
+        templates: &templates,
+        public_url: "http://127.0.0.1:8000",
+        isp_name: "Przykładowy Operator",
+    };
+    let ctx = Invoicing {
+        renderer: &parts.renderer,
+        store: &parts.store,
+        outgoing: Some(outgoing),
+    };
+    let issued = invoicing::issue_invoice(
+        &mut app.conn(),
+        &ctx,
+        &request(customer_id(&app, 1), vec![line("Internet", 5_999)]),
+        clock::now(),
+    )
+    .unwrap();
     assert_eq!(issued.delivery, "email", "Jan consented to e-invoices");
     app.deliver_mail();
     let mail = smtp.received().pop().expect("invoice mail");
     assert_eq!(mail.to, vec!["jan.kowalski@example.com".to_owned()]);
     assert!(mail.subject().contains(&issued.number));
     let parsed = mailparse::parse_mail(mail.raw.as_bytes()).unwrap();
-    let attachment = parsed.subparts.iter().find(|p| p.ctype.mimetype == "application/pdf").expect("PDF attached");
-    assert_eq!(attachment.get_body_raw().unwrap(), stored_pdf(&app, issued.invoice_id));
+    let attachment = parsed
+        .subparts
+        .iter()
+        .find(|p| p.ctype.mimetype == "application/pdf")
+        .expect("PDF attached");
+    assert_eq!(
+        attachment.get_body_raw().unwrap(),
+        stored_pdf(&app, issued.invoice_id)
+    );
 }
 
 fn without_consent_the_invoice_waits_on_the_staff_paper_list(app: TestApp) {
     let app = app.with_demo(2);
     let parts = parts(&app);
-    let issued = issue(&app, &parts, &request(customer_id(&app, 3), vec![line("Internet", 5_999)])).unwrap();
+    let issued = issue(
+        &app,
+        &parts,
+        &request(customer_id(&app, 3), vec![line("Internet", 5_999)]),
+    )
+    .unwrap();
     assert_eq!(issued.delivery, "paper");
-    let support = post(&app.client, "/staff/login", "/staff/login", &[("login", "serwis"), ("password", "Staff-ebok-2026")]);
+    let support = post(
+        &app.client,
+        "/staff/login",
+        "/staff/login",
+        &[("login", "serwis"), ("password", "Staff-ebok-2026")],
+    );
     assert_eq!(support.status(), Status::SeeOther);
-    assert_eq!(app.client.get("/staff/faktury/papierowe").dispatch().status(), Status::Forbidden, "support staff do not post invoices");
+    assert_eq!(
+        app.client
+            .get("/staff/faktury/papierowe")
+            .dispatch()
+            .status(),
+        Status::Forbidden,
+        "support staff do not post invoices"
+    );
     let billing = app.another_browser();
-    post(&billing, "/staff/login", "/staff/login", &[("login", "ksiegowosc"), ("password", "Staff-ebok-2026")]);
-    let list = page_text(&billing.get("/staff/faktury/papierowe").dispatch().into_string().unwrap());
+    post(
+        &billing,
+        "/staff/login",
+        "/staff/login",
+        &[("login", "ksiegowosc"), ("password", "Staff-ebok-2026")],
+    );
+    let list = page_text(
+        &billing
+            .get("/staff/faktury/papierowe")
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
     assert!(list.contains(&issued.number), "{list}");
-    let marked = post(&billing, "/staff/faktury/papierowe", &format!("/staff/faktury/{}/wyslano", issued.invoice_id), &[]);
+    let marked = post(
+        &billing,
+        "/staff/faktury/papierowe",
+        &format!("/staff/faktury/{}/wyslano", issued.invoice_id),
+        &[],
+    );
     assert_eq!(marked.status(), Status::SeeOther);
-    let list = page_text(&billing.get("/staff/faktury/papierowe").dispatch().into_string().unwrap());
+    let list = page_text(
+        &billing
+            .get("/staff/faktury/papierowe")
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
     assert!(!list.contains(&issued.number));
-    assert_eq!(count(&mut app.conn(), "SELECT id FROM audit_log WHERE action = 'invoice_posted'"), 1);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM audit_log WHERE action = 'invoice_posted'"
+        ),
+        1
+    );
 }
 
 fn the_invoice_list_shows_unpaid_first_with_statuses_and_filters(app: TestApp) {
@@ -352,17 +598,45 @@ fn the_invoice_list_shows_unpaid_first_with_statuses_and_filters(app: TestApp) {
     let table_text = |html: &str| {
         let document = scraper::Html::parse_document(html);
         let selector = scraper::Selector::parse("table").unwrap();
-        document.select(&selector).flat_map(|t| t.text()).collect::<Vec<_>>().join(" ")
+        document
+            .select(&selector)
+            .flat_map(|t| t.text())
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let html = app.client.get("/faktury").dispatch().into_string().unwrap();
-    let text = format!("{} {}", page_text(&html).split("Rok").next().unwrap_or(""), table_text(&html));
+    let text = format!(
+        "{} {}",
+        page_text(&html).split("Rok").next().unwrap_or(""),
+        table_text(&html)
+    );
     assert!(text.contains("Do zapłaty:"), "{text}");
-    let paid_at = text.find("opłacona ").or_else(|| text.rfind("opłacona")).expect("a paid invoice");
-    let first_unpaid = ["do zapłaty", "po terminie", "opłacona częściowo"].iter().filter_map(|s| text.find(s)).min().expect("an unpaid one");
+    let paid_at = text
+        .find("opłacona ")
+        .or_else(|| text.rfind("opłacona"))
+        .expect("a paid invoice");
+    let first_unpaid = ["do zapłaty", "po terminie", "opłacona częściowo"]
+        .iter()
+        .filter_map(|s| text.find(s))
+        .min()
+        .expect("an unpaid one");
     assert!(first_unpaid < paid_at, "unpaid before paid");
-    let filtered = table_text(&app.client.get("/faktury?status=paid").dispatch().into_string().unwrap());
+    let filtered = table_text(
+        &app.client
+            .get("/faktury?status=paid")
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
     assert!(!filtered.contains("po terminie") && filtered.contains("opłacona"));
-    assert_eq!(app.client.get("/faktury?rok=nie-rok&status=zly").dispatch().status(), Status::Ok, "bad filters are ignored, not errors");
+    assert_eq!(
+        app.client
+            .get("/faktury?rok=nie-rok&status=zly")
+            .dispatch()
+            .status(),
+        Status::Ok,
+        "bad filters are ignored, not errors"
+    );
     let dashboard = page_text(&app.client.get("/").dispatch().into_string().unwrap());
     assert!(dashboard.contains("nieopłacone faktury"));
 }
@@ -382,10 +656,21 @@ fn another_customers_invoice_is_not_found_anywhere(app: TestApp) {
         format!("/faktury/{their_invoice}/zaplac"),
         format!("/faktury/zip?id={their_invoice}"),
     ] {
-        assert_eq!(app.client.get(path.clone()).dispatch().status(), Status::NotFound, "{path}");
+        assert_eq!(
+            app.client.get(path.clone()).dispatch().status(),
+            Status::NotFound,
+            "{path}"
+        );
     }
     let anonymous = app.another_browser();
-    assert_eq!(anonymous.get(format!("/faktury/{their_invoice}/pdf")).dispatch().status(), Status::SeeOther, "login first");
+    assert_eq!(
+        anonymous
+            .get(format!("/faktury/{their_invoice}/pdf"))
+            .dispatch()
+            .status(),
+        Status::SeeOther,
+        "login first"
+    );
 }
 
 fn a_tampered_pdf_is_not_served(app: TestApp) {
@@ -401,7 +686,11 @@ fn a_tampered_pdf_is_not_served(app: TestApp) {
     assert_eq!(good.status(), Status::Ok);
     assert_eq!(good.content_type(), Some(ContentType::PDF));
     assert!(good.into_bytes().unwrap().starts_with(b"%PDF"));
-    std::fs::write(app.config.paths.invoices_dir.join(path.unwrap()), b"%PDF-1.7 forged").unwrap();
+    std::fs::write(
+        app.config.paths.invoices_dir.join(path.unwrap()),
+        b"%PDF-1.7 forged",
+    )
+    .unwrap();
     let forged = app.client.get(format!("/faktury/{id}/pdf")).dispatch();
     assert_eq!(forged.status(), Status::InternalServerError);
     assert!(page_text(&forged.into_string().unwrap()).contains("Błąd serwera"));
@@ -411,12 +700,53 @@ fn the_ledger_and_statement_show_invoices_and_payments(app: TestApp) {
     let app = app.with_demo(0);
     log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
     let text = page_text(&app.client.get("/saldo").dispatch().into_string().unwrap());
-    assert!(text.contains("Faktura FV/") && text.contains("Wpłata") && text.contains("rozliczono"), "{text}");
-    assert!(page_text(&app.client.get("/saldo?od=zle").dispatch().into_string().unwrap()).contains("Nie rozpoznano daty"));
+    assert!(
+        text.contains("Faktura FV/") && text.contains("Wpłata") && text.contains("rozliczono"),
+        "{text}"
+    );
+    assert!(
+        page_text(
+            &app.client
+                .get("/saldo?od=zle")
+                .dispatch()
+                .into_string()
+                .unwrap()
+        )
+        .contains("Nie rozpoznano daty")
+    );
     let statement = app.client.get("/saldo/zestawienie.pdf").dispatch();
     assert_eq!(statement.content_type(), Some(ContentType::PDF));
     if let Some(text) = pdf_text(&statement.into_bytes().unwrap()) {
-        assert!(text.contains("Zestawienie rozliczeń") && text.contains("Jan Kowalski") && text.contains("Saldo na koniec okresu"), "{text}");
+        assert!(
+            text.contains("Zestawienie rozliczeń")
+                && text.contains("Jan Kowalski")
+                && text.contains("Saldo na koniec okresu"),
+            "{text}"
+        );
     }
     let _ = NaiveDate::MIN;
+}
+
+fn a_long_invoice_runs_over_pages_with_page_numbers(app: TestApp) {
+    let app = app.with_demo(0);
+    let parts = parts(&app);
+    let lines: Vec<LineRequest> = (1..=70)
+        .map(|i| {
+            line(
+                &format!(
+                    "Usługa dodatkowa nr {i} — konfiguracja i utrzymanie urządzenia abonenckiego"
+                ),
+                1_000 + i,
+            )
+        })
+        .collect();
+    let issued = issue(&app, &parts, &request(customer_id(&app, 1), lines)).unwrap();
+    let Some(text) = pdf_text(&stored_pdf(&app, issued.invoice_id)) else {
+        return;
+    };
+    let pages = text.matches("Strona ").count();
+    assert!(pages >= 3, "{pages} pages");
+    assert!(text.contains(&format!("Strona {pages} z {pages}")));
+    assert!(text.contains("(ciąg dalszy)"));
+    assert!(text.contains("Usługa dodatkowa nr 70"));
 }

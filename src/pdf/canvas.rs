@@ -192,6 +192,24 @@ impl<'f> Canvas<'f> {
         });
     }
 
+    /// Many filled rectangles `(x, y_top, width, height)` of one colour (a QR code is hundreds
+    /// of them): the colour is set once.
+    pub fn fill_many(&mut self, rects: &[(f32, f32, f32, f32)], color: Color) {
+        self.ops.push(Op::SetFillColor { col: color });
+        for &(x, y, width, height) in rects {
+            self.ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: pt(x),
+                    y: pt(PAGE_HEIGHT - y - height),
+                    width: pt(width),
+                    height: pt(height),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: Some(WindingOrder::NonZero),
+                },
+            });
+        }
+    }
+
     /// Sets the colour of the text that follows.
     pub fn ink(&mut self, color: Color) {
         self.ink = color.clone();

@@ -89,6 +89,28 @@ impl Fonts {
             regular: Face::subset(REGULAR, "DejaVuSans")?,
         })
     }
+
+    /// The whole face, for the benchmark's baseline.
+    pub fn load_full() -> Result<Fonts, String> {
+        let mut warnings = Vec::new();
+        let font =
+            ParsedFont::from_bytes(REGULAR, 0, &mut warnings).ok_or("DejaVuSans: not a font")?;
+        let widths = CHARSET
+            .chars()
+            .filter_map(|ch| {
+                font.lookup_glyph_index(ch as u32)
+                    .map(|gid| (ch, font.get_horizontal_advance(gid)))
+            })
+            .collect();
+        let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+        Ok(Fonts {
+            regular: Face {
+                font,
+                widths,
+                units_per_em,
+            },
+        })
+    }
 }
 
 #[cfg(test)]

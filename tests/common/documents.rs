@@ -21,8 +21,17 @@ pub fn pdf_text(pdf: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("in.pdf");
     std::fs::write(&input, pdf).expect("write pdf");
-    let output = Command::new("pdftotext").arg("-layout").arg(&input).arg("-").output().expect("pdftotext runs");
-    assert!(output.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&input)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(
+        output.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     Some(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
@@ -36,7 +45,16 @@ pub fn render_first_page(pdf: &[u8], png_path: &Path, dpi: u32) -> bool {
     std::fs::write(&input, pdf).expect("write pdf");
     let prefix = dir.path().join("page");
     let status = Command::new("pdftoppm")
-        .args(["-png", "-r", &dpi.to_string(), "-f", "1", "-l", "1", "-singlefile"])
+        .args([
+            "-png",
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+        ])
         .arg(&input)
         .arg(&prefix)
         .status()
@@ -51,7 +69,9 @@ pub fn render_first_page(pdf: &[u8], png_path: &Path, dpi: u32) -> bool {
 
 /// Every QR code found in a PNG, decoded.
 pub fn qr_codes_in(png_path: &Path) -> Vec<String> {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png_path).expect("png")));
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(png_path).expect("png"),
+    ));
     let mut reader = decoder.read_info().expect("png header");
     let mut buffer = vec![0; reader.output_buffer_size().expect("png size")];
     let info = reader.next_frame(&mut buffer).expect("png frame");
@@ -60,12 +80,15 @@ pub fn qr_codes_in(png_path: &Path) -> Vec<String> {
     let luma = |x: usize, y: usize| -> u8 {
         let offset = (y * width + x) * channels;
         if channels >= 3 {
-            ((u16::from(buffer[offset]) + u16::from(buffer[offset + 1]) + u16::from(buffer[offset + 2])) / 3) as u8
+            ((u16::from(buffer[offset])
+                + u16::from(buffer[offset + 1])
+                + u16::from(buffer[offset + 2]))
+                / 3) as u8
         } else {
             buffer[offset]
         }
     };
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| luma(x, y));
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, luma);
     prepared
         .detect_grids()
         .into_iter()

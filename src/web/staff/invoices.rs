@@ -37,7 +37,10 @@ async fn paper_list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Templ
         .await
         .map_err(|e| server_error(&e))?
         .map_err(|e| server_error(&e))?;
-    Ok(Template::render("staff/paper_invoices", context! { layout, invoices }))
+    Ok(Template::render(
+        "staff/paper_invoices",
+        context! { layout, invoices },
+    ))
 }
 
 #[derive(Debug, FromForm)]
@@ -53,7 +56,13 @@ impl CsrfForm for SentFields {
 }
 
 #[post("/staff/faktury/<id>/wyslano", data = "<_form>")]
-async fn mark_sent(id: i64, _form: Protected<SentFields>, staff: CurrentStaff, ip: ClientIp, db: Db) -> Result<Flash<Redirect>, Status> {
+async fn mark_sent(
+    id: i64,
+    _form: Protected<SentFields>,
+    staff: CurrentStaff,
+    ip: ClientIp,
+    db: Db,
+) -> Result<Flash<Redirect>, Status> {
     may_handle_invoices(&staff)?;
     let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let now = clock::now();
@@ -62,7 +71,13 @@ async fn mark_sent(id: i64, _form: Protected<SentFields>, staff: CurrentStaff, i
             db::write_transaction(conn, |conn| {
                 let marked = db::invoices::mark_delivered(conn, id, now)?;
                 if marked {
-                    audit::record(conn, &actor, "invoice_posted", json!({ "invoice": id }), now)?;
+                    audit::record(
+                        conn,
+                        &actor,
+                        "invoice_posted",
+                        json!({ "invoice": id }),
+                        now,
+                    )?;
                 }
                 Ok(marked)
             })
@@ -70,6 +85,13 @@ async fn mark_sent(id: i64, _form: Protected<SentFields>, staff: CurrentStaff, i
         .await
         .map_err(|e| server_error(&e))?
         .map_err(|e| server_error(&e))?;
-    let message = if marked { "Oznaczono fakturę jako wysłaną pocztą." } else { "Ta faktura była już oznaczona jako wysłana." };
-    Ok(Flash::success(Redirect::to("/staff/faktury/papierowe"), message))
+    let message = if marked {
+        "Oznaczono fakturę jako wysłaną pocztą."
+    } else {
+        "Ta faktura była już oznaczona jako wysłana."
+    };
+    Ok(Flash::success(
+        Redirect::to("/staff/faktury/papierowe"),
+        message,
+    ))
 }
