@@ -40,6 +40,16 @@ impl PdfRenderer {
         })
     }
 
+    /// One renderer per process: subsetting and compressing the font takes a moment, and the
+    /// result never changes.
+    pub fn shared() -> Result<std::sync::Arc<PdfRenderer>, String> {
+        static SHARED: std::sync::OnceLock<Result<std::sync::Arc<PdfRenderer>, String>> =
+            std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| PdfRenderer::new().map(std::sync::Arc::new))
+            .clone()
+    }
+
     /// The baseline for `cargo bench`: the full font, subset by printpdf at every save.
     pub fn subsetting_per_document() -> Result<PdfRenderer, String> {
         Ok(PdfRenderer {

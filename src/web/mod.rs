@@ -56,7 +56,7 @@ pub fn server_error(error: &dyn std::fmt::Display) -> rocket::http::Status {
 pub struct Services {
     pub mail_templates: MailTemplates,
     pub mail_from: Mailbox,
-    pub renderer: PdfRenderer,
+    pub renderer: Arc<PdfRenderer>,
 }
 
 impl Services {
@@ -68,7 +68,7 @@ impl Services {
                 .from
                 .parse()
                 .map_err(|e| format!("EBOK_MAIL_FROM: {e}"))?,
-            renderer: PdfRenderer::new().map_err(|e| format!("invoice fonts: {e}"))?,
+            renderer: PdfRenderer::shared().map_err(|e| format!("invoice fonts: {e}"))?,
         })
     }
 }
@@ -103,7 +103,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .manage(OutboxSignal::default())
         .manage(PasswordSlots::for_this_machine())
         .manage(Documents {
-            renderer: Arc::new(services.renderer),
+            renderer: services.renderer,
             store: PdfStore::new(&invoices_dir),
         })
         .attach(Template::custom(|engines| {

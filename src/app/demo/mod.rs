@@ -100,11 +100,11 @@ pub fn seed(
     let now = clock::now();
     let today = clock::today();
     let seeded_fixed_now = db::seller::find(conn)?.is_none();
-    let renderer = PdfRenderer::new().map_err(DemoError::Pdf)?;
+    let renderer = PdfRenderer::shared().map_err(DemoError::Pdf)?;
     let store = PdfStore::new(&config.paths.invoices_dir);
     // Demo invoices are not mailed: every customer in the demo is fictional.
     let invoicing = Invoicing {
-        renderer: &renderer,
+        renderer: renderer.as_ref(),
         store: &store,
         outgoing: None,
     };
