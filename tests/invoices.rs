@@ -34,6 +34,7 @@ backend_tests!(
     a_tampered_pdf_is_not_served,
     the_ledger_and_statement_show_invoices_and_payments,
     a_long_invoice_runs_over_pages_with_page_numbers,
+    numbering_series_are_set_up_by_admins_with_checked_templates,
 );
 
 struct Parts {
@@ -749,4 +750,91 @@ fn a_long_invoice_runs_over_pages_with_page_numbers(app: TestApp) {
     assert!(text.contains(&format!("Strona {pages} z {pages}")));
     assert!(text.contains("(ciąg dalszy)"));
     assert!(text.contains("Usługa dodatkowa nr 70"));
+}
+
+fn numbering_series_are_set_up_by_admins_with_checked_templates(app: TestApp) {
+    let app = app.with_demo(0);
+    let billing = app.another_browser();
+    post(
+        &billing,
+        "/staff/login",
+        "/staff/login",
+        &[("login", "ksiegowosc"), ("password", "Staff-ebok-2026")],
+    );
+    assert_eq!(
+        billing.get("/staff/serie").dispatch().status(),
+        Status::Forbidden,
+        "billing staff cannot change numbering"
+    );
+    post(
+        &app.client,
+        "/staff/login",
+        "/staff/login",
+        &[
+            ("login", demo::ADMIN_LOGIN),
+            ("password", demo::ADMIN_PASSWORD),
+        ],
+    );
+    let fields = |code: &str, template: &str, reset: &str| {
+        vec![
+            ("code", code.to_owned()),
+            ("name", "Faktury roczne".to_owned()),
+            ("kind", "invoice".to_owned()),
+            ("template", template.to_owned()),
+            ("reset_period", reset.to_owned()),
+            ("active", "true".to_owned()),
+        ]
+    };
+    let send = |path: &str, fields: Vec<(&str, String)>| {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let response = post(&app.client, "/staff/serie", path, &pairs);
+        (
+            response.status(),
+            page_text(&response.into_string().unwrap_or_default()),
+        )
+    };
+    let (status, text) = send("/staff/serie", fields("FVM", "FVM/{MM}/{N}", "monthly"));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(text.contains("Szablon numeru"), "{text}");
+    let (status, _) = send("/staff/serie", fields("FVR", "FVR/{YYYY}/{N:05}", "yearly"));
+    assert_eq!(status, Status::SeeOther);
+    let year = clock::today().year();
+    assert!(
+        page_text(
+            &app.client
+                .get("/staff/serie")
+                .dispatch()
+                .into_string()
+                .unwrap()
+        )
+        .contains(&format!("FVR/{year}/00001"))
+    );
+    let parts = parts(&app);
+    let mut yearly = request(customer_id(&app, 1), vec![line("Internet", 5_999)]);
+    yearly.series_code = "FVR".into();
+    assert_eq!(
+        issue(&app, &parts, &yearly).unwrap().number,
+        format!("FVR/{year}/00001")
+    );
+    let fv_id: i64 = ebok::db::invoices::find_series_by_code(&mut app.conn(), "FV")
+        .unwrap()
+        .unwrap()
+        .id;
+    let (status, text) = send(
+        &format!("/staff/serie/{fv_id}"),
+        fields("FV", "F/{YYYY}/{MM}/{N}", "monthly"),
+    );
+    assert_eq!(
+        status,
+        Status::UnprocessableEntity,
+        "a series in use keeps its template"
+    );
+    assert!(text.contains("nie można zmienić"), "{text}");
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM audit_log WHERE action = 'series_created'"
+        ),
+        1
+    );
 }

@@ -15,6 +15,7 @@ pub mod mail_queue;
 pub mod passwords;
 pub mod payments;
 pub mod registration;
+pub mod series;
 pub mod sessions;
 pub mod site;
 pub mod start_page;

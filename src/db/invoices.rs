@@ -307,3 +307,40 @@ pub fn awaiting_paper(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Invoice>
         .limit(limit)
         .load(conn)
 }
+
+pub fn all_series(conn: &mut DbConn) -> QueryResult<Vec<InvoiceSeries>> {
+    invoice_series::table
+        .order((invoice_series::kind, invoice_series::code))
+        .load(conn)
+}
+
+pub fn find_series(conn: &mut DbConn, id: i64) -> QueryResult<Option<InvoiceSeries>> {
+    invoice_series::table.find(id).first(conn).optional()
+}
+
+/// Whether any invoice was numbered in the series (its template is then fixed).
+pub fn series_in_use(conn: &mut DbConn, series_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        invoices::table.filter(invoices::series_id.eq(series_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn update_series(
+    conn: &mut DbConn,
+    id: i64,
+    name: &str,
+    template: &str,
+    reset_period: &str,
+    active: bool,
+) -> QueryResult<()> {
+    diesel::update(invoice_series::table.find(id))
+        .set((
+            invoice_series::name.eq(name),
+            invoice_series::template.eq(template),
+            invoice_series::reset_period.eq(reset_period),
+            invoice_series::active.eq(active),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

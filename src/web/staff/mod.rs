@@ -2,11 +2,13 @@
 
 mod auth;
 mod invoices;
+mod series;
 
 use rocket::Route;
 
 pub fn routes() -> Vec<Route> {
     let mut routes = auth::routes();
     routes.extend(invoices::routes());
+    routes.extend(series::routes());
     routes
 }
