@@ -216,6 +216,30 @@ impl<'f> Canvas<'f> {
         self.ops.push(Op::SetFillColor { col: color });
     }
 
+    /// The footer line and "Strona X z Y", added once the page count is known.
+    pub fn page_footer(&mut self, text: &str, page: usize, pages: usize) {
+        let right = PAGE_WIDTH - MARGIN;
+        self.rule(MARGIN, right, PAGE_HEIGHT - 15.0, 0.3, grey(0.75));
+        self.ink(grey(0.35));
+        self.text(
+            text,
+            MARGIN,
+            PAGE_HEIGHT - 10.5,
+            7.0,
+            Weight::Regular,
+            Align::Left,
+        );
+        self.text(
+            &format!("Strona {page} z {pages}"),
+            right,
+            PAGE_HEIGHT - 10.5,
+            7.0,
+            Weight::Regular,
+            Align::Right,
+        );
+        self.ink(grey(0.0));
+    }
+
     pub fn take_ops(&mut self) -> Vec<Op> {
         std::mem::take(&mut self.ops)
     }

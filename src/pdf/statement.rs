@@ -162,24 +162,7 @@ pub fn layout(canvas: &mut Canvas<'_>, view: &StatementView) -> Vec<Vec<printpdf
     pages
 }
 
+/// The footer and "Strona X z Y", added once the page count is known.
 pub fn footer(canvas: &mut Canvas<'_>, view: &StatementView, page: usize, pages: usize) {
-    canvas.rule(MARGIN, RIGHT, PAGE_HEIGHT - 15.0, 0.3, grey(0.75));
-    canvas.ink(grey(0.35));
-    canvas.text(
-        &view.footer,
-        MARGIN,
-        PAGE_HEIGHT - 10.5,
-        7.0,
-        Weight::Regular,
-        Align::Left,
-    );
-    canvas.text(
-        &format!("Strona {page} z {pages}"),
-        RIGHT,
-        PAGE_HEIGHT - 10.5,
-        7.0,
-        Weight::Regular,
-        Align::Right,
-    );
-    canvas.ink(grey(0.0));
+    canvas.page_footer(&view.footer, page, pages);
 }

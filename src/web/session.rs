@@ -138,3 +138,23 @@ impl<'r> FromRequest<'r> for CurrentStaff {
         }
     }
 }
+
+/// Ends the session behind `cookie_name` (subscriber or staff) and drops the cookie.
+pub async fn log_out(
+    db: &Db,
+    cookies: &CookieJar<'_>,
+    cookie_name: &'static str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), Status> {
+    if let Some(token) = cookie_token(cookies, cookie_name) {
+        let now = clock::now();
+        db.run(move |conn| {
+            crate::app::account_security::logout(conn, &token, ip.map(|ip| ip.to_string()), now)
+        })
+        .await
+        .map_err(|e| crate::web::server_error(&e))?
+        .map_err(|e| crate::web::server_error(&e))?;
+    }
+    clear_cookie(cookies, cookie_name);
+    Ok(())
+}

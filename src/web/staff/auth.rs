@@ -6,8 +6,8 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
+use crate::app::clock;
 use crate::app::login::{self, LoginError};
-use crate::app::{account_security, clock};
 use crate::config::Config;
 use crate::web::client_ip::Client;
 use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
@@ -118,15 +118,6 @@ async fn logout(
     ip: crate::web::client_ip::ClientIp,
     cookies: &CookieJar<'_>,
 ) -> Result<Flash<Redirect>, Status> {
-    if let Some(token) = session::cookie_token(cookies, STAFF_COOKIE) {
-        let now = clock::now();
-        db.run(move |conn| {
-            account_security::logout(conn, &token, ip.0.map(|ip| ip.to_string()), now)
-        })
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
-    }
-    session::clear_cookie(cookies, STAFF_COOKIE);
+    session::log_out(&db, cookies, STAFF_COOKIE, ip.0).await?;
     Ok(Flash::success(Redirect::to("/staff/login"), "Wylogowano."))
 }
