@@ -23,6 +23,7 @@ backend_tests!(
     demo_invoice_numbers_are_gapless_per_month,
     migrations_run_again_without_changes,
     foreign_keys_are_enforced,
+    sqlite_runs_in_wal_mode,
 );
 
 fn start_page_shows_demo_news_and_the_current_outage(app: TestApp) {
@@ -260,4 +261,20 @@ fn foreign_keys_are_enforced(app: TestApp) {
         result.is_err(),
         "an account for a customer that does not exist must be refused"
     );
+}
+
+fn sqlite_runs_in_wal_mode(app: TestApp) {
+    if app.backend != ebok::db::Backend::Sqlite {
+        return;
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    // Every pooled connection sees the file's mode, set once when the database was opened.
+    for _ in 0..3 {
+        let mode: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(&mut *app.conn()).unwrap();
+        assert_eq!(mode.journal_mode, "wal");
+    }
 }

@@ -48,10 +48,13 @@ pub type PooledConn = r2d2::PooledConnection<DbManager>;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// SQLite needs these on every connection: foreign keys are off by default, WAL lets readers work
-/// while one writer commits, and the busy timeout turns lock contention into a short wait.
-const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+/// SQLite needs these on every connection: the busy timeout first, so the others (and every
+/// later statement) wait for a lock instead of failing; foreign keys are off by default.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+/// WAL lets readers work while one writer commits. It is a property of the database file, set
+/// once when it is opened, not by every pooled connection (which would fight over the lock).
+const SQLITE_WAL: &str = "PRAGMA journal_mode = WAL;";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -223,6 +226,13 @@ pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Pool, OpenError> {
         url: url.to_string(),
         reason: one_line(&e.to_string()),
     })?;
+    if let DbConn::Sqlite(conn) = &mut first {
+        conn.batch_execute(SQLITE_WAL)
+            .map_err(|e| OpenError::Connect {
+                url: url.to_string(),
+                reason: one_line(&e.to_string()),
+            })?;
+    }
     run_migrations(&mut first).map_err(|reason| OpenError::Migrate {
         url: url.to_string(),
         reason,

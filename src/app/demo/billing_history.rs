@@ -116,6 +116,8 @@ pub fn issue(
             },
             now,
         )?;
+        // Demo history was delivered when it was issued; only new invoices wait for posting.
+        crate::db::invoices::mark_delivered(conn, issued.invoice_id, now)?;
         let paid = match settlement {
             Settlement::Paid => issued.total_gross,
             Settlement::HalfPaid => Money::from_grosze(issued.total_gross.grosze() / 2),
