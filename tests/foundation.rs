@@ -274,7 +274,9 @@ fn sqlite_runs_in_wal_mode(app: TestApp) {
     }
     // Every pooled connection sees the file's mode, set once when the database was opened.
     for _ in 0..3 {
-        let mode: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(&mut *app.conn()).unwrap();
+        let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
+            .get_result(&mut *app.conn())
+            .unwrap();
         assert_eq!(mode.journal_mode, "wal");
     }
 }
