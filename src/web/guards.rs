@@ -32,6 +32,23 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Runs a use case that can fail; any failure (no connection, a database or use-case error
+    /// the caller does not handle itself) is logged and answered with the friendly 500 page.
+    pub async fn query<F, R, E>(&self, work: F) -> Result<R, Status>
+    where
+        F: FnOnce(&mut DbConn) -> Result<R, E> + Send + 'static,
+        R: Send + 'static,
+        E: std::fmt::Display + Send + 'static,
+    {
+        match self.run(work).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(crate::web::server_error(&error)),
+            Err(error) => Err(crate::web::server_error(&error)),
+        }
+    }
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Db {
     type Error = ();

@@ -5,7 +5,7 @@ use rocket::serde::json::Json;
 use rocket::{Route, get, routes};
 use rocket_dyn_templates::{Template, context};
 
-use super::{Db, server_error};
+use super::Db;
 use crate::app::health::Health;
 use crate::app::{clock, health, start_page};
 
@@ -16,11 +16,7 @@ pub fn routes() -> Vec<Route> {
 #[get("/", rank = 2)]
 async fn start(db: Db, layout: super::page::Layout) -> Result<Template, Status> {
     let now = clock::now();
-    let page = db
-        .run(move |conn| start_page::load(conn, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+    let page = db.query(move |conn| start_page::load(conn, now)).await?;
     Ok(Template::render("public/start", context! { layout, page }))
 }
 

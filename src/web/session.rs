@@ -148,12 +148,10 @@ pub async fn log_out(
 ) -> Result<(), Status> {
     if let Some(token) = cookie_token(cookies, cookie_name) {
         let now = clock::now();
-        db.run(move |conn| {
+        db.query(move |conn| {
             crate::app::account_security::logout(conn, &token, ip.map(|ip| ip.to_string()), now)
         })
-        .await
-        .map_err(|e| crate::web::server_error(&e))?
-        .map_err(|e| crate::web::server_error(&e))?;
+        .await?;
     }
     clear_cookie(cookies, cookie_name);
     Ok(())

@@ -5,9 +5,9 @@ use rocket::{Route, get, routes};
 use rocket_dyn_templates::{Template, context};
 
 use crate::app::{clock, dashboard};
+use crate::web::Db;
 use crate::web::page::Layout;
 use crate::web::session::CurrentCustomer;
-use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
     routes![home]
@@ -19,10 +19,8 @@ async fn home(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Templ
     let customer_id = customer.customer_id();
     let today = clock::today();
     let page = db
-        .run(move |conn| dashboard::load(conn, customer_id, today))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?
+        .query(move |conn| dashboard::load(conn, customer_id, today))
+        .await?
         .ok_or(Status::NotFound)?;
     Ok(Template::render(
         "customer/dashboard",

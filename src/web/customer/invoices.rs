@@ -10,7 +10,7 @@ use crate::app::invoices::{self, InvoiceFilter, PaymentStatus};
 use crate::app::{clock, statement};
 use crate::web::page::Layout;
 use crate::web::session::CurrentCustomer;
-use crate::web::{Db, Documents, server_error};
+use crate::web::{Db, Documents};
 
 pub fn routes() -> Vec<Route> {
     routes![list, zip, detail, pdf, pay, balance, statement_pdf]
@@ -60,10 +60,8 @@ async fn list(
     let customer_id = customer.customer_id();
     let today = clock::today();
     let page = db
-        .run(move |conn| invoices::list(conn, customer_id, &filter, today))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .query(move |conn| invoices::list(conn, customer_id, &filter, today))
+        .await?;
     Ok(Template::render(
         "customer/invoices",
         context! { layout, page, selected_year: rok, selected_status },
@@ -80,10 +78,8 @@ async fn detail(
     let customer_id = customer.customer_id();
     let today = clock::today();
     let detail = db
-        .run(move |conn| invoices::detail(conn, customer_id, id, today))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?
+        .query(move |conn| invoices::detail(conn, customer_id, id, today))
+        .await?
         .ok_or(Status::NotFound)?;
     Ok(Template::render(
         "customer/invoice",
@@ -102,10 +98,8 @@ async fn pdf(
     let customer_id = customer.customer_id();
     let store = documents.store.clone();
     let (name, bytes) = db
-        .run(move |conn| invoices::pdf(conn, &store, customer_id, id))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?
+        .query(move |conn| invoices::pdf(conn, &store, customer_id, id))
+        .await?
         .ok_or(Status::NotFound)?;
     Ok(Download::new(bytes, ContentType::PDF, &name))
 }
@@ -121,10 +115,8 @@ async fn zip(
     let customer_id = customer.customer_id();
     let store = documents.store.clone();
     let bytes = db
-        .run(move |conn| invoices::pdf_zip(conn, &store, customer_id, &id))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?
+        .query(move |conn| invoices::pdf_zip(conn, &store, customer_id, &id))
+        .await?
         .ok_or(Status::NotFound)?;
     Ok(Download::new(bytes, ContentType::ZIP, "faktury.zip"))
 }
@@ -139,10 +131,8 @@ async fn pay(
     let customer_id = customer.customer_id();
     let today = clock::today();
     let payment = db
-        .run(move |conn| invoices::payment_instructions(conn, customer_id, id, today))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?
+        .query(move |conn| invoices::payment_instructions(conn, customer_id, id, today))
+        .await?
         .ok_or(Status::NotFound)?;
     Ok(Template::render(
         "customer/invoice_pay",
@@ -177,10 +167,8 @@ async fn balance(
     let bad_dates = typed_but_wrong(period.from, from) || typed_but_wrong(period.to, to);
     let customer_id = customer.customer_id();
     let ledger = db
-        .run(move |conn| invoices::ledger(conn, customer_id, from, to))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .query(move |conn| invoices::ledger(conn, customer_id, from, to))
+        .await?;
     Ok(Template::render(
         "customer/balance",
         context! { layout, ledger, from, to, bad_dates },
@@ -198,10 +186,8 @@ async fn statement_pdf(
     let customer_id = customer.customer_id();
     let renderer = documents.renderer.clone();
     let bytes = db
-        .run(move |conn| statement::render(conn, &renderer, customer_id, from, to))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?
+        .query(move |conn| statement::render(conn, &renderer, customer_id, from, to))
+        .await?
         .ok_or(Status::NotFound)?;
     Ok(Download::new(
         bytes,

@@ -96,10 +96,8 @@ async fn new_password_page(
     let token_owned = token.to_owned();
     let now = clock::now();
     let account = db
-        .run(move |conn| account_security::reset_link_account(conn, &token_owned, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .query(move |conn| account_security::reset_link_account(conn, &token_owned, now))
+        .await?;
     let usable = account.is_some();
     let status = if usable { Status::Ok } else { Status::Gone };
     Ok((

@@ -217,10 +217,8 @@ async fn activation_page(
     let token_owned = token.to_owned();
     let now = clock::now();
     let usable = db
-        .run(move |conn| registration::activation_link_is_usable(conn, &token_owned, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .query(move |conn| registration::activation_link_is_usable(conn, &token_owned, now))
+        .await?;
     let status = if usable { Status::Ok } else { Status::Gone };
     Ok((
         status,

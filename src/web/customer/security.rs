@@ -60,10 +60,8 @@ async fn render_overview(
     let session_id = customer.session_id;
     let now = clock::now();
     let overview = db
-        .run(move |conn| account_security::overview(conn, &account, session_id, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .query(move |conn| account_security::overview(conn, &account, session_id, now))
+        .await?;
     Ok(Template::render(
         "customer/security",
         context! { layout, overview, account_email: &customer.account.email, errors, new_email, min_length: crate::app::passwords::MIN_LENGTH },
@@ -85,7 +83,7 @@ async fn end_other_sessions(
     let actor = actor(&customer, ip);
     let now = clock::now();
     let ended = db
-        .run(move |conn| {
+        .query(move |conn| {
             account_security::end_other_sessions(
                 conn,
                 &customer.account,
@@ -94,9 +92,7 @@ async fn end_other_sessions(
                 now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .await?;
     Ok(Flash::success(
         Redirect::to("/bezpieczenstwo"),
         format!("Zakończono inne sesje: {ended}."),
@@ -287,10 +283,8 @@ async fn email_confirm_page(
     let token_owned = token.to_owned();
     let now = clock::now();
     let new_email = db
-        .run(move |conn| account_security::email_change_target(conn, &token_owned, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .query(move |conn| account_security::email_change_target(conn, &token_owned, now))
+        .await?;
     let status = if new_email.is_some() {
         Status::Ok
     } else {

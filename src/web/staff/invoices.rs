@@ -11,11 +11,11 @@ use serde_json::json;
 use crate::app::audit::{self, Actor};
 use crate::app::clock;
 use crate::db;
+use crate::web::Db;
 use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
 use crate::web::page::Layout;
 use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
     routes![paper_list, mark_sent]
@@ -33,10 +33,8 @@ fn may_handle_invoices(staff: &CurrentStaff) -> Result<(), Status> {
 async fn paper_list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
     may_handle_invoices(&staff)?;
     let invoices = db
-        .run(|conn| db::invoices::awaiting_paper(conn, 500))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .query(|conn| db::invoices::awaiting_paper(conn, 500))
+        .await?;
     Ok(Template::render(
         "staff/paper_invoices",
         context! { layout, invoices },
@@ -67,7 +65,7 @@ async fn mark_sent(
     let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let now = clock::now();
     let marked = db
-        .run(move |conn| -> diesel::QueryResult<bool> {
+        .query(move |conn| -> diesel::QueryResult<bool> {
             db::write_transaction(conn, |conn| {
                 let marked = db::invoices::mark_delivered(conn, id, now)?;
                 if marked {
@@ -82,9 +80,7 @@ async fn mark_sent(
                 Ok(marked)
             })
         })
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+        .await?;
     let message = if marked {
         "Oznaczono fakturę jako wysłaną pocztą."
     } else {

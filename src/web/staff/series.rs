@@ -105,11 +105,7 @@ async fn page(
     error: Option<String>,
     typed: Option<SeriesForm>,
 ) -> Result<Template, Status> {
-    let rows = db
-        .run(series::list)
-        .await
-        .map_err(|e| server_error(&e))?
-        .map_err(|e| server_error(&e))?;
+    let rows = db.query(series::list).await?;
     let typed = typed.unwrap_or(SeriesForm {
         kind: "invoice".into(),
         reset_period: "monthly".into(),
