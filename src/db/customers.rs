@@ -31,6 +31,10 @@ pub struct Customer {
     pub nrb: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub notify_invoices: bool,
+    pub notify_reminders: bool,
+    pub notify_outages: bool,
+    pub notify_tickets: bool,
 }
 
 #[derive(Debug, Clone, Insertable)]

@@ -20,6 +20,7 @@ pub struct NewsItem {
     pub ends_at: Option<NaiveDateTime>,
     pub author_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub retired_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -53,6 +54,7 @@ pub fn latest_public(
     news::table
         .filter(news::published_at.le(now))
         .filter(news::area.is_null())
+        .filter(news::retired_at.is_null())
         .filter(news::kind.eq("news"))
         .order((news::urgent.desc(), news::published_at.desc()))
         .limit(limit)
@@ -68,6 +70,7 @@ pub fn outages_until(
 ) -> QueryResult<Vec<NewsItem>> {
     news::table
         .filter(news::kind.eq_any(["outage", "maintenance"]))
+        .filter(news::retired_at.is_null())
         .filter(news::published_at.le(now))
         .filter(news::starts_at.le(horizon))
         .filter(news::ends_at.is_null().or(news::ends_at.gt(now)))

@@ -46,6 +46,10 @@ diesel::table! {
         nrb -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        notify_invoices -> Bool,
+        notify_reminders -> Bool,
+        notify_outages -> Bool,
+        notify_tickets -> Bool,
     }
 }
 
@@ -321,6 +325,7 @@ diesel::table! {
         ends_at -> Nullable<Timestamp>,
         author_staff_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 
@@ -427,7 +432,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    profile_change_requests (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        field -> Text,
+        requested -> Text,
+        status -> Text,
+        ip -> Nullable<Text>,
+        requested_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by_staff_id -> Nullable<BigInt>,
+        decision_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    offer_banners (id) {
+        id -> BigInt,
+        title -> Text,
+        body -> Text,
+        link_url -> Nullable<Text>,
+        area -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
+        created_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    news_confirmations (news_id, customer_id) {
+        news_id -> BigInt,
+        customer_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        confirmed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> customers (customer_id));
+diesel::joinable!(profile_change_requests -> customers (customer_id));
+diesel::joinable!(news_confirmations -> news (news_id));
 diesel::joinable!(consents -> customers (customer_id));
 diesel::joinable!(recovery_codes -> accounts (account_id));
 diesel::joinable!(contracts -> customers (customer_id));
@@ -487,4 +534,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_limit_events,
     recovery_codes,
     consents,
+    profile_change_requests,
+    offer_banners,
+    news_confirmations,
 );

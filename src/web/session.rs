@@ -35,6 +35,24 @@ pub struct CurrentStaff {
     pub staff: StaffUser,
 }
 
+impl CurrentStaff {
+    /// `Forbidden` unless this staff member's role allows `permission`.
+    pub fn require(
+        &self,
+        permission: crate::app::staff_roles::Permission,
+    ) -> Result<(), rocket::http::Status> {
+        if self.may(permission) {
+            Ok(())
+        } else {
+            Err(rocket::http::Status::Forbidden)
+        }
+    }
+
+    pub fn may(&self, permission: crate::app::staff_roles::Permission) -> bool {
+        crate::app::staff_roles::role_allows(&self.staff.role, permission)
+    }
+}
+
 /// Sets the session cookie: encrypted, HttpOnly, SameSite=Lax, Secure behind TLS; no expiry, so
 /// it ends with the browser (the server enforces idle and absolute timeouts).
 pub fn set_cookie(cookies: &CookieJar<'_>, config: &Config, name: &'static str, token: String) {

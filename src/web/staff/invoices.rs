@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::app::audit::{self, Actor};
 use crate::app::clock;
+use crate::app::staff_roles::Permission;
 use crate::db;
 use crate::web::Db;
 use crate::web::client_ip::ClientIp;
@@ -21,17 +22,9 @@ pub fn routes() -> Vec<Route> {
     routes![paper_list, mark_sent]
 }
 
-/// Printing and posting invoices is billing work.
-fn may_handle_invoices(staff: &CurrentStaff) -> Result<(), Status> {
-    match staff.staff.role.as_str() {
-        "admin" | "billing" => Ok(()),
-        _ => Err(Status::Forbidden),
-    }
-}
-
 #[get("/staff/faktury/papierowe")]
 async fn paper_list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    may_handle_invoices(&staff)?;
+    staff.require(Permission::IssueInvoices)?;
     let invoices = db
         .query(|conn| db::invoices::awaiting_paper(conn, 500))
         .await?;
@@ -61,7 +54,7 @@ async fn mark_sent(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    may_handle_invoices(&staff)?;
+    staff.require(Permission::IssueInvoices)?;
     let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let now = clock::now();
     let marked = db

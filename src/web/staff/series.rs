@@ -12,20 +12,13 @@ use crate::app::series::{self, SeriesError, SeriesForm};
 use crate::domain::numbering::NumberingError;
 use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
+use crate::app::staff_roles::Permission;
 use crate::web::page::Layout;
 use crate::web::session::CurrentStaff;
 use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
     routes![list, create, update]
-}
-
-fn admin_only(staff: &CurrentStaff) -> Result<(), Status> {
-    if staff.staff.role == "admin" {
-        Ok(())
-    } else {
-        Err(Status::Forbidden)
-    }
 }
 
 #[derive(Debug, FromForm)]
@@ -125,7 +118,7 @@ async fn page(
 
 #[get("/staff/serie")]
 async fn list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    admin_only(&staff)?;
+    staff.require(Permission::ConfigureInvoicing)?;
     page(&db, layout, None, None).await
 }
 
@@ -137,7 +130,7 @@ async fn create(
     ip: ClientIp,
     db: Db,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    admin_only(&staff)?;
+    staff.require(Permission::ConfigureInvoicing)?;
     let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let input = form.form();
     let now = clock::now();
@@ -167,7 +160,7 @@ async fn update(
     ip: ClientIp,
     db: Db,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    admin_only(&staff)?;
+    staff.require(Permission::ConfigureInvoicing)?;
     let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let input = form.form();
     let now = clock::now();
