@@ -1,4 +1,5 @@
-//! Friendly error pages instead of Rocket's defaults.
+//! Friendly error pages instead of Rocket's defaults, in the visitor's language (cookie or
+//! browser; a catcher cannot run the account guard).
 
 use rocket::http::Status;
 use rocket::response::Redirect;
@@ -6,6 +7,7 @@ use rocket::{Catcher, Request, catch, catchers};
 use rocket_dyn_templates::{Template, context};
 
 use super::Site;
+use crate::i18n;
 
 pub fn catchers() -> Vec<Catcher> {
     catchers![unauthorized, not_found, server_error, any_error]
@@ -45,28 +47,18 @@ fn error_page(request: &Request<'_>, status: Status) -> Template {
         .state::<Site>()
         .map(|site| site.0.as_ref().clone())
         .unwrap_or_default();
+    let lang = super::lang::visitor_language(request);
     let (title, message) = match status.code {
-        400 | 422 => (
-            "Nieprawidłowe żądanie",
-            "Nie udało się odczytać przesłanych danych. Wróć i spróbuj ponownie.",
-        ),
-        403 => (
-            "Brak dostępu",
-            "Nie masz uprawnień do tej strony albo formularz wygasł. Odśwież stronę i spróbuj ponownie.",
-        ),
-        404 => (
-            "Nie znaleziono strony",
-            "Strona, której szukasz, nie istnieje lub została przeniesiona.",
-        ),
-        429 => ("Zbyt wiele prób", "Odczekaj chwilę i spróbuj ponownie."),
-        500..=599 => (
-            "Błąd serwera",
-            "Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę; jeśli błąd się powtarza, skontaktuj się z biurem obsługi.",
-        ),
-        _ => ("Błąd", "Nie udało się wykonać żądania."),
+        400 | 422 => ("errors-bad-request-title", "errors-bad-request"),
+        403 => ("errors-forbidden-title", "errors-forbidden"),
+        404 => ("errors-not-found-title", "errors-not-found"),
+        429 => ("errors-too-many-title", "errors-too-many"),
+        500..=599 => ("errors-server-title", "errors-server"),
+        _ => ("errors-other-title", "errors-other"),
     };
+    let (title, message) = (i18n::text(lang, title), i18n::text(lang, message));
     Template::render(
         "errors/error",
-        context! { layout: super::page::Layout::bare(site), code: status.code, title, message },
+        context! { layout: super::page::Layout::bare(site, lang), code: status.code, title, message },
     )
 }

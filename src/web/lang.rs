@@ -36,26 +36,27 @@ impl<'r> FromRequest<'r> for Lang {
                         .succeeded()
                         .and_then(|c| Lang::parse(&c.account.language))
                 };
-                Cached(
-                    signed_in
-                        .or_else(|| {
-                            request
-                                .cookies()
-                                .get(LANG_COOKIE)
-                                .and_then(|c| Lang::parse(c.value()))
-                        })
-                        .or_else(|| {
-                            request
-                                .headers()
-                                .get_one("Accept-Language")
-                                .and_then(Lang::from_accept_language)
-                        })
-                        .unwrap_or_default(),
-                )
+                Cached(signed_in.unwrap_or_else(|| visitor_language(request)))
             })
             .await;
         Outcome::Success(lang.0)
     }
+}
+
+/// The language for someone not signed in (or where the account cannot be looked up, as on
+/// error pages): the `ebok_lang` cookie, else `Accept-Language`, else Polish. No database.
+pub fn visitor_language(request: &Request<'_>) -> Lang {
+    request
+        .cookies()
+        .get(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .or_else(|| {
+            request
+                .headers()
+                .get_one("Accept-Language")
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
 }
 
 #[derive(Debug, FromForm)]
@@ -85,7 +86,7 @@ fn local_path(back: &str) -> &str {
 }
 
 /// The language switch in every page's footer. Remembered in a cookie, and for a signed-in
-/// subscriber also on the account, so mails and the next login use it too.
+/// subscriber also on the account and the customer, so mails and the next login use it too.
 #[post("/jezyk", data = "<form>")]
 async fn switch(
     form: Protected<SwitchFields>,
@@ -105,9 +106,18 @@ async fn switch(
             .max_age(rocket::time::Duration::days(365)),
     );
     if let Some(customer) = customer {
-        let account_id = customer.account.id;
-        db.query(move |conn| db::accounts::set_language(conn, account_id, lang.code()))
-            .await?;
+        // The same setting as "Moje dane": the account (pages, security mail) and the customer
+        // (invoice and notice mail) must not speak different languages.
+        let (account_id, customer_id) = (customer.account.id, customer.customer_id());
+        let now = crate::app::clock::now();
+        db.query(move |conn| {
+            db::write_transaction(conn, |conn| -> diesel::QueryResult<()> {
+                db::accounts::set_language(conn, account_id, lang.code())?;
+                db::customers::set_language(conn, customer_id, lang.code(), now)?;
+                Ok(())
+            })
+        })
+        .await?;
     }
     Ok(Redirect::to(back))
 }

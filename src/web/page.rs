@@ -36,14 +36,14 @@ pub struct Layout {
 
 impl Layout {
     /// For error pages, which cannot run guards.
-    pub fn bare(site: SiteInfo) -> Layout {
+    pub fn bare(site: SiteInfo, lang: Lang) -> Layout {
         Layout {
             site,
             csrf_token: String::new(),
             flash: None,
             customer: None,
             staff: None,
-            lang: Lang::default(),
+            lang,
             path: "/".to_owned(),
         }
     }

@@ -10,6 +10,7 @@ use rocket_dyn_templates::{Template, context};
 use crate::app::clock;
 use crate::app::login::{self, LoginError, LoginOutcome};
 use crate::config::Config;
+use crate::i18n::{self, Lang};
 use crate::web::client_ip::Client;
 use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
 use crate::web::mailing::PasswordSlots;
@@ -63,16 +64,23 @@ fn login_page(layout: Layout) -> Template {
 }
 
 /// After a successful login: a fresh session cookie and a fresh CSRF token.
-pub fn signed_in(cookies: &CookieJar<'_>, config: &Config, token: String) -> Flash<Redirect> {
+pub fn signed_in(
+    cookies: &CookieJar<'_>,
+    config: &Config,
+    token: String,
+    message: String,
+) -> Flash<Redirect> {
     session::set_cookie(cookies, config, CUSTOMER_COOKIE, token);
     csrf::rotate(cookies);
-    Flash::success(Redirect::to("/"), "Zalogowano. Witamy w e-BOK!")
+    Flash::success(Redirect::to("/"), message)
 }
 
 #[post("/logowanie", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
 async fn login_submit(
     form: Protected<LoginFields>,
     layout: Layout,
+    lang: Lang,
     client: Client,
     db: Db,
     slots: &State<PasswordSlots>,
@@ -101,7 +109,12 @@ async fn login_submit(
         ))
     };
     Ok(match outcome {
-        Ok(LoginOutcome::SignedIn(session)) => Either::Left(signed_in(cookies, config, session.token)),
+        Ok(LoginOutcome::SignedIn(session)) => Either::Left(signed_in(
+            cookies,
+            config,
+            session.token,
+            i18n::text(lang, "auth-signed-in"),
+        )),
         Ok(LoginOutcome::SecondFactorNeeded { account_id }) => {
             let expires = (now + SECOND_FACTOR_WINDOW).and_utc().timestamp();
             cookies.add_private(
@@ -110,19 +123,21 @@ async fn login_submit(
                     .http_only(true)
                     .same_site(SameSite::Strict),
             );
-            Either::Left(Flash::success(Redirect::to("/logowanie/kod"), "Hasło poprawne. Podaj kod z aplikacji."))
+            Either::Left(Flash::success(
+                Redirect::to("/logowanie/kod"),
+                i18n::text(lang, "auth-code-needed"),
+            ))
         }
         Err(LoginError::Invalid) | Err(LoginError::WrongCode) => {
-            failure(Status::Unauthorized, "Nieprawidłowy login lub hasło.".into())
+            failure(Status::Unauthorized, i18n::text(lang, "auth-invalid"))
         }
         Err(LoginError::Throttled(retry)) => failure(
             Status::TooManyRequests,
-            format!("Zbyt wiele nieudanych prób logowania. {}", messages::retry_after(retry, now)),
+            messages::throttled(lang, "auth-throttled", retry, now),
         ),
-        Err(LoginError::NotActivated) => failure(
-            Status::Forbidden,
-            "Konto nie zostało jeszcze aktywowane. Kliknij link z e-maila albo wyślij go ponownie: /aktywacja/ponownie".into(),
-        ),
+        Err(LoginError::NotActivated) => {
+            failure(Status::Forbidden, i18n::text(lang, "auth-not-activated"))
+        }
         Err(LoginError::Database(e)) => return Err(server_error(&e)),
     })
 }
@@ -169,6 +184,7 @@ impl CsrfForm for CodeFields {
 async fn second_factor_submit(
     form: Protected<CodeFields>,
     layout: Layout,
+    lang: Lang,
     client: Client,
     db: Db,
     cookies: &CookieJar<'_>,
@@ -178,7 +194,7 @@ async fn second_factor_submit(
     let Some(account_id) = pending_second_factor(cookies, now) else {
         return Ok(Either::Left(Flash::error(
             Redirect::to("/logowanie"),
-            "Minęło zbyt dużo czasu. Zaloguj się ponownie.",
+            i18n::text(lang, "auth-code-expired"),
         )));
     };
     let code = form.code.clone();
@@ -199,27 +215,26 @@ async fn second_factor_submit(
     Ok(match outcome {
         Ok(session) => {
             cookies.remove_private(Cookie::build(SECOND_FACTOR_COOKIE).path("/logowanie"));
-            Either::Left(signed_in(cookies, config, session.token))
+            Either::Left(signed_in(
+                cookies,
+                config,
+                session.token,
+                i18n::text(lang, "auth-signed-in"),
+            ))
         }
         Err(LoginError::Throttled(retry)) => failure(
             Status::TooManyRequests,
-            format!(
-                "Zbyt wiele nieudanych prób. {}",
-                messages::retry_after(retry, now)
-            ),
+            messages::throttled(lang, "auth-code-throttled", retry, now),
         ),
         Err(LoginError::Database(e)) => return Err(server_error(&e)),
-        Err(_) => failure(
-            Status::Unauthorized,
-            "Kod jest nieprawidłowy. Wpisz aktualny kod z aplikacji albo jeden z kodów zapasowych."
-                .into(),
-        ),
+        Err(_) => failure(Status::Unauthorized, i18n::text(lang, "auth-code-invalid")),
     })
 }
 
 #[post("/wyloguj", data = "<_form>")]
 async fn logout(
     _form: Protected<TokenOnly>,
+    lang: Lang,
     db: Db,
     ip: crate::web::client_ip::ClientIp,
     cookies: &CookieJar<'_>,
@@ -227,6 +242,6 @@ async fn logout(
     session::log_out(&db, cookies, CUSTOMER_COOKIE, ip.0).await?;
     Ok(Flash::success(
         Redirect::to("/"),
-        "Wylogowano. Do zobaczenia!",
+        i18n::text(lang, "auth-logged-out"),
     ))
 }

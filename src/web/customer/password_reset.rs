@@ -7,7 +7,9 @@ use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
 use crate::app::account_security::{self, SecurityError};
+use crate::app::passwords::MIN_LENGTH;
 use crate::app::{clock, crypto};
+use crate::i18n::{self, Lang};
 use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
 use crate::web::mailing::{Mailing, OutboxSignal, PasswordSlots};
@@ -51,6 +53,7 @@ impl CsrfForm for EmailFields {
 async fn request_submit(
     form: Protected<EmailFields>,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
     mailing: &State<Mailing>,
@@ -80,7 +83,7 @@ async fn request_submit(
             Status::TooManyRequests,
             Template::render(
                 "customer/password_reset_request",
-                context! { layout, sent: false, error: format!("Zbyt wiele próśb o reset hasła. {}", messages::retry_after(retry, now)) },
+                context! { layout, sent: false, error: messages::throttled(lang, "auth-reset-throttled", retry, now) },
             ),
         )),
         Err(error) => Err(server_error(&error)),
@@ -104,7 +107,7 @@ async fn new_password_page(
         status,
         Template::render(
             "customer/password_new",
-            context! { layout, token, usable, errors: Vec::<String>::new() },
+            context! { layout, token, usable, errors: Vec::<String>::new(), min_length: MIN_LENGTH },
         ),
     ))
 }
@@ -131,6 +134,7 @@ async fn new_password_submit(
     token: &str,
     form: Protected<NewPasswordFields>,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
     mailing: &State<Mailing>,
@@ -169,7 +173,7 @@ async fn new_password_submit(
             status,
             Template::render(
                 "customer/password_new",
-                context! { layout: layout.clone(), token, usable, errors },
+                context! { layout: layout.clone(), token, usable, errors, min_length: MIN_LENGTH },
             ),
         ))
     };
@@ -178,7 +182,7 @@ async fn new_password_submit(
             signal.wake();
             Either::Left(Flash::success(
                 Redirect::to("/logowanie"),
-                "Hasło zostało zmienione, a wszystkie sesje zakończone. Zaloguj się nowym hasłem.",
+                i18n::text(lang, "auth-password-reset-done"),
             ))
         }
         Err(SecurityError::Password(problems)) => page(
@@ -186,7 +190,7 @@ async fn new_password_submit(
             true,
             problems
                 .into_iter()
-                .map(messages::password_problem)
+                .map(|problem| messages::password_problem(lang, problem))
                 .collect(),
         ),
         Err(SecurityError::InvalidLink) => page(Status::Gone, false, Vec::new()),

@@ -13,6 +13,7 @@ use crate::app::registration::{
 };
 use crate::app::{clock, crypto};
 use crate::config::Config;
+use crate::i18n::{self, Lang};
 use crate::web::client_ip::{Client, ClientIp};
 use crate::web::csrf::{CsrfForm, Protected};
 use crate::web::mailing::{Mailing, OutboxSignal, PasswordSlots};
@@ -75,7 +76,14 @@ fn form_page(
 ) -> Template {
     Template::render(
         "customer/register",
-        context! { layout, typed, errors, message, min_length: crate::app::passwords::MIN_LENGTH },
+        context! {
+            layout,
+            typed,
+            errors,
+            message,
+            min_length: crate::app::passwords::MIN_LENGTH,
+            terms_version: registration::TERMS_VERSION,
+        },
     )
 }
 
@@ -89,6 +97,7 @@ fn register_page(layout: Layout) -> Template {
 async fn register_submit(
     form: Protected<RegistrationFields>,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
     config: &State<Config>,
@@ -147,10 +156,10 @@ async fn register_submit(
         accepts_terms: typed.accepts_terms,
         ..Typed::default()
     };
-    let refused = |status, typed, errors, message: &str| {
+    let refused = |status, typed, errors, message: String| {
         Either::Right((
             status,
-            form_page(layout.clone(), typed, errors, Some(message.to_owned())),
+            form_page(layout.clone(), typed, errors, Some(message)),
         ))
     };
     Ok(match result {
@@ -161,43 +170,39 @@ async fn register_submit(
         Err(RegistrationError::Fields(problems)) => {
             let mut errors: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
             for problem in problems {
-                let (field, message) = messages::field_problem(problem);
+                let (field, message) = messages::field_problem(lang, problem);
                 errors.entry(field).or_default().push(message);
             }
             refused(
                 Status::UnprocessableEntity,
                 typed,
                 errors,
-                "Popraw zaznaczone pola.",
+                i18n::text(lang, "registration-fix-fields"),
             )
         }
         Err(RegistrationError::IdentityNotConfirmed) => refused(
             Status::UnprocessableEntity,
             login_only,
             BTreeMap::new(),
-            "Nie udało się potwierdzić tożsamości. Numer umowy, PESEL i adres e-mail muszą być takie same \
-             jak w umowie z operatorem. Jeśli dane się zgadzają, a rejestracja nie działa, skontaktuj się z biurem obsługi.",
+            i18n::text(lang, "registration-identity-not-confirmed"),
         ),
         Err(RegistrationError::AlreadyRegistered) => refused(
             Status::Conflict,
             login_only,
             BTreeMap::new(),
-            "Ta umowa ma już konto w e-BOK. Zaloguj się albo skorzystaj z odzyskiwania hasła.",
+            i18n::text(lang, "registration-already-registered"),
         ),
         Err(RegistrationError::NotFromOwnConnection) => refused(
             Status::Forbidden,
             login_only,
             BTreeMap::new(),
-            "Konto można założyć tylko z Twojego łącza internetowego u operatora. Połącz się przez swoje łącze i spróbuj ponownie.",
+            i18n::text(lang, "registration-not-own-connection"),
         ),
         Err(RegistrationError::Throttled(retry)) => refused(
             Status::TooManyRequests,
             login_only,
             BTreeMap::new(),
-            &format!(
-                "Zbyt wiele prób rejestracji. {}",
-                messages::retry_after(retry, now)
-            ),
+            messages::throttled(lang, "registration-throttled", retry, now),
         ),
         Err(error) => return Err(server_error(&error)),
     })
@@ -239,10 +244,12 @@ impl CsrfForm for ConfirmFields {
 }
 
 #[post("/aktywacja/<token>", data = "<_form>", rank = 2)]
+#[allow(clippy::too_many_arguments)]
 async fn activation_submit(
     token: &str,
     _form: Protected<ConfirmFields>,
     layout: Layout,
+    lang: Lang,
     client: Client,
     db: Db,
     cookies: &CookieJar<'_>,
@@ -256,13 +263,12 @@ async fn activation_submit(
         .await
         .map_err(|e| server_error(&e))?;
     match result {
-        Ok(session) => {
-            let _ = super::auth::signed_in(cookies, config, session.token);
-            Ok(Either::Left(Flash::success(
-                Redirect::to("/"),
-                "Konto zostało aktywowane. Witamy w e-BOK!",
-            )))
-        }
+        Ok(session) => Ok(Either::Left(super::auth::signed_in(
+            cookies,
+            config,
+            session.token,
+            i18n::text(lang, "registration-activated"),
+        ))),
         Err(ActivationError::InvalidLink) => Ok(Either::Right((
             Status::Gone,
             Template::render(
@@ -300,6 +306,7 @@ impl CsrfForm for ResendFields {
 async fn resend_submit(
     form: Protected<ResendFields>,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
     mailing: &State<Mailing>,
@@ -329,7 +336,7 @@ async fn resend_submit(
             Status::TooManyRequests,
             Template::render(
                 "customer/activation_resend",
-                context! { layout, sent: false, error: format!("Zbyt wiele próśb o link. {}", messages::retry_after(retry, now)) },
+                context! { layout, sent: false, error: messages::throttled(lang, "registration-resend-throttled", retry, now) },
             ),
         )),
         Err(error) => Err(server_error(&error)),

@@ -10,6 +10,7 @@ use crate::app::account_security::{self, SecurityError};
 use crate::app::audit::Actor;
 use crate::app::two_factor::{self, TwoFactorError};
 use crate::app::{clock, crypto};
+use crate::i18n::{self, Lang};
 use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
 use crate::web::mailing::{Mailing, OutboxSignal, PasswordSlots};
@@ -77,6 +78,7 @@ async fn overview(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<T
 async fn end_other_sessions(
     _form: Protected<TokenOnly>,
     customer: CurrentCustomer,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
@@ -95,7 +97,7 @@ async fn end_other_sessions(
         .await?;
     Ok(Flash::success(
         Redirect::to("/bezpieczenstwo"),
-        format!("Zakończono inne sesje: {ended}."),
+        i18n::text_with(lang, "security-others-ended", &[("count", ended.into())]),
     ))
 }
 
@@ -123,6 +125,7 @@ async fn change_password(
     form: Protected<PasswordFields>,
     customer: CurrentCustomer,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
     mailing: &State<Mailing>,
@@ -166,21 +169,18 @@ async fn change_password(
             signal.wake();
             return Ok(Either::Left(Flash::success(
                 Redirect::to("/bezpieczenstwo"),
-                "Hasło zostało zmienione. Inne sesje zostały zakończone.",
+                i18n::text(lang, "security-password-changed"),
             )));
         }
         Err(SecurityError::Password(problems)) => problems
             .into_iter()
-            .map(messages::password_problem)
+            .map(|problem| messages::password_problem(lang, problem))
             .collect(),
         Err(SecurityError::WrongCurrentPassword) => {
-            vec!["Obecne hasło jest nieprawidłowe.".to_owned()]
+            vec![i18n::text(lang, "security-wrong-current-password")]
         }
         Err(SecurityError::Throttled(retry)) => {
-            vec![format!(
-                "Zbyt wiele nieudanych prób. {}",
-                messages::retry_after(retry, now)
-            )]
+            vec![messages::throttled(lang, "security-throttled", retry, now)]
         }
         Err(error) => return Err(server_error(&error)),
     };
@@ -220,6 +220,7 @@ async fn change_email(
     form: Protected<EmailFields>,
     customer: CurrentCustomer,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
     mailing: &State<Mailing>,
@@ -255,14 +256,16 @@ async fn change_email(
             signal.wake();
             return Ok(Either::Left(Flash::success(
                 Redirect::to("/bezpieczenstwo"),
-                "Wysłaliśmy link potwierdzający na nowy adres. Adres zmieni się po kliknięciu w link.",
+                i18n::text(lang, "security-email-link-sent"),
             )));
         }
-        Err(SecurityError::EmailFormat) => "Wpisz poprawny adres e-mail.".to_owned(),
-        Err(SecurityError::SameEmail) => "To jest Twój obecny adres e-mail.".to_owned(),
-        Err(SecurityError::WrongCurrentPassword) => "Obecne hasło jest nieprawidłowe.".to_owned(),
+        Err(SecurityError::EmailFormat) => i18n::text(lang, "security-email-format"),
+        Err(SecurityError::SameEmail) => i18n::text(lang, "security-same-email"),
+        Err(SecurityError::WrongCurrentPassword) => {
+            i18n::text(lang, "security-wrong-current-password")
+        }
         Err(SecurityError::Throttled(retry)) => {
-            format!("Zbyt wiele prób. {}", messages::retry_after(retry, now))
+            messages::throttled(lang, "security-email-throttled", retry, now)
         }
         Err(error) => return Err(server_error(&error)),
     };
@@ -304,6 +307,7 @@ async fn email_confirm_submit(
     token: &str,
     _form: Protected<TokenOnly>,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
@@ -317,7 +321,7 @@ async fn email_confirm_submit(
     match result {
         Ok(email) => Ok(Either::Left(Flash::success(
             Redirect::to("/"),
-            format!("Adres e-mail konta to teraz {email}."),
+            i18n::text_with(lang, "security-email-changed", &[("email", email.into())]),
         ))),
         Err(SecurityError::InvalidLink) => Ok(Either::Right((
             Status::Gone,
@@ -398,6 +402,7 @@ async fn two_factor_enable(
     form: Protected<TwoFactorFields>,
     customer: CurrentCustomer,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
     cookies: &CookieJar<'_>,
@@ -410,7 +415,7 @@ async fn two_factor_enable(
             Status::UnprocessableEntity,
             Template::render(
                 "customer/two_factor",
-                context! { layout, enabled: false, error: "Zacznij konfigurację od nowa: odśwież stronę." },
+                context! { layout, enabled: false, error: i18n::text(lang, "security-2fa-restart") },
             ),
         )));
     };
@@ -444,14 +449,19 @@ async fn two_factor_enable(
         Ok(recovery_codes) => {
             signal.wake();
             cookies.remove_private(Cookie::build(TOTP_SETUP_COOKIE).path("/bezpieczenstwo"));
-            return Ok(Either::Left(Template::render("customer/two_factor_codes", context! { layout, recovery_codes })));
+            return Ok(Either::Left(Template::render(
+                "customer/two_factor_codes",
+                context! { layout, recovery_codes },
+            )));
         }
         Err(TwoFactorError::WrongCode | TwoFactorError::BadSecret) => {
-            "Kod się nie zgadza. Sprawdź, czy zegar w telefonie jest ustawiony automatycznie, i wpisz aktualny kod.".to_owned()
+            i18n::text(lang, "security-2fa-setup-wrong-code")
         }
-        Err(TwoFactorError::WrongPassword) => "Hasło jest nieprawidłowe.".to_owned(),
-        Err(TwoFactorError::Throttled(retry)) => format!("Zbyt wiele nieudanych prób. {}", messages::retry_after(retry, now)),
-        Err(TwoFactorError::AlreadyEnabled) => "Logowanie dwuetapowe jest już włączone.".to_owned(),
+        Err(TwoFactorError::WrongPassword) => i18n::text(lang, "security-wrong-password"),
+        Err(TwoFactorError::Throttled(retry)) => {
+            messages::throttled(lang, "security-throttled", retry, now)
+        }
+        Err(TwoFactorError::AlreadyEnabled) => i18n::text(lang, "security-2fa-already-on"),
         Err(error) => return Err(server_error(&error)),
     };
     Ok(Either::Right((
@@ -466,6 +476,7 @@ async fn two_factor_disable(
     form: Protected<TwoFactorFields>,
     customer: CurrentCustomer,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
     mailing: &State<Mailing>,
@@ -501,15 +512,14 @@ async fn two_factor_disable(
             signal.wake();
             return Ok(Either::Left(Flash::success(
                 Redirect::to("/bezpieczenstwo"),
-                "Logowanie dwuetapowe zostało wyłączone.",
+                i18n::text(lang, "security-2fa-turned-off"),
             )));
         }
-        Err(TwoFactorError::WrongPassword) => "Hasło jest nieprawidłowe.".to_owned(),
-        Err(TwoFactorError::WrongCode) => "Kod jest nieprawidłowy.".to_owned(),
-        Err(TwoFactorError::Throttled(retry)) => format!(
-            "Zbyt wiele nieudanych prób. {}",
-            messages::retry_after(retry, now)
-        ),
+        Err(TwoFactorError::WrongPassword) => i18n::text(lang, "security-wrong-password"),
+        Err(TwoFactorError::WrongCode) => i18n::text(lang, "security-wrong-code"),
+        Err(TwoFactorError::Throttled(retry)) => {
+            messages::throttled(lang, "security-throttled", retry, now)
+        }
         Err(error) => return Err(server_error(&error)),
     };
     Ok(Either::Right((

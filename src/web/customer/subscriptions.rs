@@ -207,7 +207,7 @@ async fn reveal_pppoe(
                 Some(format!(
                     "{} {}",
                     i18n::text(lang, "services-pppoe-throttled"),
-                    messages::retry_after(retry, now)
+                    messages::retry_after(lang, retry, now)
                 )),
             )
             .await?,

@@ -9,6 +9,7 @@ use rocket_dyn_templates::{Template, context};
 use crate::app::clock;
 use crate::app::login::{self, LoginError};
 use crate::config::Config;
+use crate::i18n::{self, Lang};
 use crate::web::client_ip::Client;
 use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
 use crate::web::mailing::PasswordSlots;
@@ -22,12 +23,15 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/staff")]
-fn home(staff: CurrentStaff, layout: Layout) -> Template {
-    let role = match staff.staff.role.as_str() {
-        "admin" => "administrator",
-        "billing" => "rozliczenia",
-        _ => "obsługa klienta",
-    };
+fn home(staff: CurrentStaff, layout: Layout, lang: Lang) -> Template {
+    let role = i18n::text(
+        lang,
+        match staff.staff.role.as_str() {
+            "admin" => "staff-role-admin",
+            "billing" => "staff-role-billing",
+            _ => "staff-role-support",
+        },
+    );
     Template::render(
         "staff/home",
         context! { layout, full_name: &staff.staff.full_name, role },
@@ -63,6 +67,7 @@ impl CsrfForm for StaffLoginFields {
 async fn login_submit(
     form: Protected<StaffLoginFields>,
     layout: Layout,
+    lang: Lang,
     client: Client,
     db: Db,
     cookies: &CookieJar<'_>,
@@ -98,26 +103,24 @@ async fn login_submit(
         }
         Err(LoginError::Throttled(retry)) => failure(
             Status::TooManyRequests,
-            format!(
-                "Zbyt wiele nieudanych prób logowania. {}",
-                messages::retry_after(retry, now)
-            ),
+            messages::throttled(lang, "staff-throttled", retry, now),
         ),
         Err(LoginError::Database(e)) => return Err(server_error(&e)),
-        Err(_) => failure(
-            Status::Unauthorized,
-            "Nieprawidłowy login lub hasło.".into(),
-        ),
+        Err(_) => failure(Status::Unauthorized, i18n::text(lang, "staff-invalid")),
     })
 }
 
 #[post("/staff/wyloguj", data = "<_form>")]
 async fn logout(
     _form: Protected<TokenOnly>,
+    lang: Lang,
     db: Db,
     ip: crate::web::client_ip::ClientIp,
     cookies: &CookieJar<'_>,
 ) -> Result<Flash<Redirect>, Status> {
     session::log_out(&db, cookies, STAFF_COOKIE, ip.0).await?;
-    Ok(Flash::success(Redirect::to("/staff/login"), "Wylogowano."))
+    Ok(Flash::success(
+        Redirect::to("/staff/login"),
+        i18n::text(lang, "staff-logged-out"),
+    ))
 }

@@ -12,6 +12,7 @@ use crate::app::audit::{self, Actor};
 use crate::app::clock;
 use crate::app::staff_roles::Permission;
 use crate::db;
+use crate::i18n::{self, Lang};
 use crate::web::Db;
 use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
@@ -51,6 +52,7 @@ async fn mark_sent(
     id: i64,
     _form: Protected<SentFields>,
     staff: CurrentStaff,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
@@ -75,12 +77,12 @@ async fn mark_sent(
         })
         .await?;
     let message = if marked {
-        "Oznaczono fakturę jako wysłaną pocztą."
+        "staff-paper-marked"
     } else {
-        "Ta faktura była już oznaczona jako wysłana."
+        "staff-paper-already-marked"
     };
     Ok(Flash::success(
         Redirect::to("/staff/faktury/papierowe"),
-        message,
+        i18n::text(lang, message),
     ))
 }

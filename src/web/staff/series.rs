@@ -11,6 +11,7 @@ use crate::app::clock;
 use crate::app::series::{self, SeriesError, SeriesForm};
 use crate::app::staff_roles::Permission;
 use crate::domain::numbering::NumberingError;
+use crate::i18n::{self, Lang};
 use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
 use crate::web::page::Layout;
@@ -57,38 +58,41 @@ impl SeriesFields {
     }
 }
 
-fn message(error: &SeriesError) -> String {
-    match error {
-        SeriesError::Code => "Kod serii to od 1 do 10 wielkich liter lub cyfr, np. FV.".into(),
-        SeriesError::CodeTaken => "Seria o tym kodzie już istnieje.".into(),
-        SeriesError::Name => "Podaj nazwę serii.".into(),
-        SeriesError::Kind => "Wybierz rodzaj: faktury lub korekty.".into(),
-        SeriesError::InUse => "W tej serii są już faktury: szablonu i okresu numeracji nie można zmienić. Załóż nową serię.".into(),
-        SeriesError::NotFound => "Nie ma takiej serii.".into(),
-        SeriesError::Template(problem) => format!("Szablon numeru: {}", template_message(problem)),
-        SeriesError::Database(_) => "Nie udało się zapisać serii.".into(),
-    }
+fn message(lang: Lang, error: &SeriesError) -> String {
+    let key = match error {
+        SeriesError::Code => "staff-series-error-code",
+        SeriesError::CodeTaken => "staff-series-error-code-taken",
+        SeriesError::Name => "staff-series-error-name",
+        SeriesError::Kind => "staff-series-error-kind",
+        SeriesError::InUse => "staff-series-error-in-use",
+        SeriesError::NotFound => "staff-series-error-not-found",
+        SeriesError::Template(problem) => {
+            let problem = i18n::text(lang, template_message(problem));
+            return i18n::text_with(
+                lang,
+                "staff-series-error-template",
+                &[("problem", problem.into())],
+            );
+        }
+        SeriesError::Database(_) => "staff-series-error-database",
+    };
+    i18n::text(lang, key)
 }
 
+/// The message key for what is wrong with a number template.
 fn template_message(problem: &NumberingError) -> &'static str {
     match problem {
-        NumberingError::MissingCounter => "musi zawierać licznik {N} (np. {N:06}).",
-        NumberingError::MoreThanOneCounter => "może zawierać tylko jeden licznik {N}.",
-        NumberingError::UnknownToken(_) => {
-            "dozwolone znaczniki to {YYYY}, {YY}, {MM}, {N} i {N:0k}."
-        }
-        NumberingError::BadCounterWidth(_) => {
-            "szerokość licznika zapisz jako {N:06} (od 01 do 012)."
-        }
+        NumberingError::MissingCounter => "staff-template-missing-counter",
+        NumberingError::MoreThanOneCounter => "staff-template-more-than-one-counter",
+        NumberingError::UnknownToken(_) => "staff-template-unknown-token",
+        NumberingError::BadCounterWidth(_) => "staff-template-bad-counter-width",
         NumberingError::UnclosedBrace | NumberingError::StrayClosingBrace => {
-            "nawiasy { } nie pasują do siebie."
+            "staff-template-braces"
         }
-        NumberingError::ControlCharacter => "zawiera niedozwolony znak.",
-        NumberingError::MissingMonth => "seria numerowana co miesiąc musi zawierać {MM} i rok.",
-        NumberingError::MissingYear => {
-            "seria numerowana co rok (lub co miesiąc) musi zawierać rok: {YYYY} lub {YY}."
-        }
-        NumberingError::UnknownResetPeriod(_) => "wybierz, kiedy numeracja zaczyna się od nowa.",
+        NumberingError::ControlCharacter => "staff-template-control-character",
+        NumberingError::MissingMonth => "staff-template-missing-month",
+        NumberingError::MissingYear => "staff-template-missing-year",
+        NumberingError::UnknownResetPeriod(_) => "staff-template-reset-period",
     }
 }
 
@@ -127,6 +131,7 @@ async fn create(
     form: Protected<SeriesFields>,
     staff: CurrentStaff,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
@@ -141,12 +146,12 @@ async fn create(
     match result {
         Ok(_) => Ok(Either::Left(Flash::success(
             Redirect::to("/staff/serie"),
-            "Dodano serię numeracji.",
+            i18n::text(lang, "staff-series-added"),
         ))),
         Err(SeriesError::Database(e)) => Err(server_error(&e)),
         Err(error) => Ok(Either::Right((
             Status::UnprocessableEntity,
-            page(&db, layout, Some(message(&error)), Some(form.form())).await?,
+            page(&db, layout, Some(message(lang, &error)), Some(form.form())).await?,
         ))),
     }
 }
@@ -157,6 +162,7 @@ async fn update(
     form: Protected<SeriesFields>,
     staff: CurrentStaff,
     layout: Layout,
+    lang: Lang,
     ip: ClientIp,
     db: Db,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
@@ -171,13 +177,13 @@ async fn update(
     match result {
         Ok(()) => Ok(Either::Left(Flash::success(
             Redirect::to("/staff/serie"),
-            "Zapisano serię numeracji.",
+            i18n::text(lang, "staff-series-saved"),
         ))),
         Err(SeriesError::NotFound) => Err(Status::NotFound),
         Err(SeriesError::Database(e)) => Err(server_error(&e)),
         Err(error) => Ok(Either::Right((
             Status::UnprocessableEntity,
-            page(&db, layout, Some(message(&error)), None).await?,
+            page(&db, layout, Some(message(lang, &error)), None).await?,
         ))),
     }
 }

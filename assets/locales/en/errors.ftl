@@ -1,0 +1,15 @@
+# Error pages (shown by the catchers).
+
+errors-back-home = Back to the home page
+errors-bad-request-title = Bad request
+errors-bad-request = We could not read the data you sent. Go back and try again.
+errors-forbidden-title = Access denied
+errors-forbidden = You may not open this page, or the form has expired. Refresh the page and try again.
+errors-not-found-title = Page not found
+errors-not-found = The page you are looking for does not exist or has moved.
+errors-too-many-title = Too many attempts
+errors-too-many = Please wait a moment and try again.
+errors-server-title = Server error
+errors-server = Something went wrong on our side. Please try again in a moment; if the error persists, contact the customer office.
+errors-other-title = Error
+errors-other = The request could not be completed.

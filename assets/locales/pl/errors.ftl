@@ -1,0 +1,15 @@
+# Error pages (shown by the catchers).
+
+errors-back-home = Wróć na stronę główną
+errors-bad-request-title = Nieprawidłowe żądanie
+errors-bad-request = Nie udało się odczytać przesłanych danych. Wróć i spróbuj ponownie.
+errors-forbidden-title = Brak dostępu
+errors-forbidden = Nie masz uprawnień do tej strony albo formularz wygasł. Odśwież stronę i spróbuj ponownie.
+errors-not-found-title = Nie znaleziono strony
+errors-not-found = Strona, której szukasz, nie istnieje lub została przeniesiona.
+errors-too-many-title = Zbyt wiele prób
+errors-too-many = Odczekaj chwilę i spróbuj ponownie.
+errors-server-title = Błąd serwera
+errors-server = Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę; jeśli błąd się powtarza, skontaktuj się z biurem obsługi.
+errors-other-title = Błąd
+errors-other = Nie udało się wykonać żądania.
