@@ -33,6 +33,8 @@ const POLISH_ONLY: &[&str] = &[
     "Nabywca",
     "Bezpieczeństwo",
     "Saldo",
+    "Faktura",
+    "Wpłata",
 ];
 
 fn page(client: &Client, path: &str, accept_language: &str) -> (Status, String) {
@@ -357,7 +359,12 @@ fn the_switch_stores_the_subscribers_language_and_the_next_pages_follow_it(app: 
         ),
         (
             "/saldo",
-            &["Balance and payments", "Download statement (PDF)", "Charge"],
+            &[
+                "Balance and payments",
+                "Download statement (PDF)",
+                "Charge",
+                "Invoice FV/",
+            ],
             &[
                 "Saldo i płatności",
                 "Pobierz zestawienie (PDF)",

@@ -406,13 +406,28 @@ pub fn payment_instructions(
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LedgerEntry {
     pub date: NaiveDate,
+    /// Polish, for the statement PDF; pages build theirs from `kind` and `reference`.
     pub description: String,
+    /// "invoice", "correction" or "payment".
+    pub kind: &'static str,
+    /// The invoice number, or the payment's transfer title.
+    pub reference: Option<String>,
     pub invoice_id: Option<i64>,
     pub charge: i64,
     pub payment: i64,
     /// What the customer owes after this entry (negative: credit).
     pub balance: i64,
+    /// "FV/2026/10/000001 (59,99 zł)", for the statement PDF.
     pub settles: Vec<String>,
+    /// The same as data, for pages that format money in their own language.
+    pub allocations: Vec<Allocation>,
+}
+
+/// The part of a payment allocated to one invoice.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Allocation {
+    pub number: String,
+    pub amount: i64,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -434,20 +449,19 @@ pub fn ledger(
 ) -> diesel::QueryResult<Ledger> {
     let invoices = db::invoices::issued_of_customer(conn, customer_id)?;
     let payments: Vec<Payment> = db::payments::of_customer(conn, customer_id)?;
-    let mut settled: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut settled: HashMap<i64, Vec<Allocation>> = HashMap::new();
     for (payment_id, number, amount) in db::payments::allocations_of_customer(conn, customer_id)? {
-        settled.entry(payment_id).or_default().push(format!(
-            "{} ({})",
-            number.unwrap_or_default(),
-            Money::from_grosze(amount)
-        ));
+        settled.entry(payment_id).or_default().push(Allocation {
+            number: number.unwrap_or_default(),
+            amount,
+        });
     }
     let mut events: Vec<(NaiveDate, u8, i64, LedgerEntry)> = Vec::new();
     for invoice in &invoices {
-        let kind = if invoice.kind == "correction" {
-            "Faktura korygująca"
+        let (kind, label) = if invoice.kind == "correction" {
+            ("correction", "Faktura korygująca")
         } else {
-            "Faktura"
+            ("invoice", "Faktura")
         };
         events.push((
             invoice.issue_date,
@@ -455,16 +469,20 @@ pub fn ledger(
             invoice.id,
             LedgerEntry {
                 date: invoice.issue_date,
-                description: format!("{kind} {}", invoice.number.clone().unwrap_or_default()),
+                description: format!("{label} {}", invoice.number.clone().unwrap_or_default()),
+                kind,
+                reference: invoice.number.clone(),
                 invoice_id: Some(invoice.id),
                 charge: invoice.total_gross,
                 payment: 0,
                 balance: 0,
                 settles: Vec::new(),
+                allocations: Vec::new(),
             },
         ));
     }
     for payment in &payments {
+        let allocations = settled.remove(&payment.id).unwrap_or_default();
         events.push((
             payment.received_on,
             1,
@@ -479,11 +497,17 @@ pub fn ledger(
                         .map(|t| format!(": {t}"))
                         .unwrap_or_default()
                 ),
+                kind: "payment",
+                reference: payment.title.clone(),
                 invoice_id: None,
                 charge: 0,
                 payment: payment.amount,
                 balance: 0,
-                settles: settled.remove(&payment.id).unwrap_or_default(),
+                settles: allocations
+                    .iter()
+                    .map(|a| format!("{} ({})", a.number, Money::from_grosze(a.amount)))
+                    .collect(),
+                allocations,
             },
         ));
     }
