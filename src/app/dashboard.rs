@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::app::access::{AccessFlags, sees_notice};
 use crate::app::news::{self, NewsView};
 use crate::config::NoticeConfig;
 use crate::db::news::OfferBanner;
@@ -72,6 +73,7 @@ pub fn load(
     customer_id: i64,
     at: At,
     notice_config: &NoticeConfig,
+    access: &AccessFlags,
 ) -> diesel::QueryResult<Option<Dashboard>> {
     let today = at.today;
     let Some(customer) = db::customers::find(conn, customer_id)? else {
@@ -110,6 +112,7 @@ pub fn load(
         .collect();
     areas.dedup();
     let mut notices = crate::app::notices::for_customer(conn, customer_id, today, notice_config)?;
+    notices.retain(|notice| sees_notice(access, notice));
     let more_notices = notices.len() > NOTICES_SHOWN;
     notices.truncate(NOTICES_SHOWN);
     let contracts = contract_rows
