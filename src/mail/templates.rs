@@ -152,6 +152,9 @@ mod tests {
         context.insert("new_email", "nowy@example.com");
         context.insert("valid_hours", &48);
         context.insert("enabled", &true);
+        context.insert("inviter", "demo");
+        context.insert("role", "billing");
+        context.insert("valid_days", &7);
         context
     }
 
