@@ -148,14 +148,17 @@ fn lookup(
     LOCALES.try_lookup_complete(&lang.identifier(), key, args)
 }
 
-/// Whether `lang` itself (not the fallback) has `key`; for the completeness tests.
+/// Whether `lang` itself (not the fallback) has `key`; for the completeness tests. A message
+/// that needs placeables still counts (formatting it without them reports missing variables).
 pub fn has_own_message(lang: Lang, key: &str) -> bool {
-    // Looked up without arguments, a message with a placeable ("{ $retry }") formats with a
-    // missing-variable error: it is there all the same. Only "no such message" counts as absent;
-    // fluent-templates does not export its error type, so the variant is told by its name.
+    // fluent-templates does not export its LookupError type; its "no such message" and "no such
+    // language" errors are told apart from formatting errors by their text.
     match LOCALES.lookup_single_language::<&str>(&lang.identifier(), key, None) {
         Ok(_) => true,
-        Err(error) => format!("{error:?}").starts_with("FluentError"),
+        Err(error) => {
+            let error = error.to_string();
+            !(error.starts_with("Couldn't retrieve message") || error.starts_with("Language ID"))
+        }
     }
 }
 
