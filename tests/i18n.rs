@@ -417,7 +417,14 @@ fn the_switch_stores_the_subscribers_language_and_the_next_pages_follow_it(app: 
     let laptop = app.another_browser();
     log_in(&laptop, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
     let (_, text) = page(&laptop, "/saldo", "pl");
-    assert_english("/saldo", &text, &["Balance and payments"]);
+    assert_english(
+        "/saldo",
+        &text,
+        &[
+            "Balance and payments",
+            "You are logged in. Welcome to e-BOK!",
+        ],
+    );
 
     assert_eq!(
         switch_language(&app.client, "/saldo", "pl"),

@@ -7,9 +7,10 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
-use crate::app::clock;
 use crate::app::login::{self, LoginError, LoginOutcome};
+use crate::app::{clock, crypto};
 use crate::config::Config;
+use crate::db;
 use crate::i18n::{self, Lang};
 use crate::web::client_ip::Client;
 use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
@@ -63,6 +64,26 @@ fn login_page(layout: Layout) -> Template {
     )
 }
 
+/// The welcome after signing in, in the account's language: the next page speaks it, while the
+/// form just sent spoke the visitor's. `fallback` when the account cannot be read.
+pub async fn welcome(db: &Db, token: &str, fallback: Lang, key: &str) -> String {
+    let hash = crypto::token_hash(token);
+    let language = db
+        .run(move |conn| -> diesel::QueryResult<Option<String>> {
+            let Some(account_id) = db::sessions::find_open(conn, &hash)?.and_then(|s| s.account_id)
+            else {
+                return Ok(None);
+            };
+            Ok(db::accounts::find(conn, account_id)?.map(|account| account.language))
+        })
+        .await;
+    let lang = match language {
+        Ok(Ok(Some(code))) => Lang::parse(&code).unwrap_or(fallback),
+        _ => fallback,
+    };
+    i18n::text(lang, key)
+}
+
 /// After a successful login: a fresh session cookie and a fresh CSRF token.
 pub fn signed_in(
     cookies: &CookieJar<'_>,
@@ -109,12 +130,10 @@ async fn login_submit(
         ))
     };
     Ok(match outcome {
-        Ok(LoginOutcome::SignedIn(session)) => Either::Left(signed_in(
-            cookies,
-            config,
-            session.token,
-            i18n::text(lang, "auth-signed-in"),
-        )),
+        Ok(LoginOutcome::SignedIn(session)) => {
+            let message = welcome(&db, &session.token, lang, "auth-signed-in").await;
+            Either::Left(signed_in(cookies, config, session.token, message))
+        }
         Ok(LoginOutcome::SecondFactorNeeded { account_id }) => {
             let expires = (now + SECOND_FACTOR_WINDOW).and_utc().timestamp();
             cookies.add_private(
@@ -215,12 +234,8 @@ async fn second_factor_submit(
     Ok(match outcome {
         Ok(session) => {
             cookies.remove_private(Cookie::build(SECOND_FACTOR_COOKIE).path("/logowanie"));
-            Either::Left(signed_in(
-                cookies,
-                config,
-                session.token,
-                i18n::text(lang, "auth-signed-in"),
-            ))
+            let message = welcome(&db, &session.token, lang, "auth-signed-in").await;
+            Either::Left(signed_in(cookies, config, session.token, message))
         }
         Err(LoginError::Throttled(retry)) => failure(
             Status::TooManyRequests,

@@ -263,12 +263,16 @@ async fn activation_submit(
         .await
         .map_err(|e| server_error(&e))?;
     match result {
-        Ok(session) => Ok(Either::Left(super::auth::signed_in(
-            cookies,
-            config,
-            session.token,
-            i18n::text(lang, "registration-activated"),
-        ))),
+        Ok(session) => {
+            let message =
+                super::auth::welcome(&db, &session.token, lang, "registration-activated").await;
+            Ok(Either::Left(super::auth::signed_in(
+                cookies,
+                config,
+                session.token,
+                message,
+            )))
+        }
         Err(ActivationError::InvalidLink) => Ok(Either::Right((
             Status::Gone,
             Template::render(
