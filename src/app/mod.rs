@@ -22,4 +22,5 @@ pub mod staff_roles;
 pub mod start_page;
 pub mod statement;
 pub mod throttle;
+pub mod tickets;
 pub mod two_factor;

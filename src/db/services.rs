@@ -103,3 +103,19 @@ pub fn count_active(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Service>> {
+    services::table.find(id).first(conn).optional()
+}
+
+/// The customer's services, for choosing which one a ticket concerns.
+pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Service>> {
+    services::table
+        .filter(services::customer_id.eq(customer_id))
+        .order((
+            services::status.asc(),
+            services::name.asc(),
+            services::id.asc(),
+        ))
+        .load(conn)
+}
