@@ -4,6 +4,7 @@ pub mod amount_in_words;
 pub mod contract_number;
 pub mod money;
 pub mod nip;
+pub mod notices;
 pub mod nrb;
 pub mod numbering;
 pub mod payment_qr;

@@ -65,8 +65,7 @@ pub fn open(
     let body = checked_body(&form.body)?;
     let files = attachments::check(uploads)?;
     if let Some(service_id) = form.service_id {
-        let owned = db::services::find(conn, service_id)?
-            .is_some_and(|service| service.customer_id == customer_id);
+        let owned = db::services::find_of_customer(conn, customer_id, service_id)?.is_some();
         if !owned {
             return Err(TicketError::Service);
         }

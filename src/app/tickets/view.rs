@@ -152,7 +152,7 @@ pub fn thread(
     let attachments = db::ticket_attachments::of_ticket(conn, ticket.id)?;
     let names = staff_names(conn)?;
     let service_name = match ticket.service_id {
-        Some(id) => db::services::find(conn, id)?.map(|s| s.name),
+        Some(id) => db::services::find_of_customer(conn, ticket.customer_id, id)?.map(|s| s.name),
         None => None,
     };
     let messages = messages
