@@ -9,6 +9,7 @@ mod profile;
 mod registration;
 mod security;
 mod subscriptions;
+mod tickets;
 
 use rocket::Route;
 
@@ -23,5 +24,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(news::routes());
     routes.extend(profile::routes());
     routes.extend(subscriptions::routes());
+    routes.extend(tickets::routes());
     routes
 }
