@@ -68,6 +68,7 @@ tickets-error-assignee = A ticket can only be assigned to an active staff member
 tickets-error-internal = The changes could not be saved. Please try again in a moment.
 
 tickets-staff-title = Subscriber tickets
+tickets-nav-staff = Tickets
 tickets-staff-empty = No tickets match these filters.
 tickets-staff-limit = Showing the { $count } oldest tickets; narrow the filters to see the rest.
 tickets-staff-back = Ticket queue

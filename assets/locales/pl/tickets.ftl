@@ -69,6 +69,7 @@ tickets-error-assignee = Zgłoszenie można przypisać tylko aktywnemu pracownik
 tickets-error-internal = Nie udało się zapisać zmian. Spróbuj ponownie za chwilę.
 
 tickets-staff-title = Zgłoszenia abonentów
+tickets-nav-staff = Zgłoszenia
 tickets-staff-empty = Brak zgłoszeń spełniających te warunki.
 tickets-staff-limit = Pokazujemy { $count } najstarszych zgłoszeń; zawęź filtry, aby zobaczyć pozostałe.
 tickets-staff-back = Kolejka zgłoszeń
