@@ -31,6 +31,7 @@ backend_tests!(
     the_staff_queue_filters_by_status_category_assignee_age_and_customer,
     canned_responses_fill_the_reply_and_are_managed_by_support,
     the_ticket_list_shows_number_subject_status_and_an_empty_state,
+    a_billing_contact_has_no_ticket_pages_and_a_fault_link_preselects_the_category,
 );
 
 const ORIGIN: &str = "http://127.0.0.1:8000";
@@ -1110,4 +1111,48 @@ fn the_ticket_list_shows_number_subject_status_and_an_empty_state(app: TestApp) 
         empty.contains("Nie masz jeszcze żadnych zgłoszeń"),
         "{empty}"
     );
+}
+
+fn a_billing_contact_has_no_ticket_pages_and_a_fault_link_preselects_the_category(app: TestApp) {
+    let app = demo_app(app);
+    let now = clock::now();
+    ebok::db::accounts::insert(
+        &mut app.conn(),
+        &ebok::db::accounts::NewAccount {
+            customer_id: customer_id(&app, 1),
+            login: "ksiegowa".into(),
+            login_key: "ksiegowa".into(),
+            email: "ksiegowa@example.com".into(),
+            password_hash: ebok::app::crypto::hash_password("Ksiegowa-ebok-2026").unwrap(),
+            role: "billing".into(),
+            status: "active".into(),
+            language: "pl".into(),
+            totp_secret: None,
+            terms_version: None,
+            created_at: now,
+            activated_at: Some(now),
+            last_login_at: None,
+            totp_last_step: None,
+        },
+    )
+    .unwrap();
+    let billing = app.another_browser();
+    assert_eq!(
+        log_in(&billing, "ksiegowa", "Ksiegowa-ebok-2026").status(),
+        Status::SeeOther
+    );
+    for path in ["/zgloszenia", "/zgloszenia/nowe"] {
+        assert_eq!(
+            billing.get(path).dispatch().status(),
+            Status::Forbidden,
+            "{path}"
+        );
+    }
+    let html = app
+        .client
+        .get("/zgloszenia/nowe?kategoria=fault")
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(html.contains("<option value=\"fault\" selected>"), "{html}");
 }

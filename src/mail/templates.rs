@@ -47,6 +47,7 @@ pub enum MailKind {
     TicketReply,
     /// To the assigned staff member: the subscriber wrote in a ticket.
     TicketCustomerReply,
+    Invitation,
 }
 
 impl MailKind {
@@ -61,6 +62,7 @@ impl MailKind {
             MailKind::TwoFactorChanged => "two_factor_changed",
             MailKind::TicketReply => "ticket_reply",
             MailKind::TicketCustomerReply => "ticket_customer_reply",
+            MailKind::Invitation => "invitation",
         }
     }
 
@@ -111,6 +113,8 @@ impl MailKind {
             }
             (MailKind::TwoFactorChanged, Language::English) => "Two-step login changed in e-BOK",
             (MailKind::TicketReply | MailKind::TicketCustomerReply, _) => "e-BOK",
+            (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
+            (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
         }
     }
 }
@@ -156,7 +160,8 @@ impl MailTemplates {
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 8] = [
+    const ALL_KINDS: [MailKind; 9] = [
+        MailKind::Invitation,
         MailKind::Activation,
         MailKind::PasswordReset,
         MailKind::PasswordChanged,
@@ -184,6 +189,9 @@ mod tests {
         context.insert("ticket_subject", "Brak internetu <b>");
         context.insert("customer_name", "Jan Kowalski");
         context.insert("message", "Linia 1\nLinia 2");
+        context.insert("inviter", "demo");
+        context.insert("role", "billing");
+        context.insert("valid_days", &7);
         context
     }
 

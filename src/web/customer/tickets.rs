@@ -9,6 +9,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
+use crate::app::access::Area;
 use crate::app::audit::Actor;
 use crate::app::clock;
 use crate::app::tickets::customer::{self, NewTicketForm};
@@ -90,6 +91,7 @@ fn actor(customer: &CurrentCustomer, ip: &ClientIp) -> Actor {
 
 #[get("/zgloszenia")]
 async fn list(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+    customer.require(Area::Tickets)?;
     let customer_id = customer.customer_id();
     let tickets = db
         .query(move |conn| customer::list(conn, customer_id))
@@ -129,16 +131,24 @@ async fn form_page(
     ))
 }
 
-#[get("/zgloszenia/nowe")]
-async fn new_form(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    form_page(
-        &db,
-        layout,
-        customer.customer_id(),
-        NewTicketForm::default(),
-        None,
-    )
-    .await
+/// `?kategoria=fault` preselects the category (the dashboard's "report a fault" button).
+#[get("/zgloszenia/nowe?<kategoria>")]
+async fn new_form(
+    customer: CurrentCustomer,
+    layout: Layout,
+    db: Db,
+    kategoria: Option<&str>,
+) -> Result<Template, Status> {
+    customer.require(Area::Tickets)?;
+    let category = kategoria
+        .and_then(TicketCategory::parse)
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_default();
+    let typed = NewTicketForm {
+        category,
+        ..NewTicketForm::default()
+    };
+    form_page(&db, layout, customer.customer_id(), typed, None).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -152,6 +162,7 @@ async fn create(
     db: Db,
     store: &State<AttachmentStore>,
 ) -> Answer {
+    customer.require(Area::Tickets)?;
     let uploads = read_uploads(&form.attachments)
         .await
         .map_err(|e| server_error(&e))?;
@@ -210,6 +221,7 @@ async fn detail(
     layout: Layout,
     db: Db,
 ) -> Result<Template, Status> {
+    customer.require(Area::Tickets)?;
     ticket_page(&db, layout, customer.customer_id(), id, None, String::new()).await
 }
 
@@ -227,6 +239,7 @@ async fn reply(
     mailing: &State<Mailing>,
     signal: &State<OutboxSignal>,
 ) -> Answer {
+    customer.require(Area::Tickets)?;
     let uploads = read_uploads(&form.attachments)
         .await
         .map_err(|e| server_error(&e))?;
@@ -302,6 +315,7 @@ async fn close(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
+    customer.require(Area::Tickets)?;
     let actor = actor(&customer, &ip);
     let customer_id = customer.customer_id();
     let now = clock::now();
@@ -321,6 +335,7 @@ async fn reopen(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
+    customer.require(Area::Tickets)?;
     let actor = actor(&customer, &ip);
     let customer_id = customer.customer_id();
     let now = clock::now();
@@ -339,6 +354,7 @@ async fn attachment(
     db: Db,
     store: &State<AttachmentStore>,
 ) -> Result<AttachmentDownload, Status> {
+    customer.require(Area::Tickets)?;
     let customer_id = customer.customer_id();
     let store = store.inner().clone();
     let file = db
