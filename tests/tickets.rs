@@ -32,6 +32,8 @@ backend_tests!(
     canned_responses_fill_the_reply_and_are_managed_by_support,
     the_ticket_list_shows_number_subject_status_and_an_empty_state,
     a_billing_contact_has_no_ticket_pages_and_a_fault_link_preselects_the_category,
+    multipart_forms_without_the_csrf_token_change_nothing,
+    the_ticket_pages_speak_english_to_english_subscribers,
 );
 
 const ORIGIN: &str = "http://127.0.0.1:8000";
@@ -273,7 +275,14 @@ fn the_whole_conversation_runs_from_opening_to_reopening(app: TestApp) {
 
 fn reopening_is_refused_fourteen_days_after_closing(app: TestApp) {
     let app = demo_app(app);
-    let id = open_ticket(&app, "Stara sprawa", "Treść", &[]);
+    // An empty file input, as a browser sends it when no file was chosen.
+    let id = open_ticket(
+        &app,
+        "Stara sprawa",
+        "Treść",
+        &[("attachments", "", "application/octet-stream", Vec::new())],
+    );
+    assert_eq!(files_on_disk(&app), 0);
     post(
         &app.client,
         &format!("/zgloszenia/{id}"),
@@ -1155,4 +1164,76 @@ fn a_billing_contact_has_no_ticket_pages_and_a_fault_link_preselects_the_categor
         .into_string()
         .unwrap();
     assert!(html.contains("<option value=\"fault\" selected>"), "{html}");
+}
+
+fn multipart_forms_without_the_csrf_token_change_nothing(app: TestApp) {
+    let app = demo_app(app);
+    let before = count(&mut app.conn(), "SELECT id FROM tickets");
+    let fields = [
+        ("category", "fault"),
+        ("subject", "Podrobione"),
+        ("body", "Z innej strony."),
+    ];
+    let files = [("attachments", "a.pdf", "application/pdf", pdf())];
+    let no_token = app
+        .client
+        .post("/zgloszenia/nowe")
+        .header(Header::new(
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ))
+        .header(Header::new("Origin", ORIGIN))
+        .body(multipart_body(&fields, &files))
+        .dispatch();
+    assert_eq!(no_token.status(), Status::Forbidden);
+    let token = common::csrf_token(&app.client, "/zgloszenia/nowe");
+    let mut with_token = fields.to_vec();
+    with_token.push(("csrf_token", &token));
+    let cross_site = app
+        .client
+        .post("/zgloszenia/nowe")
+        .header(Header::new(
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ))
+        .header(Header::new("Origin", "https://evil.example"))
+        .body(multipart_body(&with_token, &files))
+        .dispatch();
+    assert_eq!(cross_site.status(), Status::Forbidden);
+    assert_eq!(count(&mut app.conn(), "SELECT id FROM tickets"), before);
+    assert_eq!(files_on_disk(&app), 0);
+}
+
+fn the_ticket_pages_speak_english_to_english_subscribers(app: TestApp) {
+    let app = demo_app(app);
+    {
+        use ebok::db::schema::accounts;
+        diesel::update(accounts::table.filter(accounts::login_key.eq("demo")))
+            .set(accounts::language.eq("en"))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let list = text_of(&app.client, "/zgloszenia");
+    assert!(
+        list.contains("Support tickets") && list.contains("waiting for your reply"),
+        "{list}"
+    );
+    let form = text_of(&app.client, "/zgloszenia/nowe");
+    assert!(
+        form.contains("technical fault") && form.contains("each up to 5 MB"),
+        "{form}"
+    );
+    let refused = post_multipart(
+        &app.client,
+        "/zgloszenia/nowe",
+        "/zgloszenia/nowe",
+        &[("category", "fault"), ("subject", ""), ("body", "x")],
+        &[],
+    );
+    assert_eq!(refused.status(), Status::UnprocessableEntity);
+    let text = page_text(&refused.into_string().unwrap());
+    assert!(
+        text.contains("Enter a subject (at most 200 characters)."),
+        "{text}"
+    );
 }
