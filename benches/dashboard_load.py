@@ -108,6 +108,7 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--port", type=int, default=8099)
+    parser.add_argument("--seed-only", action="store_true", help="prepare the demo database and stop")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -145,6 +146,8 @@ def main():
                        cwd=ROOT, env=env, check=True)
         print(f"seeded in {time.time() - started:.0f} s", flush=True)
         open(marker, "w").close()
+    if args.seed_only:
+        return
 
     server = subprocess.Popen([binary, "serve"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

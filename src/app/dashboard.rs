@@ -93,8 +93,10 @@ pub fn load(
         .trim()
         .to_owned(),
     };
-    let outstanding: Vec<_> = db::invoices::balances_of_customer(conn, customer_id)?
-        .into_iter()
+    let balances = db::invoices::balances_of_customer(conn, customer_id)?;
+    let outstanding: Vec<_> = balances
+        .iter()
+        .copied()
         .filter(|(_, _, gross, paid)| gross > paid)
         .collect();
     let amount_due: Money = outstanding
@@ -111,7 +113,14 @@ pub fn load(
         .map(|(c, _)| c.install_city.clone())
         .collect();
     areas.dedup();
-    let mut notices = crate::app::notices::for_customer(conn, customer_id, today, notice_config)?;
+    let mut notices = crate::app::notices::for_customer_with(
+        conn,
+        customer_id,
+        today,
+        notice_config,
+        &contract_rows,
+        &balances,
+    )?;
     notices.retain(|notice| sees_notice(access, notice));
     let more_notices = notices.len() > NOTICES_SHOWN;
     notices.truncate(NOTICES_SHOWN);
