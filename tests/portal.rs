@@ -70,8 +70,8 @@ fn the_dashboard_shows_counts_notices_payments_news_and_the_offer(app: TestApp) 
     // Internet, static IP, TV, hosting: four active services; two domains.
     assert!(page.contains("4 aktywne usługi"), "{page}");
     assert!(page.contains("2 domeny"), "{page}");
-    // Open tickets from the demo: one open (the other is closed).
-    assert!(page.contains("1 otwarte zgłoszenie"), "{page}");
+    // Tickets from the demo not yet closed: new, waiting for the customer, answered (two are closed).
+    assert!(page.contains("3 otwarte zgłoszenia"), "{page}");
     // Notices: the TV package (5 days), the domain (20 days), the contract term (within 60 days).
     assert!(
         page.contains("Usługa „Pakiet TV Start” wygasa za 5 dni"),
