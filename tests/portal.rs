@@ -567,6 +567,11 @@ fn another_customers_ids_are_not_found_and_change_nothing(app: TestApp) {
         "SELECT MIN(i.id) AS v FROM invoices i JOIN customers c ON c.id = i.customer_id \
          WHERE c.customer_number = 1",
     );
+    let ticket = scalar_i64(
+        &app,
+        "SELECT MIN(t.id) AS v FROM tickets t JOIN customers c ON c.id = t.customer_id \
+         WHERE c.customer_number = 1",
+    );
     let pleszew_news = scalar_i64(&app, "SELECT id AS v FROM news WHERE area = 'Pleszew'");
 
     let other = app.another_browser();
@@ -580,6 +585,7 @@ fn another_customers_ids_are_not_found_and_change_nothing(app: TestApp) {
         format!("/faktury/{invoice}"),
         format!("/faktury/{invoice}/pdf"),
         format!("/faktury/{invoice}/zaplac"),
+        format!("/zgloszenia/{ticket}"),
     ] {
         assert_eq!(
             other.get(path.clone()).dispatch().status(),
