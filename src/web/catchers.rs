@@ -52,6 +52,7 @@ fn error_page(request: &Request<'_>, status: Status) -> Template {
         400 | 422 => ("errors-bad-request-title", "errors-bad-request"),
         403 => ("errors-forbidden-title", "errors-forbidden"),
         404 => ("errors-not-found-title", "errors-not-found"),
+        413 => ("errors-too-large-title", "errors-too-large"),
         429 => ("errors-too-many-title", "errors-too-many"),
         500..=599 => ("errors-server-title", "errors-server"),
         _ => ("errors-other-title", "errors-other"),
@@ -59,6 +60,22 @@ fn error_page(request: &Request<'_>, status: Status) -> Template {
     let (title, message) = (i18n::text(lang, title), i18n::text(lang, message));
     Template::render(
         "errors/error",
-        context! { layout: super::page::Layout::bare(site, lang), code: status.code, title, message },
+        context! { layout: super::page::Layout::bare(site, lang), code: status.code, title, message, back: form_page(request, status) },
     )
+}
+
+/// Where a refused upload came from, so the 413 page links back to the form instead of leaving
+/// the subscriber stranded: `/zgloszenia/nowe` for a new ticket, the thread for a reply.
+fn form_page(request: &Request<'_>, status: Status) -> Option<String> {
+    if status != Status::PayloadTooLarge {
+        return None;
+    }
+    let path = request.uri().path();
+    let path = path.as_str();
+    if path == "/zgloszenia/nowe" {
+        return Some(path.to_owned());
+    }
+    let thread = path.strip_suffix("/odpowiedz")?;
+    let id = thread.strip_prefix("/zgloszenia/")?;
+    id.parse::<i64>().ok().map(|_| thread.to_owned())
 }

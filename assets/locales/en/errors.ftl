@@ -13,3 +13,6 @@ errors-server-title = Server error
 errors-server = Something went wrong on our side. Please try again in a moment; if the error persists, contact the customer office.
 errors-other-title = Error
 errors-other = The request could not be completed.
+errors-back-to-form = Back to the form
+errors-too-large-title = Files too large
+errors-too-large = The data sent is too large. A ticket takes at most 5 PDF, JPEG or PNG files of up to 5 MB each. Go back to the form and choose smaller files.

@@ -13,3 +13,6 @@ errors-server-title = Błąd serwera
 errors-server = Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę; jeśli błąd się powtarza, skontaktuj się z biurem obsługi.
 errors-other-title = Błąd
 errors-other = Nie udało się wykonać żądania.
+errors-back-to-form = Wróć do formularza
+errors-too-large-title = Za duże pliki
+errors-too-large = Przesłane dane są zbyt duże. Do zgłoszenia dołączysz najwyżej 5 plików PDF, JPEG lub PNG, każdy do 5 MB. Wróć do formularza i wybierz mniejsze pliki.

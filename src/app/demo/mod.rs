@@ -6,6 +6,7 @@
 mod billing_history;
 mod fixed;
 pub mod people;
+mod tickets;
 
 use std::time::{Duration, Instant};
 

@@ -1,8 +1,10 @@
 //! The staff panel (`/staff`): its own login, sessions and roles, apart from subscribers.
 
 mod auth;
+mod canned;
 mod invoices;
 mod series;
+mod tickets;
 
 use rocket::Route;
 
@@ -10,5 +12,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = auth::routes();
     routes.extend(invoices::routes());
     routes.extend(series::routes());
+    routes.extend(tickets::routes());
+    routes.extend(canned::routes());
     routes
 }
