@@ -118,10 +118,10 @@ fn check_news(form: &NewsForm, now: NaiveDateTime) -> Result<NewsChanges, FieldE
     let is_outage = form.kind != "news";
     let starts_at = time(&mut errors, "starts_at", &form.starts_at, is_outage);
     let ends_at = time(&mut errors, "ends_at", &form.ends_at, false);
-    if let (Some(start), Some(end)) = (starts_at, ends_at) {
-        if end <= start {
-            errors.add("ends_at", "staff-error-ends-before-start");
-        }
+    if let (Some(start), Some(end)) = (starts_at, ends_at)
+        && end <= start
+    {
+        errors.add("ends_at", "staff-error-ends-before-start");
     }
     let area = area(&mut errors, &form.area);
     errors.into_result(NewsChanges {

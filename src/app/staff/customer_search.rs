@@ -41,12 +41,11 @@ impl SearchTerm {
         if let Ok(ip) = ipv4(q) {
             return Some(SearchTerm::Ipv4(ip));
         }
-        if q.contains([':', '-', '.']) || q.len() == 12 {
-            if let Ok(mac) = MacAddress::parse(q) {
-                if !q.chars().all(|c| c.is_ascii_digit()) {
-                    return Some(SearchTerm::Mac(mac.as_str().to_owned()));
-                }
-            }
+        if (q.contains([':', '-', '.']) || q.len() == 12)
+            && let Ok(mac) = MacAddress::parse(q)
+            && !q.chars().all(|c| c.is_ascii_digit())
+        {
+            return Some(SearchTerm::Mac(mac.as_str().to_owned()));
         }
         if q.contains('/') {
             return Some(SearchTerm::DocumentNumber(q.to_uppercase()));
@@ -61,18 +60,20 @@ impl SearchTerm {
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-'));
         if (only_number_chars || only_nip_chars) && !digits.is_empty() {
-            if digits.len() == 10 && !q.starts_with('+') {
-                if let Ok(nip) = Nip::parse(q) {
-                    return Some(SearchTerm::Nip(nip.as_str().to_owned()));
-                }
+            if digits.len() == 10
+                && !q.starts_with('+')
+                && let Ok(nip) = Nip::parse(q)
+            {
+                return Some(SearchTerm::Nip(nip.as_str().to_owned()));
             }
             if let Some(formatted) = contact::phone(q) {
                 return Some(SearchTerm::Phone { formatted, digits });
             }
-            if digits.len() <= 12 && q.chars().all(|c| c.is_ascii_digit()) {
-                if let Ok(number) = digits.parse() {
-                    return Some(SearchTerm::CustomerNumber(number));
-                }
+            if digits.len() <= 12
+                && q.chars().all(|c| c.is_ascii_digit())
+                && let Ok(number) = digits.parse()
+            {
+                return Some(SearchTerm::CustomerNumber(number));
             }
         }
         let words: Vec<String> = q
@@ -202,10 +203,10 @@ pub fn search(conn: &mut DbConn, input: &str) -> diesel::QueryResult<Option<Sear
             let mut hits = Vec::new();
             if words.len() == 1 {
                 hits = customer_search::by_pppoe_login(conn, &words[0])?;
-                if hits.is_empty() {
-                    if let Ok(contract) = ContractNumber::parse(&words[0]) {
-                        hits = customer_search::by_contract_number(conn, contract.as_str())?;
-                    }
+                if hits.is_empty()
+                    && let Ok(contract) = ContractNumber::parse(&words[0])
+                {
+                    hits = customer_search::by_contract_number(conn, contract.as_str())?;
                 }
             }
             if hits.is_empty() {

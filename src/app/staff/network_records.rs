@@ -118,10 +118,10 @@ fn check_contract(
     let signed_on = date(&mut errors, "signed_on", &form.signed_on, true);
     let starts_on = date(&mut errors, "starts_on", &form.starts_on, true);
     let ends_on = date(&mut errors, "ends_on", &form.ends_on, false);
-    if let (Some(start), Some(end)) = (starts_on, ends_on) {
-        if end < start {
-            errors.add("ends_on", "staff-error-ends-before-start");
-        }
+    if let (Some(start), Some(end)) = (starts_on, ends_on)
+        && end < start
+    {
+        errors.add("ends_on", "staff-error-ends-before-start");
     }
     let term_months = match optional(&form.term_months) {
         Some(t) => match t.parse::<i32>() {
@@ -467,15 +467,15 @@ pub fn save_endpoint(
         if !service_ok {
             errors.add("service_id", "staff-error-choice");
         }
-        if let Some(ip) = &ip {
-            if network_records::ipv4_taken(conn, ip, endpoint_id)? {
-                errors.add("ipv4", "staff-error-ipv4-taken");
-            }
+        if let Some(ip) = &ip
+            && network_records::ipv4_taken(conn, ip, endpoint_id)?
+        {
+            errors.add("ipv4", "staff-error-ipv4-taken");
         }
-        if let Some(login) = &login {
-            if network_records::pppoe_login_taken(conn, login, endpoint_id)? {
-                errors.add("pppoe_login", "staff-error-pppoe-login-taken");
-            }
+        if let Some(login) = &login
+            && network_records::pppoe_login_taken(conn, login, endpoint_id)?
+        {
+            errors.add("pppoe_login", "staff-error-pppoe-login-taken");
         }
         let (Some(service_id), true) = (service_id, errors.is_empty()) else {
             return Err(NetworkRecordError::Fields(errors));

@@ -57,13 +57,14 @@ async fn search(
         .query(move |conn| customer_search::search(conn, &term))
         .await?;
     // A number, an address or a document points at one customer: go straight to the card.
-    if let Some(found) = &results {
-        if found.kind != "name" && found.hits.len() == 1 {
-            return Ok(Either::Left(Redirect::to(format!(
-                "/staff/klienci/{}",
-                found.hits[0].id
-            ))));
-        }
+    if let Some(found) = &results
+        && found.kind != "name"
+        && found.hits.len() == 1
+    {
+        return Ok(Either::Left(Redirect::to(format!(
+            "/staff/klienci/{}",
+            found.hits[0].id
+        ))));
     }
     Ok(Either::Right(Template::render(
         "staff/customers",

@@ -85,6 +85,7 @@ async fn load_choices(db: &Db, customer_id: i64) -> Result<Choices, Status> {
 type Saved = Either<Flash<Redirect>, (Status, Template)>;
 
 /// The outcome of a save: back to the card, the form again with messages, or 404.
+#[allow(clippy::too_many_arguments)]
 async fn finish<F: Serialize>(
     db: &Db,
     layout: Layout,
