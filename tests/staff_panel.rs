@@ -9,7 +9,7 @@ use common::documents::pdf_text;
 use common::{TestApp, count, page_text, post};
 use diesel::prelude::*;
 use ebok::app::demo;
-use ebok::db::change_requests::NewChangeRequest;
+use ebok::db::profile_changes::NewProfileChangeRequest;
 use ebok::db::schema::{
     audit_log, contracts, customers, endpoints, invoices, news, offer_banners,
     profile_change_requests, sellers, services,
@@ -30,6 +30,8 @@ backend_tests!(
     the_customer_card_shows_data_contracts_invoices_ledger_and_audit,
     approval_applies_exactly_the_requested_change,
     a_rejection_needs_a_note_and_changes_nothing,
+    a_company_rename_keeps_the_contact_person,
+    the_demo_queue_has_profile_changes_waiting_and_a_second_seed_adds_none,
     a_one_off_invoice_is_issued_from_the_panel_with_correct_totals_and_a_pdf,
     bad_invoice_lines_get_messages_under_their_cells,
     a_corrective_invoice_is_issued_from_the_panel,
@@ -747,9 +749,9 @@ fn the_customer_card_shows_data_contracts_invoices_ledger_and_audit(app: TestApp
 }
 
 fn request_change(app: &TestApp, customer: i64, field: &str, requested: serde_json::Value) -> i64 {
-    ebok::db::change_requests::insert(
+    ebok::db::profile_changes::insert(
         &mut app.conn(),
-        &NewChangeRequest {
+        &NewProfileChangeRequest {
             customer_id: customer,
             account_id: None,
             field: field.into(),
@@ -1383,4 +1385,76 @@ fn notices_and_banners_are_scheduled_targeted_and_retired(app: TestApp) {
     ] {
         assert_eq!(audit_count(&app, action), 1, "{action}");
     }
+}
+
+fn a_company_rename_keeps_the_contact_person(app: TestApp) {
+    let app = app.with_demo(0);
+    let staff = staff_browser(&app, "serwis");
+    let (status, _) = send(
+        &staff,
+        "/staff/klienci/nowy",
+        "/staff/klienci",
+        &[
+            ("kind", "company"),
+            ("company_name", "Stara Nazwa Sp. z o.o."),
+            ("first_name", "Ewa"),
+            ("last_name", "Kontaktowa"),
+            ("nip", "5260001246"),
+            ("address_line", "ul. Polna 1"),
+            ("postal_code", "62-800"),
+            ("city", "Kalisz"),
+            ("email", "biuro@stara.example.com"),
+            ("language", "pl"),
+        ],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let id: i64 = customers::table
+        .filter(customers::nip.eq("5260001246"))
+        .select(customers::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let request = request_change(
+        &app,
+        id,
+        "name",
+        serde_json::json!({ "company_name": "Nowa Nazwa S.A." }),
+    );
+    let (_, queue) = text_of(&staff, "/staff/zmiany-danych");
+    assert!(
+        queue.contains("Stara Nazwa Sp. z o.o.") && queue.contains("Nowa Nazwa S.A."),
+        "{queue}"
+    );
+    assert!(
+        !queue.contains("Kontaktowa —"),
+        "only the company name is shown as changing: {queue}"
+    );
+    send(
+        &staff,
+        "/staff/zmiany-danych",
+        &format!("/staff/zmiany-danych/{request}/akceptuj"),
+        &[],
+    );
+    let after = ebok::db::customers::find(&mut app.conn(), id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.company_name.as_deref(), Some("Nowa Nazwa S.A."));
+    assert_eq!(after.first_name.as_deref(), Some("Ewa"));
+    assert_eq!(after.last_name.as_deref(), Some("Kontaktowa"));
+}
+
+fn the_demo_queue_has_profile_changes_waiting_and_a_second_seed_adds_none(app: TestApp) {
+    let app = app.with_demo(2);
+    let pending = count(
+        &mut app.conn(),
+        "SELECT id FROM profile_change_requests WHERE status = 'pending'",
+    );
+    assert!(pending >= 1, "customer 3 asked to move");
+    let staff = staff_browser(&app, "serwis");
+    let (_, queue) = text_of(&staff, "/staff/zmiany-danych");
+    assert!(queue.contains("ul. Nowy Świat 12/4"), "{queue}");
+    app.seed_demo(2);
+    assert_eq!(
+        count(&mut app.conn(), "SELECT id FROM profile_change_requests"),
+        pending
+    );
 }

@@ -1,4 +1,5 @@
-//! Profile changes subscribers ask for (name, address, NIP, PESEL) and staff decide.
+//! The staff side of profile change requests (`db::profile_changes` is the subscriber side):
+//! the queue and the decision.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -7,22 +8,8 @@ use super::DbConn;
 use super::customers::Customer;
 use super::schema::{customers, profile_change_requests};
 
-/// A row of `profile_change_requests`.
-#[derive(Debug, Clone, Queryable, serde::Serialize)]
-pub struct ChangeRequest {
-    pub id: i64,
-    pub customer_id: i64,
-    pub account_id: Option<i64>,
-    pub field: String,
-    /// JSON; its shape depends on `field`.
-    pub requested: String,
-    pub status: String,
-    pub ip: Option<String>,
-    pub requested_at: NaiveDateTime,
-    pub decided_at: Option<NaiveDateTime>,
-    pub decided_by_staff_id: Option<i64>,
-    pub decision_note: Option<String>,
-}
+/// The row as the subscriber side defines it.
+pub use super::profile_changes::ProfileChangeRequest as ChangeRequest;
 
 /// Pending requests, oldest first (first come, first served), with their customers.
 pub fn pending(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(ChangeRequest, Customer)>> {
@@ -77,29 +64,17 @@ pub fn decide(
     .map(|n| n == 1)
 }
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = profile_change_requests, treat_none_as_default_value = false)]
-pub struct NewChangeRequest {
-    pub customer_id: i64,
-    pub account_id: Option<i64>,
-    pub field: String,
-    pub requested: String,
-    pub status: String,
-    pub ip: Option<String>,
-    pub requested_at: NaiveDateTime,
-}
-
-/// Used by the demo (and tests) to put requests in the queue.
-pub fn insert(conn: &mut DbConn, request: &NewChangeRequest) -> QueryResult<i64> {
-    diesel::insert_into(profile_change_requests::table)
-        .values(request)
-        .returning(profile_change_requests::id)
-        .get_result(conn)
-}
-
 pub fn pending_total(conn: &mut DbConn) -> QueryResult<i64> {
     profile_change_requests::table
         .filter(profile_change_requests::status.eq("pending"))
+        .count()
+        .get_result(conn)
+}
+
+/// Every request the customer ever made, whatever became of it.
+pub fn count_of(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+    profile_change_requests::table
+        .filter(profile_change_requests::customer_id.eq(customer_id))
         .count()
         .get_result(conn)
 }

@@ -65,25 +65,15 @@ fn changes_of(request: &ChangeRequest, customer: &Customer) -> Vec<FieldChange> 
         after: or_dash(after.as_deref()),
     };
     match request.field.as_str() {
-        "name" => vec![
-            pair(
-                "first_name",
-                customer.first_name.as_deref(),
-                text(&requested, "first_name"),
-            ),
-            pair(
-                "last_name",
-                customer.last_name.as_deref(),
-                text(&requested, "last_name"),
-            ),
-            pair(
-                "company_name",
-                customer.company_name.as_deref(),
-                text(&requested, "company_name"),
-            ),
+        // Only the parts the subscriber asked for: a company's request names the company only.
+        "name" => [
+            ("first_name", customer.first_name.as_deref()),
+            ("last_name", customer.last_name.as_deref()),
+            ("company_name", customer.company_name.as_deref()),
         ]
         .into_iter()
-        .filter(|c| c.before != c.after)
+        .filter(|(key, _)| requested.get(*key).is_some())
+        .map(|(key, before)| pair(key, before, text(&requested, key)))
         .collect(),
         "address" => vec![
             pair(
@@ -145,21 +135,20 @@ fn apply(
         serde_json::from_str(&request.requested).map_err(|_| DecisionError::Invalid("json"))?;
     match request.field.as_str() {
         "name" => {
-            let first = text(&requested, "first_name");
-            let last = text(&requested, "last_name");
-            let company = text(&requested, "company_name");
-            // The table's CHECK: a person needs a last name, a company its name.
-            let complete = match customer.kind.as_str() {
-                "company" => company.is_some(),
-                _ => last.is_some(),
-            };
-            if !complete {
-                return Err(DecisionError::Invalid("name"));
-            }
-            let company = if customer.kind == "company" {
-                company
+            // The table's CHECK: a person needs a last name, a company its name. A company's
+            // request renames the company and keeps the contact person.
+            let (first, last, company) = if customer.kind == "company" {
+                let company =
+                    text(&requested, "company_name").ok_or(DecisionError::Invalid("name"))?;
+                (
+                    customer.first_name.clone(),
+                    customer.last_name.clone(),
+                    Some(company),
+                )
             } else {
-                None
+                let first = text(&requested, "first_name");
+                let last = text(&requested, "last_name").ok_or(DecisionError::Invalid("name"))?;
+                (first, Some(last), None)
             };
             customer_records::apply_name(
                 conn,
