@@ -1,11 +1,12 @@
 //! Staff customer search: one query per kind of search term, each on an indexed column except
 //! the free-text name search (a bounded scan; see `by_name`).
 
+use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::Nullable;
+use diesel::sql_types::{Bool, Text};
 
-use super::DbConn;
 use super::schema::{contracts, customers, endpoints, invoices, services};
+use super::{Backend, DbConn};
 
 /// What a search result row shows.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
@@ -131,24 +132,21 @@ pub fn by_pppoe_login(conn: &mut DbConn, login: &str) -> QueryResult<Vec<Custome
         .load(conn)
 }
 
-/// Every word must appear in the first name, last name or company name. `variants` holds each
-/// word as LIKE patterns in the spellings to try: SQLite's LIKE folds ASCII case only, so
-/// "łukasz" must also be tried as "Łukasz" to find a stored "Łukasz" on both backends.
+/// Every word must appear in the first name, last name or company name. `words` holds each
+/// word as LIKE patterns in the spellings to try: the comparison folds case (see `fold_like`)
+/// for ASCII letters only on SQLite, so "łukasz" must also be tried as "Łukasz".
 ///
-/// A scan, bounded by `limit`: 100 000 short rows take a few tens of milliseconds on either
-/// backend, and a leading wildcard could not use a B-tree index anyway.
+/// A scan, bounded by `limit`: a leading wildcard cannot use a B-tree index. `by_last_name_prefix`
+/// answers the usual case (the start of a last name) from the index first.
 pub fn by_name(
     conn: &mut DbConn,
-    variants: &[Vec<String>],
+    words: &[Vec<String>],
     limit: i64,
 ) -> QueryResult<Vec<CustomerHit>> {
+    let backend = conn.backend();
     let mut query = customers::table.select(HIT).into_boxed();
-    for word in variants {
-        let any = word
-            .iter()
-            .map(|pattern| name_like(pattern))
-            .reduce(|a, b| Box::new(a.or(b)));
-        if let Some(any) = any {
+    for patterns in words {
+        if let Some(any) = contains_any(backend, patterns) {
             query = query.filter(any);
         }
     }
@@ -158,16 +156,81 @@ pub fn by_name(
         .load(conn)
 }
 
-type Backend = <DbConn as diesel::Connection>::Backend;
-type Condition = Box<
-    dyn BoxableExpression<customers::table, Backend, SqlType = Nullable<diesel::sql_types::Bool>>,
->;
+/// Last names starting with `prefix` (as stored: "Kowal" finds "Kowalski"), read as a range on
+/// the `customers_last_name` index, with the other words matched anywhere in the name.
+pub fn by_last_name_prefix(
+    conn: &mut DbConn,
+    prefix: &str,
+    other_words: &[Vec<String>],
+    limit: i64,
+) -> QueryResult<Vec<CustomerHit>> {
+    let Some(upper_bound) = next_prefix(prefix) else {
+        return Ok(Vec::new());
+    };
+    let backend = conn.backend();
+    let mut query = customers::table
+        .select(HIT)
+        .filter(customers::last_name.ge(prefix.to_owned()))
+        .filter(customers::last_name.lt(upper_bound))
+        .into_boxed();
+    for patterns in other_words {
+        if let Some(any) = contains_any(backend, patterns) {
+            query = query.filter(any);
+        }
+    }
+    query
+        .order((customers::last_name, customers::customer_number))
+        .limit(limit)
+        .load(conn)
+}
 
-fn name_like(pattern: &str) -> Condition {
-    Box::new(
-        customers::last_name
-            .like(pattern.to_owned())
-            .or(customers::first_name.like(pattern.to_owned()))
-            .or(customers::company_name.like(pattern.to_owned())),
-    )
+/// The smallest string greater than every string starting with `prefix`: the last character
+/// moved on by one ("Kowal" → "Kowam").
+fn next_prefix(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    let last = chars.pop()?;
+    let next = char::from_u32(u32::from(last) + 1)?;
+    chars.push(next);
+    Some(chars.into_iter().collect())
+}
+
+type MultiBackend = <DbConn as diesel::Connection>::Backend;
+type Condition = Box<dyn BoxableExpression<customers::table, MultiBackend, SqlType = Bool>>;
+
+/// Case-folding LIKE: SQLite's LIKE folds ASCII letters itself; PostgreSQL's LIKE is
+/// case-sensitive, so it gets ILIKE. Written as SQL because Diesel's `ilike` exists for the
+/// PostgreSQL backend only, not for the MultiConnection's.
+fn fold_like(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "LIKE",
+        Backend::Postgres => "ILIKE",
+    }
+}
+
+/// Any of `patterns` in any of the three name columns, matched against them joined by spaces:
+/// one LIKE per pattern and row instead of three (patterns never contain a space).
+fn contains_any(backend: Backend, patterns: &[String]) -> Option<Condition> {
+    let op = fold_like(backend);
+    let names = "(COALESCE(customers.last_name, '') || ' ' || COALESCE(customers.first_name, '') \
+                 || ' ' || COALESCE(customers.company_name, ''))";
+    patterns
+        .iter()
+        .map(|pattern| {
+            let condition: Condition =
+                Box::new(sql::<Bool>(&format!("{names} {op} ")).bind::<Text, _>(pattern.clone()));
+            condition
+        })
+        .reduce(|a, b| Box::new(a.or(b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefix_range_ends_just_after_the_prefix() {
+        assert_eq!(next_prefix("Kowal").as_deref(), Some("Kowam"));
+        assert_eq!(next_prefix("Wiś").as_deref(), Some("Wiś\u{15c}"));
+        assert_eq!(next_prefix(""), None);
+    }
 }

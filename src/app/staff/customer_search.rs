@@ -147,26 +147,62 @@ impl From<CustomerHit> for HitView {
     }
 }
 
-/// LIKE patterns for one word in the spellings both backends need (see `by_name`).
-fn like_variants(word: &str) -> Vec<String> {
-    let escaped: String = word
-        .chars()
+/// A word without LIKE wildcards (they are not search syntax here).
+fn literal(word: &str) -> String {
+    word.chars()
         .filter(|c| !matches!(c, '%' | '_' | '\\'))
-        .collect();
-    let lower = escaped.to_lowercase();
-    let mut capitalised = String::new();
-    let mut chars = lower.chars();
-    if let Some(first) = chars.next() {
-        capitalised.extend(first.to_uppercase());
-        capitalised.push_str(chars.as_str());
+        .collect()
+}
+
+/// The word as names are written: first letter capital ("kowal" → "Kowal").
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
+}
+
+/// LIKE patterns for one word. The backends fold the case of ASCII letters themselves (see
+/// `db::customer_search::by_name`); SQLite does not fold "Ł" and "ł", so a word with Polish
+/// letters is also tried lower-case, capitalised and upper-case.
+fn like_variants(word: &str) -> Vec<String> {
+    let word = literal(word);
+    if word.is_ascii() {
+        return vec![format!("%{word}%")];
+    }
+    let lower = word.to_lowercase();
     let mut variants = vec![
         format!("%{lower}%"),
-        format!("%{capitalised}%"),
+        format!("%{}%", capitalised(&lower)),
         format!("%{}%", lower.to_uppercase()),
     ];
     variants.dedup();
     variants
+}
+
+/// Names: first as the start of a last name, read from the index (what staff usually type),
+/// then anywhere in any name.
+fn by_name(
+    conn: &mut DbConn,
+    words: &[String],
+    limit: i64,
+) -> diesel::QueryResult<Vec<CustomerHit>> {
+    for (index, word) in words.iter().enumerate().take(2) {
+        let prefix = capitalised(&literal(word));
+        let others: Vec<Vec<String>> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .map(|(_, w)| like_variants(w))
+            .collect();
+        let hits = customer_search::by_last_name_prefix(conn, &prefix, &others, limit)?;
+        if !hits.is_empty() {
+            return Ok(hits);
+        }
+    }
+    let all: Vec<Vec<String>> = words.iter().map(|w| like_variants(w)).collect();
+    customer_search::by_name(conn, &all, limit)
 }
 
 pub fn search(conn: &mut DbConn, input: &str) -> diesel::QueryResult<Option<SearchResults>> {
@@ -210,8 +246,7 @@ pub fn search(conn: &mut DbConn, input: &str) -> diesel::QueryResult<Option<Sear
                 }
             }
             if hits.is_empty() {
-                let variants: Vec<Vec<String>> = words.iter().map(|w| like_variants(w)).collect();
-                hits = customer_search::by_name(conn, &variants, NAME_LIMIT + 1)?;
+                hits = by_name(conn, words, NAME_LIMIT + 1)?;
                 truncated = hits.len() as i64 > NAME_LIMIT;
                 hits.truncate(NAME_LIMIT as usize);
             }
@@ -279,5 +314,7 @@ mod tests {
             like_variants("łukasz%"),
             vec!["%łukasz%", "%Łukasz%", "%ŁUKASZ%"]
         );
+        assert_eq!(like_variants("kowal_"), vec!["%kowal%"]);
+        assert_eq!(capitalised("wiśniewska"), "Wiśniewska");
     }
 }
