@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn the_prefix_range_ends_just_after_the_prefix() {
         assert_eq!(next_prefix("Kowal").as_deref(), Some("Kowam"));
-        assert_eq!(next_prefix("Wiś").as_deref(), Some("Wiś\u{15c}"));
+        assert_eq!(next_prefix("Wiś").as_deref(), Some("Wi\u{15c}"));
         assert_eq!(next_prefix(""), None);
     }
 }
