@@ -2,10 +2,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::app::access::{AccessFlags, sees_notice};
 use crate::app::news::{self, NewsView};
 use crate::config::NoticeConfig;
 use crate::db::news::OfferBanner;
 use crate::db::payments::Payment;
+use crate::db::tickets::Ticket;
 use crate::db::{self, DbConn};
 use crate::domain::notices::Notice;
 use crate::domain::{Money, Nrb};
@@ -14,6 +16,7 @@ use crate::domain::{Money, Nrb};
 const NOTICES_SHOWN: usize = 5;
 const PAYMENTS_SHOWN: i64 = 3;
 const NEWS_SHOWN: i64 = 3;
+const TICKETS_SHOWN: i64 = 3;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InvoiceLink {
@@ -48,6 +51,7 @@ pub struct Dashboard {
     /// More notices than shown.
     pub more_notices: bool,
     pub recent_payments: Vec<Payment>,
+    pub recent_tickets: Vec<Ticket>,
     pub news: Vec<NewsView>,
     pub offer: Option<OfferBanner>,
     /// For the "download the last invoice" shortcut.
@@ -69,6 +73,7 @@ pub fn load(
     customer_id: i64,
     at: At,
     notice_config: &NoticeConfig,
+    access: &AccessFlags,
 ) -> diesel::QueryResult<Option<Dashboard>> {
     let today = at.today;
     let Some(customer) = db::customers::find(conn, customer_id)? else {
@@ -88,8 +93,10 @@ pub fn load(
         .trim()
         .to_owned(),
     };
-    let outstanding: Vec<_> = db::invoices::balances_of_customer(conn, customer_id)?
-        .into_iter()
+    let balances = db::invoices::balances_of_customer(conn, customer_id)?;
+    let outstanding: Vec<_> = balances
+        .iter()
+        .copied()
         .filter(|(_, _, gross, paid)| gross > paid)
         .collect();
     let amount_due: Money = outstanding
@@ -106,7 +113,15 @@ pub fn load(
         .map(|(c, _)| c.install_city.clone())
         .collect();
     areas.dedup();
-    let mut notices = crate::app::notices::for_customer(conn, customer_id, today, notice_config)?;
+    let mut notices = crate::app::notices::for_customer_with(
+        conn,
+        customer_id,
+        today,
+        notice_config,
+        &contract_rows,
+        &balances,
+    )?;
+    notices.retain(|notice| sees_notice(access, notice));
     let more_notices = notices.len() > NOTICES_SHOWN;
     notices.truncate(NOTICES_SHOWN);
     let contracts = contract_rows
@@ -138,6 +153,7 @@ pub fn load(
         notices,
         more_notices,
         recent_payments: db::payments::recent_of_customer(conn, customer_id, PAYMENTS_SHOWN)?,
+        recent_tickets: db::tickets::recent_of_customer(conn, customer_id, TICKETS_SHOWN)?,
         news: news::for_customer_in(conn, customer_id, &areas, at.now, NEWS_SHOWN)?,
         offer: db::news::current_offer(conn, &areas, at.now)?,
         latest_invoice: db::invoices::latest_of_customer(conn, customer_id)?.map(|invoice| {

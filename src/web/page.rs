@@ -20,6 +20,8 @@ pub struct Flash {
 #[derive(Debug, Clone, Serialize)]
 pub struct SignedIn {
     pub login: String,
+    /// What this login's role opens (subscribers only; staff see everything their pages allow).
+    pub access: Option<crate::app::access::AccessFlags>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +79,7 @@ impl<'r> FromRequest<'r> for Layout {
             .await
             .succeeded()
             .map(|c| SignedIn {
+                access: Some(crate::app::access::flags(&c.account.role)),
                 login: c.account.login,
             });
         let staff_user = if request.uri().path().starts_with("/staff") {
@@ -89,6 +92,7 @@ impl<'r> FromRequest<'r> for Layout {
             .map(|s| StaffNav::for_role(&s.staff.role));
         let staff = staff_user.map(|s| SignedIn {
             login: s.staff.login,
+            access: None,
         });
         let csrf_token = page_token(request);
         let lang = match request.guard::<Lang>().await {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::app::access::Area;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -41,20 +42,27 @@ fn actor(customer: &CurrentCustomer, ip: ClientIp) -> Actor {
 }
 
 /// Field name → translated message, for the form that was sent.
-fn translate(lang: Lang, errors: Vec<(&'static str, &'static str)>) -> HashMap<String, String> {
-    errors
-        .into_iter()
-        .map(|(field, key)| (field.to_owned(), i18n::text(lang, key)))
-        .collect()
+fn translate(
+    lang: Lang,
+    errors: Vec<(&'static str, &'static str)>,
+) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (field, key) in errors {
+        out.entry(field.to_owned())
+            .or_default()
+            .push(i18n::text(lang, key));
+    }
+    out
 }
 
 async fn render(
     db: &Db,
     customer: &CurrentCustomer,
     layout: Layout,
-    errors: HashMap<String, String>,
+    errors: HashMap<String, Vec<String>>,
     values: HashMap<String, String>,
 ) -> Result<Template, Status> {
+    customer.require(Area::Profile)?;
     let customer_id = customer.customer_id();
     let profile = db
         .query(move |conn| profile::load(conn, customer_id))
@@ -75,6 +83,7 @@ async fn render(
 
 #[get("/dane")]
 async fn page(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+    customer.require(Area::Profile)?;
     render(&db, &customer, layout, HashMap::new(), HashMap::new()).await
 }
 
@@ -107,6 +116,7 @@ async fn save_contact(
     ip: ClientIp,
     db: Db,
 ) -> Result<Answer, Status> {
+    customer.require(Area::Profile)?;
     let actor = actor(&customer, ip);
     let customer_id = customer.customer_id();
     let input = ContactInput {
@@ -187,6 +197,7 @@ async fn request_change(
     db: Db,
     config: &State<Config>,
 ) -> Result<Answer, Status> {
+    customer.require(Area::Profile)?;
     let request = match form.field.as_str() {
         "name" => ChangeRequest::Name {
             first_name: form.first_name.clone(),
@@ -252,6 +263,7 @@ async fn withdraw_request(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
+    customer.require(Area::Profile)?;
     let actor = actor(&customer, ip);
     let customer_id = customer.customer_id();
     let now = clock::now();
@@ -300,6 +312,7 @@ async fn save_preferences(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
+    customer.require(Area::Profile)?;
     let language = Lang::parse(&form.language).ok_or(Status::UnprocessableEntity)?;
     let preferences = Preferences {
         language,
