@@ -8,7 +8,11 @@
 pub mod accounts;
 pub mod announcements;
 pub mod audit;
+<<<<<<< HEAD
 pub mod change_requests;
+=======
+pub mod canned_responses;
+>>>>>>> main
 pub mod consents;
 pub mod contracts;
 pub mod customer_card;
@@ -30,6 +34,7 @@ pub mod services;
 pub mod sessions;
 pub mod staff;
 pub mod tariffs;
+pub mod ticket_attachments;
 pub mod tickets;
 pub mod tokens;
 

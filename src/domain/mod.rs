@@ -11,6 +11,7 @@ pub mod nrb;
 pub mod numbering;
 pub mod payment_qr;
 pub mod pesel;
+pub mod tickets;
 pub mod vat;
 
 pub use amount_in_words::amount_in_words;

@@ -6,7 +6,11 @@
 mod billing_history;
 mod fixed;
 pub mod people;
+<<<<<<< HEAD
 mod staff_queue;
+=======
+mod tickets;
+>>>>>>> main
 
 use std::time::{Duration, Instant};
 

@@ -2,16 +2,21 @@
 
 mod announcements;
 mod auth;
+<<<<<<< HEAD
 mod change_requests;
 mod customers;
 mod forms;
 mod home;
+=======
+mod canned;
+>>>>>>> main
 mod invoices;
 mod manual_invoices;
 pub mod nav;
 mod network;
 mod seller;
 mod series;
+mod tickets;
 
 use rocket::Route;
 
@@ -26,5 +31,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(announcements::routes());
     routes.extend(invoices::routes());
     routes.extend(series::routes());
+    routes.extend(tickets::routes());
+    routes.extend(canned::routes());
     routes
 }
