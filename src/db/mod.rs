@@ -8,11 +8,8 @@
 pub mod accounts;
 pub mod announcements;
 pub mod audit;
-<<<<<<< HEAD
-pub mod change_requests;
-=======
 pub mod canned_responses;
->>>>>>> main
+pub mod change_requests;
 pub mod consents;
 pub mod contracts;
 pub mod customer_card;

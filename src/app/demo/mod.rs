@@ -6,11 +6,8 @@
 mod billing_history;
 mod fixed;
 pub mod people;
-<<<<<<< HEAD
 mod staff_queue;
-=======
 mod tickets;
->>>>>>> main
 
 use std::time::{Duration, Instant};
 

@@ -2,14 +2,11 @@
 
 mod announcements;
 mod auth;
-<<<<<<< HEAD
+mod canned;
 mod change_requests;
 mod customers;
 mod forms;
 mod home;
-=======
-mod canned;
->>>>>>> main
 mod invoices;
 mod manual_invoices;
 pub mod nav;
