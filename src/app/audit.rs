@@ -71,3 +71,14 @@ pub fn record(
     )
     .map(|_| ())
 }
+
+impl Actor {
+    /// The same actor, acting on one customer's records (so the customer card's audit trail
+    /// finds the entry).
+    pub fn for_customer(&self, customer_id: i64) -> Actor {
+        Actor {
+            customer_id: Some(customer_id),
+            ..self.clone()
+        }
+    }
+}

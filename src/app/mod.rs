@@ -23,6 +23,7 @@ pub mod registration;
 pub mod series;
 pub mod sessions;
 pub mod site;
+pub mod staff;
 pub mod staff_roles;
 pub mod start_page;
 pub mod statement;

@@ -6,13 +6,19 @@
 //! silently create a SQLite file.
 
 pub mod accounts;
+pub mod announcements;
 pub mod audit;
 pub mod canned_responses;
+pub mod change_requests;
 pub mod consents;
 pub mod contracts;
+pub mod customer_card;
+pub mod customer_records;
+pub mod customer_search;
 pub mod customers;
 pub mod domains;
 pub mod invoices;
+pub mod network_records;
 pub mod news;
 pub mod outbox;
 pub mod payments;

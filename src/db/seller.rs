@@ -60,3 +60,30 @@ pub fn insert(conn: &mut DbConn, seller: &NewSeller) -> QueryResult<i64> {
         .returning(sellers::id)
         .get_result(conn)
 }
+
+/// The fields an admin edits on `/staff/sprzedawca`.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = sellers, treat_none_as_null = true)]
+pub struct SellerChanges {
+    pub name: String,
+    pub short_name: String,
+    pub nip: String,
+    pub regon: Option<String>,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub email: String,
+    pub phone: String,
+    pub website: Option<String>,
+    pub bank_name: String,
+    pub bank_account: String,
+    pub account_prefix: String,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn update(conn: &mut DbConn, id: i64, changes: &SellerChanges) -> QueryResult<bool> {
+    diesel::update(sellers::table.find(id))
+        .set(changes)
+        .execute(conn)
+        .map(|n| n == 1)
+}

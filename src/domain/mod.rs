@@ -1,8 +1,10 @@
 //! Pure rules and value types. No I/O, no Diesel, no Rocket.
 
 pub mod amount_in_words;
+pub mod contact;
 pub mod contract_number;
 pub mod money;
+pub mod network;
 pub mod nip;
 pub mod notices;
 pub mod nrb;

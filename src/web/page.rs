@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::Site;
 use super::csrf::page_token;
 use super::session::{CurrentCustomer, CurrentStaff};
+use super::staff::nav::StaffNav;
 use crate::app::site::SiteInfo;
 use crate::i18n::Lang;
 
@@ -34,6 +35,8 @@ pub struct Layout {
     pub lang: Lang,
     /// This page's path and query, so the language switch can come back to it.
     pub path: String,
+    /// What the signed-in staff member's role may open (the staff navigation).
+    pub staff_nav: Option<StaffNav>,
 }
 
 impl Layout {
@@ -47,6 +50,7 @@ impl Layout {
             staff: None,
             lang,
             path: "/".to_owned(),
+            staff_nav: None,
         }
     }
 }
@@ -78,18 +82,18 @@ impl<'r> FromRequest<'r> for Layout {
                 access: Some(crate::app::access::flags(&c.account.role)),
                 login: c.account.login,
             });
-        let staff = if request.uri().path().starts_with("/staff") {
-            request
-                .guard::<CurrentStaff>()
-                .await
-                .succeeded()
-                .map(|s| SignedIn {
-                    login: s.staff.login,
-                    access: None,
-                })
+        let staff_user = if request.uri().path().starts_with("/staff") {
+            request.guard::<CurrentStaff>().await.succeeded()
         } else {
             None
         };
+        let staff_nav = staff_user
+            .as_ref()
+            .map(|s| StaffNav::for_role(&s.staff.role));
+        let staff = staff_user.map(|s| SignedIn {
+            login: s.staff.login,
+            access: None,
+        });
         let csrf_token = page_token(request);
         let lang = match request.guard::<Lang>().await {
             Outcome::Success(lang) => lang,
@@ -103,6 +107,7 @@ impl<'r> FromRequest<'r> for Layout {
             staff,
             lang,
             path: request.uri().to_string(),
+            staff_nav,
         })
     }
 }

@@ -6,6 +6,7 @@
 mod billing_history;
 mod fixed;
 pub mod people;
+mod staff_queue;
 mod tickets;
 
 use std::time::{Duration, Instant};
@@ -139,6 +140,7 @@ pub fn seed(
         next = last + 1;
     }
     progress.finish_and_clear();
+    staff_queue::seed(conn, now)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),
         seeded_fixed_now,

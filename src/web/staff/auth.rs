@@ -1,4 +1,4 @@
-//! `/staff/login`, `/staff/wyloguj`, and the panel's start page.
+//! `/staff/login` and `/staff/wyloguj`.
 
 use rocket::form::FromForm;
 use rocket::http::{CookieJar, Status};
@@ -15,27 +15,11 @@ use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
 use crate::web::mailing::PasswordSlots;
 use crate::web::messages;
 use crate::web::page::Layout;
-use crate::web::session::{self, CurrentStaff, STAFF_COOKIE};
+use crate::web::session::{self, STAFF_COOKIE};
 use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
-    routes![home, login_page, login_submit, logout]
-}
-
-#[get("/staff")]
-fn home(staff: CurrentStaff, layout: Layout, lang: Lang) -> Template {
-    let role = i18n::text(
-        lang,
-        match staff.staff.role.as_str() {
-            "admin" => "staff-role-admin",
-            "billing" => "staff-role-billing",
-            _ => "staff-role-support",
-        },
-    );
-    Template::render(
-        "staff/home",
-        context! { layout, full_name: &staff.staff.full_name, role },
-    )
+    routes![login_page, login_submit, logout]
 }
 
 #[get("/staff/login")]

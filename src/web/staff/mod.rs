@@ -1,8 +1,17 @@
 //! The staff panel (`/staff`): its own login, sessions and roles, apart from subscribers.
 
+mod announcements;
 mod auth;
 mod canned;
+mod change_requests;
+mod customers;
+mod forms;
+mod home;
 mod invoices;
+mod manual_invoices;
+pub mod nav;
+mod network;
+mod seller;
 mod series;
 mod tickets;
 
@@ -10,6 +19,13 @@ use rocket::Route;
 
 pub fn routes() -> Vec<Route> {
     let mut routes = auth::routes();
+    routes.extend(home::routes());
+    routes.extend(customers::routes());
+    routes.extend(network::routes());
+    routes.extend(change_requests::routes());
+    routes.extend(manual_invoices::routes());
+    routes.extend(seller::routes());
+    routes.extend(announcements::routes());
     routes.extend(invoices::routes());
     routes.extend(series::routes());
     routes.extend(tickets::routes());

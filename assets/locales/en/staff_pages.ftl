@@ -1,0 +1,72 @@
+# The staff panel: login, start page, paper invoices, numbering series.
+# Curly braces of number templates are written as string literals: { "{N}" }.
+
+staff-signed-in-as = Logged in as
+staff-link-paper = Invoices to send by post
+staff-link-series = Invoice numbering series
+staff-admin-only = (administrator)
+
+staff-login-title = Staff panel — log in
+staff-login-intro = Log in for the operator's staff.
+staff-login = Login
+staff-password = Password
+staff-log-in = Log in
+staff-invalid = Wrong login or password.
+staff-throttled = Too many failed login attempts. { $retry }
+staff-logged-out = You have logged out.
+
+staff-paper-title = Invoices to send by post
+staff-paper-intro = Customers without consent to e-invoices (art. 106n) get their invoices on paper. Once an invoice is posted, mark it – it will leave the list.
+staff-paper-all-sent = All paper invoices have been sent.
+staff-paper-number = Number
+staff-paper-buyer = Buyer
+staff-paper-address = Address
+staff-paper-issued = Issued
+staff-paper-amount = Amount
+staff-paper-mark-sent = Sent
+staff-paper-marked = The invoice is marked as sent by post.
+staff-paper-already-marked = This invoice was already marked as sent.
+
+staff-series-title = Invoice numbering series
+staff-series-intro = A template may contain { "{YYYY}" }, { "{YY}" }, { "{MM}" } and one counter { "{N}" } or { "{N:06}" } (zero-padded). Numbers must never repeat: a series restarting every month must contain the month and the year, one restarting every year the year. Once a series has invoices, its template cannot change.
+staff-series-code = Code
+staff-series-name-and-template = Name and template
+staff-series-example = Example
+staff-series-kind-corrections = corrections
+staff-series-kind-invoices = invoices
+staff-series-name = Name
+staff-series-template = Template
+staff-series-reset = Numbering restarts
+staff-series-monthly = every month
+staff-series-yearly = every year
+staff-series-never = never
+staff-series-active = active
+staff-series-save = Save
+staff-series-in-use = in use
+staff-series-new = New series
+staff-series-code-hint = e.g. FV, FK, FVR
+staff-series-kind = Kind
+staff-series-kind-invoice = invoices
+staff-series-kind-correction = corrective invoices
+staff-series-number-template = Number template
+staff-series-template-hint = e.g. FV/{ "{YYYY}" }/{ "{MM}" }/{ "{N:06}" }
+staff-series-add = Add the series
+staff-series-added = The numbering series has been added.
+staff-series-saved = The numbering series has been saved.
+staff-series-error-code = A series code is 1 to 10 capital letters or digits, e.g. FV.
+staff-series-error-code-taken = A series with this code already exists.
+staff-series-error-name = Enter the series name.
+staff-series-error-kind = Choose the kind: invoices or corrections.
+staff-series-error-in-use = This series already has invoices: its template and numbering period cannot change. Create a new series.
+staff-series-error-not-found = There is no such series.
+staff-series-error-database = The series could not be saved.
+staff-series-error-template = Number template: { $problem }
+staff-template-missing-counter = must contain the counter { "{N}" } (e.g. { "{N:06}" }).
+staff-template-more-than-one-counter = may contain only one counter { "{N}" }.
+staff-template-unknown-token = the allowed markers are { "{YYYY}" }, { "{YY}" }, { "{MM}" }, { "{N}" } and { "{N:0k}" }.
+staff-template-bad-counter-width = write the counter width as { "{N:06}" } (from 01 to 012).
+staff-template-braces = the braces { "{ }" } do not match.
+staff-template-control-character = contains a character that is not allowed.
+staff-template-missing-month = a series numbered every month must contain { "{MM}" } and the year.
+staff-template-missing-year = a series numbered every year (or month) must contain the year: { "{YYYY}" } or { "{YY}" }.
+staff-template-reset-period = choose when the numbering starts again.

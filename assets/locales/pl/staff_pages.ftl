@@ -1,0 +1,72 @@
+# The staff panel: login, start page, paper invoices, numbering series.
+# Curly braces of number templates are written as string literals: { "{N}" }.
+
+staff-signed-in-as = Zalogowano jako
+staff-link-paper = Faktury do wysłania pocztą
+staff-link-series = Serie numeracji faktur
+staff-admin-only = (administrator)
+
+staff-login-title = Panel obsługi — logowanie
+staff-login-intro = Logowanie dla pracowników operatora.
+staff-login = Login
+staff-password = Hasło
+staff-log-in = Zaloguj się
+staff-invalid = Nieprawidłowy login lub hasło.
+staff-throttled = Zbyt wiele nieudanych prób logowania. { $retry }
+staff-logged-out = Wylogowano.
+
+staff-paper-title = Faktury do wysłania pocztą
+staff-paper-intro = Klienci bez zgody na e-fakturę (art. 106n) dostają faktury na papierze. Po wysłaniu oznacz fakturę – zniknie z listy.
+staff-paper-all-sent = Wszystkie faktury papierowe zostały wysłane.
+staff-paper-number = Numer
+staff-paper-buyer = Nabywca
+staff-paper-address = Adres
+staff-paper-issued = Wystawiona
+staff-paper-amount = Kwota
+staff-paper-mark-sent = Wysłano
+staff-paper-marked = Oznaczono fakturę jako wysłaną pocztą.
+staff-paper-already-marked = Ta faktura była już oznaczona jako wysłana.
+
+staff-series-title = Serie numeracji faktur
+staff-series-intro = Szablon może zawierać { "{YYYY}" }, { "{YY}" }, { "{MM}" } i jeden licznik { "{N}" } lub { "{N:06}" } (z zerami). Numery nie mogą się powtórzyć: seria liczona co miesiąc musi zawierać miesiąc i rok, co rok – rok. Gdy w serii są już faktury, jej szablonu nie można zmienić.
+staff-series-code = Kod
+staff-series-name-and-template = Nazwa i szablon
+staff-series-example = Przykład
+staff-series-kind-corrections = korekty
+staff-series-kind-invoices = faktury
+staff-series-name = Nazwa
+staff-series-template = Szablon
+staff-series-reset = Numeracja od nowa
+staff-series-monthly = co miesiąc
+staff-series-yearly = co rok
+staff-series-never = nigdy
+staff-series-active = aktywna
+staff-series-save = Zapisz
+staff-series-in-use = w użyciu
+staff-series-new = Nowa seria
+staff-series-code-hint = np. FV, FK, FVR
+staff-series-kind = Rodzaj
+staff-series-kind-invoice = faktury
+staff-series-kind-correction = faktury korygujące
+staff-series-number-template = Szablon numeru
+staff-series-template-hint = np. FV/{ "{YYYY}" }/{ "{MM}" }/{ "{N:06}" }
+staff-series-add = Dodaj serię
+staff-series-added = Dodano serię numeracji.
+staff-series-saved = Zapisano serię numeracji.
+staff-series-error-code = Kod serii to od 1 do 10 wielkich liter lub cyfr, np. FV.
+staff-series-error-code-taken = Seria o tym kodzie już istnieje.
+staff-series-error-name = Podaj nazwę serii.
+staff-series-error-kind = Wybierz rodzaj: faktury lub korekty.
+staff-series-error-in-use = W tej serii są już faktury: szablonu i okresu numeracji nie można zmienić. Załóż nową serię.
+staff-series-error-not-found = Nie ma takiej serii.
+staff-series-error-database = Nie udało się zapisać serii.
+staff-series-error-template = Szablon numeru: { $problem }
+staff-template-missing-counter = musi zawierać licznik { "{N}" } (np. { "{N:06}" }).
+staff-template-more-than-one-counter = może zawierać tylko jeden licznik { "{N}" }.
+staff-template-unknown-token = dozwolone znaczniki to { "{YYYY}" }, { "{YY}" }, { "{MM}" }, { "{N}" } i { "{N:0k}" }.
+staff-template-bad-counter-width = szerokość licznika zapisz jako { "{N:06}" } (od 01 do 012).
+staff-template-braces = nawiasy { "{ }" } nie pasują do siebie.
+staff-template-control-character = zawiera niedozwolony znak.
+staff-template-missing-month = seria numerowana co miesiąc musi zawierać { "{MM}" } i rok.
+staff-template-missing-year = seria numerowana co rok (lub co miesiąc) musi zawierać rok: { "{YYYY}" } lub { "{YY}" }.
+staff-template-reset-period = wybierz, kiedy numeracja zaczyna się od nowa.

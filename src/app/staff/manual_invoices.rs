@@ -1,0 +1,407 @@
+//! Invoices staff issue by hand from the customer card: a one-off invoice (installation fee, a
+//! lost router) and a corrective invoice. Both go through `app::invoicing`, so numbering, PDF,
+//! delivery and audit are those of every other invoice; this module turns the typed form into
+//! its request and reports each problem under the field it belongs to.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::{FieldErrors, optional};
+use crate::app::audit::Actor;
+use crate::app::invoicing::{CorrectionRequest, IssueError, IssueRequest, LineRequest};
+use crate::db::invoices::{Invoice, InvoiceLine};
+use crate::db::{self, DbConn};
+use crate::domain::{Money, VatError, VatRate};
+
+/// Rows the one-off form offers; empty rows are ignored.
+pub const FORM_LINES: usize = 5;
+/// Extra empty rows under a correction's existing lines, for lines to add.
+pub const EXTRA_CORRECTION_LINES: usize = 2;
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LineForm {
+    /// For corrections: keep this line (unticked removes it from the invoice).
+    pub keep: bool,
+    pub name: String,
+    pub unit: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub vat_rate: String,
+}
+
+impl LineForm {
+    fn is_blank(&self) -> bool {
+        [&self.name, &self.quantity, &self.unit_price]
+            .iter()
+            .all(|f| f.trim().is_empty())
+    }
+
+    fn from_line(line: &InvoiceLine) -> LineForm {
+        LineForm {
+            keep: true,
+            name: line.name.clone(),
+            unit: line.unit.clone(),
+            quantity: line.quantity.replace('.', ","),
+            unit_price: Money::from_grosze(line.unit_price).format_amount(),
+            vat_rate: line.vat_rate.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct OneOffForm {
+    pub contract_id: String,
+    pub series_code: String,
+    pub issue_date: String,
+    pub payment_days: String,
+    pub lines: Vec<LineForm>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CorrectionForm {
+    pub series_code: String,
+    pub issue_date: String,
+    pub payment_days: String,
+    pub reason: String,
+    pub lines: Vec<LineForm>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManualInvoiceError {
+    #[error("the form has problems")]
+    Fields(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Issue(IssueError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+pub fn blank_one_off(today: NaiveDate) -> OneOffForm {
+    OneOffForm {
+        contract_id: String::new(),
+        series_code: "FV".into(),
+        issue_date: today.to_string(),
+        payment_days: "14".into(),
+        lines: (0..FORM_LINES)
+            .map(|_| LineForm {
+                keep: true,
+                unit: "szt.".into(),
+                vat_rate: "23".into(),
+                ..LineForm::default()
+            })
+            .collect(),
+    }
+}
+
+/// The correction form starts from the lines as they stand now: the original's lines, or the
+/// "after" lines of the newest correction when corrected before.
+pub fn correction_form(
+    conn: &mut DbConn,
+    invoice: &Invoice,
+    today: NaiveDate,
+) -> diesel::QueryResult<CorrectionForm> {
+    let side = if invoice.kind == "correction" {
+        "after"
+    } else {
+        "line"
+    };
+    let mut lines: Vec<LineForm> = db::invoices::lines_of(conn, invoice.id)?
+        .iter()
+        .filter(|l| l.side == side)
+        .map(LineForm::from_line)
+        .collect();
+    lines.extend((0..EXTRA_CORRECTION_LINES).map(|_| LineForm {
+        keep: true,
+        unit: "szt.".into(),
+        vat_rate: "23".into(),
+        ..LineForm::default()
+    }));
+    Ok(CorrectionForm {
+        series_code: "FK".into(),
+        issue_date: today.to_string(),
+        payment_days: "14".into(),
+        reason: String::new(),
+        lines,
+    })
+}
+
+fn parse_quantity(text: &str) -> Option<Decimal> {
+    let cleaned: String = text
+        .trim()
+        .replace(',', ".")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    cleaned.parse::<Decimal>().ok()
+}
+
+/// Typed lines into requests; blank rows (and unticked correction rows) are skipped.
+fn lines(forms: &[LineForm], errors: &mut FieldErrors) -> Vec<(usize, LineRequest)> {
+    let mut out = Vec::new();
+    for (i, line) in forms.iter().enumerate() {
+        if line.is_blank() || !line.keep {
+            continue;
+        }
+        let field = |name: &str| format!("lines[{i}].{name}");
+        let name = optional(&line.name);
+        if name.is_none() {
+            errors.add(field("name"), "staff-error-required");
+        }
+        let quantity = match parse_quantity(&line.quantity) {
+            Some(q) if q > Decimal::ZERO => Some(q),
+            _ => {
+                errors.add(field("quantity"), "staff-error-quantity");
+                None
+            }
+        };
+        let price = match Money::parse_pl(&line.unit_price) {
+            Ok(p) if !p.is_negative() => Some(p),
+            _ => {
+                errors.add(field("unit_price"), "staff-error-amount");
+                None
+            }
+        };
+        let rate = match VatRate::parse(&line.vat_rate) {
+            Ok(rate) => Some(rate),
+            Err(_) => {
+                errors.add(field("vat_rate"), "staff-error-vat-rate");
+                None
+            }
+        };
+        if let (Some(name), Some(quantity), Some(unit_price), Some(rate)) =
+            (name, quantity, price, rate)
+        {
+            out.push((
+                i,
+                LineRequest {
+                    name,
+                    unit: optional(&line.unit).unwrap_or_else(|| "szt.".into()),
+                    quantity,
+                    unit_price,
+                    rate,
+                    service_id: None,
+                },
+            ));
+        }
+    }
+    out
+}
+
+fn issue_date(text: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.add("issue_date", "staff-error-date");
+            None
+        }
+    }
+}
+
+fn payment_days(text: &str, errors: &mut FieldErrors) -> u64 {
+    match text.trim().parse::<u64>() {
+        Ok(days) if days <= 90 => days,
+        _ => {
+            errors.add("payment_days", "staff-error-payment-days");
+            14
+        }
+    }
+}
+
+/// Problems `app::invoicing` reports about the lines, put under the line they concern.
+fn line_error(error: &VatError, rows: &[usize]) -> Option<(String, &'static str)> {
+    let row = |line: usize| rows.get(line.saturating_sub(1)).copied().unwrap_or(0);
+    match error {
+        VatError::NonPositiveQuantity { line } | VatError::QuantityTooPrecise { line } => Some((
+            format!("lines[{}].quantity", row(*line)),
+            "staff-error-quantity",
+        )),
+        VatError::NoLines => Some(("lines".into(), "staff-error-no-lines")),
+        VatError::OutOfRange => Some(("lines".into(), "staff-error-too-large")),
+        VatError::UnknownRate(_) => Some(("lines".into(), "staff-error-vat-rate")),
+        VatError::DoesNotAddUp(_) => None,
+    }
+}
+
+fn issue_failed(error: IssueError, rows: &[usize]) -> ManualInvoiceError {
+    let field = |name: &str, key| {
+        let mut errors = FieldErrors::default();
+        errors.add(name, key);
+        ManualInvoiceError::Fields(errors)
+    };
+    match &error {
+        IssueError::Lines(vat) => match line_error(vat, rows) {
+            Some((name, key)) => field(&name, key),
+            None => ManualInvoiceError::Issue(error),
+        },
+        IssueError::NoSeries(_) | IssueError::Numbering(_) => {
+            field("series_code", "staff-error-series")
+        }
+        IssueError::NoReason => field("reason", "staff-error-reason"),
+        IssueError::NothingChanges => field("lines", "staff-error-nothing-changes"),
+        IssueError::NoAddress => field("form", "staff-error-buyer-address"),
+        IssueError::InvalidNip => field("form", "staff-error-buyer-nip"),
+        IssueError::NoSeller => field("form", "staff-error-no-seller"),
+        _ => ManualInvoiceError::Issue(error),
+    }
+}
+
+/// Checks the one-off form and builds the request; `issue` runs it through `app::invoicing`.
+pub fn one_off_request(
+    conn: &mut DbConn,
+    customer_id: i64,
+    form: &OneOffForm,
+    actor: &Actor,
+) -> Result<(IssueRequest, Vec<usize>), ManualInvoiceError> {
+    db::customers::find(conn, customer_id)?.ok_or(ManualInvoiceError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    let issue_date = issue_date(&form.issue_date, &mut errors);
+    let payment_days = payment_days(&form.payment_days, &mut errors);
+    let parsed = lines(&form.lines, &mut errors);
+    if parsed.is_empty() && errors.is_empty() {
+        errors.add("lines", "staff-error-no-lines");
+    }
+    let contract_id = match optional(&form.contract_id) {
+        Some(id) => {
+            let contract = id
+                .parse::<i64>()
+                .ok()
+                .map(|id| db::network_records::contract_of(conn, customer_id, id))
+                .transpose()?
+                .flatten();
+            if contract.is_none() {
+                errors.add("contract_id", "staff-error-choice");
+            }
+            contract.map(|c| c.id)
+        }
+        None => None,
+    };
+    let Some(issue_date) = issue_date.filter(|_| errors.is_empty()) else {
+        return Err(ManualInvoiceError::Fields(errors));
+    };
+    let rows = parsed.iter().map(|(i, _)| *i).collect();
+    Ok((
+        IssueRequest {
+            customer_id,
+            contract_id,
+            series_code: form.series_code.trim().to_owned(),
+            issue_date,
+            // A one-off charge is sold on the day it is invoiced unless staff say otherwise.
+            sale_date: Some(issue_date),
+            period: None,
+            payment_days,
+            lines: parsed.into_iter().map(|(_, l)| l).collect(),
+            annex_15_goods: false,
+            actor: actor.for_customer(customer_id),
+        },
+        rows,
+    ))
+}
+
+pub fn correction_request(
+    invoice: &Invoice,
+    form: &CorrectionForm,
+    actor: &Actor,
+) -> Result<(CorrectionRequest, Vec<usize>), ManualInvoiceError> {
+    let mut errors = FieldErrors::default();
+    let issue_date = issue_date(&form.issue_date, &mut errors);
+    let payment_days = payment_days(&form.payment_days, &mut errors);
+    if optional(&form.reason).is_none() {
+        errors.add("reason", "staff-error-reason");
+    }
+    let parsed = lines(&form.lines, &mut errors);
+    if parsed.is_empty() && errors.is_empty() {
+        errors.add("lines", "staff-error-no-lines");
+    }
+    let Some(issue_date) = issue_date.filter(|_| errors.is_empty()) else {
+        return Err(ManualInvoiceError::Fields(errors));
+    };
+    let rows = parsed.iter().map(|(i, _)| *i).collect();
+    Ok((
+        CorrectionRequest {
+            original_id: invoice.id,
+            series_code: form.series_code.trim().to_owned(),
+            issue_date,
+            reason: form.reason.trim().to_owned(),
+            lines: parsed.into_iter().map(|(_, l)| l).collect(),
+            payment_days,
+            actor: actor.for_customer(invoice.customer_id),
+        },
+        rows,
+    ))
+}
+
+/// Maps what issuing refused to the form (per field where it can).
+pub fn refused(error: IssueError, rows: &[usize]) -> ManualInvoiceError {
+    issue_failed(error, rows)
+}
+
+/// The customer's issued invoice, or None when it is not theirs (a 404 for staff URLs too).
+pub fn invoice_of(
+    conn: &mut DbConn,
+    customer_id: i64,
+    invoice_id: i64,
+) -> diesel::QueryResult<Option<Invoice>> {
+    Ok(db::invoices::find(conn, invoice_id)?
+        .filter(|i| i.customer_id == customer_id && i.status == "issued"))
+}
+
+/// Active series of a kind ("invoice" / "correction"), for the form's choice.
+pub fn series_codes(conn: &mut DbConn, kind: &str) -> diesel::QueryResult<Vec<(String, String)>> {
+    Ok(db::invoices::all_series(conn)?
+        .into_iter()
+        .filter(|s| s.active && s.kind == kind)
+        .map(|s| (s.code, s.name))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(name: &str, quantity: &str, price: &str, rate: &str) -> LineForm {
+        LineForm {
+            keep: true,
+            name: name.into(),
+            unit: "szt.".into(),
+            quantity: quantity.into(),
+            unit_price: price.into(),
+            vat_rate: rate.into(),
+        }
+    }
+
+    #[test]
+    fn blank_rows_are_skipped_and_bad_cells_named() {
+        let mut errors = FieldErrors::default();
+        let parsed = lines(
+            &[
+                line("Instalacja", "1", "199,00", "23"),
+                LineForm::default(),
+                line("", "0", "abc", "17"),
+            ],
+            &mut errors,
+        );
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].1.unit_price, Money::from_grosze(19_900));
+        assert_eq!(errors.get("lines[2].name"), Some("staff-error-required"));
+        assert_eq!(
+            errors.get("lines[2].quantity"),
+            Some("staff-error-quantity")
+        );
+        assert_eq!(
+            errors.get("lines[2].unit_price"),
+            Some("staff-error-amount")
+        );
+        assert_eq!(
+            errors.get("lines[2].vat_rate"),
+            Some("staff-error-vat-rate")
+        );
+    }
+
+    #[test]
+    fn quantities_take_a_decimal_comma() {
+        assert_eq!(parse_quantity("1,5"), Some(Decimal::new(15, 1)));
+        assert_eq!(parse_quantity("x"), None);
+    }
+}

@@ -1,0 +1,291 @@
+//! `/staff/klienci`: search, the customer card, and creating and editing customers.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+
+use super::forms::{actor, field_messages};
+use crate::app::clock;
+use crate::app::staff::customer_records::{self, CustomerForm, RecordError};
+use crate::app::staff::{FieldErrors, customer_card, customer_search};
+use crate::app::staff_roles::Permission;
+use crate::config::Config;
+use crate::db;
+use crate::i18n::text;
+use crate::web::client_ip::ClientIp;
+use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::page::Layout;
+use crate::web::session::CurrentStaff;
+use crate::web::{Db, server_error};
+
+pub fn routes() -> Vec<Route> {
+    routes![search, card, new_form, create, edit_form, update]
+}
+
+const FIELDS: [&str; 16] = [
+    "kind",
+    "first_name",
+    "last_name",
+    "company_name",
+    "pesel",
+    "nip",
+    "address_line",
+    "postal_code",
+    "city",
+    "correspondence_address_line",
+    "correspondence_postal_code",
+    "correspondence_city",
+    "email",
+    "phone",
+    "language",
+    "form",
+];
+
+#[get("/staff/klienci?<q>")]
+async fn search(
+    q: Option<String>,
+    staff: CurrentStaff,
+    layout: Layout,
+    db: Db,
+) -> Result<Either<Redirect, Template>, Status> {
+    staff.require(Permission::ViewCustomers)?;
+    let query = q.unwrap_or_default();
+    let term = query.clone();
+    let results = db
+        .query(move |conn| customer_search::search(conn, &term))
+        .await?;
+    // A number, an address or a document points at one customer: go straight to the card.
+    if let Some(found) = &results
+        && found.kind != "name"
+        && found.hits.len() == 1
+    {
+        return Ok(Either::Left(Redirect::to(format!(
+            "/staff/klienci/{}",
+            found.hits[0].id
+        ))));
+    }
+    Ok(Either::Right(Template::render(
+        "staff/customers",
+        context! {
+            may_create: staff.may(Permission::EditCustomers),
+            layout, query, results,
+        },
+    )))
+}
+
+#[get("/staff/klienci/<id>", rank = 2)]
+async fn card(id: i64, staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
+    staff.require(Permission::ViewCustomers)?;
+    let today = clock::today();
+    let card = db
+        .query(move |conn| customer_card::load(conn, id, today))
+        .await?
+        .ok_or(Status::NotFound)?;
+    Ok(Template::render(
+        "staff/customer_card",
+        context! {
+            layout, card,
+            may_edit: staff.may(Permission::EditCustomers),
+            may_invoice: staff.may(Permission::IssueInvoices),
+            may_tickets: staff.may(Permission::HandleTickets),
+        },
+    ))
+}
+
+#[derive(Debug, FromForm)]
+pub struct CustomerFields {
+    #[field(default = String::new())]
+    kind: String,
+    #[field(default = String::new())]
+    first_name: String,
+    #[field(default = String::new())]
+    last_name: String,
+    #[field(default = String::new())]
+    company_name: String,
+    #[field(default = String::new())]
+    pesel: String,
+    #[field(default = String::new())]
+    nip: String,
+    #[field(default = String::new())]
+    address_line: String,
+    #[field(default = String::new())]
+    postal_code: String,
+    #[field(default = String::new())]
+    city: String,
+    #[field(default = String::new())]
+    correspondence_address_line: String,
+    #[field(default = String::new())]
+    correspondence_postal_code: String,
+    #[field(default = String::new())]
+    correspondence_city: String,
+    #[field(default = String::new())]
+    email: String,
+    #[field(default = String::new())]
+    phone: String,
+    #[field(default = String::new())]
+    language: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for CustomerFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+impl CustomerFields {
+    fn form(&self) -> CustomerForm {
+        CustomerForm {
+            kind: self.kind.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            company_name: self.company_name.clone(),
+            pesel: self.pesel.clone(),
+            nip: self.nip.clone(),
+            address_line: self.address_line.clone(),
+            postal_code: self.postal_code.clone(),
+            city: self.city.clone(),
+            correspondence_address_line: self.correspondence_address_line.clone(),
+            correspondence_postal_code: self.correspondence_postal_code.clone(),
+            correspondence_city: self.correspondence_city.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            language: self.language.clone(),
+        }
+    }
+}
+
+fn form_page(
+    layout: Layout,
+    customer: Option<(i64, Option<String>)>,
+    form: &CustomerForm,
+    errors: Option<&FieldErrors>,
+) -> Template {
+    let errors = field_messages(layout.lang, errors, &FIELDS);
+    let (customer_id, pesel_last4) = match customer {
+        Some((id, last4)) => (Some(id), last4),
+        None => (None, None),
+    };
+    Template::render(
+        "staff/customer_form",
+        context! { layout, customer_id, pesel_last4, form, errors },
+    )
+}
+
+#[get("/staff/klienci/nowy")]
+fn new_form(staff: CurrentStaff, layout: Layout) -> Result<Template, Status> {
+    staff.require(Permission::EditCustomers)?;
+    let form = CustomerForm {
+        kind: "person".into(),
+        language: "pl".into(),
+        ..CustomerForm::default()
+    };
+    Ok(form_page(layout, None, &form, None))
+}
+
+#[post("/staff/klienci", data = "<fields>")]
+async fn create(
+    fields: Protected<CustomerFields>,
+    staff: CurrentStaff,
+    layout: Layout,
+    ip: ClientIp,
+    db: Db,
+    config: &State<Config>,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    staff.require(Permission::EditCustomers)?;
+    let actor = actor(&staff, &ip);
+    let form = fields.form();
+    let input = form.clone();
+    let key = config.security.pesel_key.clone();
+    let now = clock::now();
+    let result = db
+        .run(move |conn| customer_records::create(conn, &key, &input, &actor, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    let lang = layout.lang;
+    match result {
+        Ok(id) => Ok(Either::Left(Flash::success(
+            Redirect::to(format!("/staff/klienci/{id}")),
+            text(lang, "staff-customer-created"),
+        ))),
+        Err(RecordError::Fields(errors)) => Ok(Either::Right((
+            Status::UnprocessableEntity,
+            form_page(layout, None, &form, Some(&errors)),
+        ))),
+        Err(RecordError::AccountPrefix(_)) | Err(RecordError::NoSeller) => {
+            let mut errors = FieldErrors::default();
+            errors.add("form", "staff-error-account-prefix");
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                form_page(layout, None, &form, Some(&errors)),
+            )))
+        }
+        Err(error) => Err(server_error(&error)),
+    }
+}
+
+#[get("/staff/klienci/<id>/edycja")]
+async fn edit_form(
+    id: i64,
+    staff: CurrentStaff,
+    layout: Layout,
+    db: Db,
+) -> Result<Template, Status> {
+    staff.require(Permission::EditCustomers)?;
+    let customer = db
+        .query(move |conn| db::customers::find(conn, id))
+        .await?
+        .ok_or(Status::NotFound)?;
+    let form = CustomerForm::from_customer(&customer);
+    Ok(form_page(
+        layout,
+        Some((id, customer.pesel_last4)),
+        &form,
+        None,
+    ))
+}
+
+#[post("/staff/klienci/<id>", data = "<fields>")]
+#[allow(clippy::too_many_arguments)]
+async fn update(
+    id: i64,
+    fields: Protected<CustomerFields>,
+    staff: CurrentStaff,
+    layout: Layout,
+    ip: ClientIp,
+    db: Db,
+    config: &State<Config>,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    staff.require(Permission::EditCustomers)?;
+    let actor = actor(&staff, &ip);
+    let form = fields.form();
+    let input = form.clone();
+    let key = config.security.pesel_key.clone();
+    let now = clock::now();
+    let result = db
+        .run(move |conn| customer_records::update(conn, &key, id, &input, &actor, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    let lang = layout.lang;
+    match result {
+        Ok(()) => Ok(Either::Left(Flash::success(
+            Redirect::to(format!("/staff/klienci/{id}")),
+            text(lang, "staff-customer-saved"),
+        ))),
+        Err(RecordError::Fields(errors)) => {
+            let last4 = db
+                .query(move |conn| db::customers::find(conn, id))
+                .await?
+                .and_then(|c| c.pesel_last4);
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                form_page(layout, Some((id, last4)), &form, Some(&errors)),
+            )))
+        }
+        Err(RecordError::NotFound) => Err(Status::NotFound),
+        Err(error) => Err(server_error(&error)),
+    }
+}

@@ -1,0 +1,67 @@
+//! Shared by the staff panel's forms: messages under fields, the acting staff member.
+
+use std::collections::HashMap;
+
+use crate::app::audit::Actor;
+use crate::app::staff::FieldErrors;
+use crate::i18n::{Lang, text};
+use crate::web::client_ip::ClientIp;
+use crate::web::session::CurrentStaff;
+
+/// Messages per field, with an (empty) entry for every field the form has, so templates can
+/// write `errors.email` without tripping over a missing key.
+pub fn field_messages(
+    lang: Lang,
+    errors: Option<&FieldErrors>,
+    fields: &[&str],
+) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = fields
+        .iter()
+        .map(|f| ((*f).to_owned(), Vec::new()))
+        .collect();
+    if let Some(errors) = errors {
+        for (field, key) in &errors.0 {
+            out.entry(field.clone()).or_default().push(text(lang, key));
+        }
+    }
+    out
+}
+
+/// Messages for the rows of a line table (`lines[3].quantity` → row 3, `quantity`).
+pub fn line_messages(
+    lang: Lang,
+    errors: Option<&FieldErrors>,
+    rows: usize,
+) -> Vec<HashMap<String, Vec<String>>> {
+    const CELLS: [&str; 5] = ["name", "unit", "quantity", "unit_price", "vat_rate"];
+    let mut out: Vec<HashMap<String, Vec<String>>> = (0..rows)
+        .map(|_| {
+            CELLS
+                .iter()
+                .map(|c| ((*c).to_owned(), Vec::new()))
+                .collect()
+        })
+        .collect();
+    if let Some(errors) = errors {
+        for (field, key) in &errors.0 {
+            let Some(rest) = field.strip_prefix("lines[") else {
+                continue;
+            };
+            let Some((index, cell)) = rest.split_once("].") else {
+                continue;
+            };
+            if let Some(cells) = index.parse::<usize>().ok().and_then(|i| out.get_mut(i)) {
+                cells
+                    .entry(cell.to_owned())
+                    .or_default()
+                    .push(text(lang, key));
+            }
+        }
+    }
+    out
+}
+
+/// The staff member as the audit trail records them.
+pub fn actor(staff: &CurrentStaff, ip: &ClientIp) -> Actor {
+    Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()))
+}
