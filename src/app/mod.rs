@@ -3,6 +3,7 @@
 
 pub mod account_security;
 pub mod audit;
+pub mod bank_import;
 pub mod clock;
 pub mod crypto;
 pub mod dashboard;
@@ -13,6 +14,7 @@ pub mod invoicing;
 pub mod login;
 pub mod mail_queue;
 pub mod passwords;
+pub mod payment_account;
 pub mod payments;
 pub mod registration;
 pub mod series;

@@ -92,3 +92,18 @@ pub fn find_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<Cust
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Customer>> {
     customers::table.find(id).first(conn).optional()
 }
+
+/// The customer whose individual bank account number this is (26 digits, no spaces).
+pub fn find_by_nrb(conn: &mut DbConn, nrb: &str) -> QueryResult<Option<Customer>> {
+    customers::table
+        .filter(customers::nrb.eq(nrb))
+        .first(conn)
+        .optional()
+}
+
+/// The customers with these numbers.
+pub fn find_by_numbers(conn: &mut DbConn, numbers: &[i64]) -> QueryResult<Vec<Customer>> {
+    customers::table
+        .filter(customers::customer_number.eq_any(numbers))
+        .load(conn)
+}

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bank_import;
 pub mod consents;
 pub mod contracts;
 pub mod customers;

@@ -1,12 +1,15 @@
 //! Pure rules and value types. No I/O, no Diesel, no Rocket.
 
+pub mod allocation;
 pub mod amount_in_words;
+pub mod bank_statement;
 pub mod contract_number;
 pub mod money;
 pub mod nip;
 pub mod nrb;
 pub mod numbering;
 pub mod payment_qr;
+pub mod payment_title;
 pub mod pesel;
 pub mod vat;
 
