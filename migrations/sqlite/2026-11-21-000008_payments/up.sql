@@ -50,5 +50,5 @@ CREATE TABLE bank_transactions (
 );
 CREATE INDEX bank_transactions_batch ON bank_transactions (batch_id, line_no);
 CREATE INDEX bank_transactions_status ON bank_transactions (status, booked_on);
-CREATE INDEX bank_transactions_key ON bank_transactions (idempotency_key);
+CREATE INDEX bank_transactions_idempotency ON bank_transactions (idempotency_key);
 CREATE INDEX payments_reversed ON payments (customer_id, reversed_at);
