@@ -33,6 +33,7 @@ backend_tests!(
     bad_files_are_explained_and_import_nothing,
     a_preview_is_committed_once_and_a_discarded_one_never,
     support_staff_cannot_reach_payments,
+    the_cli_previews_with_dry_run_and_books_a_statement_once,
 );
 
 const MT940: &[u8] = include_bytes!("data/statement_2026-11-19.mt940");
@@ -419,10 +420,10 @@ fn csv_lines_that_repeat_are_two_transfers_but_a_reimport_adds_nothing(app: Test
     drop(conn);
     // 20 zł naming TP/2026/0004 (50 zł): partly paid.
     assert_eq!(paid(&app, f.inv4), 2_000);
-    // 2 × 60 zł to 9001's account (spaced NRB in the file): both invoices paid, 20 zł credit.
+    // 2 × 60 zł to 9001's account (spaced NRB in the file): October paid, 20 zł of November.
     assert_eq!(paid(&app, f.inv1), 10_000);
-    assert_eq!(paid(&app, f.inv2), 10_000);
-    assert_eq!(balance(&app, f.c1), (-2_000, 2_000));
+    assert_eq!(paid(&app, f.inv2), 2_000);
+    assert_eq!(balance(&app, f.c1), (8_000, 0));
 
     let mut conn = app.conn();
     let again = bank_import::preview(&mut conn, &upload, &actor, now).unwrap();
@@ -430,7 +431,8 @@ fn csv_lines_that_repeat_are_two_transfers_but_a_reimport_adds_nothing(app: Test
     assert_eq!(summary.booked, 0);
     assert_eq!(summary.duplicates, 4);
     drop(conn);
-    assert_eq!(balance(&app, f.c1), (-2_000, 2_000));
+    assert_eq!(balance(&app, f.c1), (8_000, 0));
+    assert_eq!(paid(&app, f.inv4), 2_000);
 }
 
 fn an_overpayment_is_credit_that_the_next_invoice_uses(app: TestApp) {
@@ -811,4 +813,60 @@ fn support_staff_cannot_reach_payments(app: TestApp) {
         anonymous.get("/staff/platnosci").dispatch().status(),
         Status::Ok
     );
+}
+
+fn ebok_cli(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ebok"));
+    command.current_dir(app.data_dir()).args(args);
+    for (key, _) in std::env::vars().filter(|(key, _)| key.starts_with("EBOK_")) {
+        command.env_remove(key);
+    }
+    command
+        .env("EBOK_DATA_DIR", app.data_dir())
+        .env("EBOK_DATABASE_URL", app.config.database.url.to_string());
+    let output = command.output().expect("ebok runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+fn the_cli_previews_with_dry_run_and_books_a_statement_once(app: TestApp) {
+    let (app, f) = fixture(app);
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/statement_2026-11-19.mt940"
+    );
+    let (ok, out) = ebok_cli(&app, &["payments", "import", file, "--dry-run"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("Dry run: nothing was booked."), "{out}");
+    assert!(out.contains("invoice_number"), "{out}");
+    assert!(
+        out.contains(
+            "3 matched (280,00 zł), 1 unmatched (45,00 zł), 1 already imported, 1 debits."
+        ),
+        "{out}"
+    );
+    assert_eq!(active_payments(&app), 0);
+
+    let (ok, out) = ebok_cli(&app, &["payments", "import", file, "--format", "mt940"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Booked 3 payments (280,00 zł); 1 to assign by hand (45,00 zł)"),
+        "{out}"
+    );
+    assert_eq!(active_payments(&app), 3);
+    assert_eq!(paid(&app, f.inv3), 8_000);
+
+    let (ok, out) = ebok_cli(&app, &["payments", "import", file]);
+    assert!(ok, "{out}");
+    assert!(out.contains("Booked 0 payments"), "{out}");
+    assert_eq!(active_payments(&app), 3);
+
+    let empty = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/empty.csv");
+    let (ok, out) = ebok_cli(&app, &["payments", "import", empty]);
+    assert!(!ok);
+    assert!(out.contains("the file is empty"), "{out}");
 }
