@@ -98,7 +98,7 @@ pub fn settle(
     customer_id: i64,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<(i64, i64, i64)>> {
-    let payments = db::payments::unallocated_of_customer(conn, customer_id)?;
+    let payments = db::payments::allocation_state_of_customer(conn, customer_id)?;
     if payments
         .iter()
         .all(|(_, _, amount, allocated)| amount <= allocated)

@@ -109,7 +109,7 @@ pub fn recent(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(Payment, i64)>>
 
 /// (payment id, received on, amount, allocated so far) of the customer's payments that count,
 /// oldest first: what is not allocated yet is credit. Sums in Rust (see `balances_of_customer`).
-pub fn unallocated_of_customer(
+pub fn allocation_state_of_customer(
     conn: &mut DbConn,
     customer_id: i64,
 ) -> QueryResult<Vec<(i64, NaiveDate, i64, i64)>> {
@@ -228,4 +228,34 @@ pub fn add_allocation(
         )?;
     }
     Ok(())
+}
+
+/// The customer's latest payments (reversed ones count for nothing and are not shown).
+pub fn recent_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Payment>> {
+    payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .filter(payments::reversed_at.is_null())
+        .order((payments::received_on.desc(), payments::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Money paid but not yet allocated to any invoice: the customer's credit, in grosze. Summed in
+/// Rust (SUM(BIGINT) is NUMERIC on PostgreSQL).
+pub fn unallocated_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+    let paid: Vec<i64> = payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .filter(payments::reversed_at.is_null())
+        .select(payments::amount)
+        .load(conn)?;
+    let allocated: Vec<i64> = payment_allocations::table
+        .inner_join(payments::table)
+        .filter(payments::customer_id.eq(customer_id))
+        .select(payment_allocations::amount)
+        .load(conn)?;
+    Ok(paid.iter().sum::<i64>() - allocated.iter().sum::<i64>())
 }

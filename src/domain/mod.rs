@@ -6,6 +6,7 @@ pub mod bank_statement;
 pub mod contract_number;
 pub mod money;
 pub mod nip;
+pub mod notices;
 pub mod nrb;
 pub mod numbering;
 pub mod payment_qr;
