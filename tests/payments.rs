@@ -199,6 +199,11 @@ fn staff(app: &TestApp, login: &str) -> Client {
     client
 }
 
+/// The import id at the end of a preview address.
+fn batch_of(location: &str) -> i64 {
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
 const BOUNDARY: &str = "----ebok-test-boundary-7f3a";
 
 /// Uploads a statement through the real multipart form; returns (status, Location, page text).
@@ -333,6 +338,7 @@ fn an_mt940_statement_is_previewed_then_booked_by_account_invoice_and_customer_n
         ]
     );
     let statuses: Vec<String> = bank_transactions::table
+        .filter(bank_transactions::batch_id.eq(batch_of(&location)))
         .order(bank_transactions::line_no)
         .select(bank_transactions::status)
         .load(&mut *app.conn())
@@ -472,6 +478,7 @@ fn an_unknown_payer_waits_in_the_queue_until_staff_assign_it(app: TestApp) {
     assert!(queue.contains("45,00 zł"), "{queue}");
     let id: i64 = bank_transactions::table
         .filter(bank_transactions::status.eq("unmatched"))
+        .filter(bank_transactions::title.eq("Przelew środków"))
         .select(bank_transactions::id)
         .first(&mut *app.conn())
         .unwrap();
@@ -564,7 +571,7 @@ fn a_reversal_keeps_history_and_lays_the_other_payments_out_again(app: TestApp) 
         .select(payments::id)
         .first(&mut *app.conn())
         .unwrap();
-    let path = format!("/staff/platnosci/{first}/cofnij");
+    let path = format!("/staff/platnosci/wplaty/{first}/cofnij");
     // Without a reason nothing happens.
     post(&billing, &page, &path, &[("reason", "  ")]);
     assert_eq!(paid(&app, f.inv1), 10_000);
@@ -607,7 +614,7 @@ fn a_reversal_keeps_history_and_lays_the_other_payments_out_again(app: TestApp) 
     );
     let token = csrf_token(&billing, &page);
     let missing = billing
-        .post("/staff/platnosci/999999/cofnij")
+        .post("/staff/platnosci/wplaty/999999/cofnij")
         .header(ContentType::Form)
         .header(Header::new("Origin", "http://127.0.0.1:8000"))
         .body(form(&[("reason", "x"), ("csrf_token", &token)]))
@@ -723,10 +730,18 @@ fn bad_files_are_explained_and_import_nothing(app: TestApp) {
         assert_eq!(status, Status::UnprocessableEntity, "{name}");
         assert!(text.contains(message), "{name}: {message}: {text}");
     }
-    assert_eq!(count(&mut app.conn(), "SELECT id FROM import_batches"), 0);
+    // Only the demo ISP's own statements are there.
+    let demo = "SELECT id FROM import_batches WHERE file_name LIKE 'wyciag-demo-%'";
+    assert_eq!(
+        count(&mut app.conn(), "SELECT id FROM import_batches"),
+        count(&mut app.conn(), demo)
+    );
     assert_eq!(
         count(&mut app.conn(), "SELECT id FROM bank_transactions"),
-        0
+        count(
+            &mut app.conn(),
+            &format!("SELECT id FROM bank_transactions WHERE batch_id IN ({demo})")
+        )
     );
 }
 

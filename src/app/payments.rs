@@ -261,7 +261,8 @@ pub struct Reversed {
 }
 
 /// Reverses a payment (bounced, booked to the wrong customer): it stays in the history marked
-/// with who and why, its allocations go, and the customer's other credit is laid out again.
+/// with who and why, its allocations go, and the customer's other payments are laid out again,
+/// oldest payment to the oldest due invoice.
 /// An imported payment's bank transaction goes back to the review queue.
 pub fn reverse_payment(
     conn: &mut DbConn,
@@ -279,7 +280,9 @@ pub fn reverse_payment(
         if !db::payments::mark_reversed(conn, payment_id, actor.staff_id, &reason, now)? {
             return Err(PaymentError::AlreadyReversed);
         }
-        db::payments::delete_allocations_of(conn, payment_id)?;
+        // Lay all the customer's remaining payments out again from scratch, so what is left
+        // still pays the oldest due invoices first (not whatever the reversed payment left).
+        db::payments::delete_allocations_of_customer(conn, payment.customer_id)?;
         let requeued = db::bank_import::return_to_queue(conn, payment_id)?;
         let reallocated = settle(conn, payment.customer_id, now)?;
         let actor = Actor {

@@ -159,13 +159,6 @@ pub fn mark_reversed(
     .map(|rows| rows == 1)
 }
 
-pub fn delete_allocations_of(conn: &mut DbConn, payment_id: i64) -> QueryResult<usize> {
-    diesel::delete(
-        payment_allocations::table.filter(payment_allocations::payment_id.eq(payment_id)),
-    )
-    .execute(conn)
-}
-
 /// (payment, amount allocated to this invoice) for one invoice of the customer.
 pub fn allocations_to_invoice(
     conn: &mut DbConn,
@@ -258,4 +251,13 @@ pub fn unallocated_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResu
         .select(payment_allocations::amount)
         .load(conn)?;
     Ok(paid.iter().sum::<i64>() - allocated.iter().sum::<i64>())
+}
+
+/// Removes every allocation of the customer's payments, so they can be laid out afresh.
+pub fn delete_allocations_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+    let ids = payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .select(payments::id);
+    diesel::delete(payment_allocations::table.filter(payment_allocations::payment_id.eq_any(ids)))
+        .execute(conn)
 }

@@ -1,6 +1,7 @@
 # Staff: payments, bank statement import, review queue (/staff/platnosci).
 
 payments-title = Payments
+payments-nav = Payments
 payments-queue-link = { $count ->
     [one] payment to assign
    *[other] payments to assign

@@ -1,6 +1,7 @@
 # Staff: payments, bank statement import, review queue (/staff/platnosci).
 
 payments-title = Płatności
+payments-nav = Płatności
 payments-queue-link = { $count ->
     [one] wpłata do przypisania
     [few] wpłaty do przypisania

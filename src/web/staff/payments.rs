@@ -203,7 +203,7 @@ impl CsrfForm for ReverseFields {
     }
 }
 
-#[post("/staff/platnosci/<id>/cofnij", data = "<form>")]
+#[post("/staff/platnosci/wplaty/<id>/cofnij", data = "<form>")]
 async fn reverse(
     id: i64,
     form: Protected<ReverseFields>,
