@@ -184,7 +184,7 @@ pub fn record_manual(
 ) -> Result<(Recorded, i64), ManualError> {
     let mut problems = Vec::new();
     let amount = crate::domain::bank_statement::parse_amount(&form.amount)
-        .filter(|a| *a > Money::zero() && a.grosze() < 100_000_000_00);
+        .filter(|a| *a > Money::zero() && a.grosze() < 10_000_000_000);
     if amount.is_none() {
         problems.push(ManualProblem::BadAmount);
     }

@@ -200,8 +200,7 @@ fn describe(line: &mut StatementLine, value: &str) {
     let joined: String = value.split('\n').collect::<Vec<_>>().concat();
     let separator = joined
         .chars()
-        .skip_while(char::is_ascii_digit)
-        .next()
+        .find(|c| !c.is_ascii_digit())
         .filter(|c| matches!(c, '~' | '^' | '?'));
     let Some(separator) = separator else {
         line.title = tidy(&joined);
