@@ -6,6 +6,7 @@ use crate::app::news::{self, NewsView};
 use crate::config::NoticeConfig;
 use crate::db::news::OfferBanner;
 use crate::db::payments::Payment;
+use crate::db::tickets::Ticket;
 use crate::db::{self, DbConn};
 use crate::domain::notices::Notice;
 use crate::domain::{Money, Nrb};
@@ -14,6 +15,7 @@ use crate::domain::{Money, Nrb};
 const NOTICES_SHOWN: usize = 5;
 const PAYMENTS_SHOWN: i64 = 3;
 const NEWS_SHOWN: i64 = 3;
+const TICKETS_SHOWN: i64 = 3;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InvoiceLink {
@@ -48,6 +50,7 @@ pub struct Dashboard {
     /// More notices than shown.
     pub more_notices: bool,
     pub recent_payments: Vec<Payment>,
+    pub recent_tickets: Vec<Ticket>,
     pub news: Vec<NewsView>,
     pub offer: Option<OfferBanner>,
     /// For the "download the last invoice" shortcut.
@@ -138,6 +141,7 @@ pub fn load(
         notices,
         more_notices,
         recent_payments: db::payments::recent_of_customer(conn, customer_id, PAYMENTS_SHOWN)?,
+        recent_tickets: db::tickets::recent_of_customer(conn, customer_id, TICKETS_SHOWN)?,
         news: news::for_customer_in(conn, customer_id, &areas, at.now, NEWS_SHOWN)?,
         offer: db::news::current_offer(conn, &areas, at.now)?,
         latest_invoice: db::invoices::latest_of_customer(conn, customer_id)?.map(|invoice| {

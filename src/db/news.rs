@@ -169,6 +169,28 @@ pub struct OfferBanner {
     pub created_at: NaiveDateTime,
 }
 
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = super::schema::offer_banners, treat_none_as_default_value = false)]
+pub struct NewOfferBanner {
+    pub title: String,
+    pub body: String,
+    pub link_url: Option<String>,
+    pub area: Option<String>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: Option<NaiveDateTime>,
+    pub retired_at: Option<NaiveDateTime>,
+    pub created_by_staff_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_offer_banner(conn: &mut DbConn, banner: &NewOfferBanner) -> QueryResult<i64> {
+    use super::schema::offer_banners;
+    diesel::insert_into(offer_banners::table)
+        .values(banner)
+        .returning(offer_banners::id)
+        .get_result(conn)
+}
+
 /// The offer banner running now for a customer in `areas`: an area's own offer before the one
 /// for everybody, newest first.
 pub fn current_offer(

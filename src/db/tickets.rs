@@ -84,3 +84,16 @@ pub fn count_open(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// The customer's most recently updated tickets, for the dashboard.
+pub fn recent_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Ticket>> {
+    tickets::table
+        .filter(tickets::customer_id.eq(customer_id))
+        .order((tickets::updated_at.desc(), tickets::id.desc()))
+        .limit(limit)
+        .load(conn)
+}

@@ -275,6 +275,21 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
             },
         )?;
     }
+    // The offer banner on every subscriber's dashboard.
+    db::news::insert_offer_banner(
+        conn,
+        &db::news::NewOfferBanner {
+            title: "Światłowód 1000/100 Mb/s przez 3 miesiące za 1 zł".into(),
+            body: "Przejdź na najszybszy pakiet bez zmiany umowy. Oferta do końca roku.".into(),
+            link_url: None,
+            area: None,
+            starts_at: now - Duration::days(3),
+            ends_at: Some(now + Duration::days(40)),
+            retired_at: None,
+            created_by_staff_id: None,
+            created_at: now,
+        },
+    )?;
     Ok(())
 }
 

@@ -41,18 +41,24 @@ fn actor(customer: &CurrentCustomer, ip: ClientIp) -> Actor {
 }
 
 /// Field name → translated message, for the form that was sent.
-fn translate(lang: Lang, errors: Vec<(&'static str, &'static str)>) -> HashMap<String, String> {
-    errors
-        .into_iter()
-        .map(|(field, key)| (field.to_owned(), i18n::text(lang, key)))
-        .collect()
+fn translate(
+    lang: Lang,
+    errors: Vec<(&'static str, &'static str)>,
+) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (field, key) in errors {
+        out.entry(field.to_owned())
+            .or_default()
+            .push(i18n::text(lang, key));
+    }
+    out
 }
 
 async fn render(
     db: &Db,
     customer: &CurrentCustomer,
     layout: Layout,
-    errors: HashMap<String, String>,
+    errors: HashMap<String, Vec<String>>,
     values: HashMap<String, String>,
 ) -> Result<Template, Status> {
     let customer_id = customer.customer_id();

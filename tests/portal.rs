@@ -1,0 +1,635 @@
+//! The subscriber's portal pages: dashboard, contracts, services (with the PPPoE password behind
+//! the account password), domains, notices, news, profile — the data shown and stored, in
+//! Polish and English, and nothing of another customer reachable by id.
+
+mod common;
+
+use common::{TestApp, count, log_in, page_text, post};
+use rocket::http::{Header, Status};
+use rocket::local::blocking::Client;
+
+backend_tests!(
+    the_dashboard_shows_counts_notices_payments_news_and_the_offer,
+    contracts_show_term_tariff_fee_and_installation,
+    services_show_endpoints_and_the_pppoe_password_only_after_the_account_password,
+    domains_are_listed_with_the_expiring_one_highlighted_and_renewal_toggles,
+    notices_list_what_needs_action_with_links,
+    urgent_news_stays_on_top_until_this_customer_confirms_it,
+    contact_data_applies_at_once_and_bad_input_changes_nothing,
+    name_and_address_changes_wait_for_approval_and_can_be_withdrawn,
+    consents_and_preferences_are_recorded_with_history,
+    the_portal_speaks_english_when_chosen,
+    another_customers_ids_are_not_found_and_change_nothing,
+);
+
+fn demo_app(app: TestApp) -> TestApp {
+    app.with_demo(2)
+}
+
+fn logged_in_demo(app: &TestApp) {
+    let response = log_in(&app.client, "demo", "Demo-ebok-2026");
+    assert_eq!(response.status(), Status::SeeOther);
+}
+
+fn text(client: &Client, path: &str) -> String {
+    let response = client.get(path.to_owned()).dispatch();
+    assert_eq!(response.status(), Status::Ok, "GET {path}");
+    page_text(&response.into_string().unwrap())
+}
+
+fn scalar_i64(app: &TestApp, sql: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        v: i64,
+    }
+    use diesel::RunQueryDsl;
+    diesel::sql_query(sql)
+        .get_result::<Row>(&mut *app.conn())
+        .unwrap()
+        .v
+}
+
+fn demo_service_id(app: &TestApp, kind: &str) -> i64 {
+    scalar_i64(
+        app,
+        &format!(
+            "SELECT s.id AS v FROM services s JOIN customers c ON c.id = s.customer_id \
+             WHERE c.customer_number = 1 AND s.kind = '{kind}'"
+        ),
+    )
+}
+
+fn the_dashboard_shows_counts_notices_payments_news_and_the_offer(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let page = text(&app.client, "/");
+    assert!(page.contains("Dzień dobry, Jan Kowalski"), "{page}");
+    // Internet, static IP, TV, hosting: four active services; two domains.
+    assert!(page.contains("4 aktywne usługi"), "{page}");
+    assert!(page.contains("2 domeny"), "{page}");
+    // Open tickets from the demo: one open (the other is closed).
+    assert!(page.contains("1 otwarte zgłoszenie"), "{page}");
+    // Notices: the TV package (5 days), the domain (20 days), the contract term (within 60 days).
+    assert!(
+        page.contains("Usługa „Pakiet TV Start” wygasa za 5 dni"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Domena kowalski-kalisz.pl wygasa za 20 dni"),
+        "{page}"
+    );
+    assert!(page.contains("Umowa UM/2023/00001 kończy się za"), "{page}");
+    // The hosting expires in 40 days: outside the 7-day window for services.
+    assert!(!page.contains("Hosting WWW 5 GB” wygasa"), "{page}");
+    // News for Kalisz (Jan's area) and for everyone, not Pleszew's.
+    assert!(
+        page.contains("Awaria łącza światłowodowego — os. Dobrzec"),
+        "{page}"
+    );
+    assert!(!page.contains("Pleszew"), "{page}");
+    assert!(
+        page.contains("Światłowód 1000/100 Mb/s przez 3 miesiące za 1 zł"),
+        "{page}"
+    );
+    assert!(page.contains("Ostatnie wpłaty"), "{page}");
+    assert!(
+        page.contains("Pytanie o fakturę za poprzedni miesiąc"),
+        "{page}"
+    );
+    let html = app.get("/").into_string().unwrap();
+    assert!(html.contains("href=\"/zgloszenia/nowe?kategoria=fault\""));
+    assert!(html.contains("/pdf\""), "shortcut to the last invoice");
+    assert!(html.contains("/zaplac\""), "shortcut to pay");
+}
+
+fn contracts_show_term_tariff_fee_and_installation(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let page = text(&app.client, "/umowy");
+    assert!(page.contains("Umowa UM/2023/00001"), "{page}");
+    assert!(page.contains("600/"), "speeds: {page}");
+    assert!(page.contains("10. dnia miesiąca"), "{page}");
+    assert!(page.contains("ul. Kwiatowa 7/3, 62-800 Kalisz"), "{page}");
+    assert!(page.contains("na czas określony"), "{page}");
+    assert!(page.contains("(24 mies.)"), "{page}");
+    let contract_id = scalar_i64(
+        &app,
+        "SELECT id AS v FROM contracts WHERE number = 'UM/2023/00001'",
+    );
+    let detail = text(&app.client, &format!("/umowy/{contract_id}"));
+    assert!(
+        detail.contains("Pakiet TV Start"),
+        "services of the contract: {detail}"
+    );
+}
+
+fn services_show_endpoints_and_the_pppoe_password_only_after_the_account_password(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let list = text(&app.client, "/uslugi");
+    assert!(list.contains("203.0.113.17"), "{list}");
+    assert!(list.contains("Pakiet TV Start"), "{list}");
+    let internet = demo_service_id(&app, "internet");
+    let path = format!("/uslugi/{internet}");
+    let html = app.get(&path).into_string().unwrap();
+    let secret: String = {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "SELECT pppoe_password AS v FROM endpoints WHERE service_id = {internet}"
+        ))
+        .get_result::<Row>(&mut *app.conn())
+        .unwrap()
+        .v
+    };
+    assert!(
+        !html.contains(&secret),
+        "the PPPoE password is not on the page"
+    );
+    let endpoint_id = scalar_i64(
+        &app,
+        &format!("SELECT id AS v FROM endpoints WHERE service_id = {internet}"),
+    );
+    let endpoint = endpoint_id.to_string();
+    let action = format!("{path}/haslo-pppoe");
+    let wrong = post(
+        &app.client,
+        &path,
+        &action,
+        &[("endpoint_id", &endpoint), ("password", "nie-to-haslo")],
+    );
+    assert_eq!(wrong.status(), Status::UnprocessableEntity);
+    let wrong = page_text(&wrong.into_string().unwrap());
+    assert!(
+        wrong.contains("Hasło do konta jest nieprawidłowe."),
+        "{wrong}"
+    );
+    assert!(!wrong.contains(&secret));
+    let right = post(
+        &app.client,
+        &path,
+        &action,
+        &[("endpoint_id", &endpoint), ("password", "Demo-ebok-2026")],
+    );
+    assert_eq!(right.status(), Status::Ok);
+    assert!(right.into_string().unwrap().contains(&secret));
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM audit_log WHERE action = 'pppoe_password_shown'"
+        ),
+        1
+    );
+
+    // Renewal of the TV package (it has an expiry date) is the customer's to switch.
+    let tv = demo_service_id(&app, "tv");
+    let tv_path = format!("/uslugi/{tv}");
+    let on = post(
+        &app.client,
+        &tv_path,
+        &format!("{tv_path}/odnawianie"),
+        &[("auto_renew", "true")],
+    );
+    assert_eq!(on.status(), Status::SeeOther);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            &format!("SELECT id FROM services WHERE id = {tv} AND auto_renew = TRUE")
+        ),
+        1
+    );
+    assert!(text(&app.client, &tv_path).contains("Usługa odnowi się automatycznie."));
+}
+
+fn domains_are_listed_with_the_expiring_one_highlighted_and_renewal_toggles(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let html = app.get("/domeny").into_string().unwrap();
+    let document = scraper::Html::parse_document(&html);
+    let highlighted = scraper::Selector::parse("tr.row-warning").unwrap();
+    let rows: Vec<String> = document
+        .select(&highlighted)
+        .map(|row| row.text().collect::<String>())
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("kowalski-kalisz.pl"));
+    assert!(rows[0].contains("zostaje 20 dni"), "{rows:?}");
+    let page = page_text(&html);
+    assert!(page.contains("jan-kowalski.com.pl"));
+    let domain_id = scalar_i64(
+        &app,
+        "SELECT id AS v FROM domains WHERE name = 'kowalski-kalisz.pl'",
+    );
+    let response = post(
+        &app.client,
+        "/domeny",
+        &format!("/domeny/{domain_id}/odnawianie"),
+        &[("auto_renew", "true")],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM domains WHERE name = 'kowalski-kalisz.pl' AND auto_renew = TRUE"
+        ),
+        1
+    );
+}
+
+fn notices_list_what_needs_action_with_links(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let html = app.get("/powiadomienia").into_string().unwrap();
+    let page = page_text(&html);
+    assert!(page.contains("Pakiet TV Start"), "{page}");
+    assert!(page.contains("kowalski-kalisz.pl"), "{page}");
+    let tv = demo_service_id(&app, "tv");
+    assert!(html.contains(&format!("href=\"/uslugi/{tv}\"")));
+    assert!(html.contains("href=\"/domeny\""));
+}
+
+fn urgent_news_stays_on_top_until_this_customer_confirms_it(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let outage = scalar_i64(
+        &app,
+        "SELECT id AS v FROM news WHERE title = 'Awaria łącza światłowodowego — os. Dobrzec'",
+    );
+    let html = app.get("/wiadomosci").into_string().unwrap();
+    let first_article = html.find("<article").unwrap();
+    assert!(
+        html[first_article..].starts_with("<article class=\"card news-urgent\""),
+        "urgent first"
+    );
+    assert!(html.contains(&format!("/wiadomosci/{outage}/potwierdz")));
+    let response = post(
+        &app.client,
+        "/wiadomosci",
+        &format!("/wiadomosci/{outage}/potwierdz"),
+        &[],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    let html = app.get("/wiadomosci").into_string().unwrap();
+    assert!(!html.contains(&format!("/wiadomosci/{outage}/potwierdz")));
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            &format!("SELECT news_id FROM news_confirmations WHERE news_id = {outage}")
+        ),
+        1
+    );
+    // Confirming again records nothing new.
+    post(
+        &app.client,
+        "/wiadomosci",
+        &format!("/wiadomosci/{outage}/potwierdz"),
+        &[],
+    );
+    assert_eq!(
+        count(&mut app.conn(), "SELECT news_id FROM news_confirmations"),
+        1
+    );
+}
+
+fn contact_data_applies_at_once_and_bad_input_changes_nothing(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let bad = post(
+        &app.client,
+        "/dane",
+        "/dane/kontakt",
+        &[
+            ("phone", "12"),
+            ("correspondence_address_line", "ul. Polna 1"),
+            ("correspondence_postal_code", "62800"),
+            ("correspondence_city", "Kalisz"),
+        ],
+    );
+    assert_eq!(bad.status(), Status::UnprocessableEntity);
+    let page = page_text(&bad.into_string().unwrap());
+    assert!(page.contains("Kod pocztowy ma postać 00-000."), "{page}");
+    assert!(page.contains("Podaj numer telefonu"), "{page}");
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM customers WHERE customer_number = 1 AND phone = '+48 601 234 567' \
+             AND correspondence_address_line IS NULL"
+        ),
+        1,
+        "nothing stored"
+    );
+    let good = post(
+        &app.client,
+        "/dane",
+        "/dane/kontakt",
+        &[
+            ("phone", "+48 600 100 200"),
+            ("correspondence_address_line", "ul. Polna 1"),
+            ("correspondence_postal_code", "62-800"),
+            ("correspondence_city", "Kalisz"),
+        ],
+    );
+    assert_eq!(good.status(), Status::SeeOther);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM customers WHERE customer_number = 1 AND phone = '+48 600 100 200' \
+             AND correspondence_postal_code = '62-800'"
+        ),
+        1
+    );
+    assert!(text(&app.client, "/dane").contains("Dane kontaktowe zapisane."));
+}
+
+fn name_and_address_changes_wait_for_approval_and_can_be_withdrawn(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let response = post(
+        &app.client,
+        "/dane",
+        "/dane/wniosek",
+        &[
+            ("field", "name"),
+            ("first_name", "Jan"),
+            ("last_name", "Kowalski-Nowak"),
+        ],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    // Not applied: still Kowalski, with a pending request.
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM customers WHERE customer_number = 1 AND last_name = 'Kowalski'"
+        ),
+        1
+    );
+    let page = text(&app.client, "/dane");
+    assert!(page.contains("Zmiany czekające na zatwierdzenie"), "{page}");
+    assert!(page.contains("Kowalski-Nowak"), "{page}");
+    // A bad PESEL is refused with a message; nothing filed.
+    let bad = post(
+        &app.client,
+        "/dane",
+        "/dane/wniosek",
+        &[("field", "pesel"), ("pesel", "80061512358")],
+    );
+    assert_eq!(bad.status(), Status::UnprocessableEntity);
+    assert!(page_text(&bad.into_string().unwrap()).contains("To nie jest poprawny numer PESEL."));
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM profile_change_requests WHERE status = 'pending'"
+        ),
+        1
+    );
+    // A second name request replaces the first.
+    post(
+        &app.client,
+        "/dane",
+        "/dane/wniosek",
+        &[
+            ("field", "name"),
+            ("first_name", "Janusz"),
+            ("last_name", "Kowalski"),
+        ],
+    );
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM profile_change_requests WHERE status = 'pending'"
+        ),
+        1
+    );
+    let id = scalar_i64(
+        &app,
+        "SELECT id AS v FROM profile_change_requests WHERE status = 'pending'",
+    );
+    let withdrawn = post(
+        &app.client,
+        "/dane",
+        &format!("/dane/wniosek/{id}/wycofaj"),
+        &[],
+    );
+    assert_eq!(withdrawn.status(), Status::SeeOther);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM profile_change_requests WHERE status = 'pending'"
+        ),
+        0
+    );
+}
+
+fn consents_and_preferences_are_recorded_with_history(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    // Withdraw the e-invoice consent, keep notifications but ticket replies, no marketing.
+    let response = post(
+        &app.client,
+        "/dane",
+        "/dane/ustawienia",
+        &[
+            ("language", "pl"),
+            ("notify_invoices", "true"),
+            ("notify_reminders", "true"),
+            ("notify_outages", "true"),
+        ],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT c.id FROM consents c JOIN customers k ON k.id = c.customer_id \
+             WHERE k.customer_number = 1 AND c.kind = 'einvoice' AND c.granted = FALSE \
+             AND c.text_version = 'e-faktura-2026-01'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM customers WHERE customer_number = 1 AND notify_tickets = FALSE \
+             AND notify_invoices = TRUE"
+        ),
+        1
+    );
+    // Marketing was never given: saving "no" again writes no row.
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM consents WHERE kind = 'marketing'"
+        ),
+        0
+    );
+    // Giving it back is as easy.
+    post(
+        &app.client,
+        "/dane",
+        "/dane/ustawienia",
+        &[
+            ("language", "pl"),
+            ("einvoice", "true"),
+            ("marketing", "true"),
+        ],
+    );
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM consents WHERE granted = TRUE"
+        ),
+        3,
+        "demo's original + e-invoice again + marketing"
+    );
+    let page = text(&app.client, "/dane");
+    assert!(page.contains("Udzielona"), "{page}");
+    assert!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM audit_log WHERE action IN ('consent_granted', 'consent_withdrawn')"
+        ) == 3
+    );
+}
+
+fn the_portal_speaks_english_when_chosen(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let response = post(&app.client, "/", "/jezyk", &[("lang", "en"), ("back", "/")]);
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM accounts WHERE login = 'demo' AND language = 'en'"
+        ),
+        1
+    );
+    let page = text(&app.client, "/");
+    assert!(page.contains("Hello, Jan Kowalski"), "{page}");
+    assert!(page.contains("4 active services"), "{page}");
+    assert!(
+        page.contains("Service “Pakiet TV Start” expires in 5 days"),
+        "{page}"
+    );
+    assert!(page.contains("PLN "), "English money: {page}");
+    let html = app.get("/uslugi").into_string().unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(page_text(&html).contains("Static IP address"));
+    // Before login, Accept-Language decides.
+    let anonymous = app.another_browser();
+    let start = anonymous
+        .get("/")
+        .header(Header::new("Accept-Language", "en-GB,en;q=0.9"))
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(start.contains("<html lang=\"en\">"));
+}
+
+/// Another subscriber (generated demo customer `klient3`) tries every customer route with the
+/// demo subscriber's ids: each is 404 and nothing changes.
+fn another_customers_ids_are_not_found_and_change_nothing(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    // Give the demo subscriber a pending change request to aim at.
+    post(
+        &app.client,
+        "/dane",
+        "/dane/wniosek",
+        &[
+            ("field", "name"),
+            ("first_name", "Jan"),
+            ("last_name", "Nowak"),
+        ],
+    );
+    let request_id = scalar_i64(&app, "SELECT id AS v FROM profile_change_requests");
+    let service = demo_service_id(&app, "tv");
+    let internet = demo_service_id(&app, "internet");
+    let endpoint = scalar_i64(
+        &app,
+        &format!("SELECT id AS v FROM endpoints WHERE service_id = {internet}"),
+    );
+    let contract = scalar_i64(
+        &app,
+        "SELECT id AS v FROM contracts WHERE number = 'UM/2023/00001'",
+    );
+    let domain = scalar_i64(
+        &app,
+        "SELECT id AS v FROM domains WHERE name = 'kowalski-kalisz.pl'",
+    );
+    let invoice = scalar_i64(
+        &app,
+        "SELECT MIN(i.id) AS v FROM invoices i JOIN customers c ON c.id = i.customer_id \
+         WHERE c.customer_number = 1",
+    );
+    let pleszew_news = scalar_i64(&app, "SELECT id AS v FROM news WHERE area = 'Pleszew'");
+
+    let other = app.another_browser();
+    assert_eq!(
+        log_in(&other, "klient3", "Klient-ebok-2026").status(),
+        Status::SeeOther
+    );
+    for path in [
+        format!("/uslugi/{service}"),
+        format!("/umowy/{contract}"),
+        format!("/faktury/{invoice}"),
+        format!("/faktury/{invoice}/pdf"),
+        format!("/faktury/{invoice}/zaplac"),
+    ] {
+        assert_eq!(
+            other.get(path.clone()).dispatch().status(),
+            Status::NotFound,
+            "GET {path}"
+        );
+    }
+    let before = snapshot(&app);
+    let endpoint = endpoint.to_string();
+    let attempts: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!("/uslugi/{service}/odnawianie"),
+            vec![("auto_renew", "true")],
+        ),
+        (
+            format!("/uslugi/{internet}/haslo-pppoe"),
+            vec![("endpoint_id", &endpoint), ("password", "Klient-ebok-2026")],
+        ),
+        (
+            format!("/domeny/{domain}/odnawianie"),
+            vec![("auto_renew", "true")],
+        ),
+        (format!("/dane/wniosek/{request_id}/wycofaj"), vec![]),
+        // A notice of another area is not this customer's to confirm.
+        (format!("/wiadomosci/{pleszew_news}/potwierdz"), vec![]),
+    ];
+    for (action, fields) in attempts {
+        let response = post(&other, "/dane", &action, &fields);
+        assert_eq!(response.status(), Status::NotFound, "POST {action}");
+    }
+    assert_eq!(snapshot(&app), before, "nothing changed");
+}
+
+/// What the access test's POSTs could have changed.
+fn snapshot(app: &TestApp) -> Vec<i64> {
+    vec![
+        count(
+            &mut app.conn(),
+            "SELECT id FROM services WHERE auto_renew = TRUE",
+        ),
+        count(
+            &mut app.conn(),
+            "SELECT id FROM domains WHERE auto_renew = TRUE",
+        ),
+        count(
+            &mut app.conn(),
+            "SELECT id FROM profile_change_requests WHERE status = 'pending'",
+        ),
+        count(&mut app.conn(), "SELECT news_id FROM news_confirmations"),
+        count(
+            &mut app.conn(),
+            "SELECT id FROM audit_log WHERE action = 'pppoe_password_shown'",
+        ),
+    ]
+}
