@@ -474,6 +474,16 @@ fn an_unknown_payer_waits_in_the_queue_until_staff_assign_it(app: TestApp) {
             .unwrap(),
     );
     assert!(queue.contains("Przelew środków"), "{queue}");
+    let english = page_text(
+        &billing
+            .get("/staff/platnosci/do-przypisania")
+            .header(Header::new("Accept-Language", "en-GB,en;q=0.9"))
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
+    assert!(english.contains("Payments to assign"), "{english}");
+    assert!(english.contains("Assign to customer"), "{english}");
     assert!(queue.contains("NIEZNANY PŁATNIK SP. Z O.O."), "{queue}");
     assert!(queue.contains("45,00 zł"), "{queue}");
     let id: i64 = bank_transactions::table
