@@ -20,6 +20,8 @@ backend_tests!(
     consents_and_preferences_are_recorded_with_history,
     the_portal_speaks_english_when_chosen,
     another_customers_ids_are_not_found_and_change_nothing,
+    the_owner_invites_a_billing_contact_who_sees_only_billing_and_can_be_revoked,
+    contacts_of_another_customer_are_not_found,
 );
 
 fn demo_app(app: TestApp) -> TestApp {
@@ -632,4 +634,174 @@ fn snapshot(app: &TestApp) -> Vec<i64> {
             "SELECT id FROM audit_log WHERE action = 'pppoe_password_shown'",
         ),
     ]
+}
+
+fn outbox_link(app: &TestApp, recipient: &str, marker: &str) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        body_text: String,
+    }
+    use diesel::RunQueryDsl;
+    let row = diesel::sql_query(format!(
+        "SELECT body_text FROM outbox WHERE recipient = '{recipient}' ORDER BY id DESC"
+    ))
+    .get_result::<Row>(&mut *app.conn())
+    .unwrap();
+    let start = row.body_text.find(marker).expect("link in the mail");
+    let link = &row.body_text[start..];
+    link[..link.find(char::is_whitespace).unwrap_or(link.len())].to_owned()
+}
+
+fn the_owner_invites_a_billing_contact_who_sees_only_billing_and_can_be_revoked(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    let bad = post(
+        &app.client,
+        "/kontakty",
+        "/kontakty",
+        &[("email", "nie-adres"), ("role", "billing")],
+    );
+    assert_eq!(bad.status(), Status::UnprocessableEntity);
+    assert!(page_text(&bad.into_string().unwrap()).contains("Podaj poprawny adres e-mail."));
+    let invited = post(
+        &app.client,
+        "/kontakty",
+        "/kontakty",
+        &[("email", "ksiegowa@example.com"), ("role", "billing")],
+    );
+    assert_eq!(invited.status(), Status::SeeOther);
+    let page = text(&app.client, "/kontakty");
+    assert!(
+        page.contains("ksiegowa@example.com · rozliczenia"),
+        "{page}"
+    );
+    // The same address twice is refused.
+    let again = post(
+        &app.client,
+        "/kontakty",
+        "/kontakty",
+        &[("email", "ksiegowa@example.com"), ("role", "full")],
+    );
+    assert_eq!(again.status(), Status::UnprocessableEntity);
+
+    let path = outbox_link(&app, "ksiegowa@example.com", "http")
+        .split_once("/zaproszenie/")
+        .map(|(_, token)| format!("/zaproszenie/{token}"))
+        .unwrap();
+    let contact = app.another_browser();
+    let form_page = text(&contact, &path);
+    assert!(form_page.contains("ksiegowa@example.com"), "{form_page}");
+    let created = post(
+        &contact,
+        &path,
+        &path,
+        &[
+            ("login", "ksiegowa"),
+            ("password", "Faktury-2026-bezpieczne"),
+            ("password_repeated", "Faktury-2026-bezpieczne"),
+        ],
+    );
+    assert_eq!(created.status(), Status::SeeOther);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT a.id FROM accounts a JOIN customers c ON c.id = a.customer_id \
+             WHERE a.login = 'ksiegowa' AND a.role = 'billing' AND a.status = 'active' \
+             AND c.customer_number = 1"
+        ),
+        1
+    );
+    // The link works once.
+    assert_eq!(contact.get(path.clone()).dispatch().status(), Status::Ok);
+    assert!(text(&contact, &path).contains("nieprawidłowy"));
+
+    assert_eq!(
+        log_in(&contact, "ksiegowa", "Faktury-2026-bezpieczne").status(),
+        Status::SeeOther
+    );
+    let dashboard = contact.get("/").dispatch().into_string().unwrap();
+    assert!(dashboard.contains("href=\"/faktury\""));
+    assert!(
+        !dashboard.contains("href=\"/uslugi\""),
+        "no services for billing"
+    );
+    assert!(
+        !page_text(&dashboard).contains("Pakiet TV Start"),
+        "no service notices"
+    );
+    assert_eq!(contact.get("/faktury").dispatch().status(), Status::Ok);
+    for forbidden in ["/uslugi", "/umowy", "/domeny", "/dane", "/kontakty"] {
+        assert_eq!(
+            contact.get(forbidden).dispatch().status(),
+            Status::Forbidden,
+            "{forbidden}"
+        );
+    }
+
+    // The owner revokes: the contact's session ends and the login no longer works.
+    let contact_id = scalar_i64(
+        &app,
+        "SELECT id AS v FROM accounts WHERE login = 'ksiegowa'",
+    );
+    let revoked = post(
+        &app.client,
+        "/kontakty",
+        &format!("/kontakty/{contact_id}/odwolaj"),
+        &[],
+    );
+    assert_eq!(revoked.status(), Status::SeeOther);
+    assert_ne!(contact.get("/faktury").dispatch().status(), Status::Ok);
+    assert_ne!(
+        log_in(&contact, "ksiegowa", "Faktury-2026-bezpieczne").status(),
+        Status::SeeOther
+    );
+    // The owner cannot be revoked, by anyone.
+    let owner_id = scalar_i64(&app, "SELECT id AS v FROM accounts WHERE login = 'demo'");
+    assert_eq!(
+        post(
+            &app.client,
+            "/kontakty",
+            &format!("/kontakty/{owner_id}/odwolaj"),
+            &[]
+        )
+        .status(),
+        Status::NotFound
+    );
+}
+
+/// Another customer's owner cannot revoke this customer's contacts or invitations.
+fn contacts_of_another_customer_are_not_found(app: TestApp) {
+    let app = demo_app(app);
+    logged_in_demo(&app);
+    post(
+        &app.client,
+        "/kontakty",
+        "/kontakty",
+        &[("email", "tech@example.com"), ("role", "technical")],
+    );
+    let invitation = scalar_i64(
+        &app,
+        "SELECT id AS v FROM one_time_tokens WHERE purpose = 'invite'",
+    );
+    let other = app.another_browser();
+    assert_eq!(
+        log_in(&other, "klient3", "Klient-ebok-2026").status(),
+        Status::SeeOther
+    );
+    let response = post(
+        &other,
+        "/kontakty",
+        &format!("/kontakty/zaproszenia/{invitation}/odwolaj"),
+        &[],
+    );
+    assert_eq!(response.status(), Status::NotFound);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM one_time_tokens WHERE purpose = 'invite' AND used_at IS NULL"
+        ),
+        1
+    );
+    assert!(!text(&other, "/kontakty").contains("tech@example.com"));
 }

@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::app::access::{AccessFlags, sees_notice};
 use crate::app::news::{self, NewsView};
 use crate::config::NoticeConfig;
 use crate::db::news::OfferBanner;
@@ -72,6 +73,7 @@ pub fn load(
     customer_id: i64,
     at: At,
     notice_config: &NoticeConfig,
+    access: &AccessFlags,
 ) -> diesel::QueryResult<Option<Dashboard>> {
     let today = at.today;
     let Some(customer) = db::customers::find(conn, customer_id)? else {
@@ -91,8 +93,10 @@ pub fn load(
         .trim()
         .to_owned(),
     };
-    let outstanding: Vec<_> = db::invoices::balances_of_customer(conn, customer_id)?
-        .into_iter()
+    let balances = db::invoices::balances_of_customer(conn, customer_id)?;
+    let outstanding: Vec<_> = balances
+        .iter()
+        .copied()
         .filter(|(_, _, gross, paid)| gross > paid)
         .collect();
     let amount_due: Money = outstanding
@@ -109,7 +113,15 @@ pub fn load(
         .map(|(c, _)| c.install_city.clone())
         .collect();
     areas.dedup();
-    let mut notices = crate::app::notices::for_customer(conn, customer_id, today, notice_config)?;
+    let mut notices = crate::app::notices::for_customer_with(
+        conn,
+        customer_id,
+        today,
+        notice_config,
+        &contract_rows,
+        &balances,
+    )?;
+    notices.retain(|notice| sees_notice(access, notice));
     let more_notices = notices.len() > NOTICES_SHOWN;
     notices.truncate(NOTICES_SHOWN);
     let contracts = contract_rows

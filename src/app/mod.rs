@@ -1,10 +1,12 @@
 //! Use cases, one module per capability. Each opens its transaction, checks the rules, writes,
 //! and returns a typed error. No HTTP types here.
 
+pub mod access;
 pub mod account_security;
 pub mod audit;
 pub mod bank_import;
 pub mod clock;
+pub mod contacts;
 pub mod crypto;
 pub mod dashboard;
 pub mod demo;

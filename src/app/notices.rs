@@ -3,6 +3,8 @@
 use chrono::{Duration, NaiveDate};
 
 use crate::config::NoticeConfig;
+use crate::db::contracts::Contract;
+use crate::db::tariffs::Tariff;
 use crate::db::{self, DbConn};
 use crate::domain::notices::{self, Candidates, Expiring, Notice, Overdue, Thresholds};
 
@@ -21,6 +23,21 @@ pub fn for_customer(
     customer_id: i64,
     today: NaiveDate,
     config: &NoticeConfig,
+) -> diesel::QueryResult<Vec<Notice>> {
+    let contracts = db::contracts::of_customer(conn, customer_id)?;
+    let balances = db::invoices::balances_of_customer(conn, customer_id)?;
+    for_customer_with(conn, customer_id, today, config, &contracts, &balances)
+}
+
+/// The same, for a caller that has already loaded the customer's contracts and invoice balances
+/// (the dashboard): four queries fewer on the most visited page.
+pub fn for_customer_with(
+    conn: &mut DbConn,
+    customer_id: i64,
+    today: NaiveDate,
+    config: &NoticeConfig,
+    contract_rows: &[(Contract, Tariff)],
+    balances: &[(i64, NaiveDate, i64, i64)],
 ) -> diesel::QueryResult<Vec<Notice>> {
     let services: Vec<Expiring> = db::services::expiring_of_customer(
         conn,
@@ -50,20 +67,21 @@ pub fn for_customer(
         renews: d.auto_renew,
     })
     .collect();
-    let contracts: Vec<Expiring> = db::contracts::of_customer(conn, customer_id)?
-        .into_iter()
+    let contracts: Vec<Expiring> = contract_rows
+        .iter()
         .filter(|(c, _)| c.status == "active")
         .filter_map(|(c, _)| {
             Some(Expiring {
                 id: c.id,
                 renews: c.after_term == "indefinite",
                 ends_on: c.ends_on?,
-                name: c.number,
+                name: c.number.clone(),
             })
         })
         .collect();
-    let overdue = overdue_invoices(conn, customer_id, today)?;
-    let credit = db::payments::unallocated_of_customer(conn, customer_id)?;
+    let overdue = overdue_invoices(conn, customer_id, today, balances)?;
+    let allocated: i64 = balances.iter().map(|(_, _, _, paid)| paid).sum();
+    let credit = db::payments::total_of_customer(conn, customer_id)? - allocated;
     Ok(notices::notices(
         today,
         thresholds(config),
@@ -81,15 +99,19 @@ fn overdue_invoices(
     conn: &mut DbConn,
     customer_id: i64,
     today: NaiveDate,
+    balances: &[(i64, NaiveDate, i64, i64)],
 ) -> diesel::QueryResult<Vec<Overdue>> {
-    let due = db::invoices::due_before_of_customer(conn, customer_id, today)?;
-    if due.is_empty() {
+    // Numbers are needed only for what is overdue and unpaid; most customers have none.
+    if !balances
+        .iter()
+        .any(|(_, due, gross, paid)| *due < today && gross > paid)
+    {
         return Ok(Vec::new());
     }
-    let balances = db::invoices::balances_of_customer(conn, customer_id)?;
+    let due = db::invoices::due_before_of_customer(conn, customer_id, today)?;
     let paid: std::collections::HashMap<i64, i64> = balances
-        .into_iter()
-        .map(|(id, _, _, paid)| (id, paid))
+        .iter()
+        .map(|(id, _, _, paid)| (*id, *paid))
         .collect();
     Ok(due
         .into_iter()

@@ -147,3 +147,26 @@ pub fn set_language(conn: &mut DbConn, account_id: i64, language: &str) -> Query
         .set(accounts::language.eq(language))
         .execute(conn)
 }
+
+/// Every login of a customer, the owner first.
+pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Account>> {
+    let mut found: Vec<Account> = accounts::table
+        .filter(accounts::customer_id.eq(customer_id))
+        .order(accounts::created_at.asc())
+        .load(conn)?;
+    found.sort_by_key(|a| a.role != "owner");
+    Ok(found)
+}
+
+/// Disables a contact's login (never the owner's); rows changed.
+pub fn disable_contact(conn: &mut DbConn, customer_id: i64, account_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        accounts::table
+            .filter(accounts::id.eq(account_id))
+            .filter(accounts::customer_id.eq(customer_id))
+            .filter(accounts::role.ne("owner"))
+            .filter(accounts::status.ne("disabled")),
+    )
+    .set(accounts::status.eq("disabled"))
+    .execute(conn)
+}

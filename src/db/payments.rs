@@ -237,20 +237,14 @@ pub fn recent_of_customer(
         .load(conn)
 }
 
-/// Money paid but not yet allocated to any invoice: the customer's credit, in grosze. Summed in
-/// Rust (SUM(BIGINT) is NUMERIC on PostgreSQL).
-pub fn unallocated_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+/// Everything the customer has paid, in grosze (summed in Rust, see below).
+pub fn total_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
     let paid: Vec<i64> = payments::table
         .filter(payments::customer_id.eq(customer_id))
         .filter(payments::reversed_at.is_null())
         .select(payments::amount)
         .load(conn)?;
-    let allocated: Vec<i64> = payment_allocations::table
-        .inner_join(payments::table)
-        .filter(payments::customer_id.eq(customer_id))
-        .select(payment_allocations::amount)
-        .load(conn)?;
-    Ok(paid.iter().sum::<i64>() - allocated.iter().sum::<i64>())
+    Ok(paid.iter().sum())
 }
 
 /// Removes every allocation of the customer's payments, so they can be laid out afresh.

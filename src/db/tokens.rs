@@ -87,3 +87,38 @@ pub fn retire_for_account(
     .set(one_time_tokens::used_at.eq(Some(now)))
     .execute(conn)
 }
+
+/// Open (unused, unexpired) tokens of `purpose` issued for a customer, newest first.
+pub fn open_for_customer(
+    conn: &mut DbConn,
+    purpose: &str,
+    customer_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<OneTimeToken>> {
+    one_time_tokens::table
+        .filter(one_time_tokens::purpose.eq(purpose))
+        .filter(one_time_tokens::customer_id.eq(customer_id))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(now))
+        .order(one_time_tokens::created_at.desc())
+        .load(conn)
+}
+
+/// Retires one open token of a customer (theirs only); rows changed.
+pub fn retire_for_customer(
+    conn: &mut DbConn,
+    id: i64,
+    purpose: &str,
+    customer_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::id.eq(id))
+            .filter(one_time_tokens::purpose.eq(purpose))
+            .filter(one_time_tokens::customer_id.eq(customer_id))
+            .filter(one_time_tokens::used_at.is_null()),
+    )
+    .set(one_time_tokens::used_at.eq(Some(now)))
+    .execute(conn)
+}

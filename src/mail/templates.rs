@@ -43,6 +43,7 @@ pub enum MailKind {
     EmailChangeConfirm,
     EmailChangeRequested,
     TwoFactorChanged,
+    Invitation,
 }
 
 impl MailKind {
@@ -55,6 +56,7 @@ impl MailKind {
             MailKind::EmailChangeConfirm => "email_change_confirm",
             MailKind::EmailChangeRequested => "email_change_requested",
             MailKind::TwoFactorChanged => "two_factor_changed",
+            MailKind::Invitation => "invitation",
         }
     }
 
@@ -80,6 +82,8 @@ impl MailKind {
                 "Zmiana logowania dwuetapowego w e-BOK"
             }
             (MailKind::TwoFactorChanged, Language::English) => "Two-step login changed in e-BOK",
+            (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
+            (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
         }
     }
 }
@@ -125,7 +129,8 @@ impl MailTemplates {
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 6] = [
+    const ALL_KINDS: [MailKind; 7] = [
+        MailKind::Invitation,
         MailKind::Activation,
         MailKind::PasswordReset,
         MailKind::PasswordChanged,
@@ -147,6 +152,9 @@ mod tests {
         context.insert("new_email", "nowy@example.com");
         context.insert("valid_hours", &48);
         context.insert("enabled", &true);
+        context.insert("inviter", "demo");
+        context.insert("role", "billing");
+        context.insert("valid_days", &7);
         context
     }
 

@@ -19,6 +19,8 @@ pub struct Flash {
 #[derive(Debug, Clone, Serialize)]
 pub struct SignedIn {
     pub login: String,
+    /// What this login's role opens (subscribers only; staff see everything their pages allow).
+    pub access: Option<crate::app::access::AccessFlags>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +75,7 @@ impl<'r> FromRequest<'r> for Layout {
             .await
             .succeeded()
             .map(|c| SignedIn {
+                access: Some(crate::app::access::flags(&c.account.role)),
                 login: c.account.login,
             });
         let staff = if request.uri().path().starts_with("/staff") {
@@ -82,6 +85,7 @@ impl<'r> FromRequest<'r> for Layout {
                 .succeeded()
                 .map(|s| SignedIn {
                     login: s.staff.login,
+                    access: None,
                 })
         } else {
             None

@@ -26,6 +26,15 @@ impl CurrentCustomer {
     pub fn customer_id(&self) -> i64 {
         self.account.customer_id
     }
+
+    /// `Forbidden` unless this login's role (owner, full, billing, technical) opens `area`.
+    pub fn require(&self, area: crate::app::access::Area) -> Result<(), rocket::http::Status> {
+        if crate::app::access::may(&self.account.role, area) {
+            Ok(())
+        } else {
+            Err(rocket::http::Status::Forbidden)
+        }
+    }
 }
 
 /// A signed-in staff member.

@@ -98,6 +98,7 @@ contract-documents = Documents
 contract-documents-none = No documents are attached to this contract in e-BOK.
 
 services-none = You have no services yet.
+service-contract = Contract
 services-name = Service
 services-kind = Kind
 services-status = Status

@@ -102,6 +102,7 @@ contract-documents = Dokumenty
 contract-documents-none = Brak dokumentów dołączonych do umowy w e-BOK.
 
 services-none = Nie masz jeszcze usług.
+service-contract = Umowa
 services-name = Usługa
 services-kind = Rodzaj
 services-status = Status

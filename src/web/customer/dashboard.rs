@@ -4,8 +4,8 @@ use rocket::http::Status;
 use rocket::{Route, State, get, routes};
 use rocket_dyn_templates::{Template, context};
 
-use crate::app::clock;
 use crate::app::dashboard::{self, At};
+use crate::app::{access, clock};
 use crate::config::Config;
 use crate::web::Db;
 use crate::web::page::Layout;
@@ -29,8 +29,9 @@ async fn home(
         now: clock::now(),
     };
     let notices = config.notices;
+    let access = access::flags(&customer.account.role);
     let page = db
-        .query(move |conn| dashboard::load(conn, customer_id, at, &notices))
+        .query(move |conn| dashboard::load(conn, customer_id, at, &notices, &access))
         .await?
         .ok_or(Status::NotFound)?;
     Ok(Template::render(

@@ -1,6 +1,7 @@
 //! `/faktury` (list, detail, stored PDF, several as ZIP, how to pay) and `/saldo` (ledger and
 //! statement PDF). Every read is scoped to the signed-in customer; another customer's id is a 404.
 
+use crate::app::access::Area;
 use chrono::NaiveDate;
 use rocket::http::{ContentType, Header, Status};
 use rocket::{Responder, Route, State, get, routes};
@@ -49,6 +50,7 @@ async fn list(
     rok: Option<i32>,
     status: Option<&str>,
 ) -> Result<Template, Status> {
+    customer.require(Area::Invoices)?;
     let filter = InvoiceFilter {
         year: rok,
         status: status.and_then(PaymentStatus::parse),
@@ -75,6 +77,7 @@ async fn detail(
     layout: Layout,
     db: Db,
 ) -> Result<Template, Status> {
+    customer.require(Area::Invoices)?;
     let customer_id = customer.customer_id();
     let today = clock::today();
     let detail = db
@@ -95,6 +98,7 @@ async fn pdf(
     db: Db,
     documents: &State<Documents>,
 ) -> Result<Download, Status> {
+    customer.require(Area::Invoices)?;
     let customer_id = customer.customer_id();
     let store = documents.store.clone();
     let (name, bytes) = db
@@ -112,6 +116,7 @@ async fn zip(
     db: Db,
     documents: &State<Documents>,
 ) -> Result<Download, Status> {
+    customer.require(Area::Invoices)?;
     let customer_id = customer.customer_id();
     let store = documents.store.clone();
     let bytes = db
@@ -128,6 +133,7 @@ async fn pay(
     layout: Layout,
     db: Db,
 ) -> Result<Template, Status> {
+    customer.require(Area::Invoices)?;
     let customer_id = customer.customer_id();
     let today = clock::today();
     let payment = db
@@ -160,6 +166,7 @@ async fn balance(
     db: Db,
     period: Period<'_>,
 ) -> Result<Template, Status> {
+    customer.require(Area::Invoices)?;
     let (from, to) = (parse_date(period.from), parse_date(period.to));
     let typed_but_wrong = |text: Option<&str>, parsed: Option<NaiveDate>| {
         text.is_some_and(|t| !t.trim().is_empty()) && parsed.is_none()
@@ -182,6 +189,7 @@ async fn statement_pdf(
     documents: &State<Documents>,
     period: Period<'_>,
 ) -> Result<Download, Status> {
+    customer.require(Area::Invoices)?;
     let (from, to) = (parse_date(period.from), parse_date(period.to));
     let customer_id = customer.customer_id();
     let renderer = documents.renderer.clone();

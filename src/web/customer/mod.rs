@@ -1,6 +1,7 @@
 //! The subscriber's side of the portal.
 
 mod auth;
+mod contacts;
 mod dashboard;
 mod invoices;
 mod news;
@@ -21,6 +22,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(registration::routes());
     routes.extend(security::routes());
     routes.extend(news::routes());
+    routes.extend(contacts::routes());
     routes.extend(profile::routes());
     routes.extend(subscriptions::routes());
     routes

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::app::access::Area;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -61,6 +62,7 @@ async fn render(
     errors: HashMap<String, Vec<String>>,
     values: HashMap<String, String>,
 ) -> Result<Template, Status> {
+    customer.require(Area::Profile)?;
     let customer_id = customer.customer_id();
     let profile = db
         .query(move |conn| profile::load(conn, customer_id))
@@ -81,6 +83,7 @@ async fn render(
 
 #[get("/dane")]
 async fn page(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+    customer.require(Area::Profile)?;
     render(&db, &customer, layout, HashMap::new(), HashMap::new()).await
 }
 
@@ -113,6 +116,7 @@ async fn save_contact(
     ip: ClientIp,
     db: Db,
 ) -> Result<Answer, Status> {
+    customer.require(Area::Profile)?;
     let actor = actor(&customer, ip);
     let customer_id = customer.customer_id();
     let input = ContactInput {
@@ -193,6 +197,7 @@ async fn request_change(
     db: Db,
     config: &State<Config>,
 ) -> Result<Answer, Status> {
+    customer.require(Area::Profile)?;
     let request = match form.field.as_str() {
         "name" => ChangeRequest::Name {
             first_name: form.first_name.clone(),
@@ -258,6 +263,7 @@ async fn withdraw_request(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
+    customer.require(Area::Profile)?;
     let actor = actor(&customer, ip);
     let customer_id = customer.customer_id();
     let now = clock::now();
@@ -306,6 +312,7 @@ async fn save_preferences(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
+    customer.require(Area::Profile)?;
     let language = Lang::parse(&form.language).ok_or(Status::UnprocessableEntity)?;
     let preferences = Preferences {
         language,

@@ -1,6 +1,7 @@
 //! `/umowy`, `/uslugi`, `/domeny`, `/powiadomienia`: what the subscriber has and what needs action.
 //! Ids in paths are looked up only among the signed-in customer's own rows; anything else is 404.
 
+use crate::app::access::Area;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -45,6 +46,7 @@ fn actor(customer: &CurrentCustomer, ip: ClientIp) -> Actor {
 
 #[get("/umowy")]
 async fn contracts(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+    customer.require(Area::Services)?;
     let customer_id = customer.customer_id();
     let contracts = db
         .query(move |conn| subscriptions::contracts(conn, customer_id))
@@ -62,6 +64,7 @@ async fn contract(
     layout: Layout,
     db: Db,
 ) -> Result<Template, Status> {
+    customer.require(Area::Services)?;
     let customer_id = customer.customer_id();
     let contract = db
         .query(move |conn| subscriptions::contract(conn, customer_id, id))
@@ -75,6 +78,7 @@ async fn contract(
 
 #[get("/uslugi")]
 async fn services(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+    customer.require(Area::Services)?;
     let customer_id = customer.customer_id();
     let services = db
         .query(move |conn| subscriptions::services(conn, customer_id))
@@ -93,6 +97,7 @@ async fn render_service(
     revealed: Option<(i64, String)>,
     error: Option<String>,
 ) -> Result<Template, Status> {
+    customer.require(Area::Services)?;
     let customer_id = customer.customer_id();
     let service = db
         .query(move |conn| subscriptions::service(conn, customer_id, id))
@@ -115,6 +120,7 @@ async fn service(
     layout: Layout,
     db: Db,
 ) -> Result<Template, Status> {
+    customer.require(Area::Services)?;
     render_service(&db, &customer, layout, id, None, None).await
 }
 
@@ -147,6 +153,7 @@ async fn reveal_pppoe(
     db: Db,
     slots: &State<PasswordSlots>,
 ) -> Result<(Status, Template), Status> {
+    customer.require(Area::Services)?;
     let actor = actor(&customer, ip);
     let account = customer.account.clone();
     let (endpoint_id, password) = (form.endpoint_id, form.password.clone());
@@ -239,6 +246,7 @@ async fn service_renewal(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
+    customer.require(Area::Services)?;
     let actor = actor(&customer, ip);
     let customer_id = customer.customer_id();
     let auto_renew = form.auto_renew;
@@ -266,6 +274,7 @@ async fn service_renewal(
 
 #[get("/domeny")]
 async fn domains(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+    customer.require(Area::Services)?;
     let customer_id = customer.customer_id();
     let today = clock::today();
     let domains = db
@@ -286,6 +295,7 @@ async fn domain_renewal(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
+    customer.require(Area::Services)?;
     let actor = actor(&customer, ip);
     let customer_id = customer.customer_id();
     let auto_renew = form.auto_renew;
@@ -321,9 +331,11 @@ async fn notices_page(
     let customer_id = customer.customer_id();
     let today = clock::today();
     let limits = config.notices;
-    let notices = db
+    let access = crate::app::access::flags(&customer.account.role);
+    let mut notices = db
         .query(move |conn| notices::for_customer(conn, customer_id, today, &limits))
         .await?;
+    notices.retain(|notice| crate::app::access::sees_notice(&access, notice));
     Ok(Template::render(
         "customer/notices",
         context! { layout, notices },

@@ -1,0 +1,334 @@
+//! The portal in a real browser: headless Chromium driven over WebDriver logs in as `demo`,
+//! opens every subscriber page in Polish and in English, saves a screenshot of each under
+//! `target/screenshots/`, and fails on any console error (a CSP violation, a failed asset, a
+//! script error) or a link on those pages that does not answer.
+//!
+//! Needs `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the test says
+//! so and passes, except under CI, where it fails.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestApp;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Kills chromedriver (and with it the browser) however the test ends.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `POST /session/{id}/se/log`: the browser console, which WebDriver classic has no command for
+/// but chromedriver serves when `goog:loggingPrefs` asks for it.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
+    }
+}
+
+/// Console entries at SEVERE level since the last call.
+async fn console_errors(client: &Client) -> Vec<String> {
+    let entries = client.issue_cmd(BrowserLog).await.expect("browser log");
+    entries
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn screenshots_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    dir
+}
+
+#[test]
+fn every_subscriber_page_renders_in_polish_and_english_without_console_errors_or_broken_links() {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium and chromium-driver for the browser test"
+        );
+        eprintln!("skipped: {CHROMEDRIVER} or {CHROMIUM} is missing");
+        return;
+    }
+    let app = TestApp::sqlite().with_demo(1);
+    let port = free_port();
+    let mut config = app.config.clone();
+    config.web.public_url = format!("http://127.0.0.1:{port}");
+    config.rocket = config
+        .rocket
+        .clone()
+        .merge(("port", port))
+        .merge(("address", "127.0.0.1"));
+    let rocket = ebok::build_rocket(config, app.pool.clone()).expect("app");
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.spawn(async move {
+        let _ = rocket.launch().await;
+    });
+
+    let driver_port = free_port();
+    let _driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    runtime.block_on(async {
+        wait_until_listening(port).await;
+        wait_until_listening(driver_port).await;
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": CHROMIUM,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update",
+                         "--disable-sync", "--no-first-run", "--window-size=1280,1600",
+                         format!("--user-data-dir={}", profile.path().display())],
+            }),
+        );
+        capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+            .expect("WebDriver session");
+        let result = walk_the_portal(&client, &base).await;
+        let _ = client.close().await;
+        result
+    })
+    .unwrap_or_else(|problems| panic!("{problems}"));
+}
+
+async fn wait_until_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while rocket::tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "nothing listens on {port}");
+        rocket::tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn walk_the_portal(client: &Client, base: &str) -> Result<(), String> {
+    let mut problems = Vec::new();
+    client
+        .goto(&format!("{base}/logowanie"))
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .find(Locator::Id("identifier"))
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys("demo")
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .find(Locator::Id("password"))
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys("Demo-ebok-2026")
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .wait()
+        .for_element(Locator::Css("ul.tiles"))
+        .await
+        .map_err(|e| format!("no dashboard after login: {e}"))?;
+
+    // Ids for detail pages, taken from the pages themselves as a user would click.
+    client
+        .goto(&format!("{base}/uslugi"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let service = first_href(client, "main table a[href^='/uslugi/']").await?;
+    client
+        .goto(&format!("{base}/faktury"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let invoice = first_href(client, "main table a[href^='/faktury/']").await?;
+    let pages: Vec<(&str, String)> = vec![
+        ("dashboard", "/".into()),
+        ("contracts", "/umowy".into()),
+        ("services", "/uslugi".into()),
+        ("service", service),
+        ("domains", "/domeny".into()),
+        ("notices", "/powiadomienia".into()),
+        ("news", "/wiadomosci".into()),
+        ("invoices", "/faktury".into()),
+        ("invoice", invoice.clone()),
+        ("invoice-pay", format!("{invoice}/zaplac")),
+        ("balance", "/saldo".into()),
+        ("profile", "/dane".into()),
+        ("contacts", "/kontakty".into()),
+        ("security", "/bezpieczenstwo".into()),
+    ];
+    let mut links = BTreeSet::new();
+    let _ = console_errors(client).await;
+    for lang in ["pl", "en"] {
+        switch_language(client, base, lang).await?;
+        for (name, path) in &pages {
+            client
+                .goto(&format!("{base}{path}"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let html_lang = client
+                .find(Locator::Css("html"))
+                .await
+                .map_err(|e| e.to_string())?
+                .attr("lang")
+                .await
+                .map_err(|e| e.to_string())?;
+            if html_lang.as_deref() != Some(lang) {
+                problems.push(format!(
+                    "{path}: <html lang> is {html_lang:?}, expected {lang}"
+                ));
+            }
+            let title = client.title().await.map_err(|e| e.to_string())?;
+            if title.contains("Błąd") || title.contains("Error") {
+                problems.push(format!("{path} ({lang}): error page \"{title}\""));
+            }
+            let png = client.screenshot().await.map_err(|e| e.to_string())?;
+            std::fs::write(screenshots_dir().join(format!("{lang}-{name}.png")), png)
+                .map_err(|e| e.to_string())?;
+            for error in console_errors(client).await {
+                problems.push(format!("{path} ({lang}): console error: {error}"));
+            }
+            for href in page_links(client).await? {
+                links.insert(href);
+            }
+        }
+    }
+    // Every same-site link on those pages answers (followed as the signed-in subscriber).
+    for href in &links {
+        let status = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(arguments[0], {credentials: 'same-origin'})
+                   .then(r => done(r.status)).catch(e => done(String(e)));",
+                vec![Value::String(href.clone())],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if status.as_u64().is_none_or(|s| s >= 400) {
+            problems.push(format!("broken link {href}: {status}"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+async fn first_href(client: &Client, selector: &str) -> Result<String, String> {
+    client
+        .find(Locator::Css(selector))
+        .await
+        .map_err(|e| format!("{selector}: {e}"))?
+        .attr("href")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{selector} has no href"))
+}
+
+/// Same-site links (not mail, phone or in-page anchors), as absolute paths.
+async fn page_links(client: &Client) -> Result<Vec<String>, String> {
+    let found = client
+        .execute(
+            "return Array.from(document.querySelectorAll('a[href]'))
+               .map(a => a.getAttribute('href'))
+               .filter(h => h.startsWith('/') && !h.startsWith('//'));",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .map(|h| h.split('#').next().unwrap_or(h).to_owned())
+        .filter(|h| !h.is_empty())
+        .collect())
+}
+
+/// Uses the footer's language switch, as a user would.
+async fn switch_language(client: &Client, base: &str, lang: &str) -> Result<(), String> {
+    client
+        .goto(&format!("{base}/"))
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .find(Locator::Css(&format!(
+            ".language-switch button[value='{lang}']"
+        )))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .wait()
+        .for_element(Locator::Css(&format!("html[lang='{lang}']")))
+        .await
+        .map_err(|e| format!("language {lang} not applied: {e}"))?;
+    Ok(())
+}
