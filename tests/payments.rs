@@ -34,6 +34,7 @@ backend_tests!(
     a_preview_is_committed_once_and_a_discarded_one_never,
     support_staff_cannot_reach_payments,
     the_cli_previews_with_dry_run_and_books_a_statement_once,
+    a_reversed_import_goes_back_to_the_queue_and_can_be_booked_for_the_right_customer,
 );
 
 const MT940: &[u8] = include_bytes!("data/statement_2026-11-19.mt940");
@@ -696,7 +697,33 @@ fn a_manual_payment_is_booked_and_audited_and_bad_input_is_explained(app: TestAp
         ),
         1
     );
-    let _ = (f.c1, f.c3);
+    // Unknown customers: the search explains, a missing card is 404.
+    let search = billing.get("/staff/platnosci/klient?numer=abc").dispatch();
+    assert_eq!(search.status(), Status::SeeOther);
+    let overview = page_text(
+        &billing
+            .get("/staff/platnosci")
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
+    assert!(
+        overview.contains("Nie ma klienta o takim numerze."),
+        "{overview}"
+    );
+    let found = billing.get("/staff/platnosci/klient?numer=9003").dispatch();
+    assert_eq!(
+        found.headers().get_one("Location"),
+        Some(format!("/staff/platnosci/klient/{}", f.c3).as_str())
+    );
+    assert_eq!(
+        billing
+            .get("/staff/platnosci/klient/999999")
+            .dispatch()
+            .status(),
+        Status::NotFound
+    );
+    let _ = f.c1;
 }
 
 fn bad_files_are_explained_and_import_nothing(app: TestApp) {
@@ -894,4 +921,54 @@ fn the_cli_previews_with_dry_run_and_books_a_statement_once(app: TestApp) {
     let (ok, out) = ebok_cli(&app, &["payments", "import", empty]);
     assert!(!ok);
     assert!(out.contains("the file is empty"), "{out}");
+}
+
+fn a_reversed_import_goes_back_to_the_queue_and_can_be_booked_for_the_right_customer(app: TestApp) {
+    let (app, f) = fixture(app);
+    let billing = staff(&app, "ksiegowosc");
+    import_and_commit(&app, &billing, "wyciag.sta", MT940);
+    // The 100 zł naming TP/2026/0003 was really 9003's money (a parent paying for a child).
+    let (payment, transaction): (i64, i64) = bank_transactions::table
+        .filter(bank_transactions::bank_reference.eq("BR002"))
+        .filter(bank_transactions::payment_id.is_not_null())
+        .select((
+            bank_transactions::payment_id.assume_not_null(),
+            bank_transactions::id,
+        ))
+        .first(&mut *app.conn())
+        .unwrap();
+    let page = format!("/staff/platnosci/klient/{}", f.c2);
+    let reversed = post(
+        &billing,
+        &page,
+        &format!("/staff/platnosci/wplaty/{payment}/cofnij"),
+        &[("reason", "Wpłata za innego klienta")],
+    );
+    assert_eq!(reversed.status(), Status::SeeOther);
+    assert_eq!(paid(&app, f.inv3), 0);
+    assert_eq!(balance(&app, f.c2), (8_000, 0));
+    let status: String = bank_transactions::table
+        .find(transaction)
+        .select(bank_transactions::status)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(status, "unmatched", "back in the review queue");
+
+    let assigned = post(
+        &billing,
+        "/staff/platnosci/do-przypisania",
+        &format!("/staff/platnosci/do-przypisania/{transaction}"),
+        &[("customer_number", "9003")],
+    );
+    assert_eq!(assigned.status(), Status::SeeOther);
+    // 9003 owed 20 zł of 50: paid, 80 zł credit.
+    assert_eq!(paid(&app, f.inv4), 5_000);
+    assert_eq!(balance(&app, f.c3), (-8_000, 8_000));
+    // The reversed payment stays in 9002's history.
+    let history = page_text(&billing.get(page).dispatch().into_string().unwrap());
+    assert!(history.contains("Wpłata za innego klienta"), "{history}");
+    // Importing the statement again still books nothing.
+    let before = active_payments(&app);
+    import_and_commit(&app, &billing, "wyciag.sta", MT940);
+    assert_eq!(active_payments(&app), before);
 }
