@@ -37,6 +37,9 @@ pub struct PathsConfig {
     pub data_dir: PathBuf,
     /// Issued invoice PDFs (`invoices/YYYY/MM/…`); may be shared storage.
     pub invoices_dir: PathBuf,
+    /// Files attached to support tickets (`YYYY/MM/<random>`); outside the web root, served only
+    /// through the ticket pages' access checks. Defaults to `<data_dir>/attachments`.
+    pub attachments_dir: PathBuf,
     pub templates_dir: PathBuf,
     pub assets_dir: PathBuf,
 }
@@ -132,6 +135,8 @@ pub enum ConfigError {
     DataDir { path: String, reason: String },
     #[error("EBOK_INVOICES_DIR: cannot use {path} for invoice PDFs: {reason}")]
     InvoicesDir { path: String, reason: String },
+    #[error("EBOK_ATTACHMENTS_DIR: cannot use {path} for ticket attachments: {reason}")]
+    AttachmentsDir { path: String, reason: String },
     #[error("{setting}: {reason}")]
     Secret {
         setting: &'static str,
@@ -164,6 +169,7 @@ struct RawConfig {
     database_pool_size: Option<u32>,
     data_dir: Option<PathBuf>,
     invoices_dir: Option<PathBuf>,
+    attachments_dir: Option<PathBuf>,
     templates_dir: Option<PathBuf>,
     assets_dir: Option<PathBuf>,
     pesel_key: Option<String>,
@@ -262,6 +268,13 @@ impl Config {
             path: invoices_dir.display().to_string(),
             reason,
         })?;
+        let attachments_dir = raw
+            .attachments_dir
+            .unwrap_or_else(|| data_dir.join("attachments"));
+        ensure_writable_dir(&attachments_dir).map_err(|reason| ConfigError::AttachmentsDir {
+            path: attachments_dir.display().to_string(),
+            reason,
+        })?;
         let url = match raw.database_url {
             Some(url) => DatabaseUrl::parse(&url).map_err(ConfigError::DatabaseUrl)?,
             None => DatabaseUrl::sqlite_file(&data_dir.join("ebok.sqlite3")),
@@ -294,6 +307,7 @@ impl Config {
             paths: PathsConfig {
                 data_dir,
                 invoices_dir,
+                attachments_dir,
                 templates_dir: resource_dir(raw.templates_dir, "templates"),
                 assets_dir: resource_dir(raw.assets_dir, "assets"),
             },

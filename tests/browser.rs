@@ -204,6 +204,11 @@ async fn walk_the_portal(client: &Client, base: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let invoice = first_href(client, "main table a[href^='/faktury/']").await?;
+    client
+        .goto(&format!("{base}/zgloszenia"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let ticket = first_href(client, "main table a[href^='/zgloszenia/']").await?;
     let pages: Vec<(&str, String)> = vec![
         ("dashboard", "/".into()),
         ("contracts", "/umowy".into()),
@@ -219,6 +224,9 @@ async fn walk_the_portal(client: &Client, base: &str) -> Result<(), String> {
         ("profile", "/dane".into()),
         ("contacts", "/kontakty".into()),
         ("security", "/bezpieczenstwo".into()),
+        ("tickets", "/zgloszenia".into()),
+        ("ticket", ticket),
+        ("ticket-new", "/zgloszenia/nowe?kategoria=fault".into()),
     ];
     let mut links = BTreeSet::new();
     let _ = console_errors(client).await;

@@ -70,8 +70,8 @@ fn the_dashboard_shows_counts_notices_payments_news_and_the_offer(app: TestApp) 
     // Internet, static IP, TV, hosting: four active services; two domains.
     assert!(page.contains("4 aktywne usługi"), "{page}");
     assert!(page.contains("2 domeny"), "{page}");
-    // Open tickets from the demo: one open (the other is closed).
-    assert!(page.contains("1 otwarte zgłoszenie"), "{page}");
+    // Tickets from the demo not yet closed: new, waiting for the customer, answered (two are closed).
+    assert!(page.contains("3 otwarte zgłoszenia"), "{page}");
     // Notices: the TV package (5 days), the domain (20 days), the contract term (within 60 days).
     assert!(
         page.contains("Usługa „Pakiet TV Start” wygasa za 5 dni"),
@@ -567,6 +567,11 @@ fn another_customers_ids_are_not_found_and_change_nothing(app: TestApp) {
         "SELECT MIN(i.id) AS v FROM invoices i JOIN customers c ON c.id = i.customer_id \
          WHERE c.customer_number = 1",
     );
+    let ticket = scalar_i64(
+        &app,
+        "SELECT MIN(t.id) AS v FROM tickets t JOIN customers c ON c.id = t.customer_id \
+         WHERE c.customer_number = 1",
+    );
     let pleszew_news = scalar_i64(&app, "SELECT id AS v FROM news WHERE area = 'Pleszew'");
 
     let other = app.another_browser();
@@ -580,6 +585,7 @@ fn another_customers_ids_are_not_found_and_change_nothing(app: TestApp) {
         format!("/faktury/{invoice}"),
         format!("/faktury/{invoice}/pdf"),
         format!("/faktury/{invoice}/zaplac"),
+        format!("/zgloszenia/{ticket}"),
     ] {
         assert_eq!(
             other.get(path.clone()).dispatch().status(),

@@ -80,6 +80,17 @@ pub fn flags(role: &str) -> AccessFlags {
     }
 }
 
+/// Billing contacts hear about money, technical contacts about services; owners about both.
+pub fn sees_notice(flags: &AccessFlags, notice: &crate::domain::notices::Notice) -> bool {
+    use crate::domain::notices::Notice;
+    match notice {
+        Notice::InvoiceOverdue { .. } | Notice::LowBalance { .. } => flags.invoices,
+        Notice::ServiceExpiring { .. }
+        | Notice::DomainExpiring { .. }
+        | Notice::ContractEnding { .. } => flags.services,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,16 +105,5 @@ mod tests {
         assert!(may("technical", Area::Services) && may("technical", Area::Tickets));
         assert!(!may("technical", Area::Invoices) && !may("technical", Area::Profile));
         assert!(!may("root", Area::Invoices));
-    }
-}
-
-/// Billing contacts hear about money, technical contacts about services; owners about both.
-pub fn sees_notice(flags: &AccessFlags, notice: &crate::domain::notices::Notice) -> bool {
-    use crate::domain::notices::Notice;
-    match notice {
-        Notice::InvoiceOverdue { .. } | Notice::LowBalance { .. } => flags.invoices,
-        Notice::ServiceExpiring { .. }
-        | Notice::DomainExpiring { .. }
-        | Notice::ContractEnding { .. } => flags.services,
     }
 }

@@ -26,6 +26,7 @@ pub struct InvoiceLink {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ContractSummary {
+    pub id: i64,
     pub number: String,
     pub tariff: String,
     pub monthly_fee: i64,
@@ -127,6 +128,7 @@ pub fn load(
     let contracts = contract_rows
         .into_iter()
         .map(|(contract, tariff)| ContractSummary {
+            id: contract.id,
             number: contract.number,
             tariff: tariff.name,
             monthly_fee: contract.monthly_fee,

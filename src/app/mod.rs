@@ -30,4 +30,5 @@ pub mod start_page;
 pub mod statement;
 pub mod subscriptions;
 pub mod throttle;
+pub mod tickets;
 pub mod two_factor;

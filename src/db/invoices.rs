@@ -355,13 +355,16 @@ pub fn latest_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Op
         .optional()
 }
 
-/// (id, number, due date, gross) of the customer's issued invoices due before `day`, for the
-/// overdue notices (payments are matched by the caller).
+/// (id, number, due date, gross) of an invoice.
+pub type DueInvoice = (i64, Option<String>, NaiveDate, i64);
+
+/// The customer's issued invoices due before `day`, for the overdue notices (payments are
+/// matched by the caller).
 pub fn due_before_of_customer(
     conn: &mut DbConn,
     customer_id: i64,
     day: NaiveDate,
-) -> QueryResult<Vec<(i64, Option<String>, NaiveDate, i64)>> {
+) -> QueryResult<Vec<DueInvoice>> {
     invoices::table
         .filter(invoices::customer_id.eq(customer_id))
         .filter(invoices::status.eq("issued"))

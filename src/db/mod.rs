@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod bank_import;
+pub mod canned_responses;
 pub mod consents;
 pub mod contracts;
 pub mod customers;
@@ -25,6 +26,7 @@ pub mod services;
 pub mod sessions;
 pub mod staff;
 pub mod tariffs;
+pub mod ticket_attachments;
 pub mod tickets;
 pub mod tokens;
 

@@ -355,6 +355,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_attachments (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        message_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_path -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    canned_responses (id) {
+        id -> BigInt,
+        title -> Text,
+        body -> Text,
+        active -> Bool,
+        created_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     news (id) {
         id -> BigInt,
         kind -> Text,
@@ -546,6 +572,9 @@ diesel::joinable!(tickets -> staff_users (assigned_staff_id));
 diesel::joinable!(ticket_messages -> tickets (ticket_id));
 diesel::joinable!(ticket_messages -> accounts (author_account_id));
 diesel::joinable!(ticket_messages -> staff_users (author_staff_id));
+diesel::joinable!(ticket_attachments -> tickets (ticket_id));
+diesel::joinable!(ticket_attachments -> ticket_messages (message_id));
+diesel::joinable!(canned_responses -> staff_users (created_by_staff_id));
 diesel::joinable!(news -> staff_users (author_staff_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> staff_users (staff_user_id));
@@ -573,6 +602,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     bank_transactions,
     tickets,
     ticket_messages,
+    ticket_attachments,
+    canned_responses,
     news,
     outbox,
     one_time_tokens,

@@ -61,3 +61,11 @@ pub fn record_login(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResu
         .execute(conn)
         .map(|_| ())
 }
+
+/// Active staff members by name, for assignment lists and showing who wrote what.
+pub fn all_active(conn: &mut DbConn) -> QueryResult<Vec<StaffUser>> {
+    staff_users::table
+        .filter(staff_users::active.eq(true))
+        .order((staff_users::full_name.asc(), staff_users::id.asc()))
+        .load(conn)
+}

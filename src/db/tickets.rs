@@ -85,7 +85,29 @@ pub fn count_open(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// The customer's most recently updated tickets, for the dashboard.
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Ticket>> {
+    tickets::table.find(id).first(conn).optional()
+}
+
+/// The ticket only if it belongs to `customer_id`: another customer's id reads as "no such ticket".
+pub fn find_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    id: i64,
+) -> QueryResult<Option<Ticket>> {
+    tickets::table
+        .filter(tickets::id.eq(id))
+        .filter(tickets::customer_id.eq(customer_id))
+        .first(conn)
+        .optional()
+}
+
+/// Every ticket of the customer, the most recently changed first.
+pub fn list_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Ticket>> {
+    recent_of_customer(conn, customer_id, i64::MAX)
+}
+
+/// The dashboard's "recent tickets": the `limit` most recently changed.
 pub fn recent_of_customer(
     conn: &mut DbConn,
     customer_id: i64,
@@ -94,6 +116,97 @@ pub fn recent_of_customer(
     tickets::table
         .filter(tickets::customer_id.eq(customer_id))
         .order((tickets::updated_at.desc(), tickets::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// The thread in the order it was written; staff-only notes only when asked for.
+pub fn messages(
+    conn: &mut DbConn,
+    ticket_id: i64,
+    include_internal: bool,
+) -> QueryResult<Vec<TicketMessage>> {
+    let mut query = ticket_messages::table
+        .filter(ticket_messages::ticket_id.eq(ticket_id))
+        .order((ticket_messages::created_at.asc(), ticket_messages::id.asc()))
+        .into_boxed();
+    if !include_internal {
+        query = query.filter(ticket_messages::internal.eq(false));
+    }
+    query.load(conn)
+}
+
+/// A new status; `closed_at` follows it (set on closing, cleared otherwise).
+pub fn set_status(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    closed_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(tickets::table.find(id))
+        .set((
+            tickets::status.eq(status),
+            tickets::closed_at.eq(closed_at),
+            tickets::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn assign(conn: &mut DbConn, id: i64, staff_id: Option<i64>) -> QueryResult<()> {
+    diesel::update(tickets::table.find(id))
+        .set(tickets::assigned_staff_id.eq(staff_id))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Which assignee the staff queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Nobody,
+    Staff(i64),
+}
+
+/// The staff queue's filters; `None` means "any".
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub status: Option<String>,
+    /// Everything except closed tickets (the queue's default view).
+    pub not_closed: bool,
+    pub category: Option<String>,
+    pub assignee: Option<AssigneeFilter>,
+    /// Opened before this moment ("older than N days").
+    pub opened_before: Option<NaiveDateTime>,
+    pub customer_id: Option<i64>,
+}
+
+/// The queue: oldest change first, so what waits longest is on top.
+pub fn queue(conn: &mut DbConn, filter: &QueueFilter, limit: i64) -> QueryResult<Vec<Ticket>> {
+    let mut query = tickets::table.into_boxed();
+    if let Some(status) = &filter.status {
+        query = query.filter(tickets::status.eq(status.clone()));
+    } else if filter.not_closed {
+        query = query.filter(tickets::status.ne("closed"));
+    }
+    if let Some(category) = &filter.category {
+        query = query.filter(tickets::category.eq(category.clone()));
+    }
+    match filter.assignee {
+        Some(AssigneeFilter::Nobody) => query = query.filter(tickets::assigned_staff_id.is_null()),
+        Some(AssigneeFilter::Staff(id)) => {
+            query = query.filter(tickets::assigned_staff_id.eq(id));
+        }
+        None => {}
+    }
+    if let Some(before) = filter.opened_before {
+        query = query.filter(tickets::created_at.lt(before));
+    }
+    if let Some(customer_id) = filter.customer_id {
+        query = query.filter(tickets::customer_id.eq(customer_id));
+    }
+    query
+        .order((tickets::updated_at.asc(), tickets::id.asc()))
         .limit(limit)
         .load(conn)
 }

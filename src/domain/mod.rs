@@ -12,6 +12,7 @@ pub mod numbering;
 pub mod payment_qr;
 pub mod payment_title;
 pub mod pesel;
+pub mod tickets;
 pub mod vat;
 
 pub use amount_in_words::amount_in_words;

@@ -43,6 +43,10 @@ pub enum MailKind {
     EmailChangeConfirm,
     EmailChangeRequested,
     TwoFactorChanged,
+    /// To the subscriber: staff answered their ticket.
+    TicketReply,
+    /// To the assigned staff member: the subscriber wrote in a ticket.
+    TicketCustomerReply,
     Invitation,
 }
 
@@ -56,11 +60,37 @@ impl MailKind {
             MailKind::EmailChangeConfirm => "email_change_confirm",
             MailKind::EmailChangeRequested => "email_change_requested",
             MailKind::TwoFactorChanged => "two_factor_changed",
+            MailKind::TicketReply => "ticket_reply",
+            MailKind::TicketCustomerReply => "ticket_customer_reply",
             MailKind::Invitation => "invitation",
         }
     }
 
-    fn subject(self, language: Language) -> &'static str {
+    /// Ticket mail carries the ticket number (`ticket_number` in the context), so replies thread
+    /// and staff can search their inbox by it.
+    fn subject(self, language: Language, context: &Context) -> String {
+        let number = || {
+            context
+                .get("ticket_number")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        match (self, language) {
+            (MailKind::TicketReply, Language::Polish) => {
+                format!("Odpowiedź w zgłoszeniu {}", number())
+            }
+            (MailKind::TicketReply, Language::English) => {
+                format!("Reply to your ticket {}", number())
+            }
+            (MailKind::TicketCustomerReply, _) => {
+                format!("Zgłoszenie {}: nowa wiadomość od abonenta", number())
+            }
+            (kind, language) => kind.fixed_subject(language).to_owned(),
+        }
+    }
+
+    fn fixed_subject(self, language: Language) -> &'static str {
         match (self, language) {
             (MailKind::Activation, Language::Polish) => "Aktywuj konto w e-BOK",
             (MailKind::Activation, Language::English) => "Activate your e-BOK account",
@@ -82,6 +112,7 @@ impl MailKind {
                 "Zmiana logowania dwuetapowego w e-BOK"
             }
             (MailKind::TwoFactorChanged, Language::English) => "Two-step login changed in e-BOK",
+            (MailKind::TicketReply | MailKind::TicketCustomerReply, _) => "e-BOK",
             (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
             (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
         }
@@ -118,7 +149,7 @@ impl MailTemplates {
     ) -> Result<RenderedMail, tera::Error> {
         let base = format!("{}/{}", language.code(), kind.name());
         Ok(RenderedMail {
-            subject: kind.subject(language).to_owned(),
+            subject: kind.subject(language, context),
             text: self.tera.render(&format!("{base}.txt"), context)?,
             html: self.tera.render(&format!("{base}.html"), context)?,
         })
@@ -129,7 +160,7 @@ impl MailTemplates {
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 7] = [
+    const ALL_KINDS: [MailKind; 9] = [
         MailKind::Invitation,
         MailKind::Activation,
         MailKind::PasswordReset,
@@ -137,6 +168,8 @@ mod tests {
         MailKind::EmailChangeConfirm,
         MailKind::EmailChangeRequested,
         MailKind::TwoFactorChanged,
+        MailKind::TicketReply,
+        MailKind::TicketCustomerReply,
     ];
 
     fn templates() -> MailTemplates {
@@ -152,6 +185,10 @@ mod tests {
         context.insert("new_email", "nowy@example.com");
         context.insert("valid_hours", &48);
         context.insert("enabled", &true);
+        context.insert("ticket_number", "#000042");
+        context.insert("ticket_subject", "Brak internetu <b>");
+        context.insert("customer_name", "Jan Kowalski");
+        context.insert("message", "Linia 1\nLinia 2");
         context.insert("inviter", "demo");
         context.insert("role", "billing");
         context.insert("valid_days", &7);
@@ -170,6 +207,18 @@ mod tests {
                     "{kind:?} {language:?}"
                 );
                 assert!(mail.html.contains("<html"), "{kind:?} {language:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ticket_mail_subjects_carry_the_ticket_number() {
+        let templates = templates();
+        for kind in [MailKind::TicketReply, MailKind::TicketCustomerReply] {
+            for language in [Language::Polish, Language::English] {
+                let mail = templates.render(kind, language, &context()).unwrap();
+                assert!(mail.subject.contains("#000042"), "{kind:?} {language:?}");
+                assert!(mail.html.contains("Brak internetu &lt;b&gt;"));
             }
         }
     }

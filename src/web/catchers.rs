@@ -58,6 +58,10 @@ fn error_page(request: &Request<'_>, status: Status) -> Template {
             "Nie znaleziono strony",
             "Strona, której szukasz, nie istnieje lub została przeniesiona.",
         ),
+        413 => (
+            "Za duże pliki",
+            "Przesłane dane są zbyt duże. Do zgłoszenia dołączysz najwyżej 5 plików PDF, JPEG lub PNG, każdy do 5 MB. Wróć do formularza i wybierz mniejsze pliki.",
+        ),
         429 => ("Zbyt wiele prób", "Odczekaj chwilę i spróbuj ponownie."),
         500..=599 => (
             "Błąd serwera",
@@ -67,6 +71,22 @@ fn error_page(request: &Request<'_>, status: Status) -> Template {
     };
     Template::render(
         "errors/error",
-        context! { layout: super::page::Layout::bare(site), code: status.code, title, message },
+        context! { layout: super::page::Layout::bare(site), code: status.code, title, message, back: form_page(request, status) },
     )
+}
+
+/// Where a refused upload came from, so the 413 page links back to the form instead of leaving
+/// the subscriber stranded: `/zgloszenia/nowe` for a new ticket, the thread for a reply.
+fn form_page(request: &Request<'_>, status: Status) -> Option<String> {
+    if status != Status::PayloadTooLarge {
+        return None;
+    }
+    let path = request.uri().path();
+    let path = path.as_str();
+    if path == "/zgloszenia/nowe" {
+        return Some(path.to_owned());
+    }
+    let thread = path.strip_suffix("/odpowiedz")?;
+    let id = thread.strip_prefix("/zgloszenia/")?;
+    id.parse::<i64>().ok().map(|_| thread.to_owned())
 }

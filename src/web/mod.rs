@@ -16,6 +16,8 @@ mod public;
 mod security_headers;
 pub mod session;
 mod staff;
+mod ticket_errors;
+pub mod uploads;
 
 use std::sync::Arc;
 
@@ -31,6 +33,7 @@ use self::mailing::{MailSetup, Mailing, OutboxSignal, PasswordSlots};
 use self::outbox_worker::OutboxWorker;
 use crate::app::invoicing::PdfStore;
 use crate::app::site::SiteInfo;
+use crate::app::tickets::AttachmentStore;
 use crate::config::Config;
 use crate::db;
 use crate::mail::MailTemplates;
@@ -89,9 +92,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         mail: config.mail.clone(),
         from: services.mail_from,
     });
-    let figment = config
-        .rocket
-        .clone()
+    let figment = uploads::with_upload_limits(config.rocket.clone())
         .merge(("secret_key", config.security.secret_key.clone()))
         .merge(("template_dir", config.paths.templates_dir.clone()))
         // A month of a large ISP's bank statement is several MiB; Rocket's default is 1 MiB.
@@ -99,6 +100,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .merge(("limits.data-form", "17 MiB"));
     let assets = FileServer::from(config.paths.assets_dir.clone()).rank(20);
     let invoices_dir = config.paths.invoices_dir.clone();
+    let attachments = AttachmentStore::new(&config.paths.attachments_dir);
     let rocket = rocket::custom(figment)
         .manage(pool)
         .manage(Site(Arc::new(site)))
@@ -106,6 +108,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .manage(mailing)
         .manage(OutboxSignal::default())
         .manage(PasswordSlots::for_this_machine())
+        .manage(attachments)
         .manage(Documents {
             renderer: services.renderer,
             store: PdfStore::new(&invoices_dir),

@@ -63,6 +63,7 @@ pub fn seed(
         .filter(|s| s.id == seller_id)
         .ok_or(diesel::result::Error::NotFound)?;
     insert_staff(conn, hashes, now)?;
+    super::tickets::seed_canned_responses(conn, now)?;
     let tariffs = insert_tariffs(conn, now)?;
     insert_series(conn, now)?;
     insert_news(conn, now, today)?;
@@ -406,27 +407,7 @@ fn seed_demo_subscriber(
         Money::from_grosze(12_900),
         now,
     )?;
-    super::insert_ticket(
-        conn,
-        seeded.customer_id,
-        Some(seeded.internet_service_id),
-        "Brak internetu po burzy",
-        "fault",
-        "closed",
-        "Od wczoraj wieczorem router nie łączy się z internetem, dioda PON miga na czerwono.",
-        now - Duration::days(30),
-    )?;
-    super::insert_ticket(
-        conn,
-        seeded.customer_id,
-        None,
-        "Pytanie o fakturę za poprzedni miesiąc",
-        "billing",
-        "open",
-        "Dzień dobry, na fakturze widzę opłatę za telewizję, ale pakiet włączyłem dopiero w połowie \
-         miesiąca. Czy kwota jest prawidłowa?",
-        now - Duration::hours(20),
-    )?;
+    super::tickets::seed_demo_tickets(conn, seeded.customer_id, seeded.internet_service_id, now)?;
     // Jan receives his invoices by e-mail (art. 106n consent given when he signed up).
     db::consents::record(
         conn,

@@ -7,6 +7,7 @@ mod bank_statement;
 mod billing_history;
 mod fixed;
 pub mod people;
+mod tickets;
 
 use std::time::{Duration, Instant};
 

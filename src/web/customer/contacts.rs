@@ -256,10 +256,7 @@ async fn accept(
     slots: &State<PasswordSlots>,
 ) -> Result<Answer, Status> {
     let login = form.login.trim().to_owned();
-    let problem = match contacts::check_new_login(&login, &form.password, &form.password_repeated) {
-        Ok(()) => None,
-        Err(error) => Some(error),
-    };
+    let problem = contacts::check_new_login(&login, &form.password, &form.password_repeated).err();
     let result = match problem {
         Some(error) => Err(error),
         None => {

@@ -10,6 +10,7 @@ mod profile;
 mod registration;
 mod security;
 mod subscriptions;
+mod tickets;
 
 use rocket::Route;
 
@@ -25,5 +26,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(contacts::routes());
     routes.extend(profile::routes());
     routes.extend(subscriptions::routes());
+    routes.extend(tickets::routes());
     routes
 }

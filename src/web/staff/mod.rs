@@ -2,9 +2,11 @@
 
 mod auth;
 mod bank_import;
+mod canned;
 mod invoices;
 mod payments;
 mod series;
+mod tickets;
 
 use rocket::Route;
 
@@ -14,5 +16,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(series::routes());
     routes.extend(payments::routes());
     routes.extend(bank_import::routes());
+    routes.extend(tickets::routes());
+    routes.extend(canned::routes());
     routes
 }
