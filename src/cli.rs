@@ -7,6 +7,8 @@ use crate::app::demo::{self, DemoOptions};
 use crate::config::Config;
 use crate::db;
 
+mod payments_import;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ebok",
@@ -42,6 +44,28 @@ pub enum Command {
         #[arg(long)]
         seed_only: bool,
     },
+    /// Payments: import bank statements.
+    Payments {
+        #[command(subcommand)]
+        command: PaymentsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentsCommand {
+    /// Import a bank statement (MT940, or CSV `date;amount;title;payer;account_to;reference`):
+    /// matched credits are booked and allocated, unmatched ones wait in the review queue at
+    /// /staff/platnosci/do-przypisania. Importing the same file again books nothing twice.
+    Import {
+        /// The statement file (UTF-8 or Windows-1250).
+        file: std::path::PathBuf,
+        /// mt940 or csv; recognised from the content when left out.
+        #[arg(long, value_parser = ["mt940", "csv"])]
+        format: Option<String>,
+        /// Show what would be booked, book nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -54,6 +78,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(config),
+        Command::Payments {
+            command:
+                PaymentsCommand::Import {
+                    file,
+                    format,
+                    dry_run,
+                },
+        } => {
+            let pool = open_database(&config, 1)?;
+            let mut conn = pool.get().context("no database connection")?;
+            payments_import::run(&mut conn, &file, format.as_deref(), dry_run)
+        }
         Command::Demo {
             customers,
             seed_only,

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account_security;
 pub mod audit;
+pub mod bank_import;
 pub mod clock;
 pub mod contacts;
 pub mod crypto;
@@ -17,6 +18,7 @@ pub mod mail_queue;
 pub mod news;
 pub mod notices;
 pub mod passwords;
+pub mod payment_account;
 pub mod payments;
 pub mod profile;
 pub mod registration;

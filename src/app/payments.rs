@@ -1,11 +1,16 @@
 //! The payment ledger: a payment is allocated to the customer's unpaid invoices, oldest due
-//! first, partly if it does not cover one; what is left is credit.
+//! first, partly if it does not cover one; what is left is credit, which the next invoice uses
+//! ([`settle`] runs when an invoice is issued). Staff record payments by hand and reverse them;
+//! a reversal keeps the payment in the history and lays the other payments out again.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::json;
 
-use crate::db::payments::{NewPayment, NewPaymentAllocation};
+use crate::app::audit::{self, Actor};
+use crate::db::payments::NewPayment;
 use crate::db::{self, DbConn};
 use crate::domain::Money;
+use crate::domain::allocation::{OpenInvoice, allocate};
 
 #[derive(Debug, Clone)]
 pub struct PaymentRequest {
@@ -18,6 +23,8 @@ pub struct PaymentRequest {
     pub payer_name: Option<String>,
     pub bank_reference: Option<String>,
     pub recorded_by_staff_id: Option<i64>,
+    /// Why an imported payment is this customer's (`account`, `invoice_number`, …).
+    pub match_reason: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +39,12 @@ pub struct Recorded {
 pub enum PaymentError {
     #[error("a payment must be more than zero")]
     NotPositive,
+    #[error("there is no such payment")]
+    NotFound,
+    #[error("the payment is reversed already")]
+    AlreadyReversed,
+    #[error("a reversal needs a reason")]
+    NoReason,
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
@@ -58,37 +71,240 @@ pub fn record_payment(
                 bank_reference: request.bank_reference.clone(),
                 recorded_by_staff_id: request.recorded_by_staff_id,
                 created_at: now,
+                match_reason: request.match_reason.map(str::to_owned),
             },
         )?;
-        let mut open: Vec<(i64, NaiveDate, i64, i64)> =
-            db::invoices::balances_of_customer(conn, request.customer_id)?
-                .into_iter()
-                .filter(|(_, _, gross, paid)| gross > paid)
-                .collect();
-        open.sort_by_key(|(id, due, _, _)| (*due, *id));
-        let mut left = request.amount.grosze();
-        let mut allocations = Vec::new();
-        for (invoice_id, _, gross, paid) in open {
-            if left == 0 {
-                break;
-            }
-            let amount = (gross - paid).min(left);
-            db::payments::insert_allocation(
-                conn,
-                &NewPaymentAllocation {
-                    payment_id,
-                    invoice_id,
-                    amount,
-                    created_at: now,
-                },
-            )?;
-            allocations.push((invoice_id, Money::from_grosze(amount)));
-            left -= amount;
-        }
+        let made = settle(conn, request.customer_id, now)?;
+        let allocations: Vec<(i64, Money)> = made
+            .iter()
+            .filter(|(payment, _, _)| *payment == payment_id)
+            .map(|(_, invoice, amount)| (*invoice, Money::from_grosze(*amount)))
+            .collect();
+        let allocated: i64 = allocations.iter().map(|(_, a)| a.grosze()).sum();
         Ok(Recorded {
             payment_id,
             allocations,
-            credit_left: Money::from_grosze(left),
+            credit_left: Money::from_grosze(request.amount.grosze() - allocated),
+        })
+    })
+}
+
+/// Lays the customer's unallocated money (credit) onto their open invoices: the oldest payment
+/// first, each to the oldest due invoice first. Returns what it allocated as
+/// (payment id, invoice id, grosze). Call it inside the transaction that changed the ledger
+/// (a payment, a reversal, a newly issued invoice).
+pub fn settle(
+    conn: &mut DbConn,
+    customer_id: i64,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Vec<(i64, i64, i64)>> {
+    let payments = db::payments::allocation_state_of_customer(conn, customer_id)?;
+    if payments
+        .iter()
+        .all(|(_, _, amount, allocated)| amount <= allocated)
+    {
+        return Ok(Vec::new());
+    }
+    let mut open: Vec<OpenInvoice> = db::invoices::balances_of_customer(conn, customer_id)?
+        .into_iter()
+        .map(|(invoice_id, due_date, gross, paid)| OpenInvoice {
+            invoice_id,
+            due_date,
+            outstanding: gross - paid,
+        })
+        .filter(|i| i.outstanding > 0)
+        .collect();
+    let mut made = Vec::new();
+    for (payment_id, _, amount, allocated) in payments {
+        let free = amount - allocated;
+        if free <= 0 {
+            continue;
+        }
+        if open.is_empty() {
+            break;
+        }
+        for (invoice_id, part) in allocate(&open, free).parts {
+            db::payments::add_allocation(conn, payment_id, invoice_id, part, now)?;
+            if let Some(invoice) = open.iter_mut().find(|i| i.invoice_id == invoice_id) {
+                invoice.outstanding -= part;
+            }
+            made.push((payment_id, invoice_id, part));
+        }
+        open.retain(|i| i.outstanding > 0);
+    }
+    Ok(made)
+}
+
+/// What a member of staff typed into the manual payment form.
+#[derive(Debug, Clone, Default)]
+pub struct ManualPayment {
+    pub customer_number: String,
+    pub amount: String,
+    pub received_on: String,
+    pub method: String,
+    pub title: String,
+}
+
+/// One message per field, so the form comes back with each problem next to its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManualProblem {
+    UnknownCustomer,
+    BadAmount,
+    BadDate,
+    FutureDate,
+    BadMethod,
+    TitleTooLong,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManualError {
+    #[error("the manual payment is invalid: {0:?}")]
+    Invalid(Vec<ManualProblem>),
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+}
+
+impl From<diesel::result::Error> for ManualError {
+    fn from(error: diesel::result::Error) -> ManualError {
+        ManualError::Payment(PaymentError::Database(error))
+    }
+}
+
+const METHODS: [&str; 3] = ["transfer", "cash", "card"];
+
+/// Records a payment staff took by hand (cash at the office, a transfer seen on the bank's page),
+/// audited with who recorded it.
+pub fn record_manual(
+    conn: &mut DbConn,
+    form: &ManualPayment,
+    actor: &Actor,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(Recorded, i64), ManualError> {
+    let mut problems = Vec::new();
+    let amount = crate::domain::bank_statement::parse_amount(&form.amount)
+        .filter(|a| *a > Money::zero() && a.grosze() < 10_000_000_000);
+    if amount.is_none() {
+        problems.push(ManualProblem::BadAmount);
+    }
+    let received_on = crate::domain::bank_statement::parse_date(&form.received_on);
+    match received_on {
+        None => problems.push(ManualProblem::BadDate),
+        Some(day) if day > today => problems.push(ManualProblem::FutureDate),
+        Some(_) => {}
+    }
+    let method = METHODS.iter().find(|m| **m == form.method.trim()).copied();
+    if method.is_none() {
+        problems.push(ManualProblem::BadMethod);
+    }
+    if form.title.chars().count() > 200 {
+        problems.push(ManualProblem::TitleTooLong);
+    }
+    let customer = match form.customer_number.trim().parse::<i64>() {
+        Ok(number) => db::customers::find_by_number(conn, number)?,
+        Err(_) => None,
+    };
+    if customer.is_none() {
+        problems.insert(0, ManualProblem::UnknownCustomer);
+    }
+    let (Some(customer), Some(amount), Some(received_on), Some(method), true) =
+        (customer, amount, received_on, method, problems.is_empty())
+    else {
+        return Err(ManualError::Invalid(problems));
+    };
+    let title = crate::domain::bank_statement::tidy(&form.title);
+    db::write_transaction(conn, |conn| {
+        let recorded = record_payment(
+            conn,
+            &PaymentRequest {
+                customer_id: customer.id,
+                amount,
+                received_on,
+                method,
+                source: "manual",
+                title: Some(title.clone()).filter(|t| !t.is_empty()),
+                payer_name: None,
+                bank_reference: None,
+                recorded_by_staff_id: actor.staff_id,
+                match_reason: None,
+            },
+            now,
+        )?;
+        let actor = Actor {
+            customer_id: Some(customer.id),
+            ..actor.clone()
+        };
+        audit::record(
+            conn,
+            &actor,
+            "payment_recorded",
+            json!({
+                "payment": recorded.payment_id,
+                "customer_number": customer.customer_number,
+                "amount": amount.grosze(),
+                "received_on": received_on.to_string(),
+                "method": method,
+                "title": title,
+            }),
+            now,
+        )?;
+        Ok((recorded, customer.id))
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reversed {
+    pub customer_id: i64,
+    /// Allocations made afresh from the customer's other payments.
+    pub reallocated: Vec<(i64, i64, i64)>,
+}
+
+/// Reverses a payment (bounced, booked to the wrong customer): it stays in the history marked
+/// with who and why, its allocations go, and the customer's other payments are laid out again,
+/// oldest payment to the oldest due invoice.
+/// An imported payment's bank transaction goes back to the review queue.
+pub fn reverse_payment(
+    conn: &mut DbConn,
+    payment_id: i64,
+    reason: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Reversed, PaymentError> {
+    let reason = crate::domain::bank_statement::tidy(reason);
+    if reason.is_empty() {
+        return Err(PaymentError::NoReason);
+    }
+    db::write_transaction(conn, |conn| {
+        let payment = db::payments::find(conn, payment_id)?.ok_or(PaymentError::NotFound)?;
+        if !db::payments::mark_reversed(conn, payment_id, actor.staff_id, &reason, now)? {
+            return Err(PaymentError::AlreadyReversed);
+        }
+        // Lay all the customer's remaining payments out again from scratch, so what is left
+        // still pays the oldest due invoices first (not whatever the reversed payment left).
+        db::payments::delete_allocations_of_customer(conn, payment.customer_id)?;
+        let requeued = db::bank_import::return_to_queue(conn, payment_id)?;
+        let reallocated = settle(conn, payment.customer_id, now)?;
+        let actor = Actor {
+            customer_id: Some(payment.customer_id),
+            ..actor.clone()
+        };
+        audit::record(
+            conn,
+            &actor,
+            "payment_reversed",
+            json!({
+                "payment": payment_id,
+                "amount": payment.amount,
+                "received_on": payment.received_on.to_string(),
+                "reason": reason,
+                "back_in_review_queue": requeued > 0,
+            }),
+            now,
+        )?;
+        Ok(Reversed {
+            customer_id: payment.customer_id,
+            reallocated,
         })
     })
 }

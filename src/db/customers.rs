@@ -148,3 +148,18 @@ pub fn set_language(
         ))
         .execute(conn)
 }
+
+/// The customer whose individual bank account number this is (26 digits, no spaces).
+pub fn find_by_nrb(conn: &mut DbConn, nrb: &str) -> QueryResult<Option<Customer>> {
+    customers::table
+        .filter(customers::nrb.eq(nrb))
+        .first(conn)
+        .optional()
+}
+
+/// The customers with these numbers.
+pub fn find_by_numbers(conn: &mut DbConn, numbers: &[i64]) -> QueryResult<Vec<Customer>> {
+    customers::table
+        .filter(customers::customer_number.eq_any(numbers))
+        .load(conn)
+}

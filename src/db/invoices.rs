@@ -377,3 +377,19 @@ pub fn due_before_of_customer(
         ))
         .load(conn)
 }
+
+/// (invoice id, customer id, number) of issued invoices with one of these numbers.
+pub fn issued_with_numbers(
+    conn: &mut DbConn,
+    numbers: &[String],
+) -> QueryResult<Vec<(i64, i64, String)>> {
+    invoices::table
+        .filter(invoices::status.eq("issued"))
+        .filter(invoices::number.eq_any(numbers))
+        .select((
+            invoices::id,
+            invoices::customer_id,
+            invoices::number.assume_not_null(),
+        ))
+        .load(conn)
+}

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod announcements;
 pub mod audit;
+pub mod bank_import;
 pub mod canned_responses;
 pub mod change_requests;
 pub mod consents;

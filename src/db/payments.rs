@@ -20,6 +20,10 @@ pub struct Payment {
     pub bank_reference: Option<String>,
     pub recorded_by_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub match_reason: Option<String>,
+    pub reversed_at: Option<NaiveDateTime>,
+    pub reversed_by_staff_id: Option<i64>,
+    pub reversal_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -35,6 +39,7 @@ pub struct NewPayment {
     pub bank_reference: Option<String>,
     pub recorded_by_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub match_reason: Option<String>,
 }
 
 /// A row of `payment_allocations`.
@@ -70,12 +75,88 @@ pub fn insert_allocation(conn: &mut DbConn, allocation: &NewPaymentAllocation) -
         .get_result(conn)
 }
 
-/// The customer's payments, newest first.
+/// The customer's payments that count (not reversed), newest first.
 pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Payment>> {
+    payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .filter(payments::reversed_at.is_null())
+        .order((payments::received_on.desc(), payments::id.desc()))
+        .load(conn)
+}
+
+/// Every payment of the customer, reversed ones too (staff see the whole history), newest first.
+pub fn history_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Payment>> {
     payments::table
         .filter(payments::customer_id.eq(customer_id))
         .order((payments::received_on.desc(), payments::id.desc()))
         .load(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Payment>> {
+    payments::table.find(id).first(conn).optional()
+}
+
+/// The most recently recorded payments of all customers, with the customer's number.
+pub fn recent(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(Payment, i64)>> {
+    use super::schema::customers;
+    payments::table
+        .inner_join(customers::table)
+        .order((payments::created_at.desc(), payments::id.desc()))
+        .limit(limit)
+        .select((payments::all_columns, customers::customer_number))
+        .load(conn)
+}
+
+/// (payment id, received on, amount, allocated so far) of the customer's payments that count,
+/// oldest first: what is not allocated yet is credit. Sums in Rust (see `balances_of_customer`).
+pub fn allocation_state_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> QueryResult<Vec<(i64, NaiveDate, i64, i64)>> {
+    let active: Vec<(i64, NaiveDate, i64)> = payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .filter(payments::reversed_at.is_null())
+        .order((payments::received_on, payments::id))
+        .select((payments::id, payments::received_on, payments::amount))
+        .load(conn)?;
+    let allocated: Vec<(i64, i64)> = payment_allocations::table
+        .inner_join(payments::table)
+        .filter(payments::customer_id.eq(customer_id))
+        .select((payment_allocations::payment_id, payment_allocations::amount))
+        .load(conn)?;
+    let mut by_payment = std::collections::HashMap::<i64, i64>::new();
+    for (payment_id, amount) in allocated {
+        *by_payment.entry(payment_id).or_default() += amount;
+    }
+    Ok(active
+        .into_iter()
+        .map(|(id, on, amount)| (id, on, amount, by_payment.get(&id).copied().unwrap_or(0)))
+        .collect())
+}
+
+/// Marks a payment reversed, once: false when it already was.
+pub fn mark_reversed(
+    conn: &mut DbConn,
+    id: i64,
+    staff_id: Option<i64>,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        payments::table
+            .find(id)
+            .filter(payments::reversed_at.is_null()),
+    )
+    .set((
+        payments::reversed_at.eq(Some(now)),
+        payments::reversed_by_staff_id.eq(staff_id),
+        payments::reversal_reason.eq(Some(reason)),
+        // The idempotency key moves back to the bank transaction alone, so the same money
+        // can be booked again for the right customer.
+        payments::bank_reference.eq(None::<String>),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
 }
 
 /// (payment, amount allocated to this invoice) for one invoice of the customer.
@@ -87,6 +168,7 @@ pub fn allocations_to_invoice(
     payment_allocations::table
         .inner_join(payments::table)
         .filter(payment_allocations::invoice_id.eq(invoice_id))
+        .filter(payments::reversed_at.is_null())
         .filter(payments::customer_id.eq(customer_id))
         .order(payments::received_on)
         .select((payments::all_columns, payment_allocations::amount))
@@ -111,7 +193,37 @@ pub fn allocations_of_customer(
         .load(conn)
 }
 
-/// The customer's latest payments.
+/// Adds to the allocation of a payment to an invoice (a payment's remainder can reach an invoice
+/// it already partly paid, after another payment to it was reversed).
+pub fn add_allocation(
+    conn: &mut DbConn,
+    payment_id: i64,
+    invoice_id: i64,
+    amount: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let updated = diesel::update(
+        payment_allocations::table
+            .filter(payment_allocations::payment_id.eq(payment_id))
+            .filter(payment_allocations::invoice_id.eq(invoice_id)),
+    )
+    .set(payment_allocations::amount.eq(payment_allocations::amount + amount))
+    .execute(conn)?;
+    if updated == 0 {
+        insert_allocation(
+            conn,
+            &NewPaymentAllocation {
+                payment_id,
+                invoice_id,
+                amount,
+                created_at: now,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The customer's latest payments (reversed ones count for nothing and are not shown).
 pub fn recent_of_customer(
     conn: &mut DbConn,
     customer_id: i64,
@@ -119,6 +231,7 @@ pub fn recent_of_customer(
 ) -> QueryResult<Vec<Payment>> {
     payments::table
         .filter(payments::customer_id.eq(customer_id))
+        .filter(payments::reversed_at.is_null())
         .order((payments::received_on.desc(), payments::id.desc()))
         .limit(limit)
         .load(conn)
@@ -128,7 +241,17 @@ pub fn recent_of_customer(
 pub fn total_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
     let paid: Vec<i64> = payments::table
         .filter(payments::customer_id.eq(customer_id))
+        .filter(payments::reversed_at.is_null())
         .select(payments::amount)
         .load(conn)?;
     Ok(paid.iter().sum())
+}
+
+/// Removes every allocation of the customer's payments, so they can be laid out afresh.
+pub fn delete_allocations_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+    let ids = payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .select(payments::id);
+    diesel::delete(payment_allocations::table.filter(payment_allocations::payment_id.eq_any(ids)))
+        .execute(conn)
 }

@@ -270,6 +270,48 @@ diesel::table! {
         bank_reference -> Nullable<Text>,
         recorded_by_staff_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        match_reason -> Nullable<Text>,
+        reversed_at -> Nullable<Timestamp>,
+        reversed_by_staff_id -> Nullable<BigInt>,
+        reversal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    import_batches (id) {
+        id -> BigInt,
+        file_name -> Text,
+        format -> Text,
+        status -> Text,
+        file_sha256 -> Text,
+        created_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        committed_by_staff_id -> Nullable<BigInt>,
+        committed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    bank_transactions (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        line_no -> BigInt,
+        idempotency_key -> Text,
+        booked_on -> Date,
+        amount -> BigInt,
+        title -> Text,
+        payer_name -> Nullable<Text>,
+        payer_account -> Nullable<Text>,
+        account_to -> Nullable<Text>,
+        bank_reference -> Nullable<Text>,
+        status -> Text,
+        customer_id -> Nullable<BigInt>,
+        invoice_id -> Nullable<BigInt>,
+        match_reason -> Nullable<Text>,
+        payment_id -> Nullable<BigInt>,
+        committed_key -> Nullable<Text>,
+        assigned_by_staff_id -> Nullable<BigInt>,
+        assigned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -519,6 +561,10 @@ diesel::joinable!(payments -> customers (customer_id));
 diesel::joinable!(payments -> staff_users (recorded_by_staff_id));
 diesel::joinable!(payment_allocations -> payments (payment_id));
 diesel::joinable!(payment_allocations -> invoices (invoice_id));
+diesel::joinable!(bank_transactions -> import_batches (batch_id));
+diesel::joinable!(bank_transactions -> customers (customer_id));
+diesel::joinable!(bank_transactions -> invoices (invoice_id));
+diesel::joinable!(bank_transactions -> payments (payment_id));
 diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(tickets -> accounts (opened_by_account_id));
 diesel::joinable!(tickets -> services (service_id));
@@ -552,6 +598,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoice_lines,
     payments,
     payment_allocations,
+    import_batches,
+    bank_transactions,
     tickets,
     ticket_messages,
     ticket_attachments,

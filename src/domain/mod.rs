@@ -1,7 +1,9 @@
 //! Pure rules and value types. No I/O, no Diesel, no Rocket.
 
+pub mod allocation;
 pub mod amount_in_words;
 pub mod contact;
+pub mod bank_statement;
 pub mod contract_number;
 pub mod money;
 pub mod network;
@@ -10,6 +12,7 @@ pub mod notices;
 pub mod nrb;
 pub mod numbering;
 pub mod payment_qr;
+pub mod payment_title;
 pub mod pesel;
 pub mod tickets;
 pub mod vat;

@@ -94,7 +94,10 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
     });
     let figment = uploads::with_upload_limits(config.rocket.clone())
         .merge(("secret_key", config.security.secret_key.clone()))
-        .merge(("template_dir", config.paths.templates_dir.clone()));
+        .merge(("template_dir", config.paths.templates_dir.clone()))
+        // A month of a large ISP's bank statement is several MiB; Rocket's default is 1 MiB.
+        .merge(("limits.file", "16 MiB"))
+        .merge(("limits.data-form", "17 MiB"));
     let assets = FileServer::from(config.paths.assets_dir.clone()).rank(20);
     let invoices_dir = config.paths.invoices_dir.clone();
     let attachments = AttachmentStore::new(&config.paths.attachments_dir);

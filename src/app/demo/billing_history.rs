@@ -136,6 +136,7 @@ pub fn issue(
                     payer_name: Some(history.payer_name.to_owned()),
                     bank_reference: None,
                     recorded_by_staff_id: None,
+                    match_reason: None,
                 },
                 now,
             )?;

@@ -3,6 +3,7 @@
 //! registration); everything else is generated deterministically from the customer number, in
 //! chunks, so 100 000 customers seed in bounded memory and a second run only tops up.
 
+mod bank_statement;
 mod billing_history;
 mod fixed;
 pub mod people;
@@ -90,6 +91,8 @@ pub enum DemoError {
     Payment(#[from] PaymentError),
     #[error("the invoice fonts could not be prepared: {0}")]
     Pdf(String),
+    #[error("a demo bank statement could not be imported: {0}")]
+    Import(#[from] crate::app::bank_import::ImportError),
 }
 
 /// Seeds the fixed demo ISP unless present, then tops generated customers up to the number asked.
@@ -122,6 +125,7 @@ pub fn seed(
                 today,
             )
         })?;
+        bank_statement::seed(conn, today, now)?;
     }
     let ctx = SeedContext::load(conn, &config.security.pesel_key, invoicing, now, today)?;
     let already = (db::customers::max_customer_number(conn)? - FIXED_CUSTOMERS).max(0);

@@ -437,6 +437,8 @@ pub fn issue_invoice(
         for line in line_rows(invoice_id, &request.lines, &totals, method, "line", 1) {
             db::invoices::insert_line(conn, &line)?;
         }
+        // Credit from earlier overpayments pays the new invoice at once, in this transaction.
+        crate::app::payments::settle(conn, customer.id, now)?;
         finish(conn, ctx, invoice_id, &customer, email.as_deref(), now)?;
         audit::record(
             conn,
@@ -553,6 +555,8 @@ pub fn issue_correction(
         for line in before_rows.iter().chain(&after_rows) {
             db::invoices::insert_line(conn, line)?;
         }
+        // A correction that raises what is due is paid from credit like any invoice.
+        crate::app::payments::settle(conn, customer.id, now)?;
         finish(conn, ctx, invoice_id, &customer, email.as_deref(), now)?;
         audit::record(
             conn,

@@ -2,6 +2,7 @@
 
 mod announcements;
 mod auth;
+mod bank_import;
 mod canned;
 mod change_requests;
 mod customers;
@@ -12,6 +13,7 @@ mod manual_invoices;
 pub mod nav;
 mod network;
 mod seller;
+mod payments;
 mod series;
 mod tickets;
 
@@ -28,6 +30,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(announcements::routes());
     routes.extend(invoices::routes());
     routes.extend(series::routes());
+    routes.extend(payments::routes());
+    routes.extend(bank_import::routes());
     routes.extend(tickets::routes());
     routes.extend(canned::routes());
     routes

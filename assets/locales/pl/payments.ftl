@@ -1,0 +1,158 @@
+# Staff: payments, bank statement import, review queue (/staff/platnosci).
+
+payments-title = Płatności
+payments-nav = Płatności
+payments-queue-link = { $count ->
+    [one] wpłata do przypisania
+    [few] wpłaty do przypisania
+   *[many] wpłat do przypisania
+}
+payments-find-title = Konto klienta
+payments-customer-number = Numer klienta
+payments-find-button = Pokaż rozliczenia
+payments-import-title = Import wyciągu bankowego
+payments-import-file = Plik wyciągu (MT940 lub CSV)
+payments-import-format = Format
+payments-import-format-auto = rozpoznaj sam
+payments-import-button = Wczytaj i pokaż podgląd
+payments-import-help-title = Jakie pliki przyjmujemy?
+payments-import-help-mt940 = MT940 z banku (pliki .sta, .mt940, .txt), w UTF-8 lub Windows-1250. Tytuł przelewu czytamy z pól ~20–~25, nadawcę z ~27/~28, jego rachunek z ~38; rachunek indywidualny klienta z dodatkowych informacji linii :61:.
+payments-import-help-csv = CSV: jedna operacja w wierszu, pola rozdzielone średnikiem, kwoty z przecinkiem lub kropką (ujemne to obciążenia), kodowanie UTF-8 lub Windows-1250. Kolumny w tej kolejności:
+payments-csv-date = data księgowania, np. 2026-11-05 lub 05.11.2026
+payments-csv-amount = kwota, np. 120,00; ujemna dla wypłat (te pomijamy)
+payments-csv-title = tytuł przelewu
+payments-csv-payer = nadawca (może być pusty)
+payments-csv-account-to = rachunek, na który wpłynęły pieniądze – indywidualny rachunek klienta (może być pusty)
+payments-csv-reference = identyfikator operacji w banku (może być pusty)
+payments-import-help-header = Pierwszy wiersz może zawierać nazwy kolumn (angielskie jak wyżej albo polskie: data, kwota, tytuł, nadawca, rachunek, referencja, rachunek_nadawcy) – wtedy kolejność jest dowolna, a wymagane są tylko data, kwota i tytuł.
+payments-import-help-matching = Dopasowanie: najpierw rachunek indywidualny klienta, potem numer faktury w tytule, potem numer klienta w tytule („klient 1234”). Niedopasowane wpłaty trafiają do kolejki do przypisania. Każda operacja jest księgowana raz, nawet gdy ten sam plik wczytasz ponownie.
+payments-batches-title = Ostatnie importy
+payments-batch-status-preview = podgląd, niezatwierdzony
+payments-batch-status-committed = zaksięgowany
+payments-batch-status-discarded = odrzucony
+payments-manual-title = Wpłata ręczna
+payments-amount = Kwota
+payments-amount-hint = np. 89,99
+payments-received-on = Data wpłaty
+payments-method = Forma
+payments-method-transfer = przelew
+payments-method-cash = gotówka
+payments-method-card = karta
+payments-payment-title = Tytuł lub opis
+payments-manual-button = Zaksięguj wpłatę
+payments-recent-title = Ostatnio zaksięgowane wpłaty
+payments-none = Brak wpłat.
+payments-col-date = Data
+payments-col-customer = Klient
+payments-col-title = Tytuł
+payments-col-source = Źródło
+payments-col-amount = Kwota
+payments-col-number = Numer
+payments-col-due = Termin
+payments-col-gross = Brutto
+payments-col-paid = Zapłacono
+payments-col-outstanding = Do zapłaty
+payments-col-settles = Rozliczenie
+payments-col-entry = Operacja
+payments-col-charge = Należność
+payments-col-payment = Wpłata
+payments-col-balance = Saldo
+payments-col-line = Wiersz
+payments-col-payer = Nadawca
+payments-col-status = Wynik
+payments-col-assign = Przypisz do klienta
+payments-reversed = cofnięta
+payments-source-manual = wpłata ręczna
+payments-source-import = wyciąg bankowy
+payments-source-online = płatność online
+payments-source-demo = dane demonstracyjne
+payments-reason-account = rachunek indywidualny
+payments-reason-invoice_number = numer faktury w tytule
+payments-reason-customer_number = numer klienta w tytule
+payments-reason-manual = przypisana ręcznie
+payments-customer-title = Rozliczenia klienta nr { $number }
+payments-back = ← Płatności
+payments-individual-account = rachunek indywidualny
+payments-balance-owed = do zapłaty
+payments-balance-overpaid = nadpłata
+payments-balance = saldo
+payments-outstanding = nieopłacone faktury
+payments-credit = nadpłata do rozliczenia z kolejną fakturą
+payments-invoices-title = Faktury
+payments-no-invoices = Klient nie ma faktur.
+payments-history-title = Wpłaty
+payments-unallocated = nierozliczone:
+payments-reversal-reason = Powód cofnięcia
+payments-reverse-button = Cofnij wpłatę
+payments-ledger-title = Kartoteka
+payments-preview-title = Import: { $file }
+payments-preview-matched = { $count ->
+    [one] dopasowana wpłata
+    [few] dopasowane wpłaty
+   *[many] dopasowanych wpłat
+}
+payments-preview-unmatched = { $count ->
+    [one] wpłata do przypisania ręcznie
+    [few] wpłaty do przypisania ręcznie
+   *[many] wpłat do przypisania ręcznie
+}
+payments-preview-duplicates = { $count ->
+    [one] operacja już zaimportowana
+    [few] operacje już zaimportowane
+   *[many] operacji już zaimportowanych
+}
+payments-preview-debits = { $count ->
+    [one] obciążenie (pomijamy)
+    [few] obciążenia (pomijamy)
+   *[many] obciążeń (pomijamy)
+}
+payments-preview-note = To jest podgląd: nic nie zostało jeszcze zaksięgowane. Sprawdź dopasowania i zatwierdź import.
+payments-commit-button = Zatwierdź i zaksięguj
+payments-discard-button = Odrzuć import
+payments-status-matched = dopasowana
+payments-status-unmatched = do przypisania
+payments-status-assigned = przypisana ręcznie
+payments-status-duplicate = już zaimportowana
+payments-status-debit = obciążenie
+payments-queue-title = Wpłaty do przypisania
+payments-queue-intro = Wpłaty z wyciągów, których nie udało się dopasować do klienta. Sprawdź tytuł i nadawcę, wpisz numer klienta – wpłata zostanie zaksięgowana i rozliczona z jego najstarszymi fakturami.
+payments-queue-empty = Nie ma wpłat do przypisania.
+payments-queue-total = { $count ->
+    [one] { $count } wpłata na kwotę
+    [few] { $count } wpłaty na łączną kwotę
+   *[many] { $count } wpłat na łączną kwotę
+}
+payments-sent-to = na rachunek
+payments-assign-button = Przypisz
+
+payments-error-unknown-customer = Nie ma klienta o takim numerze.
+payments-error-manual-amount = Podaj kwotę większą od zera, np. 89,99.
+payments-error-manual-date = Podaj datę wpłaty w postaci RRRR-MM-DD.
+payments-error-manual-future = Data wpłaty nie może być z przyszłości.
+payments-error-manual-method = Wybierz formę wpłaty: przelew, gotówka lub karta.
+payments-error-manual-title = Tytuł może mieć najwyżej 200 znaków.
+payments-flash-recorded = Zaksięgowano wpłatę. Nadpłata do rozliczenia: { $credit }.
+payments-flash-reversed = Wpłata została cofnięta, rozliczenia klienta przeliczono od nowa.
+payments-error-reversal-reason = Podaj powód cofnięcia wpłaty.
+payments-error-already-reversed = Ta wpłata jest już cofnięta.
+payments-error-empty = Plik jest pusty.
+payments-error-not-text = To nie jest plik tekstowy w UTF-8 ani Windows-1250 (może UTF-16 albo plik binarny?). Zapisz wyciąg jako tekst i spróbuj ponownie.
+payments-error-no-transactions = W pliku nie ma żadnych operacji.
+payments-error-not-mt940 = To nie jest wyciąg MT940 (brak linii :61:). Jeśli to CSV, wybierz format CSV.
+payments-error-bad-date = Wiersz { $line }: „{ $value }” nie jest datą.
+payments-error-bad-amount = Wiersz { $line }: „{ $value }” nie jest kwotą.
+payments-error-missing-field = Wiersz { $line }: brak pola { $field }.
+payments-error-currency = Wiersz { $line }: wyciąg jest w walucie { $currency }, księgujemy tylko PLN.
+payments-error-bad-entry = Wiersz { $line }: nie da się odczytać operacji :61:.
+payments-error-unknown-column = Nieznana kolumna w nagłówku CSV: „{ $column }”.
+payments-error-column-count = Wiersz { $line }: oczekiwano { $expected } kolumn rozdzielonych średnikiem, jest { $found }.
+payments-error-too-many-lines = Plik ma więcej niż { $max } operacji – podziel go na mniejsze.
+payments-error-not-in-preview = Ten import został już zatwierdzony albo odrzucony.
+payments-error-conflict = W międzyczasie inny import zaksięgował część tych operacji. Wczytaj plik ponownie.
+payments-error-import-failed = Nie udało się przetworzyć importu.
+payments-error-no-file = Wybierz plik wyciągu.
+payments-error-file-too-big = Plik jest za duży.
+payments-error-not-in-queue = Tej wpłaty nie ma już w kolejce do przypisania.
+payments-flash-committed = Zaksięgowane wpłaty: { $booked } (razem { $amount }); do przypisania: { $unmatched }; pominięte jako już zaimportowane: { $duplicates }.
+payments-flash-discarded = Import odrzucono, nic nie zostało zaksięgowane.
+payments-flash-assigned = Wpłatę przypisano i zaksięgowano. Nadpłata do rozliczenia: { $credit }.

@@ -1,0 +1,245 @@
+//! `/staff/platnosci`: payments for billing staff and admins: recent payments, a customer's
+//! ledger, manual entry and reversal. Support gets 403 on every page.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+
+use crate::app::audit::Actor;
+use crate::app::clock;
+use crate::app::payment_account;
+use crate::app::payments::{self, ManualError, ManualPayment, ManualProblem, PaymentError};
+use crate::app::staff_roles::Permission;
+use crate::i18n::{self, Lang};
+use crate::web::client_ip::ClientIp;
+use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::page::Layout;
+use crate::web::session::CurrentStaff;
+use crate::web::{Db, server_error};
+
+pub fn routes() -> Vec<Route> {
+    routes![overview, find_customer, customer, record, reverse]
+}
+
+/// The overview page, also re-rendered with a form's problems.
+pub(super) async fn overview_page(
+    db: &Db,
+    layout: Layout,
+    manual: Option<(ManualPayment, Vec<String>)>,
+    import_error: Option<String>,
+) -> Result<Template, Status> {
+    let overview = db.query(payment_account::overview).await?;
+    let today = clock::today();
+    let (typed, manual_errors) = manual.unwrap_or_else(|| {
+        (
+            ManualPayment {
+                received_on: today.format("%Y-%m-%d").to_string(),
+                method: "transfer".into(),
+                ..ManualPayment::default()
+            },
+            Vec::new(),
+        )
+    });
+    Ok(Template::render(
+        "staff/payments",
+        context! {
+            layout,
+            overview,
+            manual_errors,
+            import_error,
+            typed: context! {
+                customer_number: typed.customer_number,
+                amount: typed.amount,
+                received_on: typed.received_on,
+                method: typed.method,
+                title: typed.title,
+            },
+        },
+    ))
+}
+
+#[get("/staff/platnosci")]
+async fn overview(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
+    staff.require(Permission::ManagePayments)?;
+    overview_page(&db, layout, None, None).await
+}
+
+#[get("/staff/platnosci/klient?<numer>")]
+async fn find_customer(
+    numer: Option<String>,
+    staff: CurrentStaff,
+    lang: Lang,
+    db: Db,
+) -> Result<Either<Redirect, Flash<Redirect>>, Status> {
+    staff.require(Permission::ManagePayments)?;
+    let number = numer.unwrap_or_default();
+    let found = db
+        .query(move |conn| payment_account::customer_by_number(conn, &number))
+        .await?;
+    Ok(match found {
+        Some(id) => Either::Left(Redirect::to(format!("/staff/platnosci/klient/{id}"))),
+        None => Either::Right(Flash::error(
+            Redirect::to("/staff/platnosci"),
+            i18n::text(lang, "payments-error-unknown-customer"),
+        )),
+    })
+}
+
+#[get("/staff/platnosci/klient/<id>")]
+async fn customer(
+    id: i64,
+    staff: CurrentStaff,
+    layout: Layout,
+    db: Db,
+) -> Result<Template, Status> {
+    staff.require(Permission::ManagePayments)?;
+    let today = clock::today();
+    let account = db
+        .query(move |conn| payment_account::customer_account(conn, id, today))
+        .await?
+        .ok_or(Status::NotFound)?;
+    Ok(Template::render(
+        "staff/payments_customer",
+        context! { layout, account },
+    ))
+}
+
+#[derive(Debug, FromForm)]
+pub struct ManualFields {
+    #[field(default = String::new())]
+    customer_number: String,
+    #[field(default = String::new())]
+    amount: String,
+    #[field(default = String::new())]
+    received_on: String,
+    #[field(default = String::new())]
+    method: String,
+    #[field(default = String::new())]
+    title: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for ManualFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+fn manual_message(lang: Lang, problem: ManualProblem) -> String {
+    let key = match problem {
+        ManualProblem::UnknownCustomer => "payments-error-unknown-customer",
+        ManualProblem::BadAmount => "payments-error-manual-amount",
+        ManualProblem::BadDate => "payments-error-manual-date",
+        ManualProblem::FutureDate => "payments-error-manual-future",
+        ManualProblem::BadMethod => "payments-error-manual-method",
+        ManualProblem::TitleTooLong => "payments-error-manual-title",
+    };
+    i18n::text(lang, key)
+}
+
+#[post("/staff/platnosci/wplata", data = "<form>")]
+async fn record(
+    form: Protected<ManualFields>,
+    staff: CurrentStaff,
+    layout: Layout,
+    lang: Lang,
+    ip: ClientIp,
+    db: Db,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    staff.require(Permission::ManagePayments)?;
+    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
+    let input = ManualPayment {
+        customer_number: form.customer_number.clone(),
+        amount: form.amount.clone(),
+        received_on: form.received_on.clone(),
+        method: form.method.clone(),
+        title: form.title.clone(),
+    };
+    let typed = input.clone();
+    let (today, now) = (clock::today(), clock::now());
+    let result = db
+        .run(move |conn| payments::record_manual(conn, &input, &actor, today, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    match result {
+        Ok((recorded, customer_id)) => Ok(Either::Left(Flash::success(
+            Redirect::to(format!("/staff/platnosci/klient/{customer_id}")),
+            i18n::text_with(
+                lang,
+                "payments-flash-recorded",
+                &[(
+                    "credit",
+                    crate::domain::Money::from_grosze(recorded.credit_left.grosze())
+                        .to_string()
+                        .into(),
+                )],
+            ),
+        ))),
+        Err(ManualError::Invalid(problems)) => {
+            let messages = problems.iter().map(|p| manual_message(lang, *p)).collect();
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                overview_page(&db, layout, Some((typed, messages)), None).await?,
+            )))
+        }
+        Err(ManualError::Payment(e)) => Err(server_error(&e)),
+    }
+}
+
+#[derive(Debug, FromForm)]
+pub struct ReverseFields {
+    #[field(default = String::new())]
+    reason: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for ReverseFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/staff/platnosci/wplaty/<id>/cofnij", data = "<form>")]
+async fn reverse(
+    id: i64,
+    form: Protected<ReverseFields>,
+    staff: CurrentStaff,
+    lang: Lang,
+    ip: ClientIp,
+    db: Db,
+) -> Result<Flash<Redirect>, Status> {
+    staff.require(Permission::ManagePayments)?;
+    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
+    let reason = form.reason.clone();
+    let now = clock::now();
+    let customer_of_payment = db
+        .query(move |conn| crate::db::payments::find(conn, id))
+        .await?
+        .map(|p| p.customer_id)
+        .ok_or(Status::NotFound)?;
+    let back = Redirect::to(format!("/staff/platnosci/klient/{customer_of_payment}"));
+    let result = db
+        .run(move |conn| payments::reverse_payment(conn, id, &reason, &actor, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    match result {
+        Ok(_) => Ok(Flash::success(
+            back,
+            i18n::text(lang, "payments-flash-reversed"),
+        )),
+        Err(PaymentError::NoReason) => Ok(Flash::error(
+            back,
+            i18n::text(lang, "payments-error-reversal-reason"),
+        )),
+        Err(PaymentError::AlreadyReversed) => Ok(Flash::error(
+            back,
+            i18n::text(lang, "payments-error-already-reversed"),
+        )),
+        Err(PaymentError::NotFound) => Err(Status::NotFound),
+        Err(e) => Err(server_error(&e)),
+    }
+}
