@@ -1,4 +1,6 @@
-//! The `ebok` command: serve the portal, migrate, seed the demo ISP.
+//! The `ebok` command: serve the portal, migrate, seed the demo ISP, run billing.
+
+mod billing;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -42,6 +44,11 @@ pub enum Command {
         #[arg(long)]
         seed_only: bool,
     },
+    /// Billing: the monthly run that issues periodic invoices.
+    Billing {
+        #[command(subcommand)]
+        command: billing::BillingCommand,
+    },
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -68,6 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             launch(config, pool)
         }
+        Command::Billing { command } => billing::run(&config, command),
     }
 }
 
@@ -77,7 +85,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Database failures name the setting the operator has to look at.
-fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<db::Pool> {
+pub(crate) fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<db::Pool> {
     db::open(&config.database.url, pool_size).map_err(|e| anyhow::anyhow!("EBOK_DATABASE_URL: {e}"))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod account_security;
 pub mod audit;
+pub mod billing;
 pub mod clock;
 pub mod crypto;
 pub mod dashboard;

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod billing;
 pub mod consents;
 pub mod contracts;
 pub mod customers;
@@ -17,6 +18,7 @@ pub mod outbox;
 pub mod payments;
 pub mod rate_limits;
 pub mod recovery_codes;
+pub mod run_lock;
 pub mod schema;
 pub mod seller;
 pub mod services;

@@ -1,6 +1,7 @@
 //! Pure rules and value types. No I/O, no Diesel, no Rocket.
 
 pub mod amount_in_words;
+pub mod billing;
 pub mod contract_number;
 pub mod money;
 pub mod nip;
