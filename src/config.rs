@@ -81,6 +81,30 @@ pub struct WebConfig {
     pub registration_from_own_connection: bool,
 }
 
+/// When the portal starts telling a subscriber that something needs action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoticeConfig {
+    /// A service that expires within this many days.
+    pub service_days: i64,
+    /// A domain that expires within this many days.
+    pub domain_days: i64,
+    /// A fixed-term contract that ends within this many days.
+    pub contract_days: i64,
+    /// Prepaid credit (grosze) below which the subscriber is told to top up.
+    pub low_balance: i64,
+}
+
+impl Default for NoticeConfig {
+    fn default() -> NoticeConfig {
+        NoticeConfig {
+            service_days: 7,
+            domain_days: 30,
+            contract_days: 60,
+            low_balance: 1500,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub environment: Environment,
@@ -89,6 +113,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub mail: MailConfig,
     pub web: WebConfig,
+    pub notices: NoticeConfig,
     /// Rocket's own settings (address, port, workers, limits).
     pub rocket: Figment,
 }
@@ -120,6 +145,12 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("EBOK_TRUSTED_PROXIES: \"{0}\" is not an IP address or network like 10.0.0.0/8")]
     TrustedProxy(String),
+    #[error("{0}: must be a whole number of days between 1 and 366")]
+    NoticeDays(&'static str),
+    #[error(
+        "EBOK_NOTICE_LOW_BALANCE_GROSZE: must be a non-negative amount in grosze (1500 = 15 zł)"
+    )]
+    LowBalance,
     #[error("configuration could not be read: {0}")]
     Unreadable(String),
 }
@@ -142,6 +173,10 @@ struct RawConfig {
     /// A list, or one string of addresses separated by commas or spaces (handy in env vars).
     trusted_proxies: Option<StringList>,
     registration_from_own_connection: Option<bool>,
+    notice_service_days: Option<i64>,
+    notice_domain_days: Option<i64>,
+    notice_contract_days: Option<i64>,
+    notice_low_balance_grosze: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,6 +244,7 @@ impl Config {
     }
 
     fn from_raw(raw: RawConfig, rocket: Figment) -> Result<Config, ConfigError> {
+        let notices = notice_config(&raw)?;
         let environment = match raw.env.as_deref().map(str::trim) {
             None | Some("") | Some("development") => Environment::Development,
             Some("production") => Environment::Production,
@@ -254,6 +290,7 @@ impl Config {
             database: DatabaseConfig { url, pool_size },
             mail,
             web,
+            notices,
             paths: PathsConfig {
                 data_dir,
                 invoices_dir,
@@ -264,6 +301,37 @@ impl Config {
             rocket,
         })
     }
+}
+
+fn notice_config(raw: &RawConfig) -> Result<NoticeConfig, ConfigError> {
+    let defaults = NoticeConfig::default();
+    let days = |value: Option<i64>, default: i64, setting: &'static str| match value {
+        None => Ok(default),
+        Some(days) if (1..=366).contains(&days) => Ok(days),
+        Some(_) => Err(ConfigError::NoticeDays(setting)),
+    };
+    Ok(NoticeConfig {
+        service_days: days(
+            raw.notice_service_days,
+            defaults.service_days,
+            "EBOK_NOTICE_SERVICE_DAYS",
+        )?,
+        domain_days: days(
+            raw.notice_domain_days,
+            defaults.domain_days,
+            "EBOK_NOTICE_DOMAIN_DAYS",
+        )?,
+        contract_days: days(
+            raw.notice_contract_days,
+            defaults.contract_days,
+            "EBOK_NOTICE_CONTRACT_DAYS",
+        )?,
+        low_balance: match raw.notice_low_balance_grosze {
+            None => defaults.low_balance,
+            Some(grosze) if grosze >= 0 => grosze,
+            Some(_) => return Err(ConfigError::LowBalance),
+        },
+    })
 }
 
 fn check_smtp_url(raw: Option<String>) -> Result<Option<String>, ConfigError> {

@@ -211,7 +211,7 @@ fn retire_account_links(
 }
 
 /// A password re-entry on a signed-in account, throttled like a login and audited when wrong.
-fn check_current_password(
+pub fn check_current_password(
     conn: &mut DbConn,
     account: &Account,
     password: &str,

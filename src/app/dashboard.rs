@@ -1,9 +1,25 @@
 //! The subscriber's dashboard ("Pulpit"): who they are, what they have, what they owe.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::app::news::{self, NewsView};
+use crate::config::NoticeConfig;
+use crate::db::news::OfferBanner;
+use crate::db::payments::Payment;
 use crate::db::{self, DbConn};
+use crate::domain::notices::Notice;
 use crate::domain::{Money, Nrb};
+
+/// How many of each list the dashboard shows; the full lists are one click away.
+const NOTICES_SHOWN: usize = 5;
+const PAYMENTS_SHOWN: i64 = 3;
+const NEWS_SHOWN: i64 = 3;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvoiceLink {
+    pub id: i64,
+    pub number: String,
+}
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ContractSummary {
@@ -28,14 +44,33 @@ pub struct Dashboard {
     pub overdue_invoices: i64,
     pub open_tickets: i64,
     pub contracts: Vec<ContractSummary>,
+    pub notices: Vec<Notice>,
+    /// More notices than shown.
+    pub more_notices: bool,
+    pub recent_payments: Vec<Payment>,
+    pub news: Vec<NewsView>,
+    pub offer: Option<OfferBanner>,
+    /// For the "download the last invoice" shortcut.
+    pub latest_invoice: Option<InvoiceLink>,
+    /// For the "pay" shortcut: the unpaid invoice due first.
+    pub first_unpaid_invoice_id: Option<i64>,
+}
+
+/// When the dashboard is looked at: the date decides notices, the time decides news.
+#[derive(Debug, Clone, Copy)]
+pub struct At {
+    pub today: NaiveDate,
+    pub now: NaiveDateTime,
 }
 
 /// Everything for the customer `customer_id`, and only for them.
 pub fn load(
     conn: &mut DbConn,
     customer_id: i64,
-    today: NaiveDate,
+    at: At,
+    notice_config: &NoticeConfig,
 ) -> diesel::QueryResult<Option<Dashboard>> {
+    let today = at.today;
     let Some(customer) = db::customers::find(conn, customer_id)? else {
         return Ok(None);
     };
@@ -61,7 +96,20 @@ pub fn load(
         .iter()
         .map(|(_, _, gross, paid)| Money::from_grosze(gross - paid))
         .sum();
-    let contracts = db::contracts::of_customer(conn, customer_id)?
+    let first_unpaid_invoice_id = outstanding
+        .iter()
+        .min_by_key(|(id, due, _, _)| (*due, *id))
+        .map(|(id, _, _, _)| *id);
+    let contract_rows = db::contracts::of_customer(conn, customer_id)?;
+    let mut areas: Vec<String> = contract_rows
+        .iter()
+        .map(|(c, _)| c.install_city.clone())
+        .collect();
+    areas.dedup();
+    let mut notices = crate::app::notices::for_customer(conn, customer_id, today, notice_config)?;
+    let more_notices = notices.len() > NOTICES_SHOWN;
+    notices.truncate(NOTICES_SHOWN);
+    let contracts = contract_rows
         .into_iter()
         .map(|(contract, tariff)| ContractSummary {
             number: contract.number,
@@ -87,5 +135,17 @@ pub fn load(
             .count() as i64,
         open_tickets: db::tickets::count_open(conn, customer_id)?,
         contracts,
+        notices,
+        more_notices,
+        recent_payments: db::payments::recent_of_customer(conn, customer_id, PAYMENTS_SHOWN)?,
+        news: news::for_customer_in(conn, customer_id, &areas, at.now, NEWS_SHOWN)?,
+        offer: db::news::current_offer(conn, &areas, at.now)?,
+        latest_invoice: db::invoices::latest_of_customer(conn, customer_id)?.map(|invoice| {
+            InvoiceLink {
+                id: invoice.id,
+                number: invoice.number.unwrap_or_default(),
+            }
+        }),
+        first_unpaid_invoice_id,
     }))
 }

@@ -140,3 +140,10 @@ pub fn use_totp_step(conn: &mut DbConn, id: i64, step: i64) -> QueryResult<bool>
     .execute(conn)
     .map(|rows| rows == 1)
 }
+
+/// The language this login sees the portal in.
+pub fn set_language(conn: &mut DbConn, account_id: i64, language: &str) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(account_id))
+        .set(accounts::language.eq(language))
+        .execute(conn)
+}

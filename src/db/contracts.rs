@@ -86,3 +86,26 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<(Cont
         .order(contracts::signed_on.desc())
         .load(conn)
 }
+
+/// One contract with its tariff, only if it is the customer's.
+pub fn find_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    contract_id: i64,
+) -> QueryResult<Option<(Contract, Tariff)>> {
+    contracts::table
+        .inner_join(tariffs::table)
+        .filter(contracts::id.eq(contract_id))
+        .filter(contracts::customer_id.eq(customer_id))
+        .first(conn)
+        .optional()
+}
+
+/// Towns where the customer has a connection (installation addresses), for area-targeted news.
+pub fn areas_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<String>> {
+    contracts::table
+        .filter(contracts::customer_id.eq(customer_id))
+        .select(contracts::install_city)
+        .distinct()
+        .load(conn)
+}

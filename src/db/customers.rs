@@ -92,3 +92,59 @@ pub fn find_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<Cust
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Customer>> {
     customers::table.find(id).first(conn).optional()
 }
+
+/// Contact data a subscriber may change without the ISP's check.
+pub fn update_contact(
+    conn: &mut DbConn,
+    customer_id: i64,
+    phone: Option<&str>,
+    correspondence: Option<(&str, &str, &str)>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let (line, postal, city) = match correspondence {
+        Some((line, postal, city)) => (Some(line), Some(postal), Some(city)),
+        None => (None, None, None),
+    };
+    diesel::update(customers::table.find(customer_id))
+        .set((
+            customers::phone.eq(phone),
+            customers::correspondence_address_line.eq(line),
+            customers::correspondence_postal_code.eq(postal),
+            customers::correspondence_city.eq(city),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// E-mail notification preferences, in the order invoices, reminders, outages, tickets.
+pub fn set_notifications(
+    conn: &mut DbConn,
+    customer_id: i64,
+    [invoices, reminders, outages, tickets]: [bool; 4],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(customers::table.find(customer_id))
+        .set((
+            customers::notify_invoices.eq(invoices),
+            customers::notify_reminders.eq(reminders),
+            customers::notify_outages.eq(outages),
+            customers::notify_tickets.eq(tickets),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// The language mail to the customer is written in.
+pub fn set_language(
+    conn: &mut DbConn,
+    customer_id: i64,
+    language: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(customers::table.find(customer_id))
+        .set((
+            customers::language.eq(language),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}

@@ -46,3 +46,40 @@ pub fn count_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64
         .count()
         .get_result(conn)
 }
+
+/// The customer's domains, soonest expiry first.
+pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Domain>> {
+    domains::table
+        .filter(domains::customer_id.eq(customer_id))
+        .order((domains::expires_on.asc(), domains::name.asc()))
+        .load(conn)
+}
+
+/// The customer's active domains expiring on or before `until`.
+pub fn expiring_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    until: NaiveDate,
+) -> QueryResult<Vec<Domain>> {
+    domains::table
+        .filter(domains::customer_id.eq(customer_id))
+        .filter(domains::status.eq("active"))
+        .filter(domains::expires_on.le(until))
+        .load(conn)
+}
+
+/// Turns renewal on or off; 0 rows when the domain is not the customer's.
+pub fn set_auto_renew(
+    conn: &mut DbConn,
+    customer_id: i64,
+    domain_id: i64,
+    auto_renew: bool,
+) -> QueryResult<usize> {
+    diesel::update(
+        domains::table
+            .filter(domains::id.eq(domain_id))
+            .filter(domains::customer_id.eq(customer_id)),
+    )
+    .set(domains::auto_renew.eq(auto_renew))
+    .execute(conn)
+}

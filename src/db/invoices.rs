@@ -344,3 +344,33 @@ pub fn update_series(
         .execute(conn)
         .map(|_| ())
 }
+
+/// The customer's most recent issued invoice.
+pub fn latest_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Option<Invoice>> {
+    invoices::table
+        .filter(invoices::customer_id.eq(customer_id))
+        .filter(invoices::status.eq("issued"))
+        .order((invoices::issue_date.desc(), invoices::id.desc()))
+        .first(conn)
+        .optional()
+}
+
+/// (id, number, due date, gross) of the customer's issued invoices due before `day`, for the
+/// overdue notices (payments are matched by the caller).
+pub fn due_before_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    day: NaiveDate,
+) -> QueryResult<Vec<(i64, Option<String>, NaiveDate, i64)>> {
+    invoices::table
+        .filter(invoices::customer_id.eq(customer_id))
+        .filter(invoices::status.eq("issued"))
+        .filter(invoices::due_date.lt(day))
+        .select((
+            invoices::id,
+            invoices::number,
+            invoices::due_date,
+            invoices::total_gross,
+        ))
+        .load(conn)
+}

@@ -16,6 +16,7 @@ pub mod invoices;
 pub mod news;
 pub mod outbox;
 pub mod payments;
+pub mod profile_changes;
 pub mod rate_limits;
 pub mod recovery_codes;
 pub mod run_lock;

@@ -110,3 +110,31 @@ pub fn allocations_of_customer(
         ))
         .load(conn)
 }
+
+/// The customer's latest payments.
+pub fn recent_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Payment>> {
+    payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .order((payments::received_on.desc(), payments::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Money paid but not yet allocated to any invoice: the customer's credit, in grosze. Summed in
+/// Rust (SUM(BIGINT) is NUMERIC on PostgreSQL).
+pub fn unallocated_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+    let paid: Vec<i64> = payments::table
+        .filter(payments::customer_id.eq(customer_id))
+        .select(payments::amount)
+        .load(conn)?;
+    let allocated: Vec<i64> = payment_allocations::table
+        .inner_join(payments::table)
+        .filter(payments::customer_id.eq(customer_id))
+        .select(payment_allocations::amount)
+        .load(conn)?;
+    Ok(paid.iter().sum::<i64>() - allocated.iter().sum::<i64>())
+}

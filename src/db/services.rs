@@ -103,3 +103,64 @@ pub fn count_active(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// The customer's services, active first, then by name.
+pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Service>> {
+    let mut found: Vec<Service> = services::table
+        .filter(services::customer_id.eq(customer_id))
+        .order((services::name.asc(), services::id.asc()))
+        .load(conn)?;
+    found.sort_by_key(|s| s.status != "active");
+    Ok(found)
+}
+
+/// One service, only if it is the customer's.
+pub fn find_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    service_id: i64,
+) -> QueryResult<Option<Service>> {
+    services::table
+        .filter(services::id.eq(service_id))
+        .filter(services::customer_id.eq(customer_id))
+        .first(conn)
+        .optional()
+}
+
+/// The endpoints of the given services (already scoped to one customer by the caller).
+pub fn endpoints_of(conn: &mut DbConn, service_ids: &[i64]) -> QueryResult<Vec<Endpoint>> {
+    endpoints::table
+        .filter(endpoints::service_id.eq_any(service_ids))
+        .order(endpoints::id)
+        .load(conn)
+}
+
+/// The customer's active services with an expiry date on or before `until`.
+pub fn expiring_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+    until: NaiveDate,
+) -> QueryResult<Vec<Service>> {
+    services::table
+        .filter(services::customer_id.eq(customer_id))
+        .filter(services::status.eq("active"))
+        .filter(services::expires_on.le(until))
+        .load(conn)
+}
+
+/// Turns renewal on or off; 0 rows when the service is not the customer's or has no expiry.
+pub fn set_auto_renew(
+    conn: &mut DbConn,
+    customer_id: i64,
+    service_id: i64,
+    auto_renew: bool,
+) -> QueryResult<usize> {
+    diesel::update(
+        services::table
+            .filter(services::id.eq(service_id))
+            .filter(services::customer_id.eq(customer_id))
+            .filter(services::expires_on.is_not_null()),
+    )
+    .set(services::auto_renew.eq(auto_renew))
+    .execute(conn)
+}

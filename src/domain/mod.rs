@@ -5,6 +5,7 @@ pub mod billing;
 pub mod contract_number;
 pub mod money;
 pub mod nip;
+pub mod notices;
 pub mod nrb;
 pub mod numbering;
 pub mod payment_qr;

@@ -112,6 +112,15 @@ impl Money {
 
     /// The amount without currency, Polish style: "1 234,56", "-0,05".
     pub fn format_amount(self) -> String {
+        self.grouped(' ', ',')
+    }
+
+    /// English style with the currency code first: "PLN 1,234.56", "PLN -0.05".
+    pub fn to_english(self) -> String {
+        format!("PLN {}", self.grouped(',', '.'))
+    }
+
+    fn grouped(self, thousands: char, decimal: char) -> String {
         // unsigned_abs so that even i64::MIN formats instead of overflowing.
         let abs = self.0.unsigned_abs();
         let zloty = (abs / 100).to_string();
@@ -121,11 +130,12 @@ impl Money {
         }
         for (i, digit) in zloty.chars().enumerate() {
             if i > 0 && (zloty.len() - i).is_multiple_of(3) {
-                out.push(' ');
+                out.push(thousands);
             }
             out.push(digit);
         }
-        out.push_str(&format!(",{:02}", abs % 100));
+        out.push(decimal);
+        out.push_str(&format!("{:02}", abs % 100));
         out
     }
 }

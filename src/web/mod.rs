@@ -7,6 +7,7 @@ pub mod csrf;
 mod customer;
 mod filters;
 mod guards;
+pub mod lang;
 pub mod mailing;
 mod messages;
 mod outbox_worker;
@@ -113,6 +114,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .mount("/", public::routes())
         .mount("/", customer::routes())
         .mount("/", staff::routes())
+        .mount("/", lang::routes())
         .mount("/assets", assets)
         .register("/", catchers::catchers());
     match worker {

@@ -8,6 +8,7 @@ use super::Site;
 use super::csrf::page_token;
 use super::session::{CurrentCustomer, CurrentStaff};
 use crate::app::site::SiteInfo;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Flash {
@@ -27,6 +28,10 @@ pub struct Layout {
     pub flash: Option<Flash>,
     pub customer: Option<SignedIn>,
     pub staff: Option<SignedIn>,
+    /// The page's language ("pl" / "en"), for `t(…, lang=layout.lang)` and the filters.
+    pub lang: Lang,
+    /// This page's path and query, so the language switch can come back to it.
+    pub path: String,
 }
 
 impl Layout {
@@ -38,6 +43,8 @@ impl Layout {
             flash: None,
             customer: None,
             staff: None,
+            lang: Lang::default(),
+            path: "/".to_owned(),
         }
     }
 }
@@ -80,12 +87,18 @@ impl<'r> FromRequest<'r> for Layout {
             None
         };
         let csrf_token = page_token(request);
+        let lang = match request.guard::<Lang>().await {
+            Outcome::Success(lang) => lang,
+            _ => Lang::default(),
+        };
         Outcome::Success(Layout {
             site,
             csrf_token,
             flash,
             customer,
             staff,
+            lang,
+            path: request.uri().to_string(),
         })
     }
 }

@@ -1,10 +1,12 @@
 //! `/` for a signed-in subscriber: the dashboard.
 
 use rocket::http::Status;
-use rocket::{Route, get, routes};
+use rocket::{Route, State, get, routes};
 use rocket_dyn_templates::{Template, context};
 
-use crate::app::{clock, dashboard};
+use crate::app::clock;
+use crate::app::dashboard::{self, At};
+use crate::config::Config;
 use crate::web::Db;
 use crate::web::page::Layout;
 use crate::web::session::CurrentCustomer;
@@ -15,11 +17,20 @@ pub fn routes() -> Vec<Route> {
 
 /// Outranks the public start page when a session is present.
 #[get("/", rank = 1)]
-async fn home(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+async fn home(
+    customer: CurrentCustomer,
+    layout: Layout,
+    db: Db,
+    config: &State<Config>,
+) -> Result<Template, Status> {
     let customer_id = customer.customer_id();
-    let today = clock::today();
+    let at = At {
+        today: clock::today(),
+        now: clock::now(),
+    };
+    let notices = config.notices;
     let page = db
-        .query(move |conn| dashboard::load(conn, customer_id, today))
+        .query(move |conn| dashboard::load(conn, customer_id, at, &notices))
         .await?
         .ok_or(Status::NotFound)?;
     Ok(Template::render(

@@ -3,9 +3,12 @@
 mod auth;
 mod dashboard;
 mod invoices;
+mod news;
 mod password_reset;
+mod profile;
 mod registration;
 mod security;
+mod subscriptions;
 
 use rocket::Route;
 
@@ -17,5 +20,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(password_reset::routes());
     routes.extend(registration::routes());
     routes.extend(security::routes());
+    routes.extend(news::routes());
+    routes.extend(profile::routes());
+    routes.extend(subscriptions::routes());
     routes
 }

@@ -1,6 +1,7 @@
 //! The staff panel (`/staff`): its own login, sessions and roles, apart from subscribers.
 
 mod auth;
+mod billing;
 mod invoices;
 mod series;
 
@@ -8,6 +9,7 @@ use rocket::Route;
 
 pub fn routes() -> Vec<Route> {
     let mut routes = auth::routes();
+    routes.extend(billing::routes());
     routes.extend(invoices::routes());
     routes.extend(series::routes());
     routes

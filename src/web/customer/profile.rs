@@ -1,0 +1,325 @@
+//! `/dane`: the subscriber's data, preferences and consents. Contact data applies at once;
+//! name, PESEL, NIP and legal address go to the ISP's approval queue and show as pending.
+
+use std::collections::HashMap;
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use rocket_dyn_templates::{Template, context};
+
+use crate::app::audit::Actor;
+use crate::app::clock;
+use crate::app::profile::{self, ChangeRequest, ContactInput, Preferences, ProfileError};
+use crate::config::Config;
+use crate::i18n::{self, Lang};
+use crate::web::client_ip::ClientIp;
+use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
+use crate::web::page::Layout;
+use crate::web::session::CurrentCustomer;
+use crate::web::{Db, server_error};
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        page,
+        save_contact,
+        request_change,
+        withdraw_request,
+        save_preferences
+    ]
+}
+
+type Answer = Either<Flash<Redirect>, (Status, Template)>;
+
+fn actor(customer: &CurrentCustomer, ip: ClientIp) -> Actor {
+    Actor::account(
+        customer.account.id,
+        customer.customer_id(),
+        ip.0.map(|ip| ip.to_string()),
+    )
+}
+
+/// Field name → translated message, for the form that was sent.
+fn translate(lang: Lang, errors: Vec<(&'static str, &'static str)>) -> HashMap<String, String> {
+    errors
+        .into_iter()
+        .map(|(field, key)| (field.to_owned(), i18n::text(lang, key)))
+        .collect()
+}
+
+async fn render(
+    db: &Db,
+    customer: &CurrentCustomer,
+    layout: Layout,
+    errors: HashMap<String, String>,
+    values: HashMap<String, String>,
+) -> Result<Template, Status> {
+    let customer_id = customer.customer_id();
+    let profile = db
+        .query(move |conn| profile::load(conn, customer_id))
+        .await?
+        .ok_or(Status::NotFound)?;
+    Ok(Template::render(
+        "customer/profile",
+        context! {
+            layout,
+            profile,
+            errors,
+            values,
+            einvoice_version: profile::EINVOICE_TEXT_VERSION,
+            marketing_version: profile::MARKETING_TEXT_VERSION,
+        },
+    ))
+}
+
+#[get("/dane")]
+async fn page(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+    render(&db, &customer, layout, HashMap::new(), HashMap::new()).await
+}
+
+#[derive(Debug, FromForm)]
+pub struct ContactFields {
+    #[field(default = String::new())]
+    phone: String,
+    #[field(default = String::new())]
+    correspondence_address_line: String,
+    #[field(default = String::new())]
+    correspondence_postal_code: String,
+    #[field(default = String::new())]
+    correspondence_city: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for ContactFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/dane/kontakt", data = "<form>")]
+async fn save_contact(
+    form: Protected<ContactFields>,
+    customer: CurrentCustomer,
+    layout: Layout,
+    lang: Lang,
+    ip: ClientIp,
+    db: Db,
+) -> Result<Answer, Status> {
+    let actor = actor(&customer, ip);
+    let customer_id = customer.customer_id();
+    let input = ContactInput {
+        phone: form.phone.clone(),
+        correspondence_address_line: form.correspondence_address_line.clone(),
+        correspondence_postal_code: form.correspondence_postal_code.clone(),
+        correspondence_city: form.correspondence_city.clone(),
+    };
+    let sent = input.clone();
+    let now = clock::now();
+    let result = db
+        .run(move |conn| profile::update_contact(conn, customer_id, &input, &actor, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    match result {
+        Ok(()) => Ok(Either::Left(Flash::success(
+            Redirect::to("/dane"),
+            i18n::text(lang, "profile-contact-saved"),
+        ))),
+        Err(ProfileError::Invalid(errors)) => {
+            let values = HashMap::from([
+                ("phone".to_owned(), sent.phone),
+                (
+                    "correspondence_address_line".to_owned(),
+                    sent.correspondence_address_line,
+                ),
+                (
+                    "correspondence_postal_code".to_owned(),
+                    sent.correspondence_postal_code,
+                ),
+                ("correspondence_city".to_owned(), sent.correspondence_city),
+            ]);
+            let page = render(&db, &customer, layout, translate(lang, errors), values).await?;
+            Ok(Either::Right((Status::UnprocessableEntity, page)))
+        }
+        Err(error) => Err(server_error(&error)),
+    }
+}
+
+#[derive(Debug, FromForm)]
+pub struct ChangeFields {
+    #[field(default = String::new())]
+    field: String,
+    #[field(default = String::new())]
+    first_name: String,
+    #[field(default = String::new())]
+    last_name: String,
+    #[field(default = String::new())]
+    company_name: String,
+    #[field(default = String::new())]
+    pesel: String,
+    #[field(default = String::new())]
+    nip: String,
+    #[field(default = String::new())]
+    address_line: String,
+    #[field(default = String::new())]
+    postal_code: String,
+    #[field(default = String::new())]
+    city: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for ChangeFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/dane/wniosek", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
+async fn request_change(
+    form: Protected<ChangeFields>,
+    customer: CurrentCustomer,
+    layout: Layout,
+    lang: Lang,
+    ip: ClientIp,
+    db: Db,
+    config: &State<Config>,
+) -> Result<Answer, Status> {
+    let request = match form.field.as_str() {
+        "name" => ChangeRequest::Name {
+            first_name: form.first_name.clone(),
+            last_name: form.last_name.clone(),
+        },
+        "company_name" => ChangeRequest::CompanyName(form.company_name.clone()),
+        "pesel" => ChangeRequest::Pesel(form.pesel.clone()),
+        "nip" => ChangeRequest::Nip(form.nip.clone()),
+        "address" => ChangeRequest::Address {
+            address_line: form.address_line.clone(),
+            postal_code: form.postal_code.clone(),
+            city: form.city.clone(),
+        },
+        _ => return Err(Status::UnprocessableEntity),
+    };
+    let actor = actor(&customer, ip);
+    let (customer_id, account_id) = (customer.customer_id(), customer.account.id);
+    let pesel_key = config.security.pesel_key.clone();
+    let now = clock::now();
+    let result = db
+        .run(move |conn| {
+            profile::request_change(
+                conn,
+                customer_id,
+                account_id,
+                request,
+                &pesel_key,
+                &actor,
+                now,
+            )
+        })
+        .await
+        .map_err(|e| server_error(&e))?;
+    match result {
+        Ok(_) => Ok(Either::Left(Flash::success(
+            Redirect::to("/dane"),
+            i18n::text(lang, "profile-change-requested"),
+        ))),
+        Err(ProfileError::Invalid(errors)) => {
+            // The PESEL is never echoed back into the page.
+            let values = HashMap::from([
+                ("first_name".to_owned(), form.first_name.clone()),
+                ("last_name".to_owned(), form.last_name.clone()),
+                ("company_name".to_owned(), form.company_name.clone()),
+                ("nip".to_owned(), form.nip.clone()),
+                ("address_line".to_owned(), form.address_line.clone()),
+                ("postal_code".to_owned(), form.postal_code.clone()),
+                ("city".to_owned(), form.city.clone()),
+            ]);
+            let page = render(&db, &customer, layout, translate(lang, errors), values).await?;
+            Ok(Either::Right((Status::UnprocessableEntity, page)))
+        }
+        Err(error) => Err(server_error(&error)),
+    }
+}
+
+#[post("/dane/wniosek/<id>/wycofaj", data = "<_form>")]
+async fn withdraw_request(
+    id: i64,
+    _form: Protected<TokenOnly>,
+    customer: CurrentCustomer,
+    lang: Lang,
+    ip: ClientIp,
+    db: Db,
+) -> Result<Flash<Redirect>, Status> {
+    let actor = actor(&customer, ip);
+    let customer_id = customer.customer_id();
+    let now = clock::now();
+    let withdrawn = db
+        .query(move |conn| profile::withdraw_request(conn, customer_id, id, &actor, now))
+        .await?;
+    if !withdrawn {
+        return Err(Status::NotFound);
+    }
+    Ok(Flash::success(
+        Redirect::to("/dane"),
+        i18n::text(lang, "profile-change-withdrawn"),
+    ))
+}
+
+#[derive(Debug, FromForm)]
+pub struct PreferenceFields {
+    #[field(default = String::new())]
+    language: String,
+    #[field(default = false)]
+    notify_invoices: bool,
+    #[field(default = false)]
+    notify_reminders: bool,
+    #[field(default = false)]
+    notify_outages: bool,
+    #[field(default = false)]
+    notify_tickets: bool,
+    #[field(default = false)]
+    einvoice: bool,
+    #[field(default = false)]
+    marketing: bool,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for PreferenceFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/dane/ustawienia", data = "<form>")]
+async fn save_preferences(
+    form: Protected<PreferenceFields>,
+    customer: CurrentCustomer,
+    ip: ClientIp,
+    db: Db,
+) -> Result<Flash<Redirect>, Status> {
+    let language = Lang::parse(&form.language).ok_or(Status::UnprocessableEntity)?;
+    let preferences = Preferences {
+        language,
+        notify_invoices: form.notify_invoices,
+        notify_reminders: form.notify_reminders,
+        notify_outages: form.notify_outages,
+        notify_tickets: form.notify_tickets,
+        einvoice: form.einvoice,
+        marketing: form.marketing,
+    };
+    let actor = actor(&customer, ip);
+    let (customer_id, account_id) = (customer.customer_id(), customer.account.id);
+    let now = clock::now();
+    db.query(move |conn| {
+        profile::save_preferences(conn, customer_id, account_id, preferences, &actor, now)
+    })
+    .await?;
+    // Said in the language just chosen.
+    Ok(Flash::success(
+        Redirect::to("/dane"),
+        i18n::text(language, "profile-preferences-saved"),
+    ))
+}

@@ -1,0 +1,127 @@
+//! Which language a page is in: the signed-in subscriber's setting, else the language they picked
+//! before signing in (a cookie), else the browser's `Accept-Language`, else Polish.
+
+use rocket::form::FromForm;
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::Redirect;
+use rocket::{Route, post, routes};
+
+use crate::db;
+use crate::i18n::Lang;
+use crate::web::Db;
+use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::session::CurrentCustomer;
+
+const LANG_COOKIE: &str = "ebok_lang";
+
+pub fn routes() -> Vec<Route> {
+    routes![switch]
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Lang {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        struct Cached(Lang);
+        let lang = request
+            .local_cache_async(async {
+                let signed_in = if request.uri().path().starts_with("/staff") {
+                    None
+                } else {
+                    request
+                        .guard::<CurrentCustomer>()
+                        .await
+                        .succeeded()
+                        .and_then(|c| Lang::parse(&c.account.language))
+                };
+                Cached(
+                    signed_in
+                        .or_else(|| {
+                            request
+                                .cookies()
+                                .get(LANG_COOKIE)
+                                .and_then(|c| Lang::parse(c.value()))
+                        })
+                        .or_else(|| {
+                            request
+                                .headers()
+                                .get_one("Accept-Language")
+                                .and_then(Lang::from_accept_language)
+                        })
+                        .unwrap_or_default(),
+                )
+            })
+            .await;
+        Outcome::Success(lang.0)
+    }
+}
+
+#[derive(Debug, FromForm)]
+pub struct SwitchFields {
+    #[field(default = String::new())]
+    lang: String,
+    /// Where to go back to; only a local path is followed.
+    #[field(default = String::new())]
+    back: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for SwitchFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// Only paths on this site: "/faktury?rok=2026", never "//evil.example" or "https://…".
+fn local_path(back: &str) -> &str {
+    let safe = back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.starts_with("/\\")
+        && !back.chars().any(|c| c.is_control());
+    if safe { back } else { "/" }
+}
+
+/// The language switch in every page's footer. Remembered in a cookie, and for a signed-in
+/// subscriber also on the account, so mails and the next login use it too.
+#[post("/jezyk", data = "<form>")]
+async fn switch(
+    form: Protected<SwitchFields>,
+    customer: Option<CurrentCustomer>,
+    cookies: &CookieJar<'_>,
+    db: Db,
+) -> Result<Redirect, Status> {
+    let back = local_path(&form.back).to_owned();
+    let Some(lang) = Lang::parse(&form.lang) else {
+        return Ok(Redirect::to(back));
+    };
+    cookies.add(
+        Cookie::build((LANG_COOKIE, lang.code()))
+            .path("/")
+            .same_site(SameSite::Lax)
+            .http_only(true)
+            .max_age(rocket::time::Duration::days(365)),
+    );
+    if let Some(customer) = customer {
+        let account_id = customer.account.id;
+        db.query(move |conn| db::accounts::set_language(conn, account_id, lang.code()))
+            .await?;
+    }
+    Ok(Redirect::to(back))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_followed_back() {
+        assert_eq!(local_path("/faktury?rok=2026"), "/faktury?rok=2026");
+        assert_eq!(local_path("//evil.example/x"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path("https://evil.example"), "/");
+        assert_eq!(local_path(""), "/");
+    }
+}
