@@ -1,3 +1,4 @@
+#![allow(dead_code)] // Shared by several test crates; each uses part of it.
 //! Customers made for billing tests: each with the services, discounts and charges a case needs,
 //! written straight into the database (the demo's own customers are suspended first, so only
 //! these are billed).

@@ -91,7 +91,11 @@ impl Launch {
     /// Starts the run on a thread of its own (it outlives the request) and answers as soon as
     /// the run is recorded or refused. The thread keeps one connection and the period's lock
     /// from start to end.
-    async fn start(self, period: String, actor: Actor) -> Result<Result<i64, BillingError>, Status> {
+    async fn start(
+        self,
+        period: String,
+        actor: Actor,
+    ) -> Result<Result<i64, BillingError>, Status> {
         let (started_tx, started_rx) = oneshot::channel();
         let spawned = std::thread::Builder::new()
             .name("billing-run".into())
@@ -194,5 +198,8 @@ async fn show(id: i64, staff: CurrentStaff, layout: Layout, db: Db) -> Result<Te
         .query(move |conn| billing::run_view(conn, id, clock::now()))
         .await?
         .ok_or(Status::NotFound)?;
-    Ok(Template::render("staff/billing_run", context! { layout, run }))
+    Ok(Template::render(
+        "staff/billing_run",
+        context! { layout, run },
+    ))
 }
