@@ -1,3 +1,4 @@
+billing-nav = Billing
 billing-title = Billing runs
 billing-intro = A billing run issues every customer one invoice for the period: the monthly fees of active services (after discounts, pro-rated by days for part of a month) and the one-off charges queued for the period. Suspended and ended services are skipped. Running it again for the same period invoices only those who have no invoice yet — also after an interruption.
 billing-new-run = New billing run

@@ -1,3 +1,4 @@
+billing-nav = Rozliczenia
 billing-title = Rozliczenia okresowe
 billing-intro = Rozliczenie wystawia każdemu klientowi jedną fakturę za okres: abonamenty aktywnych usług (po rabatach, za niepełny miesiąc proporcjonalnie do dni) i opłaty jednorazowe zaplanowane na ten okres. Usługi zawieszone i zakończone są pomijane. Ponowne uruchomienie dla tego samego okresu wystawia faktury tylko tym, którzy jeszcze jej nie mają — także po przerwaniu.
 billing-new-run = Nowe rozliczenie
