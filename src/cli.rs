@@ -1,4 +1,6 @@
-//! The `ebok` command: serve the portal, migrate, seed the demo ISP.
+//! The `ebok` command: serve the portal, migrate, seed the demo ISP, run billing.
+
+mod billing;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -43,6 +45,11 @@ pub enum Command {
         /// Seed and exit without serving.
         #[arg(long)]
         seed_only: bool,
+    },
+    /// Billing: the monthly run that issues periodic invoices.
+    Billing {
+        #[command(subcommand)]
+        command: billing::BillingCommand,
     },
     /// Payments: import bank statements.
     Payments {
@@ -104,6 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             launch(config, pool)
         }
+        Command::Billing { command } => billing::run(&config, command),
     }
 }
 
@@ -113,7 +121,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Database failures name the setting the operator has to look at.
-fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<db::Pool> {
+pub(crate) fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<db::Pool> {
     db::open(&config.database.url, pool_size).map_err(|e| anyhow::anyhow!("EBOK_DATABASE_URL: {e}"))
 }
 

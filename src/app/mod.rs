@@ -5,6 +5,7 @@ pub mod access;
 pub mod account_security;
 pub mod audit;
 pub mod bank_import;
+pub mod billing;
 pub mod clock;
 pub mod contacts;
 pub mod crypto;

@@ -540,6 +540,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    billing_runs (id) {
+        id -> BigInt,
+        period -> Text,
+        issue_date -> Date,
+        status -> Text,
+        source -> Text,
+        started_by_staff_id -> Nullable<BigInt>,
+        started_at -> Timestamp,
+        heartbeat_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        customers_total -> BigInt,
+        customers_done -> BigInt,
+        issued -> BigInt,
+        skipped -> BigInt,
+        total_gross -> BigInt,
+        skip_reasons -> Text,
+        pdf_ms -> BigInt,
+        db_ms -> BigInt,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    billed_periods (customer_id, period) {
+        customer_id -> BigInt,
+        period -> Text,
+        invoice_id -> BigInt,
+        run_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    service_discounts (id) {
+        id -> BigInt,
+        service_id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        value -> BigInt,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pending_charges (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        service_id -> Nullable<BigInt>,
+        name -> Text,
+        amount -> BigInt,
+        vat_rate -> Text,
+        period -> Text,
+        invoice_id -> Nullable<BigInt>,
+        created_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> customers (customer_id));
 diesel::joinable!(profile_change_requests -> customers (customer_id));
 diesel::joinable!(news_confirmations -> news (news_id));
@@ -582,6 +642,16 @@ diesel::joinable!(one_time_tokens -> customers (customer_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(sessions -> staff_users (staff_user_id));
 
+diesel::joinable!(billing_runs -> staff_users (started_by_staff_id));
+diesel::joinable!(billed_periods -> customers (customer_id));
+diesel::joinable!(billed_periods -> invoices (invoice_id));
+diesel::joinable!(billed_periods -> billing_runs (run_id));
+diesel::joinable!(service_discounts -> services (service_id));
+diesel::joinable!(pending_charges -> customers (customer_id));
+diesel::joinable!(pending_charges -> services (service_id));
+diesel::joinable!(pending_charges -> invoices (invoice_id));
+diesel::joinable!(pending_charges -> staff_users (created_by_staff_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     sellers,
     customers,
@@ -616,4 +686,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     profile_change_requests,
     offer_banners,
     news_confirmations,
+    billing_runs,
+    billed_periods,
+    service_discounts,
+    pending_charges,
 );

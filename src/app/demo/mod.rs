@@ -4,6 +4,7 @@
 //! chunks, so 100 000 customers seed in bounded memory and a second run only tops up.
 
 mod bank_statement;
+mod billing_extras;
 mod billing_history;
 mod fixed;
 pub mod people;
@@ -618,6 +619,16 @@ fn seed_generated_customer(
             opened_at,
         )?;
     }
+    // A generator of its own, so the draws above (and the demo they make) stay as they were.
+    billing_extras::add(
+        conn,
+        &mut StdRng::seed_from_u64(number as u64 ^ 0xb111_0000),
+        seeded.customer_id,
+        seeded.internet_service_id,
+        signed_on,
+        ctx.today,
+        ctx.now,
+    )?;
     let settlements = match rng.gen_range(0..20) {
         0 => [Settlement::Paid, Settlement::Paid, Settlement::Paid],
         1 | 2 => [Settlement::Paid, Settlement::Unpaid, Settlement::Unpaid],

@@ -111,15 +111,15 @@ pub enum IssueError {
 }
 
 /// The buyer as the invoice names them; checks what the law needs.
-struct Buyer {
-    name: String,
-    nip: Option<String>,
-    address_line: String,
-    postal_code: String,
-    city: String,
+pub(crate) struct Buyer {
+    pub(crate) name: String,
+    pub(crate) nip: Option<String>,
+    pub(crate) address_line: String,
+    pub(crate) postal_code: String,
+    pub(crate) city: String,
 }
 
-fn buyer_of(customer: &Customer) -> Result<Buyer, IssueError> {
+pub(crate) fn buyer_of(customer: &Customer) -> Result<Buyer, IssueError> {
     if [
         &customer.address_line,
         &customer.postal_code,
@@ -160,7 +160,7 @@ fn buyer_of(customer: &Customer) -> Result<Buyer, IssueError> {
     })
 }
 
-fn inputs(lines: &[LineRequest]) -> Vec<LineInput> {
+pub(crate) fn inputs(lines: &[LineRequest]) -> Vec<LineInput> {
     lines
         .iter()
         .map(|l| LineInput {
@@ -194,7 +194,7 @@ fn next_number(
     ))
 }
 
-fn line_rows(
+pub(crate) fn line_rows(
     invoice_id: i64,
     lines: &[LineRequest],
     totals: &InvoiceTotals,
@@ -229,26 +229,26 @@ fn line_rows(
         .collect()
 }
 
-struct Header<'a> {
-    seller: &'a Seller,
-    customer: &'a Customer,
-    buyer: &'a Buyer,
-    contract_id: Option<i64>,
-    kind: &'a str,
-    corrects: Option<(i64, String)>,
-    series: (i64, String, i64, String),
-    issue_date: NaiveDate,
-    sale_date: Option<NaiveDate>,
-    period: Option<(NaiveDate, NaiveDate)>,
-    payment_days: u64,
-    totals: (Money, Money, Money),
-    method: PriceKind,
-    split_payment: bool,
-    delivery: &'a str,
-    now: NaiveDateTime,
+pub(crate) struct Header<'a> {
+    pub(crate) seller: &'a Seller,
+    pub(crate) customer: &'a Customer,
+    pub(crate) buyer: &'a Buyer,
+    pub(crate) contract_id: Option<i64>,
+    pub(crate) kind: &'a str,
+    pub(crate) corrects: Option<(i64, String)>,
+    pub(crate) series: (i64, String, i64, String),
+    pub(crate) issue_date: NaiveDate,
+    pub(crate) sale_date: Option<NaiveDate>,
+    pub(crate) period: Option<(NaiveDate, NaiveDate)>,
+    pub(crate) payment_days: u64,
+    pub(crate) totals: (Money, Money, Money),
+    pub(crate) method: PriceKind,
+    pub(crate) split_payment: bool,
+    pub(crate) delivery: &'a str,
+    pub(crate) now: NaiveDateTime,
 }
 
-fn new_invoice(h: Header<'_>) -> NewInvoice {
+pub(crate) fn new_invoice(h: Header<'_>) -> NewInvoice {
     let (series_id, period_key, seq, number) = h.series;
     NewInvoice {
         customer_id: h.customer.id,
@@ -338,7 +338,7 @@ fn finish(
     Ok(invoice)
 }
 
-fn queue_invoice_mail(
+pub(crate) fn queue_invoice_mail(
     conn: &mut DbConn,
     outgoing: Outgoing<'_>,
     invoice: &Invoice,

@@ -6,9 +6,12 @@ mod issue;
 mod storage;
 mod view;
 
+pub(crate) use issue::{
+    Buyer, Header, buyer_of, inputs, line_rows, new_invoice, queue_invoice_mail,
+};
 pub use issue::{
     CorrectionRequest, Invoicing, IssueError, IssueRequest, Issued, LineRequest, issue_correction,
     issue_invoice,
 };
-pub use storage::{PdfStore, StoredPdf};
+pub use storage::{PdfStore, StorageError, StoredPdf, sha256_hex};
 pub use view::{ViewError, invoice_view};

@@ -8,6 +8,7 @@ mod change_requests;
 mod customers;
 mod forms;
 mod home;
+mod billing;
 mod invoices;
 mod manual_invoices;
 pub mod nav;
@@ -28,6 +29,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(manual_invoices::routes());
     routes.extend(seller::routes());
     routes.extend(announcements::routes());
+    routes.extend(billing::routes());
     routes.extend(invoices::routes());
     routes.extend(series::routes());
     routes.extend(payments::routes());

@@ -1,0 +1,94 @@
+//! What the staff panel shows of billing runs: progress while one runs, the summary after.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+
+use super::STALE_AFTER;
+use crate::db::billing::BillingRun;
+use crate::db::{self, DbConn};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SkipCount {
+    pub reason: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunView {
+    pub id: i64,
+    pub period: String,
+    /// running, finished, failed, or interrupted (still marked running, heartbeat stopped).
+    pub state: String,
+    pub source: String,
+    pub started_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+    pub customers_total: i64,
+    pub customers_done: i64,
+    pub percent: i64,
+    pub issued: i64,
+    pub skipped: i64,
+    pub total_gross: i64,
+    pub skips: Vec<SkipCount>,
+    pub pdf_seconds: String,
+    pub db_seconds: String,
+    pub duration_seconds: String,
+    pub error: Option<String>,
+}
+
+fn seconds(ms: i64) -> String {
+    format!("{:.1}", ms as f64 / 1000.0)
+}
+
+fn view(run: BillingRun, now: NaiveDateTime) -> RunView {
+    let state = match run.status.as_str() {
+        "running" if run.heartbeat_at + STALE_AFTER <= now => "interrupted",
+        other => other,
+    }
+    .to_owned();
+    let skips = serde_json::from_str::<BTreeMap<String, i64>>(&run.skip_reasons)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(reason, count)| SkipCount { reason, count })
+        .collect();
+    let end = run.finished_at.unwrap_or(run.heartbeat_at);
+    RunView {
+        percent: if run.customers_total > 0 {
+            (run.customers_done * 100 / run.customers_total).clamp(0, 100)
+        } else {
+            100
+        },
+        duration_seconds: seconds((end - run.started_at).num_milliseconds()),
+        pdf_seconds: seconds(run.pdf_ms),
+        db_seconds: seconds(run.db_ms),
+        id: run.id,
+        period: run.period,
+        state,
+        source: run.source,
+        started_at: run.started_at,
+        finished_at: run.finished_at,
+        customers_total: run.customers_total,
+        customers_done: run.customers_done,
+        issued: run.issued,
+        skipped: run.skipped,
+        total_gross: run.total_gross,
+        skips,
+        error: run.error,
+    }
+}
+
+/// The latest runs, newest first.
+pub fn runs_overview(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<Vec<RunView>> {
+    Ok(db::billing::recent_runs(conn, 50)?
+        .into_iter()
+        .map(|run| view(run, now))
+        .collect())
+}
+
+pub fn run_view(
+    conn: &mut DbConn,
+    id: i64,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Option<RunView>> {
+    Ok(db::billing::find_run(conn, id)?.map(|run| view(run, now)))
+}

@@ -1,0 +1,235 @@
+//! Planning one chunk of the run: what each customer's invoice for the period holds, or why the
+//! customer gets none. Reads only; the rules themselves are in `domain::billing`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::app::invoicing::{Buyer, LineRequest, buyer_of, inputs};
+use crate::db::billing::{PendingCharge, ServiceDiscount};
+use crate::db::customers::Customer;
+use crate::db::services::Service;
+use crate::db::{self, DbConn};
+use crate::domain::billing::{
+    self, BillingPeriod, Discount, DiscountKind, ServiceStatus, ServiceTerms, SkipReason,
+};
+use crate::domain::vat::{self, InvoiceTotals, PriceKind};
+use crate::domain::{Money, VatRate};
+
+/// Telecommunications services are taxed at the standard rate (pl-invoicing §1.4).
+const SERVICE_RATE: VatRate = VatRate::Standard23;
+
+/// Why a customer gets no invoice this run: the keys of `billing_runs.skip_reasons`.
+pub mod skip {
+    pub const ALREADY_INVOICED: &str = "already_invoiced";
+    pub const NO_SERVICES: &str = "no_services";
+    pub const NOTHING_TO_BILL: &str = "nothing_to_bill";
+    pub const INVALID_CUSTOMER_DATA: &str = "invalid_customer_data";
+    pub const INVALID_CHARGE: &str = "invalid_charge";
+}
+
+/// Everything the chunk's customers need, read in a handful of queries.
+pub(super) struct ChunkData {
+    services: HashMap<i64, Vec<Service>>,
+    discounts: HashMap<i64, Vec<Discount>>,
+    charges: HashMap<i64, Vec<PendingCharge>>,
+    billed: HashSet<i64>,
+    einvoice: HashSet<i64>,
+}
+
+pub(super) fn load(
+    conn: &mut DbConn,
+    customers: &[Customer],
+    period: BillingPeriod,
+) -> diesel::QueryResult<ChunkData> {
+    let ids: Vec<i64> = customers.iter().map(|c| c.id).collect();
+    let key = period.key();
+    let mut services: HashMap<i64, Vec<Service>> = HashMap::new();
+    for service in db::billing::services_of_customers(conn, &ids)? {
+        services
+            .entry(service.customer_id)
+            .or_default()
+            .push(service);
+    }
+    let service_ids: Vec<i64> = services.values().flatten().map(|s| s.id).collect();
+    let mut discounts: HashMap<i64, Vec<Discount>> = HashMap::new();
+    for row in db::billing::discounts_of_services(conn, &service_ids)? {
+        if let Some(discount) = discount_of(&row) {
+            discounts.entry(row.service_id).or_default().push(discount);
+        }
+    }
+    let mut charges: HashMap<i64, Vec<PendingCharge>> = HashMap::new();
+    for charge in db::billing::open_charges_of_customers(conn, &ids, &key)? {
+        charges.entry(charge.customer_id).or_default().push(charge);
+    }
+    let billed = db::billing::billed_customers(conn, &ids, &key)?
+        .into_iter()
+        .collect();
+    // Decisions come oldest first: the last one per customer is in force.
+    let mut in_force: HashMap<i64, bool> = HashMap::new();
+    for (customer_id, granted) in db::billing::einvoice_decisions(conn, &ids)? {
+        in_force.insert(customer_id, granted);
+    }
+    let einvoice = in_force
+        .into_iter()
+        .filter_map(|(id, granted)| granted.then_some(id))
+        .collect();
+    Ok(ChunkData {
+        services,
+        discounts,
+        charges,
+        billed,
+        einvoice,
+    })
+}
+
+fn discount_of(row: &ServiceDiscount) -> Option<Discount> {
+    Some(Discount {
+        name: row.name.clone(),
+        kind: DiscountKind::from_stored(&row.kind, row.value)?,
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+    })
+}
+
+/// One customer's invoice for the period, ready to be numbered and written.
+pub(super) struct InvoicePlan {
+    pub customer: Customer,
+    pub buyer: Buyer,
+    pub contract_id: Option<i64>,
+    pub lines: Vec<LineRequest>,
+    pub totals: InvoiceTotals,
+    pub method: PriceKind,
+    pub charge_ids: Vec<i64>,
+    /// The days the invoice covers: the whole month, or less when every service started or
+    /// ended inside it (so the first invoice does not claim days before the service began).
+    pub covers: (NaiveDate, NaiveDate),
+    pub by_email: bool,
+}
+
+pub(super) enum Outcome {
+    Invoice(Box<InvoicePlan>),
+    Skip(&'static str),
+}
+
+/// What `customer` is invoiced for `period`, or why nothing.
+pub(super) fn plan_customer(
+    period: BillingPeriod,
+    customer: Customer,
+    data: &ChunkData,
+    mail_possible: bool,
+) -> Outcome {
+    if data.billed.contains(&customer.id) {
+        return Outcome::Skip(skip::ALREADY_INVOICED);
+    }
+    let buyer = match buyer_of(&customer) {
+        Ok(buyer) => buyer,
+        Err(error) => {
+            tracing::warn!(customer = customer.customer_number, %error, "billing run: customer skipped");
+            return Outcome::Skip(skip::INVALID_CUSTOMER_DATA);
+        }
+    };
+    let method = PriceKind::for_buyer(buyer.nip.is_some());
+    let price = |gross: Money, rate: VatRate| match method {
+        PriceKind::Net => billing::net_of_gross(gross, rate),
+        PriceKind::Gross => gross,
+    };
+    let services = data
+        .services
+        .get(&customer.id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let charges = data
+        .charges
+        .get(&customer.id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let mut lines = Vec::new();
+    let mut reasons: Vec<SkipReason> = Vec::new();
+    let mut covers: Option<(NaiveDate, NaiveDate)> = None;
+    let mut contract_id = None;
+    for service in services {
+        let terms = ServiceTerms {
+            status: ServiceStatus::parse(&service.status),
+            activated_on: service.activated_on,
+            expires_on: service.expires_on,
+            monthly_fee: Money::from_grosze(service.monthly_fee),
+        };
+        let discounts = data
+            .discounts
+            .get(&service.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        match billing::bill_service(period, &terms, discounts) {
+            Ok(charge) => {
+                covers = Some(match covers {
+                    Some((from, to)) => (from.min(charge.from), to.max(charge.to)),
+                    None => (charge.from, charge.to),
+                });
+                contract_id = contract_id.or(service.contract_id);
+                lines.push(LineRequest {
+                    name: billing::service_line_name(&service.name, period, &charge),
+                    unit: "usł.".into(),
+                    quantity: Decimal::ONE,
+                    unit_price: price(charge.amount, SERVICE_RATE),
+                    rate: SERVICE_RATE,
+                    service_id: Some(service.id),
+                });
+            }
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    let mut charge_ids = Vec::new();
+    for charge in charges {
+        let Ok(rate) = VatRate::parse(&charge.vat_rate) else {
+            tracing::warn!(
+                charge = charge.id,
+                "billing run: a queued charge has an unknown VAT rate"
+            );
+            return Outcome::Skip(skip::INVALID_CHARGE);
+        };
+        charge_ids.push(charge.id);
+        lines.push(LineRequest {
+            name: charge.name.clone(),
+            unit: "szt.".into(),
+            quantity: Decimal::ONE,
+            unit_price: price(Money::from_grosze(charge.amount), rate),
+            rate,
+            service_id: charge.service_id,
+        });
+    }
+    if lines.is_empty() {
+        return Outcome::Skip(reason_for_nothing(services.is_empty(), &reasons));
+    }
+    let Ok(totals) = vat::compute(&inputs(&lines), method) else {
+        return Outcome::Skip(skip::INVALID_CHARGE);
+    };
+    let covers = match (covers, charge_ids.is_empty()) {
+        (Some(days), true) => days,
+        _ => (period.first_day(), period.last_day()),
+    };
+    let by_email = mail_possible && data.einvoice.contains(&customer.id);
+    Outcome::Invoice(Box::new(InvoicePlan {
+        customer,
+        buyer,
+        contract_id,
+        lines,
+        totals,
+        method,
+        charge_ids,
+        covers,
+        by_email,
+    }))
+}
+
+/// One reason when every service was skipped for the same one; otherwise "nothing to bill".
+fn reason_for_nothing(no_services: bool, reasons: &[SkipReason]) -> &'static str {
+    if no_services {
+        return skip::NO_SERVICES;
+    }
+    match reasons.split_first() {
+        Some((first, rest)) if rest.iter().all(|r| r == first) => first.key(),
+        _ => skip::NOTHING_TO_BILL,
+    }
+}

@@ -1,0 +1,60 @@
+//! Rendering a chunk's PDFs on every core. Each thread renders and stores its share (temp file,
+//! fsync, rename); the database writer stays single and records the hashes afterwards.
+
+use crate::app::invoicing::{Invoicing, StoredPdf, invoice_view};
+use crate::db::invoices::{Invoice, InvoiceLine};
+
+use super::BillingError;
+
+/// One invoice to render, as it stands in the database.
+pub(super) struct Document {
+    pub invoice: Invoice,
+    pub lines: Vec<InvoiceLine>,
+    pub customer_number: i64,
+}
+
+/// The stored PDFs, in the order of `documents`.
+pub(super) fn render_and_store(
+    invoicing: &Invoicing<'_>,
+    documents: &[Document],
+    threads: usize,
+) -> Result<Vec<StoredPdf>, BillingError> {
+    let per_thread = documents.len().div_ceil(threads.max(1)).max(1);
+    let results: Vec<Result<Vec<StoredPdf>, BillingError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = documents
+            .chunks(per_thread)
+            .map(|share| scope.spawn(move || render_share(invoicing, share)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or(Err(BillingError::RendererPanicked)))
+            .collect()
+    });
+    let mut stored = Vec::with_capacity(documents.len());
+    for share in results {
+        stored.extend(share?);
+    }
+    Ok(stored)
+}
+
+fn render_share(
+    invoicing: &Invoicing<'_>,
+    share: &[Document],
+) -> Result<Vec<StoredPdf>, BillingError> {
+    share
+        .iter()
+        .map(|document| {
+            let view = invoice_view(
+                &document.invoice,
+                &document.lines,
+                document.customer_number,
+                None,
+            )?;
+            let bytes = invoicing.renderer.render_invoice(&view);
+            let number = document.invoice.number.as_deref().unwrap_or_default();
+            Ok(invoicing
+                .store
+                .write(document.invoice.issue_date, number, &bytes)?)
+        })
+        .collect()
+}

@@ -1,0 +1,373 @@
+//! The billing run's tables: run records, the (customer, period) idempotency key, service
+//! discounts and one-off charges queued for a period; and the chunked reads the run streams by.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::customers::Customer;
+use super::invoices::{NewInvoice, NewInvoiceLine};
+use super::schema::{
+    billed_periods, billing_runs, consents, customers, invoice_counters, invoice_lines, invoices,
+    pending_charges, service_discounts, services,
+};
+use super::services::Service;
+
+/// A row of `billing_runs`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct BillingRun {
+    pub id: i64,
+    pub period: String,
+    pub issue_date: NaiveDate,
+    pub status: String,
+    pub source: String,
+    pub started_by_staff_id: Option<i64>,
+    pub started_at: NaiveDateTime,
+    pub heartbeat_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+    pub customers_total: i64,
+    pub customers_done: i64,
+    pub issued: i64,
+    pub skipped: i64,
+    pub total_gross: i64,
+    pub skip_reasons: String,
+    pub pdf_ms: i64,
+    pub db_ms: i64,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = billing_runs, treat_none_as_default_value = false)]
+pub struct NewBillingRun {
+    pub period: String,
+    pub issue_date: NaiveDate,
+    pub status: String,
+    pub source: String,
+    pub started_by_staff_id: Option<i64>,
+    pub started_at: NaiveDateTime,
+    pub heartbeat_at: NaiveDateTime,
+    pub customers_total: i64,
+}
+
+/// The counters a run writes after every chunk.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = billing_runs)]
+pub struct RunCounters {
+    pub customers_done: i64,
+    pub issued: i64,
+    pub skipped: i64,
+    pub total_gross: i64,
+    pub skip_reasons: String,
+    pub pdf_ms: i64,
+    pub db_ms: i64,
+}
+
+/// A row of `service_discounts`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct ServiceDiscount {
+    pub id: i64,
+    pub service_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub value: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = service_discounts, treat_none_as_default_value = false)]
+pub struct NewServiceDiscount {
+    pub service_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub value: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A row of `pending_charges`.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct PendingCharge {
+    pub id: i64,
+    pub customer_id: i64,
+    pub service_id: Option<i64>,
+    pub name: String,
+    pub amount: i64,
+    pub vat_rate: String,
+    pub period: String,
+    pub invoice_id: Option<i64>,
+    pub created_by_staff_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = pending_charges, treat_none_as_default_value = false)]
+pub struct NewPendingCharge {
+    pub customer_id: i64,
+    pub service_id: Option<i64>,
+    pub name: String,
+    pub amount: i64,
+    pub vat_rate: String,
+    pub period: String,
+    pub invoice_id: Option<i64>,
+    pub created_by_staff_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = billed_periods)]
+pub struct BilledPeriod {
+    pub customer_id: i64,
+    pub period: String,
+    pub invoice_id: i64,
+    pub run_id: i64,
+}
+
+pub fn insert_run(conn: &mut DbConn, run: &NewBillingRun) -> QueryResult<i64> {
+    diesel::insert_into(billing_runs::table)
+        .values(run)
+        .returning(billing_runs::id)
+        .get_result(conn)
+}
+
+pub fn find_run(conn: &mut DbConn, id: i64) -> QueryResult<Option<BillingRun>> {
+    billing_runs::table.find(id).first(conn).optional()
+}
+
+/// Newest first.
+pub fn recent_runs(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<BillingRun>> {
+    billing_runs::table
+        .order(billing_runs::id.desc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// Runs of the period still marked running.
+pub fn running_of_period(conn: &mut DbConn, period: &str) -> QueryResult<Vec<BillingRun>> {
+    billing_runs::table
+        .filter(billing_runs::period.eq(period))
+        .filter(billing_runs::status.eq("running"))
+        .load(conn)
+}
+
+/// Saves the counters and moves the heartbeat.
+pub fn record_progress(
+    conn: &mut DbConn,
+    id: i64,
+    counters: &RunCounters,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(billing_runs::table.find(id))
+        .set((counters, billing_runs::heartbeat_at.eq(now)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Ends a run that is still running; a run ends once.
+pub fn finish_run(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    error: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        billing_runs::table
+            .find(id)
+            .filter(billing_runs::status.eq("running")),
+    )
+    .set((
+        billing_runs::status.eq(status),
+        billing_runs::error.eq(error),
+        billing_runs::finished_at.eq(Some(now)),
+        billing_runs::heartbeat_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// The next `limit` customers after `after_id`, by id: the run's chunks (keyset paging, so a
+/// chunk costs the same at the end of 100 000 customers as at the start).
+pub fn customers_after(conn: &mut DbConn, after_id: i64, limit: i64) -> QueryResult<Vec<Customer>> {
+    customers::table
+        .filter(customers::id.gt(after_id))
+        .order(customers::id)
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn services_of_customers(conn: &mut DbConn, customer_ids: &[i64]) -> QueryResult<Vec<Service>> {
+    services::table
+        .filter(services::customer_id.eq_any(customer_ids))
+        .order((services::customer_id, services::id))
+        .load(conn)
+}
+
+pub fn discounts_of_services(
+    conn: &mut DbConn,
+    service_ids: &[i64],
+) -> QueryResult<Vec<ServiceDiscount>> {
+    service_discounts::table
+        .filter(service_discounts::service_id.eq_any(service_ids))
+        .order(service_discounts::id)
+        .load(conn)
+}
+
+pub fn insert_discount(conn: &mut DbConn, discount: &NewServiceDiscount) -> QueryResult<i64> {
+    diesel::insert_into(service_discounts::table)
+        .values(discount)
+        .returning(service_discounts::id)
+        .get_result(conn)
+}
+
+pub fn insert_pending_charge(conn: &mut DbConn, charge: &NewPendingCharge) -> QueryResult<i64> {
+    diesel::insert_into(pending_charges::table)
+        .values(charge)
+        .returning(pending_charges::id)
+        .get_result(conn)
+}
+
+/// Charges of the period not yet on an invoice.
+pub fn open_charges_of_customers(
+    conn: &mut DbConn,
+    customer_ids: &[i64],
+    period: &str,
+) -> QueryResult<Vec<PendingCharge>> {
+    pending_charges::table
+        .filter(pending_charges::customer_id.eq_any(customer_ids))
+        .filter(pending_charges::period.eq(period))
+        .filter(pending_charges::invoice_id.is_null())
+        .order(pending_charges::id)
+        .load(conn)
+}
+
+/// Puts a charge on an invoice; false if another invoice took it first.
+pub fn consume_charge(conn: &mut DbConn, charge_id: i64, invoice_id: i64) -> QueryResult<bool> {
+    diesel::update(
+        pending_charges::table
+            .find(charge_id)
+            .filter(pending_charges::invoice_id.is_null()),
+    )
+    .set(pending_charges::invoice_id.eq(Some(invoice_id)))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// Which of the customers already have their invoice for the period.
+pub fn billed_customers(
+    conn: &mut DbConn,
+    customer_ids: &[i64],
+    period: &str,
+) -> QueryResult<Vec<i64>> {
+    billed_periods::table
+        .filter(billed_periods::customer_id.eq_any(customer_ids))
+        .filter(billed_periods::period.eq(period))
+        .select(billed_periods::customer_id)
+        .load(conn)
+}
+
+/// (customer, granted) of every e-invoice consent decision of the customers, oldest first, so
+/// the last one per customer is the one in force.
+pub fn einvoice_decisions(
+    conn: &mut DbConn,
+    customer_ids: &[i64],
+) -> QueryResult<Vec<(i64, bool)>> {
+    consents::table
+        .filter(consents::customer_id.eq_any(customer_ids))
+        .filter(consents::kind.eq("einvoice"))
+        .order((consents::customer_id, consents::at, consents::id))
+        .select((consents::customer_id, consents::granted))
+        .load(conn)
+}
+
+/// Takes `count` consecutive numbers of a series in a period at once; returns the first. Same
+/// rules as `invoices::next_seq`: inside the issuing transaction, so a rollback gives them back.
+pub fn reserve_seqs(
+    conn: &mut DbConn,
+    series_id: i64,
+    period_key: &str,
+    count: i64,
+) -> QueryResult<i64> {
+    let bumped: Option<i64> = diesel::update(
+        invoice_counters::table
+            .filter(invoice_counters::series_id.eq(series_id))
+            .filter(invoice_counters::period_key.eq(period_key)),
+    )
+    .set(invoice_counters::last_seq.eq(invoice_counters::last_seq + count))
+    .returning(invoice_counters::last_seq)
+    .get_result(conn)
+    .optional()?;
+    if let Some(last) = bumped {
+        return Ok(last - count + 1);
+    }
+    diesel::insert_into(invoice_counters::table)
+        .values((
+            invoice_counters::series_id.eq(series_id),
+            invoice_counters::period_key.eq(period_key),
+            invoice_counters::last_seq.eq(count),
+        ))
+        .execute(conn)?;
+    Ok(1)
+}
+
+/// Rows per multi-row INSERT: SQLite binds at most 32 766 values per statement and an invoice
+/// row has 38 columns.
+const ROWS_PER_INSERT: usize = 200;
+
+// MultiConnection cannot build multi-row INSERTs (its backend declares no batch-insert dialect),
+// so the batch functions below hand the statement to the backend's own connection: one
+// statement per 200 rows instead of one round trip per row, which is most of the run's database
+// time on PostgreSQL.
+
+/// Inserts the invoices; returns (id, number) of each.
+pub fn insert_invoices(
+    conn: &mut DbConn,
+    rows: &[NewInvoice],
+) -> QueryResult<Vec<(i64, Option<String>)>> {
+    let mut ids = Vec::with_capacity(rows.len());
+    for part in rows.chunks(ROWS_PER_INSERT) {
+        let query = diesel::insert_into(invoices::table)
+            .values(part)
+            .returning((invoices::id, invoices::number));
+        ids.extend(match conn {
+            DbConn::Sqlite(c) => query.get_results(c)?,
+            DbConn::Pg(c) => query.get_results(c)?,
+        });
+    }
+    Ok(ids)
+}
+
+pub fn insert_lines(conn: &mut DbConn, rows: &[NewInvoiceLine]) -> QueryResult<usize> {
+    let mut inserted = 0;
+    for part in rows.chunks(ROWS_PER_INSERT) {
+        let query = diesel::insert_into(invoice_lines::table).values(part);
+        inserted += match conn {
+            DbConn::Sqlite(c) => query.execute(c)?,
+            DbConn::Pg(c) => query.execute(c)?,
+        };
+    }
+    Ok(inserted)
+}
+
+pub fn insert_billed(conn: &mut DbConn, rows: &[BilledPeriod]) -> QueryResult<usize> {
+    let mut inserted = 0;
+    for part in rows.chunks(ROWS_PER_INSERT) {
+        let query = diesel::insert_into(billed_periods::table).values(part);
+        inserted += match conn {
+            DbConn::Sqlite(c) => query.execute(c)?,
+            DbConn::Pg(c) => query.execute(c)?,
+        };
+    }
+    Ok(inserted)
+}
+
+/// The invoices a run issued (customer id, invoice id), for checks and reports.
+pub fn invoices_of_period(conn: &mut DbConn, period: &str) -> QueryResult<Vec<(i64, i64)>> {
+    billed_periods::table
+        .filter(billed_periods::period.eq(period))
+        .order(billed_periods::customer_id)
+        .select((billed_periods::customer_id, billed_periods::invoice_id))
+        .load(conn)
+}
