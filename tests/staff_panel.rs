@@ -1443,16 +1443,16 @@ fn a_company_rename_keeps_the_contact_person(app: TestApp) {
 }
 
 fn the_demo_queue_has_profile_changes_waiting_and_a_second_seed_adds_none(app: TestApp) {
-    let app = app.with_demo(2);
+    let app = app.with_demo(11);
     let pending = count(
         &mut app.conn(),
         "SELECT id FROM profile_change_requests WHERE status = 'pending'",
     );
-    assert!(pending >= 1, "customer 3 asked to move");
+    assert!(pending >= 1, "customer 12 asked to move");
     let staff = staff_browser(&app, "serwis");
     let (_, queue) = text_of(&staff, "/staff/zmiany-danych");
     assert!(queue.contains("ul. Nowy Świat 12/4"), "{queue}");
-    app.seed_demo(2);
+    app.seed_demo(11);
     assert_eq!(
         count(&mut app.conn(), "SELECT id FROM profile_change_requests"),
         pending
