@@ -36,6 +36,16 @@ backend_tests!(
 
 const PERIOD: &str = "2026-12";
 
+/// (customer, invoice id, seq, number, PDF path, PDF hash) of a billed invoice.
+type BilledRow = (
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 fn run(app: &TestApp, period: &str) -> RunReport {
     let renderer = PdfRenderer::shared().unwrap();
     let store = PdfStore::new(&app.config.paths.invoices_dir);
@@ -564,14 +574,7 @@ fn a_killed_run_finished_by_a_rerun_leaves_one_invoice_per_customer_with_its_pdf
     assert!(stdout.contains("already_invoiced"), "{stdout}");
 
     // Exactly one invoice per customer, each recorded in billed_periods.
-    let billed: Vec<(
-        i64,
-        i64,
-        i64,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = invoices::table
+    let billed: Vec<BilledRow> = invoices::table
         .filter(invoices::period_start.ge(date(2026, 12, 1)))
         .select((
             invoices::customer_id,

@@ -2,9 +2,9 @@
 
 pub mod allocation;
 pub mod amount_in_words;
-pub mod contact;
 pub mod bank_statement;
 pub mod billing;
+pub mod contact;
 pub mod contract_number;
 pub mod money;
 pub mod network;

@@ -167,6 +167,9 @@ fn write_invoices(
                 other => BillingError::Invoice(other.to_string()),
             })?;
         }
+        // Credit from earlier overpayments settles the new invoice at once, as when an invoice
+        // is issued one by one (returns at the first query for customers without credit).
+        crate::app::payments::settle(conn, plan.customer.id, now)?;
     }
     Ok(pdf_time)
 }

@@ -3,18 +3,18 @@
 mod announcements;
 mod auth;
 mod bank_import;
+mod billing;
 mod canned;
 mod change_requests;
 mod customers;
 mod forms;
 mod home;
-mod billing;
 mod invoices;
 mod manual_invoices;
 pub mod nav;
 mod network;
-mod seller;
 mod payments;
+mod seller;
 mod series;
 mod tickets;
 
