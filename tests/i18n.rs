@@ -497,7 +497,7 @@ fn staff_pages_and_their_messages_follow_the_browser(app: TestApp) {
     assert_eq!(signed_in.status(), Status::SeeOther);
     let (_, text) = page(&browser, "/staff", "en");
     assert!(
-        text.contains("Logged in as") && text.contains("(administrator)"),
+        text.contains("Signed in as") && text.contains("(administrator)"),
         "{text}"
     );
     let (_, text) = page(&browser, "/staff/serie", "en");
