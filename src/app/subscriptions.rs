@@ -200,25 +200,39 @@ pub fn reveal_pppoe_password(
     Ok(secret)
 }
 
-/// Turns renewal of a service on or off. `false` when it is not the customer's or cannot renew.
-pub fn set_service_renewal(
+/// What a subscriber can set to renew automatically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renewable {
+    Service,
+    Domain,
+}
+
+/// Turns renewal of one of the customer's services or domains on or off, audited. `false` when
+/// it is not the customer's (or, for a service, has no expiry date to renew at).
+pub fn set_renewal(
     conn: &mut DbConn,
     customer_id: i64,
-    service_id: i64,
+    what: Renewable,
+    id: i64,
     auto_renew: bool,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<bool> {
     db::write_transaction(conn, |conn| {
-        let changed = db::services::set_auto_renew(conn, customer_id, service_id, auto_renew)?;
-        if changed == 1 {
-            audit::record(
-                conn,
-                actor,
+        let (changed, action, details) = match what {
+            Renewable::Service => (
+                db::services::set_auto_renew(conn, customer_id, id, auto_renew)?,
                 "service_renewal_changed",
-                json!({ "service_id": service_id, "auto_renew": auto_renew }),
-                now,
-            )?;
+                json!({ "service_id": id, "auto_renew": auto_renew }),
+            ),
+            Renewable::Domain => (
+                db::domains::set_auto_renew(conn, customer_id, id, auto_renew)?,
+                "domain_renewal_changed",
+                json!({ "domain_id": id, "auto_renew": auto_renew }),
+            ),
+        };
+        if changed == 1 {
+            audit::record(conn, actor, action, details, now)?;
         }
         Ok(changed == 1)
     })
@@ -249,28 +263,4 @@ pub fn domains(
             }
         })
         .collect())
-}
-
-/// Turns renewal of a domain on or off. `false` when it is not the customer's.
-pub fn set_domain_renewal(
-    conn: &mut DbConn,
-    customer_id: i64,
-    domain_id: i64,
-    auto_renew: bool,
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> diesel::QueryResult<bool> {
-    db::write_transaction(conn, |conn| {
-        let changed = db::domains::set_auto_renew(conn, customer_id, domain_id, auto_renew)?;
-        if changed == 1 {
-            audit::record(
-                conn,
-                actor,
-                "domain_renewal_changed",
-                json!({ "domain_id": domain_id, "auto_renew": auto_renew }),
-                now,
-            )?;
-        }
-        Ok(changed == 1)
-    })
 }

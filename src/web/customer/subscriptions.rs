@@ -10,7 +10,7 @@ use rocket_dyn_templates::{Template, context};
 
 use crate::app::account_security::SecurityError;
 use crate::app::audit::Actor;
-use crate::app::subscriptions::{self, RevealError};
+use crate::app::subscriptions::{self, Renewable, RevealError};
 use crate::app::{clock, notices};
 use crate::config::Config;
 use crate::i18n::{self, Lang};
@@ -237,6 +237,42 @@ impl CsrfForm for RenewalFields {
     }
 }
 
+/// Sets renewal on the customer's own service or domain; anyone else's is 404.
+async fn change_renewal(
+    db: &Db,
+    customer: &CurrentCustomer,
+    ip: ClientIp,
+    what: Renewable,
+    id: i64,
+    auto_renew: bool,
+) -> Result<(), Status> {
+    customer.require(Area::Services)?;
+    let actor = actor(customer, ip);
+    let customer_id = customer.customer_id();
+    let now = clock::now();
+    let changed = db
+        .query(move |conn| {
+            subscriptions::set_renewal(conn, customer_id, what, id, auto_renew, &actor, now)
+        })
+        .await?;
+    if changed {
+        Ok(())
+    } else {
+        Err(Status::NotFound)
+    }
+}
+
+fn renewal_message(lang: Lang, auto_renew: bool) -> String {
+    i18n::text(
+        lang,
+        if auto_renew {
+            "renewal-on"
+        } else {
+            "renewal-off"
+        },
+    )
+}
+
 #[post("/uslugi/<id>/odnawianie", data = "<form>")]
 async fn service_renewal(
     id: i64,
@@ -246,29 +282,10 @@ async fn service_renewal(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    customer.require(Area::Services)?;
-    let actor = actor(&customer, ip);
-    let customer_id = customer.customer_id();
-    let auto_renew = form.auto_renew;
-    let now = clock::now();
-    let changed = db
-        .query(move |conn| {
-            subscriptions::set_service_renewal(conn, customer_id, id, auto_renew, &actor, now)
-        })
-        .await?;
-    if !changed {
-        return Err(Status::NotFound);
-    }
+    change_renewal(&db, &customer, ip, Renewable::Service, id, form.auto_renew).await?;
     Ok(Flash::success(
         Redirect::to(format!("/uslugi/{id}")),
-        i18n::text(
-            lang,
-            if auto_renew {
-                "renewal-on"
-            } else {
-                "renewal-off"
-            },
-        ),
+        renewal_message(lang, form.auto_renew),
     ))
 }
 
@@ -295,29 +312,10 @@ async fn domain_renewal(
     ip: ClientIp,
     db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    customer.require(Area::Services)?;
-    let actor = actor(&customer, ip);
-    let customer_id = customer.customer_id();
-    let auto_renew = form.auto_renew;
-    let now = clock::now();
-    let changed = db
-        .query(move |conn| {
-            subscriptions::set_domain_renewal(conn, customer_id, id, auto_renew, &actor, now)
-        })
-        .await?;
-    if !changed {
-        return Err(Status::NotFound);
-    }
+    change_renewal(&db, &customer, ip, Renewable::Domain, id, form.auto_renew).await?;
     Ok(Flash::success(
         Redirect::to("/domeny"),
-        i18n::text(
-            lang,
-            if auto_renew {
-                "renewal-on"
-            } else {
-                "renewal-off"
-            },
-        ),
+        renewal_message(lang, form.auto_renew),
     ))
 }
 
