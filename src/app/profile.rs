@@ -362,6 +362,22 @@ pub fn withdraw_request(
     })
 }
 
+/// The subscriber's language, for the account (pages, security mail) and the customer (invoice
+/// and notice mail) at once, so they never speak different languages.
+pub fn set_language(
+    conn: &mut DbConn,
+    customer_id: i64,
+    account_id: i64,
+    language: crate::i18n::Lang,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    db::write_transaction(conn, |conn| {
+        db::customers::set_language(conn, customer_id, language.code(), now)?;
+        db::accounts::set_language(conn, account_id, language.code())?;
+        Ok(())
+    })
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Preferences {
     pub language: crate::i18n::Lang,
@@ -385,8 +401,7 @@ pub fn save_preferences(
 ) -> diesel::QueryResult<()> {
     db::write_transaction(conn, |conn| {
         let language = preferences.language.code();
-        db::customers::set_language(conn, customer_id, language, now)?;
-        db::accounts::set_language(conn, account_id, language)?;
+        set_language(conn, customer_id, account_id, preferences.language, now)?;
         db::customers::set_notifications(
             conn,
             customer_id,

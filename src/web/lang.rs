@@ -7,7 +7,6 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::Redirect;
 use rocket::{Route, post, routes};
 
-use crate::db;
 use crate::i18n::Lang;
 use crate::web::Db;
 use crate::web::csrf::{CsrfForm, Protected};
@@ -106,16 +105,11 @@ async fn switch(
             .max_age(rocket::time::Duration::days(365)),
     );
     if let Some(customer) = customer {
-        // The same setting as "Moje dane": the account (pages, security mail) and the customer
-        // (invoice and notice mail) must not speak different languages.
+        // The same setting as "Moje dane".
         let (account_id, customer_id) = (customer.account.id, customer.customer_id());
         let now = crate::app::clock::now();
         db.query(move |conn| {
-            db::write_transaction(conn, |conn| -> diesel::QueryResult<()> {
-                db::accounts::set_language(conn, account_id, lang.code())?;
-                db::customers::set_language(conn, customer_id, lang.code(), now)?;
-                Ok(())
-            })
+            crate::app::profile::set_language(conn, customer_id, account_id, lang, now)
         })
         .await?;
     }
