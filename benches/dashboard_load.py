@@ -109,6 +109,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--seed-only", action="store_true", help="prepare the demo database and stop")
+    parser.add_argument("--perf", metavar="FILE",
+                        help="also record a CPU profile of the server during the dashboard run "
+                             "(perf record -g; read it with perf report -i FILE)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -180,7 +183,14 @@ def main():
         wrk_env = dict(os.environ, EBOK_BENCH_COOKIES=cookie_file)
         script = os.path.join(ROOT, "benches", "dashboard.lua")
         wrk(args.port, "/", 3, args.connections, script, wrk_env)  # warm-up
+        profiler = None
+        if args.perf:
+            profiler = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-o", args.perf,
+                                         "-p", str(server.pid), "--", "sleep", str(args.seconds)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         dashboard = wrk(args.port, "/", args.seconds, args.connections, script, wrk_env)
+        if profiler:
+            profiler.wait()
     finally:
         server.terminate()
         server.wait()

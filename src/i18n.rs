@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
@@ -26,9 +27,9 @@ fluent_templates::static_loader! {
 pub enum Lang {
     #[default]
     #[serde(rename = "pl")]
-    Pl,
+    Pl = 0,
     #[serde(rename = "en")]
-    En,
+    En = 1,
 }
 
 impl Lang {
@@ -145,7 +146,33 @@ fn lookup(
     key: &str,
     args: Option<&HashMap<Cow<'static, str>, FluentValue<'static>>>,
 ) -> Option<String> {
-    LOCALES.try_lookup_complete(&lang.identifier(), key, args)
+    match args {
+        Some(args) if !args.is_empty() => {
+            LOCALES.try_lookup_complete(&lang.identifier(), key, Some(args))
+        }
+        _ => plain_message(lang, key),
+    }
+}
+
+/// Messages without placeables never change (they are compiled in), and a page asks for dozens
+/// of them: each is formatted by Fluent once and then read from this table.
+fn plain_message(lang: Lang, key: &str) -> Option<String> {
+    type Formatted = RwLock<HashMap<String, Option<String>>>;
+    static FORMATTED: LazyLock<[Formatted; 2]> = LazyLock::new(Default::default);
+    let table = &FORMATTED[lang as usize];
+    if let Some(message) = table
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(key)
+    {
+        return message.clone();
+    }
+    let message = LOCALES.try_lookup_complete(&lang.identifier(), key, None);
+    table
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(key.to_owned(), message.clone());
+    message
 }
 
 /// Whether `lang` itself (not the fallback) has `key`; for the completeness tests. A message

@@ -29,6 +29,7 @@ backend_tests!(
     pro_rata_invoices_cover_only_the_days_of_service,
     a_consenting_customer_gets_the_periodic_invoice_by_mail,
     a_second_run_for_the_period_issues_nothing,
+    credit_from_an_overpayment_settles_the_periodic_invoice,
     queued_charges_go_on_exactly_one_invoice,
     a_run_is_refused_for_bad_periods_and_while_another_runs,
     a_killed_run_finished_by_a_rerun_leaves_one_invoice_per_customer_with_its_pdf,
@@ -384,6 +385,46 @@ fn a_second_run_for_the_period_issues_nothing(app: TestApp) {
         ),
         2
     );
+}
+
+/// A customer who paid ahead has the new invoice (partly) paid by the run itself; a customer
+/// without credit is left owing all of it.
+fn credit_from_an_overpayment_settles_the_periodic_invoice(app: TestApp) {
+    let app = prepared(app);
+    let ahead = add_customer(&mut app.conn(), 301, false, &[ServiceSpec::internet(5_999)]);
+    let owing = add_customer(&mut app.conn(), 302, false, &[ServiceSpec::internet(5_999)]);
+    ebok::db::payments::insert(
+        &mut app.conn(),
+        &ebok::db::payments::NewPayment {
+            customer_id: ahead,
+            amount: 2_000,
+            received_on: date(2026, 11, 20),
+            method: "transfer".into(),
+            source: "manual".into(),
+            title: Some("nadpłata".into()),
+            payer_name: None,
+            bank_reference: None,
+            recorded_by_staff_id: None,
+            created_at: clock::now(),
+            match_reason: None,
+        },
+    )
+    .unwrap();
+    let report = run(&app, PERIOD);
+    assert_eq!(report.totals.issued, 2);
+    let allocated = |customer_id: i64| -> i64 {
+        ebok::db::invoices::balances_of_customer(&mut app.conn(), customer_id)
+            .unwrap()
+            .iter()
+            .map(|b| b.paid)
+            .sum()
+    };
+    assert_eq!(
+        allocated(ahead),
+        2_000,
+        "the credit went onto the new invoice"
+    );
+    assert_eq!(allocated(owing), 0);
 }
 
 fn queued_charges_go_on_exactly_one_invoice(app: TestApp) {

@@ -38,6 +38,7 @@ backend_tests!(
     another_customers_invoice_cannot_be_corrected_through_this_card,
     seller_data_changes_are_audited_with_before_and_after,
     notices_and_banners_are_scheduled_targeted_and_retired,
+    what_staff_publish_or_retire_is_on_dashboards_at_once,
 );
 
 const STAFF_PASSWORD: &str = "Staff-ebok-2026";
@@ -1385,6 +1386,96 @@ fn notices_and_banners_are_scheduled_targeted_and_retired(app: TestApp) {
     ] {
         assert_eq!(audit_count(&app, action), 1, "{action}");
     }
+}
+
+/// Dashboards read news and offers from a copy held in memory for a few seconds; a change made
+/// in the panel of the same server must not wait for it to expire. (Each test browser is a
+/// server of its own, so here one browser holds both the staff and the subscriber session.)
+fn what_staff_publish_or_retire_is_on_dashboards_at_once(app: TestApp) {
+    let app = app.with_demo(0);
+    let subscriber = app.another_browser();
+    assert_eq!(
+        common::log_in(&subscriber, demo::DEMO_LOGIN, demo::DEMO_PASSWORD).status(),
+        Status::SeeOther
+    );
+    let status = post(
+        &subscriber,
+        "/staff/login",
+        "/staff/login",
+        &[("login", "serwis"), ("password", STAFF_PASSWORD)],
+    )
+    .status();
+    assert_eq!(status, Status::SeeOther);
+    let support = &subscriber;
+    let (_, before) = text_of(&subscriber, "/");
+    assert!(!before.contains("Nowy cennik dla Kalisza"), "{before}");
+    let (status, _) = send(
+        support,
+        "/staff/komunikaty/nowy",
+        "/staff/komunikaty",
+        &[
+            ("kind", "news"),
+            ("title", "Nowy cennik dla Kalisza"),
+            ("body", "Od grudnia taniej."),
+            ("area", "Kalisz"),
+            ("published_at", ""),
+        ],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let (_, after) = text_of(&subscriber, "/");
+    assert!(after.contains("Nowy cennik dla Kalisza"), "{after}");
+    let (_, page) = text_of(&subscriber, "/wiadomosci");
+    assert!(page.contains("Nowy cennik dla Kalisza"), "{page}");
+    let id: i64 = news::table
+        .filter(news::title.eq("Nowy cennik dla Kalisza"))
+        .select(news::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    send(
+        support,
+        "/staff/komunikaty",
+        &format!("/staff/komunikaty/{id}/wycofaj"),
+        &[],
+    );
+    let (_, retired) = text_of(&subscriber, "/");
+    assert!(!retired.contains("Nowy cennik dla Kalisza"), "{retired}");
+
+    // Newer than the demo's banner for everybody (started three days ago), so it is the one shown.
+    let hours_ago = (chrono::Utc::now() - chrono::Duration::hours(3))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let (status, _) = send(
+        support,
+        "/staff/komunikaty/baner/nowy",
+        "/staff/komunikaty/baner",
+        &[
+            ("title", "Telewizja gratis do końca roku"),
+            ("body", "Dla wszystkich abonentów."),
+            ("link_url", "/uslugi"),
+            ("area", ""),
+            ("starts_at", &hours_ago),
+            ("ends_at", ""),
+        ],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let (_, banner) = text_of(&subscriber, "/");
+    assert!(
+        banner.contains("Telewizja gratis do końca roku"),
+        "{banner}"
+    );
+    let banner_id: i64 = offer_banners::table
+        .select(offer_banners::id)
+        .order(offer_banners::id.desc())
+        .first(&mut *app.conn())
+        .unwrap();
+    send(
+        support,
+        "/staff/komunikaty",
+        &format!("/staff/komunikaty/baner/{banner_id}/wycofaj"),
+        &[],
+    );
+    let (_, gone) = text_of(&subscriber, "/");
+    assert!(!gone.contains("Telewizja gratis do końca roku"), "{gone}");
 }
 
 fn a_company_rename_keeps_the_contact_person(app: TestApp) {

@@ -1104,8 +1104,8 @@ fn the_ticket_list_shows_number_subject_status_and_an_empty_state(app: TestApp) 
         "no internal note: {thread}"
     );
     let recent =
-        ebok::db::tickets::recent_of_customer(&mut app.conn(), customer_id(&app, 1), 3).unwrap();
-    assert_eq!(recent.len(), 3);
+        ebok::db::tickets::list_of_customer(&mut app.conn(), customer_id(&app, 1)).unwrap();
+    assert!(recent.len() >= 3);
     assert!(
         recent
             .windows(2)

@@ -3,25 +3,48 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::access::{AccessFlags, sees_notice};
-use crate::app::news::{self, NewsView};
+use crate::app::news;
+use crate::app::news_board::NewsBoard;
+use crate::app::notices::{self, CustomerState};
 use crate::config::NoticeConfig;
 use crate::db::news::OfferBanner;
-use crate::db::payments::Payment;
-use crate::db::tickets::Ticket;
 use crate::db::{self, DbConn};
 use crate::domain::notices::Notice;
 use crate::domain::{Money, Nrb};
 
 /// How many of each list the dashboard shows; the full lists are one click away.
 const NOTICES_SHOWN: usize = 5;
-const PAYMENTS_SHOWN: i64 = 3;
-const NEWS_SHOWN: i64 = 3;
-const TICKETS_SHOWN: i64 = 3;
+const PAYMENTS_SHOWN: usize = 3;
+const NEWS_SHOWN: usize = 3;
+const TICKETS_SHOWN: usize = 3;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InvoiceLink {
     pub id: i64,
     pub number: String,
+}
+
+/// What the dashboard shows of a payment, a ticket and a news item: the page is rendered
+/// thousands of times a second, and every field serialized is work.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PaymentLine {
+    pub received_on: NaiveDate,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TicketLink {
+    pub id: i64,
+    pub subject: String,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewsLink {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub needs_confirmation: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -51,9 +74,9 @@ pub struct Dashboard {
     pub notices: Vec<Notice>,
     /// More notices than shown.
     pub more_notices: bool,
-    pub recent_payments: Vec<Payment>,
-    pub recent_tickets: Vec<Ticket>,
-    pub news: Vec<NewsView>,
+    pub recent_payments: Vec<PaymentLine>,
+    pub recent_tickets: Vec<TicketLink>,
+    pub news: Vec<NewsLink>,
     pub offer: Option<OfferBanner>,
     /// For the "download the last invoice" shortcut.
     pub latest_invoice: Option<InvoiceLink>,
@@ -68,13 +91,17 @@ pub struct At {
     pub now: NaiveDateTime,
 }
 
-/// Everything for the customer `customer_id`, and only for them.
+/// Everything for the customer `customer_id`, and only for them. The most visited page, so the
+/// queries are few: the customer, the five of `CustomerState` (tiles and notices share them) and
+/// tickets; news and the offer come from the in-memory board, and this customer's confirmations
+/// are read only when an urgent item is shown.
 pub fn load(
     conn: &mut DbConn,
     customer_id: i64,
     at: At,
     notice_config: &NoticeConfig,
     access: &AccessFlags,
+    news_board: &NewsBoard,
 ) -> diesel::QueryResult<Option<Dashboard>> {
     let today = at.today;
     let Some(customer) = db::customers::find(conn, customer_id)? else {
@@ -94,45 +121,41 @@ pub fn load(
         .trim()
         .to_owned(),
     };
-    let balances = db::invoices::balances_of_customer(conn, customer_id)?;
-    let outstanding: Vec<_> = balances
-        .iter()
-        .copied()
-        .filter(|(_, _, gross, paid)| gross > paid)
-        .collect();
-    let amount_due: Money = outstanding
-        .iter()
-        .map(|(_, _, gross, paid)| Money::from_grosze(gross - paid))
-        .sum();
-    let first_unpaid_invoice_id = outstanding
-        .iter()
-        .min_by_key(|(id, due, _, _)| (*due, *id))
-        .map(|(id, _, _, _)| *id);
-    let contract_rows = db::contracts::of_customer(conn, customer_id)?;
-    let mut areas: Vec<String> = contract_rows
+    let state = CustomerState::load(conn, customer_id)?;
+    let board = news_board.current(conn, at.now)?;
+    let tickets = db::tickets::list_of_customer(conn, customer_id)?;
+    let mut areas: Vec<String> = state
+        .contracts
         .iter()
         .map(|(c, _)| c.install_city.clone())
         .collect();
+    areas.sort();
     areas.dedup();
-    let mut notices = crate::app::notices::for_customer_with(
-        conn,
-        customer_id,
-        today,
-        notice_config,
-        &contract_rows,
-        &balances,
-    )?;
+    let mut notices = notices::from_state(&state, today, notice_config);
     notices.retain(|notice| sees_notice(access, notice));
     let more_notices = notices.len() > NOTICES_SHOWN;
     notices.truncate(NOTICES_SHOWN);
-    let contracts = contract_rows
-        .into_iter()
+    let amount_due: Money = state
+        .unpaid()
+        .map(|b| Money::from_grosze(b.outstanding()))
+        .sum();
+    let latest_invoice = state
+        .balances
+        .iter()
+        .max_by_key(|b| (b.issue_date, b.id))
+        .map(|b| InvoiceLink {
+            id: b.id,
+            number: b.number.clone().unwrap_or_default(),
+        });
+    let contracts = state
+        .contracts
+        .iter()
         .map(|(contract, tariff)| ContractSummary {
             id: contract.id,
-            number: contract.number,
-            tariff: tariff.name,
+            number: contract.number.clone(),
+            tariff: tariff.name.clone(),
             monthly_fee: contract.monthly_fee,
-            status: contract.status,
+            status: contract.status.clone(),
             ends_on: contract.ends_on,
         })
         .collect();
@@ -142,28 +165,55 @@ pub fn load(
         bank_account: Nrb::parse(&customer.nrb)
             .map(|nrb| nrb.formatted())
             .unwrap_or(customer.nrb),
-        active_services: db::services::count_active(conn, customer_id)?,
-        domains: db::domains::count_of_customer(conn, customer_id)?,
-        unpaid_invoices: outstanding.len() as i64,
-        amount_due: amount_due.grosze(),
-        overdue_invoices: outstanding
+        active_services: state
+            .services
             .iter()
-            .filter(|(_, due, _, _)| *due < today)
+            .filter(|s| s.status == "active")
             .count() as i64,
-        open_tickets: db::tickets::count_open(conn, customer_id)?,
+        domains: state.domains.len() as i64,
+        unpaid_invoices: state.unpaid().count() as i64,
+        amount_due: amount_due.grosze(),
+        overdue_invoices: state.unpaid().filter(|b| b.due_date < today).count() as i64,
+        open_tickets: tickets.iter().filter(|t| t.status != "closed").count() as i64,
         contracts,
         notices,
         more_notices,
-        recent_payments: db::payments::recent_of_customer(conn, customer_id, PAYMENTS_SHOWN)?,
-        recent_tickets: db::tickets::recent_of_customer(conn, customer_id, TICKETS_SHOWN)?,
-        news: news::for_customer_in(conn, customer_id, &areas, at.now, NEWS_SHOWN)?,
-        offer: db::news::current_offer(conn, &areas, at.now)?,
-        latest_invoice: db::invoices::latest_of_customer(conn, customer_id)?.map(|invoice| {
-            InvoiceLink {
-                id: invoice.id,
-                number: invoice.number.unwrap_or_default(),
-            }
-        }),
-        first_unpaid_invoice_id,
+        first_unpaid_invoice_id: state
+            .unpaid()
+            .min_by_key(|b| (b.due_date, b.id))
+            .map(|b| b.id),
+        recent_payments: state
+            .payments
+            .iter()
+            .take(PAYMENTS_SHOWN)
+            .map(|p| PaymentLine {
+                received_on: p.received_on,
+                amount: p.amount,
+            })
+            .collect(),
+        recent_tickets: tickets
+            .into_iter()
+            .take(TICKETS_SHOWN)
+            .map(|t| TicketLink {
+                id: t.id,
+                subject: t.subject,
+                updated_at: t.updated_at,
+            })
+            .collect(),
+        news: news::with_confirmations(
+            conn,
+            customer_id,
+            board.news_for(&areas, at.now, NEWS_SHOWN),
+        )?
+        .into_iter()
+        .map(|view| NewsLink {
+            id: view.item.id,
+            kind: view.item.kind,
+            title: view.item.title,
+            needs_confirmation: view.needs_confirmation,
+        })
+        .collect(),
+        offer: board.offer_for(&areas, at.now),
+        latest_invoice,
     }))
 }

@@ -107,7 +107,7 @@ fn rows(invoices: Vec<Invoice>, paid: &HashMap<i64, i64>, today: NaiveDate) -> V
 fn paid_by_invoice(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<HashMap<i64, i64>> {
     Ok(db::invoices::balances_of_customer(conn, customer_id)?
         .into_iter()
-        .map(|(id, _, _, paid)| (id, paid))
+        .map(|balance| (balance.id, balance.paid))
         .collect())
 }
 
@@ -530,7 +530,7 @@ pub fn ledger(
     let total_paid: i64 = payments.iter().map(|p| p.amount).sum();
     let total_allocated: i64 = db::invoices::balances_of_customer(conn, customer_id)?
         .iter()
-        .map(|(_, _, _, paid)| paid)
+        .map(|balance| balance.paid)
         .sum();
     Ok(Ledger {
         entries,

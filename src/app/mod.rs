@@ -17,6 +17,7 @@ pub mod invoicing;
 pub mod login;
 pub mod mail_queue;
 pub mod news;
+pub mod news_board;
 pub mod notices;
 pub mod passwords;
 pub mod payment_account;

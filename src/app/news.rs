@@ -3,11 +3,12 @@
 
 use chrono::NaiveDateTime;
 
+use crate::app::news_board::NewsBoard;
 use crate::db::news::NewsItem;
 use crate::db::{self, DbConn};
 
 /// How many items the news page lists.
-const NEWS_PAGE: i64 = 50;
+const NEWS_PAGE: usize = 50;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct NewsView {
@@ -17,15 +18,13 @@ pub struct NewsView {
     pub needs_confirmation: bool,
 }
 
-/// Items for a customer whose connections are in `areas`: unconfirmed urgent items first.
-pub fn for_customer_in(
+/// `items` as this customer sees them: unconfirmed urgent items first (one query, only when an
+/// urgent item is among them).
+pub fn with_confirmations(
     conn: &mut DbConn,
     customer_id: i64,
-    areas: &[String],
-    now: NaiveDateTime,
-    limit: i64,
+    items: Vec<NewsItem>,
 ) -> diesel::QueryResult<Vec<NewsView>> {
-    let items = db::news::for_areas(conn, areas, now, limit)?;
     let confirmed = if items.iter().any(|i| i.urgent) {
         db::news::confirmed_by(conn, customer_id)?
     } else {
@@ -46,11 +45,13 @@ pub fn for_customer_in(
 /// The news page.
 pub fn for_customer(
     conn: &mut DbConn,
+    board: &NewsBoard,
     customer_id: i64,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<NewsView>> {
     let areas = db::contracts::areas_of_customer(conn, customer_id)?;
-    for_customer_in(conn, customer_id, &areas, now, NEWS_PAGE)
+    let items = board.current(conn, now)?.news_for(&areas, now, NEWS_PAGE);
+    with_confirmations(conn, customer_id, items)
 }
 
 /// Records that the customer read an urgent item. `false` when the item is not one this

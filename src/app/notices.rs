@@ -4,9 +4,49 @@ use chrono::{Duration, NaiveDate};
 
 use crate::config::NoticeConfig;
 use crate::db::contracts::Contract;
+use crate::db::domains::Domain;
+use crate::db::invoices::InvoiceBalance;
+use crate::db::payments::Payment;
+use crate::db::services::Service;
 use crate::db::tariffs::Tariff;
 use crate::db::{self, DbConn};
 use crate::domain::notices::{self, Candidates, Expiring, Notice, Overdue, Thresholds};
+
+/// What a customer holds and owes: the rows notices are made of. The dashboard loads it once
+/// for its tiles and its notices alike (five queries, each on the customer's index).
+#[derive(Debug, Clone)]
+pub struct CustomerState {
+    pub contracts: Vec<(Contract, Tariff)>,
+    pub balances: Vec<InvoiceBalance>,
+    pub services: Vec<Service>,
+    pub domains: Vec<Domain>,
+    /// Payments that count (not reversed), newest first.
+    pub payments: Vec<Payment>,
+}
+
+impl CustomerState {
+    pub fn load(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<CustomerState> {
+        Ok(CustomerState {
+            contracts: db::contracts::of_customer(conn, customer_id)?,
+            balances: db::invoices::balances_of_customer(conn, customer_id)?,
+            services: db::services::of_customer(conn, customer_id)?,
+            domains: db::domains::of_customer(conn, customer_id)?,
+            payments: db::payments::of_customer(conn, customer_id)?,
+        })
+    }
+
+    /// Paid but not yet allocated to any invoice: prepaid money.
+    pub fn credit(&self) -> i64 {
+        let paid: i64 = self.payments.iter().map(|p| p.amount).sum();
+        let allocated: i64 = self.balances.iter().map(|b| b.paid).sum();
+        paid - allocated
+    }
+
+    /// Issued invoices not fully paid.
+    pub fn unpaid(&self) -> impl Iterator<Item = &InvoiceBalance> {
+        self.balances.iter().filter(|b| b.outstanding() > 0)
+    }
+}
 
 fn thresholds(config: &NoticeConfig) -> Thresholds {
     Thresholds {
@@ -24,50 +64,44 @@ pub fn for_customer(
     today: NaiveDate,
     config: &NoticeConfig,
 ) -> diesel::QueryResult<Vec<Notice>> {
-    let contracts = db::contracts::of_customer(conn, customer_id)?;
-    let balances = db::invoices::balances_of_customer(conn, customer_id)?;
-    for_customer_with(conn, customer_id, today, config, &contracts, &balances)
+    Ok(from_state(
+        &CustomerState::load(conn, customer_id)?,
+        today,
+        config,
+    ))
 }
 
-/// The same, for a caller that has already loaded the customer's contracts and invoice balances
-/// (the dashboard): four queries fewer on the most visited page.
-pub fn for_customer_with(
-    conn: &mut DbConn,
-    customer_id: i64,
-    today: NaiveDate,
-    config: &NoticeConfig,
-    contract_rows: &[(Contract, Tariff)],
-    balances: &[(i64, NaiveDate, i64, i64)],
-) -> diesel::QueryResult<Vec<Notice>> {
-    let services: Vec<Expiring> = db::services::expiring_of_customer(
-        conn,
-        customer_id,
-        today + Duration::days(config.service_days),
-    )?
-    .into_iter()
-    .filter_map(|s| {
-        Some(Expiring {
-            id: s.id,
-            name: s.name,
-            ends_on: s.expires_on?,
-            renews: s.auto_renew,
+/// The same from rows already loaded.
+pub fn from_state(state: &CustomerState, today: NaiveDate, config: &NoticeConfig) -> Vec<Notice> {
+    let service_limit = today + Duration::days(config.service_days);
+    let services: Vec<Expiring> = state
+        .services
+        .iter()
+        .filter(|s| s.status == "active")
+        .filter_map(|s| {
+            let ends_on = s.expires_on.filter(|day| *day <= service_limit)?;
+            Some(Expiring {
+                id: s.id,
+                name: s.name.clone(),
+                ends_on,
+                renews: s.auto_renew,
+            })
         })
-    })
-    .collect();
-    let domains: Vec<Expiring> = db::domains::expiring_of_customer(
-        conn,
-        customer_id,
-        today + Duration::days(config.domain_days),
-    )?
-    .into_iter()
-    .map(|d| Expiring {
-        id: d.id,
-        name: d.name,
-        ends_on: d.expires_on,
-        renews: d.auto_renew,
-    })
-    .collect();
-    let contracts: Vec<Expiring> = contract_rows
+        .collect();
+    let domain_limit = today + Duration::days(config.domain_days);
+    let domains: Vec<Expiring> = state
+        .domains
+        .iter()
+        .filter(|d| d.status == "active" && d.expires_on <= domain_limit)
+        .map(|d| Expiring {
+            id: d.id,
+            name: d.name.clone(),
+            ends_on: d.expires_on,
+            renews: d.auto_renew,
+        })
+        .collect();
+    let contracts: Vec<Expiring> = state
+        .contracts
         .iter()
         .filter(|(c, _)| c.status == "active")
         .filter_map(|(c, _)| {
@@ -79,10 +113,17 @@ pub fn for_customer_with(
             })
         })
         .collect();
-    let overdue = overdue_invoices(conn, customer_id, today, balances)?;
-    let allocated: i64 = balances.iter().map(|(_, _, _, paid)| paid).sum();
-    let credit = db::payments::total_of_customer(conn, customer_id)? - allocated;
-    Ok(notices::notices(
+    let overdue: Vec<Overdue> = state
+        .unpaid()
+        .filter(|b| b.due_date < today)
+        .map(|b| Overdue {
+            invoice_id: b.id,
+            number: b.number.clone().unwrap_or_default(),
+            due_date: b.due_date,
+            amount_due: b.outstanding(),
+        })
+        .collect();
+    notices::notices(
         today,
         thresholds(config),
         &Candidates {
@@ -90,39 +131,7 @@ pub fn for_customer_with(
             services: &services,
             domains: &domains,
             contracts: &contracts,
-            credit,
+            credit: state.credit(),
         },
-    ))
-}
-
-fn overdue_invoices(
-    conn: &mut DbConn,
-    customer_id: i64,
-    today: NaiveDate,
-    balances: &[(i64, NaiveDate, i64, i64)],
-) -> diesel::QueryResult<Vec<Overdue>> {
-    // Numbers are needed only for what is overdue and unpaid; most customers have none.
-    if !balances
-        .iter()
-        .any(|(_, due, gross, paid)| *due < today && gross > paid)
-    {
-        return Ok(Vec::new());
-    }
-    let due = db::invoices::due_before_of_customer(conn, customer_id, today)?;
-    let paid: std::collections::HashMap<i64, i64> = balances
-        .iter()
-        .map(|(id, _, _, paid)| (*id, *paid))
-        .collect();
-    Ok(due
-        .into_iter()
-        .filter_map(|(id, number, due_date, gross)| {
-            let amount_due = gross - paid.get(&id).copied().unwrap_or(0);
-            (amount_due > 0).then(|| Overdue {
-                invoice_id: id,
-                number: number.unwrap_or_default(),
-                due_date,
-                amount_due,
-            })
-        })
-        .collect())
+    )
 }

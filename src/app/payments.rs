@@ -107,10 +107,10 @@ pub fn settle(
     }
     let mut open: Vec<OpenInvoice> = db::invoices::balances_of_customer(conn, customer_id)?
         .into_iter()
-        .map(|(invoice_id, due_date, gross, paid)| OpenInvoice {
-            invoice_id,
-            due_date,
-            outstanding: gross - paid,
+        .map(|balance| OpenInvoice {
+            invoice_id: balance.id,
+            due_date: balance.due_date,
+            outstanding: balance.outstanding(),
         })
         .filter(|i| i.outstanding > 0)
         .collect();

@@ -81,37 +81,38 @@ pub struct StaffSession {
     pub staff: StaffUser,
 }
 
-/// The open session for this cookie token, if it has not timed out; a timed-out one is ended.
-fn resume(
+/// Whether an open session is still live at `now`: a timed-out one is ended, a live one is
+/// marked as seen (at most once a `TOUCH_INTERVAL`).
+fn still_live(
     conn: &mut DbConn,
-    token: &str,
+    session: &Session,
     now: NaiveDateTime,
-) -> diesel::QueryResult<Option<Session>> {
-    let Some(session) = db::sessions::find_open(conn, &crypto::token_hash(token))? else {
-        return Ok(None);
-    };
+) -> diesel::QueryResult<bool> {
     if now >= session.expires_at || now - session.last_seen_at >= IDLE_TIMEOUT {
         db::sessions::end(conn, session.id, now)?;
-        return Ok(None);
+        return Ok(false);
     }
     if now - session.last_seen_at >= TOUCH_INTERVAL {
         db::sessions::touch(conn, session.id, now)?;
     }
-    Ok(Some(session))
+    Ok(true)
 }
 
+/// The subscriber signed in with this cookie token, if the session is live and the account active.
 pub fn resume_customer(
     conn: &mut DbConn,
     token: &str,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Option<CustomerSession>> {
-    let Some(session) = resume(conn, token, now)? else {
+    let Some((session, account)) =
+        db::sessions::find_open_with_account(conn, &crypto::token_hash(token))?
+    else {
         return Ok(None);
     };
-    let Some(account_id) = session.account_id else {
+    if !still_live(conn, &session, now)? {
         return Ok(None);
-    };
-    Ok(db::accounts::find(conn, account_id)?
+    }
+    Ok(account
         .filter(|account| account.status == "active")
         .map(|account| CustomerSession {
             session_id: session.id,
@@ -119,18 +120,21 @@ pub fn resume_customer(
         }))
 }
 
+/// The staff member signed in with this cookie token, if the session is live and they are active.
 pub fn resume_staff(
     conn: &mut DbConn,
     token: &str,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Option<StaffSession>> {
-    let Some(session) = resume(conn, token, now)? else {
+    let Some((session, staff)) =
+        db::sessions::find_open_with_staff(conn, &crypto::token_hash(token))?
+    else {
         return Ok(None);
     };
-    let Some(staff_id) = session.staff_user_id else {
+    if !still_live(conn, &session, now)? {
         return Ok(None);
-    };
-    Ok(db::staff::find(conn, staff_id)?
+    }
+    Ok(staff
         .filter(|staff| staff.active)
         .map(|staff| StaffSession {
             session_id: session.id,

@@ -56,12 +56,12 @@ pub fn insert(conn: &mut DbConn, account: &NewAccount) -> QueryResult<i64> {
 pub fn find_by_login_key(conn: &mut DbConn, login_key: &str) -> QueryResult<Option<Account>> {
     accounts::table
         .filter(accounts::login_key.eq(login_key))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Account>> {
-    accounts::table.find(id).first(conn).optional()
+    accounts::table.find(id).get_result(conn).optional()
 }
 
 /// Accounts registered with this e-mail (stored lower-cased); one address may serve several.
@@ -77,7 +77,7 @@ pub fn find_owner(conn: &mut DbConn, customer_id: i64) -> QueryResult<Option<Acc
     accounts::table
         .filter(accounts::customer_id.eq(customer_id))
         .filter(accounts::role.eq("owner"))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

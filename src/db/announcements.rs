@@ -70,7 +70,7 @@ pub fn all_news(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<NewsItem>> {
 }
 
 pub fn find_news(conn: &mut DbConn, id: i64) -> QueryResult<Option<NewsItem>> {
-    news::table.find(id).first(conn).optional()
+    news::table.find(id).get_result(conn).optional()
 }
 
 pub fn update_news(conn: &mut DbConn, id: i64, changes: &NewsChanges) -> QueryResult<bool> {
@@ -96,7 +96,7 @@ pub fn all_banners(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<OfferBanner
 }
 
 pub fn find_banner(conn: &mut DbConn, id: i64) -> QueryResult<Option<OfferBanner>> {
-    offer_banners::table.find(id).first(conn).optional()
+    offer_banners::table.find(id).get_result(conn).optional()
 }
 
 pub fn insert_banner(conn: &mut DbConn, banner: &NewOfferBanner) -> QueryResult<i64> {

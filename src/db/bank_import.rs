@@ -95,7 +95,7 @@ pub fn insert_transaction(conn: &mut DbConn, row: &NewBankTransaction) -> QueryR
 }
 
 pub fn find_batch(conn: &mut DbConn, id: i64) -> QueryResult<Option<ImportBatch>> {
-    import_batches::table.find(id).first(conn).optional()
+    import_batches::table.find(id).get_result(conn).optional()
 }
 
 /// The latest batches, newest first.
@@ -187,7 +187,10 @@ pub fn unassigned(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<BankTransact
 }
 
 pub fn find_transaction(conn: &mut DbConn, id: i64) -> QueryResult<Option<BankTransaction>> {
-    bank_transactions::table.find(id).first(conn).optional()
+    bank_transactions::table
+        .find(id)
+        .get_result(conn)
+        .optional()
 }
 
 /// Assigns a queued transaction by hand, once: false when it is no longer in the queue.

@@ -133,7 +133,7 @@ pub fn insert_run(conn: &mut DbConn, run: &NewBillingRun) -> QueryResult<i64> {
 }
 
 pub fn find_run(conn: &mut DbConn, id: i64) -> QueryResult<Option<BillingRun>> {
-    billing_runs::table.find(id).first(conn).optional()
+    billing_runs::table.find(id).get_result(conn).optional()
 }
 
 /// Newest first.
@@ -241,6 +241,36 @@ pub fn open_charges_of_customers(
         .filter(pending_charges::invoice_id.is_null())
         .order(pending_charges::id)
         .load(conn)
+}
+
+/// Every charge queued for the customer, the latest period first, with the number of the
+/// invoice it went on (once billed).
+pub fn charges_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> QueryResult<Vec<(PendingCharge, Option<String>)>> {
+    pending_charges::table
+        .left_join(invoices::table)
+        .filter(pending_charges::customer_id.eq(customer_id))
+        .order((pending_charges::period.desc(), pending_charges::id.desc()))
+        .select((pending_charges::all_columns, invoices::number.nullable()))
+        .load(conn)
+}
+
+/// Deletes the customer's charge if no invoice has taken it; false when there was none such.
+pub fn delete_waiting_charge(
+    conn: &mut DbConn,
+    customer_id: i64,
+    charge_id: i64,
+) -> QueryResult<bool> {
+    diesel::delete(
+        pending_charges::table
+            .filter(pending_charges::id.eq(charge_id))
+            .filter(pending_charges::customer_id.eq(customer_id))
+            .filter(pending_charges::invoice_id.is_null()),
+    )
+    .execute(conn)
+    .map(|rows| rows == 1)
 }
 
 /// Puts a charge on an invoice; false if another invoice took it first.

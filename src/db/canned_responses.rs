@@ -48,7 +48,7 @@ pub fn list(conn: &mut DbConn, active_only: bool) -> QueryResult<Vec<CannedRespo
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<CannedResponse>> {
-    canned_responses::table.find(id).first(conn).optional()
+    canned_responses::table.find(id).get_result(conn).optional()
 }
 
 pub fn update(

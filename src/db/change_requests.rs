@@ -27,7 +27,7 @@ pub fn pending(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(ChangeRequest,
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<ChangeRequest>> {
     profile_change_requests::table
         .find(id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

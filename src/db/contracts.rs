@@ -62,7 +62,7 @@ pub fn insert(conn: &mut DbConn, contract: &NewContract) -> QueryResult<i64> {
 pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Contract>> {
     contracts::table
         .filter(contracts::number.eq(number))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -74,17 +74,19 @@ pub fn find_with_holder(
     contracts::table
         .inner_join(customers::table)
         .filter(contracts::number.eq(number))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
 /// The customer's contracts with their tariffs, newest first.
 pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<(Contract, Tariff)>> {
-    contracts::table
-        .inner_join(tariffs::table)
-        .filter(contracts::customer_id.eq(customer_id))
-        .order(contracts::signed_on.desc())
-        .load(conn)
+    concrete!(conn, |c| {
+        contracts::table
+            .inner_join(tariffs::table)
+            .filter(contracts::customer_id.eq(customer_id))
+            .order(contracts::signed_on.desc())
+            .load(c)
+    })
 }
 
 /// One contract with its tariff, only if it is the customer's.
@@ -97,7 +99,7 @@ pub fn find_of_customer(
         .inner_join(tariffs::table)
         .filter(contracts::id.eq(contract_id))
         .filter(contracts::customer_id.eq(customer_id))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

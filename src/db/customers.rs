@@ -85,12 +85,12 @@ pub fn max_customer_number(conn: &mut DbConn) -> QueryResult<i64> {
 pub fn find_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<Customer>> {
     customers::table
         .filter(customers::customer_number.eq(number))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Customer>> {
-    customers::table.find(id).first(conn).optional()
+    concrete!(conn, |c| customers::table.find(id).get_result(c).optional())
 }
 
 /// Contact data a subscriber may change without the ISP's check.
@@ -153,7 +153,7 @@ pub fn set_language(
 pub fn find_by_nrb(conn: &mut DbConn, nrb: &str) -> QueryResult<Option<Customer>> {
     customers::table
         .filter(customers::nrb.eq(nrb))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -40,32 +40,14 @@ pub fn insert(conn: &mut DbConn, domain: &NewDomain) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-pub fn count_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
-    domains::table
-        .filter(domains::customer_id.eq(customer_id))
-        .count()
-        .get_result(conn)
-}
-
 /// The customer's domains, soonest expiry first.
 pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Domain>> {
-    domains::table
-        .filter(domains::customer_id.eq(customer_id))
-        .order((domains::expires_on.asc(), domains::name.asc()))
-        .load(conn)
-}
-
-/// The customer's active domains expiring on or before `until`.
-pub fn expiring_of_customer(
-    conn: &mut DbConn,
-    customer_id: i64,
-    until: NaiveDate,
-) -> QueryResult<Vec<Domain>> {
-    domains::table
-        .filter(domains::customer_id.eq(customer_id))
-        .filter(domains::status.eq("active"))
-        .filter(domains::expires_on.le(until))
-        .load(conn)
+    concrete!(conn, |c| {
+        domains::table
+            .filter(domains::customer_id.eq(customer_id))
+            .order((domains::expires_on.asc(), domains::name.asc()))
+            .load(c)
+    })
 }
 
 /// Turns renewal on or off; 0 rows when the domain is not the customer's.

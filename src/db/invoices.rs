@@ -167,7 +167,7 @@ pub fn insert_series(conn: &mut DbConn, series: &NewInvoiceSeries) -> QueryResul
 pub fn find_series_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<InvoiceSeries>> {
     invoice_series::table
         .filter(invoice_series::code.eq(code))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -212,34 +212,67 @@ pub fn insert_line(conn: &mut DbConn, line: &NewInvoiceLine) -> QueryResult<i64>
         .get_result(conn)
 }
 
-/// (invoice id, due date, gross total, allocated so far) of the customer's issued invoices.
-/// Sums are taken in Rust: SUM(BIGINT) is NUMERIC on PostgreSQL, which MultiConnection cannot read.
+/// An issued invoice of a customer and how much of it is paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceBalance {
+    pub id: i64,
+    pub number: Option<String>,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub gross: i64,
+    /// Grosze allocated to it from payments.
+    pub paid: i64,
+}
+
+impl InvoiceBalance {
+    pub fn outstanding(&self) -> i64 {
+        self.gross - self.paid
+    }
+}
+
+/// Every issued invoice of the customer with what has been allocated to it, in one query (one
+/// row per allocation, folded here), ordered by id. Sums are made in Rust: `SUM(bigint)` is
+/// NUMERIC on PostgreSQL and INTEGER on SQLite, which one row type cannot hold for both.
 pub fn balances_of_customer(
     conn: &mut DbConn,
     customer_id: i64,
-) -> QueryResult<Vec<(i64, NaiveDate, i64, i64)>> {
-    let issued: Vec<(i64, NaiveDate, i64)> = invoices::table
-        .filter(invoices::customer_id.eq(customer_id))
-        .filter(invoices::status.eq("issued"))
-        .select((invoices::id, invoices::due_date, invoices::total_gross))
-        .load(conn)?;
-    let allocations: Vec<(i64, i64)> = payment_allocations::table
-        .inner_join(invoices::table)
-        .filter(invoices::customer_id.eq(customer_id))
-        .select((payment_allocations::invoice_id, payment_allocations::amount))
-        .load(conn)?;
-    let mut paid = std::collections::HashMap::<i64, i64>::new();
-    for (invoice_id, amount) in allocations {
-        *paid.entry(invoice_id).or_default() += amount;
+) -> QueryResult<Vec<InvoiceBalance>> {
+    type Row = (i64, Option<String>, NaiveDate, NaiveDate, i64, Option<i64>);
+    let rows: Vec<Row> = concrete!(conn, |c| {
+        invoices::table
+            .left_join(payment_allocations::table)
+            .filter(invoices::customer_id.eq(customer_id))
+            .filter(invoices::status.eq("issued"))
+            .select((
+                invoices::id,
+                invoices::number,
+                invoices::issue_date,
+                invoices::due_date,
+                invoices::total_gross,
+                payment_allocations::amount.nullable(),
+            ))
+            .order(invoices::id)
+            .load(c)
+    })?;
+    let mut balances: Vec<InvoiceBalance> = Vec::new();
+    for (id, number, issue_date, due_date, gross, allocated) in rows {
+        match balances.last_mut() {
+            Some(last) if last.id == id => last.paid += allocated.unwrap_or(0),
+            _ => balances.push(InvoiceBalance {
+                id,
+                number,
+                issue_date,
+                due_date,
+                gross,
+                paid: allocated.unwrap_or(0),
+            }),
+        }
     }
-    Ok(issued
-        .into_iter()
-        .map(|(id, due, gross)| (id, due, gross, paid.get(&id).copied().unwrap_or(0)))
-        .collect())
+    Ok(balances)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Invoice>> {
-    invoices::table.find(id).first(conn).optional()
+    invoices::table.find(id).get_result(conn).optional()
 }
 
 /// The invoice only if it belongs to `customer_id` (every customer-facing read goes through this).
@@ -251,7 +284,7 @@ pub fn find_of_customer(
     invoices::table
         .filter(invoices::id.eq(id))
         .filter(invoices::customer_id.eq(customer_id))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -264,16 +297,19 @@ pub fn lines_of(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Vec<InvoiceLi
 
 /// Records where the rendered PDF is. Only once: an issued invoice's file is never replaced.
 pub fn attach_pdf(conn: &mut DbConn, id: i64, path: &str, sha256: &str) -> QueryResult<bool> {
-    diesel::update(
-        invoices::table
-            .find(id)
-            .filter(invoices::pdf_path.is_null()),
-    )
-    .set((
-        invoices::pdf_path.eq(Some(path)),
-        invoices::pdf_sha256.eq(Some(sha256)),
-    ))
-    .execute(conn)
+    // Once per invoice of a billing run: on the concrete connection (see `concrete!`).
+    concrete!(conn, |c| {
+        diesel::update(
+            invoices::table
+                .find(id)
+                .filter(invoices::pdf_path.is_null()),
+        )
+        .set((
+            invoices::pdf_path.eq(Some(path)),
+            invoices::pdf_sha256.eq(Some(sha256)),
+        ))
+        .execute(c)
+    })
     .map(|rows| rows == 1)
 }
 
@@ -315,7 +351,7 @@ pub fn all_series(conn: &mut DbConn) -> QueryResult<Vec<InvoiceSeries>> {
 }
 
 pub fn find_series(conn: &mut DbConn, id: i64) -> QueryResult<Option<InvoiceSeries>> {
-    invoice_series::table.find(id).first(conn).optional()
+    invoice_series::table.find(id).get_result(conn).optional()
 }
 
 /// Whether any invoice was numbered in the series (its template is then fixed).
@@ -343,39 +379,6 @@ pub fn update_series(
         ))
         .execute(conn)
         .map(|_| ())
-}
-
-/// The customer's most recent issued invoice.
-pub fn latest_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Option<Invoice>> {
-    invoices::table
-        .filter(invoices::customer_id.eq(customer_id))
-        .filter(invoices::status.eq("issued"))
-        .order((invoices::issue_date.desc(), invoices::id.desc()))
-        .first(conn)
-        .optional()
-}
-
-/// (id, number, due date, gross) of an invoice.
-pub type DueInvoice = (i64, Option<String>, NaiveDate, i64);
-
-/// The customer's issued invoices due before `day`, for the overdue notices (payments are
-/// matched by the caller).
-pub fn due_before_of_customer(
-    conn: &mut DbConn,
-    customer_id: i64,
-    day: NaiveDate,
-) -> QueryResult<Vec<DueInvoice>> {
-    invoices::table
-        .filter(invoices::customer_id.eq(customer_id))
-        .filter(invoices::status.eq("issued"))
-        .filter(invoices::due_date.lt(day))
-        .select((
-            invoices::id,
-            invoices::number,
-            invoices::due_date,
-            invoices::total_gross,
-        ))
-        .load(conn)
 }
 
 /// (invoice id, customer id, number) of issued invoices with one of these numbers.

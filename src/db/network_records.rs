@@ -82,7 +82,7 @@ pub fn contract_of(
     contracts::table
         .filter(contracts::id.eq(id))
         .filter(contracts::customer_id.eq(customer_id))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -90,7 +90,7 @@ pub fn service_of(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryResult<O
     services::table
         .filter(services::id.eq(id))
         .filter(services::customer_id.eq(customer_id))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -100,7 +100,7 @@ pub fn endpoint_of(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryResult<
         .filter(endpoints::id.eq(id))
         .filter(services::customer_id.eq(customer_id))
         .select(endpoints::all_columns)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

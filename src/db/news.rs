@@ -78,27 +78,31 @@ pub fn outages_until(
         .load(conn)
 }
 
-/// News, outages and maintenance visible to a customer in `areas` (plus everything for all
-/// areas): published, not retired, and (for outages) not ended more than a week ago. Urgent
-/// first, then newest.
-pub fn for_areas(
+/// Items not retired whose end (if any) is after `ended_after`, scheduled ones included: what
+/// the in-memory notice board (`app::news_board`) filters by area and time.
+pub fn not_retired_since(
     conn: &mut DbConn,
-    areas: &[String],
-    now: NaiveDateTime,
-    limit: i64,
+    ended_after: NaiveDateTime,
 ) -> QueryResult<Vec<NewsItem>> {
-    let recently_ended = now - chrono::Duration::days(7);
     news::table
-        .filter(news::published_at.le(now))
         .filter(news::retired_at.is_null())
-        .filter(news::area.is_null().or(news::area.eq_any(areas)))
-        .filter(news::ends_at.is_null().or(news::ends_at.gt(recently_ended)))
-        .order((
-            news::urgent.desc(),
-            news::published_at.desc(),
-            news::id.desc(),
-        ))
-        .limit(limit)
+        .filter(news::ends_at.is_null().or(news::ends_at.gt(ended_after)))
+        .load(conn)
+}
+
+/// Offer banners not retired and not ended at `now`, scheduled ones included.
+pub fn offers_not_retired_since(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<OfferBanner>> {
+    use super::schema::offer_banners;
+    offer_banners::table
+        .filter(offer_banners::retired_at.is_null())
+        .filter(
+            offer_banners::ends_at
+                .is_null()
+                .or(offer_banners::ends_at.gt(now)),
+        )
         .load(conn)
 }
 
@@ -114,17 +118,19 @@ pub fn find_for_areas(
         .filter(news::published_at.le(now))
         .filter(news::retired_at.is_null())
         .filter(news::area.is_null().or(news::area.eq_any(areas)))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
 /// Ids of the items this customer has confirmed.
 pub fn confirmed_by(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<i64>> {
     use super::schema::news_confirmations;
-    news_confirmations::table
-        .filter(news_confirmations::customer_id.eq(customer_id))
-        .select(news_confirmations::news_id)
-        .load(conn)
+    concrete!(conn, |c| {
+        news_confirmations::table
+            .filter(news_confirmations::customer_id.eq(customer_id))
+            .select(news_confirmations::news_id)
+            .load(c)
+    })
 }
 
 /// Records that the customer read an urgent notice; confirming twice changes nothing.
@@ -189,32 +195,4 @@ pub fn insert_offer_banner(conn: &mut DbConn, banner: &NewOfferBanner) -> QueryR
         .values(banner)
         .returning(offer_banners::id)
         .get_result(conn)
-}
-
-/// The offer banner running now for a customer in `areas`: an area's own offer before the one
-/// for everybody, newest first.
-pub fn current_offer(
-    conn: &mut DbConn,
-    areas: &[String],
-    now: NaiveDateTime,
-) -> QueryResult<Option<OfferBanner>> {
-    use super::schema::offer_banners;
-    let mut running: Vec<OfferBanner> = offer_banners::table
-        .filter(offer_banners::starts_at.le(now))
-        .filter(
-            offer_banners::ends_at
-                .is_null()
-                .or(offer_banners::ends_at.gt(now)),
-        )
-        .filter(offer_banners::retired_at.is_null())
-        .filter(
-            offer_banners::area
-                .is_null()
-                .or(offer_banners::area.eq_any(areas)),
-        )
-        .order(offer_banners::starts_at.desc())
-        .limit(10)
-        .load(conn)?;
-    running.sort_by_key(|offer| offer.area.is_none());
-    Ok(running.into_iter().next())
 }

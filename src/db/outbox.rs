@@ -142,7 +142,7 @@ pub fn mark_failed(
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OutboxMessage>> {
-    outbox::table.find(id).first(conn).optional()
+    outbox::table.find(id).get_result(conn).optional()
 }
 
 pub fn count_with_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {

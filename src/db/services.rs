@@ -96,20 +96,14 @@ pub fn ipv4_addresses_of_contract(conn: &mut DbConn, contract_id: i64) -> QueryR
         .load(conn)
 }
 
-pub fn count_active(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
-    services::table
-        .filter(services::customer_id.eq(customer_id))
-        .filter(services::status.eq("active"))
-        .count()
-        .get_result(conn)
-}
-
 /// The customer's services, active first, then by name.
 pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Service>> {
-    let mut found: Vec<Service> = services::table
-        .filter(services::customer_id.eq(customer_id))
-        .order((services::name.asc(), services::id.asc()))
-        .load(conn)?;
+    let mut found: Vec<Service> = concrete!(conn, |c| {
+        services::table
+            .filter(services::customer_id.eq(customer_id))
+            .order((services::name.asc(), services::id.asc()))
+            .load(c)
+    })?;
     found.sort_by_key(|s| s.status != "active");
     Ok(found)
 }
@@ -123,7 +117,7 @@ pub fn find_of_customer(
     services::table
         .filter(services::id.eq(service_id))
         .filter(services::customer_id.eq(customer_id))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -132,19 +126,6 @@ pub fn endpoints_of(conn: &mut DbConn, service_ids: &[i64]) -> QueryResult<Vec<E
     endpoints::table
         .filter(endpoints::service_id.eq_any(service_ids))
         .order(endpoints::id)
-        .load(conn)
-}
-
-/// The customer's active services with an expiry date on or before `until`.
-pub fn expiring_of_customer(
-    conn: &mut DbConn,
-    customer_id: i64,
-    until: NaiveDate,
-) -> QueryResult<Vec<Service>> {
-    services::table
-        .filter(services::customer_id.eq(customer_id))
-        .filter(services::status.eq("active"))
-        .filter(services::expires_on.le(until))
         .load(conn)
 }
 

@@ -5,7 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::sessions;
+use super::accounts::Account;
+use super::schema::{accounts, sessions, staff_users};
+use super::staff::StaffUser;
 
 /// A row of `sessions`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
@@ -49,8 +51,39 @@ pub fn find_open(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<Sess
     sessions::table
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::ended_at.is_null())
-        .first(conn)
+        .get_result(conn)
         .optional()
+}
+
+/// The open session with this token hash and the subscriber account it belongs to, in one
+/// query: every signed-in page asks this first.
+pub fn find_open_with_account(
+    conn: &mut DbConn,
+    token_hash: &str,
+) -> QueryResult<Option<(Session, Option<Account>)>> {
+    concrete!(conn, |c| {
+        sessions::table
+            .left_join(accounts::table)
+            .filter(sessions::token_hash.eq(token_hash))
+            .filter(sessions::ended_at.is_null())
+            .get_result(c)
+            .optional()
+    })
+}
+
+/// The same for a staff member's session.
+pub fn find_open_with_staff(
+    conn: &mut DbConn,
+    token_hash: &str,
+) -> QueryResult<Option<(Session, Option<StaffUser>)>> {
+    concrete!(conn, |c| {
+        sessions::table
+            .left_join(staff_users::table)
+            .filter(sessions::token_hash.eq(token_hash))
+            .filter(sessions::ended_at.is_null())
+            .get_result(c)
+            .optional()
+    })
 }
 
 pub fn touch(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {

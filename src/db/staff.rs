@@ -47,12 +47,12 @@ pub fn insert(conn: &mut DbConn, user: &NewStaffUser) -> QueryResult<i64> {
 pub fn find_by_login_key(conn: &mut DbConn, login_key: &str) -> QueryResult<Option<StaffUser>> {
     staff_users::table
         .filter(staff_users::login_key.eq(login_key))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<StaffUser>> {
-    staff_users::table.find(id).first(conn).optional()
+    staff_users::table.find(id).get_result(conn).optional()
 }
 
 pub fn record_login(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {

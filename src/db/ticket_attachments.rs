@@ -61,6 +61,6 @@ pub fn find_in_ticket(
         .filter(ticket_attachments::id.eq(id))
         .filter(ticket_attachments::ticket_id.eq(ticket_id))
         .select((ticket_attachments::all_columns, ticket_messages::internal))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }

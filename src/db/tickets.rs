@@ -76,17 +76,8 @@ pub fn insert_message(conn: &mut DbConn, message: &NewTicketMessage) -> QueryRes
         .get_result(conn)
 }
 
-/// Tickets the customer still waits on (anything not closed).
-pub fn count_open(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
-    tickets::table
-        .filter(tickets::customer_id.eq(customer_id))
-        .filter(tickets::status.ne("closed"))
-        .count()
-        .get_result(conn)
-}
-
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Ticket>> {
-    tickets::table.find(id).first(conn).optional()
+    tickets::table.find(id).get_result(conn).optional()
 }
 
 /// The ticket only if it belongs to `customer_id`: another customer's id reads as "no such ticket".
@@ -98,26 +89,19 @@ pub fn find_of_customer(
     tickets::table
         .filter(tickets::id.eq(id))
         .filter(tickets::customer_id.eq(customer_id))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
-/// Every ticket of the customer, the most recently changed first.
+/// Every ticket of the customer, the most recently changed first (the dashboard's "recent
+/// tickets" are the first few).
 pub fn list_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Ticket>> {
-    recent_of_customer(conn, customer_id, i64::MAX)
-}
-
-/// The dashboard's "recent tickets": the `limit` most recently changed.
-pub fn recent_of_customer(
-    conn: &mut DbConn,
-    customer_id: i64,
-    limit: i64,
-) -> QueryResult<Vec<Ticket>> {
-    tickets::table
-        .filter(tickets::customer_id.eq(customer_id))
-        .order((tickets::updated_at.desc(), tickets::id.desc()))
-        .limit(limit)
-        .load(conn)
+    concrete!(conn, |c| {
+        tickets::table
+            .filter(tickets::customer_id.eq(customer_id))
+            .order((tickets::updated_at.desc(), tickets::id.desc()))
+            .load(c)
+    })
 }
 
 /// The thread in the order it was written; staff-only notes only when asked for.

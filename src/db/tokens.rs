@@ -55,7 +55,7 @@ pub fn find_usable(
         .filter(one_time_tokens::purpose.eq(purpose))
         .filter(one_time_tokens::used_at.is_null())
         .filter(one_time_tokens::expires_at.gt(now))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

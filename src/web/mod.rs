@@ -32,6 +32,7 @@ use lettre::message::Mailbox;
 use self::mailing::{MailSetup, Mailing, OutboxSignal, PasswordSlots};
 use self::outbox_worker::OutboxWorker;
 use crate::app::invoicing::PdfStore;
+use crate::app::news_board::NewsBoard;
 use crate::app::site::SiteInfo;
 use crate::app::tickets::AttachmentStore;
 use crate::config::Config;
@@ -107,6 +108,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .manage(config)
         .manage(mailing)
         .manage(OutboxSignal::default())
+        .manage(NewsBoard::default())
         .manage(PasswordSlots::for_this_machine())
         .manage(attachments)
         .manage(Documents {

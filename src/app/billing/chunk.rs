@@ -147,6 +147,8 @@ fn write_invoices(
     }
     db::billing::insert_lines(conn, &all_lines)?;
     db::billing::insert_billed(conn, &keys)?;
+    let customer_ids: Vec<i64> = plans.iter().map(|plan| plan.customer.id).collect();
+    let with_credit = db::payments::customers_with_credit(conn, &customer_ids)?;
     let pdf_started = Instant::now();
     let stored = render::render_and_store(env.invoicing, &documents, env.threads)?;
     let pdf_time = pdf_started.elapsed();
@@ -168,8 +170,10 @@ fn write_invoices(
             })?;
         }
         // Credit from earlier overpayments settles the new invoice at once, as when an invoice
-        // is issued one by one (returns at the first query for customers without credit).
-        crate::app::payments::settle(conn, plan.customer.id, now)?;
+        // is issued one by one.
+        if with_credit.contains(&plan.customer.id) {
+            crate::app::payments::settle(conn, plan.customer.id, now)?;
+        }
     }
     Ok(pdf_time)
 }

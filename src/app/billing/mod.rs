@@ -38,10 +38,9 @@ pub const PAYMENT_DAYS: u64 = 14;
 /// are noise, small enough that memory stays flat and the write lock is held well under a
 /// second.
 pub const CHUNK_CUSTOMERS: i64 = 500;
-/// PDF threads per core. Each PDF is fsynced before the chunk commits, and a thread waiting for
-/// the disk leaves its core to another that renders: measured on ext4, one fsync costs ~2 ms
-/// alone but ~0.6 ms when many are in flight, while rendering takes ~0.7 ms of CPU.
-pub const PDF_THREADS_PER_CORE: usize = 8;
+/// PDF threads per core. Files are flushed once per chunk (see `PdfStore::write_unflushed`), so
+/// rendering is CPU work and more threads than cores would only contend (and add memory).
+pub const PDF_THREADS_PER_CORE: usize = 1;
 /// A run still marked running whose heartbeat is older than this is shown as interrupted (a
 /// chunk takes about a second; the period's lock is what actually keeps runs apart).
 pub const STALE_AFTER: chrono::Duration = chrono::Duration::minutes(2);
@@ -80,6 +79,8 @@ pub enum BillingError {
     Mail(#[from] QueueError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+    #[error("no database connection: {0}")]
+    NoConnection(String),
 }
 
 /// Where a run was started from.

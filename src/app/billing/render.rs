@@ -1,5 +1,6 @@
 //! Rendering a chunk's PDFs on every core. Each thread renders and stores its share (temp file,
-//! fsync, rename); the database writer stays single and records the hashes afterwards.
+//! rename), one filesystem flush makes the chunk durable, and the database writer, which stays
+//! single, records the hashes afterwards.
 
 use crate::app::invoicing::{Invoicing, StoredPdf, invoice_view};
 use crate::db::invoices::{Invoice, InvoiceLine};
@@ -34,6 +35,8 @@ pub(super) fn render_and_store(
     for share in results {
         stored.extend(share?);
     }
+    // Before the caller records any hash: the chunk's commit must find every file on disk.
+    invoicing.store.flush()?;
     Ok(stored)
 }
 
@@ -54,7 +57,7 @@ fn render_share(
             let number = document.invoice.number.as_deref().unwrap_or_default();
             Ok(invoicing
                 .store
-                .write(document.invoice.issue_date, number, &bytes)?)
+                .write_unflushed(document.invoice.issue_date, number, &bytes)?)
         })
         .collect()
 }

@@ -76,19 +76,14 @@ pub fn seed(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> Result<(
 
 /// The number and amount still owed of the customer's oldest unpaid invoice.
 fn outstanding(conn: &mut DbConn, customer_id: i64) -> Result<Option<(String, i64)>, DemoError> {
-    let mut open: Vec<(i64, NaiveDate, i64, i64)> =
-        db::invoices::balances_of_customer(conn, customer_id)?
-            .into_iter()
-            .filter(|(_, _, gross, paid)| gross > paid)
-            .collect();
-    open.sort_by_key(|(id, due, _, _)| (*due, *id));
-    let Some((id, _, gross, paid)) = open.first().copied() else {
-        return Ok(None);
-    };
-    let number = db::invoices::find(conn, id)?
-        .and_then(|i| i.number)
-        .unwrap_or_default();
-    Ok(Some((number, gross - paid)))
+    Ok(db::invoices::balances_of_customer(conn, customer_id)?
+        .into_iter()
+        .filter(|balance| balance.outstanding() > 0)
+        .min_by_key(|balance| (balance.due_date, balance.id))
+        .map(|balance| {
+            let amount = balance.outstanding();
+            (balance.number.unwrap_or_default(), amount)
+        }))
 }
 
 fn import(

@@ -94,6 +94,8 @@ pub enum DemoError {
     Pdf(String),
     #[error("a demo bank statement could not be imported: {0}")]
     Import(#[from] crate::app::bank_import::ImportError),
+    #[error("the demo invoices could not be written to disk: {0}")]
+    Storage(#[from] crate::app::invoicing::StorageError),
 }
 
 /// Seeds the fixed demo ISP unless present, then tops generated customers up to the number asked.
@@ -107,7 +109,8 @@ pub fn seed(
     let today = clock::today();
     let seeded_fixed_now = db::seller::find(conn)?.is_none();
     let renderer = PdfRenderer::shared().map_err(DemoError::Pdf)?;
-    let store = PdfStore::new(&config.paths.invoices_dir);
+    // Flushed once per transaction below, before it commits.
+    let store = PdfStore::deferring(&config.paths.invoices_dir);
     // Demo invoices are not mailed: every customer in the demo is fictional.
     let invoicing = Invoicing {
         renderer: renderer.as_ref(),
@@ -124,7 +127,9 @@ pub fn seed(
                 &invoicing,
                 now,
                 today,
-            )
+            )?;
+            store.flush()?;
+            Ok::<_, DemoError>(())
         })?;
         bank_statement::seed(conn, today, now)?;
     }
@@ -139,6 +144,7 @@ pub fn seed(
             for index in next..=last {
                 seed_generated_customer(conn, &ctx, FIXED_CUSTOMERS + index)?;
             }
+            store.flush()?;
             Ok(())
         })?;
         progress.inc((last - next + 1) as u64);

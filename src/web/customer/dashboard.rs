@@ -5,6 +5,7 @@ use rocket::{Route, State, get, routes};
 use rocket_dyn_templates::{Template, context};
 
 use crate::app::dashboard::{self, At};
+use crate::app::news_board::NewsBoard;
 use crate::app::{access, clock};
 use crate::config::Config;
 use crate::web::Db;
@@ -22,6 +23,7 @@ async fn home(
     layout: Layout,
     db: Db,
     config: &State<Config>,
+    board: &State<NewsBoard>,
 ) -> Result<Template, Status> {
     let customer_id = customer.customer_id();
     let at = At {
@@ -30,8 +32,9 @@ async fn home(
     };
     let notices = config.notices;
     let access = access::flags(&customer.account.role);
+    let board = board.inner().clone();
     let page = db
-        .query(move |conn| dashboard::load(conn, customer_id, at, &notices, &access))
+        .query(move |conn| dashboard::load(conn, customer_id, at, &notices, &access, &board))
         .await?
         .ok_or(Status::NotFound)?;
     Ok(Template::render(

@@ -3,9 +3,10 @@
 
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Route, get, post, routes};
+use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
+use crate::app::news_board::NewsBoard;
 use crate::app::{clock, news};
 use crate::i18n::{self, Lang};
 use crate::web::Db;
@@ -18,11 +19,17 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/wiadomosci")]
-async fn list(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
+async fn list(
+    customer: CurrentCustomer,
+    layout: Layout,
+    db: Db,
+    board: &State<NewsBoard>,
+) -> Result<Template, Status> {
     let customer_id = customer.customer_id();
     let now = clock::now();
+    let board = board.inner().clone();
     let news = db
-        .query(move |conn| news::for_customer(conn, customer_id, now))
+        .query(move |conn| news::for_customer(conn, &board, customer_id, now))
         .await?;
     Ok(Template::render("customer/news", context! { layout, news }))
 }

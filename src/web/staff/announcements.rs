@@ -3,11 +3,12 @@
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
 use super::forms::{actor, field_messages};
 use crate::app::clock;
+use crate::app::news_board::NewsBoard;
 use crate::app::staff::FieldErrors;
 use crate::app::staff::announcements::{self, AnnouncementError, BannerForm, NEWS_KINDS, NewsForm};
 use crate::app::staff_roles::Permission;
@@ -172,8 +173,9 @@ async fn news_create(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    board: &State<NewsBoard>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    save_news(None, fields, staff, layout, ip, db).await
+    save_news(None, fields, staff, layout, ip, db, board).await
 }
 
 #[post("/staff/komunikaty/<id>", data = "<fields>")]
@@ -184,8 +186,9 @@ async fn news_update(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    board: &State<NewsBoard>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    save_news(Some(id), fields, staff, layout, ip, db).await
+    save_news(Some(id), fields, staff, layout, ip, db, board).await
 }
 
 async fn save_news(
@@ -195,6 +198,7 @@ async fn save_news(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    board: &State<NewsBoard>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
     staff.require(Permission::PublishNews)?;
     let actor = actor(&staff, &ip);
@@ -205,6 +209,8 @@ async fn save_news(
         .run(move |conn| announcements::save_news(conn, id, &input, &actor, now))
         .await
         .map_err(|e| server_error(&e))?;
+    // Subscribers' dashboards show the change at once (see `app::news_board`).
+    board.invalidate();
     match saved(layout.lang, result)? {
         Ok(flash) => Ok(Either::Left(flash)),
         Err(errors) => Ok(Either::Right((
@@ -222,6 +228,7 @@ async fn news_retire(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    board: &State<NewsBoard>,
 ) -> Result<Flash<Redirect>, Status> {
     staff.require(Permission::PublishNews)?;
     let actor = actor(&staff, &ip);
@@ -230,6 +237,8 @@ async fn news_retire(
         .run(move |conn| announcements::retire_news(conn, id, &actor, now))
         .await
         .map_err(|e| server_error(&e))?;
+    // Subscribers' dashboards show the change at once (see `app::news_board`).
+    board.invalidate();
     retired(layout.lang, result)
 }
 
@@ -341,8 +350,9 @@ async fn banner_create(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    board: &State<NewsBoard>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    save_banner(None, fields, staff, layout, ip, db).await
+    save_banner(None, fields, staff, layout, ip, db, board).await
 }
 
 #[post("/staff/komunikaty/baner/<id>", data = "<fields>", rank = 3)]
@@ -353,8 +363,9 @@ async fn banner_update(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    board: &State<NewsBoard>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    save_banner(Some(id), fields, staff, layout, ip, db).await
+    save_banner(Some(id), fields, staff, layout, ip, db, board).await
 }
 
 async fn save_banner(
@@ -364,6 +375,7 @@ async fn save_banner(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    board: &State<NewsBoard>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
     staff.require(Permission::PublishNews)?;
     let actor = actor(&staff, &ip);
@@ -374,6 +386,8 @@ async fn save_banner(
         .run(move |conn| announcements::save_banner(conn, id, &input, &actor, now))
         .await
         .map_err(|e| server_error(&e))?;
+    // Subscribers' dashboards show the change at once (see `app::news_board`).
+    board.invalidate();
     match saved(layout.lang, result)? {
         Ok(flash) => Ok(Either::Left(flash)),
         Err(errors) => Ok(Either::Right((
@@ -391,6 +405,7 @@ async fn banner_retire(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    board: &State<NewsBoard>,
 ) -> Result<Flash<Redirect>, Status> {
     staff.require(Permission::PublishNews)?;
     let actor = actor(&staff, &ip);
@@ -399,5 +414,7 @@ async fn banner_retire(
         .run(move |conn| announcements::retire_banner(conn, id, &actor, now))
         .await
         .map_err(|e| server_error(&e))?;
+    // Subscribers' dashboards show the change at once (see `app::news_board`).
+    board.invalidate();
     retired(layout.lang, result)
 }

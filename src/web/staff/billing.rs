@@ -103,9 +103,7 @@ impl Launch {
                 let mut conn = match self.pool.get() {
                     Ok(conn) => conn,
                     Err(error) => {
-                        let _ = started_tx.send(Err(BillingError::Database(
-                            diesel::result::Error::QueryBuilderError(error.to_string().into()),
-                        )));
+                        let _ = started_tx.send(Err(BillingError::NoConnection(error.to_string())));
                         return;
                     }
                 };

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Billing run benchmark (issue #6).
+
+Runs `ebok billing run` (release build) for the month after the demo's history on a copy of the
+demo ISP (100 000 generated customers by default) and reports what the CLI reports (invoices per
+second, total time, the PDF part and the database part) with the peak resident memory measured
+by GNU time. Every run starts from the same seeded database: the SQLite file is copied, the
+PostgreSQL database is cloned from a template, and the PDFs go to a fresh directory.
+
+    python3 benches/billing_run.py --backend sqlite
+    python3 benches/billing_run.py --backend postgres --postgres-url postgres://postgres@127.0.0.1:5432
+
+The demo database is the one the dashboard benchmark seeds (target/bench-dashboard/), made on
+first use: `python3 benches/dashboard_load.py --backend <b> --customers <n> --seed-only`.
+Needs GNU time (apt-get install time).
+"""
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def next_month(today):
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--period", default=next_month(datetime.date.today()))
+    args = parser.parse_args()
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("GNU time is not installed: apt-get install time")
+
+    seeded = os.path.join(ROOT, "target", "bench-dashboard", f"{args.backend}-{args.customers}")
+    if not os.path.exists(os.path.join(seeded, "seeded")):
+        subprocess.run([sys.executable, os.path.join(ROOT, "benches", "dashboard_load.py"),
+                        "--backend", args.backend, "--customers", str(args.customers),
+                        "--postgres-url", args.postgres_url, "--seed-only"], check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    target = os.environ.get("CARGO_TARGET_DIR") or subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=ROOT,
+        capture_output=True, text=True, check=True).stdout.split('"target_directory":"')[1].split('"')[0]
+    binary = os.path.join(target, "release", "ebok")
+
+    work = os.path.join(ROOT, "target", "bench-billing", f"{args.backend}-{args.customers}")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(work, "invoices"))
+    env = dict(os.environ)
+    env.update({
+        "EBOK_DATA_DIR": os.path.join(work, "data"),
+        "EBOK_INVOICES_DIR": os.path.join(work, "invoices"),
+        "RUST_LOG": "warn",
+    })
+    if args.backend == "sqlite":
+        shutil.copytree(os.path.join(seeded, "data"), os.path.join(work, "data"))
+    else:
+        base = args.postgres_url.rstrip("/")
+        source, copy = f"ebok_bench_{args.customers}", f"ebok_bench_billing_{args.customers}"
+        for sql in (f"DROP DATABASE IF EXISTS {copy}", f"CREATE DATABASE {copy} TEMPLATE {source}"):
+            subprocess.run(["psql", base + "/postgres", "-qc", sql], check=True)
+        env["EBOK_DATABASE_URL"] = f"{base}/{copy}"
+        os.makedirs(os.path.join(work, "data"))
+
+    run = subprocess.run(["/usr/bin/time", "-v", binary, "billing", "run", "--period", args.period],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.stderr.write(run.stdout + run.stderr)
+        sys.exit(f"the billing run failed (exit {run.returncode})")
+    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr).group(1))
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", run.stderr).group(1)
+    print(run.stdout.strip())
+    print(f"  peak RSS {peak_kb / 1024:.0f} MB, wall clock {wall} (whole process: start-up, fonts, run)")
+    print(f"backend {args.backend}, {args.customers} customers, period {args.period}, "
+          f"{os.cpu_count()} cores; target: under 2 minutes and under 300 MB")
+
+
+if __name__ == "__main__":
+    main()
