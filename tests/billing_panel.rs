@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::{TestApp, count, page_text, post};
 use dataset::ServiceSpec;
 use diesel::prelude::*;
-use ebok::db::schema::{audit_log, billing_runs, staff_users};
+use ebok::db::schema::{audit_log, billing_runs, invoices, pending_charges, staff_users};
 use rocket::http::{Header, Status};
 use rocket::local::blocking::Client;
 
@@ -20,6 +20,7 @@ backend_tests!(
     billing_staff_start_a_run_and_read_its_summary,
     bad_periods_are_refused_with_a_clear_message,
     the_pages_speak_english_too,
+    a_charge_queued_in_the_panel_goes_on_the_runs_invoice_once,
 );
 
 fn staff(app: &TestApp, login: &str) -> Client {
@@ -237,4 +238,141 @@ fn the_pages_speak_english_too(app: TestApp) {
         text.contains("Billing runs") && text.contains("Start the run"),
         "{text}"
     );
+}
+
+/// Billing staff queue a one-off charge for a customer's December invoice; bad input comes back
+/// with messages and stores nothing; support may not queue; the run puts the charge on the
+/// invoice, after which it can no longer be taken back.
+fn a_charge_queued_in_the_panel_goes_on_the_runs_invoice_once(app: TestApp) {
+    let app = prepared(app);
+    let customer =
+        dataset::add_customer(&mut app.conn(), 306, false, &[ServiceSpec::internet(7_999)]);
+    let billing = staff(&app, "ksiegowosc");
+    let page = format!("/staff/platnosci/klient/{customer}");
+    let action = format!("{page}/oplaty");
+    let charges = |app: &TestApp| count(&mut app.conn(), "SELECT id FROM pending_charges");
+
+    let bad = post(
+        &billing,
+        &page,
+        &action,
+        &[
+            ("name", ""),
+            ("amount", "-5"),
+            ("vat_rate", "22"),
+            ("period", "2020-01"),
+        ],
+    );
+    assert_eq!(bad.status(), Status::UnprocessableEntity);
+    let text = page_text(&bad.into_string().unwrap());
+    for message in [
+        "To pole jest wymagane",
+        "Wpisz kwotę brutto większą od zera",
+        "Wybierz stawkę VAT",
+        "Ten okres jest już zamknięty",
+    ] {
+        assert!(text.contains(message), "{message}: {text}");
+    }
+    assert_eq!(charges(&app), 0);
+
+    let support = staff(&app, "serwis");
+    let refused = post(
+        &support,
+        "/staff",
+        &action,
+        &[
+            ("name", "Router"),
+            ("amount", "149,99"),
+            ("vat_rate", "23"),
+            ("period", "2026-12"),
+        ],
+    );
+    assert_eq!(refused.status(), Status::Forbidden);
+    assert_eq!(charges(&app), 0);
+
+    let queued = post(
+        &billing,
+        &page,
+        &action,
+        &[
+            ("name", "Router Wi-Fi 6"),
+            ("amount", "149,99"),
+            ("vat_rate", "23"),
+            ("period", "2026-12"),
+        ],
+    );
+    assert_eq!(queued.status(), Status::SeeOther);
+    let mistake = post(
+        &billing,
+        &page,
+        &action,
+        &[
+            ("name", "Pomyłka"),
+            ("amount", "10"),
+            ("vat_rate", "23"),
+            ("period", "2026-12"),
+        ],
+    );
+    assert_eq!(mistake.status(), Status::SeeOther);
+    let text = page_text(&billing.get(page.clone()).dispatch().into_string().unwrap());
+    assert!(
+        text.contains("Router Wi-Fi 6") && text.contains("149,99"),
+        "{text}"
+    );
+    let mistake_id: i64 = pending_charges::table
+        .filter(pending_charges::name.eq("Pomyłka"))
+        .select(pending_charges::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    // Another customer's page cannot remove it.
+    let elsewhere = post(
+        &billing,
+        &page,
+        &format!(
+            "/staff/platnosci/klient/{}/oplaty/{mistake_id}/usun",
+            customer - 1
+        ),
+        &[],
+    );
+    assert_eq!(elsewhere.status(), Status::SeeOther);
+    assert_eq!(charges(&app), 2);
+    post(&billing, &page, &format!("{action}/{mistake_id}/usun"), &[]);
+    assert_eq!(charges(&app), 1);
+
+    let started = post(
+        &billing,
+        "/staff/rozliczenia",
+        "/staff/rozliczenia",
+        &[("period", "2026-12")],
+    );
+    let location = started.headers().get_one("Location").unwrap().to_owned();
+    let run_id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(wait_until_finished(&app, run_id), "finished");
+    let gross: i64 = invoices::table
+        .filter(invoices::customer_id.eq(customer))
+        .select(invoices::total_gross)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(gross, 7_999 + 14_999, "the fee and the router");
+    let text = page_text(&billing.get(page.clone()).dispatch().into_string().unwrap());
+    assert!(text.contains("na fakturze FV/"), "{text}");
+    let router_id: i64 = pending_charges::table
+        .select(pending_charges::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let late = post(&billing, &page, &format!("{action}/{router_id}/usun"), &[]);
+    assert_eq!(late.status(), Status::SeeOther);
+    assert_eq!(charges(&app), 1, "a billed charge stays");
+    for action in ["charge_queued", "charge_removed"] {
+        let audited: i64 = audit_log::table
+            .filter(audit_log::action.eq(action))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap();
+        assert_eq!(
+            audited,
+            if action == "charge_queued" { 2 } else { 1 },
+            "{action}"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! Use cases of the staff panel: finding customers and keeping their records, deciding the
-//! profile changes subscribers ask for, one-off and corrective invoices, the seller's data, and
-//! news, outage notices and the offer banner.
+//! profile changes subscribers ask for, one-off and corrective invoices, charges queued for the
+//! billing run, the seller's data, and news, outage notices and the offer banner.
 
 pub mod announcements;
 pub mod change_requests;
@@ -9,6 +9,7 @@ pub mod customer_records;
 pub mod customer_search;
 pub mod manual_invoices;
 pub mod network_records;
+pub mod pending_charges;
 pub mod seller_settings;
 
 use std::collections::BTreeMap;

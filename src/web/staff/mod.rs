@@ -6,6 +6,7 @@ mod bank_import;
 mod billing;
 mod canned;
 mod change_requests;
+mod charges;
 mod customers;
 mod forms;
 mod home;
@@ -33,6 +34,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(invoices::routes());
     routes.extend(series::routes());
     routes.extend(payments::routes());
+    routes.extend(charges::routes());
     routes.extend(bank_import::routes());
     routes.extend(tickets::routes());
     routes.extend(canned::routes());

@@ -7,10 +7,13 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, get, post, routes};
 use rocket_dyn_templates::{Template, context};
 
+use super::forms::field_messages;
 use crate::app::audit::Actor;
 use crate::app::clock;
 use crate::app::payment_account;
 use crate::app::payments::{self, ManualError, ManualPayment, ManualProblem, PaymentError};
+use crate::app::staff::FieldErrors;
+use crate::app::staff::pending_charges::{self, ChargeForm};
 use crate::app::staff_roles::Permission;
 use crate::i18n::{self, Lang};
 use crate::web::client_ip::ClientIp;
@@ -95,14 +98,45 @@ async fn customer(
     db: Db,
 ) -> Result<Template, Status> {
     staff.require(Permission::ManagePayments)?;
+    customer_page(&db, layout, id, None).await
+}
+
+/// One customer's account: ledger, invoices, payments and the charges queued for the billing
+/// run; `charge` is a charge form sent back with its problems.
+pub(super) async fn customer_page(
+    db: &Db,
+    layout: Layout,
+    id: i64,
+    charge: Option<(ChargeForm, FieldErrors)>,
+) -> Result<Template, Status> {
     let today = clock::today();
-    let account = db
-        .query(move |conn| payment_account::customer_account(conn, id, today))
+    let (account, charges) = db
+        .query(move |conn| {
+            let account = payment_account::customer_account(conn, id, today)?;
+            let charges = pending_charges::of_customer(conn, id)?;
+            Ok::<_, diesel::result::Error>(account.map(|account| (account, charges)))
+        })
         .await?
         .ok_or(Status::NotFound)?;
+    let (charge_form, errors) = match charge {
+        Some((form, errors)) => (form, Some(errors)),
+        None => (ChargeForm::blank(today), None),
+    };
+    let charge_errors = field_messages(
+        layout.lang,
+        errors.as_ref(),
+        &["name", "amount", "vat_rate", "period"],
+    );
     Ok(Template::render(
         "staff/payments_customer",
-        context! { layout, account },
+        context! {
+            layout,
+            account,
+            charges,
+            charge_form,
+            charge_errors,
+            charge_rates: pending_charges::RATES,
+        },
     ))
 }
 
