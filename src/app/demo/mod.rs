@@ -152,6 +152,7 @@ pub fn seed(
     }
     progress.finish_and_clear();
     staff_queue::seed(conn, now)?;
+    db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),
         seeded_fixed_now,
