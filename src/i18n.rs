@@ -157,7 +157,7 @@ fn lookup(
 /// Messages without placeables never change (they are compiled in), and a page asks for dozens
 /// of them: each is formatted by Fluent once and then read from this table.
 fn plain_message(lang: Lang, key: &str) -> Option<String> {
-    type Formatted = RwLock<HashMap<String, Option<String>>>;
+    type Formatted = RwLock<HashMap<String, String>>;
     static FORMATTED: LazyLock<[Formatted; 2]> = LazyLock::new(Default::default);
     let table = &FORMATTED[lang as usize];
     if let Some(message) = table
@@ -165,14 +165,15 @@ fn plain_message(lang: Lang, key: &str) -> Option<String> {
         .unwrap_or_else(PoisonError::into_inner)
         .get(key)
     {
-        return message.clone();
+        return Some(message.clone());
     }
-    let message = LOCALES.try_lookup_complete(&lang.identifier(), key, None);
+    let message = LOCALES.try_lookup_complete(&lang.identifier(), key, None)?;
+    // Only messages that exist are kept, so the table cannot grow past the Fluent files.
     table
         .write()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(key.to_owned(), message.clone());
-    message
+    Some(message)
 }
 
 /// Whether `lang` itself (not the fallback) has `key`; for the completeness tests. A message
