@@ -176,6 +176,12 @@ fn plain_message(lang: Lang, key: &str) -> Option<String> {
     Some(message)
 }
 
+/// A message without placeables as the `t` function gives it (English falls back to Polish), for
+/// writing it into templates ahead of time; `None` when no language has it.
+pub fn plain_text(lang: Lang, key: &str) -> Option<String> {
+    LOCALES.try_lookup_complete(&lang.identifier(), key, None)
+}
+
 /// Whether `lang` itself (not the fallback) has `key`; for the completeness tests. A message
 /// that needs placeables still counts (formatting it without them reports missing variables).
 pub fn has_own_message(lang: Lang, key: &str) -> bool {
@@ -205,25 +211,29 @@ impl tera::Function for TeraFunction {
             .and_then(tera::Value::as_str)
             .and_then(Lang::parse)
             .unwrap_or_default();
-        let mut placeables = Vec::new();
-        for (name, value) in args {
-            if name == "key" || name == "lang" || name == "__tera_one_off" {
-                continue;
-            }
-            let value = match value {
-                tera::Value::Number(n) => match n.as_i64() {
-                    Some(n) => Arg::Number(n),
-                    None => Arg::Text(n.to_string()),
-                },
-                tera::Value::String(s) => Arg::Text(s.clone()),
-                tera::Value::Bool(b) => Arg::Text(b.to_string()),
-                tera::Value::Null => Arg::Text(String::new()),
-                other => Arg::Text(other.to_string()),
-            };
-            // Fluent variables are kebab-case by convention; templates use snake_case names.
-            placeables.push((name.replace('_', "-"), value));
-        }
-        let args = fluent_args(placeables.into_iter());
+        let placeables = args
+            .iter()
+            .filter(|(name, _)| !matches!(name.as_str(), "key" | "lang" | "__tera_one_off"))
+            .map(|(name, value)| {
+                let value = match value {
+                    tera::Value::Number(n) => match n.as_i64() {
+                        Some(n) => Arg::Number(n),
+                        None => Arg::Text(n.to_string()),
+                    },
+                    tera::Value::String(s) => Arg::Text(s.clone()),
+                    tera::Value::Bool(b) => Arg::Text(b.to_string()),
+                    tera::Value::Null => Arg::Text(String::new()),
+                    other => Arg::Text(other.to_string()),
+                };
+                // Fluent variables are kebab-case by convention; templates use snake_case names.
+                let name = if name.contains('_') {
+                    name.replace('_', "-")
+                } else {
+                    name.clone()
+                };
+                (name, value)
+            });
+        let args = fluent_args(placeables);
         lookup(lang, key, Some(&args))
             .map(tera::Value::String)
             .ok_or_else(|| tera::Error::msg(format!("t(): no message {key:?}")))

@@ -1,10 +1,10 @@
 //! Friendly error pages instead of Rocket's defaults, in the visitor's language (cookie or
 //! browser; a catcher cannot run the account guard).
 
+use crate::web::views::{Template, context};
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{Catcher, Request, catch, catchers};
-use rocket_dyn_templates::{Template, context};
 
 use super::Site;
 use crate::i18n;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rocket_dyn_templates::tera::{self, Tera, Value};
+use tera::{self, Tera, Value};
 
 use crate::domain::Money;
 use crate::i18n::Lang;

@@ -18,12 +18,12 @@ pub mod session;
 mod staff;
 mod ticket_errors;
 pub mod uploads;
+pub mod views;
 
 use std::sync::Arc;
 
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
-use rocket_dyn_templates::Template;
 
 pub use guards::Db;
 
@@ -31,6 +31,7 @@ use lettre::message::Mailbox;
 
 use self::mailing::{MailSetup, Mailing, OutboxSignal, PasswordSlots};
 use self::outbox_worker::OutboxWorker;
+use self::views::Views;
 use crate::app::invoicing::PdfStore;
 use crate::app::news_board::NewsBoard;
 use crate::app::site::SiteInfo;
@@ -59,6 +60,7 @@ pub fn server_error(error: &dyn std::fmt::Display) -> rocket::http::Status {
 
 /// Everything the portal needs besides configuration and pool, prepared before Rocket starts.
 pub struct Services {
+    pub pages: Views,
     pub mail_templates: MailTemplates,
     pub mail_from: Mailbox,
     pub renderer: Arc<PdfRenderer>,
@@ -67,6 +69,7 @@ pub struct Services {
 impl Services {
     pub fn from_config(config: &Config) -> Result<Services, String> {
         Ok(Services {
+            pages: Views::load(&config.paths.templates_dir)?,
             mail_templates: MailTemplates::load(&config.paths.templates_dir.join("mail"))?,
             mail_from: config
                 .mail
@@ -95,7 +98,6 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
     });
     let figment = uploads::with_upload_limits(config.rocket.clone())
         .merge(("secret_key", config.security.secret_key.clone()))
-        .merge(("template_dir", config.paths.templates_dir.clone()))
         // A month of a large ISP's bank statement is several MiB; Rocket's default is 1 MiB.
         .merge(("limits.file", "16 MiB"))
         .merge(("limits.data-form", "17 MiB"));
@@ -104,6 +106,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
     let attachments = AttachmentStore::new(&config.paths.attachments_dir);
     let rocket = rocket::custom(figment)
         .manage(pool)
+        .manage(services.pages)
         .manage(Site(Arc::new(site)))
         .manage(config)
         .manage(mailing)
@@ -115,9 +118,6 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
             renderer: services.renderer,
             store: PdfStore::new(&invoices_dir),
         })
-        .attach(Template::custom(|engines| {
-            filters::register(&mut engines.tera)
-        }))
         .attach(security_headers::SecurityHeaders)
         .mount("/", public::routes())
         .mount("/", customer::routes())

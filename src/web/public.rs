@@ -1,9 +1,9 @@
 //! Pages anyone can see: the start page and the health check.
 
+use crate::web::views::{Template, context};
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{Route, get, routes};
-use rocket_dyn_templates::{Template, context};
 
 use super::Db;
 use crate::app::health::Health;

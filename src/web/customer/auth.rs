@@ -1,11 +1,11 @@
 //! `/logowanie`, the second step `/logowanie/kod`, and `/wyloguj`.
 
+use crate::web::views::{Template, context};
 use chrono::{Duration, NaiveDateTime};
 use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::login::{self, LoginError, LoginOutcome};
 use crate::app::{clock, crypto};

@@ -1,11 +1,11 @@
 //! `/kontakty`: the account owner invites people with a role and revokes them;
 //! `/zaproszenie/<token>`: an invited person creates their own login.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::access::Area;
 use crate::app::audit::Actor;

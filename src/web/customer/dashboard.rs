@@ -1,8 +1,8 @@
 //! `/` for a signed-in subscriber: the dashboard.
 
+use crate::web::views::{Template, context};
 use rocket::http::Status;
 use rocket::{Route, State, get, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::dashboard::{self, At};
 use crate::app::news_board::NewsBoard;

@@ -2,10 +2,10 @@
 //! statement PDF). Every read is scoped to the signed-in customer; another customer's id is a 404.
 
 use crate::app::access::Area;
+use crate::web::views::{Template, context};
 use chrono::NaiveDate;
 use rocket::http::{ContentType, Header, Status};
 use rocket::{Responder, Route, State, get, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::invoices::{self, InvoiceFilter, PaymentStatus};
 use crate::app::{clock, statement};

@@ -1,10 +1,10 @@
 //! `/wiadomosci`: the ISP's news and outage notices for this subscriber's area; urgent ones stay
 //! on top until confirmed.
 
+use crate::web::views::{Template, context};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::news_board::NewsBoard;
 use crate::app::{clock, news};

@@ -1,10 +1,10 @@
 //! Forgotten password: `/haslo/reset` asks for the e-mail, `/haslo/nowe/<token>` sets a new one.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::account_security::{self, SecurityError};
 use crate::app::passwords::MIN_LENGTH;

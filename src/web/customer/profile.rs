@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use crate::app::access::Area;
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::audit::Actor;
 use crate::app::clock;

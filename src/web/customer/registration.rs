@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::registration::{
     self, ActivationError, RegistrationError, RegistrationForm, RegistrationRules,

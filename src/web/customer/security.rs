@@ -1,10 +1,10 @@
 //! "Bezpieczeństwo": recent logins, open sessions, password and e-mail changes, two-step login.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::account_security::{self, SecurityError};
 use crate::app::audit::Actor;

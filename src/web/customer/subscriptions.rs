@@ -2,11 +2,11 @@
 //! Ids in paths are looked up only among the signed-in customer's own rows; anything else is 404.
 
 use crate::app::access::Area;
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::account_security::SecurityError;
 use crate::app::audit::Actor;

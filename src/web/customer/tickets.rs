@@ -2,12 +2,12 @@
 //! reply, close and reopen, attachment downloads. Every lookup is scoped to the signed-in
 //! customer; another customer's ticket id is a 404 and changes nothing.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::access::Area;
 use crate::app::audit::Actor;

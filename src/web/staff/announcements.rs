@@ -1,10 +1,10 @@
 //! `/staff/komunikaty`: news, outage notices and the dashboard offer banner.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use super::forms::{actor, field_messages};
 use crate::app::clock;

@@ -1,10 +1,10 @@
 //! `/staff/login` and `/staff/wyloguj`.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::clock;
 use crate::app::login::{self, LoginError};

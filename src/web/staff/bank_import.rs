@@ -1,6 +1,7 @@
 //! `/staff/platnosci/import` and `/staff/platnosci/do-przypisania`: uploading a bank statement,
 //! its preview, committing it, and the review queue of credits no customer was found for.
 
+use crate::web::views::{Template, context};
 use rocket::data::Capped;
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
@@ -8,7 +9,6 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::tokio::io::AsyncReadExt;
 use rocket::{Either, Route, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::audit::Actor;
 use crate::app::bank_import::{self, AssignError, DecodeError, Format, ImportError, Upload};

@@ -1,12 +1,12 @@
 //! `/staff/rozliczenia`: billing runs for staff who issue invoices. Start a run for a period
 //! (it works on a thread of its own), watch its progress, read past runs' summaries.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::tokio::sync::oneshot;
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::audit::Actor;
 use crate::app::billing::{self, BillingError, Source};

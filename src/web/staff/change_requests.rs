@@ -1,10 +1,10 @@
 //! `/staff/zmiany-danych`: the queue of profile changes subscribers asked for.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use super::forms::actor;
 use crate::app::clock;

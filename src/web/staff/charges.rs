@@ -2,11 +2,11 @@
 //! periodic invoice, and take back while no invoice has them. Shown on the customer's account
 //! page (`payments::customer_page`).
 
+use crate::web::views::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, post, routes};
-use rocket_dyn_templates::Template;
 
 use super::forms::actor;
 use super::payments::customer_page;

@@ -1,8 +1,8 @@
 //! `/staff`: the panel's start page, with what the signed-in role may do and what waits.
 
+use crate::web::views::{Template, context};
 use rocket::http::Status;
 use rocket::{Route, get, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::staff_roles::{Permission, StaffRole};
 use crate::db;

@@ -1,11 +1,11 @@
 //! `/staff/faktury/papierowe`: invoices of customers without e-invoice consent, to print and
 //! post; marking one as sent records when.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 use serde_json::json;
 
 use crate::app::audit::{self, Actor};

@@ -2,11 +2,11 @@
 //! `/staff/klienci/<customer>/faktury/nowa` and `/staff/klienci/<customer>/faktury/<id>/korekta`,
 //! and the stored PDF of any of the customer's invoices.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use super::forms::{actor, field_messages, line_messages};
 use crate::app::clock;

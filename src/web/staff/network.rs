@@ -1,11 +1,11 @@
 //! Contracts, services and endpoints on the customer card:
 //! `/staff/klienci/<customer>/umowy|uslugi|punkty[/<id>]`.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 use serde::Serialize;
 
 use super::forms::{actor, field_messages};

@@ -1,11 +1,11 @@
 //! `/staff/platnosci`: payments for billing staff and admins: recent payments, a customer's
 //! ledger, manual entry and reversal. Support gets 403 on every page.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use super::forms::field_messages;
 use crate::app::audit::Actor;

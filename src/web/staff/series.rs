@@ -1,10 +1,10 @@
 //! `/staff/serie`: numbering series, for admins only.
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::audit::Actor;
 use crate::app::clock;

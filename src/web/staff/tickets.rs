@@ -1,11 +1,11 @@
 //! `/staff/tickets`: the support queue and the ticket view. Reading needs `ViewCustomers`, acting
 //! needs `HandleTickets`, and staff-only notes need `ReadInternalNotes` (see `staff_roles`).
 
+use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::{Template, context};
 
 use crate::app::audit::Actor;
 use crate::app::clock;
