@@ -205,7 +205,17 @@ impl StringList {
     }
 }
 
-const DEFAULT_POOL_SIZE: u32 = 10;
+/// Connections per instance when `EBOK_DATABASE_POOL_SIZE` is not set. SQLite reads run in
+/// process and only use CPU, so a few connections per core suffice. A PostgreSQL request spends
+/// most of its time waiting for round trips, and with fewer connections than concurrent requests
+/// the waiting requests queue for one: at 32 connections of load the dashboard's p99 was 103 ms
+/// with a pool of 10 and 39 ms with 32. Connections are opened as they are needed.
+fn default_pool_size(url: &DatabaseUrl) -> u32 {
+    match url {
+        DatabaseUrl::Sqlite(_) => 10,
+        DatabaseUrl::Postgres(_) => 32,
+    }
+}
 
 impl Config {
     /// Reads `Rocket.toml` (or `ROCKET_CONFIG`) and the environment.
@@ -279,7 +289,9 @@ impl Config {
             Some(url) => DatabaseUrl::parse(&url).map_err(ConfigError::DatabaseUrl)?,
             None => DatabaseUrl::sqlite_file(&data_dir.join("ebok.sqlite3")),
         };
-        let pool_size = raw.database_pool_size.unwrap_or(DEFAULT_POOL_SIZE);
+        let pool_size = raw
+            .database_pool_size
+            .unwrap_or_else(|| default_pool_size(&url));
         if pool_size == 0 {
             return Err(ConfigError::PoolSize);
         }

@@ -24,6 +24,7 @@ backend_tests!(
     migrations_run_again_without_changes,
     foreign_keys_are_enforced,
     sqlite_runs_in_wal_mode,
+    postgres_connections_cut_by_the_server_are_replaced,
 );
 
 fn start_page_shows_demo_news_and_the_current_outage(app: TestApp) {
@@ -272,11 +273,61 @@ fn sqlite_runs_in_wal_mode(app: TestApp) {
         #[diesel(sql_type = diesel::sql_types::Text)]
         journal_mode: String,
     }
-    // Every pooled connection sees the file's mode, set once when the database was opened.
+    #[derive(diesel::QueryableByName)]
+    struct Mapped {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        mmap_size: i64,
+    }
+    // Every pooled connection sees the file's mode, set once when the database was opened, and
+    // reads through a memory mapping.
     for _ in 0..3 {
+        let mut conn = app.conn();
         let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
-            .get_result(&mut *app.conn())
+            .get_result(&mut *conn)
             .unwrap();
         assert_eq!(mode.journal_mode, "wal");
+        let mapped: Mapped = diesel::sql_query("PRAGMA mmap_size")
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(mapped.mmap_size, 1 << 30);
     }
+}
+
+/// The pool pings a PostgreSQL connection only when the server has not answered it within the
+/// last half second; a connection the server cut is replaced either way, after at most one
+/// failed statement.
+fn postgres_connections_cut_by_the_server_are_replaced(app: TestApp) {
+    if app.backend != ebok::db::Backend::Postgres {
+        return;
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Backend {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    fn pid_of(conn: &mut ebok::db::DbConn) -> diesel::QueryResult<i32> {
+        diesel::sql_query("SELECT pg_backend_pid() AS pid")
+            .get_result::<Backend>(conn)
+            .map(|b| b.pid)
+    }
+    let cut = |pid: i32| {
+        // PostgreSQL 14+: waits until the backend has gone.
+        diesel::sql_query(format!("SELECT pg_terminate_backend({pid}, 5000)"))
+            .execute(&mut *app.conn())
+            .unwrap();
+    };
+    let pool = ebok::db::open(&app.config.database.url, 1).unwrap();
+
+    // Idle past the window: the checkout pings, finds the connection dead and connects anew.
+    let first = pid_of(&mut pool.get().unwrap()).unwrap();
+    cut(first);
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let second = pid_of(&mut pool.get().unwrap()).expect("a fresh connection, nothing failed");
+    assert_ne!(second, first);
+
+    // Cut right after an answer: lent without a ping, its statement fails, and the pool drops it.
+    cut(second);
+    assert!(pid_of(&mut pool.get().unwrap()).is_err());
+    let third = pid_of(&mut pool.get().unwrap()).expect("the broken connection was not lent again");
+    assert_ne!(third, second);
 }
