@@ -22,6 +22,7 @@ backend_tests!(
     another_customers_ids_are_not_found_and_change_nothing,
     the_owner_invites_a_billing_contact_who_sees_only_billing_and_can_be_revoked,
     contacts_of_another_customer_are_not_found,
+    the_customer_overview_reads_what_the_lists_read_in_one_statement,
 );
 
 fn demo_app(app: TestApp) -> TestApp {
@@ -810,4 +811,183 @@ fn contacts_of_another_customer_are_not_found(app: TestApp) {
         1
     );
     assert!(!text(&other, "/kontakty").contains("tech@example.com"));
+}
+
+/// The dashboard reads a customer's rows through one `UNION ALL` statement
+/// (`db::customer_overview`). It must read exactly what the typed per-table lists read, for
+/// every customer, and nothing of anyone else; and it must stay one statement.
+fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp) {
+    use diesel::Connection;
+    use diesel::connection::InstrumentationEvent;
+    use diesel::r2d2::ManageConnection;
+    use ebok::db::customer_overview::{self, PaymentFacts};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let app = demo_app(app);
+    // A reversed payment does not count; a part-paid invoice shows what is left.
+    let reversed = scalar_i64(
+        &app,
+        "SELECT MIN(p.id) AS v FROM payments p JOIN customers c ON c.id = p.customer_id \
+         WHERE c.customer_number = 1",
+    );
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "UPDATE payments SET reversed_at = created_at WHERE id = {reversed}"
+        )),
+        &mut *app.conn(),
+    )
+    .unwrap();
+    let customers: Vec<i64> = {
+        use diesel::prelude::*;
+        use ebok::db::schema::customers;
+        customers::table
+            .select(customers::id)
+            .order(customers::id)
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    assert!(customers.len() >= 3, "the demo and its generated customers");
+    let mut conn = app.conn();
+    for &id in &customers {
+        let overview = customer_overview::of_customer(&mut conn, id).unwrap();
+        let customer = ebok::db::customers::find(&mut conn, id).unwrap().unwrap();
+        let heading = overview.customer.clone().expect("the customer's own row");
+        assert_eq!(heading.customer_number, customer.customer_number);
+        assert_eq!(heading.nrb, customer.nrb);
+        assert_eq!(
+            (heading.company_name, heading.first_name, heading.last_name),
+            (
+                customer.company_name,
+                customer.first_name,
+                customer.last_name
+            )
+        );
+        let contracts: Vec<(i64, String, String, String, Option<chrono::NaiveDate>, i64)> =
+            ebok::db::contracts::of_customer(&mut conn, id)
+                .unwrap()
+                .into_iter()
+                .map(|(c, t)| {
+                    (
+                        c.id,
+                        c.number,
+                        t.name,
+                        c.install_city,
+                        c.ends_on,
+                        c.monthly_fee,
+                    )
+                })
+                .collect();
+        let read: Vec<_> = overview
+            .contracts
+            .iter()
+            .map(|c| {
+                let c = c.clone();
+                (
+                    c.id,
+                    c.number,
+                    c.tariff,
+                    c.install_city,
+                    c.ends_on,
+                    c.monthly_fee,
+                )
+            })
+            .collect();
+        assert_eq!(read, contracts, "contracts of {id}");
+        assert_eq!(
+            overview.balances,
+            ebok::db::invoices::balances_of_customer(&mut conn, id).unwrap(),
+            "invoice balances of {id}"
+        );
+        let services: Vec<_> = ebok::db::services::of_customer(&mut conn, id)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.id, s.name, s.status, s.expires_on, s.auto_renew))
+            .collect();
+        let read: Vec<_> = overview
+            .services
+            .iter()
+            .map(|s| {
+                (
+                    s.id,
+                    s.name.clone(),
+                    s.status.clone(),
+                    s.expires_on,
+                    s.auto_renew,
+                )
+            })
+            .collect();
+        assert_eq!(read, services, "services of {id}");
+        let domains: Vec<_> = ebok::db::domains::of_customer(&mut conn, id)
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.id, d.name, d.status, d.expires_on, d.auto_renew))
+            .collect();
+        let read: Vec<_> = overview
+            .domains
+            .iter()
+            .map(|d| {
+                (
+                    d.id,
+                    d.name.clone(),
+                    d.status.clone(),
+                    d.expires_on,
+                    d.auto_renew,
+                )
+            })
+            .collect();
+        assert_eq!(read, domains, "domains of {id}");
+        let payments: Vec<PaymentFacts> = ebok::db::payments::of_customer(&mut conn, id)
+            .unwrap()
+            .into_iter()
+            .map(|p| PaymentFacts {
+                id: p.id,
+                received_on: p.received_on,
+                amount: p.amount,
+            })
+            .collect();
+        assert_eq!(overview.payments, payments, "payments of {id}");
+        assert!(overview.payments.iter().all(|p| p.id != reversed));
+        let tickets: Vec<_> = ebok::db::tickets::list_of_customer(&mut conn, id)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.id, t.subject, t.status, t.updated_at))
+            .collect();
+        let read: Vec<_> = overview
+            .tickets
+            .iter()
+            .map(|t| (t.id, t.subject.clone(), t.status.clone(), t.updated_at))
+            .collect();
+        assert_eq!(read, tickets, "tickets of {id}");
+    }
+    // The demo subscriber has something in every list, so each branch was really compared.
+    let demo = customer_overview::of_customer(&mut conn, customers[0]).unwrap();
+    assert!(
+        !demo.contracts.is_empty()
+            && !demo.balances.is_empty()
+            && !demo.services.is_empty()
+            && !demo.domains.is_empty()
+            && !demo.payments.is_empty()
+            && !demo.tickets.is_empty(),
+        "{demo:?}"
+    );
+    assert!(demo.balances.iter().any(|b| b.paid > 0));
+    // No such customer: nothing at all.
+    let nobody = customer_overview::of_customer(&mut conn, i64::MAX).unwrap();
+    assert_eq!(nobody, Default::default());
+    drop(conn);
+
+    // One statement, on a connection of its own that counts what it is asked.
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    let mut counted = ebok::db::DbManager::new(app.config.database.url.clone())
+        .connect()
+        .unwrap();
+    counted.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    customer_overview::of_customer(&mut counted, customers[0]).unwrap();
+    assert_eq!(statements.load(Ordering::SeqCst), 1);
 }

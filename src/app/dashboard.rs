@@ -5,10 +5,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::app::access::{AccessFlags, sees_notice};
 use crate::app::news;
 use crate::app::news_board::NewsBoard;
-use crate::app::notices::{self, CustomerState};
+use crate::app::notices;
 use crate::config::NoticeConfig;
+use crate::db::DbConn;
+use crate::db::customer_overview;
 use crate::db::news::OfferBanner;
-use crate::db::{self, DbConn};
 use crate::domain::notices::Notice;
 use crate::domain::{Money, Nrb};
 
@@ -91,10 +92,10 @@ pub struct At {
     pub now: NaiveDateTime,
 }
 
-/// Everything for the customer `customer_id`, and only for them. The most visited page, so the
-/// queries are few: the customer, the five of `CustomerState` (tiles and notices share them) and
-/// tickets; news and the offer come from the in-memory board, and this customer's confirmations
-/// are read only when an urgent item is shown.
+/// Everything for the customer `customer_id`, and only for them. The most visited page, so its
+/// rows come in one statement (`db::customer_overview`; tiles and notices share them); news and
+/// the offer come from the in-memory board, and this customer's confirmations are read only when
+/// an urgent item is shown.
 pub fn load(
     conn: &mut DbConn,
     customer_id: i64,
@@ -104,7 +105,8 @@ pub fn load(
     news_board: &NewsBoard,
 ) -> diesel::QueryResult<Option<Dashboard>> {
     let today = at.today;
-    let Some(customer) = db::customers::find(conn, customer_id)? else {
+    let state = customer_overview::of_customer(conn, customer_id)?;
+    let Some(customer) = &state.customer else {
         return Ok(None);
     };
     let display_name = match (
@@ -121,13 +123,11 @@ pub fn load(
         .trim()
         .to_owned(),
     };
-    let state = CustomerState::load(conn, customer_id)?;
     let board = news_board.current(conn, at.now)?;
-    let tickets = db::tickets::list_of_customer(conn, customer_id)?;
     let mut areas: Vec<String> = state
         .contracts
         .iter()
-        .map(|(c, _)| c.install_city.clone())
+        .map(|c| c.install_city.clone())
         .collect();
     areas.sort();
     areas.dedup();
@@ -150,10 +150,10 @@ pub fn load(
     let contracts = state
         .contracts
         .iter()
-        .map(|(contract, tariff)| ContractSummary {
+        .map(|contract| ContractSummary {
             id: contract.id,
             number: contract.number.clone(),
-            tariff: tariff.name.clone(),
+            tariff: contract.tariff.clone(),
             monthly_fee: contract.monthly_fee,
             status: contract.status.clone(),
             ends_on: contract.ends_on,
@@ -164,7 +164,7 @@ pub fn load(
         customer_number: customer.customer_number,
         bank_account: Nrb::parse(&customer.nrb)
             .map(|nrb| nrb.formatted())
-            .unwrap_or(customer.nrb),
+            .unwrap_or_else(|_| customer.nrb.clone()),
         active_services: state
             .services
             .iter()
@@ -174,7 +174,11 @@ pub fn load(
         unpaid_invoices: state.unpaid().count() as i64,
         amount_due: amount_due.grosze(),
         overdue_invoices: state.unpaid().filter(|b| b.due_date < today).count() as i64,
-        open_tickets: tickets.iter().filter(|t| t.status != "closed").count() as i64,
+        open_tickets: state
+            .tickets
+            .iter()
+            .filter(|t| t.status != "closed")
+            .count() as i64,
         contracts,
         notices,
         more_notices,
@@ -191,12 +195,13 @@ pub fn load(
                 amount: p.amount,
             })
             .collect(),
-        recent_tickets: tickets
-            .into_iter()
+        recent_tickets: state
+            .tickets
+            .iter()
             .take(TICKETS_SHOWN)
             .map(|t| TicketLink {
                 id: t.id,
-                subject: t.subject,
+                subject: t.subject.clone(),
                 updated_at: t.updated_at,
             })
             .collect(),

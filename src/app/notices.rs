@@ -3,50 +3,9 @@
 use chrono::{Duration, NaiveDate};
 
 use crate::config::NoticeConfig;
-use crate::db::contracts::Contract;
-use crate::db::domains::Domain;
-use crate::db::invoices::InvoiceBalance;
-use crate::db::payments::Payment;
-use crate::db::services::Service;
-use crate::db::tariffs::Tariff;
-use crate::db::{self, DbConn};
+use crate::db::DbConn;
+use crate::db::customer_overview::{self, CustomerOverview};
 use crate::domain::notices::{self, Candidates, Expiring, Notice, Overdue, Thresholds};
-
-/// What a customer holds and owes: the rows notices are made of. The dashboard loads it once
-/// for its tiles and its notices alike (five queries, each on the customer's index).
-#[derive(Debug, Clone)]
-pub struct CustomerState {
-    pub contracts: Vec<(Contract, Tariff)>,
-    pub balances: Vec<InvoiceBalance>,
-    pub services: Vec<Service>,
-    pub domains: Vec<Domain>,
-    /// Payments that count (not reversed), newest first.
-    pub payments: Vec<Payment>,
-}
-
-impl CustomerState {
-    pub fn load(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<CustomerState> {
-        Ok(CustomerState {
-            contracts: db::contracts::of_customer(conn, customer_id)?,
-            balances: db::invoices::balances_of_customer(conn, customer_id)?,
-            services: db::services::of_customer(conn, customer_id)?,
-            domains: db::domains::of_customer(conn, customer_id)?,
-            payments: db::payments::of_customer(conn, customer_id)?,
-        })
-    }
-
-    /// Paid but not yet allocated to any invoice: prepaid money.
-    pub fn credit(&self) -> i64 {
-        let paid: i64 = self.payments.iter().map(|p| p.amount).sum();
-        let allocated: i64 = self.balances.iter().map(|b| b.paid).sum();
-        paid - allocated
-    }
-
-    /// Issued invoices not fully paid.
-    pub fn unpaid(&self) -> impl Iterator<Item = &InvoiceBalance> {
-        self.balances.iter().filter(|b| b.outstanding() > 0)
-    }
-}
 
 fn thresholds(config: &NoticeConfig) -> Thresholds {
     Thresholds {
@@ -65,14 +24,18 @@ pub fn for_customer(
     config: &NoticeConfig,
 ) -> diesel::QueryResult<Vec<Notice>> {
     Ok(from_state(
-        &CustomerState::load(conn, customer_id)?,
+        &customer_overview::of_customer(conn, customer_id)?,
         today,
         config,
     ))
 }
 
 /// The same from rows already loaded.
-pub fn from_state(state: &CustomerState, today: NaiveDate, config: &NoticeConfig) -> Vec<Notice> {
+pub fn from_state(
+    state: &CustomerOverview,
+    today: NaiveDate,
+    config: &NoticeConfig,
+) -> Vec<Notice> {
     let service_limit = today + Duration::days(config.service_days);
     let services: Vec<Expiring> = state
         .services
@@ -103,8 +66,8 @@ pub fn from_state(state: &CustomerState, today: NaiveDate, config: &NoticeConfig
     let contracts: Vec<Expiring> = state
         .contracts
         .iter()
-        .filter(|(c, _)| c.status == "active")
-        .filter_map(|(c, _)| {
+        .filter(|c| c.status == "active")
+        .filter_map(|c| {
             Some(Expiring {
                 id: c.id,
                 renews: c.after_term == "indefinite",

@@ -37,6 +37,7 @@ pub mod change_requests;
 pub mod consents;
 pub mod contracts;
 pub mod customer_card;
+pub mod customer_overview;
 pub mod customer_records;
 pub mod customer_search;
 pub mod customers;
