@@ -107,6 +107,8 @@ def wrk(port, path, seconds, connections, script=None, env=None):
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if os.environ.get("EBOK_BENCH_SHOW_WRK"):
+        print(out, flush=True)
     return rps, float(p99.group(1)) * scale, int(non_2xx.group(1)) if non_2xx else 0, out
 
 

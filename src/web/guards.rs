@@ -1,13 +1,35 @@
 //! Request guards shared by every route.
 
+use std::sync::Arc;
+
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
+use rocket::tokio::sync::{AcquireError, Semaphore};
 
 use crate::db::{DbConn, Pool};
 
 /// Access to the pool. Work runs on the blocking thread pool: Diesel is synchronous, and a
 /// connection must never be held across an `.await`.
-pub struct Db(Pool);
+pub struct Db {
+    pool: Pool,
+    turns: DbTurns,
+}
+
+/// Requests take turns for the pool's connections in the order they asked, one turn per
+/// connection. r2d2 alone hands a returned connection to whichever thread grabs the lock first,
+/// and a waiter that loses goes to the back of the line: under load a few requests waited a
+/// second while the median waited nothing (PostgreSQL dashboard p99 0.1–0.7 s at a 10 ms
+/// median). Tokio's semaphore is first come, first served, and its waiters park no thread.
+#[derive(Clone)]
+pub struct DbTurns(Arc<Semaphore>);
+
+impl DbTurns {
+    /// As many turns as the pool has connections, so a request whose turn it is finds one free
+    /// (background jobs that borrow from the pool directly make it wait in r2d2 at worst).
+    pub fn for_pool(pool: &Pool) -> DbTurns {
+        DbTurns(Arc::new(Semaphore::new(pool.max_size() as usize)))
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -15,6 +37,8 @@ pub enum DbError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("database work did not finish: {0}")]
     Join(#[from] rocket::tokio::task::JoinError),
+    #[error("database turns closed: {0}")]
+    Turns(#[from] AcquireError),
 }
 
 impl Db {
@@ -23,8 +47,12 @@ impl Db {
         F: FnOnce(&mut DbConn) -> R + Send + 'static,
         R: Send + 'static,
     {
-        let pool = self.0.clone();
+        let turn = self.turns.0.clone().acquire_owned().await?;
+        let pool = self.pool.clone();
         rocket::tokio::task::spawn_blocking(move || {
+            // Declared first, dropped last: the connection is back in the pool before the
+            // next request's turn begins.
+            let _turn = turn;
             let mut conn = pool.get()?;
             Ok(work(&mut conn))
         })
@@ -54,9 +82,13 @@ impl<'r> FromRequest<'r> for Db {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        match request.rocket().state::<Pool>() {
-            Some(pool) => Outcome::Success(Db(pool.clone())),
-            None => Outcome::Error((Status::InternalServerError, ())),
+        let rocket = request.rocket();
+        match (rocket.state::<Pool>(), rocket.state::<DbTurns>()) {
+            (Some(pool), Some(turns)) => Outcome::Success(Db {
+                pool: pool.clone(),
+                turns: turns.clone(),
+            }),
+            _ => Outcome::Error((Status::InternalServerError, ())),
         }
     }
 }

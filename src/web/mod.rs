@@ -104,8 +104,10 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
     let assets = FileServer::from(config.paths.assets_dir.clone()).rank(20);
     let invoices_dir = config.paths.invoices_dir.clone();
     let attachments = AttachmentStore::new(&config.paths.attachments_dir);
+    let turns = guards::DbTurns::for_pool(&pool);
     let rocket = rocket::custom(figment)
         .manage(pool)
+        .manage(turns)
         .manage(services.pages)
         .manage(Site(Arc::new(site)))
         .manage(config)
