@@ -207,12 +207,12 @@ impl StringList {
 
 /// Connections per instance when `EBOK_DATABASE_POOL_SIZE` is not set. SQLite reads run in
 /// process and only use CPU, so a few connections per core suffice. PostgreSQL serves each
-/// connection with a process of its own, and more busy backends than the server has cores are
-/// slower, not faster: measured on the 2-core development machine (dashboard, 32 concurrent
-/// requests, requests taking turns for connections), p99 was 17 ms with 4 connections, 16 ms
-/// with 8, and 0.13–0.8 s with 12, 16 or 32, whose backends preempt each other while holding
-/// the server's spinlocks (which back off by sleeping). Requests beyond the pool wait their turn
-/// in order (`web::guards::DbTurns`). Connections are opened as they are needed.
+/// connection with a process of its own, and more busy backends than the machine has cores were
+/// slower, not faster: on the 2-core development machine (dashboard, 32 concurrent requests,
+/// requests taking turns for connections) p99 was 17 ms with 4 connections, 16 ms with 8, and
+/// 0.13–0.8 s with 12, 16 or 32, where the server logged `SELECT 1` taking over 100 ms.
+/// Requests beyond the pool wait their turn in order (`web::guards::DbTurns`). Connections are
+/// opened as they are needed.
 fn default_pool_size(url: &DatabaseUrl) -> u32 {
     match url {
         DatabaseUrl::Sqlite(_) => 10,

@@ -28,6 +28,7 @@ backend_tests!(
     totp_login_works_with_a_code_computed_in_the_test,
     mail_stays_in_the_outbox_while_smtp_is_down_and_goes_out_when_it_is_back,
     an_idle_session_ends_after_thirty_minutes,
+    the_dashboard_of_an_ended_session_is_the_public_start_page,
     logout_ends_the_session_on_the_server,
     security_page_lists_logins_and_ends_other_sessions,
     changing_the_email_needs_the_link_sent_to_the_new_address,
@@ -776,14 +777,66 @@ fn an_idle_session_ends_after_thirty_minutes(app: TestApp) {
     );
 }
 
-fn logout_ends_the_session_on_the_server(app: TestApp) {
-    let app = app.with_demo(0);
+/// Logs the demo subscriber in and returns the session cookie, as a thief would copy it.
+fn demo_session_cookie(app: &TestApp) -> rocket::http::Cookie<'static> {
     log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
-    let stolen_cookie = app
-        .client
+    app.client
         .cookies()
         .get_private("ebok_session")
-        .expect("session cookie");
+        .expect("session cookie")
+}
+
+/// The dashboard resumes the session itself, in the same database turn as its page: an idle
+/// or logged-out session must still get the public start page there, never the dashboard.
+fn the_dashboard_of_an_ended_session_is_the_public_start_page(app: TestApp) {
+    let app = app.with_demo(0);
+    let stolen_cookie = demo_session_cookie(&app);
+    let dashboard = page_text(&app.get("/").into_string().unwrap());
+    assert!(
+        dashboard.contains("Dzień dobry, Jan Kowalski"),
+        "{dashboard}"
+    );
+
+    diesel::update(sessions::table)
+        .set(sessions::last_seen_at.eq(clock::now() - Duration::minutes(31)))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let response = app.client.get("/").dispatch();
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(location(&response), "/");
+    assert!(
+        app.client.cookies().get_private("ebok_session").is_none(),
+        "the dead session's cookie is dropped"
+    );
+    let start = app.get("/");
+    assert_eq!(start.status(), Status::Ok);
+    let start = start.into_string().unwrap();
+    assert!(!start.contains("Dzień dobry"), "{start}");
+    assert!(start.contains("href=\"/logowanie\""), "{start}");
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM sessions WHERE ended_at IS NULL"
+        ),
+        0
+    );
+
+    // A cookie of an ended session, replayed from another browser, gets no dashboard either.
+    let replay = app.another_browser();
+    replay.cookies().add_private(stolen_cookie);
+    let response = replay.get("/").dispatch();
+    assert!(
+        matches!(response.status(), Status::Ok | Status::SeeOther),
+        "{}",
+        response.status()
+    );
+    let start = response.into_string().unwrap_or_default();
+    assert!(!start.contains("Dzień dobry"), "{start}");
+}
+
+fn logout_ends_the_session_on_the_server(app: TestApp) {
+    let app = app.with_demo(0);
+    let stolen_cookie = demo_session_cookie(&app);
     let response = post(&app.client, "/", "/wyloguj", &[]);
     assert_eq!(response.status(), Status::SeeOther);
     let replay = app.another_browser();

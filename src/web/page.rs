@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::Site;
 use super::csrf::page_token;
+use super::lang::visitor_language;
 use super::session::{CurrentCustomer, CurrentStaff};
 use super::staff::nav::StaffNav;
 use crate::app::site::SiteInfo;
@@ -55,59 +56,95 @@ impl Layout {
     }
 }
 
+/// What every page's layout holds before anyone is signed in: the ISP, the CSRF token, the flash
+/// message, the path, and the visitor's language.
+async fn unsigned(request: &Request<'_>) -> Layout {
+    let site = request
+        .rocket()
+        .state::<Site>()
+        .map(|s| s.0.as_ref().clone())
+        .unwrap_or_default();
+    let flash = request
+        .guard::<Option<FlashMessage<'_>>>()
+        .await
+        .succeeded()
+        .flatten()
+        .map(|f| Flash {
+            kind: f.kind().to_owned(),
+            message: f.message().to_owned(),
+        });
+    Layout {
+        site,
+        csrf_token: page_token(request),
+        flash,
+        customer: None,
+        staff: None,
+        lang: visitor_language(request),
+        path: request.uri().to_string(),
+        staff_nav: None,
+    }
+}
+
+fn signed_in_customer(customer: &CurrentCustomer) -> SignedIn {
+    SignedIn {
+        access: Some(crate::app::access::flags(&customer.account.role)),
+        login: customer.account.login.clone(),
+    }
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Layout {
     type Error = std::convert::Infallible;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let site = request
-            .rocket()
-            .state::<Site>()
-            .map(|s| s.0.as_ref().clone())
-            .unwrap_or_default();
-        let flash = request
-            .guard::<Option<FlashMessage<'_>>>()
-            .await
-            .succeeded()
-            .flatten()
-            .map(|f| Flash {
-                kind: f.kind().to_owned(),
-                message: f.message().to_owned(),
-            });
-        let customer = request
+        let mut layout = unsigned(request).await;
+        layout.customer = request
             .guard::<CurrentCustomer>()
             .await
             .succeeded()
-            .map(|c| SignedIn {
-                access: Some(crate::app::access::flags(&c.account.role)),
-                login: c.account.login,
-            });
+            .map(|c| signed_in_customer(&c));
         let staff_user = if request.uri().path().starts_with("/staff") {
             request.guard::<CurrentStaff>().await.succeeded()
         } else {
             None
         };
-        let staff_nav = staff_user
+        layout.staff_nav = staff_user
             .as_ref()
             .map(|s| StaffNav::for_role(&s.staff.role));
-        let staff = staff_user.map(|s| SignedIn {
+        layout.staff = staff_user.map(|s| SignedIn {
             login: s.staff.login,
             access: None,
         });
-        let csrf_token = page_token(request);
-        let lang = match request.guard::<Lang>().await {
+        layout.lang = match request.guard::<Lang>().await {
             Outcome::Success(lang) => lang,
             _ => Lang::default(),
         };
-        Outcome::Success(Layout {
-            site,
-            csrf_token,
-            flash,
-            customer,
-            staff,
-            lang,
-            path: request.uri().to_string(),
-            staff_nav,
-        })
+        Outcome::Success(layout)
+    }
+}
+
+/// The layout for a handler that finds the subscriber itself, in the same database turn as its
+/// page (the dashboard, `web::session::CustomerCookie`): everything but who is signed in, which
+/// `signed_in` adds.
+pub struct LayoutDraft(Layout);
+
+impl LayoutDraft {
+    /// The layout for `customer`, in their language.
+    pub fn signed_in(self, customer: &CurrentCustomer) -> Layout {
+        let mut layout = self.0;
+        layout.customer = Some(signed_in_customer(customer));
+        if let Some(lang) = Lang::parse(&customer.account.language) {
+            layout.lang = lang;
+        }
+        layout
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for LayoutDraft {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(LayoutDraft(unsigned(request).await))
     }
 }
