@@ -135,8 +135,7 @@ pub fn load(
     notices.retain(|notice| sees_notice(access, notice));
     let more_notices = notices.len() > NOTICES_SHOWN;
     notices.truncate(NOTICES_SHOWN);
-    let amount_due: Money = state
-        .unpaid()
+    let amount_due: Money = notices::unpaid(&state)
         .map(|b| Money::from_grosze(b.outstanding()))
         .sum();
     let latest_invoice = state
@@ -171,9 +170,11 @@ pub fn load(
             .filter(|s| s.status == "active")
             .count() as i64,
         domains: state.domains.len() as i64,
-        unpaid_invoices: state.unpaid().count() as i64,
+        unpaid_invoices: notices::unpaid(&state).count() as i64,
         amount_due: amount_due.grosze(),
-        overdue_invoices: state.unpaid().filter(|b| b.due_date < today).count() as i64,
+        overdue_invoices: notices::unpaid(&state)
+            .filter(|b| b.due_date < today)
+            .count() as i64,
         open_tickets: state
             .tickets
             .iter()
@@ -182,8 +183,7 @@ pub fn load(
         contracts,
         notices,
         more_notices,
-        first_unpaid_invoice_id: state
-            .unpaid()
+        first_unpaid_invoice_id: notices::unpaid(&state)
             .min_by_key(|b| (b.due_date, b.id))
             .map(|b| b.id),
         recent_payments: state

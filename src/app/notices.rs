@@ -5,7 +5,20 @@ use chrono::{Duration, NaiveDate};
 use crate::config::NoticeConfig;
 use crate::db::DbConn;
 use crate::db::customer_overview::{self, CustomerOverview};
+use crate::db::invoices::InvoiceBalance;
 use crate::domain::notices::{self, Candidates, Expiring, Notice, Overdue, Thresholds};
+
+/// Paid but not yet allocated to any invoice: prepaid money.
+pub fn credit(state: &CustomerOverview) -> i64 {
+    let paid: i64 = state.payments.iter().map(|p| p.amount).sum();
+    let allocated: i64 = state.balances.iter().map(|b| b.paid).sum();
+    paid - allocated
+}
+
+/// Issued invoices not fully paid.
+pub fn unpaid(state: &CustomerOverview) -> impl Iterator<Item = &InvoiceBalance> {
+    state.balances.iter().filter(|b| b.outstanding() > 0)
+}
 
 fn thresholds(config: &NoticeConfig) -> Thresholds {
     Thresholds {
@@ -76,8 +89,7 @@ pub fn from_state(
             })
         })
         .collect();
-    let overdue: Vec<Overdue> = state
-        .unpaid()
+    let overdue: Vec<Overdue> = unpaid(state)
         .filter(|b| b.due_date < today)
         .map(|b| Overdue {
             invoice_id: b.id,
@@ -94,7 +106,7 @@ pub fn from_state(
             services: &services,
             domains: &domains,
             contracts: &contracts,
-            credit: state.credit(),
+            credit: credit(state),
         },
     )
 }

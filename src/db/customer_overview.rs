@@ -112,20 +112,6 @@ pub struct CustomerOverview {
     pub tickets: Vec<TicketFacts>,
 }
 
-impl CustomerOverview {
-    /// Paid but not yet allocated to any invoice: prepaid money.
-    pub fn credit(&self) -> i64 {
-        let paid: i64 = self.payments.iter().map(|p| p.amount).sum();
-        let allocated: i64 = self.balances.iter().map(|b| b.paid).sum();
-        paid - allocated
-    }
-
-    /// Issued invoices not fully paid.
-    pub fn unpaid(&self) -> impl Iterator<Item = &InvoiceBalance> {
-        self.balances.iter().filter(|b| b.outstanding() > 0)
-    }
-}
-
 /// The overview of `customer_id`, and only theirs: every branch of the statement is filtered by
 /// the same bound id.
 pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<CustomerOverview> {
