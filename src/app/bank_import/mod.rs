@@ -15,6 +15,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+pub use crate::domain::bank_statement::Statement;
 pub use decode::{DecodeError, Encoding, decode};
 pub use keys::idempotency_keys;
 pub use matching::{Match, MatchReason, find_customer};
@@ -26,7 +27,7 @@ use crate::app::payments::{self, PaymentError, PaymentRequest};
 use crate::db::bank_import::{BankTransaction, NewBankTransaction, NewImportBatch};
 use crate::db::{self, DbConn};
 use crate::domain::Money;
-use crate::domain::bank_statement::{self, Statement, StatementError};
+use crate::domain::bank_statement::{self, StatementError};
 
 /// More lines than a month of a large ISP's statement is a wrong file, not a statement.
 pub const MAX_LINES: usize = 50_000;
@@ -134,6 +135,29 @@ pub struct Upload<'a> {
     pub encoding: Option<Encoding>,
 }
 
+/// A file read: its transactions, and how it was read.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub statement: Statement,
+    pub format: Format,
+    pub encoding: Encoding,
+}
+
+/// Reads an upload into transactions without touching the database.
+pub fn read(upload: &Upload<'_>) -> Result<Read, ImportError> {
+    let (text, encoding) = decode(upload.bytes, upload.encoding)?;
+    let format = upload.format.unwrap_or_else(|| Format::detect(&text));
+    let statement = format.read(&text)?;
+    if statement.lines.len() > MAX_LINES {
+        return Err(ImportError::TooLarge);
+    }
+    Ok(Read {
+        statement,
+        format,
+        encoding,
+    })
+}
+
 /// Reads the file, matches each line and stores the batch in `preview`; nothing is booked.
 pub fn preview(
     conn: &mut DbConn,
@@ -141,12 +165,8 @@ pub fn preview(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<i64, ImportError> {
-    let (text, encoding) = decode(upload.bytes, upload.encoding)?;
-    let format = upload.format.unwrap_or_else(|| Format::detect(&text));
-    let statement = format.read(&text)?;
-    if statement.lines.len() > MAX_LINES {
-        return Err(ImportError::TooLarge);
-    }
+    let read = read(upload)?;
+    let (statement, format, encoding) = (read.statement, read.format, read.encoding);
     let file_sha256 = hex(&Sha256::digest(upload.bytes));
     let file_name: String = upload.file_name.chars().take(200).collect();
     let skipped = serde_json::to_string(&statement.skipped).unwrap_or_else(|_| "[]".into());

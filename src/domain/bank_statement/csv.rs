@@ -227,9 +227,10 @@ fn read_row(
     // (text, 1-based column) of a non-empty cell.
     let cell = |wanted: Column| -> Option<(&str, usize)> {
         let i = at(wanted)?;
+        // mBank and ING put an apostrophe before numbers to keep spreadsheets from rounding.
         row.cells
             .get(i)
-            .map(|s| s.trim())
+            .map(|s| s.trim().trim_matches('\''))
             .filter(|s| !s.is_empty())
             .map(|s| (s, i + 1))
     };

@@ -161,6 +161,10 @@ pub(super) fn detail_label(cell: &str) -> Option<(Column, &str)> {
         "rachunek nadawcy" | "rachunek zleceniodawcy" => Column::PayerAccount,
         "rachunek odbiorcy" => Column::AccountTo,
         "referencje własne zleceniodawcy" => Column::CustomerReference,
+        // Known, and not part of the title.
+        "adres nadawcy" | "adres odbiorcy" | "nazwa odbiorcy" | "lokalizacja" | "numer karty" => {
+            Column::Marker
+        }
         _ => return None,
     };
     Some((column, value.trim()))

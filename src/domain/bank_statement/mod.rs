@@ -195,6 +195,9 @@ pub fn account_digits(text: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
