@@ -17,6 +17,7 @@ use ebok::app::bank_import::{self, CommitSummary, Upload};
 use ebok::app::clock;
 use ebok::db::schema::{bank_transactions, payments};
 use rocket::http::Status;
+use rocket::local::blocking::Client;
 
 backend_tests!(
     every_golden_statement_books_its_credits_once,
@@ -29,6 +30,18 @@ backend_tests!(
     spreadsheet_quirks_are_accepted_and_broken_cells_are_named,
     the_preview_names_payers_and_matched_customers,
 );
+
+/// What a person sees on the page at `path`.
+fn seen(client: &Client, path: impl Into<String>) -> String {
+    let path: String = path.into();
+    page_text(
+        &client
+            .get(path)
+            .dispatch()
+            .into_string()
+            .unwrap_or_default(),
+    )
+}
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/banks")
@@ -202,13 +215,7 @@ fn an_mbank_swift_file_books_the_pln_account_and_reports_the_eur_one(app: TestAp
     let billing = staff(&app, "ksiegowosc");
     let (status, location, text) = upload(&billing, "mbank.sta", &golden("mbank_swift.sta"), "");
     assert_eq!(status, Status::SeeOther, "{text}");
-    let preview = page_text(
-        &billing
-            .get(location.clone())
-            .dispatch()
-            .into_string()
-            .unwrap(),
-    );
+    let preview = seen(&billing, location.clone());
     assert!(
         preview.contains(
             "Pominięto rachunek /PL61109010140000071219812874 w walucie EUR (operacje: 2, od wiersza 14)"
@@ -312,13 +319,7 @@ fn a_possible_duplicate_is_held_until_staff_book_it_anyway(app: TestApp) {
         "",
     );
     assert_eq!(status, Status::SeeOther);
-    let preview = page_text(
-        &billing
-            .get(location.clone())
-            .dispatch()
-            .into_string()
-            .unwrap(),
-    );
+    let preview = seen(&billing, location.clone());
     assert!(
         preview.contains("możliwy duplikat, wstrzymana"),
         "{preview}"
@@ -326,13 +327,7 @@ fn a_possible_duplicate_is_held_until_staff_book_it_anyway(app: TestApp) {
     post(&billing, &location, &format!("{location}/zatwierdz"), &[]);
     assert_eq!(active_payments(&app), 1, "held, not booked");
 
-    let queue = page_text(
-        &billing
-            .get("/staff/platnosci/do-przypisania")
-            .dispatch()
-            .into_string()
-            .unwrap(),
-    );
+    let queue = seen(&billing, "/staff/platnosci/do-przypisania");
     assert!(queue.contains("Możliwe duplikaty"), "{queue}");
     assert!(queue.contains("9001 Jan Kowalski"), "{queue}");
     let held: i64 = bank_transactions::table
@@ -348,13 +343,7 @@ fn a_possible_duplicate_is_held_until_staff_book_it_anyway(app: TestApp) {
     assert_eq!(paid(&app, f.inv2), 2_000);
     // A second click books nothing more, and says so.
     post(&billing, "/staff/platnosci/do-przypisania", &action, &[]);
-    let queue = page_text(
-        &billing
-            .get("/staff/platnosci/do-przypisania")
-            .dispatch()
-            .into_string()
-            .unwrap(),
-    );
+    let queue = seen(&billing, "/staff/platnosci/do-przypisania");
     assert!(queue.contains("nie jest już wstrzymana"), "{queue}");
     assert_eq!(active_payments(&app), 2);
     assert_eq!(
@@ -375,13 +364,7 @@ fn an_iso_8859_2_file_keeps_its_polish_letters(app: TestApp) {
     let billing = staff(&app, "ksiegowosc");
     let bytes = golden("iso8859_2.csv");
     let (_, location, _) = upload(&billing, "iso.csv", &bytes, "");
-    let preview = page_text(
-        &billing
-            .get(location.clone())
-            .dispatch()
-            .into_string()
-            .unwrap(),
-    );
+    let preview = seen(&billing, location.clone());
     assert!(preview.contains("Źdźbło Świętosława"), "{preview}");
     assert!(preview.contains("Dopłata klient 9003 - Ąś"), "{preview}");
     assert!(preview.contains("ISO-8859-2"), "{preview}");
@@ -417,13 +400,7 @@ fn spreadsheet_quirks_are_accepted_and_broken_cells_are_named(app: TestApp) {
     assert_eq!(batches(&app), before, "nothing stored");
 
     let (_, location, _) = upload(&billing, "arkusz.csv", &golden("spreadsheet.csv"), "");
-    let preview = page_text(
-        &billing
-            .get(location.clone())
-            .dispatch()
-            .into_string()
-            .unwrap(),
-    );
+    let preview = seen(&billing, location.clone());
     assert!(preview.contains("Abonament TP/2026/0001"), "{preview}");
     assert!(preview.contains("1 234,56 zł"), "{preview}");
     post(&billing, &location, &format!("{location}/zatwierdz"), &[]);
@@ -435,7 +412,7 @@ fn the_preview_names_payers_and_matched_customers(app: TestApp) {
     let (app, Fixture { .. }) = fixture(app);
     let billing = staff(&app, "ksiegowosc");
     let (_, location, _) = upload(&billing, "pekao.csv", &golden("pekao.csv"), "");
-    let preview = page_text(&billing.get(location).dispatch().into_string().unwrap());
+    let preview = seen(&billing, location);
     for expected in [
         "ANNA ŻAK",
         "9002 Anna Żak",
