@@ -326,6 +326,11 @@ fn a_possible_duplicate_is_held_until_staff_book_it_anyway(app: TestApp) {
     );
     post(&billing, &location, &format!("{location}/zatwierdz"), &[]);
     assert_eq!(active_payments(&app), 1, "held, not booked");
+    let overview = seen(&billing, "/staff/platnosci");
+    assert!(
+        overview.contains("1 możliwy duplikat wstrzymany (60,00 zł)"),
+        "{overview}"
+    );
 
     let queue = seen(&billing, "/staff/platnosci/do-przypisania");
     assert!(queue.contains("Możliwe duplikaty"), "{queue}");

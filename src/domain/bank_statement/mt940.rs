@@ -19,16 +19,16 @@
 //! individual (virtual) account: in the `:61:` supplementary details ("identyfikacja masowa"),
 //! or, at mBank, as "ID IPH: …" inside `:86:` ("Identyfikacja Płatności Hurtowych").
 
+mod details;
+
 use chrono::{Datelike, NaiveDate};
 
-use super::{SkippedAccount, Statement, StatementError, StatementLine, parse_amount, tidy};
+use super::{SkippedAccount, Statement, StatementError, StatementLine, parse_amount};
 use crate::domain::Nrb;
+use details::describe;
 
 /// SOH, ETX and SUB: the SWIFT envelope and the DOS end of file.
 const ENVELOPE: [char; 3] = ['\u{1}', '\u{3}', '\u{1a}'];
-/// What PKO BP pads empty subfields with, as read in Windows-1250/ISO-8859-2, and as read by a
-/// tool that took the file for Latin-1 before it reached us.
-const FILLERS: [char; 2] = ['\u{2d9}', '\u{ff}'];
 
 /// One tag with its value (continuation lines included) and the line it started on.
 struct Field<'a> {
@@ -308,102 +308,6 @@ fn yymmdd(text: &str) -> Option<NaiveDate> {
     // SWIFT years have two digits; statements are about this century.
     let date = NaiveDate::from_ymd_opt(2000 + year, month, day)?;
     (date.year() >= 2000).then_some(date)
-}
-
-/// What the `:86:` fields of one transaction say.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Details {
-    title: String,
-    payer_name: Option<String>,
-    payer_account: Option<String>,
-    virtual_account: Option<String>,
-}
-
-/// Reads title, payer and accounts from the `:86:` values of one transaction, structured or not.
-fn describe(values: &[&str]) -> Details {
-    let mut title = String::new();
-    let mut free: Vec<String> = Vec::new();
-    let mut name_27 = String::new();
-    let mut name_32 = String::new();
-    let mut iban: Option<String> = None;
-    let mut account: Option<String> = None;
-    let mut all_text = String::new();
-    for value in values {
-        // Subfields may wrap onto the next line anywhere; the line breaks carry no meaning.
-        let joined: String = value.split('\n').collect::<Vec<_>>().concat();
-        let Some(separator) = subfield_separator(&joined) else {
-            let text: String = joined.chars().filter(|c| !FILLERS.contains(c)).collect();
-            all_text.push_str(&text);
-            free.push(text);
-            continue;
-        };
-        for part in joined.split(separator).skip(1) {
-            let (Some(code), Some(text)) = (part.get(..2), part.get(2..)) else {
-                continue;
-            };
-            let text: String = text.chars().filter(|c| !FILLERS.contains(c)).collect();
-            all_text.push_str(&text);
-            match code {
-                // Pieces of one title cut at a fixed width: joined as they are.
-                "20" | "21" | "22" | "23" | "24" | "25" => title.push_str(&text),
-                "27" | "28" => name_27.push_str(&text),
-                "32" | "33" => name_32.push_str(&text),
-                "38" => iban = Some(text.trim().to_owned()),
-                "31" => account = Some(text.trim().to_owned()),
-                _ => {}
-            }
-        }
-    }
-    for text in free {
-        title.push(' ');
-        title.push_str(&text);
-    }
-    let name = if name_32.trim().is_empty() {
-        name_27
-    } else {
-        name_32
-    };
-    Details {
-        title: tidy(&title),
-        payer_name: Some(tidy(&name)).filter(|n| !n.is_empty()),
-        payer_account: iban.or(account).filter(|a| !a.is_empty()),
-        virtual_account: iph_account(&all_text),
-    }
-}
-
-/// The subfield mark of a structured `:86:`: the first character after the (up to three
-/// digit) transaction code, when two digits follow it.
-fn subfield_separator(text: &str) -> Option<char> {
-    let code_len = text.chars().take_while(char::is_ascii_digit).count();
-    if code_len > 3 {
-        return None;
-    }
-    let mut rest = text[code_len..].chars();
-    let separator = rest.next().filter(|c| matches!(c, '~' | '^' | '?' | '<'))?;
-    let code: String = rest.take(2).collect();
-    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit())).then_some(separator)
-}
-
-/// mBank's "ID IPH: <individual account>", when it is a valid account number.
-fn iph_account(text: &str) -> Option<String> {
-    const MARK: &str = "ID IPH:";
-    // Compared byte-wise, so a multi-byte letter before the mark cannot shift an index.
-    let at = text
-        .char_indices()
-        .find(|(i, _)| {
-            text.get(*i..*i + MARK.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(MARK))
-        })?
-        .0;
-    let after = text[at + MARK.len()..].trim_start();
-    let after = after.strip_prefix("PL").unwrap_or(after);
-    let digits: String = after
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == ' ')
-        .filter(char::is_ascii_digit)
-        .take(26)
-        .collect();
-    Nrb::parse(&digits).ok().map(|n| n.as_str().to_owned())
 }
 
 #[cfg(test)]
