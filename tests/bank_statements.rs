@@ -341,6 +341,11 @@ fn a_possible_duplicate_is_held_until_staff_book_it_anyway(app: TestApp) {
         .first(&mut *app.conn())
         .unwrap();
     let action = format!("/staff/platnosci/do-przypisania/{held}/zaksieguj");
+    // Support staff cannot book it, even with a valid form.
+    let support = staff(&app, "serwis");
+    let refused = post(&support, "/staff", &action, &[]);
+    assert_eq!(refused.status(), Status::Forbidden);
+    assert_eq!(active_payments(&app), 1);
     let booked = post(&billing, "/staff/platnosci/do-przypisania", &action, &[]);
     assert_eq!(booked.status(), Status::SeeOther);
     assert_eq!(active_payments(&app), 2, "booked anyway");
