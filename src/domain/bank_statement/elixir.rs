@@ -7,7 +7,9 @@
 //! YYYYMMDD, 3 amount in grosze, 4 payer's bank sort code, 5 zero, 6 payer's account,
 //! 7 the account credited (the customer's individual account), 8 payer's name and address,
 //! 9 recipient's name and address, 10 zero, 11 recipient's bank sort code, 12 title,
-//! 13–14 empty, 15 classification, 16 the bank's reference (when the bank fills it).
+//! 13–14 empty, 15 classification, 16 a reference. What banks put in field 16 differs (the
+//! ordering customer's reference, or theirs), so it is kept as the payer's reference, which
+//! never makes a transaction unique on its own.
 
 use super::records::records;
 use super::{Statement, StatementError, StatementLine, account_digits, parse_date, tidy};
@@ -61,6 +63,7 @@ pub fn parse(text: &str) -> Result<Statement, StatementError> {
             .map(tidy)
             .filter(|p| !p.is_empty());
         let reference = Some(field(16).to_owned()).filter(|r| !r.is_empty());
+
         lines.push(StatementLine {
             line_no: record.line,
             booked_on,
@@ -69,8 +72,8 @@ pub fn parse(text: &str) -> Result<Statement, StatementError> {
             payer_name: payer,
             payer_account: account_digits(field(6)),
             account_to: account_digits(field(7)),
-            bank_reference: reference,
-            customer_reference: None,
+            bank_reference: None,
+            customer_reference: reference,
         });
     }
     if lines.is_empty() {
@@ -114,8 +117,9 @@ mod tests {
             lines[0].account_to.as_deref(),
             Some("61109010140000071200000042")
         );
-        assert_eq!(lines[0].bank_reference.as_deref(), Some("ELX0001"));
-        assert_eq!(lines[1].bank_reference, None);
+        assert_eq!(lines[0].customer_reference.as_deref(), Some("ELX0001"));
+        assert_eq!(lines[0].bank_reference, None);
+        assert_eq!(lines[1].customer_reference, None);
         assert_eq!(lines[1].line_no, 2);
     }
 
