@@ -60,15 +60,20 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum PaymentsCommand {
-    /// Import a bank statement (MT940, or CSV `date;amount;title;payer;account_to;reference`):
-    /// matched credits are booked and allocated, unmatched ones wait in the review queue at
-    /// /staff/platnosci/do-przypisania. Importing the same file again books nothing twice.
+    /// Import a bank statement (MT940/MT942, a bank's CSV export from PKO BP, mBank, ING,
+    /// Santander, Pekao or Millennium, the CSV `date;amount;title;payer;account_to;reference`, or
+    /// Elixir-0): matched credits are booked and allocated, unmatched ones wait in the review
+    /// queue at /staff/platnosci/do-przypisania. Importing the same file again books nothing
+    /// twice; credits that only look booked before are held there for staff.
     Import {
-        /// The statement file (UTF-8 or Windows-1250).
+        /// The statement file (UTF-8, Windows-1250 or ISO-8859-2).
         file: std::path::PathBuf,
-        /// mt940 or csv; recognised from the content when left out.
-        #[arg(long, value_parser = ["mt940", "csv"])]
+        /// Recognised from the content when left out.
+        #[arg(long, value_parser = ["mt940", "mt942", "csv", "elixir0"])]
         format: Option<String>,
+        /// The text encoding, when recognising it goes wrong.
+        #[arg(long, value_parser = ["utf-8", "windows-1250", "iso-8859-2"])]
+        encoding: Option<String>,
         /// Show what would be booked, book nothing.
         #[arg(long)]
         dry_run: bool,
@@ -90,12 +95,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 PaymentsCommand::Import {
                     file,
                     format,
+                    encoding,
                     dry_run,
                 },
         } => {
             let pool = open_database(&config, 1)?;
             let mut conn = pool.get().context("no database connection")?;
-            payments_import::run(&mut conn, &file, format.as_deref(), dry_run)
+            let options = payments_import::Options {
+                format: format.as_deref(),
+                encoding: encoding.as_deref(),
+                dry_run,
+            };
+            payments_import::run(&mut conn, &file, &options)
         }
         Command::Demo {
             customers,

@@ -6,21 +6,17 @@
 
 mod common;
 
-use chrono::NaiveDate;
+use common::bank::{
+    active_payments, balance, batch_of, date, ebok_cli, fixture, import_and_commit, issue, paid,
+    staff, upload,
+};
 use common::{TestApp, count, csrf_token, form, page_text, post};
 use diesel::prelude::*;
 use ebok::app::audit::Actor;
 use ebok::app::bank_import::{self, Upload};
-use ebok::app::invoicing::{self, Invoicing, IssueRequest, LineRequest, PdfStore};
 use ebok::app::{clock, invoices};
-use ebok::db::customers::NewCustomer;
-use ebok::db::invoices::NewInvoiceSeries;
-use ebok::db::schema::{bank_transactions, payment_allocations, payments};
-use ebok::domain::{Money, Nrb, VatRate};
-use ebok::pdf::PdfRenderer;
+use ebok::db::schema::{bank_transactions, payments};
 use rocket::http::{ContentType, Header, Status};
-use rocket::local::blocking::Client;
-use rust_decimal::Decimal;
 
 backend_tests!(
     an_mt940_statement_is_previewed_then_booked_by_account_invoice_and_customer_number,
@@ -39,231 +35,6 @@ backend_tests!(
 
 const MT940: &[u8] = include_bytes!("data/statement_2026-11-19.mt940");
 const CSV: &[u8] = include_bytes!("data/statement_2026-11-20.csv");
-
-/// Three subscribers with individual accounts and invoices in a series of their own, so the
-/// numbers written into the sample statements are known: TP/2026/0001 and 0002 (customer 9001,
-/// due 15 October and 15 November, 100 zł each), 0003 (9002, 80 zł), 0004 (9003, 50 zł).
-struct Fixture {
-    c1: i64,
-    c2: i64,
-    c3: i64,
-    inv1: i64,
-    inv2: i64,
-    inv3: i64,
-    inv4: i64,
-}
-
-fn fixture(app: TestApp) -> (TestApp, Fixture) {
-    let app = app.with_demo(0);
-    let now = clock::now();
-    ebok::db::invoices::insert_series(
-        &mut app.conn(),
-        &NewInvoiceSeries {
-            code: "TP".into(),
-            name: "Testowa".into(),
-            kind: "invoice".into(),
-            template: "TP/{YYYY}/{N:04}".into(),
-            reset_period: "yearly".into(),
-            active: true,
-            created_at: now,
-        },
-    )
-    .unwrap();
-    let c1 = customer(&app, 9001, "Jan", "Kowalski");
-    let c2 = customer(&app, 9002, "Anna", "Żak");
-    let c3 = customer(&app, 9003, "Zofia", "Źdźbło");
-    let inv1 = issue(&app, c1, date(2026, 10, 1), 10_000);
-    let inv2 = issue(&app, c1, date(2026, 11, 1), 10_000);
-    let inv3 = issue(&app, c2, date(2026, 11, 1), 8_000);
-    let inv4 = issue(&app, c3, date(2026, 11, 1), 5_000);
-    let fixture = Fixture {
-        c1,
-        c2,
-        c3,
-        inv1,
-        inv2,
-        inv3,
-        inv4,
-    };
-    (app, fixture)
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn customer(app: &TestApp, number: i64, first: &str, last: &str) -> i64 {
-    let now = clock::now();
-    ebok::db::customers::insert(
-        &mut app.conn(),
-        &NewCustomer {
-            customer_number: number,
-            kind: "person".into(),
-            first_name: Some(first.into()),
-            last_name: Some(last.into()),
-            company_name: None,
-            pesel_hash: None,
-            pesel_last4: None,
-            nip: None,
-            address_line: "ul. Łąkowa 5".into(),
-            postal_code: "90-001".into(),
-            city: "Łódź".into(),
-            country_code: "PL".into(),
-            correspondence_address_line: None,
-            correspondence_postal_code: None,
-            correspondence_city: None,
-            email: format!("klient{number}@example.com"),
-            phone: None,
-            language: "pl".into(),
-            nrb: Nrb::for_customer("102010267777", number as u64)
-                .unwrap()
-                .as_str()
-                .into(),
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .unwrap()
-}
-
-fn issue(app: &TestApp, customer_id: i64, issue_date: NaiveDate, gross: i64) -> i64 {
-    let renderer = PdfRenderer::new().unwrap();
-    let store = PdfStore::new(&app.config.paths.invoices_dir);
-    let ctx = Invoicing {
-        renderer: &renderer,
-        store: &store,
-        outgoing: None,
-    };
-    let request = IssueRequest {
-        customer_id,
-        contract_id: None,
-        series_code: "TP".into(),
-        issue_date,
-        sale_date: None,
-        period: None,
-        payment_days: 14,
-        lines: vec![LineRequest {
-            name: "Internet światłowodowy".into(),
-            unit: "usł.".into(),
-            quantity: Decimal::ONE,
-            unit_price: Money::from_grosze(gross),
-            rate: VatRate::Standard23,
-            service_id: None,
-        }],
-        annex_15_goods: false,
-        actor: Actor::default(),
-    };
-    invoicing::issue_invoice(&mut app.conn(), &ctx, &request, clock::now())
-        .unwrap()
-        .invoice_id
-}
-
-/// Grosze allocated to an invoice.
-fn paid(app: &TestApp, invoice_id: i64) -> i64 {
-    payment_allocations::table
-        .filter(payment_allocations::invoice_id.eq(invoice_id))
-        .select(payment_allocations::amount)
-        .load::<i64>(&mut *app.conn())
-        .unwrap()
-        .iter()
-        .sum()
-}
-
-/// (owed now, unallocated credit) of a customer.
-fn balance(app: &TestApp, customer_id: i64) -> (i64, i64) {
-    let ledger = invoices::ledger(&mut app.conn(), customer_id, None, None).unwrap();
-    (ledger.balance, ledger.credit)
-}
-
-fn active_payments(app: &TestApp) -> i64 {
-    count(
-        &mut app.conn(),
-        "SELECT id FROM payments WHERE reversed_at IS NULL AND source <> 'demo'",
-    )
-}
-
-fn staff(app: &TestApp, login: &str) -> Client {
-    let client = app.another_browser();
-    let password = if login == "admin" {
-        "Admin-ebok-2026"
-    } else {
-        "Staff-ebok-2026"
-    };
-    let status = post(
-        &client,
-        "/staff/login",
-        "/staff/login",
-        &[("login", login), ("password", password)],
-    )
-    .status();
-    assert_eq!(status, Status::SeeOther, "{login} logs in");
-    client
-}
-
-/// The import id at the end of a preview address.
-fn batch_of(location: &str) -> i64 {
-    location.rsplit('/').next().unwrap().parse().unwrap()
-}
-
-const BOUNDARY: &str = "----ebok-test-boundary-7f3a";
-
-/// Uploads a statement through the real multipart form; returns (status, Location, page text).
-fn upload(
-    client: &Client,
-    file_name: &str,
-    bytes: &[u8],
-    format: &str,
-) -> (Status, String, String) {
-    let token = csrf_token(client, "/staff/platnosci");
-    let mut body = Vec::new();
-    for (name, value) in [("csrf_token", token.as_str()), ("format", format)] {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    let response = client
-        .post("/staff/platnosci/import")
-        .header(ContentType::new("multipart", "form-data").with_params(("boundary", BOUNDARY)))
-        .header(Header::new("Origin", "http://127.0.0.1:8000"))
-        .body(body)
-        .dispatch();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get_one("Location")
-        .unwrap_or_default()
-        .to_owned();
-    let text = page_text(&response.into_string().unwrap_or_default());
-    (status, location, text)
-}
-
-/// Uploads and commits a statement as billing staff; returns the preview page text.
-fn import_and_commit(app: &TestApp, client: &Client, file_name: &str, bytes: &[u8]) -> String {
-    let (status, location, _) = upload(client, file_name, bytes, "");
-    assert_eq!(status, Status::SeeOther, "the upload leads to the preview");
-    let preview = page_text(
-        &client
-            .get(location.clone())
-            .dispatch()
-            .into_string()
-            .unwrap(),
-    );
-    let committed = post(client, &location, &format!("{location}/zatwierdz"), &[]);
-    assert_eq!(committed.status(), Status::SeeOther);
-    let _ = app;
-    preview
-}
 
 fn an_mt940_statement_is_previewed_then_booked_by_account_invoice_and_customer_number(
     app: TestApp,
@@ -416,6 +187,7 @@ fn csv_lines_that_repeat_are_two_transfers_but_a_reimport_adds_nothing(app: Test
         file_name: "wyciag.csv",
         bytes: CSV,
         format: None,
+        encoding: None,
     };
     let batch = bank_import::preview(&mut conn, &upload, &actor, now).unwrap();
     let summary = bank_import::commit(&mut conn, batch, &actor, now).unwrap();
@@ -740,7 +512,7 @@ fn bad_files_are_explained_and_import_nothing(app: TestApp) {
             "utf16.csv",
             include_bytes!("data/utf16.csv"),
             "",
-            "To nie jest plik tekstowy w UTF-8 ani Windows-1250",
+            "To nie jest plik tekstowy w UTF-8, Windows-1250 ani ISO-8859-2",
         ),
         (
             "obraz.png",
@@ -752,7 +524,7 @@ fn bad_files_are_explained_and_import_nothing(app: TestApp) {
             "zla.csv",
             include_bytes!("data/bad_amount.csv"),
             "csv",
-            "Wiersz 3: „dwadzieścia” nie jest kwotą.",
+            "Wiersz 3, kolumna 2: „dwadzieścia” nie jest kwotą.",
         ),
         ("wyciag.csv", CSV, "mt940", "To nie jest wyciąg MT940"),
         (
@@ -867,24 +639,6 @@ fn support_staff_cannot_reach_payments(app: TestApp) {
     );
 }
 
-fn ebok_cli(app: &TestApp, args: &[&str]) -> (bool, String) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ebok"));
-    command.current_dir(app.data_dir()).args(args);
-    for (key, _) in std::env::vars().filter(|(key, _)| key.starts_with("EBOK_")) {
-        command.env_remove(key);
-    }
-    command
-        .env("EBOK_DATA_DIR", app.data_dir())
-        .env("EBOK_DATABASE_URL", app.config.database.url.to_string());
-    let output = command.output().expect("ebok runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
-
 fn the_cli_previews_with_dry_run_and_books_a_statement_once(app: TestApp) {
     let (app, f) = fixture(app);
     let file = concat!(
@@ -897,7 +651,7 @@ fn the_cli_previews_with_dry_run_and_books_a_statement_once(app: TestApp) {
     assert!(out.contains("invoice_number"), "{out}");
     assert!(
         out.contains(
-            "3 matched (280,00 zł), 1 unmatched (45,00 zł), 1 already imported, 1 debits."
+            "3 matched (280,00 zł), 1 unmatched (45,00 zł), 0 possible duplicates held (0,00 zł), 1 already imported, 1 debits."
         ),
         "{out}"
     );

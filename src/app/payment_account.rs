@@ -120,6 +120,9 @@ pub struct Overview {
     pub batches: Vec<db::bank_import::ImportBatch>,
     pub waiting: usize,
     pub waiting_amount: i64,
+    /// Credits held as possible duplicates, waiting for staff on the same page.
+    pub held: usize,
+    pub held_amount: i64,
 }
 
 pub fn overview(conn: &mut DbConn) -> diesel::QueryResult<Overview> {
@@ -130,11 +133,13 @@ pub fn overview(conn: &mut DbConn) -> diesel::QueryResult<Overview> {
             customer_number,
         })
         .collect();
-    let queue = crate::app::bank_import::queue(conn)?;
+    let queue = crate::app::bank_import::review_queue(conn)?;
     Ok(Overview {
         recent,
         batches: crate::app::bank_import::recent_batches(conn)?,
-        waiting: queue.len(),
-        waiting_amount: queue.iter().map(|t| t.amount).sum(),
+        waiting: queue.rows.len(),
+        waiting_amount: queue.total,
+        held: queue.held.len(),
+        held_amount: queue.held.iter().map(|h| h.transaction.amount).sum(),
     })
 }

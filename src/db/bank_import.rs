@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::customers::Customer;
 use super::schema::{bank_transactions, customers, import_batches};
 
 /// A row of `import_batches`.
@@ -18,6 +19,10 @@ pub struct ImportBatch {
     pub created_at: NaiveDateTime,
     pub committed_by_staff_id: Option<i64>,
     pub committed_at: Option<NaiveDateTime>,
+    pub layout: Option<String>,
+    pub encoding: String,
+    /// JSON list of the accounts in other currencies that were skipped.
+    pub skipped: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -31,6 +36,10 @@ pub struct NewImportBatch {
     pub created_at: NaiveDateTime,
     pub committed_by_staff_id: Option<i64>,
     pub committed_at: Option<NaiveDateTime>,
+    pub layout: Option<String>,
+    pub encoding: String,
+    /// JSON list of the accounts in other currencies that were skipped.
+    pub skipped: String,
 }
 
 /// A row of `bank_transactions`.
@@ -55,6 +64,7 @@ pub struct BankTransaction {
     pub committed_key: Option<String>,
     pub assigned_by_staff_id: Option<i64>,
     pub assigned_at: Option<NaiveDateTime>,
+    pub customer_reference: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -78,6 +88,7 @@ pub struct NewBankTransaction {
     pub committed_key: Option<String>,
     pub assigned_by_staff_id: Option<i64>,
     pub assigned_at: Option<NaiveDateTime>,
+    pub customer_reference: Option<String>,
 }
 
 pub fn insert_batch(conn: &mut DbConn, batch: &NewImportBatch) -> QueryResult<i64> {
@@ -128,20 +139,30 @@ pub fn close_batch(
     .map(|rows| rows == 1)
 }
 
-/// The batch's transactions with the matched customer's number, in file order.
+/// The batch's transactions with the matched customer, in file order.
 pub fn transactions_of_batch(
     conn: &mut DbConn,
     batch_id: i64,
-) -> QueryResult<Vec<(BankTransaction, Option<i64>)>> {
+) -> QueryResult<Vec<(BankTransaction, Option<Customer>)>> {
     bank_transactions::table
         .left_join(customers::table)
         .filter(bank_transactions::batch_id.eq(batch_id))
         .order((bank_transactions::line_no, bank_transactions::id))
         .select((
             bank_transactions::all_columns,
-            customers::customer_number.nullable(),
+            customers::all_columns.nullable(),
         ))
         .load(conn)
+}
+
+/// Whether a committed import read this very file (same bytes) before.
+pub fn file_committed_before(conn: &mut DbConn, file_sha256: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        import_batches::table
+            .filter(import_batches::file_sha256.eq(file_sha256))
+            .filter(import_batches::status.eq("committed")),
+    ))
+    .get_result(conn)
 }
 
 /// Which of these keys were booked already by a committed import.
@@ -184,6 +205,54 @@ pub fn unassigned(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<BankTransact
         .order((bank_transactions::booked_on, bank_transactions::id))
         .limit(limit)
         .load(conn)
+}
+
+/// Credits of committed imports held back as possible duplicates, oldest first, with the
+/// customer they would go to.
+pub fn held(
+    conn: &mut DbConn,
+    limit: i64,
+) -> QueryResult<Vec<(BankTransaction, Option<Customer>)>> {
+    bank_transactions::table
+        .inner_join(import_batches::table)
+        .left_join(customers::table)
+        .filter(bank_transactions::status.eq("held"))
+        .filter(import_batches::status.eq("committed"))
+        .order((bank_transactions::booked_on, bank_transactions::id))
+        .select((
+            bank_transactions::all_columns,
+            customers::all_columns.nullable(),
+        ))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Books a held transaction after all, once: false when it is no longer held. The key is the
+/// transaction's own (its idempotency key and row id), so it can never collide with the one it
+/// resembled.
+pub fn release_held(
+    conn: &mut DbConn,
+    id: i64,
+    status: &str,
+    committed_key: &str,
+    payment_id: Option<i64>,
+    staff_id: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        bank_transactions::table
+            .find(id)
+            .filter(bank_transactions::status.eq("held")),
+    )
+    .set((
+        bank_transactions::status.eq(status),
+        bank_transactions::committed_key.eq(Some(committed_key)),
+        bank_transactions::payment_id.eq(payment_id),
+        bank_transactions::assigned_by_staff_id.eq(staff_id),
+        bank_transactions::assigned_at.eq(Some(now)),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
 }
 
 pub fn find_transaction(conn: &mut DbConn, id: i64) -> QueryResult<Option<BankTransaction>> {

@@ -288,6 +288,9 @@ diesel::table! {
         created_at -> Timestamp,
         committed_by_staff_id -> Nullable<BigInt>,
         committed_at -> Nullable<Timestamp>,
+        layout -> Nullable<Text>,
+        encoding -> Text,
+        skipped -> Text,
     }
 }
 
@@ -312,6 +315,7 @@ diesel::table! {
         committed_key -> Nullable<Text>,
         assigned_by_staff_id -> Nullable<BigInt>,
         assigned_at -> Nullable<Timestamp>,
+        customer_reference -> Nullable<Text>,
     }
 }
 

@@ -16,6 +16,7 @@ use rocket::http::{ContentType, Header};
 use rocket::local::blocking::{Client, LocalResponse};
 use tempfile::TempDir;
 
+pub mod bank;
 pub mod documents;
 pub mod smtp;
 

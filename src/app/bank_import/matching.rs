@@ -27,6 +27,15 @@ impl MatchReason {
             MatchReason::Manual => "manual",
         }
     }
+
+    /// The reason as stored with a transaction matched at preview (never `manual` there).
+    pub fn stored(text: Option<&str>) -> MatchReason {
+        match text {
+            Some("account") => MatchReason::Account,
+            Some("invoice_number") => MatchReason::InvoiceNumber,
+            _ => MatchReason::CustomerNumber,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,29 +1,33 @@
-//! Bank statement import: a file (MT940 or the documented CSV) is read into a batch in
-//! `preview`, each line matched to a customer or marked duplicate / debit; staff look at the
-//! preview and commit it, which books the payments. Each bank transaction is booked once,
-//! however often its file is imported: its idempotency key (the bank's reference, or a hash of
-//! account, date, amount, title and repeat within the file) is UNIQUE among committed lines.
+//! Bank statement import: a file (MT940, MT942, a bank's CSV export, the documented CSV or
+//! Elixir-0) is read into a batch in `preview`, each line matched to a customer or marked
+//! duplicate / held / debit; staff look at the preview and commit it, which books the payments.
+//! Each bank transaction is booked once, however often its file is imported: its idempotency key
+//! (see `keys`) is UNIQUE among committed lines. A line that only looks like one booked before
+//! (no bank reference to prove it) is never dropped: it is held for staff to book anyway.
 
 mod decode;
+mod keys;
 mod matching;
 mod review;
-
-use std::collections::HashMap;
+mod view;
 
 use chrono::NaiveDateTime;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+pub use crate::domain::bank_statement::Statement;
 pub use decode::{DecodeError, Encoding, decode};
+pub use keys::idempotency_keys;
 pub use matching::{Match, MatchReason, find_customer};
-pub use review::{AssignError, assign, queue};
+pub use review::{AssignError, HeldOutcome, ReviewQueue, assign, book_held, queue, review_queue};
+pub use view::{BatchRow, BatchView, HeldRow, batch_view, held, recent_batches};
 
 use crate::app::audit::{self, Actor};
 use crate::app::payments::{self, PaymentError, PaymentRequest};
-use crate::db::bank_import::{BankTransaction, ImportBatch, NewBankTransaction, NewImportBatch};
+use crate::db::bank_import::{BankTransaction, NewBankTransaction, NewImportBatch};
 use crate::db::{self, DbConn};
 use crate::domain::Money;
-use crate::domain::bank_statement::{self, StatementError, StatementLine};
+use crate::domain::bank_statement::{self, StatementError};
 
 /// More lines than a month of a large ISP's statement is a wrong file, not a statement.
 pub const MAX_LINES: usize = 50_000;
@@ -32,14 +36,24 @@ pub const MAX_LINES: usize = 50_000;
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Mt940,
+    Mt942,
+    /// A bank's CSV export (recognised by its header) or the documented layout.
     Csv,
+    Elixir0,
 }
 
 impl Format {
     pub fn parse(text: &str) -> Option<Format> {
-        match text.trim().to_ascii_lowercase().as_str() {
+        match text
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], "")
+            .as_str()
+        {
             "mt940" | "sta" => Some(Format::Mt940),
+            "mt942" => Some(Format::Mt942),
             "csv" => Some(Format::Csv),
+            "elixir" | "elixir0" | "elixiro" | "pli" => Some(Format::Elixir0),
             _ => None,
         }
     }
@@ -47,17 +61,36 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Mt940 => "mt940",
+            Format::Mt942 => "mt942",
             Format::Csv => "csv",
+            Format::Elixir0 => "elixir0",
         }
     }
 
-    /// MT940 files start with a tag (`:20:`) or a SWIFT envelope; everything else is taken as CSV.
+    /// SWIFT files start with a tag (`:20:`) or an envelope (SOH, `{1:`); MT942 has a floor
+    /// limit `:34F:` or says so in its header; Elixir-0 starts with a payment type and a date;
+    /// everything else is taken as CSV.
     pub fn detect(text: &str) -> Format {
-        let start = text.trim_start_matches('\u{feff}').trim_start();
-        if start.starts_with(":20:") || start.starts_with('{') || text.contains("\n:61:") {
+        let start = text.trim_start_matches(['\u{feff}', '\u{1}']).trim_start();
+        let swift = start.starts_with(":20:") || start.starts_with('{') || text.contains("\n:61:");
+        let interim =
+            text.contains(":34F:") || text.contains("{2:O942") || text.contains("{2:I942");
+        if swift && interim {
+            Format::Mt942
+        } else if swift {
             Format::Mt940
+        } else if bank_statement::elixir::looks_like(text) {
+            Format::Elixir0
         } else {
             Format::Csv
+        }
+    }
+
+    fn read(self, text: &str) -> Result<Statement, StatementError> {
+        match self {
+            Format::Mt940 | Format::Mt942 => bank_statement::mt940::parse(text),
+            Format::Csv => bank_statement::csv::parse(text),
+            Format::Elixir0 => bank_statement::elixir::parse(text),
         }
     }
 }
@@ -98,6 +131,31 @@ pub struct Upload<'a> {
     pub bytes: &'a [u8],
     /// None: recognised from the content.
     pub format: Option<Format>,
+    /// None: recognised from the bytes.
+    pub encoding: Option<Encoding>,
+}
+
+/// A file read: its transactions, and how it was read.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub statement: Statement,
+    pub format: Format,
+    pub encoding: Encoding,
+}
+
+/// Reads an upload into transactions without touching the database.
+pub fn read(upload: &Upload<'_>) -> Result<Read, ImportError> {
+    let (text, encoding) = decode(upload.bytes, upload.encoding)?;
+    let format = upload.format.unwrap_or_else(|| Format::detect(&text));
+    let statement = format.read(&text)?;
+    if statement.lines.len() > MAX_LINES {
+        return Err(ImportError::TooLarge);
+    }
+    Ok(Read {
+        statement,
+        format,
+        encoding,
+    })
 }
 
 /// Reads the file, matches each line and stores the batch in `preview`; nothing is booked.
@@ -107,23 +165,13 @@ pub fn preview(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<i64, ImportError> {
-    let (text, _) = decode(upload.bytes)?;
-    let format = upload.format.unwrap_or_else(|| Format::detect(&text));
-    let lines = match format {
-        Format::Mt940 => bank_statement::mt940::parse(&text)?,
-        Format::Csv => bank_statement::csv::parse(&text)?,
-    };
-    if lines.len() > MAX_LINES {
-        return Err(ImportError::TooLarge);
-    }
-    let keys = idempotency_keys(&lines);
+    let read = read(upload)?;
+    let (statement, format, encoding) = (read.statement, read.format, read.encoding);
     let file_sha256 = hex(&Sha256::digest(upload.bytes));
     let file_name: String = upload.file_name.chars().take(200).collect();
+    let skipped = serde_json::to_string(&statement.skipped).unwrap_or_else(|_| "[]".into());
     db::write_transaction(conn, |conn| {
-        let booked: std::collections::HashSet<String> =
-            db::bank_import::committed_keys(conn, &keys)?
-                .into_iter()
-                .collect();
+        let classes = keys::classify(conn, &statement.lines, &file_sha256)?;
         let batch_id = db::bank_import::insert_batch(
             conn,
             &NewImportBatch {
@@ -135,27 +183,27 @@ pub fn preview(
                 created_at: now,
                 committed_by_staff_id: None,
                 committed_at: None,
+                layout: statement.layout.map(str::to_owned),
+                encoding: encoding.as_str().into(),
+                skipped: skipped.clone(),
             },
         )?;
-        let mut seen = std::collections::HashSet::new();
-        for (line, key) in lines.iter().zip(&keys) {
-            let first_time = seen.insert(key.clone());
-            let (status, found) = if !first_time || booked.contains(key) {
-                ("duplicate", None)
-            } else if !line.is_credit() {
-                ("debit", None)
-            } else {
-                match find_customer(conn, line)? {
+        for (line, (key, seen)) in statement.lines.iter().zip(classes) {
+            let (status, found) = match seen {
+                keys::Seen::Duplicate => ("duplicate", None),
+                _ if !line.is_credit() => ("debit", None),
+                keys::Seen::Possibly => ("held", find_customer(conn, line)?),
+                keys::Seen::New => match find_customer(conn, line)? {
                     Some(found) => ("matched", Some(found)),
                     None => ("unmatched", None),
-                }
+                },
             };
             db::bank_import::insert_transaction(
                 conn,
                 &NewBankTransaction {
                     batch_id,
                     line_no: line.line_no as i64,
-                    idempotency_key: key.clone(),
+                    idempotency_key: key,
                     booked_on: line.booked_on,
                     amount: line.amount.grosze(),
                     title: line.title.clone(),
@@ -171,6 +219,7 @@ pub fn preview(
                     committed_key: None,
                     assigned_by_staff_id: None,
                     assigned_at: None,
+                    customer_reference: line.customer_reference.clone(),
                 },
             )?;
         }
@@ -178,34 +227,7 @@ pub fn preview(
     })
 }
 
-/// The key that makes a bank transaction unique across imports. The bank's own reference when
-/// there is one; otherwise a hash of what the line says plus how many identical lines came
-/// before it in the file, so two real transfers of the same amount and title on one day stay
-/// two, while the same statement imported again gives the same keys.
-pub fn idempotency_keys(lines: &[StatementLine]) -> Vec<String> {
-    let mut repeats: HashMap<String, usize> = HashMap::new();
-    lines
-        .iter()
-        .map(|line| match &line.bank_reference {
-            Some(reference) => format!("ref:{reference}"),
-            None => {
-                let material = format!(
-                    "{}|{}|{}|{}",
-                    line.account_to.as_deref().unwrap_or(""),
-                    line.booked_on,
-                    line.amount.grosze(),
-                    line.title
-                );
-                let n = repeats.entry(material.clone()).or_default();
-                let key = format!("{material}|{n}");
-                *n += 1;
-                format!("sha256:{}", hex(&Sha256::digest(key.as_bytes())))
-            }
-        })
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -217,11 +239,14 @@ pub struct CommitSummary {
     pub unmatched: usize,
     pub unmatched_amount: i64,
     pub duplicates: usize,
+    /// Possible duplicates waiting for staff to book them anyway.
+    pub held: usize,
     pub debits: usize,
 }
 
 /// Books the preview: matched credits become payments (allocated at once), unmatched ones go
-/// to the review queue, debits and duplicates are only listed. All or nothing.
+/// to the review queue, possible duplicates are held for staff, debits and duplicates are only
+/// listed. All or nothing.
 pub fn commit(
     conn: &mut DbConn,
     batch_id: i64,
@@ -238,30 +263,34 @@ pub fn commit(
             .map(|(row, _)| row)
             .collect();
         // Another import may have booked some of these lines since the preview was made.
-        let keys: Vec<String> = rows
+        let pending: Vec<String> = rows
             .iter()
             .filter(|r| r.status != "duplicate")
             .map(|r| r.idempotency_key.clone())
             .collect();
         let booked_meanwhile: std::collections::HashSet<String> =
-            db::bank_import::committed_keys(conn, &keys)?
+            db::bank_import::committed_keys(conn, &pending)?
                 .into_iter()
                 .collect();
         let mut summary = CommitSummary::default();
         for row in rows {
             let key = row.idempotency_key.as_str();
-            if row.status == "duplicate" || booked_meanwhile.contains(key) {
+            let seen_before = booked_meanwhile.contains(key);
+            let certain = keys::is_bank_reference(key) || row.amount <= 0;
+            if row.status == "duplicate" || (seen_before && certain) {
                 db::bank_import::mark_committed(conn, row.id, "duplicate", None, None)?;
                 summary.duplicates += 1;
                 continue;
             }
+            // Never dropped: a credit that only looks booked before waits for staff.
+            if row.status == "held" || seen_before {
+                db::bank_import::mark_committed(conn, row.id, "held", None, None)?;
+                summary.held += 1;
+                continue;
+            }
             match (row.status.as_str(), row.customer_id) {
                 ("matched", Some(customer_id)) => {
-                    let reason = match row.match_reason.as_deref() {
-                        Some("account") => MatchReason::Account,
-                        Some("invoice_number") => MatchReason::InvoiceNumber,
-                        _ => MatchReason::CustomerNumber,
-                    };
+                    let reason = MatchReason::stored(row.match_reason.as_deref());
                     let recorded = payments::record_payment(
                         conn,
                         &payment_request(&row, customer_id, reason, actor.staff_id),
@@ -340,68 +369,4 @@ pub fn discard(
         )?;
         Ok(())
     })
-}
-
-/// One line of the preview (or of a committed import) as staff see it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct BatchRow {
-    pub transaction: BankTransaction,
-    pub customer_number: Option<i64>,
-    pub invoice_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct BatchView {
-    pub batch: ImportBatch,
-    pub rows: Vec<BatchRow>,
-    pub matched: usize,
-    pub matched_amount: i64,
-    pub unmatched: usize,
-    pub unmatched_amount: i64,
-    pub duplicates: usize,
-    pub debits: usize,
-}
-
-pub fn batch_view(conn: &mut DbConn, batch_id: i64) -> diesel::QueryResult<Option<BatchView>> {
-    let Some(batch) = db::bank_import::find_batch(conn, batch_id)? else {
-        return Ok(None);
-    };
-    let mut view = BatchView {
-        batch,
-        rows: Vec::new(),
-        matched: 0,
-        matched_amount: 0,
-        unmatched: 0,
-        unmatched_amount: 0,
-        duplicates: 0,
-        debits: 0,
-    };
-    for (transaction, customer_number) in db::bank_import::transactions_of_batch(conn, batch_id)? {
-        match transaction.status.as_str() {
-            "matched" | "assigned" => {
-                view.matched += 1;
-                view.matched_amount += transaction.amount;
-            }
-            "unmatched" => {
-                view.unmatched += 1;
-                view.unmatched_amount += transaction.amount;
-            }
-            "duplicate" => view.duplicates += 1,
-            _ => view.debits += 1,
-        }
-        let invoice_number = match transaction.invoice_id {
-            Some(id) => db::invoices::find(conn, id)?.and_then(|i| i.number),
-            None => None,
-        };
-        view.rows.push(BatchRow {
-            transaction,
-            customer_number,
-            invoice_number,
-        });
-    }
-    Ok(Some(view))
-}
-
-pub fn recent_batches(conn: &mut DbConn) -> diesel::QueryResult<Vec<ImportBatch>> {
-    db::bank_import::recent_batches(conn, 10)
 }

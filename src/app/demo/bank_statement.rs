@@ -99,6 +99,7 @@ fn import(
             file_name: name,
             bytes: text.as_bytes(),
             format: Some(Format::Mt940),
+            encoding: None,
         },
         actor,
         now,

@@ -1,27 +1,32 @@
-//! The CSV layout the portal documents for banks without MT940 (or for a spreadsheet made by
-//! hand): one transaction per line, `;`-separated, fields optionally in double quotes.
+//! CSV statements: the banks' own history exports (recognised by their header line, see
+//! `csv_layouts`) and the layout the portal documents for everything else.
 //!
-//! Columns, in this order when the file has no header:
+//! The documented layout: one transaction per record, `;`-separated, fields optionally in double
+//! quotes (a quoted title may span lines). Columns, in this order when the file has no header:
 //! `date;amount;title;payer;account_to;reference`
-//! - `date`: 2026-11-05 or 05.11.2026; `amount`: decimal comma or point, negative for money
-//!   paid out; `title`: the transfer title; `payer`: who sent it; `account_to`: the account it
-//!   was sent to (a customer's individual NRB); `reference`: the bank's transaction id.
+//! - `date`: 2026-11-05 or 05.11.2026; `amount`: decimal comma or point, thousands marked with
+//!   spaces or the other mark ("1.234,56"), negative for money paid out; `title`: the transfer
+//!   title; `payer`: who sent it; `account_to`: the account it was sent to (a customer's
+//!   individual NRB); `reference`: the bank's transaction id.
 //!
 //! A first line naming the columns (English or Polish names below) may reorder them, leave the
 //! optional ones out, or add `payer_account`. Only `date`, `amount` and `title` are required.
+//! Empty header cells (a header ending in `;`) name no column.
+//!
+//! Bank exports start with a few lines about the account before the header, and may end with a
+//! summary after a blank line; rows in another currency than PLN are reported as skipped.
 
-use super::{StatementError, StatementLine, parse_amount, parse_date, tidy};
+use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Date,
-    Amount,
-    Title,
-    Payer,
-    AccountTo,
-    Reference,
-    PayerAccount,
-}
+use super::csv_layouts::{self, Column};
+use super::records::{Record, records};
+use super::{
+    SkippedAccount, Statement, StatementError, StatementLine, account_digits, parse_amount,
+    parse_date, tidy,
+};
+
+/// How far into a bank export its header line may be.
+const HEADER_SEARCH: usize = 40;
 
 const DEFAULT_ORDER: [Column; 6] = [
     Column::Date,
@@ -46,35 +51,69 @@ fn column_named(name: &str) -> Option<Column> {
     })
 }
 
-pub fn parse(text: &str) -> Result<Vec<StatementLine>, StatementError> {
+pub fn parse(text: &str) -> Result<Statement, StatementError> {
     let text = text.trim_start_matches('\u{feff}');
-    let rows: Vec<(usize, Vec<String>)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| (i + 1, split(line)))
+    if text.trim().is_empty() {
+        return Err(StatementError::Empty);
+    }
+    // A bank export, with `;` or with `,`.
+    for separator in [';', ','] {
+        let Ok(rows) = records(text, separator) else {
+            continue;
+        };
+        let found = rows
+            .iter()
+            .take(HEADER_SEARCH)
+            .enumerate()
+            .find_map(|(i, r)| csv_layouts::recognise(&r.cells).map(|found| (i, found)));
+        if let Some((at, (layout, columns))) = found {
+            let mut statement = table(&rows[at + 1..], &columns, true)?;
+            statement.layout = Some(layout.name);
+            return Ok(statement);
+        }
+    }
+    documented(text)
+}
+
+/// The portal's documented layout.
+fn documented(text: &str) -> Result<Statement, StatementError> {
+    let rows: Vec<Record> = records(text, ';')?
+        .into_iter()
+        .filter(|r| !r.is_blank())
         .collect();
-    let Some((_, first)) = rows.first() else {
+    let Some(first) = rows.first() else {
         return Err(StatementError::Empty);
     };
     let has_header = first
+        .cells
         .first()
         .is_some_and(|cell| parse_date(cell).is_none() && column_named(cell).is_some());
-    let columns: Vec<Column> = if has_header {
+    let columns: Vec<Option<Column>> = if has_header {
         first
+            .cells
             .iter()
             .map(|name| {
-                column_named(name).ok_or_else(|| StatementError::UnknownColumn(name.clone()))
+                if name.trim().is_empty() {
+                    return Ok(None);
+                }
+                column_named(name)
+                    .map(Some)
+                    .ok_or_else(|| StatementError::UnknownColumn(name.clone()))
             })
             .collect::<Result<_, _>>()?
     } else {
-        DEFAULT_ORDER.to_vec()
+        DEFAULT_ORDER.iter().copied().map(Some).collect()
     };
-    for required in [Column::Date, Column::Amount, Column::Title] {
-        if !columns.contains(&required) {
+    let required = [
+        (Column::Date, "date"),
+        (Column::Amount, "amount"),
+        (Column::Title, "title"),
+    ];
+    for (column, field) in required {
+        if !columns.contains(&Some(column)) {
             return Err(StatementError::MissingField {
-                line: 1,
-                field: name_of(required),
+                line: first.line,
+                field,
             });
         }
     }
@@ -82,187 +121,215 @@ pub fn parse(text: &str) -> Result<Vec<StatementLine>, StatementError> {
     if data.is_empty() {
         return Err(StatementError::NoTransactions);
     }
-    data.iter()
-        .map(|(line, cells)| row(*line, cells, &columns))
-        .collect()
-}
-
-fn name_of(column: Column) -> &'static str {
-    match column {
-        Column::Date => "date",
-        Column::Amount => "amount",
-        Column::Title => "title",
-        Column::Payer => "payer",
-        Column::AccountTo => "account_to",
-        Column::Reference => "reference",
-        Column::PayerAccount => "payer_account",
-    }
-}
-
-fn row(line: usize, cells: &[String], columns: &[Column]) -> Result<StatementLine, StatementError> {
     let required = columns
         .iter()
-        .rposition(|c| matches!(c, Column::Date | Column::Amount | Column::Title))
+        .rposition(|c| matches!(c, Some(Column::Date | Column::Amount | Column::Title)))
         .map_or(0, |i| i + 1);
-    if cells.len() < required || cells.len() > columns.len() {
-        return Err(StatementError::ColumnCount {
-            line,
-            expected: columns.len(),
-            found: cells.len(),
+    for row in data {
+        // Trailing empty cells (a line ending in `;`) are no extra columns.
+        let used = row
+            .cells
+            .iter()
+            .rposition(|c| !c.trim().is_empty())
+            .map_or(0, |i| i + 1);
+        if row.cells.len() < required || used > columns.len() {
+            return Err(StatementError::ColumnCount {
+                line: row.line,
+                expected: columns.iter().flatten().count(),
+                found: row.cells.len(),
+            });
+        }
+    }
+    let positions: Vec<(Column, usize)> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|c| (c, i)))
+        .collect();
+    table(data, &positions, false)
+}
+
+/// Reads the rows under a header. `bank`: a bank export, whose table ends at the first blank
+/// line and whose `#` lines are notes.
+fn table(
+    rows: &[Record],
+    columns: &[(Column, usize)],
+    bank: bool,
+) -> Result<Statement, StatementError> {
+    let mut lines = Vec::new();
+    let mut skipped: BTreeMap<String, SkippedAccount> = BTreeMap::new();
+    for row in rows {
+        if row.is_blank() {
+            if bank && !lines.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if bank
+            && row
+                .cells
+                .first()
+                .is_some_and(|c| c.trim_start().starts_with('#'))
+        {
+            continue;
+        }
+        let Some(line) = read_row(row, columns, bank)? else {
+            continue;
+        };
+        match line {
+            Row::Booked(line) => lines.push(line),
+            Row::OtherCurrency(currency) => {
+                skipped
+                    .entry(currency.clone())
+                    .or_insert(SkippedAccount {
+                        account: String::new(),
+                        currency,
+                        line: row.line,
+                        transactions: 0,
+                    })
+                    .transactions += 1;
+            }
+        }
+    }
+    let skipped: Vec<SkippedAccount> = skipped.into_values().collect();
+    if lines.is_empty() {
+        return Err(if skipped.is_empty() {
+            StatementError::NoTransactions
+        } else {
+            StatementError::NoPlnAccount {
+                currencies: skipped
+                    .iter()
+                    .map(|s| s.currency.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
         });
     }
-    let cell = |wanted: Column| -> Option<&str> {
-        columns
-            .iter()
-            .position(|c| *c == wanted)
-            .and_then(|i| cells.get(i))
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-    };
-    let date_text = cell(Column::Date).ok_or(StatementError::MissingField {
-        line,
-        field: "date",
-    })?;
-    let booked_on = parse_date(date_text).ok_or_else(|| StatementError::BadDate {
-        line,
-        value: date_text.to_owned(),
-    })?;
-    let amount_text = cell(Column::Amount).unwrap_or("");
-    let amount = parse_amount(amount_text)
-        .filter(|a| a.grosze() != 0)
-        .ok_or_else(|| StatementError::BadAmount {
-            line,
-            value: amount_text.to_owned(),
-        })?;
-    let digits = |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).collect() };
-    Ok(StatementLine {
-        line_no: line,
-        booked_on,
-        amount,
-        title: tidy(cell(Column::Title).unwrap_or("")),
-        payer_name: cell(Column::Payer).map(tidy),
-        payer_account: cell(Column::PayerAccount).map(digits),
-        account_to: cell(Column::AccountTo).map(|a| {
-            let a = digits(a);
-            a.strip_prefix("PL").map(str::to_owned).unwrap_or(a)
-        }),
-        bank_reference: cell(Column::Reference).map(str::to_owned),
+    Ok(Statement {
+        lines,
+        skipped,
+        layout: None,
     })
 }
 
-/// Splits one line at `;`, honouring double quotes (`""` inside quotes is a quote), as
-/// spreadsheets export it.
-fn split(line: &str) -> Vec<String> {
-    let mut cells = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut chars = line.trim_end_matches('\r').chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                current.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if current.trim().is_empty() => {
-                current.clear();
-                quoted = true;
-            }
-            (';', false) => cells.push(std::mem::take(&mut current)),
-            _ => current.push(c),
+enum Row {
+    Booked(StatementLine),
+    OtherCurrency(String),
+}
+
+/// One row. In a bank export, None for a row with no amount: a note or summary line, or a
+/// pending card hold (ING lists those with the amount in another column).
+fn read_row(
+    row: &Record,
+    columns: &[(Column, usize)],
+    bank: bool,
+) -> Result<Option<Row>, StatementError> {
+    let at = |wanted: Column| columns.iter().find(|(c, _)| *c == wanted).map(|(_, i)| *i);
+    // (text, 1-based column) of a non-empty cell.
+    let cell = |wanted: Column| -> Option<(&str, usize)> {
+        let i = at(wanted)?;
+        // mBank and ING put an apostrophe before numbers to keep spreadsheets from rounding.
+        row.cells
+            .get(i)
+            .map(|s| s.trim().trim_matches('\''))
+            .filter(|s| !s.is_empty())
+            .map(|s| (s, i + 1))
+    };
+    let amount = cell(Column::Amount)
+        .map(|found| (found, false))
+        .or_else(|| cell(Column::Credit).map(|found| (found, false)))
+        .or_else(|| cell(Column::Debit).map(|found| (found, true)));
+    let Some(((amount_text, amount_column), debit_column)) = amount else {
+        if bank {
+            return Ok(None);
+        }
+        return Err(StatementError::BadAmount {
+            line: row.line,
+            column: at(Column::Amount).map(|i| i + 1),
+            value: String::new(),
+        });
+    };
+    let (date_text, date_column) = cell(Column::BookingDate)
+        .or_else(|| cell(Column::Date))
+        .ok_or(StatementError::MissingField {
+            line: row.line,
+            field: "date",
+        })?;
+    let booked_on = parse_date(date_text).ok_or_else(|| StatementError::BadDate {
+        line: row.line,
+        column: Some(date_column),
+        value: date_text.to_owned(),
+    })?;
+    // mBank writes the currency after the amount: "120,00 PLN", "10,00 EUR".
+    if let Some(currency) = currency_suffix(amount_text)
+        && currency != "PLN"
+    {
+        return Ok(Some(Row::OtherCurrency(currency.to_owned())));
+    }
+    let amount = parse_amount(amount_text)
+        .filter(|a| a.grosze() != 0)
+        .map(|a| if debit_column { -a.abs() } else { a })
+        .ok_or_else(|| StatementError::BadAmount {
+            line: row.line,
+            column: Some(amount_column),
+            value: amount_text.to_owned(),
+        })?;
+    if let Some((currency, _)) = cell(Column::Currency)
+        && !currency.eq_ignore_ascii_case("PLN")
+    {
+        return Ok(Some(Row::OtherCurrency(currency.to_uppercase())));
+    }
+    let mut found: BTreeMap<Column, String> = BTreeMap::new();
+    let mut put = |column: Column, text: &str| {
+        let slot = found.entry(column).or_default();
+        if !slot.is_empty() {
+            slot.push(' ');
+        }
+        slot.push_str(text);
+    };
+    for column in [
+        Column::Title,
+        Column::Payer,
+        Column::PayerAccount,
+        Column::AccountTo,
+        Column::Reference,
+    ] {
+        if let Some((text, _)) = cell(column) {
+            put(column, text);
         }
     }
-    cells.push(current);
-    cells
+    if let Some(first) = at(Column::Details) {
+        for text in row.cells.iter().skip(first).map(|c| c.trim()) {
+            match csv_layouts::detail_label(text) {
+                Some((column, value)) if !value.is_empty() => put(column, value),
+                Some(_) => {}
+                None if !text.is_empty() => put(Column::Title, text),
+                None => {}
+            }
+        }
+    }
+    let take = |column: Column| found.get(&column).cloned();
+    let account = |column: Column| take(column).and_then(|a| account_digits(&a));
+    Ok(Some(Row::Booked(StatementLine {
+        line_no: row.line,
+        booked_on,
+        amount,
+        title: tidy(&take(Column::Title).unwrap_or_default()),
+        payer_name: take(Column::Payer).map(|p| tidy(&p)),
+        payer_account: account(Column::PayerAccount),
+        account_to: account(Column::AccountTo),
+        bank_reference: take(Column::Reference),
+        customer_reference: take(Column::CustomerReference),
+    })))
+}
+
+fn currency_suffix(amount: &str) -> Option<&str> {
+    let code = amount
+        .trim_end()
+        .get(amount.trim_end().len().checked_sub(3)?..)?;
+    let before = amount.trim_end()[..amount.trim_end().len() - 3].trim_end();
+    (code.bytes().all(|b| b.is_ascii_uppercase()) && before.ends_with(|c: char| c.is_ascii_digit()))
+        .then_some(code)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Money;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn the_documented_order_without_a_header() {
-        let lines = parse(
-            "2026-11-05;120,00;Abonament FV/2026/11/000001;Zofia Żak;61 1090 1014 0000 0712 0000 0042;R1\n\
-             05.11.2026;-10.50;Opłata;;;\n",
-        )
-        .unwrap();
-        assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0].amount, Money::from_grosze(12_000));
-        assert_eq!(lines[0].payer_name.as_deref(), Some("Zofia Żak"));
-        assert_eq!(
-            lines[0].account_to.as_deref(),
-            Some("61109010140000071200000042")
-        );
-        assert_eq!(lines[0].bank_reference.as_deref(), Some("R1"));
-        assert_eq!(lines[1].amount, Money::from_grosze(-1050));
-        assert_eq!(lines[1].payer_name, None);
-        assert_eq!(lines[1].line_no, 2);
-    }
-
-    #[test]
-    fn a_header_may_reorder_and_leave_out_columns() {
-        let lines =
-            parse("Kwota;Data;Tytuł\n\"1 000,00\";2026-11-06;\"Wpłata; \"\"listopad\"\"\"\n")
-                .unwrap();
-        assert_eq!(lines[0].amount, Money::from_grosze(100_000));
-        assert_eq!(
-            lines[0].booked_on,
-            NaiveDate::from_ymd_opt(2026, 11, 6).unwrap()
-        );
-        assert_eq!(lines[0].title, "Wpłata; \"listopad\"");
-        assert_eq!(lines[0].line_no, 2);
-    }
-
-    #[test]
-    fn broken_files_say_what_is_wrong() {
-        assert_eq!(parse("\n \n"), Err(StatementError::Empty));
-        assert_eq!(
-            parse("date;amount;title\n"),
-            Err(StatementError::NoTransactions)
-        );
-        assert_eq!(
-            parse("date;kwota;colour\n"),
-            Err(StatementError::UnknownColumn("colour".into()))
-        );
-        assert_eq!(
-            parse("data;kwota\n2026-11-05;1\n"),
-            Err(StatementError::MissingField {
-                line: 1,
-                field: "title"
-            })
-        );
-        assert_eq!(
-            parse("2026-11-05;abc;x\n"),
-            Err(StatementError::BadAmount {
-                line: 1,
-                value: "abc".into()
-            })
-        );
-        assert_eq!(
-            parse("2026-11-05;1,00;x\n2026-13-05;1,00;x\n"),
-            Err(StatementError::BadDate {
-                line: 2,
-                value: "2026-13-05".into()
-            })
-        );
-        assert_eq!(
-            parse("2026-11-05;1,00\n"),
-            Err(StatementError::ColumnCount {
-                line: 1,
-                expected: 6,
-                found: 2
-            })
-        );
-        assert_eq!(
-            parse("garbage without separators\n"),
-            Err(StatementError::ColumnCount {
-                line: 1,
-                expected: 6,
-                found: 1
-            })
-        );
-    }
-}
+mod tests;

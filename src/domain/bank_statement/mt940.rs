@@ -1,20 +1,34 @@
-//! MT940 ("customer statement message", SWIFT) as Polish banks write it.
+//! MT940 ("customer statement message") and MT942 (interim report) as Polish banks write them.
 //!
-//! A transaction is a `:61:` line (value date, C/D mark, amount, type, references, and on the
-//! next line the supplementary details) followed by `:86:`. Polish banks structure `:86:` as a
-//! three-digit transaction code and subfields introduced by `~` (some banks use `^` or `?`):
-//! `~20`..`~25` the transfer title, `~27`/`~28` the counterparty's name, `~38` the
-//! counterparty's IBAN (`~31` its account when there is no IBAN). An unstructured `:86:` is
-//! taken whole as the title.
+//! A file holds one or more statements, each opened by `:20:`, naming its account in `:25:` and
+//! its currency in the opening balance `:60F:` (MT942: the floor limit `:34F:`). Banks that send
+//! SWIFT messages wrap each statement in an envelope: SOH (0x01), `{1:…}{2:…}{4:` header blocks,
+//! and `-}` with ETX (0x03) at the end, sometimes a DOS end-of-file SUB (0x1A); these carry no
+//! data and are dropped. Only PLN statements are read; the others are reported as skipped.
+//!
+//! A transaction is a `:61:` line (value date, C/D mark, amount, type, the payer's reference,
+//! `//` and the bank's reference, and on the next line the supplementary details) followed by
+//! one or more `:86:` fields. The ZBP (Polish Bank Association) variant structures `:86:` as a
+//! three-digit transaction code and subfields introduced by `~` (some banks use `^`, `?` or `<`):
+//! `~20`–`~25` the title, cut into pieces of fixed width (so a number may be split across
+//! them), `~27`/`~28` or `~32`/`~33` the counterparty's name, `~38` its IBAN (`~31` its account).
+//! PKO BP fills the unused title subfields with 0xFF bytes (`˙` in Windows-1250 and
+//! ISO-8859-2), which are not text. An unstructured `:86:` is taken whole as the title.
 //!
 //! The account the money was sent to is the `:25:` account, unless the bank names the payer's
-//! individual (virtual) account in the `:61:` supplementary details, as banks do for mass
-//! payment identification ("identyfikacja masowa").
+//! individual (virtual) account: in the `:61:` supplementary details ("identyfikacja masowa"),
+//! or, at mBank, as "ID IPH: …" inside `:86:` ("Identyfikacja Płatności Hurtowych").
+
+mod details;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{StatementError, StatementLine, parse_amount, tidy};
+use super::{SkippedAccount, Statement, StatementError, StatementLine, parse_amount};
 use crate::domain::Nrb;
+use details::describe;
+
+/// SOH, ETX and SUB: the SWIFT envelope and the DOS end of file.
+const ENVELOPE: [char; 3] = ['\u{1}', '\u{3}', '\u{1a}'];
 
 /// One tag with its value (continuation lines included) and the line it started on.
 struct Field<'a> {
@@ -23,45 +37,98 @@ struct Field<'a> {
     value: String,
 }
 
-pub fn parse(text: &str) -> Result<Vec<StatementLine>, StatementError> {
-    if text.trim().is_empty() {
+/// One statement of the file (one account).
+#[derive(Default)]
+struct Block<'a> {
+    line: usize,
+    account: Option<String>,
+    currency: Option<String>,
+    entries: Vec<Entry<'a>>,
+}
+
+/// A `:61:` field with the `:86:` values that follow it.
+struct Entry<'a> {
+    field: &'a Field<'a>,
+    details: Vec<&'a str>,
+}
+
+pub fn parse(text: &str) -> Result<Statement, StatementError> {
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || ENVELOPE.contains(&c))
+        .is_empty()
+    {
         return Err(StatementError::Empty);
     }
     let fields = fields(text);
     if !fields.iter().any(|f| f.tag == "61") {
-        let looks_like_mt940 = fields.iter().any(|f| matches!(f.tag, "20" | "25" | "60F"));
+        let looks_like_mt940 = fields
+            .iter()
+            .any(|f| matches!(f.tag, "20" | "25" | "60F" | "34F"));
         return Err(if looks_like_mt940 {
             StatementError::NoTransactions
         } else {
             StatementError::NotMt940
         });
     }
-    let mut account: Option<String> = None;
-    let mut lines: Vec<StatementLine> = Vec::new();
-    for field in &fields {
-        match field.tag {
-            "25" => account = account_digits(&field.value),
-            "60F" | "60M" | "62F" | "62M" => check_currency(field)?,
-            "61" => lines.push(entry(field, account.as_deref())?),
-            "86" => {
-                if let Some(last) = lines.last_mut().filter(|l| l.title.is_empty()) {
-                    describe(last, &field.value);
+    let mut statement = Statement {
+        lines: Vec::new(),
+        skipped: Vec::new(),
+        layout: None,
+    };
+    let mut pln_seen = false;
+    for block in blocks(&fields) {
+        match block.currency.as_deref() {
+            None | Some("PLN") => {
+                pln_seen = true;
+                let account = block.account.as_deref().and_then(polish_account);
+                for entry in &block.entries {
+                    statement
+                        .lines
+                        .push(transaction(entry, account.as_deref())?);
                 }
             }
-            _ => {}
+            Some(currency) => statement.skipped.push(SkippedAccount {
+                account: block.account.clone().unwrap_or_default(),
+                currency: currency.to_owned(),
+                line: block.line,
+                transactions: block.entries.len(),
+            }),
         }
     }
-    Ok(lines)
+    if !pln_seen {
+        let mut currencies: Vec<&str> = statement
+            .skipped
+            .iter()
+            .map(|s| s.currency.as_str())
+            .collect();
+        currencies.dedup();
+        return Err(StatementError::NoPlnAccount {
+            currencies: currencies.join(", "),
+        });
+    }
+    Ok(statement)
 }
 
 /// Splits the file into tags. A line starting `:XX:` or `:XXa:` opens a tag; others continue it.
-/// SWIFT envelope lines (`{1:…}`, `{4:`, `-}`) are skipped.
+/// The SWIFT envelope (control bytes, `{1:…}` blocks, `-}`) is dropped.
 fn fields(text: &str) -> Vec<Field<'_>> {
     let mut fields: Vec<Field<'_>> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
-        let line = raw.trim_end_matches(['\r', '\u{feff}']);
-        let line = line.trim_start_matches('\u{feff}');
-        if line.starts_with('{') || line.trim() == "-}" || line.trim() == "-" {
+        let line = raw
+            .trim_end_matches(['\r', '\u{feff}'])
+            .trim_start_matches('\u{feff}')
+            .trim_matches(ENVELOPE);
+        // "{1:F01BREXPLPWAXXX…}{2:O940…}{4:" and sometimes the first tag on the same line.
+        // A message may end and the next begin on one line: "-}<ETX><SOH>{1:…}{4:".
+        let line = if line.starts_with('{') || line.contains("{1:") {
+            match line.rfind("{4:") {
+                Some(at) => &line[at + 3..],
+                None => continue,
+            }
+        } else {
+            line
+        };
+        if matches!(line.trim(), "" | "-" | "-}" | "}") {
             continue;
         }
         if let Some((tag, value)) = tag_of(line) {
@@ -92,28 +159,73 @@ fn tag_of(line: &str) -> Option<(&str, &str)> {
     valid.then(|| (tag, &rest[end + 1..]))
 }
 
-fn account_digits(value: &str) -> Option<String> {
+/// Groups the fields into statements: each `:20:` opens one. A `:86:` belongs to the `:61:`
+/// right before it (banks may write two); one after the closing balance is about the statement.
+fn blocks<'a>(fields: &'a [Field<'a>]) -> Vec<Block<'a>> {
+    let mut blocks: Vec<Block<'a>> = Vec::new();
+    let mut in_transaction = false;
+    for field in fields {
+        if field.tag == "20" || blocks.is_empty() {
+            blocks.push(Block {
+                line: field.line,
+                ..Block::default()
+            });
+        }
+        let Some(block) = blocks.last_mut() else {
+            continue;
+        };
+        match field.tag {
+            "25" => block.account = Some(field.value.trim().to_owned()),
+            // `C261104PLN1234,56`: the currency follows the mark and the date.
+            "60F" | "60M" | "62F" | "62M" if block.currency.is_none() => {
+                block.currency = currency_at(&field.value, 7);
+            }
+            // MT942's floor limit `PLND0,` comes first and names the currency.
+            "34F" if block.currency.is_none() => block.currency = currency_at(&field.value, 0),
+            "61" => block.entries.push(Entry {
+                field,
+                details: Vec::new(),
+            }),
+            "86" if in_transaction => {
+                if let Some(entry) = block.entries.last_mut() {
+                    entry.details.push(&field.value);
+                }
+            }
+            _ => {}
+        }
+        in_transaction = matches!(field.tag, "61" | "86") && (field.tag == "61" || in_transaction);
+    }
+    blocks
+}
+
+fn currency_at(value: &str, at: usize) -> Option<String> {
+    let currency: String = value.trim().chars().skip(at).take(3).collect();
+    (currency.len() == 3 && currency.chars().all(|c| c.is_ascii_uppercase())).then_some(currency)
+}
+
+/// The 26 digits of a Polish account ("/PL61…", "PL61 1090…"); None for a foreign one.
+fn polish_account(value: &str) -> Option<String> {
     let digits: String = value.chars().filter(char::is_ascii_digit).collect();
     (digits.len() == 26).then_some(digits)
 }
 
-/// `:60F:C261031PLN1234,56`: the currency follows the mark and the date.
-fn check_currency(field: &Field<'_>) -> Result<(), StatementError> {
-    let value = field.value.trim();
-    let currency: String = value.chars().skip(7).take(3).collect();
-    if currency.len() == 3 && currency != "PLN" && currency.chars().all(|c| c.is_ascii_uppercase())
+fn transaction(entry: &Entry<'_>, account: Option<&str>) -> Result<StatementLine, StatementError> {
+    let mut line = entry_line(entry.field, account)?;
+    let details = describe(&entry.details);
+    line.title = details.title;
+    line.payer_name = details.payer_name;
+    line.payer_account = details.payer_account;
+    if let Some(virtual_account) = details.virtual_account
+        && line.account_to.as_deref() == account
     {
-        return Err(StatementError::Currency {
-            line: field.line,
-            currency,
-        });
+        line.account_to = Some(virtual_account);
     }
-    Ok(())
+    Ok(line)
 }
 
 /// `:61:YYMMDD[MMDD]{C|D|RC|RD}[funds code]amount{N|F}xxx reference[//bank reference]`
 /// and, on the next line, the supplementary details.
-fn entry(field: &Field<'_>, account: Option<&str>) -> Result<StatementLine, StatementError> {
+fn entry_line(field: &Field<'_>, account: Option<&str>) -> Result<StatementLine, StatementError> {
     let bad = || StatementError::BadEntry { line: field.line };
     let (first, details) = match field.value.split_once('\n') {
         Some((first, details)) => (first.trim(), Some(details.trim())),
@@ -122,6 +234,7 @@ fn entry(field: &Field<'_>, account: Option<&str>) -> Result<StatementLine, Stat
     let date_text = first.get(..6).ok_or_else(bad)?;
     let booked_on = yymmdd(date_text).ok_or_else(|| StatementError::BadDate {
         line: field.line,
+        column: None,
         value: date_text.to_owned(),
     })?;
     let mut rest = &first[6..];
@@ -149,10 +262,14 @@ fn entry(field: &Field<'_>, account: Option<&str>) -> Result<StatementLine, Stat
         .find(|c: char| !(c.is_ascii_digit() || c == ','))
         .unwrap_or(after_funds.len());
     let amount_text = &after_funds[..amount_len];
-    let amount = parse_amount(amount_text)
+    // SWIFT amounts always have the comma, and "300," means 300,00.
+    let amount = Some(amount_text)
+        .filter(|t| t.contains(','))
+        .and_then(parse_amount)
         .filter(|a| a.grosze() > 0)
         .ok_or_else(|| StatementError::BadAmount {
             line: field.line,
+            column: None,
             value: amount_text.to_owned(),
         })?;
     // Transaction type: N or F and three characters, then the references.
@@ -161,10 +278,8 @@ fn entry(field: &Field<'_>, account: Option<&str>) -> Result<StatementLine, Stat
         Some((customer, bank)) => (customer.trim(), bank.trim()),
         None => (references.trim(), ""),
     };
-    let bank_reference = [bank_ref, customer_ref]
-        .into_iter()
-        .find(|r| !r.is_empty() && !r.eq_ignore_ascii_case("NONREF"))
-        .map(str::to_owned);
+    let reference =
+        |r: &str| Some(r.to_owned()).filter(|r| !r.is_empty() && !r.eq_ignore_ascii_case("NONREF"));
     let virtual_account = details.and_then(|d| {
         let digits: String = d.chars().filter(|c| !c.is_whitespace()).collect();
         let digits = digits.strip_prefix("PL").unwrap_or(&digits);
@@ -178,7 +293,8 @@ fn entry(field: &Field<'_>, account: Option<&str>) -> Result<StatementLine, Stat
         payer_name: None,
         payer_account: None,
         account_to: virtual_account.or_else(|| account.map(str::to_owned)),
-        bank_reference,
+        bank_reference: reference(bank_ref),
+        customer_reference: reference(customer_ref),
     })
 }
 
@@ -194,141 +310,5 @@ fn yymmdd(text: &str) -> Option<NaiveDate> {
     (date.year() >= 2000).then_some(date)
 }
 
-/// Fills title, payer and payer account from a `:86:` value.
-fn describe(line: &mut StatementLine, value: &str) {
-    // Subfields may wrap onto the next line anywhere; the line breaks carry no meaning.
-    let joined: String = value.split('\n').collect::<Vec<_>>().concat();
-    let separator = joined
-        .chars()
-        .find(|c| !c.is_ascii_digit())
-        .filter(|c| matches!(c, '~' | '^' | '?'));
-    let Some(separator) = separator else {
-        line.title = tidy(&joined);
-        return;
-    };
-    let mut title = String::new();
-    let mut name = String::new();
-    let mut iban: Option<String> = None;
-    let mut account: Option<String> = None;
-    for part in joined.split(separator).skip(1) {
-        let (Some(code), Some(text)) = (part.get(..2), part.get(2..)) else {
-            continue;
-        };
-        match code {
-            "20" | "21" | "22" | "23" | "24" | "25" => title.push_str(text),
-            "27" | "28" => name.push_str(text),
-            "38" => iban = Some(text.trim().to_owned()),
-            "31" => account = Some(text.trim().to_owned()),
-            _ => {}
-        }
-    }
-    line.title = tidy(&title);
-    line.payer_name = Some(tidy(&name)).filter(|n| !n.is_empty());
-    line.payer_account = iban.or(account).filter(|a| !a.is_empty());
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Money;
-
-    const STATEMENT: &str = ":20:ST261105\r\n\
-:25:/PL61109010140000071219812874\r\n\
-:28C:00215/001\r\n\
-:60F:C261104PLN10000,00\r\n\
-:61:2611051105CN120,00N240NONREF//BR26309001\r\n\
-61 1090 1014 0000 0712 0000 0042\r\n\
-:86:240~00VE02~20Opłata za internet FV/20~2126/11/000123 Zażółć gęśl~22ą jaźń~27JAN KOWALSKI~29UL. ŁĄKOWA 5~38PL27114020040000300201355387\r\n\
-:61:261105DN15,50NTRFREF-77\r\n\
-:86:Prowizja za prowadzenie rachunku\r\n\
-:62F:C261105PLN10104,50\r\n\
--\r\n";
-
-    #[test]
-    fn a_polish_statement_reads_into_lines() {
-        let lines = parse(STATEMENT).unwrap();
-        assert_eq!(lines.len(), 2);
-        let credit = &lines[0];
-        assert_eq!(credit.line_no, 5);
-        assert_eq!(
-            credit.booked_on,
-            NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()
-        );
-        assert_eq!(credit.amount, Money::from_grosze(12_000));
-        assert_eq!(
-            credit.title,
-            "Opłata za internet FV/2026/11/000123 Zażółć gęślą jaźń"
-        );
-        assert_eq!(credit.payer_name.as_deref(), Some("JAN KOWALSKI"));
-        assert_eq!(
-            credit.payer_account.as_deref(),
-            Some("PL27114020040000300201355387")
-        );
-        assert_eq!(credit.bank_reference.as_deref(), Some("BR26309001"));
-        assert_eq!(
-            credit.account_to.as_deref(),
-            Some("61109010140000071200000042")
-        );
-        let debit = &lines[1];
-        assert_eq!(debit.amount, Money::from_grosze(-1550));
-        assert!(!debit.is_credit());
-        assert_eq!(debit.title, "Prowizja za prowadzenie rachunku");
-        assert_eq!(debit.bank_reference.as_deref(), Some("REF-77"));
-        assert_eq!(
-            debit.account_to.as_deref(),
-            Some("61109010140000071219812874")
-        );
-    }
-
-    #[test]
-    fn reversal_marks_turn_the_direction_around() {
-        let text = ":25:/PL61109010140000071219812874\n:61:261105RC10,00NTRFX\n:86:zwrot\n:61:261105RD7,00NTRFY\n:86:zwrot\n";
-        let lines = parse(text).unwrap();
-        assert_eq!(lines[0].amount, Money::from_grosze(-1000));
-        assert_eq!(lines[1].amount, Money::from_grosze(700));
-    }
-
-    #[test]
-    fn other_subfield_separators_are_understood() {
-        let text = ":61:261105C10,00NTRFNONREF\n:86:020^20Abonament^21 listopad^27Anna Nowak\n";
-        let line = &parse(text).unwrap()[0];
-        assert_eq!(line.title, "Abonament listopad");
-        assert_eq!(line.payer_name.as_deref(), Some("Anna Nowak"));
-        assert_eq!(line.bank_reference, None);
-    }
-
-    #[test]
-    fn broken_files_say_what_is_wrong() {
-        assert_eq!(parse("  \n"), Err(StatementError::Empty));
-        assert_eq!(parse("data;kwota\n1;2\n"), Err(StatementError::NotMt940));
-        assert_eq!(
-            parse(":20:X\n:25:/PL61109010140000071219812874\n:60F:C261104PLN0,00\n"),
-            Err(StatementError::NoTransactions)
-        );
-        assert_eq!(
-            parse(":61:261341C10,00NTRFX\n"),
-            Err(StatementError::BadDate {
-                line: 1,
-                value: "261341".into()
-            })
-        );
-        assert_eq!(
-            parse(":61:261105CX,00NTRFX\n"),
-            Err(StatementError::BadAmount {
-                line: 1,
-                value: ",00".into()
-            })
-        );
-        assert_eq!(
-            parse(":61:261105Z10,00NTRFX\n"),
-            Err(StatementError::BadEntry { line: 1 })
-        );
-        assert_eq!(
-            parse(":60F:C261104EUR10,00\n:61:261105C10,00NTRFX\n"),
-            Err(StatementError::Currency {
-                line: 1,
-                currency: "EUR".into()
-            })
-        );
-    }
-}
+mod tests;

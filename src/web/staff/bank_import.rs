@@ -1,5 +1,6 @@
 //! `/staff/platnosci/import` and `/staff/platnosci/do-przypisania`: uploading a bank statement,
-//! its preview, committing it, and the review queue of credits no customer was found for.
+//! its preview, committing it, and the review queue of credits no customer was found for and of
+//! credits held as possible duplicates.
 
 use crate::web::views::{Template, context};
 use rocket::data::Capped;
@@ -11,7 +12,9 @@ use rocket::tokio::io::AsyncReadExt;
 use rocket::{Either, Route, get, post, routes};
 
 use crate::app::audit::Actor;
-use crate::app::bank_import::{self, AssignError, DecodeError, Format, ImportError, Upload};
+use crate::app::bank_import::{
+    self, AssignError, DecodeError, Encoding, Format, HeldOutcome, ImportError, Upload,
+};
 use crate::app::clock;
 use crate::app::staff_roles::Permission;
 use crate::domain::Money;
@@ -24,7 +27,7 @@ use crate::web::session::CurrentStaff;
 use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
-    routes![upload, preview, commit, discard, queue, assign]
+    routes![upload, preview, commit, discard, queue, assign, book_held]
 }
 
 #[derive(FromForm)]
@@ -32,6 +35,8 @@ pub struct UploadFields<'r> {
     file: Option<Capped<TempFile<'r>>>,
     #[field(default = String::new())]
     format: String,
+    #[field(default = String::new())]
+    encoding: String,
     #[field(default = String::new())]
     csrf_token: String,
 }
@@ -54,25 +59,31 @@ fn import_message(lang: Lang, error: &ImportError) -> String {
             StatementError::Empty => i18n::text(lang, "payments-error-empty"),
             StatementError::NoTransactions => i18n::text(lang, "payments-error-no-transactions"),
             StatementError::NotMt940 => i18n::text(lang, "payments-error-not-mt940"),
-            StatementError::BadDate { line: n, value } => i18n::text_with(
-                lang,
-                "payments-error-bad-date",
-                &[line(*n), ("value", value.into())],
-            ),
-            StatementError::BadAmount { line: n, value } => i18n::text_with(
-                lang,
-                "payments-error-bad-amount",
-                &[line(*n), ("value", value.into())],
-            ),
+            StatementError::NotElixir => i18n::text(lang, "payments-error-not-elixir"),
+            StatementError::BadDate {
+                line: n,
+                column,
+                value,
+            } => at_column(lang, "payments-error-bad-date", *n, *column, value),
+            StatementError::BadAmount {
+                line: n,
+                column,
+                value,
+            } => at_column(lang, "payments-error-bad-amount", *n, *column, value),
             StatementError::MissingField { line: n, field } => i18n::text_with(
                 lang,
                 "payments-error-missing-field",
                 &[line(*n), ("field", (*field).into())],
             ),
-            StatementError::Currency { line: n, currency } => i18n::text_with(
+            StatementError::NoPlnAccount { currencies } => i18n::text_with(
                 lang,
-                "payments-error-currency",
-                &[line(*n), ("currency", currency.into())],
+                "payments-error-no-pln-account",
+                &[("currencies", currencies.into())],
+            ),
+            StatementError::UnclosedQuote { line: n, column } => i18n::text_with(
+                lang,
+                "payments-error-unclosed-quote",
+                &[line(*n), ("column", (*column).into())],
             ),
             StatementError::BadEntry { line: n } => {
                 i18n::text_with(lang, "payments-error-bad-entry", &[line(*n)])
@@ -107,6 +118,19 @@ fn import_message(lang: Lang, error: &ImportError) -> String {
             i18n::text(lang, "payments-error-import-failed")
         }
     }
+}
+
+/// A cell that is not what its column needs: "line 3, column 2: … is not an amount".
+fn at_column(lang: Lang, key: &str, line: usize, column: Option<usize>, value: &str) -> String {
+    let mut args: Vec<(&str, Arg)> = vec![("line", line.into()), ("value", value.into())];
+    let key = match column {
+        Some(column) => {
+            args.push(("column", column.into()));
+            format!("{key}-column")
+        }
+        None => key.to_owned(),
+    };
+    i18n::text_with(lang, &key, &args)
 }
 
 #[post("/staff/platnosci/import", data = "<form>")]
@@ -145,6 +169,7 @@ async fn upload(
         return refuse(i18n::text(lang, "payments-error-no-file")).await;
     }
     let format = Format::parse(&form.format);
+    let encoding = Encoding::parse(&form.encoding);
     let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let now = clock::now();
     let result = db
@@ -155,6 +180,7 @@ async fn upload(
                     file_name: &file_name,
                     bytes: &bytes,
                     format,
+                    encoding,
                 },
                 &actor,
                 now,
@@ -214,6 +240,7 @@ async fn commit(
                         Money::from_grosze(summary.booked_amount).to_string().into(),
                     ),
                     ("unmatched", summary.unmatched.into()),
+                    ("held", summary.held.into()),
                     ("duplicates", summary.duplicates.into()),
                 ],
             ),
@@ -257,11 +284,10 @@ async fn discard(
 #[get("/staff/platnosci/do-przypisania")]
 async fn queue(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
     staff.require(Permission::ManagePayments)?;
-    let rows = db.query(bank_import::queue).await?;
-    let total: i64 = rows.iter().map(|r| r.amount).sum();
+    let queue = db.query(bank_import::review_queue).await?;
     Ok(Template::render(
         "staff/payments_queue",
-        context! { layout, rows, total },
+        context! { layout, rows: queue.rows, total: queue.total, held: queue.held },
     ))
 }
 
@@ -313,6 +339,45 @@ async fn assign(
         Err(AssignError::NotInQueue) => Ok(Flash::error(
             back,
             i18n::text(lang, "payments-error-not-in-queue"),
+        )),
+        Err(e) => Err(server_error(&e)),
+    }
+}
+
+/// "Book anyway": a credit held as a possible duplicate is booked after all.
+#[post("/staff/platnosci/do-przypisania/<id>/zaksieguj", data = "<_form>")]
+async fn book_held(
+    id: i64,
+    _form: Protected<TokenOnly>,
+    staff: CurrentStaff,
+    lang: Lang,
+    ip: ClientIp,
+    db: Db,
+) -> Result<Flash<Redirect>, Status> {
+    staff.require(Permission::ManagePayments)?;
+    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
+    let now = clock::now();
+    let back = Redirect::to("/staff/platnosci/do-przypisania");
+    let result = db
+        .run(move |conn| bank_import::book_held(conn, id, &actor, now))
+        .await
+        .map_err(|e| server_error(&e))?;
+    match result {
+        Ok(HeldOutcome::Booked(recorded)) => Ok(Flash::success(
+            back,
+            i18n::text_with(
+                lang,
+                "payments-flash-held-booked",
+                &[("credit", recorded.credit_left.to_string().into())],
+            ),
+        )),
+        Ok(HeldOutcome::Queued) => Ok(Flash::success(
+            back,
+            i18n::text(lang, "payments-flash-held-queued"),
+        )),
+        Err(AssignError::NotHeld) => Ok(Flash::error(
+            back,
+            i18n::text(lang, "payments-error-not-held"),
         )),
         Err(e) => Err(server_error(&e)),
     }
