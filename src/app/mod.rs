@@ -22,6 +22,7 @@ pub mod notices;
 pub mod passwords;
 pub mod payment_account;
 pub mod payments;
+pub mod receivables;
 pub mod profile;
 pub mod registration;
 pub mod series;

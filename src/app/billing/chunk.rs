@@ -14,7 +14,10 @@ use super::render::{self, Document};
 use super::{BillingError, RunTotals};
 use crate::app::invoicing::{
     Header, Invoicing, IssueError, line_rows, new_invoice, queue_invoice_mail,
+    subscriptions_billed_by,
 };
+use crate::db::subscription_periods::NewSubscriptionPeriod;
+use crate::domain::subscription_periods::InvoicedBy;
 use crate::db::billing::BilledPeriod;
 use crate::db::customers::Customer;
 use crate::db::invoices::{Invoice, InvoiceLine, NewInvoice, NewInvoiceLine};
@@ -121,10 +124,23 @@ fn write_invoices(
     let mut documents = Vec::with_capacity(plans.len());
     let mut all_lines: Vec<NewInvoiceLine> = Vec::new();
     let mut keys = Vec::with_capacity(plans.len());
+    let mut facts: Vec<NewSubscriptionPeriod> = Vec::new();
     for (plan, row) in plans.iter().zip(rows) {
         let number = row.number.clone().unwrap_or_default();
         let id = *ids.get(&number).ok_or(BillingError::Lost(number))?;
         let lines = line_rows(id, &plan.lines, &plan.totals, plan.method, "line", 1);
+        facts.extend(subscriptions_billed_by(&plan.lines).into_iter().map(|s| {
+            NewSubscriptionPeriod {
+                service_id: s.service_id,
+                contract_id: plan.contract_of(s.service_id),
+                period: s.period.key(),
+                invoice_id: id,
+                source: InvoicedBy::BillingRun.as_str().into(),
+                created_at: now,
+                released_by_invoice_id: None,
+                released_at: None,
+            }
+        }));
         for charge_id in &plan.charge_ids {
             if !db::billing::consume_charge(conn, *charge_id, id)? {
                 return Err(BillingError::ChargeTaken(*charge_id));
@@ -147,6 +163,9 @@ fn write_invoices(
     }
     db::billing::insert_lines(conn, &all_lines)?;
     db::billing::insert_billed(conn, &keys)?;
+    // The plan left out every subscription invoiced before; a concurrent issuer that recorded
+    // one since fails this statement, and the chunk with it (a re-run then skips it).
+    db::subscription_periods::record(conn, &facts)?;
     let customer_ids: Vec<i64> = plans.iter().map(|plan| plan.customer.id).collect();
     let with_credit = db::payments::customers_with_credit(conn, &customer_ids)?;
     let pdf_started = Instant::now();

@@ -28,7 +28,7 @@ use crate::domain::billing::{BillingPeriod, PeriodError};
 use crate::domain::numbering::{NumberTemplate, NumberingError, ResetPeriod};
 
 pub use overview::{RunView, run_view, runs_overview};
-pub use plan::skip;
+pub use plan::{contract_subscription_lines, skip};
 
 /// The series periodic invoices are numbered in.
 pub const SERIES: &str = "FV";

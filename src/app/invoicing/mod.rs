@@ -4,6 +4,7 @@
 
 mod issue;
 mod storage;
+mod subscriptions;
 mod view;
 
 pub(crate) use issue::{
@@ -13,5 +14,6 @@ pub use issue::{
     CorrectionRequest, Invoicing, IssueError, IssueRequest, Issued, LineRequest, issue_correction,
     issue_invoice,
 };
+pub(crate) use subscriptions::billed_by as subscriptions_billed_by;
 pub use storage::{PdfStore, StorageError, StoredPdf, sha256_hex};
 pub use view::{ViewError, invoice_view};
