@@ -16,6 +16,7 @@ use ebok::app::invoicing::{
 use ebok::app::{clock, demo};
 use ebok::db::customers::NewCustomer;
 use ebok::db::schema::invoices;
+use ebok::domain::subscription_periods::InvoicedBy;
 use ebok::domain::{Money, VatRate};
 use ebok::pdf::PdfRenderer;
 use rocket::http::{ContentType, Status};
@@ -64,6 +65,7 @@ fn line(name: &str, gross_grosze: i64) -> LineRequest {
         unit_price: Money::from_grosze(gross_grosze),
         rate: VatRate::Standard23,
         service_id: None,
+        subscription: None,
     }
 }
 
@@ -80,6 +82,7 @@ fn request(customer_id: i64, lines: Vec<LineRequest>) -> IssueRequest {
         payment_days: 14,
         lines,
         annex_15_goods: false,
+        invoiced_by: InvoicedBy::Manual,
         actor: Actor::default(),
     }
 }

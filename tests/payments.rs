@@ -16,6 +16,7 @@ use ebok::app::{clock, invoices};
 use ebok::db::customers::NewCustomer;
 use ebok::db::invoices::NewInvoiceSeries;
 use ebok::db::schema::{bank_transactions, payment_allocations, payments};
+use ebok::domain::subscription_periods::InvoicedBy;
 use ebok::domain::{Money, Nrb, VatRate};
 use ebok::pdf::PdfRenderer;
 use rocket::http::{ContentType, Header, Status};
@@ -149,8 +150,10 @@ fn issue(app: &TestApp, customer_id: i64, issue_date: NaiveDate, gross: i64) -> 
             unit_price: Money::from_grosze(gross),
             rate: VatRate::Standard23,
             service_id: None,
+            subscription: None,
         }],
         annex_15_goods: false,
+        invoiced_by: InvoicedBy::Manual,
         actor: Actor::default(),
     };
     invoicing::issue_invoice(&mut app.conn(), &ctx, &request, clock::now())

@@ -10,8 +10,8 @@ use crate::config::NoticeConfig;
 use crate::db::DbConn;
 use crate::db::customer_overview;
 use crate::db::news::OfferBanner;
-use crate::domain::notices::Notice;
 use crate::domain::Nrb;
+use crate::domain::notices::Notice;
 
 /// How many of each list the dashboard shows; the full lists are one click away.
 const NOTICES_SHOWN: usize = 5;

@@ -93,30 +93,27 @@ fn rows(invoices: Vec<Invoice>, money: &Receivables, today: NaiveDate) -> Vec<In
         .map(|invoice| {
             // What an invoice owes comes from `domain::receivables`: its corrections folded in.
             // A correction shows its own amount and is never paid by itself.
-            let (corrected_gross, paid, outstanding, status) =
-                match money.debt_of(invoice.id).filter(|_| money.is_invoice(invoice.id)) {
-                    Some(debt) => (
-                        debt.corrected_gross(),
-                        debt.allocated.min(debt.corrected_gross().max(0)),
-                        debt.outstanding(),
-                        PaymentStatus::of(
-                            debt.corrected_gross(),
-                            debt.allocated,
-                            debt.due_date,
-                            today,
-                        ),
-                    ),
-                    None => (
-                        invoice.total_gross,
-                        0,
-                        0,
-                        if invoice.total_gross > 0 {
-                            PaymentStatus::Correction
-                        } else {
-                            PaymentStatus::Credit
-                        },
-                    ),
-                };
+            let (corrected_gross, paid, outstanding, status) = match money
+                .debt_of(invoice.id)
+                .filter(|_| money.is_invoice(invoice.id))
+            {
+                Some(debt) => (
+                    debt.corrected_gross(),
+                    debt.allocated.min(debt.corrected_gross().max(0)),
+                    debt.outstanding(),
+                    PaymentStatus::of(debt.corrected_gross(), debt.allocated, debt.due_date, today),
+                ),
+                None => (
+                    invoice.total_gross,
+                    0,
+                    0,
+                    if invoice.total_gross > 0 {
+                        PaymentStatus::Correction
+                    } else {
+                        PaymentStatus::Credit
+                    },
+                ),
+            };
             InvoiceRow {
                 id: invoice.id,
                 number: invoice.number.unwrap_or_default(),

@@ -2,10 +2,10 @@
 
 use chrono::{Duration, NaiveDate};
 
+use crate::app::receivables;
 use crate::config::NoticeConfig;
 use crate::db::DbConn;
 use crate::db::customer_overview::{self, CustomerOverview};
-use crate::app::receivables;
 use crate::domain::notices::{self, Candidates, Expiring, Notice, Overdue, Thresholds};
 
 fn thresholds(config: &NoticeConfig) -> Thresholds {

@@ -77,7 +77,10 @@ pub fn held_by_invoice(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Vec<(i
     subscription_periods::table
         .filter(subscription_periods::invoice_id.eq(invoice_id))
         .filter(subscription_periods::released_by_invoice_id.is_null())
-        .select((subscription_periods::service_id, subscription_periods::period))
+        .select((
+            subscription_periods::service_id,
+            subscription_periods::period,
+        ))
         .order(subscription_periods::service_id)
         .load(conn)
 }

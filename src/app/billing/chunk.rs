@@ -16,15 +16,15 @@ use crate::app::invoicing::{
     Header, Invoicing, IssueError, line_rows, new_invoice, queue_invoice_mail,
     subscriptions_billed_by,
 };
-use crate::db::subscription_periods::NewSubscriptionPeriod;
-use crate::domain::subscription_periods::InvoicedBy;
 use crate::db::billing::BilledPeriod;
 use crate::db::customers::Customer;
 use crate::db::invoices::{Invoice, InvoiceLine, NewInvoice, NewInvoiceLine};
 use crate::db::seller::Seller;
+use crate::db::subscription_periods::NewSubscriptionPeriod;
 use crate::db::{self, DbConn};
 use crate::domain::billing::BillingPeriod;
 use crate::domain::numbering::{NumberTemplate, ResetPeriod, period_key};
+use crate::domain::subscription_periods::InvoicedBy;
 
 /// What every chunk of a run shares.
 pub(super) struct RunEnv<'a> {
@@ -68,7 +68,7 @@ pub(super) fn bill_chunk(
         let pdf_time = if plans.is_empty() {
             Duration::ZERO
         } else {
-            write_invoices(conn, env, &plans, &mut totals, now)?
+            write_invoices(conn, env, &plans, &data.billed, &mut totals, now)?
         };
         totals.pdf += pdf_time;
         totals.db += started.elapsed().saturating_sub(pdf_time);
@@ -85,6 +85,7 @@ fn write_invoices(
     conn: &mut DbConn,
     env: &RunEnv<'_>,
     plans: &[InvoicePlan],
+    data_billed: &std::collections::HashSet<i64>,
     totals: &mut RunTotals,
     now: NaiveDateTime,
 ) -> Result<Duration, BillingError> {
@@ -146,12 +147,15 @@ fn write_invoices(
                 return Err(BillingError::ChargeTaken(*charge_id));
             }
         }
-        keys.push(BilledPeriod {
-            customer_id: plan.customer.id,
-            period: env.period.key(),
-            invoice_id: id,
-            run_id: env.run_id,
-        });
+        // A customer billed again (after a correction freed a period) keeps the first record.
+        if !data_billed.contains(&plan.customer.id) {
+            keys.push(BilledPeriod {
+                customer_id: plan.customer.id,
+                period: env.period.key(),
+                invoice_id: id,
+                run_id: env.run_id,
+            });
+        }
         totals.issued += 1;
         totals.total_gross += plan.totals.gross.grosze();
         documents.push(Document {

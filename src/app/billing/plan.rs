@@ -34,7 +34,10 @@ pub(super) struct ChunkData {
     services: HashMap<i64, Vec<Service>>,
     discounts: HashMap<i64, Vec<Discount>>,
     charges: HashMap<i64, Vec<PendingCharge>>,
-    billed: HashSet<i64>,
+    /// Customers an earlier run of the period invoiced (`billed_periods`, the run's own record;
+    /// what is invoiced is decided by `subscribed`, so a period freed by a correction is billed
+    /// again).
+    pub billed: HashSet<i64>,
     /// Services whose subscription for the period is invoiced already, by whatever path.
     subscribed: HashSet<i64>,
     einvoice: HashSet<i64>,
@@ -138,9 +141,6 @@ pub(super) fn plan_customer(
     data: &ChunkData,
     mail_possible: bool,
 ) -> Outcome {
-    if data.billed.contains(&customer.id) {
-        return Outcome::Skip(skip::ALREADY_INVOICED);
-    }
     let buyer = match buyer_of(&customer) {
         Ok(buyer) => buyer,
         Err(error) => {

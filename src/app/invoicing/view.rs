@@ -5,10 +5,10 @@
 use rust_decimal::Decimal;
 
 use crate::db::invoices::{Invoice, InvoiceLine};
+use crate::domain::receivables::CorrectionEffect;
 use crate::domain::vat::{
     self, InvoiceTotals, LineInput, PriceKind, RateSummary, VatError, VatRate,
 };
-use crate::domain::receivables::CorrectionEffect;
 use crate::domain::{Money, Nip, Nrb, PaymentQr, amount_in_words};
 use crate::pdf::{InvoiceView, LineView, LinesSection, PartyView, RateView};
 
@@ -198,7 +198,8 @@ pub fn invoice_view(
         payment.push(("Tytuł przelewu".into(), number.clone()));
     }
     let mut settlement_notes = Vec::new();
-    if let (Some(original), Some(CorrectionEffect::Lowers { reduces, credit })) = (&original, effect)
+    if let (Some(original), Some(CorrectionEffect::Lowers { reduces, credit })) =
+        (&original, effect)
     {
         if reduces > 0 {
             settlement_notes.push(format!(

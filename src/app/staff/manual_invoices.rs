@@ -9,11 +9,11 @@ use rust_decimal::Decimal;
 use super::{FieldErrors, optional};
 use crate::app::audit::Actor;
 use crate::app::billing::contract_subscription_lines;
-use crate::domain::billing::BillingPeriod;
-use crate::domain::subscription_periods::InvoicedBy;
 use crate::app::invoicing::{CorrectionRequest, IssueError, IssueRequest, LineRequest};
 use crate::db::invoices::{Invoice, InvoiceLine};
 use crate::db::{self, DbConn};
+use crate::domain::billing::BillingPeriod;
+use crate::domain::subscription_periods::InvoicedBy;
 use crate::domain::{Money, VatError, VatRate};
 
 /// Rows the one-off form offers; empty rows are ignored.
@@ -268,8 +268,7 @@ pub fn one_off_request(
     form: &OneOffForm,
     actor: &Actor,
 ) -> Result<(IssueRequest, Vec<usize>), ManualInvoiceError> {
-    let customer =
-        db::customers::find(conn, customer_id)?.ok_or(ManualInvoiceError::NotFound)?;
+    let customer = db::customers::find(conn, customer_id)?.ok_or(ManualInvoiceError::NotFound)?;
     let mut errors = FieldErrors::default();
     let issue_date = issue_date(&form.issue_date, &mut errors);
     let payment_days = payment_days(&form.payment_days, &mut errors);

@@ -76,7 +76,10 @@ fn only_what_is_past_due_is_overdue() {
 fn unallocated_payments_are_credit() {
     let debts = invoice_debts(&[invoice(1, 5000, 5000)]);
     let standing = standing(&debts, 8000, day(1));
-    assert_eq!((standing.owed, standing.credit, standing.balance()), (0, 3000, -3000));
+    assert_eq!(
+        (standing.owed, standing.credit, standing.balance()),
+        (0, 3000, -3000)
+    );
 }
 
 #[test]
@@ -107,7 +110,10 @@ fn the_effect_of_a_correction_splits_into_less_to_pay_and_credit() {
         CorrectionEffect::ToPay { amount: 500 }
     );
     assert!(!CorrectionEffect::of(&half_paid, -1).customer_pays());
-    assert_eq!(CorrectionEffect::of(&half_paid, 0), CorrectionEffect::Nothing);
+    assert_eq!(
+        CorrectionEffect::of(&half_paid, 0),
+        CorrectionEffect::Nothing
+    );
 }
 
 #[test]
