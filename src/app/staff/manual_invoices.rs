@@ -414,6 +414,7 @@ mod tests {
             quantity: quantity.into(),
             unit_price: price.into(),
             vat_rate: rate.into(),
+            service_id: String::new(),
         }
     }
 
