@@ -54,6 +54,7 @@ fn view(number: usize) -> InvoiceView {
         },
         notes_top: Vec::new(),
         price_label: "Cena brutto".into(),
+        line_value: ebok::pdf::LineValue::Gross,
         sections: vec![LinesSection {
             title: None,
             lines: vec![

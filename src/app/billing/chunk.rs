@@ -24,6 +24,7 @@ use crate::db::subscription_periods::NewSubscriptionPeriod;
 use crate::db::{self, DbConn};
 use crate::domain::billing::BillingPeriod;
 use crate::domain::numbering::{NumberTemplate, ResetPeriod, period_key};
+use crate::domain::receivables::CorrectionEffect;
 use crate::domain::subscription_periods::InvoicedBy;
 
 /// What every chunk of a run shares.
@@ -184,6 +185,7 @@ fn write_invoices(
                 &document.invoice,
                 &plan.customer.email,
                 &env.invoicing.store.absolute(&pdf.relative_path),
+                CorrectionEffect::Nothing,
                 now,
             )
             .map_err(|e| match e {

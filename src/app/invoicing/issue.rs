@@ -345,6 +345,7 @@ fn finish(
             &invoice,
             address,
             &ctx.store.absolute(&stored.relative_path),
+            effect,
             now,
         )?;
     }
@@ -357,6 +358,7 @@ pub(crate) fn queue_invoice_mail(
     invoice: &Invoice,
     address: &str,
     pdf: &std::path::Path,
+    effect: CorrectionEffect,
     now: NaiveDateTime,
 ) -> Result<(), IssueError> {
     let number = invoice.number.clone().unwrap_or_default();
@@ -367,8 +369,30 @@ pub(crate) fn queue_invoice_mail(
     } else {
         "Faktura"
     };
+    // The mail says what the document means for the customer's money, as its PDF does.
+    let what = match effect {
+        CorrectionEffect::Lowers { reduces, credit } => {
+            let mut what = format!("{kind} nr {number} na kwotę {total}.");
+            if reduces > 0 {
+                what.push_str(&format!(
+                    " Zmniejsza kwotę do zapłaty o {}.",
+                    Money::from_grosze(reduces)
+                ));
+            }
+            if credit > 0 {
+                what.push_str(&format!(
+                    " Nadpłata {} zostanie zaliczona na poczet kolejnych należności albo zwrócona na Twój wniosek.",
+                    Money::from_grosze(credit)
+                ));
+            }
+            what
+        }
+        CorrectionEffect::ToPay { .. } | CorrectionEffect::Nothing => {
+            format!("{kind} nr {number} na kwotę {total}, termin płatności {due}.")
+        }
+    };
     let text = format!(
-        "Dzień dobry,\n\nw załączniku przesyłamy: {kind} nr {number} na kwotę {total}, termin płatności {due}.\n\
+        "Dzień dobry,\n\nw załączniku przesyłamy: {what}\n\
          Wszystkie faktury znajdziesz też w e-BOK: {}/faktury\n\n{}\n",
         outgoing.public_url, outgoing.isp_name
     );

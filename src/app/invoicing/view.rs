@@ -10,7 +10,7 @@ use crate::domain::vat::{
     self, InvoiceTotals, LineInput, PriceKind, RateSummary, VatError, VatRate,
 };
 use crate::domain::{Money, Nip, Nrb, PaymentQr, amount_in_words};
-use crate::pdf::{InvoiceView, LineView, LinesSection, PartyView, RateView};
+use crate::pdf::{InvoiceView, LineValue, LineView, LinesSection, PartyView, RateView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {
@@ -262,6 +262,11 @@ pub fn invoice_view(
             "Cena netto".into()
         } else {
             "Cena brutto".into()
+        },
+        line_value: if method == PriceKind::Net {
+            LineValue::Net
+        } else {
+            LineValue::Gross
         },
         sections,
         summary_title: if is_correction {
