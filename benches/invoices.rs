@@ -54,6 +54,7 @@ fn view(number: usize) -> InvoiceView {
         },
         notes_top: Vec::new(),
         price_label: "Cena brutto".into(),
+        line_value: ebok::pdf::LineValue::Gross,
         sections: vec![LinesSection {
             title: None,
             lines: vec![
@@ -172,8 +173,10 @@ fn issuing_path() -> (f64, usize) {
                 unit_price: Money::from_grosze(7_999),
                 rate: VatRate::Standard23,
                 service_id: None,
+                subscription: None,
             }],
             annex_15_goods: false,
+            invoiced_by: ebok::domain::subscription_periods::InvoicedBy::Manual,
             actor: Default::default(),
         };
         invoicing::issue_invoice(&mut conn, &ctx, &request, ebok::app::clock::now())

@@ -16,6 +16,7 @@ use ebok::app::invoicing::{
 use ebok::app::{clock, demo};
 use ebok::db::customers::NewCustomer;
 use ebok::db::schema::invoices;
+use ebok::domain::subscription_periods::InvoicedBy;
 use ebok::domain::{Money, VatRate};
 use ebok::pdf::PdfRenderer;
 use rocket::http::{ContentType, Status};
@@ -35,6 +36,8 @@ backend_tests!(
     the_ledger_and_statement_show_invoices_and_payments,
     a_long_invoice_runs_over_pages_with_page_numbers,
     numbering_series_are_set_up_by_admins_with_checked_templates,
+    a_business_invoice_prints_line_values_that_add_up_to_its_totals,
+    the_embedded_font_names_carry_a_subset_tag,
 );
 
 struct Parts {
@@ -64,6 +67,7 @@ fn line(name: &str, gross_grosze: i64) -> LineRequest {
         unit_price: Money::from_grosze(gross_grosze),
         rate: VatRate::Standard23,
         service_id: None,
+        subscription: None,
     }
 }
 
@@ -80,6 +84,7 @@ fn request(customer_id: i64, lines: Vec<LineRequest>) -> IssueRequest {
         payment_days: 14,
         lines,
         annex_15_goods: false,
+        invoiced_by: InvoicedBy::Manual,
         actor: Actor::default(),
     }
 }
@@ -431,10 +436,14 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
             "Przed korektą",
             "Po korekcie",
             "-14,99",
-            "Do zwrotu: 14,99 zł",
+            // The invoice was paid: the correction turns the difference into credit and asks
+            // for no transfer.
+            "Kwota korekty: -14,99 zł",
+            "Nadpłata 14,99 zł zostanie zaliczona",
         ] {
             assert!(text.contains(expected), "missing «{expected}» in:\n{text}");
         }
+        assert!(!text.contains("Do zwrotu") && !text.contains("Tytuł przelewu"));
     }
     let again = invoicing::issue_correction(
         &mut app.conn(),
@@ -837,4 +846,94 @@ fn numbering_series_are_set_up_by_admins_with_checked_templates(app: TestApp) {
         ),
         1
     );
+}
+
+/// Grosze from a printed amount ("1 234,56").
+fn grosze_of(printed: &str) -> i64 {
+    let digits: String = printed
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    digits.parse().unwrap()
+}
+
+fn a_business_invoice_prints_line_values_that_add_up_to_its_totals(app: TestApp) {
+    let app = app.with_demo(0);
+    let parts = parts(&app);
+    let company = insert_customer(&app, 903, "company", "ul. Prosta 3", Some("1234563218"));
+    // Net 52,85 and 77,12 at 23 %: VAT per line 12,16 + 17,74 = 29,90, per rate 29,89.
+    let issued = issue(
+        &app,
+        &parts,
+        &request(
+            company,
+            vec![
+                line("Internet 1000/300", 5_285),
+                line("Stały adres IP", 7_712),
+            ],
+        ),
+    )
+    .unwrap();
+    let mut conn = app.conn();
+    let invoice = ebok::db::invoices::find(&mut conn, issued.invoice_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(invoice.price_kind, "net");
+    let lines = ebok::db::invoices::lines_of(&mut conn, issued.invoice_id).unwrap();
+    let per_line_vat: i64 = lines.iter().map(|l| l.vat).sum();
+    assert_ne!(
+        per_line_vat, invoice.total_vat,
+        "the case where per-line VAT misses"
+    );
+    let view = invoicing::invoice_view(&invoice, &lines, 1, None).unwrap();
+    assert_eq!(view.line_value, ebok::pdf::LineValue::Net);
+    let printed_net: i64 = view.sections[0]
+        .lines
+        .iter()
+        .map(|l| grosze_of(&l.net))
+        .sum();
+    assert_eq!(printed_net, grosze_of(&view.summary_total.net));
+    let rates_vat: i64 = view.summary.iter().map(|r| grosze_of(&r.vat)).sum();
+    assert_eq!(rates_vat, grosze_of(&view.summary_total.vat));
+    let rates_gross: i64 = view.summary.iter().map(|r| grosze_of(&r.gross)).sum();
+    assert_eq!(rates_gross, grosze_of(&view.summary_total.gross));
+    let pdf = stored_pdf(&app, issued.invoice_id);
+    let Some(text) = pdf_text(&pdf) else { return };
+    for per_line in &lines {
+        let vat = Money::from_grosze(per_line.vat).format_amount();
+        assert!(
+            !text.contains(&vat),
+            "per-line VAT {vat} is not printed (VAT is per rate):\n{text}"
+        );
+    }
+}
+
+fn the_embedded_font_names_carry_a_subset_tag(app: TestApp) {
+    let app = app.with_demo(0);
+    let parts = parts(&app);
+    let issued = issue(
+        &app,
+        &parts,
+        &request(customer_id(&app, 1), vec![line("Internet", 5_999)]),
+    )
+    .unwrap();
+    let document = lopdf::Document::load_mem(&stored_pdf(&app, issued.invoice_id)).unwrap();
+    let mut names = Vec::new();
+    for object in document.objects.values() {
+        if let Ok(dict) = object.as_dict() {
+            for key in [b"BaseFont".as_slice(), b"FontName".as_slice()] {
+                if let Ok(lopdf::Object::Name(name)) = dict.get(key) {
+                    names.push(String::from_utf8_lossy(name).into_owned());
+                }
+            }
+        }
+    }
+    assert!(!names.is_empty());
+    for name in names {
+        let (tag, rest) = name.split_once('+').unwrap_or(("", ""));
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()) && !rest.is_empty(),
+            "ISO 32000-1 §9.6.4 subset tag missing in {name}"
+        );
+    }
 }

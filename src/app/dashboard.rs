@@ -5,13 +5,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::app::access::{AccessFlags, sees_notice};
 use crate::app::news;
 use crate::app::news_board::NewsBoard;
-use crate::app::notices;
+use crate::app::{notices, receivables};
 use crate::config::NoticeConfig;
 use crate::db::DbConn;
 use crate::db::customer_overview;
 use crate::db::news::OfferBanner;
+use crate::domain::Nrb;
 use crate::domain::notices::Notice;
-use crate::domain::{Money, Nrb};
 
 /// How many of each list the dashboard shows; the full lists are one click away.
 const NOTICES_SHOWN: usize = 5;
@@ -135,12 +135,13 @@ pub fn load(
     notices.retain(|notice| sees_notice(access, notice));
     let more_notices = notices.len() > NOTICES_SHOWN;
     notices.truncate(NOTICES_SHOWN);
-    let amount_due: Money = notices::unpaid(&state)
-        .map(|b| Money::from_grosze(b.outstanding()))
-        .sum();
+    let money = receivables::from_overview(&state, today);
+    let open = money.open();
+    // The shortcut offers the newest invoice, not a correction (which is never paid by itself).
     let latest_invoice = state
         .balances
         .iter()
+        .filter(|b| b.corrects.is_none())
         .max_by_key(|b| (b.issue_date, b.id))
         .map(|b| InvoiceLink {
             id: b.id,
@@ -170,11 +171,9 @@ pub fn load(
             .filter(|s| s.status == "active")
             .count() as i64,
         domains: state.domains.len() as i64,
-        unpaid_invoices: notices::unpaid(&state).count() as i64,
-        amount_due: amount_due.grosze(),
-        overdue_invoices: notices::unpaid(&state)
-            .filter(|b| b.due_date < today)
-            .count() as i64,
+        unpaid_invoices: open.len() as i64,
+        amount_due: money.standing.owed,
+        overdue_invoices: open.iter().filter(|d| d.due_date < today).count() as i64,
         open_tickets: state
             .tickets
             .iter()
@@ -183,9 +182,7 @@ pub fn load(
         contracts,
         notices,
         more_notices,
-        first_unpaid_invoice_id: notices::unpaid(&state)
-            .min_by_key(|b| (b.due_date, b.id))
-            .map(|b| b.id),
+        first_unpaid_invoice_id: open.first().map(|d| d.invoice_id),
         recent_payments: state
             .payments
             .iter()

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 
 use crate::app::invoicing::PdfStore;
+use crate::app::receivables::{self, Receivables};
 use crate::db::invoices::{Invoice, InvoiceLine};
 use crate::db::payments::Payment;
 use crate::db::{self, DbConn};
@@ -19,8 +20,11 @@ pub enum PaymentStatus {
     PartlyPaid,
     Overdue,
     Paid,
-    /// A correction that lowers what was due: nothing to pay.
+    /// A correction that lowers what was due, or an invoice corrected to nothing: nothing to
+    /// pay.
     Credit,
+    /// A correction that raises what is due: paid with the invoice it corrects, not by itself.
+    Correction,
 }
 
 impl PaymentStatus {
@@ -31,6 +35,7 @@ impl PaymentStatus {
             "overdue" => Some(PaymentStatus::Overdue),
             "paid" => Some(PaymentStatus::Paid),
             "credit" => Some(PaymentStatus::Credit),
+            "correction" => Some(PaymentStatus::Correction),
             _ => None,
         }
     }
@@ -67,6 +72,9 @@ pub struct InvoiceRow {
     pub period_end: Option<NaiveDate>,
     pub due_date: NaiveDate,
     pub total_gross: i64,
+    /// For an invoice: what it is for after its corrections (equal to `total_gross` when it
+    /// has none). For a correction: its own amount.
+    pub corrected_gross: i64,
     pub paid: i64,
     pub outstanding: i64,
     pub status: PaymentStatus,
@@ -79,13 +87,33 @@ pub struct InvoiceFilter {
     pub status: Option<PaymentStatus>,
 }
 
-fn rows(invoices: Vec<Invoice>, paid: &HashMap<i64, i64>, today: NaiveDate) -> Vec<InvoiceRow> {
+fn rows(invoices: Vec<Invoice>, money: &Receivables, today: NaiveDate) -> Vec<InvoiceRow> {
     invoices
         .into_iter()
         .map(|invoice| {
-            let paid_amount = paid.get(&invoice.id).copied().unwrap_or(0);
-            let status =
-                PaymentStatus::of(invoice.total_gross, paid_amount, invoice.due_date, today);
+            // What an invoice owes comes from `domain::receivables`: its corrections folded in.
+            // A correction shows its own amount and is never paid by itself.
+            let (corrected_gross, paid, outstanding, status) = match money
+                .debt_of(invoice.id)
+                .filter(|_| money.is_invoice(invoice.id))
+            {
+                Some(debt) => (
+                    debt.corrected_gross(),
+                    debt.allocated.min(debt.corrected_gross().max(0)),
+                    debt.outstanding(),
+                    PaymentStatus::of(debt.corrected_gross(), debt.allocated, debt.due_date, today),
+                ),
+                None => (
+                    invoice.total_gross,
+                    0,
+                    0,
+                    if invoice.total_gross > 0 {
+                        PaymentStatus::Correction
+                    } else {
+                        PaymentStatus::Credit
+                    },
+                ),
+            };
             InvoiceRow {
                 id: invoice.id,
                 number: invoice.number.unwrap_or_default(),
@@ -95,20 +123,14 @@ fn rows(invoices: Vec<Invoice>, paid: &HashMap<i64, i64>, today: NaiveDate) -> V
                 period_end: invoice.period_end,
                 due_date: invoice.due_date,
                 total_gross: invoice.total_gross,
-                paid: paid_amount,
-                outstanding: (invoice.total_gross - paid_amount).max(0),
+                corrected_gross,
+                paid,
+                outstanding,
                 status,
                 has_pdf: invoice.pdf_path.is_some(),
             }
         })
         .collect()
-}
-
-fn paid_by_invoice(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<HashMap<i64, i64>> {
-    Ok(db::invoices::balances_of_customer(conn, customer_id)?
-        .into_iter()
-        .map(|balance| (balance.id, balance.paid))
-        .collect())
 }
 
 /// All the customer's invoices: those still to pay first (earliest due first), then the rest,
@@ -119,10 +141,10 @@ pub fn list(
     filter: &InvoiceFilter,
     today: NaiveDate,
 ) -> diesel::QueryResult<InvoiceList> {
-    let paid = paid_by_invoice(conn, customer_id)?;
+    let money = receivables::of_customer(conn, customer_id, today)?;
     let all = rows(
         db::invoices::issued_of_customer(conn, customer_id)?,
-        &paid,
+        &money,
         today,
     );
     let mut years: Vec<i32> = all.iter().map(|r| r.issue_date.year()).collect();
@@ -146,15 +168,11 @@ pub fn list(
             })
             .then_with(|| b.id.cmp(&a.id))
     });
-    let to_pay: i64 = shown
-        .iter()
-        .filter(|r| r.status.needs_payment())
-        .map(|r| r.outstanding)
-        .sum();
     Ok(InvoiceList {
         invoices: shown,
         years,
-        to_pay,
+        to_pay: money.standing.owed,
+        credit: money.standing.credit,
     })
 }
 
@@ -162,7 +180,10 @@ pub fn list(
 pub struct InvoiceList {
     pub invoices: Vec<InvoiceRow>,
     pub years: Vec<i32>,
+    /// What the customer owes on all their invoices (whatever the filter shows).
     pub to_pay: i64,
+    /// Paid and held by no invoice.
+    pub credit: i64,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -239,7 +260,7 @@ pub fn detail(
         return Ok(None);
     };
     let allocations = db::payments::allocations_to_invoice(conn, customer_id, invoice_id)?;
-    let paid: i64 = allocations.iter().map(|(_, amount)| amount).sum();
+    let money = receivables::of_customer(conn, customer_id, today)?;
     let corrects = match invoice.corrects_invoice_id {
         Some(id) => db::invoices::find_of_customer(conn, customer_id, id)?
             .map(|o| (o.id, o.number.unwrap_or_default())),
@@ -270,7 +291,9 @@ pub fn detail(
         .into_iter()
         .map(line_view)
         .collect();
-    let row = rows(vec![invoice], &HashMap::from([(invoice_id, paid)]), today).remove(0);
+    let Some(row) = rows(vec![invoice], &money, today).pop() else {
+        return Ok(None);
+    };
     Ok(Some(InvoiceDetail {
         row,
         invoice: summary,
@@ -433,8 +456,10 @@ pub struct Allocation {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Ledger {
     pub entries: Vec<LedgerEntry>,
-    /// Owed now (negative: overpaid, credit for the next invoice).
+    /// Owed now (negative: overpaid, credit for the next invoice). Always `owed − credit`.
     pub balance: i64,
+    /// What the invoices still owe (`domain::receivables`).
+    pub owed: i64,
     pub credit: i64,
     pub opening_balance: i64,
 }
@@ -527,15 +552,12 @@ pub fn ledger(
         }
         entries.push(entry);
     }
-    let total_paid: i64 = payments.iter().map(|p| p.amount).sum();
-    let total_allocated: i64 = db::invoices::balances_of_customer(conn, customer_id)?
-        .iter()
-        .map(|balance| balance.paid)
-        .sum();
+    let money = receivables::of_customer(conn, customer_id, crate::app::clock::today())?;
     Ok(Ledger {
         entries,
         balance: running,
-        credit: total_paid - total_allocated,
+        owed: money.standing.owed,
+        credit: money.standing.credit,
         opening_balance,
     })
 }

@@ -23,6 +23,7 @@ pub mod passwords;
 pub mod payment_account;
 pub mod payments;
 pub mod profile;
+pub mod receivables;
 pub mod registration;
 pub mod series;
 pub mod sessions;

@@ -2,23 +2,11 @@
 
 use chrono::{Duration, NaiveDate};
 
+use crate::app::receivables;
 use crate::config::NoticeConfig;
 use crate::db::DbConn;
 use crate::db::customer_overview::{self, CustomerOverview};
-use crate::db::invoices::InvoiceBalance;
 use crate::domain::notices::{self, Candidates, Expiring, Notice, Overdue, Thresholds};
-
-/// Paid but not yet allocated to any invoice: prepaid money.
-pub fn credit(state: &CustomerOverview) -> i64 {
-    let paid: i64 = state.payments.iter().map(|p| p.amount).sum();
-    let allocated: i64 = state.balances.iter().map(|b| b.paid).sum();
-    paid - allocated
-}
-
-/// Issued invoices not fully paid.
-pub fn unpaid(state: &CustomerOverview) -> impl Iterator<Item = &InvoiceBalance> {
-    state.balances.iter().filter(|b| b.outstanding() > 0)
-}
 
 fn thresholds(config: &NoticeConfig) -> Thresholds {
     Thresholds {
@@ -89,13 +77,21 @@ pub fn from_state(
             })
         })
         .collect();
-    let overdue: Vec<Overdue> = unpaid(state)
-        .filter(|b| b.due_date < today)
-        .map(|b| Overdue {
-            invoice_id: b.id,
-            number: b.number.clone().unwrap_or_default(),
-            due_date: b.due_date,
-            amount_due: b.outstanding(),
+    let money = receivables::from_overview(state, today);
+    let overdue: Vec<Overdue> = money
+        .open()
+        .into_iter()
+        .filter(|debt| debt.due_date < today)
+        .map(|debt| Overdue {
+            invoice_id: debt.invoice_id,
+            number: state
+                .balances
+                .iter()
+                .find(|b| b.id == debt.invoice_id)
+                .and_then(|b| b.number.clone())
+                .unwrap_or_default(),
+            due_date: debt.due_date,
+            amount_due: debt.outstanding(),
         })
         .collect();
     notices::notices(
@@ -106,7 +102,7 @@ pub fn from_state(
             services: &services,
             domains: &domains,
             contracts: &contracts,
-            credit: credit(state),
+            credit: money.standing.credit,
         },
     )
 }

@@ -93,7 +93,7 @@ pub fn customer_account(
         nrb: Nrb::parse(&customer.nrb)
             .map(|n| n.formatted())
             .unwrap_or(customer.nrb.clone()),
-        outstanding: list.invoices.iter().map(|r| r.outstanding).sum(),
+        outstanding: list.to_pay,
         ledger,
         invoices: list.invoices,
         payments,

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
 use crate::app::audit::{self, Actor};
+use crate::app::receivables::Receivables;
 use crate::db::payments::NewPayment;
 use crate::db::{self, DbConn};
 use crate::domain::Money;
@@ -98,6 +99,21 @@ pub fn settle(
     customer_id: i64,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<(i64, i64, i64)>> {
+    let balances = db::invoices::balances_of_customer(conn, customer_id)?;
+    // Allocations belong to invoices. One beyond what an invoice is for after a correction
+    // lowered it (or one that wave 1 made to a correction) is laid out afresh, so the excess
+    // becomes credit for the customer's other invoices.
+    let misplaced = balances.iter().any(|b| b.corrects.is_some() && b.paid > 0)
+        || Receivables::from_balances(&balances, 0, now.date())
+            .debts
+            .iter()
+            .any(|d| d.overpaid() > 0);
+    let balances = if misplaced {
+        db::payments::delete_allocations_of_customer(conn, customer_id)?;
+        db::invoices::balances_of_customer(conn, customer_id)?
+    } else {
+        balances
+    };
     let payments = db::payments::allocation_state_of_customer(conn, customer_id)?;
     if payments
         .iter()
@@ -105,14 +121,14 @@ pub fn settle(
     {
         return Ok(Vec::new());
     }
-    let mut open: Vec<OpenInvoice> = db::invoices::balances_of_customer(conn, customer_id)?
+    let mut open: Vec<OpenInvoice> = Receivables::from_balances(&balances, 0, now.date())
+        .open()
         .into_iter()
-        .map(|balance| OpenInvoice {
-            invoice_id: balance.id,
-            due_date: balance.due_date,
-            outstanding: balance.outstanding(),
+        .map(|debt| OpenInvoice {
+            invoice_id: debt.invoice_id,
+            due_date: debt.due_date,
+            outstanding: debt.outstanding(),
         })
-        .filter(|i| i.outstanding > 0)
         .collect();
     let mut made = Vec::new();
     for (payment_id, _, amount, allocated) in payments {

@@ -11,15 +11,15 @@
 //!
 //! Each row is tagged with its `kind`; the other columns are slots whose meaning depends on it:
 //!
-//! | kind       | text_1       | text_2      | text_3       | text_4     | status | day_1       | day_2     | amount_1        | amount_2 | flag       | moment     |
-//! |------------|--------------|-------------|--------------|------------|--------|-------------|-----------|-----------------|----------|------------|------------|
-//! | `customer` | company name | first name  | last name    | NRB        |        |             |           | customer number |          |            |            |
-//! | `contract` | number       | tariff name | install city | after term | ✓      | ends on     | signed on | monthly fee     |          |            |            |
-//! | `invoice`  | number       |             |              |            |        | issue date  | due date  | gross           | paid     |            |            |
-//! | `service`  | name         |             |              |            | ✓      | expires on  |           |                 |          | auto-renew |            |
-//! | `domain`   | name         |             |              |            | ✓      | expires on  |           |                 |          | auto-renew |            |
-//! | `payment`  |              |             |              |            |        | received on |           | amount          |          |            |            |
-//! | `ticket`   | subject      |             |              |            | ✓      |             |           |                 |          |            | updated at |
+//! | kind       | text_1       | text_2      | text_3       | text_4     | status | day_1       | day_2     | amount_1        | amount_2 | link         | flag       | moment     |
+//! |------------|--------------|-------------|--------------|------------|--------|-------------|-----------|-----------------|----------|--------------|------------|------------|
+//! | `customer` | company name | first name  | last name    | NRB        |        |             |           | customer number |          |              |            |            |
+//! | `contract` | number       | tariff name | install city | after term | ✓      | ends on     | signed on | monthly fee     |          |              |            |            |
+//! | `invoice`  | number       |             |              |            |        | issue date  | due date  | gross           | paid     | corrects id  |            |            |
+//! | `service`  | name         |             |              |            | ✓      | expires on  |           |                 |          |              | auto-renew |            |
+//! | `domain`   | name         |             |              |            | ✓      | expires on  |           |                 |          |              | auto-renew |            |
+//! | `payment`  |              |             |              |            |        | received on |           | amount          |          |              |            |            |
+//! | `ticket`   | subject      |             |              |            | ✓      |             |           |                 |          |              |            | updated at |
 
 use std::cmp::Reverse;
 
@@ -145,14 +145,16 @@ const BRANCHES: [(&str, &str); 7] = [
     (
         "SELECT 'customer', c.id, c.company_name, c.first_name, c.last_name, c.nrb, \
          CAST(NULL AS TEXT), CAST(NULL AS DATE), CAST(NULL AS DATE), c.customer_number, \
-         CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), CAST(NULL AS TIMESTAMP) \
+         CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), \
+         CAST(NULL AS TIMESTAMP) \
          FROM customers c WHERE c.id = ",
         "",
     ),
     (
         "SELECT 'contract', k.id, k.number, t.name, k.install_city, k.after_term, k.status, \
          k.ends_on, k.signed_on, k.monthly_fee, \
-         CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), CAST(NULL AS TIMESTAMP) \
+         CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), \
+         CAST(NULL AS TIMESTAMP) \
          FROM contracts k INNER JOIN tariffs t ON t.id = k.tariff_id WHERE k.customer_id = ",
         "",
     ),
@@ -163,35 +165,37 @@ const BRANCHES: [(&str, &str); 7] = [
          CAST(NULL AS TEXT), CAST(NULL AS TEXT), i.issue_date, i.due_date, i.total_gross, \
          (SELECT CAST(COALESCE(SUM(a.amount), 0) AS BIGINT) FROM payment_allocations a \
           WHERE a.invoice_id = i.id), \
-         CAST(NULL AS BOOLEAN), CAST(NULL AS TIMESTAMP) \
+         i.corrects_invoice_id, CAST(NULL AS BOOLEAN), CAST(NULL AS TIMESTAMP) \
          FROM invoices i WHERE i.customer_id = ",
         " AND i.status = 'issued'",
     ),
     (
         "SELECT 'service', s.id, s.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
          CAST(NULL AS TEXT), s.status, s.expires_on, CAST(NULL AS DATE), CAST(NULL AS BIGINT), \
-         CAST(NULL AS BIGINT), s.auto_renew, CAST(NULL AS TIMESTAMP) \
+         CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), s.auto_renew, CAST(NULL AS TIMESTAMP) \
          FROM services s WHERE s.customer_id = ",
         "",
     ),
     (
         "SELECT 'domain', d.id, d.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
          CAST(NULL AS TEXT), d.status, d.expires_on, CAST(NULL AS DATE), CAST(NULL AS BIGINT), \
-         CAST(NULL AS BIGINT), d.auto_renew, CAST(NULL AS TIMESTAMP) \
+         CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), d.auto_renew, CAST(NULL AS TIMESTAMP) \
          FROM domains d WHERE d.customer_id = ",
         "",
     ),
     (
         "SELECT 'payment', p.id, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
          CAST(NULL AS TEXT), CAST(NULL AS TEXT), p.received_on, CAST(NULL AS DATE), p.amount, \
-         CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), CAST(NULL AS TIMESTAMP) \
+         CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), \
+         CAST(NULL AS TIMESTAMP) \
          FROM payments p WHERE p.customer_id = ",
         " AND p.reversed_at IS NULL",
     ),
     (
         "SELECT 'ticket', t.id, t.subject, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
          CAST(NULL AS TEXT), t.status, CAST(NULL AS DATE), CAST(NULL AS DATE), \
-         CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), t.updated_at \
+         CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), \
+         CAST(NULL AS BOOLEAN), t.updated_at \
          FROM tickets t WHERE t.customer_id = ",
         "",
     ),
@@ -215,6 +219,7 @@ type OverviewSqlType = (
     Nullable<Text>,
     Nullable<Date>,
     Nullable<Date>,
+    Nullable<BigInt>,
     Nullable<BigInt>,
     Nullable<BigInt>,
     Nullable<Bool>,
@@ -259,6 +264,7 @@ struct OverviewRow {
     day_2: Option<NaiveDate>,
     amount_1: Option<i64>,
     amount_2: Option<i64>,
+    link: Option<i64>,
     flag: Option<bool>,
     moment: Option<NaiveDateTime>,
 }
@@ -300,6 +306,7 @@ impl OverviewRow {
                 due_date: filled(self.day_2, "due date")?,
                 gross: filled(self.amount_1, "invoice gross")?,
                 paid: filled(self.amount_2, "paid amount")?,
+                corrects: self.link,
             }),
             "service" => overview.services.push(ServiceFacts {
                 id,

@@ -222,12 +222,9 @@ pub struct InvoiceBalance {
     pub gross: i64,
     /// Grosze allocated to it from payments.
     pub paid: i64,
-}
-
-impl InvoiceBalance {
-    pub fn outstanding(&self) -> i64 {
-        self.gross - self.paid
-    }
+    /// For a corrective invoice: the document it corrects. What anything owes is reckoned in
+    /// `domain::receivables`, which folds corrections into their invoice.
+    pub corrects: Option<i64>,
 }
 
 /// Every issued invoice of the customer with what has been allocated to it, in one query (one
@@ -237,7 +234,15 @@ pub fn balances_of_customer(
     conn: &mut DbConn,
     customer_id: i64,
 ) -> QueryResult<Vec<InvoiceBalance>> {
-    type Row = (i64, Option<String>, NaiveDate, NaiveDate, i64, Option<i64>);
+    type Row = (
+        i64,
+        Option<String>,
+        NaiveDate,
+        NaiveDate,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    );
     let rows: Vec<Row> = concrete!(conn, |c| {
         invoices::table
             .left_join(payment_allocations::table)
@@ -249,13 +254,14 @@ pub fn balances_of_customer(
                 invoices::issue_date,
                 invoices::due_date,
                 invoices::total_gross,
+                invoices::corrects_invoice_id,
                 payment_allocations::amount.nullable(),
             ))
             .order(invoices::id)
             .load(c)
     })?;
     let mut balances: Vec<InvoiceBalance> = Vec::new();
-    for (id, number, issue_date, due_date, gross, allocated) in rows {
+    for (id, number, issue_date, due_date, gross, corrects, allocated) in rows {
         match balances.last_mut() {
             Some(last) if last.id == id => last.paid += allocated.unwrap_or(0),
             _ => balances.push(InvoiceBalance {
@@ -265,6 +271,7 @@ pub fn balances_of_customer(
                 due_date,
                 gross,
                 paid: allocated.unwrap_or(0),
+                corrects,
             }),
         }
     }

@@ -57,6 +57,7 @@ pub mod seller;
 pub mod services;
 pub mod sessions;
 pub mod staff;
+pub mod subscription_periods;
 pub mod tariffs;
 pub mod ticket_attachments;
 pub mod tickets;

@@ -568,6 +568,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    subscription_periods (id) {
+        id -> BigInt,
+        service_id -> BigInt,
+        contract_id -> Nullable<BigInt>,
+        period -> Text,
+        invoice_id -> BigInt,
+        source -> Text,
+        created_at -> Timestamp,
+        released_by_invoice_id -> Nullable<BigInt>,
+        released_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     billed_periods (customer_id, period) {
         customer_id -> BigInt,
         period -> Text,
@@ -650,6 +664,8 @@ diesel::joinable!(billing_runs -> staff_users (started_by_staff_id));
 diesel::joinable!(billed_periods -> customers (customer_id));
 diesel::joinable!(billed_periods -> invoices (invoice_id));
 diesel::joinable!(billed_periods -> billing_runs (run_id));
+diesel::joinable!(subscription_periods -> services (service_id));
+diesel::joinable!(subscription_periods -> invoices (invoice_id));
 diesel::joinable!(service_discounts -> services (service_id));
 diesel::joinable!(pending_charges -> customers (customer_id));
 diesel::joinable!(pending_charges -> services (service_id));
@@ -692,6 +708,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     news_confirmations,
     billing_runs,
     billed_periods,
+    subscription_periods,
     service_discounts,
     pending_charges,
 );

@@ -15,6 +15,8 @@ pub mod numbering;
 pub mod payment_qr;
 pub mod payment_title;
 pub mod pesel;
+pub mod receivables;
+pub mod subscription_periods;
 pub mod tickets;
 pub mod vat;
 

@@ -25,6 +25,16 @@ pub struct LineView {
     pub gross: String,
 }
 
+/// Which per-line amount the table prints: the one the invoice's method sums. Under the net
+/// per-rate method line nets add up to the summary's net and VAT exists only per rate; under the
+/// gross method line grosses add up to the gross. Printing the other columns per line would show
+/// figures that, rounded per line, miss the summary by a grosz.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineValue {
+    Net,
+    Gross,
+}
+
 /// A table of lines; corrective invoices have two ("przed korektą", "po korekcie").
 #[derive(Debug, Clone)]
 pub struct LinesSection {
@@ -50,6 +60,7 @@ pub struct InvoiceView {
     pub buyer: PartyView,
     pub notes_top: Vec<String>,
     pub price_label: String,
+    pub line_value: LineValue,
     pub sections: Vec<LinesSection>,
     pub summary_title: String,
     pub summary: Vec<RateView>,
@@ -75,14 +86,12 @@ struct Columns;
 impl Columns {
     const POSITION: f32 = MARGIN + 1.0;
     const NAME: f32 = MARGIN + 8.0;
-    const NAME_WIDTH: f32 = 54.0;
-    const UNIT: f32 = 88.0;
-    const QUANTITY: f32 = 106.0;
-    const PRICE: f32 = 124.0;
-    const NET: f32 = 143.0;
-    const RATE: f32 = 155.0;
-    const VAT: f32 = 174.0;
-    const GROSS: f32 = RIGHT - 1.0;
+    const NAME_WIDTH: f32 = 82.0;
+    const UNIT: f32 = 116.0;
+    const QUANTITY: f32 = 134.0;
+    const PRICE: f32 = 155.0;
+    const RATE: f32 = 170.0;
+    const VALUE: f32 = RIGHT - 1.0;
 }
 
 /// Lays the invoice out; returns the operations of each page.
@@ -115,7 +124,7 @@ pub fn layout(canvas: &mut Canvas<'_>, view: &InvoiceView) -> Vec<Vec<printpdf::
                 y = continuation_header(canvas, view);
                 y = table_header(canvas, view, y);
             }
-            y = table_row(canvas, line, &name_lines, y);
+            y = table_row(canvas, view, line, &name_lines, y);
         }
         y += 3.0;
     }
@@ -290,22 +299,6 @@ fn table_header(canvas: &mut Canvas<'_>, view: &InvoiceView, y: f32) -> f32 {
         Align::Right,
     );
     canvas.text(
-        "Wartość",
-        Columns::NET,
-        first,
-        size,
-        Weight::Bold,
-        Align::Right,
-    );
-    canvas.text(
-        "netto",
-        Columns::NET,
-        second,
-        size,
-        Weight::Bold,
-        Align::Right,
-    );
-    canvas.text(
         "Stawka",
         Columns::RATE,
         first,
@@ -322,32 +315,19 @@ fn table_header(canvas: &mut Canvas<'_>, view: &InvoiceView, y: f32) -> f32 {
         Align::Right,
     );
     canvas.text(
-        "Kwota",
-        Columns::VAT,
-        first,
-        size,
-        Weight::Bold,
-        Align::Right,
-    );
-    canvas.text(
-        "VAT",
-        Columns::VAT,
-        second,
-        size,
-        Weight::Bold,
-        Align::Right,
-    );
-    canvas.text(
         "Wartość",
-        Columns::GROSS,
+        Columns::VALUE,
         first,
         size,
         Weight::Bold,
         Align::Right,
     );
     canvas.text(
-        "brutto",
-        Columns::GROSS,
+        match view.line_value {
+            LineValue::Net => "netto",
+            LineValue::Gross => "brutto",
+        },
+        Columns::VALUE,
         second,
         size,
         Weight::Bold,
@@ -356,7 +336,13 @@ fn table_header(canvas: &mut Canvas<'_>, view: &InvoiceView, y: f32) -> f32 {
     y + height
 }
 
-fn table_row(canvas: &mut Canvas<'_>, line: &LineView, name_lines: &[String], y: f32) -> f32 {
+fn table_row(
+    canvas: &mut Canvas<'_>,
+    view: &InvoiceView,
+    line: &LineView,
+    name_lines: &[String],
+    y: f32,
+) -> f32 {
     let baseline = y + ROW_LEADING + 0.4;
     canvas.text(
         &line.position,
@@ -380,10 +366,14 @@ fn table_row(canvas: &mut Canvas<'_>, line: &LineView, name_lines: &[String], y:
         (&line.unit, Columns::UNIT),
         (&line.quantity, Columns::QUANTITY),
         (&line.unit_price, Columns::PRICE),
-        (&line.net, Columns::NET),
         (&line.rate, Columns::RATE),
-        (&line.vat, Columns::VAT),
-        (&line.gross, Columns::GROSS),
+        (
+            match view.line_value {
+                LineValue::Net => &line.net,
+                LineValue::Gross => &line.gross,
+            },
+            Columns::VALUE,
+        ),
     ] {
         canvas.text(
             text,

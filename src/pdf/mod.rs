@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
-pub use invoice::{InvoiceView, LineView, LinesSection, PartyView, RateView};
+pub use invoice::{InvoiceView, LineValue, LineView, LinesSection, PartyView, RateView};
 pub use statement::{StatementRow, StatementView};
 
 use self::canvas::{Canvas, PAGE_HEIGHT, PAGE_WIDTH};
@@ -134,6 +134,7 @@ impl PdfRenderer {
         if self.subset_per_document {
             lopdf.compress();
         } else {
+            tag_subset_fonts(&mut lopdf);
             self.compress_streams(&mut lopdf);
         }
         let mut bytes = Vec::with_capacity(48 * 1024);
@@ -167,6 +168,32 @@ impl PdfRenderer {
                 stream.dict.set("Filter", "FlateDecode");
                 stream.set_content(compressed);
             }
+        }
+    }
+}
+
+/// The tag every embedded subset font's name carries (ISO 32000-1 §9.6.4: six upper-case
+/// letters and a plus sign). Validators of archival PDFs (PDF/A) refuse a subset without it.
+/// The font is the same subset in every document, so one fixed tag names it.
+pub const SUBSET_TAG: &str = "EBOKAA+";
+
+/// Prefixes the names of the embedded font (`BaseFont` of the font dictionaries, `FontName` of
+/// the descriptor) with [`SUBSET_TAG`]; printpdf writes the bare PostScript name.
+fn tag_subset_fonts(document: &mut lopdf::Document) {
+    for object in document.objects.values_mut() {
+        let lopdf::Object::Dictionary(dict) = object else {
+            continue;
+        };
+        for key in [b"BaseFont".as_slice(), b"FontName".as_slice()] {
+            let Ok(lopdf::Object::Name(name)) = dict.get(key) else {
+                continue;
+            };
+            if name.contains(&b'+') {
+                continue;
+            }
+            let mut tagged = SUBSET_TAG.as_bytes().to_vec();
+            tagged.extend_from_slice(name);
+            dict.set(key.to_vec(), lopdf::Object::Name(tagged));
         }
     }
 }

@@ -126,8 +126,10 @@ pub fn issue(app: &TestApp, customer_id: i64, issue_date: NaiveDate, gross: i64)
             unit_price: Money::from_grosze(gross),
             rate: VatRate::Standard23,
             service_id: None,
+            subscription: None,
         }],
         annex_15_goods: false,
+        invoiced_by: ebok::domain::subscription_periods::InvoicedBy::Manual,
         actor: Actor::default(),
     };
     invoicing::issue_invoice(&mut app.conn(), &ctx, &request, clock::now())

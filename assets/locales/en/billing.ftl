@@ -1,6 +1,6 @@
 billing-nav = Billing
 billing-title = Billing runs
-billing-intro = A billing run issues every customer one invoice for the period: the monthly fees of active services (after discounts, pro-rated by days for part of a month) and the one-off charges queued for the period. Suspended and ended services are skipped. Running it again for the same period invoices only those who have no invoice yet — also after an interruption.
+billing-intro = A billing run issues every customer one invoice for the period: the monthly fees of active services (after discounts, pro-rated by days for part of a month) and the one-off charges queued for the period. Suspended and ended services are skipped. Running it again for the same period invoices only what is not invoiced yet — also after an interruption.
 billing-new-run = New billing run
 billing-period-label = Billing period
 billing-period-hint = A month as YYYY-MM, e.g. 2026-12.
@@ -48,3 +48,11 @@ billing-error-too-far-ahead = At most next month can be billed.
 billing-error-already-running = This period is being billed right now. Wait until it ends.
 billing-error-no-seller = Fill in the seller's details first.
 billing-error-no-series = There is no active FV numbering series — set it up under numbering series.
+
+billing-invoiced-title = Subscriptions invoiced already
+billing-invoiced-hint = A run leaves out every service whose subscription for the month is on an invoice already, whoever issued it.
+billing-invoiced-count = { $contracts } contracts ({ $services } services)
+billing-invoiced-by-billing_run = billing run
+billing-invoiced-by-manual = by hand in the panel
+billing-invoiced-by-demo = demo data
+billing-invoiced-by-earlier = before the upgrade

@@ -97,3 +97,8 @@ invoices-balance-payment-entry = Payment
 invoices-balance-payment = Payment
 invoices-balance-running = Balance
 invoices-balance-settles = settles:
+
+invoices-badge-correction = correction
+invoices-corrected-gross = After corrections
+invoices-correction-settles = Settlement
+invoices-correction-settles-body = A correction changes what is due on the invoice it corrects; it is not paid by itself.

@@ -318,3 +318,11 @@ staff-error-account-prefix-too-long = The prefix is too long: customer numbers w
 staff-error-area = The area name is too long (at most 80 characters).
 staff-error-title = Give a title (at most 200 characters).
 staff-error-link = The link must lead to a portal page (e.g. /uslugi) or start with https://.
+
+# One truth for money: subscription periods
+staff-invoice-subscription-period = Subscription for month (YYYY-MM)
+staff-invoice-subscription-period-hint = Optional: add the chosen contract's subscription for this month (as the monthly billing run would). A month invoiced already is refused.
+staff-error-period = Enter the month as YYYY-MM, e.g. 2026-12.
+staff-error-subscription-contract = Choose the contract whose subscription is to be invoiced.
+staff-error-nothing-to-bill = This contract has no service to invoice in that month.
+staff-error-already-invoiced = This contract's subscription for that month is invoiced already. To invoice it again, first cancel the subscription line with a corrective invoice.

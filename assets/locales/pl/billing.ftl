@@ -1,6 +1,6 @@
 billing-nav = Rozliczenia
 billing-title = Rozliczenia okresowe
-billing-intro = Rozliczenie wystawia każdemu klientowi jedną fakturę za okres: abonamenty aktywnych usług (po rabatach, za niepełny miesiąc proporcjonalnie do dni) i opłaty jednorazowe zaplanowane na ten okres. Usługi zawieszone i zakończone są pomijane. Ponowne uruchomienie dla tego samego okresu wystawia faktury tylko tym, którzy jeszcze jej nie mają — także po przerwaniu.
+billing-intro = Rozliczenie wystawia każdemu klientowi jedną fakturę za okres: abonamenty aktywnych usług (po rabatach, za niepełny miesiąc proporcjonalnie do dni) i opłaty jednorazowe zaplanowane na ten okres. Usługi zawieszone i zakończone są pomijane. Ponowne uruchomienie dla tego samego okresu fakturuje tylko to, co nie jest jeszcze zafakturowane — także po przerwaniu.
 billing-new-run = Nowe rozliczenie
 billing-period-label = Okres rozliczeniowy
 billing-period-hint = Miesiąc w formacie RRRR-MM, np. 2026-12.
@@ -48,3 +48,11 @@ billing-error-too-far-ahead = Można rozliczyć najwyżej następny miesiąc.
 billing-error-already-running = Rozliczenie tego okresu już trwa. Poczekaj, aż się skończy.
 billing-error-no-seller = Najpierw uzupełnij dane sprzedawcy.
 billing-error-no-series = Brak aktywnej serii numeracji FV — skonfiguruj ją w seriach numeracji.
+
+billing-invoiced-title = Już zafakturowane abonamenty
+billing-invoiced-hint = Rozliczenie pomija każdą usługę, której abonament za dany miesiąc jest już na fakturze — niezależnie od tego, kto ją wystawił.
+billing-invoiced-count = { $contracts } umów ({ $services } usług)
+billing-invoiced-by-billing_run = rozliczenie miesięczne
+billing-invoiced-by-manual = ręcznie w panelu
+billing-invoiced-by-demo = dane demonstracyjne
+billing-invoiced-by-earlier = przed aktualizacją

@@ -97,3 +97,8 @@ invoices-balance-payment-entry = Wpłata
 invoices-balance-payment = Wpłata
 invoices-balance-running = Saldo
 invoices-balance-settles = rozliczono:
+
+invoices-badge-correction = korekta
+invoices-corrected-gross = Po korektach
+invoices-correction-settles = Rozliczenie
+invoices-correction-settles-body = Korekta zmienia kwotę do zapłaty za fakturę, której dotyczy; nie płaci się jej osobno.

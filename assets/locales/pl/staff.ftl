@@ -320,3 +320,11 @@ staff-error-account-prefix-too-long = Prefiks jest za długi: numery klientów n
 staff-error-area = Nazwa obszaru jest za długa (najwyżej 80 znaków).
 staff-error-title = Podaj tytuł (najwyżej 200 znaków).
 staff-error-link = Odnośnik musi prowadzić do strony portalu (np. /uslugi) albo zaczynać się od https://.
+
+# One truth for money: subscription periods
+staff-invoice-subscription-period = Abonament za miesiąc (RRRR-MM)
+staff-invoice-subscription-period-hint = Opcjonalnie: dolicz abonament usług wybranej umowy za ten miesiąc (jak w rozliczeniu miesięcznym). Miesiąc już zafakturowany zostanie odrzucony.
+staff-error-period = Podaj miesiąc w postaci RRRR-MM, np. 2026-12.
+staff-error-subscription-contract = Wybierz umowę, której abonament ma być zafakturowany.
+staff-error-nothing-to-bill = Ta umowa nie ma w tym miesiącu żadnej usługi do zafakturowania.
+staff-error-already-invoiced = Abonament tej umowy za ten miesiąc jest już zafakturowany. Aby go wystawić ponownie, najpierw anuluj pozycję abonamentu fakturą korygującą.

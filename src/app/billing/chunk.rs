@@ -14,14 +14,18 @@ use super::render::{self, Document};
 use super::{BillingError, RunTotals};
 use crate::app::invoicing::{
     Header, Invoicing, IssueError, line_rows, new_invoice, queue_invoice_mail,
+    subscriptions_billed_by,
 };
 use crate::db::billing::BilledPeriod;
 use crate::db::customers::Customer;
 use crate::db::invoices::{Invoice, InvoiceLine, NewInvoice, NewInvoiceLine};
 use crate::db::seller::Seller;
+use crate::db::subscription_periods::NewSubscriptionPeriod;
 use crate::db::{self, DbConn};
 use crate::domain::billing::BillingPeriod;
 use crate::domain::numbering::{NumberTemplate, ResetPeriod, period_key};
+use crate::domain::receivables::CorrectionEffect;
+use crate::domain::subscription_periods::InvoicedBy;
 
 /// What every chunk of a run shares.
 pub(super) struct RunEnv<'a> {
@@ -65,7 +69,7 @@ pub(super) fn bill_chunk(
         let pdf_time = if plans.is_empty() {
             Duration::ZERO
         } else {
-            write_invoices(conn, env, &plans, &mut totals, now)?
+            write_invoices(conn, env, &plans, &data.billed, &mut totals, now)?
         };
         totals.pdf += pdf_time;
         totals.db += started.elapsed().saturating_sub(pdf_time);
@@ -82,6 +86,7 @@ fn write_invoices(
     conn: &mut DbConn,
     env: &RunEnv<'_>,
     plans: &[InvoicePlan],
+    data_billed: &std::collections::HashSet<i64>,
     totals: &mut RunTotals,
     now: NaiveDateTime,
 ) -> Result<Duration, BillingError> {
@@ -121,21 +126,37 @@ fn write_invoices(
     let mut documents = Vec::with_capacity(plans.len());
     let mut all_lines: Vec<NewInvoiceLine> = Vec::new();
     let mut keys = Vec::with_capacity(plans.len());
+    let mut facts: Vec<NewSubscriptionPeriod> = Vec::new();
     for (plan, row) in plans.iter().zip(rows) {
         let number = row.number.clone().unwrap_or_default();
         let id = *ids.get(&number).ok_or(BillingError::Lost(number))?;
         let lines = line_rows(id, &plan.lines, &plan.totals, plan.method, "line", 1);
+        facts.extend(subscriptions_billed_by(&plan.lines).into_iter().map(|s| {
+            NewSubscriptionPeriod {
+                service_id: s.service_id,
+                contract_id: plan.contract_of(s.service_id),
+                period: s.period.key(),
+                invoice_id: id,
+                source: InvoicedBy::BillingRun.as_str().into(),
+                created_at: now,
+                released_by_invoice_id: None,
+                released_at: None,
+            }
+        }));
         for charge_id in &plan.charge_ids {
             if !db::billing::consume_charge(conn, *charge_id, id)? {
                 return Err(BillingError::ChargeTaken(*charge_id));
             }
         }
-        keys.push(BilledPeriod {
-            customer_id: plan.customer.id,
-            period: env.period.key(),
-            invoice_id: id,
-            run_id: env.run_id,
-        });
+        // A customer billed again (after a correction freed a period) keeps the first record.
+        if !data_billed.contains(&plan.customer.id) {
+            keys.push(BilledPeriod {
+                customer_id: plan.customer.id,
+                period: env.period.key(),
+                invoice_id: id,
+                run_id: env.run_id,
+            });
+        }
         totals.issued += 1;
         totals.total_gross += plan.totals.gross.grosze();
         documents.push(Document {
@@ -147,6 +168,9 @@ fn write_invoices(
     }
     db::billing::insert_lines(conn, &all_lines)?;
     db::billing::insert_billed(conn, &keys)?;
+    // The plan left out every subscription invoiced before; a concurrent issuer that recorded
+    // one since fails this statement, and the chunk with it (a re-run then skips it).
+    db::subscription_periods::record(conn, &facts)?;
     let customer_ids: Vec<i64> = plans.iter().map(|plan| plan.customer.id).collect();
     let with_credit = db::payments::customers_with_credit(conn, &customer_ids)?;
     let pdf_started = Instant::now();
@@ -161,6 +185,7 @@ fn write_invoices(
                 &document.invoice,
                 &plan.customer.email,
                 &env.invoicing.store.absolute(&pdf.relative_path),
+                CorrectionEffect::Nothing,
                 now,
             )
             .map_err(|e| match e {

@@ -27,8 +27,8 @@ use crate::db::{self, DatabaseUrl, DbConn};
 use crate::domain::billing::{BillingPeriod, PeriodError};
 use crate::domain::numbering::{NumberTemplate, NumberingError, ResetPeriod};
 
-pub use overview::{RunView, run_view, runs_overview};
-pub use plan::skip;
+pub use overview::{InvoicedSummary, RunView, invoiced_summary, run_view, runs_overview};
+pub use plan::{contract_subscription_lines, skip};
 
 /// The series periodic invoices are numbered in.
 pub const SERIES: &str = "FV";

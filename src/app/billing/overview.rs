@@ -92,3 +92,38 @@ pub fn run_view(
 ) -> diesel::QueryResult<Option<RunView>> {
     Ok(db::billing::find_run(conn, id)?.map(|run| view(run, now)))
 }
+
+/// How many contracts and services of a period are invoiced already, by the path that did it:
+/// what staff see before starting a run (the run leaves all of them out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InvoicedSummary {
+    pub period: String,
+    pub contracts: i64,
+    pub services: i64,
+    /// (source, contracts, services), by source: `billing_run`, `manual`, `demo`, `earlier`.
+    pub by: Vec<(String, i64, i64)>,
+}
+
+pub fn invoiced_summary(conn: &mut DbConn, period: &str) -> diesel::QueryResult<InvoicedSummary> {
+    use std::collections::{BTreeSet, HashSet};
+    let facts = db::subscription_periods::in_force_of_period(conn, period)?;
+    let mut by: BTreeMap<String, (BTreeSet<i64>, i64)> = BTreeMap::new();
+    let mut contracts: HashSet<i64> = HashSet::new();
+    for (source, contract, _service) in &facts {
+        let entry = by.entry(source.clone()).or_default();
+        entry.1 += 1;
+        if let Some(contract) = contract {
+            entry.0.insert(*contract);
+            contracts.insert(*contract);
+        }
+    }
+    Ok(InvoicedSummary {
+        period: period.to_owned(),
+        contracts: contracts.len() as i64,
+        services: facts.len() as i64,
+        by: by
+            .into_iter()
+            .map(|(source, (contracts, services))| (source, contracts.len() as i64, services))
+            .collect(),
+    })
+}

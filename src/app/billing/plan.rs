@@ -34,7 +34,12 @@ pub(super) struct ChunkData {
     services: HashMap<i64, Vec<Service>>,
     discounts: HashMap<i64, Vec<Discount>>,
     charges: HashMap<i64, Vec<PendingCharge>>,
-    billed: HashSet<i64>,
+    /// Customers an earlier run of the period invoiced (`billed_periods`, the run's own record;
+    /// what is invoiced is decided by `subscribed`, so a period freed by a correction is billed
+    /// again).
+    pub billed: HashSet<i64>,
+    /// Services whose subscription for the period is invoiced already, by whatever path.
+    subscribed: HashSet<i64>,
     einvoice: HashSet<i64>,
 }
 
@@ -66,6 +71,10 @@ pub(super) fn load(
     let billed = db::billing::billed_customers(conn, &ids, &key)?
         .into_iter()
         .collect();
+    let subscribed = db::subscription_periods::in_force_for_services(conn, &service_ids, &key)?
+        .into_iter()
+        .map(|fact| fact.service_id)
+        .collect();
     // Decisions come oldest first: the last one per customer is in force.
     let mut in_force: HashMap<i64, bool> = HashMap::new();
     for (customer_id, granted) in db::billing::einvoice_decisions(conn, &ids)? {
@@ -80,6 +89,7 @@ pub(super) fn load(
         discounts,
         charges,
         billed,
+        subscribed,
         einvoice,
     })
 }
@@ -98,6 +108,8 @@ pub(super) struct InvoicePlan {
     pub customer: Customer,
     pub buyer: Buyer,
     pub contract_id: Option<i64>,
+    /// (service id, its contract) of each subscription billed.
+    pub service_contracts: Vec<(i64, Option<i64>)>,
     pub lines: Vec<LineRequest>,
     pub totals: InvoiceTotals,
     pub method: PriceKind,
@@ -106,6 +118,15 @@ pub(super) struct InvoicePlan {
     /// ended inside it (so the first invoice does not claim days before the service began).
     pub covers: (NaiveDate, NaiveDate),
     pub by_email: bool,
+}
+
+impl InvoicePlan {
+    pub fn contract_of(&self, service_id: i64) -> Option<i64> {
+        self.service_contracts
+            .iter()
+            .find(|(service, _)| *service == service_id)
+            .and_then(|(_, contract)| *contract)
+    }
 }
 
 pub(super) enum Outcome {
@@ -120,9 +141,6 @@ pub(super) fn plan_customer(
     data: &ChunkData,
     mail_possible: bool,
 ) -> Outcome {
-    if data.billed.contains(&customer.id) {
-        return Outcome::Skip(skip::ALREADY_INVOICED);
-    }
     let buyer = match buyer_of(&customer) {
         Ok(buyer) => buyer,
         Err(error) => {
@@ -149,7 +167,13 @@ pub(super) fn plan_customer(
     let mut reasons: Vec<SkipReason> = Vec::new();
     let mut covers: Option<(NaiveDate, NaiveDate)> = None;
     let mut contract_id = None;
+    let mut invoiced_elsewhere = false;
+    let mut service_contracts = Vec::new();
     for service in services {
+        if data.subscribed.contains(&service.id) {
+            invoiced_elsewhere = true;
+            continue;
+        }
         let terms = ServiceTerms {
             status: ServiceStatus::parse(&service.status),
             activated_on: service.activated_on,
@@ -168,6 +192,7 @@ pub(super) fn plan_customer(
                     None => (charge.from, charge.to),
                 });
                 contract_id = contract_id.or(service.contract_id);
+                service_contracts.push((service.id, service.contract_id));
                 lines.push(LineRequest {
                     name: billing::service_line_name(&service.name, period, &charge),
                     unit: "usł.".into(),
@@ -175,6 +200,7 @@ pub(super) fn plan_customer(
                     unit_price: price(charge.amount, SERVICE_RATE),
                     rate: SERVICE_RATE,
                     service_id: Some(service.id),
+                    subscription: Some(period),
                 });
             }
             Err(reason) => reasons.push(reason),
@@ -197,9 +223,13 @@ pub(super) fn plan_customer(
             unit_price: price(Money::from_grosze(charge.amount), rate),
             rate,
             service_id: charge.service_id,
+            subscription: None,
         });
     }
     if lines.is_empty() {
+        if invoiced_elsewhere {
+            return Outcome::Skip(skip::ALREADY_INVOICED);
+        }
         return Outcome::Skip(reason_for_nothing(services.is_empty(), &reasons));
     }
     let Ok(totals) = vat::compute(&inputs(&lines), method) else {
@@ -214,6 +244,7 @@ pub(super) fn plan_customer(
         customer,
         buyer,
         contract_id,
+        service_contracts,
         lines,
         totals,
         method,
@@ -232,4 +263,35 @@ fn reason_for_nothing(no_services: bool, reasons: &[SkipReason]) -> &'static str
         Some((first, rest)) if rest.iter().all(|r| r == first) => first.key(),
         _ => skip::NOTHING_TO_BILL,
     }
+}
+
+/// The subscription lines of one contract of `customer` for `period`, priced as the run prices
+/// them (pro-rata, discounts), for an invoice staff issue by hand. Periods invoiced already are
+/// not left out here: issuing refuses them and names the invoice that holds them.
+pub fn contract_subscription_lines(
+    conn: &mut DbConn,
+    customer: Customer,
+    contract_id: i64,
+    period: BillingPeriod,
+) -> diesel::QueryResult<Vec<LineRequest>> {
+    let data = ChunkData {
+        billed: HashSet::new(),
+        subscribed: HashSet::new(),
+        charges: HashMap::new(),
+        ..load(conn, std::slice::from_ref(&customer), period)?
+    };
+    Ok(match plan_customer(period, customer, &data, false) {
+        Outcome::Invoice(plan) => plan
+            .lines
+            .iter()
+            .filter(|line| {
+                line.subscription.is_some()
+                    && line
+                        .service_id
+                        .is_some_and(|s| plan.contract_of(s) == Some(contract_id))
+            })
+            .cloned()
+            .collect(),
+        Outcome::Skip(_) => Vec::new(),
+    })
 }

@@ -76,14 +76,15 @@ pub fn seed(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> Result<(
 
 /// The number and amount still owed of the customer's oldest unpaid invoice.
 fn outstanding(conn: &mut DbConn, customer_id: i64) -> Result<Option<(String, i64)>, DemoError> {
-    Ok(db::invoices::balances_of_customer(conn, customer_id)?
-        .into_iter()
-        .filter(|balance| balance.outstanding() > 0)
-        .min_by_key(|balance| (balance.due_date, balance.id))
-        .map(|balance| {
-            let amount = balance.outstanding();
-            (balance.number.unwrap_or_default(), amount)
-        }))
+    let today = crate::app::clock::today();
+    let money = crate::app::receivables::of_customer(conn, customer_id, today)?;
+    let Some(debt) = money.open().first().copied().copied() else {
+        return Ok(None);
+    };
+    let number = db::invoices::find(conn, debt.invoice_id)?
+        .and_then(|invoice| invoice.number)
+        .unwrap_or_default();
+    Ok(Some((number, debt.outstanding())))
 }
 
 fn import(

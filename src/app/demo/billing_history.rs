@@ -10,6 +10,8 @@ use crate::app::audit::Actor;
 use crate::app::invoicing::{self, Invoicing, IssueRequest, LineRequest};
 use crate::app::payments::{self, PaymentRequest};
 use crate::db::DbConn;
+use crate::domain::billing::BillingPeriod;
+use crate::domain::subscription_periods::InvoicedBy;
 use crate::domain::{Money, VatRate};
 
 /// One chargeable line: what the customer pays monthly, gross (consumer prices include VAT).
@@ -66,7 +68,7 @@ fn month_of(date: NaiveDate) -> (NaiveDate, NaiveDate) {
     (start, end)
 }
 
-fn lines(history: &History<'_>) -> Vec<LineRequest> {
+fn lines(history: &History<'_>, period: BillingPeriod) -> Vec<LineRequest> {
     history
         .charges
         .iter()
@@ -82,6 +84,9 @@ fn lines(history: &History<'_>) -> Vec<LineRequest> {
             },
             rate: VatRate::Standard23,
             service_id: charge.service_id,
+            // Each monthly charge of a service is that service's subscription for the month,
+            // recorded as every issuing path records it.
+            subscription: charge.service_id.map(|_| period),
         })
         .collect()
 }
@@ -110,8 +115,9 @@ pub fn issue(
                 sale_date: None,
                 period: Some(month_of(issue_date)),
                 payment_days: PAYMENT_TERM_DAYS,
-                lines: lines(history),
+                lines: lines(history, BillingPeriod::containing(issue_date)),
                 annex_15_goods: false,
+                invoiced_by: InvoicedBy::Demo,
                 actor: Actor::default(),
             },
             now,

@@ -13,12 +13,16 @@ use super::storage::{PdfStore, StorageError};
 use super::view::{Original, ViewError, invoice_view};
 use crate::app::audit::{self, Actor};
 use crate::app::mail_queue::{Outgoing, QueueError};
+use crate::app::receivables::Receivables;
 use crate::db::customers::Customer;
 use crate::db::invoices::{Invoice, NewInvoice, NewInvoiceLine};
 use crate::db::outbox::NewOutboxMessage;
 use crate::db::seller::Seller;
 use crate::db::{self, DbConn};
+use crate::domain::billing::BillingPeriod;
 use crate::domain::numbering::{NumberTemplate, NumberingError, ResetPeriod, period_key};
+use crate::domain::receivables::CorrectionEffect;
+use crate::domain::subscription_periods::InvoicedBy;
 use crate::domain::vat::{self, InvoiceTotals, LineInput, PriceKind, VatError, VatRate};
 use crate::domain::{Money, Nip};
 use crate::pdf::PdfRenderer;
@@ -40,6 +44,9 @@ pub struct LineRequest {
     pub unit_price: Money,
     pub rate: VatRate,
     pub service_id: Option<i64>,
+    /// Set on the line that bills `service_id`'s subscription fee for this period: the period is
+    /// then recorded as invoiced (`domain::subscription_periods`), and refused when it already is.
+    pub subscription: Option<BillingPeriod>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +62,8 @@ pub struct IssueRequest {
     /// Goods from załącznik 15 on the invoice (phones, laptops): with a business buyer and more
     /// than 15 000 zł due, the split-payment note is required (art. 106e ust. 1 pkt 18a).
     pub annex_15_goods: bool,
+    /// Which path issues it, recorded with the subscriptions it bills.
+    pub invoiced_by: InvoicedBy,
     pub actor: Actor,
 }
 
@@ -100,6 +109,8 @@ pub enum IssueError {
     NoReason,
     #[error("the correction changes nothing")]
     NothingChanges,
+    #[error("the subscription for {period} is invoiced already ({number})")]
+    AlreadyInvoiced { period: String, number: String },
     #[error(transparent)]
     View(#[from] ViewError),
     #[error(transparent)]
@@ -304,6 +315,7 @@ fn finish(
     invoice_id: i64,
     customer: &Customer,
     email: Option<&str>,
+    effect: CorrectionEffect,
     now: NaiveDateTime,
 ) -> Result<Invoice, IssueError> {
     let invoice = db::invoices::find(conn, invoice_id)?.ok_or(IssueError::NoOriginal)?;
@@ -319,6 +331,7 @@ fn finish(
         original.as_ref().map(|o| Original {
             number: o.number.as_deref().unwrap_or(""),
             issue_date: o.issue_date,
+            effect,
         }),
     )?;
     let bytes = ctx.renderer.render_invoice(&view);
@@ -332,6 +345,7 @@ fn finish(
             &invoice,
             address,
             &ctx.store.absolute(&stored.relative_path),
+            effect,
             now,
         )?;
     }
@@ -344,6 +358,7 @@ pub(crate) fn queue_invoice_mail(
     invoice: &Invoice,
     address: &str,
     pdf: &std::path::Path,
+    effect: CorrectionEffect,
     now: NaiveDateTime,
 ) -> Result<(), IssueError> {
     let number = invoice.number.clone().unwrap_or_default();
@@ -354,8 +369,30 @@ pub(crate) fn queue_invoice_mail(
     } else {
         "Faktura"
     };
+    // The mail says what the document means for the customer's money, as its PDF does.
+    let what = match effect {
+        CorrectionEffect::Lowers { reduces, credit } => {
+            let mut what = format!("{kind} nr {number} na kwotę {total}.");
+            if reduces > 0 {
+                what.push_str(&format!(
+                    " Zmniejsza kwotę do zapłaty o {}.",
+                    Money::from_grosze(reduces)
+                ));
+            }
+            if credit > 0 {
+                what.push_str(&format!(
+                    " Nadpłata {} zostanie zaliczona na poczet kolejnych należności albo zwrócona na Twój wniosek.",
+                    Money::from_grosze(credit)
+                ));
+            }
+            what
+        }
+        CorrectionEffect::ToPay { .. } | CorrectionEffect::Nothing => {
+            format!("{kind} nr {number} na kwotę {total}, termin płatności {due}.")
+        }
+    };
     let text = format!(
-        "Dzień dobry,\n\nw załączniku przesyłamy: {kind} nr {number} na kwotę {total}, termin płatności {due}.\n\
+        "Dzień dobry,\n\nw załączniku przesyłamy: {what}\n\
          Wszystkie faktury znajdziesz też w e-BOK: {}/faktury\n\n{}\n",
         outgoing.public_url, outgoing.isp_name
     );
@@ -437,9 +474,24 @@ pub fn issue_invoice(
         for line in line_rows(invoice_id, &request.lines, &totals, method, "line", 1) {
             db::invoices::insert_line(conn, &line)?;
         }
+        super::subscriptions::record(
+            conn,
+            invoice_id,
+            &super::subscriptions::billed_by(&request.lines),
+            request.invoiced_by,
+            now,
+        )?;
         // Credit from earlier overpayments pays the new invoice at once, in this transaction.
         crate::app::payments::settle(conn, customer.id, now)?;
-        finish(conn, ctx, invoice_id, &customer, email.as_deref(), now)?;
+        finish(
+            conn,
+            ctx,
+            invoice_id,
+            &customer,
+            email.as_deref(),
+            CorrectionEffect::Nothing,
+            now,
+        )?;
         audit::record(
             conn,
             &request.actor,
@@ -454,6 +506,22 @@ pub fn issue_invoice(
             delivery,
         })
     })
+}
+
+/// The invoice a correction chain starts from (the document itself when it corrects nothing).
+pub(crate) fn first_of_chain(conn: &mut DbConn, document: &Invoice) -> diesel::QueryResult<i64> {
+    let mut current = document.clone();
+    // A correction always refers to an older document, so the walk ends; the bound is a guard.
+    for _ in 0..1000 {
+        match current.corrects_invoice_id {
+            Some(id) => match db::invoices::find(conn, id)? {
+                Some(previous) => current = previous,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    Ok(current.id)
 }
 
 /// A corrective invoice ("faktura korygująca", art. 106j): the original's lines as they were and
@@ -503,11 +571,24 @@ pub fn issue_correction(
                     unit_price: Money::from_grosze(l.unit_price),
                     rate: VatRate::parse(&l.vat_rate)?,
                     service_id: l.service_id,
+                    subscription: None,
                 })
             })
             .collect::<Result<_, _>>()?;
+        // A corrected line keeps its service only when the original billed that service: the
+        // form carries it back, and it decides which subscription periods the correction frees.
+        let billed_services: Vec<i64> = before_lines.iter().filter_map(|l| l.service_id).collect();
+        let after_lines: Vec<LineRequest> = request
+            .lines
+            .iter()
+            .map(|line| LineRequest {
+                service_id: line.service_id.filter(|s| billed_services.contains(s)),
+                subscription: None,
+                ..line.clone()
+            })
+            .collect();
         let before = vat::compute(&inputs(&before_lines), method)?;
-        let after = vat::compute(&inputs(&request.lines), method)?;
+        let after = vat::compute(&inputs(&after_lines), method)?;
         let difference = vat::correction_difference(&before, &after);
         let unchanged = before_lines.len() == request.lines.len()
             && before_lines.iter().zip(&request.lines).all(|(a, b)| {
@@ -546,7 +627,7 @@ pub fn issue_correction(
         let before_rows = line_rows(invoice_id, &before_lines, &before, method, "before", 1);
         let after_rows = line_rows(
             invoice_id,
-            &request.lines,
+            &after_lines,
             &after,
             method,
             "after",
@@ -555,9 +636,35 @@ pub fn issue_correction(
         for line in before_rows.iter().chain(&after_rows) {
             db::invoices::insert_line(conn, line)?;
         }
-        // A correction that raises what is due is paid from credit like any invoice.
+        let root_id = first_of_chain(conn, &original)?;
+        let after_amounts: Vec<(Option<i64>, i64)> = after_rows
+            .iter()
+            .map(|line| (line.service_id, line.gross))
+            .collect();
+        super::subscriptions::release_cancelled(conn, root_id, invoice_id, &after_amounts, now)?;
+        // What the correction means for the customer's money, from the invoice's debt as it
+        // stood before it: printed on the correction instead of a bare "to refund".
+        let before: Vec<_> = db::invoices::balances_of_customer(conn, customer.id)?
+            .into_iter()
+            .filter(|b| b.id != invoice_id)
+            .collect();
+        let effect = Receivables::from_balances(&before, 0, request.issue_date)
+            .debt_of(root_id)
+            .map_or(CorrectionEffect::Nothing, |debt| {
+                CorrectionEffect::of(debt, difference.gross.grosze())
+            });
+        // A correction that raises what is due is paid from credit like any invoice; one that
+        // lowers a paid invoice turns the excess into credit for the customer's other invoices.
         crate::app::payments::settle(conn, customer.id, now)?;
-        finish(conn, ctx, invoice_id, &customer, email.as_deref(), now)?;
+        finish(
+            conn,
+            ctx,
+            invoice_id,
+            &customer,
+            email.as_deref(),
+            effect,
+            now,
+        )?;
         audit::record(
             conn,
             &request.actor,

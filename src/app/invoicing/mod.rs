@@ -4,6 +4,7 @@
 
 mod issue;
 mod storage;
+mod subscriptions;
 mod view;
 
 pub(crate) use issue::{
@@ -14,4 +15,5 @@ pub use issue::{
     issue_invoice,
 };
 pub use storage::{PdfStore, StorageError, StoredPdf, sha256_hex};
+pub(crate) use subscriptions::billed_by as subscriptions_billed_by;
 pub use view::{ViewError, invoice_view};

@@ -1,14 +1,16 @@
-//! What an issued invoice's PDF shows, built only from what the invoice row and its lines store,
-//! so rendering again later gives the same bytes.
+//! What an issued invoice's PDF shows, built from what the invoice row and its lines store (and,
+//! for a correction, what it did to the customer's balance when issued), so rendering again
+//! later gives the same bytes.
 
 use rust_decimal::Decimal;
 
 use crate::db::invoices::{Invoice, InvoiceLine};
+use crate::domain::receivables::CorrectionEffect;
 use crate::domain::vat::{
     self, InvoiceTotals, LineInput, PriceKind, RateSummary, VatError, VatRate,
 };
 use crate::domain::{Money, Nip, Nrb, PaymentQr, amount_in_words};
-use crate::pdf::{InvoiceView, LineView, LinesSection, PartyView, RateView};
+use crate::pdf::{InvoiceView, LineValue, LineView, LinesSection, PartyView, RateView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {
@@ -22,6 +24,8 @@ pub enum ViewError {
 pub struct Original<'a> {
     pub number: &'a str,
     pub issue_date: chrono::NaiveDate,
+    /// What the correction did to the customer's money when it was issued.
+    pub effect: CorrectionEffect,
 }
 
 fn date(date: chrono::NaiveDate) -> String {
@@ -158,7 +162,14 @@ pub fn invoice_view(
     let gross = invoice.total_gross;
     let account = Nrb::parse(&invoice.bank_account).ok();
     let number = invoice.number.clone().unwrap_or_default();
-    let qr_payload = match (&account, gross > 0) {
+    // An invoice asks for payment; a correction only when it raises what is due. One that
+    // lowers an invoice says what it takes off the amount due and what becomes credit.
+    let effect = original.as_ref().map(|o| o.effect);
+    let customer_pays = match effect {
+        Some(effect) => effect.customer_pays(),
+        None => gross > 0,
+    };
+    let qr_payload = match (&account, customer_pays) {
         (Some(account), true) => PaymentQr {
             payee_nip: Nip::parse(&invoice.seller_nip).ok(),
             account: account.clone(),
@@ -171,22 +182,40 @@ pub fn invoice_view(
         _ => None,
     };
     let mut payment = Vec::new();
-    if gross > 0 {
+    if customer_pays {
         payment.push(("Termin płatności".to_owned(), date(invoice.due_date)));
+        payment.push((
+            "Forma płatności".into(),
+            payment_method(&invoice.payment_method).into(),
+        ));
+        payment.push((
+            "Numer rachunku".into(),
+            account
+                .as_ref()
+                .map(|a| a.formatted())
+                .unwrap_or_else(|| invoice.bank_account.clone()),
+        ));
+        payment.push(("Tytuł przelewu".into(), number.clone()));
     }
-    payment.push((
-        "Forma płatności".into(),
-        payment_method(&invoice.payment_method).into(),
-    ));
-    payment.push((
-        "Numer rachunku".into(),
-        account
-            .as_ref()
-            .map(|a| a.formatted())
-            .unwrap_or_else(|| invoice.bank_account.clone()),
-    ));
-    payment.push(("Tytuł przelewu".into(), number.clone()));
-    let mut notes_bottom = Vec::new();
+    let mut settlement_notes = Vec::new();
+    if let (Some(original), Some(CorrectionEffect::Lowers { reduces, credit })) =
+        (&original, effect)
+    {
+        if reduces > 0 {
+            settlement_notes.push(format!(
+                "Korekta zmniejsza kwotę do zapłaty za fakturę nr {} o {}.",
+                original.number,
+                Money::from_grosze(reduces)
+            ));
+        }
+        if credit > 0 {
+            settlement_notes.push(format!(
+                "Nadpłata {} zostanie zaliczona na poczet kolejnych należności albo zwrócona na wniosek klienta.",
+                Money::from_grosze(credit)
+            ));
+        }
+    }
+    let mut notes_bottom = settlement_notes;
     if invoice.split_payment {
         notes_bottom.push("mechanizm podzielonej płatności".to_owned());
     }
@@ -234,6 +263,11 @@ pub fn invoice_view(
         } else {
             "Cena brutto".into()
         },
+        line_value: if method == PriceKind::Net {
+            LineValue::Net
+        } else {
+            LineValue::Gross
+        },
         sections,
         summary_title: if is_correction {
             "Zmiana: stawka".into()
@@ -247,13 +281,20 @@ pub fn invoice_view(
             vat: amount(totals.vat.grosze()),
             gross: amount(totals.gross.grosze()),
         },
-        amount_due_label: if gross < 0 {
-            "Do zwrotu".into()
-        } else {
-            "Do zapłaty".into()
+        amount_due_label: match effect {
+            Some(CorrectionEffect::ToPay { .. }) | None => "Do zapłaty".into(),
+            Some(_) => "Kwota korekty".into(),
         },
-        amount_due: Money::from_grosze(gross.abs()).to_string(),
-        amount_in_words: amount_in_words(Money::from_grosze(gross.abs())),
+        amount_due: if customer_pays {
+            Money::from_grosze(gross.abs()).to_string()
+        } else {
+            Money::from_grosze(gross).to_string()
+        },
+        amount_in_words: if gross < 0 {
+            format!("minus {}", amount_in_words(Money::from_grosze(-gross)))
+        } else {
+            amount_in_words(Money::from_grosze(gross))
+        },
         payment,
         notes_bottom,
         qr_payload,

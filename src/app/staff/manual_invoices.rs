@@ -8,9 +8,12 @@ use rust_decimal::Decimal;
 
 use super::{FieldErrors, optional};
 use crate::app::audit::Actor;
+use crate::app::billing::contract_subscription_lines;
 use crate::app::invoicing::{CorrectionRequest, IssueError, IssueRequest, LineRequest};
 use crate::db::invoices::{Invoice, InvoiceLine};
 use crate::db::{self, DbConn};
+use crate::domain::billing::BillingPeriod;
+use crate::domain::subscription_periods::InvoicedBy;
 use crate::domain::{Money, VatError, VatRate};
 
 /// Rows the one-off form offers; empty rows are ignored.
@@ -27,6 +30,9 @@ pub struct LineForm {
     pub quantity: String,
     pub unit_price: String,
     pub vat_rate: String,
+    /// For corrections: the service the original line billed, carried back unchanged so that
+    /// cancelling a subscription line frees its period.
+    pub service_id: String,
 }
 
 impl LineForm {
@@ -44,6 +50,7 @@ impl LineForm {
             quantity: line.quantity.replace('.', ","),
             unit_price: Money::from_grosze(line.unit_price).format_amount(),
             vat_rate: line.vat_rate.clone(),
+            service_id: line.service_id.map(|s| s.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -51,6 +58,8 @@ impl LineForm {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct OneOffForm {
     pub contract_id: String,
+    /// `YYYY-MM`: also bill the contract's subscription for this month (optional).
+    pub subscription_period: String,
     pub series_code: String,
     pub issue_date: String,
     pub payment_days: String,
@@ -81,6 +90,7 @@ pub enum ManualInvoiceError {
 pub fn blank_one_off(today: NaiveDate) -> OneOffForm {
     OneOffForm {
         contract_id: String::new(),
+        subscription_period: String::new(),
         series_code: "FV".into(),
         issue_date: today.to_string(),
         payment_days: "14".into(),
@@ -181,7 +191,8 @@ fn lines(forms: &[LineForm], errors: &mut FieldErrors) -> Vec<(usize, LineReques
                     quantity,
                     unit_price,
                     rate,
-                    service_id: None,
+                    service_id: line.service_id.trim().parse().ok(),
+                    subscription: None,
                 },
             ));
         }
@@ -240,6 +251,9 @@ fn issue_failed(error: IssueError, rows: &[usize]) -> ManualInvoiceError {
         }
         IssueError::NoReason => field("reason", "staff-error-reason"),
         IssueError::NothingChanges => field("lines", "staff-error-nothing-changes"),
+        IssueError::AlreadyInvoiced { .. } => {
+            field("subscription_period", "staff-error-already-invoiced")
+        }
         IssueError::NoAddress => field("form", "staff-error-buyer-address"),
         IssueError::InvalidNip => field("form", "staff-error-buyer-nip"),
         IssueError::NoSeller => field("form", "staff-error-no-seller"),
@@ -254,14 +268,22 @@ pub fn one_off_request(
     form: &OneOffForm,
     actor: &Actor,
 ) -> Result<(IssueRequest, Vec<usize>), ManualInvoiceError> {
-    db::customers::find(conn, customer_id)?.ok_or(ManualInvoiceError::NotFound)?;
+    let customer = db::customers::find(conn, customer_id)?.ok_or(ManualInvoiceError::NotFound)?;
     let mut errors = FieldErrors::default();
     let issue_date = issue_date(&form.issue_date, &mut errors);
     let payment_days = payment_days(&form.payment_days, &mut errors);
-    let parsed = lines(&form.lines, &mut errors);
-    if parsed.is_empty() && errors.is_empty() {
-        errors.add("lines", "staff-error-no-lines");
+    let mut parsed = lines(&form.lines, &mut errors);
+    // Typed lines of a one-off invoice never bill a service's subscription.
+    for (_, line) in &mut parsed {
+        line.service_id = None;
     }
+    let period = optional(&form.subscription_period).and_then(|text| {
+        let period = BillingPeriod::parse(&text).ok();
+        if period.is_none() {
+            errors.add("subscription_period", "staff-error-period");
+        }
+        period
+    });
     let contract_id = match optional(&form.contract_id) {
         Some(id) => {
             let contract = id
@@ -277,10 +299,33 @@ pub fn one_off_request(
         }
         None => None,
     };
+    let mut subscription_lines = Vec::new();
+    if let Some(period) = period {
+        match contract_id {
+            None => errors.add("contract_id", "staff-error-subscription-contract"),
+            Some(contract_id) => {
+                subscription_lines =
+                    contract_subscription_lines(conn, customer.clone(), contract_id, period)?;
+                if subscription_lines.is_empty() {
+                    errors.add("subscription_period", "staff-error-nothing-to-bill");
+                }
+            }
+        }
+    }
+    if parsed.is_empty() && subscription_lines.is_empty() && errors.is_empty() {
+        errors.add("lines", "staff-error-no-lines");
+    }
     let Some(issue_date) = issue_date.filter(|_| errors.is_empty()) else {
         return Err(ManualInvoiceError::Fields(errors));
     };
-    let rows = parsed.iter().map(|(i, _)| *i).collect();
+    // Rows of refusals point at typed lines, which follow the subscription lines.
+    let rows = std::iter::repeat_n(usize::MAX, subscription_lines.len())
+        .chain(parsed.iter().map(|(i, _)| *i))
+        .collect();
+    let lines = subscription_lines
+        .into_iter()
+        .chain(parsed.into_iter().map(|(_, l)| l))
+        .collect();
     Ok((
         IssueRequest {
             customer_id,
@@ -289,10 +334,11 @@ pub fn one_off_request(
             issue_date,
             // A one-off charge is sold on the day it is invoiced unless staff say otherwise.
             sale_date: Some(issue_date),
-            period: None,
+            period: period.map(|p| (p.first_day(), p.last_day())),
             payment_days,
-            lines: parsed.into_iter().map(|(_, l)| l).collect(),
+            lines,
             annex_15_goods: false,
+            invoiced_by: InvoicedBy::Manual,
             actor: actor.for_customer(customer_id),
         },
         rows,
@@ -368,6 +414,7 @@ mod tests {
             quantity: quantity.into(),
             unit_price: price.into(),
             vat_rate: rate.into(),
+            service_id: String::new(),
         }
     }
 

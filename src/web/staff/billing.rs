@@ -61,14 +61,23 @@ async fn page(
     error: Option<String>,
     period: Option<String>,
 ) -> Result<Template, Status> {
-    let runs = db
-        .query(|conn| billing::runs_overview(conn, clock::now()))
-        .await?;
     // The usual run is next month's, a few days before it starts.
-    let period = period.unwrap_or_else(|| BillingPeriod::containing(clock::today()).next().key());
+    let this_month = BillingPeriod::containing(clock::today());
+    let period = period.unwrap_or_else(|| this_month.next().key());
+    let shown = [this_month.key(), this_month.next().key()];
+    let (runs, invoiced) = db
+        .query(move |conn| {
+            let runs = billing::runs_overview(conn, clock::now())?;
+            let invoiced = shown
+                .iter()
+                .map(|p| billing::invoiced_summary(conn, p))
+                .collect::<diesel::QueryResult<Vec<_>>>()?;
+            Ok::<_, diesel::result::Error>((runs, invoiced))
+        })
+        .await?;
     Ok(Template::render(
         "staff/billing_runs",
-        context! { layout, runs, error, period },
+        context! { layout, runs, error, period, invoiced },
     ))
 }
 

@@ -36,8 +36,9 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 9] = [
     "contract_id",
+    "subscription_period",
     "series_code",
     "issue_date",
     "payment_days",
@@ -60,6 +61,8 @@ pub struct LineFields {
     unit_price: String,
     #[field(default = String::new())]
     vat_rate: String,
+    #[field(default = String::new())]
+    service_id: String,
 }
 
 impl LineFields {
@@ -71,6 +74,7 @@ impl LineFields {
             quantity: self.quantity.clone(),
             unit_price: self.unit_price.clone(),
             vat_rate: self.vat_rate.clone(),
+            service_id: self.service_id.clone(),
         }
     }
 }
@@ -79,6 +83,8 @@ impl LineFields {
 pub struct InvoiceFields {
     #[field(default = String::new())]
     contract_id: String,
+    #[field(default = String::new())]
+    subscription_period: String,
     #[field(default = String::new())]
     series_code: String,
     #[field(default = String::new())]
@@ -209,6 +215,7 @@ async fn one_off_issue(
     let actor = actor(&staff, &ip);
     let form = OneOffForm {
         contract_id: fields.contract_id.clone(),
+        subscription_period: fields.subscription_period.clone(),
         series_code: fields.series_code.clone(),
         issue_date: fields.issue_date.clone(),
         payment_days: fields.payment_days.clone(),
