@@ -118,7 +118,7 @@ fn fields(text: &str) -> Vec<Field<'_>> {
             .trim_end_matches(['\r', '\u{feff}'])
             .trim_start_matches('\u{feff}')
             .trim_matches(ENVELOPE);
-        // "{1:F01BREXPLPWAXXX…}{2:O940…}{4:" and sometimes the first tag on the same line.
+        // "{1:F01BREXPLPWAMBK…}{2:O940…}{4:" and sometimes the first tag on the same line.
         // A message may end and the next begin on one line: "-}<ETX><SOH>{1:…}{4:".
         let line = if line.starts_with('{') || line.contains("{1:") {
             match line.rfind("{4:") {
