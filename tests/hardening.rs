@@ -9,6 +9,7 @@ use rocket::http::{ContentType, Header, Status};
 
 backend_tests!(
     language_switch_with_a_back_that_is_no_local_path_goes_home,
+    session_cookies_end_with_the_browser,
 );
 
 fn language_switch_with_a_back_that_is_no_local_path_goes_home(app: TestApp) {
@@ -46,4 +47,42 @@ fn language_switch_with_a_back_that_is_no_local_path_goes_home(app: TestApp) {
         response.headers().get_one("Location"),
         Some("/wiadomosci?q=%C4%85")
     );
+}
+
+/// The `Set-Cookie` header that sets `name`, from a response.
+fn set_cookie_header(response: &rocket::local::blocking::LocalResponse<'_>, name: &str) -> String {
+    response
+        .headers()
+        .get("Set-Cookie")
+        .find(|header| header.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no Set-Cookie for {name}"))
+        .to_owned()
+}
+
+fn assert_ends_with_the_browser(header: &str) {
+    let lower = header.to_ascii_lowercase();
+    assert!(!lower.contains("expires="), "{header}");
+    assert!(!lower.contains("max-age="), "{header}");
+    assert!(lower.contains("httponly"), "{header}");
+}
+
+fn session_cookies_end_with_the_browser(app: TestApp) {
+    let app = app.with_demo(0);
+    let response = log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_ends_with_the_browser(&set_cookie_header(&response, "ebok_session"));
+
+    let staff = app.another_browser();
+    let response = post(
+        &staff,
+        "/staff/login",
+        "/staff/login",
+        &[("login", demo::ADMIN_LOGIN), ("password", demo::ADMIN_PASSWORD)],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_ends_with_the_browser(&set_cookie_header(&response, "ebok_staff_session"));
+
+    let visitor = app.another_browser();
+    let response = visitor.get("/logowanie").dispatch();
+    assert_ends_with_the_browser(&set_cookie_header(&response, "ebok_csrf"));
 }

@@ -32,7 +32,9 @@ pub fn csrf_token(request: &Request<'_>) -> String {
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
-            .secure(secure),
+            .secure(secure)
+            // Ends with the browser, like the session (Rocket would add a week).
+            .expires(None),
     );
     token
 }
