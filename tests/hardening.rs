@@ -11,6 +11,7 @@ backend_tests!(
     language_switch_with_a_back_that_is_no_local_path_goes_home,
     session_cookies_end_with_the_browser,
     the_pppoe_password_is_revealed_through_the_form_on_the_service_page,
+    multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_first,
 );
 
 fn language_switch_with_a_back_that_is_no_local_path_goes_home(app: TestApp) {
@@ -167,4 +168,110 @@ fn the_pppoe_password_is_revealed_through_the_form_on_the_service_page(app: Test
         form_fields(&shown, "/haslo-pppoe").is_none(),
         "no second form for the password already shown"
     );
+}
+
+const BOUNDARY: &str = "hardeningBoundary93kQ";
+
+/// A multipart body of text fields in this order, then one file part of `file_size` bytes.
+fn multipart(fields: &[(&str, &str)], file_size: usize) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+        )
+        .as_bytes(),
+    );
+    body.resize(body.len() + file_size, b' ');
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn post_multipart<'c>(
+    client: &'c rocket::local::blocking::Client,
+    action: &str,
+    body: Vec<u8>,
+) -> rocket::local::blocking::LocalResponse<'c> {
+    client
+        .post(action.to_owned())
+        .header(Header::new(
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ))
+        .header(Header::new("Origin", "http://127.0.0.1:8000"))
+        .body(body)
+        .dispatch()
+}
+
+fn multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_first(
+    app: TestApp,
+) {
+    let app = app.with_demo(0);
+    // A visitor with a valid token sends a large multipart body to a form open to visitors:
+    // no such form is multipart, so it is refused, not written to temporary files.
+    let visitor = app.another_browser();
+    let token = csrf_token(&visitor, "/logowanie");
+    let body = multipart(
+        &[
+            ("csrf_token", &token),
+            ("identifier", demo::DEMO_LOGIN),
+            ("password", demo::DEMO_PASSWORD),
+        ],
+        2 * 1024 * 1024,
+    );
+    assert_eq!(
+        post_multipart(&visitor, "/logowanie", body).status(),
+        Status::Forbidden
+    );
+
+    log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    let tickets = || {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tickets")
+            .get_result::<Row>(&mut *app.conn())
+            .expect("count")
+            .n
+    };
+    let before = tickets();
+    let token = csrf_token(&app.client, "/zgloszenia/nowe");
+    let ticket = [
+        ("category", "fault"),
+        ("subject", "Brak internetu"),
+        ("body", "Od rana nie działa."),
+    ];
+    // The token somewhere after the first part: not checked before the body, so refused.
+    let mut token_last = ticket.to_vec();
+    token_last.push(("csrf_token", &token));
+    assert_eq!(
+        post_multipart(&app.client, "/zgloszenia/nowe", multipart(&token_last, 1024)).status(),
+        Status::Forbidden
+    );
+    assert_eq!(tickets(), before);
+    // A wrong token first: refused.
+    let mut wrong_first = vec![("csrf_token", "not-the-token")];
+    wrong_first.extend_from_slice(&ticket);
+    assert_eq!(
+        post_multipart(&app.client, "/zgloszenia/nowe", multipart(&wrong_first, 1024)).status(),
+        Status::Forbidden
+    );
+    // As the page sends it, the token first: the ticket is opened.
+    let mut token_first = vec![("csrf_token", token.as_str())];
+    token_first.extend_from_slice(&ticket);
+    assert_eq!(
+        post_multipart(&app.client, "/zgloszenia/nowe", multipart(&token_first, 1024)).status(),
+        Status::SeeOther
+    );
+    assert_eq!(tickets(), before + 1);
 }

@@ -85,8 +85,9 @@ fn post_multipart<'c>(
     files: &[FilePart<'_>],
 ) -> LocalResponse<'c> {
     let token = common::csrf_token(client, form_page);
-    let mut all = fields.to_vec();
-    all.push(("csrf_token", &token));
+    // First, as the browser sends it: the token field comes first in every multipart form.
+    let mut all = vec![("csrf_token", token.as_str())];
+    all.extend_from_slice(fields);
     client
         .post(action.to_owned())
         .header(Header::new(
