@@ -11,15 +11,25 @@ backend_tests!(
     language_switch_with_a_back_that_is_no_local_path_goes_home,
     session_cookies_end_with_the_browser,
     the_pppoe_password_is_revealed_through_the_form_on_the_service_page,
+    hsts_follows_x_forwarded_proto_only_from_a_trusted_proxy,
     multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_first,
 );
 
 fn language_switch_with_a_back_that_is_no_local_path_goes_home(app: TestApp) {
     let app = app.with_demo(0);
     for back in ["/a b", "/ä", "/{x}", "/wiadomosci?q=ą", "//evil.example/x"] {
-        let response = post(&app.client, "/", "/jezyk", &[("lang", "en"), ("back", back)]);
+        let response = post(
+            &app.client,
+            "/",
+            "/jezyk",
+            &[("lang", "en"), ("back", back)],
+        );
         assert_eq!(response.status(), Status::SeeOther, "back={back:?}");
-        assert_eq!(response.headers().get_one("Location"), Some("/"), "{back:?}");
+        assert_eq!(
+            response.headers().get_one("Location"),
+            Some("/"),
+            "{back:?}"
+        );
     }
     // The same as a subscriber reaches it: the footer of a page whose address had raw UTF-8.
     log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
@@ -79,7 +89,10 @@ fn session_cookies_end_with_the_browser(app: TestApp) {
         &staff,
         "/staff/login",
         "/staff/login",
-        &[("login", demo::ADMIN_LOGIN), ("password", demo::ADMIN_PASSWORD)],
+        &[
+            ("login", demo::ADMIN_LOGIN),
+            ("password", demo::ADMIN_PASSWORD),
+        ],
     );
     assert_eq!(response.status(), Status::SeeOther);
     assert_ends_with_the_browser(&set_cookie_header(&response, "ebok_staff_session"));
@@ -170,6 +183,32 @@ fn the_pppoe_password_is_revealed_through_the_form_on_the_service_page(app: Test
     );
 }
 
+fn hsts_follows_x_forwarded_proto_only_from_a_trusted_proxy(app: TestApp) {
+    let app = app.with_config(|config| {
+        config.web.trusted_proxies = vec!["127.0.0.1/32".parse().expect("network")];
+    });
+    let hsts = |peer: &str| {
+        app.client
+            .get("/")
+            .header(Header::new("X-Forwarded-Proto", "https"))
+            .remote(peer.parse().expect("socket address"))
+            .dispatch()
+            .headers()
+            .get_one("Strict-Transport-Security")
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        hsts("192.0.2.1:40000"),
+        None,
+        "any client can send the header"
+    );
+    assert_eq!(
+        hsts("127.0.0.1:40000").as_deref(),
+        Some("max-age=31536000; includeSubDomains"),
+        "our proxy terminates TLS"
+    );
+}
+
 const BOUNDARY: &str = "hardeningBoundary93kQ";
 
 /// A multipart body of text fields in this order, then one file part of `file_size` bytes.
@@ -210,9 +249,7 @@ fn post_multipart<'c>(
         .dispatch()
 }
 
-fn multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_first(
-    app: TestApp,
-) {
+fn multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_first(app: TestApp) {
     let app = app.with_demo(0);
     // A visitor with a valid token sends a large multipart body to a form open to visitors:
     // no such form is multipart, so it is refused, not written to temporary files.
@@ -255,7 +292,12 @@ fn multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_f
     let mut token_last = ticket.to_vec();
     token_last.push(("csrf_token", &token));
     assert_eq!(
-        post_multipart(&app.client, "/zgloszenia/nowe", multipart(&token_last, 1024)).status(),
+        post_multipart(
+            &app.client,
+            "/zgloszenia/nowe",
+            multipart(&token_last, 1024)
+        )
+        .status(),
         Status::Forbidden
     );
     assert_eq!(tickets(), before);
@@ -263,14 +305,24 @@ fn multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_f
     let mut wrong_first = vec![("csrf_token", "not-the-token")];
     wrong_first.extend_from_slice(&ticket);
     assert_eq!(
-        post_multipart(&app.client, "/zgloszenia/nowe", multipart(&wrong_first, 1024)).status(),
+        post_multipart(
+            &app.client,
+            "/zgloszenia/nowe",
+            multipart(&wrong_first, 1024)
+        )
+        .status(),
         Status::Forbidden
     );
     // As the page sends it, the token first: the ticket is opened.
     let mut token_first = vec![("csrf_token", token.as_str())];
     token_first.extend_from_slice(&ticket);
     assert_eq!(
-        post_multipart(&app.client, "/zgloszenia/nowe", multipart(&token_first, 1024)).status(),
+        post_multipart(
+            &app.client,
+            "/zgloszenia/nowe",
+            multipart(&token_first, 1024)
+        )
+        .status(),
         Status::SeeOther
     );
     assert_eq!(tickets(), before + 1);
