@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{TestApp, csrf_token, form, log_in, post};
+use common::{
+    BOUNDARY, TestApp, count, csrf_token, form, log_in, multipart_body, post, scalar_i64,
+};
 use ebok::app::demo;
 use rocket::http::{ContentType, Header, Status};
 
@@ -102,19 +104,6 @@ fn session_cookies_end_with_the_browser(app: TestApp) {
     assert_ends_with_the_browser(&set_cookie_header(&response, "ebok_csrf"));
 }
 
-fn scalar_i64(app: &TestApp, sql: &str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        v: i64,
-    }
-    use diesel::RunQueryDsl;
-    diesel::sql_query(sql)
-        .get_result::<Row>(&mut *app.conn())
-        .expect("scalar query")
-        .v
-}
-
 /// The fields of the first form on `html` whose action ends with `action_suffix`, as a browser
 /// would send them (hidden inputs included), or `None` when the page has no such form.
 fn form_fields(html: &str, action_suffix: &str) -> Option<(String, Vec<(String, String)>)> {
@@ -209,28 +198,11 @@ fn hsts_follows_x_forwarded_proto_only_from_a_trusted_proxy(app: TestApp) {
     );
 }
 
-const BOUNDARY: &str = "hardeningBoundary93kQ";
-
-/// A multipart body of text fields in this order, then one file part of `file_size` bytes.
+/// Text fields in this order, then a 1 KiB (or larger) PDF.
 fn multipart(fields: &[(&str, &str)], file_size: usize) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n"
-        )
-        .as_bytes(),
-    );
-    body.resize(body.len() + file_size, b' ');
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    body
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(file_size, b' ');
+    multipart_body(fields, &[("attachments", "a.pdf", "application/pdf", pdf)])
 }
 
 fn post_multipart<'c>(
@@ -269,18 +241,7 @@ fn multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_f
     );
 
     log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
-    let tickets = || {
-        use diesel::RunQueryDsl;
-        #[derive(diesel::QueryableByName)]
-        struct Row {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        diesel::sql_query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tickets")
-            .get_result::<Row>(&mut *app.conn())
-            .expect("count")
-            .n
-    };
+    let tickets = || count(&mut app.conn(), "SELECT id FROM tickets");
     let before = tickets();
     let token = csrf_token(&app.client, "/zgloszenia/nowe");
     let ticket = [
