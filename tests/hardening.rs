@@ -15,6 +15,8 @@ backend_tests!(
     the_pppoe_password_is_revealed_through_the_form_on_the_service_page,
     hsts_follows_x_forwarded_proto_only_from_a_trusted_proxy,
     multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_first,
+    a_neighbour_behind_the_same_nat_signs_in_from_a_known_browser_while_guessing_is_locked,
+    a_device_cookie_helps_only_the_account_it_was_given_for_and_locks_itself,
 );
 
 fn language_switch_with_a_back_that_is_no_local_path_goes_home(app: TestApp) {
@@ -287,4 +289,123 @@ fn multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_f
         Status::SeeOther
     );
     assert_eq!(tickets(), before + 1);
+}
+
+/// One carrier-grade NAT address that the ISP's subscribers share.
+const SHARED_NAT: &str = "100.64.0.1:40000";
+
+/// Logs in through the real form from `peer`.
+fn log_in_from<'c>(
+    client: &'c rocket::local::blocking::Client,
+    peer: &str,
+    login: &str,
+    password: &str,
+) -> rocket::local::blocking::LocalResponse<'c> {
+    let token = csrf_token(client, "/logowanie");
+    client
+        .post("/logowanie")
+        .header(ContentType::Form)
+        .header(Header::new("Origin", "http://127.0.0.1:8000"))
+        .remote(peer.parse().expect("socket address"))
+        .body(form(&[
+            ("identifier", login),
+            ("password", password),
+            ("csrf_token", &token),
+        ]))
+        .dispatch()
+}
+
+fn log_out(client: &rocket::local::blocking::Client) {
+    let response = post(client, "/", "/wyloguj", &[]);
+    assert_eq!(response.status(), Status::SeeOther);
+}
+
+fn a_neighbour_behind_the_same_nat_signs_in_from_a_known_browser_while_guessing_is_locked(
+    app: TestApp,
+) {
+    let app = app.with_demo(0);
+    // Jan signed in from his own browser yesterday: it keeps a device cookie.
+    let jan = app.another_browser();
+    assert_eq!(
+        log_in_from(&jan, SHARED_NAT, demo::DEMO_LOGIN, demo::DEMO_PASSWORD).status(),
+        Status::SeeOther
+    );
+    log_out(&jan);
+    // Someone behind the same NAT address guesses: Jan's password five times, then other
+    // logins until the address is locked.
+    let attacker = app.another_browser();
+    for attempt in 0..5 {
+        let response = log_in_from(&attacker, SHARED_NAT, demo::DEMO_LOGIN, "zgaduje-123");
+        assert_eq!(response.status(), Status::Unauthorized, "guess {attempt}");
+    }
+    for attempt in 0..15 {
+        let login = format!("ktos{}", attempt / 4);
+        let response = log_in_from(&attacker, SHARED_NAT, &login, "zgaduje-123");
+        assert_eq!(response.status(), Status::Unauthorized, "guess {attempt}");
+    }
+    // The guesser is locked out, even with the right password.
+    assert_eq!(
+        log_in_from(&attacker, SHARED_NAT, demo::DEMO_LOGIN, demo::DEMO_PASSWORD).status(),
+        Status::TooManyRequests
+    );
+    // So is a browser never used to sign in before (the lock still stops guessing).
+    let new_browser = app.another_browser();
+    assert_eq!(
+        log_in_from(
+            &new_browser,
+            SHARED_NAT,
+            demo::DEMO_LOGIN,
+            demo::DEMO_PASSWORD
+        )
+        .status(),
+        Status::TooManyRequests
+    );
+    // Jan, from the browser he used before, signs in with his right password.
+    assert_eq!(
+        log_in_from(&jan, SHARED_NAT, demo::DEMO_LOGIN, demo::DEMO_PASSWORD).status(),
+        Status::SeeOther,
+        "a known browser is kept out of the per-IP and per-account locks"
+    );
+}
+
+fn a_device_cookie_helps_only_the_account_it_was_given_for_and_locks_itself(app: TestApp) {
+    let app = app.with_demo(4);
+    // The attacker has an account of his own and a device cookie for it.
+    let attacker = app.another_browser();
+    assert_eq!(
+        log_in_from(&attacker, SHARED_NAT, "klient3", "Klient-ebok-2026").status(),
+        Status::SeeOther
+    );
+    log_out(&attacker);
+    for attempt in 0..5 {
+        let response = log_in_from(&attacker, SHARED_NAT, demo::DEMO_LOGIN, "zgaduje-123");
+        assert_eq!(response.status(), Status::Unauthorized, "guess {attempt}");
+    }
+    assert_eq!(
+        log_in_from(&attacker, SHARED_NAT, demo::DEMO_LOGIN, demo::DEMO_PASSWORD).status(),
+        Status::TooManyRequests,
+        "another account's device cookie does not lift the account lock"
+    );
+    // A known browser that guesses locks itself after five failures, and only itself.
+    let jan = app.another_browser();
+    let laptop = app.another_browser();
+    for browser in [&jan, &laptop] {
+        assert_eq!(
+            log_in_from(browser, SHARED_NAT, "klient3", "Klient-ebok-2026").status(),
+            Status::SeeOther
+        );
+        log_out(browser);
+    }
+    for attempt in 0..5 {
+        let response = log_in_from(&jan, SHARED_NAT, "klient3", "zle-haslo-123");
+        assert_eq!(response.status(), Status::Unauthorized, "typo {attempt}");
+    }
+    assert_eq!(
+        log_in_from(&jan, SHARED_NAT, "klient3", "Klient-ebok-2026").status(),
+        Status::TooManyRequests
+    );
+    assert_eq!(
+        log_in_from(&laptop, SHARED_NAT, "klient3", "Klient-ebok-2026").status(),
+        Status::SeeOther
+    );
 }
