@@ -6,7 +6,8 @@ mod common;
 use common::{
     BOUNDARY, TestApp, count, csrf_token, form, log_in, multipart_body, post, scalar_i64,
 };
-use ebok::app::demo;
+use ebok::app::crypto::SecretKind;
+use ebok::app::{clock, demo, secrets_at_rest, two_factor};
 use rocket::http::{ContentType, Header, Status};
 
 backend_tests!(
@@ -17,6 +18,7 @@ backend_tests!(
     multipart_bodies_are_refused_before_reading_unless_signed_in_with_the_token_first,
     a_neighbour_behind_the_same_nat_signs_in_from_a_known_browser_while_guessing_is_locked,
     a_device_cookie_helps_only_the_account_it_was_given_for_and_locks_itself,
+    totp_secrets_and_pppoe_passwords_are_sealed_at_rest_and_old_plaintext_is_sealed_at_start,
 );
 
 fn language_switch_with_a_back_that_is_no_local_path_goes_home(app: TestApp) {
@@ -408,4 +410,140 @@ fn a_device_cookie_helps_only_the_account_it_was_given_for_and_locks_itself(app:
         log_in_from(&laptop, SHARED_NAT, "klient3", "Klient-ebok-2026").status(),
         Status::SeeOther
     );
+}
+
+/// The one text value (`... AS v`) of a plain SQL query.
+fn text_value(app: &TestApp, sql: &str) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    use diesel::RunQueryDsl;
+    diesel::sql_query(sql)
+        .get_result::<Row>(&mut *app.conn())
+        .expect("text query")
+        .v
+}
+
+fn execute(app: &TestApp, sql: &str) {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(sql)
+        .execute(&mut *app.conn())
+        .expect("statement");
+}
+
+/// Turns two-step login on through the security page; returns the key the page showed.
+fn turn_on_two_factor(app: &TestApp) -> String {
+    let setup = app
+        .get("/bezpieczenstwo/2fa")
+        .into_string()
+        .unwrap_or_default();
+    let document = scraper::Html::parse_document(&setup);
+    let secret: String = document
+        .select(&scraper::Selector::parse("code.secret").expect("selector"))
+        .next()
+        .expect("the key is shown for manual entry")
+        .text()
+        .collect();
+    let code = two_factor::current_code(&secret, demo::DEMO_LOGIN, clock::now()).expect("code");
+    let response = post(
+        &app.client,
+        "/bezpieczenstwo/2fa",
+        "/bezpieczenstwo/2fa/wlacz",
+        &[("code", &code), ("current_password", demo::DEMO_PASSWORD)],
+    );
+    assert_eq!(response.status(), Status::Ok);
+    secret
+}
+
+fn totp_secrets_and_pppoe_passwords_are_sealed_at_rest_and_old_plaintext_is_sealed_at_start(
+    app: TestApp,
+) {
+    let app = app.with_demo(2);
+    log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    let secret = turn_on_two_factor(&app);
+    let demo_account = "SELECT totp_secret AS v FROM accounts WHERE login = 'demo'";
+    let stored = text_value(&app, demo_account);
+    assert!(stored.starts_with("enc1:"), "{stored}");
+    assert!(!stored.contains(&secret));
+    let secrets = &app.config.security.secrets;
+    assert_eq!(
+        secrets.open(SecretKind::TotpKey, &stored).ok(),
+        Some(secret.clone())
+    );
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM endpoints WHERE pppoe_password IS NOT NULL \
+             AND pppoe_password NOT LIKE 'enc1:%'"
+        ),
+        0,
+        "the demo's PPPoE passwords are sealed"
+    );
+
+    // Rows an older version wrote in plain text are sealed when the program starts.
+    let internet_endpoint = scalar_i64(
+        &app,
+        "SELECT e.id AS v FROM endpoints e JOIN services s ON s.id = e.service_id \
+         JOIN customers c ON c.id = s.customer_id \
+         WHERE c.customer_number = 1 AND s.kind = 'internet'",
+    );
+    execute(
+        &app,
+        &format!(
+            "UPDATE endpoints SET pppoe_password = 'stare-haslo-1' WHERE id = {internet_endpoint}"
+        ),
+    );
+    execute(
+        &app,
+        &format!("UPDATE accounts SET totp_secret = '{secret}' WHERE login = 'demo'"),
+    );
+    let sealed = secrets_at_rest::seal_plaintext(&mut app.conn(), secrets).expect("sealing");
+    assert_eq!((sealed.totp_secrets, sealed.pppoe_passwords), (1, 1));
+    let again = secrets_at_rest::seal_plaintext(&mut app.conn(), secrets).expect("sealing");
+    assert_eq!((again.totp_secrets, again.pppoe_passwords), (0, 0));
+    let stored = text_value(
+        &app,
+        &format!("SELECT pppoe_password AS v FROM endpoints WHERE id = {internet_endpoint}"),
+    );
+    assert!(stored.starts_with("enc1:") && !stored.contains("stare-haslo-1"));
+    assert!(!text_value(&app, demo_account).contains(&secret));
+
+    // And they still work: the subscriber sees the password, and signs in with a code.
+    let internet = scalar_i64(
+        &app,
+        &format!("SELECT service_id AS v FROM endpoints WHERE id = {internet_endpoint}"),
+    );
+    let response = post(
+        &app.client,
+        &format!("/uslugi/{internet}"),
+        &format!("/uslugi/{internet}/haslo-pppoe"),
+        &[
+            ("endpoint_id", &internet_endpoint.to_string()),
+            ("password", demo::DEMO_PASSWORD),
+        ],
+    );
+    assert_eq!(response.status(), Status::Ok);
+    assert!(
+        response
+            .into_string()
+            .unwrap_or_default()
+            .contains("stare-haslo-1")
+    );
+    let phone = app.another_browser();
+    log_in(&phone, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    let next = two_factor::current_code(
+        &secret,
+        demo::DEMO_LOGIN,
+        clock::now() + chrono::Duration::seconds(30),
+    )
+    .expect("code");
+    let response = post(
+        &phone,
+        "/logowanie/kod",
+        "/logowanie/kod",
+        &[("code", &next)],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
 }

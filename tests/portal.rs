@@ -137,6 +137,13 @@ fn services_show_endpoints_and_the_pppoe_password_only_after_the_account_passwor
         .unwrap()
         .v
     };
+    // Sealed at rest: what the subscriber is shown is the opened value.
+    let secret = app
+        .config
+        .security
+        .secrets
+        .open(ebok::app::crypto::SecretKind::PppoePassword, &secret)
+        .unwrap();
     assert!(
         !html.contains(&secret),
         "the PPPoE password is not on the page"

@@ -25,6 +25,8 @@ pub enum LoginError {
     #[error("the code is wrong")]
     WrongCode,
     #[error(transparent)]
+    Sealed(#[from] crypto::OpenError),
+    #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
 
@@ -177,6 +179,7 @@ pub fn login(
 /// The second step for accounts with two-step login: a TOTP code or an unused recovery code.
 pub fn login_second_factor(
     conn: &mut DbConn,
+    secrets: &crypto::SecretBox,
     account_id: i64,
     code: &str,
     client: &ClientInfo,
@@ -198,10 +201,11 @@ pub fn login_second_factor(
             return Err(LoginError::Throttled(retry));
         }
     }
-    let Some(secret) = account.totp_secret.as_deref() else {
+    let Some(sealed) = account.totp_secret.as_deref() else {
         return Err(LoginError::Invalid);
     };
-    let via = if two_factor::use_code(conn, &account, secret, code, now)? {
+    let secret = secrets.open(crypto::SecretKind::TotpKey, sealed)?;
+    let via = if two_factor::use_code(conn, &account, &secret, code, now)? {
         "totp"
     } else if two_factor::use_recovery_code(conn, account.id, code, now)? {
         "recovery_code"

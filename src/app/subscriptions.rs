@@ -161,6 +161,8 @@ pub enum RevealError {
     NotFound,
     #[error(transparent)]
     Security(#[from] SecurityError),
+    #[error(transparent)]
+    Sealed(#[from] crate::app::crypto::OpenError),
 }
 
 impl From<diesel::result::Error> for RevealError {
@@ -171,8 +173,10 @@ impl From<diesel::result::Error> for RevealError {
 
 /// The PPPoE password of one of the customer's endpoints, after the account password was typed
 /// again (throttled like a login). Each showing is audited.
+#[allow(clippy::too_many_arguments)]
 pub fn reveal_pppoe_password(
     conn: &mut DbConn,
+    secrets: &crate::app::crypto::SecretBox,
     account: &Account,
     service_id: i64,
     endpoint_id: i64,
@@ -188,8 +192,9 @@ pub fn reveal_pppoe_password(
         .into_iter()
         .find(|e| e.id == endpoint_id)
         .ok_or(RevealError::NotFound)?;
-    let secret = endpoint.pppoe_password.ok_or(RevealError::NotFound)?;
+    let sealed = endpoint.pppoe_password.ok_or(RevealError::NotFound)?;
     account_security::check_current_password(conn, account, password, actor, "pppoe", now)?;
+    let secret = secrets.open(crate::app::crypto::SecretKind::PppoePassword, &sealed)?;
     audit::record(
         conn,
         actor,

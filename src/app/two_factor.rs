@@ -7,7 +7,7 @@ use serde_json::json;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::app::audit::{self, Actor};
-use crate::app::crypto;
+use crate::app::crypto::{self, SecretBox, SecretKind};
 use crate::app::mail_queue::{self, Outgoing, QueueError};
 use crate::app::throttle::{self, Limit, RetryAfter};
 use crate::db::accounts::Account;
@@ -31,6 +31,8 @@ pub enum TwoFactorError {
     Throttled(RetryAfter),
     #[error(transparent)]
     Mail(#[from] QueueError),
+    #[error(transparent)]
+    Sealed(#[from] crypto::OpenError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
@@ -153,6 +155,7 @@ pub fn use_recovery_code(
 #[allow(clippy::too_many_arguments)]
 pub fn enable(
     conn: &mut DbConn,
+    secrets: &SecretBox,
     account: &Account,
     password: &str,
     secret: &str,
@@ -184,7 +187,8 @@ pub fn enable(
         .map(|c| crypto::token_hash(&normalise_recovery_code(c)))
         .collect();
     db::write_transaction(conn, |conn| -> Result<(), TwoFactorError> {
-        db::accounts::set_totp_secret(conn, account.id, Some(secret))?;
+        let sealed = secrets.seal(SecretKind::TotpKey, secret);
+        db::accounts::set_totp_secret(conn, account.id, Some(&sealed))?;
         db::accounts::use_totp_step(conn, account.id, step)?;
         db::recovery_codes::replace(conn, account.id, &hashes, now)?;
         audit::record(conn, actor, "two_factor_enabled", json!({}), now)?;
@@ -221,8 +225,10 @@ fn check_password(
 }
 
 /// Turns it off; needs the password and a current code (or a recovery code).
+#[allow(clippy::too_many_arguments)]
 pub fn disable(
     conn: &mut DbConn,
+    secrets: &SecretBox,
     account: &Account,
     password: &str,
     code: &str,
@@ -231,10 +237,11 @@ pub fn disable(
     now: NaiveDateTime,
 ) -> Result<(), TwoFactorError> {
     check_password(conn, account, password, actor, now)?;
-    let Some(secret) = account.totp_secret.as_deref() else {
+    let Some(sealed) = account.totp_secret.as_deref() else {
         return Ok(());
     };
-    if !use_code(conn, account, secret, code, now)?
+    let secret = secrets.open(SecretKind::TotpKey, sealed)?;
+    if !use_code(conn, account, &secret, code, now)?
         && !use_recovery_code(conn, account.id, code, now)?
     {
         audit::record(

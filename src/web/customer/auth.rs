@@ -7,6 +7,7 @@ use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
+use crate::app::crypto::SecretBox;
 use crate::app::login::{self, KnownDevice, LoginError, LoginOutcome};
 use crate::app::{clock, crypto};
 use crate::config::Config;
@@ -187,6 +188,7 @@ async fn login_submit(
             failure(Status::Forbidden, i18n::text(lang, "auth-not-activated"))
         }
         Err(LoginError::Database(e)) => return Err(server_error(&e)),
+        Err(LoginError::Sealed(e)) => return Err(server_error(&e)),
     })
 }
 
@@ -229,6 +231,7 @@ impl CsrfForm for CodeFields {
 }
 
 #[post("/logowanie/kod", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
 async fn second_factor_submit(
     form: Protected<CodeFields>,
     layout: Layout,
@@ -237,6 +240,7 @@ async fn second_factor_submit(
     db: Db,
     cookies: &CookieJar<'_>,
     config: &State<Config>,
+    secrets: &State<SecretBox>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
     let now = clock::now();
     let Some(account_id) = pending_second_factor(cookies, now) else {
@@ -248,9 +252,18 @@ async fn second_factor_submit(
     let code = form.code.clone();
     let info = client.0;
     let device = known_device(cookies);
+    let secrets = secrets.inner().clone();
     let outcome = db
         .run(move |conn| {
-            login::login_second_factor(conn, account_id, &code, &info, device.as_ref(), now)
+            login::login_second_factor(
+                conn,
+                &secrets,
+                account_id,
+                &code,
+                &info,
+                device.as_ref(),
+                now,
+            )
         })
         .await
         .map_err(|e| server_error(&e))?;
@@ -275,6 +288,7 @@ async fn second_factor_submit(
             messages::throttled(lang, "auth-code-throttled", retry, now),
         ),
         Err(LoginError::Database(e)) => return Err(server_error(&e)),
+        Err(LoginError::Sealed(e)) => return Err(server_error(&e)),
         Err(_) => failure(Status::Unauthorized, i18n::text(lang, "auth-code-invalid")),
     })
 }
