@@ -10,6 +10,7 @@ use rocket::local::blocking::Client;
 
 backend_tests!(
     the_ticket_queue_and_view_speak_of_the_customer_not_to_them,
+    the_customer_card_shows_words_and_a_readable_history,
 );
 
 fn staff_browser(app: &TestApp) -> Client {
@@ -63,4 +64,27 @@ fn the_ticket_queue_and_view_speak_of_the_customer_not_to_them(app: TestApp) {
         .into_string()
         .unwrap_or_default();
     assert!(html.contains("<strong>Ty</strong>"));
+}
+
+fn the_customer_card_shows_words_and_a_readable_history(app: TestApp) {
+    let app = app.with_demo(0);
+    // Leave some history: a login, a consent change, a ticket.
+    log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    let staff = staff_browser(&app);
+    let customer = scalar_i64(
+        &app,
+        "SELECT id AS v FROM customers WHERE customer_number = 1",
+    );
+    let card = text(&staff, &format!("/staff/klienci/{customer}"));
+    assert!(card.contains("Zalogowanie"), "{card}");
+    for code in [
+        "login_success",
+        "ticket_opened",
+        "waiting_customer",
+        "answered",
+        "einvoice",
+        "{\"",
+    ] {
+        assert!(!card.contains(code), "raw {code:?} on the card: {card}");
+    }
 }
