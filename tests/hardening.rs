@@ -5,6 +5,7 @@ mod common;
 
 use common::{
     BOUNDARY, TestApp, count, csrf_token, form, log_in, multipart_body, post, scalar_i64,
+    turn_on_two_factor,
 };
 use ebok::app::crypto::SecretKind;
 use ebok::app::{clock, demo, secrets_at_rest, two_factor};
@@ -433,36 +434,12 @@ fn execute(app: &TestApp, sql: &str) {
         .expect("statement");
 }
 
-/// Turns two-step login on through the security page; returns the key the page showed.
-fn turn_on_two_factor(app: &TestApp) -> String {
-    let setup = app
-        .get("/bezpieczenstwo/2fa")
-        .into_string()
-        .unwrap_or_default();
-    let document = scraper::Html::parse_document(&setup);
-    let secret: String = document
-        .select(&scraper::Selector::parse("code.secret").expect("selector"))
-        .next()
-        .expect("the key is shown for manual entry")
-        .text()
-        .collect();
-    let code = two_factor::current_code(&secret, demo::DEMO_LOGIN, clock::now()).expect("code");
-    let response = post(
-        &app.client,
-        "/bezpieczenstwo/2fa",
-        "/bezpieczenstwo/2fa/wlacz",
-        &[("code", &code), ("current_password", demo::DEMO_PASSWORD)],
-    );
-    assert_eq!(response.status(), Status::Ok);
-    secret
-}
-
 fn totp_secrets_and_pppoe_passwords_are_sealed_at_rest_and_old_plaintext_is_sealed_at_start(
     app: TestApp,
 ) {
     let app = app.with_demo(2);
     log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
-    let secret = turn_on_two_factor(&app);
+    let (secret, _) = turn_on_two_factor(&app);
     let demo_account = "SELECT totp_secret AS v FROM accounts WHERE login = 'demo'";
     let stored = text_value(&app, demo_account);
     assert!(stored.starts_with("enc1:"), "{stored}");

@@ -24,6 +24,9 @@ pub enum LoginError {
     NotActivated,
     #[error("the code is wrong")]
     WrongCode,
+    /// The right code, but of a 30-second step already used: wait for the next one.
+    #[error("the code was already used")]
+    CodeAlreadyUsed,
     #[error(transparent)]
     Sealed(#[from] crypto::OpenError),
     #[error(transparent)]
@@ -211,6 +214,9 @@ pub fn login_second_factor(
         "recovery_code"
     } else {
         record_failure(conn, Some(&account), &locks, client, now)?;
+        if two_factor::code_already_used(&account, &secret, code, now) {
+            return Err(LoginError::CodeAlreadyUsed);
+        }
         return Err(LoginError::WrongCode);
     };
     finish_login(conn, &account, client, &locks, via, now)

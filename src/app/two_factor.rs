@@ -96,6 +96,14 @@ pub fn verify_code(secret: &str, code: &str, login: &str, now: NaiveDateTime) ->
     matching_step(secret, code, login, now).is_some()
 }
 
+/// True when `code` is right for the key but its 30-second step was already used (the code
+/// that just turned two-step login on, or a replay): the person should wait for the next code.
+/// `account` as read before the attempt.
+pub fn code_already_used(account: &Account, secret: &str, code: &str, now: NaiveDateTime) -> bool {
+    matching_step(secret, code, &account.login, now)
+        .is_some_and(|step| account.totp_last_step.is_some_and(|last| step <= last))
+}
+
 /// Accepts a code at most once: the step is recorded on the account, and a code of that step
 /// or an earlier one is refused afterwards.
 pub fn use_code(

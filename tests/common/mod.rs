@@ -380,3 +380,36 @@ pub fn scalar_i64(app: &TestApp, sql: &str) -> i64 {
         .expect("scalar query")
         .v
 }
+
+/// Turns two-step login on through the security page (signed in as `demo`); returns the key the
+/// page showed and the code that turned it on.
+pub fn turn_on_two_factor(app: &TestApp) -> (String, String) {
+    let setup = app
+        .get("/bezpieczenstwo/2fa")
+        .into_string()
+        .unwrap_or_default();
+    let document = scraper::Html::parse_document(&setup);
+    let secret: String = document
+        .select(&scraper::Selector::parse("code.secret").expect("selector"))
+        .next()
+        .expect("the key is shown for manual entry")
+        .text()
+        .collect();
+    let code = ebok::app::two_factor::current_code(
+        &secret,
+        ebok::app::demo::DEMO_LOGIN,
+        ebok::app::clock::now(),
+    )
+    .expect("code");
+    let response = post(
+        &app.client,
+        "/bezpieczenstwo/2fa",
+        "/bezpieczenstwo/2fa/wlacz",
+        &[
+            ("code", &code),
+            ("current_password", ebok::app::demo::DEMO_PASSWORD),
+        ],
+    );
+    assert_eq!(response.status(), rocket::http::Status::Ok);
+    (secret, code)
+}

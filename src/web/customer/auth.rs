@@ -177,7 +177,7 @@ async fn login_submit(
                 i18n::text(lang, "auth-code-needed"),
             ))
         }
-        Err(LoginError::Invalid) | Err(LoginError::WrongCode) => {
+        Err(LoginError::Invalid | LoginError::WrongCode | LoginError::CodeAlreadyUsed) => {
             failure(Status::Unauthorized, i18n::text(lang, "auth-invalid"))
         }
         Err(LoginError::Throttled(retry)) => failure(
@@ -289,6 +289,10 @@ async fn second_factor_submit(
         ),
         Err(LoginError::Database(e)) => return Err(server_error(&e)),
         Err(LoginError::Sealed(e)) => return Err(server_error(&e)),
+        Err(LoginError::CodeAlreadyUsed) => failure(
+            Status::Unauthorized,
+            i18n::text(lang, "auth-code-already-used"),
+        ),
         Err(_) => failure(Status::Unauthorized, i18n::text(lang, "auth-code-invalid")),
     })
 }
