@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestApp, log_in, page_text, post, scalar_i64};
+use common::{TestApp, log_in, page_text, scalar_i64, staff_client};
 use ebok::app::demo;
 use rocket::http::Status;
 use rocket::local::blocking::Client;
@@ -13,17 +13,6 @@ backend_tests!(
     the_customer_card_shows_words_and_a_readable_history,
 );
 
-fn staff_browser(app: &TestApp) -> Client {
-    let staff = app.another_browser();
-    let fields = [
-        ("login", demo::ADMIN_LOGIN),
-        ("password", demo::ADMIN_PASSWORD),
-    ];
-    let status = post(&staff, "/staff/login", "/staff/login", &fields).status();
-    assert_eq!(status, Status::SeeOther);
-    staff
-}
-
 fn text(client: &Client, path: &str) -> String {
     let response = client.get(path.to_owned()).dispatch();
     assert_eq!(response.status(), Status::Ok, "{path}");
@@ -32,7 +21,7 @@ fn text(client: &Client, path: &str) -> String {
 
 fn the_ticket_queue_and_view_speak_of_the_customer_not_to_them(app: TestApp) {
     let app = app.with_demo(0);
-    let staff = staff_browser(&app);
+    let staff = staff_client(&app, demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD);
     let queue = text(&staff, "/staff/tickets");
     assert!(queue.contains("czeka na klienta"), "{queue}");
     assert!(!queue.contains("czeka na Twoją odpowiedź"), "{queue}");
@@ -70,7 +59,7 @@ fn the_customer_card_shows_words_and_a_readable_history(app: TestApp) {
     let app = app.with_demo(0);
     // Leave some history: a login, a consent change, a ticket.
     log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
-    let staff = staff_browser(&app);
+    let staff = staff_client(&app, demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD);
     let customer = scalar_i64(
         &app,
         "SELECT id AS v FROM customers WHERE customer_number = 1",

@@ -413,3 +413,16 @@ pub fn turn_on_two_factor(app: &TestApp) -> (String, String) {
     assert_eq!(response.status(), rocket::http::Status::Ok);
     (secret, code)
 }
+
+/// A browser signed in to the staff panel.
+pub fn staff_client(app: &TestApp, login: &str, password: &str) -> Client {
+    let staff = app.another_browser();
+    let fields = [("login", login), ("password", password)];
+    let status = post(&staff, "/staff/login", "/staff/login", &fields).status();
+    assert_eq!(
+        status,
+        rocket::http::Status::SeeOther,
+        "staff login {login}"
+    );
+    staff
+}
