@@ -10,6 +10,7 @@ backend_tests!(
     the_news_list_names_the_kind_once,
     the_contract_page_names_the_holder,
     the_code_that_turned_two_step_login_on_is_refused_as_already_used,
+    every_page_has_a_menu_button_for_phones_that_works_without_javascript_too,
 );
 
 fn signed_in_demo(app: TestApp) -> TestApp {
@@ -67,4 +68,30 @@ fn the_code_that_turned_two_step_login_on_is_refused_as_already_used(app: TestAp
         &[("code", "000000")],
     );
     assert!(page_text(&wrong.into_string().unwrap_or_default()).contains("Kod jest nieprawidłowy"));
+}
+
+fn every_page_has_a_menu_button_for_phones_that_works_without_javascript_too(app: TestApp) {
+    let app = signed_in_demo(app);
+    let html = app.get("/faktury").into_string().unwrap_or_default();
+    let document = scraper::Html::parse_document(&html);
+    let button = scraper::Selector::parse(
+        "nav.main-nav > button.menu-button[aria-controls=main-menu][aria-expanded=false][hidden]",
+    )
+    .expect("selector");
+    assert!(
+        document.select(&button).next().is_some(),
+        "hidden until the script shows it"
+    );
+    let menu = scraper::Selector::parse("nav.main-nav > ul#main-menu a[href='/faktury']")
+        .expect("selector");
+    assert!(document.select(&menu).next().is_some());
+    assert!(html.contains("<script src=\"/assets/js/menu.js\" defer></script>"));
+    let script = app.get("/assets/js/menu.js");
+    assert_eq!(script.status(), Status::Ok);
+    assert!(
+        script
+            .into_string()
+            .unwrap_or_default()
+            .contains("aria-expanded")
+    );
 }
