@@ -131,9 +131,22 @@ fn serve(config: Config) -> anyhow::Result<()> {
     launch(config, pool)
 }
 
-/// Database failures name the setting the operator has to look at.
+/// Database failures name the setting the operator has to look at. Once migrated, secrets
+/// stored in plain text by an older version are sealed (`app::secrets_at_rest`).
 pub(crate) fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<db::Pool> {
-    db::open(&config.database.url, pool_size).map_err(|e| anyhow::anyhow!("EBOK_DATABASE_URL: {e}"))
+    let pool = db::open(&config.database.url, pool_size)
+        .map_err(|e| anyhow::anyhow!("EBOK_DATABASE_URL: {e}"))?;
+    let mut conn = pool.get().context("no database connection")?;
+    let sealed = crate::app::secrets_at_rest::seal_plaintext(&mut conn, &config.security.secrets)
+        .context("sealing TOTP secrets and PPPoE passwords stored in plain text")?;
+    if sealed != Default::default() {
+        tracing::info!(
+            totp_secrets = sealed.totp_secrets,
+            pppoe_passwords = sealed.pppoe_passwords,
+            "sealed secrets stored in plain text"
+        );
+    }
+    Ok(pool)
 }
 
 fn launch(config: Config, pool: db::Pool) -> anyhow::Result<()> {

@@ -51,6 +51,9 @@ pub struct SecurityConfig {
     /// HMAC key for PESEL hashes. Losing it makes stored hashes unmatchable, so it is kept apart
     /// from the cookie key, which may be rotated.
     pub pesel_key: Vec<u8>,
+    /// Seals TOTP secrets and PPPoE passwords at rest, under `EBOK_ENCRYPTION_KEY` (AES-256-GCM,
+    /// 32 bytes). Losing the key turns off every two-step login and PPPoE reveal.
+    pub secrets: crate::app::crypto::SecretBox,
 }
 
 impl std::fmt::Debug for SecurityConfig {
@@ -173,6 +176,7 @@ struct RawConfig {
     templates_dir: Option<PathBuf>,
     assets_dir: Option<PathBuf>,
     pesel_key: Option<String>,
+    encryption_key: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
     public_url: Option<String>,
@@ -301,6 +305,11 @@ impl Config {
         let security = SecurityConfig {
             secret_key: rocket_secret_key(environment, &rocket, &data_dir)?,
             pesel_key: pesel_key(environment, raw.pesel_key.as_deref(), &data_dir)?,
+            secrets: secret_box(encryption_key(
+                environment,
+                raw.encryption_key.as_deref(),
+                &data_dir,
+            )?)?,
         };
         let mail = MailConfig {
             smtp_url: check_smtp_url(raw.smtp_url)?,
@@ -476,6 +485,44 @@ fn pesel_key(
     }
 }
 
+fn encryption_key(
+    environment: Environment,
+    configured: Option<&str>,
+    data_dir: &Path,
+) -> Result<Vec<u8>, ConfigError> {
+    const SETTING: &str = "EBOK_ENCRYPTION_KEY";
+    let key = match (configured, environment) {
+        (Some(key), _) => decode_key(SETTING, key, 32)?,
+        (None, Environment::Production) => {
+            return Err(ConfigError::Secret {
+                setting: SETTING,
+                reason: "production needs a fixed key sealing TOTP secrets and PPPoE passwords \
+                         (keep it safe: without it they cannot be read); generate one with \
+                         `openssl rand -base64 32`"
+                    .into(),
+            });
+        }
+        (None, Environment::Development) => {
+            stored_or_new_key(SETTING, &data_dir.join("encryption_key"), 32)?
+        }
+    };
+    // AES-256 takes exactly 32 bytes; a longer key would be silently cut.
+    if key.len() != 32 {
+        return Err(ConfigError::Secret {
+            setting: SETTING,
+            reason: format!("the key must be exactly 32 bytes, it has {}", key.len()),
+        });
+    }
+    Ok(key)
+}
+
+fn secret_box(key: Vec<u8>) -> Result<crate::app::crypto::SecretBox, ConfigError> {
+    crate::app::crypto::SecretBox::new(&key).ok_or(ConfigError::Secret {
+        setting: "EBOK_ENCRYPTION_KEY",
+        reason: "the key must be exactly 32 bytes".into(),
+    })
+}
+
 fn decode_key(
     setting: &'static str,
     encoded: &str,
@@ -542,6 +589,42 @@ mod tests {
         assert_eq!(first.security.pesel_key, second.security.pesel_key);
         assert_eq!(first.security.secret_key.len(), 64);
         assert_ne!(first.security.pesel_key, first.security.secret_key[..32]);
+        let sealed = first
+            .security
+            .secrets
+            .seal(crate::app::crypto::SecretKind::TotpKey, "ABC");
+        assert_eq!(
+            second
+                .security
+                .secrets
+                .open(crate::app::crypto::SecretKind::TotpKey, &sealed)
+                .unwrap(),
+            "ABC",
+            "the generated key is kept in the data dir"
+        );
+    }
+
+    #[test]
+    fn production_without_encryption_key_names_the_setting_and_lengths_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = encryption_key(Environment::Production, None, dir.path()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("EBOK_ENCRYPTION_KEY: production needs")
+        );
+        let long = BASE64.encode([3u8; 48]);
+        assert!(
+            encryption_key(Environment::Production, Some(&long), dir.path())
+                .unwrap_err()
+                .to_string()
+                .contains("exactly 32")
+        );
+        let right = BASE64.encode([3u8; 32]);
+        assert_eq!(
+            encryption_key(Environment::Production, Some(&right), dir.path()).unwrap(),
+            vec![3u8; 32]
+        );
     }
 
     #[test]

@@ -9,13 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // Installed before Rocket, which then logs through it instead of its own logger.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rocket=warn,_=warn")),
-        )
-        .with_target(false)
-        .init();
+    tracing_subscriber::util::SubscriberInitExt::init(ebok::logging::subscriber(std::io::stderr));
     let cli = ebok::cli::Cli::parse();
     match ebok::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, count, log_in, page_text, post};
+use common::{TestApp, count, log_in, page_text, post, scalar_i64};
 use rocket::http::{Header, Status};
 use rocket::local::blocking::Client;
 
@@ -38,19 +38,6 @@ fn text(client: &Client, path: &str) -> String {
     let response = client.get(path.to_owned()).dispatch();
     assert_eq!(response.status(), Status::Ok, "GET {path}");
     page_text(&response.into_string().unwrap())
-}
-
-fn scalar_i64(app: &TestApp, sql: &str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        v: i64,
-    }
-    use diesel::RunQueryDsl;
-    diesel::sql_query(sql)
-        .get_result::<Row>(&mut *app.conn())
-        .unwrap()
-        .v
 }
 
 fn demo_service_id(app: &TestApp, kind: &str) -> i64 {
@@ -150,6 +137,13 @@ fn services_show_endpoints_and_the_pppoe_password_only_after_the_account_passwor
         .unwrap()
         .v
     };
+    // Sealed at rest: what the subscriber is shown is the opened value.
+    let secret = app
+        .config
+        .security
+        .secrets
+        .open(ebok::app::crypto::SecretKind::PppoePassword, &secret)
+        .unwrap();
     assert!(
         !html.contains(&secret),
         "the PPPoE password is not on the page"

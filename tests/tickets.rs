@@ -4,7 +4,7 @@
 mod common;
 
 use common::smtp::SmtpSink;
-use common::{TestApp, count, log_in, page_text, post};
+use common::{BOUNDARY, FilePart, TestApp, count, log_in, multipart_body, page_text, post};
 use diesel::prelude::*;
 use ebok::app::audit::Actor;
 use ebok::app::clock;
@@ -37,8 +37,6 @@ backend_tests!(
 );
 
 const ORIGIN: &str = "http://127.0.0.1:8000";
-const BOUNDARY: &str = "ebokTestBoundaryx7Qz";
-
 fn png() -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0".to_vec();
     bytes.extend_from_slice(b"rest-of-a-tiny-png");
@@ -47,33 +45,6 @@ fn png() -> Vec<u8> {
 
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec()
-}
-
-/// A file part: (field, file name, claimed content type, bytes).
-type FilePart<'a> = (&'a str, &'a str, &'a str, Vec<u8>);
-
-fn multipart_body(fields: &[(&str, &str)], files: &[FilePart<'_>]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, file_name, content_type, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
 }
 
 /// POSTs a multipart form with the CSRF token of `form_page`.
@@ -85,8 +56,9 @@ fn post_multipart<'c>(
     files: &[FilePart<'_>],
 ) -> LocalResponse<'c> {
     let token = common::csrf_token(client, form_page);
-    let mut all = fields.to_vec();
-    all.push(("csrf_token", &token));
+    // First, as the browser sends it: the token field comes first in every multipart form.
+    let mut all = vec![("csrf_token", token.as_str())];
+    all.extend_from_slice(fields);
     client
         .post(action.to_owned())
         .header(Header::new(

@@ -82,3 +82,68 @@ impl Actor {
         }
     }
 }
+
+/// An entry's details as lines a person reads ("reason: code", "before.mac: 02:…"), instead of
+/// the stored JSON: nested objects by dotted keys, lists joined, long values cut.
+pub fn readable_details(stored: &str) -> Vec<String> {
+    fn walk(prefix: &str, value: &Value, lines: &mut Vec<String>) {
+        match value {
+            Value::Object(fields) => {
+                for (key, value) in fields {
+                    let key = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    walk(&key, value, lines);
+                }
+            }
+            other if prefix.is_empty() => lines.push(shown(other)),
+            other => lines.push(format!("{prefix}: {}", shown(other))),
+        }
+    }
+    fn shown(value: &Value) -> String {
+        const LONGEST: usize = 120;
+        let text = match value {
+            Value::Null => "—".to_owned(),
+            Value::String(text) => text.clone(),
+            Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join(", "),
+            other => other.to_string(),
+        };
+        if text.chars().count() > LONGEST {
+            format!("{}…", text.chars().take(LONGEST).collect::<String>())
+        } else {
+            text
+        }
+    }
+    let mut lines = Vec::new();
+    match serde_json::from_str::<Value>(stored) {
+        Ok(value) => walk("", &value, &mut lines),
+        Err(_) => lines.push(stored.to_owned()),
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_details;
+
+    #[test]
+    fn details_read_as_lines_not_json() {
+        assert_eq!(
+            readable_details(
+                r#"{"reason":"code","before":{"mac":null,"ip":"10.0.0.1"},"ids":[1,2]}"#
+            ),
+            vec![
+                "before.ip: 10.0.0.1",
+                "before.mac: —",
+                "ids: 1, 2",
+                "reason: code"
+            ]
+        );
+        assert!(readable_details("{}").is_empty());
+        assert_eq!(readable_details("not json"), vec!["not json"]);
+        let long = format!(r#"{{"user_agent":"{}"}}"#, "x".repeat(300));
+        assert!(readable_details(&long)[0].ends_with('…'));
+    }
+}

@@ -1,4 +1,5 @@
-//! Hashing of secrets: passwords (argon2id), PESEL numbers (keyed HMAC) and one-time tokens.
+//! Hashing of secrets: passwords (argon2id), PESEL numbers (keyed HMAC) and one-time tokens;
+//! and sealing of the secrets the portal must read back (TOTP keys, PPPoE passwords).
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -63,6 +64,94 @@ pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// What a sealed secret is, bound into its ciphertext (associated data): a TOTP key copied into
+/// the PPPoE column does not open there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    TotpKey,
+    PppoePassword,
+}
+
+impl SecretKind {
+    fn label(self) -> &'static [u8] {
+        match self {
+            SecretKind::TotpKey => b"ebok totp_secret",
+            SecretKind::PppoePassword => b"ebok pppoe_password",
+        }
+    }
+}
+
+/// Marks a sealed value; plaintext written before sealing existed has no such prefix (TOTP keys
+/// are base32 and the demo's PPPoE passwords alphanumeric, so neither contains a colon).
+pub const SEALED_PREFIX: &str = "enc1:";
+const NONCE_LEN: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+#[error("a sealed secret cannot be opened: wrong EBOK_ENCRYPTION_KEY or damaged value")]
+pub struct OpenError;
+
+/// AES-256-GCM under `EBOK_ENCRYPTION_KEY` for secrets kept in the database that the portal
+/// must read back: stored as `enc1:` + base64(random 96-bit nonce ‖ ciphertext ‖ tag). Someone
+/// holding only a database dump learns nothing from them.
+#[derive(Clone)]
+pub struct SecretBox(aes_gcm::Aes256Gcm);
+
+impl std::fmt::Debug for SecretBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBox { .. }")
+    }
+}
+
+impl SecretBox {
+    /// `None` unless the key is 32 bytes (the configuration checks that at start).
+    pub fn new(key: &[u8]) -> Option<SecretBox> {
+        use aes_gcm::KeyInit;
+        aes_gcm::Aes256Gcm::new_from_slice(key).ok().map(SecretBox)
+    }
+
+    pub fn seal(&self, kind: SecretKind, secret: &str) -> String {
+        use aes_gcm::aead::{Aead, Payload};
+        let mut nonce = [0u8; NONCE_LEN];
+        OsRng.fill_bytes(&mut nonce);
+        let payload = Payload {
+            msg: secret.as_bytes(),
+            aad: kind.label(),
+        };
+        // AES-GCM refuses only messages over 64 GiB; these are a few dozen bytes.
+        let sealed = self
+            .0
+            .encrypt(aes_gcm::Nonce::from_slice(&nonce), payload)
+            .expect("AES-GCM seals any message under 64 GiB");
+        let mut bytes = nonce.to_vec();
+        bytes.extend_from_slice(&sealed);
+        format!("{SEALED_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    pub fn open(&self, kind: SecretKind, stored: &str) -> Result<String, OpenError> {
+        use aes_gcm::aead::{Aead, Payload};
+        let encoded = stored.strip_prefix(SEALED_PREFIX).ok_or(OpenError)?;
+        let bytes = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| OpenError)?;
+        if bytes.len() < NONCE_LEN {
+            return Err(OpenError);
+        }
+        let (nonce, sealed) = bytes.split_at(NONCE_LEN);
+        let payload = Payload {
+            msg: sealed,
+            aad: kind.label(),
+        };
+        let plain = self
+            .0
+            .decrypt(aes_gcm::Nonce::from_slice(nonce), payload)
+            .map_err(|_| OpenError)?;
+        String::from_utf8(plain).map_err(|_| OpenError)
+    }
+
+    /// True for a value written by `seal`; false for plaintext from before sealing existed.
+    pub fn is_sealed(stored: &str) -> bool {
+        stored.starts_with(SEALED_PREFIX)
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -91,6 +180,25 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
         assert_eq!(a, pesel_hash(b"key-one-key-one-key-one-key-one!", &pesel));
+    }
+
+    #[test]
+    fn sealed_secrets_open_only_with_their_key_and_kind() {
+        let key = SecretBox::new(&[7u8; 32]).unwrap();
+        let sealed = key.seal(SecretKind::TotpKey, "JBSWY3DPEHPK3PXP");
+        assert!(SecretBox::is_sealed(&sealed));
+        assert!(!sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_ne!(sealed, key.seal(SecretKind::TotpKey, "JBSWY3DPEHPK3PXP"));
+        assert_eq!(
+            key.open(SecretKind::TotpKey, &sealed).unwrap(),
+            "JBSWY3DPEHPK3PXP"
+        );
+        assert!(key.open(SecretKind::PppoePassword, &sealed).is_err());
+        let other = SecretBox::new(&[8u8; 32]).unwrap();
+        assert!(other.open(SecretKind::TotpKey, &sealed).is_err());
+        assert!(key.open(SecretKind::TotpKey, "JBSWY3DPEHPK3PXP").is_err());
+        assert!(key.open(SecretKind::TotpKey, "enc1:AAAA").is_err());
+        assert!(SecretBox::new(&[1u8; 16]).is_none());
     }
 
     #[test]

@@ -24,16 +24,22 @@ pub enum LoginError {
     NotActivated,
     #[error("the code is wrong")]
     WrongCode,
+    /// The right code, but of a 30-second step already used: wait for the next one.
+    #[error("the code was already used")]
+    CodeAlreadyUsed,
+    #[error(transparent)]
+    Sealed(#[from] crypto::OpenError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
 
 pub enum LoginOutcome {
-    SignedIn(StartedSession),
-    /// The password was right; the account wants a TOTP or recovery code next.
-    SecondFactorNeeded {
+    SignedIn {
+        session: StartedSession,
         account_id: i64,
     },
+    /// The password was right; the account wants a TOTP or recovery code next.
+    SecondFactorNeeded { account_id: i64 },
 }
 
 /// A PHC hash of a random password, verified when the login is unknown so that case costs the
@@ -66,12 +72,70 @@ fn ip_subject(client: &ClientInfo) -> String {
     throttle::ip_subject_of(client.ip.as_deref())
 }
 
-/// The first step: identifier and password.
+/// A browser that completed a login to an account before, known by the device cookie it was
+/// given then (OWASP "device cookies"). Subscribers of one ISP often share a carrier-grade NAT
+/// address, and anyone can type someone's login: so the per-IP and per-account locks, which
+/// such strangers trip, do not apply to a browser that proves it signed in to this account
+/// before; its own failures lock only itself. The cookie is encrypted and authenticated by the
+/// web room, so its content cannot be made up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownDevice {
+    pub account_id: i64,
+    pub nonce: String,
+}
+
+impl KnownDevice {
+    /// A new device token for a browser that has just signed in to `account_id`.
+    pub fn issue(account_id: i64) -> KnownDevice {
+        KnownDevice {
+            account_id,
+            nonce: crypto::random_token(),
+        }
+    }
+
+    /// The cookie's value: `account_id:nonce`.
+    pub fn to_cookie_value(&self) -> String {
+        format!("{}:{}", self.account_id, self.nonce)
+    }
+
+    pub fn from_cookie_value(value: &str) -> Option<KnownDevice> {
+        let (account, nonce) = value.split_once(':')?;
+        Some(KnownDevice {
+            account_id: account.parse().ok()?,
+            nonce: nonce.to_owned(),
+        })
+        .filter(|device| !device.nonce.is_empty())
+    }
+
+    fn subject(&self) -> String {
+        format!("device:{}", self.nonce)
+    }
+}
+
+/// The lock(s) a login attempt on `account_subject` answers to: the device's own when the
+/// browser signed in to this very account before, else the account's and the IP's.
+fn locks_for(
+    device: Option<&KnownDevice>,
+    account_id: Option<i64>,
+    account_subject: &str,
+    client: &ClientInfo,
+) -> Vec<(Limit, String)> {
+    match device.filter(|d| Some(d.account_id) == account_id) {
+        Some(device) => vec![(Limit::LoginFailuresPerDevice, device.subject())],
+        None => vec![
+            (Limit::LoginFailuresPerIp, ip_subject(client)),
+            (Limit::LoginFailuresPerAccount, account_subject.to_owned()),
+        ],
+    }
+}
+
+/// The first step: identifier and password. `device` is the browser's device cookie, if any.
 pub fn login(
     conn: &mut DbConn,
     identifier: &str,
     password: &str,
     client: &ClientInfo,
+    device: Option<&KnownDevice>,
     now: NaiveDateTime,
 ) -> Result<LoginOutcome, LoginError> {
     let account = find_account(conn, identifier)?;
@@ -79,12 +143,14 @@ pub fn login(
         Some(account) => format!("account:{}", account.id),
         None => format!("login:{}", identifier.trim().to_lowercase()),
     };
-    let ip = ip_subject(client);
-    for (limit, subject) in [
-        (Limit::LoginFailuresPerIp, &ip),
-        (Limit::LoginFailuresPerAccount, &account_subject),
-    ] {
-        if let Err(retry) = throttle::check(conn, limit, subject, now)? {
+    let locks = locks_for(
+        device,
+        account.as_ref().map(|a| a.id),
+        &account_subject,
+        client,
+    );
+    for (limit, subject) in &locks {
+        if let Err(retry) = throttle::check(conn, *limit, subject, now)? {
             return Err(LoginError::Throttled(retry));
         }
     }
@@ -95,7 +161,7 @@ pub fn login(
     let password_ok = crypto::verify_password(password, stored_hash) && account.is_some();
     let usable = account.as_ref().filter(|a| a.status != "disabled");
     let Some(account) = usable.filter(|_| password_ok) else {
-        record_failure(conn, account.as_ref(), &account_subject, client, now)?;
+        record_failure(conn, account.as_ref(), &locks, client, now)?;
         return Err(LoginError::Invalid);
     };
     if account.status == "pending" {
@@ -106,52 +172,71 @@ pub fn login(
             account_id: account.id,
         });
     }
-    finish_login(conn, account, client, "password", now).map(LoginOutcome::SignedIn)
+    let session = finish_login(conn, account, client, &locks, "password", now)?;
+    Ok(LoginOutcome::SignedIn {
+        session,
+        account_id: account.id,
+    })
 }
 
 /// The second step for accounts with two-step login: a TOTP code or an unused recovery code.
 pub fn login_second_factor(
     conn: &mut DbConn,
+    secrets: &crypto::SecretBox,
     account_id: i64,
     code: &str,
     client: &ClientInfo,
+    device: Option<&KnownDevice>,
     now: NaiveDateTime,
 ) -> Result<StartedSession, LoginError> {
     let account = db::accounts::find(conn, account_id)?
         .filter(|a| a.status == "active")
         .ok_or(LoginError::Invalid)?;
     let account_subject = format!("account:{}", account.id);
-    if let Err(retry) =
-        throttle::check(conn, Limit::LoginFailuresPerAccount, &account_subject, now)?
-    {
-        return Err(LoginError::Throttled(retry));
+    // Only the account's (or the device's) lock: the password was right, so the IP lock,
+    // which is for guessing passwords, has nothing to add here.
+    let locks: Vec<(Limit, String)> = locks_for(device, Some(account.id), &account_subject, client)
+        .into_iter()
+        .filter(|(limit, _)| *limit != Limit::LoginFailuresPerIp)
+        .collect();
+    for (limit, subject) in &locks {
+        if let Err(retry) = throttle::check(conn, *limit, subject, now)? {
+            return Err(LoginError::Throttled(retry));
+        }
     }
-    let Some(secret) = account.totp_secret.as_deref() else {
+    let Some(sealed) = account.totp_secret.as_deref() else {
         return Err(LoginError::Invalid);
     };
-    let via = if two_factor::use_code(conn, &account, secret, code, now)? {
+    let secret = secrets.open(crypto::SecretKind::TotpKey, sealed)?;
+    let via = if two_factor::use_code(conn, &account, &secret, code, now)? {
         "totp"
     } else if two_factor::use_recovery_code(conn, account.id, code, now)? {
         "recovery_code"
     } else {
-        record_failure(conn, Some(&account), &account_subject, client, now)?;
+        record_failure(conn, Some(&account), &locks, client, now)?;
+        if two_factor::code_already_used(&account, &secret, code, now) {
+            return Err(LoginError::CodeAlreadyUsed);
+        }
         return Err(LoginError::WrongCode);
     };
-    finish_login(conn, &account, client, via, now)
+    finish_login(conn, &account, client, &locks, via, now)
 }
 
 fn finish_login(
     conn: &mut DbConn,
     account: &Account,
     client: &ClientInfo,
+    locks: &[(Limit, String)],
     via: &str,
     now: NaiveDateTime,
 ) -> Result<StartedSession, LoginError> {
-    throttle::clear(
-        conn,
-        Limit::LoginFailuresPerAccount,
-        &format!("account:{}", account.id),
-    )?;
+    // The per-IP count stays: a right password from one address says nothing about the
+    // guesses others made from it.
+    for (limit, subject) in locks {
+        if *limit != Limit::LoginFailuresPerIp {
+            throttle::clear(conn, *limit, subject)?;
+        }
+    }
     db::accounts::record_login(conn, account.id, now)?;
     let session = sessions::start(conn, Principal::Account(account.id), client, now)?;
     audit::record(
@@ -167,13 +252,13 @@ fn finish_login(
 fn record_failure(
     conn: &mut DbConn,
     account: Option<&Account>,
-    account_subject: &str,
+    locks: &[(Limit, String)],
     client: &ClientInfo,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<()> {
-    let ip = ip_subject(client);
-    throttle::hit(conn, Limit::LoginFailuresPerAccount, account_subject, now)?;
-    throttle::hit(conn, Limit::LoginFailuresPerIp, &ip, now)?;
+    for (limit, subject) in locks {
+        throttle::hit(conn, *limit, subject, now)?;
+    }
     let actor = match account {
         Some(account) => Actor::account(account.id, account.customer_id, client.ip.clone()),
         None => Actor::anonymous(client.ip.clone()),
@@ -185,14 +270,17 @@ fn record_failure(
         json!({ "user_agent": client.user_agent }),
         now,
     )?;
-    if throttle::just_reached(conn, Limit::LoginFailuresPerAccount, account_subject, now)? {
-        audit::record(
-            conn,
-            &actor,
-            "lockout",
-            json!({ "subject": account_subject }),
-            now,
-        )?;
+    for (limit, subject) in locks {
+        if *limit != Limit::LoginFailuresPerIp
+            && throttle::just_reached(conn, *limit, subject, now)?
+        {
+            // A device's nonce is its credential: the log names the kind, not the value.
+            let subject = match limit {
+                Limit::LoginFailuresPerDevice => "device",
+                _ => subject.as_str(),
+            };
+            audit::record(conn, &actor, "lockout", json!({ "subject": subject }), now)?;
+        }
     }
     Ok(())
 }

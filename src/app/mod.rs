@@ -25,6 +25,7 @@ pub mod payments;
 pub mod profile;
 pub mod receivables;
 pub mod registration;
+pub mod secrets_at_rest;
 pub mod series;
 pub mod sessions;
 pub mod site;

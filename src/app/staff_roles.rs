@@ -49,6 +49,8 @@ pub enum Permission {
     HandleTickets,
     /// Read staff-only notes on tickets.
     ReadInternalNotes,
+    /// The staff-wide audit log (admins only: it shows every staff member's actions).
+    ReadAuditLog,
 }
 
 impl StaffRole {

@@ -25,10 +25,19 @@ pub struct ContractView {
     pub tariff: Tariff,
     /// Services running under this contract.
     pub services: Vec<Service>,
+    /// Who the contract is with: the customer's name (a company's, or a person's).
+    pub holder: String,
+}
+
+fn holder_name(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<String> {
+    Ok(db::customers::find(conn, customer_id)?
+        .map(|customer| crate::app::staff::customer_card::display_name(&customer))
+        .unwrap_or_default())
 }
 
 pub fn contracts(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<ContractView>> {
     let rows = db::contracts::of_customer(conn, customer_id)?;
+    let holder = holder_name(conn, customer_id)?;
     let mut services_by_contract: HashMap<i64, Vec<Service>> = HashMap::new();
     for service in db::services::of_customer(conn, customer_id)? {
         if let Some(contract_id) = service.contract_id {
@@ -44,6 +53,7 @@ pub fn contracts(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec
             services: services_by_contract
                 .remove(&contract.id)
                 .unwrap_or_default(),
+            holder: holder.clone(),
             contract,
             tariff,
         })
@@ -68,6 +78,7 @@ pub fn contract(
         contract,
         tariff,
         services,
+        holder: holder_name(conn, customer_id)?,
     }))
 }
 
@@ -161,6 +172,8 @@ pub enum RevealError {
     NotFound,
     #[error(transparent)]
     Security(#[from] SecurityError),
+    #[error(transparent)]
+    Sealed(#[from] crate::app::crypto::OpenError),
 }
 
 impl From<diesel::result::Error> for RevealError {
@@ -171,8 +184,10 @@ impl From<diesel::result::Error> for RevealError {
 
 /// The PPPoE password of one of the customer's endpoints, after the account password was typed
 /// again (throttled like a login). Each showing is audited.
+#[allow(clippy::too_many_arguments)]
 pub fn reveal_pppoe_password(
     conn: &mut DbConn,
+    secrets: &crate::app::crypto::SecretBox,
     account: &Account,
     service_id: i64,
     endpoint_id: i64,
@@ -188,8 +203,9 @@ pub fn reveal_pppoe_password(
         .into_iter()
         .find(|e| e.id == endpoint_id)
         .ok_or(RevealError::NotFound)?;
-    let secret = endpoint.pppoe_password.ok_or(RevealError::NotFound)?;
+    let sealed = endpoint.pppoe_password.ok_or(RevealError::NotFound)?;
     account_security::check_current_password(conn, account, password, actor, "pppoe", now)?;
+    let secret = secrets.open(crate::app::crypto::SecretKind::PppoePassword, &sealed)?;
     audit::record(
         conn,
         actor,

@@ -13,6 +13,9 @@ pub enum Limit {
     LoginFailuresPerAccount,
     /// Failed logins from one IP, whatever the account.
     LoginFailuresPerIp,
+    /// Failed logins from a browser that signed in to the account before (its device cookie):
+    /// such a browser is kept out of the two locks above, and has this one of its own.
+    LoginFailuresPerDevice,
     StaffLoginFailuresPerUser,
     RegistrationsPerIp,
     ActivationResendsPerAccount,
@@ -41,6 +44,7 @@ impl Limit {
         let (bucket, window, allowed, growing_lock) = match self {
             Limit::LoginFailuresPerAccount => ("login_account", Duration::hours(1), 5, true),
             Limit::LoginFailuresPerIp => ("login_ip", Duration::hours(1), 20, true),
+            Limit::LoginFailuresPerDevice => ("login_device", Duration::hours(1), 5, true),
             Limit::StaffLoginFailuresPerUser => ("staff_login", Duration::hours(1), 5, true),
             Limit::RegistrationsPerIp => ("registration_ip", Duration::hours(1), 10, false),
             Limit::ActivationResendsPerAccount => {

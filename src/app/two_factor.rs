@@ -7,7 +7,7 @@ use serde_json::json;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::app::audit::{self, Actor};
-use crate::app::crypto;
+use crate::app::crypto::{self, SecretBox, SecretKind};
 use crate::app::mail_queue::{self, Outgoing, QueueError};
 use crate::app::throttle::{self, Limit, RetryAfter};
 use crate::db::accounts::Account;
@@ -31,6 +31,8 @@ pub enum TwoFactorError {
     Throttled(RetryAfter),
     #[error(transparent)]
     Mail(#[from] QueueError),
+    #[error(transparent)]
+    Sealed(#[from] crypto::OpenError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
@@ -94,6 +96,14 @@ pub fn verify_code(secret: &str, code: &str, login: &str, now: NaiveDateTime) ->
     matching_step(secret, code, login, now).is_some()
 }
 
+/// True when `code` is right for the key but its 30-second step was already used (the code
+/// that just turned two-step login on, or a replay): the person should wait for the next code.
+/// `account` as read before the attempt.
+pub fn code_already_used(account: &Account, secret: &str, code: &str, now: NaiveDateTime) -> bool {
+    matching_step(secret, code, &account.login, now)
+        .is_some_and(|step| account.totp_last_step.is_some_and(|last| step <= last))
+}
+
 /// Accepts a code at most once: the step is recorded on the account, and a code of that step
 /// or an earlier one is refused afterwards.
 pub fn use_code(
@@ -153,6 +163,7 @@ pub fn use_recovery_code(
 #[allow(clippy::too_many_arguments)]
 pub fn enable(
     conn: &mut DbConn,
+    secrets: &SecretBox,
     account: &Account,
     password: &str,
     secret: &str,
@@ -184,7 +195,8 @@ pub fn enable(
         .map(|c| crypto::token_hash(&normalise_recovery_code(c)))
         .collect();
     db::write_transaction(conn, |conn| -> Result<(), TwoFactorError> {
-        db::accounts::set_totp_secret(conn, account.id, Some(secret))?;
+        let sealed = secrets.seal(SecretKind::TotpKey, secret);
+        db::accounts::set_totp_secret(conn, account.id, Some(&sealed))?;
         db::accounts::use_totp_step(conn, account.id, step)?;
         db::recovery_codes::replace(conn, account.id, &hashes, now)?;
         audit::record(conn, actor, "two_factor_enabled", json!({}), now)?;
@@ -221,8 +233,10 @@ fn check_password(
 }
 
 /// Turns it off; needs the password and a current code (or a recovery code).
+#[allow(clippy::too_many_arguments)]
 pub fn disable(
     conn: &mut DbConn,
+    secrets: &SecretBox,
     account: &Account,
     password: &str,
     code: &str,
@@ -231,10 +245,11 @@ pub fn disable(
     now: NaiveDateTime,
 ) -> Result<(), TwoFactorError> {
     check_password(conn, account, password, actor, now)?;
-    let Some(secret) = account.totp_secret.as_deref() else {
+    let Some(sealed) = account.totp_secret.as_deref() else {
         return Ok(());
     };
-    if !use_code(conn, account, secret, code, now)?
+    let secret = secrets.open(SecretKind::TotpKey, sealed)?;
+    if !use_code(conn, account, &secret, code, now)?
         && !use_recovery_code(conn, account.id, code, now)?
     {
         audit::record(

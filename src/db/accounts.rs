@@ -170,3 +170,34 @@ pub fn disable_contact(conn: &mut DbConn, customer_id: i64, account_id: i64) -> 
     .set(accounts::status.eq("disabled"))
     .execute(conn)
 }
+
+/// Accounts whose TOTP secret does not start with `sealed_prefix`: written before secrets were
+/// sealed at rest.
+pub fn unsealed_totp_secrets(
+    conn: &mut DbConn,
+    sealed_prefix: &str,
+) -> QueryResult<Vec<(i64, String)>> {
+    accounts::table
+        .filter(accounts::totp_secret.is_not_null())
+        .filter(accounts::totp_secret.not_like(format!("{sealed_prefix}%")))
+        .select((accounts::id, accounts::totp_secret.assume_not_null()))
+        .load(conn)
+}
+
+/// Replaces the stored TOTP secret text if it is still `before` (another instance may have
+/// sealed it first); the replay guard (`totp_last_step`) stays.
+pub fn replace_totp_secret(
+    conn: &mut DbConn,
+    id: i64,
+    before: &str,
+    after: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::totp_secret.eq(before)),
+    )
+    .set(accounts::totp_secret.eq(after))
+    .execute(conn)
+    .map(|n| n == 1)
+}

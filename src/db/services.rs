@@ -145,3 +145,33 @@ pub fn set_auto_renew(
     .set(services::auto_renew.eq(auto_renew))
     .execute(conn)
 }
+
+/// Endpoints whose PPPoE password does not start with `sealed_prefix`: written before
+/// passwords were sealed at rest.
+pub fn unsealed_pppoe_passwords(
+    conn: &mut DbConn,
+    sealed_prefix: &str,
+) -> QueryResult<Vec<(i64, String)>> {
+    endpoints::table
+        .filter(endpoints::pppoe_password.is_not_null())
+        .filter(endpoints::pppoe_password.not_like(format!("{sealed_prefix}%")))
+        .select((endpoints::id, endpoints::pppoe_password.assume_not_null()))
+        .load(conn)
+}
+
+/// Replaces the stored PPPoE password text if it is still `before`.
+pub fn replace_pppoe_password(
+    conn: &mut DbConn,
+    id: i64,
+    before: &str,
+    after: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        endpoints::table
+            .find(id)
+            .filter(endpoints::pppoe_password.eq(before)),
+    )
+    .set(endpoints::pppoe_password.eq(after))
+    .execute(conn)
+    .map(|n| n == 1)
+}

@@ -135,8 +135,9 @@ impl MailTemplates {
     pub fn load(dir: &Path) -> Result<MailTemplates, String> {
         let pattern = format!("{}/**/*", dir.display());
         // Tera escapes templates whose names end in .html: the HTML parts, not the text ones.
-        let tera =
+        let mut tera =
             Tera::new(&pattern).map_err(|e| format!("mail templates in {}: {e}", dir.display()))?;
+        tera.register_filter("sentence", sentence);
         Ok(MailTemplates { tera })
     }
 
@@ -154,6 +155,21 @@ impl MailTemplates {
             html: self.tera.render(&format!("{base}.html"), context)?,
         })
     }
+}
+
+/// Ends a sentence with a full stop unless the text already ends in one: the ISP's name often
+/// does ("Sp. z o.o."), and "Sp. z o.o.." reads as a typo.
+fn sentence(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = tera::try_get_value!("sentence", "value", String, value);
+    let ended = text.trim_end().ends_with(['.', '!', '?']);
+    Ok(tera::Value::String(if ended {
+        text
+    } else {
+        format!("{text}.")
+    }))
 }
 
 #[cfg(test)]
@@ -193,6 +209,28 @@ mod tests {
         context.insert("role", "billing");
         context.insert("valid_days", &7);
         context
+    }
+
+    #[test]
+    fn a_company_name_ending_in_a_full_stop_gets_no_second_one() {
+        let templates = templates();
+        let mut company = context();
+        company.insert("isp_name", "Przykładowy Operator Sp. z o.o.");
+        for language in [Language::Polish, Language::English] {
+            for kind in [
+                MailKind::Activation,
+                MailKind::PasswordReset,
+                MailKind::PasswordChanged,
+                MailKind::TwoFactorChanged,
+                MailKind::EmailChangeRequested,
+            ] {
+                let mail = templates.render(kind, language, &company).unwrap();
+                assert!(!mail.text.contains("o.o.."), "{}", mail.text);
+                assert!(!mail.html.contains("o.o.."), "{}", mail.html);
+            }
+        }
+        let plain = templates.render(MailKind::Activation, Language::Polish, &context());
+        assert!(plain.unwrap().text.contains("Przykładowy Operator."));
     }
 
     #[test]

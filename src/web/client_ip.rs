@@ -1,5 +1,6 @@
 //! The client's address: the socket peer, or `X-Real-IP` when the peer is one of our trusted
-//! reverse proxies. Anyone can send the header; only a proxy we know may be believed.
+//! reverse proxies. Anyone can send the header; only a proxy we know may be believed (the same
+//! holds for `X-Forwarded-Proto`, see `security_headers`).
 
 use std::net::IpAddr;
 
@@ -10,16 +11,26 @@ use crate::config::Config;
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-pub fn client_ip(request: &Request<'_>) -> Option<IpAddr> {
-    let peer = request.remote().map(|address| address.ip())?;
-    let trusted = request.rocket().state::<Config>().is_some_and(|config| {
+/// True when the socket peer is one of `EBOK_TRUSTED_PROXIES`, so its forwarding headers
+/// (`X-Real-IP`, `X-Forwarded-Proto`) may be believed.
+pub fn from_trusted_proxy(request: &Request<'_>) -> bool {
+    let Some(peer) = request.remote().map(|address| address.ip()) else {
+        return false;
+    };
+    request.rocket().state::<Config>().is_some_and(|config| {
         config
             .web
             .trusted_proxies
             .iter()
             .any(|net| net.contains(&peer))
-    });
-    if trusted && let Some(header) = request.headers().get_one("X-Real-IP") {
+    })
+}
+
+pub fn client_ip(request: &Request<'_>) -> Option<IpAddr> {
+    let peer = request.remote().map(|address| address.ip())?;
+    if from_trusted_proxy(request)
+        && let Some(header) = request.headers().get_one("X-Real-IP")
+    {
         let header = header.trim();
         // Some proxies send "address:port"; take the address either way.
         let forwarded = header

@@ -32,7 +32,9 @@ pub fn csrf_token(request: &Request<'_>) -> String {
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
-            .secure(secure),
+            .secure(secure)
+            // Ends with the browser, like the session (Rocket would add a week).
+            .expires(None),
     );
     token
 }
@@ -105,9 +107,19 @@ fn token_matches(request: &Request<'_>, submitted: &str) -> bool {
 impl<'r, T: FromForm<'r> + CsrfForm + Send + 'r> FromData<'r> for Protected<T> {
     type Error = &'static str;
 
-    async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+    async fn from_data(request: &'r Request<'_>, mut data: Data<'r>) -> data::Outcome<'r, Self> {
         if !from_our_origin(request) {
             return data::Outcome::Error((Status::Forbidden, "cross-origin form"));
+        }
+        if request.content_type().is_some_and(|ct| ct.is_form_data())
+            && let Err(refused) = multipart_may_be_read(request, &mut data).await
+        {
+            let route = request
+                .route()
+                .map(|r| r.uri.to_string())
+                .unwrap_or_default();
+            tracing::warn!(%route, refused, "multipart form refused before reading its body");
+            return data::Outcome::Error((Status::Forbidden, refused));
         }
         match Form::<T>::from_data(request, data).await {
             data::Outcome::Success(form) => {
@@ -131,6 +143,61 @@ impl<'r, T: FromForm<'r> + CsrfForm + Send + 'r> FromData<'r> for Protected<T> {
     }
 }
 
+/// Multipart forms (ticket attachments, bank statements) may be tens of MiB, which Rocket would
+/// write to temporary files before the token in them could be compared. So before any of the
+/// body is accepted: only a signed-in subscriber or staff member sends one (no form open to
+/// visitors is multipart), and the token must be the first part, as every such form of ours
+/// sends it (`m::csrf` comes first), read from the first bytes of the stream.
+async fn multipart_may_be_read(
+    request: &Request<'_>,
+    data: &mut Data<'_>,
+) -> Result<(), &'static str> {
+    use crate::web::session::{CurrentCustomer, CurrentStaff};
+    let signed_in = request
+        .guard::<CurrentCustomer>()
+        .await
+        .succeeded()
+        .is_some()
+        || request.guard::<CurrentStaff>().await.succeeded().is_some();
+    if !signed_in {
+        return Err("multipart form without a session");
+    }
+    let boundary = request
+        .content_type()
+        .and_then(|ct| ct.params().find(|(name, _)| *name == "boundary"))
+        .map(|(_, value)| value.to_owned())
+        .ok_or("multipart form without a boundary")?;
+    // Rocket peeks at most 512 bytes: room for a 70-character boundary, the part header and
+    // the 43-character token.
+    let first_bytes = data.peek(512).await;
+    match first_part_token(first_bytes, &boundary) {
+        Some(token) if token_matches(request, token) => Ok(()),
+        _ => Err("missing or wrong CSRF token in the first part"),
+    }
+}
+
+/// The value of the first part of a multipart body when that part is the `csrf_token` field.
+fn first_part_token<'a>(body: &'a [u8], boundary: &str) -> Option<&'a str> {
+    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+        haystack.windows(needle.len()).position(|w| w == needle)
+    }
+    let rest = body.strip_prefix(format!("--{boundary}\r\n").as_bytes())?;
+    let headers_end = find(rest, b"\r\n\r\n")?;
+    let headers = std::str::from_utf8(&rest[..headers_end]).ok()?;
+    let names_the_token = headers.lines().any(|line| {
+        let line = line.to_ascii_lowercase();
+        line.starts_with("content-disposition:")
+            && line.contains(&format!("name=\"{CSRF_FIELD}\""))
+            && !line.contains("filename")
+    });
+    if !names_the_token {
+        return None;
+    }
+    let value = &rest[headers_end + 4..];
+    let value_end = find(value, format!("\r\n--{boundary}").as_bytes())?;
+    std::str::from_utf8(&value[..value_end]).ok()
+}
+
 /// A form with nothing but the token (logout, "end other sessions").
 #[derive(Debug, rocket::FromForm)]
 pub struct TokenOnly {
@@ -141,5 +208,22 @@ pub struct TokenOnly {
 impl CsrfForm for TokenOnly {
     fn csrf_token(&self) -> &str {
         &self.csrf_token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_part_token;
+
+    #[test]
+    fn the_token_is_read_only_from_the_first_part() {
+        let first = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nhi\r\n--XyZ--\r\n";
+        assert_eq!(first_part_token(first, "XyZ"), Some("abc123"));
+        let later = b"--XyZ\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nhi\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--XyZ--\r\n";
+        assert_eq!(first_part_token(later, "XyZ"), None);
+        let file = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"; filename=\"a\"\r\n\r\nabc123\r\n--XyZ--";
+        assert_eq!(first_part_token(file, "XyZ"), None);
+        assert_eq!(first_part_token(b"", "XyZ"), None);
+        assert_eq!(first_part_token(first, "Other"), None);
     }
 }

@@ -75,12 +75,17 @@ impl CsrfForm for SwitchFields {
     }
 }
 
-/// Only paths on this site: "/faktury?rok=2026", never "//evil.example" or "https://…".
+/// Only paths on this site: "/faktury?rok=2026", never "//evil.example" or "https://…"; and
+/// only what parses as a URI path with query, since a redirect to "/a b" or "/ä" cannot be
+/// written into a `Location` header (the footer echoes the request URI, which a browser may
+/// have sent with raw UTF-8 in its query).
 fn local_path(back: &str) -> &str {
     let safe = back.starts_with('/')
         && !back.starts_with("//")
         && !back.starts_with("/\\")
-        && !back.chars().any(|c| c.is_control());
+        && !back.chars().any(|c| c.is_control())
+        && rocket::http::uri::Origin::parse(back).is_ok()
+        && rocket::http::uri::Reference::parse(back).is_ok();
     if safe { back } else { "/" }
 }
 
@@ -127,5 +132,20 @@ mod tests {
         assert_eq!(local_path("/\\evil.example"), "/");
         assert_eq!(local_path("https://evil.example"), "/");
         assert_eq!(local_path(""), "/");
+    }
+
+    #[test]
+    fn paths_that_are_not_valid_uris_go_back_home() {
+        for back in [
+            "/a b",
+            "/ä",
+            "/{x}",
+            "/wiadomosci?q=ą",
+            "/x\"y",
+            "/<script>",
+        ] {
+            assert_eq!(local_path(back), "/", "{back}");
+        }
+        assert_eq!(local_path("/wiadomosci?q=%C4%85"), "/wiadomosci?q=%C4%85");
     }
 }

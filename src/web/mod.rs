@@ -105,9 +105,11 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
     let invoices_dir = config.paths.invoices_dir.clone();
     let attachments = AttachmentStore::new(&config.paths.attachments_dir);
     let turns = guards::DbTurns::for_pool(&pool);
+    let secrets = config.security.secrets.clone();
     let rocket = rocket::custom(figment)
         .manage(pool)
         .manage(turns)
+        .manage(secrets)
         .manage(services.pages)
         .manage(Site(Arc::new(site)))
         .manage(config)

@@ -38,9 +38,12 @@ impl Fairing for SecurityHeaders {
         if !request.uri().path().starts_with("/assets/") {
             response.set_header(Header::new("Cache-Control", "no-store"));
         }
-        // HSTS only means something over TLS: Rocket's own, or a proxy saying so.
+        // HSTS only means something over TLS: Rocket's own, or one of our proxies saying so.
+        // Anyone else's `X-Forwarded-Proto` is not believed: HSTS pinned on a plain-HTTP
+        // deployment would lock its users out for a year.
         let behind_tls = request.rocket().config().tls_enabled()
-            || request.headers().get_one("X-Forwarded-Proto") == Some("https");
+            || (request.headers().get_one("X-Forwarded-Proto") == Some("https")
+                && crate::web::client_ip::from_trusted_proxy(request));
         if behind_tls {
             response.set_header(Header::new(
                 "Strict-Transport-Security",

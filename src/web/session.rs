@@ -63,7 +63,8 @@ impl CurrentStaff {
 }
 
 /// Sets the session cookie: encrypted, HttpOnly, SameSite=Lax, Secure behind TLS; no expiry, so
-/// it ends with the browser (the server enforces idle and absolute timeouts).
+/// it ends with the browser (the server enforces idle and absolute timeouts). The expiry is set
+/// to "session" explicitly: for a private cookie without one, Rocket adds a week.
 pub fn set_cookie(cookies: &CookieJar<'_>, config: &Config, name: &'static str, token: String) {
     let secure = config.web.public_url.starts_with("https://");
     cookies.add_private(
@@ -71,7 +72,8 @@ pub fn set_cookie(cookies: &CookieJar<'_>, config: &Config, name: &'static str, 
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
-            .secure(secure),
+            .secure(secure)
+            .expires(None),
     );
 }
 

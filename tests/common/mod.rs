@@ -336,3 +336,93 @@ pub fn page_text(html: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// The boundary of the multipart bodies tests send.
+pub const BOUNDARY: &str = "ebokTestBoundaryx7Qz";
+
+/// A file part: (field, file name, claimed content type, bytes).
+pub type FilePart<'a> = (&'a str, &'a str, &'a str, Vec<u8>);
+
+/// A `multipart/form-data` body: the text fields in order, then the files, with [`BOUNDARY`].
+pub fn multipart_body(fields: &[(&str, &str)], files: &[FilePart<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// One BIGINT value (`... AS v`) from a plain SQL query.
+pub fn scalar_i64(app: &TestApp, sql: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        v: i64,
+    }
+    diesel::sql_query(sql)
+        .get_result::<Row>(&mut *app.conn())
+        .expect("scalar query")
+        .v
+}
+
+/// Turns two-step login on through the security page (signed in as `demo`); returns the key the
+/// page showed and the code that turned it on.
+pub fn turn_on_two_factor(app: &TestApp) -> (String, String) {
+    let setup = app
+        .get("/bezpieczenstwo/2fa")
+        .into_string()
+        .unwrap_or_default();
+    let document = scraper::Html::parse_document(&setup);
+    let secret: String = document
+        .select(&scraper::Selector::parse("code.secret").expect("selector"))
+        .next()
+        .expect("the key is shown for manual entry")
+        .text()
+        .collect();
+    let code = ebok::app::two_factor::current_code(
+        &secret,
+        ebok::app::demo::DEMO_LOGIN,
+        ebok::app::clock::now(),
+    )
+    .expect("code");
+    let response = post(
+        &app.client,
+        "/bezpieczenstwo/2fa",
+        "/bezpieczenstwo/2fa/wlacz",
+        &[
+            ("code", &code),
+            ("current_password", ebok::app::demo::DEMO_PASSWORD),
+        ],
+    );
+    assert_eq!(response.status(), rocket::http::Status::Ok);
+    (secret, code)
+}
+
+/// A browser signed in to the staff panel.
+pub fn staff_client(app: &TestApp, login: &str, password: &str) -> Client {
+    let staff = app.another_browser();
+    let fields = [("login", login), ("password", password)];
+    let status = post(&staff, "/staff/login", "/staff/login", &fields).status();
+    assert_eq!(
+        status,
+        rocket::http::Status::SeeOther,
+        "staff login {login}"
+    );
+    staff
+}

@@ -24,6 +24,7 @@ auth-code-start-over = Start logging in again
 auth-code-expired = Too much time has passed. Please log in again.
 auth-code-throttled = Too many failed attempts. { $retry }
 auth-code-invalid = The code is wrong. Enter the current code from your app or one of your recovery codes.
+auth-code-already-used = This code has already been used. Wait for your app to show the next one (it changes every 30 seconds) and enter that.
 
 auth-link-inactive = This link no longer works
 auth-reset-title = Forgotten password

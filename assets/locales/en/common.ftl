@@ -4,6 +4,7 @@ site-tagline = customer self-service portal
 site-tagline-staff = staff panel
 skip-to-content = Skip to content
 nav-main = Main navigation
+nav-menu = Menu
 nav-dashboard = Dashboard
 nav-contracts = Contracts
 nav-services = Services

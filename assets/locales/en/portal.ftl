@@ -81,6 +81,7 @@ contract-number = Contract { $number }
 contract-status-active = active
 contract-status-suspended = suspended
 contract-status-terminated = terminated
+contract-holder = Subscriber
 contract-tariff = Tariff
 contract-speed = { $down }/{ $up } Mb/s
 contract-fee = Monthly fee (gross)

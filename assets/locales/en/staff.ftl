@@ -326,3 +326,102 @@ staff-error-period = Enter the month as YYYY-MM, e.g. 2026-12.
 staff-error-subscription-contract = Choose the contract whose subscription is to be invoiced.
 staff-error-nothing-to-bill = This contract has no service to invoice in that month.
 staff-error-already-invoiced = This contract's subscription for that month is invoiced already. To invoice it again, first cancel the subscription line with a corrective invoice.
+# What an audit entry records, in words (an event not listed shows its code).
+staff-audit-event = { $action ->
+    [activation] Account activated
+    [bank_import_committed] Bank statement booked
+    [bank_import_discarded] Bank statement discarded
+    [bank_transaction_assigned] Transfer assigned
+    [banner_changed] Banner changed
+    [banner_created] Banner added
+    [banner_retired] Banner retired
+    [billing_run_failed] Billing run failed
+    [billing_run_finished] Billing run finished
+    [billing_run_started] Billing run started
+    [canned_response_changed] Canned response changed
+    [canned_response_created] Canned response added
+    [charge_queued] Charge queued for billing
+    [charge_removed] Charge removed from billing
+    [consent_granted] Consent granted
+    [consent_withdrawn] Consent withdrawn
+    [contact_access_revoked] Contact's access revoked
+    [contact_invitation_revoked] Invitation revoked
+    [contact_invited] Contact invited
+    [contact_registered] Contact created a login
+    [contract_changed] Contract changed
+    [contract_created] Contract added
+    [correction_issued] Correction issued
+    [customer_changed] Customer details changed
+    [customer_created] Customer added
+    [email_change_requested] E-mail change requested
+    [email_changed] E-mail changed
+    [endpoint_changed] Access point changed
+    [endpoint_created] Access point added
+    [invoice_issued] Invoice issued
+    [invoice_posted] Invoice sent by post
+    [lockout] Login locked after failed attempts
+    [login_failure] Failed login
+    [login_success] Logged in
+    [logout] Logged out
+    [news_changed] News changed
+    [news_created] News added
+    [news_retired] News retired
+    [other_sessions_ended] Other sessions ended
+    [password_changed] Password changed
+    [password_check_failed] Wrong password on confirmation
+    [password_reset] New password set
+    [password_reset_requested] Password reset requested
+    [password_reset_unknown_email] Password reset for an unknown e-mail
+    [payment_recorded] Payment booked
+    [payment_reversed] Payment reversed
+    [pppoe_password_shown] PPPoE password shown
+    [preferences_changed] Settings changed
+    [profile_change_approved] Profile change approved
+    [profile_change_rejected] Profile change rejected
+    [profile_change_requested] Profile change requested
+    [profile_change_withdrawn] Profile change withdrawn
+    [profile_contact_changed] Contact details changed
+    [registration] Registration
+    [registration_identity_mismatch] Registration: details did not match
+    [seller_changed] Seller details changed
+    [series_changed] Numbering series changed
+    [series_created] Numbering series added
+    [service_changed] Service changed
+    [service_created] Service added
+    [staff_login_failure] Failed staff login
+    [staff_login_success] Staff logged in
+    [ticket_assigned] Ticket assigned
+    [ticket_closed] Ticket closed
+    [ticket_customer_reply] Customer replied to a ticket
+    [ticket_internal_note] Internal note on a ticket
+    [ticket_opened] Ticket opened
+    [ticket_reopened] Ticket reopened
+    [ticket_staff_reply] Office replied to a ticket
+    [ticket_status_changed] Ticket status changed
+    [two_factor_disable_refused] Turning off two-step login refused
+    [two_factor_disabled] Two-step login turned off
+    [two_factor_enable_refused] Turning on two-step login refused
+    [two_factor_enabled] Two-step login turned on
+   *[other] { $action }
+}
+staff-consent-kind-einvoice = e-invoice
+staff-consent-kind-marketing = marketing information
+staff-consent-kind-terms = terms of service
+
+staff-nav-audit-log = Audit log
+staff-audit-log-title = Audit log
+staff-audit-log-intro = Who did what, when and from where: logins, data changes, invoices, payments, tickets. Newest first, at most { $limit } on a page; the CSV file holds every match (up to 50,000).
+staff-audit-log-filter = Narrow the log
+staff-audit-log-anyone = anyone
+staff-audit-log-any-kind = any
+staff-audit-log-customer = Customer no.
+staff-audit-log-from = From
+staff-audit-log-to = To
+staff-audit-log-show = Show
+staff-audit-log-export = Download CSV
+staff-audit-log-empty = No events match.
+staff-audit-log-when = When
+staff-audit-log-code = Event code
+staff-audit-log-ip = IP address
+staff-audit-log-error-number = A number must be a whole number above zero; this field was left out.
+staff-audit-log-error-date = Give the date as YYYY-MM-DD; this field was left out.

@@ -111,3 +111,11 @@ tickets-canned-flash-saved = Canned response saved.
 tickets-canned-error-title = Enter a name (at most 100 characters).
 tickets-canned-error-body = Enter the text of the response.
 tickets-canned-error-not-found = There is no such canned response.
+
+# The same statuses as staff see them ("waiting for the customer", not "for your reply").
+tickets-staff-status-new = new
+tickets-staff-status-open = in progress
+tickets-staff-status-waiting_customer = waiting for the customer
+tickets-staff-status-answered = answered
+tickets-staff-status-closed = closed
+tickets-author-customer-for-staff = Customer

@@ -24,6 +24,7 @@ auth-code-start-over = Zaloguj się od nowa
 auth-code-expired = Minęło zbyt dużo czasu. Zaloguj się ponownie.
 auth-code-throttled = Zbyt wiele nieudanych prób. { $retry }
 auth-code-invalid = Kod jest nieprawidłowy. Wpisz aktualny kod z aplikacji albo jeden z kodów zapasowych.
+auth-code-already-used = Ten kod został już użyty. Poczekaj, aż aplikacja pokaże następny (zmienia się co 30 sekund), i wpisz go.
 
 auth-link-inactive = Link jest nieaktywny
 auth-reset-title = Nie pamiętam hasła

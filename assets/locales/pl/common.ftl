@@ -4,6 +4,7 @@ site-tagline = elektroniczne Biuro Obsługi Klienta
 site-tagline-staff = panel obsługi
 skip-to-content = Przejdź do treści
 nav-main = Nawigacja główna
+nav-menu = Menu
 nav-dashboard = Pulpit
 nav-contracts = Umowy
 nav-services = Usługi

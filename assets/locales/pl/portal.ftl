@@ -85,6 +85,7 @@ contract-number = Umowa { $number }
 contract-status-active = aktywna
 contract-status-suspended = zawieszona
 contract-status-terminated = zakończona
+contract-holder = Abonent
 contract-tariff = Taryfa
 contract-speed = { $down }/{ $up } Mb/s
 contract-fee = Abonament miesięczny (brutto)

@@ -328,3 +328,102 @@ staff-error-period = Podaj miesiąc w postaci RRRR-MM, np. 2026-12.
 staff-error-subscription-contract = Wybierz umowę, której abonament ma być zafakturowany.
 staff-error-nothing-to-bill = Ta umowa nie ma w tym miesiącu żadnej usługi do zafakturowania.
 staff-error-already-invoiced = Abonament tej umowy za ten miesiąc jest już zafakturowany. Aby go wystawić ponownie, najpierw anuluj pozycję abonamentu fakturą korygującą.
+# What an audit entry records, in words (an event not listed shows its code).
+staff-audit-event = { $action ->
+    [activation] Aktywacja konta
+    [bank_import_committed] Zaksięgowano wyciąg bankowy
+    [bank_import_discarded] Odrzucono wyciąg bankowy
+    [bank_transaction_assigned] Przypisano przelew
+    [banner_changed] Zmieniono baner
+    [banner_created] Dodano baner
+    [banner_retired] Wycofano baner
+    [billing_run_failed] Rozliczenie nie powiodło się
+    [billing_run_finished] Zakończono rozliczenie
+    [billing_run_started] Rozpoczęto rozliczenie
+    [canned_response_changed] Zmieniono gotową odpowiedź
+    [canned_response_created] Dodano gotową odpowiedź
+    [charge_queued] Dodano opłatę do rozliczenia
+    [charge_removed] Usunięto opłatę z rozliczenia
+    [consent_granted] Udzielono zgody
+    [consent_withdrawn] Wycofano zgodę
+    [contact_access_revoked] Odebrano dostęp osobie kontaktowej
+    [contact_invitation_revoked] Wycofano zaproszenie
+    [contact_invited] Zaproszono osobę kontaktową
+    [contact_registered] Osoba kontaktowa założyła konto
+    [contract_changed] Zmieniono umowę
+    [contract_created] Dodano umowę
+    [correction_issued] Wystawiono korektę
+    [customer_changed] Zmieniono dane klienta
+    [customer_created] Dodano klienta
+    [email_change_requested] Poproszono o zmianę e-maila
+    [email_changed] Zmieniono e-mail
+    [endpoint_changed] Zmieniono punkt dostępowy
+    [endpoint_created] Dodano punkt dostępowy
+    [invoice_issued] Wystawiono fakturę
+    [invoice_posted] Wysłano fakturę pocztą
+    [lockout] Zablokowano logowanie po nieudanych próbach
+    [login_failure] Nieudane logowanie
+    [login_success] Zalogowanie
+    [logout] Wylogowanie
+    [news_changed] Zmieniono komunikat
+    [news_created] Dodano komunikat
+    [news_retired] Wycofano komunikat
+    [other_sessions_ended] Zakończono inne sesje
+    [password_changed] Zmieniono hasło
+    [password_check_failed] Błędne hasło przy potwierdzeniu
+    [password_reset] Ustawiono nowe hasło
+    [password_reset_requested] Poproszono o reset hasła
+    [password_reset_unknown_email] Reset hasła dla nieznanego e-maila
+    [payment_recorded] Zaksięgowano wpłatę
+    [payment_reversed] Cofnięto wpłatę
+    [pppoe_password_shown] Pokazano hasło PPPoE
+    [preferences_changed] Zmieniono ustawienia
+    [profile_change_approved] Zatwierdzono zmianę danych
+    [profile_change_rejected] Odrzucono zmianę danych
+    [profile_change_requested] Zgłoszono zmianę danych
+    [profile_change_withdrawn] Wycofano zmianę danych
+    [profile_contact_changed] Zmieniono dane kontaktowe
+    [registration] Rejestracja
+    [registration_identity_mismatch] Rejestracja: dane się nie zgadzają
+    [seller_changed] Zmieniono dane sprzedawcy
+    [series_changed] Zmieniono serię numeracji
+    [series_created] Dodano serię numeracji
+    [service_changed] Zmieniono usługę
+    [service_created] Dodano usługę
+    [staff_login_failure] Nieudane logowanie pracownika
+    [staff_login_success] Zalogowanie pracownika
+    [ticket_assigned] Przydzielono zgłoszenie
+    [ticket_closed] Zamknięto zgłoszenie
+    [ticket_customer_reply] Odpowiedź klienta w zgłoszeniu
+    [ticket_internal_note] Notatka wewnętrzna w zgłoszeniu
+    [ticket_opened] Otwarto zgłoszenie
+    [ticket_reopened] Ponownie otwarto zgłoszenie
+    [ticket_staff_reply] Odpowiedź biura w zgłoszeniu
+    [ticket_status_changed] Zmieniono status zgłoszenia
+    [two_factor_disable_refused] Odmowa wyłączenia logowania dwuetapowego
+    [two_factor_disabled] Wyłączono logowanie dwuetapowe
+    [two_factor_enable_refused] Odmowa włączenia logowania dwuetapowego
+    [two_factor_enabled] Włączono logowanie dwuetapowe
+   *[other] { $action }
+}
+staff-consent-kind-einvoice = e-faktura
+staff-consent-kind-marketing = informacje marketingowe
+staff-consent-kind-terms = regulamin
+
+staff-nav-audit-log = Dziennik zdarzeń
+staff-audit-log-title = Dziennik zdarzeń
+staff-audit-log-intro = Kto, co, kiedy i skąd: logowania, zmiany danych, faktury, wpłaty, zgłoszenia. Najnowsze na górze, najwyżej { $limit } na stronie; plik CSV zawiera wszystkie pasujące (do 50 000).
+staff-audit-log-filter = Zawężenie dziennika
+staff-audit-log-anyone = każdy
+staff-audit-log-any-kind = każde
+staff-audit-log-customer = Nr klienta
+staff-audit-log-from = Od dnia
+staff-audit-log-to = Do dnia
+staff-audit-log-show = Pokaż
+staff-audit-log-export = Pobierz CSV
+staff-audit-log-empty = Brak zdarzeń dla tego zawężenia.
+staff-audit-log-when = Kiedy
+staff-audit-log-code = Kod zdarzenia
+staff-audit-log-ip = Adres IP
+staff-audit-log-error-number = Numer musi być liczbą całkowitą większą od zera; to pole pominięto.
+staff-audit-log-error-date = Datę podaj jako RRRR-MM-DD; to pole pominięto.

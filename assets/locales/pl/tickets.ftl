@@ -112,3 +112,11 @@ tickets-canned-flash-saved = Zapisano gotową odpowiedź.
 tickets-canned-error-title = Podaj nazwę (najwyżej 100 znaków).
 tickets-canned-error-body = Wpisz treść odpowiedzi.
 tickets-canned-error-not-found = Nie ma takiej gotowej odpowiedzi.
+
+# The same statuses as staff see them ("waiting for the customer", not "for your reply").
+tickets-staff-status-new = nowe
+tickets-staff-status-open = w realizacji
+tickets-staff-status-waiting_customer = czeka na klienta
+tickets-staff-status-answered = odpowiedziano
+tickets-staff-status-closed = zamknięte
+tickets-author-customer-for-staff = Klient

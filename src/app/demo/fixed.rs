@@ -10,6 +10,7 @@ use super::people::{Address, Person};
 use super::{AccountSpec, CustomerSpec, DemoError, ExtraService, fixed_pesel};
 use crate::app::crypto;
 use crate::app::invoicing::Invoicing;
+use crate::config::SecurityConfig;
 use crate::db::invoices::NewInvoiceSeries;
 use crate::db::news::NewNewsItem;
 use crate::db::seller::NewSeller;
@@ -52,7 +53,7 @@ impl FixedPasswordHashes {
 
 pub fn seed(
     conn: &mut DbConn,
-    pesel_key: &[u8],
+    keys: &SecurityConfig,
     hashes: &FixedPasswordHashes,
     invoicing: &Invoicing<'_>,
     now: NaiveDateTime,
@@ -67,10 +68,8 @@ pub fn seed(
     let tariffs = insert_tariffs(conn, now)?;
     insert_series(conn, now)?;
     insert_news(conn, now, today)?;
-    seed_demo_subscriber(
-        conn, pesel_key, &seller, &tariffs, invoicing, hashes, now, today,
-    )?;
-    seed_unregistered_customer(conn, pesel_key, &seller, &tariffs, now, today)?;
+    seed_demo_subscriber(conn, keys, &seller, &tariffs, invoicing, hashes, now, today)?;
+    seed_unregistered_customer(conn, keys, &seller, &tariffs, now, today)?;
     Ok(())
 }
 
@@ -308,7 +307,7 @@ struct NewsSpec {
 #[allow(clippy::too_many_arguments)]
 fn seed_demo_subscriber(
     conn: &mut DbConn,
-    pesel_key: &[u8],
+    keys: &SecurityConfig,
     seller: &crate::db::seller::Seller,
     tariffs: &[crate::db::tariffs::Tariff],
     invoicing: &Invoicing<'_>,
@@ -347,7 +346,7 @@ fn seed_demo_subscriber(
         billing_day: 10,
         ipv4: "203.0.113.17".into(),
     };
-    let seeded = super::insert_customer(conn, pesel_key, seller, &spec, &mut rng, now)?;
+    let seeded = super::insert_customer(conn, keys, seller, &spec, &mut rng, now)?;
     let mut charges = vec![MonthlyCharge {
         name: format!("Internet {} — abonament", tariff.name),
         gross: Money::from_grosze(tariff.monthly_fee),
@@ -436,7 +435,7 @@ fn seed_demo_subscriber(
 /// Anna Nowak: an active contract with no account, for trying registration.
 fn seed_unregistered_customer(
     conn: &mut DbConn,
-    pesel_key: &[u8],
+    keys: &SecurityConfig,
     seller: &crate::db::seller::Seller,
     tariffs: &[crate::db::tariffs::Tariff],
     now: NaiveDateTime,
@@ -466,7 +465,7 @@ fn seed_unregistered_customer(
         billing_day: 1,
         ipv4: "203.0.113.18".into(),
     };
-    super::insert_customer(conn, pesel_key, seller, &spec, &mut rng, now).map(|_| ())
+    super::insert_customer(conn, keys, seller, &spec, &mut rng, now).map(|_| ())
 }
 
 fn tariff_by_code<'t>(

@@ -20,10 +20,11 @@ use rand::{Rng, SeedableRng};
 
 use self::billing_history::{MonthlyCharge, Settlement};
 use self::people::{Address, Person};
+use crate::app::crypto::SecretKind;
 use crate::app::invoicing::{Invoicing, IssueError, PdfStore};
 use crate::app::payments::PaymentError;
 use crate::app::{clock, crypto};
-use crate::config::Config;
+use crate::config::{Config, SecurityConfig};
 use crate::db::accounts::NewAccount;
 use crate::db::contracts::NewContract;
 use crate::db::customers::NewCustomer;
@@ -120,20 +121,13 @@ pub fn seed(
     if seeded_fixed_now {
         let hashes = fixed::FixedPasswordHashes::compute()?;
         db::write_transaction(conn, |conn| {
-            fixed::seed(
-                conn,
-                &config.security.pesel_key,
-                &hashes,
-                &invoicing,
-                now,
-                today,
-            )?;
+            fixed::seed(conn, &config.security, &hashes, &invoicing, now, today)?;
             store.flush()?;
             Ok::<_, DemoError>(())
         })?;
         bank_statement::seed(conn, today, now)?;
     }
-    let ctx = SeedContext::load(conn, &config.security.pesel_key, invoicing, now, today)?;
+    let ctx = SeedContext::load(conn, &config.security, invoicing, now, today)?;
     let already = (db::customers::max_customer_number(conn)? - FIXED_CUSTOMERS).max(0);
     let wanted = i64::from(options.customers);
     let progress = progress_bar(options, (wanted - already).max(0));
@@ -211,7 +205,7 @@ impl DemoSummary {
 
 /// What every generated customer needs and is read once per run.
 struct SeedContext<'k> {
-    pesel_key: &'k [u8],
+    keys: &'k SecurityConfig,
     seller: Seller,
     tariffs: Vec<Tariff>,
     invoicing: Invoicing<'k>,
@@ -223,14 +217,14 @@ struct SeedContext<'k> {
 impl<'k> SeedContext<'k> {
     fn load(
         conn: &mut DbConn,
-        pesel_key: &'k [u8],
+        keys: &'k SecurityConfig,
         invoicing: Invoicing<'k>,
         now: NaiveDateTime,
         today: NaiveDate,
     ) -> Result<SeedContext<'k>, DemoError> {
         let seller = db::seller::find(conn)?.ok_or(diesel::result::Error::NotFound)?;
         Ok(SeedContext {
-            pesel_key,
+            keys,
             seller,
             tariffs: db::tariffs::list_active(conn)?,
             invoicing,
@@ -274,7 +268,7 @@ struct SeededCustomer {
 /// one endpoint: what every demo customer has.
 fn insert_customer(
     conn: &mut DbConn,
-    pesel_key: &[u8],
+    keys: &SecurityConfig,
     seller: &Seller,
     spec: &CustomerSpec<'_>,
     rng: &mut StdRng,
@@ -291,7 +285,8 @@ fn insert_customer(
             first_name: Some(spec.person.first_name.clone()),
             last_name: Some(spec.person.last_name.clone()),
             company_name: spec.company.as_ref().map(|(name, _)| name.clone()),
-            pesel_hash: (!is_company).then(|| crypto::pesel_hash(pesel_key, &spec.person.pesel)),
+            pesel_hash: (!is_company)
+                .then(|| crypto::pesel_hash(&keys.pesel_key, &spec.person.pesel)),
             pesel_last4: (!is_company).then(|| spec.person.pesel.last_four().to_owned()),
             nip: spec
                 .company
@@ -381,7 +376,10 @@ fn insert_customer(
             ipv6_prefix: Some(format!("2001:db8:{:x}::/56", spec.number)),
             mac: Some(random_mac(rng)),
             pppoe_login: Some(format!("k{:06}@przykladowy-operator.pl", spec.number)),
-            pppoe_password: Some(random_secret(rng, 10)),
+            pppoe_password: Some(
+                keys.secrets
+                    .seal(SecretKind::PppoePassword, &random_secret(rng, 10)),
+            ),
             address_line: spec.address.line.clone(),
             postal_code: spec.address.postal_code.clone(),
             city: spec.address.city.clone(),
@@ -563,7 +561,7 @@ fn seed_generated_customer(
         company,
         address,
     };
-    let seeded = insert_customer(conn, ctx.pesel_key, &ctx.seller, &spec, &mut rng, ctx.now)?;
+    let seeded = insert_customer(conn, ctx.keys, &ctx.seller, &spec, &mut rng, ctx.now)?;
     let mut charges = vec![MonthlyCharge {
         name: format!("Internet {} — abonament", tariff.name),
         gross: Money::from_grosze(tariff.monthly_fee),

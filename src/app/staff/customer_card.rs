@@ -114,7 +114,8 @@ pub struct AuditView {
     pub actor_kind: String,
     pub staff_login: Option<String>,
     pub ip: Option<String>,
-    pub details: String,
+    /// The details as lines to read (`audit::readable_details`).
+    pub details: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -187,7 +188,7 @@ pub fn load(
             actor_kind: entry.actor_kind,
             staff_login,
             ip: entry.ip,
-            details: entry.details,
+            details: crate::app::audit::readable_details(&entry.details),
         })
         .collect();
     Ok(Some(CustomerCard {

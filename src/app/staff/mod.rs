@@ -3,6 +3,7 @@
 //! billing run, the seller's data, and news, outage notices and the offer banner.
 
 pub mod announcements;
+pub mod audit_log;
 pub mod change_requests;
 pub mod customer_card;
 pub mod customer_records;

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::{FieldErrors, optional};
 use crate::app::audit::{self, Actor};
+use crate::app::crypto::{SecretBox, SecretKind};
 use crate::db::contracts::{Contract, NewContract};
 use crate::db::network_records::{self, ContractChanges, EndpointChanges, ServiceChanges};
 use crate::db::services::{Endpoint, NewEndpoint, NewService, Service};
@@ -411,6 +412,7 @@ impl EndpointForm {
 
 pub fn save_endpoint(
     conn: &mut DbConn,
+    secrets: &SecretBox,
     customer_id: i64,
     endpoint_id: Option<i64>,
     form: &EndpointForm,
@@ -482,6 +484,7 @@ pub fn save_endpoint(
         };
         // An empty password field keeps the stored one (it is never shown back).
         let password = optional(&form.pppoe_password)
+            .map(|typed| secrets.seal(SecretKind::PppoePassword, &typed))
             .or_else(|| before.as_ref().and_then(|b| b.pppoe_password.clone()));
         let changes = EndpointChanges {
             ipv4: ip,

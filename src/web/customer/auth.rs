@@ -7,7 +7,8 @@ use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::login::{self, LoginError, LoginOutcome};
+use crate::app::crypto::SecretBox;
+use crate::app::login::{self, KnownDevice, LoginError, LoginOutcome};
 use crate::app::{clock, crypto};
 use crate::config::Config;
 use crate::db;
@@ -23,6 +24,30 @@ use crate::web::{Db, server_error};
 /// Remembers, between the two login steps, whose password was right (encrypted cookie).
 const SECOND_FACTOR_COOKIE: &str = "ebok_2fa";
 const SECOND_FACTOR_WINDOW: Duration = Duration::minutes(5);
+/// The device cookie (`login::KnownDevice`): encrypted, sent only to the login pages, kept
+/// for a year.
+const DEVICE_COOKIE: &str = "ebok_device";
+
+fn known_device(cookies: &CookieJar<'_>) -> Option<KnownDevice> {
+    cookies
+        .get_private(DEVICE_COOKIE)
+        .and_then(|cookie| KnownDevice::from_cookie_value(cookie.value()))
+}
+
+/// A new device cookie after a completed login (password, and the code where it is on).
+fn remember_device(cookies: &CookieJar<'_>, config: &Config, account_id: i64) {
+    cookies.add_private(
+        Cookie::build((
+            DEVICE_COOKIE,
+            KnownDevice::issue(account_id).to_cookie_value(),
+        ))
+        .path("/logowanie")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(config.web.public_url.starts_with("https://"))
+        .max_age(rocket::time::Duration::days(365)),
+    );
+}
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -116,8 +141,9 @@ async fn login_submit(
         .acquire()
         .await
         .map_err(|_| Status::ServiceUnavailable)?;
+    let device = known_device(cookies);
     let outcome = db
-        .run(move |conn| login::login(conn, &identifier, &password, &info, now))
+        .run(move |conn| login::login(conn, &identifier, &password, &info, device.as_ref(), now))
         .await
         .map_err(|e| server_error(&e))?;
     let failure = |status: Status, error: String| {
@@ -130,7 +156,11 @@ async fn login_submit(
         ))
     };
     Ok(match outcome {
-        Ok(LoginOutcome::SignedIn(session)) => {
+        Ok(LoginOutcome::SignedIn {
+            session,
+            account_id,
+        }) => {
+            remember_device(cookies, config, account_id);
             let message = welcome(&db, &session.token, lang, "auth-signed-in").await;
             Either::Left(signed_in(cookies, config, session.token, message))
         }
@@ -147,7 +177,7 @@ async fn login_submit(
                 i18n::text(lang, "auth-code-needed"),
             ))
         }
-        Err(LoginError::Invalid) | Err(LoginError::WrongCode) => {
+        Err(LoginError::Invalid | LoginError::WrongCode | LoginError::CodeAlreadyUsed) => {
             failure(Status::Unauthorized, i18n::text(lang, "auth-invalid"))
         }
         Err(LoginError::Throttled(retry)) => failure(
@@ -158,6 +188,7 @@ async fn login_submit(
             failure(Status::Forbidden, i18n::text(lang, "auth-not-activated"))
         }
         Err(LoginError::Database(e)) => return Err(server_error(&e)),
+        Err(LoginError::Sealed(e)) => return Err(server_error(&e)),
     })
 }
 
@@ -200,6 +231,7 @@ impl CsrfForm for CodeFields {
 }
 
 #[post("/logowanie/kod", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
 async fn second_factor_submit(
     form: Protected<CodeFields>,
     layout: Layout,
@@ -208,6 +240,7 @@ async fn second_factor_submit(
     db: Db,
     cookies: &CookieJar<'_>,
     config: &State<Config>,
+    secrets: &State<SecretBox>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
     let now = clock::now();
     let Some(account_id) = pending_second_factor(cookies, now) else {
@@ -218,8 +251,20 @@ async fn second_factor_submit(
     };
     let code = form.code.clone();
     let info = client.0;
+    let device = known_device(cookies);
+    let secrets = secrets.inner().clone();
     let outcome = db
-        .run(move |conn| login::login_second_factor(conn, account_id, &code, &info, now))
+        .run(move |conn| {
+            login::login_second_factor(
+                conn,
+                &secrets,
+                account_id,
+                &code,
+                &info,
+                device.as_ref(),
+                now,
+            )
+        })
         .await
         .map_err(|e| server_error(&e))?;
     let failure = |status: Status, error: String| {
@@ -234,6 +279,7 @@ async fn second_factor_submit(
     Ok(match outcome {
         Ok(session) => {
             cookies.remove_private(Cookie::build(SECOND_FACTOR_COOKIE).path("/logowanie"));
+            remember_device(cookies, config, account_id);
             let message = welcome(&db, &session.token, lang, "auth-signed-in").await;
             Either::Left(signed_in(cookies, config, session.token, message))
         }
@@ -242,6 +288,11 @@ async fn second_factor_submit(
             messages::throttled(lang, "auth-code-throttled", retry, now),
         ),
         Err(LoginError::Database(e)) => return Err(server_error(&e)),
+        Err(LoginError::Sealed(e)) => return Err(server_error(&e)),
+        Err(LoginError::CodeAlreadyUsed) => failure(
+            Status::Unauthorized,
+            i18n::text(lang, "auth-code-already-used"),
+        ),
         Err(_) => failure(Status::Unauthorized, i18n::text(lang, "auth-code-invalid")),
     })
 }

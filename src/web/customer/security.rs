@@ -8,6 +8,7 @@ use rocket::{Either, Route, State, get, post, routes};
 
 use crate::app::account_security::{self, SecurityError};
 use crate::app::audit::Actor;
+use crate::app::crypto::SecretBox;
 use crate::app::two_factor::{self, TwoFactorError};
 use crate::app::{clock, crypto};
 use crate::i18n::{self, Lang};
@@ -409,6 +410,7 @@ async fn two_factor_enable(
     mailing: &State<Mailing>,
     signal: &State<OutboxSignal>,
     slots: &State<PasswordSlots>,
+    secrets: &State<SecretBox>,
 ) -> Result<Either<Template, (Status, Template)>, Status> {
     let Some(secret) = setup_secret(cookies, customer.account.id) else {
         return Ok(Either::Right((
@@ -423,6 +425,7 @@ async fn two_factor_enable(
     let (code, password) = (form.code.clone(), form.current_password.clone());
     let account = customer.account.clone();
     let mailing = mailing.inner().clone();
+    let secrets = secrets.inner().clone();
     let now = clock::now();
     let secret_for_run = secret.clone();
     let _permit = slots
@@ -434,6 +437,7 @@ async fn two_factor_enable(
         .run(move |conn| {
             two_factor::enable(
                 conn,
+                &secrets,
                 &account,
                 &password,
                 &secret_for_run,
@@ -482,11 +486,13 @@ async fn two_factor_disable(
     mailing: &State<Mailing>,
     signal: &State<OutboxSignal>,
     slots: &State<PasswordSlots>,
+    secrets: &State<SecretBox>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
     let actor = actor(&customer, ip);
     let (code, password) = (form.code.clone(), form.current_password.clone());
     let account = customer.account.clone();
     let mailing = mailing.inner().clone();
+    let secrets = secrets.inner().clone();
     let now = clock::now();
     let _permit = slots
         .0
@@ -497,6 +503,7 @@ async fn two_factor_disable(
         .run(move |conn| {
             two_factor::disable(
                 conn,
+                &secrets,
                 &account,
                 &password,
                 &code,

@@ -2,6 +2,7 @@
 //! Ids in paths are looked up only among the signed-in customer's own rows; anything else is 404.
 
 use crate::app::access::Area;
+use crate::app::crypto::SecretBox;
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -152,11 +153,13 @@ async fn reveal_pppoe(
     ip: ClientIp,
     db: Db,
     slots: &State<PasswordSlots>,
+    secrets: &State<SecretBox>,
 ) -> Result<(Status, Template), Status> {
     customer.require(Area::Services)?;
     let actor = actor(&customer, ip);
     let account = customer.account.clone();
     let (endpoint_id, password) = (form.endpoint_id, form.password.clone());
+    let secrets = secrets.inner().clone();
     let now = clock::now();
     let _permit = slots
         .0
@@ -167,6 +170,7 @@ async fn reveal_pppoe(
         .run(move |conn| {
             subscriptions::reveal_pppoe_password(
                 conn,
+                &secrets,
                 &account,
                 id,
                 endpoint_id,
@@ -191,6 +195,7 @@ async fn reveal_pppoe(
             .await?,
         )),
         Err(RevealError::NotFound) => Err(Status::NotFound),
+        Err(RevealError::Sealed(error)) => Err(server_error(&error)),
         Err(RevealError::Security(SecurityError::WrongCurrentPassword)) => Ok((
             Status::UnprocessableEntity,
             render_service(

@@ -1,6 +1,7 @@
 //! The staff panel (`/staff`): its own login, sessions and roles, apart from subscribers.
 
 mod announcements;
+mod audit_log;
 mod auth;
 mod bank_import;
 mod billing;
@@ -38,5 +39,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(bank_import::routes());
     routes.extend(tickets::routes());
     routes.extend(canned::routes());
+    routes.extend(audit_log::routes());
     routes
 }

@@ -17,6 +17,7 @@ pub struct StaffNav {
     pub news: bool,
     pub series: bool,
     pub seller: bool,
+    pub audit_log: bool,
 }
 
 impl StaffNav {
@@ -33,6 +34,7 @@ impl StaffNav {
             news: may(Permission::PublishNews),
             series: may(Permission::ConfigureInvoicing),
             seller: may(Permission::ConfigureInvoicing),
+            audit_log: may(Permission::ReadAuditLog),
         }
     }
 }

@@ -5,11 +5,12 @@ use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 use serde::Serialize;
 
 use super::forms::{actor, field_messages};
 use crate::app::clock;
+use crate::app::crypto::SecretBox;
 use crate::app::staff::network_records::{
     self, ContractForm, EndpointForm, NetworkRecordError, SERVICE_KINDS, ServiceForm,
 };
@@ -621,6 +622,7 @@ async fn endpoint_edit(
 }
 
 #[post("/staff/klienci/<customer_id>/punkty", data = "<fields>")]
+#[allow(clippy::too_many_arguments)]
 async fn endpoint_create(
     customer_id: i64,
     fields: Protected<EndpointFields>,
@@ -628,8 +630,9 @@ async fn endpoint_create(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    secrets: &State<SecretBox>,
 ) -> Result<Saved, Status> {
-    save_endpoint(customer_id, None, fields, staff, layout, ip, db).await
+    save_endpoint(customer_id, None, fields, staff, layout, ip, db, secrets).await
 }
 
 #[post("/staff/klienci/<customer_id>/punkty/<id>", data = "<fields>")]
@@ -642,10 +645,22 @@ async fn endpoint_update(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    secrets: &State<SecretBox>,
 ) -> Result<Saved, Status> {
-    save_endpoint(customer_id, Some(id), fields, staff, layout, ip, db).await
+    save_endpoint(
+        customer_id,
+        Some(id),
+        fields,
+        staff,
+        layout,
+        ip,
+        db,
+        secrets,
+    )
+    .await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn save_endpoint(
     customer_id: i64,
     id: Option<i64>,
@@ -654,14 +669,18 @@ async fn save_endpoint(
     layout: Layout,
     ip: ClientIp,
     db: Db,
+    secrets: &State<SecretBox>,
 ) -> Result<Saved, Status> {
     staff.require(Permission::EditCustomers)?;
     let actor = actor(&staff, &ip);
     let form = fields.form();
     let input = form.clone();
     let now = clock::now();
+    let secrets = secrets.inner().clone();
     let result = db
-        .run(move |conn| network_records::save_endpoint(conn, customer_id, id, &input, &actor, now))
+        .run(move |conn| {
+            network_records::save_endpoint(conn, &secrets, customer_id, id, &input, &actor, now)
+        })
         .await
         .map_err(|e| server_error(&e))?;
     // The password is never echoed back into the page.
