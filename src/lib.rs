@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod i18n;
 pub mod jobs;
+pub mod ksef;
 pub mod mail;
 pub mod pdf;
 pub mod web;

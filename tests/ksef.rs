@@ -1,0 +1,322 @@
+//! KSeF documents end to end: every invoice issued through the real path gets its FA(3) XML in
+//! the issuing transaction, valid against the Ministry's XSD, stating the invoice's amounts to the
+//! grosz, stored with its hash — on every backend.
+
+mod common;
+
+use std::path::PathBuf;
+
+use chrono::Datelike;
+use common::TestApp;
+use ebok::app::audit::Actor;
+use ebok::app::invoicing::{
+    self, CorrectionRequest, Invoicing, IssueRequest, Issued, LineRequest, PdfStore,
+};
+use ebok::app::{clock, ksef};
+use ebok::db::customers::NewCustomer;
+use ebok::db::ksef::{KsefDocument, KsefSettingsRow};
+use ebok::domain::{Money, VatRate};
+use ebok::ksef::fa3::read_summary;
+use ebok::ksef::schema::SchemaDir;
+use ebok::pdf::PdfRenderer;
+use rust_decimal::Decimal;
+
+backend_tests!(
+    a_consumer_invoice_gets_valid_fa3_xml_with_its_amounts_and_hash_at_issue,
+    a_business_invoice_states_each_rate_to_the_grosz,
+    a_correction_waits_for_its_originals_ksef_number_and_then_cites_it,
+    a_correction_of_an_invoice_kept_outside_ksef_says_so,
+    consumer_invoices_stay_local_when_the_seller_keeps_them_out_of_ksef,
+);
+
+fn schema() -> SchemaDir {
+    SchemaDir::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ksef-fa3")).unwrap()
+}
+
+fn line(name: &str, price: i64, rate: VatRate) -> LineRequest {
+    LineRequest {
+        name: name.into(),
+        unit: "usł.".into(),
+        quantity: Decimal::ONE,
+        unit_price: Money::from_grosze(price),
+        rate,
+        service_id: None,
+    }
+}
+
+fn issue(app: &TestApp, customer_id: i64, lines: Vec<LineRequest>) -> Issued {
+    let renderer = PdfRenderer::new().unwrap();
+    let store = PdfStore::new(&app.config.paths.invoices_dir);
+    let today = clock::today();
+    invoicing::issue_invoice(
+        &mut app.conn(),
+        &Invoicing {
+            renderer: &renderer,
+            store: &store,
+            outgoing: None,
+        },
+        &IssueRequest {
+            customer_id,
+            contract_id: None,
+            series_code: "FV".into(),
+            issue_date: today,
+            sale_date: None,
+            period: Some((today.with_day(1).unwrap(), today)),
+            payment_days: 14,
+            lines,
+            annex_15_goods: false,
+            actor: Actor::default(),
+        },
+        clock::now(),
+    )
+    .unwrap()
+}
+
+fn correct(app: &TestApp, original_id: i64, lines: Vec<LineRequest>) -> Issued {
+    let renderer = PdfRenderer::new().unwrap();
+    let store = PdfStore::new(&app.config.paths.invoices_dir);
+    invoicing::issue_correction(
+        &mut app.conn(),
+        &Invoicing {
+            renderer: &renderer,
+            store: &store,
+            outgoing: None,
+        },
+        &CorrectionRequest {
+            original_id,
+            series_code: "FK".into(),
+            issue_date: clock::today(),
+            reason: "Obniżka za przerwę w dostępie".into(),
+            lines,
+            payment_days: 14,
+            actor: Actor::default(),
+        },
+        clock::now(),
+    )
+    .unwrap()
+}
+
+fn document(app: &TestApp, invoice_id: i64) -> KsefDocument {
+    ebok::db::ksef::find(&mut app.conn(), invoice_id)
+        .unwrap()
+        .expect("every issued invoice has a KSeF document")
+}
+
+fn customer_id(app: &TestApp, number: i64) -> i64 {
+    ebok::db::customers::find_by_number(&mut app.conn(), number)
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+fn company(app: &TestApp) -> i64 {
+    let now = clock::now();
+    ebok::db::customers::insert(
+        &mut app.conn(),
+        &NewCustomer {
+            customer_number: 950,
+            kind: "company".into(),
+            first_name: None,
+            last_name: None,
+            company_name: Some("Firma Testowa Sp. z o.o.".into()),
+            pesel_hash: None,
+            pesel_last4: None,
+            nip: Some("1234563218".into()),
+            address_line: "ul. Prosta 2".into(),
+            postal_code: "00-001".into(),
+            city: "Warszawa".into(),
+            country_code: "PL".into(),
+            correspondence_address_line: None,
+            correspondence_postal_code: None,
+            correspondence_city: None,
+            email: "firma@example.com".into(),
+            phone: None,
+            language: "pl".into(),
+            nrb: ebok::domain::Nrb::for_customer("102010267777", 950)
+                .unwrap()
+                .as_str()
+                .into(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .unwrap()
+}
+
+/// The stored XML validates, its hash is over its exact bytes, and it states the row's totals.
+fn check_against_invoice(app: &TestApp, invoice_id: i64) -> (String, ebok::ksef::fa3::Fa3Summary) {
+    let document = document(app, invoice_id);
+    let xml = document.xml.expect("the XML is stored");
+    schema().validate(xml.as_bytes()).unwrap();
+    assert_eq!(
+        document.xml_sha256.as_deref(),
+        Some(ksef::xml_sha256_base64(xml.as_bytes()).as_str())
+    );
+    let invoice = ebok::db::invoices::find(&mut app.conn(), invoice_id)
+        .unwrap()
+        .unwrap();
+    let summary = read_summary(&xml).unwrap();
+    assert_eq!(summary.number, invoice.number.unwrap());
+    assert_eq!(summary.seller_nip, invoice.seller_nip);
+    assert_eq!(summary.total, Money::from_grosze(invoice.total_gross));
+    let sum = |prefix: &str| -> Money {
+        summary
+            .per_rate
+            .iter()
+            .filter(|(field, _)| field.starts_with(prefix))
+            .map(|(_, amount)| *amount)
+            .sum()
+    };
+    assert_eq!(sum("P_13_"), Money::from_grosze(invoice.total_net));
+    assert_eq!(sum("P_14_"), Money::from_grosze(invoice.total_vat));
+    (xml, summary)
+}
+
+fn a_consumer_invoice_gets_valid_fa3_xml_with_its_amounts_and_hash_at_issue(app: TestApp) {
+    let app = app.with_demo(0);
+    let issued = issue(
+        &app,
+        customer_id(&app, 1),
+        vec![
+            line("Internet 600/60", 7_999, VatRate::Standard23),
+            line("Telewizja — pakiet Start", 999, VatRate::Standard23),
+        ],
+    );
+    assert_eq!(document(&app, issued.invoice_id).state, "queued");
+    let (xml, summary) = check_against_invoice(&app, issued.invoice_id);
+    assert_eq!(summary.buyer_nip, None);
+    assert!(xml.contains("<BrakID>1</BrakID>"));
+    assert!(xml.contains("<OkresFa>"));
+    assert!(xml.contains("<NrRB>73102010267777000000000001</NrRB>"));
+    assert_eq!(summary.total, Money::from_grosze(8_998));
+}
+
+fn a_business_invoice_states_each_rate_to_the_grosz(app: TestApp) {
+    let app = app.with_demo(0);
+    let issued = issue(
+        &app,
+        company(&app),
+        vec![
+            line("Internet biznes", 33_333, VatRate::Standard23),
+            line("Stały adres IP", 1_001, VatRate::Standard23),
+            line("Catering na szkolenie", 12_345, VatRate::Reduced8),
+        ],
+    );
+    let (_, summary) = check_against_invoice(&app, issued.invoice_id);
+    assert_eq!(summary.buyer_nip.as_deref(), Some("1234563218"));
+    // Net per rate: 343,34 at 23 % (VAT 78,97) and 123,45 at 8 % (VAT 9,88).
+    assert_eq!(
+        summary.per_rate,
+        vec![
+            ("P_13_1".to_owned(), Money::from_grosze(34_334)),
+            ("P_14_1".to_owned(), Money::from_grosze(7_897)),
+            ("P_13_2".to_owned(), Money::from_grosze(12_345)),
+            ("P_14_2".to_owned(), Money::from_grosze(988)),
+        ]
+    );
+}
+
+fn a_correction_waits_for_its_originals_ksef_number_and_then_cites_it(app: TestApp) {
+    let app = app.with_demo(0);
+    let jan = customer_id(&app, 1);
+    let original = issue(
+        &app,
+        jan,
+        vec![line("Internet 600/60", 7_999, VatRate::Standard23)],
+    );
+    // The original is still on its way to KSeF: the correction cannot cite its number yet.
+    let early = correct(
+        &app,
+        original.invoice_id,
+        vec![line("Internet 600/60", 6_999, VatRate::Standard23)],
+    );
+    let waiting = document(&app, early.invoice_id);
+    assert_eq!(waiting.state, "queued");
+    assert_eq!(waiting.xml, None);
+
+    // Once KSeF has numbered the original, a correction cites that number.
+    let mut conn = app.conn();
+    let now = clock::now();
+    let claimed = ebok::db::ksef::claim(&mut conn, original.invoice_id, now, now).unwrap();
+    assert!(claimed.is_some());
+    let number = "6182007145-20260512-0100001AF629-AF";
+    assert!(
+        ebok::db::ksef::record_accepted(&mut conn, original.invoice_id, number, now, None, now)
+            .unwrap()
+    );
+    drop(conn);
+    let later = correct(
+        &app,
+        early.invoice_id,
+        vec![line("Internet 600/60", 5_999, VatRate::Standard23)],
+    );
+    let document = document(&app, later.invoice_id);
+    assert!(
+        document.xml.is_none(),
+        "the first correction is not numbered yet"
+    );
+    // The second correction corrects the first, still unnumbered: it waits too. The original's
+    // correction made now cites the original's number.
+    let cited = correct(
+        &app,
+        original.invoice_id,
+        vec![line("Internet 600/60", 7_000, VatRate::Standard23)],
+    );
+    let (xml, summary) = check_against_invoice(&app, cited.invoice_id);
+    assert_eq!(summary.kind, "KOR");
+    assert_eq!(summary.corrected_ksef_number.as_deref(), Some(number));
+    assert!(xml.contains("<StanPrzed>1</StanPrzed>"));
+    assert_eq!(summary.total, Money::from_grosze(7_000 - 7_999));
+}
+
+fn a_correction_of_an_invoice_kept_outside_ksef_says_so(app: TestApp) {
+    let app = app.with_demo(0);
+    keep_consumers_out(&app);
+    let original = issue(
+        &app,
+        customer_id(&app, 1),
+        vec![line("Internet 600/60", 7_999, VatRate::Standard23)],
+    );
+    assert_eq!(document(&app, original.invoice_id).state, "local");
+    let correction = correct(
+        &app,
+        original.invoice_id,
+        vec![line("Internet 600/60", 8_999, VatRate::Standard23)],
+    );
+    let (xml, summary) = check_against_invoice(&app, correction.invoice_id);
+    assert!(xml.contains("<NrKSeFN>1</NrKSeFN>"));
+    assert_eq!(summary.total, Money::from_grosze(1_000));
+    assert!(xml.contains("<Platnosc>"), "a raise is to be paid");
+}
+
+fn keep_consumers_out(app: &TestApp) {
+    ebok::db::ksef::save_settings(
+        &mut app.conn(),
+        &KsefSettingsRow {
+            id: 1,
+            environment: "local".into(),
+            token_ciphertext: None,
+            send_consumer_invoices: false,
+            updated_at: clock::now(),
+        },
+    )
+    .unwrap();
+}
+
+fn consumer_invoices_stay_local_when_the_seller_keeps_them_out_of_ksef(app: TestApp) {
+    let app = app.with_demo(0);
+    keep_consumers_out(&app);
+    let consumer = issue(
+        &app,
+        customer_id(&app, 1),
+        vec![line("Internet", 5_999, VatRate::Standard23)],
+    );
+    let business = issue(
+        &app,
+        company(&app),
+        vec![line("Internet biznes", 20_000, VatRate::Standard23)],
+    );
+    assert_eq!(document(&app, consumer.invoice_id).state, "local");
+    assert_eq!(document(&app, business.invoice_id).state, "queued");
+    check_against_invoice(&app, consumer.invoice_id);
+}
