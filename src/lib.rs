@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod ksef;
 pub mod mail;
 pub mod pdf;
+pub mod sim;
 pub mod web;
 
 use rocket::{Build, Rocket};

@@ -1,10 +1,25 @@
 //! KSeF documents end to end: every invoice issued through the real path gets its FA(3) XML in
 //! the issuing transaction, valid against the Ministry's XSD, stating the invoice's amounts to the
-//! grosz, stored with its hash — on every backend.
+//! grosz, stored with its hash; the sender takes them to the local KSeF server, which speaks the
+//! real protocol, through every fault it can show — on every backend.
 
 mod common;
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use ebok::jobs::{
+    self,
+    ksef::{KsefTarget, SendReport},
+};
+use ebok::ksef::client::KsefClient;
+use ebok::ksef::number::is_ksef_number;
+use ebok::sim::{
+    self,
+    ksef::{Faults, KsefSim, SimOptions},
+};
 
 use chrono::Datelike;
 use common::TestApp;
@@ -27,6 +42,13 @@ backend_tests!(
     a_correction_waits_for_its_originals_ksef_number_and_then_cites_it,
     a_correction_of_an_invoice_kept_outside_ksef_says_so,
     consumer_invoices_stay_local_when_the_seller_keeps_them_out_of_ksef,
+    the_local_server_accepts_every_queued_invoice_with_a_ksef_number_and_upo,
+    ksef_down_mid_drain_loses_nothing_and_the_queue_drains_when_it_is_back,
+    a_rejected_invoice_keeps_the_code_and_text_and_can_be_sent_again,
+    a_wrong_token_keeps_the_queue_and_says_why,
+    a_sender_that_died_after_sending_is_reconciled_without_a_second_number,
+    two_senders_at_once_never_send_an_invoice_twice,
+    an_invoice_ksef_never_decides_on_stays_sent_and_is_asked_about_again,
 );
 
 fn schema() -> SchemaDir {
@@ -319,4 +341,256 @@ fn consumer_invoices_stay_local_when_the_seller_keeps_them_out_of_ksef(app: Test
     assert_eq!(document(&app, consumer.invoice_id).state, "local");
     assert_eq!(document(&app, business.invoice_id).state, "queued");
     check_against_invoice(&app, consumer.invoice_id);
+}
+
+// ---- Sending to the local KSeF server ------------------------------------------------------
+
+const TOKEN: &str = "20260101-EC-0123456789-ABCDEF0123-FF|nip-6182007145|e-BOK-test";
+
+fn local_ksef() -> KsefSim {
+    sim::ksef::spawn(SimOptions {
+        token: TOKEN.into(),
+        schema: Some(schema()),
+        port: 0,
+    })
+    .unwrap()
+}
+
+fn target(server: &KsefSim, token: &str) -> KsefTarget {
+    KsefTarget {
+        client: KsefClient::new(&server.base_url, Duration::from_secs(10)).unwrap(),
+        token: token.into(),
+        environment: "local".into(),
+    }
+}
+
+fn send(app: &TestApp, target: &KsefTarget, at: NaiveDateTime) -> SendReport {
+    let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
+    runtime
+        .block_on(jobs::ksef::send_due(&app.pool, target, at))
+        .unwrap()
+}
+
+fn states(app: &TestApp) -> Vec<(i64, String)> {
+    let mut conn = app.conn();
+    ebok::db::schema::ksef_documents::table
+        .select((
+            ebok::db::schema::ksef_documents::invoice_id,
+            ebok::db::schema::ksef_documents::state,
+        ))
+        .order(ebok::db::schema::ksef_documents::invoice_id)
+        .load(&mut *conn)
+        .unwrap()
+}
+
+fn three_invoices(app: &TestApp) -> Vec<i64> {
+    let jan = customer_id(app, 1);
+    let firm = company(app);
+    vec![
+        issue(app, jan, vec![line("Internet", 5_999, VatRate::Standard23)]).invoice_id,
+        issue(
+            app,
+            firm,
+            vec![line("Internet biznes", 20_000, VatRate::Standard23)],
+        )
+        .invoice_id,
+        issue(
+            app,
+            jan,
+            vec![line("Telewizja", 2_999, VatRate::Standard23)],
+        )
+        .invoice_id,
+    ]
+}
+
+/// Sends until nothing is left to send or decide (at most a few passes).
+fn drain(app: &TestApp, target: &KsefTarget) -> SendReport {
+    let mut total = SendReport::default();
+    for _ in 0..5 {
+        let report = send(app, target, clock::now());
+        total.sent += report.sent;
+        total.accepted += report.accepted;
+        total.rejected += report.rejected;
+        total.waiting = report.waiting;
+        if report.sent == 0 && report.waiting == 0 {
+            break;
+        }
+    }
+    total
+}
+
+fn the_local_server_accepts_every_queued_invoice_with_a_ksef_number_and_upo(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    let report = drain(&app, &target(&server, TOKEN));
+    assert_eq!(report.rejected, 0, "{report:?}");
+    for id in &ids {
+        let document = document(&app, *id);
+        assert_eq!(document.state, "accepted", "{document:?}");
+        let number = document.ksef_number.unwrap();
+        assert!(is_ksef_number(&number), "{number}");
+        assert!(number.starts_with("6182007145-"));
+        let upo = document.upo.expect("the UPO is stored");
+        assert!(upo.contains(&number) && upo.contains("<Potwierdzenie"));
+    }
+    let everything = states(&app).len();
+    assert_eq!(server.accepted_count(), everything);
+    // Nothing is sent twice.
+    let again = drain(&app, &target(&server, TOKEN));
+    assert_eq!(again.sent, 0);
+    assert_eq!(server.received_count(), everything);
+}
+
+fn ksef_down_mid_drain_loses_nothing_and_the_queue_drains_when_it_is_back(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    server.set_faults(Faults {
+        down: true,
+        ..Faults::default()
+    });
+    let report = send(&app, &target(&server, TOKEN), clock::now());
+    assert!(report.problem.is_some(), "{report:?}");
+    assert_eq!(report.sent, 0);
+    for id in &ids {
+        let document = document(&app, *id);
+        assert_eq!(document.state, "queued");
+        assert!(
+            document.next_attempt_at > clock::now(),
+            "it waits before the next try"
+        );
+    }
+    server.set_faults(Faults::default());
+    // Before the backoff is over nothing is tried.
+    assert_eq!(send(&app, &target(&server, TOKEN), clock::now()).sent, 0);
+    let later = clock::now() + chrono::Duration::hours(2);
+    let report = send(&app, &target(&server, TOKEN), later);
+    assert_eq!(report.rejected, 0, "{report:?}");
+    drain(&app, &target(&server, TOKEN));
+    assert!(states(&app).iter().all(|(_, state)| state == "accepted"));
+    assert_eq!(server.received_count(), states(&app).len(), "0 sent twice");
+}
+
+fn a_rejected_invoice_keeps_the_code_and_text_and_can_be_sent_again(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    server.set_faults(Faults {
+        reject: Some((450, "Błąd weryfikacji semantyki dokumentu faktury.".into())),
+        ..Faults::default()
+    });
+    let report = drain(&app, &target(&server, TOKEN));
+    assert!(report.rejected >= ids.len(), "{report:?}");
+    let rejected = document(&app, ids[0]);
+    assert_eq!(rejected.state, "rejected");
+    assert_eq!(rejected.error_code, Some(450));
+    assert!(rejected.error_text.unwrap().contains("semantyki"));
+    assert_eq!(rejected.ksef_number, None);
+
+    server.set_faults(Faults::default());
+    assert!(ebok::db::ksef::requeue_rejected(&mut app.conn(), ids[0], clock::now()).unwrap());
+    drain(&app, &target(&server, TOKEN));
+    let accepted = document(&app, ids[0]);
+    assert_eq!(accepted.state, "accepted");
+    assert_eq!(accepted.error_code, None);
+    assert_eq!(
+        document(&app, ids[1]).state,
+        "rejected",
+        "only the one sent again"
+    );
+}
+
+fn a_wrong_token_keeps_the_queue_and_says_why(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    let report = send(&app, &target(&server, "not-the-token"), clock::now());
+    let problem = report.problem.expect("the run says why it stopped");
+    assert!(
+        problem.contains("login") && problem.contains("token"),
+        "{problem}"
+    );
+    assert_eq!(document(&app, ids[0]).state, "queued");
+    assert_eq!(server.received_count(), 0);
+}
+
+fn a_sender_that_died_after_sending_is_reconciled_without_a_second_number(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    drain(&app, &target(&server, TOKEN));
+    let first = document(&app, ids[0]).ksef_number.unwrap();
+    // As if the sender had been killed between KSeF's answer and recording it: the claim is
+    // still there, its lease run out, and nothing recorded.
+    {
+        use ebok::db::schema::ksef_documents::dsl as d;
+        let past = clock::now() - chrono::Duration::hours(1);
+        diesel::update(d::ksef_documents.find(ids[0]))
+            .set((
+                d::state.eq("sending"),
+                d::locked_until.eq(Some(past)),
+                d::ksef_number.eq(None::<String>),
+                d::upo.eq(None::<String>),
+            ))
+            .execute(&mut *app.conn())
+            .unwrap();
+    }
+    let accepted_before = server.accepted_count();
+    drain(&app, &target(&server, TOKEN));
+    let reconciled = document(&app, ids[0]);
+    assert_eq!(reconciled.state, "accepted");
+    assert_eq!(reconciled.ksef_number.as_deref(), Some(first.as_str()));
+    assert_eq!(
+        server.accepted_count(),
+        accepted_before,
+        "KSeF numbered it once"
+    );
+}
+
+fn two_senders_at_once_never_send_an_invoice_twice(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    for _ in 0..3 {
+        three_invoices_again(&app);
+    }
+    let (a, b) = (target(&server, TOKEN), target(&server, TOKEN));
+    let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
+    let (first, second) = runtime.block_on(async {
+        rocket::tokio::join!(
+            jobs::ksef::send_due(&app.pool, &a, clock::now()),
+            jobs::ksef::send_due(&app.pool, &b, clock::now())
+        )
+    });
+    let (first, second) = (first.unwrap(), second.unwrap());
+    drain(&app, &a);
+    let all = states(&app);
+    assert!(all.iter().all(|(_, state)| state == "accepted"), "{all:?}");
+    assert_eq!(first.sent + second.sent, all.len(), "{first:?} {second:?}");
+    assert_eq!(server.received_count(), all.len());
+}
+
+/// Three more invoices for customers that exist already.
+fn three_invoices_again(app: &TestApp) {
+    let jan = customer_id(app, 1);
+    for price in [1_000, 2_000, 3_000] {
+        issue(app, jan, vec![line("Usługa", price, VatRate::Standard23)]);
+    }
+}
+
+fn an_invoice_ksef_never_decides_on_stays_sent_and_is_asked_about_again(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    server.set_faults(Faults {
+        silent: true,
+        ..Faults::default()
+    });
+    let report = send(&app, &target(&server, TOKEN), clock::now());
+    assert!(report.waiting >= ids.len(), "{report:?}");
+    assert_eq!(document(&app, ids[0]).state, "sent");
+    server.set_faults(Faults::default());
+    let report = send(&app, &target(&server, TOKEN), clock::now());
+    assert_eq!(report.sent, 0, "asked about, not sent again");
+    assert_eq!(document(&app, ids[0]).state, "accepted");
 }

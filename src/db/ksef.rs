@@ -65,6 +65,7 @@ pub fn invoices_without_document(conn: &mut DbConn, limit: i64) -> QueryResult<V
 /// out (it crashed; the claim is reconciled before anything is sent again).
 pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
     ksef_documents::table
+        .filter(ksef_documents::xml.is_not_null())
         .filter(
             ksef_documents::state
                 .eq("queued")
@@ -73,6 +74,17 @@ pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult
                     .eq("sending")
                     .and(ksef_documents::locked_until.lt(now))),
         )
+        .select(ksef_documents::invoice_id)
+        .order(ksef_documents::invoice_id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// Queued documents still without XML (corrections waiting for their original's number).
+pub fn waiting_without_xml(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i64>> {
+    ksef_documents::table
+        .filter(ksef_documents::state.eq("queued"))
+        .filter(ksef_documents::xml.is_null())
         .select(ksef_documents::invoice_id)
         .order(ksef_documents::invoice_id)
         .limit(limit)
@@ -208,7 +220,8 @@ pub fn record_rejected(
     .map(|rows| rows == 1)
 }
 
-/// KSeF could not be reached or answered nonsense: back to the queue for `next_attempt_at`.
+/// KSeF could not be reached, answered nonsense, or cancelled the invoice (550): back to the
+/// queue for `next_attempt_at`.
 pub fn release_for_retry(
     conn: &mut DbConn,
     invoice_id: i64,
@@ -219,7 +232,7 @@ pub fn release_for_retry(
     diesel::update(
         ksef_documents::table
             .find(invoice_id)
-            .filter(ksef_documents::state.eq("sending")),
+            .filter(ksef_documents::state.eq_any(["sending", "sent"])),
     )
     .set((
         ksef_documents::state.eq("queued"),
@@ -380,4 +393,25 @@ pub fn save_settings(conn: &mut DbConn, row: &KsefSettingsRow) -> QueryResult<()
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The XML of a waiting document could not be made after all.
+pub fn record_xml_failure(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    error: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::xml.is_null()),
+    )
+    .set((
+        ksef_documents::state.eq("xml_failed"),
+        ksef_documents::error_text.eq(Some(error)),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
 }

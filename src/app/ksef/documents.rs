@@ -236,7 +236,10 @@ pub fn prepare_document(
 }
 
 /// Whether the invoice that `correction_id` corrects is queued for KSeF or being sent.
-fn original_on_its_way(conn: &mut DbConn, correction_id: i64) -> diesel::QueryResult<bool> {
+pub(super) fn original_on_its_way(
+    conn: &mut DbConn,
+    correction_id: i64,
+) -> diesel::QueryResult<bool> {
     let Some(original_id) =
         db::invoices::find(conn, correction_id)?.and_then(|i| i.corrects_invoice_id)
     else {
