@@ -49,6 +49,7 @@ backend_tests!(
     a_sender_that_died_after_sending_is_reconciled_without_a_second_number,
     two_senders_at_once_never_send_an_invoice_twice,
     an_invoice_ksef_never_decides_on_stays_sent_and_is_asked_about_again,
+    staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again,
 );
 
 fn schema() -> SchemaDir {
@@ -476,10 +477,7 @@ fn a_rejected_invoice_keeps_the_code_and_text_and_can_be_sent_again(app: TestApp
     let app = app.with_demo(0);
     let server = local_ksef();
     let ids = three_invoices(&app);
-    server.set_faults(Faults {
-        reject: Some((450, "Błąd weryfikacji semantyki dokumentu faktury.".into())),
-        ..Faults::default()
-    });
+    reject_everything(&server);
     let report = drain(&app, &target(&server, TOKEN));
     assert!(report.rejected >= ids.len(), "{report:?}");
     let rejected = document(&app, ids[0]);
@@ -593,4 +591,62 @@ fn an_invoice_ksef_never_decides_on_stays_sent_and_is_asked_about_again(app: Tes
     let report = send(&app, &target(&server, TOKEN), clock::now());
     assert_eq!(report.sent, 0, "asked about, not sent again");
     assert_eq!(document(&app, ids[0]).state, "accepted");
+}
+
+fn staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    reject_everything(&server);
+    drain(&app, &target(&server, TOKEN));
+    let staff = app.another_browser();
+    let login = common::post(
+        &staff,
+        "/staff/login",
+        "/staff/login",
+        &[
+            ("login", ebok::app::demo::ADMIN_LOGIN),
+            ("password", ebok::app::demo::ADMIN_PASSWORD),
+        ],
+    );
+    assert_eq!(login.status(), rocket::http::Status::SeeOther);
+    let html = staff.get("/staff/ksef").dispatch().into_string().unwrap();
+    let text = common::page_text(&html);
+    assert!(text.contains("odrzucona"), "{text}");
+    assert!(text.contains("450") && text.contains("semantyki"), "{text}");
+    let number = ebok::db::invoices::find(&mut app.conn(), ids[0])
+        .unwrap()
+        .unwrap()
+        .number
+        .unwrap();
+    assert!(text.contains(&number));
+
+    server.set_faults(Faults::default());
+    let resend = common::post(
+        &staff,
+        "/staff/ksef",
+        &format!("/staff/ksef/{}/ponow", ids[0]),
+        &[],
+    );
+    assert_eq!(resend.status(), rocket::http::Status::SeeOther);
+    assert_eq!(document(&app, ids[0]).state, "queued");
+    // Sending again what is not rejected changes nothing and says so.
+    let again = common::post(
+        &staff,
+        "/staff/ksef",
+        &format!("/staff/ksef/{}/ponow", ids[0]),
+        &[],
+    );
+    assert_eq!(again.status(), rocket::http::Status::SeeOther);
+    drain(&app, &target(&server, TOKEN));
+    assert_eq!(document(&app, ids[0]).state, "accepted");
+    let text = common::page_text(&staff.get("/staff/ksef").dispatch().into_string().unwrap());
+    assert!(text.contains("przyjęta"), "{text}");
+}
+
+fn reject_everything(server: &KsefSim) {
+    server.set_faults(Faults {
+        reject: Some((450, "Błąd weryfikacji semantyki dokumentu faktury.".into())),
+        ..Faults::default()
+    });
 }
