@@ -30,6 +30,7 @@ use ebok::app::invoicing::{
 use ebok::app::{clock, ksef};
 use ebok::db::customers::NewCustomer;
 use ebok::db::ksef::{KsefDocument, KsefSettingsRow};
+use ebok::domain::subscription_periods::InvoicedBy;
 use ebok::domain::{Money, VatRate};
 use ebok::ksef::fa3::read_summary;
 use ebok::ksef::schema::SchemaDir;
@@ -64,6 +65,7 @@ fn line(name: &str, price: i64, rate: VatRate) -> LineRequest {
         unit_price: Money::from_grosze(price),
         rate,
         service_id: None,
+        subscription: None,
     }
 }
 
@@ -88,6 +90,7 @@ fn issue(app: &TestApp, customer_id: i64, lines: Vec<LineRequest>) -> Issued {
             payment_days: 14,
             lines,
             annex_15_goods: false,
+            invoiced_by: InvoicedBy::Manual,
             actor: Actor::default(),
         },
         clock::now(),
