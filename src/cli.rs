@@ -1,6 +1,7 @@
 //! The `ebok` command: serve the portal, migrate, seed the demo ISP, run billing.
 
 mod billing;
+mod ksef;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -50,6 +51,12 @@ pub enum Command {
     Billing {
         #[command(subcommand)]
         command: billing::BillingCommand,
+    },
+    /// KSeF: send queued invoices, show the queue, print an invoice's FA(3) XML, run the local
+    /// KSeF test server.
+    Ksef {
+        #[command(subcommand)]
+        command: ksef::KsefCommand,
     },
     /// Payments: import bank statements.
     Payments {
@@ -120,15 +127,33 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if seed_only {
                 return Ok(());
             }
-            launch(config, pool)
+            // The demo sends its invoices to the local KSeF server unless EBOK_KSEF_* say where.
+            let (worker, _server) = match ksef::worker_from_env()? {
+                Some(worker) => (worker, None),
+                None => {
+                    let server = ksef::start_local(0, ksef::DEMO_TOKEN)?;
+                    println!(
+                        "KSeF: invoices go to the local KSeF test server at {}",
+                        server.base_url
+                    );
+                    let worker = crate::web::ksef_worker::KsefWorker {
+                        base_url: server.base_url.clone(),
+                        token: ksef::DEMO_TOKEN.into(),
+                        environment: "local".into(),
+                    };
+                    (worker, Some(server))
+                }
+            };
+            launch(config, pool, Some(worker))
         }
         Command::Billing { command } => billing::run(&config, command),
+        Command::Ksef { command } => ksef::run(&config, command),
     }
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {
     let pool = open_database(&config, config.database.pool_size)?;
-    launch(config, pool)
+    launch(config, pool, ksef::worker_from_env()?)
 }
 
 /// Database failures name the setting the operator has to look at. Once migrated, secrets
@@ -149,8 +174,15 @@ pub(crate) fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<d
     Ok(pool)
 }
 
-fn launch(config: Config, pool: db::Pool) -> anyhow::Result<()> {
-    let rocket = crate::build_rocket(config, pool).map_err(|e| anyhow::anyhow!(e))?;
+fn launch(
+    config: Config,
+    pool: db::Pool,
+    ksef: Option<crate::web::ksef_worker::KsefWorker>,
+) -> anyhow::Result<()> {
+    let mut rocket = crate::build_rocket(config, pool).map_err(|e| anyhow::anyhow!(e))?;
+    if let Some(worker) = ksef {
+        rocket = rocket.attach(worker);
+    }
     rocket::execute(async move { rocket.launch().await })
         .map(|_| ())
         .map_err(|e| anyhow::anyhow!("the web server stopped: {e}"))

@@ -11,9 +11,11 @@ pub mod db;
 pub mod domain;
 pub mod i18n;
 pub mod jobs;
+pub mod ksef;
 pub mod logging;
 pub mod mail;
 pub mod pdf;
+pub mod sim;
 pub mod web;
 
 use rocket::{Build, Rocket};

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod health;
 pub mod invoices;
 pub mod invoicing;
+pub mod ksef;
 pub mod login;
 pub mod mail_queue;
 pub mod news;

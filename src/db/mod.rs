@@ -43,6 +43,7 @@ pub mod customer_search;
 pub mod customers;
 pub mod domains;
 pub mod invoices;
+pub mod ksef;
 pub mod network_records;
 pub mod news;
 pub mod outbox;

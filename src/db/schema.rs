@@ -712,3 +712,54 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_discounts,
     pending_charges,
 );
+
+// KSeF (migration 2026-12-06-000001_ksef): kept apart so the tables above stay as they were.
+diesel::table! {
+    ksef_documents (invoice_id) {
+        invoice_id -> BigInt,
+        xml -> Nullable<Text>,
+        xml_sha256 -> Nullable<Text>,
+        state -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        session_reference -> Nullable<Text>,
+        invoice_reference -> Nullable<Text>,
+        ksef_number -> Nullable<Text>,
+        acquired_at -> Nullable<Timestamp>,
+        upo -> Nullable<Text>,
+        error_code -> Nullable<BigInt>,
+        error_text -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ksef_sessions (reference_number) {
+        reference_number -> Text,
+        environment -> Text,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        invoices_sent -> BigInt,
+        status_code -> Nullable<BigInt>,
+        status_text -> Nullable<Text>,
+        upo -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ksef_settings (id) {
+        id -> BigInt,
+        environment -> Text,
+        token_ciphertext -> Nullable<Text>,
+        send_consumer_invoices -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(ksef_documents -> invoices (invoice_id));
+
+diesel::allow_tables_to_appear_in_same_query!(ksef_documents, ksef_sessions, ksef_settings);
+diesel::allow_tables_to_appear_in_same_query!(ksef_documents, invoices);
+diesel::allow_tables_to_appear_in_same_query!(ksef_documents, customers);

@@ -6,6 +6,7 @@ pub mod bank_statement;
 pub mod billing;
 pub mod contact;
 pub mod contract_number;
+pub mod issued_invoice;
 pub mod money;
 pub mod network;
 pub mod nip;

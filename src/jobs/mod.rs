@@ -1,4 +1,5 @@
 //! Background work. Idempotent and safe with several instances: work is claimed with a
 //! conditional update before it is done.
 
+pub mod ksef;
 pub mod outbox;

@@ -7,6 +7,7 @@ pub mod csrf;
 mod customer;
 mod filters;
 mod guards;
+pub mod ksef_worker;
 pub mod lang;
 pub mod mailing;
 mod messages;

@@ -324,6 +324,8 @@ fn finish(
         Some(id) => db::invoices::find(conn, id)?,
         None => None,
     };
+    // The FA(3) document first: it is made from the same stored rows, once.
+    crate::app::ksef::prepare_document(conn, invoice_id, now)?;
     let view = invoice_view(
         &invoice,
         &lines,

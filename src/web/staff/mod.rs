@@ -12,6 +12,7 @@ mod customers;
 mod forms;
 mod home;
 mod invoices;
+mod ksef;
 mod manual_invoices;
 pub mod nav;
 mod network;
@@ -33,6 +34,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(announcements::routes());
     routes.extend(billing::routes());
     routes.extend(invoices::routes());
+    routes.extend(ksef::routes());
     routes.extend(series::routes());
     routes.extend(payments::routes());
     routes.extend(charges::routes());

@@ -1,0 +1,3 @@
+DROP TABLE ksef_settings;
+DROP TABLE ksef_sessions;
+DROP TABLE ksef_documents;

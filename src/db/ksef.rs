@@ -1,0 +1,417 @@
+//! KSeF documents (an invoice's FA(3) XML and its way to KSeF), online sessions, and the seller's
+//! KSeF settings. Every change of a document's state is a conditional update on the state it
+//! leaves, so two senders never both move the same invoice.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::{invoices, ksef_documents, ksef_sessions, ksef_settings};
+
+/// A row of `ksef_documents`.
+#[derive(Debug, Clone, Queryable, Insertable, serde::Serialize)]
+#[diesel(table_name = ksef_documents, treat_none_as_default_value = false)]
+pub struct KsefDocument {
+    pub invoice_id: i64,
+    pub xml: Option<String>,
+    pub xml_sha256: Option<String>,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub session_reference: Option<String>,
+    pub invoice_reference: Option<String>,
+    pub ksef_number: Option<String>,
+    pub acquired_at: Option<NaiveDateTime>,
+    pub upo: Option<String>,
+    pub error_code: Option<i64>,
+    pub error_text: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<KsefDocument>> {
+    ksef_documents::table
+        .find(invoice_id)
+        .get_result(conn)
+        .optional()
+}
+
+/// Inserts the document unless the invoice has one already (its XML is never replaced).
+pub fn insert_if_absent(conn: &mut DbConn, document: &KsefDocument) -> QueryResult<bool> {
+    if find(conn, document.invoice_id)?.is_some() {
+        return Ok(false);
+    }
+    diesel::insert_into(ksef_documents::table)
+        .values(document)
+        .execute(conn)
+        .map(|rows| rows == 1)
+}
+
+/// Issued invoices that have no document yet (issued before KSeF was set up, or by a path that
+/// leaves it to the sender), oldest first.
+pub fn invoices_without_document(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i64>> {
+    invoices::table
+        .left_join(ksef_documents::table)
+        .filter(invoices::status.eq("issued"))
+        .filter(ksef_documents::invoice_id.nullable().is_null())
+        .select(invoices::id)
+        .order(invoices::id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// Documents a sender may take at `now`: queued and due, or claimed by a sender whose lease ran
+/// out (it crashed; the claim is reconciled before anything is sent again).
+pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+    ksef_documents::table
+        .filter(ksef_documents::xml.is_not_null())
+        .filter(
+            ksef_documents::state
+                .eq("queued")
+                .and(ksef_documents::next_attempt_at.le(now))
+                .or(ksef_documents::state
+                    .eq("sending")
+                    .and(ksef_documents::locked_until.lt(now))),
+        )
+        .select(ksef_documents::invoice_id)
+        .order(ksef_documents::invoice_id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// Queued documents still without XML (corrections waiting for their original's number).
+pub fn waiting_without_xml(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i64>> {
+    ksef_documents::table
+        .filter(ksef_documents::state.eq("queued"))
+        .filter(ksef_documents::xml.is_null())
+        .select(ksef_documents::invoice_id)
+        .order(ksef_documents::invoice_id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// Claims a due document for one sender until `lease_until`. `None`: someone else has it.
+pub fn claim(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> QueryResult<Option<KsefDocument>> {
+    diesel::update(
+        ksef_documents::table
+            .filter(ksef_documents::invoice_id.eq(invoice_id))
+            .filter(
+                ksef_documents::state
+                    .eq("queued")
+                    .and(ksef_documents::next_attempt_at.le(now))
+                    .or(ksef_documents::state
+                        .eq("sending")
+                        .and(ksef_documents::locked_until.lt(now))),
+            ),
+    )
+    .set((
+        ksef_documents::state.eq("sending"),
+        ksef_documents::locked_until.eq(Some(lease_until)),
+        ksef_documents::attempts.eq(ksef_documents::attempts + 1),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .get_result(conn)
+    .optional()
+}
+
+/// Stores XML made after issue (a correction waiting for its original's KSeF number).
+pub fn attach_xml(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    xml: &str,
+    sha256: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::xml.is_null()),
+    )
+    .set((
+        ksef_documents::xml.eq(Some(xml)),
+        ksef_documents::xml_sha256.eq(Some(sha256)),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// KSeF took the invoice into a session (`sending` → `sent`).
+pub fn record_sent(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    session_reference: &str,
+    invoice_reference: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::state.eq("sending")),
+    )
+    .set((
+        ksef_documents::state.eq("sent"),
+        ksef_documents::session_reference.eq(Some(session_reference)),
+        ksef_documents::invoice_reference.eq(Some(invoice_reference)),
+        ksef_documents::locked_until.eq(None::<NaiveDateTime>),
+        ksef_documents::error_code.eq(None::<i64>),
+        ksef_documents::error_text.eq(None::<String>),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// KSeF gave the invoice its number (from `sending` when reconciled, or `sent`).
+pub fn record_accepted(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    ksef_number: &str,
+    acquired_at: NaiveDateTime,
+    upo: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::state.eq_any(["sending", "sent"])),
+    )
+    .set((
+        ksef_documents::state.eq("accepted"),
+        ksef_documents::ksef_number.eq(Some(ksef_number)),
+        ksef_documents::acquired_at.eq(Some(acquired_at)),
+        ksef_documents::upo.eq(upo),
+        ksef_documents::locked_until.eq(None::<NaiveDateTime>),
+        ksef_documents::error_code.eq(None::<i64>),
+        ksef_documents::error_text.eq(None::<String>),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// KSeF refused the invoice; staff see the code and text and may send it again.
+pub fn record_rejected(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    code: i64,
+    text: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::state.eq_any(["sending", "sent"])),
+    )
+    .set((
+        ksef_documents::state.eq("rejected"),
+        ksef_documents::error_code.eq(Some(code)),
+        ksef_documents::error_text.eq(Some(text)),
+        ksef_documents::locked_until.eq(None::<NaiveDateTime>),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// KSeF could not be reached, answered nonsense, or cancelled the invoice (550): back to the
+/// queue for `next_attempt_at`.
+pub fn release_for_retry(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    next_attempt_at: NaiveDateTime,
+    error: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::state.eq_any(["sending", "sent"])),
+    )
+    .set((
+        ksef_documents::state.eq("queued"),
+        ksef_documents::next_attempt_at.eq(next_attempt_at),
+        ksef_documents::locked_until.eq(None::<NaiveDateTime>),
+        ksef_documents::error_text.eq(Some(error)),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// A rejected invoice goes back to the queue (staff fixed the cause, e.g. the token).
+pub fn requeue_rejected(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::state.eq("rejected")),
+    )
+    .set((
+        ksef_documents::state.eq("queued"),
+        ksef_documents::next_attempt_at.eq(now),
+        ksef_documents::attempts.eq(0_i64),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// Documents KSeF took but has not decided on yet, oldest first.
+pub fn awaiting_verdict(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<KsefDocument>> {
+    ksef_documents::table
+        .filter(ksef_documents::state.eq("sent"))
+        .order(ksef_documents::invoice_id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// (state, count) over all documents.
+pub fn counts_by_state(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    ksef_documents::table
+        .group_by(ksef_documents::state)
+        .select((ksef_documents::state, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// Documents in one of `states` with their invoice's number, oldest first.
+pub fn list_in_states(
+    conn: &mut DbConn,
+    states: &[&str],
+    limit: i64,
+) -> QueryResult<Vec<(KsefDocument, Option<String>)>> {
+    ksef_documents::table
+        .inner_join(invoices::table)
+        .filter(ksef_documents::state.eq_any(states))
+        .select((ksef_documents::all_columns, invoices::number))
+        .order(ksef_documents::invoice_id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// KSeF numbers of some invoices, for lists (invoice id → number).
+pub fn numbers_of(conn: &mut DbConn, invoice_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    ksef_documents::table
+        .filter(ksef_documents::invoice_id.eq_any(invoice_ids))
+        .filter(ksef_documents::ksef_number.is_not_null())
+        .select((
+            ksef_documents::invoice_id,
+            ksef_documents::ksef_number.assume_not_null(),
+        ))
+        .load(conn)
+}
+
+/// A row of `ksef_sessions`.
+#[derive(Debug, Clone, Queryable, Insertable, serde::Serialize)]
+#[diesel(table_name = ksef_sessions, treat_none_as_default_value = false)]
+pub struct KsefSession {
+    pub reference_number: String,
+    pub environment: String,
+    pub opened_at: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
+    pub invoices_sent: i64,
+    pub status_code: Option<i64>,
+    pub status_text: Option<String>,
+    pub upo: Option<String>,
+}
+
+pub fn insert_session(conn: &mut DbConn, session: &KsefSession) -> QueryResult<()> {
+    diesel::insert_into(ksef_sessions::table)
+        .values(session)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn count_sent_in_session(conn: &mut DbConn, reference: &str) -> QueryResult<()> {
+    diesel::update(ksef_sessions::table.find(reference))
+        .set(ksef_sessions::invoices_sent.eq(ksef_sessions::invoices_sent + 1))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn close_session(
+    conn: &mut DbConn,
+    reference: &str,
+    closed_at: NaiveDateTime,
+    status: Option<(i64, &str)>,
+    upo: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(ksef_sessions::table.find(reference))
+        .set((
+            ksef_sessions::closed_at.eq(Some(closed_at)),
+            ksef_sessions::status_code.eq(status.map(|s| s.0)),
+            ksef_sessions::status_text.eq(status.map(|s| s.1)),
+            ksef_sessions::upo.eq(upo),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn recent_sessions(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<KsefSession>> {
+    ksef_sessions::table
+        .order(ksef_sessions::opened_at.desc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// The seller's KSeF settings (row id 1).
+#[derive(Debug, Clone, Queryable, Insertable, serde::Serialize)]
+#[diesel(table_name = ksef_settings, treat_none_as_default_value = false)]
+pub struct KsefSettingsRow {
+    pub id: i64,
+    pub environment: String,
+    pub token_ciphertext: Option<String>,
+    pub send_consumer_invoices: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn settings(conn: &mut DbConn) -> QueryResult<Option<KsefSettingsRow>> {
+    ksef_settings::table.find(1_i64).get_result(conn).optional()
+}
+
+pub fn save_settings(conn: &mut DbConn, row: &KsefSettingsRow) -> QueryResult<()> {
+    let updated = diesel::update(ksef_settings::table.find(1_i64))
+        .set((
+            ksef_settings::environment.eq(&row.environment),
+            ksef_settings::token_ciphertext.eq(&row.token_ciphertext),
+            ksef_settings::send_consumer_invoices.eq(row.send_consumer_invoices),
+            ksef_settings::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(ksef_settings::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The XML of a waiting document could not be made after all.
+pub fn record_xml_failure(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    error: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::xml.is_null()),
+    )
+    .set((
+        ksef_documents::state.eq("xml_failed"),
+        ksef_documents::error_text.eq(Some(error)),
+        ksef_documents::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}

@@ -1,0 +1,351 @@
+//! The KSeF 2.0 client: login with a KSeF token, online sessions, sending encrypted invoices,
+//! their status and UPO. Each call is one attempt; the sender decides about retries from the
+//! error's kind ([`KsefError::is_retryable`]).
+
+use std::time::Duration;
+
+use reqwest::{Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::crypto::{self, CryptoError, MinistryKey, SessionKey, sha256_base64};
+use super::fa3;
+use super::wire::{
+    AuthInitResponse, AuthStatusResponse, ChallengeResponse, ContextIdentifier, Encryption,
+    ExceptionResponse, FormCode, KsefTokenRequest, OpenOnlineSessionRequest,
+    OpenOnlineSessionResponse, PublicKeyCertificate, RedeemResponse, SendInvoiceRequest,
+    SendInvoiceResponse, SessionInvoiceStatus, USAGE_SYMMETRIC_KEY, USAGE_TOKEN,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KsefError {
+    /// Not reached, timed out, 5xx or 429: try again later.
+    #[error("KSeF is unavailable: {0}")]
+    Unavailable(String),
+    /// KSeF refused the request (a 400 with its exception code and Polish text).
+    #[error("KSeF refused ({code}): {text}")]
+    Refused { code: i64, text: String },
+    /// The token is wrong, expired or withdrawn, or the access token ran out.
+    #[error("KSeF did not accept the login: {0}")]
+    Unauthorized(String),
+    /// An answer that is not what the API promises; never taken as success.
+    #[error("KSeF answered something unexpected: {0}")]
+    Malformed(String),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+impl KsefError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, KsefError::Unavailable(_) | KsefError::Malformed(_))
+    }
+}
+
+/// Tokens after a login.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+/// An open online session and the AES key its invoices are encrypted with.
+#[derive(Debug, Clone)]
+pub struct OnlineSession {
+    pub reference_number: String,
+    key: SessionKey,
+}
+
+#[derive(Debug, Clone)]
+pub struct KsefClient {
+    http: reqwest::Client,
+    base_url: String,
+    /// How long to wait between polls of a login's status.
+    poll_every: Duration,
+}
+
+impl KsefClient {
+    /// `base_url` as `https://api-test.ksef.mf.gov.pl/v2` (no trailing slash needed).
+    pub fn new(base_url: &str, timeout: Duration) -> Result<KsefClient, KsefError> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent("e-BOK")
+            .build()
+            .map_err(|e| KsefError::Unavailable(e.to_string()))?;
+        Ok(KsefClient {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            poll_every: Duration::from_millis(200),
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Turns a response into its JSON body or the error it stands for.
+    async fn read<T: DeserializeOwned>(
+        response: Result<Response, reqwest::Error>,
+    ) -> Result<T, KsefError> {
+        let text = Self::body(response).await?;
+        serde_json::from_str(&text)
+            .map_err(|e| KsefError::Malformed(format!("{e}: {}", excerpt(&text))))
+    }
+
+    async fn body(response: Result<Response, reqwest::Error>) -> Result<String, KsefError> {
+        let response = response.map_err(|e| KsefError::Unavailable(e.to_string()))?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| KsefError::Unavailable(e.to_string()))?;
+        if status.is_success() {
+            return Ok(text);
+        }
+        Err(match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                KsefError::Unauthorized(excerpt(&text))
+            }
+            StatusCode::BAD_REQUEST => match serde_json::from_str::<ExceptionResponse>(&text) {
+                Ok(body) => {
+                    let first = body.exception.exception_detail_list.into_iter().next();
+                    KsefError::Refused {
+                        code: first.as_ref().map_or(0, |d| d.exception_code),
+                        text: first.map_or_else(
+                            || excerpt(&text),
+                            |d| {
+                                let mut text = d.exception_description;
+                                for detail in d.details.unwrap_or_default() {
+                                    text.push(' ');
+                                    text.push_str(&detail);
+                                }
+                                text
+                            },
+                        ),
+                    }
+                }
+                Err(_) => KsefError::Malformed(format!("400: {}", excerpt(&text))),
+            },
+            s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS => {
+                KsefError::Unavailable(format!("{s}: {}", excerpt(&text)))
+            }
+            s => KsefError::Malformed(format!("{s}: {}", excerpt(&text))),
+        })
+    }
+
+    /// The Ministry's keys for tokens and for session keys.
+    pub async fn keys(&self) -> Result<(MinistryKey, MinistryKey), KsefError> {
+        let certificates: Vec<PublicKeyCertificate> = Self::read(
+            self.http
+                .get(self.url("/security/public-key-certificates"))
+                .send()
+                .await,
+        )
+        .await?;
+        let pick = |usage: &str| -> Result<MinistryKey, KsefError> {
+            let found = certificates
+                .iter()
+                .find(|c| c.usage.iter().any(|u| u == usage))
+                .ok_or_else(|| KsefError::Malformed(format!("no certificate for {usage}")))?;
+            Ok(MinistryKey::from_certificate_base64(&found.certificate)?)
+        };
+        Ok((pick(USAGE_TOKEN)?, pick(USAGE_SYMMETRIC_KEY)?))
+    }
+
+    /// Logs in for the seller `nip` with a KSeF token: challenge, the token encrypted with the
+    /// challenge's timestamp, status polling, then redeeming the access and refresh tokens.
+    pub async fn login(
+        &self,
+        nip: &str,
+        token: &str,
+        token_key: &MinistryKey,
+    ) -> Result<Login, KsefError> {
+        let challenge: ChallengeResponse =
+            Self::read(self.http.post(self.url("/auth/challenge")).send().await).await?;
+        let request = KsefTokenRequest {
+            challenge: challenge.challenge,
+            context_identifier: ContextIdentifier {
+                kind: "Nip".into(),
+                value: nip.to_owned(),
+            },
+            encrypted_token: crypto::encrypt_token(token_key, token, challenge.timestamp_ms)?,
+            public_key_id: Some(token_key.public_key_id.clone()),
+        };
+        let started: AuthInitResponse = Self::read(
+            self.http
+                .post(self.url("/auth/ksef-token"))
+                .json(&request)
+                .send()
+                .await,
+        )
+        .await?;
+        let bearer = started.authentication_token.token;
+        for _ in 0..50 {
+            let status: AuthStatusResponse = Self::read(
+                self.http
+                    .get(self.url(&format!("/auth/{}", started.reference_number)))
+                    .bearer_auth(&bearer)
+                    .send()
+                    .await,
+            )
+            .await?;
+            match status.status.code {
+                100 => tokio::time::sleep(self.poll_every).await,
+                200 => {
+                    let tokens: RedeemResponse = Self::read(
+                        self.http
+                            .post(self.url("/auth/token/redeem"))
+                            .bearer_auth(&bearer)
+                            .send()
+                            .await,
+                    )
+                    .await?;
+                    return Ok(Login {
+                        access_token: tokens.access_token.token,
+                        refresh_token: tokens.refresh_token.token,
+                    });
+                }
+                _ => {
+                    let mut text = status.status.description;
+                    for detail in status.status.details.unwrap_or_default() {
+                        text.push(' ');
+                        text.push_str(&detail);
+                    }
+                    return Err(KsefError::Unauthorized(text));
+                }
+            }
+        }
+        Err(KsefError::Unavailable(
+            "the login is still in progress".into(),
+        ))
+    }
+
+    /// Opens an online session for FA(3) invoices with a fresh AES key.
+    pub async fn open_session(
+        &self,
+        login: &Login,
+        key_for_keys: &MinistryKey,
+    ) -> Result<OnlineSession, KsefError> {
+        let key = SessionKey::random();
+        let request = OpenOnlineSessionRequest {
+            form_code: FormCode {
+                system_code: fa3::SYSTEM_CODE.into(),
+                schema_version: fa3::SCHEMA_VERSION.into(),
+                value: fa3::FORM_VALUE.into(),
+            },
+            encryption: Encryption {
+                encrypted_symmetric_key: key.encrypted_for(key_for_keys)?,
+                initialization_vector: key.iv_base64(),
+                public_key_id: Some(key_for_keys.public_key_id.clone()),
+            },
+        };
+        let opened: OpenOnlineSessionResponse = Self::read(
+            self.http
+                .post(self.url("/sessions/online"))
+                .bearer_auth(&login.access_token)
+                .json(&request)
+                .send()
+                .await,
+        )
+        .await?;
+        Ok(OnlineSession {
+            reference_number: opened.reference_number,
+            key,
+        })
+    }
+
+    /// Sends one invoice's exact bytes; returns KSeF's reference number of the invoice.
+    pub async fn send_invoice(
+        &self,
+        login: &Login,
+        session: &OnlineSession,
+        xml: &[u8],
+    ) -> Result<String, KsefError> {
+        let encrypted = session.key.encrypt(xml);
+        let request = SendInvoiceRequest {
+            invoice_hash: sha256_base64(xml),
+            invoice_size: xml.len() as u64,
+            encrypted_invoice_hash: sha256_base64(&encrypted),
+            encrypted_invoice_size: encrypted.len() as u64,
+            encrypted_invoice_content: crypto::base64(&encrypted),
+            offline_mode: Some(false),
+            hash_of_corrected_invoice: None,
+        };
+        let sent: SendInvoiceResponse = Self::read(
+            self.http
+                .post(self.url(&format!(
+                    "/sessions/online/{}/invoices",
+                    session.reference_number
+                )))
+                .bearer_auth(&login.access_token)
+                .json(&request)
+                .send()
+                .await,
+        )
+        .await?;
+        Ok(sent.reference_number)
+    }
+
+    pub async fn close_session(
+        &self,
+        login: &Login,
+        session: &OnlineSession,
+    ) -> Result<(), KsefError> {
+        Self::body(
+            self.http
+                .post(self.url(&format!(
+                    "/sessions/online/{}/close",
+                    session.reference_number
+                )))
+                .bearer_auth(&login.access_token)
+                .send()
+                .await,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn invoice_status(
+        &self,
+        login: &Login,
+        session_reference: &str,
+        invoice_reference: &str,
+    ) -> Result<SessionInvoiceStatus, KsefError> {
+        Self::read(
+            self.http
+                .get(self.url(&format!(
+                    "/sessions/{session_reference}/invoices/{invoice_reference}"
+                )))
+                .bearer_auth(&login.access_token)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// A pre-signed download (the UPO): no Bearer; the content is checked against the
+    /// `x-ms-meta-hash` header when KSeF gives one.
+    pub async fn download(&self, url: &str) -> Result<String, KsefError> {
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| KsefError::Unavailable(e.to_string()))?;
+        let hash = response
+            .headers()
+            .get("x-ms-meta-hash")
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned);
+        let text = Self::body(Ok(response)).await?;
+        if hash.is_some_and(|h| h != sha256_base64(text.as_bytes())) {
+            return Err(KsefError::Malformed(
+                "the UPO does not match its hash".into(),
+            ));
+        }
+        Ok(text)
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    text.chars().take(300).collect()
+}

@@ -1,0 +1,9 @@
+//! KSeF (Krajowy System e-Faktur): the FA(3) XML of issued invoices, and the KSeF 2.0 client.
+//! The only code that speaks KSeF. Uses `domain` only.
+
+pub mod client;
+pub mod crypto;
+pub mod fa3;
+pub mod number;
+pub mod schema;
+pub mod wire;

@@ -1,0 +1,481 @@
+//! The local KSeF server's endpoints, under `/v2` as on the Ministry's hosts.
+
+use std::io::Cursor;
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::{self, Responder, Response};
+use rocket::{Build, Rocket, State, delete, get, post, routes};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::SimState;
+use super::state::{self, Refusal, now_text, status};
+use crate::ksef::crypto::sha256_base64;
+use crate::ksef::wire::{
+    AuthInitResponse, AuthStatusResponse, ChallengeResponse, ExceptionDetail, ExceptionInfo,
+    ExceptionResponse, KsefTokenRequest, OpenOnlineSessionRequest, OpenOnlineSessionResponse,
+    RedeemResponse, RefreshResponse, SendInvoiceRequest, SendInvoiceResponse, SessionInvoiceStatus,
+    TokenInfo,
+};
+
+pub(super) fn mount(rocket: Rocket<Build>, state: SimState) -> Rocket<Build> {
+    rocket.manage(state).mount(
+        "/v2",
+        routes![
+            challenge,
+            ksef_token,
+            auth_status,
+            redeem,
+            refresh,
+            logout,
+            certificates,
+            open_session,
+            send_invoice,
+            close_session,
+            session_status,
+            invoice_status,
+            invoice_upo,
+            stored_upo,
+        ],
+    )
+}
+
+/// Any answer: status, body, type and extra headers.
+pub(super) struct Reply {
+    status: Status,
+    body: String,
+    /// (type, subtype): a `ContentType` would make every `Result<_, Reply>` large.
+    content_type: (&'static str, &'static str),
+    headers: Vec<(&'static str, String)>,
+}
+
+impl<'r> Responder<'r, 'static> for Reply {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        let mut response = Response::build();
+        response
+            .status(self.status)
+            .header(ContentType::new(self.content_type.0, self.content_type.1))
+            .sized_body(self.body.len(), Cursor::new(self.body));
+        for (name, value) in self.headers {
+            response.header(Header::new(name, value));
+        }
+        response.ok()
+    }
+}
+
+fn json_reply(status: Status, body: &impl Serialize) -> Reply {
+    Reply {
+        status,
+        body: serde_json::to_string(body).unwrap_or_else(|_| "{}".into()),
+        content_type: ("application", "json"),
+        headers: Vec::new(),
+    }
+}
+
+/// The legacy 400 body with one exception detail.
+fn refused((code, description): Refusal) -> Reply {
+    json_reply(
+        Status::BadRequest,
+        &ExceptionResponse {
+            exception: ExceptionInfo {
+                exception_detail_list: vec![ExceptionDetail {
+                    exception_code: code,
+                    exception_description: description,
+                    details: None,
+                }],
+                reference_number: None,
+                service_code: state::random_token()[..12].to_owned(),
+                timestamp: now_text(),
+            },
+        },
+    )
+}
+
+/// 401/404 as `application/problem+json`, as KSeF answers them.
+fn problem(status: Status, detail: &str) -> Reply {
+    let mut reply = json_reply(
+        status,
+        &json!({ "title": status.reason().unwrap_or("Error"), "status": status.code, "detail": detail, "traceId": state::random_token() }),
+    );
+    reply.content_type = ("application", "problem+json");
+    reply
+}
+
+fn unauthorized() -> Reply {
+    problem(
+        Status::Unauthorized,
+        "Brak lub nieprawidłowy token dostępowy.",
+    )
+}
+
+fn parse<T: DeserializeOwned>(body: &str) -> Result<T, Reply> {
+    serde_json::from_str(body)
+        .map_err(|e| refused((21405, format!("Błąd walidacji danych wejściowych: {e}"))))
+}
+
+/// `Authorization: Bearer …`, if any.
+pub(super) struct Bearer(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Bearer {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(Bearer(
+            request
+                .headers()
+                .get_one("Authorization")
+                .and_then(|h| h.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_owned()),
+        ))
+    }
+}
+
+/// The faults every request goes through first: a delay, or KSeF down.
+async fn gate(state: &SimState) -> Result<(), Reply> {
+    let faults = state.lock().faults.clone();
+    if !faults.delay.is_zero() {
+        rocket::tokio::time::sleep(faults.delay).await;
+    }
+    if faults.down {
+        return Err(Reply {
+            status: Status::ServiceUnavailable,
+            body: "Usługa chwilowo niedostępna.".into(),
+            content_type: ("text", "plain"),
+            headers: vec![("Retry-After", "1".into())],
+        });
+    }
+    Ok(())
+}
+
+fn access(state: &SimState, bearer: &Bearer) -> Result<String, Reply> {
+    bearer
+        .0
+        .as_deref()
+        .and_then(|token| state.lock().access_nip(token))
+        .ok_or_else(unauthorized)
+}
+
+fn valid_until(minutes: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::minutes(minutes)).to_rfc3339()
+}
+
+type Answer = Result<Reply, Reply>;
+
+#[post("/auth/challenge")]
+async fn challenge(state: &State<SimState>) -> Answer {
+    gate(state).await?;
+    let (challenge, timestamp_ms) = state.lock().new_challenge();
+    Ok(json_reply(
+        Status::Ok,
+        &ChallengeResponse {
+            challenge,
+            timestamp: now_text(),
+            timestamp_ms,
+            client_ip: Some("127.0.0.1".into()),
+        },
+    ))
+}
+
+#[post("/auth/ksef-token", data = "<body>")]
+async fn ksef_token(state: &State<SimState>, body: String) -> Answer {
+    gate(state).await?;
+    let request: KsefTokenRequest = parse(&body)?;
+    let known_key = state
+        .certificates
+        .iter()
+        .any(|c| c.public_key_id == request.public_key_id);
+    if request.public_key_id.is_some() && !known_key {
+        return Err(refused((21470, "Nieznany klucz publiczny.".into())));
+    }
+    let (reference_number, token) = state
+        .lock()
+        .start_login(
+            &request.challenge,
+            &request.context_identifier.value,
+            &request.encrypted_token,
+            &state.token,
+        )
+        .map_err(refused)?;
+    Ok(json_reply(
+        Status::Accepted,
+        &AuthInitResponse {
+            reference_number,
+            authentication_token: TokenInfo {
+                token,
+                valid_until: valid_until(60),
+            },
+        },
+    ))
+}
+
+#[get("/auth/<reference>")]
+async fn auth_status(state: &State<SimState>, bearer: Bearer, reference: &str) -> Answer {
+    gate(state).await?;
+    let inner = state.lock();
+    let login = inner
+        .logins
+        .get(reference)
+        .filter(|l| bearer.0.as_deref() == Some(l.authentication_token.as_str()))
+        .ok_or_else(unauthorized)?;
+    let info = match login.code {
+        200 => status(200, "Uwierzytelnianie zakończone sukcesem"),
+        _ => {
+            let mut info = status(
+                450,
+                "Uwierzytelnianie zakończone niepowodzeniem z powodu błędnego tokenu",
+            );
+            info.details = Some(vec![
+                "Token KSeF jest nieprawidłowy, wygasł lub został unieważniony.".into(),
+            ]);
+            info
+        }
+    };
+    Ok(json_reply(Status::Ok, &AuthStatusResponse { status: info }))
+}
+
+#[post("/auth/token/redeem")]
+async fn redeem(state: &State<SimState>, bearer: Bearer) -> Answer {
+    gate(state).await?;
+    let mut inner = state.lock();
+    let token = bearer.0.ok_or_else(unauthorized)?;
+    let login = inner
+        .logins
+        .values_mut()
+        .find(|l| l.authentication_token == token)
+        .ok_or_else(unauthorized)?;
+    if login.code != 200 {
+        return Err(refused((
+            21301,
+            "Uwierzytelnianie nie zakończyło się sukcesem.".into(),
+        )));
+    }
+    if login.redeemed {
+        return Err(refused((21301, "Tokeny zostały już pobrane.".into())));
+    }
+    login.redeemed = true;
+    let nip = login.nip.clone();
+    let access_token = inner.issue_access(&nip);
+    let refresh_token = state::random_token();
+    inner.refresh.insert(refresh_token.clone(), nip);
+    Ok(json_reply(
+        Status::Ok,
+        &RedeemResponse {
+            access_token: TokenInfo {
+                token: access_token,
+                valid_until: valid_until(15),
+            },
+            refresh_token: TokenInfo {
+                token: refresh_token,
+                valid_until: valid_until(7 * 24 * 60),
+            },
+        },
+    ))
+}
+
+#[post("/auth/token/refresh")]
+async fn refresh(state: &State<SimState>, bearer: Bearer) -> Answer {
+    gate(state).await?;
+    let mut inner = state.lock();
+    let nip = bearer
+        .0
+        .and_then(|t| inner.refresh.get(&t).cloned())
+        .ok_or_else(unauthorized)?;
+    let token = inner.issue_access(&nip);
+    Ok(json_reply(
+        Status::Ok,
+        &RefreshResponse {
+            access_token: TokenInfo {
+                token,
+                valid_until: valid_until(15),
+            },
+        },
+    ))
+}
+
+#[delete("/auth/sessions/current")]
+async fn logout(state: &State<SimState>, bearer: Bearer) -> Answer {
+    gate(state).await?;
+    let token = bearer.0.ok_or_else(unauthorized)?;
+    state
+        .lock()
+        .access
+        .remove(&token)
+        .ok_or_else(unauthorized)?;
+    Ok(json_reply(Status::NoContent, &json!({})))
+}
+
+#[get("/security/public-key-certificates")]
+async fn certificates(state: &State<SimState>) -> Answer {
+    gate(state).await?;
+    Ok(json_reply(Status::Ok, &*state.certificates))
+}
+
+#[post("/sessions/online", data = "<body>")]
+async fn open_session(state: &State<SimState>, bearer: Bearer, body: String) -> Answer {
+    gate(state).await?;
+    let nip = access(state, &bearer)?;
+    let request: OpenOnlineSessionRequest = parse(&body)?;
+    if request.form_code.system_code != crate::ksef::fa3::SYSTEM_CODE {
+        return Err(refused((
+            21405,
+            format!(
+                "Nieobsługiwany formularz {}.",
+                request.form_code.system_code
+            ),
+        )));
+    }
+    let reference_number = state
+        .lock()
+        .open_session(
+            &nip,
+            &request.encryption.encrypted_symmetric_key,
+            &request.encryption.initialization_vector,
+        )
+        .map_err(refused)?;
+    Ok(json_reply(
+        Status::Created,
+        &OpenOnlineSessionResponse {
+            reference_number,
+            valid_until: valid_until(12 * 60),
+        },
+    ))
+}
+
+#[post("/sessions/online/<reference>/invoices", data = "<body>")]
+async fn send_invoice(
+    state: &State<SimState>,
+    bearer: Bearer,
+    reference: &str,
+    body: String,
+) -> Answer {
+    gate(state).await?;
+    let nip = access(state, &bearer)?;
+    let request: SendInvoiceRequest = parse(&body)?;
+    let shared = state.inner().clone();
+    let reference = reference.to_owned();
+    // Decrypting and validating (xmllint) block: off the async workers.
+    let outcome = rocket::tokio::task::spawn_blocking(move || {
+        let schema = shared.schema.clone();
+        shared
+            .lock()
+            .receive_invoice(&reference, &nip, &request, schema.as_ref())
+    })
+    .await
+    .map_err(|_| problem(Status::InternalServerError, "Błąd przetwarzania."))?;
+    let reference_number = outcome.map_err(refused)?;
+    Ok(json_reply(
+        Status::Accepted,
+        &SendInvoiceResponse { reference_number },
+    ))
+}
+
+#[post("/sessions/online/<reference>/close")]
+async fn close_session(state: &State<SimState>, bearer: Bearer, reference: &str) -> Answer {
+    gate(state).await?;
+    let nip = access(state, &bearer)?;
+    let mut inner = state.lock();
+    let session = inner
+        .sessions
+        .get_mut(reference)
+        .filter(|s| s.nip == nip)
+        .ok_or_else(|| refused((21173, "Brak sesji o podanym numerze referencyjnym.".into())))?;
+    session.closed = true;
+    session.updated = now_text();
+    Ok(Reply {
+        status: Status::NoContent,
+        body: String::new(),
+        content_type: ("text", "plain"),
+        headers: Vec::new(),
+    })
+}
+
+#[get("/sessions/<reference>")]
+async fn session_status(state: &State<SimState>, bearer: Bearer, reference: &str) -> Answer {
+    gate(state).await?;
+    access(state, &bearer)?;
+    state
+        .lock()
+        .session_json(reference)
+        .map(|body| json_reply(Status::Ok, &body))
+        .ok_or_else(|| refused((21173, "Brak sesji o podanym numerze referencyjnym.".into())))
+}
+
+#[get("/sessions/<reference>/invoices/<invoice>")]
+async fn invoice_status(
+    state: &State<SimState>,
+    bearer: Bearer,
+    reference: &str,
+    invoice: &str,
+) -> Answer {
+    gate(state).await?;
+    access(state, &bearer)?;
+    let inner = state.lock();
+    let found = inner
+        .invoices
+        .get(invoice)
+        .filter(|i| i.session == reference)
+        .ok_or_else(|| problem(Status::NotFound, "Nie znaleziono faktury w sesji."))?;
+    let shown = inner.shown_status(found);
+    let done = shown.code == 200;
+    Ok(json_reply(
+        Status::Ok,
+        &SessionInvoiceStatus {
+            ordinal_number: found.ordinal,
+            invoice_number: found.number.clone(),
+            ksef_number: found.ksef_number.clone().filter(|_| done),
+            reference_number: invoice.to_owned(),
+            invoice_hash: found.hash.clone(),
+            acquisition_date: found.acquisition_date.clone().filter(|_| done),
+            invoicing_date: found.invoicing_date.clone(),
+            upo_download_url: done.then(|| format!("{}/storage/upo/{invoice}", state.base_url)),
+            upo_download_url_expiration_date: done.then(|| valid_until(60)),
+            invoicing_mode: Some("Online".into()),
+            status: shown,
+        },
+    ))
+}
+
+fn upo_reply(upo: &str) -> Reply {
+    Reply {
+        status: Status::Ok,
+        body: upo.to_owned(),
+        content_type: ("application", "xml"),
+        headers: vec![("x-ms-meta-hash", sha256_base64(upo.as_bytes()))],
+    }
+}
+
+#[get("/sessions/<reference>/invoices/<invoice>/upo")]
+async fn invoice_upo(
+    state: &State<SimState>,
+    bearer: Bearer,
+    reference: &str,
+    invoice: &str,
+) -> Answer {
+    gate(state).await?;
+    access(state, &bearer)?;
+    let inner = state.lock();
+    inner
+        .invoices
+        .get(invoice)
+        .filter(|i| i.session == reference && inner.shown_status(i).code == 200)
+        .and_then(|i| i.upo.as_deref())
+        .map(upo_reply)
+        .ok_or_else(|| problem(Status::NotFound, "Brak UPO dla faktury."))
+}
+
+/// The pre-signed download address: no Bearer, as the Ministry's storage.
+#[get("/storage/upo/<invoice>")]
+async fn stored_upo(state: &State<SimState>, invoice: &str) -> Answer {
+    gate(state).await?;
+    let inner = state.lock();
+    inner
+        .invoices
+        .get(invoice)
+        .filter(|i| inner.shown_status(i).code == 200)
+        .and_then(|i| i.upo.as_deref())
+        .map(upo_reply)
+        .ok_or_else(|| problem(Status::NotFound, "Brak UPO."))
+}
