@@ -18,7 +18,7 @@ fn crc8(bytes: &[u8]) -> u8 {
     crc
 }
 
-/// `NIP-YYYYMMDD-XXXXXXXXXXXX-CC`: the seller's NIP, the day KSeF took the invoice, 12 technical
+/// `NIP-YYYYMMDD-<12 hex digits>-CC`: the seller's NIP, the day KSeF took the invoice, 12 technical
 /// hex digits, and the CRC-8 of the first 32 characters as two uppercase hex digits.
 pub fn ksef_number(nip: &str, day: NaiveDate, technical: u64) -> String {
     let head = format!(
@@ -51,7 +51,7 @@ pub fn is_ksef_number(number: &str) -> bool {
         && number[33..35] == format!("{:02X}", crc8(&bytes[..32]))
 }
 
-/// A 36-character reference number `YYYYMMDD-XX-XXXXXXXXXX-XXXXXXXXXX-XX`, `kind` being the
+/// A 36-character reference number `YYYYMMDD-<2>-<10>-<10>-<2 check>`, `kind` being the
 /// two letters of its type (CR challenge, AU authentication, SO online session, EE invoice,
 /// EU UPO).
 pub fn reference_number(day: NaiveDate, kind: &str, random: u128) -> String {
