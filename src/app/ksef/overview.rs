@@ -66,11 +66,25 @@ pub fn xml_of_number(conn: &mut DbConn, number: &str) -> diesel::QueryResult<Opt
     Ok(db::ksef::find(conn, invoice_id)?.and_then(|d| d.xml))
 }
 
-/// Sends a rejected invoice again (after its cause was fixed). `false`: it is not rejected.
+/// Sends a rejected invoice again (after its cause was fixed), audited with who asked, in one
+/// write transaction. `false`: it is not rejected.
 pub fn resend_rejected(
     conn: &mut DbConn,
     invoice_id: i64,
+    actor: &crate::app::audit::Actor,
     now: chrono::NaiveDateTime,
 ) -> diesel::QueryResult<bool> {
-    db::ksef::requeue_rejected(conn, invoice_id, now)
+    db::write_transaction(conn, |conn| {
+        let queued = db::ksef::requeue_rejected(conn, invoice_id, now)?;
+        if queued {
+            crate::app::audit::record(
+                conn,
+                actor,
+                "ksef_resend",
+                serde_json::json!({ "invoice": invoice_id }),
+                now,
+            )?;
+        }
+        Ok(queued)
+    })
 }

@@ -5,12 +5,10 @@ use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, get, post, routes};
-use serde_json::json;
 
-use crate::app::audit::{self, Actor};
+use crate::app::audit::Actor;
 use crate::app::staff_roles::Permission;
 use crate::app::{clock, ksef};
-use crate::db;
 use crate::i18n::{self, Lang};
 use crate::web::Db;
 use crate::web::client_ip::ClientIp;
@@ -58,15 +56,7 @@ async fn resend(
     let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let now = clock::now();
     let queued = db
-        .query(move |conn| -> diesel::QueryResult<bool> {
-            db::write_transaction(conn, |conn| {
-                let queued = ksef::resend_rejected(conn, id, now)?;
-                if queued {
-                    audit::record(conn, &actor, "ksef_resend", json!({ "invoice": id }), now)?;
-                }
-                Ok(queued)
-            })
-        })
+        .query(move |conn| ksef::resend_rejected(conn, id, &actor, now))
         .await?;
     let back = Redirect::to("/staff/ksef");
     Ok(if queued {
