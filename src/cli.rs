@@ -1,5 +1,6 @@
 //! The `ebok` command: serve the portal, migrate, seed the demo ISP, run billing.
 
+mod backup;
 mod billing;
 mod ksef;
 
@@ -58,6 +59,24 @@ pub enum Command {
         #[command(subcommand)]
         command: ksef::KsefCommand,
     },
+    /// Back up the database, invoice PDFs, ticket attachments and (in development) the keys into
+    /// a new directory, while the portal keeps serving. PostgreSQL needs `pg_dump`.
+    Backup {
+        /// The backup's directory; it must not exist yet (or be empty).
+        dir: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty data dir and database (`pg_restore` for PostgreSQL), after
+    /// checking every file against the backup's manifest; migrates forward afterwards.
+    Restore {
+        /// A directory written by `ebok backup`.
+        dir: std::path::PathBuf,
+        /// Replace a data dir and database that are not empty.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check every stored invoice PDF, ticket attachment and FA(3) document against its
+    /// recorded SHA-256 and every numbering series for gaps; exits non-zero on any problem.
+    Verify,
     /// Payments: import bank statements.
     Payments {
         #[command(subcommand)]
@@ -88,6 +107,11 @@ pub enum PaymentsCommand {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    // Before the configuration is loaded: loading creates fresh keys in the empty data dir that
+    // the backup's keys are meant for.
+    if let Command::Restore { dir, force } = &cli.command {
+        return backup::restore(&Config::storage_places()?, dir, *force);
+    }
     let config = Config::load()?;
     match cli.command {
         Command::Migrate => {
@@ -148,6 +172,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Billing { command } => billing::run(&config, command),
         Command::Ksef { command } => ksef::run(&config, command),
+        Command::Backup { dir } => backup::make(&config, &dir),
+        // Returned above, before the configuration was loaded.
+        Command::Restore { .. } => Ok(()),
+        Command::Verify => backup::verify(&config),
     }
 }
 

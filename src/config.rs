@@ -227,23 +227,15 @@ fn default_pool_size(url: &DatabaseUrl) -> u32 {
 impl Config {
     /// Reads `Rocket.toml` (or `ROCKET_CONFIG`) and the environment.
     pub fn load() -> Result<Config, ConfigError> {
-        let rocket = rocket::Config::figment();
-        let raw: RawConfig = rocket
-            .clone()
-            .merge(
-                Env::prefixed("EBOK_")
-                    .map(|key| format!("ebok.{key}").into())
-                    .global(),
-            )
-            .extract_inner::<RawConfig>("ebok")
-            .or_else(|e| {
-                if e.missing() {
-                    Ok(RawConfig::default())
-                } else {
-                    Err(ConfigError::Unreadable(e.to_string()))
-                }
-            })?;
+        let (raw, rocket) = read_raw()?;
         Config::from_raw(raw, rocket)
+    }
+
+    /// Where the data lives, read without touching the keys: a restore must see the data dir as
+    /// it is, and `load` would generate fresh keys into an empty one.
+    pub fn storage_places() -> Result<StoragePlaces, ConfigError> {
+        let (raw, _rocket) = read_raw()?;
+        StoragePlaces::from_raw(&raw)
     }
 
     /// A development configuration rooted in `data_dir`, for tests and tools.
@@ -268,34 +260,13 @@ impl Config {
 
     fn from_raw(raw: RawConfig, rocket: Figment) -> Result<Config, ConfigError> {
         let notices = notice_config(&raw)?;
-        let environment = match raw.env.as_deref().map(str::trim) {
-            None | Some("") | Some("development") => Environment::Development,
-            Some("production") => Environment::Production,
-            Some(other) => return Err(ConfigError::UnknownEnvironment(other.to_owned())),
-        };
-        let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from("data"));
-        ensure_writable_dir(&data_dir).map_err(|reason| ConfigError::DataDir {
-            path: data_dir.display().to_string(),
-            reason,
-        })?;
-        let invoices_dir = raw
-            .invoices_dir
-            .unwrap_or_else(|| PathBuf::from("invoices"));
-        ensure_writable_dir(&invoices_dir).map_err(|reason| ConfigError::InvoicesDir {
-            path: invoices_dir.display().to_string(),
-            reason,
-        })?;
-        let attachments_dir = raw
-            .attachments_dir
-            .unwrap_or_else(|| data_dir.join("attachments"));
-        ensure_writable_dir(&attachments_dir).map_err(|reason| ConfigError::AttachmentsDir {
-            path: attachments_dir.display().to_string(),
-            reason,
-        })?;
-        let url = match raw.database_url {
-            Some(url) => DatabaseUrl::parse(&url).map_err(ConfigError::DatabaseUrl)?,
-            None => DatabaseUrl::sqlite_file(&data_dir.join("ebok.sqlite3")),
-        };
+        let StoragePlaces {
+            environment,
+            database_url: url,
+            data_dir,
+            invoices_dir,
+            attachments_dir,
+        } = StoragePlaces::from_raw(&raw)?;
         let pool_size = raw
             .database_pool_size
             .unwrap_or_else(|| default_pool_size(&url));
@@ -339,6 +310,87 @@ impl Config {
             rocket,
         })
     }
+}
+
+/// The key files the embedded default keeps in the data dir (production takes them from the
+/// environment instead). Backups carry them; without the PESEL key registration cannot match
+/// contracts, without the encryption key TOTP secrets and PPPoE passwords cannot be read.
+pub const KEY_FILES: [&str; 3] = ["secret_key", "pesel_key", "encryption_key"];
+
+/// Where e-BOK stores what it keeps: the database and the three directories.
+#[derive(Debug, Clone)]
+pub struct StoragePlaces {
+    pub environment: Environment,
+    pub database_url: DatabaseUrl,
+    pub data_dir: PathBuf,
+    pub invoices_dir: PathBuf,
+    pub attachments_dir: PathBuf,
+}
+
+impl StoragePlaces {
+    fn from_raw(raw: &RawConfig) -> Result<StoragePlaces, ConfigError> {
+        let environment = match raw.env.as_deref().map(str::trim) {
+            None | Some("") | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => return Err(ConfigError::UnknownEnvironment(other.to_owned())),
+        };
+        let data_dir = raw
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("data"));
+        ensure_writable_dir(&data_dir).map_err(|reason| ConfigError::DataDir {
+            path: data_dir.display().to_string(),
+            reason,
+        })?;
+        let invoices_dir = raw
+            .invoices_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("invoices"));
+        ensure_writable_dir(&invoices_dir).map_err(|reason| ConfigError::InvoicesDir {
+            path: invoices_dir.display().to_string(),
+            reason,
+        })?;
+        let attachments_dir = raw
+            .attachments_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("attachments"));
+        ensure_writable_dir(&attachments_dir).map_err(|reason| ConfigError::AttachmentsDir {
+            path: attachments_dir.display().to_string(),
+            reason,
+        })?;
+        let database_url = match &raw.database_url {
+            Some(url) => DatabaseUrl::parse(url).map_err(ConfigError::DatabaseUrl)?,
+            None => DatabaseUrl::sqlite_file(&data_dir.join("ebok.sqlite3")),
+        };
+        Ok(StoragePlaces {
+            environment,
+            database_url,
+            data_dir,
+            invoices_dir,
+            attachments_dir,
+        })
+    }
+}
+
+/// `Rocket.toml` (or `ROCKET_CONFIG`) with the `EBOK_*` variables over its `[ebok]` table.
+fn read_raw() -> Result<(RawConfig, Figment), ConfigError> {
+    let rocket = rocket::Config::figment();
+    let raw: RawConfig = rocket
+        .clone()
+        .merge(
+            Env::prefixed("EBOK_")
+                .map(|key| format!("ebok.{key}").into())
+                .global(),
+        )
+        .extract_inner::<RawConfig>("ebok")
+        .or_else(|e| {
+            if e.missing() {
+                Ok(RawConfig::default())
+            } else {
+                Err(ConfigError::Unreadable(e.to_string()))
+            }
+        })?;
+    Ok((raw, rocket))
 }
 
 fn notice_config(raw: &RawConfig) -> Result<NoticeConfig, ConfigError> {

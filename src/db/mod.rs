@@ -30,6 +30,7 @@ macro_rules! concrete {
 pub mod accounts;
 pub mod announcements;
 pub mod audit;
+pub mod backup;
 pub mod bank_import;
 pub mod billing;
 pub mod canned_responses;
@@ -314,6 +315,17 @@ pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Pool, OpenError> {
         .connection_timeout(Duration::from_secs(10))
         .build(manager)
         .map_err(|e| OpenError::Pool {
+            url: url.to_string(),
+            reason: one_line(&e.to_string()),
+        })
+}
+
+/// One connection, migrations left alone: for tools that must see a database as it is (a
+/// restore checks that its target is empty before anything creates tables there).
+pub fn connect(url: &DatabaseUrl) -> Result<DbConn, OpenError> {
+    DbManager::new(url.clone())
+        .establish()
+        .map_err(|e| OpenError::Connect {
             url: url.to_string(),
             reason: one_line(&e.to_string()),
         })

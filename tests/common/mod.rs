@@ -264,14 +264,14 @@ pub fn count(conn: &mut PooledConn, sql: &str) -> i64 {
 }
 
 /// A database of its own for one test, dropped afterwards.
-struct PostgresDatabase {
+pub struct PostgresDatabase {
     admin_url: String,
     name: String,
-    url: String,
+    pub url: String,
 }
 
 impl PostgresDatabase {
-    fn create(admin_url: &str) -> PostgresDatabase {
+    pub fn create(admin_url: &str) -> PostgresDatabase {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let name = format!(
             "ebok_test_{}_{}_{}",

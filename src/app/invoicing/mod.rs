@@ -14,6 +14,6 @@ pub use issue::{
     CorrectionRequest, Invoicing, IssueError, IssueRequest, Issued, LineRequest, issue_correction,
     issue_invoice,
 };
-pub use storage::{PdfStore, StorageError, StoredPdf, sha256_hex};
+pub use storage::{PdfStore, StorageError, StoredPdf, lower_hex, sha256_hex};
 pub(crate) use subscriptions::billed_by as subscriptions_billed_by;
 pub use view::{ViewError, invoice_view};
