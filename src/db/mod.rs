@@ -342,6 +342,45 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, String> {
         .map_err(|e| one_line(&e.to_string()))
 }
 
+/// Applies the embedded migrations in order through the one named `last` (its directory name,
+/// e.g. `2026-11-21-000010_contact_roles`): a database as that release left it, for the upgrade
+/// tests. Returns the migrations applied.
+pub fn run_migrations_through(conn: &mut DbConn, last: &str) -> Result<Vec<String>, String> {
+    fn through<DB, C>(
+        conn: &mut C,
+        source: EmbeddedMigrations,
+        last: &str,
+    ) -> Result<Vec<String>, String>
+    where
+        DB: diesel::backend::Backend,
+        C: MigrationHarness<DB> + diesel::migration::MigrationConnection,
+        EmbeddedMigrations: diesel::migration::MigrationSource<DB>,
+    {
+        let migrations = diesel::migration::MigrationSource::<DB>::migrations(&source)
+            .map_err(|e| one_line(&e.to_string()))?;
+        if !migrations.iter().any(|m| m.name().to_string() == last) {
+            return Err(format!("no migration is named {last}"));
+        }
+        // The table of applied migrations, as `run_pending_migrations` creates it.
+        conn.setup().map_err(|e| one_line(&e.to_string()))?;
+        let mut applied = Vec::new();
+        for migration in &migrations {
+            let name = migration.name().to_string();
+            conn.run_migration(migration.as_ref())
+                .map_err(|e| format!("{name}: {}", one_line(&e.to_string())))?;
+            applied.push(name.clone());
+            if name == last {
+                break;
+            }
+        }
+        Ok(applied)
+    }
+    match conn {
+        DbConn::Sqlite(c) => through(c, SQLITE_MIGRATIONS, last),
+        DbConn::Pg(c) => through(c, POSTGRES_MIGRATIONS, last),
+    }
+}
+
 /// Runs `work` in a transaction that takes the write lock at its start.
 ///
 /// On SQLite a plain (deferred) transaction that reads first and writes later can fail at once
