@@ -85,6 +85,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The "Classcom rule": registration only from an IP assigned to the contract's endpoints.
     pub registration_from_own_connection: bool,
+    /// The bearer token `/metrics` asks for; without one the page is not served.
+    pub metrics_token: Option<String>,
 }
 
 /// When the portal starts telling a subscriber that something needs action.
@@ -159,6 +161,8 @@ pub enum ConfigError {
         "EBOK_NOTICE_LOW_BALANCE_GROSZE: must be a non-negative amount in grosze (1500 = 15 zł)"
     )]
     LowBalance,
+    #[error("EBOK_METRICS_TOKEN: use at least 24 characters (e.g. `openssl rand -hex 16`)")]
+    MetricsToken,
     #[error("configuration could not be read: {0}")]
     Unreadable(String),
 }
@@ -183,6 +187,7 @@ struct RawConfig {
     /// A list, or one string of addresses separated by commas or spaces (handy in env vars).
     trusted_proxies: Option<StringList>,
     registration_from_own_connection: Option<bool>,
+    metrics_token: Option<String>,
     notice_service_days: Option<i64>,
     notice_domain_days: Option<i64>,
     notice_contract_days: Option<i64>,
@@ -292,6 +297,7 @@ impl Config {
             public_url: check_public_url(raw.public_url, &rocket)?,
             trusted_proxies: parse_trusted_proxies(raw.trusted_proxies.as_ref())?,
             registration_from_own_connection: raw.registration_from_own_connection.unwrap_or(false),
+            metrics_token: check_metrics_token(raw.metrics_token)?,
         };
         Ok(Config {
             environment,
@@ -422,6 +428,15 @@ fn notice_config(raw: &RawConfig) -> Result<NoticeConfig, ConfigError> {
             Some(_) => return Err(ConfigError::LowBalance),
         },
     })
+}
+
+fn check_metrics_token(raw: Option<String>) -> Result<Option<String>, ConfigError> {
+    match raw.map(|token| token.trim().to_owned()) {
+        None => Ok(None),
+        Some(token) if token.is_empty() => Ok(None),
+        Some(token) if token.len() < 24 => Err(ConfigError::MetricsToken),
+        Some(token) => Ok(Some(token)),
+    }
 }
 
 fn check_smtp_url(raw: Option<String>) -> Result<Option<String>, ConfigError> {

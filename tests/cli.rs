@@ -156,3 +156,14 @@ fn unknown_environment_is_named() {
     let output = ebok(dir.path(), &["migrate"], &[("EBOK_ENV", "staging")]);
     assert_one_clear_sentence(&output, "EBOK_ENV");
 }
+
+#[test]
+fn a_short_metrics_token_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = ebok(
+        dir.path(),
+        &["migrate"],
+        &[("EBOK_METRICS_TOKEN", "guessable")],
+    );
+    assert_one_clear_sentence(&output, "EBOK_METRICS_TOKEN");
+}

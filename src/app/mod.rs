@@ -18,6 +18,7 @@ pub mod invoicing;
 pub mod ksef;
 pub mod login;
 pub mod mail_queue;
+pub mod metrics;
 pub mod news;
 pub mod news_board;
 pub mod notices;

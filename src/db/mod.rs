@@ -45,6 +45,7 @@ pub mod customers;
 pub mod domains;
 pub mod invoices;
 pub mod ksef;
+pub mod metrics;
 pub mod network_records;
 pub mod news;
 pub mod outbox;

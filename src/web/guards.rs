@@ -92,3 +92,15 @@ impl<'r> FromRequest<'r> for Db {
         }
     }
 }
+
+impl Db {
+    /// The pool as monitoring reports it.
+    pub fn figures(&self) -> crate::app::metrics::PoolFigures {
+        let state = self.pool.state();
+        crate::app::metrics::PoolFigures {
+            connections: state.connections,
+            idle: state.idle_connections,
+            free_turns: self.turns.0.available_permits(),
+        }
+    }
+}

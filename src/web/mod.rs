@@ -11,6 +11,7 @@ pub mod ksef_worker;
 pub mod lang;
 pub mod mailing;
 mod messages;
+mod metrics;
 mod outbox_worker;
 pub mod page;
 mod public;
@@ -107,6 +108,7 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
     let attachments = AttachmentStore::new(&config.paths.attachments_dir);
     let turns = guards::DbTurns::for_pool(&pool);
     let secrets = config.security.secrets.clone();
+    let request_metrics = crate::app::metrics::RequestMetrics::shared();
     let rocket = rocket::custom(figment)
         .manage(pool)
         .manage(turns)
@@ -123,11 +125,14 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
             renderer: services.renderer,
             store: PdfStore::new(&invoices_dir),
         })
+        .manage(request_metrics.clone())
+        .attach(metrics::RequestTimer(request_metrics))
         .attach(security_headers::SecurityHeaders)
         .mount("/", public::routes())
         .mount("/", customer::routes())
         .mount("/", staff::routes())
         .mount("/", lang::routes())
+        .mount("/", metrics::routes())
         .mount("/assets", assets)
         .register("/", catchers::catchers());
     match worker {
