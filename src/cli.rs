@@ -2,6 +2,7 @@
 
 mod billing;
 mod ksef;
+mod payu;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -57,6 +58,11 @@ pub enum Command {
     Ksef {
         #[command(subcommand)]
         command: ksef::KsefCommand,
+    },
+    /// PayU: run the local PayU test server.
+    Payu {
+        #[command(subcommand)]
+        command: payu::PayuCommand,
     },
     /// Payments: import bank statements.
     Payments {
@@ -144,10 +150,25 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     (worker, Some(server))
                 }
             };
+            // …and takes online payments through the local PayU server unless EBOK_PAYU_* say where.
+            let mut config = config;
+            let _payu = match config.payu {
+                Some(_) => None,
+                None => {
+                    let server = payu::start_local(0)?;
+                    println!(
+                        "PayU: online payments go to the local PayU test server at {}",
+                        server.base_url
+                    );
+                    config.payu = Some(payu::local_config(&server));
+                    Some(server)
+                }
+            };
             launch(config, pool, Some(worker))
         }
         Command::Billing { command } => billing::run(&config, command),
         Command::Ksef { command } => ksef::run(&config, command),
+        Command::Payu { command } => payu::run(command),
     }
 }
 

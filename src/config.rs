@@ -18,6 +18,9 @@ use serde::Deserialize;
 
 use crate::db::{DatabaseUrl, DatabaseUrlError};
 
+mod payu;
+pub use payu::PayuConfig;
+
 /// `development` (the embedded default: secrets generated into the data dir) or `production`
 /// (secrets must come from configuration, so every node of a cluster shares them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +123,8 @@ pub struct Config {
     pub mail: MailConfig,
     pub web: WebConfig,
     pub notices: NoticeConfig,
+    /// Online payments through PayU (`EBOK_PAYU_*`); `None`: the portal takes no online payments.
+    pub payu: Option<PayuConfig>,
     /// Rocket's own settings (address, port, workers, limits).
     pub rocket: Figment,
 }
@@ -159,6 +164,8 @@ pub enum ConfigError {
         "EBOK_NOTICE_LOW_BALANCE_GROSZE: must be a non-negative amount in grosze (1500 = 15 zł)"
     )]
     LowBalance,
+    #[error("{0}")]
+    Payu(String),
     #[error("configuration could not be read: {0}")]
     Unreadable(String),
 }
@@ -187,6 +194,12 @@ struct RawConfig {
     notice_domain_days: Option<i64>,
     notice_contract_days: Option<i64>,
     notice_low_balance_grosze: Option<i64>,
+    payu_url: Option<String>,
+    payu_pos_id: Option<payu::Scalar>,
+    payu_client_id: Option<payu::Scalar>,
+    payu_client_secret: Option<String>,
+    payu_second_key: Option<String>,
+    payu_notify_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -268,6 +281,15 @@ impl Config {
 
     fn from_raw(raw: RawConfig, rocket: Figment) -> Result<Config, ConfigError> {
         let notices = notice_config(&raw)?;
+        let payu = payu::from_settings(payu::Settings {
+            url: raw.payu_url.as_deref(),
+            pos_id: raw.payu_pos_id.map(payu::Scalar::text).as_deref(),
+            client_id: raw.payu_client_id.map(payu::Scalar::text).as_deref(),
+            client_secret: raw.payu_client_secret.as_deref(),
+            second_key: raw.payu_second_key.as_deref(),
+            notify_url: raw.payu_notify_url.as_deref(),
+        })
+        .map_err(ConfigError::Payu)?;
         let environment = match raw.env.as_deref().map(str::trim) {
             None | Some("") | Some("development") => Environment::Development,
             Some("production") => Environment::Production,
@@ -328,6 +350,7 @@ impl Config {
             mail,
             web,
             notices,
+            payu,
             paths: PathsConfig {
                 data_dir,
                 invoices_dir,
