@@ -20,6 +20,7 @@ pub mod mail_queue;
 pub mod news;
 pub mod news_board;
 pub mod notices;
+pub mod online_payments;
 pub mod passwords;
 pub mod payment_account;
 pub mod payments;

@@ -46,6 +46,7 @@ pub mod invoices;
 pub mod ksef;
 pub mod network_records;
 pub mod news;
+pub mod online_payments;
 pub mod outbox;
 pub mod payments;
 mod pg_liveness;
