@@ -11,8 +11,10 @@ pub mod ksef_worker;
 pub mod lang;
 pub mod mailing;
 mod messages;
+pub mod online_payments_worker;
 mod outbox_worker;
 pub mod page;
+mod payu_notify;
 mod public;
 mod security_headers;
 pub mod session;
@@ -128,6 +130,8 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .mount("/", customer::routes())
         .mount("/", staff::routes())
         .mount("/", lang::routes())
+        .mount("/", payu_notify::routes())
+        .attach(online_payments_worker::OnlinePayments)
         .mount("/assets", assets)
         .register("/", catchers::catchers());
     match worker {
