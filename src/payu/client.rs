@@ -249,17 +249,19 @@ async fn read<T: DeserializeOwned>(
         return serde_json::from_str(&text)
             .map_err(|e| PayuError::Malformed(format!("{e}: {}", excerpt(&text))));
     }
-    let described = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| {
-        let status = v.get("status")?;
-        Some((
-            status.get("statusCode")?.as_str()?.to_owned(),
-            status
-                .get("statusDesc")
-                .and_then(|d| d.as_str())
-                .unwrap_or_default()
-                .to_owned(),
-        ))
-    });
+    let described = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| {
+            let status = v.get("status")?;
+            Some((
+                status.get("statusCode")?.as_str()?.to_owned(),
+                status
+                    .get("statusDesc")
+                    .and_then(|d| d.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+            ))
+        });
     Err(match status {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => PayuError::Unauthorized(excerpt(&text)),
         StatusCode::NOT_FOUND => PayuError::NotFound,

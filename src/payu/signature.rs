@@ -110,7 +110,11 @@ pub fn verify(
 ) -> Result<Algorithm, SignatureError> {
     let header = parse_header(header.ok_or(SignatureError::Missing)?)?;
     let expected = sign(body, second_key, header.algorithm);
-    if expected.as_bytes().ct_eq(header.signature.as_bytes()).into() {
+    if expected
+        .as_bytes()
+        .ct_eq(header.signature.as_bytes())
+        .into()
+    {
         Ok(header.algorithm)
     } else {
         Err(SignatureError::Mismatch)
@@ -151,7 +155,8 @@ mod tests {
     fn sha256_headers_verify_and_parts_may_come_in_any_order() {
         let body = br#"{"order":{"status":"COMPLETED"}}"#;
         let signature = sign(body, KEY, Algorithm::Sha256);
-        let header = format!("algorithm=SHA-256;content=DOCUMENT;signature={signature};sender=checkout");
+        let header =
+            format!("algorithm=SHA-256;content=DOCUMENT;signature={signature};sender=checkout");
         assert_eq!(verify(body, Some(&header), KEY), Ok(Algorithm::Sha256));
     }
 
