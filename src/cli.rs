@@ -3,6 +3,7 @@
 mod backup;
 mod billing;
 mod ksef;
+mod payu;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -77,6 +78,11 @@ pub enum Command {
     /// Check every stored invoice PDF, ticket attachment and FA(3) document against its
     /// recorded SHA-256 and every numbering series for gaps; exits non-zero on any problem.
     Verify,
+    /// PayU: run the local PayU test server.
+    Payu {
+        #[command(subcommand)]
+        command: payu::PayuCommand,
+    },
     /// Payments: import bank statements.
     Payments {
         #[command(subcommand)]
@@ -168,6 +174,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     (worker, Some(server))
                 }
             };
+            // …and takes online payments through the local PayU server unless EBOK_PAYU_* say where.
+            let mut config = config;
+            let _payu = match config.payu {
+                Some(_) => None,
+                None => {
+                    let server = payu::start_local(0)?;
+                    println!(
+                        "PayU: online payments go to the local PayU test server at {}",
+                        server.base_url
+                    );
+                    config.payu = Some(payu::local_config(&server));
+                    Some(server)
+                }
+            };
             launch(config, pool, Some(worker))
         }
         Command::Billing { command } => billing::run(&config, command),
@@ -176,6 +196,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         // Returned above, before the configuration was loaded.
         Command::Restore { .. } => Ok(()),
         Command::Verify => backup::verify(&config),
+        Command::Payu { command } => payu::run(command),
     }
 }
 

@@ -18,6 +18,9 @@ use serde::Deserialize;
 
 use crate::db::{DatabaseUrl, DatabaseUrlError};
 
+mod payu;
+pub use payu::PayuConfig;
+
 /// `development` (the embedded default: secrets generated into the data dir) or `production`
 /// (secrets must come from configuration, so every node of a cluster shares them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +125,8 @@ pub struct Config {
     pub mail: MailConfig,
     pub web: WebConfig,
     pub notices: NoticeConfig,
+    /// Online payments through PayU (`EBOK_PAYU_*`); `None`: the portal takes no online payments.
+    pub payu: Option<PayuConfig>,
     /// Rocket's own settings (address, port, workers, limits).
     pub rocket: Figment,
 }
@@ -163,6 +168,8 @@ pub enum ConfigError {
     LowBalance,
     #[error("EBOK_METRICS_TOKEN: use at least 24 characters (e.g. `openssl rand -hex 16`)")]
     MetricsToken,
+    #[error("{0}")]
+    Payu(String),
     #[error("configuration could not be read: {0}")]
     Unreadable(String),
 }
@@ -192,6 +199,12 @@ struct RawConfig {
     notice_domain_days: Option<i64>,
     notice_contract_days: Option<i64>,
     notice_low_balance_grosze: Option<i64>,
+    payu_url: Option<String>,
+    payu_pos_id: Option<payu::Scalar>,
+    payu_client_id: Option<payu::Scalar>,
+    payu_client_secret: Option<String>,
+    payu_second_key: Option<String>,
+    payu_notify_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,6 +285,15 @@ impl Config {
             invoices_dir,
             attachments_dir,
         } = StoragePlaces::from_raw(&raw)?;
+        let payu = payu::from_settings(payu::Settings {
+            url: raw.payu_url.as_deref(),
+            pos_id: raw.payu_pos_id.map(payu::Scalar::text).as_deref(),
+            client_id: raw.payu_client_id.map(payu::Scalar::text).as_deref(),
+            client_secret: raw.payu_client_secret.as_deref(),
+            second_key: raw.payu_second_key.as_deref(),
+            notify_url: raw.payu_notify_url.as_deref(),
+        })
+        .map_err(ConfigError::Payu)?;
         let pool_size = raw
             .database_pool_size
             .unwrap_or_else(|| default_pool_size(&url));
@@ -305,6 +327,7 @@ impl Config {
             mail,
             web,
             notices,
+            payu,
             paths: PathsConfig {
                 data_dir,
                 invoices_dir,

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod ksef;
 pub mod logging;
 pub mod mail;
+pub mod payu;
 pub mod pdf;
 pub mod sim;
 pub mod web;

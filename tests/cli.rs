@@ -167,3 +167,18 @@ fn a_short_metrics_token_is_refused() {
     );
     assert_one_clear_sentence(&output, "EBOK_METRICS_TOKEN");
 }
+
+#[test]
+fn a_half_configured_payu_is_named_and_the_local_payu_server_has_its_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = ebok(dir.path(), &["migrate"], &[("EBOK_PAYU_POS_ID", "300746")]);
+    assert_one_clear_sentence(&output, "EBOK_PAYU_CLIENT_SECRET");
+    let help = ebok(dir.path(), &["payu", "sim", "--help"], &[]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--port", "--duplicate", "--reorder", "--down", "--silent"] {
+        assert!(
+            help.contains(flag),
+            "payu sim --help mentions {flag}: {help}"
+        );
+    }
+}

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod news;
 pub mod news_board;
 pub mod notices;
+pub mod online_payments;
 pub mod passwords;
 pub mod payment_account;
 pub mod payments;

@@ -48,6 +48,7 @@ pub mod ksef;
 pub mod metrics;
 pub mod network_records;
 pub mod news;
+pub mod online_payments;
 pub mod outbox;
 pub mod payments;
 mod pg_liveness;

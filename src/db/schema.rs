@@ -763,3 +763,46 @@ diesel::joinable!(ksef_documents -> invoices (invoice_id));
 diesel::allow_tables_to_appear_in_same_query!(ksef_documents, ksef_sessions, ksef_settings);
 diesel::allow_tables_to_appear_in_same_query!(ksef_documents, invoices);
 diesel::allow_tables_to_appear_in_same_query!(ksef_documents, customers);
+
+// Online payments (migration 2026-12-06-200001_online_payments).
+diesel::table! {
+    online_payments (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        ext_order_id -> Text,
+        payu_order_id -> Nullable<Text>,
+        purpose -> Text,
+        description -> Text,
+        total_amount -> BigInt,
+        currency -> Text,
+        state -> Text,
+        redirect_uri -> Nullable<Text>,
+        notify_email -> Text,
+        language -> Text,
+        flag -> Nullable<Text>,
+        payment_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        canceled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    online_payment_invoices (online_payment_id, invoice_id) {
+        online_payment_id -> BigInt,
+        invoice_id -> BigInt,
+        amount -> BigInt,
+    }
+}
+
+diesel::joinable!(online_payments -> customers (customer_id));
+diesel::joinable!(online_payment_invoices -> online_payments (online_payment_id));
+diesel::joinable!(online_payment_invoices -> invoices (invoice_id));
+
+diesel::allow_tables_to_appear_in_same_query!(online_payments, online_payment_invoices);
+diesel::allow_tables_to_appear_in_same_query!(online_payments, customers);
+diesel::allow_tables_to_appear_in_same_query!(online_payment_invoices, invoices);

@@ -13,6 +13,7 @@ pub mod nip;
 pub mod notices;
 pub mod nrb;
 pub mod numbering;
+pub mod online_payment;
 pub mod payment_qr;
 pub mod payment_title;
 pub mod pesel;

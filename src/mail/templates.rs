@@ -48,6 +48,8 @@ pub enum MailKind {
     /// To the assigned staff member: the subscriber wrote in a ticket.
     TicketCustomerReply,
     Invitation,
+    /// To the subscriber: an online payment was not made within two hours and was cancelled.
+    OnlinePaymentExpired,
 }
 
 impl MailKind {
@@ -63,6 +65,7 @@ impl MailKind {
             MailKind::TicketReply => "ticket_reply",
             MailKind::TicketCustomerReply => "ticket_customer_reply",
             MailKind::Invitation => "invitation",
+            MailKind::OnlinePaymentExpired => "online_payment_expired",
         }
     }
 
@@ -115,6 +118,12 @@ impl MailKind {
             (MailKind::TicketReply | MailKind::TicketCustomerReply, _) => "e-BOK",
             (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
             (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
+            (MailKind::OnlinePaymentExpired, Language::Polish) => {
+                "Płatność online w e-BOK została anulowana"
+            }
+            (MailKind::OnlinePaymentExpired, Language::English) => {
+                "Your e-BOK online payment was cancelled"
+            }
         }
     }
 }
@@ -176,8 +185,9 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 9] = [
+    const ALL_KINDS: [MailKind; 10] = [
         MailKind::Invitation,
+        MailKind::OnlinePaymentExpired,
         MailKind::Activation,
         MailKind::PasswordReset,
         MailKind::PasswordChanged,
@@ -208,6 +218,8 @@ mod tests {
         context.insert("inviter", "demo");
         context.insert("role", "billing");
         context.insert("valid_days", &7);
+        context.insert("description", "Faktura FV/2026/12/000001");
+        context.insert("amount", "123,00 zł");
         context
     }
 

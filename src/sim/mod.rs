@@ -2,3 +2,4 @@
 //! on demand. Used by `ebok demo` and the tests; never chosen by a production configuration.
 
 pub mod ksef;
+pub mod payu;

@@ -12,8 +12,10 @@ pub mod lang;
 pub mod mailing;
 mod messages;
 mod metrics;
+pub mod online_payments_worker;
 mod outbox_worker;
 pub mod page;
+mod payu_notify;
 mod public;
 mod security_headers;
 pub mod session;
@@ -133,6 +135,8 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .mount("/", staff::routes())
         .mount("/", lang::routes())
         .mount("/", metrics::routes())
+        .mount("/", payu_notify::routes())
+        .attach(online_payments_worker::OnlinePayments)
         .mount("/assets", assets)
         .register("/", catchers::catchers());
     match worker {

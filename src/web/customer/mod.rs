@@ -5,6 +5,7 @@ mod contacts;
 mod dashboard;
 mod invoices;
 mod news;
+mod online_payments;
 mod password_reset;
 mod profile;
 mod registration;
@@ -27,5 +28,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(profile::routes());
     routes.extend(subscriptions::routes());
     routes.extend(tickets::routes());
+    routes.extend(online_payments::routes());
     routes
 }

@@ -1,0 +1,2 @@
+DROP TABLE online_payment_invoices;
+DROP TABLE online_payments;

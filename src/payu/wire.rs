@@ -1,0 +1,184 @@
+//! PayU's JSON, field for field (reference `ksef-payu-api.md` §A). Amounts travel as strings of
+//! grosze in notifications and order reads; PayU accepts strings or numbers when creating.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /pl/standard/user/oauth/authorize` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+    #[serde(default)]
+    pub grant_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Buyer {
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_customer_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Product {
+    pub name: String,
+    /// Grosze, as a string.
+    pub unit_price: String,
+    pub quantity: String,
+}
+
+/// `POST /api/v2_1/orders` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCreateRequest {
+    pub notify_url: String,
+    pub continue_url: String,
+    pub customer_ip: String,
+    pub merchant_pos_id: String,
+    pub description: String,
+    pub currency_code: String,
+    /// Grosze, as a string.
+    pub total_amount: String,
+    pub ext_order_id: String,
+    /// Seconds the buyer has to pay, as a string ("7200" for two hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<Buyer>,
+    pub products: Vec<Product>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusInfo {
+    pub status_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_desc: Option<String>,
+}
+
+/// The create answer (302 with a JSON body, or 200/201).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCreateResponse {
+    pub status: StatusInfo,
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
+    #[serde(default)]
+    pub order_id: Option<String>,
+    #[serde(default)]
+    pub ext_order_id: Option<String>,
+}
+
+/// An order as PayU reports it (reads and notifications).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderInfo {
+    pub order_id: String,
+    #[serde(default)]
+    pub ext_order_id: Option<String>,
+    #[serde(default)]
+    pub order_create_date: Option<String>,
+    #[serde(default)]
+    pub notify_url: Option<String>,
+    #[serde(default)]
+    pub customer_ip: Option<String>,
+    #[serde(default)]
+    pub merchant_pos_id: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub currency_code: String,
+    pub total_amount: String,
+    #[serde(default)]
+    pub buyer: Option<Buyer>,
+    #[serde(default)]
+    pub products: Vec<Product>,
+    pub status: String,
+}
+
+/// `GET /api/v2_1/orders/{id}` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrdersResponse {
+    pub orders: Vec<OrderInfo>,
+    pub status: StatusInfo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Property {
+    pub name: String,
+    pub value: String,
+}
+
+/// What PayU POSTs to `notifyUrl` on every change of an order's status.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderNotification {
+    pub order: OrderInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_receipt_date_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<Property>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundDetails {
+    pub description: String,
+    /// Grosze; without it the whole order is refunded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_refund_id: Option<String>,
+}
+
+/// `POST /api/v2_1/orders/{id}/refunds` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundRequest {
+    pub refund: RefundDetails,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundInfo {
+    pub refund_id: String,
+    #[serde(default)]
+    pub ext_refund_id: Option<String>,
+    pub amount: String,
+    pub currency_code: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundResponse {
+    pub order_id: String,
+    pub refund: RefundInfo,
+    pub status: StatusInfo,
+}
+
+/// Order statuses (reference §A.4).
+pub mod order_status {
+    pub const NEW: &str = "NEW";
+    pub const PENDING: &str = "PENDING";
+    pub const WAITING_FOR_CONFIRMATION: &str = "WAITING_FOR_CONFIRMATION";
+    pub const COMPLETED: &str = "COMPLETED";
+    pub const CANCELED: &str = "CANCELED";
+}
+
+/// `statusCode`s of a successful create (reference §A.2).
+pub fn create_succeeded(status_code: &str) -> bool {
+    matches!(
+        status_code,
+        "SUCCESS" | "WARNING_CONTINUE_3DS" | "WARNING_CONTINUE_CVV" | "WARNING_CONTINUE_REDIRECT"
+    )
+}

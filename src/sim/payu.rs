@@ -1,0 +1,215 @@
+//! A local PayU test server: the subset of REST API v2.1 e-BOK uses, with the same paths, JSON
+//! and status codes (reference `ksef-payu-api.md` §C.1): OAuth client credentials (form-encoded
+//! only), order create (302 with `redirectUri` to its own payment page), read, cancel and refund,
+//! a payment page where one can pay, cancel or walk away, and notifications signed with the
+//! second key, POSTed to `notifyUrl` and retried on PayU's schedule until answered 200.
+//! Faults on demand: duplicate or reordered notifications, the API down (503), no notifications.
+//!
+//! Never chosen by a production configuration: `ebok demo` and the tests start it.
+
+mod routes;
+mod state;
+
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+pub use state::Faults;
+use state::Inner;
+
+use crate::payu::signature::Algorithm;
+use crate::payu::wire::OrderInfo;
+
+/// The sandbox's public POS (reference §C): the demo uses the same numbers locally.
+pub const DEMO_POS_ID: &str = "300746";
+pub const DEMO_CLIENT_SECRET: &str = "2ee86a66e5d97e3fadc400c9f19b065d";
+pub const DEMO_SECOND_KEY: &str = "b6ca15b0d1020e8094d9b5f8d163db54";
+
+/// How the server is started.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// POS id, which is also the OAuth client id.
+    pub pos_id: String,
+    pub client_secret: String,
+    /// The key notifications are signed with.
+    pub second_key: String,
+    pub algorithm: Algorithm,
+    /// What one of PayU's retry "minutes" lasts here (tests: milliseconds).
+    pub minute: Duration,
+    /// 0: any free loopback port.
+    pub port: u16,
+    pub faults: Faults,
+}
+
+impl SimOptions {
+    /// The sandbox's public POS, retries a second apart.
+    pub fn demo(port: u16) -> SimOptions {
+        SimOptions {
+            pos_id: DEMO_POS_ID.into(),
+            client_secret: DEMO_CLIENT_SECRET.into(),
+            second_key: DEMO_SECOND_KEY.into(),
+            algorithm: state::DEFAULT_ALGORITHM,
+            minute: Duration::from_secs(1),
+            port,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// What the routes share.
+#[derive(Clone)]
+pub struct SimState {
+    inner: Arc<Mutex<Inner>>,
+    pos_id: Arc<String>,
+    client_secret: Arc<String>,
+    second_key: Arc<String>,
+    algorithm: Algorithm,
+    minute: Duration,
+    base_url: Arc<String>,
+    http: reqwest::Client,
+}
+
+impl SimState {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic in another request cannot leave the maps half-written in a way that matters
+        // to a test server; keep serving.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A running server; stops when dropped.
+pub struct PayuSim {
+    pub base_url: String,
+    state: SimState,
+    shutdown: rocket::Shutdown,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl PayuSim {
+    pub fn set_faults(&self, faults: Faults) {
+        self.state.lock().faults = faults;
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.state.lock().faults.clone()
+    }
+
+    /// The order as the server holds it.
+    pub fn order(&self, order_id: &str) -> Option<OrderInfo> {
+        self.state
+            .lock()
+            .orders
+            .get(order_id)
+            .map(|o| o.info.clone())
+    }
+
+    pub fn order_count(&self) -> usize {
+        self.state.lock().orders.len()
+    }
+
+    /// (order id, status) of every notification answered 200, in the order answered.
+    pub fn delivered(&self) -> Vec<(String, String)> {
+        self.state.lock().delivered.clone()
+    }
+
+    /// Blocks the calling thread until the server has stopped.
+    pub fn wait(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for PayuSim {
+    fn drop(&mut self) {
+        self.shutdown.clone().notify();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts the server on 127.0.0.1 in its own thread and waits until it answers.
+pub fn spawn(options: SimOptions) -> Result<PayuSim, String> {
+    let port = if options.port == 0 {
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("no free loopback port: {e}"))?
+            .port()
+    } else {
+        options.port
+    };
+    let base_url = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .user_agent("PayU (local test server)")
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut inner = Inner::new();
+    inner.faults = options.faults;
+    let state = SimState {
+        inner: Arc::new(Mutex::new(inner)),
+        pos_id: Arc::new(options.pos_id),
+        client_secret: Arc::new(options.client_secret),
+        second_key: Arc::new(options.second_key),
+        algorithm: options.algorithm,
+        minute: options.minute,
+        base_url: Arc::new(base_url.clone()),
+        http,
+    };
+    let config = rocket::Config {
+        address: Ipv4Addr::LOCALHOST.into(),
+        port,
+        workers: 2,
+        log_level: rocket::config::LogLevel::Off,
+        secret_key: rocket::config::SecretKey::generate()
+            .ok_or("no randomness for the local PayU server's key")?,
+        shutdown: rocket::config::Shutdown {
+            ctrlc: false,
+            grace: 1,
+            mercy: 1,
+            ..Default::default()
+        },
+        cli_colors: false,
+        ..rocket::Config::default()
+    };
+    let rocket = routes::mount(rocket::custom(config), state.clone());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("payu-sim".into())
+        .spawn(move || {
+            let _ = rocket::execute(async move {
+                match rocket.ignite().await {
+                    Ok(ignited) => {
+                        let _ = sender.send(Ok(ignited.shutdown()));
+                        ignited.launch().await.map(|_| ())
+                    }
+                    Err(error) => {
+                        let _ = sender.send(Err(error.to_string()));
+                        Ok(())
+                    }
+                }
+            });
+        })
+        .map_err(|e| e.to_string())?;
+    let shutdown = receiver
+        .recv()
+        .map_err(|_| "the local PayU server did not start".to_owned())??;
+    let started = Instant::now();
+    while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+        if started.elapsed() > Duration::from_secs(10) {
+            return Err(format!(
+                "the local PayU server does not listen on port {port}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(PayuSim {
+        base_url,
+        state,
+        shutdown,
+        thread: Some(thread),
+    })
+}

@@ -1,0 +1,122 @@
+//! Online payments' place in the running portal: the PayU gateway built from `EBOK_PAYU_*`
+//! (one client, so its OAuth token is shared by every request) and the expiry
+//! job that cancels orders unpaid after two hours, every minute in the background.
+
+use std::time::Duration;
+
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::{Build, Orbit, Rocket};
+
+use super::mailing::{Mailing, OutboxSignal};
+use crate::app::clock;
+use crate::app::online_payments::Gateway;
+use crate::app::online_payments::expiry::expire_due;
+use crate::config::Config;
+use crate::db::Pool;
+
+const EXPIRE_EVERY: Duration = Duration::from_secs(60);
+
+/// The gateway, when PayU is configured.
+pub struct OnlineGateway(pub Option<Gateway>);
+
+/// What a handler needs to start a payment: the pool (the use case talks to PayU between its
+/// database steps) and the gateway.
+pub struct PaymentDesk {
+    pool: Pool,
+    gateway: Option<Gateway>,
+}
+
+impl PaymentDesk {
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn gateway(&self) -> Option<&Gateway> {
+        self.gateway.as_ref()
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for PaymentDesk {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let rocket = request.rocket();
+        match (rocket.state::<Pool>(), rocket.state::<OnlineGateway>()) {
+            (Some(pool), Some(gateway)) => Outcome::Success(PaymentDesk {
+                pool: pool.clone(),
+                gateway: gateway.0.clone(),
+            }),
+            _ => Outcome::Error((Status::InternalServerError, ())),
+        }
+    }
+}
+
+/// Attach to the portal: manages the gateway and runs the expiry job.
+pub struct OnlinePayments;
+
+#[rocket::async_trait]
+impl Fairing for OnlinePayments {
+    fn info(&self) -> Info {
+        Info {
+            name: "Online payments (PayU)",
+            kind: Kind::Ignite | Kind::Liftoff,
+        }
+    }
+
+    async fn on_ignite(&self, rocket: Rocket<Build>) -> rocket::fairing::Result {
+        let gateway = match rocket.state::<Config>() {
+            Some(config) => match &config.payu {
+                Some(payu) => match Gateway::from_config(payu, &config.web.public_url) {
+                    Ok(gateway) => Some(gateway),
+                    Err(error) => {
+                        tracing::error!(%error, "online payments are off");
+                        None
+                    }
+                },
+                None => None,
+            },
+            None => None,
+        };
+        Ok(rocket.manage(OnlineGateway(gateway)))
+    }
+
+    async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
+        // Tests run the job themselves with a clock they control, as they deliver the outbox.
+        let runs_jobs = rocket
+            .state::<Config>()
+            .is_some_and(|config| config.mail.run_sender);
+        let (Some(pool), Some(gateway), Some(mailing), true) = (
+            rocket.state::<Pool>().cloned(),
+            rocket.state::<OnlineGateway>().map(|g| g.0.clone()),
+            rocket.state::<Mailing>().cloned(),
+            runs_jobs,
+        ) else {
+            return;
+        };
+        let signal = rocket.state::<OutboxSignal>().cloned();
+        let mut shutdown = rocket.shutdown();
+        rocket::tokio::spawn(async move {
+            loop {
+                match expire_due(&pool, gateway.as_ref(), mailing.outgoing(), clock::now()).await {
+                    Ok(report) if report.cancelled > 0 => {
+                        tracing::info!(cancelled = report.cancelled, "expired online payments");
+                        if let Some(signal) = &signal {
+                            signal.wake();
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::error!(%error, "online payment expiry failed; will try again")
+                    }
+                }
+                rocket::tokio::select! {
+                    _ = rocket::tokio::time::sleep(EXPIRE_EVERY) => {}
+                    _ = &mut shutdown => break,
+                }
+            }
+        });
+    }
+}
