@@ -51,6 +51,7 @@ backend_tests!(
     two_senders_at_once_never_send_an_invoice_twice,
     an_invoice_ksef_never_decides_on_stays_sent_and_is_asked_about_again,
     staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again,
+    a_throttled_sender_waits_as_long_as_ksef_asks,
 );
 
 fn schema() -> SchemaDir {
@@ -653,4 +654,38 @@ fn reject_everything(server: &KsefSim) {
         reject: Some((450, "Błąd weryfikacji semantyki dokumentu faktury.".into())),
         ..Faults::default()
     });
+}
+
+fn a_throttled_sender_waits_as_long_as_ksef_asks(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    // Ten minutes: longer than the sender's own first backoff (a minute).
+    server.set_faults(Faults {
+        throttled: Some(600),
+        ..Faults::default()
+    });
+    let now = clock::now();
+    let report = send(&app, &target(&app, &server, TOKEN), now);
+    let problem = report.problem.expect("the run says why it stopped");
+    assert!(problem.contains("429") && problem.contains("600"), "{problem}");
+    for id in &ids {
+        let document = document(&app, *id);
+        assert_eq!(document.state, "queued");
+        assert!(
+            document.next_attempt_at >= now + chrono::Duration::seconds(600),
+            "Retry-After honoured: {document:?}"
+        );
+    }
+    server.set_faults(Faults::default());
+    let before_the_window = now + chrono::Duration::seconds(300);
+    assert_eq!(
+        send(&app, &target(&app, &server, TOKEN), before_the_window).sent,
+        0
+    );
+    let after = now + chrono::Duration::seconds(660);
+    send(&app, &target(&app, &server, TOKEN), after);
+    drain(&app, &target(&app, &server, TOKEN));
+    assert!(states(&app).iter().all(|(_, state)| state == "accepted"));
+    assert_eq!(server.received_count(), states(&app).len(), "0 sent twice");
 }

@@ -82,14 +82,22 @@ pub async fn send_due(
         return Ok(report);
     }
     let Some(nip) = nip else {
-        release(pool, &claimed, "the seller is not set up", now, &mut report).await?;
+        release(
+            pool,
+            &claimed,
+            ("the seller is not set up", None),
+            now,
+            &mut report,
+        )
+        .await?;
         report.problem = Some("the seller (ISP) is not set up".into());
         return Ok(report);
     };
     let login = match login(target, &nip).await {
         Ok(login) => login,
         Err(error) => {
-            release(pool, &claimed, &error.to_string(), now, &mut report).await?;
+            let cause = (error.to_string(), error.retry_after());
+            release(pool, &claimed, (&cause.0, cause.1), now, &mut report).await?;
             report.problem = Some(error.to_string());
             return Ok(report);
         }
@@ -145,20 +153,25 @@ async fn login(
     Ok((login, session_key))
 }
 
-/// Puts claimed documents back for a later try.
+/// Puts claimed documents back for a later try: `(why, not before)`, where KSeF's
+/// `Retry-After` (429) pushes the next try past the usual backoff when it asks for longer.
 async fn release(
     pool: &Pool,
     claimed: &[KsefDocument],
-    error: &str,
+    (error, retry_after): (&str, Option<Duration>),
     now: NaiveDateTime,
     report: &mut SendReport,
 ) -> Result<(), String> {
     let ids: Vec<(i64, i64)> = claimed.iter().map(|d| (d.invoice_id, d.attempts)).collect();
     let error = error.to_owned();
+    let wait = retry_after
+        .and_then(|d| chrono::Duration::from_std(d).ok())
+        .unwrap_or_else(chrono::Duration::zero);
     report.will_retry += ids.len();
     with_db(pool, move |conn| {
         for (id, attempts) in ids {
-            let at = app_ksef::next_attempt(attempts, clock::now().max(now));
+            let base = clock::now().max(now);
+            let at = app_ksef::next_attempt(attempts, base).max(base + wait);
             db::ksef::release_for_retry(conn, id, at, &error, now)?;
         }
         Ok(())
@@ -180,7 +193,8 @@ async fn send_batch(
     let session = match target.client.open_session(login, key).await {
         Ok(session) => session,
         Err(error) => {
-            release(pool, &claimed, &error.to_string(), now, report).await?;
+            let cause = (error.to_string(), error.retry_after());
+            release(pool, &claimed, (&cause.0, cause.1), now, report).await?;
             report.problem = Some(error.to_string());
             return Ok(Vec::new());
         }
@@ -234,7 +248,8 @@ async fn send_batch(
                 tracing::warn!(session = %reference, invoice = document.invoice_id, %error, "KSeF send failed; will retry");
                 let mut left = vec![document];
                 left.extend(rest);
-                release(pool, &left, &error.to_string(), now, report).await?;
+                let cause = (error.to_string(), error.retry_after());
+                release(pool, &left, (&cause.0, cause.1), now, report).await?;
                 report.problem = Some(error.to_string());
                 break;
             }
