@@ -401,31 +401,39 @@ pub fn counts_by_state(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .load(conn)
 }
 
-/// Documents in one of `states` with their invoice's number, oldest first.
+/// Documents in one of `states` with their invoice's number and issue date, oldest first.
 pub fn list_in_states(
     conn: &mut DbConn,
     states: &[&str],
     limit: i64,
-) -> QueryResult<Vec<(KsefDocument, Option<String>)>> {
+) -> QueryResult<Vec<(KsefDocument, Option<String>, chrono::NaiveDate)>> {
     ksef_documents::table
         .inner_join(invoices::table)
         .filter(ksef_documents::state.eq_any(states))
-        .select((ksef_documents::all_columns, invoices::number))
+        .select((
+            ksef_documents::all_columns,
+            invoices::number,
+            invoices::issue_date,
+        ))
         .order(ksef_documents::invoice_id)
         .limit(limit)
         .load(conn)
 }
 
-/// The latest documents in `state` with their invoice's number, newest first.
+/// The latest documents in `state` with their invoice's number and issue date, newest first.
 pub fn latest_in_state(
     conn: &mut DbConn,
     state: &str,
     limit: i64,
-) -> QueryResult<Vec<(KsefDocument, Option<String>)>> {
+) -> QueryResult<Vec<(KsefDocument, Option<String>, chrono::NaiveDate)>> {
     ksef_documents::table
         .inner_join(invoices::table)
         .filter(ksef_documents::state.eq(state))
-        .select((ksef_documents::all_columns, invoices::number))
+        .select((
+            ksef_documents::all_columns,
+            invoices::number,
+            invoices::issue_date,
+        ))
         .order(ksef_documents::invoice_id.desc())
         .limit(limit)
         .load(conn)

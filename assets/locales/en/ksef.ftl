@@ -48,3 +48,6 @@ ksef-environment-test = test (api-test.ksef.mf.gov.pl)
 ksef-environment-demo = pre-production (api-demo.ksef.mf.gov.pl)
 ksef-environment-production = production (api.ksef.mf.gov.pl)
 ksef-environment-local = e-BOK's local test server
+staff-ksef-deadline = Due in KSeF by
+staff-ksef-deadline-today = today
+staff-ksef-deadline-late = overdue

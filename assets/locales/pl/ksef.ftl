@@ -48,3 +48,6 @@ ksef-environment-test = testowe (api-test.ksef.mf.gov.pl)
 ksef-environment-demo = przedprodukcyjne (api-demo.ksef.mf.gov.pl)
 ksef-environment-production = produkcyjne (api.ksef.mf.gov.pl)
 ksef-environment-local = lokalny serwer testowy e-BOK
+staff-ksef-deadline = Termin w KSeF
+staff-ksef-deadline-today = dziś
+staff-ksef-deadline-late = po terminie

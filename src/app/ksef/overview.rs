@@ -16,6 +16,30 @@ pub struct KsefEntry {
     pub error_text: Option<String>,
     /// KSeF's UPO (official receipt) is stored and can be downloaded.
     pub has_upo: bool,
+    pub issue_date: chrono::NaiveDate,
+    /// Not yet in KSeF: by when it must be (offline24, art. 106nda: the next working day
+    /// after issue), and whether that is today or past.
+    pub deadline: Option<Deadline>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Deadline {
+    pub date: chrono::NaiveDate,
+    /// "late", "today" (approaching: staff act now) or "later".
+    pub urgency: &'static str,
+}
+
+/// The offline24 deadline of an invoice issued on `issue_date` that KSeF has not accepted.
+pub fn offline_deadline(issue_date: chrono::NaiveDate, today: chrono::NaiveDate) -> Deadline {
+    let date = crate::domain::working_days::next_working_day(issue_date);
+    Deadline {
+        date,
+        urgency: match today.cmp(&date) {
+            std::cmp::Ordering::Greater => "late",
+            std::cmp::Ordering::Equal => "today",
+            std::cmp::Ordering::Less => "later",
+        },
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -31,7 +55,12 @@ pub struct KsefOverview {
     pub sessions: Vec<KsefSession>,
 }
 
-fn entry((document, number): (KsefDocument, Option<String>)) -> KsefEntry {
+fn entry(
+    (document, number, issue_date): (KsefDocument, Option<String>, chrono::NaiveDate),
+    today: chrono::NaiveDate,
+) -> KsefEntry {
+    let deadline = (!matches!(document.state.as_str(), "accepted" | "local"))
+        .then(|| offline_deadline(issue_date, today));
     KsefEntry {
         invoice_id: document.invoice_id,
         number: number.unwrap_or_default(),
@@ -42,25 +71,29 @@ fn entry((document, number): (KsefDocument, Option<String>)) -> KsefEntry {
         error_code: document.error_code,
         error_text: document.error_text,
         has_upo: document.upo.is_some(),
+        issue_date,
+        deadline,
     }
 }
 
 pub fn overview(conn: &mut DbConn, limit: i64) -> diesel::QueryResult<KsefOverview> {
+    let today = crate::app::clock::today();
+    let with_deadline = |row| entry(row, today);
     let mut counts = db::ksef::counts_by_state(conn)?;
     counts.sort();
     Ok(KsefOverview {
         counts,
         waiting: db::ksef::list_in_states(conn, &["queued", "sending", "sent"], limit)?
             .into_iter()
-            .map(entry)
+            .map(with_deadline)
             .collect(),
         failed: db::ksef::list_in_states(conn, &["rejected", "xml_failed"], limit)?
             .into_iter()
-            .map(entry)
+            .map(with_deadline)
             .collect(),
         accepted: db::ksef::latest_in_state(conn, "accepted", limit.min(50))?
             .into_iter()
-            .map(entry)
+            .map(with_deadline)
             .collect(),
         sessions: db::ksef::recent_sessions(conn, limit)?,
     })
@@ -172,6 +205,16 @@ mod tests {
             attempts,
             ksef_number: number.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn an_invoice_not_in_ksef_is_due_there_the_next_working_day() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        // Issued on Friday the 4th: due on Monday the 7th.
+        assert_eq!(offline_deadline(day(4), day(5)).date, day(7));
+        assert_eq!(offline_deadline(day(4), day(5)).urgency, "later");
+        assert_eq!(offline_deadline(day(4), day(7)).urgency, "today");
+        assert_eq!(offline_deadline(day(4), day(8)).urgency, "late");
     }
 
     #[test]
