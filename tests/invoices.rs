@@ -211,7 +211,10 @@ fn the_stored_pdf_is_exactly_what_rendering_again_gives(app: TestApp) {
     let lines = ebok::db::invoices::lines_of(&mut conn, issued.invoice_id).unwrap();
     let mut view = invoicing::invoice_view(&invoice, &lines, 1, None).unwrap();
     view.verification = ebok::app::ksef::issue_time_code(&mut conn, &invoice).unwrap();
-    assert!(view.verification.is_some(), "the issue-time PDF carries KOD I");
+    assert!(
+        view.verification.is_some(),
+        "the issue-time PDF carries KOD I"
+    );
     let again = parts.renderer.render_invoice(&view);
     assert_eq!(
         ebok_sha(&again),

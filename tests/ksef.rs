@@ -469,7 +469,10 @@ fn ksef_down_mid_drain_loses_nothing_and_the_queue_drains_when_it_is_back(app: T
     }
     server.set_faults(Faults::default());
     // Before the backoff is over nothing is tried.
-    assert_eq!(send(&app, &target(&app, &server, TOKEN), clock::now()).sent, 0);
+    assert_eq!(
+        send(&app, &target(&app, &server, TOKEN), clock::now()).sent,
+        0
+    );
     let later = clock::now() + chrono::Duration::hours(2);
     let report = send(&app, &target(&app, &server, TOKEN), later);
     assert_eq!(report.rejected, 0, "{report:?}");
@@ -672,7 +675,10 @@ fn a_throttled_sender_waits_as_long_as_ksef_asks(app: TestApp) {
     let now = clock::now();
     let report = send(&app, &target(&app, &server, TOKEN), now);
     let problem = report.problem.expect("the run says why it stopped");
-    assert!(problem.contains("429") && problem.contains("600"), "{problem}");
+    assert!(
+        problem.contains("429") && problem.contains("600"),
+        "{problem}"
+    );
     for id in &ids {
         let document = document(&app, *id);
         assert_eq!(document.state, "queued");

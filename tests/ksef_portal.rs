@@ -207,7 +207,11 @@ fn kod_i_carries_the_hash_of_the_stored_xml_offline_at_issue_and_the_ksef_number
     let accepted = document(&app, issued.invoice_id);
     assert_eq!(accepted.state, "accepted");
     let number = accepted.ksef_number.clone().unwrap();
-    assert_eq!(accepted.xml.as_deref(), Some(xml.as_str()), "never rewritten");
+    assert_eq!(
+        accepted.xml.as_deref(),
+        Some(xml.as_str()),
+        "never rewritten"
+    );
     let numbered_path = accepted
         .numbered_pdf_path
         .clone()
@@ -221,7 +225,10 @@ fn kod_i_carries_the_hash_of_the_stored_xml_offline_at_issue_and_the_ksef_number
     assert_eq!(
         served,
         store
-            .read_verified(&numbered_path, accepted.numbered_pdf_sha256.as_ref().unwrap())
+            .read_verified(
+                &numbered_path,
+                accepted.numbered_pdf_sha256.as_ref().unwrap()
+            )
             .unwrap()
     );
     assert_eq!(issue_time_pdf(&app, issued.invoice_id), at_issue);
@@ -229,8 +236,7 @@ fn kod_i_carries_the_hash_of_the_stored_xml_offline_at_issue_and_the_ksef_number
         assert!(text.contains(&number), "{text}");
         assert!(!text.contains("OFFLINE"), "{text}");
     }
-    if let Some(codes) = codes_on_page_one(&served, &format!("kod-i-ksef-{}", app.backend.name()))
-    {
+    if let Some(codes) = codes_on_page_one(&served, &format!("kod-i-ksef-{}", app.backend.name())) {
         assert!(codes.contains(&expected), "the same link: {codes:?}");
     }
 
@@ -251,7 +257,8 @@ fn subscribers_see_the_ksef_number_or_why_there_is_none_yet(app: TestApp) {
     let first = issue(&app, jan, vec![line("Internet 600/60", 7_999)]);
     let response = common::log_in(&app.client, "demo", "Demo-ebok-2026");
     assert_eq!(response.status(), Status::SeeOther);
-    let page = |id: i64| common::page_text(&app.get(&format!("/faktury/{id}")).into_string().unwrap());
+    let page =
+        |id: i64| common::page_text(&app.get(&format!("/faktury/{id}")).into_string().unwrap());
     assert!(
         page(first.invoice_id).contains("czeka na numer KSeF"),
         "{}",
@@ -355,8 +362,10 @@ fn the_billing_run_makes_each_invoices_fa3_document_in_its_own_transaction(app: 
         assert_eq!(summary.seller_nip, seller_nip);
         assert_eq!(summary.buyer_nip.is_some(), customer == company);
         if customer == person
-            && let Some(codes) =
-                codes_on_page_one(&issue_time_pdf(&app, id), &format!("run-{}", app.backend.name()))
+            && let Some(codes) = codes_on_page_one(
+                &issue_time_pdf(&app, id),
+                &format!("run-{}", app.backend.name()),
+            )
         {
             // No settings: the Ministry's production host.
             assert!(
@@ -472,7 +481,11 @@ fn staff_download_the_upo_of_an_accepted_invoice(app: TestApp) {
     let before = staff
         .get(format!("/staff/ksef/{}/upo", issued.invoice_id))
         .dispatch();
-    assert_eq!(before.status(), Status::NotFound, "no UPO before KSeF accepts");
+    assert_eq!(
+        before.status(),
+        Status::NotFound,
+        "no UPO before KSeF accepts"
+    );
     let server = local_ksef();
     drain(&app, &target(&app, &server));
     let number = document(&app, issued.invoice_id).ksef_number.unwrap();
@@ -484,5 +497,8 @@ fn staff_download_the_upo_of_an_accepted_invoice(app: TestApp) {
     assert_eq!(upo.status(), Status::Ok);
     assert_eq!(upo.content_type(), Some(rocket::http::ContentType::XML));
     let body = upo.into_string().unwrap();
-    assert!(body.contains(&number) && body.contains("<Potwierdzenie"), "{body}");
+    assert!(
+        body.contains(&number) && body.contains("<Potwierdzenie"),
+        "{body}"
+    );
 }

@@ -13,10 +13,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Subcommand;
 
-use crate::app::{clock, ksef as app_ksef};
-use crate::config::Config;
 use crate::app::invoicing::PdfStore;
 use crate::app::ksef::settings::EnvSettings;
+use crate::app::{clock, ksef as app_ksef};
+use crate::config::Config;
 use crate::jobs::ksef::{SendReport, Sender};
 use crate::ksef::schema::SchemaDir;
 use crate::sim::ksef::{KsefSim, SimOptions};

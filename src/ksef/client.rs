@@ -154,9 +154,7 @@ impl KsefClient {
                 }
                 Err(_) => KsefError::Malformed(format!("400: {}", excerpt(&text))),
             },
-            s if s.is_server_error() => {
-                KsefError::Unavailable(format!("{s}: {}", excerpt(&text)))
-            }
+            s if s.is_server_error() => KsefError::Unavailable(format!("{s}: {}", excerpt(&text))),
             s => KsefError::Malformed(format!("{s}: {}", excerpt(&text))),
         })
     }

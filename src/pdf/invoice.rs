@@ -491,11 +491,25 @@ fn payment(canvas: &mut Canvas<'_>, view: &InvoiceView, top: f32) {
         }
     }
     if let Some(payload) = &view.qr_payload {
-        labelled_code(canvas, payload, &view.qr_caption, payment_left, top, (6.5, 8.0));
+        labelled_code(
+            canvas,
+            payload,
+            &view.qr_caption,
+            payment_left,
+            top,
+            (6.5, 8.0),
+        );
     }
     if let Some(code) = &view.verification {
         // pl-invoicing §3.6: the label goes directly under the code.
-        labelled_code(canvas, &code.url, &code.label, verification_left, top, (5.5, 14.0));
+        labelled_code(
+            canvas,
+            &code.url,
+            &code.label,
+            verification_left,
+            top,
+            (5.5, 14.0),
+        );
     }
 }
 

@@ -173,7 +173,10 @@ pub fn subscriber_state(mark: &db::ksef::KsefMark) -> Option<SubscriberKsef> {
     };
     Some(SubscriberKsef {
         state,
-        number: mark.ksef_number.clone().filter(|_| state == SubscriberKsefState::Accepted),
+        number: mark
+            .ksef_number
+            .clone()
+            .filter(|_| state == SubscriberKsefState::Accepted),
     })
 }
 
@@ -183,11 +186,10 @@ pub fn mark_rows(
     rows: &mut [crate::app::invoices::InvoiceRow],
 ) -> diesel::QueryResult<()> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let marks: std::collections::HashMap<i64, db::ksef::KsefMark> =
-        db::ksef::marks_of(conn, &ids)?
-            .into_iter()
-            .map(|m| (m.invoice_id, m))
-            .collect();
+    let marks: std::collections::HashMap<i64, db::ksef::KsefMark> = db::ksef::marks_of(conn, &ids)?
+        .into_iter()
+        .map(|m| (m.invoice_id, m))
+        .collect();
     for row in rows {
         row.ksef = marks.get(&row.id).and_then(subscriber_state);
     }
@@ -225,7 +227,9 @@ mod tests {
         assert_eq!(accepted.number.as_deref(), Some(number));
         for (state, attempts) in [("queued", 0), ("sending", 1), ("sent", 1)] {
             assert_eq!(
-                subscriber_state(&mark(state, attempts, None)).unwrap().state,
+                subscriber_state(&mark(state, attempts, None))
+                    .unwrap()
+                    .state,
                 SubscriberKsefState::Waiting,
                 "{state}"
             );

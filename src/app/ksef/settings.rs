@@ -36,9 +36,7 @@ impl std::fmt::Debug for EnvSettings {
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Parses the `EBOK_KSEF_*` values; `Ok(None)` without `EBOK_KSEF_ENV`.
@@ -318,10 +316,7 @@ mod tests {
         let panel = resolve_target(None, Some(&stored), &secrets(), None).unwrap();
         assert_eq!(panel.environment, KsefEnvironment::Test);
         assert_eq!(panel.token, "panel-token");
-        assert_eq!(
-            resolve_environment(None, None),
-            KsefEnvironment::Production
-        );
+        assert_eq!(resolve_environment(None, None), KsefEnvironment::Production);
     }
 
     #[test]
@@ -340,7 +335,13 @@ mod tests {
             Some(TargetError::Sealed)
         );
         assert_eq!(
-            resolve_target(None, Some(&row("local", None)), &secrets(), Some("http://x")).err(),
+            resolve_target(
+                None,
+                Some(&row("local", None)),
+                &secrets(),
+                Some("http://x")
+            )
+            .err(),
             Some(TargetError::NoToken)
         );
         assert_eq!(

@@ -9,8 +9,8 @@
 //! from then on. It is never rendered again: the record is written only while it is empty.
 //! Both files carry the same KOD I link, since the link hashes the stored XML, not the PDF.
 
-use crate::app::invoicing::{PdfStore, StorageError, ViewError, invoice_view};
 use crate::app::invoicing::view::Original;
+use crate::app::invoicing::{PdfStore, StorageError, ViewError, invoice_view};
 use crate::db::invoices::Invoice;
 use crate::db::ksef::KsefDocument;
 use crate::db::{self, DbConn};
@@ -140,9 +140,9 @@ fn render_one(
         .map(|c| c.customer_number)
         .ok_or_else(|| unreadable("its customer is gone"))?;
     let corrected = match invoice.corrects_invoice_id {
-        Some(original_id) => Some(
-            db::invoices::find(conn, original_id)?.ok_or_else(|| unreadable("no original"))?,
-        ),
+        Some(original_id) => {
+            Some(db::invoices::find(conn, original_id)?.ok_or_else(|| unreadable("no original"))?)
+        }
         None => None,
     };
     let effect = match &corrected {

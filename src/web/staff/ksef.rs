@@ -147,7 +147,10 @@ async fn save_settings(
         .map_err(|e| crate::web::server_error(&e))?;
     let back = Redirect::to("/staff/ksef/ustawienia");
     match saved {
-        Ok(()) => Ok(Flash::success(back, i18n::text(lang, "staff-ksef-settings-saved"))),
+        Ok(()) => Ok(Flash::success(
+            back,
+            i18n::text(lang, "staff-ksef-settings-saved"),
+        )),
         Err(SettingsError::Environment) => Ok(Flash::error(
             back,
             i18n::text(lang, "staff-ksef-settings-bad-environment"),
