@@ -99,6 +99,7 @@ fn view(number: usize) -> InvoiceView {
             "6182007145|PL|73102010267777000000000001|011998|Przykładowy Operator|FV/2026/11/{number:06}|||"
         )),
         qr_caption: "Zeskanuj w aplikacji banku, aby zapłacić".into(),
+        verification: None,
         footer: "Przykładowy Operator Sp. z o.o. · NIP 618-200-71-45 · faktura wystawiona w e-BOK"
             .into(),
     }

@@ -157,38 +157,42 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if seed_only {
                 return Ok(());
             }
-            // The demo sends its invoices to the local KSeF server unless EBOK_KSEF_* say where.
-            let (worker, _server) = match ksef::worker_from_env()? {
-                Some(worker) => (worker, None),
-                None => {
-                    let server = ksef::start_local(0, ksef::DEMO_TOKEN)?;
-                    println!(
-                        "KSeF: invoices go to the local KSeF test server at {}",
-                        server.base_url
-                    );
-                    let worker = crate::web::ksef_worker::KsefWorker {
-                        base_url: server.base_url.clone(),
-                        token: ksef::DEMO_TOKEN.into(),
-                        environment: "local".into(),
-                    };
-                    (worker, Some(server))
-                }
-            };
+            // The demo sends its invoices to the local KSeF server unless EBOK_KSEF_* or the
+            // seller's settings say where.
+            let mut server = None;
+            if ksef::env_settings()?.is_none() {
+                let local = ksef::start_local(0, ksef::DEMO_TOKEN)?;
+                let mut conn = pool.get().context("no database connection")?;
+                crate::app::ksef::settings::ensure_demo(
+                    &mut conn,
+                    &config.security.secrets,
+                    ksef::DEMO_TOKEN,
+                    crate::app::clock::now(),
+                )?;
+                println!(
+                    "KSeF: invoices go to the local KSeF test server at {}",
+                    local.base_url
+                );
+                server = Some(local);
+            }
+            let worker = ksef::worker(&config, server.as_ref().map(|s| s.base_url.clone()))?;
             // …and takes online payments through the local PayU server unless EBOK_PAYU_* say where.
             let mut config = config;
             let _payu = match config.payu {
                 Some(_) => None,
                 None => {
-                    let server = payu::start_local(0)?;
+                    let local = payu::start_local(0)?;
                     println!(
                         "PayU: online payments go to the local PayU test server at {}",
-                        server.base_url
+                        local.base_url
                     );
-                    config.payu = Some(payu::local_config(&server));
-                    Some(server)
+                    config.payu = Some(payu::local_config(&local));
+                    Some(local)
                 }
             };
-            launch(config, pool, Some(worker))
+            let launched = launch(config, pool, Some(worker));
+            drop(server);
+            launched
         }
         Command::Billing { command } => billing::run(&config, command),
         Command::Ksef { command } => ksef::run(&config, command),
@@ -202,7 +206,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn serve(config: Config) -> anyhow::Result<()> {
     let pool = open_database(&config, config.database.pool_size)?;
-    launch(config, pool, ksef::worker_from_env()?)
+    let worker = ksef::worker(&config, None)?;
+    launch(config, pool, Some(worker))
 }
 
 /// Database failures name the setting the operator has to look at. Once migrated, secrets

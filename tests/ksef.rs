@@ -51,6 +51,7 @@ backend_tests!(
     two_senders_at_once_never_send_an_invoice_twice,
     an_invoice_ksef_never_decides_on_stays_sent_and_is_asked_about_again,
     staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again,
+    a_throttled_sender_waits_as_long_as_ksef_asks,
 );
 
 fn schema() -> SchemaDir {
@@ -360,11 +361,12 @@ fn local_ksef() -> KsefSim {
     .unwrap()
 }
 
-fn target(server: &KsefSim, token: &str) -> KsefTarget {
+fn target(app: &TestApp, server: &KsefSim, token: &str) -> KsefTarget {
     KsefTarget {
         client: KsefClient::new(&server.base_url, Duration::from_secs(10)).unwrap(),
         token: token.into(),
         environment: "local".into(),
+        invoices: PdfStore::new(&app.config.paths.invoices_dir),
     }
 }
 
@@ -427,7 +429,7 @@ fn the_local_server_accepts_every_queued_invoice_with_a_ksef_number_and_upo(app:
     let app = app.with_demo(0);
     let server = local_ksef();
     let ids = three_invoices(&app);
-    let report = drain(&app, &target(&server, TOKEN));
+    let report = drain(&app, &target(&app, &server, TOKEN));
     assert_eq!(report.rejected, 0, "{report:?}");
     for id in &ids {
         let document = document(&app, *id);
@@ -441,7 +443,7 @@ fn the_local_server_accepts_every_queued_invoice_with_a_ksef_number_and_upo(app:
     let everything = states(&app).len();
     assert_eq!(server.accepted_count(), everything);
     // Nothing is sent twice.
-    let again = drain(&app, &target(&server, TOKEN));
+    let again = drain(&app, &target(&app, &server, TOKEN));
     assert_eq!(again.sent, 0);
     assert_eq!(server.received_count(), everything);
 }
@@ -454,7 +456,7 @@ fn ksef_down_mid_drain_loses_nothing_and_the_queue_drains_when_it_is_back(app: T
         down: true,
         ..Faults::default()
     });
-    let report = send(&app, &target(&server, TOKEN), clock::now());
+    let report = send(&app, &target(&app, &server, TOKEN), clock::now());
     assert!(report.problem.is_some(), "{report:?}");
     assert_eq!(report.sent, 0);
     for id in &ids {
@@ -467,11 +469,14 @@ fn ksef_down_mid_drain_loses_nothing_and_the_queue_drains_when_it_is_back(app: T
     }
     server.set_faults(Faults::default());
     // Before the backoff is over nothing is tried.
-    assert_eq!(send(&app, &target(&server, TOKEN), clock::now()).sent, 0);
+    assert_eq!(
+        send(&app, &target(&app, &server, TOKEN), clock::now()).sent,
+        0
+    );
     let later = clock::now() + chrono::Duration::hours(2);
-    let report = send(&app, &target(&server, TOKEN), later);
+    let report = send(&app, &target(&app, &server, TOKEN), later);
     assert_eq!(report.rejected, 0, "{report:?}");
-    drain(&app, &target(&server, TOKEN));
+    drain(&app, &target(&app, &server, TOKEN));
     assert!(states(&app).iter().all(|(_, state)| state == "accepted"));
     assert_eq!(server.received_count(), states(&app).len(), "0 sent twice");
 }
@@ -481,7 +486,7 @@ fn a_rejected_invoice_keeps_the_code_and_text_and_can_be_sent_again(app: TestApp
     let server = local_ksef();
     let ids = three_invoices(&app);
     reject_everything(&server);
-    let report = drain(&app, &target(&server, TOKEN));
+    let report = drain(&app, &target(&app, &server, TOKEN));
     assert!(report.rejected >= ids.len(), "{report:?}");
     let rejected = document(&app, ids[0]);
     assert_eq!(rejected.state, "rejected");
@@ -491,7 +496,7 @@ fn a_rejected_invoice_keeps_the_code_and_text_and_can_be_sent_again(app: TestApp
 
     server.set_faults(Faults::default());
     assert!(ebok::db::ksef::requeue_rejected(&mut app.conn(), ids[0], clock::now()).unwrap());
-    drain(&app, &target(&server, TOKEN));
+    drain(&app, &target(&app, &server, TOKEN));
     let accepted = document(&app, ids[0]);
     assert_eq!(accepted.state, "accepted");
     assert_eq!(accepted.error_code, None);
@@ -506,7 +511,7 @@ fn a_wrong_token_keeps_the_queue_and_says_why(app: TestApp) {
     let app = app.with_demo(0);
     let server = local_ksef();
     let ids = three_invoices(&app);
-    let report = send(&app, &target(&server, "not-the-token"), clock::now());
+    let report = send(&app, &target(&app, &server, "not-the-token"), clock::now());
     let problem = report.problem.expect("the run says why it stopped");
     assert!(
         problem.contains("login") && problem.contains("token"),
@@ -520,7 +525,7 @@ fn a_sender_that_died_after_sending_is_reconciled_without_a_second_number(app: T
     let app = app.with_demo(0);
     let server = local_ksef();
     let ids = three_invoices(&app);
-    drain(&app, &target(&server, TOKEN));
+    drain(&app, &target(&app, &server, TOKEN));
     let first = document(&app, ids[0]).ksef_number.unwrap();
     // As if the sender had been killed between KSeF's answer and recording it: the claim is
     // still there, its lease run out, and nothing recorded.
@@ -538,7 +543,7 @@ fn a_sender_that_died_after_sending_is_reconciled_without_a_second_number(app: T
             .unwrap();
     }
     let accepted_before = server.accepted_count();
-    drain(&app, &target(&server, TOKEN));
+    drain(&app, &target(&app, &server, TOKEN));
     let reconciled = document(&app, ids[0]);
     assert_eq!(reconciled.state, "accepted");
     assert_eq!(reconciled.ksef_number.as_deref(), Some(first.as_str()));
@@ -555,7 +560,7 @@ fn two_senders_at_once_never_send_an_invoice_twice(app: TestApp) {
     for _ in 0..3 {
         three_invoices_again(&app);
     }
-    let (a, b) = (target(&server, TOKEN), target(&server, TOKEN));
+    let (a, b) = (target(&app, &server, TOKEN), target(&app, &server, TOKEN));
     let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
     let (first, second) = runtime.block_on(async {
         rocket::tokio::join!(
@@ -587,11 +592,11 @@ fn an_invoice_ksef_never_decides_on_stays_sent_and_is_asked_about_again(app: Tes
         silent: true,
         ..Faults::default()
     });
-    let report = send(&app, &target(&server, TOKEN), clock::now());
+    let report = send(&app, &target(&app, &server, TOKEN), clock::now());
     assert!(report.waiting >= ids.len(), "{report:?}");
     assert_eq!(document(&app, ids[0]).state, "sent");
     server.set_faults(Faults::default());
-    let report = send(&app, &target(&server, TOKEN), clock::now());
+    let report = send(&app, &target(&app, &server, TOKEN), clock::now());
     assert_eq!(report.sent, 0, "asked about, not sent again");
     assert_eq!(document(&app, ids[0]).state, "accepted");
 }
@@ -601,7 +606,7 @@ fn staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again(app: Test
     let server = local_ksef();
     let ids = three_invoices(&app);
     reject_everything(&server);
-    drain(&app, &target(&server, TOKEN));
+    drain(&app, &target(&app, &server, TOKEN));
     let staff = app.another_browser();
     let login = common::post(
         &staff,
@@ -617,6 +622,10 @@ fn staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again(app: Test
     let text = common::page_text(&html);
     assert!(text.contains("odrzucona"), "{text}");
     assert!(text.contains("450") && text.contains("semantyki"), "{text}");
+    // offline24: in KSeF by the next working day after issue.
+    let due = ebok::domain::working_days::next_working_day(clock::today());
+    assert!(text.contains("Termin w KSeF"), "{text}");
+    assert!(text.contains(&due.format("%d.%m.%Y").to_string()), "{text}");
     let number = ebok::db::invoices::find(&mut app.conn(), ids[0])
         .unwrap()
         .unwrap()
@@ -641,7 +650,7 @@ fn staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again(app: Test
         &[],
     );
     assert_eq!(again.status(), rocket::http::Status::SeeOther);
-    drain(&app, &target(&server, TOKEN));
+    drain(&app, &target(&app, &server, TOKEN));
     assert_eq!(document(&app, ids[0]).state, "accepted");
     let text = common::page_text(&staff.get("/staff/ksef").dispatch().into_string().unwrap());
     assert!(text.contains("przyjęta"), "{text}");
@@ -652,4 +661,41 @@ fn reject_everything(server: &KsefSim) {
         reject: Some((450, "Błąd weryfikacji semantyki dokumentu faktury.".into())),
         ..Faults::default()
     });
+}
+
+fn a_throttled_sender_waits_as_long_as_ksef_asks(app: TestApp) {
+    let app = app.with_demo(0);
+    let server = local_ksef();
+    let ids = three_invoices(&app);
+    // Ten minutes: longer than the sender's own first backoff (a minute).
+    server.set_faults(Faults {
+        throttled: Some(600),
+        ..Faults::default()
+    });
+    let now = clock::now();
+    let report = send(&app, &target(&app, &server, TOKEN), now);
+    let problem = report.problem.expect("the run says why it stopped");
+    assert!(
+        problem.contains("429") && problem.contains("600"),
+        "{problem}"
+    );
+    for id in &ids {
+        let document = document(&app, *id);
+        assert_eq!(document.state, "queued");
+        assert!(
+            document.next_attempt_at >= now + chrono::Duration::seconds(600),
+            "Retry-After honoured: {document:?}"
+        );
+    }
+    server.set_faults(Faults::default());
+    let before_the_window = now + chrono::Duration::seconds(300);
+    assert_eq!(
+        send(&app, &target(&app, &server, TOKEN), before_the_window).sent,
+        0
+    );
+    let after = now + chrono::Duration::seconds(660);
+    send(&app, &target(&app, &server, TOKEN), after);
+    drain(&app, &target(&app, &server, TOKEN));
+    assert!(states(&app).iter().all(|(_, state)| state == "accepted"));
+    assert_eq!(server.received_count(), states(&app).len(), "0 sent twice");
 }

@@ -70,6 +70,8 @@ pub fn token_hash(token: &str) -> String {
 pub enum SecretKind {
     TotpKey,
     PppoePassword,
+    /// The seller's KSeF token (`ksef_settings.token_ciphertext`).
+    KsefToken,
 }
 
 impl SecretKind {
@@ -77,6 +79,7 @@ impl SecretKind {
         match self {
             SecretKind::TotpKey => b"ebok totp_secret",
             SecretKind::PppoePassword => b"ebok pppoe_password",
+            SecretKind::KsefToken => b"ebok ksef_token",
         }
     }
 }

@@ -79,6 +79,8 @@ pub struct InvoiceRow {
     pub outstanding: i64,
     pub status: PaymentStatus,
     pub has_pdf: bool,
+    /// Its way to KSeF as the subscriber sees it; `None` when it does not go to KSeF.
+    pub ksef: Option<crate::app::ksef::SubscriberKsef>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -128,6 +130,7 @@ fn rows(invoices: Vec<Invoice>, money: &Receivables, today: NaiveDate) -> Vec<In
                 outstanding,
                 status,
                 has_pdf: invoice.pdf_path.is_some(),
+                ksef: None,
             }
         })
         .collect()
@@ -155,6 +158,7 @@ pub fn list(
         .filter(|r| filter.year.is_none_or(|y| r.issue_date.year() == y))
         .filter(|r| filter.status.is_none_or(|s| r.status == s))
         .collect();
+    crate::app::ksef::mark_rows(conn, &mut shown)?;
     shown.sort_by(|a, b| {
         b.status
             .needs_payment()
@@ -291,7 +295,9 @@ pub fn detail(
         .into_iter()
         .map(line_view)
         .collect();
-    let Some(row) = rows(vec![invoice], &money, today).pop() else {
+    let mut shown = rows(vec![invoice], &money, today);
+    crate::app::ksef::mark_rows(conn, &mut shown)?;
+    let Some(row) = shown.pop() else {
         return Ok(None);
     };
     Ok(Some(InvoiceDetail {
@@ -334,6 +340,9 @@ pub fn pdf(
     else {
         return Ok(None);
     };
+    // Once KSeF has numbered the invoice, its visualisation with the number under KOD I is
+    // the one to hand out (see app::ksef::visualisation); the issue-time file stays as issued.
+    let (path, sha) = db::ksef::numbered_pdf(conn, invoice_id)?.unwrap_or((path, sha));
     let bytes = store
         .read_verified(&path, &sha)
         .map_err(|e| DocumentError::Storage(e.to_string()))?;

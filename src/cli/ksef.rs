@@ -1,5 +1,6 @@
 //! `ebok ksef …`: send the queue to KSeF, show its state, print an invoice's stored FA(3) XML,
-//! or run the local KSeF test server. Where to send comes from the environment:
+//! or run the local KSeF test server. Where to send comes from the seller's KSeF settings in
+//! the staff panel, or, winning over them, from the environment:
 //!
 //! - `EBOK_KSEF_ENV`: `test`, `demo`, `production` (the Ministry's hosts) or `local`;
 //! - `EBOK_KSEF_URL`: another API base URL (required with `local`, e.g. the one `ebok ksef sim`
@@ -8,15 +9,15 @@
 //!   with the `InvoiceWrite` permission).
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Subcommand;
 
+use crate::app::invoicing::PdfStore;
+use crate::app::ksef::settings::EnvSettings;
 use crate::app::{clock, ksef as app_ksef};
 use crate::config::Config;
-use crate::jobs::ksef::{KsefTarget, SendReport, send_due};
-use crate::ksef::client::KsefClient;
+use crate::jobs::ksef::{SendReport, Sender};
 use crate::ksef::schema::SchemaDir;
 use crate::sim::ksef::{KsefSim, SimOptions};
 use crate::web::ksef_worker::KsefWorker;
@@ -45,42 +46,20 @@ pub enum KsefCommand {
 /// The token the local server accepts in `ebok demo`.
 pub const DEMO_TOKEN: &str = "ebok-demo-ksef-token";
 
-/// The KSeF API of an environment (reference §D.1).
-fn api_url(environment: &str) -> Option<&'static str> {
-    match environment {
-        "test" => Some("https://api-test.ksef.mf.gov.pl/v2"),
-        "demo" => Some("https://api-demo.ksef.mf.gov.pl/v2"),
-        "production" => Some("https://api.ksef.mf.gov.pl/v2"),
-        _ => None,
-    }
+/// `EBOK_KSEF_*`, checked: a mistake stops the program with one sentence naming the setting.
+pub fn env_settings() -> anyhow::Result<Option<EnvSettings>> {
+    app_ksef::settings::from_env().map_err(|e| anyhow::anyhow!(e))
 }
 
-/// The sender's target from `EBOK_KSEF_*`; `None` when KSeF is not configured.
-pub fn worker_from_env() -> anyhow::Result<Option<KsefWorker>> {
-    let Ok(environment) = std::env::var("EBOK_KSEF_ENV") else {
-        return Ok(None);
-    };
-    let environment = environment.trim().to_ascii_lowercase();
-    if !["local", "test", "demo", "production"].contains(&environment.as_str()) {
-        anyhow::bail!("EBOK_KSEF_ENV must be local, test, demo or production, not {environment:?}");
-    }
-    let base_url = match std::env::var("EBOK_KSEF_URL") {
-        Ok(url) if !url.trim().is_empty() => url.trim().to_owned(),
-        _ => api_url(&environment)
-            .context(
-                "EBOK_KSEF_URL: the local KSeF server's address is needed with EBOK_KSEF_ENV=local",
-            )?
-            .to_owned(),
-    };
-    let token = std::env::var("EBOK_KSEF_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .context("EBOK_KSEF_TOKEN: the seller's KSeF token is needed to send invoices")?;
-    Ok(Some(KsefWorker {
-        base_url,
-        token: token.trim().to_owned(),
-        environment,
-    }))
+/// The background sender of `ebok serve`: `EBOK_KSEF_*` when set, else the seller's KSeF
+/// settings in the panel (read every pass; nothing is sent until they are complete).
+pub fn worker(config: &Config, local_url: Option<String>) -> anyhow::Result<KsefWorker> {
+    Ok(KsefWorker {
+        secrets: config.security.secrets.clone(),
+        env: env_settings()?,
+        local_url,
+        invoices: PdfStore::new(&config.paths.invoices_dir),
+    })
 }
 
 /// Where the FA(3) XSD is: `EBOK_KSEF_SCHEMA_DIR`, or the shared folder beside the repository.
@@ -140,21 +119,15 @@ pub fn run(config: &Config, command: KsefCommand) -> anyhow::Result<()> {
 }
 
 fn send(config: &Config) -> anyhow::Result<()> {
-    let worker = worker_from_env()?
-        .context("EBOK_KSEF_ENV: say which KSeF to send to (local, test, demo, production)")?;
+    let worker = worker(config, None)?;
     let pool = super::open_database(config, 2)?;
-    let target = KsefTarget {
-        client: KsefClient::new(&worker.base_url, Duration::from_secs(30))
-            .map_err(|e| anyhow::anyhow!(e))?,
-        token: worker.token,
-        environment: worker.environment,
-    };
+    let mut sender = Sender::new(worker.secrets, worker.env, None, worker.invoices);
     let mut total = SendReport::default();
     let runtime = tokio::runtime::Runtime::new().context("no async runtime")?;
     let progress = indicatif::ProgressBar::new_spinner();
     loop {
         let report = runtime
-            .block_on(send_due(&pool, &target, clock::now()))
+            .block_on(sender.pass(&pool, clock::now()))
             .map_err(|e| anyhow::anyhow!(e))?;
         total.sent += report.sent;
         total.accepted += report.accepted;

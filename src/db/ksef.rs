@@ -28,6 +28,11 @@ pub struct KsefDocument {
     pub error_text: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The visualisation rendered once more with the KSeF number (see the migration).
+    pub numbered_pdf_path: Option<String>,
+    pub numbered_pdf_sha256: Option<String>,
+    /// A correction's lowering that became credit when it was issued.
+    pub correction_credit: Option<i64>,
 }
 
 pub fn find(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<KsefDocument>> {
@@ -46,6 +51,119 @@ pub fn insert_if_absent(conn: &mut DbConn, document: &KsefDocument) -> QueryResu
         .values(document)
         .execute(conn)
         .map(|rows| rows == 1)
+}
+
+/// Inserts the documents of a batch of new invoices (the billing run's chunk), in a few
+/// statements; none of them can have one yet.
+pub fn insert_many(conn: &mut DbConn, documents: &[KsefDocument]) -> QueryResult<usize> {
+    let mut inserted = 0;
+    for part in documents.chunks(200) {
+        let query = diesel::insert_into(ksef_documents::table).values(part);
+        inserted += match conn {
+            DbConn::Sqlite(c) => query.execute(c)?,
+            DbConn::Pg(c) => query.execute(c)?,
+        };
+    }
+    Ok(inserted)
+}
+
+/// Records what a lowering correction turned into credit, as its issue-time PDF states.
+pub fn record_correction_credit(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    credit: i64,
+) -> QueryResult<bool> {
+    diesel::update(ksef_documents::table.find(invoice_id))
+        .set(ksef_documents::correction_credit.eq(Some(credit)))
+        .execute(conn)
+        .map(|rows| rows == 1)
+}
+
+/// Accepted documents whose KSeF-numbered visualisation is not made yet, oldest first.
+/// A correction whose effect on the customer's money was not recorded (issued before it was)
+/// cannot be printed again the same way, and is left out.
+pub fn accepted_without_numbered_pdf(
+    conn: &mut DbConn,
+    limit: i64,
+) -> QueryResult<Vec<KsefDocument>> {
+    ksef_documents::table
+        .inner_join(invoices::table)
+        .filter(ksef_documents::state.eq("accepted"))
+        .filter(ksef_documents::ksef_number.is_not_null())
+        .filter(ksef_documents::numbered_pdf_path.is_null())
+        .filter(
+            invoices::corrects_invoice_id
+                .is_null()
+                .or(ksef_documents::correction_credit.is_not_null()),
+        )
+        .select(ksef_documents::all_columns)
+        .order(ksef_documents::invoice_id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// The paths of an invoice's KSeF-numbered visualisation, when it has one.
+pub fn numbered_pdf(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<(String, String)>> {
+    let found: Option<(Option<String>, Option<String>)> = ksef_documents::table
+        .find(invoice_id)
+        .select((
+            ksef_documents::numbered_pdf_path,
+            ksef_documents::numbered_pdf_sha256,
+        ))
+        .get_result(conn)
+        .optional()?;
+    Ok(found.and_then(|(path, sha)| path.zip(sha)))
+}
+
+/// Records the KSeF-numbered visualisation, once: a second writer finds it recorded and
+/// changes nothing.
+pub fn attach_numbered_pdf(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    path: &str,
+    sha256: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        ksef_documents::table
+            .find(invoice_id)
+            .filter(ksef_documents::numbered_pdf_path.is_null()),
+    )
+    .set((
+        ksef_documents::numbered_pdf_path.eq(Some(path)),
+        ksef_documents::numbered_pdf_sha256.eq(Some(sha256)),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
+}
+
+/// What a subscriber's list shows of some invoices' way to KSeF.
+#[derive(Debug, Clone)]
+pub struct KsefMark {
+    pub invoice_id: i64,
+    pub state: String,
+    pub attempts: i64,
+    pub ksef_number: Option<String>,
+}
+
+pub fn marks_of(conn: &mut DbConn, invoice_ids: &[i64]) -> QueryResult<Vec<KsefMark>> {
+    let rows: Vec<(i64, String, i64, Option<String>)> = ksef_documents::table
+        .filter(ksef_documents::invoice_id.eq_any(invoice_ids))
+        .select((
+            ksef_documents::invoice_id,
+            ksef_documents::state,
+            ksef_documents::attempts,
+            ksef_documents::ksef_number,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(invoice_id, state, attempts, ksef_number)| KsefMark {
+            invoice_id,
+            state,
+            attempts,
+            ksef_number,
+        })
+        .collect())
 }
 
 /// Issued invoices that have no document yet (issued before KSeF was set up, or by a path that
@@ -283,17 +401,40 @@ pub fn counts_by_state(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .load(conn)
 }
 
-/// Documents in one of `states` with their invoice's number, oldest first.
+/// Documents in one of `states` with their invoice's number and issue date, oldest first.
 pub fn list_in_states(
     conn: &mut DbConn,
     states: &[&str],
     limit: i64,
-) -> QueryResult<Vec<(KsefDocument, Option<String>)>> {
+) -> QueryResult<Vec<(KsefDocument, Option<String>, chrono::NaiveDate)>> {
     ksef_documents::table
         .inner_join(invoices::table)
         .filter(ksef_documents::state.eq_any(states))
-        .select((ksef_documents::all_columns, invoices::number))
+        .select((
+            ksef_documents::all_columns,
+            invoices::number,
+            invoices::issue_date,
+        ))
         .order(ksef_documents::invoice_id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// The latest documents in `state` with their invoice's number and issue date, newest first.
+pub fn latest_in_state(
+    conn: &mut DbConn,
+    state: &str,
+    limit: i64,
+) -> QueryResult<Vec<(KsefDocument, Option<String>, chrono::NaiveDate)>> {
+    ksef_documents::table
+        .inner_join(invoices::table)
+        .filter(ksef_documents::state.eq(state))
+        .select((
+            ksef_documents::all_columns,
+            invoices::number,
+            invoices::issue_date,
+        ))
+        .order(ksef_documents::invoice_id.desc())
         .limit(limit)
         .load(conn)
 }
@@ -354,6 +495,13 @@ pub fn close_session(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+pub fn find_session(conn: &mut DbConn, reference: &str) -> QueryResult<Option<KsefSession>> {
+    ksef_sessions::table
+        .find(reference)
+        .get_result(conn)
+        .optional()
 }
 
 pub fn recent_sessions(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<KsefSession>> {

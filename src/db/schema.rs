@@ -732,6 +732,9 @@ diesel::table! {
         error_text -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        numbered_pdf_path -> Nullable<Text>,
+        numbered_pdf_sha256 -> Nullable<Text>,
+        correction_credit -> Nullable<BigInt>,
     }
 }
 

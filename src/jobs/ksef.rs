@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
+use crate::app::invoicing::PdfStore;
 use crate::app::{clock, ksef as app_ksef};
 use crate::db::ksef::{KsefDocument, KsefSession};
 use crate::db::{self, DbConn, Pool};
@@ -28,6 +29,8 @@ pub struct KsefTarget {
     pub token: String,
     /// Recorded with each session ("local", "test", "demo", "production").
     pub environment: String,
+    /// Where invoice PDFs are: an accepted invoice's KSeF-numbered visualisation goes there.
+    pub invoices: PdfStore,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -40,6 +43,8 @@ pub struct SendReport {
     pub waiting: usize,
     /// Why the run stopped early (KSeF down, login refused), if it did.
     pub problem: Option<String>,
+    /// Accepted invoices whose visualisation was rendered with their KSeF number.
+    pub numbered_pdfs: usize,
 }
 
 async fn with_db<T: Send + 'static>(
@@ -73,17 +78,26 @@ pub async fn send_due(
     .await?;
     let awaiting = with_db(pool, |conn| db::ksef::awaiting_verdict(conn, BATCH)).await?;
     if claimed.is_empty() && awaiting.is_empty() {
+        report.numbered_pdfs = render_numbered(pool, &target.invoices).await?;
         return Ok(report);
     }
     let Some(nip) = nip else {
-        release(pool, &claimed, "the seller is not set up", now, &mut report).await?;
+        release(
+            pool,
+            &claimed,
+            ("the seller is not set up", None),
+            now,
+            &mut report,
+        )
+        .await?;
         report.problem = Some("the seller (ISP) is not set up".into());
         return Ok(report);
     };
     let login = match login(target, &nip).await {
         Ok(login) => login,
         Err(error) => {
-            release(pool, &claimed, &error.to_string(), now, &mut report).await?;
+            let cause = (error.to_string(), error.retry_after());
+            release(pool, &claimed, (&cause.0, cause.1), now, &mut report).await?;
             report.problem = Some(error.to_string());
             return Ok(report);
         }
@@ -107,7 +121,26 @@ pub async fn send_due(
         }
     }
     report.waiting = undecided.len();
+    report.numbered_pdfs = render_numbered(pool, &target.invoices).await?;
     Ok(report)
+}
+
+/// The KSeF-numbered visualisations of the invoices KSeF accepted (also those a crashed run
+/// left without one).
+async fn render_numbered(pool: &Pool, store: &PdfStore) -> Result<usize, String> {
+    let renderer = crate::pdf::PdfRenderer::shared()?;
+    let store = store.clone();
+    with_db(pool, move |conn| {
+        let mut made = 0;
+        loop {
+            let now = app_ksef::render_numbered(conn, &renderer, &store, BATCH)?;
+            made += now;
+            if now == 0 {
+                return Ok(made);
+            }
+        }
+    })
+    .await
 }
 
 /// The keys and a login, or why not.
@@ -120,20 +153,25 @@ async fn login(
     Ok((login, session_key))
 }
 
-/// Puts claimed documents back for a later try.
+/// Puts claimed documents back for a later try: `(why, not before)`, where KSeF's
+/// `Retry-After` (429) pushes the next try past the usual backoff when it asks for longer.
 async fn release(
     pool: &Pool,
     claimed: &[KsefDocument],
-    error: &str,
+    (error, retry_after): (&str, Option<Duration>),
     now: NaiveDateTime,
     report: &mut SendReport,
 ) -> Result<(), String> {
     let ids: Vec<(i64, i64)> = claimed.iter().map(|d| (d.invoice_id, d.attempts)).collect();
     let error = error.to_owned();
+    let wait = retry_after
+        .and_then(|d| chrono::Duration::from_std(d).ok())
+        .unwrap_or_else(chrono::Duration::zero);
     report.will_retry += ids.len();
     with_db(pool, move |conn| {
         for (id, attempts) in ids {
-            let at = app_ksef::next_attempt(attempts, clock::now().max(now));
+            let base = clock::now().max(now);
+            let at = app_ksef::next_attempt(attempts, base).max(base + wait);
             db::ksef::release_for_retry(conn, id, at, &error, now)?;
         }
         Ok(())
@@ -155,7 +193,8 @@ async fn send_batch(
     let session = match target.client.open_session(login, key).await {
         Ok(session) => session,
         Err(error) => {
-            release(pool, &claimed, &error.to_string(), now, report).await?;
+            let cause = (error.to_string(), error.retry_after());
+            release(pool, &claimed, (&cause.0, cause.1), now, report).await?;
             report.problem = Some(error.to_string());
             return Ok(Vec::new());
         }
@@ -209,7 +248,8 @@ async fn send_batch(
                 tracing::warn!(session = %reference, invoice = document.invoice_id, %error, "KSeF send failed; will retry");
                 let mut left = vec![document];
                 left.extend(rest);
-                release(pool, &left, &error.to_string(), now, report).await?;
+                let cause = (error.to_string(), error.retry_after());
+                release(pool, &left, (&cause.0, cause.1), now, report).await?;
                 report.problem = Some(error.to_string());
                 break;
             }
@@ -327,4 +367,72 @@ async fn collect_verdicts(
         }
     }
     Ok(left)
+}
+
+/// The sender as the server's worker and `ebok ksef send` run it: where to send is read afresh
+/// each pass (`EBOK_KSEF_*` when set, else the seller's settings in the panel), so a new
+/// environment or token takes effect without a restart; the client is kept while it stays.
+pub struct Sender {
+    pub secrets: crate::app::crypto::SecretBox,
+    pub env: Option<app_ksef::settings::EnvSettings>,
+    /// The address of a local KSeF server this process runs (`ebok demo`).
+    pub local_url: Option<String>,
+    pub invoices: PdfStore,
+    current: Option<(app_ksef::settings::SendTarget, KsefTarget)>,
+}
+
+impl Sender {
+    pub fn new(
+        secrets: crate::app::crypto::SecretBox,
+        env: Option<app_ksef::settings::EnvSettings>,
+        local_url: Option<String>,
+        invoices: PdfStore,
+    ) -> Sender {
+        Sender {
+            secrets,
+            env,
+            local_url,
+            invoices,
+            current: None,
+        }
+    }
+
+    /// One pass of [`send_due`] to wherever the settings say now. Not configured: nothing is
+    /// sent and the report's problem says what is missing (the queue is kept).
+    pub async fn pass(&mut self, pool: &Pool, now: NaiveDateTime) -> Result<SendReport, String> {
+        let (secrets, env, local_url) = (
+            self.secrets.clone(),
+            self.env.clone(),
+            self.local_url.clone(),
+        );
+        let resolved = with_db(pool, move |conn| {
+            app_ksef::settings::send_target(conn, &secrets, env.as_ref(), local_url.as_deref())
+        })
+        .await?;
+        let wanted = match resolved {
+            Ok(wanted) => wanted,
+            Err(problem) => {
+                self.current = None;
+                return Ok(SendReport {
+                    problem: Some(problem.to_string()),
+                    ..SendReport::default()
+                });
+            }
+        };
+        if self.current.as_ref().is_none_or(|(had, _)| *had != wanted) {
+            let client = KsefClient::new(&wanted.base_url, Duration::from_secs(30))
+                .map_err(|e| e.to_string())?;
+            let target = KsefTarget {
+                client,
+                token: wanted.token.clone(),
+                environment: wanted.environment.as_str().to_owned(),
+                invoices: self.invoices.clone(),
+            };
+            self.current = Some((wanted, target));
+        }
+        let Some((_, target)) = &self.current else {
+            return Err("no KSeF target".into());
+        };
+        send_due(pool, target, now).await
+    }
 }

@@ -18,9 +18,12 @@ use super::wire::{
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KsefError {
-    /// Not reached, timed out, 5xx or 429: try again later.
+    /// Not reached, timed out, or 5xx: try again later.
     #[error("KSeF is unavailable: {0}")]
     Unavailable(String),
+    /// 429: too many requests; KSeF says how long to wait (`Retry-After`, seconds).
+    #[error("KSeF limits requests (429): try again in {} s", retry_after.as_secs())]
+    Throttled { retry_after: Duration },
     /// KSeF refused the request (a 400 with its exception code and Polish text).
     #[error("KSeF refused ({code}): {text}")]
     Refused { code: i64, text: String },
@@ -36,8 +39,29 @@ pub enum KsefError {
 
 impl KsefError {
     pub fn is_retryable(&self) -> bool {
-        matches!(self, KsefError::Unavailable(_) | KsefError::Malformed(_))
+        matches!(
+            self,
+            KsefError::Unavailable(_) | KsefError::Malformed(_) | KsefError::Throttled { .. }
+        )
     }
+
+    /// How long KSeF asked to be left alone, when it did (429 with `Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            KsefError::Throttled { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+}
+
+/// `Retry-After` in seconds (KSeF's form); an HTTP date or nothing counts as a minute, the
+/// shortest window of KSeF's limits (ksef-docs `limity/limity-api.md`).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(Duration::from_secs(60), Duration::from_secs)
 }
 
 /// Tokens after a login.
@@ -94,6 +118,11 @@ impl KsefClient {
     async fn body(response: Result<Response, reqwest::Error>) -> Result<String, KsefError> {
         let response = response.map_err(|e| KsefError::Unavailable(e.to_string()))?;
         let status = response.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(KsefError::Throttled {
+                retry_after: retry_after(response.headers()),
+            });
+        }
         let text = response
             .text()
             .await
@@ -125,9 +154,7 @@ impl KsefClient {
                 }
                 Err(_) => KsefError::Malformed(format!("400: {}", excerpt(&text))),
             },
-            s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS => {
-                KsefError::Unavailable(format!("{s}: {}", excerpt(&text)))
-            }
+            s if s.is_server_error() => KsefError::Unavailable(format!("{s}: {}", excerpt(&text))),
             s => KsefError::Malformed(format!("{s}: {}", excerpt(&text))),
         })
     }

@@ -3,7 +3,9 @@
 
 pub mod client;
 pub mod crypto;
+pub mod environment;
 pub mod fa3;
 pub mod number;
+pub mod qr;
 pub mod schema;
 pub mod wire;

@@ -50,6 +50,14 @@ pub struct RateView {
     pub gross: String,
 }
 
+/// KOD I: the KSeF verification code and the label directly under it (the KSeF number, or
+/// "OFFLINE" while KSeF has not numbered the invoice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerificationQr {
+    pub url: String,
+    pub label: String,
+}
+
 /// Everything printed on an invoice, already formatted: the renderer decides only where.
 #[derive(Debug, Clone)]
 pub struct InvoiceView {
@@ -72,6 +80,8 @@ pub struct InvoiceView {
     pub notes_bottom: Vec<String>,
     pub qr_payload: Option<String>,
     pub qr_caption: String,
+    /// KOD I, for an invoice that goes to KSeF; printed beside the payment code.
+    pub verification: Option<VerificationQr>,
     pub footer: String,
 }
 
@@ -423,11 +433,25 @@ fn summary(canvas: &mut Canvas<'_>, view: &InvoiceView, top: f32) -> f32 {
     y + 2.0
 }
 
+/// Side of a printed QR code: 32 mm with its quiet zone, well above the 1.8 cm the ZBP
+/// recommendation asks for the payment code.
+const QR_SIZE: f32 = 32.0;
+/// Room between the two codes, so the labels under them (a KSeF number is 35 characters, about
+/// 44 mm at 5.5 pt) do not run into each other.
+const QR_GAP: f32 = 12.0;
+
 fn payment(canvas: &mut Canvas<'_>, view: &InvoiceView, top: f32) {
-    let text_right = if view.qr_payload.is_some() {
-        148.0
+    // The payment code sits at the right edge; KOD I to its left (or at the edge alone).
+    let payment_left = RIGHT - QR_SIZE;
+    let verification_left = if view.qr_payload.is_some() {
+        payment_left - QR_GAP - QR_SIZE
     } else {
-        RIGHT
+        payment_left
+    };
+    let text_right = match (&view.verification, &view.qr_payload) {
+        (Some(_), _) => verification_left - 4.0,
+        (None, Some(_)) => 148.0,
+        (None, None) => RIGHT,
     };
     let mut y = top + 5.0;
     canvas.text(
@@ -467,24 +491,55 @@ fn payment(canvas: &mut Canvas<'_>, view: &InvoiceView, top: f32) {
         }
     }
     if let Some(payload) = &view.qr_payload {
-        let size = 32.0;
-        if qr::draw(canvas, payload, RIGHT - size, top, size) {
-            canvas.ink(grey(0.0));
-            for (index, line) in canvas
-                .wrap(&view.qr_caption, size + 8.0, 6.5, Weight::Regular)
-                .iter()
-                .enumerate()
-            {
-                canvas.text(
-                    line,
-                    RIGHT - size / 2.0,
-                    top + size + 3.0 + index as f32 * 3.0,
-                    6.5,
-                    Weight::Regular,
-                    Align::Center,
-                );
-            }
-        }
+        labelled_code(
+            canvas,
+            payload,
+            &view.qr_caption,
+            payment_left,
+            top,
+            (6.5, 8.0),
+        );
+    }
+    if let Some(code) = &view.verification {
+        // pl-invoicing §3.6: the label goes directly under the code.
+        labelled_code(
+            canvas,
+            &code.url,
+            &code.label,
+            verification_left,
+            top,
+            (5.5, 14.0),
+        );
+    }
+}
+
+/// A code with its label centred under it; `(size, overhang)`: the label's font size and how
+/// much wider than the code its lines may run.
+fn labelled_code(
+    canvas: &mut Canvas<'_>,
+    payload: &str,
+    label: &str,
+    left: f32,
+    top: f32,
+    (size, overhang): (f32, f32),
+) {
+    if !qr::draw(canvas, payload, left, top, QR_SIZE) {
+        return;
+    }
+    canvas.ink(grey(0.0));
+    for (index, line) in canvas
+        .wrap(label, QR_SIZE + overhang, size, Weight::Regular)
+        .iter()
+        .enumerate()
+    {
+        canvas.text(
+            line,
+            left + QR_SIZE / 2.0,
+            top + QR_SIZE + 3.0 + index as f32 * 3.0,
+            size,
+            Weight::Regular,
+            Align::Center,
+        );
     }
 }
 

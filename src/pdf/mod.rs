@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
-pub use invoice::{InvoiceView, LineValue, LineView, LinesSection, PartyView, RateView};
+pub use invoice::{
+    InvoiceView, LineValue, LineView, LinesSection, PartyView, RateView, VerificationQr,
+};
 pub use statement::{StatementRow, StatementView};
 
 use self::canvas::{Canvas, PAGE_HEIGHT, PAGE_WIDTH};

@@ -1,5 +1,7 @@
 //! Runs the KSeF sender in the background of the web server: every few seconds it sends what is
-//! queued and asks KSeF about what it sent. Safe with several instances (see `jobs::ksef`).
+//! queued and asks KSeF about what it sent. Where to send is read each pass (`EBOK_KSEF_*` when
+//! set, else the seller's KSeF settings in the panel). Safe with several instances (see
+//! `jobs::ksef`).
 
 use std::time::Duration;
 
@@ -7,18 +9,23 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
 use crate::app::clock;
+use crate::app::crypto::SecretBox;
+use crate::app::invoicing::PdfStore;
+use crate::app::ksef::settings::EnvSettings;
 use crate::db::Pool;
-use crate::jobs::ksef::{KsefTarget, send_due};
-use crate::ksef::client::KsefClient;
+use crate::jobs::ksef::Sender;
 
 const POLL_EVERY: Duration = Duration::from_secs(5);
 
-/// Where the sender sends: a KSeF API base URL and the seller's KSeF token.
+/// What the sender needs besides the database.
 #[derive(Clone)]
 pub struct KsefWorker {
-    pub base_url: String,
-    pub token: String,
-    pub environment: String,
+    pub secrets: SecretBox,
+    /// `EBOK_KSEF_*` as the process was started with; they win over the panel.
+    pub env: Option<EnvSettings>,
+    /// The local KSeF server this process runs (`ebok demo`).
+    pub local_url: Option<String>,
+    pub invoices: PdfStore,
 }
 
 #[rocket::async_trait]
@@ -35,23 +42,17 @@ impl Fairing for KsefWorker {
             tracing::error!("KSeF sender not started: no pool");
             return;
         };
-        let client = match KsefClient::new(&self.base_url, Duration::from_secs(30)) {
-            Ok(client) => client,
-            Err(error) => {
-                tracing::error!(%error, "KSeF sender not started");
-                return;
-            }
-        };
-        let target = KsefTarget {
-            client,
-            token: self.token.clone(),
-            environment: self.environment.clone(),
-        };
+        let mut sender = Sender::new(
+            self.secrets.clone(),
+            self.env.clone(),
+            self.local_url.clone(),
+            self.invoices.clone(),
+        );
         let mut shutdown = rocket.shutdown();
         rocket::tokio::spawn(async move {
             let mut last_problem: Option<String> = None;
             loop {
-                match send_due(&pool, &target, clock::now()).await {
+                match sender.pass(&pool, clock::now()).await {
                     Ok(report) => {
                         if report.sent + report.accepted + report.rejected > 0 {
                             tracing::info!(

@@ -384,6 +384,8 @@ staff-audit-event = { $action ->
     [registration] Registration
     [registration_identity_mismatch] Registration: details did not match
     [seller_changed] Seller details changed
+    [ksef_settings_changed] KSeF settings changed
+    [ksef_resend] Invoice sent to KSeF again
     [series_changed] Numbering series changed
     [series_created] Numbering series added
     [service_changed] Service changed

@@ -386,6 +386,8 @@ staff-audit-event = { $action ->
     [registration] Rejestracja
     [registration_identity_mismatch] Rejestracja: dane się nie zgadzają
     [seller_changed] Zmieniono dane sprzedawcy
+    [ksef_settings_changed] Zmieniono ustawienia KSeF
+    [ksef_resend] Ponowiono wysyłkę faktury do KSeF
     [series_changed] Zmieniono serię numeracji
     [series_created] Dodano serię numeracji
     [service_changed] Zmieniono usługę

@@ -124,6 +124,11 @@ fn write_invoices(
         .filter_map(|(id, number)| number.map(|n| (n, id)))
         .collect();
     let mut documents = Vec::with_capacity(plans.len());
+    let mut ksef_documents = Vec::with_capacity(plans.len());
+    // Every issuing path makes the FA(3) document in the issuing transaction; the run makes a
+    // chunk's from the rows in hand and inserts them together.
+    let consumers_to_ksef = crate::app::ksef::consumers_to_ksef(conn)?;
+    let environment = crate::app::ksef::settings::environment(conn)?;
     let mut all_lines: Vec<NewInvoiceLine> = Vec::new();
     let mut keys = Vec::with_capacity(plans.len());
     let mut facts: Vec<NewSubscriptionPeriod> = Vec::new();
@@ -159,14 +164,33 @@ fn write_invoices(
         }
         totals.issued += 1;
         totals.total_gross += plan.totals.gross.grosze();
+        let invoice = stored_invoice(id, row);
+        let stored_lines: Vec<InvoiceLine> = lines.iter().map(stored_line).collect();
+        let ksef = crate::app::ksef::document_of_new_invoice(
+            &invoice,
+            &stored_lines,
+            plan.customer.customer_number,
+            consumers_to_ksef,
+            now,
+        );
+        let verification = crate::app::ksef::code_for(
+            &ksef,
+            &invoice.seller_nip,
+            invoice.issue_date,
+            environment,
+            false,
+        );
+        ksef_documents.push(ksef);
         documents.push(Document {
-            lines: lines.iter().map(stored_line).collect(),
-            invoice: stored_invoice(id, row),
+            lines: stored_lines,
+            invoice,
             customer_number: plan.customer.customer_number,
+            verification,
         });
         all_lines.extend(lines);
     }
     db::billing::insert_lines(conn, &all_lines)?;
+    db::ksef::insert_many(conn, &ksef_documents)?;
     db::billing::insert_billed(conn, &keys)?;
     // The plan left out every subscription invoiced before; a concurrent issuer that recorded
     // one since fails this statement, and the chunk with it (a re-run then skips it).

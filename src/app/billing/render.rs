@@ -12,6 +12,8 @@ pub(super) struct Document {
     pub invoice: Invoice,
     pub lines: Vec<InvoiceLine>,
     pub customer_number: i64,
+    /// KOD I, labelled "OFFLINE" (KSeF numbers the invoice after the run).
+    pub verification: Option<crate::pdf::VerificationQr>,
 }
 
 /// The stored PDFs, in the order of `documents`.
@@ -47,12 +49,13 @@ fn render_share(
     share
         .iter()
         .map(|document| {
-            let view = invoice_view(
+            let mut view = invoice_view(
                 &document.invoice,
                 &document.lines,
                 document.customer_number,
                 None,
             )?;
+            view.verification = document.verification.clone();
             let bytes = invoicing.renderer.render_invoice(&view);
             let number = document.invoice.number.as_deref().unwrap_or_default();
             Ok(invoicing

@@ -326,7 +326,10 @@ fn finish(
     };
     // The FA(3) document first: it is made from the same stored rows, once.
     crate::app::ksef::prepare_document(conn, invoice_id, now)?;
-    let view = invoice_view(
+    if original.is_some() {
+        crate::app::ksef::record_correction_effect(conn, invoice_id, effect)?;
+    }
+    let mut view = invoice_view(
         &invoice,
         &lines,
         customer.customer_number,
@@ -336,6 +339,8 @@ fn finish(
             effect,
         }),
     )?;
+    // KOD I labelled "OFFLINE": KSeF numbers the invoice later (see app::ksef::visualisation).
+    view.verification = crate::app::ksef::issue_time_code(conn, &invoice)?;
     let bytes = ctx.renderer.render_invoice(&view);
     let number = invoice.number.clone().unwrap_or_default();
     let stored = ctx.store.write(invoice.issue_date, &number, &bytes)?;

@@ -5,7 +5,7 @@
 mod issue;
 mod storage;
 mod subscriptions;
-mod view;
+pub(crate) mod view;
 
 pub(crate) use issue::{
     Buyer, Header, buyer_of, inputs, line_rows, new_invoice, queue_invoice_mail,

@@ -299,6 +299,8 @@ pub fn invoice_view(
         notes_bottom,
         qr_payload,
         qr_caption: "Zeskanuj w aplikacji banku, aby zapłacić".into(),
+        // KOD I needs the stored FA(3) bytes and KSeF's verdict: the caller adds it.
+        verification: None,
         footer: format!(
             "{} · NIP {} · faktura wystawiona w e-BOK",
             invoice.seller_name, seller_nip

@@ -108,6 +108,16 @@ pub fn issued_invoice(conn: &mut DbConn, invoice_id: i64) -> Result<IssuedInvoic
             }
         }
     };
+    issued_from_rows(&invoice, &rows, customer_number, kind)
+}
+
+/// The issued invoice as one value from rows already in hand (the billing run has them).
+pub(crate) fn issued_from_rows(
+    invoice: &Invoice,
+    rows: &[InvoiceLine],
+    customer_number: i64,
+    kind: IssuedKind,
+) -> Result<IssuedInvoice, DocumentError> {
     let seller = party(
         &invoice.seller_name,
         Some(&invoice.seller_nip),
@@ -125,7 +135,7 @@ pub fn issued_invoice(conn: &mut DbConn, invoice_id: i64) -> Result<IssuedInvoic
             &invoice.seller_city,
         )
     })
-    .map_err(|e| unreadable(&invoice, "seller", e))?;
+    .map_err(|e| unreadable(invoice, "seller", e))?;
     let buyer = party(
         &invoice.buyer_name,
         invoice.buyer_nip.as_deref(),
@@ -133,10 +143,10 @@ pub fn issued_invoice(conn: &mut DbConn, invoice_id: i64) -> Result<IssuedInvoic
         &invoice.buyer_postal_code,
         &invoice.buyer_city,
     )
-    .map_err(|e| unreadable(&invoice, "buyer", e))?;
+    .map_err(|e| unreadable(invoice, "buyer", e))?;
     let lines = rows
         .iter()
-        .map(|row| line(&invoice, row))
+        .map(|row| line(invoice, row))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(IssuedInvoice {
         number: invoice.number.clone().unwrap_or_default(),
@@ -150,7 +160,7 @@ pub fn issued_invoice(conn: &mut DbConn, invoice_id: i64) -> Result<IssuedInvoic
         buyer,
         customer_number,
         bank_account: Nrb::parse(&invoice.bank_account)
-            .map_err(|e| unreadable(&invoice, "bank account", e))?,
+            .map_err(|e| unreadable(invoice, "bank account", e))?,
         method: if invoice.price_kind == "net" {
             PriceKind::Net
         } else {
@@ -164,26 +174,8 @@ pub fn issued_invoice(conn: &mut DbConn, invoice_id: i64) -> Result<IssuedInvoic
     })
 }
 
-/// Whether consumer (B2C) invoices go to KSeF: the seller's setting, yes by default (one
-/// pipeline; pl-invoicing §3.2 allows it).
-fn consumers_to_ksef(conn: &mut DbConn) -> diesel::QueryResult<bool> {
-    Ok(db::ksef::settings(conn)?.is_none_or(|s| s.send_consumer_invoices))
-}
-
-/// Makes and stores the FA(3) document of an issued invoice, once; call it in the issuing
-/// transaction. An invoice whose XML cannot be made is still issued (the customer must not
-/// wait): its document records why, for staff. A correction whose original is still on its way
-/// to KSeF waits without XML: it must cite the original's KSeF number (art. 106j ust. 2 pkt 2a),
-/// and the sender makes it once that number is known.
-pub fn prepare_document(
-    conn: &mut DbConn,
-    invoice_id: i64,
-    now: NaiveDateTime,
-) -> diesel::QueryResult<()> {
-    if db::ksef::find(conn, invoice_id)?.is_some() {
-        return Ok(());
-    }
-    let mut document = KsefDocument {
+fn new_document(invoice_id: i64, now: NaiveDateTime) -> KsefDocument {
+    KsefDocument {
         invoice_id,
         xml: None,
         xml_sha256: None,
@@ -200,7 +192,65 @@ pub fn prepare_document(
         error_text: None,
         created_at: now,
         updated_at: now,
-    };
+        numbered_pdf_path: None,
+        numbered_pdf_sha256: None,
+        correction_credit: None,
+    }
+}
+
+/// The document of a new invoice (not a correction) from rows in hand, for the billing run,
+/// which inserts a chunk's documents together. Same rules as [`prepare_document`].
+pub(crate) fn document_of_new_invoice(
+    invoice: &Invoice,
+    rows: &[InvoiceLine],
+    customer_number: i64,
+    consumers_to_ksef: bool,
+    now: NaiveDateTime,
+) -> KsefDocument {
+    let mut document = new_document(invoice.id, now);
+    let built = issued_from_rows(invoice, rows, customer_number, IssuedKind::Invoice)
+        .map_err(|e| e.to_string())
+        .and_then(|issued| {
+            fa3::build(&issued)
+                .map(|xml| (xml, issued.buyer.nip.is_none()))
+                .map_err(|e| e.to_string())
+        });
+    match built {
+        Ok((xml, consumer)) => {
+            document.xml_sha256 = Some(xml_sha256_base64(xml.as_bytes()));
+            document.xml = Some(xml);
+            if consumer && !consumers_to_ksef {
+                document.state = "local".into();
+            }
+        }
+        Err(error) => {
+            document.state = "xml_failed".into();
+            document.error_text = Some(error);
+        }
+    }
+    document
+}
+
+/// Whether consumer (B2C) invoices go to KSeF: the seller's setting, yes by default (one
+/// pipeline; pl-invoicing §3.2 allows it).
+pub(crate) fn consumers_to_ksef(conn: &mut DbConn) -> diesel::QueryResult<bool> {
+    Ok(db::ksef::settings(conn)?.is_none_or(|s| s.send_consumer_invoices))
+}
+
+/// Makes and stores the FA(3) document of an issued invoice, once; call it in the issuing
+/// transaction. An invoice whose XML cannot be made is still issued (the customer must not
+/// wait): its document records why, for staff. A correction whose original is still on its way
+/// to KSeF waits without XML: it must cite the original's KSeF number (art. 106j ust. 2 pkt 2a),
+/// and the sender makes it once that number is known.
+pub fn prepare_document(
+    conn: &mut DbConn,
+    invoice_id: i64,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    if db::ksef::find(conn, invoice_id)?.is_some() {
+        return Ok(());
+    }
+    let mut document = new_document(invoice_id, now);
     match issued_invoice(conn, invoice_id) {
         Err(DocumentError::Database(e)) => return Err(e),
         Err(other) => {

@@ -139,6 +139,14 @@ async fn gate(state: &SimState) -> Result<(), Reply> {
     if !faults.delay.is_zero() {
         rocket::tokio::time::sleep(faults.delay).await;
     }
+    if let Some(seconds) = faults.throttled {
+        return Err(Reply {
+            status: Status::TooManyRequests,
+            body: "Przekroczono limit liczby żądań.".into(),
+            content_type: ("text", "plain"),
+            headers: vec![("Retry-After", seconds.to_string())],
+        });
+    }
     if faults.down {
         return Err(Reply {
             status: Status::ServiceUnavailable,

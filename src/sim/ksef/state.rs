@@ -26,6 +26,8 @@ pub struct Faults {
     pub reject: Option<(i64, String)>,
     /// Invoices stay "processing" (150) for ever: KSeF takes them and never decides.
     pub silent: bool,
+    /// Every request gets 429 with `Retry-After` of this many seconds (KSeF's rate limits).
+    pub throttled: Option<u64>,
 }
 
 pub(super) struct Challenge {
