@@ -111,12 +111,15 @@ pub fn attachment_files(
         .load(conn)
 }
 
-/// An FA(3) document with the hash recorded when it was written.
+/// An FA(3) document with the hash recorded when it was written, and the visualisation
+/// rendered once KSeF gave its number (a second stored PDF with its own hash).
 #[derive(Debug, Queryable)]
 pub struct StoredXml {
     pub invoice_id: i64,
     pub xml: Option<String>,
     pub xml_sha256: Option<String>,
+    pub numbered_pdf_path: Option<String>,
+    pub numbered_pdf_sha256: Option<String>,
 }
 
 pub fn ksef_xml(conn: &mut DbConn, after_id: i64, limit: i64) -> QueryResult<Vec<StoredXml>> {
@@ -128,6 +131,8 @@ pub fn ksef_xml(conn: &mut DbConn, after_id: i64, limit: i64) -> QueryResult<Vec
             ksef_documents::invoice_id,
             ksef_documents::xml,
             ksef_documents::xml_sha256,
+            ksef_documents::numbered_pdf_path,
+            ksef_documents::numbered_pdf_sha256,
         ))
         .load(conn)
 }

@@ -45,7 +45,7 @@ pub fn verify(conn: &mut DbConn, places: &StoragePlaces) -> Result<VerifyReport,
     let mut report = VerifyReport::default();
     check_invoices(conn, places, &mut report)?;
     check_attachments(conn, places, &mut report)?;
-    check_xml(conn, &mut report)?;
+    check_ksef_documents(conn, places, &mut report)?;
     check_numbering(conn, &mut report)?;
     Ok(report)
 }
@@ -118,7 +118,11 @@ fn check_attachments(
     Ok(())
 }
 
-fn check_xml(conn: &mut DbConn, report: &mut VerifyReport) -> Result<(), BackupError> {
+fn check_ksef_documents(
+    conn: &mut DbConn,
+    places: &StoragePlaces,
+    report: &mut VerifyReport,
+) -> Result<(), BackupError> {
     let mut after = 0;
     loop {
         let page = db::backup::ksef_xml(conn, after, PAGE)?;
@@ -130,6 +134,17 @@ fn check_xml(conn: &mut DbConn, report: &mut VerifyReport) -> Result<(), BackupE
                 if xml_sha256_base64(xml.as_bytes()) != recorded {
                     report.problem(format!(
                         "the FA(3) XML of invoice id {} does not match its recorded SHA-256",
+                        document.invoice_id
+                    ));
+                }
+            }
+            if let (Some(path), Some(sha256)) =
+                (document.numbered_pdf_path, document.numbered_pdf_sha256)
+            {
+                report.invoices_checked += 1;
+                if let Some(problem) = file_problem(&places.invoices_dir, &path, &sha256) {
+                    report.problem(format!(
+                        "invoice id {}: the PDF with its KSeF number {path} {problem}",
                         document.invoice_id
                     ));
                 }
