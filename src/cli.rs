@@ -1,6 +1,7 @@
 //! The `ebok` command: serve the portal, migrate, seed the demo ISP, run billing.
 
 mod billing;
+mod dunning;
 mod ksef;
 
 use anyhow::Context;
@@ -57,6 +58,16 @@ pub enum Command {
     Ksef {
         #[command(subcommand)]
         command: ksef::KsefCommand,
+    },
+    /// Dunning: reminders, demands with statutory interest, warning page and limitation.
+    Dunning {
+        #[command(subcommand)]
+        command: dunning::DunningCommand,
+    },
+    /// The network side: the endpoints dunning flagged, in the formats routers read.
+    Network {
+        #[command(subcommand)]
+        command: dunning::NetworkCommand,
     },
     /// Payments: import bank statements.
     Payments {
@@ -148,6 +159,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Billing { command } => billing::run(&config, command),
         Command::Ksef { command } => ksef::run(&config, command),
+        Command::Dunning { command } => dunning::run(&config, command),
+        Command::Network { command } => dunning::export(&config, command),
     }
 }
 
@@ -179,7 +192,9 @@ fn launch(
     pool: db::Pool,
     ksef: Option<crate::web::ksef_worker::KsefWorker>,
 ) -> anyhow::Result<()> {
-    let mut rocket = crate::build_rocket(config, pool).map_err(|e| anyhow::anyhow!(e))?;
+    let mut rocket = crate::build_rocket(config, pool)
+        .map_err(|e| anyhow::anyhow!(e))?
+        .attach(crate::web::dunning_worker::DunningWorker);
     if let Some(worker) = ksef {
         rocket = rocket.attach(worker);
     }

@@ -48,6 +48,9 @@ pub enum MailKind {
     /// To the assigned staff member: the subscriber wrote in a ticket.
     TicketCustomerReply,
     Invitation,
+    /// A dunning step: reminder, formal demand, warning, limitation, pre-court demand
+    /// (`step` in the context names it).
+    Dunning,
 }
 
 impl MailKind {
@@ -63,6 +66,7 @@ impl MailKind {
             MailKind::TicketReply => "ticket_reply",
             MailKind::TicketCustomerReply => "ticket_customer_reply",
             MailKind::Invitation => "invitation",
+            MailKind::Dunning => "dunning",
         }
     }
 
@@ -83,6 +87,7 @@ impl MailKind {
             (MailKind::TicketReply, Language::English) => {
                 format!("Reply to your ticket {}", number())
             }
+            (MailKind::Dunning, language) => dunning_subject(language, context),
             (MailKind::TicketCustomerReply, _) => {
                 format!("Zgłoszenie {}: nowa wiadomość od abonenta", number())
             }
@@ -112,11 +117,39 @@ impl MailKind {
                 "Zmiana logowania dwuetapowego w e-BOK"
             }
             (MailKind::TwoFactorChanged, Language::English) => "Two-step login changed in e-BOK",
-            (MailKind::TicketReply | MailKind::TicketCustomerReply, _) => "e-BOK",
+            (MailKind::TicketReply | MailKind::TicketCustomerReply | MailKind::Dunning, _) => {
+                "e-BOK"
+            }
             (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
             (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
         }
     }
+}
+
+/// A dunning mail says which step it is and which invoice it is about.
+fn dunning_subject(language: Language, context: &Context) -> String {
+    let text = |key: &str| {
+        context
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let what = match (text("step").as_str(), language) {
+        ("reminder", Language::Polish) => "Przypomnienie o płatności",
+        ("formal_demand", Language::Polish) => "Wezwanie do zapłaty",
+        ("warning_page", Language::Polish) => "Informacja o zaległości",
+        ("limitation", Language::Polish) => "Ograniczenie usługi",
+        ("pre_court_demand", Language::Polish) => "Ostateczne przedsądowe wezwanie do zapłaty",
+        (_, Language::Polish) => "Zaległa płatność",
+        ("reminder", Language::English) => "Payment reminder",
+        ("formal_demand", Language::English) => "Demand for payment",
+        ("warning_page", Language::English) => "Your payment is overdue",
+        ("limitation", Language::English) => "Service limited",
+        ("pre_court_demand", Language::English) => "Final demand before court",
+        (_, Language::English) => "Overdue payment",
+    };
+    format!("{what}: {}", text("invoice_number"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,7 +209,8 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 9] = [
+    const ALL_KINDS: [MailKind; 10] = [
+        MailKind::Dunning,
         MailKind::Invitation,
         MailKind::Activation,
         MailKind::PasswordReset,
@@ -208,6 +242,15 @@ mod tests {
         context.insert("inviter", "demo");
         context.insert("role", "billing");
         context.insert("valid_days", &7);
+        context.insert("step", "formal_demand");
+        context.insert("invoice_number", "FV/2026/05/000001");
+        context.insert("due_date", "20.05.2026");
+        context.insert("outstanding", "89,98 zł");
+        context.insert("interest", "0,68 zł");
+        context.insert("total", "90,66 zł");
+        context.insert("today", "19.06.2026");
+        context.insert("deadline", "26.06.2026");
+        context.insert("pay_link", "http://127.0.0.1:8000/saldo");
         context
     }
 
