@@ -7,7 +7,7 @@ mod common;
 use chrono::{Duration, NaiveDate};
 use common::bank::{date, fixture, import_and_commit, staff};
 use common::smtp::SmtpSink;
-use common::{TestApp, count};
+use common::{TestApp, count, log_in, page_text, scalar_i64};
 use ebok::app::clock;
 use ebok::app::dunning::{self, ExportFormat, RunReport};
 use ebok::app::mail_queue::Outgoing;
@@ -21,6 +21,7 @@ backend_tests!(
     a_dry_run_takes_nothing,
     a_paused_customer_is_not_dunned,
     an_invoice_paid_before_its_day_is_never_dunned,
+    the_subscriber_sees_overdue_interest_the_step_and_opens_the_letter,
 );
 
 /// The fixture's first invoice: TP/2026/0001, customer 9001, 100 zł due Thu 15 Oct 2026.
@@ -322,4 +323,71 @@ fn an_invoice_paid_before_its_day_is_never_dunned(app: TestApp) {
         let report = run_on(&app, &templates, due() + Duration::days(offset), false);
         assert!(taken_for(&report, f.inv1).is_empty(), "day {offset}");
     }
+}
+
+fn the_subscriber_sees_overdue_interest_the_step_and_opens_the_letter(app: TestApp) {
+    let (app, f) = fixture(app);
+    let demo_customer = scalar_i64(
+        &app,
+        "SELECT customer_id AS v FROM accounts WHERE login = 'demo'",
+    );
+    let invoice = common::bank::issue(&app, demo_customer, date(2026, 10, 1), 12_345);
+    let templates = templates(&app);
+    let report = run_on(&app, &templates, due() + Duration::days(14), false);
+    assert_eq!(taken_for(&report, invoice), [StepKind::FormalDemand]);
+    let number = report
+        .planned
+        .iter()
+        .find(|p| p.invoice_id == invoice)
+        .unwrap()
+        .invoice_number
+        .clone();
+
+    log_in(
+        &app.client,
+        ebok::app::demo::DEMO_LOGIN,
+        ebok::app::demo::DEMO_PASSWORD,
+    );
+    let balance = page_text(&app.get("/saldo").into_string().unwrap());
+    assert!(balance.contains("Zaległe płatności"), "{balance}");
+    assert!(balance.contains(&number), "{balance}");
+    assert!(balance.contains("Wezwanie do zapłaty"), "{balance}");
+    assert!(balance.contains("termin: 05.11.2026"), "{balance}");
+    assert!(
+        balance.contains("Odsetki ustawowe za opóźnienie do dziś"),
+        "{balance}"
+    );
+
+    let step = scalar_i64(
+        &app,
+        &format!(
+            "SELECT id AS v FROM dunning_steps WHERE invoice_id = {invoice} AND status = 'sent'"
+        ),
+    );
+    let page = app.get("/saldo/zaleglosci").into_string().unwrap();
+    assert!(
+        page.contains(&format!("/saldo/monity/{step}.pdf")),
+        "{page}"
+    );
+    let pdf = app.get(&format!("/saldo/monity/{step}.pdf"));
+    assert_eq!(pdf.status(), rocket::http::Status::Ok);
+    let bytes = pdf.into_bytes().unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    if let Some(text) = common::documents::pdf_text(&bytes) {
+        assert!(text.contains("Wezwanie do zapłaty"), "{text}");
+        assert!(text.contains(&number), "{text}");
+    }
+
+    // Another customer's letter is not found.
+    let others = scalar_i64(
+        &app,
+        &format!(
+            "SELECT MIN(id) AS v FROM dunning_steps WHERE customer_id = {}",
+            f.c1
+        ),
+    );
+    assert_eq!(
+        app.get(&format!("/saldo/monity/{others}.pdf")).status(),
+        rocket::http::Status::NotFound
+    );
 }
