@@ -7,7 +7,7 @@ mod common;
 use chrono::{Duration, NaiveDate};
 use common::bank::{date, fixture, import_and_commit, staff};
 use common::smtp::SmtpSink;
-use common::{TestApp, count, log_in, page_text, scalar_i64};
+use common::{TestApp, count, log_in, page_text, post, scalar_i64};
 use ebok::app::clock;
 use ebok::app::dunning::{self, ExportFormat, RunReport};
 use ebok::app::mail_queue::Outgoing;
@@ -22,6 +22,7 @@ backend_tests!(
     a_paused_customer_is_not_dunned,
     an_invoice_paid_before_its_day_is_never_dunned,
     the_subscriber_sees_overdue_interest_the_step_and_opens_the_letter,
+    billing_staff_set_the_plan_and_pause_and_admins_add_a_rate,
 );
 
 /// The fixture's first invoice: TP/2026/0001, customer 9001, 100 zł due Thu 15 Oct 2026.
@@ -389,5 +390,127 @@ fn the_subscriber_sees_overdue_interest_the_step_and_opens_the_letter(app: TestA
     assert_eq!(
         app.get(&format!("/saldo/monity/{others}.pdf")).status(),
         rocket::http::Status::NotFound
+    );
+}
+
+fn plan_fields(reminder_offset: &str) -> Vec<(String, String)> {
+    let mut fields = vec![("minimum_debt".to_owned(), "25,00".to_owned())];
+    let steps = [
+        ("reminder", reminder_offset, ""),
+        ("formal_demand", "14", "7"),
+        ("warning_page", "21", ""),
+        ("limitation", "28", ""),
+        ("pre_court_demand", "45", "7"),
+    ];
+    for (i, (kind, offset, deadline)) in steps.iter().enumerate() {
+        fields.push((format!("steps[{i}].kind"), (*kind).to_owned()));
+        fields.push((format!("steps[{i}].offset_days"), (*offset).to_owned()));
+        fields.push((format!("steps[{i}].deadline_days"), (*deadline).to_owned()));
+        fields.push((format!("steps[{i}].by_email"), "true".to_owned()));
+        fields.push((format!("steps[{i}].active"), "true".to_owned()));
+    }
+    fields
+}
+
+fn post_plan<'c>(
+    client: &'c rocket::local::blocking::Client,
+    reminder_offset: &str,
+) -> rocket::local::blocking::LocalResponse<'c> {
+    let fields = plan_fields(reminder_offset);
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    post(
+        client,
+        "/staff/windykacja",
+        "/staff/windykacja/plan",
+        &borrowed,
+    )
+}
+
+fn billing_staff_set_the_plan_and_pause_and_admins_add_a_rate(app: TestApp) {
+    use rocket::http::Status;
+    let (app, _f) = fixture(app);
+    let billing = staff(&app, "ksiegowosc");
+    let page = page_text(
+        &billing
+            .get("/staff/windykacja")
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
+    assert!(page.contains("Odsetki ustawowe"), "{page}");
+    assert!(page.contains("9.25 %") || page.contains("9,25 %"), "{page}");
+
+    assert_eq!(post_plan(&billing, "5").status(), Status::SeeOther);
+    let setup = dunning::setup(&mut app.conn()).unwrap();
+    assert_eq!(setup.plan[0].offset_days, 5);
+    assert_eq!(setup.minimum_debt, 2_500);
+    assert!(!setup.plan[0].in_portal, "unchecked channels are off");
+
+    // A reminder after the formal demand is refused with a message, and nothing changes.
+    let refused = post_plan(&billing, "20");
+    assert_eq!(refused.status(), Status::UnprocessableEntity);
+    let text = page_text(&refused.into_string().unwrap());
+    assert!(text.contains("Kroki muszą następować po sobie"), "{text}");
+    assert_eq!(
+        dunning::setup(&mut app.conn()).unwrap().plan[0].offset_days,
+        5
+    );
+
+    let paused = post(
+        &billing,
+        "/staff/windykacja",
+        "/staff/windykacja/wstrzymania",
+        &[("customer_number", "9002"), ("reason", "reklamacja w toku")],
+    );
+    assert_eq!(paused.status(), Status::SeeOther);
+    assert_eq!(
+        count(&mut app.conn(), "SELECT customer_id FROM dunning_pauses"),
+        1
+    );
+    let unknown = post(
+        &billing,
+        "/staff/windykacja",
+        "/staff/windykacja/wstrzymania",
+        &[("customer_number", "123456789"), ("reason", "x")],
+    );
+    assert_eq!(unknown.status(), Status::UnprocessableEntity);
+
+    // The statutory rates are for admins.
+    let rate = [
+        ("valid_from", "2026-12-10"),
+        ("reference", "3,50"),
+        ("consumer", "9,00"),
+        ("commercial", "13,50"),
+    ];
+    let denied = post(
+        &billing,
+        "/staff/windykacja",
+        "/staff/windykacja/stawki",
+        &rate,
+    );
+    assert_eq!(denied.status(), Status::Forbidden);
+    let admin = staff(&app, "admin");
+    let saved = post(
+        &admin,
+        "/staff/windykacja",
+        "/staff/windykacja/stawki",
+        &rate,
+    );
+    assert_eq!(saved.status(), Status::SeeOther);
+    let rates = dunning::setup(&mut app.conn()).unwrap().rates;
+    let newest = rates.periods().last().unwrap();
+    assert_eq!(
+        (newest.valid_from, newest.consumer_bp, newest.commercial_bp),
+        (date(2026, 12, 10), 900, 1350)
+    );
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM audit_log WHERE action IN ('dunning_plan_changed', 'dunning_paused', 'interest_rate_saved')"
+        ),
+        3
     );
 }

@@ -13,7 +13,8 @@ mod settings;
 
 pub use documents::{CustomerDunning, OverdueInvoice, StepDocument, document_of, of_customer};
 pub use settings::{
-    PlanForm, RateForm, SettingsError, Setup, pause, save_plan, save_rate, setup, unpause,
+    PauseView, PlanForm, RateForm, SettingsError, Setup, StaffView, StepInput, pause, save_plan,
+    save_rate, setup, staff_view, unpause,
 };
 
 use std::collections::HashSet;

@@ -279,3 +279,41 @@ mod tests {
         assert!(parse_rate_bp("abc").is_err());
     }
 }
+
+/// What the staff page shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StaffView {
+    pub plan: Vec<PlanStep>,
+    pub minimum_debt: Money,
+    pub rates: Vec<crate::domain::interest::RatePeriod>,
+    pub pauses: Vec<PauseView>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PauseView {
+    pub customer_id: i64,
+    pub customer_number: i64,
+    pub reason: String,
+    pub paused_at: NaiveDateTime,
+}
+
+pub fn staff_view(conn: &mut DbConn) -> diesel::QueryResult<StaffView> {
+    let setup = setup(conn)?;
+    let pauses = db::dunning::pauses(conn)?
+        .into_iter()
+        .map(|(pause, number)| PauseView {
+            customer_id: pause.customer_id,
+            customer_number: number,
+            reason: pause.reason,
+            paused_at: pause.paused_at,
+        })
+        .collect();
+    let mut rates = setup.rates.periods().to_vec();
+    rates.reverse();
+    Ok(StaffView {
+        plan: setup.plan,
+        minimum_debt: Money::from_grosze(setup.minimum_debt),
+        rates,
+        pauses,
+    })
+}
