@@ -23,6 +23,7 @@ backend_tests!(
     an_invoice_paid_before_its_day_is_never_dunned,
     the_subscriber_sees_overdue_interest_the_step_and_opens_the_letter,
     billing_staff_set_the_plan_and_pause_and_admins_add_a_rate,
+    the_cli_prints_the_dry_run_table_and_the_ipset_file,
 );
 
 /// The fixture's first invoice: TP/2026/0001, customer 9001, 100 zł due Thu 15 Oct 2026.
@@ -513,4 +514,39 @@ fn billing_staff_set_the_plan_and_pause_and_admins_add_a_rate(app: TestApp) {
         ),
         3
     );
+}
+
+fn the_cli_prints_the_dry_run_table_and_the_ipset_file(app: TestApp) {
+    let (app, f) = fixture(app);
+    give_endpoint(&app, f.c1, "100.64.90.1");
+    let templates = templates(&app);
+    run_on(&app, &templates, due() + Duration::days(28), false);
+    let steps_before = count(&mut app.conn(), "SELECT id FROM dunning_steps");
+
+    let (ok, out) = common::bank::ebok_cli(&app, &["dunning", "run", "--dry-run"]);
+    assert!(ok, "{out}");
+    // Today (the real clock) is more than 45 days after 15 Oct 2026: the pre-court demand.
+    let row = out
+        .lines()
+        .find(|l| l.contains(NUMBER))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        row.contains("9001") && row.contains("wezwanie przedsądowe"),
+        "{row}"
+    );
+    assert!(out.contains("próba, nic nie zapisano"), "{out}");
+    assert_eq!(
+        count(&mut app.conn(), "SELECT id FROM dunning_steps"),
+        steps_before
+    );
+
+    let (ok, out) = common::bank::ebok_cli(&app, &["network", "export", "--format", "ipset"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("add ebok-block 100.64.90.1 -exist"), "{out}");
+    assert!(
+        out.contains("add ebok-block6 2001:db8:9001::/56 -exist"),
+        "{out}"
+    );
+    let (ok, out) = common::bank::ebok_cli(&app, &["network", "export", "--format", "ip-list"]);
+    assert!(ok && out.lines().any(|l| l == "100.64.90.1"), "{out}");
 }
