@@ -24,6 +24,7 @@ backend_tests!(
     the_subscriber_sees_overdue_interest_the_step_and_opens_the_letter,
     billing_staff_set_the_plan_and_pause_and_admins_add_a_rate,
     the_cli_prints_the_dry_run_table_and_the_ipset_file,
+    a_subscriber_who_turned_reminders_off_gets_the_letter_but_no_reminder_mail,
 );
 
 /// The fixture's first invoice: TP/2026/0001, customer 9001, 100 zł due Thu 15 Oct 2026.
@@ -549,4 +550,27 @@ fn the_cli_prints_the_dry_run_table_and_the_ipset_file(app: TestApp) {
     );
     let (ok, out) = common::bank::ebok_cli(&app, &["network", "export", "--format", "ip-list"]);
     assert!(ok && out.lines().any(|l| l == "100.64.90.1"), "{out}");
+}
+
+fn a_subscriber_who_turned_reminders_off_gets_the_letter_but_no_reminder_mail(app: TestApp) {
+    use diesel::prelude::*;
+    use ebok::db::schema::customers;
+    let (app, f) = fixture(app);
+    diesel::update(customers::table.find(f.c1))
+        .set(customers::notify_reminders.eq(false))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let templates = templates(&app);
+    let mails = |app: &TestApp| {
+        count(
+            &mut app.conn(),
+            &format!("SELECT id FROM outbox WHERE kind = 'dunning' AND subject LIKE '%{NUMBER}%'"),
+        )
+    };
+    let report = run_on(&app, &templates, due() + Duration::days(3), false);
+    assert_eq!(taken_for(&report, f.inv1), [StepKind::Reminder]);
+    assert_eq!(mails(&app), 0);
+    // The formal demand is not a notification one can turn off.
+    run_on(&app, &templates, due() + Duration::days(14), false);
+    assert_eq!(mails(&app), 1);
 }

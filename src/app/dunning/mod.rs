@@ -144,6 +144,7 @@ pub fn run(
             match take_step(conn, outgoing, &setup, &planned, today, now) {
                 Ok(Taken::Done) => report.planned.push(planned),
                 Ok(Taken::PaidMeanwhile) => report.paid_meanwhile += 1,
+                Ok(Taken::PausedMeanwhile) => report.paused += 1,
                 Err(DunningError::Database(error)) if db::is_unique_violation(&error) => {
                     report.taken_elsewhere += 1;
                 }
@@ -243,6 +244,7 @@ pub fn interest_on(
 enum Taken {
     Done,
     PaidMeanwhile,
+    PausedMeanwhile,
 }
 
 fn take_step(
@@ -260,8 +262,11 @@ fn take_step(
         let still_owed = money
             .debt_of(planned.invoice_id)
             .is_some_and(|debt| !debt.is_settled());
-        if !still_owed || db::dunning::pause_of(conn, planned.customer_id)?.is_some() {
+        if !still_owed {
             return Ok(Taken::PaidMeanwhile);
+        }
+        if db::dunning::pause_of(conn, planned.customer_id)?.is_some() {
+            return Ok(Taken::PausedMeanwhile);
         }
         for kind in &planned.skipped {
             db::dunning::insert_step(conn, &new_step(planned, *kind, "skipped", today, now))?;
@@ -327,6 +332,11 @@ fn queue_mail(
     let Some(customer) = db::customers::find(conn, planned.customer_id)? else {
         return Ok(());
     };
+    // The friendly reminder is a notification the subscriber may turn off ("przypomnienia o
+    // płatnościach" on /dane); demands and notices of limitation are not.
+    if planned.step.kind == StepKind::Reminder && !customer.notify_reminders {
+        return Ok(());
+    }
     let mut context = outgoing.context();
     context.insert("step", planned.step.kind.name());
     context.insert("customer_name", &planned.customer_name);
