@@ -2,6 +2,7 @@
 
 mod backup;
 mod billing;
+mod dunning;
 mod ksef;
 mod payu;
 
@@ -82,6 +83,16 @@ pub enum Command {
     Payu {
         #[command(subcommand)]
         command: payu::PayuCommand,
+    },
+    /// Dunning: reminders, demands with statutory interest, warning page and limitation.
+    Dunning {
+        #[command(subcommand)]
+        command: dunning::DunningCommand,
+    },
+    /// The network side: the endpoints dunning flagged, in the formats routers read.
+    Network {
+        #[command(subcommand)]
+        command: dunning::NetworkCommand,
     },
     /// Payments: import bank statements.
     Payments {
@@ -201,6 +212,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { .. } => Ok(()),
         Command::Verify => backup::verify(&config),
         Command::Payu { command } => payu::run(command),
+        Command::Dunning { command } => dunning::run(&config, command),
+        Command::Network { command } => dunning::export(&config, command),
     }
 }
 
@@ -233,7 +246,9 @@ fn launch(
     pool: db::Pool,
     ksef: Option<crate::web::ksef_worker::KsefWorker>,
 ) -> anyhow::Result<()> {
-    let mut rocket = crate::build_rocket(config, pool).map_err(|e| anyhow::anyhow!(e))?;
+    let mut rocket = crate::build_rocket(config, pool)
+        .map_err(|e| anyhow::anyhow!(e))?
+        .attach(crate::web::dunning_worker::DunningWorker);
     if let Some(worker) = ksef {
         rocket = rocket.attach(worker);
     }

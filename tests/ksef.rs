@@ -623,7 +623,7 @@ fn staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again(app: Test
     assert!(text.contains("odrzucona"), "{text}");
     assert!(text.contains("450") && text.contains("semantyki"), "{text}");
     // offline24: in KSeF by the next working day after issue.
-    let due = ebok::domain::working_days::next_working_day(clock::today());
+    let due = ebok::domain::holidays::next_working_day(clock::today());
     assert!(text.contains("Termin w KSeF"), "{text}");
     assert!(text.contains(&due.format("%d.%m.%Y").to_string()), "{text}");
     let number = ebok::db::invoices::find(&mut app.conn(), ids[0])

@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod crypto;
 pub mod dashboard;
 pub mod demo;
+pub mod dunning;
 pub mod health;
 pub mod invoices;
 pub mod invoicing;

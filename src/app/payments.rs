@@ -76,6 +76,9 @@ pub fn record_payment(
             },
         )?;
         let made = settle(conn, request.customer_id, now)?;
+        // Any payment, whatever its path (bank import, by hand), lifts dunning's warning and
+        // block flags at once; the next overdue invoice sets them again by its own steps.
+        db::dunning::lift_flags(conn, request.customer_id)?;
         let allocations: Vec<(i64, Money)> = made
             .iter()
             .filter(|(payment, _, _)| *payment == payment_id)

@@ -43,6 +43,7 @@ pub mod customer_records;
 pub mod customer_search;
 pub mod customers;
 pub mod domains;
+pub mod dunning;
 pub mod invoices;
 pub mod ksef;
 pub mod metrics;

@@ -809,3 +809,92 @@ diesel::joinable!(online_payment_invoices -> invoices (invoice_id));
 diesel::allow_tables_to_appear_in_same_query!(online_payments, online_payment_invoices);
 diesel::allow_tables_to_appear_in_same_query!(online_payments, customers);
 diesel::allow_tables_to_appear_in_same_query!(online_payment_invoices, invoices);
+
+// Dunning (migration 2026-12-06-300001_dunning): kept apart so the tables above stay as they were.
+diesel::table! {
+    statutory_interest_rates (valid_from) {
+        valid_from -> Date,
+        reference_bp -> BigInt,
+        consumer_bp -> BigInt,
+        commercial_bp -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dunning_settings (id) {
+        id -> BigInt,
+        minimum_debt -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dunning_plan_steps (kind) {
+        kind -> Text,
+        offset_days -> BigInt,
+        deadline_days -> Nullable<BigInt>,
+        by_email -> Bool,
+        in_portal -> Bool,
+        by_letter -> Bool,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dunning_pauses (customer_id) {
+        customer_id -> BigInt,
+        reason -> Text,
+        paused_by_staff_id -> Nullable<BigInt>,
+        paused_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dunning_steps (id) {
+        id -> BigInt,
+        invoice_id -> BigInt,
+        customer_id -> BigInt,
+        step -> Text,
+        status -> Text,
+        taken_on -> Date,
+        outstanding -> BigInt,
+        interest -> BigInt,
+        interest_kind -> Text,
+        deadline -> Nullable<Date>,
+        by_email -> Bool,
+        in_portal -> Bool,
+        by_letter -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    endpoint_flags (endpoint_id) {
+        endpoint_id -> BigInt,
+        customer_id -> BigInt,
+        flag -> Text,
+        invoice_id -> BigInt,
+        set_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(dunning_steps -> invoices (invoice_id));
+diesel::joinable!(dunning_steps -> customers (customer_id));
+diesel::joinable!(dunning_pauses -> customers (customer_id));
+diesel::joinable!(endpoint_flags -> endpoints (endpoint_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    statutory_interest_rates,
+    dunning_settings,
+    dunning_plan_steps,
+    dunning_pauses,
+    dunning_steps,
+    endpoint_flags,
+);
+diesel::allow_tables_to_appear_in_same_query!(dunning_steps, invoices);
+diesel::allow_tables_to_appear_in_same_query!(dunning_steps, customers);
+diesel::allow_tables_to_appear_in_same_query!(dunning_pauses, customers);
+diesel::allow_tables_to_appear_in_same_query!(endpoint_flags, endpoints);
+diesel::allow_tables_to_appear_in_same_query!(endpoint_flags, customers);

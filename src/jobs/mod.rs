@@ -1,5 +1,6 @@
 //! Background work. Idempotent and safe with several instances: work is claimed with a
 //! conditional update before it is done.
 
+pub mod dunning;
 pub mod ksef;
 pub mod outbox;

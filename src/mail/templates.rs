@@ -50,6 +50,9 @@ pub enum MailKind {
     Invitation,
     /// To the subscriber: an online payment was not made within two hours and was cancelled.
     OnlinePaymentExpired,
+    /// A dunning step: reminder, formal demand, warning, limitation, pre-court demand
+    /// (`step` in the context names it).
+    Dunning,
 }
 
 impl MailKind {
@@ -66,6 +69,7 @@ impl MailKind {
             MailKind::TicketCustomerReply => "ticket_customer_reply",
             MailKind::Invitation => "invitation",
             MailKind::OnlinePaymentExpired => "online_payment_expired",
+            MailKind::Dunning => "dunning",
         }
     }
 
@@ -86,6 +90,7 @@ impl MailKind {
             (MailKind::TicketReply, Language::English) => {
                 format!("Reply to your ticket {}", number())
             }
+            (MailKind::Dunning, language) => dunning_subject(language, context),
             (MailKind::TicketCustomerReply, _) => {
                 format!("Zgłoszenie {}: nowa wiadomość od abonenta", number())
             }
@@ -115,7 +120,9 @@ impl MailKind {
                 "Zmiana logowania dwuetapowego w e-BOK"
             }
             (MailKind::TwoFactorChanged, Language::English) => "Two-step login changed in e-BOK",
-            (MailKind::TicketReply | MailKind::TicketCustomerReply, _) => "e-BOK",
+            (MailKind::TicketReply | MailKind::TicketCustomerReply | MailKind::Dunning, _) => {
+                "e-BOK"
+            }
             (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
             (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
             (MailKind::OnlinePaymentExpired, Language::Polish) => {
@@ -126,6 +133,32 @@ impl MailKind {
             }
         }
     }
+}
+
+/// A dunning mail says which step it is and which invoice it is about.
+fn dunning_subject(language: Language, context: &Context) -> String {
+    let text = |key: &str| {
+        context
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let what = match (text("step").as_str(), language) {
+        ("reminder", Language::Polish) => "Przypomnienie o płatności",
+        ("formal_demand", Language::Polish) => "Wezwanie do zapłaty",
+        ("warning_page", Language::Polish) => "Informacja o zaległości",
+        ("limitation", Language::Polish) => "Ograniczenie usługi",
+        ("pre_court_demand", Language::Polish) => "Ostateczne przedsądowe wezwanie do zapłaty",
+        (_, Language::Polish) => "Zaległa płatność",
+        ("reminder", Language::English) => "Payment reminder",
+        ("formal_demand", Language::English) => "Demand for payment",
+        ("warning_page", Language::English) => "Your payment is overdue",
+        ("limitation", Language::English) => "Service limited",
+        ("pre_court_demand", Language::English) => "Final demand before court",
+        (_, Language::English) => "Overdue payment",
+    };
+    format!("{what}: {}", text("invoice_number"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +218,8 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 10] = [
+    const ALL_KINDS: [MailKind; 11] = [
+        MailKind::Dunning,
         MailKind::Invitation,
         MailKind::OnlinePaymentExpired,
         MailKind::Activation,
@@ -220,6 +254,15 @@ mod tests {
         context.insert("valid_days", &7);
         context.insert("description", "Faktura FV/2026/12/000001");
         context.insert("amount", "123,00 zł");
+        context.insert("step", "formal_demand");
+        context.insert("invoice_number", "FV/2026/05/000001");
+        context.insert("due_date", "20.05.2026");
+        context.insert("outstanding", "89,98 zł");
+        context.insert("interest", "0,68 zł");
+        context.insert("total", "90,66 zł");
+        context.insert("today", "19.06.2026");
+        context.insert("deadline", "26.06.2026");
+        context.insert("pay_link", "http://127.0.0.1:8000/saldo");
         context
     }
 

@@ -3,6 +3,7 @@
 //! stored hash.
 
 mod canvas;
+mod dunning;
 mod fonts;
 mod invoice;
 mod qr;
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 
 use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
+pub use dunning::LetterView;
 pub use invoice::{
     InvoiceView, LineValue, LineView, LinesSection, PartyView, RateView, VerificationQr,
 };
@@ -105,6 +107,24 @@ impl PdfRenderer {
             font_id,
             pages,
         )
+    }
+
+    /// A dunning letter (reminder, demand, notice of limitation).
+    pub fn render_letter(&self, view: &LetterView) -> Vec<u8> {
+        let font_id = FontId("F1".into());
+        let mut canvas = Canvas::new(&self.fonts, &font_id);
+        let bodies = dunning::layout(&mut canvas, view);
+        let count = bodies.len();
+        let pages = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut ops)| {
+                dunning::footer(&mut canvas, view, index + 1, count);
+                ops.extend(canvas.take_ops());
+                PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
+            })
+            .collect();
+        self.save(&view.title, &view.isp_name, font_id, pages)
     }
 
     fn save(&self, title: &str, author: &str, font_id: FontId, pages: Vec<PdfPage>) -> Vec<u8> {

@@ -5,6 +5,7 @@ mod catchers;
 pub mod client_ip;
 pub mod csrf;
 mod customer;
+pub mod dunning_worker;
 mod filters;
 mod guards;
 pub mod ksef_worker;

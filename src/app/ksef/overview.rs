@@ -31,7 +31,7 @@ pub struct Deadline {
 
 /// The offline24 deadline of an invoice issued on `issue_date` that KSeF has not accepted.
 pub fn offline_deadline(issue_date: chrono::NaiveDate, today: chrono::NaiveDate) -> Deadline {
-    let date = crate::domain::working_days::next_working_day(issue_date);
+    let date = crate::domain::holidays::next_working_day(issue_date);
     Deadline {
         date,
         urgency: match today.cmp(&date) {

@@ -19,14 +19,14 @@ pub fn routes() -> Vec<Route> {
 
 /// A file to download, with its name.
 #[derive(Responder)]
-pub struct Download {
+pub(super) struct Download {
     body: Vec<u8>,
     content_type: ContentType,
     disposition: Header<'static>,
 }
 
 impl Download {
-    fn new(body: Vec<u8>, content_type: ContentType, file_name: &str) -> Download {
+    pub(super) fn new(body: Vec<u8>, content_type: ContentType, file_name: &str) -> Download {
         let safe: String = file_name
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
@@ -176,9 +176,13 @@ async fn balance(
     let ledger = db
         .query(move |conn| invoices::ledger(conn, customer_id, from, to))
         .await?;
+    let today = clock::today();
+    let dunning = db
+        .query(move |conn| crate::app::dunning::of_customer(conn, customer_id, today))
+        .await?;
     Ok(Template::render(
         "customer/balance",
-        context! { layout, ledger, from, to, bad_dates },
+        context! { layout, ledger, from, to, bad_dates, dunning },
     ))
 }
 

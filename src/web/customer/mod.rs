@@ -3,6 +3,7 @@
 mod auth;
 mod contacts;
 mod dashboard;
+mod dunning;
 mod invoices;
 mod news;
 mod online_payments;
@@ -19,6 +20,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(auth::routes());
     routes.extend(dashboard::routes());
+    routes.extend(dunning::routes());
     routes.extend(invoices::routes());
     routes.extend(password_reset::routes());
     routes.extend(registration::routes());

@@ -9,6 +9,7 @@ mod canned;
 mod change_requests;
 mod charges;
 mod customers;
+mod dunning;
 mod forms;
 mod home;
 mod invoices;
@@ -42,5 +43,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(tickets::routes());
     routes.extend(canned::routes());
     routes.extend(audit_log::routes());
+    routes.extend(dunning::routes());
     routes
 }
