@@ -473,6 +473,20 @@ pub struct Ledger {
     pub opening_balance: i64,
 }
 
+/// `/saldo`: the ledger for the chosen dates and where the customer stands with dunning
+/// (what is overdue, the interest so far, the current step and its deadline).
+pub fn balance_page(
+    conn: &mut DbConn,
+    customer_id: i64,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+) -> diesel::QueryResult<(Ledger, crate::app::dunning::CustomerDunning)> {
+    let ledger = ledger(conn, customer_id, from, to)?;
+    let dunning = crate::app::dunning::of_customer(conn, customer_id, today)?;
+    Ok((ledger, dunning))
+}
+
 /// The ledger between two dates (inclusive), newest entries last, with the balance brought
 /// forward from before `from`.
 pub fn ledger(

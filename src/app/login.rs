@@ -339,3 +339,13 @@ pub fn staff_login(
         Ok(session)
     })
 }
+
+/// The language of the account a just-started session signs in (the welcome after login speaks
+/// it, while the form just sent spoke the visitor's).
+pub fn session_language(conn: &mut DbConn, token: &str) -> diesel::QueryResult<Option<String>> {
+    let hash = crypto::token_hash(token);
+    let Some(account_id) = db::sessions::find_open(conn, &hash)?.and_then(|s| s.account_id) else {
+        return Ok(None);
+    };
+    Ok(db::accounts::find(conn, account_id)?.map(|account| account.language))
+}

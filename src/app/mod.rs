@@ -1,5 +1,6 @@
-//! Use cases, one module per capability. Each opens its transaction, checks the rules, writes,
-//! and returns a typed error. No HTTP types here.
+//! Use cases, one module per capability. Each checks the rules, writes, and returns a typed
+//! error. No HTTP types here. Callers reach them through `App` (`service.rs`), which owns a
+//! request's turn, connection, session, transaction and after-commit wake-ups.
 
 pub mod access;
 pub mod account_security;
@@ -32,6 +33,7 @@ pub mod receivables;
 pub mod registration;
 pub mod secrets_at_rest;
 pub mod series;
+pub mod service;
 pub mod sessions;
 pub mod site;
 pub mod staff;
@@ -42,3 +44,5 @@ pub mod subscriptions;
 pub mod throttle;
 pub mod tickets;
 pub mod two_factor;
+
+pub use service::App;

@@ -17,6 +17,21 @@ fn thresholds(config: &NoticeConfig) -> Thresholds {
     }
 }
 
+/// What of `for_customer` this login's role (`accounts.role`) is shown: a role that does not
+/// open an area gets none of its notices.
+pub fn for_login(
+    conn: &mut DbConn,
+    customer_id: i64,
+    role: &str,
+    today: NaiveDate,
+    config: &NoticeConfig,
+) -> diesel::QueryResult<Vec<Notice>> {
+    let access = crate::app::access::flags(role);
+    let mut notices = for_customer(conn, customer_id, today, config)?;
+    notices.retain(|notice| crate::app::access::sees_notice(&access, notice));
+    Ok(notices)
+}
+
 /// Everything that needs the customer's action on `today`, most pressing first.
 pub fn for_customer(
     conn: &mut DbConn,

@@ -4,9 +4,9 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::app::crypto;
-use crate::db::accounts::Account;
+pub use crate::db::accounts::Account;
 use crate::db::sessions::{NewSession, Session};
-use crate::db::staff::StaffUser;
+pub use crate::db::staff::StaffUser;
 use crate::db::{self, DbConn};
 
 /// Inactivity after which a session ends.
@@ -72,6 +72,12 @@ pub fn start(
 pub struct CustomerSession {
     pub session_id: i64,
     pub account: Account,
+}
+
+impl CustomerSession {
+    pub fn customer_id(&self) -> i64 {
+        self.account.customer_id
+    }
 }
 
 /// A staff member's live session.

@@ -5,11 +5,13 @@ use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use std::sync::Arc;
+
 use crate::app::audit::Actor;
-use crate::app::billing::{self, RunReport, Source};
-use crate::app::invoicing::{Invoicing, PdfStore};
-use crate::app::mail_queue::Outgoing;
-use crate::app::{clock, site};
+use crate::app::billing::{self, BillingRunner, RunReport, RunTotals, RunWatch, Source};
+use crate::app::invoicing::PdfStore;
+use crate::app::service::{Documents, MailSetup, Mailing};
+use crate::app::site;
 use crate::config::Config;
 use crate::domain::Money;
 use crate::mail::MailTemplates;
@@ -41,52 +43,54 @@ fn run_period(config: &Config, period: &str, chunk_size: i64) -> anyhow::Result<
         anyhow::bail!("--chunk-size must be at least 1");
     }
     let pool = super::open_database(config, 2)?;
-    let mut conn = pool.get().context("no database connection")?;
     let renderer = PdfRenderer::shared().map_err(|e| anyhow::anyhow!("invoice fonts: {e}"))?;
     let templates = MailTemplates::load(&config.paths.templates_dir.join("mail"))
         .map_err(|e| anyhow::anyhow!(e))?;
-    let site = site::load(&mut conn).context("reading the seller")?;
-    let store = PdfStore::new(&config.paths.invoices_dir);
-    let invoicing = Invoicing {
-        renderer: renderer.as_ref(),
-        store: &store,
-        outgoing: Some(Outgoing {
-            templates: &templates,
-            public_url: &config.web.public_url,
-            isp_name: &site.isp_name,
-        }),
+    let site = {
+        let mut conn = pool.get().context("no database connection")?;
+        site::load(&mut conn).context("reading the seller")?
     };
-    let actor = Actor::default();
-    let started = billing::start_run(
-        &mut conn,
-        &config.database.url,
-        period,
-        clock::today(),
-        Source::Cli,
-        &actor,
-        clock::now(),
-    )
-    .map_err(|e| anyhow::anyhow!("--period {period}: {e}"))?;
-    let run_id = started.id;
-    let total = billing::run_view(&mut conn, run_id, clock::now())?
-        .map(|run| run.customers_total)
-        .unwrap_or(0);
-    let bar = progress_bar(total);
-    let report = billing::execute_run(
-        &mut conn,
-        &invoicing,
-        started,
-        &actor,
-        chunk_size,
-        &|totals| {
-            bar.set_position(totals.customers_done as u64);
-            bar.set_message(format!("{} issued", totals.issued));
+    let runner = BillingRunner::new(
+        pool,
+        config.database.url.clone(),
+        Documents {
+            renderer,
+            store: PdfStore::new(&config.paths.invoices_dir),
         },
+        Mailing(Arc::new(MailSetup {
+            templates,
+            public_url: config.web.public_url.clone(),
+            isp_name: site.isp_name,
+        })),
     );
-    bar.finish_and_clear();
-    let report = report.map_err(|e| anyhow::anyhow!("billing run {run_id} failed: {e}"))?;
+    let watch = Bar(std::sync::OnceLock::new());
+    let report = runner.run(period, Source::Cli, &Actor::default(), chunk_size, &watch);
+    if let Some((_, bar)) = watch.0.get() {
+        bar.finish_and_clear();
+    }
+    let report = report.map_err(|e| match watch.0.get() {
+        // Refused before it was recorded: the period is what the operator can fix.
+        None => anyhow::anyhow!("--period {period}: {e}"),
+        Some((run_id, _)) => anyhow::anyhow!("billing run {run_id} failed: {e}"),
+    })?;
     println!("{}", summary(&report));
     Ok(())
+}
+
+/// The run's id and its progress bar, shown once the run is recorded and its size known.
+struct Bar(std::sync::OnceLock<(i64, ProgressBar)>);
+
+impl RunWatch for Bar {
+    fn started(&self, run_id: i64, customers_total: i64) {
+        let _ = self.0.set((run_id, progress_bar(customers_total)));
+    }
+
+    fn progress(&self, totals: &RunTotals) {
+        if let Some((_, bar)) = self.0.get() {
+            bar.set_position(totals.customers_done as u64);
+            bar.set_message(format!("{} issued", totals.issued));
+        }
+    }
 }
 
 fn progress_bar(total: i64) -> ProgressBar {

@@ -1,4 +1,5 @@
-//! Request guards shared by every route.
+//! Raw database access for the pages not yet served through `App` calls (the KSeF pages, whose
+//! owners move them over next); every other handler calls `app::App`.
 
 use std::sync::Arc;
 
@@ -15,21 +16,9 @@ pub struct Db {
     turns: DbTurns,
 }
 
-/// Requests take turns for the pool's connections in the order they asked, one turn per
-/// connection. r2d2 alone hands a returned connection to whichever thread takes the lock first,
-/// and a waiter that loses goes to the back of the line: with a PostgreSQL pool of 8 under 32
-/// concurrent dashboards, p99 was 672 ms without turns and 16 ms with them. Tokio's semaphore is
-/// first come, first served, and its waiters park no thread.
+/// The application service's own turns (`app::service`), so these pages queue with the rest.
 #[derive(Clone)]
-pub struct DbTurns(Arc<Semaphore>);
-
-impl DbTurns {
-    /// As many turns as the pool has connections, so a request whose turn it is finds one free
-    /// (background jobs that borrow from the pool directly make it wait in r2d2 at worst).
-    pub fn for_pool(pool: &Pool) -> DbTurns {
-        DbTurns(Arc::new(Semaphore::new(pool.max_size() as usize)))
-    }
-}
+struct DbTurns(Arc<Semaphore>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -82,13 +71,12 @@ impl<'r> FromRequest<'r> for Db {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let rocket = request.rocket();
-        match (rocket.state::<Pool>(), rocket.state::<DbTurns>()) {
-            (Some(pool), Some(turns)) => Outcome::Success(Db {
-                pool: pool.clone(),
-                turns: turns.clone(),
+        match request.rocket().state::<crate::app::App>() {
+            Some(app) => Outcome::Success(Db {
+                pool: app.pool().clone(),
+                turns: DbTurns(app.turns()),
             }),
-            _ => Outcome::Error((Status::InternalServerError, ())),
+            None => Outcome::Error((Status::InternalServerError, ())),
         }
     }
 }

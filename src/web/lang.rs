@@ -5,12 +5,13 @@ use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::Redirect;
-use rocket::{Route, post, routes};
+use rocket::{Route, State, post, routes};
 
+use crate::app::App;
+use crate::app::service::Refusal;
 use crate::i18n::Lang;
-use crate::web::Db;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::session::CurrentCustomer;
+use crate::web::session::{CurrentCustomer, CustomerCookie};
 
 const LANG_COOKIE: &str = "ebok_lang";
 
@@ -94,9 +95,9 @@ fn local_path(back: &str) -> &str {
 #[post("/jezyk", data = "<form>")]
 async fn switch(
     form: Protected<SwitchFields>,
-    customer: Option<CurrentCustomer>,
+    app: &State<App>,
+    cookie: Option<CustomerCookie>,
     cookies: &CookieJar<'_>,
-    db: Db,
 ) -> Result<Redirect, Status> {
     let back = local_path(&form.back).to_owned();
     let Some(lang) = Lang::parse(&form.lang) else {
@@ -109,14 +110,20 @@ async fn switch(
             .http_only(true)
             .max_age(rocket::time::Duration::days(365)),
     );
-    if let Some(customer) = customer {
+    if let Some(cookie) = cookie {
         // The same setting as "Moje dane".
-        let (account_id, customer_id) = (customer.account.id, customer.customer_id());
-        let now = crate::app::clock::now();
-        db.query(move |conn| {
-            crate::app::profile::set_language(conn, customer_id, account_id, lang, now)
-        })
-        .await?;
+        let saved = app
+            .customer(&cookie)
+            .run(move |conn, cx| {
+                let (customer_id, account_id) = (cx.customer_id(), cx.me.account.id);
+                crate::app::profile::set_language(conn, customer_id, account_id, lang, cx.now)
+            })
+            .await;
+        match saved {
+            // A visitor whose session has ended keeps the cookie only.
+            Ok(_) | Err(Refusal::SignedOut) => {}
+            Err(refusal) => return Err(refusal.into()),
+        }
     }
     Ok(Redirect::to(back))
 }

@@ -34,24 +34,16 @@ pub use guards::Db;
 
 use lettre::message::Mailbox;
 
-use self::mailing::{MailSetup, Mailing, OutboxSignal, PasswordSlots};
 use self::outbox_worker::OutboxWorker;
 use self::views::Views;
 use crate::app::invoicing::PdfStore;
-use crate::app::news_board::NewsBoard;
+pub use crate::app::service::Documents;
+use crate::app::service::{App, AppParts, MailSetup, Mailing, Refusal};
 use crate::app::site::SiteInfo;
 use crate::app::tickets::AttachmentStore;
 use crate::config::Config;
-use crate::db;
 use crate::mail::MailTemplates;
 use crate::pdf::PdfRenderer;
-
-/// Invoice PDFs: the renderer (fonts subset once) and where issued files live.
-#[derive(Clone)]
-pub struct Documents {
-    pub renderer: Arc<PdfRenderer>,
-    pub store: PdfStore,
-}
 
 /// What layouts need on every page, shared by all requests.
 #[derive(Debug, Clone)]
@@ -61,6 +53,21 @@ pub struct Site(pub Arc<SiteInfo>);
 pub fn server_error(error: &dyn std::fmt::Display) -> rocket::http::Status {
     tracing::error!(%error, "request failed");
     rocket::http::Status::InternalServerError
+}
+
+/// A refused application call as an answer: an ended session goes to the login page (the 401
+/// catcher), a role that does not open the page is 403, a failure (logged where it happened)
+/// the friendly 500 page.
+impl From<Refusal> for rocket::http::Status {
+    fn from(refusal: Refusal) -> Self {
+        use rocket::http::Status;
+        match refusal {
+            Refusal::SignedOut => Status::Unauthorized,
+            Refusal::Forbidden => Status::Forbidden,
+            Refusal::Closing => Status::ServiceUnavailable,
+            Refusal::Failed(_) => Status::InternalServerError,
+        }
+    }
 }
 
 /// Everything the portal needs besides configuration and pool, prepared before Rocket starts.
@@ -86,7 +93,7 @@ impl Services {
     }
 }
 
-pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build> {
+pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocket<Build> {
     let site = pool
         .get()
         .ok()
@@ -107,27 +114,33 @@ pub fn mount(config: Config, pool: db::Pool, services: Services) -> Rocket<Build
         .merge(("limits.file", "16 MiB"))
         .merge(("limits.data-form", "17 MiB"));
     let assets = FileServer::from(config.paths.assets_dir.clone()).rank(20);
-    let invoices_dir = config.paths.invoices_dir.clone();
-    let attachments = AttachmentStore::new(&config.paths.attachments_dir);
-    let turns = guards::DbTurns::for_pool(&pool);
+    let app = App::new(AppParts {
+        pool: pool.clone(),
+        config: config.clone(),
+        mailing,
+        documents: Documents {
+            renderer: services.renderer,
+            store: PdfStore::new(&config.paths.invoices_dir),
+        },
+        attachments: AttachmentStore::new(&config.paths.attachments_dir),
+    });
     let secrets = config.security.secrets.clone();
     let request_metrics = crate::app::metrics::RequestMetrics::shared();
+    // The pages not yet served through `App` calls take these as state; each is the app's own
+    // (the same turns, signal, board and slots), not a second copy.
     let rocket = rocket::custom(figment)
         .manage(pool)
-        .manage(turns)
         .manage(secrets)
         .manage(services.pages)
         .manage(Site(Arc::new(site)))
         .manage(config)
-        .manage(mailing)
-        .manage(OutboxSignal::default())
-        .manage(NewsBoard::default())
-        .manage(PasswordSlots::for_this_machine())
-        .manage(attachments)
-        .manage(Documents {
-            renderer: services.renderer,
-            store: PdfStore::new(&invoices_dir),
-        })
+        .manage(app.mailing())
+        .manage(app.outbox_signal())
+        .manage(app.news_board())
+        .manage(app.password_slots())
+        .manage(app.attachments())
+        .manage(app.documents())
+        .manage(app)
         .manage(request_metrics.clone())
         .attach(metrics::RequestTimer(request_metrics))
         .attach(security_headers::SecurityHeaders)

@@ -9,6 +9,7 @@ use super::csrf::page_token;
 use super::lang::visitor_language;
 use super::session::{CurrentCustomer, CurrentStaff};
 use super::staff::nav::StaffNav;
+use crate::app::sessions::{Account, CustomerSession, StaffSession};
 use crate::app::site::SiteInfo;
 use crate::i18n::Lang;
 
@@ -85,10 +86,10 @@ async fn unsigned(request: &Request<'_>) -> Layout {
     }
 }
 
-fn signed_in_customer(customer: &CurrentCustomer) -> SignedIn {
+fn signed_in_customer(account: &Account) -> SignedIn {
     SignedIn {
-        access: Some(crate::app::access::flags(&customer.account.role)),
-        login: customer.account.login.clone(),
+        access: Some(crate::app::access::flags(&account.role)),
+        login: account.login.clone(),
     }
 }
 
@@ -102,7 +103,7 @@ impl<'r> FromRequest<'r> for Layout {
             .guard::<CurrentCustomer>()
             .await
             .succeeded()
-            .map(|c| signed_in_customer(&c));
+            .map(|c| signed_in_customer(&c.account));
         let staff_user = if request.uri().path().starts_with("/staff") {
             request.guard::<CurrentStaff>().await.succeeded()
         } else {
@@ -123,20 +124,36 @@ impl<'r> FromRequest<'r> for Layout {
     }
 }
 
-/// The layout for a handler that finds the subscriber itself, in the same database turn as its
-/// page (the dashboard, `web::session::CustomerCookie`): everything but who is signed in, which
-/// `signed_in` adds.
+/// The layout of a signed-in page before the call that resumes the session has run: everything
+/// but who is signed in (and so their language), which `signed_in` / `staff` add from the call's
+/// answer. Taking it costs no database trip.
 pub struct LayoutDraft(Layout);
 
 impl LayoutDraft {
-    /// The layout for `customer`, in their language.
-    pub fn signed_in(self, customer: &CurrentCustomer) -> Layout {
+    /// The layout for this subscriber, in their language.
+    pub fn signed_in(self, customer: &CustomerSession) -> Layout {
         let mut layout = self.0;
-        layout.customer = Some(signed_in_customer(customer));
+        layout.customer = Some(signed_in_customer(&customer.account));
         if let Some(lang) = Lang::parse(&customer.account.language) {
             layout.lang = lang;
         }
         layout
+    }
+
+    /// The layout for this staff member, with their navigation.
+    pub fn staff(self, staff: &StaffSession) -> Layout {
+        let mut layout = self.0;
+        layout.staff_nav = Some(StaffNav::for_role(&staff.staff.role));
+        layout.staff = Some(SignedIn {
+            login: staff.staff.login.clone(),
+            access: None,
+        });
+        layout
+    }
+
+    /// The visitor's language, for a page that answers before any call.
+    pub fn lang(&self) -> Lang {
+        self.0.lang
     }
 }
 

@@ -4,12 +4,10 @@
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 
-use crate::app::clock;
-use crate::app::sessions::{self, CustomerSession, StaffSession};
+use crate::app::App;
+use crate::app::service::{Refusal, SessionKey};
+use crate::app::sessions::{Account, ClientInfo, CustomerSession, StaffSession, StaffUser};
 use crate::config::Config;
-use crate::db::accounts::Account;
-use crate::db::staff::StaffUser;
-use crate::web::Db;
 
 pub const CUSTOMER_COOKIE: &str = "ebok_session";
 pub const STAFF_COOKIE: &str = "ebok_staff_session";
@@ -85,29 +83,33 @@ pub fn cookie_token(cookies: &CookieJar<'_>, name: &str) -> Option<String> {
     cookies.get_private(name).map(|c| c.value().to_owned())
 }
 
-/// The subscriber's session cookie, not yet checked; forwards when there is none. For a handler
-/// that resumes the session inside its own database turn (`resume`), so that a page costs one
-/// trip to the blocking pool instead of two (the dashboard).
-pub struct CustomerCookie(String);
+/// The subscriber's session cookie (not yet checked) with where the request came from; forwards
+/// to the login page when there is none. `app.customer(&cookie)` resumes the session inside the
+/// call's own trip to the database, so a signed-in page costs one trip.
+pub struct CustomerCookie(SessionKey);
 
-impl CustomerCookie {
-    /// The subscriber this cookie signs in, by the same rules as `CurrentCustomer`; `None` when
-    /// the session has ended (the caller drops the cookie with `clear_cookie`).
-    pub fn resume(
-        &self,
-        conn: &mut crate::db::DbConn,
-        now: chrono::NaiveDateTime,
-    ) -> diesel::QueryResult<Option<CurrentCustomer>> {
-        Ok(sessions::resume_customer(conn, &self.0, now)?.map(
-            |CustomerSession {
-                 session_id,
-                 account,
-             }| CurrentCustomer {
-                session_id,
-                account,
-            },
-        ))
+/// The staff member's session cookie, likewise for `app.staff(&cookie)`.
+pub struct StaffCookie(SessionKey);
+
+impl std::ops::Deref for CustomerCookie {
+    type Target = SessionKey;
+    fn deref(&self) -> &SessionKey {
+        &self.0
     }
+}
+
+impl std::ops::Deref for StaffCookie {
+    type Target = SessionKey;
+    fn deref(&self) -> &SessionKey {
+        &self.0
+    }
+}
+
+fn session_key(request: &Request<'_>, cookie_name: &str) -> Option<SessionKey> {
+    Some(SessionKey {
+        token: cookie_token(request.cookies(), cookie_name)?,
+        client: client_info(request),
+    })
 }
 
 #[rocket::async_trait]
@@ -115,57 +117,56 @@ impl<'r> FromRequest<'r> for CustomerCookie {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        match cookie_token(request.cookies(), CUSTOMER_COOKIE) {
-            Some(token) => Outcome::Success(CustomerCookie(token)),
+        match session_key(request, CUSTOMER_COOKIE) {
+            Some(key) => Outcome::Success(CustomerCookie(key)),
             None => Outcome::Forward(Status::Unauthorized),
         }
     }
 }
 
-async fn load_customer(request: &Request<'_>) -> Option<CurrentCustomer> {
-    let cookie = CustomerCookie(cookie_token(request.cookies(), CUSTOMER_COOKIE)?);
-    let db = request.guard::<Db>().await.succeeded()?;
-    let now = clock::now();
-    match db.run(move |conn| cookie.resume(conn, now)).await {
-        Ok(Ok(Some(customer))) => Some(customer),
-        Ok(Ok(None)) => {
-            clear_cookie(request.cookies(), CUSTOMER_COOKIE);
-            None
-        }
-        Ok(Err(error)) => {
-            tracing::error!(%error, "session lookup failed");
-            None
-        }
-        Err(error) => {
-            tracing::error!(%error, "session lookup failed");
-            None
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for StaffCookie {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        match session_key(request, STAFF_COOKIE) {
+            Some(key) => Outcome::Success(StaffCookie(key)),
+            None => Outcome::Forward(Status::Unauthorized),
         }
     }
 }
 
-async fn load_staff(request: &Request<'_>) -> Option<CurrentStaff> {
-    let token = cookie_token(request.cookies(), STAFF_COOKIE)?;
-    let db = request.guard::<Db>().await.succeeded()?;
-    let now = clock::now();
-    match db
-        .run(move |conn| sessions::resume_staff(conn, &token, now))
-        .await
-    {
-        Ok(Ok(Some(StaffSession { session_id, staff }))) => {
-            Some(CurrentStaff { session_id, staff })
+/// Who the cookie signs in, for the pages that only show it (the public pages' header, the
+/// language, the multipart check): a call that resumes the session and does nothing else.
+async fn load_customer(request: &Request<'_>) -> Option<CurrentCustomer> {
+    let key = session_key(request, CUSTOMER_COOKIE)?;
+    let app = request.rocket().state::<App>()?;
+    match app.customer(&key).resume().await {
+        Ok(CustomerSession {
+            session_id,
+            account,
+        }) => Some(CurrentCustomer {
+            session_id,
+            account,
+        }),
+        Err(Refusal::SignedOut) => {
+            clear_cookie(request.cookies(), CUSTOMER_COOKIE);
+            None
         }
-        Ok(Ok(None)) => {
+        Err(_) => None,
+    }
+}
+
+async fn load_staff(request: &Request<'_>) -> Option<CurrentStaff> {
+    let key = session_key(request, STAFF_COOKIE)?;
+    let app = request.rocket().state::<App>()?;
+    match app.staff(&key).resume().await {
+        Ok(StaffSession { session_id, staff }) => Some(CurrentStaff { session_id, staff }),
+        Err(Refusal::SignedOut) => {
             clear_cookie(request.cookies(), STAFF_COOKIE);
             None
         }
-        Ok(Err(error)) => {
-            tracing::error!(%error, "staff session lookup failed");
-            None
-        }
-        Err(error) => {
-            tracing::error!(%error, "staff session lookup failed");
-            None
-        }
+        Err(_) => None,
     }
 }
 
@@ -198,18 +199,50 @@ impl<'r> FromRequest<'r> for CurrentStaff {
 
 /// Ends the session behind `cookie_name` (subscriber or staff) and drops the cookie.
 pub async fn log_out(
-    db: &Db,
+    app: &App,
     cookies: &CookieJar<'_>,
     cookie_name: &'static str,
-    ip: Option<std::net::IpAddr>,
+    client: &ClientInfo,
 ) -> Result<(), Status> {
     if let Some(token) = cookie_token(cookies, cookie_name) {
-        let now = clock::now();
-        db.query(move |conn| {
-            crate::app::account_security::logout(conn, &token, ip.map(|ip| ip.to_string()), now)
-        })
-        .await?;
+        app.visitor(client)
+            .run(move |conn, cx| {
+                crate::app::account_security::logout(conn, &token, cx.client.ip.clone(), cx.now)
+            })
+            .await?;
     }
     clear_cookie(cookies, cookie_name);
     Ok(())
+}
+
+/// The signed-in subscriber's language, for a message on a page that has no layout (a redirect's
+/// flash).
+pub fn language(me: &CustomerSession) -> crate::i18n::Lang {
+    crate::i18n::Lang::parse(&me.account.language).unwrap_or_default()
+}
+
+/// Address and browser, as recorded with sessions and in the audit trail.
+pub fn client_info(request: &Request<'_>) -> ClientInfo {
+    ClientInfo {
+        ip: crate::web::client_ip::client_ip(request).map(|ip| ip.to_string()),
+        user_agent: request.headers().get_one("User-Agent").map(str::to_owned),
+    }
+}
+
+/// A request to the pages that sign in or out: where it came from, and the cookies they set.
+pub struct Visit<'r> {
+    pub client: ClientInfo,
+    pub cookies: &'r CookieJar<'r>,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Visit<'r> {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(Visit {
+            client: client_info(request),
+            cookies: request.cookies(),
+        })
+    }
 }

@@ -11,6 +11,9 @@ mod chunk;
 mod overview;
 mod plan;
 mod render;
+mod runner;
+
+pub use runner::{BillingRunner, RunWatch};
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -27,7 +30,9 @@ use crate::db::{self, DatabaseUrl, DbConn};
 use crate::domain::billing::{BillingPeriod, PeriodError};
 use crate::domain::numbering::{NumberTemplate, NumberingError, ResetPeriod};
 
-pub use overview::{InvoicedSummary, RunView, invoiced_summary, run_view, runs_overview};
+pub use overview::{
+    InvoicedSummary, Panel, RunView, invoiced_summary, panel, run_view, runs_overview,
+};
 pub use plan::{contract_subscription_lines, skip};
 
 /// The series periodic invoices are numbered in.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::STALE_AFTER;
 use crate::db::billing::BillingRun;
@@ -125,5 +125,34 @@ pub fn invoiced_summary(conn: &mut DbConn, period: &str) -> diesel::QueryResult<
             .into_iter()
             .map(|(source, (contracts, services))| (source, contracts.len() as i64, services))
             .collect(),
+    })
+}
+
+/// The panel's billing page: recent runs, and what of this and next month is invoiced already
+/// (the usual run is next month's, a few days before it starts).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Panel {
+    pub runs: Vec<RunView>,
+    pub invoiced: Vec<InvoicedSummary>,
+    /// The period the form offers.
+    pub next_period: String,
+}
+
+pub fn panel(
+    conn: &mut DbConn,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Panel> {
+    let this_month = crate::domain::billing::BillingPeriod::containing(today);
+    let shown = [this_month.key(), this_month.next().key()];
+    let runs = runs_overview(conn, now)?;
+    let invoiced = shown
+        .iter()
+        .map(|period| invoiced_summary(conn, period))
+        .collect::<diesel::QueryResult<Vec<_>>>()?;
+    Ok(Panel {
+        runs,
+        invoiced,
+        next_period: this_month.next().key(),
     })
 }

@@ -3,6 +3,7 @@
 //! hash, and delivery by e-mail to customers who consented (paper for the others).
 
 mod issue;
+pub mod paper;
 mod storage;
 mod subscriptions;
 pub(crate) mod view;

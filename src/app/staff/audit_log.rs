@@ -120,6 +120,15 @@ pub struct FilterChoices {
     pub kinds: Vec<String>,
 }
 
+/// The log page: the entries the filter selects (at most `limit`) and the filter's choices.
+pub fn page(
+    conn: &mut DbConn,
+    filter: &AuditFilter,
+    limit: i64,
+) -> diesel::QueryResult<(Vec<AuditLogEntry>, FilterChoices)> {
+    Ok((entries(conn, filter, limit)?, choices(conn)?))
+}
+
 pub fn choices(conn: &mut DbConn) -> diesel::QueryResult<FilterChoices> {
     Ok(FilterChoices {
         staff: db::staff::all_active(conn)?

@@ -108,6 +108,11 @@ fn changes_of(request: &ChangeRequest, customer: &Customer) -> Vec<FieldChange> 
     }
 }
 
+/// How many requests wait for a decision (the staff start page).
+pub fn pending_total(conn: &mut DbConn) -> diesel::QueryResult<i64> {
+    db::change_requests::pending_total(conn)
+}
+
 pub fn queue(conn: &mut DbConn) -> diesel::QueryResult<Vec<QueueItem>> {
     Ok(change_requests::pending(conn, 200)?
         .into_iter()

@@ -224,6 +224,16 @@ fn pesel_hash_free(
     Ok(hash)
 }
 
+/// The edit form filled from the stored customer, with the last four digits of the PESEL (the
+/// only part of it ever shown); None for an unknown id.
+pub fn edit_form(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> diesel::QueryResult<Option<(CustomerForm, Option<String>)>> {
+    Ok(db::customers::find(conn, customer_id)?
+        .map(|customer| (CustomerForm::from_customer(&customer), customer.pesel_last4)))
+}
+
 pub fn create(
     conn: &mut DbConn,
     pesel_key: &[u8],

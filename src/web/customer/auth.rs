@@ -7,19 +7,15 @@ use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::crypto::SecretBox;
 use crate::app::login::{self, KnownDevice, LoginError, LoginOutcome};
-use crate::app::{clock, crypto};
+use crate::app::{App, clock};
 use crate::config::Config;
-use crate::db;
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::Client;
 use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
-use crate::web::mailing::PasswordSlots;
 use crate::web::messages;
 use crate::web::page::Layout;
-use crate::web::session::{self, CUSTOMER_COOKIE, CurrentCustomer};
-use crate::web::{Db, server_error};
+use crate::web::server_error;
+use crate::web::session::{self, CUSTOMER_COOKIE, CurrentCustomer, Visit};
 
 /// Remembers, between the two login steps, whose password was right (encrypted cookie).
 const SECOND_FACTOR_COOKIE: &str = "ebok_2fa";
@@ -89,63 +85,59 @@ fn login_page(layout: Layout) -> Template {
     )
 }
 
-/// The welcome after signing in, in the account's language: the next page speaks it, while the
-/// form just sent spoke the visitor's. `fallback` when the account cannot be read.
-pub async fn welcome(db: &Db, token: &str, fallback: Lang, key: &str) -> String {
-    let hash = crypto::token_hash(token);
-    let language = db
-        .run(move |conn| -> diesel::QueryResult<Option<String>> {
-            let Some(account_id) = db::sessions::find_open(conn, &hash)?.and_then(|s| s.account_id)
-            else {
-                return Ok(None);
-            };
-            Ok(db::accounts::find(conn, account_id)?.map(|account| account.language))
-        })
-        .await;
-    let lang = match language {
-        Ok(Ok(Some(code))) => Lang::parse(&code).unwrap_or(fallback),
-        _ => fallback,
-    };
-    i18n::text(lang, key)
+/// The welcome after signing in is in the account's language (`language`, read in the call
+/// that signed in): the next page speaks it, while the form just sent spoke the visitor's.
+pub fn welcome_language(language: Option<String>, fallback: Lang) -> Lang {
+    language
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(fallback)
 }
 
 /// After a successful login: a fresh session cookie and a fresh CSRF token.
 pub fn signed_in(
-    cookies: &CookieJar<'_>,
+    visit: &Visit<'_>,
     config: &Config,
     token: String,
     message: String,
 ) -> Flash<Redirect> {
-    session::set_cookie(cookies, config, CUSTOMER_COOKIE, token);
-    csrf::rotate(cookies);
+    session::set_cookie(visit.cookies, config, CUSTOMER_COOKIE, token);
+    csrf::rotate(visit.cookies);
     Flash::success(Redirect::to("/"), message)
 }
 
 #[post("/logowanie", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn login_submit(
     form: Protected<LoginFields>,
+    app: &State<App>,
+    visit: Visit<'_>,
     layout: Layout,
-    lang: Lang,
-    client: Client,
-    db: Db,
-    slots: &State<PasswordSlots>,
-    cookies: &CookieJar<'_>,
-    config: &State<Config>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let (lang, cookies, config) = (layout.lang, visit.cookies, app.config());
     let (identifier, password) = (form.identifier.clone(), form.password.clone());
-    let info = client.0;
     let now = clock::now();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
     let device = known_device(cookies);
-    let outcome = db
-        .run(move |conn| login::login(conn, &identifier, &password, &info, device.as_ref(), now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, outcome) = app
+        .visitor(&visit.client)
+        .hashes_password()
+        .attempt(move |conn, cx| {
+            let outcome = login::login(
+                conn,
+                &identifier,
+                &password,
+                cx.client,
+                device.as_ref(),
+                cx.now,
+            )?;
+            let language = match &outcome {
+                LoginOutcome::SignedIn { session, .. } => {
+                    login::session_language(conn, &session.token).unwrap_or_default()
+                }
+                LoginOutcome::SecondFactorNeeded { .. } => None,
+            };
+            Ok::<_, LoginError>((outcome, language))
+        })
+        .await?;
     let failure = |status: Status, error: String| {
         Either::Right((
             status,
@@ -156,15 +148,18 @@ async fn login_submit(
         ))
     };
     Ok(match outcome {
-        Ok(LoginOutcome::SignedIn {
-            session,
-            account_id,
-        }) => {
+        Ok((
+            LoginOutcome::SignedIn {
+                session,
+                account_id,
+            },
+            language,
+        )) => {
             remember_device(cookies, config, account_id);
-            let message = welcome(&db, &session.token, lang, "auth-signed-in").await;
-            Either::Left(signed_in(cookies, config, session.token, message))
+            let message = i18n::text(welcome_language(language, lang), "auth-signed-in");
+            Either::Left(signed_in(&visit, config, session.token, message))
         }
-        Ok(LoginOutcome::SecondFactorNeeded { account_id }) => {
+        Ok((LoginOutcome::SecondFactorNeeded { account_id }, _)) => {
             let expires = (now + SECOND_FACTOR_WINDOW).and_utc().timestamp();
             cookies.add_private(
                 Cookie::build((SECOND_FACTOR_COOKIE, format!("{account_id}:{expires}")))
@@ -231,17 +226,13 @@ impl CsrfForm for CodeFields {
 }
 
 #[post("/logowanie/kod", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn second_factor_submit(
     form: Protected<CodeFields>,
+    app: &State<App>,
+    visit: Visit<'_>,
     layout: Layout,
-    lang: Lang,
-    client: Client,
-    db: Db,
-    cookies: &CookieJar<'_>,
-    config: &State<Config>,
-    secrets: &State<SecretBox>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let (lang, cookies, config) = (layout.lang, visit.cookies, app.config());
     let now = clock::now();
     let Some(account_id) = pending_second_factor(cookies, now) else {
         return Ok(Either::Left(Flash::error(
@@ -250,23 +241,23 @@ async fn second_factor_submit(
         )));
     };
     let code = form.code.clone();
-    let info = client.0;
     let device = known_device(cookies);
-    let secrets = secrets.inner().clone();
-    let outcome = db
-        .run(move |conn| {
-            login::login_second_factor(
+    let (_, outcome) = app
+        .visitor(&visit.client)
+        .attempt(move |conn, cx| {
+            let session = login::login_second_factor(
                 conn,
-                &secrets,
+                cx.secrets(),
                 account_id,
                 &code,
-                &info,
+                cx.client,
                 device.as_ref(),
-                now,
-            )
+                cx.now,
+            )?;
+            let language = login::session_language(conn, &session.token).unwrap_or_default();
+            Ok::<_, LoginError>((session, language))
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
     let failure = |status: Status, error: String| {
         Either::Right((
             status,
@@ -277,11 +268,11 @@ async fn second_factor_submit(
         ))
     };
     Ok(match outcome {
-        Ok(session) => {
+        Ok((session, language)) => {
             cookies.remove_private(Cookie::build(SECOND_FACTOR_COOKIE).path("/logowanie"));
             remember_device(cookies, config, account_id);
-            let message = welcome(&db, &session.token, lang, "auth-signed-in").await;
-            Either::Left(signed_in(cookies, config, session.token, message))
+            let message = i18n::text(welcome_language(language, lang), "auth-signed-in");
+            Either::Left(signed_in(&visit, config, session.token, message))
         }
         Err(LoginError::Throttled(retry)) => failure(
             Status::TooManyRequests,
@@ -300,12 +291,11 @@ async fn second_factor_submit(
 #[post("/wyloguj", data = "<_form>")]
 async fn logout(
     _form: Protected<TokenOnly>,
+    app: &State<App>,
     lang: Lang,
-    db: Db,
-    ip: crate::web::client_ip::ClientIp,
-    cookies: &CookieJar<'_>,
+    visit: Visit<'_>,
 ) -> Result<Flash<Redirect>, Status> {
-    session::log_out(&db, cookies, CUSTOMER_COOKIE, ip.0).await?;
+    session::log_out(app, visit.cookies, CUSTOMER_COOKIE, &visit.client).await?;
     Ok(Flash::success(
         Redirect::to("/"),
         i18n::text(lang, "auth-logged-out"),

@@ -7,19 +7,17 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
+use crate::app::App;
 use crate::app::access::Area;
-use crate::app::audit::Actor;
 use crate::app::contacts::{self, AcceptError, ContactError};
-use crate::app::{clock, crypto};
-use crate::i18n::{self, Lang};
+use crate::i18n;
 use crate::mail::Language;
-use crate::web::client_ip::ClientIp;
+use crate::web::client_ip::Client;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::mailing::{Mailing, OutboxSignal, PasswordSlots};
 use crate::web::messages;
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
-use crate::web::{Db, server_error};
+use crate::web::page::{Layout, LayoutDraft};
+use crate::web::server_error;
+use crate::web::session::{CustomerCookie, language};
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -34,35 +32,43 @@ pub fn routes() -> Vec<Route> {
 
 type Answer = Either<Flash<Redirect>, (Status, Template)>;
 
-fn actor(customer: &CurrentCustomer, ip: ClientIp) -> Actor {
-    Actor::account(
-        customer.account.id,
-        customer.customer_id(),
-        ip.0.map(|ip| ip.to_string()),
-    )
+/// The form that was sent back with its problem.
+#[derive(Default)]
+struct Sent<'a> {
+    error: Option<String>,
+    email: &'a str,
+    role: &'a str,
 }
 
 async fn render_list(
-    db: &Db,
-    customer: &CurrentCustomer,
-    layout: Layout,
-    error: Option<String>,
-    email: &str,
-    role: &str,
+    app: &App,
+    cookie: &CustomerCookie,
+    layout: LayoutDraft,
+    sent: Sent<'_>,
 ) -> Result<Template, Status> {
-    let me = customer.account.clone();
-    let now = clock::now();
-    let contacts = db.query(move |conn| contacts::list(conn, &me, now)).await?;
+    let (me, contacts) = app
+        .customer(cookie)
+        .needs(Area::Contacts)
+        .run(|conn, cx| contacts::list(conn, &cx.me.account, cx.now))
+        .await?;
+    let Sent { error, email, role } = sent;
     Ok(Template::render(
         "customer/contacts",
-        context! { layout, contacts, error, email, role },
+        context! { layout: layout.signed_in(&me), contacts, error, email, role },
     ))
 }
 
 #[get("/kontakty")]
-async fn list(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    customer.require(Area::Contacts)?;
-    render_list(&db, &customer, layout, None, "", "billing").await
+async fn list(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let sent = Sent {
+        role: "billing",
+        ..Sent::default()
+    };
+    render_list(app, &cookie, layout, sent).await
 }
 
 #[derive(Debug, FromForm)]
@@ -82,42 +88,34 @@ impl CsrfForm for InviteFields {
 }
 
 #[post("/kontakty", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn invite(
     form: Protected<InviteFields>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Answer, Status> {
-    customer.require(Area::Contacts)?;
-    let actor = actor(&customer, ip);
-    let owner = customer.account.clone();
     let (email, role) = (form.email.clone(), form.role.clone());
-    let mailing = mailing.inner().clone();
-    let language = Language::from_code(lang.code());
-    let now = clock::now();
-    let result = db
-        .run(move |conn| {
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Contacts)
+        .attempt(move |conn, cx| {
+            // The invitation is written in the owner's language.
+            let language = Language::from_code(language(cx.me).code());
             contacts::invite(
                 conn,
-                &owner,
+                &cx.me.account,
                 &email,
                 &role,
                 language,
-                mailing.outgoing(),
-                &actor,
-                now,
+                cx.mail(),
+                &cx.actor(),
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
+    let lang = language(&me);
     let message = match result {
         Ok(()) => {
-            signal.wake();
             return Ok(Either::Left(Flash::success(
                 Redirect::to("/kontakty"),
                 i18n::text_with(
@@ -134,86 +132,79 @@ async fn invite(
         Err(ContactError::NotOwner) => return Err(Status::Forbidden),
         Err(error) => return Err(server_error(&error)),
     };
-    let page = render_list(
-        &db,
-        &customer,
-        layout,
-        Some(i18n::text(lang, message)),
-        &form.email,
-        &form.role,
-    )
-    .await?;
+    let sent = Sent {
+        error: Some(i18n::text(lang, message)),
+        email: &form.email,
+        role: &form.role,
+    };
+    let page = render_list(app, &cookie, layout, sent).await?;
     Ok(Either::Right((Status::UnprocessableEntity, page)))
+}
+
+/// Revoking an invitation or a person's access answers the same way.
+fn after_revoking(
+    me: &crate::app::sessions::CustomerSession,
+    result: Result<(), ContactError>,
+    done: &str,
+) -> Result<Flash<Redirect>, Status> {
+    match result {
+        Ok(()) => Ok(Flash::success(
+            Redirect::to("/kontakty"),
+            i18n::text(language(me), done),
+        )),
+        Err(ContactError::NotFound) => Err(Status::NotFound),
+        Err(ContactError::NotOwner) => Err(Status::Forbidden),
+        Err(error) => Err(server_error(&error)),
+    }
 }
 
 #[post("/kontakty/zaproszenia/<id>/odwolaj", data = "<_form>")]
 async fn revoke_invitation(
     id: i64,
     _form: Protected<TokenOnly>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    customer.require(Area::Contacts)?;
-    let actor = actor(&customer, ip);
-    let owner = customer.account.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| contacts::revoke_invitation(conn, &owner, id, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    match result {
-        Ok(()) => Ok(Flash::success(
-            Redirect::to("/kontakty"),
-            i18n::text(lang, "contacts-invitation-revoked"),
-        )),
-        Err(ContactError::NotFound) => Err(Status::NotFound),
-        Err(ContactError::NotOwner) => Err(Status::Forbidden),
-        Err(error) => Err(server_error(&error)),
-    }
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Contacts)
+        .attempt(move |conn, cx| {
+            contacts::revoke_invitation(conn, &cx.me.account, id, &cx.actor(), cx.now)
+        })
+        .await?;
+    after_revoking(&me, result, "contacts-invitation-revoked")
 }
 
 #[post("/kontakty/<id>/odwolaj", data = "<_form>")]
 async fn revoke_access(
     id: i64,
     _form: Protected<TokenOnly>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    customer.require(Area::Contacts)?;
-    let actor = actor(&customer, ip);
-    let owner = customer.account.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| contacts::revoke_access(conn, &owner, id, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    match result {
-        Ok(()) => Ok(Flash::success(
-            Redirect::to("/kontakty"),
-            i18n::text(lang, "contacts-access-revoked"),
-        )),
-        Err(ContactError::NotFound) => Err(Status::NotFound),
-        Err(ContactError::NotOwner) => Err(Status::Forbidden),
-        Err(error) => Err(server_error(&error)),
-    }
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Contacts)
+        .attempt(move |conn, cx| {
+            contacts::revoke_access(conn, &cx.me.account, id, &cx.actor(), cx.now)
+        })
+        .await?;
+    after_revoking(&me, result, "contacts-access-revoked")
 }
 
 async fn render_invitation(
-    db: &Db,
+    app: &App,
+    client: &Client,
     layout: Layout,
     token: &str,
-    login: &str,
-    errors: Vec<String>,
+    typed: (&str, Vec<String>),
 ) -> Result<Template, Status> {
     let token_owned = token.to_owned();
-    let now = clock::now();
-    let invitation = db
-        .query(move |conn| contacts::find_invitation(conn, &token_owned, now))
+    let (_, invitation) = app
+        .visitor(&client.0)
+        .run(move |conn, cx| contacts::find_invitation(conn, &token_owned, cx.now))
         .await?;
+    let (login, errors) = typed;
     Ok(Template::render(
         "customer/invitation",
         context! { layout, invitation, token, login, errors, min_length: crate::app::passwords::MIN_LENGTH },
@@ -222,8 +213,13 @@ async fn render_invitation(
 
 /// The link from the invitation mail: a form, since mail scanners open links.
 #[get("/zaproszenie/<token>")]
-async fn invitation_page(token: &str, layout: Layout, db: Db) -> Result<Template, Status> {
-    render_invitation(&db, layout, token, "", Vec::new()).await
+async fn invitation_page(
+    token: &str,
+    app: &State<App>,
+    client: Client,
+    layout: Layout,
+) -> Result<Template, Status> {
+    render_invitation(app, &client, layout, token, ("", Vec::new())).await
 }
 
 #[derive(Debug, FromForm)]
@@ -245,38 +241,30 @@ impl CsrfForm for AcceptFields {
 }
 
 #[post("/zaproszenie/<token>", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn accept(
     token: &str,
     form: Protected<AcceptFields>,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    slots: &State<PasswordSlots>,
 ) -> Result<Answer, Status> {
+    let lang = layout.lang;
     let login = form.login.trim().to_owned();
     let problem = contacts::check_new_login(&login, &form.password, &form.password_repeated).err();
     let result = match problem {
         Some(error) => Err(error),
         None => {
-            let _permit = slots
-                .0
-                .acquire()
-                .await
-                .map_err(|_| Status::ServiceUnavailable)?;
             let password = form.password.clone();
-            let hash =
-                rocket::tokio::task::spawn_blocking(move || crypto::hash_password(&password))
-                    .await
-                    .map_err(|e| server_error(&e))?
-                    .map_err(|e| server_error(&e))?;
             let (token, login) = (token.to_owned(), login.clone());
-            let actor = Actor::anonymous(ip.0.map(|ip| ip.to_string()));
-            let now = clock::now();
-            db.run(move |conn| contacts::accept(conn, &token, &login, &hash, &actor, now))
-                .await
-                .map_err(|e| server_error(&e))?
+            // Hashed before the turn for a connection is taken: a hash is tens of milliseconds
+            // that no other request should wait for.
+            let hash = app.hash_password(password).await?;
+            app.visitor(&client.0)
+                .attempt(move |conn, cx| {
+                    contacts::accept(conn, &token, &login, &hash, &cx.actor(), cx.now)
+                })
+                .await?
+                .1
                 .map(|_| ())
         }
     };
@@ -296,6 +284,6 @@ async fn accept(
             .collect(),
         Err(error) => return Err(server_error(&error)),
     };
-    let page = render_invitation(&db, layout, token, &login, errors).await?;
+    let page = render_invitation(app, &client, layout, token, (&login, errors)).await?;
     Ok(Either::Right((Status::UnprocessableEntity, page)))
 }

@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use rocket::http::{ContentType, Header, Status};
 use rocket::{Responder, Route, State, get, routes};
 
+use crate::app::App;
 use crate::app::invoices::{self, InvoiceFilter, PaymentStatus};
-use crate::app::{clock, statement};
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
-use crate::web::{Db, Documents};
+use crate::app::statement;
+use crate::web::page::LayoutDraft;
+use crate::web::session::CustomerCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![list, zip, detail, pdf, pay, balance, statement_pdf]
@@ -44,13 +44,12 @@ impl Download {
 
 #[get("/faktury?<rok>&<status>")]
 async fn list(
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
     rok: Option<i32>,
     status: Option<&str>,
 ) -> Result<Template, Status> {
-    customer.require(Area::Invoices)?;
     let filter = InvoiceFilter {
         year: rok,
         status: status.and_then(PaymentStatus::parse),
@@ -59,90 +58,76 @@ async fn list(
         .filter(|s| PaymentStatus::parse(s).is_some())
         .unwrap_or("")
         .to_owned();
-    let customer_id = customer.customer_id();
-    let today = clock::today();
-    let page = db
-        .query(move |conn| invoices::list(conn, customer_id, &filter, today))
+    let (me, page) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| invoices::list(conn, cx.customer_id(), &filter, cx.today))
         .await?;
     Ok(Template::render(
         "customer/invoices",
-        context! { layout, page, selected_year: rok, selected_status },
+        context! { layout: layout.signed_in(&me), page, selected_year: rok, selected_status },
     ))
 }
 
 #[get("/faktury/<id>", rank = 2)]
 async fn detail(
     id: i64,
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    customer.require(Area::Invoices)?;
-    let customer_id = customer.customer_id();
-    let today = clock::today();
-    let detail = db
-        .query(move |conn| invoices::detail(conn, customer_id, id, today))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (me, detail) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| invoices::detail(conn, cx.customer_id(), id, cx.today))
+        .await?;
+    let detail = detail.ok_or(Status::NotFound)?;
     Ok(Template::render(
         "customer/invoice",
-        context! { layout, detail },
+        context! { layout: layout.signed_in(&me), detail },
     ))
 }
 
 /// The file stored at issue time, after its hash is checked; never rendered again.
 #[get("/faktury/<id>/pdf")]
-async fn pdf(
-    id: i64,
-    customer: CurrentCustomer,
-    db: Db,
-    documents: &State<Documents>,
-) -> Result<Download, Status> {
-    customer.require(Area::Invoices)?;
-    let customer_id = customer.customer_id();
-    let store = documents.store.clone();
-    let (name, bytes) = db
-        .query(move |conn| invoices::pdf(conn, &store, customer_id, id))
-        .await?
-        .ok_or(Status::NotFound)?;
+async fn pdf(id: i64, app: &State<App>, cookie: CustomerCookie) -> Result<Download, Status> {
+    let (_, found) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| invoices::pdf(conn, &cx.documents().store, cx.customer_id(), id))
+        .await?;
+    let (name, bytes) = found.ok_or(Status::NotFound)?;
     Ok(Download::new(bytes, ContentType::PDF, &name))
 }
 
 /// Several invoices in one ZIP: `/faktury/zip?id=1&id=2`.
 #[get("/faktury/zip?<id>", rank = 1)]
-async fn zip(
-    id: Vec<i64>,
-    customer: CurrentCustomer,
-    db: Db,
-    documents: &State<Documents>,
-) -> Result<Download, Status> {
-    customer.require(Area::Invoices)?;
-    let customer_id = customer.customer_id();
-    let store = documents.store.clone();
-    let bytes = db
-        .query(move |conn| invoices::pdf_zip(conn, &store, customer_id, &id))
-        .await?
-        .ok_or(Status::NotFound)?;
+async fn zip(id: Vec<i64>, app: &State<App>, cookie: CustomerCookie) -> Result<Download, Status> {
+    let (_, bytes) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| invoices::pdf_zip(conn, &cx.documents().store, cx.customer_id(), &id))
+        .await?;
+    let bytes = bytes.ok_or(Status::NotFound)?;
     Ok(Download::new(bytes, ContentType::ZIP, "faktury.zip"))
 }
 
 #[get("/faktury/<id>/zaplac")]
 async fn pay(
     id: i64,
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    customer.require(Area::Invoices)?;
-    let customer_id = customer.customer_id();
-    let today = clock::today();
-    let payment = db
-        .query(move |conn| invoices::payment_instructions(conn, customer_id, id, today))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (me, payment) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| invoices::payment_instructions(conn, cx.customer_id(), id, cx.today))
+        .await?;
+    let payment = payment.ok_or(Status::NotFound)?;
     Ok(Template::render(
         "customer/invoice_pay",
-        context! { layout, payment },
+        context! { layout: layout.signed_in(&me), payment },
     ))
 }
 
@@ -161,46 +146,42 @@ fn parse_date(text: Option<&str>) -> Option<NaiveDate> {
 
 #[get("/saldo?<period..>")]
 async fn balance(
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
     period: Period<'_>,
 ) -> Result<Template, Status> {
-    customer.require(Area::Invoices)?;
     let (from, to) = (parse_date(period.from), parse_date(period.to));
     let typed_but_wrong = |text: Option<&str>, parsed: Option<NaiveDate>| {
         text.is_some_and(|t| !t.trim().is_empty()) && parsed.is_none()
     };
     let bad_dates = typed_but_wrong(period.from, from) || typed_but_wrong(period.to, to);
-    let customer_id = customer.customer_id();
-    let ledger = db
-        .query(move |conn| invoices::ledger(conn, customer_id, from, to))
-        .await?;
-    let today = clock::today();
-    let dunning = db
-        .query(move |conn| crate::app::dunning::of_customer(conn, customer_id, today))
+    let (me, (ledger, dunning)) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| invoices::balance_page(conn, cx.customer_id(), from, to, cx.today))
         .await?;
     Ok(Template::render(
         "customer/balance",
-        context! { layout, ledger, from, to, bad_dates, dunning },
+        context! { layout: layout.signed_in(&me), ledger, from, to, bad_dates, dunning },
     ))
 }
 
 #[get("/saldo/zestawienie.pdf?<period..>")]
 async fn statement_pdf(
-    customer: CurrentCustomer,
-    db: Db,
-    documents: &State<Documents>,
+    app: &State<App>,
+    cookie: CustomerCookie,
     period: Period<'_>,
 ) -> Result<Download, Status> {
-    customer.require(Area::Invoices)?;
     let (from, to) = (parse_date(period.from), parse_date(period.to));
-    let customer_id = customer.customer_id();
-    let renderer = documents.renderer.clone();
-    let bytes = db
-        .query(move |conn| statement::render(conn, &renderer, customer_id, from, to))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (_, bytes) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| {
+            statement::render(conn, &cx.documents().renderer, cx.customer_id(), from, to)
+        })
+        .await?;
+    let bytes = bytes.ok_or(Status::NotFound)?;
     Ok(Download::new(
         bytes,
         ContentType::PDF,

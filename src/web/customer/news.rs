@@ -6,13 +6,11 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
 
-use crate::app::news_board::NewsBoard;
-use crate::app::{clock, news};
-use crate::i18n::{self, Lang};
-use crate::web::Db;
+use crate::app::{App, news};
+use crate::i18n;
 use crate::web::csrf::{Protected, TokenOnly};
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
+use crate::web::page::LayoutDraft;
+use crate::web::session::{CustomerCookie, language};
 
 pub fn routes() -> Vec<Route> {
     routes![list, confirm]
@@ -20,18 +18,18 @@ pub fn routes() -> Vec<Route> {
 
 #[get("/wiadomosci")]
 async fn list(
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
-    board: &State<NewsBoard>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    let customer_id = customer.customer_id();
-    let now = clock::now();
-    let board = board.inner().clone();
-    let news = db
-        .query(move |conn| news::for_customer(conn, &board, customer_id, now))
+    let (me, news) = app
+        .customer(&cookie)
+        .run(|conn, cx| news::for_customer(conn, cx.news_board(), cx.customer_id(), cx.now))
         .await?;
-    Ok(Template::render("customer/news", context! { layout, news }))
+    Ok(Template::render(
+        "customer/news",
+        context! { layout: layout.signed_in(&me), news },
+    ))
 }
 
 /// Confirms an urgent notice for this customer only; an item they cannot see is 404.
@@ -39,20 +37,18 @@ async fn list(
 async fn confirm(
     id: i64,
     _form: Protected<TokenOnly>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    let (customer_id, account_id) = (customer.customer_id(), customer.account.id);
-    let now = clock::now();
-    let confirmed = db
-        .query(move |conn| news::confirm(conn, customer_id, account_id, id, now))
+    let (me, confirmed) = app
+        .customer(&cookie)
+        .run(move |conn, cx| news::confirm(conn, cx.customer_id(), cx.me.account.id, id, cx.now))
         .await?;
     if !confirmed {
         return Err(Status::NotFound);
     }
     Ok(Flash::success(
         Redirect::to("/wiadomosci"),
-        i18n::text(lang, "news-confirmed"),
+        i18n::text(language(&me), "news-confirmed"),
     ))
 }

@@ -8,14 +8,13 @@ use rocket::{Either, Route, State, get, post, routes};
 
 use crate::app::account_security::{self, SecurityError};
 use crate::app::passwords::MIN_LENGTH;
-use crate::app::{clock, crypto};
-use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
+use crate::app::{App, clock, crypto};
+use crate::i18n;
+use crate::web::client_ip::Client;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::mailing::{Mailing, OutboxSignal, PasswordSlots};
 use crate::web::messages;
 use crate::web::page::Layout;
-use crate::web::{Db, server_error};
+use crate::web::server_error;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -52,33 +51,26 @@ impl CsrfForm for EmailFields {
 #[post("/haslo/reset", data = "<form>")]
 async fn request_submit(
     form: Protected<EmailFields>,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
 ) -> Result<(Status, Template), Status> {
+    let (lang, now) = (layout.lang, clock::now());
     let email = form.email.clone();
-    let mailing = mailing.inner().clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| {
-            account_security::request_password_reset(conn, &email, ip.0, mailing.outgoing(), now)
+    let (_, result) = app
+        .visitor(&client.0)
+        .attempt(move |conn, cx| {
+            account_security::request_password_reset(conn, &email, cx.ip(), cx.mail(), cx.now)
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
     match result {
-        Ok(()) => {
-            signal.wake();
-            Ok((
-                Status::Ok,
-                Template::render(
-                    "customer/password_reset_request",
-                    context! { layout, sent: true, error: None::<String> },
-                ),
-            ))
-        }
+        Ok(()) => Ok((
+            Status::Ok,
+            Template::render(
+                "customer/password_reset_request",
+                context! { layout, sent: true, error: None::<String> },
+            ),
+        )),
         Err(SecurityError::Throttled(retry)) => Ok((
             Status::TooManyRequests,
             Template::render(
@@ -93,13 +85,14 @@ async fn request_submit(
 #[get("/haslo/nowe/<token>")]
 async fn new_password_page(
     token: &str,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    db: Db,
 ) -> Result<(Status, Template), Status> {
     let token_owned = token.to_owned();
-    let now = clock::now();
-    let account = db
-        .query(move |conn| account_security::reset_link_account(conn, &token_owned, now))
+    let (_, account) = app
+        .visitor(&client.0)
+        .run(move |conn, cx| account_security::reset_link_account(conn, &token_owned, cx.now))
         .await?;
     let usable = account.is_some();
     let status = if usable { Status::Ok } else { Status::Gone };
@@ -129,31 +122,21 @@ impl CsrfForm for NewPasswordFields {
 }
 
 #[post("/haslo/nowe/<token>", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn new_password_submit(
     token: &str,
     form: Protected<NewPasswordFields>,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
-    slots: &State<PasswordSlots>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let lang = layout.lang;
     let token_owned = token.to_owned();
     let (password, repeated) = (form.password.clone(), form.password_repeated.clone());
-    let mailing = mailing.inner().clone();
-    let ip = ip.0.map(|ip| ip.to_string());
-    let now = clock::now();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
-    let result = db
-        .run(move |conn| -> Result<(), SecurityError> {
-            let account = account_security::reset_link_account(conn, &token_owned, now)?
+    let (_, result) = app
+        .visitor(&client.0)
+        .hashes_password()
+        .attempt(move |conn, cx| -> Result<(), SecurityError> {
+            let account = account_security::reset_link_account(conn, &token_owned, cx.now)?
                 .ok_or(SecurityError::InvalidLink)?;
             account_security::check_new_password(&password, &repeated, &account.login)?;
             let hash = crypto::hash_password(&password)?;
@@ -161,13 +144,12 @@ async fn new_password_submit(
                 conn,
                 &token_owned,
                 &hash,
-                ip,
-                mailing.outgoing(),
-                now,
+                cx.client.ip.clone(),
+                cx.mail(),
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
     let page = |status, usable: bool, errors: Vec<String>| {
         Either::Right((
             status,
@@ -178,13 +160,10 @@ async fn new_password_submit(
         ))
     };
     Ok(match result {
-        Ok(()) => {
-            signal.wake();
-            Either::Left(Flash::success(
-                Redirect::to("/logowanie"),
-                i18n::text(lang, "auth-password-reset-done"),
-            ))
-        }
+        Ok(()) => Either::Left(Flash::success(
+            Redirect::to("/logowanie"),
+            i18n::text(lang, "auth-password-reset-done"),
+        )),
         Err(SecurityError::Password(problems)) => page(
             Status::UnprocessableEntity,
             true,

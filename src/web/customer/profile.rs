@@ -10,16 +10,13 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::audit::Actor;
-use crate::app::clock;
+use crate::app::App;
 use crate::app::profile::{self, ChangeRequest, ContactInput, Preferences, ProfileError};
-use crate::config::Config;
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
-use crate::web::{Db, server_error};
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::{CustomerCookie, language};
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -32,14 +29,6 @@ pub fn routes() -> Vec<Route> {
 }
 
 type Answer = Either<Flash<Redirect>, (Status, Template)>;
-
-fn actor(customer: &CurrentCustomer, ip: ClientIp) -> Actor {
-    Actor::account(
-        customer.account.id,
-        customer.customer_id(),
-        ip.0.map(|ip| ip.to_string()),
-    )
-}
 
 /// Field name → translated message, for the form that was sent.
 fn translate(
@@ -55,23 +44,30 @@ fn translate(
     out
 }
 
-async fn render(
-    db: &Db,
-    customer: &CurrentCustomer,
-    layout: Layout,
+/// The form that was sent: a message per field, and what was typed.
+#[derive(Default)]
+struct Sent {
     errors: HashMap<String, Vec<String>>,
     values: HashMap<String, String>,
+}
+
+async fn render(
+    app: &App,
+    cookie: &CustomerCookie,
+    layout: LayoutDraft,
+    sent: Sent,
 ) -> Result<Template, Status> {
-    customer.require(Area::Profile)?;
-    let customer_id = customer.customer_id();
-    let profile = db
-        .query(move |conn| profile::load(conn, customer_id))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (me, profile) = app
+        .customer(cookie)
+        .needs(Area::Profile)
+        .run(|conn, cx| profile::load(conn, cx.customer_id()))
+        .await?;
+    let profile = profile.ok_or(Status::NotFound)?;
+    let Sent { errors, values } = sent;
     Ok(Template::render(
         "customer/profile",
         context! {
-            layout,
+            layout: layout.signed_in(&me),
             profile,
             errors,
             values,
@@ -82,9 +78,12 @@ async fn render(
 }
 
 #[get("/dane")]
-async fn page(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    customer.require(Area::Profile)?;
-    render(&db, &customer, layout, HashMap::new(), HashMap::new()).await
+async fn page(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    render(app, &cookie, layout, Sent::default()).await
 }
 
 #[derive(Debug, FromForm)]
@@ -110,15 +109,10 @@ impl CsrfForm for ContactFields {
 #[post("/dane/kontakt", data = "<form>")]
 async fn save_contact(
     form: Protected<ContactFields>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Answer, Status> {
-    customer.require(Area::Profile)?;
-    let actor = actor(&customer, ip);
-    let customer_id = customer.customer_id();
     let input = ContactInput {
         phone: form.phone.clone(),
         correspondence_address_line: form.correspondence_address_line.clone(),
@@ -126,11 +120,14 @@ async fn save_contact(
         correspondence_city: form.correspondence_city.clone(),
     };
     let sent = input.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| profile::update_contact(conn, customer_id, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Profile)
+        .attempt(move |conn, cx| {
+            profile::update_contact(conn, cx.customer_id(), &input, &cx.actor(), cx.now)
+        })
+        .await?;
+    let lang = language(&me);
     match result {
         Ok(()) => Ok(Either::Left(Flash::success(
             Redirect::to("/dane"),
@@ -149,7 +146,11 @@ async fn save_contact(
                 ),
                 ("correspondence_city".to_owned(), sent.correspondence_city),
             ]);
-            let page = render(&db, &customer, layout, translate(lang, errors), values).await?;
+            let sent = Sent {
+                errors: translate(lang, errors),
+                values,
+            };
+            let page = render(app, &cookie, layout, sent).await?;
             Ok(Either::Right((Status::UnprocessableEntity, page)))
         }
         Err(error) => Err(server_error(&error)),
@@ -187,17 +188,12 @@ impl CsrfForm for ChangeFields {
 }
 
 #[post("/dane/wniosek", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn request_change(
     form: Protected<ChangeFields>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    config: &State<Config>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Answer, Status> {
-    customer.require(Area::Profile)?;
     let request = match form.field.as_str() {
         "name" => ChangeRequest::Name {
             first_name: form.first_name.clone(),
@@ -213,24 +209,22 @@ async fn request_change(
         },
         _ => return Err(Status::UnprocessableEntity),
     };
-    let actor = actor(&customer, ip);
-    let (customer_id, account_id) = (customer.customer_id(), customer.account.id);
-    let pesel_key = config.security.pesel_key.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| {
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Profile)
+        .attempt(move |conn, cx| {
             profile::request_change(
                 conn,
-                customer_id,
-                account_id,
+                cx.customer_id(),
+                cx.me.account.id,
                 request,
-                &pesel_key,
-                &actor,
-                now,
+                &cx.config().security.pesel_key,
+                &cx.actor(),
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
+    let lang = language(&me);
     match result {
         Ok(_) => Ok(Either::Left(Flash::success(
             Redirect::to("/dane"),
@@ -247,7 +241,11 @@ async fn request_change(
                 ("postal_code".to_owned(), form.postal_code.clone()),
                 ("city".to_owned(), form.city.clone()),
             ]);
-            let page = render(&db, &customer, layout, translate(lang, errors), values).await?;
+            let sent = Sent {
+                errors: translate(lang, errors),
+                values,
+            };
+            let page = render(app, &cookie, layout, sent).await?;
             Ok(Either::Right((Status::UnprocessableEntity, page)))
         }
         Err(error) => Err(server_error(&error)),
@@ -258,24 +256,22 @@ async fn request_change(
 async fn withdraw_request(
     id: i64,
     _form: Protected<TokenOnly>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    customer.require(Area::Profile)?;
-    let actor = actor(&customer, ip);
-    let customer_id = customer.customer_id();
-    let now = clock::now();
-    let withdrawn = db
-        .query(move |conn| profile::withdraw_request(conn, customer_id, id, &actor, now))
+    let (me, withdrawn) = app
+        .customer(&cookie)
+        .needs(Area::Profile)
+        .run(move |conn, cx| {
+            profile::withdraw_request(conn, cx.customer_id(), id, &cx.actor(), cx.now)
+        })
         .await?;
     if !withdrawn {
         return Err(Status::NotFound);
     }
     Ok(Flash::success(
         Redirect::to("/dane"),
-        i18n::text(lang, "profile-change-withdrawn"),
+        i18n::text(language(&me), "profile-change-withdrawn"),
     ))
 }
 
@@ -308,11 +304,9 @@ impl CsrfForm for PreferenceFields {
 #[post("/dane/ustawienia", data = "<form>")]
 async fn save_preferences(
     form: Protected<PreferenceFields>,
-    customer: CurrentCustomer,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    customer.require(Area::Profile)?;
     let language = Lang::parse(&form.language).ok_or(Status::UnprocessableEntity)?;
     let preferences = Preferences {
         language,
@@ -323,13 +317,20 @@ async fn save_preferences(
         einvoice: form.einvoice,
         marketing: form.marketing,
     };
-    let actor = actor(&customer, ip);
-    let (customer_id, account_id) = (customer.customer_id(), customer.account.id);
-    let now = clock::now();
-    db.query(move |conn| {
-        profile::save_preferences(conn, customer_id, account_id, preferences, &actor, now)
-    })
-    .await?;
+    app.customer(&cookie)
+        .needs(Area::Profile)
+        .run(move |conn, cx| {
+            let (customer_id, account_id) = (cx.customer_id(), cx.me.account.id);
+            profile::save_preferences(
+                conn,
+                customer_id,
+                account_id,
+                preferences,
+                &cx.actor(),
+                cx.now,
+            )
+        })
+        .await?;
     // Said in the language just chosen.
     Ok(Flash::success(
         Redirect::to("/dane"),

@@ -4,22 +4,23 @@ use std::collections::BTreeMap;
 
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
-use rocket::http::{CookieJar, Status};
+use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
+use crate::app::login;
 use crate::app::registration::{
     self, ActivationError, RegistrationError, RegistrationForm, RegistrationRules,
 };
-use crate::app::{clock, crypto};
-use crate::config::Config;
-use crate::i18n::{self, Lang};
-use crate::web::client_ip::{Client, ClientIp};
+use crate::app::{App, clock, crypto};
+use crate::i18n;
+use crate::web::client_ip::Client;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::mailing::{Mailing, OutboxSignal, PasswordSlots};
+use crate::web::customer::auth::welcome_language;
 use crate::web::messages;
 use crate::web::page::Layout;
-use crate::web::{Db, server_error};
+use crate::web::server_error;
+use crate::web::session::Visit;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -93,18 +94,13 @@ fn register_page(layout: Layout) -> Template {
 }
 
 #[post("/rejestracja", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn register_submit(
     form: Protected<RegistrationFields>,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    config: &State<Config>,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
-    slots: &State<PasswordSlots>,
 ) -> Result<Either<Redirect, (Status, Template)>, Status> {
+    let lang = layout.lang;
     let input = RegistrationForm {
         login: form.login.clone(),
         password: form.password.clone(),
@@ -114,35 +110,31 @@ async fn register_submit(
         contract_number: form.contract_number.clone(),
         accepts_terms: form.accepts_terms,
     };
-    let pesel_key = config.security.pesel_key.clone();
-    let rules = RegistrationRules {
-        from_own_connection_only: config.web.registration_from_own_connection,
-    };
-    let mailing = mailing.inner().clone();
     let now = clock::now();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
-    let result = db
-        .run(move |conn| {
+    let (_, result) = app
+        .visitor(&client.0)
+        .hashes_password()
+        .attempt(move |conn, cx| {
             // Hashed for every attempt, before anything is looked up, so that a mismatch takes
             // as long as a match.
             let hash = crypto::hash_password(&input.password)?;
+            let config = cx.config();
+            let rules = RegistrationRules {
+                from_own_connection_only: config.web.registration_from_own_connection,
+            };
+            let pesel_key = &config.security.pesel_key;
             registration::register(
                 conn,
                 &input,
                 &hash,
-                &pesel_key,
+                pesel_key,
                 rules,
-                ip.0,
-                mailing.outgoing(),
-                now,
+                cx.ip(),
+                cx.mail(),
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
     let typed = Typed {
         login: form.login.trim().to_owned(),
         email: form.email.trim().to_owned(),
@@ -163,10 +155,7 @@ async fn register_submit(
         ))
     };
     Ok(match result {
-        Ok(_) => {
-            signal.wake();
-            Either::Left(Redirect::to("/rejestracja/wyslano"))
-        }
+        Ok(_) => Either::Left(Redirect::to("/rejestracja/wyslano")),
         Err(RegistrationError::Fields(problems)) => {
             let mut errors: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
             for problem in problems {
@@ -216,13 +205,14 @@ fn registered_page(layout: Layout) -> Template {
 #[get("/aktywacja/<token>", rank = 2)]
 async fn activation_page(
     token: &str,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    db: Db,
 ) -> Result<(Status, Template), Status> {
     let token_owned = token.to_owned();
-    let now = clock::now();
-    let usable = db
-        .query(move |conn| registration::activation_link_is_usable(conn, &token_owned, now))
+    let (_, usable) = app
+        .visitor(&client.0)
+        .run(move |conn, cx| registration::activation_link_is_usable(conn, &token_owned, cx.now))
         .await?;
     let status = if usable { Status::Ok } else { Status::Gone };
     Ok((
@@ -244,31 +234,30 @@ impl CsrfForm for ConfirmFields {
 }
 
 #[post("/aktywacja/<token>", data = "<_form>", rank = 2)]
-#[allow(clippy::too_many_arguments)]
 async fn activation_submit(
     token: &str,
     _form: Protected<ConfirmFields>,
+    app: &State<App>,
+    visit: Visit<'_>,
     layout: Layout,
-    lang: Lang,
-    client: Client,
-    db: Db,
-    cookies: &CookieJar<'_>,
-    config: &State<Config>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let lang = layout.lang;
     let token_owned = token.to_owned();
-    let info = client.0;
-    let now = clock::now();
-    let result = db
-        .run(move |conn| registration::activate(conn, &token_owned, &info, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .visitor(&visit.client)
+        .attempt(move |conn, cx| {
+            let session = registration::activate(conn, &token_owned, cx.client, cx.now)?;
+            // The welcome falls back to the form's language if the account cannot be read.
+            let language = login::session_language(conn, &session.token).unwrap_or_default();
+            Ok::<_, ActivationError>((session, language))
+        })
+        .await?;
     match result {
-        Ok(session) => {
-            let message =
-                super::auth::welcome(&db, &session.token, lang, "registration-activated").await;
+        Ok((session, language)) => {
+            let message = i18n::text(welcome_language(language, lang), "registration-activated");
             Ok(Either::Left(super::auth::signed_in(
-                cookies,
-                config,
+                &visit,
+                app.config(),
                 session.token,
                 message,
             )))
@@ -309,33 +298,26 @@ impl CsrfForm for ResendFields {
 #[post("/aktywacja/ponownie", data = "<form>", rank = 1)]
 async fn resend_submit(
     form: Protected<ResendFields>,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
 ) -> Result<(Status, Template), Status> {
+    let (lang, now) = (layout.lang, clock::now());
     let identifier = form.identifier.clone();
-    let mailing = mailing.inner().clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| {
-            registration::resend_activation(conn, &identifier, ip.0, mailing.outgoing(), now)
+    let (_, result) = app
+        .visitor(&client.0)
+        .attempt(move |conn, cx| {
+            registration::resend_activation(conn, &identifier, cx.ip(), cx.mail(), cx.now)
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
     match result {
-        Ok(()) => {
-            signal.wake();
-            Ok((
-                Status::Ok,
-                Template::render(
-                    "customer/activation_resend",
-                    context! { layout, sent: true, error: None::<String> },
-                ),
-            ))
-        }
+        Ok(()) => Ok((
+            Status::Ok,
+            Template::render(
+                "customer/activation_resend",
+                context! { layout, sent: true, error: None::<String> },
+            ),
+        )),
         Err(RegistrationError::Throttled(retry)) => Ok((
             Status::TooManyRequests,
             Template::render(

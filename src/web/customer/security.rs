@@ -7,18 +7,16 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
 use crate::app::account_security::{self, SecurityError};
-use crate::app::audit::Actor;
-use crate::app::crypto::SecretBox;
+use crate::app::sessions::CustomerSession;
 use crate::app::two_factor::{self, TwoFactorError};
-use crate::app::{clock, crypto};
-use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
+use crate::app::{App, clock, crypto};
+use crate::i18n;
+use crate::web::client_ip::Client;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::mailing::{Mailing, OutboxSignal, PasswordSlots};
 use crate::web::messages;
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
-use crate::web::{Db, server_error};
+use crate::web::page::{Layout, LayoutDraft};
+use crate::web::server_error;
+use crate::web::session::{CustomerCookie, language};
 
 /// The secret being set up, kept encrypted in a cookie until the first code proves the app has it.
 const TOTP_SETUP_COOKIE: &str = "ebok_totp_setup";
@@ -37,14 +35,6 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-fn actor(customer: &CurrentCustomer, ip: ClientIp) -> Actor {
-    Actor::account(
-        customer.account.id,
-        customer.customer_id(),
-        ip.0.map(|ip| ip.to_string()),
-    )
-}
-
 #[derive(Debug, Default, serde::Serialize)]
 struct FormErrors {
     password: Vec<String>,
@@ -52,53 +42,63 @@ struct FormErrors {
 }
 
 async fn render_overview(
-    db: &Db,
-    customer: &CurrentCustomer,
-    layout: Layout,
+    app: &App,
+    cookie: &CustomerCookie,
+    layout: LayoutDraft,
     errors: FormErrors,
     new_email: &str,
 ) -> Result<Template, Status> {
-    let account = customer.account.clone();
-    let session_id = customer.session_id;
-    let now = clock::now();
-    let overview = db
-        .query(move |conn| account_security::overview(conn, &account, session_id, now))
+    let (me, overview) = app
+        .customer(cookie)
+        .run(|conn, cx| account_security::overview(conn, &cx.me.account, cx.me.session_id, cx.now))
         .await?;
     Ok(Template::render(
         "customer/security",
-        context! { layout, overview, account_email: &customer.account.email, errors, new_email, min_length: crate::app::passwords::MIN_LENGTH },
+        context! {
+            account_email: &me.account.email,
+            layout: layout.signed_in(&me),
+            overview,
+            errors,
+            new_email,
+            min_length: crate::app::passwords::MIN_LENGTH,
+        },
     ))
 }
 
 #[get("/bezpieczenstwo")]
-async fn overview(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    render_overview(&db, &customer, layout, FormErrors::default(), "").await
+async fn overview(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    render_overview(app, &cookie, layout, FormErrors::default(), "").await
 }
 
 #[post("/bezpieczenstwo/wyloguj-inne", data = "<_form>")]
 async fn end_other_sessions(
     _form: Protected<TokenOnly>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    let actor = actor(&customer, ip);
-    let now = clock::now();
-    let ended = db
-        .query(move |conn| {
+    let (me, ended) = app
+        .customer(&cookie)
+        .run(|conn, cx| {
             account_security::end_other_sessions(
                 conn,
-                &customer.account,
-                customer.session_id,
-                &actor,
-                now,
+                &cx.me.account,
+                cx.me.session_id,
+                &cx.actor(),
+                cx.now,
             )
         })
         .await?;
     Ok(Flash::success(
         Redirect::to("/bezpieczenstwo"),
-        i18n::text_with(lang, "security-others-ended", &[("count", ended.into())]),
+        i18n::text_with(
+            language(&me),
+            "security-others-ended",
+            &[("count", ended.into())],
+        ),
     ))
 }
 
@@ -121,53 +121,39 @@ impl CsrfForm for PasswordFields {
 }
 
 #[post("/bezpieczenstwo/haslo", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn change_password(
     form: Protected<PasswordFields>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
-    slots: &State<PasswordSlots>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    let actor = actor(&customer, ip);
     let (current, password, repeated) = (
         form.current_password.clone(),
         form.password.clone(),
         form.password_repeated.clone(),
     );
-    let mailing = mailing.inner().clone();
-    let account = customer.account.clone();
-    let session_id = customer.session_id;
-    let now = clock::now();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
-    let result = db
-        .run(move |conn| -> Result<(), SecurityError> {
+    let (me, result) = app
+        .customer(&cookie)
+        .hashes_password()
+        .attempt(move |conn, cx| -> Result<(), SecurityError> {
+            let account = &cx.me.account;
             account_security::check_new_password(&password, &repeated, &account.login)?;
             let hash = crypto::hash_password(&password)?;
             account_security::change_password(
                 conn,
-                &account,
+                account,
                 &current,
                 &hash,
-                session_id,
-                &actor,
-                mailing.outgoing(),
-                now,
+                cx.me.session_id,
+                &cx.actor(),
+                cx.mail(),
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
+    let (lang, now) = (language(&me), clock::now());
     let errors = match result {
         Ok(()) => {
-            signal.wake();
             return Ok(Either::Left(Flash::success(
                 Redirect::to("/bezpieczenstwo"),
                 i18n::text(lang, "security-password-changed"),
@@ -185,17 +171,11 @@ async fn change_password(
         }
         Err(error) => return Err(server_error(&error)),
     };
-    let page = render_overview(
-        &db,
-        &customer,
-        layout,
-        FormErrors {
-            password: errors,
-            email: Vec::new(),
-        },
-        "",
-    )
-    .await?;
+    let errors = FormErrors {
+        password: errors,
+        email: Vec::new(),
+    };
+    let page = render_overview(app, &cookie, layout, errors, "").await?;
     Ok(Either::Right((Status::UnprocessableEntity, page)))
 }
 
@@ -216,45 +196,31 @@ impl CsrfForm for EmailFields {
 }
 
 #[post("/bezpieczenstwo/email", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn change_email(
     form: Protected<EmailFields>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
-    slots: &State<PasswordSlots>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    let actor = actor(&customer, ip);
     let (new_email, current) = (form.new_email.clone(), form.current_password.clone());
-    let mailing = mailing.inner().clone();
-    let account = customer.account.clone();
-    let now = clock::now();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
-    let result = db
-        .run(move |conn| {
+    let (me, result) = app
+        .customer(&cookie)
+        .hashes_password()
+        .attempt(move |conn, cx| {
             account_security::request_email_change(
                 conn,
-                &account,
+                &cx.me.account,
                 &current,
                 &new_email,
-                &actor,
-                mailing.outgoing(),
-                now,
+                &cx.actor(),
+                cx.mail(),
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
+    let (lang, now) = (language(&me), clock::now());
     let error = match result {
         Ok(()) => {
-            signal.wake();
             return Ok(Either::Left(Flash::success(
                 Redirect::to("/bezpieczenstwo"),
                 i18n::text(lang, "security-email-link-sent"),
@@ -274,20 +240,21 @@ async fn change_email(
         password: Vec::new(),
         email: vec![error],
     };
-    let page = render_overview(&db, &customer, layout, errors, form.new_email.trim()).await?;
+    let page = render_overview(app, &cookie, layout, errors, form.new_email.trim()).await?;
     Ok(Either::Right((Status::UnprocessableEntity, page)))
 }
 
 #[get("/bezpieczenstwo/email/<token>")]
 async fn email_confirm_page(
     token: &str,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    db: Db,
 ) -> Result<(Status, Template), Status> {
     let token_owned = token.to_owned();
-    let now = clock::now();
-    let new_email = db
-        .query(move |conn| account_security::email_change_target(conn, &token_owned, now))
+    let (_, new_email) = app
+        .visitor(&client.0)
+        .run(move |conn, cx| account_security::email_change_target(conn, &token_owned, cx.now))
         .await?;
     let status = if new_email.is_some() {
         Status::Ok
@@ -307,18 +274,18 @@ async fn email_confirm_page(
 async fn email_confirm_submit(
     token: &str,
     _form: Protected<TokenOnly>,
+    app: &State<App>,
+    client: Client,
     layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let lang = layout.lang;
     let token_owned = token.to_owned();
-    let ip = ip.0.map(|ip| ip.to_string());
-    let now = clock::now();
-    let result = db
-        .run(move |conn| account_security::confirm_email_change(conn, &token_owned, ip, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .visitor(&client.0)
+        .attempt(move |conn, cx| {
+            account_security::confirm_email_change(conn, &token_owned, cx.client.ip.clone(), cx.now)
+        })
+        .await?;
     match result {
         Ok(email) => Ok(Either::Left(Flash::success(
             Redirect::to("/"),
@@ -336,12 +303,19 @@ async fn email_confirm_submit(
 }
 
 #[get("/bezpieczenstwo/2fa")]
-fn two_factor_page(customer: CurrentCustomer, layout: Layout, cookies: &CookieJar<'_>) -> Template {
+async fn two_factor_page(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+    cookies: &CookieJar<'_>,
+) -> Result<Template, Status> {
+    let customer = app.customer(&cookie).resume().await?;
+    let layout = layout.signed_in(&customer);
     if customer.account.totp_secret.is_some() {
-        return Template::render(
+        return Ok(Template::render(
             "customer/two_factor",
             context! { layout, enabled: true, error: None::<String> },
-        );
+        ));
     }
     let secret = setup_secret(cookies, customer.account.id).unwrap_or_else(two_factor::new_secret);
     cookies.add_private(
@@ -353,19 +327,25 @@ fn two_factor_page(customer: CurrentCustomer, layout: Layout, cookies: &CookieJa
         .http_only(true)
         .same_site(SameSite::Strict),
     );
-    setup_page(layout, &customer, &secret, None)
+    Ok(setup_page(layout, &customer, &secret, None))
 }
 
 /// The secret being set up, only if the setup cookie was made for this account.
 fn setup_secret(cookies: &CookieJar<'_>, account_id: i64) -> Option<String> {
+    let (owner, secret) = setup_secret_of_any(cookies)?;
+    (owner == account_id).then_some(secret)
+}
+
+/// The setup cookie's account and secret, before it is known who is signed in.
+fn setup_secret_of_any(cookies: &CookieJar<'_>) -> Option<(i64, String)> {
     let value = cookies.get_private(TOTP_SETUP_COOKIE)?.value().to_owned();
     let (owner, secret) = value.split_once(':')?;
-    (owner.parse::<i64>().ok()? == account_id).then(|| secret.to_owned())
+    Some((owner.parse().ok()?, secret.to_owned()))
 }
 
 fn setup_page(
     layout: Layout,
-    customer: &CurrentCustomer,
+    customer: &CustomerSession,
     secret: &str,
     error: Option<&str>,
 ) -> Template {
@@ -398,21 +378,44 @@ impl CsrfForm for TwoFactorFields {
 }
 
 #[post("/bezpieczenstwo/2fa/wlacz", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn two_factor_enable(
     form: Protected<TwoFactorFields>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
     cookies: &CookieJar<'_>,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
-    slots: &State<PasswordSlots>,
-    secrets: &State<SecretBox>,
 ) -> Result<Either<Template, (Status, Template)>, Status> {
-    let Some(secret) = setup_secret(cookies, customer.account.id) else {
+    // The setup cookie names its account; which account this is, the call below says.
+    let secret = setup_secret_of_any(cookies);
+    let (code, password) = (form.code.clone(), form.current_password.clone());
+    let secret_for_run = secret.clone();
+    let (customer, result) = app
+        .customer(&cookie)
+        .hashes_password()
+        .attempt(move |conn, cx| {
+            let Some((owner, secret)) = secret_for_run else {
+                return Ok(None);
+            };
+            if owner != cx.me.account.id {
+                return Ok(None);
+            }
+            two_factor::enable(
+                conn,
+                cx.secrets(),
+                &cx.me.account,
+                &password,
+                &secret,
+                &code,
+                &cx.actor(),
+                cx.mail(),
+                cx.now,
+            )
+            .map(Some)
+        })
+        .await?;
+    let (lang, now) = (language(&customer), clock::now());
+    let layout = layout.signed_in(&customer);
+    let (Some((_, secret)), Some(result)) = (secret, result.transpose()) else {
         return Ok(Either::Right((
             Status::UnprocessableEntity,
             Template::render(
@@ -421,37 +424,8 @@ async fn two_factor_enable(
             ),
         )));
     };
-    let actor = actor(&customer, ip);
-    let (code, password) = (form.code.clone(), form.current_password.clone());
-    let account = customer.account.clone();
-    let mailing = mailing.inner().clone();
-    let secrets = secrets.inner().clone();
-    let now = clock::now();
-    let secret_for_run = secret.clone();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
-    let result = db
-        .run(move |conn| {
-            two_factor::enable(
-                conn,
-                &secrets,
-                &account,
-                &password,
-                &secret_for_run,
-                &code,
-                &actor,
-                mailing.outgoing(),
-                now,
-            )
-        })
-        .await
-        .map_err(|e| server_error(&e))?;
     let error = match result {
         Ok(recovery_codes) => {
-            signal.wake();
             cookies.remove_private(Cookie::build(TOTP_SETUP_COOKIE).path("/bezpieczenstwo"));
             return Ok(Either::Left(Template::render(
                 "customer/two_factor_codes",
@@ -475,48 +449,33 @@ async fn two_factor_enable(
 }
 
 #[post("/bezpieczenstwo/2fa/wylacz", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn two_factor_disable(
     form: Protected<TwoFactorFields>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
-    slots: &State<PasswordSlots>,
-    secrets: &State<SecretBox>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    let actor = actor(&customer, ip);
     let (code, password) = (form.code.clone(), form.current_password.clone());
-    let account = customer.account.clone();
-    let mailing = mailing.inner().clone();
-    let secrets = secrets.inner().clone();
-    let now = clock::now();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
-    let result = db
-        .run(move |conn| {
+    let (customer, result) = app
+        .customer(&cookie)
+        .hashes_password()
+        .attempt(move |conn, cx| {
             two_factor::disable(
                 conn,
-                &secrets,
-                &account,
+                cx.secrets(),
+                &cx.me.account,
                 &password,
                 &code,
-                &actor,
-                mailing.outgoing(),
-                now,
+                &cx.actor(),
+                cx.mail(),
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
+    let (lang, now) = (language(&customer), clock::now());
+    let layout = layout.signed_in(&customer);
     let error = match result {
         Ok(()) => {
-            signal.wake();
             return Ok(Either::Left(Flash::success(
                 Redirect::to("/bezpieczenstwo"),
                 i18n::text(lang, "security-2fa-turned-off"),

@@ -2,7 +2,6 @@
 //! Ids in paths are looked up only among the signed-in customer's own rows; anything else is 404.
 
 use crate::app::access::Area;
-use crate::app::crypto::SecretBox;
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -10,18 +9,15 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
 
 use crate::app::account_security::SecurityError;
-use crate::app::audit::Actor;
+use crate::app::sessions::CustomerSession;
 use crate::app::subscriptions::{self, Renewable, RevealError};
-use crate::app::{clock, notices};
-use crate::config::Config;
+use crate::app::{App, notices};
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::mailing::PasswordSlots;
 use crate::web::messages;
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
-use crate::web::{Db, server_error};
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::{CustomerCookie, language};
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -37,92 +33,103 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-fn actor(customer: &CurrentCustomer, ip: ClientIp) -> Actor {
-    Actor::account(
-        customer.account.id,
-        customer.customer_id(),
-        ip.0.map(|ip| ip.to_string()),
-    )
-}
-
 #[get("/umowy")]
-async fn contracts(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    customer.require(Area::Services)?;
-    let customer_id = customer.customer_id();
-    let contracts = db
-        .query(move |conn| subscriptions::contracts(conn, customer_id))
+async fn contracts(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, contracts) = app
+        .customer(&cookie)
+        .needs(Area::Services)
+        .run(|conn, cx| subscriptions::contracts(conn, cx.customer_id()))
         .await?;
     Ok(Template::render(
         "customer/contracts",
-        context! { layout, contracts },
+        context! { layout: layout.signed_in(&me), contracts },
     ))
 }
 
 #[get("/umowy/<id>")]
 async fn contract(
     id: i64,
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    customer.require(Area::Services)?;
-    let customer_id = customer.customer_id();
-    let contract = db
-        .query(move |conn| subscriptions::contract(conn, customer_id, id))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (me, contract) = app
+        .customer(&cookie)
+        .needs(Area::Services)
+        .run(move |conn, cx| subscriptions::contract(conn, cx.customer_id(), id))
+        .await?;
+    let contract = contract.ok_or(Status::NotFound)?;
     Ok(Template::render(
         "customer/contract",
-        context! { layout, contract },
+        context! { layout: layout.signed_in(&me), contract },
     ))
 }
 
 #[get("/uslugi")]
-async fn services(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    customer.require(Area::Services)?;
-    let customer_id = customer.customer_id();
-    let services = db
-        .query(move |conn| subscriptions::services(conn, customer_id))
+async fn services(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, services) = app
+        .customer(&cookie)
+        .needs(Area::Services)
+        .run(|conn, cx| subscriptions::services(conn, cx.customer_id()))
         .await?;
     Ok(Template::render(
         "customer/services",
-        context! { layout, services },
+        context! { layout: layout.signed_in(&me), services },
     ))
 }
 
-async fn render_service(
-    db: &Db,
-    customer: &CurrentCustomer,
-    layout: Layout,
-    id: i64,
+/// What the service page shows besides the service: a password just revealed, or an error.
+#[derive(Default)]
+struct Shown {
     revealed: Option<(i64, String)>,
     error: Option<String>,
+}
+
+async fn render_service(
+    app: &App,
+    cookie: &CustomerCookie,
+    layout: LayoutDraft,
+    id: i64,
+    shown: Shown,
 ) -> Result<Template, Status> {
-    customer.require(Area::Services)?;
-    let customer_id = customer.customer_id();
-    let service = db
-        .query(move |conn| subscriptions::service(conn, customer_id, id))
-        .await?
-        .ok_or(Status::NotFound)?;
-    let (revealed_endpoint, revealed_password) = match revealed {
+    let (me, service) = app
+        .customer(cookie)
+        .needs(Area::Services)
+        .run(move |conn, cx| subscriptions::service(conn, cx.customer_id(), id))
+        .await?;
+    let service = service.ok_or(Status::NotFound)?;
+    let (revealed_endpoint, revealed_password) = match shown.revealed {
         Some((endpoint, password)) => (Some(endpoint), Some(password)),
         None => (None, None),
     };
     Ok(Template::render(
         "customer/service",
-        context! { layout, service, revealed_endpoint, revealed_password, error },
+        context! {
+            layout: layout.signed_in(&me),
+            service,
+            revealed_endpoint,
+            revealed_password,
+            error: shown.error,
+        },
     ))
 }
 
 #[get("/uslugi/<id>")]
 async fn service(
     id: i64,
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    customer.require(Area::Services)?;
-    render_service(&db, &customer, layout, id, None, None).await
+    render_service(app, &cookie, layout, id, Shown::default()).await
 }
 
 #[derive(Debug, FromForm)]
@@ -143,89 +150,67 @@ impl CsrfForm for RevealFields {
 
 /// Shows the PPPoE password once, on this response only, after the account password.
 #[post("/uslugi/<id>/haslo-pppoe", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn reveal_pppoe(
     id: i64,
     form: Protected<RevealFields>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    slots: &State<PasswordSlots>,
-    secrets: &State<SecretBox>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<(Status, Template), Status> {
-    customer.require(Area::Services)?;
-    let actor = actor(&customer, ip);
-    let account = customer.account.clone();
     let (endpoint_id, password) = (form.endpoint_id, form.password.clone());
-    let secrets = secrets.inner().clone();
-    let now = clock::now();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
-    let result = db
-        .run(move |conn| {
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Services)
+        .hashes_password()
+        .attempt(move |conn, cx| {
             subscriptions::reveal_pppoe_password(
                 conn,
-                &secrets,
-                &account,
+                cx.secrets(),
+                &cx.me.account,
                 id,
                 endpoint_id,
                 &password,
-                &actor,
-                now,
+                &cx.actor(),
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
-    match result {
-        Ok(secret) => Ok((
+        .await?;
+    let lang = language(&me);
+    let now = crate::app::clock::now();
+    let (status, shown) = match result {
+        Ok(secret) => (
             Status::Ok,
-            render_service(
-                &db,
-                &customer,
-                layout,
-                id,
-                Some((endpoint_id, secret)),
-                None,
-            )
-            .await?,
-        )),
-        Err(RevealError::NotFound) => Err(Status::NotFound),
-        Err(RevealError::Sealed(error)) => Err(server_error(&error)),
-        Err(RevealError::Security(SecurityError::WrongCurrentPassword)) => Ok((
+            Shown {
+                revealed: Some((endpoint_id, secret)),
+                error: None,
+            },
+        ),
+        Err(RevealError::NotFound) => return Err(Status::NotFound),
+        Err(RevealError::Sealed(error)) => return Err(server_error(&error)),
+        Err(RevealError::Security(SecurityError::WrongCurrentPassword)) => (
             Status::UnprocessableEntity,
-            render_service(
-                &db,
-                &customer,
-                layout,
-                id,
-                None,
-                Some(i18n::text(lang, "services-pppoe-wrong-password")),
-            )
-            .await?,
-        )),
-        Err(RevealError::Security(SecurityError::Throttled(retry))) => Ok((
+            Shown {
+                revealed: None,
+                error: Some(i18n::text(lang, "services-pppoe-wrong-password")),
+            },
+        ),
+        Err(RevealError::Security(SecurityError::Throttled(retry))) => (
             Status::TooManyRequests,
-            render_service(
-                &db,
-                &customer,
-                layout,
-                id,
-                None,
-                Some(format!(
+            Shown {
+                revealed: None,
+                error: Some(format!(
                     "{} {}",
                     i18n::text(lang, "services-pppoe-throttled"),
                     messages::retry_after(lang, retry, now)
                 )),
-            )
-            .await?,
-        )),
-        Err(error) => Err(server_error(&error)),
-    }
+            },
+        ),
+        Err(error) => return Err(server_error(&error)),
+    };
+    Ok((
+        status,
+        render_service(app, &cookie, layout, id, shown).await?,
+    ))
 }
 
 #[derive(Debug, FromForm)]
@@ -244,24 +229,29 @@ impl CsrfForm for RenewalFields {
 
 /// Sets renewal on the customer's own service or domain; anyone else's is 404.
 async fn change_renewal(
-    db: &Db,
-    customer: &CurrentCustomer,
-    ip: ClientIp,
+    app: &App,
+    cookie: &CustomerCookie,
     what: Renewable,
     id: i64,
     auto_renew: bool,
-) -> Result<(), Status> {
-    customer.require(Area::Services)?;
-    let actor = actor(customer, ip);
-    let customer_id = customer.customer_id();
-    let now = clock::now();
-    let changed = db
-        .query(move |conn| {
-            subscriptions::set_renewal(conn, customer_id, what, id, auto_renew, &actor, now)
+) -> Result<CustomerSession, Status> {
+    let (me, changed) = app
+        .customer(cookie)
+        .needs(Area::Services)
+        .run(move |conn, cx| {
+            subscriptions::set_renewal(
+                conn,
+                cx.customer_id(),
+                what,
+                id,
+                auto_renew,
+                &cx.actor(),
+                cx.now,
+            )
         })
         .await?;
     if changed {
-        Ok(())
+        Ok(me)
     } else {
         Err(Status::NotFound)
     }
@@ -282,29 +272,30 @@ fn renewal_message(lang: Lang, auto_renew: bool) -> String {
 async fn service_renewal(
     id: i64,
     form: Protected<RenewalFields>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    change_renewal(&db, &customer, ip, Renewable::Service, id, form.auto_renew).await?;
+    let me = change_renewal(app, &cookie, Renewable::Service, id, form.auto_renew).await?;
     Ok(Flash::success(
         Redirect::to(format!("/uslugi/{id}")),
-        renewal_message(lang, form.auto_renew),
+        renewal_message(language(&me), form.auto_renew),
     ))
 }
 
 #[get("/domeny")]
-async fn domains(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    customer.require(Area::Services)?;
-    let customer_id = customer.customer_id();
-    let today = clock::today();
-    let domains = db
-        .query(move |conn| subscriptions::domains(conn, customer_id, today))
+async fn domains(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, domains) = app
+        .customer(&cookie)
+        .needs(Area::Services)
+        .run(|conn, cx| subscriptions::domains(conn, cx.customer_id(), cx.today))
         .await?;
     Ok(Template::render(
         "customer/domains",
-        context! { layout, domains },
+        context! { layout: layout.signed_in(&me), domains },
     ))
 }
 
@@ -312,35 +303,31 @@ async fn domains(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Te
 async fn domain_renewal(
     id: i64,
     form: Protected<RenewalFields>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    change_renewal(&db, &customer, ip, Renewable::Domain, id, form.auto_renew).await?;
+    let me = change_renewal(app, &cookie, Renewable::Domain, id, form.auto_renew).await?;
     Ok(Flash::success(
         Redirect::to("/domeny"),
-        renewal_message(lang, form.auto_renew),
+        renewal_message(language(&me), form.auto_renew),
     ))
 }
 
 #[get("/powiadomienia")]
 async fn notices_page(
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
-    config: &State<Config>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    let customer_id = customer.customer_id();
-    let today = clock::today();
-    let limits = config.notices;
-    let access = crate::app::access::flags(&customer.account.role);
-    let mut notices = db
-        .query(move |conn| notices::for_customer(conn, customer_id, today, &limits))
+    let (me, notices) = app
+        .customer(&cookie)
+        .run(|conn, cx| {
+            let (role, notices) = (&cx.me.account.role, &cx.config().notices);
+            notices::for_login(conn, cx.customer_id(), role, cx.today, notices)
+        })
         .await?;
-    notices.retain(|notice| crate::app::access::sees_notice(&access, notice));
     Ok(Template::render(
         "customer/notices",
-        context! { layout, notices },
+        context! { layout: layout.signed_in(&me), notices },
     ))
 }

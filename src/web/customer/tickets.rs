@@ -9,21 +9,19 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
+use crate::app::App;
 use crate::app::access::Area;
-use crate::app::audit::Actor;
-use crate::app::clock;
+use crate::app::sessions::CustomerSession;
+use crate::app::tickets::TicketError;
 use crate::app::tickets::customer::{self, NewTicketForm};
-use crate::app::tickets::{AttachmentStore, TicketError};
 use crate::domain::tickets::{MAX_ATTACHMENTS, TicketCategory};
-use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
+use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::mailing::{Mailing, OutboxSignal};
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::{CustomerCookie, language};
 use crate::web::ticket_errors::ticket_error;
 use crate::web::uploads::{AttachmentDownload, read_uploads};
-use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -81,42 +79,40 @@ impl CsrfForm for ReplyFields<'_> {
     }
 }
 
-fn actor(customer: &CurrentCustomer, ip: &ClientIp) -> Actor {
-    Actor::account(
-        customer.account.id,
-        customer.customer_id(),
-        ip.0.map(|ip| ip.to_string()),
-    )
-}
-
 #[get("/zgloszenia")]
-async fn list(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    customer.require(Area::Tickets)?;
-    let customer_id = customer.customer_id();
-    let tickets = db
-        .query(move |conn| customer::list(conn, customer_id))
+async fn list(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, tickets) = app
+        .customer(&cookie)
+        .needs(Area::Tickets)
+        .run(|conn, cx| customer::list(conn, cx.customer_id()))
         .await?;
     Ok(Template::render(
         "customer/tickets",
-        context! { layout, tickets },
+        context! { layout: layout.signed_in(&me), tickets },
     ))
 }
 
 async fn form_page(
-    db: &Db,
-    layout: Layout,
-    customer_id: i64,
+    app: &App,
+    cookie: &CustomerCookie,
+    layout: LayoutDraft,
     typed: NewTicketForm,
     error: Option<String>,
 ) -> Result<Template, Status> {
-    let services = db
-        .query(move |conn| customer::services(conn, customer_id))
+    let (me, services) = app
+        .customer(cookie)
+        .needs(Area::Tickets)
+        .run(|conn, cx| customer::services(conn, cx.customer_id()))
         .await?;
     let categories: Vec<&str> = TicketCategory::ALL.iter().map(|c| c.as_str()).collect();
     Ok(Template::render(
         "customer/ticket_new",
         context! {
-            layout,
+            layout: layout.signed_in(&me),
             services,
             categories,
             error,
@@ -134,12 +130,11 @@ async fn form_page(
 /// `?kategoria=fault` preselects the category (the dashboard's "report a fault" button).
 #[get("/zgloszenia/nowe?<kategoria>")]
 async fn new_form(
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
     kategoria: Option<&str>,
 ) -> Result<Template, Status> {
-    customer.require(Area::Tickets)?;
     let category = kategoria
         .and_then(TicketCategory::parse)
         .map(|c| c.as_str().to_owned())
@@ -148,33 +143,37 @@ async fn new_form(
         category,
         ..NewTicketForm::default()
     };
-    form_page(&db, layout, customer.customer_id(), typed, None).await
+    form_page(app, &cookie, layout, typed, None).await
 }
 
-#[allow(clippy::too_many_arguments)]
 #[post("/zgloszenia/nowe", data = "<form>")]
 async fn create(
     form: Protected<NewTicketFields<'_>>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    store: &State<AttachmentStore>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Answer {
-    customer.require(Area::Tickets)?;
     let uploads = read_uploads(&form.attachments)
         .await
         .map_err(|e| server_error(&e))?;
-    let actor = actor(&customer, &ip);
-    let customer_id = customer.customer_id();
     let input = form.form();
-    let store = store.inner().clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| customer::open(conn, &store, &actor, customer_id, &input, uploads, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Tickets)
+        .attempt(move |conn, cx| {
+            let store = cx.attachments();
+            customer::open(
+                conn,
+                store,
+                &cx.actor(),
+                cx.customer_id(),
+                &input,
+                uploads,
+                cx.now,
+            )
+        })
+        .await?;
+    let lang = language(&me);
     match result {
         Ok(id) => Ok(Either::Left(Flash::success(
             Redirect::to(format!("/zgloszenia/{id}")),
@@ -184,9 +183,9 @@ async fn create(
         Err(error) => Ok(Either::Right((
             Status::UnprocessableEntity,
             form_page(
-                &db,
+                app,
+                &cookie,
                 layout,
-                customer_id,
                 form.form(),
                 Some(ticket_error(lang, &error)),
             )
@@ -195,108 +194,110 @@ async fn create(
     }
 }
 
-async fn ticket_page(
-    db: &Db,
-    layout: Layout,
-    customer_id: i64,
-    id: i64,
+/// A reply that was refused, shown again under the thread with its problem.
+#[derive(Default)]
+struct Typed {
     error: Option<String>,
-    typed_reply: String,
+    reply: String,
+}
+
+async fn ticket_page(
+    app: &App,
+    cookie: &CustomerCookie,
+    layout: LayoutDraft,
+    id: i64,
+    typed: Typed,
 ) -> Result<Template, Status> {
-    let now = clock::now();
-    let view = db
-        .query(move |conn| customer::detail(conn, customer_id, id, now))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (me, view) = app
+        .customer(cookie)
+        .needs(Area::Tickets)
+        .run(move |conn, cx| customer::detail(conn, cx.customer_id(), id, cx.now))
+        .await?;
+    let view = view.ok_or(Status::NotFound)?;
+    let Typed {
+        error,
+        reply: typed_reply,
+    } = typed;
     Ok(Template::render(
         "customer/ticket",
-        context! { layout, view, error, typed_reply, max_files: MAX_ATTACHMENTS },
+        context! {
+            layout: layout.signed_in(&me),
+            view,
+            error,
+            typed_reply,
+            max_files: MAX_ATTACHMENTS,
+        },
     ))
 }
 
 #[get("/zgloszenia/<id>")]
 async fn detail(
     id: i64,
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    customer.require(Area::Tickets)?;
-    ticket_page(&db, layout, customer.customer_id(), id, None, String::new()).await
+    ticket_page(app, &cookie, layout, id, Typed::default()).await
 }
 
-#[allow(clippy::too_many_arguments)]
 #[post("/zgloszenia/<id>/odpowiedz", data = "<form>")]
 async fn reply(
     id: i64,
     form: Protected<ReplyFields<'_>>,
-    customer: CurrentCustomer,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    store: &State<AttachmentStore>,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Answer {
-    customer.require(Area::Tickets)?;
     let uploads = read_uploads(&form.attachments)
         .await
         .map_err(|e| server_error(&e))?;
-    let actor = actor(&customer, &ip);
-    let customer_id = customer.customer_id();
     let body = form.body.clone();
-    let store = store.inner().clone();
-    let mailing = mailing.inner().clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| {
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Tickets)
+        .attempt(move |conn, cx| {
             customer::reply(
                 conn,
-                &store,
-                mailing.outgoing(),
-                &actor,
-                customer_id,
+                cx.attachments(),
+                cx.mail(),
+                &cx.actor(),
+                cx.customer_id(),
                 id,
                 &body,
                 uploads,
-                now,
+                cx.now,
             )
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
+    let lang = language(&me);
     match result {
-        Ok(()) => {
-            signal.wake();
-            Ok(Either::Left(Flash::success(
-                Redirect::to(format!("/zgloszenia/{id}")),
-                i18n::text(lang, "tickets-flash-replied"),
-            )))
-        }
+        Ok(()) => Ok(Either::Left(Flash::success(
+            Redirect::to(format!("/zgloszenia/{id}")),
+            i18n::text(lang, "tickets-flash-replied"),
+        ))),
         Err(TicketError::NotFound) => Err(Status::NotFound),
         Err(error) if error.is_internal() => Err(server_error(&error)),
-        Err(error) => Ok(Either::Right((
-            Status::UnprocessableEntity,
-            ticket_page(
-                &db,
-                layout,
-                customer_id,
-                id,
-                Some(ticket_error(lang, &error)),
-                form.body.clone(),
-            )
-            .await?,
-        ))),
+        Err(error) => {
+            let typed = Typed {
+                error: Some(ticket_error(lang, &error)),
+                reply: form.body.clone(),
+            };
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                ticket_page(app, &cookie, layout, id, typed).await?,
+            )))
+        }
     }
 }
 
 /// Close and reopen answer with a redirect back to the thread and a flash either way.
 fn after_change(
     id: i64,
-    lang: Lang,
+    me: &CustomerSession,
     result: Result<(), TicketError>,
     done: &str,
 ) -> Result<Flash<Redirect>, Status> {
+    let lang = language(me);
     let back = Redirect::to(format!("/zgloszenia/{id}"));
     match result {
         Ok(()) => Ok(Flash::success(back, i18n::text(lang, done))),
@@ -310,56 +311,46 @@ fn after_change(
 async fn close(
     id: i64,
     _form: Protected<TokenOnly>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    customer.require(Area::Tickets)?;
-    let actor = actor(&customer, &ip);
-    let customer_id = customer.customer_id();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| customer::close(conn, &actor, customer_id, id, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    after_change(id, lang, result, "tickets-flash-closed")
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Tickets)
+        .attempt(move |conn, cx| customer::close(conn, &cx.actor(), cx.customer_id(), id, cx.now))
+        .await?;
+    after_change(id, &me, result, "tickets-flash-closed")
 }
 
 #[post("/zgloszenia/<id>/otworz", data = "<_form>")]
 async fn reopen(
     id: i64,
     _form: Protected<TokenOnly>,
-    customer: CurrentCustomer,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<Flash<Redirect>, Status> {
-    customer.require(Area::Tickets)?;
-    let actor = actor(&customer, &ip);
-    let customer_id = customer.customer_id();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| customer::reopen(conn, &actor, customer_id, id, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    after_change(id, lang, result, "tickets-flash-reopened")
+    let (me, result) = app
+        .customer(&cookie)
+        .needs(Area::Tickets)
+        .attempt(move |conn, cx| customer::reopen(conn, &cx.actor(), cx.customer_id(), id, cx.now))
+        .await?;
+    after_change(id, &me, result, "tickets-flash-reopened")
 }
 
 #[get("/zgloszenia/<id>/zalaczniki/<attachment_id>")]
 async fn attachment(
     id: i64,
     attachment_id: i64,
-    customer: CurrentCustomer,
-    db: Db,
-    store: &State<AttachmentStore>,
+    app: &State<App>,
+    cookie: CustomerCookie,
 ) -> Result<AttachmentDownload, Status> {
-    customer.require(Area::Tickets)?;
-    let customer_id = customer.customer_id();
-    let store = store.inner().clone();
-    let file = db
-        .query(move |conn| customer::attachment(conn, &store, customer_id, id, attachment_id))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (_, file) = app
+        .customer(&cookie)
+        .needs(Area::Tickets)
+        .run(move |conn, cx| {
+            customer::attachment(conn, cx.attachments(), cx.customer_id(), id, attachment_id)
+        })
+        .await?;
+    let file = file.ok_or(Status::NotFound)?;
     Ok(AttachmentDownload::new(file))
 }

@@ -3,16 +3,16 @@
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Header, Status};
-use rocket::{Route, get, routes};
+use rocket::{Route, State, get, routes};
 
+use crate::app::App;
 use crate::app::staff::audit_log::{
     self, AuditLogEntry, AuditLogQuery, EXPORT_LIMIT, FilterProblem, PAGE_LIMIT,
 };
 use crate::app::staff_roles::Permission;
 use crate::i18n::{self, Lang};
-use crate::web::Db;
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
+use crate::web::page::LayoutDraft;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![page, export]
@@ -43,23 +43,20 @@ impl FilterParams {
 
 #[get("/staff/dziennik?<params..>")]
 async fn page(
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
     params: FilterParams,
 ) -> Result<Template, Status> {
-    staff.require(Permission::ReadAuditLog)?;
     let query = params.query();
     let (filter, problems) = query.filter();
-    let (entries, choices) = db
-        .query(move |conn| {
-            Ok::<_, diesel::result::Error>((
-                audit_log::entries(conn, &filter, PAGE_LIMIT)?,
-                audit_log::choices(conn)?,
-            ))
-        })
+    let (me, (entries, choices)) = app
+        .staff(&cookie)
+        .needs(Permission::ReadAuditLog)
+        .run(move |conn, _| audit_log::page(conn, &filter, PAGE_LIMIT))
         .await?;
+    let layout = layout.staff(&me);
+    let lang = layout.lang;
     let problems: Vec<String> = problems
         .iter()
         .map(|FilterProblem { message, .. }| i18n::text(lang, message))
@@ -105,15 +102,16 @@ pub struct CsvDownload {
 
 #[get("/staff/dziennik.csv?<params..>")]
 async fn export(
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    db: Db,
     params: FilterParams,
 ) -> Result<CsvDownload, Status> {
-    staff.require(Permission::ReadAuditLog)?;
     let (filter, _) = params.query().filter();
-    let entries: Vec<AuditLogEntry> = db
-        .query(move |conn| audit_log::entries(conn, &filter, EXPORT_LIMIT))
+    let (_, entries): (_, Vec<AuditLogEntry>) = app
+        .staff(&cookie)
+        .needs(Permission::ReadAuditLog)
+        .run(move |conn, _| audit_log::entries(conn, &filter, EXPORT_LIMIT))
         .await?;
     let header = [
         "staff-audit-log-when",

@@ -2,21 +2,18 @@
 
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
-use rocket::http::{CookieJar, Status};
+use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::clock;
 use crate::app::login::{self, LoginError};
-use crate::config::Config;
+use crate::app::{App, clock};
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::Client;
 use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
-use crate::web::mailing::PasswordSlots;
 use crate::web::messages;
 use crate::web::page::Layout;
-use crate::web::session::{self, STAFF_COOKIE};
-use crate::web::{Db, server_error};
+use crate::web::server_error;
+use crate::web::session::{self, STAFF_COOKIE, Visit};
 
 pub fn routes() -> Vec<Route> {
     routes![login_page, login_submit, logout]
@@ -47,29 +44,21 @@ impl CsrfForm for StaffLoginFields {
 }
 
 #[post("/staff/login", data = "<form>")]
-#[allow(clippy::too_many_arguments)]
 async fn login_submit(
     form: Protected<StaffLoginFields>,
+    app: &State<App>,
+    visit: Visit<'_>,
     layout: Layout,
-    lang: Lang,
-    client: Client,
-    db: Db,
-    cookies: &CookieJar<'_>,
-    config: &State<Config>,
-    slots: &State<PasswordSlots>,
 ) -> Result<Either<Redirect, (Status, Template)>, Status> {
+    let (lang, now) = (layout.lang, clock::now());
     let (login_name, password) = (form.login.clone(), form.password.clone());
-    let info = client.0;
-    let now = clock::now();
-    let _permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|_| Status::ServiceUnavailable)?;
-    let outcome = db
-        .run(move |conn| login::staff_login(conn, &login_name, &password, &info, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, outcome) = app
+        .visitor(&visit.client)
+        .hashes_password()
+        .attempt(move |conn, cx| {
+            login::staff_login(conn, &login_name, &password, cx.client, cx.now)
+        })
+        .await?;
     let failure = |status, error: String| {
         Either::Right((
             status,
@@ -81,8 +70,8 @@ async fn login_submit(
     };
     Ok(match outcome {
         Ok(session) => {
-            session::set_cookie(cookies, config, STAFF_COOKIE, session.token);
-            csrf::rotate(cookies);
+            session::set_cookie(visit.cookies, app.config(), STAFF_COOKIE, session.token);
+            csrf::rotate(visit.cookies);
             Either::Left(Redirect::to("/staff"))
         }
         Err(LoginError::Throttled(retry)) => failure(
@@ -97,12 +86,11 @@ async fn login_submit(
 #[post("/staff/wyloguj", data = "<_form>")]
 async fn logout(
     _form: Protected<TokenOnly>,
+    app: &State<App>,
     lang: Lang,
-    db: Db,
-    ip: crate::web::client_ip::ClientIp,
-    cookies: &CookieJar<'_>,
+    visit: Visit<'_>,
 ) -> Result<Flash<Redirect>, Status> {
-    session::log_out(&db, cookies, STAFF_COOKIE, ip.0).await?;
+    session::log_out(app, visit.cookies, STAFF_COOKIE, &visit.client).await?;
     Ok(Flash::success(
         Redirect::to("/staff/login"),
         i18n::text(lang, "staff-logged-out"),

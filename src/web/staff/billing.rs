@@ -1,28 +1,20 @@
 //! `/staff/rozliczenia`: billing runs for staff who issue invoices. Start a run for a period
-//! (it works on a thread of its own), watch its progress, read past runs' summaries.
+//! (`app::billing::BillingRunner`, on a thread of its own), watch its progress, read past runs' summaries.
 
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::tokio::sync::oneshot;
 use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::audit::Actor;
-use crate::app::billing::{self, BillingError, Source};
-use crate::app::clock;
-use crate::app::invoicing::Invoicing;
+use crate::app::App;
+use crate::app::billing::{self, BillingError};
 use crate::app::staff_roles::Permission;
-use crate::config::Config;
-use crate::db::Pool;
-use crate::domain::billing::BillingPeriod;
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::mailing::{Mailing, OutboxSignal};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, Documents, server_error};
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![list, start, show]
@@ -56,134 +48,50 @@ fn refusal(lang: Lang, error: &BillingError) -> Option<String> {
 }
 
 async fn page(
-    db: &Db,
-    layout: Layout,
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
     error: Option<String>,
     period: Option<String>,
 ) -> Result<Template, Status> {
-    // The usual run is next month's, a few days before it starts.
-    let this_month = BillingPeriod::containing(clock::today());
-    let period = period.unwrap_or_else(|| this_month.next().key());
-    let shown = [this_month.key(), this_month.next().key()];
-    let (runs, invoiced) = db
-        .query(move |conn| {
-            let runs = billing::runs_overview(conn, clock::now())?;
-            let invoiced = shown
-                .iter()
-                .map(|p| billing::invoiced_summary(conn, p))
-                .collect::<diesel::QueryResult<Vec<_>>>()?;
-            Ok::<_, diesel::result::Error>((runs, invoiced))
-        })
+    let (me, panel) = app
+        .staff(cookie)
+        .needs(Permission::IssueInvoices)
+        .run(|conn, cx| billing::panel(conn, cx.today, cx.now))
         .await?;
+    let period = period.unwrap_or_else(|| panel.next_period.clone());
     Ok(Template::render(
         "staff/billing_runs",
-        context! { layout, runs, error, period, invoiced },
+        context! {
+            layout: layout.staff(&me),
+            runs: panel.runs,
+            error,
+            period,
+            invoiced: panel.invoiced,
+        },
     ))
 }
 
 #[get("/staff/rozliczenia")]
-async fn list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    page(&db, layout, None, None).await
+async fn list(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    page(app, &cookie, layout, None, None).await
 }
 
-/// What the run's thread needs, all cheap to clone.
-struct Launch {
-    pool: Pool,
-    config: Config,
-    documents: Documents,
-    mailing: Mailing,
-    signal: OutboxSignal,
-}
-
-impl Launch {
-    /// Starts the run on a thread of its own (it outlives the request) and answers as soon as
-    /// the run is recorded or refused. The thread keeps one connection and the period's lock
-    /// from start to end.
-    async fn start(
-        self,
-        period: String,
-        actor: Actor,
-    ) -> Result<Result<i64, BillingError>, Status> {
-        let (started_tx, started_rx) = oneshot::channel();
-        let spawned = std::thread::Builder::new()
-            .name("billing-run".into())
-            .spawn(move || {
-                let mut conn = match self.pool.get() {
-                    Ok(conn) => conn,
-                    Err(error) => {
-                        let _ = started_tx.send(Err(BillingError::NoConnection(error.to_string())));
-                        return;
-                    }
-                };
-                let started = billing::start_run(
-                    &mut conn,
-                    &self.config.database.url,
-                    &period,
-                    clock::today(),
-                    Source::Panel,
-                    &actor,
-                    clock::now(),
-                );
-                let started = match started {
-                    Ok(started) => {
-                        let _ = started_tx.send(Ok(started.id));
-                        started
-                    }
-                    Err(error) => {
-                        let _ = started_tx.send(Err(error));
-                        return;
-                    }
-                };
-                let invoicing = Invoicing {
-                    renderer: self.documents.renderer.as_ref(),
-                    store: &self.documents.store,
-                    outgoing: Some(self.mailing.outgoing()),
-                };
-                // A failure is recorded on the run (and logged) by execute_run itself.
-                let _ = billing::execute_run(
-                    &mut conn,
-                    &invoicing,
-                    started,
-                    &actor,
-                    billing::CHUNK_CUSTOMERS,
-                    &|_| {},
-                );
-                self.signal.wake();
-            });
-        if let Err(error) = spawned {
-            return Err(server_error(&error));
-        }
-        started_rx.await.map_err(|e| server_error(&e))
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
 #[post("/staff/rozliczenia", data = "<form>")]
 async fn start(
     form: Protected<RunFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    pool: &State<Pool>,
-    config: &State<Config>,
-    documents: &State<Documents>,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
-    let launch = Launch {
-        pool: pool.inner().clone(),
-        config: config.inner().clone(),
-        documents: documents.inner().clone(),
-        mailing: mailing.inner().clone(),
-        signal: signal.inner().clone(),
-    };
+    let lang = layout.lang();
     let period = form.period.trim().to_owned();
-    match launch.start(period.clone(), actor).await? {
+    let (_, started) = app.start_billing_run(&cookie, period.clone()).await?;
+    match started {
         Ok(id) => Ok(Either::Left(Flash::success(
             Redirect::to(format!("/staff/rozliczenia/{id}")),
             i18n::text(lang, "billing-started"),
@@ -191,7 +99,7 @@ async fn start(
         Err(error) => match refusal(lang, &error) {
             Some(message) => Ok(Either::Right((
                 Status::UnprocessableEntity,
-                page(&db, layout, Some(message), Some(period)).await?,
+                page(app, &cookie, layout, Some(message), Some(period)).await?,
             ))),
             None => Err(server_error(&error)),
         },
@@ -199,14 +107,20 @@ async fn start(
 }
 
 #[get("/staff/rozliczenia/<id>")]
-async fn show(id: i64, staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let run = db
-        .query(move |conn| billing::run_view(conn, id, clock::now()))
-        .await?
-        .ok_or(Status::NotFound)?;
+async fn show(
+    id: i64,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, run) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .run(move |conn, cx| billing::run_view(conn, id, cx.now))
+        .await?;
+    let run = run.ok_or(Status::NotFound)?;
     Ok(Template::render(
         "staff/billing_run",
-        context! { layout, run },
+        context! { layout: layout.staff(&me), run },
     ))
 }

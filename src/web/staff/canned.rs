@@ -4,19 +4,17 @@ use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::audit::Actor;
-use crate::app::clock;
+use crate::app::App;
 use crate::app::staff_roles::Permission;
 use crate::app::tickets::canned::{self, CannedError, CannedForm};
-use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
+use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 use crate::web::ticket_errors::canned_error;
-use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
     routes![list, create, update]
@@ -50,12 +48,17 @@ impl CannedFields {
 }
 
 async fn page(
-    db: &Db,
-    layout: Layout,
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
     error: Option<String>,
     typed: Option<CannedForm>,
 ) -> Result<Template, Status> {
-    let responses = db.query(|conn| canned::list(conn, false)).await?;
+    let (me, responses) = app
+        .staff(cookie)
+        .needs(Permission::HandleTickets)
+        .run(|conn, _| canned::list(conn, false))
+        .await?;
     let typed = typed.unwrap_or(CannedForm {
         active: true,
         ..CannedForm::default()
@@ -63,7 +66,7 @@ async fn page(
     Ok(Template::render(
         "staff/canned_responses",
         context! {
-            layout,
+            layout: layout.staff(&me),
             responses,
             error,
             typed: context! { title: typed.title, body: typed.body, active: typed.active },
@@ -72,18 +75,23 @@ async fn page(
 }
 
 #[get("/staff/odpowiedzi")]
-async fn list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::HandleTickets)?;
-    page(&db, layout, None, None).await
+async fn list(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    page(app, &cookie, layout, None, None).await
 }
 
+/// A saved response goes back to the list with a flash; a refused one shows the form again.
 async fn answer(
-    db: &Db,
-    layout: Layout,
-    lang: Lang,
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
     result: Result<&'static str, CannedError>,
     typed: Option<CannedForm>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let lang = layout.lang();
     match result {
         Ok(done) => Ok(Either::Left(Flash::success(
             Redirect::to("/staff/odpowiedzi"),
@@ -91,52 +99,47 @@ async fn answer(
         ))),
         Err(CannedError::NotFound) => Err(Status::NotFound),
         Err(CannedError::Database(e)) => Err(server_error(&e)),
-        Err(error) => Ok(Either::Right((
-            Status::UnprocessableEntity,
-            page(db, layout, Some(canned_error(lang, &error)), typed).await?,
-        ))),
+        Err(error) => {
+            let message = canned_error(lang, &error);
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                page(app, cookie, layout, Some(message), typed).await?,
+            )))
+        }
     }
 }
 
 #[post("/staff/odpowiedzi", data = "<form>")]
 async fn create(
     form: Protected<CannedFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::HandleTickets)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let input = form.form();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| canned::create(conn, &actor, &input, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map(|_| "tickets-canned-flash-created");
-    answer(&db, layout, lang, result, Some(form.form())).await
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::HandleTickets)
+        .attempt(move |conn, cx| canned::create(conn, &cx.actor(), &input, cx.now))
+        .await?;
+    let result = result.map(|_| "tickets-canned-flash-created");
+    answer(app, &cookie, layout, result, Some(form.form())).await
 }
 
 #[post("/staff/odpowiedzi/<id>", data = "<form>")]
 async fn update(
     id: i64,
     form: Protected<CannedFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::HandleTickets)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let input = form.form();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| canned::update(conn, &actor, id, &input, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map(|()| "tickets-canned-flash-saved");
-    answer(&db, layout, lang, result, None).await
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::HandleTickets)
+        .attempt(move |conn, cx| canned::update(conn, &cx.actor(), id, &input, cx.now))
+        .await?;
+    let result = result.map(|()| "tickets-canned-flash-saved");
+    answer(app, &cookie, layout, result, None).await
 }

@@ -6,19 +6,16 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use super::forms::{actor, field_messages};
-use crate::app::clock;
+use super::forms::field_messages;
+use crate::app::App;
 use crate::app::staff::customer_records::{self, CustomerForm, RecordError};
 use crate::app::staff::{FieldErrors, customer_card, customer_search};
-use crate::app::staff_roles::Permission;
-use crate::config::Config;
-use crate::db;
+use crate::app::staff_roles::{Permission, role_allows};
 use crate::i18n::text;
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
+use crate::web::page::{Layout, LayoutDraft};
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![search, card, new_form, create, edit_form, update]
@@ -46,15 +43,16 @@ const FIELDS: [&str; 16] = [
 #[get("/staff/klienci?<q>")]
 async fn search(
     q: Option<String>,
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Redirect, Template>, Status> {
-    staff.require(Permission::ViewCustomers)?;
     let query = q.unwrap_or_default();
     let term = query.clone();
-    let results = db
-        .query(move |conn| customer_search::search(conn, &term))
+    let (me, results) = app
+        .staff(&cookie)
+        .needs(Permission::ViewCustomers)
+        .run(move |conn, _| customer_search::search(conn, &term))
         .await?;
     // A number, an address or a document points at one customer: go straight to the card.
     if let Some(found) = &results
@@ -69,27 +67,33 @@ async fn search(
     Ok(Either::Right(Template::render(
         "staff/customers",
         context! {
-            may_create: staff.may(Permission::EditCustomers),
-            layout, query, results,
+            may_create: role_allows(&me.staff.role, Permission::EditCustomers),
+            layout: layout.staff(&me), query, results,
         },
     )))
 }
 
 #[get("/staff/klienci/<id>", rank = 2)]
-async fn card(id: i64, staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::ViewCustomers)?;
-    let today = clock::today();
-    let card = db
-        .query(move |conn| customer_card::load(conn, id, today))
-        .await?
-        .ok_or(Status::NotFound)?;
+async fn card(
+    id: i64,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, card) = app
+        .staff(&cookie)
+        .needs(Permission::ViewCustomers)
+        .run(move |conn, cx| customer_card::load(conn, id, cx.today))
+        .await?;
+    let card = card.ok_or(Status::NotFound)?;
+    let may = |permission| role_allows(&me.staff.role, permission);
     Ok(Template::render(
         "staff/customer_card",
         context! {
-            layout, card,
-            may_edit: staff.may(Permission::EditCustomers),
-            may_invoice: staff.may(Permission::IssueInvoices),
-            may_tickets: staff.may(Permission::HandleTickets),
+            may_edit: may(Permission::EditCustomers),
+            may_invoice: may(Permission::IssueInvoices),
+            may_tickets: may(Permission::HandleTickets),
+            layout: layout.staff(&me), card,
         },
     ))
 }
@@ -176,8 +180,17 @@ fn form_page(
 }
 
 #[get("/staff/klienci/nowy")]
-fn new_form(staff: CurrentStaff, layout: Layout) -> Result<Template, Status> {
-    staff.require(Permission::EditCustomers)?;
+async fn new_form(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let me = app
+        .staff(&cookie)
+        .needs(Permission::EditCustomers)
+        .resume()
+        .await?;
+    let layout = layout.staff(&me);
     let form = CustomerForm {
         kind: "person".into(),
         language: "pl".into(),
@@ -189,22 +202,21 @@ fn new_form(staff: CurrentStaff, layout: Layout) -> Result<Template, Status> {
 #[post("/staff/klienci", data = "<fields>")]
 async fn create(
     fields: Protected<CustomerFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    config: &State<Config>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::EditCustomers)?;
-    let actor = actor(&staff, &ip);
     let form = fields.form();
     let input = form.clone();
-    let key = config.security.pesel_key.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| customer_records::create(conn, &key, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (me, result) = app
+        .staff(&cookie)
+        .needs(Permission::EditCustomers)
+        .attempt(move |conn, cx| {
+            let key = &cx.config().security.pesel_key;
+            customer_records::create(conn, key, &input, &cx.actor(), cx.now)
+        })
+        .await?;
+    let layout = layout.staff(&me);
     let lang = layout.lang;
     match result {
         Ok(id) => Ok(Either::Left(Flash::success(
@@ -230,62 +242,64 @@ async fn create(
 #[get("/staff/klienci/<id>/edycja")]
 async fn edit_form(
     id: i64,
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    staff.require(Permission::EditCustomers)?;
-    let customer = db
-        .query(move |conn| db::customers::find(conn, id))
-        .await?
-        .ok_or(Status::NotFound)?;
-    let form = CustomerForm::from_customer(&customer);
+    let (me, found) = app
+        .staff(&cookie)
+        .needs(Permission::EditCustomers)
+        .run(move |conn, _| customer_records::edit_form(conn, id))
+        .await?;
+    let (form, pesel_last4) = found.ok_or(Status::NotFound)?;
     Ok(form_page(
-        layout,
-        Some((id, customer.pesel_last4)),
+        layout.staff(&me),
+        Some((id, pesel_last4)),
         &form,
         None,
     ))
 }
 
 #[post("/staff/klienci/<id>", data = "<fields>")]
-#[allow(clippy::too_many_arguments)]
 async fn update(
     id: i64,
     fields: Protected<CustomerFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    config: &State<Config>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::EditCustomers)?;
-    let actor = actor(&staff, &ip);
     let form = fields.form();
     let input = form.clone();
-    let key = config.security.pesel_key.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| customer_records::update(conn, &key, id, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (me, result) = app
+        .staff(&cookie)
+        .needs(Permission::EditCustomers)
+        .attempt(move |conn, cx| {
+            let key = &cx.config().security.pesel_key;
+            let updated = customer_records::update(conn, key, id, &input, &cx.actor(), cx.now);
+            // The form comes back with the PESEL's last digits, read in the same trip.
+            match updated {
+                Err(RecordError::Fields(errors)) => {
+                    let last4 = customer_records::edit_form(conn, id)
+                        .map_err(|e| (RecordError::Database(e), None))?
+                        .and_then(|(_, last4)| last4);
+                    Err((RecordError::Fields(errors), last4))
+                }
+                other => other.map_err(|error| (error, None)),
+            }
+        })
+        .await?;
+    let layout = layout.staff(&me);
     let lang = layout.lang;
     match result {
         Ok(()) => Ok(Either::Left(Flash::success(
             Redirect::to(format!("/staff/klienci/{id}")),
             text(lang, "staff-customer-saved"),
         ))),
-        Err(RecordError::Fields(errors)) => {
-            let last4 = db
-                .query(move |conn| db::customers::find(conn, id))
-                .await?
-                .and_then(|c| c.pesel_last4);
-            Ok(Either::Right((
-                Status::UnprocessableEntity,
-                form_page(layout, Some((id, last4)), &form, Some(&errors)),
-            )))
-        }
-        Err(RecordError::NotFound) => Err(Status::NotFound),
-        Err(error) => Err(server_error(&error)),
+        Err((RecordError::Fields(errors), last4)) => Ok(Either::Right((
+            Status::UnprocessableEntity,
+            form_page(layout, Some((id, last4)), &form, Some(&errors)),
+        ))),
+        Err((RecordError::NotFound, _)) => Err(Status::NotFound),
+        Err((error, _)) => Err(server_error(&error)),
     }
 }

@@ -2,28 +2,42 @@
 
 use crate::web::views::{Template, context};
 use rocket::http::Status;
-use rocket::{Route, get, routes};
+use rocket::{Route, State, get, routes};
 
-use crate::app::staff_roles::{Permission, StaffRole};
-use crate::db;
-use crate::web::Db;
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
+use crate::app::App;
+use crate::app::staff::change_requests;
+use crate::app::staff_roles::{self, Permission, StaffRole};
+use crate::web::page::LayoutDraft;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![home]
 }
 
 #[get("/staff")]
-async fn home(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    let role = StaffRole::parse(&staff.staff.role).map_or("none", StaffRole::as_str);
-    let pending_changes = if staff.may(Permission::EditCustomers) {
-        Some(db.query(db::change_requests::pending_total).await?)
-    } else {
-        None
-    };
+async fn home(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, pending_changes) = app
+        .staff(&cookie)
+        .run(|conn, cx| {
+            if staff_roles::role_allows(&cx.me.staff.role, Permission::EditCustomers) {
+                change_requests::pending_total(conn).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await?;
+    let role = StaffRole::parse(&me.staff.role).map_or("none", StaffRole::as_str);
     Ok(Template::render(
         "staff/home",
-        context! { layout, full_name: &staff.staff.full_name, role, pending_changes },
+        context! {
+            full_name: &me.staff.full_name,
+            layout: layout.staff(&me),
+            role,
+            pending_changes,
+        },
     ))
 }

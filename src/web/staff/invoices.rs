@@ -5,33 +5,34 @@ use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Route, get, post, routes};
-use serde_json::json;
+use rocket::{Route, State, get, post, routes};
 
-use crate::app::audit::{self, Actor};
-use crate::app::clock;
+use crate::app::App;
+use crate::app::invoicing::paper;
 use crate::app::staff_roles::Permission;
-use crate::db;
 use crate::i18n::{self, Lang};
-use crate::web::Db;
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
+use crate::web::page::LayoutDraft;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![paper_list, mark_sent]
 }
 
 #[get("/staff/faktury/papierowe")]
-async fn paper_list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let invoices = db
-        .query(|conn| db::invoices::awaiting_paper(conn, 500))
+async fn paper_list(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, invoices) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .run(|conn, _| paper::awaiting_paper(conn))
         .await?;
     Ok(Template::render(
         "staff/paper_invoices",
-        context! { layout, invoices },
+        context! { layout: layout.staff(&me), invoices },
     ))
 }
 
@@ -51,30 +52,15 @@ impl CsrfForm for SentFields {
 async fn mark_sent(
     id: i64,
     _form: Protected<SentFields>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
-    let now = clock::now();
-    let marked = db
-        .query(move |conn| -> diesel::QueryResult<bool> {
-            db::write_transaction(conn, |conn| {
-                let marked = db::invoices::mark_delivered(conn, id, now)?;
-                if marked {
-                    audit::record(
-                        conn,
-                        &actor,
-                        "invoice_posted",
-                        json!({ "invoice": id }),
-                        now,
-                    )?;
-                }
-                Ok(marked)
-            })
-        })
+    let (_, marked) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .writes()
+        .run(move |conn, cx| paper::mark_posted(conn, id, &cx.actor(), cx.now))
         .await?;
     let message = if marked {
         "staff-paper-marked"

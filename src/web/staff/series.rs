@@ -4,19 +4,17 @@ use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::audit::Actor;
-use crate::app::clock;
+use crate::app::App;
 use crate::app::series::{self, SeriesError, SeriesForm};
 use crate::app::staff_roles::Permission;
 use crate::domain::numbering::NumberingError;
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![list, create, update]
@@ -97,12 +95,17 @@ fn template_message(problem: &NumberingError) -> &'static str {
 }
 
 async fn page(
-    db: &Db,
-    layout: Layout,
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
     error: Option<String>,
     typed: Option<SeriesForm>,
 ) -> Result<Template, Status> {
-    let rows = db.query(series::list).await?;
+    let (me, rows) = app
+        .staff(cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .run(|conn, _| series::list(conn))
+        .await?;
     let typed = typed.unwrap_or(SeriesForm {
         kind: "invoice".into(),
         reset_period: "monthly".into(),
@@ -112,7 +115,7 @@ async fn page(
     Ok(Template::render(
         "staff/series",
         context! {
-            layout,
+            layout: layout.staff(&me),
             rows,
             error,
             typed: context! { code: typed.code, name: typed.name, kind: typed.kind, template: typed.template, reset_period: typed.reset_period },
@@ -121,38 +124,41 @@ async fn page(
 }
 
 #[get("/staff/serie")]
-async fn list(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::ConfigureInvoicing)?;
-    page(&db, layout, None, None).await
+async fn list(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    page(app, &cookie, layout, None, None).await
 }
 
 #[post("/staff/serie", data = "<form>")]
 async fn create(
     form: Protected<SeriesFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::ConfigureInvoicing)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
+    let lang = layout.lang();
     let input = form.form();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| series::create(conn, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .attempt(move |conn, cx| series::create(conn, &input, &cx.actor(), cx.now))
+        .await?;
     match result {
         Ok(_) => Ok(Either::Left(Flash::success(
             Redirect::to("/staff/serie"),
             i18n::text(lang, "staff-series-added"),
         ))),
         Err(SeriesError::Database(e)) => Err(server_error(&e)),
-        Err(error) => Ok(Either::Right((
-            Status::UnprocessableEntity,
-            page(&db, layout, Some(message(lang, &error)), Some(form.form())).await?,
-        ))),
+        Err(error) => {
+            let message = message(lang, &error);
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                page(app, &cookie, layout, Some(message), Some(form.form())).await?,
+            )))
+        }
     }
 }
 
@@ -160,20 +166,17 @@ async fn create(
 async fn update(
     id: i64,
     form: Protected<SeriesFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::ConfigureInvoicing)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
+    let lang = layout.lang();
     let input = form.form();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| series::update(conn, id, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .attempt(move |conn, cx| series::update(conn, id, &input, &cx.actor(), cx.now))
+        .await?;
     match result {
         Ok(()) => Ok(Either::Left(Flash::success(
             Redirect::to("/staff/serie"),
@@ -181,9 +184,12 @@ async fn update(
         ))),
         Err(SeriesError::NotFound) => Err(Status::NotFound),
         Err(SeriesError::Database(e)) => Err(server_error(&e)),
-        Err(error) => Ok(Either::Right((
-            Status::UnprocessableEntity,
-            page(&db, layout, Some(message(lang, &error)), None).await?,
-        ))),
+        Err(error) => {
+            let message = message(lang, &error);
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                page(app, &cookie, layout, Some(message), None).await?,
+            )))
+        }
     }
 }
