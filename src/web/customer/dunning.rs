@@ -7,48 +7,49 @@ use rocket::{Route, State, get, routes};
 
 use super::invoices::Download;
 use crate::app::access::Area;
-use crate::app::{clock, dunning};
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
+use crate::app::{App, dunning};
+use crate::web::page::LayoutDraft;
+use crate::web::session::CustomerCookie;
 use crate::web::views::{Template, context};
-use crate::web::{Db, Documents};
 
 pub fn routes() -> Vec<Route> {
     routes![overdue, letter]
 }
 
 #[get("/saldo/zaleglosci")]
-async fn overdue(customer: CurrentCustomer, layout: Layout, db: Db) -> Result<Template, Status> {
-    customer.require(Area::Invoices)?;
-    let (customer_id, today) = (customer.customer_id(), clock::today());
-    let dunning = db
-        .query(move |conn| dunning::of_customer(conn, customer_id, today))
+async fn overdue(
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, (dunning, today)) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| {
+            dunning::of_customer(conn, cx.customer_id(), cx.today).map(|found| (found, cx.today))
+        })
         .await?;
     Ok(Template::render(
         "customer/overdue",
-        context! { layout, dunning, today },
+        context! { layout: layout.signed_in(&me), dunning, today },
     ))
 }
 
 #[get("/saldo/monity/<file>")]
-async fn letter(
-    file: &str,
-    customer: CurrentCustomer,
-    db: Db,
-    documents: &State<Documents>,
-) -> Result<Download, Status> {
-    customer.require(Area::Invoices)?;
+async fn letter(file: &str, app: &State<App>, cookie: CustomerCookie) -> Result<Download, Status> {
     let id: i64 = file
         .strip_suffix(".pdf")
         .unwrap_or(file)
         .parse()
         .map_err(|_| Status::NotFound)?;
-    let customer_id = customer.customer_id();
-    let renderer = documents.renderer.clone();
-    let bytes = db
-        .query(move |conn| dunning::document_of(conn, &renderer, customer_id, id))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (_, found) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| {
+            dunning::document_of(conn, &cx.documents().renderer, cx.customer_id(), id)
+        })
+        .await?;
+    let bytes = found.ok_or(Status::NotFound)?;
     Ok(Download::new(
         bytes,
         ContentType::PDF,
