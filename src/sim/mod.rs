@@ -3,3 +3,4 @@
 
 pub mod ksef;
 pub mod payu;
+mod server;

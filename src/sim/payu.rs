@@ -10,9 +10,8 @@
 mod routes;
 mod state;
 
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use state::Faults;
 use state::Inner;
@@ -83,8 +82,7 @@ impl SimState {
 pub struct PayuSim {
     pub base_url: String,
     state: SimState,
-    shutdown: rocket::Shutdown,
-    thread: Option<std::thread::JoinHandle<()>>,
+    server: super::server::Running,
 }
 
 impl PayuSim {
@@ -115,32 +113,14 @@ impl PayuSim {
     }
 
     /// Blocks the calling thread until the server has stopped.
-    pub fn wait(mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for PayuSim {
-    fn drop(&mut self) {
-        self.shutdown.clone().notify();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+    pub fn wait(self) {
+        self.server.wait();
     }
 }
 
 /// Starts the server on 127.0.0.1 in its own thread and waits until it answers.
 pub fn spawn(options: SimOptions) -> Result<PayuSim, String> {
-    let port = if options.port == 0 {
-        TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("no free loopback port: {e}"))?
-            .port()
-    } else {
-        options.port
-    };
+    let port = super::server::port(options.port)?;
     let base_url = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -159,57 +139,13 @@ pub fn spawn(options: SimOptions) -> Result<PayuSim, String> {
         base_url: Arc::new(base_url.clone()),
         http,
     };
-    let config = rocket::Config {
-        address: Ipv4Addr::LOCALHOST.into(),
-        port,
-        workers: 2,
-        log_level: rocket::config::LogLevel::Off,
-        secret_key: rocket::config::SecretKey::generate()
-            .ok_or("no randomness for the local PayU server's key")?,
-        shutdown: rocket::config::Shutdown {
-            ctrlc: false,
-            grace: 1,
-            mercy: 1,
-            ..Default::default()
-        },
-        cli_colors: false,
-        ..rocket::Config::default()
-    };
-    let rocket = routes::mount(rocket::custom(config), state.clone());
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let thread = std::thread::Builder::new()
-        .name("payu-sim".into())
-        .spawn(move || {
-            let _ = rocket::execute(async move {
-                match rocket.ignite().await {
-                    Ok(ignited) => {
-                        let _ = sender.send(Ok(ignited.shutdown()));
-                        ignited.launch().await.map(|_| ())
-                    }
-                    Err(error) => {
-                        let _ = sender.send(Err(error.to_string()));
-                        Ok(())
-                    }
-                }
-            });
-        })
-        .map_err(|e| e.to_string())?;
-    let shutdown = receiver
-        .recv()
-        .map_err(|_| "the local PayU server did not start".to_owned())??;
-    let started = Instant::now();
-    while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-        if started.elapsed() > Duration::from_secs(10) {
-            return Err(format!(
-                "the local PayU server does not listen on port {port}"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let server = super::server::launch("PayU", "payu-sim", port, {
+        let state = state.clone();
+        move |rocket| routes::mount(rocket, state)
+    })?;
     Ok(PayuSim {
         base_url,
         state,
-        shutdown,
-        thread: Some(thread),
+        server,
     })
 }
