@@ -39,7 +39,11 @@ pub enum Command {
     /// Serve the portal on the configured database (pending migrations are applied first).
     Serve,
     /// Apply pending database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Also apply migrations that cannot run while e-BOK serves: stop every node first.
+        #[arg(long)]
+        offline: bool,
+    },
     /// Migrate, seed a demo ISP unless it is seeded already, print the demo logins and serve.
     Demo {
         /// How many generated customers the demo should have (on top of the fixed demo ones).
@@ -131,7 +135,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let config = Config::load()?;
     match cli.command {
-        Command::Migrate => {
+        Command::Migrate { offline } => {
+            if offline {
+                let pool = db::open_offline(&config.database.url, 1)
+                    .map_err(|e| anyhow::anyhow!("EBOK_DATABASE_URL: {e}"))?;
+                drop(pool);
+            }
             let pool = open_database(&config, 1)?;
             drop(pool);
             println!("Database {} is up to date.", config.database.url);

@@ -40,7 +40,7 @@ impl Place {
                 None,
             ),
             Backend::Postgres => {
-                let admin = std::env::var(common::POSTGRES_URL_VAR).unwrap();
+                let admin = common::postgres_admin_url().expect("PostgreSQL for tests");
                 let database = PostgresDatabase::create(&admin);
                 (database.url.clone(), Some(database))
             }

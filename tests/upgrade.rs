@@ -20,29 +20,17 @@ const WAVE_1_FIXTURE: &str = include_str!("data/upgrade/wave1.sql");
 fn sqlite_wave_1_upgrades_to_the_current_schema() {
     let dir = tempfile::tempdir().unwrap();
     let url = DatabaseUrl::sqlite_file(&dir.path().join("ebok.sqlite3"));
-    wave_1_upgrades_to_the_current_schema(db::connect(&url).unwrap());
+    wave_1_upgrades_to_the_current_schema(url);
 }
 
 #[test]
 fn postgres_wave_1_upgrades_to_the_current_schema() {
-    let Some(admin) = std::env::var(common::POSTGRES_URL_VAR)
-        .ok()
-        .filter(|url| !url.trim().is_empty())
-    else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{} must be set in CI",
-            common::POSTGRES_URL_VAR
-        );
-        eprintln!(
-            "skipped on PostgreSQL: {} is not set",
-            common::POSTGRES_URL_VAR
-        );
+    let Some(admin) = common::postgres_admin_url() else {
         return;
     };
     let database = PostgresDatabase::create(&admin);
     let url = DatabaseUrl::parse(&database.url).unwrap();
-    wave_1_upgrades_to_the_current_schema(db::connect(&url).unwrap());
+    wave_1_upgrades_to_the_current_schema(url);
 }
 
 #[derive(QueryableByName, Debug, PartialEq)]
@@ -91,7 +79,8 @@ fn invoices(conn: &mut DbConn) -> Vec<Invoice> {
         .unwrap()
 }
 
-fn wave_1_upgrades_to_the_current_schema(mut conn: DbConn) {
+fn wave_1_upgrades_to_the_current_schema(url: DatabaseUrl) {
+    let mut conn = db::connect(&url).unwrap();
     let applied = db::run_migrations_through(&mut conn, WAVE_1).unwrap();
     assert_eq!(applied.last().map(String::as_str), Some(WAVE_1));
     conn.batch_execute(WAVE_1_FIXTURE)
@@ -122,8 +111,44 @@ fn wave_1_upgrades_to_the_current_schema(mut conn: DbConn) {
     }
     let before = invoices(&mut conn);
 
-    let upgraded = db::run_migrations(&mut conn).expect("every later migration applies");
-    assert!(!upgraded.is_empty(), "there were migrations to apply");
+    let applied_before = applied_migrations(&mut conn);
+    a_migration_that_cannot_run_online_says_so_before_it_starts(&url);
+    assert_eq!(
+        applied_migrations(&mut conn),
+        applied_before,
+        "nothing was applied"
+    );
+    let ebok = |args: &[&str]| {
+        let data = tempfile::tempdir().unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_ebok"))
+            .args(args)
+            .env("EBOK_DATA_DIR", data.path())
+            .env("EBOK_DATABASE_URL", url.to_string())
+            .output()
+            .unwrap()
+    };
+    let refused = ebok(&["migrate"]);
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("2026-12-05-100001_subscription_periods")
+            && said.contains("Stop every e-BOK node")
+            && said.contains("ebok migrate --offline"),
+        "{said}"
+    );
+    assert_eq!(applied_migrations(&mut conn), applied_before);
+    let upgraded = ebok(&["migrate", "--offline"]);
+    assert!(upgraded.status.success(), "{upgraded:?}");
+    assert!(
+        applied_migrations(&mut conn) > applied_before,
+        "there were migrations to apply"
+    );
+    let again = ebok(&["migrate"]);
+    assert!(
+        again.status.success(),
+        "an upgraded database opens for serving: {again:?}"
+    );
+    assert!(db::run_migrations(&mut conn).unwrap().is_empty());
 
     // Every invoice is as it was: issued documents never change.
     assert_eq!(invoices(&mut conn), before);
@@ -186,4 +211,38 @@ fn wave_1_upgrades_to_the_current_schema(mut conn: DbConn) {
         ]
     );
     assert_eq!((list.to_pay, list.credit), (6900, 0));
+}
+
+fn applied_migrations(conn: &mut DbConn) -> i64 {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    diesel::sql_query("SELECT COUNT(*) AS n FROM __diesel_schema_migrations")
+        .get_result::<Count>(conn)
+        .unwrap()
+        .n
+}
+
+/// Opening the wave-1 database for serving refuses, naming the migration and why, before any
+/// migration runs: a node of the new version must not backfill while old nodes still issue.
+fn a_migration_that_cannot_run_online_says_so_before_it_starts(url: &DatabaseUrl) {
+    let refused = match db::open(url, 1) {
+        Err(error) => error.to_string(),
+        Ok(_) => panic!("a database in use was migrated through an offline migration"),
+    };
+    assert!(
+        refused.contains("cannot run while e-BOK serves")
+            && refused.contains("2026-12-05-100001_subscription_periods")
+            && refused.contains("billed once"),
+        "{refused}"
+    );
+    // A new database has nobody serving it: everything runs.
+    let fresh = tempfile::tempdir().unwrap();
+    db::open(
+        &DatabaseUrl::sqlite_file(&fresh.path().join("new.sqlite3")),
+        1,
+    )
+    .expect("a new database migrates in one go");
 }

@@ -493,10 +493,11 @@ impl<'a, W: Caller> Call<'a, W> {
         R: Send + 'static,
         E: std::fmt::Display + Send + 'static,
     {
+        let span = request_span(&self.client);
         let (me, result) = self.attempt(work).await?;
         match result {
             Ok(value) => Ok((me, value)),
-            Err(error) => Err(failed(&error)),
+            Err(error) => Err(span.in_scope(|| failed(&error))),
         }
     }
 
@@ -536,7 +537,9 @@ impl<'a, W: Caller> Call<'a, W> {
             .await
             .map_err(|_| Refusal::Closing)?;
         let blocking = shared.clone();
+        let span = request_span(&client);
         let ran = rocket::tokio::task::spawn_blocking(move || {
+            let _in_request = span.enter();
             // Declared first, dropped last: the connection is back in the pool before the next
             // request's turn begins.
             let _turn = turn;
@@ -592,6 +595,11 @@ impl<'a, W: Caller> Call<'a, W> {
         }
         Ok((ran.me, ran.value))
     }
+}
+
+/// The use case's log lines carry the web request's id (`request{id=…}`).
+fn request_span(client: &ClientInfo) -> tracing::Span {
+    tracing::info_span!("request", id = client.request_id.as_deref().unwrap_or("-"))
 }
 
 fn failed(error: &dyn std::fmt::Display) -> Refusal {

@@ -28,6 +28,8 @@ pub enum Principal {
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The web request's id, for the log lines of the work done for it (not stored).
+    pub request_id: Option<String>,
 }
 
 /// A new session; `token` goes into the cookie and nowhere else.

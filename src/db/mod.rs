@@ -49,6 +49,7 @@ pub mod ksef;
 pub mod metrics;
 pub mod network_records;
 pub mod news;
+pub mod offline_migrations;
 pub mod online_payments;
 pub mod outbox;
 pub mod payments;
@@ -222,6 +223,11 @@ pub enum OpenError {
     Connect { url: String, reason: String },
     #[error("cannot migrate {url}: {reason}")]
     Migrate { url: String, reason: String },
+    #[error("{url}: {}", offline_migrations::refusal(.migrations))]
+    OfflineMigrations {
+        url: String,
+        migrations: Vec<offline_migrations::OfflineMigration>,
+    },
     #[error("cannot build the connection pool for {url}: {reason}")]
     Pool { url: String, reason: String },
 }
@@ -291,8 +297,24 @@ impl ManageConnection for DbManager {
 const MIN_IDLE_CONNECTIONS: u32 = 2;
 
 /// Connects, applies pending migrations and builds the pool. The first connection is made by hand
-/// so a wrong host or password is reported at once and in the driver's words.
+/// so a wrong host or password is reported at once and in the driver's words. A migration that
+/// cannot run while e-BOK serves is refused on a database in use (see `offline_migrations`).
 pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Pool, OpenError> {
+    open_with(url, pool_size, Offline::Refused)
+}
+
+/// `open` for `ebok migrate --offline`: the operator has stopped every node.
+pub fn open_offline(url: &DatabaseUrl, pool_size: u32) -> Result<Pool, OpenError> {
+    open_with(url, pool_size, Offline::Allowed)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Offline {
+    Refused,
+    Allowed,
+}
+
+fn open_with(url: &DatabaseUrl, pool_size: u32, offline: Offline) -> Result<Pool, OpenError> {
     let manager = DbManager::new(url.clone());
     let mut first = manager.establish().map_err(|e| OpenError::Connect {
         url: url.to_string(),
@@ -305,10 +327,28 @@ pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Pool, OpenError> {
                 reason: one_line(&e.to_string()),
             })?;
     }
-    run_migrations(&mut first).map_err(|reason| OpenError::Migrate {
+    if offline == Offline::Refused {
+        let migrations =
+            offline_migrations::pending_on_database_in_use(&mut first).map_err(|reason| {
+                OpenError::Migrate {
+                    url: url.to_string(),
+                    reason,
+                }
+            })?;
+        if !migrations.is_empty() {
+            return Err(OpenError::OfflineMigrations {
+                url: url.to_string(),
+                migrations,
+            });
+        }
+    }
+    let applied = run_migrations(&mut first).map_err(|reason| OpenError::Migrate {
         url: url.to_string(),
         reason,
     })?;
+    for migration in &applied {
+        tracing::info!(%migration, "applied migration");
+    }
     drop(first);
     r2d2::Pool::builder()
         .max_size(pool_size)

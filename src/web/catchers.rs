@@ -58,9 +58,11 @@ fn error_page(request: &Request<'_>, status: Status) -> Template {
         _ => ("errors-other-title", "errors-other"),
     };
     let (title, message) = (i18n::text(lang, title), i18n::text(lang, message));
+    // A server error's page names the request, so the office can find its log line.
+    let request_id = (status.code >= 500).then(|| super::request_id::of(request));
     Template::render(
         "errors/error",
-        context! { layout: super::page::Layout::bare(site, lang), code: status.code, title, message, back: form_page(request, status) },
+        context! { layout: super::page::Layout::bare(site, lang), code: status.code, title, message, back: form_page(request, status), request_id },
     )
 }
 

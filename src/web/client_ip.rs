@@ -61,9 +61,6 @@ impl<'r> FromRequest<'r> for Client {
     type Error = std::convert::Infallible;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        Outcome::Success(Client(crate::app::sessions::ClientInfo {
-            ip: client_ip(request).map(|ip| ip.to_string()),
-            user_agent: request.headers().get_one("User-Agent").map(str::to_owned),
-        }))
+        Outcome::Success(Client(crate::web::session::client_info(request)))
     }
 }

@@ -18,6 +18,7 @@ mod outbox_worker;
 pub mod page;
 mod payu_notify;
 mod public;
+pub mod request_id;
 mod security_headers;
 pub mod session;
 mod staff;
@@ -142,6 +143,7 @@ pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocke
         .manage(app.documents())
         .manage(app)
         .manage(request_metrics.clone())
+        .attach(request_id::RequestIds)
         .attach(metrics::RequestTimer(request_metrics))
         .attach(security_headers::SecurityHeaders)
         .mount("/", public::routes())

@@ -226,6 +226,7 @@ pub fn client_info(request: &Request<'_>) -> ClientInfo {
     ClientInfo {
         ip: crate::web::client_ip::client_ip(request).map(|ip| ip.to_string()),
         user_agent: request.headers().get_one("User-Agent").map(str::to_owned),
+        request_id: Some(crate::web::request_id::of(request)),
     }
 }
 

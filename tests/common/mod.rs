@@ -1,9 +1,12 @@
 //! Shared set-up for integration tests: the real Rocket app on a fresh, migrated database.
 //!
 //! Every test written with [`backend_tests!`] runs once on SQLite (a temp file) and once on
-//! PostgreSQL (a fresh database) when `EBOK_TEST_POSTGRES_URL` is set, as `sqlite::name` and
-//! `postgres::name`, so the test output shows which backends ran. Under CI (`CI` set) a missing
-//! PostgreSQL URL fails the postgres variants instead of skipping them.
+//! PostgreSQL (a fresh database), as `sqlite::name` and `postgres::name`. PostgreSQL is the one
+//! `EBOK_TEST_POSTGRES_URL` names or, when it is unset, the machine's own at
+//! `postgres://postgres@127.0.0.1:5432/postgres` if it answers. When neither is there the
+//! postgres variants cannot run: each test binary then says so on the terminal, past the test
+//! harness's output capture, so a newcomer reading `cargo test` sees it (a skipped test still
+//! reports "ok"). Under CI (`CI` set) a missing PostgreSQL fails the postgres variants instead.
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -21,6 +24,49 @@ pub mod documents;
 pub mod smtp;
 
 pub const POSTGRES_URL_VAR: &str = "EBOK_TEST_POSTGRES_URL";
+
+/// The PostgreSQL a developer machine usually has (trust authentication on loopback).
+pub const LOCAL_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// The PostgreSQL server tests create their databases on: `EBOK_TEST_POSTGRES_URL`, else the
+/// local default when it accepts a connection. `None` (after telling the terminal once) when
+/// there is none; in CI that is a failure, since the suite must run on both backends there.
+pub fn postgres_admin_url() -> Option<String> {
+    static FOUND: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let found = FOUND.get_or_init(|| match std::env::var(POSTGRES_URL_VAR) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => local_postgres_answers().then(|| LOCAL_POSTGRES_URL.to_owned()),
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{POSTGRES_URL_VAR} must be set in CI: the suite runs on PostgreSQL too"
+        );
+        say_postgres_tests_did_not_run();
+    }
+    found.clone()
+}
+
+fn local_postgres_answers() -> bool {
+    use diesel::Connection;
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], 5432));
+    std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_millis(300)).is_ok()
+        && diesel::PgConnection::establish(LOCAL_POSTGRES_URL).is_ok()
+}
+
+/// Written to the process's stderr handle, not through `eprintln!`: the test harness captures
+/// the macros' output of passing tests, and this line is for the person reading the summary.
+fn say_postgres_tests_did_not_run() {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "\nNOTE: the postgres::… tests of this binary report \"ok\" but did NOT run: \
+             {POSTGRES_URL_VAR} is not set and no PostgreSQL answers at {LOCAL_POSTGRES_URL}.\n"
+        );
+    });
+}
 
 /// Declares tests that take a `TestApp` and runs each on every available backend.
 #[macro_export]
@@ -63,20 +109,9 @@ impl TestApp {
         TestApp::start(None)
     }
 
-    /// `None` when no PostgreSQL is configured and we are not in CI.
+    /// `None` when no PostgreSQL is there and we are not in CI.
     pub fn postgres() -> Option<TestApp> {
-        match std::env::var(POSTGRES_URL_VAR) {
-            Ok(url) if !url.trim().is_empty() => {
-                Some(TestApp::start(Some(PostgresDatabase::create(&url))))
-            }
-            _ if std::env::var_os("CI").is_some() => {
-                panic!("{POSTGRES_URL_VAR} must be set in CI: the suite runs on PostgreSQL too")
-            }
-            _ => {
-                eprintln!("skipped on PostgreSQL: {POSTGRES_URL_VAR} is not set");
-                None
-            }
-        }
+        postgres_admin_url().map(|url| TestApp::start(Some(PostgresDatabase::create(&url))))
     }
 
     fn start(postgres: Option<PostgresDatabase>) -> TestApp {

@@ -16,3 +16,4 @@ errors-other = The request could not be completed.
 errors-back-to-form = Back to the form
 errors-too-large-title = Files too large
 errors-too-large = The data sent is too large. A ticket takes at most 5 PDF, JPEG or PNG files of up to 5 MB each. Go back to the form and choose smaller files.
+errors-request-id = Quote this code when you report the error:

@@ -16,3 +16,4 @@ errors-other = Nie udało się wykonać żądania.
 errors-back-to-form = Wróć do formularza
 errors-too-large-title = Za duże pliki
 errors-too-large = Przesłane dane są zbyt duże. Do zgłoszenia dołączysz najwyżej 5 plików PDF, JPEG lub PNG, każdy do 5 MB. Wróć do formularza i wybierz mniejsze pliki.
+errors-request-id = Podaj ten kod, zgłaszając błąd:

@@ -1,3 +1,4 @@
+-- ebok:offline: nodes of the previous version would keep issuing invoices without recording the billed period while this one backfills it, and the rule "a period is billed once" would not hold for them
 -- "This service's subscription for this billing period is invoiced" (domain::subscription_periods),
 -- recorded by every path that issues a subscription line. Kept in step with the PostgreSQL twin.
 CREATE TABLE subscription_periods (
