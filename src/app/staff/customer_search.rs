@@ -54,11 +54,14 @@ impl SearchTerm {
         let only_number_chars = q
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')'));
+        // `get`, not slicing: a term may start with a character wider than one byte.
         let only_nip_chars = q.len() > 2
-            && q[..2].eq_ignore_ascii_case("PL")
-            && q[2..]
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-'));
+            && q.get(..2)
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("PL"))
+            && q.get(2..).is_some_and(|rest| {
+                rest.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-'))
+            });
         if (only_number_chars || only_nip_chars) && !digits.is_empty() {
             if digits.len() == 10
                 && !q.starts_with('+')
@@ -269,6 +272,13 @@ pub fn search(conn: &mut DbConn, input: &str) -> diesel::QueryResult<Option<Sear
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_term_starting_with_a_wide_character_is_a_name_not_a_panic() {
+        // What a broken percent-encoding becomes once decoded (found by tests/route_walk.rs).
+        assert!(SearchTerm::classify("\u{FFFD}\u{FFFD}").is_some());
+        assert!(SearchTerm::classify("ąb12").is_some());
+    }
 
     #[test]
     fn each_kind_of_term_is_recognised() {
