@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod csrf;
 mod customer;
 pub mod dunning_worker;
+pub mod visits_worker;
 mod filters;
 mod guards;
 pub mod ksef_worker;
