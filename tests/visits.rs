@@ -23,6 +23,8 @@ use ebok::app::visits::booking::{self, BookingRequest};
 use ebok::app::visits::offers::slot_value;
 use ebok::app::visits::{Effects, VisitError};
 use ebok::db::schema::{invoice_lines, invoices, outbox, pending_charges, technicians, visits};
+use ebok::config::Config;
+use ebok::db::Pool;
 use ebok::db::visits::KindValues;
 use ebok::domain::visits::warsaw;
 use ebok::mail::MailTemplates;
@@ -39,6 +41,9 @@ backend_tests!(
     staff_set_up_move_mark_missed_and_waive_with_an_audit_trail,
     reminders_are_queued_once_even_by_two_instances,
 );
+
+/// The demo's support and billing staff share it.
+const STAFF_PASSWORD: &str = "Staff-ebok-2026";
 
 const EVERY_DAY_ALL_DAY: [(i64, i64, i64); 7] = [
     (1, 0, 1440),
@@ -111,14 +116,26 @@ fn book_directly(
     technician: i64,
     starts_at: NaiveDateTime,
 ) -> Result<i64, VisitError> {
-    let templates = MailTemplates::load(&app.config.paths.templates_dir.join("mail")).unwrap();
+    book_with(&app.pool, &app.config, customer, kind, technician, starts_at)
+}
+
+/// As `book_directly`, from a thread of its own (the pool and configuration are shared).
+fn book_with(
+    pool: &Pool,
+    config: &Config,
+    customer: i64,
+    kind: i64,
+    technician: i64,
+    starts_at: NaiveDateTime,
+) -> Result<i64, VisitError> {
+    let templates = MailTemplates::load(&config.paths.templates_dir.join("mail")).unwrap();
     let fx = Effects {
         outgoing: Outgoing {
             templates: &templates,
             public_url: "http://127.0.0.1:8000",
             isp_name: "Przykładowy Operator",
         },
-        files: &app.config.paths.attachments_dir,
+        files: &config.paths.attachments_dir,
         organizer_email: "bok@example.pl".into(),
         actor: Actor::default(),
         now: clock::now(),
@@ -131,7 +148,7 @@ fn book_directly(
         ticket_id: None,
         service_id: None,
     };
-    let mut conn = app.conn();
+    let mut conn = pool.get().unwrap();
     ebok::db::write_transaction(&mut conn, |conn| {
         booking::book(conn, customer, &request, &fx)
     })
@@ -204,14 +221,13 @@ fn two_bookings_of_the_last_slot_at_once_let_exactly_one_win(app: TestApp) {
     assert_eq!(offered(client, &page), vec![slot_value(tech, slot_at)]);
 
     let customer = demo_customer(&app);
-    let app = Arc::new(app);
     let barrier = Arc::new(Barrier::new(2));
     let racers: Vec<_> = (0..2)
         .map(|_| {
-            let (app, barrier) = (app.clone(), barrier.clone());
+            let (pool, config, barrier) = (app.pool.clone(), app.config.clone(), barrier.clone());
             std::thread::spawn(move || {
                 barrier.wait();
-                book_directly(&app, customer, kind, tech, slot_at)
+                book_with(&pool, &config, customer, kind, tech, slot_at)
             })
         })
         .collect();
@@ -544,7 +560,7 @@ fn a_blocked_or_ended_contract_books_nothing(app: TestApp) {
     // The contract ends tomorrow: a visit in three days has no contract on its day.
     let tomorrow = warsaw::to_local(clock::now()).date() + Duration::days(1);
     diesel::sql_query(format!(
-        "UPDATE contracts SET ends_on = '{tomorrow}' WHERE customer_id = {customer}"
+        "UPDATE contracts SET ends_on = '{tomorrow}', after_term = 'terminate' WHERE customer_id = {customer}"
     ))
     .execute(&mut *app.conn())
     .unwrap();
@@ -552,7 +568,9 @@ fn a_blocked_or_ended_contract_books_nothing(app: TestApp) {
         book_directly(&app, customer, kind, tech, in_three_days),
         Err(VisitError::NoContract)
     ));
-    diesel::sql_query(format!("UPDATE contracts SET ends_on = NULL WHERE customer_id = {customer}"))
+    diesel::sql_query(format!(
+        "UPDATE contracts SET ends_on = NULL, after_term = 'indefinite' WHERE customer_id = {customer}"
+    ))
         .execute(&mut *app.conn())
         .unwrap();
     // Blocked for overdue payments (dunning flagged the endpoints).
@@ -570,7 +588,7 @@ fn a_blocked_or_ended_contract_books_nothing(app: TestApp) {
 
 fn staff_set_up_move_mark_missed_and_waive_with_an_audit_trail(app: TestApp) {
     let app = prepared(app);
-    let staff = staff_client(&app, "serwis", demo::STAFF_PASSWORD);
+    let staff = staff_client(&app, "serwis", STAFF_PASSWORD);
     // A technician and a kind, through the staff forms.
     let mut fields = vec![
         ("name", "Adam Serwisowy"),
@@ -623,7 +641,7 @@ fn staff_set_up_move_mark_missed_and_waive_with_an_audit_trail(app: TestApp) {
     // Moved by staff: the subscriber is told.
     let day = (warsaw::to_local(soon).date() + Duration::days(1)).to_string();
     let tech_id = tech.to_string();
-    let response = post(&staff, &calendar, &format!("/staff/wizyty/{id}/przenies"), &[("technician_id", &tech_id), ("day", &day), ("time", "13:00"), ("back", &calendar)]);
+    let response = post(&staff, &calendar, &format!("/staff/wizyty/wizyta/{id}/przenies"), &[("technician_id", &tech_id), ("day", &day), ("time", "13:00"), ("back", &calendar)]);
     assert_eq!(response.status(), Status::SeeOther);
     let moved_to: NaiveDateTime = visits::table.find(id).select(visits::starts_at).get_result(&mut *app.conn()).unwrap();
     assert_eq!(warsaw::to_local(moved_to).format("%H:%M").to_string(), "13:00");
@@ -634,7 +652,7 @@ fn staff_set_up_move_mark_missed_and_waive_with_an_audit_trail(app: TestApp) {
         .set((visits::starts_at.eq(clock::now() - Duration::hours(1)), visits::ends_at.eq(clock::now() + Duration::hours(1))))
         .execute(&mut *app.conn())
         .unwrap();
-    let response = post(&staff, &calendar, &format!("/staff/wizyty/{id}/nieobecnosc"), &[]);
+    let response = post(&staff, &calendar, &format!("/staff/wizyty/wizyta/{id}/nieobecnosc"), &[]);
     assert_eq!(response.status(), Status::SeeOther);
     let (status, fee, charge) = visit_status(&app, id);
     assert_eq!((status.as_str(), fee), ("missed", Some(9_950)));
@@ -642,10 +660,10 @@ fn staff_set_up_move_mark_missed_and_waive_with_an_audit_trail(app: TestApp) {
     assert_eq!(scalar_i64(&app, &format!("SELECT amount AS v FROM pending_charges WHERE id = {charge}")), 9_950);
 
     // Waived with a reason: the charge is gone, the waiver audited.
-    let empty = post(&staff, &calendar, &format!("/staff/wizyty/{id}/umorz"), &[("reason", " ")]);
+    let empty = post(&staff, &calendar, &format!("/staff/wizyty/wizyta/{id}/umorz"), &[("reason", " ")]);
     assert_eq!(empty.status(), Status::SeeOther);
     assert!(visit_status(&app, id).2.is_some(), "no reason, no waiver");
-    let response = post(&staff, &calendar, &format!("/staff/wizyty/{id}/umorz"), &[("reason", "Technik się spóźnił")]);
+    let response = post(&staff, &calendar, &format!("/staff/wizyty/wizyta/{id}/umorz"), &[("reason", "Technik się spóźnił")]);
     assert_eq!(response.status(), Status::SeeOther);
     assert_eq!(visit_status(&app, id).2, None);
     assert_eq!(scalar_i64(&app, &format!("SELECT CAST(COUNT(*) AS BIGINT) AS v FROM pending_charges WHERE id = {charge}")), 0);
@@ -653,7 +671,7 @@ fn staff_set_up_move_mark_missed_and_waive_with_an_audit_trail(app: TestApp) {
     assert_eq!(scalar_i64(&app, "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM audit_log WHERE action IN ('technician_saved', 'visit_kind_saved', 'visit_moved', 'visit_missed')"), 4);
 
     // Billing staff do not see the visits panel.
-    let billing = staff_client(&app, "ksiegowosc", demo::STAFF_PASSWORD);
+    let billing = staff_client(&app, "ksiegowosc", STAFF_PASSWORD);
     assert_eq!(billing.get("/staff/wizyty").dispatch().status(), Status::Forbidden);
 }
 
@@ -675,16 +693,15 @@ fn reminders_are_queued_once_even_by_two_instances(app: TestApp) {
     let too_early = ebok::jobs::visits::run_once(&app.pool, &app.config, outgoing, clock::now()).unwrap();
     assert_eq!(too_early, 0);
     let later = start - Duration::hours(20);
-    let app = Arc::new(app);
     let barrier = Arc::new(Barrier::new(2));
     let instances: Vec<_> = (0..2)
         .map(|_| {
-            let (app, barrier) = (app.clone(), barrier.clone());
+            let (pool, config, barrier) = (app.pool.clone(), app.config.clone(), barrier.clone());
             std::thread::spawn(move || {
-                let templates = MailTemplates::load(&app.config.paths.templates_dir.join("mail")).unwrap();
+                let templates = MailTemplates::load(&config.paths.templates_dir.join("mail")).unwrap();
                 let outgoing = Outgoing { templates: &templates, public_url: "http://127.0.0.1:8000", isp_name: "Przykładowy Operator" };
                 barrier.wait();
-                ebok::jobs::visits::run_once(&app.pool, &app.config, outgoing, later).unwrap()
+                ebok::jobs::visits::run_once(&pool, &config, outgoing, later).unwrap()
             })
         })
         .collect();

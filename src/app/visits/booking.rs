@@ -104,10 +104,12 @@ pub struct BookingRequest {
     pub service_id: Option<i64>,
 }
 
+/// In force on `day`: active, begun, and not past its end (a fixed term that turns into an
+/// indefinite contract, `after_term = 'indefinite'`, has no end).
 fn active_on(contract: &Contract, day: NaiveDate) -> bool {
     contract.status == "active"
         && contract.starts_on <= day
-        && contract.ends_on.is_none_or(|end| end >= day)
+        && (contract.after_term == "indefinite" || contract.ends_on.is_none_or(|end| end >= day))
 }
 
 /// The contract the visit is for on `day`: the service's own when it has one, otherwise the

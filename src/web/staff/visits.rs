@@ -474,7 +474,7 @@ fn safe_back(back: &str) -> String {
     }
 }
 
-#[post("/staff/wizyty/<visit_id>/przenies", data = "<form>")]
+#[post("/staff/wizyty/wizyta/<visit_id>/przenies", data = "<form>")]
 async fn move_visit(
     visit_id: i64,
     form: Protected<MoveFields>,
@@ -525,7 +525,7 @@ async fn act(
     back(lang, &to, result, done)
 }
 
-#[post("/staff/wizyty/<visit_id>/odwolaj", data = "<_form>")]
+#[post("/staff/wizyty/wizyta/<visit_id>/odwolaj", data = "<_form>")]
 async fn cancel_visit(
     visit_id: i64,
     _form: Protected<TokenOnly>,
@@ -536,7 +536,7 @@ async fn cancel_visit(
     act(app, &cookie, layout.lang(), visit_id, "visits-cancelled", calendar::cancel).await
 }
 
-#[post("/staff/wizyty/<visit_id>/wykonana", data = "<_form>")]
+#[post("/staff/wizyty/wizyta/<visit_id>/wykonana", data = "<_form>")]
 async fn visit_done(
     visit_id: i64,
     _form: Protected<TokenOnly>,
@@ -547,7 +547,7 @@ async fn visit_done(
     act(app, &cookie, layout.lang(), visit_id, "visits-marked-done", calendar::mark_done).await
 }
 
-#[post("/staff/wizyty/<visit_id>/nieobecnosc", data = "<_form>")]
+#[post("/staff/wizyty/wizyta/<visit_id>/nieobecnosc", data = "<_form>")]
 async fn visit_missed(
     visit_id: i64,
     _form: Protected<TokenOnly>,
@@ -572,7 +572,7 @@ impl CsrfForm for WaiveFields {
     }
 }
 
-#[post("/staff/wizyty/<visit_id>/umorz", data = "<form>")]
+#[post("/staff/wizyty/wizyta/<visit_id>/umorz", data = "<form>")]
 async fn waive_fee(
     visit_id: i64,
     form: Protected<WaiveFields>,
