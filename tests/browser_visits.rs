@@ -165,9 +165,11 @@ fn text_err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
+/// Waits for the element (a click may still be loading the page) and clicks it.
 async fn click(client: &Client, css: &str) -> Result<(), String> {
     client
-        .find(Locator::Css(css))
+        .wait()
+        .for_element(Locator::Css(css))
         .await
         .map_err(|e| format!("{css}: {e}"))?
         .click()
@@ -177,7 +179,8 @@ async fn click(client: &Client, css: &str) -> Result<(), String> {
 
 async fn text_of(client: &Client, css: &str) -> Result<String, String> {
     client
-        .find(Locator::Css(css))
+        .wait()
+        .for_element(Locator::Css(css))
         .await
         .map_err(|e| format!("{css}: {e}"))?
         .text()
@@ -185,8 +188,34 @@ async fn text_of(client: &Client, css: &str) -> Result<String, String> {
         .map_err(text_err)
 }
 
+/// Polls the element's text until `wanted` holds (the next page has loaded); the last text read
+/// when it never does.
+async fn text_becomes(
+    client: &Client,
+    css: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<String, String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+        {
+            if wanted(&text) {
+                return Ok(text);
+            }
+            last = text;
+        }
+        rocket::tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Err(last)
+}
+
 async fn book_move_and_cancel(client: &Client, base: &str) -> Result<(), String> {
-    client.goto(&format!("{base}/logowanie")).await.map_err(text_err)?;
+    client
+        .goto(&format!("{base}/logowanie"))
+        .await
+        .map_err(text_err)?;
     client
         .find(Locator::Id("identifier"))
         .await
@@ -212,7 +241,8 @@ async fn book_move_and_cancel(client: &Client, base: &str) -> Result<(), String>
     click(client, "a[href='/wizyty']").await?;
     click(client, "main a[href='/wizyty/nowa']").await?;
     client
-        .find(Locator::Id("rodzaj"))
+        .wait()
+        .for_element(Locator::Id("rodzaj"))
         .await
         .map_err(text_err)?
         .select_by_label("Wymiana routera (60 min, 150,00 zł)")
@@ -234,13 +264,10 @@ async fn book_move_and_cancel(client: &Client, base: &str) -> Result<(), String>
         .click()
         .await
         .map_err(text_err)?;
-    client
-        .find(Locator::Id("phone"))
-        .await
-        .map_err(text_err)?
-        .send_keys("600 100 200")
-        .await
-        .map_err(text_err)?;
+    // The form offers the phone number on file; this subscriber gives another.
+    let phone = client.find(Locator::Id("phone")).await.map_err(text_err)?;
+    phone.clear().await.map_err(text_err)?;
+    phone.send_keys("600 100 200").await.map_err(text_err)?;
     client
         .find(Locator::Id("access_notes"))
         .await
@@ -249,11 +276,14 @@ async fn book_move_and_cancel(client: &Client, base: &str) -> Result<(), String>
         .await
         .map_err(text_err)?;
     click(client, "form.visit-form button[type=submit]").await?;
-    client
-        .wait()
-        .for_element(Locator::Id("visit-when"))
-        .await
-        .map_err(|e| format!("no visit page after booking: {e}"))?;
+    if let Err(e) = client.wait().for_element(Locator::Id("visit-when")).await {
+        let source = client.source().await.unwrap_or_default();
+        let main = source.split("<main").nth(1).unwrap_or(&source);
+        return Err(format!(
+            "no visit page after booking: {e}\n{}",
+            &main[..main.len().min(3000)]
+        ));
+    }
     let booked_when = text_of(client, "#visit-when").await?;
 
     // Move: to the first slot offered, within the hour, so cancelling it is late.
@@ -268,15 +298,10 @@ async fn book_move_and_cancel(client: &Client, base: &str) -> Result<(), String>
         .await
         .map_err(text_err)?;
     click(client, "#reschedule button[type=submit]").await?;
-    client
-        .wait()
-        .for_element(Locator::Id("visit-when"))
+    let moved_when = text_becomes(client, "#visit-when", |t| t != booked_when)
         .await
-        .map_err(text_err)?;
-    let moved_when = text_of(client, "#visit-when").await?;
-    if moved_when == booked_when {
-        return Err(format!("the visit did not move from {booked_when}"));
-    }
+        .map_err(|last| format!("the visit did not move from {booked_when}: {last}"))?;
+    let _ = moved_when;
 
     // Cancel late: the page says what it costs before the click.
     let cost = text_of(client, "#cancel-cost").await?;
@@ -284,15 +309,9 @@ async fn book_move_and_cancel(client: &Client, base: &str) -> Result<(), String>
         return Err(format!("the cancellation cost is not stated: {cost}"));
     }
     click(client, "#cancel button[type=submit]").await?;
-    client
-        .wait()
-        .for_element(Locator::Id("visit-status"))
+    text_becomes(client, "#visit-status", |t| t == "odwołana")
         .await
-        .map_err(text_err)?;
-    let status = text_of(client, "#visit-status").await?;
-    if status != "odwołana" {
-        return Err(format!("status after cancelling: {status}"));
-    }
+        .map_err(|last| format!("status after cancelling: {last}"))?;
     let fee = text_of(client, "#visit-fee").await?;
     if !fee.contains("150,00") {
         return Err(format!("the fee is not shown: {fee}"));

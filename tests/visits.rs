@@ -22,9 +22,9 @@ use ebok::app::mail_queue::Outgoing;
 use ebok::app::visits::booking::{self, BookingRequest};
 use ebok::app::visits::offers::slot_value;
 use ebok::app::visits::{Effects, VisitError};
-use ebok::db::schema::{invoice_lines, invoices, outbox, pending_charges, technicians, visits};
 use ebok::config::Config;
 use ebok::db::Pool;
+use ebok::db::schema::{invoice_lines, invoices, outbox, pending_charges, technicians, visits};
 use ebok::db::visits::KindValues;
 use ebok::domain::visits::warsaw;
 use ebok::mail::MailTemplates;
@@ -67,8 +67,8 @@ fn prepared(app: TestApp) -> TestApp {
 
 fn technician(app: &TestApp, week: &[(i64, i64, i64)]) -> i64 {
     let mut conn = app.conn();
-    let id = ebok::db::visits::insert_technician(&mut conn, "Jan Testowy", None, clock::now())
-        .unwrap();
+    let id =
+        ebok::db::visits::insert_technician(&mut conn, "Jan Testowy", None, clock::now()).unwrap();
     ebok::db::visits::replace_areas(&mut conn, id, &["Kalisz".to_owned()]).unwrap();
     ebok::db::visits::replace_hours(&mut conn, id, week).unwrap();
     id
@@ -104,7 +104,9 @@ fn demo_customer(app: &TestApp) -> i64 {
 fn visits_of_technician(app: &TestApp, technician: i64) -> i64 {
     scalar_i64(
         app,
-        &format!("SELECT CAST(COUNT(*) AS BIGINT) AS v FROM visits WHERE technician_id = {technician}"),
+        &format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM visits WHERE technician_id = {technician}"
+        ),
     )
 }
 
@@ -116,7 +118,14 @@ fn book_directly(
     technician: i64,
     starts_at: NaiveDateTime,
 ) -> Result<i64, VisitError> {
-    book_with(&app.pool, &app.config, customer, kind, technician, starts_at)
+    book_with(
+        &app.pool,
+        &app.config,
+        customer,
+        kind,
+        technician,
+        starts_at,
+    )
 }
 
 /// As `book_directly`, from a thread of its own (the pool and configuration are shared).
@@ -162,7 +171,11 @@ fn signed_in(app: &TestApp) -> &Client {
 
 /// The slot values the booking page offers, in order.
 fn offered(client: &Client, path: &str) -> Vec<String> {
-    let html = client.get(path.to_owned()).dispatch().into_string().unwrap();
+    let html = client
+        .get(path.to_owned())
+        .dispatch()
+        .into_string()
+        .unwrap();
     let document = scraper::Html::parse_document(&html);
     let selector = scraper::Selector::parse("input[name=slot]").unwrap();
     document
@@ -175,7 +188,10 @@ fn offered(client: &Client, path: &str) -> Vec<String> {
 fn book_first_slot(app: &TestApp, kind: i64) -> i64 {
     let client = &app.client;
     let page = format!("/wizyty/nowa?rodzaj={kind}");
-    let slot = offered(client, &page).into_iter().next().expect("a free slot");
+    let slot = offered(client, &page)
+        .into_iter()
+        .next()
+        .expect("a free slot");
     let kind_id = kind.to_string();
     let response = post(
         client,
@@ -243,7 +259,11 @@ fn two_bookings_of_the_last_slot_at_once_let_exactly_one_win(app: TestApp) {
     let holds = format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM visit_slot_holds WHERE technician_id = {tech}"
     );
-    assert_eq!(scalar_i64(&app, &holds), 2, "an hour's visit holds two half-hour cells");
+    assert_eq!(
+        scalar_i64(&app, &holds),
+        2,
+        "an hour's visit holds two half-hour cells"
+    );
 
     // The loser, clicking in the browser, hears why and gets the fresh (now empty) list.
     let kind_id = kind.to_string();
@@ -252,7 +272,11 @@ fn two_bookings_of_the_last_slot_at_once_let_exactly_one_win(app: TestApp) {
         client,
         &page,
         "/wizyty/nowa",
-        &[("kind_id", &kind_id), ("slot", &slot), ("phone", "600100200")],
+        &[
+            ("kind_id", &kind_id),
+            ("slot", &slot),
+            ("phone", "600100200"),
+        ],
     );
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let html = response.into_string().unwrap();
@@ -277,7 +301,10 @@ fn the_confirmation_mail_carries_a_calendar_entry_that_parses(app: TestApp) {
     let report = app.deliver_mail();
     assert!(report.sent >= 1, "{report:?}");
     let mut calendars = Vec::new();
-    for entry in std::fs::read_dir(&app.config.mail.files_dir).unwrap().flatten() {
+    for entry in std::fs::read_dir(&app.config.mail.files_dir)
+        .unwrap()
+        .flatten()
+    {
         let raw = std::fs::read(entry.path()).unwrap();
         let mail = mailparse::parse_mail(&raw).unwrap();
         let mut parts = vec![&mail];
@@ -288,7 +315,11 @@ fn the_confirmation_mail_carries_a_calendar_entry_that_parses(app: TestApp) {
             parts.extend(part.subparts.iter());
         }
     }
-    assert_eq!(calendars.len(), 1, "one confirmation with one calendar entry");
+    assert_eq!(
+        calendars.len(),
+        1,
+        "one confirmation with one calendar entry"
+    );
     let calendar = ical::IcalParser::new(std::io::BufReader::new(calendars[0].as_bytes()))
         .next()
         .expect("a calendar")
@@ -345,23 +376,49 @@ fn a_late_cancellation_is_charged_on_the_next_billing_runs_invoice(app: TestApp)
     let client = signed_in(&app);
     // The first free slot is within the hour: well inside 48 hours.
     let id = book_first_slot(&app, kind);
-    let page = page_text(&client.get(format!("/wizyty/{id}")).dispatch().into_string().unwrap());
-    assert!(page.contains("Odwołanie teraz kosztuje 150,00 zł"), "{page}");
-    let response = post(client, &format!("/wizyty/{id}"), &format!("/wizyty/{id}/odwolaj"), &[]);
+    let page = page_text(
+        &client
+            .get(format!("/wizyty/{id}"))
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
+    assert!(
+        page.contains("Odwołanie teraz kosztuje 150,00 zł"),
+        "{page}"
+    );
+    let response = post(
+        client,
+        &format!("/wizyty/{id}"),
+        &format!("/wizyty/{id}/odwolaj"),
+        &[],
+    );
     assert_eq!(response.status(), Status::SeeOther);
     let (status, fee, charge) = visit_status(&app, id);
     assert_eq!((status.as_str(), fee), ("cancelled", Some(15_000)));
     let charge = charge.expect("queued as a one-off charge");
     let (name, amount, period): (String, i64, String) = pending_charges::table
         .find(charge)
-        .select((pending_charges::name, pending_charges::amount, pending_charges::period))
+        .select((
+            pending_charges::name,
+            pending_charges::amount,
+            pending_charges::period,
+        ))
         .get_result(&mut *app.conn())
         .unwrap();
     assert_eq!(amount, 15_000);
-    assert!(name.starts_with("Opłata za odwołanie wizyty technika później niż 48 h"), "{name}");
+    assert!(
+        name.starts_with("Opłata za odwołanie wizyty technika później niż 48 h"),
+        "{name}"
+    );
     // The slot is free again.
     assert_eq!(
-        scalar_i64(&app, &format!("SELECT CAST(COUNT(*) AS BIGINT) AS v FROM visit_slot_holds WHERE visit_id = {id}")),
+        scalar_i64(
+            &app,
+            &format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM visit_slot_holds WHERE visit_id = {id}"
+            )
+        ),
         0
     );
 
@@ -375,7 +432,11 @@ fn a_late_cancellation_is_charged_on_the_next_billing_runs_invoice(app: TestApp)
         .select((invoice_lines::name, invoice_lines::gross))
         .load(&mut *app.conn())
         .unwrap();
-    assert_eq!(lines, vec![(name.clone(), 15_000)], "the fee is on the invoice once");
+    assert_eq!(
+        lines,
+        vec![(name.clone(), 15_000)],
+        "the fee is on the invoice once"
+    );
     let billed: Option<i64> = pending_charges::table
         .find(charge)
         .select(pending_charges::invoice_id)
@@ -396,19 +457,38 @@ fn an_early_cancellation_and_a_move_cost_nothing(app: TestApp) {
             .unwrap(),
     );
     let id = book_directly(&app, customer, kind, tech, in_five_days).unwrap();
-    let page = page_text(&client.get(format!("/wizyty/{id}")).dispatch().into_string().unwrap());
+    let page = page_text(
+        &client
+            .get(format!("/wizyty/{id}"))
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
     assert!(page.contains("Odwołanie teraz jest bezpłatne"), "{page}");
     // Moved an hour later through the page.
     let later = slot_value(tech, in_five_days + Duration::hours(1));
-    let response = post(client, &format!("/wizyty/{id}"), &format!("/wizyty/{id}/zmien"), &[("slot", &later)]);
+    let response = post(
+        client,
+        &format!("/wizyty/{id}"),
+        &format!("/wizyty/{id}/zmien"),
+        &[("slot", &later)],
+    );
     assert_eq!(response.status(), Status::SeeOther);
     let (starts_at, revision): (NaiveDateTime, i64) = visits::table
         .find(id)
         .select((visits::starts_at, visits::revision))
         .get_result(&mut *app.conn())
         .unwrap();
-    assert_eq!((starts_at, revision), (in_five_days + Duration::hours(1), 1));
-    let response = post(client, &format!("/wizyty/{id}"), &format!("/wizyty/{id}/odwolaj"), &[]);
+    assert_eq!(
+        (starts_at, revision),
+        (in_five_days + Duration::hours(1), 1)
+    );
+    let response = post(
+        client,
+        &format!("/wizyty/{id}"),
+        &format!("/wizyty/{id}/odwolaj"),
+        &[],
+    );
     assert_eq!(response.status(), Status::SeeOther);
     assert_eq!(visit_status(&app, id), ("cancelled".into(), None, None));
     let mails: Vec<String> = outbox::table
@@ -438,15 +518,28 @@ fn visits_on_the_days_the_clocks_change_keep_their_wall_clock_time(app: TestApp)
     // 31 October 2027, 10:00 in Poland is 09:00 UTC (winter time again).
     let october = book_directly(&app, customer, kind, tech, at(2027, 10, 31, 9, 0)).unwrap();
     // 02:30 happens twice that night: at 00:30 and at 01:30 UTC, two different slots.
-    let first_half_past_two = book_directly(&app, customer, kind, tech, at(2027, 10, 31, 0, 30)).unwrap();
-    let second_half_past_two = book_directly(&app, customer, kind, tech, at(2027, 10, 31, 1, 30)).unwrap();
+    let first_half_past_two =
+        book_directly(&app, customer, kind, tech, at(2027, 10, 31, 0, 30)).unwrap();
+    let second_half_past_two =
+        book_directly(&app, customer, kind, tech, at(2027, 10, 31, 1, 30)).unwrap();
     // An hour's visit from 01:30 that night ends at 03:30: the clock skipped 02:00–03:00.
-    let across_the_jump = book_directly(&app, customer, kind, tech, at(2027, 3, 28, 0, 30)).unwrap();
+    let across_the_jump =
+        book_directly(&app, customer, kind, tech, at(2027, 3, 28, 0, 30)).unwrap();
     let client = signed_in(&app);
     let text = |id: i64| {
-        page_text(&client.get(format!("/wizyty/{id}")).dispatch().into_string().unwrap())
+        page_text(
+            &client
+                .get(format!("/wizyty/{id}"))
+                .dispatch()
+                .into_string()
+                .unwrap(),
+        )
     };
-    assert!(text(march).contains("28.03.2027 10:00 – 28.03.2027 11:00"), "{}", text(march));
+    assert!(
+        text(march).contains("28.03.2027 10:00 – 28.03.2027 11:00"),
+        "{}",
+        text(march)
+    );
     assert!(text(across_the_jump).contains("28.03.2027 01:30 – 28.03.2027 03:30"));
     assert!(text(october).contains("31.10.2027 10:00 – 31.10.2027 11:00"));
     assert!(text(first_half_past_two).contains("31.10.2027 02:30 – 31.10.2027 02:30"));
@@ -481,13 +574,19 @@ fn bad_input_gets_a_clear_message_and_stores_nothing(app: TestApp) {
             "technik nie pracuje",
         ),
         (
-            slot_value(tech, warsaw::to_utc(tomorrow.and_hms_opt(10, 15, 0).unwrap())),
+            slot_value(
+                tech,
+                warsaw::to_utc(tomorrow.and_hms_opt(10, 15, 0).unwrap()),
+            ),
             "600100200",
             "technik nie pracuje",
         ),
         ("nonsense".to_owned(), "600100200", "Wybierz termin z listy"),
         (
-            slot_value(tech, warsaw::to_utc(tomorrow.and_hms_opt(10, 0, 0).unwrap())),
+            slot_value(
+                tech,
+                warsaw::to_utc(tomorrow.and_hms_opt(10, 0, 0).unwrap()),
+            ),
             "12",
             "Podaj numer telefonu",
         ),
@@ -504,7 +603,9 @@ fn bad_input_gets_a_clear_message_and_stores_nothing(app: TestApp) {
         assert!(text.contains(message), "{slot}: {text}");
     }
     // Another customer's ticket: the same answer as no ticket at all.
-    let other = ebok::db::customers::find_by_number(&mut app.conn(), 2).unwrap().unwrap();
+    let other = ebok::db::customers::find_by_number(&mut app.conn(), 2)
+        .unwrap()
+        .unwrap();
     let ticket = ebok::db::tickets::insert(
         &mut app.conn(),
         &ebok::db::tickets::NewTicket {
@@ -523,25 +624,54 @@ fn bad_input_gets_a_clear_message_and_stores_nothing(app: TestApp) {
     )
     .unwrap();
     assert_eq!(
-        client.get(format!("/wizyty/nowa?zgloszenie={ticket}")).dispatch().status(),
+        client
+            .get(format!("/wizyty/nowa?zgloszenie={ticket}"))
+            .dispatch()
+            .status(),
         Status::NotFound
     );
     let ticket_id = ticket.to_string();
-    let good = slot_value(tech, warsaw::to_utc(tomorrow.and_hms_opt(10, 0, 0).unwrap()));
+    let good = slot_value(
+        tech,
+        warsaw::to_utc(tomorrow.and_hms_opt(10, 0, 0).unwrap()),
+    );
     let response = post(
         client,
         &page,
         "/wizyty/nowa",
-        &[("kind_id", &kind_id), ("slot", &good), ("phone", "600100200"), ("ticket_id", &ticket_id)],
+        &[
+            ("kind_id", &kind_id),
+            ("slot", &good),
+            ("phone", "600100200"),
+            ("ticket_id", &ticket_id),
+        ],
     );
     assert_eq!(response.status(), Status::NotFound);
     assert_eq!(visits_of_technician(&app, tech), 0);
-    assert_eq!(scalar_i64(&app, "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM outbox WHERE kind = 'visit'"), 0);
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM outbox WHERE kind = 'visit'"
+        ),
+        0
+    );
     // Another customer's visit (in Ostrów) is not there at all for the demo subscriber.
-    ebok::db::visits::replace_areas(&mut app.conn(), tech, &["Kalisz".to_owned(), "Ostrów Wielkopolski".to_owned()]).unwrap();
-    let in_two_days = warsaw::to_utc((tomorrow + Duration::days(1)).and_hms_opt(10, 0, 0).unwrap());
+    ebok::db::visits::replace_areas(
+        &mut app.conn(),
+        tech,
+        &["Kalisz".to_owned(), "Ostrów Wielkopolski".to_owned()],
+    )
+    .unwrap();
+    let in_two_days = warsaw::to_utc(
+        (tomorrow + Duration::days(1))
+            .and_hms_opt(10, 0, 0)
+            .unwrap(),
+    );
     let theirs = book_directly(&app, other.id, kind, tech, in_two_days).unwrap();
-    assert_eq!(client.get(format!("/wizyty/{theirs}")).dispatch().status(), Status::NotFound);
+    assert_eq!(
+        client.get(format!("/wizyty/{theirs}")).dispatch().status(),
+        Status::NotFound
+    );
     let response = post(client, "/wizyty", &format!("/wizyty/{theirs}/odwolaj"), &[]);
     assert_eq!(response.status(), Status::NotFound);
     assert_eq!(visit_status(&app, theirs).0, "booked");
@@ -574,14 +704,24 @@ fn a_blocked_or_ended_contract_books_nothing(app: TestApp) {
         .execute(&mut *app.conn())
         .unwrap();
     // Blocked for overdue payments (dunning flagged the endpoints).
-    let invoice = scalar_i64(&app, &format!("SELECT MIN(id) AS v FROM invoices WHERE customer_id = {customer}"));
-    ebok::db::dunning::flag_endpoints(&mut app.conn(), customer, invoice, "block", clock::now()).unwrap();
+    let invoice = scalar_i64(
+        &app,
+        &format!("SELECT MIN(id) AS v FROM invoices WHERE customer_id = {customer}"),
+    );
+    ebok::db::dunning::flag_endpoints(&mut app.conn(), customer, invoice, "block", clock::now())
+        .unwrap();
     assert!(matches!(
         book_directly(&app, customer, kind, tech, in_three_days),
         Err(VisitError::Blocked)
     ));
     let client = signed_in(&app);
-    let text = page_text(&client.get(format!("/wizyty/nowa?rodzaj={kind}")).dispatch().into_string().unwrap());
+    let text = page_text(
+        &client
+            .get(format!("/wizyty/nowa?rodzaj={kind}"))
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
     assert!(text.contains("Usługa jest zablokowana"), "{text}");
     assert_eq!(visits_of_technician(&app, tech), 0);
 }
@@ -604,7 +744,12 @@ fn staff_set_up_move_mark_missed_and_waive_with_an_audit_trail(app: TestApp) {
     }
     let response = post(&staff, "/staff/wizyty", "/staff/wizyty/technicy", &fields);
     assert_eq!(response.status(), Status::SeeOther);
-    let bad = post(&staff, "/staff/wizyty", "/staff/wizyty/technicy", &[("name", "Bez obszaru"), ("s0", "09:00"), ("e0", "08:00")]);
+    let bad = post(
+        &staff,
+        "/staff/wizyty",
+        "/staff/wizyty/technicy",
+        &[("name", "Bez obszaru"), ("s0", "09:00"), ("e0", "08:00")],
+    );
     assert_eq!(bad.status(), Status::UnprocessableEntity);
     let response = post(
         &staff,
@@ -626,53 +771,140 @@ fn staff_set_up_move_mark_missed_and_waive_with_an_audit_trail(app: TestApp) {
     let tech = scalar_i64(&app, "SELECT MAX(id) AS v FROM technicians");
     let kind = scalar_i64(&app, "SELECT MAX(id) AS v FROM visit_kinds");
     assert_eq!(
-        scalar_i64(&app, &format!("SELECT price AS v FROM visit_kinds WHERE id = {kind}")),
+        scalar_i64(
+            &app,
+            &format!("SELECT price AS v FROM visit_kinds WHERE id = {kind}")
+        ),
         19_900
     );
     let customer = demo_customer(&app);
     let soon = warsaw::to_utc(
-        (warsaw::to_local(clock::now()).date() + Duration::days(2)).and_hms_opt(9, 0, 0).unwrap(),
+        (warsaw::to_local(clock::now()).date() + Duration::days(2))
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
     );
     let id = book_directly(&app, customer, kind, tech, soon).unwrap();
-    let calendar = format!("/staff/wizyty/technik/{tech}?dzien={}", warsaw::to_local(soon).date());
-    let text = page_text(&staff.get(calendar.clone()).dispatch().into_string().unwrap());
-    assert!(text.contains("09:00–11:00") && text.contains("Instalacja"), "{text}");
+    let calendar = format!(
+        "/staff/wizyty/technik/{tech}?dzien={}",
+        warsaw::to_local(soon).date()
+    );
+    let text = page_text(
+        &staff
+            .get(calendar.clone())
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
+    assert!(
+        text.contains("09:00–11:00") && text.contains("Instalacja"),
+        "{text}"
+    );
 
     // Moved by staff: the subscriber is told.
     let day = (warsaw::to_local(soon).date() + Duration::days(1)).to_string();
     let tech_id = tech.to_string();
-    let response = post(&staff, &calendar, &format!("/staff/wizyty/wizyta/{id}/przenies"), &[("technician_id", &tech_id), ("day", &day), ("time", "13:00"), ("back", &calendar)]);
+    let response = post(
+        &staff,
+        &calendar,
+        &format!("/staff/wizyty/wizyta/{id}/przenies"),
+        &[
+            ("technician_id", &tech_id),
+            ("day", &day),
+            ("time", "13:00"),
+            ("back", &calendar),
+        ],
+    );
     assert_eq!(response.status(), Status::SeeOther);
-    let moved_to: NaiveDateTime = visits::table.find(id).select(visits::starts_at).get_result(&mut *app.conn()).unwrap();
-    assert_eq!(warsaw::to_local(moved_to).format("%H:%M").to_string(), "13:00");
-    assert_eq!(scalar_i64(&app, "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM outbox WHERE kind = 'visit' AND subject LIKE 'Zmiana terminu%'"), 1);
+    let moved_to: NaiveDateTime = visits::table
+        .find(id)
+        .select(visits::starts_at)
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        warsaw::to_local(moved_to).format("%H:%M").to_string(),
+        "13:00"
+    );
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM outbox WHERE kind = 'visit' AND subject LIKE 'Zmiana terminu%'"
+        ),
+        1
+    );
 
     // Marked missed once its time came: half the price, queued for the invoice.
     diesel::update(visits::table.find(id))
-        .set((visits::starts_at.eq(clock::now() - Duration::hours(1)), visits::ends_at.eq(clock::now() + Duration::hours(1))))
+        .set((
+            visits::starts_at.eq(clock::now() - Duration::hours(1)),
+            visits::ends_at.eq(clock::now() + Duration::hours(1)),
+        ))
         .execute(&mut *app.conn())
         .unwrap();
-    let response = post(&staff, &calendar, &format!("/staff/wizyty/wizyta/{id}/nieobecnosc"), &[]);
+    let response = post(
+        &staff,
+        &calendar,
+        &format!("/staff/wizyty/wizyta/{id}/nieobecnosc"),
+        &[],
+    );
     assert_eq!(response.status(), Status::SeeOther);
     let (status, fee, charge) = visit_status(&app, id);
     assert_eq!((status.as_str(), fee), ("missed", Some(9_950)));
     let charge = charge.unwrap();
-    assert_eq!(scalar_i64(&app, &format!("SELECT amount AS v FROM pending_charges WHERE id = {charge}")), 9_950);
+    assert_eq!(
+        scalar_i64(
+            &app,
+            &format!("SELECT amount AS v FROM pending_charges WHERE id = {charge}")
+        ),
+        9_950
+    );
 
     // Waived with a reason: the charge is gone, the waiver audited.
-    let empty = post(&staff, &calendar, &format!("/staff/wizyty/wizyta/{id}/umorz"), &[("reason", " ")]);
+    let empty = post(
+        &staff,
+        &calendar,
+        &format!("/staff/wizyty/wizyta/{id}/umorz"),
+        &[("reason", " ")],
+    );
     assert_eq!(empty.status(), Status::SeeOther);
     assert!(visit_status(&app, id).2.is_some(), "no reason, no waiver");
-    let response = post(&staff, &calendar, &format!("/staff/wizyty/wizyta/{id}/umorz"), &[("reason", "Technik się spóźnił")]);
+    let response = post(
+        &staff,
+        &calendar,
+        &format!("/staff/wizyty/wizyta/{id}/umorz"),
+        &[("reason", "Technik się spóźnił")],
+    );
     assert_eq!(response.status(), Status::SeeOther);
     assert_eq!(visit_status(&app, id).2, None);
-    assert_eq!(scalar_i64(&app, &format!("SELECT CAST(COUNT(*) AS BIGINT) AS v FROM pending_charges WHERE id = {charge}")), 0);
-    assert_eq!(scalar_i64(&app, "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM audit_log WHERE action = 'visit_fee_waived' AND details LIKE '%spóźnił%'"), 1);
-    assert_eq!(scalar_i64(&app, "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM audit_log WHERE action IN ('technician_saved', 'visit_kind_saved', 'visit_moved', 'visit_missed')"), 4);
+    assert_eq!(
+        scalar_i64(
+            &app,
+            &format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM pending_charges WHERE id = {charge}"
+            )
+        ),
+        0
+    );
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM audit_log WHERE action = 'visit_fee_waived' AND details LIKE '%spóźnił%'"
+        ),
+        1
+    );
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM audit_log WHERE action IN ('technician_saved', 'visit_kind_saved', 'visit_moved', 'visit_missed')"
+        ),
+        4
+    );
 
     // Billing staff do not see the visits panel.
     let billing = staff_client(&app, "ksiegowosc", STAFF_PASSWORD);
-    assert_eq!(billing.get("/staff/wizyty").dispatch().status(), Status::Forbidden);
+    assert_eq!(
+        billing.get("/staff/wizyty").dispatch().status(),
+        Status::Forbidden
+    );
 }
 
 fn reminders_are_queued_once_even_by_two_instances(app: TestApp) {
@@ -681,16 +913,27 @@ fn reminders_are_queued_once_even_by_two_instances(app: TestApp) {
     let kind = paid_kind(&app);
     let customer = demo_customer(&app);
     let start = clock::now() + Duration::hours(30);
-    let start = start.date().and_hms_opt(start.time().format("%H").to_string().parse().unwrap(), 0, 0).unwrap();
+    let start = start
+        .date()
+        .and_hms_opt(start.time().format("%H").to_string().parse().unwrap(), 0, 0)
+        .unwrap();
     let id = book_directly(&app, customer, kind, tech, start).unwrap();
     // Booked three days ago; its reminder is due once fewer than 24 hours remain.
     diesel::update(visits::table.find(id))
-        .set((visits::created_at.eq(clock::now() - Duration::days(3)), visits::updated_at.eq(clock::now() - Duration::days(3))))
+        .set((
+            visits::created_at.eq(clock::now() - Duration::days(3)),
+            visits::updated_at.eq(clock::now() - Duration::days(3)),
+        ))
         .execute(&mut *app.conn())
         .unwrap();
     let templates = MailTemplates::load(&app.config.paths.templates_dir.join("mail")).unwrap();
-    let outgoing = Outgoing { templates: &templates, public_url: "http://127.0.0.1:8000", isp_name: "Przykładowy Operator" };
-    let too_early = ebok::jobs::visits::run_once(&app.pool, &app.config, outgoing, clock::now()).unwrap();
+    let outgoing = Outgoing {
+        templates: &templates,
+        public_url: "http://127.0.0.1:8000",
+        isp_name: "Przykładowy Operator",
+    };
+    let too_early =
+        ebok::jobs::visits::run_once(&app.pool, &app.config, outgoing, clock::now()).unwrap();
     assert_eq!(too_early, 0);
     let later = start - Duration::hours(20);
     let barrier = Arc::new(Barrier::new(2));
@@ -698,8 +941,13 @@ fn reminders_are_queued_once_even_by_two_instances(app: TestApp) {
         .map(|_| {
             let (pool, config, barrier) = (app.pool.clone(), app.config.clone(), barrier.clone());
             std::thread::spawn(move || {
-                let templates = MailTemplates::load(&config.paths.templates_dir.join("mail")).unwrap();
-                let outgoing = Outgoing { templates: &templates, public_url: "http://127.0.0.1:8000", isp_name: "Przykładowy Operator" };
+                let templates =
+                    MailTemplates::load(&config.paths.templates_dir.join("mail")).unwrap();
+                let outgoing = Outgoing {
+                    templates: &templates,
+                    public_url: "http://127.0.0.1:8000",
+                    isp_name: "Przykładowy Operator",
+                };
                 barrier.wait();
                 ebok::jobs::visits::run_once(&pool, &config, outgoing, later).unwrap()
             })
@@ -708,9 +956,18 @@ fn reminders_are_queued_once_even_by_two_instances(app: TestApp) {
     let queued: usize = instances.into_iter().map(|i| i.join().unwrap()).sum();
     assert_eq!(queued, 1);
     assert_eq!(
-        scalar_i64(&app, "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM outbox WHERE kind = 'visit' AND subject LIKE 'Przypomnienie%'"),
+        scalar_i64(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM outbox WHERE kind = 'visit' AND subject LIKE 'Przypomnienie%'"
+        ),
         1
     );
-    let again = ebok::jobs::visits::run_once(&app.pool, &app.config, outgoing, later + Duration::minutes(10)).unwrap();
+    let again = ebok::jobs::visits::run_once(
+        &app.pool,
+        &app.config,
+        outgoing,
+        later + Duration::minutes(10),
+    )
+    .unwrap();
     assert_eq!(again, 0);
 }

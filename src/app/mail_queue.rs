@@ -25,7 +25,9 @@ pub fn queue(
     context: &Context,
     now: NaiveDateTime,
 ) -> Result<i64, QueueError> {
-    queue_with_attachment(conn, templates, kind, recipient, language, context, None, now)
+    queue_with_attachment(
+        conn, templates, kind, recipient, language, context, None, now,
+    )
 }
 
 /// As `queue`, with a file attached (its path as the outbox stores it; the sender reads it).

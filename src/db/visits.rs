@@ -514,13 +514,20 @@ pub fn held_cells(
         .filter(visit_slot_holds::technician_id.eq_any(technician_ids))
         .filter(visit_slot_holds::slot_start.ge(from))
         .filter(visit_slot_holds::slot_start.lt(to))
-        .select((visit_slot_holds::technician_id, visit_slot_holds::slot_start))
+        .select((
+            visit_slot_holds::technician_id,
+            visit_slot_holds::slot_start,
+        ))
         .load(conn)
 }
 
 /// A prepaid package's new end (a late-cancellation fee shortened it, or a waiver gave the
 /// days back).
-pub fn set_service_expiry(conn: &mut DbConn, service_id: i64, expires_on: NaiveDate) -> QueryResult<()> {
+pub fn set_service_expiry(
+    conn: &mut DbConn,
+    service_id: i64,
+    expires_on: NaiveDate,
+) -> QueryResult<()> {
     use super::schema::services;
     diesel::update(services::table.find(service_id))
         .set(services::expires_on.eq(Some(expires_on)))

@@ -131,9 +131,7 @@ impl MailKind {
                 | MailKind::Dunning
                 | MailKind::Visit,
                 _,
-            ) => {
-                "e-BOK"
-            }
+            ) => "e-BOK",
             (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
             (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
             (MailKind::OnlinePaymentExpired, Language::Polish) => {

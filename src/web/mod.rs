@@ -6,7 +6,6 @@ pub mod client_ip;
 pub mod csrf;
 mod customer;
 pub mod dunning_worker;
-pub mod visits_worker;
 mod filters;
 mod guards;
 pub mod ksef_worker;
@@ -25,6 +24,7 @@ mod staff;
 mod ticket_errors;
 pub mod uploads;
 pub mod views;
+pub mod visits_worker;
 
 use std::sync::Arc;
 

@@ -56,7 +56,9 @@ impl Fairing for VisitReminders {
                         signal.wake();
                         tracing::info!(queued, "visit reminders");
                     }
-                    Ok(Err(error)) => tracing::error!(%error, "visit reminders failed; will try again"),
+                    Ok(Err(error)) => {
+                        tracing::error!(%error, "visit reminders failed; will try again")
+                    }
                     Err(error) => tracing::error!(%error, "visit reminders stopped"),
                 }
             }

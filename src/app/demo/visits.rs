@@ -36,8 +36,22 @@ const TECHNICIANS: [TechnicianSpec; 2] = [
     TechnicianSpec {
         name: "Tomasz Kaczmarek",
         phone: "+48 601 300 400",
-        areas: &["Ostrów Wielkopolski", "63-4", "Pleszew", "Jarocin", "Krotoszyn", "Sieradz", "Kalisz"],
-        week: &[(1, 600, 1080), (2, 600, 1080), (3, 600, 1080), (4, 600, 1080), (5, 600, 1080)],
+        areas: &[
+            "Ostrów Wielkopolski",
+            "63-4",
+            "Pleszew",
+            "Jarocin",
+            "Krotoszyn",
+            "Sieradz",
+            "Kalisz",
+        ],
+        week: &[
+            (1, 600, 1080),
+            (2, 600, 1080),
+            (3, 600, 1080),
+            (4, 600, 1080),
+            (5, 600, 1080),
+        ],
     },
 ];
 
@@ -79,7 +93,13 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
             kind("Naprawa awarii (gwarancja)", 60, 0, 0, "charge"),
             kind("Instalacja łącza", 120, 19_900, 50, "charge"),
             kind("Wymiana routera", 60, 9_900, 100, "charge"),
-            kind("Wizyta serwisowa z winy abonenta", 60, 15_000, 100, "shorten"),
+            kind(
+                "Wizyta serwisowa z winy abonenta",
+                60,
+                15_000,
+                100,
+                "shorten",
+            ),
         ];
         let mut kind_ids = Vec::new();
         for values in &kinds {
@@ -100,15 +120,11 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
             };
             let (technician, schedule) = &technicians[(number as usize) % 2];
             let (kind_id, values) = &kind_ids[(number as usize) % kind_ids.len()];
-            let held: HashSet<NaiveDateTime> = db::visits::held_cells(
-                conn,
-                &[*technician],
-                now,
-                now + Duration::days(9),
-            )?
-            .into_iter()
-            .map(|(_, cell)| cell)
-            .collect();
+            let held: HashSet<NaiveDateTime> =
+                db::visits::held_cells(conn, &[*technician], now, now + Duration::days(9))?
+                    .into_iter()
+                    .map(|(_, cell)| cell)
+                    .collect();
             let free = slots::free_slots(
                 schedule,
                 today + Duration::days(2),
@@ -134,7 +150,10 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
                     starts_at: start,
                     ends_at: start + Duration::minutes(values.duration_minutes),
                     status: "booked".into(),
-                    phone: customer.phone.clone().unwrap_or_else(|| "+48 600 000 000".into()),
+                    phone: customer
+                        .phone
+                        .clone()
+                        .unwrap_or_else(|| "+48 600 000 000".into()),
                     access_notes: if number == 1 {
                         "Domofon 12, drugie piętro.".into()
                     } else {

@@ -43,7 +43,10 @@ pub fn terms(kind: &VisitKind, package: Option<&Service>) -> KindTerms {
     let fee = rules.fee();
     let shortened_days = match (FeeRule::parse(&kind.fee_rule), package) {
         (Some(FeeRule::Shorten), Some(service)) if fees::is_prepaid(service) => {
-            crate::domain::visits::fees::shortening_days(fee, Money::from_grosze(service.monthly_fee))
+            crate::domain::visits::fees::shortening_days(
+                fee,
+                Money::from_grosze(service.monthly_fee),
+            )
         }
         _ => 0,
     };
@@ -303,7 +306,13 @@ pub(super) fn take_slot(
     )
     .map_err(VisitError::Slot)?;
     if let Some(visit_id) = visit_id {
-        hold(conn, technician.id, visit_id, starts_at, kind.duration_minutes)?;
+        hold(
+            conn,
+            technician.id,
+            visit_id,
+            starts_at,
+            kind.duration_minutes,
+        )?;
     }
     Ok(())
 }
@@ -501,7 +510,16 @@ pub fn reschedule(
         None => None,
     };
     let place = place_on(conn, customer_id, service.as_ref(), day)?;
-    move_to(conn, &visit, &kind, technician_id, starts_at, (&place.postal_code, &place.city), true, fx)?;
+    move_to(
+        conn,
+        &visit,
+        &kind,
+        technician_id,
+        starts_at,
+        (&place.postal_code, &place.city),
+        true,
+        fx,
+    )?;
     crate::app::audit::record(
         conn,
         &fx.actor,

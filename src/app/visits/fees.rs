@@ -38,7 +38,10 @@ impl FeeCause {
                 kind.late_cancel_hours, kind.name
             ),
             FeeCause::Missed => {
-                format!("Opłata za nieobecność podczas wizyty technika ({}, {when})", kind.name)
+                format!(
+                    "Opłata za nieobecność podczas wizyty technika ({}, {when})",
+                    kind.name
+                )
             }
         }
     }
@@ -141,7 +144,12 @@ pub fn apply(
 
 /// Takes the fee back: the waiting charge is removed, or the package's days given back. A fee
 /// already on an invoice needs a corrective invoice instead.
-pub fn waive(conn: &mut DbConn, visit: &Visit, reason: &str, fx: &Effects<'_>) -> Result<(), VisitError> {
+pub fn waive(
+    conn: &mut DbConn,
+    visit: &Visit,
+    reason: &str,
+    fx: &Effects<'_>,
+) -> Result<(), VisitError> {
     if visit.fee_amount.is_none() || visit.fee_waived_at.is_some() {
         return Err(VisitError::NoFee);
     }

@@ -53,16 +53,23 @@ fn money_text(amount: Money, language: Language) -> String {
 }
 
 /// Writes the calendar entry; returns its path as the outbox keeps it.
-fn write_entry(fx: &Effects<'_>, visit: &Visit, event: Event, text: &str) -> Result<String, VisitError> {
+fn write_entry(
+    fx: &Effects<'_>,
+    visit: &Visit,
+    event: Event,
+    text: &str,
+) -> Result<String, VisitError> {
     let dir: PathBuf = fx.files.join("visits");
-    std::fs::create_dir_all(&dir).map_err(|e| VisitError::File(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| VisitError::File(format!("{}: {e}", dir.display())))?;
     let path = dir.join(format!(
         "wizyta-{}-{}-{}.ics",
         visit.id,
         visit.revision,
         event.as_str()
     ));
-    std::fs::write(&path, text).map_err(|e| VisitError::File(format!("{}: {e}", path.display())))?;
+    std::fs::write(&path, text)
+        .map_err(|e| VisitError::File(format!("{}: {e}", path.display())))?;
     Ok(path.to_string_lossy().into_owned())
 }
 
@@ -84,7 +91,10 @@ pub fn send(
     };
     let language = Language::from_code(&language);
     let english = language == Language::English;
-    let address = format!("{}, {} {}", visit.address_line, visit.postal_code, visit.city);
+    let address = format!(
+        "{}, {} {}",
+        visit.address_line, visit.postal_code, visit.city
+    );
     let outgoing = fx.outgoing;
     let summary = if english {
         format!("Technician visit: {}", kind.name)

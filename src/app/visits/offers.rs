@@ -123,9 +123,12 @@ pub fn free_slots(
     let to = from + Duration::days(DAYS_AHEAD);
     let schedules = schedules(conn, &ids, from, to)?;
     let mut held: HashMap<i64, HashSet<NaiveDateTime>> = HashMap::new();
-    for (technician, cell) in
-        db::visits::held_cells(conn, &ids, now - Duration::days(1), now + Duration::days(DAYS_AHEAD + 2))?
-    {
+    for (technician, cell) in db::visits::held_cells(
+        conn,
+        &ids,
+        now - Duration::days(1),
+        now + Duration::days(DAYS_AHEAD + 2),
+    )? {
         held.entry(technician).or_default().insert(cell);
     }
     let empty = HashSet::new();

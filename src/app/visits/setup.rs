@@ -16,7 +16,13 @@ use crate::domain::{Money, VatRate};
 
 /// Weekday names' message keys, Monday first.
 pub const WEEKDAYS: [&str; 7] = [
-    "visits-mon", "visits-tue", "visits-wed", "visits-thu", "visits-fri", "visits-sat", "visits-sun",
+    "visits-mon",
+    "visits-tue",
+    "visits-wed",
+    "visits-thu",
+    "visits-fri",
+    "visits-sat",
+    "visits-sun",
 ];
 
 /// A technician's form as typed: times "08:00", empty for a day not worked.
@@ -115,7 +121,10 @@ pub fn page(conn: &mut DbConn, today: NaiveDate) -> Result<SetupPage, VisitError
     }
     Ok(SetupPage {
         technicians: rows,
-        kinds: db::visits::kinds(conn)?.into_iter().map(KindRow::of).collect(),
+        kinds: db::visits::kinds(conn)?
+            .into_iter()
+            .map(KindRow::of)
+            .collect(),
         rates: RATES.to_vec(),
     })
 }
@@ -293,10 +302,13 @@ fn check_kind(form: &KindForm) -> Result<KindValues, FieldErrors> {
         errors.add("name", "staff-error-required");
     }
     let number = |text: &str, range: std::ops::RangeInclusive<i64>| {
-        text.trim().parse::<i64>().ok().filter(|n| range.contains(n))
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
     };
-    let duration = number(&form.duration_minutes, SLOT_MINUTES..=720)
-        .filter(|d| d % SLOT_MINUTES == 0);
+    let duration =
+        number(&form.duration_minutes, SLOT_MINUTES..=720).filter(|d| d % SLOT_MINUTES == 0);
     if duration.is_none() {
         errors.add("duration_minutes", "visits-error-duration");
     }
@@ -420,7 +432,15 @@ mod tests {
         let values = check_kind(&good).unwrap();
         assert_eq!(values.price, 15_000);
         assert_eq!(values.fee_rule, "charge");
-        assert_eq!(check_kind(&KindForm { name: "Naprawa".into(), ..KindForm::default() }).unwrap().price, 0);
+        assert_eq!(
+            check_kind(&KindForm {
+                name: "Naprawa".into(),
+                ..KindForm::default()
+            })
+            .unwrap()
+            .price,
+            0
+        );
         let bad = KindForm {
             name: String::new(),
             duration_minutes: "45".into(),
@@ -430,7 +450,13 @@ mod tests {
             ..KindForm::default()
         };
         let errors = check_kind(&bad).unwrap_err();
-        for field in ["name", "duration_minutes", "price", "late_fee_percent", "fee_rule"] {
+        for field in [
+            "name",
+            "duration_minutes",
+            "price",
+            "late_fee_percent",
+            "fee_rule",
+        ] {
             assert!(errors.get(field).is_some(), "{field}");
         }
     }

@@ -126,7 +126,10 @@ mod tests {
             stamp: day.and_hms_opt(1, 0, 0).unwrap(),
             summary: "Wizyta technika: wymiana routera",
             location: "ul. Śródmiejska 1, 62-800 Kalisz",
-            description: "Kod do bramy; 1234\nPies, ale łagodny ".repeat(3).as_str().trim(),
+            description: "Kod do bramy; 1234\nPies, ale łagodny "
+                .repeat(3)
+                .as_str()
+                .trim(),
             organizer_name: "Sieć \"Kalisz\"",
             organizer_email: "bok@example.pl",
             cancelled,

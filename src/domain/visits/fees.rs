@@ -77,8 +77,10 @@ pub fn shortening_days(fee: Money, monthly_fee: Money) -> i64 {
     if monthly_fee.grosze() <= 0 {
         return 0;
     }
-    let days = Decimal::from(fee.grosze()) * Decimal::from(30) / Decimal::from(monthly_fee.grosze());
-    let rounded = days.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let days =
+        Decimal::from(fee.grosze()) * Decimal::from(30) / Decimal::from(monthly_fee.grosze());
+    let rounded =
+        days.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     rounded.to_i64().unwrap_or(i64::MAX).max(1)
 }
 
@@ -122,16 +124,31 @@ mod tests {
     #[test]
     fn a_package_is_shortened_by_what_the_fee_is_worth_in_days() {
         // 100 zł for 30 days: a 50 zł fee is 15 days; 1 zł is half a day, rounded up to one.
-        assert_eq!(shortening_days(Money::from_grosze(5_000), Money::from_grosze(10_000)), 15);
-        assert_eq!(shortening_days(Money::from_grosze(100), Money::from_grosze(10_000)), 1);
-        assert_eq!(shortening_days(Money::from_grosze(2_500), Money::from_grosze(6_000)), 13); // 12.5
-        assert_eq!(shortening_days(Money::zero(), Money::from_grosze(10_000)), 0);
+        assert_eq!(
+            shortening_days(Money::from_grosze(5_000), Money::from_grosze(10_000)),
+            15
+        );
+        assert_eq!(
+            shortening_days(Money::from_grosze(100), Money::from_grosze(10_000)),
+            1
+        );
+        assert_eq!(
+            shortening_days(Money::from_grosze(2_500), Money::from_grosze(6_000)),
+            13
+        ); // 12.5
+        assert_eq!(
+            shortening_days(Money::zero(), Money::from_grosze(10_000)),
+            0
+        );
     }
 
     #[test]
     fn fee_rules_read_back_as_written() {
         assert_eq!(FeeRule::parse("charge"), Some(FeeRule::Charge));
-        assert_eq!(FeeRule::parse(FeeRule::Shorten.as_str()), Some(FeeRule::Shorten));
+        assert_eq!(
+            FeeRule::parse(FeeRule::Shorten.as_str()),
+            Some(FeeRule::Shorten)
+        );
         assert_eq!(FeeRule::parse("free"), None);
     }
 }

@@ -116,7 +116,15 @@ pub fn free_slots(
         .take_while(|day| *day <= to)
         .flat_map(|day| schedule.day_slots(day, duration_minutes))
         .filter(|start| {
-            check_slot(schedule, *start, duration_minutes, free, free_notice_hours, now).is_ok()
+            check_slot(
+                schedule,
+                *start,
+                duration_minutes,
+                free,
+                free_notice_hours,
+                now,
+            )
+            .is_ok()
         })
         .filter(|start| {
             cells(*start, duration_minutes)
@@ -230,7 +238,13 @@ mod tests {
         // A visit at 08:30 would run into 09:00, which is held; 08:00 ends just before it.
         assert_eq!(
             free,
-            vec![at(d, 6, 0), at(d, 7, 30), at(d, 8, 0), at(d, 8, 30), at(d, 9, 0)]
+            vec![
+                at(d, 6, 0),
+                at(d, 7, 30),
+                at(d, 8, 0),
+                at(d, 8, 30),
+                at(d, 9, 0)
+            ]
         );
         assert_eq!(cells(at(d, 6, 0), 90).len(), 3);
     }

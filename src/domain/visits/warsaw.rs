@@ -73,6 +73,9 @@ mod tests {
         assert_eq!(to_utc(at(2027, 10, 31, 2, 30)), at(2027, 10, 31, 0, 30));
         assert_eq!(to_utc(at(2027, 10, 31, 10, 0)), at(2027, 10, 31, 9, 0));
         assert_eq!(to_local(at(2027, 10, 31, 1, 30)), at(2027, 10, 31, 2, 30));
-        assert_eq!(wall_clock(at(2027, 10, 31, 0, 0).date(), 1440), at(2027, 10, 31, 23, 0));
+        assert_eq!(
+            wall_clock(at(2027, 10, 31, 0, 0).date(), 1440),
+            at(2027, 10, 31, 23, 0)
+        );
     }
 }

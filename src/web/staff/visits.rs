@@ -198,7 +198,9 @@ async fn save_technician(
                 technician: id.is_none().then_some(typed),
                 kind: None,
             };
-            Ok(Either::Right(render_setup(app, cookie, layout, sent).await?))
+            Ok(Either::Right(
+                render_setup(app, cookie, layout, sent).await?,
+            ))
         }
     }
 }
@@ -267,7 +269,9 @@ async fn add_day_off(
                 error: Some(message(lang, &error)?),
                 ..Sent::default()
             };
-            Ok(Either::Right(render_setup(app, &cookie, layout, sent).await?))
+            Ok(Either::Right(
+                render_setup(app, &cookie, layout, sent).await?,
+            ))
         }
     }
 }
@@ -367,7 +371,9 @@ async fn save_kind(
                 technician: None,
                 kind: id.is_none().then_some(typed),
             };
-            Ok(Either::Right(render_setup(app, cookie, layout, sent).await?))
+            Ok(Either::Right(
+                render_setup(app, cookie, layout, sent).await?,
+            ))
         }
     }
 }
@@ -427,11 +433,19 @@ async fn technician_calendar(
 }
 
 /// After an action on a visit: back to its technician's calendar on its day.
-fn back(lang: Lang, to: &str, result: Result<String, VisitError>, done: &str) -> Result<Flash<Redirect>, Status> {
+fn back(
+    lang: Lang,
+    to: &str,
+    result: Result<String, VisitError>,
+    done: &str,
+) -> Result<Flash<Redirect>, Status> {
     match result {
         Ok(page) => Ok(Flash::success(Redirect::to(page), i18n::text(lang, done))),
         Err(VisitError::NotFound) => Err(Status::NotFound),
-        Err(error) => Ok(Flash::error(Redirect::to(to.to_owned()), message(lang, &error)?)),
+        Err(error) => Ok(Flash::error(
+            Redirect::to(to.to_owned()),
+            message(lang, &error)?,
+        )),
     }
 }
 
@@ -533,7 +547,15 @@ async fn cancel_visit(
     cookie: StaffCookie,
     layout: LayoutDraft,
 ) -> Result<Flash<Redirect>, Status> {
-    act(app, &cookie, layout.lang(), visit_id, "visits-cancelled", calendar::cancel).await
+    act(
+        app,
+        &cookie,
+        layout.lang(),
+        visit_id,
+        "visits-cancelled",
+        calendar::cancel,
+    )
+    .await
 }
 
 #[post("/staff/wizyty/wizyta/<visit_id>/wykonana", data = "<_form>")]
@@ -544,7 +566,15 @@ async fn visit_done(
     cookie: StaffCookie,
     layout: LayoutDraft,
 ) -> Result<Flash<Redirect>, Status> {
-    act(app, &cookie, layout.lang(), visit_id, "visits-marked-done", calendar::mark_done).await
+    act(
+        app,
+        &cookie,
+        layout.lang(),
+        visit_id,
+        "visits-marked-done",
+        calendar::mark_done,
+    )
+    .await
 }
 
 #[post("/staff/wizyty/wizyta/<visit_id>/nieobecnosc", data = "<_form>")]
@@ -555,7 +585,15 @@ async fn visit_missed(
     cookie: StaffCookie,
     layout: LayoutDraft,
 ) -> Result<Flash<Redirect>, Status> {
-    act(app, &cookie, layout.lang(), visit_id, "visits-marked-missed", calendar::mark_missed).await
+    act(
+        app,
+        &cookie,
+        layout.lang(),
+        visit_id,
+        "visits-marked-missed",
+        calendar::mark_missed,
+    )
+    .await
 }
 
 #[derive(Debug, FromForm)]
