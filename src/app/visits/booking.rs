@@ -147,6 +147,9 @@ fn place_on(
     })
 }
 
+/// A ticket a visit is booked from: its id and subject.
+type TicketRef = (i64, String);
+
 /// The customer's own ticket and service named by the request (another customer's reads as
 /// an error, never as a visit on their premises).
 fn scoped(
@@ -154,7 +157,7 @@ fn scoped(
     customer_id: i64,
     ticket_id: Option<i64>,
     service_id: Option<i64>,
-) -> Result<(Option<(i64, String)>, Option<Service>), VisitError> {
+) -> Result<(Option<TicketRef>, Option<Service>), VisitError> {
     let ticket = match ticket_id {
         Some(id) => Some(
             db::tickets::find_of_customer(conn, customer_id, id)?
