@@ -25,6 +25,23 @@ pub fn queue(
     context: &Context,
     now: NaiveDateTime,
 ) -> Result<i64, QueueError> {
+    queue_with_attachment(
+        conn, templates, kind, recipient, language, context, None, now,
+    )
+}
+
+/// As `queue`, with a file attached (its path as the outbox stores it; the sender reads it).
+#[allow(clippy::too_many_arguments)]
+pub fn queue_with_attachment(
+    conn: &mut DbConn,
+    templates: &MailTemplates,
+    kind: MailKind,
+    recipient: &str,
+    language: Language,
+    context: &Context,
+    attachment_path: Option<String>,
+    now: NaiveDateTime,
+) -> Result<i64, QueueError> {
     let mail = templates.render(kind, language, context)?;
     Ok(db::outbox::enqueue(
         conn,
@@ -34,7 +51,7 @@ pub fn queue(
             subject: mail.subject,
             body_text: mail.text,
             body_html: Some(mail.html),
-            attachment_path: None,
+            attachment_path,
             status: "pending".into(),
             attempts: 0,
             next_attempt_at: now,

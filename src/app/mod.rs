@@ -44,5 +44,6 @@ pub mod subscriptions;
 pub mod throttle;
 pub mod tickets;
 pub mod two_factor;
+pub mod visits;
 
 pub use service::App;

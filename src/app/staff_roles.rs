@@ -51,6 +51,9 @@ pub enum Permission {
     ReadInternalNotes,
     /// The staff-wide audit log (admins only: it shows every staff member's actions).
     ReadAuditLog,
+    /// Technicians, kinds of visit, technicians' calendars; move, cancel and end visits, waive
+    /// their fees.
+    ScheduleVisits,
 }
 
 impl StaffRole {
@@ -64,7 +67,12 @@ impl StaffRole {
             ),
             StaffRole::Support => matches!(
                 permission,
-                ViewCustomers | EditCustomers | PublishNews | HandleTickets | ReadInternalNotes
+                ViewCustomers
+                    | EditCustomers
+                    | PublishNews
+                    | HandleTickets
+                    | ReadInternalNotes
+                    | ScheduleVisits
             ),
         }
     }
@@ -103,6 +111,8 @@ mod tests {
         assert!(!role_allows("billing", Permission::ReadInternalNotes));
         assert!(role_allows("billing", Permission::IssueInvoices));
         assert!(role_allows("support", Permission::HandleTickets));
+        assert!(role_allows("support", Permission::ScheduleVisits));
+        assert!(!role_allows("billing", Permission::ScheduleVisits));
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub mod tariffs;
 pub mod ticket_attachments;
 pub mod tickets;
 pub mod tokens;
+pub mod visits;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -898,3 +898,115 @@ diesel::allow_tables_to_appear_in_same_query!(dunning_steps, customers);
 diesel::allow_tables_to_appear_in_same_query!(dunning_pauses, customers);
 diesel::allow_tables_to_appear_in_same_query!(endpoint_flags, endpoints);
 diesel::allow_tables_to_appear_in_same_query!(endpoint_flags, customers);
+
+// Technician visits (issue 22).
+diesel::table! {
+    technicians (id) {
+        id -> BigInt,
+        name -> Text,
+        phone -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    technician_areas (technician_id, area) {
+        technician_id -> BigInt,
+        area -> Text,
+    }
+}
+
+diesel::table! {
+    technician_hours (technician_id, weekday) {
+        technician_id -> BigInt,
+        weekday -> BigInt,
+        starts_minute -> BigInt,
+        ends_minute -> BigInt,
+    }
+}
+
+diesel::table! {
+    technician_days_off (technician_id, day) {
+        technician_id -> BigInt,
+        day -> Date,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    visit_kinds (id) {
+        id -> BigInt,
+        name -> Text,
+        duration_minutes -> BigInt,
+        price -> BigInt,
+        vat_rate -> Text,
+        late_fee_percent -> BigInt,
+        late_cancel_hours -> BigInt,
+        free_notice_hours -> BigInt,
+        fee_rule -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        contract_id -> BigInt,
+        technician_id -> BigInt,
+        kind_id -> BigInt,
+        ticket_id -> Nullable<BigInt>,
+        service_id -> Nullable<BigInt>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        status -> Text,
+        phone -> Text,
+        access_notes -> Text,
+        address_line -> Text,
+        postal_code -> Text,
+        city -> Text,
+        price -> BigInt,
+        revision -> BigInt,
+        fee_amount -> Nullable<BigInt>,
+        fee_reason -> Nullable<Text>,
+        fee_charge_id -> Nullable<BigInt>,
+        fee_shortened_days -> Nullable<BigInt>,
+        fee_waived_at -> Nullable<Timestamp>,
+        fee_waived_by_staff_id -> Nullable<BigInt>,
+        fee_waive_reason -> Nullable<Text>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancelled_by -> Nullable<Text>,
+        reminder_claimed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visit_slot_holds (technician_id, slot_start) {
+        technician_id -> BigInt,
+        slot_start -> Timestamp,
+        visit_id -> BigInt,
+    }
+}
+
+diesel::joinable!(technician_areas -> technicians (technician_id));
+diesel::joinable!(technician_hours -> technicians (technician_id));
+diesel::joinable!(technician_days_off -> technicians (technician_id));
+diesel::joinable!(visits -> technicians (technician_id));
+diesel::joinable!(visits -> visit_kinds (kind_id));
+diesel::joinable!(visits -> customers (customer_id));
+diesel::joinable!(visit_slot_holds -> visits (visit_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    technicians,
+    technician_areas,
+    technician_hours,
+    technician_days_off,
+    visit_kinds,
+    visits,
+    visit_slot_holds,
+);
+diesel::allow_tables_to_appear_in_same_query!(visits, customers);

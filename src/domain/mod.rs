@@ -25,6 +25,7 @@ pub mod receivables;
 pub mod subscription_periods;
 pub mod tickets;
 pub mod vat;
+pub mod visits;
 
 pub use amount_in_words::amount_in_words;
 pub use contract_number::{ContractNumber, ContractNumberError};

@@ -4,3 +4,4 @@
 pub mod dunning;
 pub mod ksef;
 pub mod outbox;
+pub mod visits;

@@ -53,6 +53,9 @@ pub enum MailKind {
     /// A dunning step: reminder, formal demand, warning, limitation, pre-court demand
     /// (`step` in the context names it).
     Dunning,
+    /// To the subscriber: a technician visit was booked, moved, cancelled, ended with a fee or
+    /// is due tomorrow (`event` in the context says which); with its calendar entry attached.
+    Visit,
 }
 
 impl MailKind {
@@ -70,6 +73,7 @@ impl MailKind {
             MailKind::Invitation => "invitation",
             MailKind::OnlinePaymentExpired => "online_payment_expired",
             MailKind::Dunning => "dunning",
+            MailKind::Visit => "visit",
         }
     }
 
@@ -91,6 +95,7 @@ impl MailKind {
                 format!("Reply to your ticket {}", number())
             }
             (MailKind::Dunning, language) => dunning_subject(language, context),
+            (MailKind::Visit, language) => visit_subject(language, context),
             (MailKind::TicketCustomerReply, _) => {
                 format!("Zgłoszenie {}: nowa wiadomość od abonenta", number())
             }
@@ -120,9 +125,13 @@ impl MailKind {
                 "Zmiana logowania dwuetapowego w e-BOK"
             }
             (MailKind::TwoFactorChanged, Language::English) => "Two-step login changed in e-BOK",
-            (MailKind::TicketReply | MailKind::TicketCustomerReply | MailKind::Dunning, _) => {
-                "e-BOK"
-            }
+            (
+                MailKind::TicketReply
+                | MailKind::TicketCustomerReply
+                | MailKind::Dunning
+                | MailKind::Visit,
+                _,
+            ) => "e-BOK",
             (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
             (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
             (MailKind::OnlinePaymentExpired, Language::Polish) => {
@@ -159,6 +168,30 @@ fn dunning_subject(language: Language, context: &Context) -> String {
         (_, Language::English) => "Overdue payment",
     };
     format!("{what}: {}", text("invoice_number"))
+}
+
+/// A visit mail says what happened and when the visit is (Polish wall-clock time).
+fn visit_subject(language: Language, context: &Context) -> String {
+    let text = |key: &str| {
+        context
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let what = match (text("event").as_str(), language) {
+        ("booked", Language::Polish) => "Potwierdzenie wizyty technika",
+        ("moved", Language::Polish) => "Zmiana terminu wizyty technika",
+        ("cancelled", Language::Polish) => "Odwołanie wizyty technika",
+        ("reminder", Language::Polish) => "Przypomnienie: jutro wizyta technika",
+        (_, Language::Polish) => "Wizyta technika",
+        ("booked", Language::English) => "Technician visit confirmed",
+        ("moved", Language::English) => "Technician visit moved",
+        ("cancelled", Language::English) => "Technician visit cancelled",
+        ("reminder", Language::English) => "Reminder: technician visit tomorrow",
+        (_, Language::English) => "Technician visit",
+    };
+    format!("{what}: {}", text("when"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,7 +251,8 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 11] = [
+    const ALL_KINDS: [MailKind; 12] = [
+        MailKind::Visit,
         MailKind::Dunning,
         MailKind::Invitation,
         MailKind::OnlinePaymentExpired,

@@ -84,7 +84,13 @@ pub fn build_message(from: &Mailbox, stored: &OutboxMessage) -> Result<Message, 
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "zalacznik".into());
-            let content_type = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
+            // Invoices are PDFs; a technician visit carries its calendar entry.
+            let mime = if name.ends_with(".ics") {
+                "text/calendar; charset=utf-8; method=REQUEST"
+            } else {
+                "application/pdf"
+            };
+            let content_type = ContentType::parse(mime).map_err(|e| e.to_string())?;
             MultiPart::mixed()
                 .multipart(body)
                 .singlepart(Attachment::new(name).body(bytes, content_type))

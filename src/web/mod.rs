@@ -25,6 +25,7 @@ mod staff;
 mod ticket_errors;
 pub mod uploads;
 pub mod views;
+pub mod visits_worker;
 
 use std::sync::Arc;
 

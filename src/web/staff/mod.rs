@@ -21,6 +21,7 @@ mod payments;
 mod seller;
 mod series;
 mod tickets;
+mod visits;
 
 use rocket::Route;
 
@@ -44,5 +45,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(canned::routes());
     routes.extend(audit_log::routes());
     routes.extend(dunning::routes());
+    routes.extend(visits::routes());
     routes
 }
