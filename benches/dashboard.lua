@@ -1,19 +1,23 @@
--- wrk script for benches/dashboard_load.py: every request is the dashboard ("/") of another
--- signed-in subscriber, taken in turn from the session cookies the driver logged in.
-local cookies = {}
-for line in io.lines(os.getenv("EBOK_BENCH_COOKIES")) do
-  cookies[#cookies + 1] = line
+-- wrk script for benches/dashboard_load.py: every request is one signed-in page of another
+-- session, taken in turn from the lines the driver wrote ("<path>\t<cookie>": each session's own
+-- contract, invoice or ticket where the route names one).
+local requests = {}
+for line in io.lines(os.getenv("EBOK_BENCH_REQUESTS")) do
+  local path, cookie = line:match("^([^\t]*)\t(.*)$")
+  requests[#requests + 1] = { path = path, cookie = cookie }
 end
 local next_one = 0
 
 request = function()
-  next_one = next_one % #cookies + 1
-  return wrk.format("GET", "/", { ["Cookie"] = cookies[next_one] })
+  next_one = next_one % #requests + 1
+  local r = requests[next_one]
+  return wrk.format("GET", r.path, { ["Cookie"] = r.cookie })
 end
 
--- A dashboard that is not 200 (a session that ended, an error page) would flatter the numbers.
+-- A page that is not 200 (a session that ended, a redirect to the login, an error page) would
+-- flatter the numbers: the driver counts these lines.
 response = function(status, headers, body)
   if status ~= 200 then
-    io.stderr:write("dashboard answered " .. status .. "\n")
+    io.stderr:write("page answered " .. status .. "\n")
   end
 end

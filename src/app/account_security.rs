@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::app::audit::{self, Actor};
 use crate::app::crypto;
 use crate::app::mail_queue::{self, Outgoing, QueueError};
+use crate::app::password_recheck::{self, RecheckError};
 use crate::app::passwords::{self, PasswordProblem};
 use crate::app::registration::{normalise_email, valid_email};
 use crate::app::sessions::IDLE_TIMEOUT;
@@ -210,7 +211,7 @@ fn retire_account_links(
     Ok(())
 }
 
-/// A password re-entry on a signed-in account, throttled like a login and audited when wrong.
+/// A password re-entry on a signed-in account (see `password_recheck`).
 pub fn check_current_password(
     conn: &mut DbConn,
     account: &Account,
@@ -219,22 +220,23 @@ pub fn check_current_password(
     purpose: &str,
     now: NaiveDateTime,
 ) -> Result<(), SecurityError> {
-    let subject = format!("account:{}", account.id);
-    if let Err(retry) = throttle::check(conn, Limit::PasswordChecksPerAccount, &subject, now)? {
-        return Err(SecurityError::Throttled(retry));
-    }
-    if crypto::verify_password(password, &account.password_hash) {
-        return Ok(());
-    }
-    throttle::hit(conn, Limit::PasswordChecksPerAccount, &subject, now)?;
-    audit::record(
+    Ok(password_recheck::recheck(
         conn,
-        actor,
-        "password_check_failed",
-        json!({ "for": purpose }),
+        account,
+        password,
+        (actor, purpose),
         now,
-    )?;
-    Err(SecurityError::WrongCurrentPassword)
+    )?)
+}
+
+impl From<RecheckError> for SecurityError {
+    fn from(error: RecheckError) -> Self {
+        match error {
+            RecheckError::Wrong => SecurityError::WrongCurrentPassword,
+            RecheckError::Throttled(retry) => SecurityError::Throttled(retry),
+            RecheckError::Database(error) => SecurityError::Database(error),
+        }
+    }
 }
 
 /// Checks a new password against the policy (the login is part of it).

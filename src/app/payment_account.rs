@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::app::invoices::{self, InvoiceFilter, InvoiceRow, Ledger};
+use crate::app::staff::pending_charges::ChargeRow;
 use crate::db::payments::Payment;
 use crate::db::{self, DbConn};
 use crate::domain::{Money, Nrb};
@@ -48,6 +49,20 @@ pub fn customer_name(customer: &db::customers::Customer) -> String {
         .trim()
         .to_owned(),
     }
+}
+
+/// The staff panel's page of one customer's account: the account with the one-off charges
+/// queued for the next billing run.
+pub fn account_with_charges(
+    conn: &mut DbConn,
+    customer_id: i64,
+    today: NaiveDate,
+) -> diesel::QueryResult<Option<(CustomerAccount, Vec<ChargeRow>)>> {
+    let Some(account) = customer_account(conn, customer_id, today)? else {
+        return Ok(None);
+    };
+    let charges = crate::app::staff::pending_charges::of_customer(conn, customer_id)?;
+    Ok(Some((account, charges)))
 }
 
 pub fn customer_account(

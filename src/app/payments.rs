@@ -327,3 +327,20 @@ pub fn reverse_payment(
         })
     })
 }
+
+/// A staff member's reversal: whose account the payment is on (where the panel goes back to,
+/// also when the reversal is refused) with the reversal's outcome; `None` when there is no such
+/// payment.
+pub fn reverse_from_panel(
+    conn: &mut DbConn,
+    payment_id: i64,
+    reason: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Option<(i64, Result<Reversed, PaymentError>)>> {
+    let Some(payment) = db::payments::find(conn, payment_id)? else {
+        return Ok(None);
+    };
+    let reversed = reverse_payment(conn, payment_id, reason, actor, now);
+    Ok(Some((payment.customer_id, reversed)))
+}

@@ -33,7 +33,7 @@ use crate::app::audit::{self, Actor};
 use crate::app::billing::{BillingError, BillingRunner};
 use crate::app::clock;
 use crate::app::crypto::{self, SecretBox};
-use crate::app::invoicing::PdfStore;
+use crate::app::invoicing::{Invoicing, PdfStore};
 use crate::app::mail_queue::Outgoing;
 use crate::app::news_board::NewsBoard;
 use crate::app::sessions::{self, ClientInfo, CustomerSession, StaffSession};
@@ -403,6 +403,17 @@ impl<'a, M> Cx<'a, M> {
     pub fn mail(&self) -> Outgoing<'a> {
         self.wake_outbox.set(true);
         self.shared.mailing.outgoing()
+    }
+
+    /// What a use case that issues invoices needs (renderer, file store, mail setup); the
+    /// outbox and the KSeF sender are woken after the call's work is committed.
+    pub fn invoicing(&self) -> Invoicing<'a> {
+        self.invoices_issued();
+        Invoicing {
+            renderer: &self.shared.documents.renderer,
+            store: &self.shared.documents.store,
+            outgoing: Some(self.mail()),
+        }
     }
 
     /// Says that the call issued invoices: the KSeF sender is woken after commit.

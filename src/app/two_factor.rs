@@ -9,7 +9,8 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use crate::app::audit::{self, Actor};
 use crate::app::crypto::{self, SecretBox, SecretKind};
 use crate::app::mail_queue::{self, Outgoing, QueueError};
-use crate::app::throttle::{self, Limit, RetryAfter};
+use crate::app::password_recheck::{self, RecheckError};
+use crate::app::throttle::RetryAfter;
 use crate::db::accounts::Account;
 use crate::db::{self, DbConn};
 use crate::mail::{Language, MailKind};
@@ -206,7 +207,7 @@ pub fn enable(
     Ok(codes)
 }
 
-/// A password re-entry on a signed-in account, throttled like a login.
+/// A password re-entry on a signed-in account (see `password_recheck`).
 fn check_password(
     conn: &mut DbConn,
     account: &Account,
@@ -214,22 +215,13 @@ fn check_password(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<(), TwoFactorError> {
-    let subject = format!("account:{}", account.id);
-    if let Err(retry) = throttle::check(conn, Limit::PasswordChecksPerAccount, &subject, now)? {
-        return Err(TwoFactorError::Throttled(retry));
-    }
-    if crypto::verify_password(password, &account.password_hash) {
-        return Ok(());
-    }
-    throttle::hit(conn, Limit::PasswordChecksPerAccount, &subject, now)?;
-    audit::record(
-        conn,
-        actor,
-        "password_check_failed",
-        json!({ "for": "two_factor" }),
-        now,
-    )?;
-    Err(TwoFactorError::WrongPassword)
+    password_recheck::recheck(conn, account, password, (actor, "two_factor"), now).map_err(
+        |error| match error {
+            RecheckError::Wrong => TwoFactorError::WrongPassword,
+            RecheckError::Throttled(retry) => TwoFactorError::Throttled(retry),
+            RecheckError::Database(error) => TwoFactorError::Database(error),
+        },
+    )
 }
 
 /// Turns it off; needs the password and a current code (or a recovery code).

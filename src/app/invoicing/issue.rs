@@ -141,7 +141,7 @@ pub(crate) fn buyer_of(customer: &Customer) -> Result<Buyer, IssueError> {
     {
         return Err(IssueError::NoAddress);
     }
-    let (name, nip) = if customer.kind == "company" {
+    let (name, nip) = if invoiced_with_nip(customer) {
         let nip = customer
             .nip
             .as_deref()
@@ -438,6 +438,17 @@ fn delivery_for(
 }
 
 const SPLIT_PAYMENT_THRESHOLD: Money = Money::from_grosze(1_500_000);
+
+/// A company is invoiced under its NIP; anyone else as a consumer.
+pub fn invoiced_with_nip(customer: &Customer) -> bool {
+    customer.kind == "company"
+}
+
+/// How this customer's invoice prices are stated and its VAT computed: net for a company,
+/// gross for a consumer (see `PriceKind::for_buyer`).
+pub fn price_kind_of(customer: &Customer) -> PriceKind {
+    PriceKind::for_buyer(invoiced_with_nip(customer))
+}
 
 pub fn issue_invoice(
     conn: &mut DbConn,

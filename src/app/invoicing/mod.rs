@@ -13,7 +13,7 @@ pub(crate) use issue::{
 };
 pub use issue::{
     CorrectionRequest, Invoicing, IssueError, IssueRequest, Issued, LineRequest, issue_correction,
-    issue_invoice,
+    issue_invoice, price_kind_of,
 };
 pub use storage::{PdfStore, StorageError, StoredPdf, lower_hex, sha256_hex};
 pub(crate) use subscriptions::billed_by as subscriptions_billed_by;

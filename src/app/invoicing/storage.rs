@@ -1,17 +1,16 @@
-//! Issued invoice PDFs on disk: `invoices/YYYY/MM/<number>.pdf`, written atomically (temp file,
-//! fsync, rename) so a crash never leaves half a file under an invoice's name, and read back only
-//! after the stored SHA-256 is checked.
+//! Issued invoice PDFs on disk: `invoices/YYYY/MM/<number>.pdf`, kept by the file store
+//! (`app::file_store`: written atomically, read back only after the stored SHA-256 is checked).
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
-use sha2::{Digest, Sha256};
+
+use crate::app::file_store::{Durability, FileStore};
+pub use crate::app::file_store::{FileStoreError as StorageError, lower_hex, sha256_hex};
 
 #[derive(Debug, Clone)]
 pub struct PdfStore {
-    root: PathBuf,
+    files: FileStore,
     /// Every `write` waits for `flush` (see `deferring`).
     deferred: bool,
 }
@@ -22,47 +21,6 @@ pub struct StoredPdf {
     /// Relative to the store's root, so the root can move (e.g. onto shared storage).
     pub relative_path: String,
     pub sha256: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{path} does not match its recorded hash")]
-    HashMismatch { path: String },
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    lower_hex(&Sha256::digest(bytes))
-}
-
-/// A digest as the lowercase hex every stored hash uses.
-pub fn lower_hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flush {
-    Now,
-    Later,
-}
-
-#[cfg(target_os = "linux")]
-fn sync_filesystem(any_file: &fs::File) -> std::io::Result<()> {
-    rustix::fs::syncfs(any_file).map_err(std::io::Error::from)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn sync_filesystem(_any_file: &fs::File) -> std::io::Result<()> {
-    Ok(())
 }
 
 /// Invoice numbers contain slashes; file names cannot.
@@ -83,7 +41,7 @@ fn file_name(number: &str) -> String {
 impl PdfStore {
     pub fn new(root: &Path) -> PdfStore {
         PdfStore {
-            root: root.to_path_buf(),
+            files: FileStore::new(root),
             deferred: false,
         }
     }
@@ -92,7 +50,7 @@ impl PdfStore {
     /// `flush` before each commit (the demo seeder, which issues hundreds of thousands).
     pub fn deferring(root: &Path) -> PdfStore {
         PdfStore {
-            root: root.to_path_buf(),
+            files: FileStore::new(root),
             deferred: true,
         }
     }
@@ -105,12 +63,12 @@ impl PdfStore {
         number: &str,
         bytes: &[u8],
     ) -> Result<StoredPdf, StorageError> {
-        let flush = if self.deferred {
-            Flush::Later
+        let durability = if self.deferred {
+            Durability::AtFlush
         } else {
-            Flush::Now
+            Durability::Now
         };
-        self.store(issue_date, number, bytes, flush)
+        self.store(issue_date, number, bytes, durability)
     }
 
     /// Stores one PDF of a batch without waiting for the disk (temp file, rename). The batch
@@ -124,21 +82,12 @@ impl PdfStore {
         number: &str,
         bytes: &[u8],
     ) -> Result<StoredPdf, StorageError> {
-        self.store(issue_date, number, bytes, Flush::Later)
+        self.store(issue_date, number, bytes, Durability::AtFlush)
     }
 
-    /// Makes everything written with `write_unflushed` durable (Linux: `syncfs` of the store's
-    /// filesystem; elsewhere every file was already synced as it was written).
+    /// Makes everything written with `write_unflushed` durable.
     pub fn flush(&self) -> Result<(), StorageError> {
-        let failure = |source| StorageError::Write {
-            path: self.root.display().to_string(),
-            source,
-        };
-        if cfg!(target_os = "linux") {
-            let root = fs::File::open(&self.root).map_err(failure)?;
-            sync_filesystem(&root).map_err(failure)?;
-        }
-        Ok(())
+        self.files.flush()
     }
 
     fn store(
@@ -146,7 +95,7 @@ impl PdfStore {
         issue_date: NaiveDate,
         number: &str,
         bytes: &[u8],
-        flush: Flush,
+        durability: Durability,
     ) -> Result<StoredPdf, StorageError> {
         let relative = format!(
             "{:04}/{:02}/{}",
@@ -154,35 +103,10 @@ impl PdfStore {
             issue_date.month(),
             file_name(number)
         );
-        let path = self.root.join(&relative);
-        let failure = |source| StorageError::Write {
-            path: path.display().to_string(),
-            source,
-        };
-        let dir = path.parent().unwrap_or(&self.root);
-        fs::create_dir_all(dir).map_err(failure)?;
-        let temp = dir.join(format!(".{}.{}.tmp", file_name(number), std::process::id()));
-        let sync_each = flush == Flush::Now || !cfg!(target_os = "linux");
-        let written = (|| {
-            let mut file = fs::File::create(&temp)?;
-            file.write_all(bytes)?;
-            if sync_each {
-                file.sync_all()?;
-            }
-            fs::rename(&temp, &path)?;
-            if sync_each {
-                // The rename is durable only once the directory entry is.
-                fs::File::open(dir)?.sync_all()?;
-            }
-            Ok(())
-        })();
-        if let Err(source) = written {
-            let _ = fs::remove_file(&temp);
-            return Err(failure(source));
-        }
+        let sha256 = self.files.put(&relative, bytes, durability)?;
         Ok(StoredPdf {
             relative_path: relative,
-            sha256: sha256_hex(bytes),
+            sha256,
         })
     }
 
@@ -192,27 +116,18 @@ impl PdfStore {
         relative_path: &str,
         sha256: &str,
     ) -> Result<Vec<u8>, StorageError> {
-        let path = self.root.join(relative_path);
-        let bytes = fs::read(&path).map_err(|source| StorageError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        if sha256_hex(&bytes) != sha256 {
-            return Err(StorageError::HashMismatch {
-                path: path.display().to_string(),
-            });
-        }
-        Ok(bytes)
+        self.files.read_verified(relative_path, sha256)
     }
 
     pub fn absolute(&self, relative_path: &str) -> PathBuf {
-        self.root.join(relative_path)
+        self.files.absolute(relative_path)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn pdfs_land_under_year_and_month_and_verify_by_hash() {

@@ -400,6 +400,125 @@ pub fn overview(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<Ov
     })
 }
 
+// ---- one editor for both kinds ----------------------------------------------------------------
+
+/// What differs between a news item and the offer banner; creating, editing and retiring them is
+/// otherwise the same, so the staff pages are written once over this.
+pub trait Announcement: Send + 'static {
+    type Form: Clone + Default + serde::Serialize + Send + 'static;
+    /// The form of a new one, published (or starting) now.
+    fn blank(now: NaiveDateTime) -> Self::Form;
+    fn load(conn: &mut DbConn, id: i64) -> diesel::QueryResult<Option<Self::Form>>;
+    fn save(
+        conn: &mut DbConn,
+        id: Option<i64>,
+        form: &Self::Form,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<i64, AnnouncementError>;
+    fn retire(
+        conn: &mut DbConn,
+        id: i64,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<bool, AnnouncementError>;
+}
+
+/// News items and outage or maintenance notices.
+pub struct News;
+
+/// The dashboard's offer banner.
+pub struct Banner;
+
+impl Announcement for News {
+    type Form = NewsForm;
+    fn blank(now: NaiveDateTime) -> NewsForm {
+        NewsForm {
+            kind: "news".into(),
+            published_at: utc_to_local(now),
+            ..NewsForm::default()
+        }
+    }
+    fn load(conn: &mut DbConn, id: i64) -> diesel::QueryResult<Option<NewsForm>> {
+        Ok(announcements::find_news(conn, id)?.map(|item| NewsForm::from_item(&item)))
+    }
+    fn save(
+        conn: &mut DbConn,
+        id: Option<i64>,
+        form: &NewsForm,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<i64, AnnouncementError> {
+        save_news(conn, id, form, actor, now)
+    }
+    fn retire(
+        conn: &mut DbConn,
+        id: i64,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<bool, AnnouncementError> {
+        retire_news(conn, id, actor, now)
+    }
+}
+
+impl Announcement for Banner {
+    type Form = BannerForm;
+    fn blank(now: NaiveDateTime) -> BannerForm {
+        BannerForm {
+            starts_at: utc_to_local(now),
+            ..BannerForm::default()
+        }
+    }
+    fn load(conn: &mut DbConn, id: i64) -> diesel::QueryResult<Option<BannerForm>> {
+        Ok(announcements::find_banner(conn, id)?.map(|banner| BannerForm::from_banner(&banner)))
+    }
+    fn save(
+        conn: &mut DbConn,
+        id: Option<i64>,
+        form: &BannerForm,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<i64, AnnouncementError> {
+        save_banner(conn, id, form, actor, now)
+    }
+    fn retire(
+        conn: &mut DbConn,
+        id: i64,
+        actor: &Actor,
+        now: NaiveDateTime,
+    ) -> Result<bool, AnnouncementError> {
+        retire_banner(conn, id, actor, now)
+    }
+}
+
+/// The form an editor page shows with the towns an announcement can be limited to.
+pub struct Editor<F> {
+    pub form: F,
+    pub cities: Vec<String>,
+}
+
+/// The editor of announcement `id` (`None`: a new one, blank); `None` when there is no such one.
+pub fn editor<A: Announcement>(
+    conn: &mut DbConn,
+    id: Option<i64>,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Option<Editor<A::Form>>> {
+    let form = match id {
+        Some(id) => match A::load(conn, id)? {
+            Some(form) => form,
+            None => return Ok(None),
+        },
+        None => A::blank(now),
+    };
+    let cities = announcements::installation_cities(conn)?;
+    Ok(Some(Editor { form, cities }))
+}
+
+/// The towns for an editor page shown again with a typed form's problems.
+pub fn cities(conn: &mut DbConn) -> diesel::QueryResult<Vec<String>> {
+    announcements::installation_cities(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,17 +3,21 @@
 //! delivery and audit are those of every other invoice; this module turns the typed form into
 //! its request and reports each problem under the field it belongs to.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 use super::{FieldErrors, optional};
 use crate::app::audit::Actor;
 use crate::app::billing::contract_subscription_lines;
-use crate::app::invoicing::{CorrectionRequest, IssueError, IssueRequest, LineRequest};
+use crate::app::invoicing::{
+    CorrectionRequest, Invoicing, IssueError, IssueRequest, Issued, LineRequest, issue_correction,
+    issue_invoice,
+};
 use crate::db::invoices::{Invoice, InvoiceLine};
 use crate::db::{self, DbConn};
 use crate::domain::billing::BillingPeriod;
 use crate::domain::subscription_periods::InvoicedBy;
+use crate::domain::vat::PriceKind;
 use crate::domain::{Money, VatError, VatRate};
 
 /// Rows the one-off form offers; empty rows are ignored.
@@ -391,6 +395,153 @@ pub fn invoice_of(
 ) -> diesel::QueryResult<Option<Invoice>> {
     Ok(db::invoices::find(conn, invoice_id)?
         .filter(|i| i.customer_id == customer_id && i.status == "issued"))
+}
+
+/// The form page's header: whose invoice, and whether prices are net or gross for this buyer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuyerHeader {
+    pub id: i64,
+    pub customer_number: i64,
+    pub name: String,
+    /// Typed prices are net for a company and gross for a consumer, as issuing will take them.
+    pub prices_net: bool,
+    pub contracts: Vec<(i64, String)>,
+}
+
+/// What the one-off or correction form shows besides the typed form: the buyer and the series
+/// of the invoice's kind. `None` when there is no such customer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FormPage {
+    pub buyer: BuyerHeader,
+    pub series: Vec<(String, String)>,
+}
+
+/// Which form a page is: a one-off invoice or a correction (they number in different series).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    OneOff,
+    Correction,
+}
+
+pub fn form_page(
+    conn: &mut DbConn,
+    customer_id: i64,
+    kind: FormKind,
+) -> diesel::QueryResult<Option<FormPage>> {
+    let Some(customer) = db::customers::find(conn, customer_id)? else {
+        return Ok(None);
+    };
+    let buyer = BuyerHeader {
+        id: customer.id,
+        customer_number: customer.customer_number,
+        name: crate::app::staff::customer_card::display_name(&customer),
+        prices_net: crate::app::invoicing::price_kind_of(&customer) == PriceKind::Net,
+        contracts: db::contracts::of_customer(conn, customer_id)?
+            .into_iter()
+            .map(|(c, _)| (c.id, c.number))
+            .collect(),
+    };
+    let series_kind = match kind {
+        FormKind::OneOff => "invoice",
+        FormKind::Correction => "correction",
+    };
+    let series = series_codes(conn, series_kind)?;
+    Ok(Some(FormPage { buyer, series }))
+}
+
+/// A refused form comes back with its page, read in the same trip (for a correction, with the
+/// corrected invoice's id and number).
+pub struct Refused {
+    pub errors: FieldErrors,
+    pub page: Option<FormPage>,
+    pub invoice: Option<(i64, String)>,
+}
+
+/// Issues a one-off invoice from the typed form; `Ok(Err(..))` is the form's problems with its
+/// page to show them on.
+pub fn issue_one_off(
+    conn: &mut DbConn,
+    invoicing: &Invoicing<'_>,
+    customer_id: i64,
+    form: &OneOffForm,
+    (actor, now): (&Actor, NaiveDateTime),
+) -> Result<Result<Issued, Refused>, ManualInvoiceError> {
+    let issued = one_off_request(conn, customer_id, form, actor).and_then(|(request, rows)| {
+        issue_invoice(conn, invoicing, &request, now).map_err(|e| refused(e, &rows))
+    });
+    with_page(conn, customer_id, (FormKind::OneOff, None), issued)
+}
+
+/// The correction form of one of the customer's issued invoices, with what its page shows.
+pub struct CorrectionEditor {
+    /// The corrected invoice's id and number.
+    pub invoice: (i64, String),
+    pub form: CorrectionForm,
+    pub page: FormPage,
+}
+
+/// `None` when the invoice is not the customer's.
+pub fn correction_editor(
+    conn: &mut DbConn,
+    customer_id: i64,
+    invoice_id: i64,
+    today: NaiveDate,
+) -> diesel::QueryResult<Option<CorrectionEditor>> {
+    let Some(invoice) = invoice_of(conn, customer_id, invoice_id)? else {
+        return Ok(None);
+    };
+    let form = correction_form(conn, &invoice, today)?;
+    let Some(page) = form_page(conn, customer_id, FormKind::Correction)? else {
+        return Ok(None);
+    };
+    let invoice = (invoice.id, invoice.number.unwrap_or_default());
+    Ok(Some(CorrectionEditor {
+        invoice,
+        form,
+        page,
+    }))
+}
+
+/// Issues a correction of one of the customer's invoices from the typed form; refused like
+/// `issue_one_off`.
+pub fn issue_customer_correction(
+    conn: &mut DbConn,
+    invoicing: &Invoicing<'_>,
+    (customer_id, invoice_id): (i64, i64),
+    form: &CorrectionForm,
+    (actor, now): (&Actor, NaiveDateTime),
+) -> Result<Result<Issued, Refused>, ManualInvoiceError> {
+    let invoice = invoice_of(conn, customer_id, invoice_id)?.ok_or(ManualInvoiceError::NotFound)?;
+    let number = (invoice.id, invoice.number.clone().unwrap_or_default());
+    let issued = correction_request(&invoice, form, actor).and_then(|(request, rows)| {
+        issue_correction(conn, invoicing, &request, now).map_err(|e| refused(e, &rows))
+    });
+    with_page(
+        conn,
+        customer_id,
+        (FormKind::Correction, Some(number)),
+        issued,
+    )
+}
+
+fn with_page(
+    conn: &mut DbConn,
+    customer_id: i64,
+    (kind, invoice): (FormKind, Option<(i64, String)>),
+    issued: Result<Issued, ManualInvoiceError>,
+) -> Result<Result<Issued, Refused>, ManualInvoiceError> {
+    match issued {
+        Ok(issued) => Ok(Ok(issued)),
+        Err(ManualInvoiceError::Fields(errors)) => {
+            let page = form_page(conn, customer_id, kind)?;
+            Ok(Err(Refused {
+                errors,
+                page,
+                invoice,
+            }))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Active series of a kind ("invoice" / "correction"), for the form's choice.

@@ -9,6 +9,7 @@ use super::{FieldErrors, optional};
 use crate::app::audit::{self, Actor};
 use crate::app::crypto::{SecretBox, SecretKind};
 use crate::db::contracts::{Contract, NewContract};
+use crate::db::customers::Customer;
 use crate::db::network_records::{self, ContractChanges, EndpointChanges, ServiceChanges};
 use crate::db::services::{Endpoint, NewEndpoint, NewService, Service};
 use crate::db::{self, DbConn};
@@ -535,4 +536,233 @@ pub fn save_endpoint(
         )?;
         Ok(id)
     })
+}
+
+// ---- one editor for the three kinds ---------------------------------------------------------
+
+/// What every form page needs about the customer, and the choices its selects offer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Choices {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_number: i64,
+    pub tariffs: Vec<(i64, String)>,
+    pub contracts: Vec<(i64, String)>,
+    pub services: Vec<(i64, String)>,
+    pub service_kinds: Vec<&'static str>,
+}
+
+/// The choices for the customer's forms; `None` when there is no such customer.
+pub fn choices(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Option<Choices>> {
+    let Some(customer) = db::customers::find(conn, customer_id)? else {
+        return Ok(None);
+    };
+    Ok(Some(Choices {
+        customer_id,
+        customer_name: super::customer_card::display_name(&customer),
+        customer_number: customer.customer_number,
+        tariffs: db::tariffs::list_active(conn)?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect(),
+        contracts: db::contracts::of_customer(conn, customer_id)?
+            .into_iter()
+            .map(|(c, _)| (c.id, c.number))
+            .collect(),
+        services: network_records::services_of_customer(conn, customer_id)?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect(),
+        service_kinds: SERVICE_KINDS.to_vec(),
+    }))
+}
+
+/// What a new record's form starts from besides the customer: today, and for an endpoint the
+/// service it was opened from.
+#[derive(Debug, Clone, Copy)]
+pub struct Preset {
+    pub today: NaiveDate,
+    pub service_id: Option<i64>,
+}
+
+/// What differs between a contract, a service and an endpoint; their staff pages (new, edit,
+/// save, the form again with its problems) are otherwise the same and written once over this.
+pub trait NetworkRecord: Send + 'static {
+    type Form: Clone + Default + serde::Serialize + Send + 'static;
+    /// The form of a new record for this customer.
+    fn blank(customer: &Customer, preset: Preset) -> Self::Form;
+    /// The customer's record `id` as a form; `None` when it is not theirs.
+    fn load(
+        conn: &mut DbConn,
+        customer_id: i64,
+        id: i64,
+    ) -> diesel::QueryResult<Option<Self::Form>>;
+    /// Creates (`ids.1` empty) or changes the customer's (`ids.0`) record, by `by` (who, when).
+    fn save(
+        conn: &mut DbConn,
+        secrets: &SecretBox,
+        ids: (i64, Option<i64>),
+        form: &Self::Form,
+        by: (&Actor, NaiveDateTime),
+    ) -> Result<i64, NetworkRecordError>;
+    /// The typed form as shown again after a refusal.
+    fn shown(form: Self::Form) -> Self::Form {
+        form
+    }
+}
+
+pub struct Contracts;
+pub struct Services;
+pub struct Endpoints;
+
+impl NetworkRecord for Contracts {
+    type Form = ContractForm;
+    fn blank(customer: &Customer, preset: Preset) -> ContractForm {
+        let today = preset.today.to_string();
+        ContractForm {
+            signed_on: today.clone(),
+            starts_on: today,
+            after_term: "indefinite".into(),
+            billing_day: "1".into(),
+            install_address_line: customer.address_line.clone(),
+            install_postal_code: customer.postal_code.clone(),
+            install_city: customer.city.clone(),
+            status: "active".into(),
+            ..ContractForm::default()
+        }
+    }
+    fn load(
+        conn: &mut DbConn,
+        customer_id: i64,
+        id: i64,
+    ) -> diesel::QueryResult<Option<ContractForm>> {
+        Ok(network_records::contract_of(conn, customer_id, id)?
+            .map(|contract| ContractForm::from_contract(&contract)))
+    }
+    fn save(
+        conn: &mut DbConn,
+        _: &SecretBox,
+        (customer_id, id): (i64, Option<i64>),
+        form: &ContractForm,
+        (actor, now): (&Actor, NaiveDateTime),
+    ) -> Result<i64, NetworkRecordError> {
+        save_contract(conn, customer_id, id, form, actor, now)
+    }
+}
+
+impl NetworkRecord for Services {
+    type Form = ServiceForm;
+    fn blank(_: &Customer, preset: Preset) -> ServiceForm {
+        ServiceForm {
+            kind: "internet".into(),
+            status: "active".into(),
+            activated_on: preset.today.to_string(),
+            monthly_fee: "0,00".into(),
+            ..ServiceForm::default()
+        }
+    }
+    fn load(
+        conn: &mut DbConn,
+        customer_id: i64,
+        id: i64,
+    ) -> diesel::QueryResult<Option<ServiceForm>> {
+        Ok(network_records::service_of(conn, customer_id, id)?
+            .map(|service| ServiceForm::from_service(&service)))
+    }
+    fn save(
+        conn: &mut DbConn,
+        _: &SecretBox,
+        (customer_id, id): (i64, Option<i64>),
+        form: &ServiceForm,
+        (actor, now): (&Actor, NaiveDateTime),
+    ) -> Result<i64, NetworkRecordError> {
+        save_service(conn, customer_id, id, form, actor, now)
+    }
+}
+
+impl NetworkRecord for Endpoints {
+    type Form = EndpointForm;
+    fn blank(customer: &Customer, preset: Preset) -> EndpointForm {
+        EndpointForm {
+            service_id: preset.service_id.map(|s| s.to_string()).unwrap_or_default(),
+            address_line: customer.address_line.clone(),
+            postal_code: customer.postal_code.clone(),
+            city: customer.city.clone(),
+            access_enabled: true,
+            ..EndpointForm::default()
+        }
+    }
+    fn load(
+        conn: &mut DbConn,
+        customer_id: i64,
+        id: i64,
+    ) -> diesel::QueryResult<Option<EndpointForm>> {
+        Ok(network_records::endpoint_of(conn, customer_id, id)?
+            .map(|endpoint| EndpointForm::from_endpoint(&endpoint)))
+    }
+    fn save(
+        conn: &mut DbConn,
+        secrets: &SecretBox,
+        (customer_id, id): (i64, Option<i64>),
+        form: &EndpointForm,
+        (actor, now): (&Actor, NaiveDateTime),
+    ) -> Result<i64, NetworkRecordError> {
+        save_endpoint(conn, secrets, customer_id, id, form, actor, now)
+    }
+    /// The password is never echoed back into the page.
+    fn shown(form: EndpointForm) -> EndpointForm {
+        EndpointForm {
+            pppoe_password: String::new(),
+            ..form
+        }
+    }
+}
+
+/// A record's form with the customer's choices.
+pub struct Editor<F> {
+    pub form: F,
+    pub choices: Choices,
+}
+
+/// The editor of the customer's record `id` (`None`: a new one); `None` when the customer or
+/// the record is not there.
+pub fn editor<R: NetworkRecord>(
+    conn: &mut DbConn,
+    customer_id: i64,
+    id: Option<i64>,
+    preset: Preset,
+) -> diesel::QueryResult<Option<Editor<R::Form>>> {
+    let form = match id {
+        Some(id) => R::load(conn, customer_id, id)?,
+        None => db::customers::find(conn, customer_id)?.map(|c| R::blank(&c, preset)),
+    };
+    let Some(form) = form else {
+        return Ok(None);
+    };
+    Ok(choices(conn, customer_id)?.map(|choices| Editor { form, choices }))
+}
+
+/// A refused form's problems with the editor to show them on (`None`: the customer is gone).
+pub type Refused<F> = (FieldErrors, Option<Editor<F>>);
+
+/// Saves the typed record; `Ok(Err(..))` is the form's problems with the editor to show them
+/// on (read in the same trip; `None` when the customer is gone).
+pub fn save<R: NetworkRecord>(
+    conn: &mut DbConn,
+    secrets: &SecretBox,
+    ids: (i64, Option<i64>),
+    form: &R::Form,
+    by: (&Actor, NaiveDateTime),
+) -> Result<Result<i64, Refused<R::Form>>, NetworkRecordError> {
+    match R::save(conn, secrets, ids, form, by) {
+        Ok(id) => Ok(Ok(id)),
+        Err(NetworkRecordError::Fields(errors)) => {
+            let editor = choices(conn, ids.0)?.map(|choices| Editor {
+                form: R::shown(form.clone()),
+                choices,
+            });
+            Ok(Err((errors, editor)))
+        }
+        Err(error) => Err(error),
+    }
 }

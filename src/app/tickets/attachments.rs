@@ -1,26 +1,19 @@
 //! Ticket attachments on disk: checked by content before anything is written, stored under
 //! `<attachments_dir>/YYYY/MM/<random>` (a random name, so nothing the sender typed reaches the
-//! file system), written atomically, and read back only when the recorded SHA-256 still matches.
+//! file system) by the file store (`app::file_store`: written atomically, read back only when
+//! the recorded SHA-256 still matches).
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::TicketError;
 use crate::app::crypto;
+pub use crate::app::file_store::FileStoreError as AttachmentStoreError;
+use crate::app::file_store::{Durability, FileStore};
 use crate::domain::tickets::{
     AttachmentKind, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, stored_file_name,
 };
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// A file as it arrived: the name the browser sent and the bytes. The browser's Content-Type is
 /// deliberately not here: it is the sender's claim, not a fact.
@@ -88,29 +81,13 @@ fn display_name(raw: &str) -> String {
 
 #[derive(Debug, Clone)]
 pub struct AttachmentStore {
-    root: PathBuf,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum AttachmentStoreError {
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{path} does not match its recorded hash")]
-    HashMismatch { path: String },
+    files: FileStore,
 }
 
 impl AttachmentStore {
     pub fn new(root: &Path) -> AttachmentStore {
         AttachmentStore {
-            root: root.to_path_buf(),
+            files: FileStore::new(root),
         }
     }
 
@@ -144,34 +121,12 @@ impl AttachmentStore {
             today.month(),
             crypto::random_token()
         );
-        let path = self.root.join(&relative);
-        let failure = |source| AttachmentStoreError::Write {
-            path: path.display().to_string(),
-            source,
-        };
-        let dir = path.parent().unwrap_or(&self.root);
-        fs::create_dir_all(dir).map_err(failure)?;
-        let temp = path.with_extension("tmp");
-        let written = (|| {
-            let mut out = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&temp)?;
-            out.write_all(&file.bytes)?;
-            out.sync_all()?;
-            fs::rename(&temp, &path)?;
-            // The rename is durable only once the directory entry is.
-            fs::File::open(dir)?.sync_all()
-        })();
-        if let Err(source) = written {
-            let _ = fs::remove_file(&temp);
-            return Err(failure(source));
-        }
+        let sha256 = self.files.put(&relative, &file.bytes, Durability::Now)?;
         Ok(StoredFile {
             kind: file.kind,
             file_name: file.file_name.clone(),
             size: file.bytes.len() as i64,
-            sha256: sha256_hex(&file.bytes),
+            sha256,
             relative_path: relative,
         })
     }
@@ -179,7 +134,7 @@ impl AttachmentStore {
     /// Best effort: removes files whose rows were never committed.
     pub fn discard(&self, files: &[StoredFile]) {
         for file in files {
-            if let Err(error) = fs::remove_file(self.root.join(&file.relative_path)) {
+            if let Err(error) = self.files.remove(&file.relative_path) {
                 tracing::warn!(%error, path = %file.relative_path, "could not remove an orphaned attachment");
             }
         }
@@ -190,23 +145,14 @@ impl AttachmentStore {
         relative_path: &str,
         sha256: &str,
     ) -> Result<Vec<u8>, AttachmentStoreError> {
-        let path = self.root.join(relative_path);
-        let bytes = fs::read(&path).map_err(|source| AttachmentStoreError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        if sha256_hex(&bytes) != sha256 {
-            return Err(AttachmentStoreError::HashMismatch {
-                path: path.display().to_string(),
-            });
-        }
-        Ok(bytes)
+        self.files.read_verified(relative_path, sha256)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn upload(name: &str, bytes: &[u8]) -> Upload {
         Upload {

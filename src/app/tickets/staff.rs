@@ -12,6 +12,7 @@ use super::{
 use crate::app::audit::{self, Actor};
 use crate::app::mail_queue::Outgoing;
 use crate::app::staff_roles::{Permission, role_allows};
+use crate::db::canned_responses::CannedResponse;
 use crate::db::tickets::{AssigneeFilter, QueueFilter, Ticket};
 use crate::db::{self, DbConn};
 use crate::domain::tickets::{TicketCategory, TicketStatus};
@@ -87,6 +88,55 @@ pub fn queue(
 ) -> diesel::QueryResult<Vec<TicketRow>> {
     let tickets = db::tickets::queue(conn, &query.filter(now), QUEUE_LIMIT)?;
     view::staff_rows(conn, &tickets)
+}
+
+/// The queue page: the tickets the filter finds and who they can be assigned to.
+pub fn queue_page(
+    conn: &mut DbConn,
+    query: &QueueQuery,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<(Vec<TicketRow>, Vec<Assignee>)> {
+    Ok((queue(conn, query, now)?, assignees(conn)?))
+}
+
+/// Everything the staff ticket page shows besides the layout.
+pub struct TicketPage {
+    pub view: TicketView,
+    pub assignees: Vec<Assignee>,
+    /// The active canned responses, for someone who may answer.
+    pub canned_responses: Vec<CannedResponse>,
+    /// The body of the canned response chosen for the reply box, if any (and active).
+    pub canned_body: Option<String>,
+}
+
+/// The ticket page for a staff member; `internal_notes` and `can_handle` are what their role
+/// allows. `None` when there is no such ticket.
+pub fn ticket_page(
+    conn: &mut DbConn,
+    id: i64,
+    (internal_notes, can_handle): (bool, bool),
+    canned_id: Option<i64>,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Option<TicketPage>> {
+    let Some(view) = detail(conn, id, internal_notes, now)? else {
+        return Ok(None);
+    };
+    let assignees = assignees(conn)?;
+    let (canned_responses, canned_body) = if can_handle {
+        let body = match canned_id {
+            Some(canned_id) => super::canned::body_of(conn, canned_id)?,
+            None => None,
+        };
+        (super::canned::list(conn, true)?, body)
+    } else {
+        (Vec::new(), None)
+    };
+    Ok(Some(TicketPage {
+        view,
+        assignees,
+        canned_responses,
+        canned_body,
+    }))
 }
 
 pub fn detail(

@@ -1,4 +1,6 @@
-//! `/staff/komunikaty`: news, outage notices and the dashboard offer banner.
+//! `/staff/komunikaty`: news, outage notices and the dashboard offer banner. Both kinds are
+//! created, edited and retired the same way: the pages are written once over
+//! `app::staff::announcements::Announcement`, and each route names its kind.
 
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
@@ -6,19 +8,18 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use super::forms::{actor, field_messages};
-use crate::app::clock;
-use crate::app::news_board::NewsBoard;
+use super::forms::field_messages;
+use crate::app::App;
 use crate::app::staff::FieldErrors;
-use crate::app::staff::announcements::{self, AnnouncementError, BannerForm, NEWS_KINDS, NewsForm};
+use crate::app::staff::announcements::{
+    self, Announcement, AnnouncementError, Banner, BannerForm, Editor, NEWS_KINDS, News, NewsForm,
+};
 use crate::app::staff_roles::Permission;
-use crate::db::announcements as records;
 use crate::i18n::{Lang, text};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
+use crate::web::page::{Layout, LayoutDraft};
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -37,47 +38,157 @@ pub fn routes() -> Vec<Route> {
 }
 
 const LIST: &str = "/staff/komunikaty";
-const NEWS_FIELDS: [&str; 8] = [
-    "kind",
-    "title",
-    "body",
-    "urgent",
-    "area",
-    "published_at",
-    "starts_at",
-    "ends_at",
-];
-const BANNER_FIELDS: [&str; 6] = ["title", "body", "link_url", "area", "starts_at", "ends_at"];
+
+/// How a kind's editor page looks.
+trait EditorPage: Announcement {
+    const TEMPLATE: &'static str;
+    const FIELDS: &'static [&'static str];
+    /// The kinds the form offers (news, outage, maintenance); none for the banner.
+    const KINDS: &'static [&'static str];
+}
+
+impl EditorPage for News {
+    const TEMPLATE: &'static str = "staff/news_form";
+    const FIELDS: &'static [&'static str] = &[
+        "kind",
+        "title",
+        "body",
+        "urgent",
+        "area",
+        "published_at",
+        "starts_at",
+        "ends_at",
+    ];
+    const KINDS: &'static [&'static str] = &NEWS_KINDS;
+}
+
+impl EditorPage for Banner {
+    const TEMPLATE: &'static str = "staff/banner_form";
+    const FIELDS: &'static [&'static str] =
+        &["title", "body", "link_url", "area", "starts_at", "ends_at"];
+    const KINDS: &'static [&'static str] = &[];
+}
 
 #[get("/staff/komunikaty")]
-async fn overview(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::PublishNews)?;
-    let now = clock::now();
-    let overview = db
-        .query(move |conn| announcements::overview(conn, now))
+async fn overview(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, overview) = app
+        .staff(&cookie)
+        .needs(Permission::PublishNews)
+        .run(|conn, cx| announcements::overview(conn, cx.now))
         .await?;
     Ok(Template::render(
         "staff/announcements",
-        context! { layout, overview },
+        context! { layout: layout.staff(&me), overview },
     ))
 }
 
-async fn cities(db: &Db) -> Result<Vec<String>, Status> {
-    db.query(records::installation_cities).await
+fn render<A: EditorPage>(
+    layout: Layout,
+    id: Option<i64>,
+    editor: Editor<A::Form>,
+    errors: Option<&FieldErrors>,
+) -> Template {
+    let errors = field_messages(layout.lang, errors, A::FIELDS);
+    let Editor { form, cities } = editor;
+    if A::KINDS.is_empty() {
+        Template::render(A::TEMPLATE, context! { layout, id, form, errors, cities })
+    } else {
+        let kinds = A::KINDS;
+        Template::render(
+            A::TEMPLATE,
+            context! { layout, id, form, errors, cities, kinds },
+        )
+    }
 }
 
-fn saved(
-    lang: Lang,
-    result: Result<i64, AnnouncementError>,
-) -> Result<Result<Flash<Redirect>, FieldErrors>, Status> {
+/// The editor of a new announcement (`id` empty) or of a saved one.
+async fn editor<A: EditorPage>(
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
+    id: Option<i64>,
+) -> Result<Template, Status> {
+    let (me, editor) = app
+        .staff(cookie)
+        .needs(Permission::PublishNews)
+        .run(move |conn, cx| announcements::editor::<A>(conn, id, cx.now))
+        .await?;
+    let editor = editor.ok_or(Status::NotFound)?;
+    Ok(render::<A>(layout.staff(&me), id, editor, None))
+}
+
+/// Saves a new (`id` empty) or edited announcement: back to the list, or the form again with
+/// its problems.
+async fn save<A: EditorPage>(
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
+    id: Option<i64>,
+    form: A::Form,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let input = form.clone();
+    let (me, result) = app
+        .staff(cookie)
+        .needs(Permission::PublishNews)
+        .attempt(
+            move |conn, cx| match A::save(conn, id, &input, &cx.actor(), cx.now) {
+                // The form comes back with the towns, read in the same trip.
+                Err(AnnouncementError::Fields(errors)) => {
+                    let cities = announcements::cities(conn)?;
+                    Ok(Err((errors, cities)))
+                }
+                other => other.map(Ok),
+            },
+        )
+        .await?;
+    // Subscribers' dashboards show the change at once (see `app::news_board`).
+    app.news_board().invalidate();
+    let layout = layout.staff(&me);
     match result {
-        Ok(_) => Ok(Ok(Flash::success(
+        Ok(Ok(_)) => Ok(Either::Left(Flash::success(
             Redirect::to(LIST),
-            text(lang, "staff-announcement-saved"),
+            text(layout.lang, "staff-announcement-saved"),
         ))),
-        Err(AnnouncementError::Fields(errors)) => Ok(Err(errors)),
+        Ok(Err((errors, cities))) => {
+            let editor = Editor { form, cities };
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                render::<A>(layout, id, editor, Some(&errors)),
+            )))
+        }
         Err(AnnouncementError::NotFound) => Err(Status::NotFound),
-        Err(AnnouncementError::Database(e)) => Err(server_error(&e)),
+        Err(error) => Err(server_error(&error)),
+    }
+}
+
+async fn retire<A: EditorPage>(
+    app: &App,
+    cookie: &StaffCookie,
+    lang: Lang,
+    id: i64,
+) -> Result<Flash<Redirect>, Status> {
+    let (_, result) = app
+        .staff(cookie)
+        .needs(Permission::PublishNews)
+        .attempt(move |conn, cx| A::retire(conn, id, &cx.actor(), cx.now))
+        .await?;
+    // Subscribers' dashboards show the change at once (see `app::news_board`).
+    app.news_board().invalidate();
+    match result {
+        Ok(true) => Ok(Flash::success(
+            Redirect::to(LIST),
+            text(lang, "staff-announcement-retired"),
+        )),
+        Ok(false) => Ok(Flash::success(
+            Redirect::to(LIST),
+            text(lang, "staff-announcement-already-retired"),
+        )),
+        Err(AnnouncementError::NotFound) => Err(Status::NotFound),
+        Err(error) => Err(server_error(&error)),
     }
 }
 
@@ -125,136 +236,55 @@ impl NewsFields {
     }
 }
 
-async fn news_page(
-    db: &Db,
-    layout: Layout,
-    id: Option<i64>,
-    form: &NewsForm,
-    errors: Option<&FieldErrors>,
-) -> Result<Template, Status> {
-    let cities = cities(db).await?;
-    let errors = field_messages(layout.lang, errors, &NEWS_FIELDS);
-    Ok(Template::render(
-        "staff/news_form",
-        context! { layout, id, form, errors, cities, kinds: NEWS_KINDS },
-    ))
-}
-
 #[get("/staff/komunikaty/nowy")]
-async fn news_new(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::PublishNews)?;
-    let form = NewsForm {
-        kind: "news".into(),
-        published_at: announcements::utc_to_local(clock::now()),
-        ..NewsForm::default()
-    };
-    news_page(&db, layout, None, &form, None).await
+async fn news_new(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    editor::<News>(app, &cookie, layout, None).await
 }
 
 #[get("/staff/komunikaty/<id>", rank = 2)]
 async fn news_edit(
     id: i64,
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    staff.require(Permission::PublishNews)?;
-    let item = db
-        .query(move |conn| records::find_news(conn, id))
-        .await?
-        .ok_or(Status::NotFound)?;
-    news_page(&db, layout, Some(id), &NewsForm::from_item(&item), None).await
+    editor::<News>(app, &cookie, layout, Some(id)).await
 }
 
 #[post("/staff/komunikaty", data = "<fields>")]
 async fn news_create(
     fields: Protected<NewsFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    board: &State<NewsBoard>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    save_news(None, fields, staff, layout, ip, db, board).await
+    save::<News>(app, &cookie, layout, None, fields.form()).await
 }
 
 #[post("/staff/komunikaty/<id>", data = "<fields>")]
 async fn news_update(
     id: i64,
     fields: Protected<NewsFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    board: &State<NewsBoard>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    save_news(Some(id), fields, staff, layout, ip, db, board).await
-}
-
-async fn save_news(
-    id: Option<i64>,
-    fields: Protected<NewsFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    board: &State<NewsBoard>,
-) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::PublishNews)?;
-    let actor = actor(&staff, &ip);
-    let form = fields.form();
-    let input = form.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| announcements::save_news(conn, id, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    // Subscribers' dashboards show the change at once (see `app::news_board`).
-    board.invalidate();
-    match saved(layout.lang, result)? {
-        Ok(flash) => Ok(Either::Left(flash)),
-        Err(errors) => Ok(Either::Right((
-            Status::UnprocessableEntity,
-            news_page(&db, layout, id, &form, Some(&errors)).await?,
-        ))),
-    }
+    save::<News>(app, &cookie, layout, Some(id), fields.form()).await
 }
 
 #[post("/staff/komunikaty/<id>/wycofaj", data = "<_form>")]
 async fn news_retire(
     id: i64,
     _form: Protected<TokenOnly>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    board: &State<NewsBoard>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    lang: Lang,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::PublishNews)?;
-    let actor = actor(&staff, &ip);
-    let now = clock::now();
-    let result = db
-        .run(move |conn| announcements::retire_news(conn, id, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    // Subscribers' dashboards show the change at once (see `app::news_board`).
-    board.invalidate();
-    retired(layout.lang, result)
-}
-
-fn retired(lang: Lang, result: Result<bool, AnnouncementError>) -> Result<Flash<Redirect>, Status> {
-    match result {
-        Ok(true) => Ok(Flash::success(
-            Redirect::to(LIST),
-            text(lang, "staff-announcement-retired"),
-        )),
-        Ok(false) => Ok(Flash::success(
-            Redirect::to(LIST),
-            text(lang, "staff-announcement-already-retired"),
-        )),
-        Err(AnnouncementError::NotFound) => Err(Status::NotFound),
-        Err(error) => Err(server_error(&error)),
-    }
+    retire::<News>(app, &cookie, lang, id).await
 }
 
 // ---- banners ----
@@ -296,125 +326,53 @@ impl BannerFields {
     }
 }
 
-async fn banner_page(
-    db: &Db,
-    layout: Layout,
-    id: Option<i64>,
-    form: &BannerForm,
-    errors: Option<&FieldErrors>,
-) -> Result<Template, Status> {
-    let cities = cities(db).await?;
-    let errors = field_messages(layout.lang, errors, &BANNER_FIELDS);
-    Ok(Template::render(
-        "staff/banner_form",
-        context! { layout, id, form, errors, cities },
-    ))
-}
-
 #[get("/staff/komunikaty/baner/nowy")]
-async fn banner_new(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::PublishNews)?;
-    let form = BannerForm {
-        starts_at: announcements::utc_to_local(clock::now()),
-        ..BannerForm::default()
-    };
-    banner_page(&db, layout, None, &form, None).await
+async fn banner_new(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    editor::<Banner>(app, &cookie, layout, None).await
 }
 
 #[get("/staff/komunikaty/baner/<id>", rank = 2)]
 async fn banner_edit(
     id: i64,
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    staff.require(Permission::PublishNews)?;
-    let banner = db
-        .query(move |conn| records::find_banner(conn, id))
-        .await?
-        .ok_or(Status::NotFound)?;
-    banner_page(
-        &db,
-        layout,
-        Some(id),
-        &BannerForm::from_banner(&banner),
-        None,
-    )
-    .await
+    editor::<Banner>(app, &cookie, layout, Some(id)).await
 }
 
 #[post("/staff/komunikaty/baner", data = "<fields>")]
 async fn banner_create(
     fields: Protected<BannerFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    board: &State<NewsBoard>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    save_banner(None, fields, staff, layout, ip, db, board).await
+    save::<Banner>(app, &cookie, layout, None, fields.form()).await
 }
 
 #[post("/staff/komunikaty/baner/<id>", data = "<fields>", rank = 3)]
 async fn banner_update(
     id: i64,
     fields: Protected<BannerFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    board: &State<NewsBoard>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    save_banner(Some(id), fields, staff, layout, ip, db, board).await
-}
-
-async fn save_banner(
-    id: Option<i64>,
-    fields: Protected<BannerFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    board: &State<NewsBoard>,
-) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::PublishNews)?;
-    let actor = actor(&staff, &ip);
-    let form = fields.form();
-    let input = form.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| announcements::save_banner(conn, id, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    // Subscribers' dashboards show the change at once (see `app::news_board`).
-    board.invalidate();
-    match saved(layout.lang, result)? {
-        Ok(flash) => Ok(Either::Left(flash)),
-        Err(errors) => Ok(Either::Right((
-            Status::UnprocessableEntity,
-            banner_page(&db, layout, id, &form, Some(&errors)).await?,
-        ))),
-    }
+    save::<Banner>(app, &cookie, layout, Some(id), fields.form()).await
 }
 
 #[post("/staff/komunikaty/baner/<id>/wycofaj", data = "<_form>")]
 async fn banner_retire(
     id: i64,
     _form: Protected<TokenOnly>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    board: &State<NewsBoard>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    lang: Lang,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::PublishNews)?;
-    let actor = actor(&staff, &ip);
-    let now = clock::now();
-    let result = db
-        .run(move |conn| announcements::retire_banner(conn, id, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    // Subscribers' dashboards show the change at once (see `app::news_board`).
-    board.invalidate();
-    retired(layout.lang, result)
+    retire::<Banner>(app, &cookie, lang, id).await
 }

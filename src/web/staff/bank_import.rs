@@ -9,22 +9,20 @@ use rocket::fs::TempFile;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::tokio::io::AsyncReadExt;
-use rocket::{Either, Route, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::audit::Actor;
+use crate::app::App;
 use crate::app::bank_import::{
     self, AssignError, DecodeError, Encoding, Format, HeldOutcome, ImportError, Upload,
 };
-use crate::app::clock;
 use crate::app::staff_roles::Permission;
 use crate::domain::Money;
 use crate::domain::bank_statement::StatementError;
 use crate::i18n::{self, Arg, Lang};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![upload, preview, commit, discard, queue, assign, book_held]
@@ -136,24 +134,38 @@ fn at_column(lang: Lang, key: &str, line: usize, column: Option<usize>, value: &
 #[post("/staff/platnosci/import", data = "<form>")]
 async fn upload(
     form: Protected<UploadFields<'_>>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Redirect, (Status, Template)>, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let refuse = |message: String| async {
-        Ok::<_, Status>(Either::Right((
-            Status::UnprocessableEntity,
-            super::payments::overview_page(&db, layout, None, Some(message)).await?,
-        )))
+    let lang = layout.lang();
+    let refused = match previewed(&form, app, &cookie, lang).await? {
+        Ok(batch_id) => {
+            return Ok(Either::Left(Redirect::to(format!(
+                "/staff/platnosci/import/{batch_id}"
+            ))));
+        }
+        Err(message) => message,
     };
-    let Some(file) = form.0.file.as_ref() else {
-        return refuse(i18n::text(lang, "payments-error-no-file")).await;
+    Ok(Either::Right((
+        Status::UnprocessableEntity,
+        super::payments::overview_page(app, &cookie, layout, None, Some(refused)).await?,
+    )))
+}
+
+/// Reads the uploaded file and makes its preview batch: the batch's id, or why the file was
+/// refused in words the uploader can act on.
+async fn previewed(
+    form: &UploadFields<'_>,
+    app: &App,
+    cookie: &StaffCookie,
+    lang: Lang,
+) -> Result<Result<i64, String>, Status> {
+    let Some(file) = form.file.as_ref() else {
+        return Ok(Err(i18n::text(lang, "payments-error-no-file")));
     };
     if !file.is_complete() {
-        return refuse(i18n::text(lang, "payments-error-file-too-big")).await;
+        return Ok(Err(i18n::text(lang, "payments-error-file-too-big")));
     }
     let file_name = file
         .raw_name()
@@ -166,47 +178,46 @@ async fn upload(
     };
     if let Err(e) = read {
         tracing::warn!(%e, "uploaded statement could not be read");
-        return refuse(i18n::text(lang, "payments-error-no-file")).await;
+        return Ok(Err(i18n::text(lang, "payments-error-no-file")));
     }
     let format = Format::parse(&form.format);
     let encoding = Encoding::parse(&form.encoding);
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
-    let now = clock::now();
-    let result = db
-        .run(move |conn| {
-            bank_import::preview(
-                conn,
-                &Upload {
-                    file_name: &file_name,
-                    bytes: &bytes,
-                    format,
-                    encoding,
-                },
-                &actor,
-                now,
-            )
+    let (_, result) = app
+        .staff(cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| {
+            let upload = Upload {
+                file_name: &file_name,
+                bytes: &bytes,
+                format,
+                encoding,
+            };
+            bank_import::preview(conn, &upload, &cx.actor(), cx.now)
         })
-        .await
-        .map_err(|e| server_error(&e))?;
+        .await?;
     match result {
-        Ok(batch_id) => Ok(Either::Left(Redirect::to(format!(
-            "/staff/platnosci/import/{batch_id}"
-        )))),
+        Ok(batch_id) => Ok(Ok(batch_id)),
         Err(ImportError::Database(e)) => Err(server_error(&e)),
-        Err(error) => refuse(import_message(lang, &error)).await,
+        Err(error) => Ok(Err(import_message(lang, &error))),
     }
 }
 
 #[get("/staff/platnosci/import/<id>")]
-async fn preview(id: i64, staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let view = db
-        .query(move |conn| bank_import::batch_view(conn, id))
-        .await?
-        .ok_or(Status::NotFound)?;
+async fn preview(
+    id: i64,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, view) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .run(move |conn, _| bank_import::batch_view(conn, id))
+        .await?;
+    let view = view.ok_or(Status::NotFound)?;
     Ok(Template::render(
         "staff/payments_import",
-        context! { layout, view },
+        context! { layout: layout.staff(&me), view },
     ))
 }
 
@@ -214,19 +225,16 @@ async fn preview(id: i64, staff: CurrentStaff, layout: Layout, db: Db) -> Result
 async fn commit(
     id: i64,
     _form: Protected<TokenOnly>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
-    let now = clock::now();
     let back = Redirect::to(format!("/staff/platnosci/import/{id}"));
-    let result = db
-        .run(move |conn| bank_import::commit(conn, id, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| bank_import::commit(conn, id, &cx.actor(), cx.now))
+        .await?;
     match result {
         Ok(summary) => Ok(Flash::success(
             back,
@@ -255,18 +263,15 @@ async fn commit(
 async fn discard(
     id: i64,
     _form: Protected<TokenOnly>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
-    let now = clock::now();
-    let result = db
-        .run(move |conn| bank_import::discard(conn, id, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| bank_import::discard(conn, id, &cx.actor(), cx.now))
+        .await?;
     match result {
         Ok(()) => Ok(Flash::success(
             Redirect::to("/staff/platnosci"),
@@ -282,12 +287,22 @@ async fn discard(
 }
 
 #[get("/staff/platnosci/do-przypisania")]
-async fn queue(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let queue = db.query(bank_import::review_queue).await?;
+async fn queue(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, queue) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .run(|conn, _| bank_import::review_queue(conn))
+        .await?;
     Ok(Template::render(
         "staff/payments_queue",
-        context! { layout, rows: queue.rows, total: queue.total, held: queue.held },
+        context! {
+            layout: layout.staff(&me),
+            rows: queue.rows, total: queue.total, held: queue.held,
+        },
     ))
 }
 
@@ -309,20 +324,17 @@ impl CsrfForm for AssignFields {
 async fn assign(
     id: i64,
     form: Protected<AssignFields>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let number = form.customer_number.clone();
-    let now = clock::now();
     let back = Redirect::to("/staff/platnosci/do-przypisania");
-    let result = db
-        .run(move |conn| bank_import::assign(conn, id, &number, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| bank_import::assign(conn, id, &number, &cx.actor(), cx.now))
+        .await?;
     match result {
         Ok(recorded) => Ok(Flash::success(
             back,
@@ -349,19 +361,16 @@ async fn assign(
 async fn book_held(
     id: i64,
     _form: Protected<TokenOnly>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
-    let now = clock::now();
     let back = Redirect::to("/staff/platnosci/do-przypisania");
-    let result = db
-        .run(move |conn| bank_import::book_held(conn, id, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| bank_import::book_held(conn, id, &cx.actor(), cx.now))
+        .await?;
     match result {
         Ok(HeldOutcome::Booked(recorded)) => Ok(Flash::success(
             back,

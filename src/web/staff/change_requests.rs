@@ -4,18 +4,16 @@ use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Route, get, post, routes};
+use rocket::{Route, State, get, post, routes};
 
-use super::forms::actor;
-use crate::app::clock;
+use crate::app::App;
 use crate::app::staff::change_requests::{self, DecisionError};
 use crate::app::staff_roles::Permission;
 use crate::i18n::{Lang, text};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![queue, approve, reject]
@@ -24,12 +22,19 @@ pub fn routes() -> Vec<Route> {
 const QUEUE: &str = "/staff/zmiany-danych";
 
 #[get("/staff/zmiany-danych")]
-async fn queue(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::EditCustomers)?;
-    let items = db.query(change_requests::queue).await?;
+async fn queue(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, items) = app
+        .staff(&cookie)
+        .needs(Permission::EditCustomers)
+        .run(|conn, _| change_requests::queue(conn))
+        .await?;
     Ok(Template::render(
         "staff/change_requests",
-        context! { layout, items },
+        context! { layout: layout.staff(&me), items },
     ))
 }
 
@@ -60,20 +65,18 @@ fn outcome(
 async fn approve(
     id: i64,
     _form: Protected<TokenOnly>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    lang: Lang,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::EditCustomers)?;
-    let actor = actor(&staff, &ip);
-    let staff_id = staff.staff.id;
-    let now = clock::now();
-    let result = db
-        .run(move |conn| change_requests::approve(conn, id, staff_id, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    outcome(layout.lang, result, "staff-changes-approved")
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::EditCustomers)
+        .attempt(move |conn, cx| {
+            change_requests::approve(conn, id, cx.me.staff.id, &cx.actor(), cx.now)
+        })
+        .await?;
+    outcome(lang, result, "staff-changes-approved")
 }
 
 #[derive(Debug, FromForm)]
@@ -94,19 +97,17 @@ impl CsrfForm for RejectFields {
 async fn reject(
     id: i64,
     form: Protected<RejectFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    lang: Lang,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::EditCustomers)?;
-    let actor = actor(&staff, &ip);
-    let staff_id = staff.staff.id;
     let note = form.note.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| change_requests::reject(conn, id, staff_id, &note, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    outcome(layout.lang, result, "staff-changes-rejected")
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::EditCustomers)
+        .attempt(move |conn, cx| {
+            change_requests::reject(conn, id, cx.me.staff.id, &note, &cx.actor(), cx.now)
+        })
+        .await?;
+    outcome(lang, result, "staff-changes-rejected")
 }

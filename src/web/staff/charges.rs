@@ -6,19 +6,17 @@ use crate::web::views::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, post, routes};
+use rocket::{Either, Route, State, post, routes};
 
-use super::forms::actor;
 use super::payments::customer_page;
-use crate::app::clock;
+use crate::app::App;
 use crate::app::staff::pending_charges::{self, ChargeError, ChargeForm};
 use crate::app::staff_roles::Permission;
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![queue, remove]
@@ -52,14 +50,11 @@ fn account_page(customer_id: i64) -> Redirect {
 async fn queue(
     id: i64,
     fields: Protected<ChargeFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let actor = actor(&staff, &ip);
+    let lang = layout.lang();
     let form = ChargeForm {
         name: fields.name.clone(),
         amount: fields.amount.clone(),
@@ -67,11 +62,13 @@ async fn queue(
         period: fields.period.clone(),
     };
     let input = form.clone();
-    let (today, now) = (clock::today(), clock::now());
-    let result = db
-        .run(move |conn| pending_charges::queue(conn, id, &input, &actor, today, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .attempt(move |conn, cx| {
+            pending_charges::queue(conn, id, &input, &cx.actor(), cx.today, cx.now)
+        })
+        .await?;
     match result {
         Ok(_) => Ok(Either::Left(Flash::success(
             account_page(id),
@@ -83,7 +80,14 @@ async fn queue(
         ))),
         Err(ChargeError::Invalid(errors)) => Ok(Either::Right((
             Status::UnprocessableEntity,
-            customer_page(&db, layout, id, Some((form, errors))).await?,
+            customer_page(
+                app,
+                &cookie,
+                layout,
+                (id, Permission::IssueInvoices),
+                Some((form, errors)),
+            )
+            .await?,
         ))),
         Err(ChargeError::NoCustomer) => Err(Status::NotFound),
         Err(ChargeError::Database(e)) => Err(server_error(&e)),
@@ -95,16 +99,14 @@ async fn remove(
     id: i64,
     charge: i64,
     _form: Protected<TokenOnly>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let actor = actor(&staff, &ip);
-    let now = clock::now();
-    let removed = db
-        .query(move |conn| pending_charges::remove(conn, id, charge, &actor, now))
+    let (_, removed) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .run(move |conn, cx| pending_charges::remove(conn, id, charge, &cx.actor(), cx.now))
         .await?;
     if removed {
         Ok(Flash::success(

@@ -1,12 +1,16 @@
-//! Shared by the staff panel's forms: messages under fields, the acting staff member.
+//! Shared by the staff panel's forms: messages under fields, and the guard of a page whose path
+//! already takes two parameters.
 
 use std::collections::HashMap;
+
+use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::app::audit::Actor;
 use crate::app::staff::FieldErrors;
 use crate::i18n::{Lang, text};
 use crate::web::client_ip::ClientIp;
-use crate::web::session::CurrentStaff;
+use crate::web::page::LayoutDraft;
+use crate::web::session::{CurrentStaff, StaffCookie};
 
 /// Messages per field, with an (empty) entry for every field the form has, so templates can
 /// write `errors.email` without tripping over a missing key.
@@ -61,7 +65,33 @@ pub fn line_messages(
     out
 }
 
-/// The staff member as the audit trail records them.
+/// The staff member as the audit trail records them (for the pages still on the `Db` guard).
 pub fn actor(staff: &CurrentStaff, ip: &ClientIp) -> Actor {
     Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()))
+}
+
+/// A staff page's session cookie with its layout draft, as one guard: for the handlers whose
+/// path has two ids, so they keep to five parameters.
+pub struct StaffPage {
+    pub cookie: StaffCookie,
+    pub layout: LayoutDraft,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for StaffPage {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let cookie = match request.guard::<StaffCookie>().await {
+            Outcome::Success(cookie) => cookie,
+            Outcome::Forward(status) => return Outcome::Forward(status),
+            Outcome::Error((status, _)) => return Outcome::Error((status, ())),
+        };
+        let layout = match request.guard::<LayoutDraft>().await {
+            Outcome::Success(layout) => layout,
+            Outcome::Forward(status) => return Outcome::Forward(status),
+            Outcome::Error((_, never)) => match never {},
+        };
+        Outcome::Success(StaffPage { cookie, layout })
+    }
 }

@@ -8,23 +8,21 @@ use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use super::forms::{actor, field_messages, line_messages};
-use crate::app::clock;
+use super::forms::{StaffPage, field_messages, line_messages};
+use crate::app::App;
 use crate::app::invoices;
-use crate::app::invoicing::{self, Invoicing};
+use crate::app::invoicing::Issued;
+use crate::app::staff::FieldErrors;
 use crate::app::staff::manual_invoices::{
-    self, CorrectionForm, LineForm, ManualInvoiceError, OneOffForm,
+    self, CorrectionEditor, CorrectionForm, FormPage, LineForm, ManualInvoiceError, OneOffForm,
+    Refused,
 };
-use crate::app::staff::{FieldErrors, customer_card};
 use crate::app::staff_roles::Permission;
-use crate::db::{self, DbConn};
 use crate::i18n::text_with;
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::mailing::Mailing;
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, Documents, server_error};
+use crate::web::page::{Layout, LayoutDraft};
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -104,58 +102,29 @@ impl CsrfForm for InvoiceFields {
     }
 }
 
-/// The page's header: whose invoice, and whether prices are net or gross for this buyer.
-#[derive(Debug, Clone, serde::Serialize)]
-struct Buyer {
-    id: i64,
-    customer_number: i64,
-    name: String,
-    prices_net: bool,
-    contracts: Vec<(i64, String)>,
-}
-
-fn buyer(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Option<Buyer>> {
-    let Some(customer) = db::customers::find(conn, customer_id)? else {
-        return Ok(None);
-    };
-    Ok(Some(Buyer {
-        id: customer.id,
-        customer_number: customer.customer_number,
-        name: customer_card::display_name(&customer),
-        prices_net: customer.kind == "company",
-        contracts: db::contracts::of_customer(conn, customer_id)?
-            .into_iter()
-            .map(|(c, _)| (c.id, c.number))
-            .collect(),
-    }))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn render(
-    db: &Db,
-    layout: Layout,
-    customer_id: i64,
+/// One of the two forms as shown: which template, the corrected invoice (corrections), the page
+/// data and what is typed.
+struct Shown<'a, F> {
     template: &'static str,
-    kind: &'static str,
     invoice: Option<(i64, String)>,
-    form: serde_json::Value,
-    lines: &[LineForm],
+    page: FormPage,
+    form: &'a F,
+    lines: &'a [LineForm],
+}
+
+fn render<F: serde::Serialize>(
+    layout: Layout,
+    shown: Shown<'_, F>,
     errors: Option<&FieldErrors>,
 ) -> Result<Template, Status> {
-    let series_kind = if kind == "correction" {
-        "correction"
-    } else {
-        "invoice"
-    };
-    let (buyer, series) = db
-        .query(move |conn| -> diesel::QueryResult<_> {
-            Ok((
-                buyer(conn, customer_id)?,
-                manual_invoices::series_codes(conn, series_kind)?,
-            ))
-        })
-        .await?;
-    let buyer = buyer.ok_or(Status::NotFound)?;
+    let Shown {
+        template,
+        invoice,
+        page: FormPage { buyer, series },
+        form,
+        lines,
+    } = shown;
+    let form = serde_json::to_value(form).map_err(|e| server_error(&e))?;
     let line_errors = line_messages(layout.lang, errors, lines.len());
     let errors = field_messages(layout.lang, errors, &FIELDS);
     let rates: Vec<&str> = crate::domain::VatRate::ALL
@@ -168,51 +137,77 @@ async fn render(
     ))
 }
 
-fn invoicing_parts(documents: &State<Documents>, mailing: &State<Mailing>) -> (Documents, Mailing) {
-    (documents.inner().clone(), mailing.inner().clone())
+type Answer = Either<Flash<Redirect>, (Status, Template)>;
+
+/// Issued: back to the customer card with the number; refused: the form again with its problems.
+fn answer<F: serde::Serialize>(
+    layout: Layout,
+    (customer_id, flash_key): (i64, &str),
+    (template, form, lines): (&'static str, &F, &[LineForm]),
+    result: Result<Result<Issued, Refused>, ManualInvoiceError>,
+) -> Result<Answer, Status> {
+    match result {
+        Ok(Ok(issued)) => Ok(Either::Left(Flash::success(
+            Redirect::to(format!("/staff/klienci/{customer_id}")),
+            text_with(layout.lang, flash_key, &[("number", issued.number.into())]),
+        ))),
+        Ok(Err(Refused {
+            errors,
+            page,
+            invoice,
+        })) => {
+            let page = page.ok_or(Status::NotFound)?;
+            let shown = Shown {
+                template,
+                invoice,
+                page,
+                form,
+                lines,
+            };
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                render(layout, shown, Some(&errors))?,
+            )))
+        }
+        Err(ManualInvoiceError::NotFound) => Err(Status::NotFound),
+        Err(error) => Err(server_error(&error)),
+    }
 }
 
 #[get("/staff/klienci/<customer_id>/faktury/nowa")]
 async fn one_off_form(
     customer_id: i64,
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let form = manual_invoices::blank_one_off(clock::today());
-    let lines = form.lines.clone();
-    let json = serde_json::to_value(&form).map_err(|e| server_error(&e))?;
-    render(
-        &db,
-        layout,
-        customer_id,
-        "staff/invoice_form",
-        "invoice",
-        None,
-        json,
-        &lines,
-        None,
-    )
-    .await
+    let (me, (page, form)) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .run(move |conn, cx| {
+            let page =
+                manual_invoices::form_page(conn, customer_id, manual_invoices::FormKind::OneOff)?;
+            Ok::<_, ManualInvoiceError>((page, manual_invoices::blank_one_off(cx.today)))
+        })
+        .await?;
+    let shown = Shown {
+        template: "staff/invoice_form",
+        invoice: None,
+        page: page.ok_or(Status::NotFound)?,
+        form: &form,
+        lines: &form.lines,
+    };
+    render(layout.staff(&me), shown, None)
 }
 
-type Issued = Either<Flash<Redirect>, (Status, Template)>;
-
 #[post("/staff/klienci/<customer_id>/faktury", data = "<fields>")]
-#[allow(clippy::too_many_arguments)]
 async fn one_off_issue(
     customer_id: i64,
     fields: Protected<InvoiceFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    documents: &State<Documents>,
-    mailing: &State<Mailing>,
-) -> Result<Issued, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let actor = actor(&staff, &ip);
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Answer, Status> {
     let form = OneOffForm {
         contract_id: fields.contract_id.clone(),
         subscription_period: fields.subscription_period.clone(),
@@ -222,110 +217,64 @@ async fn one_off_issue(
         lines: fields.lines.iter().map(|l| l.form(true)).collect(),
     };
     let input = form.clone();
-    let (documents, mailing) = invoicing_parts(documents, mailing);
-    let now = clock::now();
-    let result = db
-        .run(move |conn| {
-            let (request, rows) =
-                manual_invoices::one_off_request(conn, customer_id, &input, &actor)?;
-            let ctx = Invoicing {
-                renderer: &documents.renderer,
-                store: &documents.store,
-                outgoing: Some(mailing.outgoing()),
-            };
-            invoicing::issue_invoice(conn, &ctx, &request, now)
-                .map_err(|e| manual_invoices::refused(e, &rows))
+    let (me, result) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .attempt(move |conn, cx| {
+            let by = (&cx.actor(), cx.now);
+            manual_invoices::issue_one_off(conn, &cx.invoicing(), customer_id, &input, by)
         })
-        .await
-        .map_err(|e| server_error(&e))?;
-    match result {
-        Ok(issued) => Ok(Either::Left(Flash::success(
-            Redirect::to(format!("/staff/klienci/{customer_id}")),
-            text_with(
-                layout.lang,
-                "staff-invoice-issued",
-                &[("number", issued.number.into())],
-            ),
-        ))),
-        Err(ManualInvoiceError::Fields(errors)) => {
-            let lines = form.lines.clone();
-            let json = serde_json::to_value(&form).map_err(|e| server_error(&e))?;
-            Ok(Either::Right((
-                Status::UnprocessableEntity,
-                render(
-                    &db,
-                    layout,
-                    customer_id,
-                    "staff/invoice_form",
-                    "invoice",
-                    None,
-                    json,
-                    &lines,
-                    Some(&errors),
-                )
-                .await?,
-            )))
-        }
-        Err(ManualInvoiceError::NotFound) => Err(Status::NotFound),
-        Err(error) => Err(server_error(&error)),
-    }
+        .await?;
+    answer(
+        layout.staff(&me),
+        (customer_id, "staff-invoice-issued"),
+        ("staff/invoice_form", &form, &form.lines),
+        result,
+    )
 }
 
 #[get("/staff/klienci/<customer_id>/faktury/<invoice_id>/korekta")]
 async fn correction_form(
     customer_id: i64,
     invoice_id: i64,
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let today = clock::today();
-    let (invoice, form) = db
-        .query(move |conn| -> diesel::QueryResult<_> {
-            let Some(invoice) = manual_invoices::invoice_of(conn, customer_id, invoice_id)? else {
-                return Ok(None);
-            };
-            let form = manual_invoices::correction_form(conn, &invoice, today)?;
-            Ok(Some((invoice, form)))
+    let (me, found) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .run(move |conn, cx| {
+            manual_invoices::correction_editor(conn, customer_id, invoice_id, cx.today)
         })
-        .await?
-        .ok_or(Status::NotFound)?;
-    let lines = form.lines.clone();
-    let json = serde_json::to_value(&form).map_err(|e| server_error(&e))?;
-    let number = (invoice.id, invoice.number.unwrap_or_default());
-    render(
-        &db,
-        layout,
-        customer_id,
-        "staff/correction_form",
-        "correction",
-        Some(number),
-        json,
-        &lines,
-        None,
-    )
-    .await
+        .await?;
+    let CorrectionEditor {
+        invoice,
+        form,
+        page,
+    } = found.ok_or(Status::NotFound)?;
+    let shown = Shown {
+        template: "staff/correction_form",
+        invoice: Some(invoice),
+        page,
+        form: &form,
+        lines: &form.lines,
+    };
+    render(layout.staff(&me), shown, None)
 }
 
 #[post(
     "/staff/klienci/<customer_id>/faktury/<invoice_id>/korekta",
     data = "<fields>"
 )]
-#[allow(clippy::too_many_arguments)]
 async fn correction_issue(
     customer_id: i64,
     invoice_id: i64,
     fields: Protected<InvoiceFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
-    documents: &State<Documents>,
-    mailing: &State<Mailing>,
-) -> Result<Issued, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let actor = actor(&staff, &ip);
+    app: &State<App>,
+    page: StaffPage,
+) -> Result<Answer, Status> {
+    let StaffPage { cookie, layout } = page;
     let form = CorrectionForm {
         series_code: fields.series_code.clone(),
         issue_date: fields.issue_date.clone(),
@@ -334,62 +283,20 @@ async fn correction_issue(
         lines: fields.lines.iter().map(|l| l.form(l.keep)).collect(),
     };
     let input = form.clone();
-    let (documents, mailing) = invoicing_parts(documents, mailing);
-    let now = clock::now();
-    let result = db
-        .run(move |conn| {
-            let invoice = manual_invoices::invoice_of(conn, customer_id, invoice_id)?
-                .ok_or(ManualInvoiceError::NotFound)?;
-            let number = invoice.number.clone().unwrap_or_default();
-            let (request, rows) = manual_invoices::correction_request(&invoice, &input, &actor)?;
-            let ctx = Invoicing {
-                renderer: &documents.renderer,
-                store: &documents.store,
-                outgoing: Some(mailing.outgoing()),
-            };
-            invoicing::issue_correction(conn, &ctx, &request, now)
-                .map_err(|e| manual_invoices::refused(e, &rows))
-                .map(|issued| (issued, number))
+    let (me, result) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .attempt(move |conn, cx| {
+            let (ids, by) = ((customer_id, invoice_id), (&cx.actor(), cx.now));
+            manual_invoices::issue_customer_correction(conn, &cx.invoicing(), ids, &input, by)
         })
-        .await
-        .map_err(|e| server_error(&e))?;
-    match result {
-        Ok((issued, _)) => Ok(Either::Left(Flash::success(
-            Redirect::to(format!("/staff/klienci/{customer_id}")),
-            text_with(
-                layout.lang,
-                "staff-correction-issued",
-                &[("number", issued.number.into())],
-            ),
-        ))),
-        Err(ManualInvoiceError::Fields(errors)) => {
-            let number = db
-                .query(move |conn| manual_invoices::invoice_of(conn, customer_id, invoice_id))
-                .await?
-                .ok_or(Status::NotFound)?
-                .number
-                .unwrap_or_default();
-            let lines = form.lines.clone();
-            let json = serde_json::to_value(&form).map_err(|e| server_error(&e))?;
-            Ok(Either::Right((
-                Status::UnprocessableEntity,
-                render(
-                    &db,
-                    layout,
-                    customer_id,
-                    "staff/correction_form",
-                    "correction",
-                    Some((invoice_id, number)),
-                    json,
-                    &lines,
-                    Some(&errors),
-                )
-                .await?,
-            )))
-        }
-        Err(ManualInvoiceError::NotFound) => Err(Status::NotFound),
-        Err(error) => Err(server_error(&error)),
-    }
+        .await?;
+    answer(
+        layout.staff(&me),
+        (customer_id, "staff-correction-issued"),
+        ("staff/correction_form", &form, &form.lines),
+        result,
+    )
 }
 
 /// The stored file of one of the customer's invoices, checked against its hash.
@@ -397,15 +304,14 @@ async fn correction_issue(
 async fn pdf(
     customer_id: i64,
     invoice_id: i64,
-    staff: CurrentStaff,
-    db: Db,
-    documents: &State<Documents>,
+    app: &State<App>,
+    cookie: StaffCookie,
 ) -> Result<(ContentType, Vec<u8>), Status> {
-    staff.require(Permission::ViewCustomers)?;
-    let store = documents.store.clone();
-    let (_, bytes) = db
-        .query(move |conn| invoices::pdf(conn, &store, customer_id, invoice_id))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (_, found) = app
+        .staff(&cookie)
+        .needs(Permission::ViewCustomers)
+        .run(move |conn, cx| invoices::pdf(conn, &cx.documents().store, customer_id, invoice_id))
+        .await?;
+    let (_, bytes) = found.ok_or(Status::NotFound)?;
     Ok((ContentType::PDF, bytes))
 }

@@ -5,22 +5,20 @@ use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 
 use super::forms::field_messages;
-use crate::app::audit::Actor;
-use crate::app::clock;
+use crate::app::App;
 use crate::app::payment_account;
 use crate::app::payments::{self, ManualError, ManualPayment, ManualProblem, PaymentError};
 use crate::app::staff::FieldErrors;
 use crate::app::staff::pending_charges::{self, ChargeForm};
 use crate::app::staff_roles::Permission;
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![overview, find_customer, customer, record, reverse]
@@ -28,13 +26,18 @@ pub fn routes() -> Vec<Route> {
 
 /// The overview page, also re-rendered with a form's problems.
 pub(super) async fn overview_page(
-    db: &Db,
-    layout: Layout,
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
     manual: Option<(ManualPayment, Vec<String>)>,
     import_error: Option<String>,
 ) -> Result<Template, Status> {
-    let overview = db.query(payment_account::overview).await?;
-    let today = clock::today();
+    let (me, (overview, today)) = app
+        .staff(cookie)
+        .needs(Permission::ManagePayments)
+        .run(|conn, cx| payment_account::overview(conn).map(|o| (o, cx.today)))
+        .await?;
+    let layout = layout.staff(&me);
     let (typed, manual_errors) = manual.unwrap_or_else(|| {
         (
             ManualPayment {
@@ -64,22 +67,26 @@ pub(super) async fn overview_page(
 }
 
 #[get("/staff/platnosci")]
-async fn overview(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::ManagePayments)?;
-    overview_page(&db, layout, None, None).await
+async fn overview(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    overview_page(app, &cookie, layout, None, None).await
 }
 
 #[get("/staff/platnosci/klient?<numer>")]
 async fn find_customer(
     numer: Option<String>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    db: Db,
 ) -> Result<Either<Redirect, Flash<Redirect>>, Status> {
-    staff.require(Permission::ManagePayments)?;
     let number = numer.unwrap_or_default();
-    let found = db
-        .query(move |conn| payment_account::customer_by_number(conn, &number))
+    let (_, found) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .run(move |conn, _| payment_account::customer_by_number(conn, &number))
         .await?;
     Ok(match found {
         Some(id) => Either::Left(Redirect::to(format!("/staff/platnosci/klient/{id}"))),
@@ -93,31 +100,32 @@ async fn find_customer(
 #[get("/staff/platnosci/klient/<id>")]
 async fn customer(
     id: i64,
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    staff.require(Permission::ManagePayments)?;
-    customer_page(&db, layout, id, None).await
+    customer_page(app, &cookie, layout, (id, Permission::ManagePayments), None).await
 }
 
 /// One customer's account: ledger, invoices, payments and the charges queued for the billing
-/// run; `charge` is a charge form sent back with its problems.
+/// run; `charge` is a charge form sent back with its problems. Billing staff queue charges here
+/// too, so the page opens to whoever may manage payments or issue invoices (`right`).
 pub(super) async fn customer_page(
-    db: &Db,
-    layout: Layout,
-    id: i64,
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
+    (id, right): (i64, Permission),
     charge: Option<(ChargeForm, FieldErrors)>,
 ) -> Result<Template, Status> {
-    let today = clock::today();
-    let (account, charges) = db
-        .query(move |conn| {
-            let account = payment_account::customer_account(conn, id, today)?;
-            let charges = pending_charges::of_customer(conn, id)?;
-            Ok::<_, diesel::result::Error>(account.map(|account| (account, charges)))
+    let (me, (found, today)) = app
+        .staff(cookie)
+        .needs(right)
+        .run(move |conn, cx| {
+            payment_account::account_with_charges(conn, id, cx.today).map(|found| (found, cx.today))
         })
-        .await?
-        .ok_or(Status::NotFound)?;
+        .await?;
+    let (account, charges) = found.ok_or(Status::NotFound)?;
+    let layout = layout.staff(&me);
     let (charge_form, errors) = match charge {
         Some((form, errors)) => (form, Some(errors)),
         None => (ChargeForm::blank(today), None),
@@ -177,14 +185,11 @@ fn manual_message(lang: Lang, problem: ManualProblem) -> String {
 #[post("/staff/platnosci/wplata", data = "<form>")]
 async fn record(
     form: Protected<ManualFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
+    let lang = layout.lang();
     let input = ManualPayment {
         customer_number: form.customer_number.clone(),
         amount: form.amount.clone(),
@@ -193,11 +198,13 @@ async fn record(
         title: form.title.clone(),
     };
     let typed = input.clone();
-    let (today, now) = (clock::today(), clock::now());
-    let result = db
-        .run(move |conn| payments::record_manual(conn, &input, &actor, today, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| {
+            payments::record_manual(conn, &input, &cx.actor(), cx.today, cx.now)
+        })
+        .await?;
     match result {
         Ok((recorded, customer_id)) => Ok(Either::Left(Flash::success(
             Redirect::to(format!("/staff/platnosci/klient/{customer_id}")),
@@ -216,7 +223,7 @@ async fn record(
             let messages = problems.iter().map(|p| manual_message(lang, *p)).collect();
             Ok(Either::Right((
                 Status::UnprocessableEntity,
-                overview_page(&db, layout, Some((typed, messages)), None).await?,
+                overview_page(app, &cookie, layout, Some((typed, messages)), None).await?,
             )))
         }
         Err(ManualError::Payment(e)) => Err(server_error(&e)),
@@ -241,25 +248,18 @@ impl CsrfForm for ReverseFields {
 async fn reverse(
     id: i64,
     form: Protected<ReverseFields>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::ManagePayments)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let reason = form.reason.clone();
-    let now = clock::now();
-    let customer_of_payment = db
-        .query(move |conn| crate::db::payments::find(conn, id))
-        .await?
-        .map(|p| p.customer_id)
-        .ok_or(Status::NotFound)?;
+    let (_, found) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .run(move |conn, cx| payments::reverse_from_panel(conn, id, &reason, &cx.actor(), cx.now))
+        .await?;
+    let (customer_of_payment, result) = found.ok_or(Status::NotFound)?;
     let back = Redirect::to(format!("/staff/platnosci/klient/{customer_of_payment}"));
-    let result = db
-        .run(move |conn| payments::reverse_payment(conn, id, &reason, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
     match result {
         Ok(_) => Ok(Flash::success(
             back,

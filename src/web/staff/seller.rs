@@ -4,19 +4,18 @@ use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 
-use super::forms::{actor, field_messages};
-use crate::app::clock;
+use super::forms::field_messages;
+use crate::app::App;
 use crate::app::staff::FieldErrors;
 use crate::app::staff::seller_settings::{self, SellerError, SellerForm};
 use crate::app::staff_roles::Permission;
 use crate::i18n::text;
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
-use crate::web::{Db, server_error};
+use crate::web::page::{Layout, LayoutDraft};
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 
 pub fn routes() -> Vec<Route> {
     routes![show, update]
@@ -44,10 +43,17 @@ fn page(layout: Layout, form: &SellerForm, errors: Option<&FieldErrors>) -> Temp
 }
 
 #[get("/staff/sprzedawca")]
-async fn show(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::ConfigureInvoicing)?;
-    let form = db.query(seller_settings::load).await?;
-    Ok(page(layout, &form, None))
+async fn show(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, form) = app
+        .staff(&cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .run(|conn, _| seller_settings::load(conn))
+        .await?;
+    Ok(page(layout.staff(&me), &form, None))
 }
 
 #[derive(Debug, FromForm)]
@@ -111,20 +117,18 @@ impl SellerFields {
 #[post("/staff/sprzedawca", data = "<fields>")]
 async fn update(
     fields: Protected<SellerFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::ConfigureInvoicing)?;
-    let actor = actor(&staff, &ip);
     let form = fields.form();
     let input = form.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| seller_settings::update(conn, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
+    let (me, result) = app
+        .staff(&cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .attempt(move |conn, cx| seller_settings::update(conn, &input, &cx.actor(), cx.now))
+        .await?;
+    let layout = layout.staff(&me);
     match result {
         Ok(()) => Ok(Either::Left(Flash::success(
             Redirect::to("/staff/sprzedawca"),

@@ -7,21 +7,19 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use crate::app::audit::Actor;
-use crate::app::clock;
-use crate::app::staff_roles::Permission;
-use crate::app::tickets::staff::{self, QueueQuery};
-use crate::app::tickets::{AttachmentStore, TicketError, canned};
+use crate::app::App;
+use crate::app::sessions::StaffSession;
+use crate::app::staff_roles::{Permission, role_allows};
+use crate::app::tickets::TicketError;
+use crate::app::tickets::staff::{self, QueueQuery, TicketPage};
 use crate::domain::tickets::{TicketCategory, TicketStatus};
 use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::mailing::{Mailing, OutboxSignal};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 use crate::web::ticket_errors::ticket_error;
 use crate::web::uploads::AttachmentDownload;
-use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -35,8 +33,8 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-fn actor(staff: &CurrentStaff, ip: &ClientIp) -> Actor {
-    Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()))
+fn may(me: &StaffSession, permission: Permission) -> bool {
+    role_allows(&me.staff.role, permission)
 }
 
 fn statuses() -> Vec<&'static str> {
@@ -78,27 +76,23 @@ impl QueueParams {
 
 #[get("/staff/tickets?<params..>")]
 async fn queue(
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
     params: QueueParams,
 ) -> Result<Template, Status> {
-    staff.require(Permission::ViewCustomers)?;
     let query = params.query();
-    let now = clock::now();
     let filter = query.clone();
-    let (tickets, assignees) = db
-        .query(move |conn| {
-            Ok::<_, diesel::result::Error>((
-                staff::queue(conn, &filter, now)?,
-                staff::assignees(conn)?,
-            ))
-        })
+    let (me, (tickets, assignees)) = app
+        .staff(&cookie)
+        .needs(Permission::ViewCustomers)
+        .run(move |conn, cx| staff::queue_page(conn, &filter, cx.now))
         .await?;
     Ok(Template::render(
         "staff/tickets",
         context! {
-            layout,
+            can_handle: may(&me, Permission::HandleTickets),
+            layout: layout.staff(&me),
             tickets,
             assignees,
             statuses: statuses(),
@@ -111,55 +105,56 @@ async fn queue(
                 older_than: query.older_than_days,
                 customer: query.customer_id,
             },
-            can_handle: staff.may(Permission::HandleTickets),
         },
     ))
 }
 
-async fn ticket_page(
-    db: &Db,
-    layout: Layout,
-    staff: &CurrentStaff,
-    id: i64,
-    canned_id: Option<i64>,
+/// What the ticket page shows again after a refused action: the message, and what was typed.
+#[derive(Default)]
+struct Retry {
     error: Option<String>,
     typed_reply: Option<String>,
+}
+
+async fn ticket_page(
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
+    (id, canned_id): (i64, Option<i64>),
+    retry: Retry,
 ) -> Result<Template, Status> {
-    let internal_notes = staff.may(Permission::ReadInternalNotes);
-    let can_handle = staff.may(Permission::HandleTickets);
-    let now = clock::now();
-    let (view, assignees, canned_responses, canned_body) = db
-        .query(move |conn| {
-            let view = staff::detail(conn, id, internal_notes, now)?;
-            let assignees = staff::assignees(conn)?;
-            let (responses, body) = if can_handle {
-                let body = match canned_id {
-                    Some(canned_id) => canned::body_of(conn, canned_id)?,
-                    None => None,
-                };
-                (canned::list(conn, true)?, body)
-            } else {
-                (Vec::new(), None)
-            };
-            Ok::<_, diesel::result::Error>((view, assignees, responses, body))
+    let (me, page) = app
+        .staff(cookie)
+        .needs(Permission::ViewCustomers)
+        .run(move |conn, cx| {
+            let rights = (
+                may(cx.me, Permission::ReadInternalNotes),
+                may(cx.me, Permission::HandleTickets),
+            );
+            staff::ticket_page(conn, id, rights, canned_id, cx.now)
         })
         .await?;
-    let view = view.ok_or(Status::NotFound)?;
+    let TicketPage {
+        view,
+        assignees,
+        canned_responses,
+        canned_body,
+    } = page.ok_or(Status::NotFound)?;
     // What the reply box holds: what was typed (after an error), else the chosen canned response.
-    let reply_text = typed_reply.or(canned_body).unwrap_or_default();
+    let reply_text = retry.typed_reply.or(canned_body).unwrap_or_default();
     Ok(Template::render(
         "staff/ticket",
         context! {
-            layout,
+            internal_notes: may(&me, Permission::ReadInternalNotes),
+            can_handle: may(&me, Permission::HandleTickets),
+            layout: layout.staff(&me),
             view,
             assignees,
             canned_responses,
             selected_canned: canned_id,
             reply_text,
-            error,
+            error: retry.error,
             statuses: statuses(),
-            internal_notes,
-            can_handle,
         },
     ))
 }
@@ -168,12 +163,11 @@ async fn ticket_page(
 async fn detail(
     id: i64,
     canned: Option<i64>,
-    staff: CurrentStaff,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    staff.require(Permission::ViewCustomers)?;
-    ticket_page(&db, layout, &staff, id, canned, None, None).await
+    ticket_page(app, &cookie, layout, (id, canned), Retry::default()).await
 }
 
 #[derive(Debug, FromForm)]
@@ -192,14 +186,13 @@ impl CsrfForm for TextFields {
 
 /// A use case's answer as a redirect with a flash, or the page again with the error.
 async fn answer(
-    db: &Db,
-    layout: Layout,
-    staff: &CurrentStaff,
-    lang: Lang,
-    id: i64,
-    result: Result<&'static str, TicketError>,
-    typed: Option<String>,
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
+    (id, result): (i64, Result<&'static str, TicketError>),
+    typed_reply: Option<String>,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let lang: Lang = layout.lang();
     match result {
         Ok(done) => Ok(Either::Left(Flash::success(
             Redirect::to(format!("/staff/tickets/{id}")),
@@ -207,81 +200,60 @@ async fn answer(
         ))),
         Err(TicketError::NotFound) => Err(Status::NotFound),
         Err(error) if error.is_internal() => Err(server_error(&error)),
-        Err(error) => Ok(Either::Right((
-            Status::UnprocessableEntity,
-            ticket_page(
-                db,
-                layout,
-                staff,
-                id,
-                None,
-                Some(ticket_error(lang, &error)),
-                typed,
-            )
-            .await?,
-        ))),
+        Err(error) => {
+            let retry = Retry {
+                error: Some(ticket_error(lang, &error)),
+                typed_reply,
+            };
+            Ok(Either::Right((
+                Status::UnprocessableEntity,
+                ticket_page(app, cookie, layout, (id, None), retry).await?,
+            )))
+        }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 #[post("/staff/tickets/<id>/odpowiedz", data = "<form>")]
 async fn reply(
     id: i64,
     form: Protected<TextFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    mailing: &State<Mailing>,
-    signal: &State<OutboxSignal>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::HandleTickets)?;
-    let actor = actor(&staff, &ip);
     let body = form.body.clone();
-    let mailing = mailing.inner().clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| staff::reply(conn, mailing.outgoing(), &actor, id, &body, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    if matches!(result, Ok(true)) {
-        signal.wake();
-    }
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::HandleTickets)
+        .attempt(move |conn, cx| staff::reply(conn, cx.mail(), &cx.actor(), id, &body, cx.now))
+        .await?;
     let result = result.map(|_| "tickets-flash-staff-replied");
-    answer(
-        &db,
-        layout,
-        &staff,
-        lang,
-        id,
-        result,
-        Some(form.body.clone()),
-    )
-    .await
+    answer(app, &cookie, layout, (id, result), Some(form.body.clone())).await
 }
 
 #[post("/staff/tickets/<id>/notatka", data = "<form>")]
 async fn note(
     id: i64,
     form: Protected<TextFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::HandleTickets)?;
-    staff.require(Permission::ReadInternalNotes)?;
-    let actor = actor(&staff, &ip);
     let body = form.body.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| staff::note(conn, &actor, id, &body, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map(|()| "tickets-flash-note-added");
-    answer(&db, layout, &staff, lang, id, result, None).await
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::HandleTickets)
+        .attempt(move |conn, cx| {
+            // Notes are staff-only: writing one needs the right to read them too.
+            if !may(cx.me, Permission::ReadInternalNotes) {
+                return Ok(None);
+            }
+            staff::note(conn, &cx.actor(), id, &body, cx.now).map(Some)
+        })
+        .await?;
+    let result = result.transpose().ok_or(Status::Forbidden)?;
+    let result = result.map(|()| "tickets-flash-note-added");
+    answer(app, &cookie, layout, (id, result), None).await
 }
 
 #[derive(Debug, FromForm)]
@@ -302,22 +274,18 @@ impl CsrfForm for StatusFields {
 async fn change_status(
     id: i64,
     form: Protected<StatusFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::HandleTickets)?;
-    let actor = actor(&staff, &ip);
     let status = form.status.clone();
-    let now = clock::now();
-    let result = db
-        .run(move |conn| staff::change_status(conn, &actor, id, &status, now))
-        .await
-        .map_err(|e| server_error(&e))?
-        .map(|()| "tickets-flash-status-changed");
-    answer(&db, layout, &staff, lang, id, result, None).await
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::HandleTickets)
+        .attempt(move |conn, cx| staff::change_status(conn, &cx.actor(), id, &status, cx.now))
+        .await?;
+    let result = result.map(|()| "tickets-flash-status-changed");
+    answer(app, &cookie, layout, (id, result), None).await
 }
 
 #[derive(Debug, FromForm)]
@@ -339,47 +307,42 @@ impl CsrfForm for AssignFields {
 async fn assign(
     id: i64,
     form: Protected<AssignFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    lang: Lang,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
-    staff.require(Permission::HandleTickets)?;
-    let actor = actor(&staff, &ip);
     let typed = form.assignee.trim().to_owned();
-    let now = clock::now();
-    let result = if typed.is_empty() {
-        db.run(move |conn| staff::assign(conn, &actor, id, None, now))
-            .await
-    } else {
-        match typed.parse::<i64>() {
-            Ok(staff_id) => {
-                db.run(move |conn| staff::assign(conn, &actor, id, Some(staff_id), now))
-                    .await
-            }
-            Err(_) => Ok(Err(TicketError::Assignee)),
-        }
-    }
-    .map_err(|e| server_error(&e))?
-    .map(|()| "tickets-flash-assigned");
-    answer(&db, layout, &staff, lang, id, result, None).await
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::HandleTickets)
+        .attempt(move |conn, cx| {
+            // Empty means "nobody"; anything else must be a staff id.
+            let assignee = if typed.is_empty() {
+                None
+            } else {
+                Some(typed.parse::<i64>().map_err(|_| TicketError::Assignee)?)
+            };
+            staff::assign(conn, &cx.actor(), id, assignee, cx.now)
+        })
+        .await?;
+    let result = result.map(|()| "tickets-flash-assigned");
+    answer(app, &cookie, layout, (id, result), None).await
 }
 
 #[get("/staff/tickets/<id>/zalaczniki/<attachment_id>")]
 async fn attachment(
     id: i64,
     attachment_id: i64,
-    staff: CurrentStaff,
-    db: Db,
-    store: &State<AttachmentStore>,
+    app: &State<App>,
+    cookie: StaffCookie,
 ) -> Result<AttachmentDownload, Status> {
-    staff.require(Permission::ViewCustomers)?;
-    let internal_notes = staff.may(Permission::ReadInternalNotes);
-    let store = store.inner().clone();
-    let file = db
-        .query(move |conn| staff::attachment(conn, &store, id, attachment_id, internal_notes))
-        .await?
-        .ok_or(Status::NotFound)?;
-    Ok(AttachmentDownload::new(file))
+    let (_, file) = app
+        .staff(&cookie)
+        .needs(Permission::ViewCustomers)
+        .run(move |conn, cx| {
+            let internal_notes = may(cx.me, Permission::ReadInternalNotes);
+            staff::attachment(conn, cx.attachments(), id, attachment_id, internal_notes)
+        })
+        .await?;
+    Ok(AttachmentDownload::new(file.ok_or(Status::NotFound)?))
 }
