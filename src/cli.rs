@@ -248,7 +248,8 @@ fn launch(
 ) -> anyhow::Result<()> {
     let mut rocket = crate::build_rocket(config, pool)
         .map_err(|e| anyhow::anyhow!(e))?
-        .attach(crate::web::dunning_worker::DunningWorker);
+        .attach(crate::web::dunning_worker::DunningWorker)
+        .attach(crate::web::notices_worker::NoticesWorker);
     if let Some(worker) = ksef {
         rocket = rocket.attach(worker);
     }

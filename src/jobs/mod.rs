@@ -3,4 +3,5 @@
 
 pub mod dunning;
 pub mod ksef;
+pub mod notices;
 pub mod outbox;
