@@ -249,7 +249,14 @@ fn an_outage_is_mailed_once_to_its_area_when_published_honouring_the_switch(app:
     assert_eq!(again.outages, 0, "{again:?}");
     deliver(&app);
 
-    let mails = mail_to(&smtp, 9001);
+    // (The demo's own notices for everyone reached them in the first pass.)
+    let about = |number| -> Vec<ReceivedMail> {
+        mail_to(&smtp, number)
+            .into_iter()
+            .filter(|m| m.subject().ends_with("Brak internetu"))
+            .collect()
+    };
+    let mails = about(9001);
     assert_eq!(mails.len(), 1, "{mails:?}");
     // Customer 9001 reads English; the notice is in Polish local time.
     assert_eq!(mails[0].subject(), "Outage: Brak internetu");
@@ -259,6 +266,6 @@ fn an_outage_is_mailed_once_to_its_area_when_published_honouring_the_switch(app:
         "{text}"
     );
     assert!(text.contains("Uszkodzony światłowód"), "{text}");
-    assert!(mail_to(&smtp, 9002).is_empty(), "outage mail switched off");
-    assert!(mail_to(&smtp, 9003).is_empty(), "another area");
+    assert!(about(9002).is_empty(), "outage mail switched off");
+    assert!(about(9003).is_empty(), "another area");
 }
