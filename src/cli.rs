@@ -258,7 +258,8 @@ fn launch(
     let mut rocket = crate::build_rocket(config, pool)
         .map_err(|e| anyhow::anyhow!(e))?
         .attach(crate::web::dunning_worker::DunningWorker)
-        .attach(crate::web::visits_worker::VisitReminders);
+        .attach(crate::web::visits_worker::VisitReminders)
+        .attach(crate::web::notices_worker::NoticesWorker);
     if let Some(worker) = ksef {
         rocket = rocket.attach(worker);
     }

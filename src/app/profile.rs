@@ -16,7 +16,7 @@ use crate::domain::{Nip, Pesel};
 /// The consent texts in force; a new wording gets a new version, and each recorded consent names
 /// the version the subscriber saw.
 pub const EINVOICE_TEXT_VERSION: &str = "e-faktura-2026-01";
-pub const MARKETING_TEXT_VERSION: &str = "marketing-2026-01";
+pub const MARKETING_TEXT_VERSION: &str = "lista-mailingowa-2026-12";
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ConsentState {

@@ -24,6 +24,8 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The one-click leave address of a marketing message (`List-Unsubscribe`, RFC 8058).
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -49,6 +51,15 @@ pub fn enqueue(conn: &mut DbConn, message: &NewOutboxMessage) -> QueryResult<i64
         .values(message)
         .returning(outbox::id)
         .get_result(conn)
+}
+
+/// Makes a queued message a mailing-list one: sent with `List-Unsubscribe: <url>` and
+/// `List-Unsubscribe-Post` (RFC 8058). Set apart from `enqueue` because only marketing mail has it.
+pub fn set_list_unsubscribe(conn: &mut DbConn, id: i64, url: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.filter(outbox::id.eq(id)))
+        .set(outbox::list_unsubscribe.eq(Some(url)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Messages waiting for delivery: pending and due, or stuck in "sending" past their lease (a
@@ -102,6 +113,7 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<
         .set((
             outbox::body_text.eq("(delivered; body removed)"),
             outbox::body_html.eq(None::<String>),
+            outbox::list_unsubscribe.eq(None::<String>),
             outbox::status.eq("sent"),
             outbox::sent_at.eq(Some(now)),
             outbox::locked_until.eq(None::<NaiveDateTime>),

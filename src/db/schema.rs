@@ -417,6 +417,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 
@@ -1010,3 +1011,41 @@ diesel::allow_tables_to_appear_in_same_query!(
     visit_slot_holds,
 );
 diesel::allow_tables_to_appear_in_same_query!(visits, customers);
+
+diesel::table! {
+    notice_mails (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        kind -> Text,
+        subject_id -> BigInt,
+        ends_on -> Date,
+        mailed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outage_mailings (news_id) {
+        news_id -> BigInt,
+        recipients -> BigInt,
+        mailed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mailing_list_tokens (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(notice_mails -> customers (customer_id));
+diesel::joinable!(outage_mailings -> news (news_id));
+diesel::joinable!(mailing_list_tokens -> customers (customer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(notice_mails, customers);
+diesel::allow_tables_to_appear_in_same_query!(outage_mailings, news);
+diesel::allow_tables_to_appear_in_same_query!(mailing_list_tokens, customers);

@@ -3,5 +3,6 @@
 
 pub mod dunning;
 pub mod ksef;
+pub mod notices;
 pub mod outbox;
 pub mod visits;

@@ -56,6 +56,13 @@ pub enum MailKind {
     /// To the subscriber: a technician visit was booked, moved, cancelled, ended with a fee or
     /// is due tomorrow (`event` in the context says which); with its calendar entry attached.
     Visit,
+    /// Renewal and expiry notices (services, domains, contracts ending soon); `notices` in the
+    /// context lists them.
+    RenewalNotice,
+    /// An outage or maintenance notice for the customer's area (`news_kind`, `title`).
+    OutageNotice,
+    /// Mailing-list mail written by staff (`subject`, `body`, `unsubscribe_link`).
+    Marketing,
 }
 
 impl MailKind {
@@ -74,6 +81,9 @@ impl MailKind {
             MailKind::OnlinePaymentExpired => "online_payment_expired",
             MailKind::Dunning => "dunning",
             MailKind::Visit => "visit",
+            MailKind::RenewalNotice => "renewal_notice",
+            MailKind::OutageNotice => "outage_notice",
+            MailKind::Marketing => "marketing",
         }
     }
 
@@ -96,6 +106,8 @@ impl MailKind {
             }
             (MailKind::Dunning, language) => dunning_subject(language, context),
             (MailKind::Visit, language) => visit_subject(language, context),
+            (MailKind::OutageNotice, language) => outage_subject(language, context),
+            (MailKind::Marketing, _) => text_of(context, "subject"),
             (MailKind::TicketCustomerReply, _) => {
                 format!("Zgłoszenie {}: nowa wiadomość od abonenta", number())
             }
@@ -129,9 +141,13 @@ impl MailKind {
                 MailKind::TicketReply
                 | MailKind::TicketCustomerReply
                 | MailKind::Dunning
-                | MailKind::Visit,
+                | MailKind::Visit
+                | MailKind::OutageNotice
+                | MailKind::Marketing,
                 _,
             ) => "e-BOK",
+            (MailKind::RenewalNotice, Language::Polish) => "Przypomnienie o terminie odnowienia",
+            (MailKind::RenewalNotice, Language::English) => "Renewal reminder",
             (MailKind::Invitation, Language::Polish) => "Zaproszenie do e-BOK",
             (MailKind::Invitation, Language::English) => "Your invitation to e-BOK",
             (MailKind::OnlinePaymentExpired, Language::Polish) => {
@@ -142,6 +158,25 @@ impl MailKind {
             }
         }
     }
+}
+
+fn text_of(context: &Context, key: &str) -> String {
+    context
+        .get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An outage mail says what kind of notice it is and what it is about.
+fn outage_subject(language: Language, context: &Context) -> String {
+    let what = match (text_of(context, "news_kind").as_str(), language) {
+        ("maintenance", Language::Polish) => "Prace serwisowe",
+        (_, Language::Polish) => "Awaria",
+        ("maintenance", Language::English) => "Maintenance",
+        (_, Language::English) => "Outage",
+    };
+    format!("{what}: {}", text_of(context, "title"))
 }
 
 /// A dunning mail says which step it is and which invoice it is about.
@@ -251,8 +286,11 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 12] = [
+    const ALL_KINDS: [MailKind; 15] = [
         MailKind::Visit,
+        MailKind::RenewalNotice,
+        MailKind::OutageNotice,
+        MailKind::Marketing,
         MailKind::Dunning,
         MailKind::Invitation,
         MailKind::OnlinePaymentExpired,
@@ -297,6 +335,24 @@ mod tests {
         context.insert("today", "19.06.2026");
         context.insert("deadline", "26.06.2026");
         context.insert("pay_link", "http://127.0.0.1:8000/saldo");
+        context.insert(
+            "notices",
+            &serde_json::json!([
+                {"kind": "service_expiring", "name": "Telewizja", "ends_on": "12.12.2026",
+                 "days_left": 6, "renews": false},
+                {"kind": "domain_expiring", "name": "kowalski.pl", "ends_on": "01.01.2027",
+                 "days_left": 26, "renews": true},
+                {"kind": "contract_ending", "name": "UM/2025/00001", "ends_on": "01.02.2027",
+                 "days_left": 0, "renews": true},
+            ]),
+        );
+        context.insert("news_kind", "outage");
+        context.insert("title", "Brak internetu w Łodzi");
+        context.insert("body", "Pracujemy nad usunięciem awarii.");
+        context.insert("starts_at", "06.12.2026 10:00");
+        context.insert("ends_at", "06.12.2026 14:00");
+        context.insert("subject", "Nowa oferta");
+        context.insert("unsubscribe_link", "http://127.0.0.1:8000/lista/wypisz/abc");
         context
     }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -97,10 +97,22 @@ pub fn build_message(from: &Mailbox, stored: &OutboxMessage) -> Result<Message, 
         }
         None => body,
     };
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(stored.subject.clone())
-        .multipart(body)
-        .map_err(|e| e.to_string())
+        .subject(stored.subject.clone());
+    if let Some(url) = &stored.list_unsubscribe {
+        // RFC 8058: the mail client's one-click button POSTs "List-Unsubscribe=One-Click" to
+        // the address; RFC 2369 wants it in angle brackets.
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    builder.multipart(body).map_err(|e| e.to_string())
 }

@@ -11,8 +11,10 @@ mod guards;
 pub mod ksef_worker;
 pub mod lang;
 pub mod mailing;
+mod mailing_list;
 mod messages;
 mod metrics;
+pub mod notices_worker;
 pub mod online_payments_worker;
 mod outbox_worker;
 pub mod page;
@@ -151,6 +153,7 @@ pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocke
         .mount("/", customer::routes())
         .mount("/", staff::routes())
         .mount("/", lang::routes())
+        .mount("/", mailing_list::routes())
         .mount("/", metrics::routes())
         .mount("/", payu_notify::routes())
         .attach(online_payments_worker::OnlinePayments)

@@ -365,6 +365,7 @@ staff-audit-event = { $action ->
     [logout] Logged out
     [news_changed] News changed
     [news_created] News added
+    [mailing_sent] Message sent to the mailing list
     [news_retired] News retired
     [other_sessions_ended] Other sessions ended
     [password_changed] Password changed
@@ -407,7 +408,7 @@ staff-audit-event = { $action ->
    *[other] { $action }
 }
 staff-consent-kind-einvoice = e-invoice
-staff-consent-kind-marketing = marketing information
+staff-consent-kind-marketing = mailing list (offers by e-mail)
 staff-consent-kind-terms = terms of service
 
 staff-nav-audit-log = Audit log

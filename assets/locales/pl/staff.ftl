@@ -367,6 +367,7 @@ staff-audit-event = { $action ->
     [logout] Wylogowanie
     [news_changed] Zmieniono komunikat
     [news_created] Dodano komunikat
+    [mailing_sent] Wysłano wiadomość do listy mailingowej
     [news_retired] Wycofano komunikat
     [other_sessions_ended] Zakończono inne sesje
     [password_changed] Zmieniono hasło
@@ -409,7 +410,7 @@ staff-audit-event = { $action ->
    *[other] { $action }
 }
 staff-consent-kind-einvoice = e-faktura
-staff-consent-kind-marketing = informacje marketingowe
+staff-consent-kind-marketing = lista mailingowa (oferty e-mailem)
 staff-consent-kind-terms = regulamin
 
 staff-nav-audit-log = Dziennik zdarzeń

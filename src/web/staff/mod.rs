@@ -14,6 +14,7 @@ mod forms;
 mod home;
 mod invoices;
 mod ksef;
+mod mailing_list;
 mod manual_invoices;
 pub mod nav;
 mod network;
@@ -35,6 +36,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(seller::routes());
     routes.extend(announcements::routes());
     routes.extend(billing::routes());
+    routes.extend(mailing_list::routes());
     routes.extend(invoices::routes());
     routes.extend(ksef::routes());
     routes.extend(series::routes());

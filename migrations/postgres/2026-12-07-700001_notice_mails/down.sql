@@ -1,0 +1,2 @@
+DROP TABLE outage_mailings;
+DROP TABLE notice_mails;
