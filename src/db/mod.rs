@@ -67,6 +67,7 @@ pub mod tariffs;
 pub mod ticket_attachments;
 pub mod tickets;
 pub mod tokens;
+pub mod top_ups;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

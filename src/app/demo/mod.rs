@@ -10,6 +10,7 @@ mod fixed;
 pub mod people;
 mod staff_queue;
 mod tickets;
+mod top_ups;
 
 use std::time::{Duration, Instant};
 
@@ -146,6 +147,7 @@ pub fn seed(
     }
     progress.finish_and_clear();
     staff_queue::seed(conn, now)?;
+    top_ups::seed(conn, now)?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

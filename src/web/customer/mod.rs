@@ -13,6 +13,7 @@ mod registration;
 mod security;
 mod subscriptions;
 mod tickets;
+mod top_ups;
 
 use rocket::Route;
 
@@ -31,5 +32,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(subscriptions::routes());
     routes.extend(tickets::routes());
     routes.extend(online_payments::routes());
+    routes.extend(top_ups::routes());
     routes
 }

@@ -17,10 +17,12 @@ mod ksef;
 mod manual_invoices;
 pub mod nav;
 mod network;
+mod online_payments;
 mod payments;
 mod seller;
 mod series;
 mod tickets;
+mod top_ups;
 
 use rocket::Route;
 
@@ -44,5 +46,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(canned::routes());
     routes.extend(audit_log::routes());
     routes.extend(dunning::routes());
+    routes.extend(top_ups::routes());
+    routes.extend(online_payments::routes());
     routes
 }
