@@ -109,16 +109,17 @@ fn every_subscriber_page_renders_in_polish_and_english_without_console_errors_or
     let driver_port = free_port();
     let _driver = start_driver(driver_port);
     let base = format!("http://127.0.0.1:{port}");
-    runtime.block_on(async {
-        wait_until_listening(port).await;
-        wait_until_listening(driver_port).await;
-        let profile = tempfile::tempdir().expect("profile dir");
-        let client = browser_session(driver_port, profile.path()).await;
-        let result = walk_the_portal(&client, &base).await;
-        let _ = client.close().await;
-        result
-    })
-    .unwrap_or_else(|problems| panic!("{problems}"));
+    runtime
+        .block_on(async {
+            wait_until_listening(port).await;
+            wait_until_listening(driver_port).await;
+            let profile = tempfile::tempdir().expect("profile dir");
+            let client = browser_session(driver_port, profile.path()).await;
+            let result = walk_the_portal(&client, &base).await;
+            let _ = client.close().await;
+            result
+        })
+        .unwrap_or_else(|problems| panic!("{problems}"));
 }
 
 #[test]
@@ -197,11 +198,19 @@ fn an_invoice_and_a_top_up_paid_at_the_local_payu_server_show_paid_and_the_credi
         })
         .unwrap_or_else(|problem| panic!("{problem}"));
 
-    assert_eq!(common::bank::paid(&app, invoice), 12_345, "the invoice is paid");
+    assert_eq!(
+        common::bank::paid(&app, invoice),
+        12_345,
+        "the invoice is paid"
+    );
     let credit_after = ebok::app::invoices::ledger(&mut app.conn(), customer_id, None, None)
         .expect("ledger")
         .credit;
-    assert_eq!(credit_after - credit_before, 23_400, "the top-up's value is credit");
+    assert_eq!(
+        credit_after - credit_before,
+        23_400,
+        "the top-up's value is credit"
+    );
 }
 
 fn demo_customer(app: &TestApp) -> i64 {

@@ -64,7 +64,12 @@ fn flagged_orders_wait_for_staff_until_resolved_once(app: TestApp) {
 
     // Nothing written: a message, and the order still waits.
     let action = format!("/staff/platnosci-online/{odd}/wyjasnione");
-    let empty = post(&billing, "/staff/platnosci-online", &action, &[("resolution", "  ")]);
+    let empty = post(
+        &billing,
+        "/staff/platnosci-online",
+        &action,
+        &[("resolution", "  ")],
+    );
     assert_eq!(empty.status(), Status::SeeOther);
     let text = page_text(
         &billing
@@ -79,7 +84,10 @@ fn flagged_orders_wait_for_staff_until_resolved_once(app: TestApp) {
         &billing,
         "/staff/platnosci-online",
         &action,
-        &[("resolution", "Klient dopłacił przelewem, zaksięgowane ręcznie")],
+        &[(
+            "resolution",
+            "Klient dopłacił przelewem, zaksięgowane ręcznie",
+        )],
     );
     assert_eq!(done.status(), Status::SeeOther);
     let (resolved_at, resolution): (Option<chrono::NaiveDateTime>, Option<String>) =
@@ -103,17 +111,24 @@ fn flagged_orders_wait_for_staff_until_resolved_once(app: TestApp) {
         ),
         1
     );
-    let text = page_text(
-        &billing
-            .get("/staff/platnosci-online")
-            .dispatch()
-            .into_string()
-            .unwrap(),
+    let page = billing
+        .get("/staff/platnosci-online")
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(
+        !page.contains(&format!("data-order=\"{odd}\">")),
+        "no longer waits among the flagged"
     );
-    assert!(text.contains("Nic nie czeka na wyjaśnienie"), "{text}");
+    assert!(page_text(&page).contains("wyjaśnione: Klient dopłacił"));
 
     // A second resolution (another tab) changes nothing and says why.
-    post(&billing, "/staff/platnosci-online", &action, &[("resolution", "raz jeszcze")]);
+    post(
+        &billing,
+        "/staff/platnosci-online",
+        &action,
+        &[("resolution", "raz jeszcze")],
+    );
     let text = page_text(
         &billing
             .get("/staff/platnosci-online")

@@ -107,9 +107,7 @@ pub fn expire_due(
 ) -> diesel::QueryResult<usize> {
     let customers = db::top_ups::customers_with_lapsed_credit(conn, today, limit)?;
     for customer_id in &customers {
-        db::write_transaction(conn, |conn| {
-            expire_lapsed(conn, *customer_id, today, now)
-        })?;
+        db::write_transaction(conn, |conn| expire_lapsed(conn, *customer_id, today, now))?;
     }
     Ok(customers.len())
 }

@@ -189,8 +189,7 @@ pub fn credit(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<i64> {
-    let bought =
-        db::top_ups::of_order(conn, order.id)?.ok_or(diesel::result::Error::NotFound)?;
+    let bought = db::top_ups::of_order(conn, order.id)?.ok_or(diesel::result::Error::NotFound)?;
     let (cash, bonus) = top_up::split(bought.price, bought.value);
     let expires_on = top_up::expires_on(today, bought.validity_days);
     let payment = |amount: i64, title: String, reference: String| NewPayment {

@@ -277,7 +277,10 @@ pub fn recent_with_customer(
     use super::schema::customers;
     online_payments::table
         .inner_join(customers::table)
-        .order((online_payments::created_at.desc(), online_payments::id.desc()))
+        .order((
+            online_payments::created_at.desc(),
+            online_payments::id.desc(),
+        ))
         .limit(limit)
         .select((online_payments::all_columns, customers::customer_number))
         .load(conn)

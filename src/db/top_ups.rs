@@ -100,10 +100,7 @@ pub fn active_packages(conn: &mut DbConn) -> QueryResult<Vec<TopUpPackage>> {
 }
 
 pub fn find_package(conn: &mut DbConn, id: i64) -> QueryResult<Option<TopUpPackage>> {
-    top_up_packages::table
-        .find(id)
-        .get_result(conn)
-        .optional()
+    top_up_packages::table.find(id).get_result(conn).optional()
 }
 
 /// Puts a package on sale or takes it off; false when there is no such package.

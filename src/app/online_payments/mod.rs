@@ -15,8 +15,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::app::receivables;
 use crate::config::PayuConfig;
 use crate::db::online_payments::{NewOnlinePayment, OnlinePayment};
-use crate::db::{self, DbConn, Pool};
 use crate::db::top_ups::NewTopUp;
+use crate::db::{self, DbConn, Pool};
 use crate::domain::online_payment::{self, CURRENCY, OrderState, PURPOSE_TOP_UP};
 use crate::payu::client::{PayuClient, PayuCredentials, PayuError};
 use crate::payu::wire::{Buyer, OrderCreateRequest, Product};
@@ -195,7 +195,14 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
             .ok_or(PayError::NotFound)?;
         let account = db::accounts::find(conn, request.account_id).map_err(database)?;
         if let PayFor::TopUp(package_id) = request.what {
-            return place_top_up(conn, gateway, request, &customer, account.as_ref(), package_id);
+            return place_top_up(
+                conn,
+                gateway,
+                request,
+                &customer,
+                account.as_ref(),
+                package_id,
+            );
         }
         let money =
             receivables::of_customer(conn, request.customer_id, request.today).map_err(database)?;

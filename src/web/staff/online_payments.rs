@@ -69,7 +69,10 @@ async fn resolve(
     let back = Redirect::to("/staff/platnosci-online");
     let lang = layout.lang();
     match resolved {
-        Ok(()) => Ok(Flash::success(back, i18n::text(lang, "online-staff-resolved"))),
+        Ok(()) => Ok(Flash::success(
+            back,
+            i18n::text(lang, "online-staff-resolved"),
+        )),
         Err(ResolveError::NoResolution) => Ok(Flash::error(
             back,
             i18n::text(lang, "online-staff-resolution-missing"),

@@ -6,9 +6,9 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
+use crate::app::App;
 use crate::app::staff_roles::Permission;
 use crate::app::top_ups::{self, PackageError};
-use crate::app::App;
 use crate::domain::top_up::{PackageForm, PackageProblem};
 use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected};
@@ -79,7 +79,14 @@ async fn list(
     cookie: StaffCookie,
     layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    page(app, &cookie, layout, <PackageFields as Default>::default(), Vec::new()).await
+    page(
+        app,
+        &cookie,
+        layout,
+        <PackageFields as Default>::default(),
+        Vec::new(),
+    )
+    .await
 }
 
 #[post("/staff/doladowania", data = "<form>")]
