@@ -46,7 +46,15 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
 }
 
 /// (hours ago, state, cancel reason, flag, package index).
-const ORDERS: [(i64, &str, Option<&str>, Option<&str>, usize); 4] = [
+type DemoOrder = (
+    i64,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    usize,
+);
+
+const ORDERS: [DemoOrder; 4] = [
     (30, "canceled", Some("expired"), None, 1),
     (52, "canceled", Some("not_placed"), None, 0),
     (75, "canceled", Some("payu"), None, 2),
