@@ -84,12 +84,7 @@ fn screenshots_dir() -> PathBuf {
 
 #[test]
 fn every_subscriber_page_renders_in_polish_and_english_without_console_errors_or_broken_links() {
-    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium and chromium-driver for the browser test"
-        );
-        eprintln!("skipped: {CHROMEDRIVER} or {CHROMIUM} is missing");
+    if !browser_available() {
         return;
     }
     let app = TestApp::sqlite().with_demo(1);
@@ -112,41 +107,260 @@ fn every_subscriber_page_renders_in_polish_and_english_without_console_errors_or
     });
 
     let driver_port = free_port();
-    let _driver = Driver(
+    let _driver = start_driver(driver_port);
+    let base = format!("http://127.0.0.1:{port}");
+    runtime
+        .block_on(async {
+            wait_until_listening(port).await;
+            wait_until_listening(driver_port).await;
+            let profile = tempfile::tempdir().expect("profile dir");
+            let client = browser_session(driver_port, profile.path()).await;
+            let result = walk_the_portal(&client, &base).await;
+            let _ = client.close().await;
+            result
+        })
+        .unwrap_or_else(|problems| panic!("{problems}"));
+}
+
+#[test]
+fn an_invoice_and_a_top_up_paid_at_the_local_payu_server_show_paid_and_the_credit_added() {
+    if !browser_available() {
+        return;
+    }
+    let (app, _) = common::bank::fixture(TestApp::sqlite());
+    let customer_id = demo_customer(&app);
+    // Whatever the demo left unpaid is paid first, so the top-up's value shows whole as credit.
+    let owed = ebok::app::invoices::ledger(&mut app.conn(), customer_id, None, None)
+        .expect("ledger")
+        .owed;
+    if owed > 0 {
+        ebok::app::payments::record_payment(
+            &mut app.conn(),
+            &ebok::app::payments::PaymentRequest {
+                customer_id,
+                amount: ebok::domain::Money::from_grosze(owed),
+                received_on: ebok::app::clock::today(),
+                method: "transfer",
+                source: "manual",
+                title: None,
+                payer_name: None,
+                bank_reference: None,
+                recorded_by_staff_id: None,
+                match_reason: None,
+            },
+            ebok::app::clock::now(),
+        )
+        .expect("demo debt paid");
+    }
+    let credit_before = ebok::app::invoices::ledger(&mut app.conn(), customer_id, None, None)
+        .expect("ledger")
+        .credit;
+    let invoice = common::bank::issue(&app, customer_id, ebok::app::clock::today(), 12_345);
+    let now = ebok::app::clock::now();
+    let package = ebok::db::top_ups::insert_package(
+        &mut app.conn(),
+        &ebok::db::top_ups::NewTopUpPackage {
+            name: "Pakiet przeglądarkowy".into(),
+            price: 18_100,
+            value: 23_400,
+            validity_days: 180,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .expect("package");
+
+    let port = free_port();
+    let mut options = ebok::sim::payu::SimOptions::demo(0);
+    options.minute = Duration::from_millis(10);
+    let payu = ebok::sim::payu::spawn(options).expect("local PayU");
+    let mut config = app.config.clone();
+    config.payu = Some(common::payu::payu_config(&payu, port));
+    config.web.public_url = format!("http://127.0.0.1:{port}");
+    let _portal = common::payu::Portal::start(&config, &app.pool, port);
+    let driver_port = free_port();
+    let _driver = start_driver(driver_port);
+    let base = format!("http://127.0.0.1:{port}");
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime
+        .block_on(async {
+            wait_until_listening(driver_port).await;
+            let profile = tempfile::tempdir().expect("profile dir");
+            let client = browser_session(driver_port, profile.path()).await;
+            let result = pay_invoice_and_top_up(&client, &base, invoice, package).await;
+            let _ = client.close().await;
+            result
+        })
+        .unwrap_or_else(|problem| panic!("{problem}"));
+
+    assert_eq!(
+        common::bank::paid(&app, invoice),
+        12_345,
+        "the invoice is paid"
+    );
+    let credit_after = ebok::app::invoices::ledger(&mut app.conn(), customer_id, None, None)
+        .expect("ledger")
+        .credit;
+    assert_eq!(
+        credit_after - credit_before,
+        23_400,
+        "the top-up's value is credit"
+    );
+}
+
+fn demo_customer(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use ebok::db::schema::accounts;
+    accounts::table
+        .filter(accounts::login.eq(ebok::app::demo::DEMO_LOGIN))
+        .select(accounts::customer_id)
+        .get_result::<i64>(&mut *app.conn())
+        .expect("demo account")
+}
+
+/// Clicks `selector` on the current page.
+async fn click(client: &Client, selector: &str) -> Result<(), String> {
+    client
+        .find(Locator::Css(selector))
+        .await
+        .map_err(|e| format!("{selector}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("{selector}: {e}"))
+}
+
+/// On PayU's payment page: pays, and waits until the portal's page (reloaded as a subscriber
+/// would) shows the order completed.
+async fn pay_at_payu_and_see_completed(client: &Client) -> Result<(), String> {
+    client
+        .wait()
+        .for_element(Locator::Css("form[action$='/pay'] button"))
+        .await
+        .map_err(|e| format!("no PayU payment page: {e}"))?;
+    click(client, "form[action$='/pay'] button").await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let state = client
+            .wait()
+            .for_element(Locator::Id("online-state"))
+            .await
+            .map_err(|e| format!("no continue page: {e}"))?
+            .attr("data-state")
+            .await
+            .map_err(|e| e.to_string())?;
+        if state.as_deref() == Some("completed") {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the order stays {state:?}"));
+        }
+        rocket::tokio::time::sleep(Duration::from_millis(200)).await;
+        client.refresh().await.map_err(|e| e.to_string())?;
+    }
+}
+
+async fn pay_invoice_and_top_up(
+    client: &Client,
+    base: &str,
+    invoice: i64,
+    package: i64,
+) -> Result<(), String> {
+    log_in_as_demo(client, base).await?;
+    client
+        .goto(&format!("{base}/faktury/{invoice}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    click(client, "form[action$='/zaplac-online'] button").await?;
+    pay_at_payu_and_see_completed(client).await?;
+    client
+        .goto(&format!("{base}/faktury/{invoice}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    if client
+        .find(Locator::Css("form[action$='/zaplac-online']"))
+        .await
+        .is_ok()
+    {
+        return Err("the paid invoice still offers paying online".into());
+    }
+
+    client
+        .goto(&format!("{base}/doladowania"))
+        .await
+        .map_err(|e| e.to_string())?;
+    click(client, &format!("#buy-{package}")).await?;
+    pay_at_payu_and_see_completed(client).await?;
+    // PayU's test page is not ours: only the portal's own pages must be free of errors.
+    let _ = console_errors(client).await;
+    client
+        .goto(&format!("{base}/doladowania"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let left = client
+        .find(Locator::Css("#my-top-ups tr[data-top-up]"))
+        .await
+        .map_err(|e| format!("the top-up is not listed: {e}"))?
+        .attr("data-left")
+        .await
+        .map_err(|e| e.to_string())?;
+    if left.as_deref() != Some("23400") {
+        return Err(format!("the top-up shows {left:?} left, not 234,00 zł"));
+    }
+    let errors = console_errors(client).await;
+    if !errors.is_empty() {
+        return Err(format!("console errors: {errors:?}"));
+    }
+    Ok(())
+}
+
+/// A headless Chromium session through the chromedriver on `driver_port`, its console logged.
+async fn browser_session(driver_port: u16, profile: &std::path::Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--window-size=1280,1600",
+                     format!("--user-data-dir={}", profile.display())],
+        }),
+    );
+    capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("WebDriver session")
+}
+
+/// Whether the browser test can run here; under CI it must.
+fn browser_available() -> bool {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium and chromium-driver for the browser test"
+        );
+        eprintln!("skipped: {CHROMEDRIVER} or {CHROMIUM} is missing");
+        return false;
+    }
+    true
+}
+
+fn start_driver(driver_port: u16) -> Driver {
+    Driver(
         Command::new(CHROMEDRIVER)
             .arg(format!("--port={driver_port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts"),
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    runtime.block_on(async {
-        wait_until_listening(port).await;
-        wait_until_listening(driver_port).await;
-        let profile = tempfile::tempdir().expect("profile dir");
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": CHROMIUM,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-background-networking", "--disable-component-update",
-                         "--disable-sync", "--no-first-run", "--window-size=1280,1600",
-                         format!("--user-data-dir={}", profile.path().display())],
-            }),
-        );
-        capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-            .expect("WebDriver session");
-        let result = walk_the_portal(&client, &base).await;
-        let _ = client.close().await;
-        result
-    })
-    .unwrap_or_else(|problems| panic!("{problems}"));
+    )
 }
 
 async fn wait_until_listening(port: u16) {
@@ -160,8 +374,8 @@ async fn wait_until_listening(port: u16) {
     }
 }
 
-async fn walk_the_portal(client: &Client, base: &str) -> Result<(), String> {
-    let mut problems = Vec::new();
+/// Signs in as the demo subscriber through the login form and waits for the dashboard.
+async fn log_in_as_demo(client: &Client, base: &str) -> Result<(), String> {
     client
         .goto(&format!("{base}/logowanie"))
         .await
@@ -192,6 +406,12 @@ async fn walk_the_portal(client: &Client, base: &str) -> Result<(), String> {
         .for_element(Locator::Css("ul.tiles"))
         .await
         .map_err(|e| format!("no dashboard after login: {e}"))?;
+    Ok(())
+}
+
+async fn walk_the_portal(client: &Client, base: &str) -> Result<(), String> {
+    let mut problems = Vec::new();
+    log_in_as_demo(client, base).await?;
 
     // Ids for detail pages, taken from the pages themselves as a user would click.
     client
@@ -221,6 +441,7 @@ async fn walk_the_portal(client: &Client, base: &str) -> Result<(), String> {
         ("invoice", invoice.clone()),
         ("invoice-pay", format!("{invoice}/zaplac")),
         ("balance", "/saldo".into()),
+        ("top-ups", "/doladowania".into()),
         ("profile", "/dane".into()),
         ("contacts", "/kontakty".into()),
         ("security", "/bezpieczenstwo".into()),

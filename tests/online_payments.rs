@@ -6,26 +6,22 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::bank::{date, fixture, issue, paid};
+use common::payu::{self, Paying, http_post};
 use common::smtp::SmtpSink;
-use common::{TestApp, count, csrf_token, form, log_in, page_text};
+use common::{TestApp, count, csrf_token, form, page_text};
 use diesel::prelude::*;
-use ebok::app::demo::{DEMO_LOGIN, DEMO_PASSWORD};
 use ebok::app::mail_queue::Outgoing;
 use ebok::app::online_payments::Gateway;
 use ebok::app::online_payments::expiry::expire_due;
 use ebok::app::{clock, invoices};
-use ebok::config::{Config, PayuConfig};
-use ebok::db::Pool;
-use ebok::db::schema::{accounts, online_payments};
+use ebok::db::schema::online_payments;
 use ebok::mail::MailTemplates;
 use ebok::payu::signature::{Algorithm, header_for};
 use ebok::payu::wire::OrderNotification;
-use ebok::sim::payu::{self as payu_sim, Faults, PayuSim, SimOptions};
+use ebok::sim::payu::{self as payu_sim, Faults};
 use rocket::http::{ContentType, Header, Status};
 
 backend_tests!(
@@ -39,131 +35,11 @@ backend_tests!(
     an_order_unpaid_for_two_hours_is_cancelled_and_the_subscriber_is_mailed,
 );
 
-/// The app signed in as the demo subscriber, a local PayU server, and a real HTTP instance of
-/// the portal on the same database for PayU's notifications.
-struct Paying {
-    app: TestApp,
-    payu: PayuSim,
-    _portal: Portal,
-    customer_id: i64,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
+/// The demo subscriber signed in, a local PayU server and the portal over HTTP for its
+/// notifications (`common::payu`), on the bank fixture's data.
 fn set_up(app: TestApp, faults: Faults) -> Paying {
     let (app, _) = fixture(app);
-    let mut options = SimOptions::demo(0);
-    options.minute = Duration::from_millis(10);
-    options.faults = faults;
-    let payu = payu_sim::spawn(options).expect("local PayU");
-    let port = free_port();
-    let config = PayuConfig {
-        url: payu.base_url.clone(),
-        pos_id: payu_sim::DEMO_POS_ID.into(),
-        client_id: payu_sim::DEMO_POS_ID.into(),
-        client_secret: payu_sim::DEMO_CLIENT_SECRET.into(),
-        second_key: payu_sim::DEMO_SECOND_KEY.into(),
-        notify_url: Some(format!("http://127.0.0.1:{port}/payu/powiadomienia")),
-    };
-    let app = app.with_config(|c| c.payu = Some(config));
-    let portal = Portal::start(&app.config, &app.pool, port);
-    assert_eq!(
-        log_in(&app.client, DEMO_LOGIN, DEMO_PASSWORD).status(),
-        Status::SeeOther
-    );
-    let customer_id = accounts::table
-        .filter(accounts::login.eq(DEMO_LOGIN))
-        .select(accounts::customer_id)
-        .get_result::<i64>(&mut *app.conn())
-        .expect("demo account");
-    Paying {
-        app,
-        payu,
-        _portal: portal,
-        customer_id,
-    }
-}
-
-/// The portal served over real HTTP (PayU cannot call `rocket::local`).
-struct Portal {
-    shutdown: rocket::Shutdown,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Portal {
-    fn start(config: &Config, pool: &Pool, port: u16) -> Portal {
-        let mut config = config.clone();
-        config.rocket = config
-            .rocket
-            .merge(("port", port))
-            .merge(("address", "127.0.0.1"))
-            .merge(("workers", 4));
-        let rocket = ebok::build_rocket(config, pool.clone()).expect("portal");
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let _ = rocket::execute(async move {
-                let ignited = rocket.ignite().await.expect("ignite");
-                sender.send(ignited.shutdown()).expect("send shutdown");
-                ignited.launch().await.map(|_| ())
-            });
-        });
-        let shutdown = receiver.recv().expect("portal started");
-        let started = Instant::now();
-        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "portal listens"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Portal {
-            shutdown,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Portal {
-    fn drop(&mut self) {
-        self.shutdown.clone().notify();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// A plain HTTP/1.1 POST over a socket: (status, Location).
-fn http_post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Option<String>) {
-    let rest = url.strip_prefix("http://").expect("http url");
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let mut stream = TcpStream::connect(host).expect("connect");
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).expect("write");
-    stream.write_all(body).expect("write body");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read");
-    let status = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let location = answer
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("location:"))
-        .map(|l| l["location:".len()..].trim().to_owned());
-    (status, location)
+    payu::set_up(app, faults)
 }
 
 /// Clicks "Zapłać online" on the invoice page; returns PayU's payment page.
@@ -194,35 +70,15 @@ fn pay_online(p: &Paying, invoice_id: i64) -> String {
 
 /// (our id, state, PayU's id) of the newest order.
 fn last_order(p: &Paying) -> (i64, String, Option<String>) {
-    online_payments::table
-        .order(online_payments::id.desc())
-        .select((
-            online_payments::id,
-            online_payments::state,
-            online_payments::payu_order_id,
-        ))
-        .first(&mut *p.app.conn())
-        .expect("an order")
+    payu::last_order(&p.app).expect("an order")
 }
 
 fn state_of(p: &Paying, id: i64) -> (String, Option<String>) {
-    online_payments::table
-        .find(id)
-        .select((online_payments::state, online_payments::flag))
-        .get_result(&mut *p.app.conn())
-        .expect("order")
+    payu::state_of(&p.app, id)
 }
 
 fn wait_for_state(p: &Paying, id: i64, state: &str) {
-    let started = Instant::now();
-    while state_of(p, id).0 != state {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "order {id} reaches {state}, is {:?}",
-            state_of(p, id)
-        );
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    payu::wait_for_state(&p.app, id, state)
 }
 
 fn online_payments_booked(p: &Paying) -> i64 {

@@ -440,7 +440,7 @@ pub struct LedgerEntry {
     pub date: NaiveDate,
     /// Polish, for the statement PDF; pages build theirs from `kind` and `reference`.
     pub description: String,
-    /// "invoice", "correction" or "payment".
+    /// "invoice", "correction", "payment" or "lapse" (top-up value that lapsed unused).
     pub kind: &'static str,
     /// The invoice number, or the payment's transfer title.
     pub reference: Option<String>,
@@ -556,6 +556,31 @@ pub fn ledger(
                     .map(|a| format!("{} ({})", a.number, Money::from_grosze(a.amount)))
                     .collect(),
                 allocations,
+            },
+        ));
+    }
+    // Top-up value that lapsed unused: shown as its own entry the day after its last day, so
+    // the balance says where the credit went.
+    for lapsed in db::top_ups::expiring_of_customer(conn, customer_id)? {
+        let Some(amount) = lapsed.expired_amount.filter(|a| *a > 0) else {
+            continue;
+        };
+        let date = lapsed.expires_on.succ_opt().unwrap_or(lapsed.expires_on);
+        events.push((
+            date,
+            2,
+            lapsed.payment_id,
+            LedgerEntry {
+                date,
+                description: "Wygaśnięcie niewykorzystanego doładowania".into(),
+                kind: "lapse",
+                reference: None,
+                invoice_id: None,
+                charge: amount,
+                payment: 0,
+                balance: 0,
+                settles: Vec::new(),
+                allocations: Vec::new(),
             },
         ));
     }

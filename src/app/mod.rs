@@ -10,6 +10,7 @@ pub mod bank_import;
 pub mod billing;
 pub mod clock;
 pub mod contacts;
+pub mod credit;
 pub mod crypto;
 pub mod dashboard;
 pub mod demo;
@@ -47,6 +48,7 @@ pub mod statement;
 pub mod subscriptions;
 pub mod throttle;
 pub mod tickets;
+pub mod top_ups;
 pub mod two_factor;
 pub mod visits;
 

@@ -93,8 +93,8 @@ pub fn record_payment(
     })
 }
 
-/// Lays the customer's unallocated money (credit) onto their open invoices: the oldest payment
-/// first, each to the oldest due invoice first. Returns what it allocated as
+/// Lays the customer's unallocated money (credit) onto their open invoices: credit that lapses
+/// first (soonest first), then the oldest payment first, each to the oldest due invoice first. Returns what it allocated as
 /// (payment id, invoice id, grosze). Call it inside the transaction that changed the ledger
 /// (a payment, a reversal, a newly issued invoice).
 pub fn settle(
@@ -102,6 +102,9 @@ pub fn settle(
     customer_id: i64,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<(i64, i64, i64)>> {
+    // Before anything is laid out afresh: credit past its last day keeps what it paid and
+    // loses the rest.
+    crate::app::credit::expire_lapsed(conn, customer_id, now.date(), now)?;
     let balances = db::invoices::balances_of_customer(conn, customer_id)?;
     // Allocations belong to invoices. One beyond what an invoice is for after a correction
     // lowered it (or one that wave 1 made to a correction) is laid out afresh, so the excess
@@ -117,11 +120,8 @@ pub fn settle(
     } else {
         balances
     };
-    let payments = db::payments::allocation_state_of_customer(conn, customer_id)?;
-    if payments
-        .iter()
-        .all(|(_, _, amount, allocated)| amount <= allocated)
-    {
+    let payments = crate::app::credit::spendable(conn, customer_id)?;
+    if payments.iter().all(|p| p.free() == 0) {
         return Ok(Vec::new());
     }
     let mut open: Vec<OpenInvoice> = Receivables::from_balances(&balances, 0, now.date())
@@ -134,8 +134,8 @@ pub fn settle(
         })
         .collect();
     let mut made = Vec::new();
-    for (payment_id, _, amount, allocated) in payments {
-        let free = amount - allocated;
+    for payment in payments {
+        let (payment_id, free) = (payment.payment_id, payment.free());
         if free <= 0 {
             continue;
         }
@@ -301,6 +301,8 @@ pub fn reverse_payment(
         }
         // Lay all the customer's remaining payments out again from scratch, so what is left
         // still pays the oldest due invoices first (not whatever the reversed payment left).
+        // Lapsed credit is measured first, against the allocations it made while valid.
+        crate::app::credit::expire_lapsed(conn, payment.customer_id, now.date(), now)?;
         db::payments::delete_allocations_of_customer(conn, payment.customer_id)?;
         let requeued = db::bank_import::return_to_queue(conn, payment_id)?;
         let reallocated = settle(conn, payment.customer_id, now)?;

@@ -77,7 +77,7 @@ impl Receivables {
 /// The customer's receivables from the rows the dashboard already read.
 pub fn from_overview(state: &CustomerOverview, today: NaiveDate) -> Receivables {
     let paid: i64 = state.payments.iter().map(|p| p.amount).sum();
-    Receivables::from_balances(&state.balances, paid, today)
+    Receivables::from_balances(&state.balances, paid - state.lapsed_credit, today)
 }
 
 /// The customer's receivables, read in two queries.
@@ -91,5 +91,7 @@ pub fn of_customer(
         .iter()
         .map(|p| p.amount)
         .sum();
-    Ok(Receivables::from_balances(&balances, paid, today))
+    // Lapsed top-up value is no longer the customer's credit (it is shown as lapsed).
+    let lapsed = db::top_ups::expired_total_of_customer(conn, customer_id)?;
+    Ok(Receivables::from_balances(&balances, paid - lapsed, today))
 }

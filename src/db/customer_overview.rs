@@ -1,10 +1,10 @@
 //! One customer's standing read in one statement: the customer, their contracts with the
 //! tariff, issued invoices with what is paid of them, services, domains, payments that count,
-//! and tickets.
+//! top-up credit that lapsed, and tickets.
 //!
 //! The dashboard is the most visited page. On PostgreSQL a round trip costs more than the
 //! index lookup it carries (measured: a `SELECT 1` route serves a third of what it serves on
-//! SQLite), so the seven reads travel as one `UNION ALL` of the same shape and are sorted out
+//! SQLite), so the eight reads travel as one `UNION ALL` of the same shape and are sorted out
 //! here. The statement is a Diesel query type with a static id, so both backends keep it
 //! prepared; the SQL is portable (every `NULL` is cast, as PostgreSQL resolves a union's column
 //! types pair by pair).
@@ -19,6 +19,7 @@
 //! | `service`  | name         |             |              |            | ✓      | expires on  |           |                 |          |              | auto-renew |            |
 //! | `domain`   | name         |             |              |            | ✓      | expires on  |           |                 |          |              | auto-renew |            |
 //! | `payment`  |              |             |              |            |        | received on |           | amount          |          |              |            |            |
+//! | `lapsed`   |              |             |              |            |        | expires on  |           | expired amount  |          |              |            |            |
 //! | `ticket`   | subject      |             |              |            | ✓      |             |           |                 |          |              |            | updated at |
 
 use std::cmp::Reverse;
@@ -110,6 +111,8 @@ pub struct CustomerOverview {
     pub payments: Vec<PaymentFacts>,
     /// Most recently changed first.
     pub tickets: Vec<TicketFacts>,
+    /// Grosze of top-up credit that lapsed unused (no longer the customer's credit).
+    pub lapsed_credit: i64,
 }
 
 /// The overview of `customer_id`, and only theirs: every branch of the statement is filtered by
@@ -141,7 +144,7 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<CustomerO
 }
 
 /// The branches of the statement, each up to the bound customer id and after it.
-const BRANCHES: [(&str, &str); 7] = [
+const BRANCHES: [(&str, &str); 8] = [
     (
         "SELECT 'customer', c.id, c.company_name, c.first_name, c.last_name, c.nrb, \
          CAST(NULL AS TEXT), CAST(NULL AS DATE), CAST(NULL AS DATE), c.customer_number, \
@@ -190,6 +193,14 @@ const BRANCHES: [(&str, &str); 7] = [
          CAST(NULL AS TIMESTAMP) \
          FROM payments p WHERE p.customer_id = ",
         " AND p.reversed_at IS NULL",
+    ),
+    (
+        "SELECT 'lapsed', e.payment_id, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+         CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), e.expires_on, \
+         CAST(NULL AS DATE), e.expired_amount, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), \
+         CAST(NULL AS BOOLEAN), CAST(NULL AS TIMESTAMP) \
+         FROM expiring_credits e WHERE e.customer_id = ",
+        " AND e.expired_amount IS NOT NULL",
     ),
     (
         "SELECT 'ticket', t.id, t.subject, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
@@ -327,6 +338,7 @@ impl OverviewRow {
                 received_on: filled(self.day_1, "payment date")?,
                 amount: filled(self.amount_1, "payment amount")?,
             }),
+            "lapsed" => overview.lapsed_credit += filled(self.amount_1, "lapsed amount")?,
             "ticket" => overview.tickets.push(TicketFacts {
                 id,
                 subject: filled(self.text_1, "ticket subject")?,

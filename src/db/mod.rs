@@ -71,6 +71,7 @@ pub mod ticket_attachments;
 pub mod tickets;
 pub mod tokens;
 pub mod visits;
+pub mod top_ups;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

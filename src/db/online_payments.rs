@@ -33,6 +33,9 @@ pub struct OnlinePayment {
     pub completed_at: Option<NaiveDateTime>,
     pub canceled_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
+    pub flag_resolved_at: Option<NaiveDateTime>,
+    pub flag_resolved_by_staff_id: Option<i64>,
+    pub flag_resolution: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -264,4 +267,58 @@ pub fn expired_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryRe
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OnlinePayment>> {
     online_payments::table.find(id).get_result(conn).optional()
+}
+
+/// The newest orders of all customers with the customer's number, for staff.
+pub fn recent_with_customer(
+    conn: &mut DbConn,
+    limit: i64,
+) -> QueryResult<Vec<(OnlinePayment, i64)>> {
+    use super::schema::customers;
+    online_payments::table
+        .inner_join(customers::table)
+        .order((
+            online_payments::created_at.desc(),
+            online_payments::id.desc(),
+        ))
+        .limit(limit)
+        .select((online_payments::all_columns, customers::customer_number))
+        .load(conn)
+}
+
+/// Flagged orders staff have not resolved yet, oldest first, with the customer's number.
+pub fn flagged_unresolved(conn: &mut DbConn) -> QueryResult<Vec<(OnlinePayment, i64)>> {
+    use super::schema::customers;
+    online_payments::table
+        .inner_join(customers::table)
+        .filter(online_payments::flag.is_not_null())
+        .filter(online_payments::flag_resolved_at.is_null())
+        .order((online_payments::updated_at, online_payments::id))
+        .select((online_payments::all_columns, customers::customer_number))
+        .load(conn)
+}
+
+/// Records staff's resolution of a flagged order, once: false when the order is not flagged
+/// or was resolved already.
+pub fn resolve_flag(
+    conn: &mut DbConn,
+    id: i64,
+    staff_id: Option<i64>,
+    resolution: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        online_payments::table
+            .filter(online_payments::id.eq(id))
+            .filter(online_payments::flag.is_not_null())
+            .filter(online_payments::flag_resolved_at.is_null()),
+    )
+    .set((
+        online_payments::flag_resolved_at.eq(Some(now)),
+        online_payments::flag_resolved_by_staff_id.eq(staff_id),
+        online_payments::flag_resolution.eq(Some(resolution)),
+        online_payments::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|rows| rows == 1)
 }

@@ -792,6 +792,9 @@ diesel::table! {
         completed_at -> Nullable<Timestamp>,
         canceled_at -> Nullable<Timestamp>,
         cancel_reason -> Nullable<Text>,
+        flag_resolved_at -> Nullable<Timestamp>,
+        flag_resolved_by_staff_id -> Nullable<BigInt>,
+        flag_resolution -> Nullable<Text>,
     }
 }
 
@@ -810,6 +813,55 @@ diesel::joinable!(online_payment_invoices -> invoices (invoice_id));
 diesel::allow_tables_to_appear_in_same_query!(online_payments, online_payment_invoices);
 diesel::allow_tables_to_appear_in_same_query!(online_payments, customers);
 diesel::allow_tables_to_appear_in_same_query!(online_payment_invoices, invoices);
+
+// Top-up packages and lapsing credit (migration 2026-12-07-200001_top_ups).
+diesel::table! {
+    top_up_packages (id) {
+        id -> BigInt,
+        name -> Text,
+        price -> BigInt,
+        value -> BigInt,
+        validity_days -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    top_ups (id) {
+        id -> BigInt,
+        online_payment_id -> BigInt,
+        customer_id -> BigInt,
+        package_id -> BigInt,
+        name -> Text,
+        price -> BigInt,
+        value -> BigInt,
+        validity_days -> Integer,
+        payment_id -> Nullable<BigInt>,
+        bonus_payment_id -> Nullable<BigInt>,
+        expires_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expiring_credits (payment_id) {
+        payment_id -> BigInt,
+        customer_id -> BigInt,
+        expires_on -> Date,
+        expired_amount -> Nullable<BigInt>,
+        expired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(top_ups -> online_payments (online_payment_id));
+diesel::joinable!(top_ups -> top_up_packages (package_id));
+diesel::joinable!(expiring_credits -> payments (payment_id));
+
+diesel::allow_tables_to_appear_in_same_query!(top_ups, online_payments);
+diesel::allow_tables_to_appear_in_same_query!(top_ups, top_up_packages);
+diesel::allow_tables_to_appear_in_same_query!(expiring_credits, payments);
 
 // Dunning (migration 2026-12-06-300001_dunning): kept apart so the tables above stay as they were.
 diesel::table! {

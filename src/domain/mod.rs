@@ -24,6 +24,7 @@ pub mod pesel;
 pub mod receivables;
 pub mod subscription_periods;
 pub mod tickets;
+pub mod top_up;
 pub mod vat;
 pub mod visits;
 

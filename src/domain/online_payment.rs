@@ -11,6 +11,9 @@ pub fn expires_at(placed_at: NaiveDateTime) -> NaiveDateTime {
     placed_at + Duration::seconds(VALIDITY_SECONDS)
 }
 
+/// `online_payments.purpose` of an order that buys a top-up package.
+pub const PURPOSE_TOP_UP: &str = "top_up";
+
 /// The only currency the portal's invoices are in.
 pub const CURRENCY: &str = "PLN";
 

@@ -132,6 +132,8 @@ pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocke
     let request_metrics = crate::app::metrics::RequestMetrics::shared();
     // The pages not yet served through `App` calls take these as state; each is the app's own
     // (the same turns, signal, board and slots), not a second copy.
+    let security_headers =
+        security_headers::SecurityHeaders::new(config.payu.as_ref().map(|p| p.url.as_str()));
     let rocket = rocket::custom(figment)
         .manage(pool)
         .manage(secrets)
@@ -148,7 +150,7 @@ pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocke
         .manage(request_metrics.clone())
         .attach(request_id::RequestIds)
         .attach(metrics::RequestTimer(request_metrics))
-        .attach(security_headers::SecurityHeaders)
+        .attach(security_headers)
         .mount("/", public::routes())
         .mount("/", customer::routes())
         .mount("/", staff::routes())

@@ -1,12 +1,11 @@
 //! Online payments' place in the running portal: the PayU gateway built from `EBOK_PAYU_*`
-//! (one client, so its OAuth token is shared by every request) and the expiry
-//! job that cancels orders unpaid after two hours, every minute in the background.
+//! (one client, so its OAuth token is shared by every request), and every minute in the
+//! background the expiry job that cancels orders unpaid after two hours and records top-up
+//! credit that lapsed.
 
 use std::time::Duration;
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::http::Status;
-use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Build, Orbit, Rocket};
 
 use super::mailing::{Mailing, OutboxSignal};
@@ -20,39 +19,6 @@ const EXPIRE_EVERY: Duration = Duration::from_secs(60);
 
 /// The gateway, when PayU is configured.
 pub struct OnlineGateway(pub Option<Gateway>);
-
-/// What a handler needs to start a payment: the pool (the use case talks to PayU between its
-/// database steps) and the gateway.
-pub struct PaymentDesk {
-    pool: Pool,
-    gateway: Option<Gateway>,
-}
-
-impl PaymentDesk {
-    pub fn pool(&self) -> &Pool {
-        &self.pool
-    }
-
-    pub fn gateway(&self) -> Option<&Gateway> {
-        self.gateway.as_ref()
-    }
-}
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for PaymentDesk {
-    type Error = ();
-
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let rocket = request.rocket();
-        match (rocket.state::<Pool>(), rocket.state::<OnlineGateway>()) {
-            (Some(pool), Some(gateway)) => Outcome::Success(PaymentDesk {
-                pool: pool.clone(),
-                gateway: gateway.0.clone(),
-            }),
-            _ => Outcome::Error((Status::InternalServerError, ())),
-        }
-    }
-}
 
 /// Attach to the portal: manages the gateway and runs the expiry job.
 pub struct OnlinePayments;
@@ -111,6 +77,16 @@ impl Fairing for OnlinePayments {
                     Err(error) => {
                         tracing::error!(%error, "online payment expiry failed; will try again")
                     }
+                }
+                let lapse_pool = pool.clone();
+                let lapsed = rocket::tokio::task::spawn_blocking(move || {
+                    let mut conn = lapse_pool.get().map_err(|e| e.to_string())?;
+                    crate::app::credit::expire_due(&mut conn, clock::today(), clock::now(), 500)
+                        .map_err(|e| e.to_string())
+                })
+                .await;
+                if let Ok(Err(error)) = lapsed {
+                    tracing::error!(%error, "recording lapsed top-up credit failed; will try again");
                 }
                 rocket::tokio::select! {
                     _ = rocket::tokio::time::sleep(EXPIRE_EVERY) => {}

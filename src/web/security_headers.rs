@@ -4,12 +4,46 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
 use rocket::{Request, Response};
 
-pub struct SecurityHeaders;
+pub struct SecurityHeaders {
+    content_security_policy: String,
+}
 
 /// Everything is served from our own origin; forms post only to us.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
-     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+     base-uri 'none'; form-action 'self'{payments}; frame-ancestors 'none'";
+
+/// Where PayU's payment pages live (its sandbox on `*.snd.payu.com`).
+const PAYU_PAGES: &str = "https://*.payu.com";
+
+impl SecurityHeaders {
+    /// With online payments on, `form-action` also allows PayU's payment page: "Zapłać online"
+    /// posts to us and we answer with a redirect there, and browsers hold a form's redirects
+    /// to `form-action` too (Chromium refuses the navigation otherwise). `payu_url` is the
+    /// configured PayU (the local test server's own origin in the demo and tests).
+    pub fn new(payu_url: Option<&str>) -> SecurityHeaders {
+        let payments = match payu_url.and_then(origin_of) {
+            Some(origin) if origin.ends_with(".payu.com") => format!(" {PAYU_PAGES}"),
+            Some(origin) => format!(" {origin} {PAYU_PAGES}"),
+            None => String::new(),
+        };
+        SecurityHeaders {
+            content_security_policy: CONTENT_SECURITY_POLICY.replace("{payments}", &payments),
+        }
+    }
+}
+
+/// `scheme://host[:port]` of a URL, or None when it is not one.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .filter(|h| !h.is_empty())?;
+    matches!(scheme, "http" | "https")
+        .then(|| format!("{scheme}://{host}"))
+        .filter(|o| !o.contains([' ', ';', ',', '\'']))
+}
 
 #[rocket::async_trait]
 impl Fairing for SecurityHeaders {
@@ -23,7 +57,7 @@ impl Fairing for SecurityHeaders {
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
         response.set_header(Header::new(
             "Content-Security-Policy",
-            CONTENT_SECURITY_POLICY,
+            self.content_security_policy.clone(),
         ));
         response.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         response.set_header(Header::new("X-Frame-Options", "DENY"));
@@ -50,5 +84,34 @@ impl Fairing for SecurityHeaders {
                 "max-age=31536000; includeSubDomains",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_post_only_to_us_unless_payu_is_on() {
+        let off = SecurityHeaders::new(None).content_security_policy;
+        assert!(off.contains("form-action 'self';"), "{off}");
+        let sandbox = SecurityHeaders::new(Some("https://secure.snd.payu.com"));
+        assert!(
+            sandbox
+                .content_security_policy
+                .contains("form-action 'self' https://*.payu.com;")
+        );
+        let local = SecurityHeaders::new(Some("http://127.0.0.1:8200/")).content_security_policy;
+        assert!(
+            local.contains("form-action 'self' http://127.0.0.1:8200 https://*.payu.com;"),
+            "{local}"
+        );
+        let odd = SecurityHeaders::new(Some("http://evil; script-src *")).content_security_policy;
+        assert!(
+            odd.contains("form-action 'self' https://*.payu.com;")
+                || odd.contains("form-action 'self';"),
+            "{odd}"
+        );
+        assert!(!odd.contains("script-src *"), "{odd}");
     }
 }

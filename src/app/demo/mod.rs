@@ -11,6 +11,7 @@ pub mod people;
 mod staff_queue;
 mod tickets;
 mod visits;
+mod top_ups;
 
 use std::time::{Duration, Instant};
 
@@ -148,6 +149,7 @@ pub fn seed(
     progress.finish_and_clear();
     staff_queue::seed(conn, now)?;
     visits::seed(conn, now)?;
+    top_ups::seed(conn, now)?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

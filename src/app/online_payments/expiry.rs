@@ -100,7 +100,12 @@ fn render(
         Language::English => amount.to_english(),
     };
     context.insert("amount", &amount);
-    context.insert("link", &outgoing.link("/faktury"));
+    let top_up = order.purpose == crate::domain::online_payment::PURPOSE_TOP_UP;
+    context.insert("top_up", &top_up);
+    context.insert(
+        "link",
+        &outgoing.link(if top_up { "/doladowania" } else { "/faktury" }),
+    );
     outgoing
         .templates
         .render(MailKind::OnlinePaymentExpired, language, &context)

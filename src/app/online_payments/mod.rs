@@ -6,6 +6,7 @@
 
 pub mod expiry;
 pub mod notification;
+pub mod staff;
 
 use std::time::Duration;
 
@@ -14,8 +15,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::app::receivables;
 use crate::config::PayuConfig;
 use crate::db::online_payments::{NewOnlinePayment, OnlinePayment};
+use crate::db::top_ups::NewTopUp;
 use crate::db::{self, DbConn, Pool};
-use crate::domain::online_payment::{self, CURRENCY, OrderState};
+use crate::domain::online_payment::{self, CURRENCY, OrderState, PURPOSE_TOP_UP};
 use crate::payu::client::{PayuClient, PayuCredentials, PayuError};
 use crate::payu::wire::{Buyer, OrderCreateRequest, Product};
 
@@ -67,6 +69,8 @@ pub enum PayFor {
     Invoice(i64),
     /// Every invoice past its due date.
     Overdue,
+    /// A top-up package on sale (its id).
+    TopUp(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +91,9 @@ pub enum PayError {
     /// Not the customer's invoice (or not an invoice at all).
     #[error("there is no such invoice")]
     NotFound,
+    /// The top-up package is not (or no longer) on sale.
+    #[error("the package is not on sale")]
+    PackageGone,
     /// PayU could not be reached or refused the order; nothing was charged.
     #[error("PayU did not take the order: {0}")]
     Payu(PayuError),
@@ -187,6 +194,16 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
             .map_err(database)?
             .ok_or(PayError::NotFound)?;
         let account = db::accounts::find(conn, request.account_id).map_err(database)?;
+        if let PayFor::TopUp(package_id) = request.what {
+            return place_top_up(
+                conn,
+                gateway,
+                request,
+                &customer,
+                account.as_ref(),
+                package_id,
+            );
+        }
         let money =
             receivables::of_customer(conn, request.customer_id, request.today).map_err(database)?;
         let parts: Vec<(i64, i64)> = match request.what {
@@ -203,6 +220,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
                 .filter(|d| d.due_date < request.today)
                 .map(|d| (d.invoice_id, d.outstanding()))
                 .collect(),
+            PayFor::TopUp(_) => Vec::new(),
         };
         let parts: Vec<(i64, i64)> = parts.into_iter().filter(|(_, a)| *a > 0).collect();
         if parts.is_empty() {
@@ -214,6 +232,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
             .map_err(database)?
         {
             let same = open.total_amount == total
+                && open.purpose != PURPOSE_TOP_UP
                 && db::online_payments::invoices_of(conn, open.id).map_err(database)? == parts;
             if let (true, Some(redirect_uri)) = (same, open.redirect_uri) {
                 return Ok(Placed::Existing(Started {
@@ -238,70 +257,160 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
             (PayFor::Invoice(_), [only]) => only.name.clone(),
             _ => format!("Zaległe faktury ({})", products.len()),
         };
-        let email = account
-            .as_ref()
-            .map(|a| a.email.clone())
-            .unwrap_or_else(|| customer.email.clone());
-        let language = account
-            .as_ref()
-            .map(|a| a.language.clone())
-            .unwrap_or_else(|| customer.language.clone());
-        let random = crate::app::crypto::random_token();
-        let ext_order_id = online_payment::ext_order_id(
-            customer.customer_number,
-            &random
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(12)
-                .collect::<String>(),
-        );
-        let id = db::online_payments::insert(
-            conn,
-            &NewOnlinePayment {
-                customer_id: customer.id,
-                account_id: account.as_ref().map(|a| a.id),
-                ext_order_id: ext_order_id.clone(),
-                purpose: match request.what {
-                    PayFor::Invoice(_) => "invoice".into(),
-                    PayFor::Overdue => "overdue".into(),
-                },
-                description: description.clone(),
-                total_amount: total,
-                currency: CURRENCY.into(),
-                state: OrderState::New.as_str().into(),
-                notify_email: email.clone(),
-                language: language.clone(),
-                created_at: request.now,
-                expires_at: online_payment::expires_at(request.now),
-                updated_at: request.now,
-            },
-            &parts,
-        )
-        .map_err(database)?;
-        Ok(Placed::New {
-            id,
-            request: Box::new(OrderCreateRequest {
-                notify_url: gateway.notify_url.clone(),
-                continue_url: gateway.continue_url(id),
-                customer_ip: request.customer_ip.clone(),
-                merchant_pos_id: gateway.client.pos_id().to_owned(),
-                description,
-                currency_code: CURRENCY.into(),
-                total_amount: total.to_string(),
-                ext_order_id,
-                validity_time: Some(online_payment::VALIDITY_SECONDS.to_string()),
-                buyer: Some(Buyer {
-                    email,
-                    phone: customer.phone.clone(),
-                    first_name: customer.first_name.clone(),
-                    last_name: customer.last_name.clone(),
-                    language: Some(language),
-                    ext_customer_id: Some(customer.customer_number.to_string()),
-                }),
-                products,
-            }),
-        })
+        let purpose = match request.what {
+            PayFor::Invoice(_) => "invoice",
+            _ => "overdue",
+        };
+        let draft = Draft {
+            purpose,
+            invoices: parts,
+            description,
+            total,
+            products,
+        };
+        let (id, order) = write_order(conn, gateway, request, &customer, account.as_ref(), draft)?;
+        Ok(Placed::New { id, request: order })
     })
+}
+
+/// What an order is for, before it is written.
+struct Draft {
+    purpose: &'static str,
+    /// (invoice id, grosze) the order pays; none for a top-up.
+    invoices: Vec<(i64, i64)>,
+    description: String,
+    total: i64,
+    products: Vec<Product>,
+}
+
+/// Writes the order (state `new`) and builds PayU's request for it.
+fn write_order(
+    conn: &mut DbConn,
+    gateway: &Gateway,
+    request: &PayRequest,
+    customer: &db::customers::Customer,
+    account: Option<&db::accounts::Account>,
+    draft: Draft,
+) -> Result<(i64, Box<OrderCreateRequest>), PayError> {
+    let email = account
+        .map(|a| a.email.clone())
+        .unwrap_or_else(|| customer.email.clone());
+    let language = account
+        .map(|a| a.language.clone())
+        .unwrap_or_else(|| customer.language.clone());
+    let random = crate::app::crypto::random_token();
+    let ext_order_id = online_payment::ext_order_id(
+        customer.customer_number,
+        &random
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(12)
+            .collect::<String>(),
+    );
+    let id = db::online_payments::insert(
+        conn,
+        &NewOnlinePayment {
+            customer_id: customer.id,
+            account_id: account.map(|a| a.id),
+            ext_order_id: ext_order_id.clone(),
+            purpose: draft.purpose.into(),
+            description: draft.description.clone(),
+            total_amount: draft.total,
+            currency: CURRENCY.into(),
+            state: OrderState::New.as_str().into(),
+            notify_email: email.clone(),
+            language: language.clone(),
+            created_at: request.now,
+            expires_at: online_payment::expires_at(request.now),
+            updated_at: request.now,
+        },
+        &draft.invoices,
+    )
+    .map_err(database)?;
+    Ok((
+        id,
+        Box::new(OrderCreateRequest {
+            notify_url: gateway.notify_url.clone(),
+            continue_url: gateway.continue_url(id),
+            customer_ip: request.customer_ip.clone(),
+            merchant_pos_id: gateway.client.pos_id().to_owned(),
+            description: draft.description,
+            currency_code: CURRENCY.into(),
+            total_amount: draft.total.to_string(),
+            ext_order_id,
+            validity_time: Some(online_payment::VALIDITY_SECONDS.to_string()),
+            buyer: Some(Buyer {
+                email,
+                phone: customer.phone.clone(),
+                first_name: customer.first_name.clone(),
+                last_name: customer.last_name.clone(),
+                language: Some(language),
+                ext_customer_id: Some(customer.customer_number.to_string()),
+            }),
+            products: draft.products,
+        }),
+    ))
+}
+
+/// A top-up order: the package's price and value fixed now (a later change of the package
+/// does not touch it). A double click finds the order the first click placed.
+fn place_top_up(
+    conn: &mut DbConn,
+    gateway: &Gateway,
+    request: &PayRequest,
+    customer: &db::customers::Customer,
+    account: Option<&db::accounts::Account>,
+    package_id: i64,
+) -> Result<Placed, PayError> {
+    let package = db::top_ups::find_package(conn, package_id)
+        .map_err(database)?
+        .filter(|p| p.active)
+        .ok_or(PayError::PackageGone)?;
+    let since = request.now - SAME_ORDER_WINDOW;
+    for open in
+        db::online_payments::open_of_customer_since(conn, customer.id, since).map_err(database)?
+    {
+        if open.purpose != PURPOSE_TOP_UP || open.total_amount != package.price {
+            continue;
+        }
+        let same_package = db::top_ups::of_order(conn, open.id)
+            .map_err(database)?
+            .is_some_and(|t| t.package_id == package.id);
+        if let (true, Some(redirect_uri)) = (same_package, open.redirect_uri) {
+            return Ok(Placed::Existing(Started {
+                order_id: open.id,
+                redirect_uri,
+            }));
+        }
+    }
+    let description = format!("Doładowanie: {}", package.name);
+    let draft = Draft {
+        purpose: PURPOSE_TOP_UP,
+        invoices: Vec::new(),
+        description: description.clone(),
+        total: package.price,
+        products: vec![Product {
+            name: description,
+            unit_price: package.price.to_string(),
+            quantity: "1".into(),
+        }],
+    };
+    let (id, order) = write_order(conn, gateway, request, customer, account, draft)?;
+    db::top_ups::insert_top_up(
+        conn,
+        &NewTopUp {
+            online_payment_id: id,
+            customer_id: customer.id,
+            package_id: package.id,
+            name: package.name,
+            price: package.price,
+            value: package.value,
+            validity_days: package.validity_days,
+            created_at: request.now,
+        },
+    )
+    .map_err(database)?;
+    Ok(Placed::New { id, request: order })
 }
 
 /// What the continue page shows: the order as the database has it.

@@ -11,7 +11,7 @@ use crate::app::receivables;
 use crate::db::payments::NewPayment;
 use crate::db::{self, DbConn};
 use crate::domain::allocation::{OpenInvoice, allocate};
-use crate::domain::online_payment::{self, OrderState, Step};
+use crate::domain::online_payment::{self, OrderState, PURPOSE_TOP_UP, Step};
 use crate::payu::signature::{self, SignatureError};
 use crate::payu::wire::OrderNotification;
 
@@ -117,7 +117,11 @@ pub fn process(
                 if !db::online_payments::claim_completion(conn, order.id, now)? {
                     return ignored;
                 }
-                let payment_id = book(conn, &order, &reported.order_id, today, now)?;
+                let payment_id = if order.purpose == PURPOSE_TOP_UP {
+                    crate::app::top_ups::credit(conn, &order, &reported.order_id, today, now)?
+                } else {
+                    book(conn, &order, &reported.order_id, today, now)?
+                };
                 Ok(Outcome::Booked {
                     order_id: order.id,
                     payment_id,

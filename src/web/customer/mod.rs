@@ -14,6 +14,7 @@ mod security;
 mod subscriptions;
 mod tickets;
 mod visits;
+mod top_ups;
 
 use rocket::Route;
 
@@ -33,5 +34,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(tickets::routes());
     routes.extend(online_payments::routes());
     routes.extend(visits::routes());
+    routes.extend(top_ups::routes());
     routes
 }

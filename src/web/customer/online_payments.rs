@@ -6,19 +6,18 @@
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Route, get, post, routes};
+use rocket::{Route, State, get, post, routes};
 
 use crate::app::access::Area;
-use crate::app::clock;
 use crate::app::online_payments::{self, PayError, PayFor, PayRequest};
-use crate::i18n::{self, Lang};
-use crate::web::client_ip::ClientIp;
+use crate::app::{App, clock};
+use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::online_payments_worker::PaymentDesk;
-use crate::web::page::Layout;
-use crate::web::session::CurrentCustomer;
+use crate::web::online_payments_worker::OnlineGateway;
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::{CustomerCookie, language};
 use crate::web::views::{Template, context};
-use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
     routes![pay_invoice, pay_overdue, order]
@@ -36,42 +35,50 @@ impl CsrfForm for PayFields {
     }
 }
 
-/// Starts the payment and sends the subscriber to PayU, or back to `back` with why not.
-async fn start(
-    customer: &CurrentCustomer,
-    ip: ClientIp,
-    desk: PaymentDesk,
+/// Starts the payment and sends the subscriber to PayU, or back to `back` with why not. PayU
+/// is spoken to between the use case's database steps, so the session is resumed first and
+/// the use case runs on the pool itself.
+pub(super) async fn start(
+    app: &App,
+    cookie: &CustomerCookie,
+    gateway: &OnlineGateway,
     (what, back): (PayFor, String),
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
-    customer.require(Area::Invoices)?;
-    let lang = Lang::parse(&customer.account.language).unwrap_or_default();
+    let me = app.customer(cookie).needs(Area::Invoices).resume().await?;
+    let lang = language(&me);
     let refuse = |key: &str| {
         Ok(Err(Flash::error(
             Redirect::to(back.clone()),
             i18n::text(lang, key),
         )))
     };
-    let Some(gateway) = desk.gateway() else {
+    let Some(gateway) = gateway.0.as_ref() else {
         return refuse("online-pay-off");
     };
     let request = PayRequest {
-        customer_id: customer.customer_id(),
-        account_id: customer.account.id,
+        customer_id: me.account.customer_id,
+        account_id: me.account.id,
         what,
-        customer_ip: ip
-            .0
-            .map_or_else(|| "127.0.0.1".to_owned(), |ip| ip.to_string()),
+        customer_ip: cookie
+            .client
+            .ip
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1".to_owned()),
         today: clock::today(),
         now: clock::now(),
     };
-    match online_payments::start(desk.pool(), gateway, request).await {
+    match online_payments::start(app.pool(), gateway, request).await {
         Ok(started) => Ok(Ok(Redirect::to(started.redirect_uri))),
         Err(PayError::NothingToPay) => refuse(match what {
-            PayFor::Invoice(_) => "online-pay-nothing",
             PayFor::Overdue => "online-pay-nothing-overdue",
+            _ => "online-pay-nothing",
         }),
         Err(PayError::NotFound) => Err(Status::NotFound),
-        Err(PayError::Payu(_)) => refuse("online-pay-payu-down"),
+        Err(PayError::PackageGone) => refuse("top-up-gone"),
+        Err(PayError::Payu(_)) => refuse(match what {
+            PayFor::TopUp(_) => "top-up-payu-down",
+            _ => "online-pay-payu-down",
+        }),
         Err(error @ PayError::Database(_)) => Err(server_error(&error)),
     }
 }
@@ -80,41 +87,41 @@ async fn start(
 async fn pay_invoice(
     id: i64,
     _form: Protected<PayFields>,
-    customer: CurrentCustomer,
-    ip: ClientIp,
-    desk: PaymentDesk,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let what = (PayFor::Invoice(id), format!("/faktury/{id}"));
-    start(&customer, ip, desk, what).await
+    start(app, &cookie, gateway, what).await
 }
 
 #[post("/saldo/zaplac-online", data = "<_form>")]
 async fn pay_overdue(
     _form: Protected<PayFields>,
-    customer: CurrentCustomer,
-    ip: ClientIp,
-    desk: PaymentDesk,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let what = (PayFor::Overdue, "/saldo".to_owned());
-    start(&customer, ip, desk, what).await
+    start(app, &cookie, gateway, what).await
 }
 
 /// Where PayU sends the subscriber back: the real state, read from the database.
 #[get("/platnosci-online/<id>")]
 async fn order(
     id: i64,
-    customer: CurrentCustomer,
-    layout: Layout,
-    db: Db,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    customer.require(Area::Invoices)?;
-    let customer_id = customer.customer_id();
-    let order = db
-        .query(move |conn| online_payments::order_of_customer(conn, customer_id, id))
-        .await?
-        .ok_or(Status::NotFound)?;
+    let (me, order) = app
+        .customer(&cookie)
+        .needs(Area::Invoices)
+        .run(move |conn, cx| online_payments::order_of_customer(conn, cx.customer_id(), id))
+        .await?;
+    let order = order.ok_or(Status::NotFound)?;
     Ok(Template::render(
         "customer/online_payment",
-        context! { layout, order },
+        context! { layout: layout.signed_in(&me), order },
     ))
 }

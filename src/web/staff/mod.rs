@@ -18,11 +18,13 @@ mod mailing_list;
 mod manual_invoices;
 pub mod nav;
 mod network;
+mod online_payments;
 mod payments;
 mod seller;
 mod series;
 mod tickets;
 mod visits;
+mod top_ups;
 
 use rocket::Route;
 
@@ -48,5 +50,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(audit_log::routes());
     routes.extend(dunning::routes());
     routes.extend(visits::routes());
+    routes.extend(top_ups::routes());
+    routes.extend(online_payments::routes());
     routes
 }
