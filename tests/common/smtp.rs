@@ -71,8 +71,14 @@ impl SmtpSink {
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match listener.accept() {
+                        // Each connection on its own thread: lettre's pool keeps an idle
+                        // connection open while it opens another, and a sink serving one at a
+                        // time would leave the second waiting for a greeting forever.
                         Ok((stream, _)) => {
-                            let _ = serve(stream, &received, &stop);
+                            let (received, stop) = (received.clone(), stop.clone());
+                            std::thread::spawn(move || {
+                                let _ = serve(stream, &received, &stop);
+                            });
                         }
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                             std::thread::sleep(Duration::from_millis(5))
