@@ -290,7 +290,12 @@ fn a_part_with_a_wrong_hash_is_refused_and_the_package_takes_no_invoice(app: Tes
         let status = status.expect("processed");
         assert_eq!(status.status.code, 405, "{status:?}");
         assert!(
-            status.status.details.iter().flatten().any(|d| d.contains("części 1")),
+            status
+                .status
+                .details
+                .iter()
+                .flatten()
+                .any(|d| d.contains("części 1")),
             "{status:?}"
         );
         let invoices = client

@@ -484,10 +484,7 @@ async fn upload_part(
 async fn close_batch(state: &State<SimState>, bearer: Bearer, reference: &str) -> Answer {
     gate(state).await?;
     let nip = access(state, &bearer)?;
-    let closed = state
-        .lock()
-        .close_batch(reference, &nip)
-        .map_err(refused)?;
+    let closed = state.lock().close_batch(reference, &nip).map_err(refused)?;
     // KSeF answers at once and processes the package afterwards (decrypting, unzipping and
     // validating every invoice block: off the async workers).
     let shared = state.inner().clone();

@@ -365,6 +365,170 @@ impl Inner {
         })
     }
 
+    /// `POST /sessions/online/{ref}/invoices`: the synchronous checks, then the verdict, which
+    /// the status shows after [`PROCESSING`].
+    pub fn receive_invoice(
+        &mut self,
+        session_reference: &str,
+        nip: &str,
+        request: &SendInvoiceRequest,
+        schema: Option<&SchemaDir>,
+    ) -> Result<String, Refusal> {
+        let session = self
+            .sessions
+            .get(session_reference)
+            .filter(|s| s.nip == nip)
+            .ok_or((
+                21173,
+                "Brak sesji o podanym numerze referencyjnym.".to_owned(),
+            ))?;
+        if session.closed || session.batch.is_some() {
+            return Err((
+                21180,
+                "Status sesji nie pozwala na wysyłkę faktur.".to_owned(),
+            ));
+        }
+        let cipher = crypto::from_base64(&request.encrypted_invoice_content)
+            .map_err(|e| (21405, format!("Błąd walidacji danych wejściowych: {e}")))?;
+        if cipher.len() as u64 != request.encrypted_invoice_size {
+            return Err((21402, "Nieprawidłowy rozmiar pliku.".to_owned()));
+        }
+        if sha256_base64(&cipher) != request.encrypted_invoice_hash {
+            return Err((21403, "Nieprawidłowy skrót pliku.".to_owned()));
+        }
+        let plain = session.key.decrypt(&cipher);
+        let verdict = match &plain {
+            Err(_) => status(435, "Błąd odszyfrowania pliku."),
+            Ok(plain) => {
+                if plain.len() as u64 != request.invoice_size {
+                    return Err((21402, "Nieprawidłowy rozmiar pliku.".to_owned()));
+                }
+                if sha256_base64(plain) != request.invoice_hash {
+                    return Err((21403, "Nieprawidłowy skrót pliku.".to_owned()));
+                }
+                status(100, "Faktura przyjęta do przetwarzania")
+            }
+        };
+        let ordinal = session.invoices.len() as i64 + 1;
+        let reference = new_reference("EE");
+        let mut invoice = SimInvoice {
+            session: session_reference.to_owned(),
+            ordinal,
+            hash: request.invoice_hash.clone(),
+            number: None,
+            ksef_number: None,
+            received: Instant::now(),
+            invoicing_date: now_text(),
+            acquisition_date: None,
+            status: verdict,
+            upo: None,
+        };
+        if let Ok(plain) = plain {
+            self.decide(&mut invoice, nip, &plain, schema, request.offline_mode);
+        }
+        if let Some(session) = self.sessions.get_mut(session_reference) {
+            session.invoices.push(reference.clone());
+            session.updated = now_text();
+        }
+        self.invoices.insert(reference.clone(), invoice);
+        Ok(reference)
+    }
+
+    /// KSeF's checks on the decrypted file (`weryfikacja-faktury.md`), in its order.
+    fn decide(
+        &mut self,
+        invoice: &mut SimInvoice,
+        nip: &str,
+        plain: &[u8],
+        schema: Option<&SchemaDir>,
+        offline: Option<bool>,
+    ) {
+        let checked = check_file(plain, schema);
+        self.decide_checked(invoice, nip, checked, offline);
+    }
+
+    /// The checks that need the server's state (context, faults, duplicates), and the number.
+    pub(super) fn decide_checked(
+        &mut self,
+        invoice: &mut SimInvoice,
+        nip: &str,
+        checked: Result<crate::ksef::fa3::Fa3Summary, StatusInfo>,
+        offline: Option<bool>,
+    ) {
+        let refuse = |code: i64, text: &str, detail: Option<String>| StatusInfo {
+            code,
+            description: text.to_owned(),
+            details: detail.map(|d| vec![d]),
+            extensions: None,
+        };
+        let summary = match checked {
+            Ok(summary) => summary,
+            Err(refusal) => {
+                invoice.status = refusal;
+                return;
+            }
+        };
+        invoice.number = Some(summary.number.clone());
+        if summary.seller_nip != nip {
+            invoice.status = refuse(
+                410,
+                "Brak uprawnień do wystawienia faktury w imieniu podmiotu.",
+                Some(format!(
+                    "NIP sprzedawcy {} różni się od kontekstu {nip}.",
+                    summary.seller_nip
+                )),
+            );
+            return;
+        }
+        if NaiveDate::parse_from_str(&summary.issue_date, "%Y-%m-%d").is_ok_and(|d| d > today()) {
+            invoice.status = refuse(
+                450,
+                "Błąd weryfikacji semantyki dokumentu faktury.",
+                Some("Data wystawienia (P_1) jest późniejsza niż data przyjęcia.".into()),
+            );
+            return;
+        }
+        if let Some((code, text)) = &self.faults.reject {
+            invoice.status = refuse(*code, text, None);
+            return;
+        }
+        let key = (nip.to_owned(), summary.kind.clone(), summary.number.clone());
+        if let Some((original, session)) = self.numbered.get(&key) {
+            let mut extensions = Map::new();
+            extensions.insert(
+                "originalSessionReferenceNumber".into(),
+                Value::String(session.clone()),
+            );
+            extensions.insert("originalKsefNumber".into(), Value::String(original.clone()));
+            invoice.status = StatusInfo {
+                code: 440,
+                description: "Duplikat faktury.".into(),
+                details: Some(vec![format!(
+                    "Faktura o numerze {} została już przyjęta.",
+                    summary.number
+                )]),
+                extensions: Some(extensions),
+            };
+            return;
+        }
+        self.next_technical += 1;
+        let technical = (self.next_technical << 16) | u64::from(rand::thread_rng().r#gen::<u16>());
+        let number = ksef_number(nip, today(), technical);
+        self.numbered
+            .insert(key, (number.clone(), invoice.session.clone()));
+        invoice.acquisition_date = Some(now_text());
+        invoice.upo = Some(super::upo::invoice_upo(
+            &invoice.session,
+            nip,
+            &number,
+            &summary,
+            &invoice.hash,
+            offline == Some(true),
+        ));
+        invoice.ksef_number = Some(number);
+        invoice.status = status(200, "Sukces");
+    }
+
     /// The status an invoice shows now: "processing" until [`PROCESSING`] has passed (for ever
     /// when silent), then its verdict.
     pub fn shown_status(&self, invoice: &SimInvoice) -> StatusInfo {
