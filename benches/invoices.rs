@@ -100,6 +100,7 @@ fn view(number: usize) -> InvoiceView {
         )),
         qr_caption: "Zeskanuj w aplikacji banku, aby zapłacić".into(),
         verification: None,
+        certificate: None,
         footer: "Przykładowy Operator Sp. z o.o. · NIP 618-200-71-45 · faktura wystawiona w e-BOK"
             .into(),
     }

@@ -171,6 +171,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let pool = open_database(&config, config.database.pool_size)?;
             let mut conn = pool.get().context("no database connection for seeding")?;
+            // The local KSeF server issues the seller an Offline certificate first, so the
+            // demo's invoices show KOD II under KOD I.
+            if ksef::env_settings()?.is_none() {
+                crate::app::ksef::offline::ensure_demo(
+                    &mut conn,
+                    &config.security.secrets,
+                    crate::app::clock::now(),
+                )?;
+            }
             let summary = demo::seed(&mut conn, &config, &DemoOptions::with_progress(customers))?;
             drop(conn);
             println!("{}", summary.logins_banner(&public_address(&config)));
@@ -246,6 +255,18 @@ pub(crate) fn open_database(config: &Config, pool_size: u32) -> anyhow::Result<d
             pppoe_passwords = sealed.pppoe_passwords,
             "sealed secrets stored in plain text"
         );
+    }
+    // KOD II: the seller's KSeF Offline certificate, for whatever this process issues. One that
+    // cannot be opened is said once and leaves invoices with KOD I only.
+    match crate::app::ksef::offline::install_stored(&mut conn, &config.security.secrets) {
+        Ok(Some(certificate)) => {
+            tracing::info!(
+                serial = certificate.serial(),
+                "KSeF Offline certificate: KOD II on offline invoices"
+            )
+        }
+        Ok(None) => {}
+        Err(error) => tracing::error!(%error, "no KOD II"),
     }
     Ok(pool)
 }

@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use ebok::jobs::{
     self,
-    ksef::{KsefTarget, SendReport},
+    ksef::{BatchPolicy, KsefTarget, SendReport},
 };
 use ebok::ksef::client::KsefClient;
 use ebok::ksef::number::is_ksef_number;
@@ -367,6 +367,7 @@ fn target(app: &TestApp, server: &KsefSim, token: &str) -> KsefTarget {
         token: token.into(),
         environment: "local".into(),
         invoices: PdfStore::new(&app.config.paths.invoices_dir),
+        batch: BatchPolicy::default(),
     }
 }
 

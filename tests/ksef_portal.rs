@@ -25,7 +25,7 @@ use ebok::db::ksef::{KsefDocument, KsefSettingsRow};
 use ebok::db::schema::invoices;
 use ebok::domain::subscription_periods::InvoicedBy;
 use ebok::domain::{Money, VatRate};
-use ebok::jobs::ksef::{KsefTarget, SendReport, Sender};
+use ebok::jobs::ksef::{BatchPolicy, KsefTarget, SendReport, Sender};
 use ebok::ksef::client::KsefClient;
 use ebok::ksef::schema::SchemaDir;
 use ebok::pdf::PdfRenderer;
@@ -134,6 +134,7 @@ fn target(app: &TestApp, server: &KsefSim) -> KsefTarget {
         token: TOKEN.into(),
         environment: "local".into(),
         invoices: PdfStore::new(&app.config.paths.invoices_dir),
+        batch: BatchPolicy::default(),
     }
 }
 

@@ -72,6 +72,9 @@ pub enum SecretKind {
     PppoePassword,
     /// The seller's KSeF token (`ksef_settings.token_ciphertext`).
     KsefToken,
+    /// The private key of the seller's KSeF Offline certificate
+    /// (`ksef_offline_certificate.key_ciphertext`), PEM.
+    KsefOfflineKey,
 }
 
 impl SecretKind {
@@ -80,6 +83,7 @@ impl SecretKind {
             SecretKind::TotpKey => b"ebok totp_secret",
             SecretKind::PppoePassword => b"ebok pppoe_password",
             SecretKind::KsefToken => b"ebok ksef_token",
+            SecretKind::KsefOfflineKey => b"ebok ksef_offline_key",
         }
     }
 }

@@ -33,6 +33,16 @@ pub enum KsefCommand {
         /// The invoice number, e.g. FV/2026/12/000001.
         number: String,
     },
+    /// Store the seller's KSeF certificate of type Offline and its private key (sealed) for
+    /// KOD II on offline invoices; the running server picks it up when restarted.
+    OfflineCertificate {
+        /// The certificate KSeF issued (PEM or DER).
+        #[arg(long)]
+        certificate: PathBuf,
+        /// Its private key: unencrypted RSA, PEM (PKCS#8 or PKCS#1). Delete the file afterwards.
+        #[arg(long)]
+        key: PathBuf,
+    },
     /// Run the local KSeF test server until stopped (for `EBOK_KSEF_ENV=local`).
     Sim {
         #[arg(long, default_value_t = 8100)]
@@ -40,6 +50,10 @@ pub enum KsefCommand {
         /// The KSeF token it accepts.
         #[arg(long, default_value = DEMO_TOKEN)]
         token: String,
+        /// Also write a demo KSeF Offline certificate for this NIP (`offline-certificate.pem`,
+        /// `offline-key.pem`) into this folder, for `ebok ksef offline-certificate`.
+        #[arg(long, value_names = ["NIP", "DIR"], num_args = 2)]
+        offline_certificate: Option<Vec<String>>,
     },
 }
 
@@ -102,7 +116,17 @@ pub fn run(config: &Config, command: KsefCommand) -> anyhow::Result<()> {
             print!("{xml}");
             Ok(())
         }
-        KsefCommand::Sim { port, token } => {
+        KsefCommand::OfflineCertificate { certificate, key } => {
+            store_offline_certificate(config, &certificate, &key)
+        }
+        KsefCommand::Sim {
+            port,
+            token,
+            offline_certificate,
+        } => {
+            if let Some([nip, dir]) = offline_certificate.as_deref() {
+                write_demo_offline_certificate(nip, std::path::Path::new(dir))?;
+            }
             let server = start_local(port, &token)?;
             println!(
                 "Local KSeF server at {} (token {token}). Stop with Ctrl-C.",
@@ -116,6 +140,49 @@ pub fn run(config: &Config, command: KsefCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn store_offline_certificate(
+    config: &Config,
+    certificate: &std::path::Path,
+    key: &std::path::Path,
+) -> anyhow::Result<()> {
+    let certificate_bytes = std::fs::read(certificate)
+        .with_context(|| format!("cannot read {}", certificate.display()))?;
+    let key_pem =
+        std::fs::read_to_string(key).with_context(|| format!("cannot read {}", key.display()))?;
+    let pool = super::open_database(config, 1)?;
+    let mut conn = pool.get().context("no database connection")?;
+    let stored = app_ksef::offline::store(
+        &mut conn,
+        &config.security.secrets,
+        &certificate_bytes,
+        &key_pem,
+        &crate::app::audit::Actor::default(),
+        clock::now(),
+    )?;
+    println!(
+        "KSeF Offline certificate {} stored (valid until {}); its key is sealed. Offline invoices now carry KOD II.",
+        stored.serial(),
+        stored.not_after().format("%Y-%m-%d")
+    );
+    Ok(())
+}
+
+fn write_demo_offline_certificate(nip: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+    let issued = crate::sim::ksef::issue_offline_certificate(nip)
+        .map_err(|e| anyhow::anyhow!("the demo Offline certificate: {e}"))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let certificate = dir.join("offline-certificate.pem");
+    let key = dir.join("offline-key.pem");
+    std::fs::write(&certificate, issued.certificate_pem)?;
+    std::fs::write(&key, issued.key_pem)?;
+    println!(
+        "Demo KSeF Offline certificate for NIP {nip}: ebok ksef offline-certificate --certificate {} --key {}",
+        certificate.display(),
+        key.display()
+    );
+    Ok(())
 }
 
 fn send(config: &Config) -> anyhow::Result<()> {

@@ -6,7 +6,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{invoices, ksef_documents, ksef_sessions, ksef_settings};
+use super::schema::{
+    invoices, ksef_documents, ksef_offline_certificate, ksef_sessions, ksef_settings,
+};
 
 /// A row of `ksef_documents`.
 #[derive(Debug, Clone, Queryable, Insertable, serde::Serialize)]
@@ -537,6 +539,44 @@ pub fn save_settings(conn: &mut DbConn, row: &KsefSettingsRow) -> QueryResult<()
         .execute(conn)?;
     if updated == 0 {
         diesel::insert_into(ksef_settings::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The seller's KSeF Offline certificate (row id 1), its key sealed.
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = ksef_offline_certificate)]
+pub struct OfflineCertificateRow {
+    pub id: i64,
+    pub certificate_pem: String,
+    pub serial: String,
+    pub key_ciphertext: String,
+    pub valid_to: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn offline_certificate(conn: &mut DbConn) -> QueryResult<Option<OfflineCertificateRow>> {
+    ksef_offline_certificate::table
+        .find(1_i64)
+        .get_result(conn)
+        .optional()
+}
+
+/// Replaces the stored Offline certificate (a renewed one takes the old one's place).
+pub fn save_offline_certificate(conn: &mut DbConn, row: &OfflineCertificateRow) -> QueryResult<()> {
+    let updated = diesel::update(ksef_offline_certificate::table.find(1_i64))
+        .set((
+            ksef_offline_certificate::certificate_pem.eq(&row.certificate_pem),
+            ksef_offline_certificate::serial.eq(&row.serial),
+            ksef_offline_certificate::key_ciphertext.eq(&row.key_ciphertext),
+            ksef_offline_certificate::valid_to.eq(row.valid_to),
+            ksef_offline_certificate::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(ksef_offline_certificate::table)
             .values(row)
             .execute(conn)?;
     }

@@ -762,6 +762,18 @@ diesel::table! {
     }
 }
 
+// The seller's KSeF Offline certificate (migration 2026-12-07-100001_ksef_offline_certificate).
+diesel::table! {
+    ksef_offline_certificate (id) {
+        id -> BigInt,
+        certificate_pem -> Text,
+        serial -> Text,
+        key_ciphertext -> Text,
+        valid_to -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(ksef_documents -> invoices (invoice_id));
 
 diesel::allow_tables_to_appear_in_same_query!(ksef_documents, ksef_sessions, ksef_settings);

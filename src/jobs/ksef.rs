@@ -5,6 +5,7 @@
 //! Sending such an invoice again is harmless: KSeF answers "duplicate" (440) with the number it
 //! gave the first time, which is then recorded as the invoice's number.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -14,10 +15,71 @@ use crate::app::{clock, ksef as app_ksef};
 use crate::db::ksef::{KsefDocument, KsefSession};
 use crate::db::{self, DbConn, Pool};
 use crate::ksef::client::{KsefClient, KsefError, Login};
-use crate::ksef::wire::invoice_status;
+use crate::ksef::crypto::{SessionKey, sha256_base64};
+use crate::ksef::wire::{SessionInvoiceStatus, invoice_status, session_status};
 
 /// Invoices per online session (KSeF allows 10 000).
 const BATCH: i64 = 500;
+/// Invoices claimed per pass when batch sessions are on: one batch session takes them all.
+const BATCH_SESSION_CLAIM: i64 = 5_000;
+/// How long one run waits for KSeF to process a batch package (rounds of `VERDICT_PAUSE`):
+/// four minutes, within the claims' lease.
+const BATCH_PROCESSING_ROUNDS: usize = 2_400;
+
+/// When the claimed invoices go in one batch session instead of an online session (MF
+/// recommends batch sessions for periodic billing), and how the package is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchPolicy {
+    /// This many claimed invoices or more go in a batch session; 0: never.
+    pub threshold: usize,
+    /// Bytes of ZIP per part before encryption (KSeF takes at most 100 MB).
+    pub part_size: usize,
+}
+
+impl Default for BatchPolicy {
+    fn default() -> Self {
+        BatchPolicy {
+            threshold: 100,
+            part_size: crate::ksef::batch::MAX_PART_SIZE,
+        }
+    }
+}
+
+impl BatchPolicy {
+    /// Never a batch session.
+    pub const ONLINE_ONLY: BatchPolicy = BatchPolicy {
+        threshold: 0,
+        part_size: crate::ksef::batch::MAX_PART_SIZE,
+    };
+
+    /// `EBOK_KSEF_BATCH_THRESHOLD` (0: online sessions only), else the default.
+    pub fn from_env() -> Result<BatchPolicy, String> {
+        match std::env::var("EBOK_KSEF_BATCH_THRESHOLD") {
+            Ok(text) if !text.trim().is_empty() => {
+                let threshold = text.trim().parse::<usize>().map_err(|_| {
+                    format!("EBOK_KSEF_BATCH_THRESHOLD must be a whole number, not {text:?}")
+                })?;
+                Ok(BatchPolicy {
+                    threshold,
+                    ..BatchPolicy::default()
+                })
+            }
+            _ => Ok(BatchPolicy::default()),
+        }
+    }
+
+    fn claim_limit(&self) -> i64 {
+        if self.threshold > 0 {
+            BATCH_SESSION_CLAIM
+        } else {
+            BATCH
+        }
+    }
+
+    fn wants_batch(&self, claimed: usize) -> bool {
+        self.threshold > 0 && claimed >= self.threshold
+    }
+}
 /// How long one run waits for KSeF's verdicts on what it sent.
 const VERDICT_ROUNDS: usize = 50;
 const VERDICT_PAUSE: Duration = Duration::from_millis(100);
@@ -31,6 +93,8 @@ pub struct KsefTarget {
     pub environment: String,
     /// Where invoice PDFs are: an accepted invoice's KSeF-numbered visualisation goes there.
     pub invoices: PdfStore,
+    /// When to send in a batch session.
+    pub batch: BatchPolicy,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -68,10 +132,11 @@ pub async fn send_due(
     now: NaiveDateTime,
 ) -> Result<SendReport, String> {
     let mut report = SendReport::default();
+    let limit = target.batch.claim_limit();
     let (claimed, nip) = with_db(pool, move |conn| {
         app_ksef::prepare_pending(conn, now)?;
         Ok((
-            app_ksef::claim_due(conn, now, BATCH)?,
+            app_ksef::claim_due(conn, now, limit)?,
             app_ksef::seller_nip(conn)?,
         ))
     })
@@ -103,7 +168,10 @@ pub async fn send_due(
         }
     };
     let mut sent = Vec::new();
-    if !claimed.is_empty() {
+    if target.batch.wants_batch(claimed.len()) {
+        sent =
+            send_batch_session(pool, target, &login.0, &login.1, claimed, &mut report, now).await?;
+    } else if !claimed.is_empty() {
         sent = send_batch(pool, target, &login.0, &login.1, claimed, &mut report, now).await?;
     }
     let mut undecided: Vec<(i64, String, String)> = awaiting
@@ -294,79 +362,298 @@ async fn collect_verdicts(
                 continue;
             }
         };
-        let code = status.status.code;
-        let duplicate_of = (code == invoice_status::DUPLICATE)
-            .then(|| {
-                status
-                    .status
-                    .extensions
-                    .as_ref()?
-                    .get("originalKsefNumber")?
-                    .as_str()
-                    .map(str::to_owned)
-            })
-            .flatten();
-        let number = if code == invoice_status::SUCCESS {
-            status.ksef_number.clone()
-        } else {
-            duplicate_of
-        };
-        match (code, number) {
-            (invoice_status::ACCEPTED | invoice_status::PROCESSING, _) => {
-                left.push((id, session, invoice))
-            }
-            (invoice_status::SUCCESS | invoice_status::DUPLICATE, Some(number)) => {
-                let upo = match &status.upo_download_url {
-                    Some(url) => target.client.download(url).await.ok(),
-                    None => None,
-                };
-                let acquired = status
-                    .acquisition_date
-                    .as_deref()
-                    .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
-                    .map_or_else(clock::now, |d| d.naive_utc());
-                with_db(pool, move |conn| {
-                    db::ksef::record_accepted(
-                        conn,
-                        id,
-                        &number,
-                        acquired,
-                        upo.as_deref(),
-                        clock::now(),
-                    )
-                })
-                .await?;
-                report.accepted += 1;
-            }
-            (invoice_status::SUCCESS, None) => {
-                // A success without a number is not a success: ask again later.
-                tracing::warn!(%session, invoice = %invoice, "KSeF reported success without a KSeF number");
-                left.push((id, session, invoice));
-            }
-            (invoice_status::CANCELLED_RETRY, _) => {
-                let text = status.status.description.clone();
-                with_db(pool, move |conn| {
-                    let now = clock::now();
-                    db::ksef::release_for_retry(conn, id, now, &text, now)
-                })
-                .await?;
-                report.will_retry += 1;
-            }
-            (code, _) => {
-                let mut text = status.status.description.clone();
-                for detail in status.status.details.clone().unwrap_or_default() {
-                    text.push_str(" — ");
-                    text.push_str(&detail);
-                }
-                with_db(pool, move |conn| {
-                    db::ksef::record_rejected(conn, id, code, &text, clock::now())
-                })
-                .await?;
-                report.rejected += 1;
-            }
+        if let Some(still) =
+            apply_status(pool, target, (id, session, invoice), &status, report).await?
+        {
+            left.push(still);
         }
     }
     Ok(left)
+}
+
+/// Records what KSeF says of one sent invoice; returns it back when KSeF has not decided.
+async fn apply_status(
+    pool: &Pool,
+    target: &KsefTarget,
+    (id, session, invoice): (i64, String, String),
+    status: &SessionInvoiceStatus,
+    report: &mut SendReport,
+) -> Result<Option<(i64, String, String)>, String> {
+    let code = status.status.code;
+    let duplicate_of = (code == invoice_status::DUPLICATE)
+        .then(|| {
+            status
+                .status
+                .extensions
+                .as_ref()?
+                .get("originalKsefNumber")?
+                .as_str()
+                .map(str::to_owned)
+        })
+        .flatten();
+    let number = if code == invoice_status::SUCCESS {
+        status.ksef_number.clone()
+    } else {
+        duplicate_of
+    };
+    match (code, number) {
+        (invoice_status::ACCEPTED | invoice_status::PROCESSING, _) => {
+            return Ok(Some((id, session, invoice)));
+        }
+        (invoice_status::SUCCESS | invoice_status::DUPLICATE, Some(number)) => {
+            let upo = match &status.upo_download_url {
+                Some(url) => target.client.download(url).await.ok(),
+                None => None,
+            };
+            let acquired = status
+                .acquisition_date
+                .as_deref()
+                .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+                .map_or_else(clock::now, |d| d.naive_utc());
+            with_db(pool, move |conn| {
+                db::ksef::record_accepted(conn, id, &number, acquired, upo.as_deref(), clock::now())
+            })
+            .await?;
+            report.accepted += 1;
+        }
+        (invoice_status::SUCCESS, None) => {
+            // A success without a number is not a success: ask again later.
+            tracing::warn!(%session, invoice = %invoice, "KSeF reported success without a KSeF number");
+            return Ok(Some((id, session, invoice)));
+        }
+        (invoice_status::CANCELLED_RETRY, _) => {
+            let text = status.status.description.clone();
+            with_db(pool, move |conn| {
+                let now = clock::now();
+                db::ksef::release_for_retry(conn, id, now, &text, now)
+            })
+            .await?;
+            report.will_retry += 1;
+        }
+        (code, _) => {
+            let mut text = status.status.description.clone();
+            for detail in status.status.details.clone().unwrap_or_default() {
+                text.push_str(" — ");
+                text.push_str(&detail);
+            }
+            with_db(pool, move |conn| {
+                db::ksef::record_rejected(conn, id, code, &text, clock::now())
+            })
+            .await?;
+            report.rejected += 1;
+        }
+    }
+    Ok(None)
+}
+
+/// Sends the claimed documents in one batch session: their XML zipped, split into parts and
+/// encrypted, the session opened with every part's hash, the parts uploaded, the session
+/// closed; then KSeF's processing is waited for and each invoice of the session's list is
+/// recorded as sent (found by the hash of its XML) and decided where KSeF has decided.
+/// Returns the sent invoices KSeF has not decided yet. Whatever KSeF did not take goes back
+/// to the queue; a crash before recording leaves the claims to expire, and the resend is
+/// answered "duplicate" with the number of the first (no second number).
+async fn send_batch_session(
+    pool: &Pool,
+    target: &KsefTarget,
+    login: &Login,
+    key: &crate::ksef::crypto::MinistryKey,
+    claimed: Vec<KsefDocument>,
+    report: &mut SendReport,
+    now: NaiveDateTime,
+) -> Result<Vec<(i64, String, String)>, String> {
+    let session_key = SessionKey::random();
+    let names: Vec<String> = claimed
+        .iter()
+        .map(|d| format!("{}.xml", d.invoice_id))
+        .collect();
+    let files: Vec<(String, &[u8])> = claimed
+        .iter()
+        .zip(&names)
+        .map(|(d, name)| {
+            (
+                name.clone(),
+                d.xml.as_deref().unwrap_or_default().as_bytes(),
+            )
+        })
+        .collect();
+    let by_hash: HashMap<String, i64> = claimed
+        .iter()
+        .map(|d| {
+            let xml = d.xml.as_deref().unwrap_or_default().as_bytes();
+            (sha256_base64(xml), d.invoice_id)
+        })
+        .collect();
+    let opened = async {
+        let package = crate::ksef::batch::package(&files, &session_key, target.batch.part_size)?;
+        let session = target
+            .client
+            .open_batch(login, key, &session_key, &package)
+            .await?;
+        Ok::<_, KsefError>((package, session))
+    }
+    .await;
+    let (package, session) = match opened {
+        Ok(opened) => opened,
+        Err(error) => {
+            let cause = (error.to_string(), error.retry_after());
+            release(pool, &claimed, (&cause.0, cause.1), now, report).await?;
+            report.problem = Some(error.to_string());
+            return Ok(Vec::new());
+        }
+    };
+    let reference = session.reference_number.clone();
+    let row = KsefSession {
+        reference_number: reference.clone(),
+        environment: target.environment.clone(),
+        opened_at: clock::now(),
+        closed_at: None,
+        invoices_sent: 0,
+        status_code: None,
+        status_text: None,
+        upo: None,
+    };
+    with_db(pool, move |conn| db::ksef::insert_session(conn, &row)).await?;
+    let uploaded = async {
+        target.client.upload_parts(&session, &package).await?;
+        drop(package);
+        target.client.close_batch(login, &reference).await?;
+        // KSeF processes the package after closing: wait until it has.
+        for _ in 0..BATCH_PROCESSING_ROUNDS {
+            let status = target.client.session_status(login, &reference).await?;
+            if !matches!(
+                status.status.code,
+                session_status::OPEN | session_status::PROCESSING | session_status::CLOSED
+            ) {
+                return Ok(status.status);
+            }
+            tokio::time::sleep(VERDICT_PAUSE).await;
+        }
+        Ok::<_, KsefError>(crate::ksef::wire::StatusInfo {
+            code: session_status::PROCESSING,
+            description: "still processing".into(),
+            details: None,
+            extensions: None,
+        })
+    }
+    .await;
+    match uploaded {
+        // 440 (no invoices) and 445 (no valid invoices, e.g. all of them duplicates of what a
+        // killed sender had sent) are verdicts on the invoices, read from the session's list.
+        Ok(status)
+            if status.code < 400
+                || matches!(
+                    status.code,
+                    session_status::NO_INVOICES | session_status::NO_VALID_INVOICES
+                ) => {}
+        Ok(failed) => {
+            // The package itself was refused (e.g. 405: a part or hash KSeF could not verify).
+            let mut text = failed.description.clone();
+            for detail in failed.details.clone().unwrap_or_default() {
+                text.push_str(" — ");
+                text.push_str(&detail);
+            }
+            tracing::warn!(session = %reference, code = failed.code, %text, "KSeF refused the batch package; will retry");
+            release(pool, &claimed, (&text, None), now, report).await?;
+            report.problem = Some(format!(
+                "KSeF refused the batch package ({}): {text}",
+                failed.code
+            ));
+            close_record(pool, &reference, Some((failed.code, text))).await?;
+            return Ok(Vec::new());
+        }
+        Err(error) => {
+            tracing::warn!(session = %reference, %error, "KSeF batch session failed; will retry");
+            let cause = (error.to_string(), error.retry_after());
+            release(pool, &claimed, (&cause.0, cause.1), now, report).await?;
+            report.problem = Some(error.to_string());
+            close_record(pool, &reference, Some((0, error.to_string()))).await?;
+            return Ok(Vec::new());
+        }
+    }
+    let listed = match target.client.session_invoices(login, &reference).await {
+        Ok(listed) => listed,
+        Err(error) => {
+            // Taken but not listed: the claims expire and the resend finds the first numbers.
+            tracing::warn!(session = %reference, %error, "KSeF batch session's invoices not listed; reconciled later");
+            report.problem = Some(error.to_string());
+            return Ok(Vec::new());
+        }
+    };
+    let mut taken: Vec<(i64, String, SessionInvoiceStatus)> = Vec::new();
+    for invoice in listed {
+        match by_hash.get(&invoice.invoice_hash) {
+            Some(id) => taken.push((*id, invoice.reference_number.clone(), invoice)),
+            None => {
+                tracing::warn!(session = %reference, hash = %invoice.invoice_hash, "KSeF listed an invoice this batch did not send")
+            }
+        }
+    }
+    let recorded: Vec<(i64, String)> = taken
+        .iter()
+        .map(|(id, invoice_reference, _)| (*id, invoice_reference.clone()))
+        .collect();
+    let session_ref = reference.clone();
+    with_db(pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            for (id, invoice_reference) in &recorded {
+                db::ksef::record_sent(conn, *id, &session_ref, invoice_reference, clock::now())?;
+            }
+            db::ksef::count_sent_in_session(conn, &session_ref)
+        })
+    })
+    .await?;
+    report.sent += taken.len();
+    let listed_ids: std::collections::HashSet<i64> = taken.iter().map(|(id, _, _)| *id).collect();
+    let missing: Vec<KsefDocument> = claimed
+        .into_iter()
+        .filter(|d| !listed_ids.contains(&d.invoice_id))
+        .collect();
+    if !missing.is_empty() {
+        release(
+            pool,
+            &missing,
+            ("KSeF did not list the invoice in the batch session", None),
+            now,
+            report,
+        )
+        .await?;
+    }
+    let mut undecided = Vec::new();
+    for (id, invoice_reference, status) in taken {
+        if let Some(still) = apply_status(
+            pool,
+            target,
+            (id, reference.clone(), invoice_reference),
+            &status,
+            report,
+        )
+        .await?
+        {
+            undecided.push(still);
+        }
+    }
+    close_record(pool, &reference, None).await?;
+    Ok(undecided)
+}
+
+/// Records a session as closed, with KSeF's refusal when there was one.
+async fn close_record(
+    pool: &Pool,
+    reference: &str,
+    failure: Option<(i64, String)>,
+) -> Result<(), String> {
+    let reference = reference.to_owned();
+    with_db(pool, move |conn| {
+        db::ksef::close_session(
+            conn,
+            &reference,
+            clock::now(),
+            failure.as_ref().map(|(c, t)| (*c, t.as_str())),
+            None,
+        )
+    })
+    .await
 }
 
 /// The sender as the server's worker and `ebok ksef send` run it: where to send is read afresh
@@ -378,6 +665,8 @@ pub struct Sender {
     /// The address of a local KSeF server this process runs (`ebok demo`).
     pub local_url: Option<String>,
     pub invoices: PdfStore,
+    /// When to send in a batch session (`EBOK_KSEF_BATCH_THRESHOLD`).
+    pub batch: BatchPolicy,
     current: Option<(app_ksef::settings::SendTarget, KsefTarget)>,
 }
 
@@ -393,6 +682,10 @@ impl Sender {
             env,
             local_url,
             invoices,
+            batch: BatchPolicy::from_env().unwrap_or_else(|problem| {
+                tracing::error!(%problem, "batch sessions at their default threshold");
+                BatchPolicy::default()
+            }),
             current: None,
         }
     }
@@ -419,7 +712,11 @@ impl Sender {
                 });
             }
         };
-        if self.current.as_ref().is_none_or(|(had, _)| *had != wanted) {
+        let stale = self
+            .current
+            .as_ref()
+            .is_none_or(|(had, target)| *had != wanted || target.batch != self.batch);
+        if stale {
             let client = KsefClient::new(&wanted.base_url, Duration::from_secs(30))
                 .map_err(|e| e.to_string())?;
             let target = KsefTarget {
@@ -427,6 +724,7 @@ impl Sender {
                 token: wanted.token.clone(),
                 environment: wanted.environment.as_str().to_owned(),
                 invoices: self.invoices.clone(),
+                batch: self.batch,
             };
             self.current = Some((wanted, target));
         }

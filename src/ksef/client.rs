@@ -7,13 +7,16 @@ use std::time::Duration;
 use reqwest::{Response, StatusCode};
 use serde::de::DeserializeOwned;
 
+use super::batch::{BatchPackage, PackageError};
 use super::crypto::{self, CryptoError, MinistryKey, SessionKey, sha256_base64};
 use super::fa3;
 use super::wire::{
     AuthInitResponse, AuthStatusResponse, ChallengeResponse, ContextIdentifier, Encryption,
-    ExceptionResponse, FormCode, KsefTokenRequest, OpenOnlineSessionRequest,
-    OpenOnlineSessionResponse, PublicKeyCertificate, RedeemResponse, SendInvoiceRequest,
-    SendInvoiceResponse, SessionInvoiceStatus, USAGE_SYMMETRIC_KEY, USAGE_TOKEN,
+    ExceptionResponse, FormCode, KsefTokenRequest, OpenBatchSessionRequest,
+    OpenBatchSessionResponse, OpenOnlineSessionRequest, OpenOnlineSessionResponse,
+    PartUploadRequest, PublicKeyCertificate, RedeemResponse, SendInvoiceRequest,
+    SendInvoiceResponse, SessionInvoiceStatus, SessionInvoicesResponse, SessionStatusResponse,
+    USAGE_SYMMETRIC_KEY, USAGE_TOKEN,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,6 +38,8 @@ pub enum KsefError {
     Malformed(String),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Package(#[from] PackageError),
 }
 
 impl KsefError {
@@ -76,6 +81,21 @@ pub struct Login {
 pub struct OnlineSession {
     pub reference_number: String,
     key: SessionKey,
+}
+
+/// An open batch session: its key (to package the invoices with) and where each part goes.
+#[derive(Debug, Clone)]
+pub struct BatchSession {
+    pub reference_number: String,
+    pub uploads: Vec<PartUploadRequest>,
+}
+
+fn form_code() -> FormCode {
+    FormCode {
+        system_code: fa3::SYSTEM_CODE.into(),
+        schema_version: fa3::SCHEMA_VERSION.into(),
+        value: fa3::FORM_VALUE.into(),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -254,11 +274,7 @@ impl KsefClient {
     ) -> Result<OnlineSession, KsefError> {
         let key = SessionKey::random();
         let request = OpenOnlineSessionRequest {
-            form_code: FormCode {
-                system_code: fa3::SYSTEM_CODE.into(),
-                schema_version: fa3::SCHEMA_VERSION.into(),
-                value: fa3::FORM_VALUE.into(),
-            },
+            form_code: form_code(),
             encryption: Encryption {
                 encrypted_symmetric_key: key.encrypted_for(key_for_keys)?,
                 initialization_vector: key.iv_base64(),
@@ -329,6 +345,133 @@ impl KsefClient {
         )
         .await
         .map(|_| ())
+    }
+
+    /// Opens a batch session for `package`, made with `key` (`ksef::batch::package`).
+    pub async fn open_batch(
+        &self,
+        login: &Login,
+        key_for_keys: &MinistryKey,
+        key: &SessionKey,
+        package: &BatchPackage,
+    ) -> Result<BatchSession, KsefError> {
+        let request = OpenBatchSessionRequest {
+            form_code: form_code(),
+            batch_file: package.file.clone(),
+            encryption: Encryption {
+                encrypted_symmetric_key: key.encrypted_for(key_for_keys)?,
+                initialization_vector: key.iv_base64(),
+                public_key_id: Some(key_for_keys.public_key_id.clone()),
+            },
+            offline_mode: Some(false),
+        };
+        let opened: OpenBatchSessionResponse = Self::read(
+            self.http
+                .post(self.url("/sessions/batch"))
+                .bearer_auth(&login.access_token)
+                .json(&request)
+                .send()
+                .await,
+        )
+        .await?;
+        if opened.part_upload_requests.len() != package.parts.len() {
+            return Err(KsefError::Malformed(format!(
+                "{} upload addresses for {} parts",
+                opened.part_upload_requests.len(),
+                package.parts.len()
+            )));
+        }
+        Ok(BatchSession {
+            reference_number: opened.reference_number,
+            uploads: opened.part_upload_requests,
+        })
+    }
+
+    /// Uploads one encrypted part exactly as KSeF said: its method, address and headers, and
+    /// no Bearer token.
+    pub async fn upload_part(
+        &self,
+        upload: &PartUploadRequest,
+        part: Vec<u8>,
+    ) -> Result<(), KsefError> {
+        let method = reqwest::Method::from_bytes(upload.method.as_bytes())
+            .map_err(|_| KsefError::Malformed(format!("upload method {}", upload.method)))?;
+        let mut request = self.http.request(method, &upload.url).body(part);
+        for (name, value) in &upload.headers {
+            request = request.header(name, value);
+        }
+        Self::body(request.send().await).await.map(|_| ())
+    }
+
+    /// Uploads every part of `package` to `session`'s addresses, by ordinal number.
+    pub async fn upload_parts(
+        &self,
+        session: &BatchSession,
+        package: &BatchPackage,
+    ) -> Result<(), KsefError> {
+        for upload in &session.uploads {
+            let part = usize::try_from(upload.ordinal_number - 1)
+                .ok()
+                .and_then(|index| package.parts.get(index))
+                .ok_or_else(|| {
+                    KsefError::Malformed(format!("no part {}", upload.ordinal_number))
+                })?;
+            self.upload_part(upload, part.clone()).await?;
+        }
+        Ok(())
+    }
+
+    /// Closing a batch session starts KSeF's processing of the package.
+    pub async fn close_batch(&self, login: &Login, reference: &str) -> Result<(), KsefError> {
+        Self::body(
+            self.http
+                .post(self.url(&format!("/sessions/batch/{reference}/close")))
+                .bearer_auth(&login.access_token)
+                .send()
+                .await,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn session_status(
+        &self,
+        login: &Login,
+        reference: &str,
+    ) -> Result<SessionStatusResponse, KsefError> {
+        Self::read(
+            self.http
+                .get(self.url(&format!("/sessions/{reference}")))
+                .bearer_auth(&login.access_token)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// Every invoice of a session, page by page (`x-continuation-token`).
+    pub async fn session_invoices(
+        &self,
+        login: &Login,
+        reference: &str,
+    ) -> Result<Vec<SessionInvoiceStatus>, KsefError> {
+        let mut invoices = Vec::new();
+        let mut continuation: Option<String> = None;
+        loop {
+            let mut request = self
+                .http
+                .get(self.url(&format!("/sessions/{reference}/invoices?pageSize=1000")))
+                .bearer_auth(&login.access_token);
+            if let Some(token) = &continuation {
+                request = request.header("x-continuation-token", token);
+            }
+            let page: SessionInvoicesResponse = Self::read(request.send().await).await?;
+            invoices.extend(page.invoices);
+            match page.continuation_token.filter(|t| !t.is_empty()) {
+                Some(token) if continuation.as_ref() != Some(&token) => continuation = Some(token),
+                _ => return Ok(invoices),
+            }
+        }
     }
 
     pub async fn invoice_status(

@@ -198,6 +198,79 @@ pub struct SessionInvoiceStatus {
     pub status: StatusInfo,
 }
 
+/// One encrypted part of a batch package, as declared when the batch session is opened.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchFilePart {
+    pub ordinal_number: i64,
+    /// Size and SHA-256 (standard Base64) of the part as encrypted.
+    pub file_size: u64,
+    pub file_hash: String,
+}
+
+/// The package: a ZIP of invoice XMLs (size and hash of the plain ZIP), split into parts
+/// before encryption (`sesja-wsadowa.md`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchFile {
+    pub file_size: u64,
+    pub file_hash: String,
+    /// "Zip" (also "TarGz" since 2.6.0); KSeF assumes ZIP without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression_type: Option<String>,
+    pub file_parts: Vec<BatchFilePart>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenBatchSessionRequest {
+    pub form_code: FormCode,
+    pub batch_file: BatchFile,
+    pub encryption: Encryption,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_mode: Option<bool>,
+}
+
+/// Where and how to upload one part: exactly as told, without a Bearer token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartUploadRequest {
+    pub ordinal_number: i64,
+    pub method: String,
+    pub url: String,
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenBatchSessionResponse {
+    pub reference_number: String,
+    pub part_upload_requests: Vec<PartUploadRequest>,
+}
+
+/// `GET /sessions/{ref}/invoices`: one page of a session's invoices.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInvoicesResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation_token: Option<String>,
+    pub invoices: Vec<SessionInvoiceStatus>,
+}
+
+/// Session status codes (`sesja-sprawdzenie-stanu-i-pobranie-upo.md`).
+pub mod session_status {
+    pub const OPEN: i64 = 100;
+    /// Batch: the package is being processed.
+    pub const PROCESSING: i64 = 150;
+    pub const CLOSED: i64 = 170;
+    pub const DONE: i64 = 200;
+    /// No invoices were sent in the session.
+    pub const NO_INVOICES: i64 = 440;
+    /// None of the session's invoices was valid (each one's status says why).
+    pub const NO_VALID_INVOICES: i64 = 445;
+}
+
 /// The legacy error body of a 400 (`ExceptionResponse`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -82,6 +82,9 @@ pub struct InvoiceView {
     pub qr_caption: String,
     /// KOD I, for an invoice that goes to KSeF; printed beside the payment code.
     pub verification: Option<VerificationQr>,
+    /// KOD II ("CERTYFIKAT"), for an offline invoice when the seller has a KSeF Offline
+    /// certificate; printed under KOD I.
+    pub certificate: Option<VerificationQr>,
     pub footer: String,
 }
 
@@ -146,7 +149,13 @@ pub fn layout(canvas: &mut Canvas<'_>, view: &InvoiceView) -> Vec<Vec<printpdf::
         12.0 + 5.0 * (view.summary.len() as f32 + 1.0),
     );
     y = summary(canvas, view, y + 2.0);
-    y = ensure_room(canvas, &mut pages, view, y, 48.0);
+    // KOD II goes under KOD I: the codes' block is taller then.
+    let codes_height = if view.certificate.is_some() {
+        48.0 + KOD_II_DROP
+    } else {
+        48.0
+    };
+    y = ensure_room(canvas, &mut pages, view, y, codes_height);
     payment(canvas, view, y + 6.0);
     pages.push(canvas.take_ops());
     pages
@@ -439,6 +448,9 @@ const QR_SIZE: f32 = 32.0;
 /// Room between the two codes, so the labels under them (a KSeF number is 35 characters, about
 /// 44 mm at 5.5 pt) do not run into each other.
 const QR_GAP: f32 = 12.0;
+/// How far below KOD I's top KOD II starts: the code, its label (a KSeF number may take two
+/// lines) and a gap.
+const KOD_II_DROP: f32 = QR_SIZE + 12.0;
 
 fn payment(canvas: &mut Canvas<'_>, view: &InvoiceView, top: f32) {
     // The payment code sits at the right edge; KOD I to its left (or at the edge alone).
@@ -508,6 +520,17 @@ fn payment(canvas: &mut Canvas<'_>, view: &InvoiceView, top: f32) {
             &code.label,
             verification_left,
             top,
+            (5.5, 14.0),
+        );
+    }
+    if let Some(code) = &view.certificate {
+        // Under KOD I, labelled "CERTYFIKAT" (ksef-docs `kody-qr.md`).
+        labelled_code(
+            canvas,
+            &code.url,
+            &code.label,
+            verification_left,
+            top + KOD_II_DROP,
             (5.5, 14.0),
         );
     }

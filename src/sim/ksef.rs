@@ -6,6 +6,7 @@
 //!
 //! Never chosen by a production configuration: `ebok demo` and the tests start it.
 
+mod offline;
 mod routes;
 mod state;
 mod upo;
@@ -22,6 +23,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 use x509_cert::time::Validity;
 
+pub use offline::{IssuedOfflineCertificate, issue_offline_certificate};
 pub use state::Faults;
 use state::Inner;
 

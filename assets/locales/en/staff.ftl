@@ -387,6 +387,7 @@ staff-audit-event = { $action ->
     [seller_changed] Seller details changed
     [ksef_settings_changed] KSeF settings changed
     [ksef_resend] Invoice sent to KSeF again
+    [ksef_offline_certificate_stored] KSeF Offline certificate stored (KOD II)
     [series_changed] Numbering series changed
     [series_created] Numbering series added
     [service_changed] Service changed

@@ -389,6 +389,7 @@ staff-audit-event = { $action ->
     [seller_changed] Zmieniono dane sprzedawcy
     [ksef_settings_changed] Zmieniono ustawienia KSeF
     [ksef_resend] Ponowiono wysyłkę faktury do KSeF
+    [ksef_offline_certificate_stored] Zapisano certyfikat KSeF typu Offline (KOD II)
     [series_changed] Zmieniono serię numeracji
     [series_created] Dodano serię numeracji
     [service_changed] Zmieniono usługę

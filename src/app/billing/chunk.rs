@@ -129,6 +129,7 @@ fn write_invoices(
     // chunk's from the rows in hand and inserts them together.
     let consumers_to_ksef = crate::app::ksef::consumers_to_ksef(conn)?;
     let environment = crate::app::ksef::settings::environment(conn)?;
+    let fa3_at_issue = !crate::app::ksef::benchmark_without_fa3();
     let mut all_lines: Vec<NewInvoiceLine> = Vec::new();
     let mut keys = Vec::with_capacity(plans.len());
     let mut facts: Vec<NewSubscriptionPeriod> = Vec::new();
@@ -166,26 +167,33 @@ fn write_invoices(
         totals.total_gross += plan.totals.gross.grosze();
         let invoice = stored_invoice(id, row);
         let stored_lines: Vec<InvoiceLine> = lines.iter().map(stored_line).collect();
-        let ksef = crate::app::ksef::document_of_new_invoice(
-            &invoice,
-            &stored_lines,
-            plan.customer.customer_number,
-            consumers_to_ksef,
-            now,
-        );
-        let verification = crate::app::ksef::code_for(
-            &ksef,
-            &invoice.seller_nip,
-            invoice.issue_date,
-            environment,
-            false,
-        );
-        ksef_documents.push(ksef);
+        let (verification, certificate) = if fa3_at_issue {
+            let ksef = crate::app::ksef::document_of_new_invoice(
+                &invoice,
+                &stored_lines,
+                plan.customer.customer_number,
+                consumers_to_ksef,
+                now,
+            );
+            let verification = crate::app::ksef::code_for(
+                &ksef,
+                &invoice.seller_nip,
+                invoice.issue_date,
+                environment,
+                false,
+            );
+            let certificate = crate::app::ksef::certificate_input(&ksef);
+            ksef_documents.push(ksef);
+            (verification, certificate)
+        } else {
+            (None, None)
+        };
         documents.push(Document {
             lines: stored_lines,
             invoice,
             customer_number: plan.customer.customer_number,
             verification,
+            certificate: certificate.map(|xml| (environment, xml)),
         });
         all_lines.extend(lines);
     }

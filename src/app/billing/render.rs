@@ -14,6 +14,9 @@ pub(super) struct Document {
     pub customer_number: i64,
     /// KOD I, labelled "OFFLINE" (KSeF numbers the invoice after the run).
     pub verification: Option<crate::pdf::VerificationQr>,
+    /// What KOD II signs, when the seller has a KSeF Offline certificate: signed here, on the
+    /// rendering threads, since an RSA signature per invoice would slow the single writer.
+    pub certificate: Option<(crate::ksef::environment::KsefEnvironment, String)>,
 }
 
 /// The stored PDFs, in the order of `documents`.
@@ -56,6 +59,16 @@ fn render_share(
                 None,
             )?;
             view.verification = document.verification.clone();
+            view.certificate = document
+                .certificate
+                .as_ref()
+                .and_then(|(environment, xml)| {
+                    crate::app::ksef::certificate_code_for(
+                        xml,
+                        &document.invoice.seller_nip,
+                        *environment,
+                    )
+                });
             let bytes = invoicing.renderer.render_invoice(&view);
             let number = document.invoice.number.as_deref().unwrap_or_default();
             Ok(invoicing

@@ -82,7 +82,7 @@ fn insert_seller(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<i
         &NewSeller {
             name: "Przykładowy Operator Sp. z o.o.".into(),
             short_name: "Przykładowy Operator".into(),
-            nip: "6182007145".into(),
+            nip: super::DEMO_SELLER_NIP.into(),
             regon: Some("123456785".into()),
             address_line: "ul. Światłowodowa 1".into(),
             postal_code: "62-800".into(),

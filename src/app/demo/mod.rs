@@ -101,6 +101,9 @@ pub enum DemoError {
     Storage(#[from] crate::app::invoicing::StorageError),
 }
 
+/// The demo ISP's NIP.
+pub const DEMO_SELLER_NIP: &str = "6182007145";
+
 /// Seeds the fixed demo ISP unless present, then tops generated customers up to the number asked.
 pub fn seed(
     conn: &mut DbConn,

@@ -341,6 +341,8 @@ fn finish(
     )?;
     // KOD I labelled "OFFLINE": KSeF numbers the invoice later (see app::ksef::visualisation).
     view.verification = crate::app::ksef::issue_time_code(conn, &invoice)?;
+    // KOD II "CERTYFIKAT" under it when the seller has a KSeF Offline certificate.
+    view.certificate = crate::app::ksef::issue_time_certificate_code(conn, &invoice)?;
     let bytes = ctx.renderer.render_invoice(&view);
     let number = invoice.number.clone().unwrap_or_default();
     let stored = ctx.store.write(invoice.issue_date, &number, &bytes)?;

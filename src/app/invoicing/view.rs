@@ -301,6 +301,7 @@ pub fn invoice_view(
         qr_caption: "Zeskanuj w aplikacji banku, aby zapłacić".into(),
         // KOD I needs the stored FA(3) bytes and KSeF's verdict: the caller adds it.
         verification: None,
+        certificate: None,
         footer: format!(
             "{} · NIP {} · faktura wystawiona w e-BOK",
             invoice.seller_name, seller_nip

@@ -231,6 +231,21 @@ pub(crate) fn document_of_new_invoice(
     document
 }
 
+/// `EBOK_BENCH_WITHOUT_FA3=1`, for `benches/billing_run.py` only: the billing run leaves the
+/// FA(3) XML to the KSeF sender (which makes it for invoices without a document) instead of
+/// making it at issue, so the benchmark can measure what FA(3) generation adds. Its PDFs carry
+/// no KOD I: never set it for a real run.
+pub fn benchmark_without_fa3() -> bool {
+    static WITHOUT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WITHOUT.get_or_init(|| {
+        let without = std::env::var("EBOK_BENCH_WITHOUT_FA3").is_ok_and(|v| v.trim() == "1");
+        if without {
+            tracing::warn!("EBOK_BENCH_WITHOUT_FA3=1: billing runs make no FA(3) XML and no KOD I (benchmark only)");
+        }
+        without
+    })
+}
+
 /// Whether consumer (B2C) invoices go to KSeF: the seller's setting, yes by default (one
 /// pipeline; pl-invoicing §3.2 allows it).
 pub(crate) fn consumers_to_ksef(conn: &mut DbConn) -> diesel::QueryResult<bool> {

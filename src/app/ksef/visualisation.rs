@@ -44,6 +44,43 @@ pub(crate) fn code_for(
     })
 }
 
+/// The XML KOD II signs the hash of, for the issue-time PDF: that of an invoice that goes to
+/// KSeF, when the seller has an Offline certificate (`super::offline`). The signing itself is
+/// left to whoever renders, so a billing chunk signs on its rendering threads.
+pub(crate) fn certificate_input(document: &KsefDocument) -> Option<String> {
+    if matches!(document.state.as_str(), "local" | "xml_failed") {
+        return None;
+    }
+    super::offline::current()?;
+    document.xml.clone()
+}
+
+/// KOD II for the issue-time PDF of an invoice whose XML is `xml` (see `certificate_input`).
+pub(crate) fn certificate_code_for(
+    xml: &str,
+    seller_nip: &str,
+    environment: KsefEnvironment,
+) -> Option<VerificationQr> {
+    super::offline::certificate_code(environment, seller_nip, xml.as_bytes())
+}
+
+/// KOD II as the issue-time PDF of `invoice` prints it, under KOD I: only with an Offline
+/// certificate stored, and never on the KSeF-numbered visualisation (an invoice KSeF has
+/// numbered is no longer offline).
+pub fn issue_time_certificate_code(
+    conn: &mut DbConn,
+    invoice: &Invoice,
+) -> diesel::QueryResult<Option<VerificationQr>> {
+    let Some(document) = db::ksef::find(conn, invoice.id)? else {
+        return Ok(None);
+    };
+    let Some(xml) = certificate_input(&document) else {
+        return Ok(None);
+    };
+    let environment = super::settings::environment(conn)?;
+    Ok(certificate_code_for(&xml, &invoice.seller_nip, environment))
+}
+
 /// KOD I as the issue-time PDF of `invoice` prints it ("OFFLINE" under it).
 pub fn issue_time_code(
     conn: &mut DbConn,

@@ -2,22 +2,24 @@
 
 use std::io::Cursor;
 
+use rocket::data::{Data, ToByteUnit};
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
-use rocket::{Build, Rocket, State, delete, get, post, routes};
+use rocket::{Build, Rocket, State, delete, get, post, put, routes};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::SimState;
-use super::state::{self, Refusal, now_text, status};
+use super::state::{self, Refusal, UploadRefusal, now_text, status};
 use crate::ksef::crypto::sha256_base64;
 use crate::ksef::wire::{
     AuthInitResponse, AuthStatusResponse, ChallengeResponse, ExceptionDetail, ExceptionInfo,
-    ExceptionResponse, KsefTokenRequest, OpenOnlineSessionRequest, OpenOnlineSessionResponse,
-    RedeemResponse, RefreshResponse, SendInvoiceRequest, SendInvoiceResponse, SessionInvoiceStatus,
-    TokenInfo,
+    ExceptionResponse, KsefTokenRequest, OpenBatchSessionRequest, OpenBatchSessionResponse,
+    OpenOnlineSessionRequest, OpenOnlineSessionResponse, PartUploadRequest, RedeemResponse,
+    RefreshResponse, SendInvoiceRequest, SendInvoiceResponse, SessionInvoiceStatus,
+    SessionInvoicesResponse, TokenInfo,
 };
 
 pub(super) fn mount(rocket: Rocket<Build>, state: SimState) -> Rocket<Build> {
@@ -34,7 +36,11 @@ pub(super) fn mount(rocket: Rocket<Build>, state: SimState) -> Rocket<Build> {
             open_session,
             send_invoice,
             close_session,
+            open_batch,
+            upload_part,
+            close_batch,
             session_status,
+            session_invoices,
             invoice_status,
             invoice_upo,
             stored_upo,
@@ -400,6 +406,179 @@ async fn close_session(state: &State<SimState>, bearer: Bearer, reference: &str)
     })
 }
 
+#[post("/sessions/batch", data = "<body>")]
+async fn open_batch(state: &State<SimState>, bearer: Bearer, body: String) -> Answer {
+    gate(state).await?;
+    let nip = access(state, &bearer)?;
+    let request: OpenBatchSessionRequest = parse(&body)?;
+    if request.form_code.system_code != crate::ksef::fa3::SYSTEM_CODE {
+        return Err(refused((
+            21405,
+            format!(
+                "Nieobsługiwany formularz {}.",
+                request.form_code.system_code
+            ),
+        )));
+    }
+    let (reference_number, signature) = state.lock().open_batch(&nip, &request).map_err(refused)?;
+    let part_upload_requests = request
+        .batch_file
+        .file_parts
+        .iter()
+        .map(|part| PartUploadRequest {
+            ordinal_number: part.ordinal_number,
+            method: "PUT".into(),
+            url: format!(
+                "{}/storage/batch/{reference_number}/{}?sig={signature}",
+                state.base_url, part.ordinal_number
+            ),
+            headers: [("x-ms-blob-type".to_owned(), "BlockBlob".to_owned())].into(),
+        })
+        .collect();
+    Ok(json_reply(
+        Status::Created,
+        &OpenBatchSessionResponse {
+            reference_number,
+            part_upload_requests,
+        },
+    ))
+}
+
+/// The pre-signed upload address of one part: no Bearer; the signature in the address.
+#[put("/storage/batch/<reference>/<ordinal>?<sig>", data = "<data>")]
+async fn upload_part(
+    state: &State<SimState>,
+    reference: &str,
+    ordinal: i64,
+    sig: &str,
+    data: Data<'_>,
+) -> Answer {
+    gate(state).await?;
+    let bytes = data
+        .open(110.mebibytes())
+        .into_bytes()
+        .await
+        .map_err(|_| problem(Status::BadRequest, "Nie odczytano części paczki."))?;
+    if !bytes.is_complete() {
+        return Err(refused((21402, "Część paczki przekracza 100 MB.".into())));
+    }
+    match state
+        .lock()
+        .receive_part(reference, ordinal, sig, bytes.into_inner())
+    {
+        Ok(()) => Ok(Reply {
+            status: Status::Created,
+            body: String::new(),
+            content_type: ("text", "plain"),
+            headers: Vec::new(),
+        }),
+        Err(UploadRefusal::Forbidden) => Err(problem(
+            Status::Forbidden,
+            "Adres przesyłania jest nieprawidłowy lub wygasł.",
+        )),
+        Err(UploadRefusal::Refused(refusal)) => Err(refused(refusal)),
+    }
+}
+
+#[post("/sessions/batch/<reference>/close")]
+async fn close_batch(state: &State<SimState>, bearer: Bearer, reference: &str) -> Answer {
+    gate(state).await?;
+    let nip = access(state, &bearer)?;
+    let closed = state.lock().close_batch(reference, &nip).map_err(refused)?;
+    // KSeF answers at once and processes the package afterwards (decrypting, unzipping and
+    // validating every invoice block: off the async workers).
+    let shared = state.inner().clone();
+    let reference = reference.to_owned();
+    rocket::tokio::task::spawn_blocking(move || {
+        state::process_batch(&shared, &reference, &nip, closed);
+    });
+    Ok(Reply {
+        status: Status::NoContent,
+        body: String::new(),
+        content_type: ("text", "plain"),
+        headers: Vec::new(),
+    })
+}
+
+/// `x-continuation-token`, if any.
+pub(super) struct Continuation(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Continuation {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(Continuation(
+            request
+                .headers()
+                .get_one("x-continuation-token")
+                .map(str::to_owned),
+        ))
+    }
+}
+
+/// A session's invoices, `pageSize` (10–1000) at a time; the next page's token in the body.
+#[get("/sessions/<reference>/invoices?<pageSize>")]
+#[allow(non_snake_case)]
+async fn session_invoices(
+    state: &State<SimState>,
+    bearer: Bearer,
+    continuation: Continuation,
+    reference: &str,
+    pageSize: Option<usize>,
+) -> Answer {
+    gate(state).await?;
+    access(state, &bearer)?;
+    let page = pageSize.unwrap_or(10).clamp(10, 1000);
+    let offset = continuation
+        .0
+        .as_deref()
+        .and_then(|t| t.parse::<usize>().ok())
+        .unwrap_or(0);
+    let inner = state.lock();
+    let (found, total) = inner
+        .session_invoices(reference, offset, page)
+        .ok_or_else(|| refused((21173, "Brak sesji o podanym numerze referencyjnym.".into())))?;
+    let invoices = found
+        .into_iter()
+        .map(|(invoice_reference, found)| {
+            status_of(&inner, &state.base_url, invoice_reference, found)
+        })
+        .collect();
+    let next = offset + page;
+    Ok(json_reply(
+        Status::Ok,
+        &SessionInvoicesResponse {
+            continuation_token: (next < total).then(|| next.to_string()),
+            invoices,
+        },
+    ))
+}
+
+/// What `GET …/invoices/{ref}` and the list show of one invoice.
+fn status_of(
+    inner: &state::Inner,
+    base_url: &str,
+    reference: &str,
+    found: &state::SimInvoice,
+) -> SessionInvoiceStatus {
+    let shown = inner.shown_status(found);
+    let done = shown.code == 200;
+    SessionInvoiceStatus {
+        ordinal_number: found.ordinal,
+        invoice_number: found.number.clone(),
+        ksef_number: found.ksef_number.clone().filter(|_| done),
+        reference_number: reference.to_owned(),
+        invoice_hash: found.hash.clone(),
+        acquisition_date: found.acquisition_date.clone().filter(|_| done),
+        invoicing_date: found.invoicing_date.clone(),
+        upo_download_url: done.then(|| format!("{base_url}/storage/upo/{reference}")),
+        upo_download_url_expiration_date: done.then(|| valid_until(60)),
+        invoicing_mode: Some("Online".into()),
+        status: shown,
+    }
+}
+
 #[get("/sessions/<reference>")]
 async fn session_status(state: &State<SimState>, bearer: Bearer, reference: &str) -> Answer {
     gate(state).await?;
@@ -426,23 +605,9 @@ async fn invoice_status(
         .get(invoice)
         .filter(|i| i.session == reference)
         .ok_or_else(|| problem(Status::NotFound, "Nie znaleziono faktury w sesji."))?;
-    let shown = inner.shown_status(found);
-    let done = shown.code == 200;
     Ok(json_reply(
         Status::Ok,
-        &SessionInvoiceStatus {
-            ordinal_number: found.ordinal,
-            invoice_number: found.number.clone(),
-            ksef_number: found.ksef_number.clone().filter(|_| done),
-            reference_number: invoice.to_owned(),
-            invoice_hash: found.hash.clone(),
-            acquisition_date: found.acquisition_date.clone().filter(|_| done),
-            invoicing_date: found.invoicing_date.clone(),
-            upo_download_url: done.then(|| format!("{}/storage/upo/{invoice}", state.base_url)),
-            upo_download_url_expiration_date: done.then(|| valid_until(60)),
-            invoicing_mode: Some("Online".into()),
-            status: shown,
-        },
+        &status_of(&inner, &state.base_url, invoice, found),
     ))
 }
 

@@ -13,7 +13,7 @@ use crate::ksef::crypto::{self, SessionKey, rsa_decrypt, sha256_base64};
 use crate::ksef::fa3::read_summary;
 use crate::ksef::number::{ksef_number, reference_number};
 use crate::ksef::schema::SchemaDir;
-use crate::ksef::wire::{SendInvoiceRequest, StatusInfo};
+use crate::ksef::wire::{OpenBatchSessionRequest, SendInvoiceRequest, StatusInfo};
 
 /// Faults the server shows when told to (tests and `ebok ksef-sim`).
 #[derive(Debug, Clone, Default)]
@@ -49,6 +49,37 @@ pub(super) struct Session {
     pub updated: String,
     pub closed: bool,
     pub invoices: Vec<String>,
+    /// A batch session's package as uploaded so far.
+    pub batch: Option<BatchUpload>,
+    /// Why KSeF could not process a batch package (405: its parts or hashes are wrong).
+    pub failure: Option<StatusInfo>,
+    /// A closed batch session whose package is still being processed.
+    pub processing: bool,
+}
+
+/// What a batch session was opened with, and the parts uploaded to its addresses.
+pub(super) struct BatchUpload {
+    pub file: crate::ksef::wire::BatchFile,
+    /// Encrypted parts by ordinal number − 1.
+    pub parts: Vec<Option<Vec<u8>>>,
+    /// The signature of the session's pre-signed upload addresses.
+    pub signature: String,
+    pub offline: Option<bool>,
+}
+
+/// A closed batch session's package, taken out of the server's state for processing.
+pub(super) struct ClosedBatch {
+    pub key: SessionKey,
+    pub file: crate::ksef::wire::BatchFile,
+    pub parts: Vec<Option<Vec<u8>>>,
+    pub offline: Option<bool>,
+}
+
+/// Why an upload to a pre-signed address was refused.
+pub(super) enum UploadRefusal {
+    /// Unknown session or part, or a wrong signature: 403, as the Ministry's storage.
+    Forbidden,
+    Refused(Refusal),
 }
 
 pub(super) struct SimInvoice {
@@ -214,9 +245,124 @@ impl Inner {
                 updated: now_text(),
                 closed: false,
                 invoices: Vec::new(),
+                batch: None,
+                failure: None,
+                processing: false,
             },
         );
         Ok(reference)
+    }
+
+    /// `POST /sessions/batch`: a session whose invoices come as a package of parts, uploaded
+    /// to pre-signed addresses. Returns the reference and the addresses' signature.
+    pub fn open_batch(
+        &mut self,
+        nip: &str,
+        request: &OpenBatchSessionRequest,
+    ) -> Result<(String, String), Refusal> {
+        let parts = &request.batch_file.file_parts;
+        let numbered_in_order = parts
+            .iter()
+            .enumerate()
+            .all(|(index, part)| part.ordinal_number == index as i64 + 1);
+        if parts.is_empty() || parts.len() > crate::ksef::batch::MAX_PARTS || !numbered_in_order {
+            return Err((
+                21405,
+                "Błąd walidacji: części paczki muszą być numerowane od 1, najwyżej 50.".to_owned(),
+            ));
+        }
+        let online = self.open_session(
+            nip,
+            &request.encryption.encrypted_symmetric_key,
+            &request.encryption.initialization_vector,
+        )?;
+        let mut session = self.sessions.remove(&online).ok_or((
+            21173,
+            "Brak sesji o podanym numerze referencyjnym.".to_owned(),
+        ))?;
+        let signature = random_token();
+        session.batch = Some(BatchUpload {
+            file: request.batch_file.clone(),
+            parts: vec![None; parts.len()],
+            signature: signature.clone(),
+            offline: request.offline_mode,
+        });
+        let reference = new_reference("SB");
+        self.sessions.insert(reference.clone(), session);
+        Ok((reference, signature))
+    }
+
+    /// `PUT` of one encrypted part: it must be the size and hash declared for it.
+    pub fn receive_part(
+        &mut self,
+        reference: &str,
+        ordinal: i64,
+        signature: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), UploadRefusal> {
+        let session = self
+            .sessions
+            .get_mut(reference)
+            .filter(|s| !s.closed)
+            .ok_or(UploadRefusal::Forbidden)?;
+        let batch = session
+            .batch
+            .as_mut()
+            .filter(|b| b.signature == signature)
+            .ok_or(UploadRefusal::Forbidden)?;
+        let index = usize::try_from(ordinal - 1).map_err(|_| UploadRefusal::Forbidden)?;
+        let declared = batch
+            .file
+            .file_parts
+            .get(index)
+            .ok_or(UploadRefusal::Forbidden)?;
+        if bytes.len() as u64 != declared.file_size {
+            return Err(UploadRefusal::Refused((
+                21402,
+                format!("Nieprawidłowy rozmiar części {ordinal} paczki."),
+            )));
+        }
+        if sha256_base64(&bytes) != declared.file_hash {
+            return Err(UploadRefusal::Refused((
+                21403,
+                format!("Nieprawidłowy skrót części {ordinal} paczki."),
+            )));
+        }
+        batch.parts[index] = Some(bytes);
+        session.updated = now_text();
+        Ok(())
+    }
+
+    /// `POST /sessions/batch/{ref}/close`: the session is closed and its package handed over for
+    /// processing (`process_batch`, after the answer, as KSeF does: 150 until it is done).
+    pub fn close_batch(&mut self, reference: &str, nip: &str) -> Result<ClosedBatch, Refusal> {
+        let session = self
+            .sessions
+            .get_mut(reference)
+            .filter(|s| s.nip == nip && s.batch.is_some())
+            .ok_or((
+                21173,
+                "Brak sesji o podanym numerze referencyjnym.".to_owned(),
+            ))?;
+        if session.closed {
+            return Err((
+                21180,
+                "Status sesji nie pozwala na wykonanie operacji.".to_owned(),
+            ));
+        }
+        session.closed = true;
+        session.processing = true;
+        session.updated = now_text();
+        let batch = session.batch.as_mut().ok_or((
+            21173,
+            "Brak sesji o podanym numerze referencyjnym.".to_owned(),
+        ))?;
+        Ok(ClosedBatch {
+            key: session.key.clone(),
+            file: batch.file.clone(),
+            parts: std::mem::take(&mut batch.parts),
+            offline: batch.offline,
+        })
     }
 
     /// `POST /sessions/online/{ref}/invoices`: the synchronous checks, then the verdict, which
@@ -236,7 +382,7 @@ impl Inner {
                 21173,
                 "Brak sesji o podanym numerze referencyjnym.".to_owned(),
             ))?;
-        if session.closed {
+        if session.closed || session.batch.is_some() {
             return Err((
                 21180,
                 "Status sesji nie pozwala na wysyłkę faktur.".to_owned(),
@@ -297,46 +443,28 @@ impl Inner {
         schema: Option<&SchemaDir>,
         offline: Option<bool>,
     ) {
+        let checked = check_file(plain, schema);
+        self.decide_checked(invoice, nip, checked, offline);
+    }
+
+    /// The checks that need the server's state (context, faults, duplicates), and the number.
+    pub(super) fn decide_checked(
+        &mut self,
+        invoice: &mut SimInvoice,
+        nip: &str,
+        checked: Result<crate::ksef::fa3::Fa3Summary, StatusInfo>,
+        offline: Option<bool>,
+    ) {
         let refuse = |code: i64, text: &str, detail: Option<String>| StatusInfo {
             code,
             description: text.to_owned(),
             details: detail.map(|d| vec![d]),
             extensions: None,
         };
-        let Ok(text) = std::str::from_utf8(plain) else {
-            invoice.status = refuse(
-                430,
-                "Błąd weryfikacji pliku faktury.",
-                Some("Plik nie jest w UTF-8.".into()),
-            );
-            return;
-        };
-        if text.starts_with('\u{feff}') || text.matches("<?").count() > 1 {
-            invoice.status = refuse(
-                430,
-                "Błąd weryfikacji pliku faktury.",
-                Some("Znacznik BOM lub instrukcje przetwarzania są niedozwolone.".into()),
-            );
-            return;
-        }
-        if let Some(schema) = schema
-            && let Err(error) = schema.validate(plain)
-        {
-            invoice.status = refuse(
-                430,
-                "Błąd weryfikacji semantyki dokumentu faktury.",
-                Some(error.to_string()),
-            );
-            return;
-        }
-        let summary = match read_summary(text) {
+        let summary = match checked {
             Ok(summary) => summary,
-            Err(error) => {
-                invoice.status = refuse(
-                    430,
-                    "Błąd weryfikacji pliku faktury.",
-                    Some(error.to_string()),
-                );
+            Err(refusal) => {
+                invoice.status = refusal;
                 return;
             }
         };
@@ -413,8 +541,46 @@ impl Inner {
         invoice.status.clone()
     }
 
+    /// A session's invoices from `offset`, at most `page` of them.
+    pub fn session_invoices(
+        &self,
+        reference: &str,
+        offset: usize,
+        page: usize,
+    ) -> Option<(Vec<(&String, &SimInvoice)>, usize)> {
+        let session = self.sessions.get(reference)?;
+        let found: Vec<(&String, &SimInvoice)> = session
+            .invoices
+            .iter()
+            .skip(offset)
+            .take(page)
+            .filter_map(|r| Some((r, self.invoices.get(r)?)))
+            .collect();
+        Some((found, session.invoices.len()))
+    }
+
     pub fn session_json(&self, reference: &str) -> Option<Value> {
         let session = self.sessions.get(reference)?;
+        if session.processing {
+            return Some(json!({
+                "status": status(150, "Trwa przetwarzanie paczki"),
+                "dateCreated": session.created,
+                "dateUpdated": session.updated,
+                "invoiceCount": session.invoices.len(),
+                "successfulInvoiceCount": 0,
+                "failedInvoiceCount": 0,
+            }));
+        }
+        if let Some(failure) = &session.failure {
+            return Some(json!({
+                "status": failure,
+                "dateCreated": session.created,
+                "dateUpdated": session.updated,
+                "invoiceCount": 0,
+                "successfulInvoiceCount": 0,
+                "failedInvoiceCount": 0,
+            }));
+        }
         let decided: Vec<StatusInfo> = session
             .invoices
             .iter()
@@ -423,17 +589,21 @@ impl Inner {
             .collect();
         let ok = decided.iter().filter(|s| s.code == 200).count() as i64;
         let failed = decided.iter().filter(|s| s.code >= 400).count() as i64;
+        let undecided = decided.iter().any(|s| s.code < 200);
         let code = match (session.closed, decided.is_empty(), ok) {
             (false, _, _) => 100,
+            // A batch package is processed after closing: 150 until every invoice is decided.
+            (true, _, _) if session.batch.is_some() && undecided => 150,
             (true, true, _) => 440,
             (true, false, 0) if failed > 0 => 445,
             (true, false, _) if ok + failed < decided.len() as i64 => 170,
             (true, false, _) => 200,
         };
         let description = match code {
-            100 => "Sesja interaktywna otwarta",
-            170 => "Sesja interaktywna zamknięta",
-            200 => "Sesja interaktywna przetworzona pomyślnie",
+            100 => "Sesja otwarta",
+            150 => "Trwa przetwarzanie paczki",
+            170 => "Sesja zamknięta",
+            200 => "Sesja przetworzona pomyślnie",
             440 => "Sesja anulowana: nie przesłano faktur",
             _ => "Sesja nie zawiera poprawnych faktur",
         };
@@ -445,5 +615,125 @@ impl Inner {
             "successfulInvoiceCount": ok,
             "failedInvoiceCount": failed,
         }))
+    }
+}
+
+/// The package of a batch session as KSeF rebuilds it: every part present, each decrypted,
+/// joined, the size and hash of the whole as declared, and a ZIP that opens.
+fn unpack(batch: &ClosedBatch) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let key = &batch.key;
+    let mut zipped = Vec::new();
+    for (index, part) in batch.parts.iter().enumerate() {
+        let part = part
+            .as_ref()
+            .ok_or_else(|| format!("Nie przesłano części {} paczki.", index + 1))?;
+        let plain = key
+            .decrypt(part)
+            .map_err(|_| format!("Nie można odszyfrować części {} paczki.", index + 1))?;
+        zipped.extend(plain);
+    }
+    if zipped.len() as u64 != batch.file.file_size || sha256_base64(&zipped) != batch.file.file_hash
+    {
+        return Err("Rozmiar lub skrót paczki różni się od zadeklarowanego.".into());
+    }
+    crate::ksef::batch::unzip(&zipped)
+        .map_err(|e| format!("Paczka nie jest poprawnym archiwum ZIP: {e}"))
+}
+
+/// KSeF's checks of the file itself (UTF-8, no BOM or processing instructions, the XSD, the
+/// fields read): they need nothing of the server's state, so a batch runs them outside the lock.
+pub(super) fn check_file(
+    plain: &[u8],
+    schema: Option<&SchemaDir>,
+) -> Result<crate::ksef::fa3::Fa3Summary, StatusInfo> {
+    let refuse = |code: i64, text: &str, detail: Option<String>| StatusInfo {
+        code,
+        description: text.to_owned(),
+        details: detail.map(|d| vec![d]),
+        extensions: None,
+    };
+    let Ok(text) = std::str::from_utf8(plain) else {
+        return Err(refuse(
+            430,
+            "Błąd weryfikacji pliku faktury.",
+            Some("Plik nie jest w UTF-8.".into()),
+        ));
+    };
+    if text.starts_with('\u{feff}') || text.matches("<?").count() > 1 {
+        return Err(refuse(
+            430,
+            "Błąd weryfikacji pliku faktury.",
+            Some("Znacznik BOM lub instrukcje przetwarzania są niedozwolone.".into()),
+        ));
+    }
+    if let Some(schema) = schema
+        && let Err(error) = schema.validate(plain)
+    {
+        return Err(refuse(
+            430,
+            "Błąd weryfikacji semantyki dokumentu faktury.",
+            Some(error.to_string()),
+        ));
+    }
+    read_summary(text).map_err(|error| {
+        refuse(
+            430,
+            "Błąd weryfikacji pliku faktury.",
+            Some(error.to_string()),
+        )
+    })
+}
+
+/// KSeF's processing of a closed batch package: the parts decrypted, joined and checked against
+/// the declared size and hash, the ZIP opened, and each invoice in it checked like one sent
+/// online (the file checks outside the lock, the numbering under it). A package that fails a
+/// check fails the session (405) and no invoice of it is taken.
+pub(super) fn process_batch(
+    shared: &super::SimState,
+    reference: &str,
+    nip: &str,
+    batch: ClosedBatch,
+) {
+    let files = match unpack(&batch) {
+        Ok(files) => files,
+        Err(detail) => {
+            if let Some(session) = shared.lock().sessions.get_mut(reference) {
+                session.failure = Some(StatusInfo {
+                    code: 405,
+                    description: "Błąd weryfikacji poprawności dostarczonych elementów paczki."
+                        .into(),
+                    details: Some(vec![detail]),
+                    extensions: None,
+                });
+                session.processing = false;
+            }
+            return;
+        }
+    };
+    for (ordinal, (_, plain)) in files.into_iter().enumerate() {
+        let checked = check_file(&plain, shared.schema.as_ref());
+        let mut inner = shared.lock();
+        let invoice_reference = new_reference("EE");
+        let mut invoice = SimInvoice {
+            session: reference.to_owned(),
+            ordinal: ordinal as i64 + 1,
+            hash: sha256_base64(&plain),
+            number: None,
+            ksef_number: None,
+            received: Instant::now(),
+            invoicing_date: now_text(),
+            acquisition_date: None,
+            status: status(150, "Trwa przetwarzanie"),
+            upo: None,
+        };
+        inner.decide_checked(&mut invoice, nip, checked, batch.offline);
+        if let Some(session) = inner.sessions.get_mut(reference) {
+            session.invoices.push(invoice_reference.clone());
+        }
+        inner.invoices.insert(invoice_reference, invoice);
+    }
+    if let Some(session) = shared.lock().sessions.get_mut(reference) {
+        session.processing = false;
+        session.updated = now_text();
     }
 }

@@ -7,17 +7,14 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
 
-use crate::app::audit::Actor;
-use crate::app::crypto::SecretBox;
+use crate::app::App;
+use crate::app::ksef;
 use crate::app::ksef::settings::{self, SettingsError, SettingsForm};
 use crate::app::staff_roles::Permission;
-use crate::app::{clock, ksef};
 use crate::i18n::{self, Lang};
-use crate::web::Db;
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
+use crate::web::page::LayoutDraft;
+use crate::web::session::StaffCookie;
 use crate::web::views::{Template, context};
 
 pub fn routes() -> Vec<Route> {
@@ -25,12 +22,19 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/staff/ksef")]
-async fn page(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let overview = db.query(|conn| ksef::overview(conn, 200)).await?;
+async fn page(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, overview) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .run(|conn, _| ksef::overview(conn, 200))
+        .await?;
     Ok(Template::render(
         "staff/ksef",
-        context! { layout, overview },
+        context! { layout: layout.staff(&me), overview },
     ))
 }
 
@@ -50,16 +54,15 @@ impl CsrfForm for ResendFields {
 async fn resend(
     id: i64,
     _form: Protected<ResendFields>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
-    let now = clock::now();
-    let queued = db
-        .query(move |conn| ksef::resend_rejected(conn, id, &actor, now))
+    // The use case keeps its own write transaction (the state change and its audit entry).
+    let (_, queued) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .run(move |conn, cx| ksef::resend_rejected(conn, id, &cx.actor(), cx.now))
         .await?;
     let back = Redirect::to("/staff/ksef");
     Ok(if queued {
@@ -78,12 +81,13 @@ pub struct XmlDownload {
 
 /// KSeF's UPO of an accepted invoice, as KSeF gave it.
 #[get("/staff/ksef/<id>/upo")]
-async fn upo(id: i64, staff: CurrentStaff, db: Db) -> Result<XmlDownload, Status> {
-    staff.require(Permission::IssueInvoices)?;
-    let (name, body) = db
-        .query(move |conn| ksef::upo(conn, id))
-        .await?
-        .ok_or(Status::NotFound)?;
+async fn upo(id: i64, app: &State<App>, cookie: StaffCookie) -> Result<XmlDownload, Status> {
+    let (_, found) = app
+        .staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .run(move |conn, _| ksef::upo(conn, id))
+        .await?;
+    let (name, body) = found.ok_or(Status::NotFound)?;
     Ok(XmlDownload {
         body,
         content_type: ContentType::XML,
@@ -95,12 +99,19 @@ async fn upo(id: i64, staff: CurrentStaff, db: Db) -> Result<XmlDownload, Status
 }
 
 #[get("/staff/ksef/ustawienia")]
-async fn settings_page(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::ConfigureInvoicing)?;
-    let settings = db.query(settings::view).await?;
+async fn settings_page(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    let (me, settings) = app
+        .staff(&cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .run(|conn, _| settings::view(conn))
+        .await?;
     Ok(Template::render(
         "staff/ksef_settings",
-        context! { layout, settings },
+        context! { layout: layout.staff(&me), settings },
     ))
 }
 
@@ -126,25 +137,22 @@ impl CsrfForm for SettingsFields {
 #[post("/staff/ksef/ustawienia", data = "<fields>")]
 async fn save_settings(
     fields: Protected<SettingsFields>,
-    staff: CurrentStaff,
+    app: &State<App>,
+    cookie: StaffCookie,
     lang: Lang,
-    ip: ClientIp,
-    db: Db,
-    secrets: &State<SecretBox>,
 ) -> Result<Flash<Redirect>, Status> {
-    staff.require(Permission::ConfigureInvoicing)?;
-    let actor = Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()));
     let form = SettingsForm {
         environment: fields.environment.clone(),
         token: fields.token.clone(),
         send_consumer_invoices: fields.send_consumer_invoices,
     };
-    let secrets = secrets.inner().clone();
-    let now = clock::now();
-    let saved = db
-        .run(move |conn| settings::save(conn, &secrets, &form, &actor, now))
-        .await
-        .map_err(|e| crate::web::server_error(&e))?;
+    // `settings::save` seals the token and writes in its own transaction; its refusals are
+    // answered here.
+    let (_, saved) = app
+        .staff(&cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .attempt(move |conn, cx| settings::save(conn, cx.secrets(), &form, &cx.actor(), cx.now))
+        .await?;
     let back = Redirect::to("/staff/ksef/ustawienia");
     match saved {
         Ok(()) => Ok(Flash::success(

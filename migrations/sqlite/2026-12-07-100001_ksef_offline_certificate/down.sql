@@ -1,0 +1,1 @@
+DROP TABLE ksef_offline_certificate;
