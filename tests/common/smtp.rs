@@ -71,8 +71,15 @@ impl SmtpSink {
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match listener.accept() {
+                        // Each connection on its own thread, as a real server does: lettre's
+                        // pool keeps a connection open after sending, and a sink that served one
+                        // connection at a time left the next sender waiting for its greeting
+                        // until lettre's 60 s timeout (the dunning walk took minutes on SQLite).
                         Ok((stream, _)) => {
-                            let _ = serve(stream, &received, &stop);
+                            let (stop, received) = (stop.clone(), received.clone());
+                            std::thread::spawn(move || {
+                                let _ = serve(stream, &received, &stop);
+                            });
                         }
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                             std::thread::sleep(Duration::from_millis(5))
