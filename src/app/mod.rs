@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod dunning;
 pub mod health;
+pub mod interest_notes;
 pub mod invoices;
 pub mod invoicing;
 pub mod ksef;

@@ -898,3 +898,72 @@ diesel::allow_tables_to_appear_in_same_query!(dunning_steps, customers);
 diesel::allow_tables_to_appear_in_same_query!(dunning_pauses, customers);
 diesel::allow_tables_to_appear_in_same_query!(endpoint_flags, endpoints);
 diesel::allow_tables_to_appear_in_same_query!(endpoint_flags, customers);
+
+// Interest notes (migration 2026-12-07-300001).
+diesel::table! {
+    interest_note_counters (year) {
+        year -> BigInt,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    interest_notes (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        number -> Text,
+        year -> BigInt,
+        seq -> BigInt,
+        issue_date -> Date,
+        due_date -> Date,
+        interest_kind -> Text,
+        total -> BigInt,
+        pdf_path -> Text,
+        pdf_sha256 -> Text,
+        issued_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interest_note_items (id) {
+        id -> BigInt,
+        note_id -> BigInt,
+        invoice_id -> BigInt,
+        principal -> BigInt,
+        due_date -> Date,
+        paid_on -> Date,
+        days -> BigInt,
+        interest -> BigInt,
+    }
+}
+
+diesel::table! {
+    interest_note_allocations (id) {
+        id -> BigInt,
+        payment_id -> BigInt,
+        note_id -> BigInt,
+        amount -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(interest_notes -> customers (customer_id));
+diesel::joinable!(interest_note_items -> interest_notes (note_id));
+diesel::joinable!(interest_note_items -> invoices (invoice_id));
+diesel::joinable!(interest_note_allocations -> interest_notes (note_id));
+diesel::joinable!(interest_note_allocations -> payments (payment_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    interest_note_counters,
+    interest_notes,
+    interest_note_items,
+    interest_note_allocations,
+);
+diesel::allow_tables_to_appear_in_same_query!(interest_notes, customers);
+diesel::allow_tables_to_appear_in_same_query!(interest_note_items, invoices);
+diesel::allow_tables_to_appear_in_same_query!(interest_note_allocations, payments);
+diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payments);
+diesel::allow_tables_to_appear_in_same_query!(interest_notes, payments);
+diesel::allow_tables_to_appear_in_same_query!(interest_notes, invoices);
+diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payment_allocations);

@@ -9,6 +9,7 @@ pub mod contract_number;
 pub mod dunning;
 pub mod holidays;
 pub mod interest;
+pub mod interest_note;
 pub mod issued_invoice;
 pub mod money;
 pub mod network;

@@ -12,6 +12,7 @@ mod customers;
 mod dunning;
 mod forms;
 mod home;
+mod interest_notes;
 mod invoices;
 mod ksef;
 mod manual_invoices;
@@ -44,5 +45,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(canned::routes());
     routes.extend(audit_log::routes());
     routes.extend(dunning::routes());
+    routes.extend(interest_notes::routes());
     routes
 }
