@@ -15,6 +15,7 @@ use rocket::http::Status;
 backend_tests!(
     a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and_pays,
     an_invoice_paid_in_time_or_not_yet_paid_gets_no_note,
+    a_business_note_adds_the_eur_compensation_at_the_nbp_rate_and_admins_edit_the_rates,
 );
 
 const PAGE: &str = "/staff/windykacja/noty";
@@ -93,7 +94,10 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
     let again = post(&billing, PAGE, PAGE, &[("customer_number", "9001")]);
     assert_eq!(again.status(), Status::UnprocessableEntity);
     let text = page_text(&again.into_string().unwrap());
-    assert!(text.contains("nie ma faktur zapłaconych po terminie"), "{text}");
+    assert!(
+        text.contains("nie ma faktur zapłaconych po terminie"),
+        "{text}"
+    );
     assert_eq!(
         scalar_i64(&app, "SELECT last_seq AS v FROM interest_note_counters"),
         1
@@ -102,9 +106,7 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
     assert!(listed.contains(&number), "{listed}");
 
     // The stored PDF, as staff download it.
-    let pdf = billing
-        .get(format!("{PAGE}/{}/{note_id}", f.c1))
-        .dispatch();
+    let pdf = billing.get(format!("{PAGE}/{}/{note_id}", f.c1)).dispatch();
     assert_eq!(pdf.status(), Status::Ok);
     let bytes = pdf.into_bytes().unwrap();
     assert!(bytes.starts_with(b"%PDF"));
@@ -135,7 +137,8 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
     assert_eq!(mine.status(), Status::Ok);
     assert_eq!(mine.into_bytes().unwrap(), bytes);
     assert_eq!(
-        app.get(&format!("/saldo/noty/{}.pdf", note_id + 1)).status(),
+        app.get(&format!("/saldo/noty/{}.pdf", note_id + 1))
+            .status(),
         Status::NotFound
     );
 
@@ -166,7 +169,11 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
     assert_eq!(report.interest_notes_checked, 1);
     assert!(report.is_clean(), "{:?}", report.problems);
     let path: String = notes[0].note.pdf_path.clone();
-    std::fs::write(app.config.paths.invoices_dir.join(&path), b"%PDF-1.7 forged").unwrap();
+    std::fs::write(
+        app.config.paths.invoices_dir.join(&path),
+        b"%PDF-1.7 forged",
+    )
+    .unwrap();
     let report = verify(&app);
     assert!(
         report
@@ -194,4 +201,82 @@ fn an_invoice_paid_in_time_or_not_yet_paid_gets_no_note(app: TestApp) {
         assert_eq!(refused.status(), Status::UnprocessableEntity, "{number}");
     }
     assert_eq!(count(&mut app.conn(), "SELECT id FROM interest_notes"), 0);
+}
+
+fn a_business_note_adds_the_eur_compensation_at_the_nbp_rate_and_admins_edit_the_rates(
+    app: TestApp,
+) {
+    let (app, _f) = fixture(app);
+    let now = clock::now();
+    let company = ebok::db::customers::insert(
+        &mut app.conn(),
+        &ebok::db::customers::NewCustomer {
+            customer_number: 9100,
+            kind: "company".into(),
+            first_name: None,
+            last_name: None,
+            company_name: Some("Hurtownia Łąka sp. z o.o.".into()),
+            pesel_hash: None,
+            pesel_last4: None,
+            nip: Some("1234563218".into()),
+            address_line: "ul. Polna 1".into(),
+            postal_code: "90-001".into(),
+            city: "Łódź".into(),
+            country_code: "PL".into(),
+            correspondence_address_line: None,
+            correspondence_postal_code: None,
+            correspondence_city: None,
+            email: "biuro@laka.example.com".into(),
+            phone: None,
+            language: "pl".into(),
+            nrb: ebok::domain::Nrb::for_customer("102010267777", 9100)
+                .unwrap()
+                .as_str()
+                .into(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .unwrap();
+    // 100 zł due 15 Oct 2026, paid 1 Dec: 47 days at 13,75 % = 1,7705 → 1,77 zł; 40 EUR at the
+    // (demo) rate of Wed 30 Sep 2026, 4,2345 = 169,38 zł.
+    common::bank::issue(&app, company, date(2026, 10, 1), 10_000);
+    pay(&app, company, 10_000, date(2026, 12, 1));
+    let pending = interest_notes::pending_of_customer(&mut app.conn(), company)
+        .unwrap()
+        .unwrap();
+    assert!(pending.business);
+    assert_eq!(pending.interest, Money::from_grosze(177));
+    assert_eq!(pending.invoices[0].compensation_eur, 40);
+    assert_eq!(pending.invoices[0].eur_rate_on, Some(date(2026, 9, 30)));
+    assert_eq!(pending.compensation, Money::from_grosze(16_938));
+
+    // An admin corrects the rate of 30 Sep; billing staff may not.
+    let billing = staff(&app, "ksiegowosc");
+    let rate = [("valid_on", "2026-09-30"), ("rate", "4,2500")];
+    let denied = post(&billing, PAGE, &format!("{PAGE}/kursy"), &rate);
+    assert_eq!(denied.status(), Status::Forbidden);
+    let admin = staff(&app, "admin");
+    let bad = post(
+        &admin,
+        PAGE,
+        &format!("{PAGE}/kursy"),
+        &[("valid_on", "2026-09-30"), ("rate", "-1")],
+    );
+    assert_eq!(bad.status(), Status::UnprocessableEntity);
+    let saved = post(&admin, PAGE, &format!("{PAGE}/kursy"), &rate);
+    assert_eq!(saved.status(), Status::SeeOther);
+
+    let issued = post(&billing, PAGE, PAGE, &[("customer_number", "9100")]);
+    assert_eq!(issued.status(), Status::SeeOther);
+    let notes = interest_notes::of_customer(&mut app.conn(), company).unwrap();
+    // 40 × 4,25 = 170,00 zł + 1,77 zł interest.
+    assert_eq!(notes[0].total, Money::from_grosze(17_177));
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT compensation AS v FROM interest_note_items WHERE compensation_eur = 40"
+        ),
+        17_000
+    );
 }

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{
-    customers, interest_note_allocations, interest_note_counters, interest_note_items,
-    interest_notes, invoices, payment_allocations, payments,
+    customers, eur_exchange_rates, interest_note_allocations, interest_note_counters,
+    interest_note_items, interest_notes, invoices, payment_allocations, payments,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize)]
@@ -56,6 +56,10 @@ pub struct NoteItem {
     pub paid_on: NaiveDate,
     pub days: i64,
     pub interest: i64,
+    pub compensation_eur: i64,
+    pub compensation: i64,
+    pub eur_rate_on: Option<NaiveDate>,
+    pub eur_rate_e4: Option<i64>,
 }
 
 /// Takes the next number of the year's series. Call it inside the transaction that writes the
@@ -138,7 +142,10 @@ pub fn paid_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<
     let rows: Vec<(i64, i64)> = interest_note_allocations::table
         .inner_join(interest_notes::table)
         .filter(interest_notes::customer_id.eq(customer_id))
-        .select((interest_note_allocations::note_id, interest_note_allocations::amount))
+        .select((
+            interest_note_allocations::note_id,
+            interest_note_allocations::amount,
+        ))
         .load(conn)?;
     let mut paid: Vec<(i64, i64)> = Vec::new();
     for (note_id, amount) in rows {
@@ -151,10 +158,7 @@ pub fn paid_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<
 }
 
 /// (payment id, grosze) each of the customer's payments gave to notes.
-pub fn by_payment_of_customer(
-    conn: &mut DbConn,
-    customer_id: i64,
-) -> QueryResult<Vec<(i64, i64)>> {
+pub fn by_payment_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<(i64, i64)>> {
     interest_note_allocations::table
         .inner_join(payments::table)
         .filter(payments::customer_id.eq(customer_id))
@@ -265,28 +269,103 @@ pub fn files(
         .load(conn)
 }
 
-/// Per year: (year, issued, lowest seq, highest seq, counter), for the gap check.
-pub fn sequences(conn: &mut DbConn) -> QueryResult<Vec<(i64, i64, i64, i64, Option<i64>)>> {
+/// One year of the notes' series, for the gap check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteSequence {
+    pub year: i64,
+    pub issued: i64,
+    pub lowest: i64,
+    pub highest: i64,
+    /// The counter row's last number, if there is one.
+    pub counter: Option<i64>,
+}
+
+pub fn sequences(conn: &mut DbConn) -> QueryResult<Vec<NoteSequence>> {
     let seqs: Vec<(i64, i64)> = interest_notes::table
         .select((interest_notes::year, interest_notes::seq))
         .order((interest_notes::year, interest_notes::seq))
         .load(conn)?;
     let counters: Vec<(i64, i64)> = interest_note_counters::table
-        .select((interest_note_counters::year, interest_note_counters::last_seq))
+        .select((
+            interest_note_counters::year,
+            interest_note_counters::last_seq,
+        ))
         .load(conn)?;
-    let mut out: Vec<(i64, i64, i64, i64, Option<i64>)> = Vec::new();
+    let mut out: Vec<NoteSequence> = Vec::new();
     for (year, seq) in seqs {
         match out.last_mut() {
-            Some(last) if last.0 == year => {
-                last.1 += 1;
-                last.2 = last.2.min(seq);
-                last.3 = last.3.max(seq);
+            Some(last) if last.year == year => {
+                last.issued += 1;
+                last.lowest = last.lowest.min(seq);
+                last.highest = last.highest.max(seq);
             }
-            _ => out.push((year, 1, seq, seq, None)),
+            _ => out.push(NoteSequence {
+                year,
+                issued: 1,
+                lowest: seq,
+                highest: seq,
+                counter: None,
+            }),
         }
     }
     for entry in &mut out {
-        entry.4 = counters.iter().find(|(y, _)| *y == entry.0).map(|(_, n)| *n);
+        entry.counter = counters
+            .iter()
+            .find(|(y, _)| *y == entry.year)
+            .map(|(_, n)| *n);
     }
     Ok(out)
+}
+
+/// The NBP average EUR rate on `day`, or the latest before it (a day the table misses): (day,
+/// rate × 10 000).
+pub fn eur_rate_on_or_before(
+    conn: &mut DbConn,
+    day: NaiveDate,
+) -> QueryResult<Option<(NaiveDate, i64)>> {
+    eur_exchange_rates::table
+        .filter(eur_exchange_rates::valid_on.le(day))
+        .order(eur_exchange_rates::valid_on.desc())
+        .select((
+            eur_exchange_rates::valid_on,
+            eur_exchange_rates::pln_per_eur_e4,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// The EUR rate table, newest first.
+pub fn eur_rates(conn: &mut DbConn) -> QueryResult<Vec<(NaiveDate, i64)>> {
+    eur_exchange_rates::table
+        .order(eur_exchange_rates::valid_on.desc())
+        .select((
+            eur_exchange_rates::valid_on,
+            eur_exchange_rates::pln_per_eur_e4,
+        ))
+        .load(conn)
+}
+
+/// Adds the rate of a day, or replaces it.
+pub fn save_eur_rate(
+    conn: &mut DbConn,
+    day: NaiveDate,
+    e4: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let updated = diesel::update(eur_exchange_rates::table.find(day))
+        .set((
+            eur_exchange_rates::pln_per_eur_e4.eq(e4),
+            eur_exchange_rates::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(eur_exchange_rates::table)
+            .values((
+                eur_exchange_rates::valid_on.eq(day),
+                eur_exchange_rates::pln_per_eur_e4.eq(e4),
+                eur_exchange_rates::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

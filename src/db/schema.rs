@@ -935,6 +935,18 @@ diesel::table! {
         paid_on -> Date,
         days -> BigInt,
         interest -> BigInt,
+        compensation_eur -> BigInt,
+        compensation -> BigInt,
+        eur_rate_on -> Nullable<Date>,
+        eur_rate_e4 -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    eur_exchange_rates (valid_on) {
+        valid_on -> Date,
+        pln_per_eur_e4 -> BigInt,
+        updated_at -> Timestamp,
     }
 }
 

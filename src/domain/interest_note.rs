@@ -11,7 +11,9 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::Money;
-use super::interest::{InterestError, InterestKind, RateTable, first_day_of_delay, interest_for_days};
+use super::interest::{
+    InterestError, InterestKind, RateTable, first_day_of_delay, interest_for_days,
+};
 
 /// The note's number: its own yearly series, five digits (`NO/2026/00001`).
 pub fn note_number(issue_date: NaiveDate, seq: i64) -> String {

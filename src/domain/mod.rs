@@ -11,6 +11,7 @@ pub mod holidays;
 pub mod interest;
 pub mod interest_note;
 pub mod issued_invoice;
+pub mod late_compensation;
 pub mod money;
 pub mod network;
 pub mod network_export;

@@ -36,7 +36,13 @@ CREATE TABLE interest_note_items (
     due_date DATE NOT NULL,
     paid_on DATE NOT NULL,
     days BIGINT NOT NULL,
-    interest BIGINT NOT NULL CHECK (interest >= 0)
+    interest BIGINT NOT NULL CHECK (interest >= 0),
+    -- Businesses only (art. 10 of the late-payments act): 40/70/100 EUR and its złoty value at
+    -- the NBP rate of eur_rate_on; 0 and NULL for consumers.
+    compensation_eur BIGINT NOT NULL CHECK (compensation_eur IN (0, 40, 70, 100)),
+    compensation BIGINT NOT NULL CHECK (compensation >= 0),
+    eur_rate_on DATE,
+    eur_rate_e4 BIGINT
 );
 CREATE UNIQUE INDEX interest_note_items_once ON interest_note_items (invoice_id);
 CREATE INDEX interest_note_items_note ON interest_note_items (note_id);
@@ -53,3 +59,19 @@ CREATE TABLE interest_note_allocations (
 );
 CREATE INDEX interest_note_allocations_payment ON interest_note_allocations (payment_id);
 CREATE INDEX interest_note_allocations_note ON interest_note_allocations (note_id);
+
+-- NBP average EUR rates (× 10 000: 4,2290 → 42290) for the compensation, one per day, editable by
+-- admins. The seeded values are DEMO figures in the usual range, not NBP's: enter the real table
+-- A rates (nbp.pl) before issuing notes to businesses.
+CREATE TABLE eur_exchange_rates (
+    valid_on DATE PRIMARY KEY NOT NULL,
+    pln_per_eur_e4 BIGINT NOT NULL CHECK (pln_per_eur_e4 > 0),
+    updated_at TIMESTAMP NOT NULL
+);
+INSERT INTO eur_exchange_rates (valid_on, pln_per_eur_e4, updated_at) VALUES
+    ('2026-06-30', 42410, '2026-12-07 00:00:00'),
+    ('2026-07-31', 42385, '2026-12-07 00:00:00'),
+    ('2026-08-31', 42290, '2026-12-07 00:00:00'),
+    ('2026-09-30', 42345, '2026-12-07 00:00:00'),
+    ('2026-10-30', 42270, '2026-12-07 00:00:00'),
+    ('2026-11-30', 42215, '2026-12-07 00:00:00');

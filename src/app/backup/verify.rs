@@ -207,19 +207,25 @@ fn check_interest_notes(
             }
         }
     }
-    for (year, count, lowest, highest, counter) in db::interest_notes::sequences(conn)? {
+    for sequence in db::interest_notes::sequences(conn)? {
+        let db::interest_notes::NoteSequence {
+            year,
+            issued,
+            lowest,
+            highest,
+            counter,
+        } = sequence;
         report.sequences_checked += 1;
-        if lowest != 1 || highest != count {
+        if lowest != 1 || highest != issued {
             report.problem(format!(
-                "interest notes of {year}: {count} numbers issued but they run from {lowest} to \
+                "interest notes of {year}: {issued} numbers issued but they run from {lowest} to \
                  {highest} (a gap or a repeat)"
             ));
         }
-        if counter.is_some_and(|last| last != count) {
+        if let Some(last) = counter.filter(|last| *last != issued) {
             report.problem(format!(
-                "interest notes of {year}: the counter stands at {} but {count} numbers were \
-                 issued",
-                counter.unwrap_or_default()
+                "interest notes of {year}: the counter stands at {last} but {issued} numbers \
+                 were issued"
             ));
         }
     }

@@ -36,6 +36,15 @@ pub fn note_letter(facts: &NoteFacts<'_>, seller: Option<&Seller>) -> LetterView
          dnia zapłaty.",
         facts.pending.interest
     )];
+    if facts.pending.compensation > Money::zero() {
+        paragraphs.push(format!(
+            "Ponadto, na podstawie art. 10 ust. 1 ustawy o przeciwdziałaniu nadmiernym \
+             opóźnieniom w transakcjach handlowych, przysługuje nam rekompensata za koszty \
+             odzyskiwania należności w łącznej kwocie {}, przeliczona według średniego kursu \
+             euro NBP z ostatniego dnia roboczego miesiąca poprzedzającego miesiąc wymagalności.",
+            facts.pending.compensation
+        ));
+    }
     paragraphs.push(
         "Nota odsetkowa nie jest fakturą VAT: odsetki nie są wynagrodzeniem za usługę i nie \
          podlegają opodatkowaniu VAT."
@@ -59,9 +68,33 @@ pub fn note_letter(facts: &NoteFacts<'_>, seller: Option<&Seller>) -> LetterView
             )
         })
         .collect();
-    figures.push(("Razem do zapłaty".into(), facts.pending.interest.to_string()));
+    for invoice in facts
+        .pending
+        .invoices
+        .iter()
+        .filter(|i| i.compensation_eur > 0)
+    {
+        let rate = invoice
+            .eur_rate_e4
+            .map(|e4| {
+                rust_decimal::Decimal::new(e4, 4)
+                    .to_string()
+                    .replace('.', ",")
+            })
+            .unwrap_or_default();
+        figures.push((
+            format!(
+                "{}: rekompensata {} EUR (art. 10, kurs NBP {rate} z {})",
+                invoice.number,
+                invoice.compensation_eur,
+                invoice.eur_rate_on.map(date).unwrap_or_default()
+            ),
+            invoice.compensation.to_string(),
+        ));
+    }
+    figures.push(("Razem do zapłaty".into(), facts.pending.total.to_string()));
     figures.push(("Termin płatności".into(), date(facts.due_date)));
-    let total: Money = facts.pending.interest;
+    let total: Money = facts.pending.total;
     LetterView {
         isp_name: seller.map_or_else(|| "e-BOK".into(), |s| s.name.clone()),
         seller_lines: seller

@@ -22,6 +22,7 @@ use crate::domain::interest::{InterestError, InterestKind};
 use crate::domain::interest_note::{
     NOTE_PAYMENT_DAYS, PaidPart, late_payment_interest, note_due_date, note_number, note_year,
 };
+use crate::domain::late_compensation::{compensation_eur, in_zloty, rate_day};
 use crate::pdf::PdfRenderer;
 
 /// A late-paid invoice a note would bill.
@@ -34,6 +35,11 @@ pub struct LateInvoice {
     pub paid_on: NaiveDate,
     pub days: i64,
     pub interest: Money,
+    /// Businesses: the art. 10 compensation in euros and in złoty, with the NBP rate used.
+    pub compensation_eur: i64,
+    pub compensation: Money,
+    pub eur_rate_on: Option<NaiveDate>,
+    pub eur_rate_e4: Option<i64>,
 }
 
 /// A customer with late-paid invoices not yet on a note.
@@ -45,6 +51,9 @@ pub struct PendingCustomer {
     pub business: bool,
     pub invoices: Vec<LateInvoice>,
     pub interest: Money,
+    pub compensation: Money,
+    /// What the note bills: interest plus compensation.
+    pub total: Money,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +64,10 @@ pub enum NoteError {
     NoCustomer,
     #[error(transparent)]
     Rate(#[from] InterestError),
+    #[error("no NBP EUR rate is known on or before {0}")]
+    NoEurRate(NaiveDate),
+    #[error("not a date (YYYY-MM-DD) or not a rate (e.g. 4,2290)")]
+    BadEurRate,
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -109,9 +122,21 @@ pub fn pending_of_customer(
             })
             .collect();
         let found = late_payment_interest(debt.due_date, &parts, kind, &rates)?;
-        if found.interest <= Money::zero() {
+        let business = kind == InterestKind::Commercial;
+        if found.days == 0 || (found.interest <= Money::zero() && !business) {
             continue;
         }
+        // Art. 10: a business owes the flat compensation for each late-paid invoice; never
+        // a consumer.
+        let (compensation_eur, compensation, eur_rate) = if business {
+            let eur = compensation_eur(Money::from_grosze(debt.corrected_gross()));
+            let day = rate_day(debt.due_date);
+            let (on, e4) = db::interest_notes::eur_rate_on_or_before(conn, day)?
+                .ok_or(NoteError::NoEurRate(day))?;
+            (eur, in_zloty(eur, e4), Some((on, e4)))
+        } else {
+            (0, Money::zero(), None)
+        };
         invoices.push(LateInvoice {
             invoice_id,
             number: numbers
@@ -124,6 +149,10 @@ pub fn pending_of_customer(
             paid_on: found.paid_on,
             days: found.days,
             interest: found.interest,
+            compensation_eur,
+            compensation,
+            eur_rate_on: eur_rate.map(|(on, _)| on),
+            eur_rate_e4: eur_rate.map(|(_, e4)| e4),
         });
     }
     if invoices.is_empty() {
@@ -135,6 +164,8 @@ pub fn pending_of_customer(
         name: customer_name(&customer),
         business: kind == InterestKind::Commercial,
         interest: invoices.iter().map(|i| i.interest).sum(),
+        compensation: invoices.iter().map(|i| i.compensation).sum(),
+        total: invoices.iter().map(|i| i.interest + i.compensation).sum(),
         invoices,
     }))
 }
@@ -153,8 +184,8 @@ pub fn issue(
     now: NaiveDateTime,
 ) -> Result<InterestNote, NoteError> {
     db::write_transaction(conn, |conn| {
-        let customer = db::customers::find_by_number(conn, customer_number)?
-            .ok_or(NoteError::NoCustomer)?;
+        let customer =
+            db::customers::find_by_number(conn, customer_number)?.ok_or(NoteError::NoCustomer)?;
         let pending = pending_of_customer(conn, customer.id)?.ok_or(NoteError::NothingToBill)?;
         let seq = db::interest_notes::next_seq(conn, note_year(today))?;
         let number = note_number(today, seq);
@@ -185,7 +216,7 @@ pub fn issue(
                     InterestKind::Consumer => "consumer".into(),
                     InterestKind::Commercial => "commercial".into(),
                 },
-                total: pending.interest.grosze(),
+                total: pending.total.grosze(),
                 pdf_path: stored.relative_path,
                 pdf_sha256: stored.sha256,
                 issued_by_staff_id: actor.staff_id,
@@ -204,6 +235,10 @@ pub fn issue(
                     paid_on: invoice.paid_on,
                     days: invoice.days,
                     interest: invoice.interest.grosze(),
+                    compensation_eur: invoice.compensation_eur,
+                    compensation: invoice.compensation.grosze(),
+                    eur_rate_on: invoice.eur_rate_on,
+                    eur_rate_e4: invoice.eur_rate_e4,
                 },
             )?;
         }
@@ -218,7 +253,8 @@ pub fn issue(
             json!({
                 "number": number,
                 "customer_number": customer.customer_number,
-                "total": pending.interest.grosze(),
+                "total": pending.total.grosze(),
+                "compensation": pending.compensation.grosze(),
                 "invoices": pending.invoices.iter().map(|i| i.number.clone()).collect::<Vec<_>>(),
             }),
             now,
@@ -299,21 +335,73 @@ fn open_notes(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<No
         .collect())
 }
 
+/// A note's stored file as read back: its number, and the bytes if they still match the hash.
+pub struct StoredNote {
+    pub number: String,
+    pub bytes: Result<Vec<u8>, StorageError>,
+}
+
 /// The stored PDF of one of the customer's notes, checked against its hash.
 pub fn pdf_of(
     conn: &mut DbConn,
     store: &PdfStore,
     customer_id: i64,
     id: i64,
-) -> diesel::QueryResult<Option<(String, Result<Vec<u8>, StorageError>)>> {
+) -> diesel::QueryResult<Option<StoredNote>> {
     let Some(note) = db::interest_notes::find_of_customer(conn, customer_id, id)? else {
         return Ok(None);
     };
     let bytes = store.read_verified(&note.pdf_path, &note.pdf_sha256);
-    Ok(Some((note.number, bytes)))
+    Ok(Some(StoredNote {
+        number: note.number,
+        bytes,
+    }))
 }
 
 /// The notes issued lately, with the customer's number, for the staff page.
 pub fn latest(conn: &mut DbConn) -> diesel::QueryResult<Vec<(InterestNote, i64)>> {
     db::interest_notes::latest(conn, 50)
+}
+
+/// The NBP EUR rate table for the staff page, newest first: (day, rate × 10 000).
+pub fn eur_rates(conn: &mut DbConn) -> diesel::QueryResult<Vec<(NaiveDate, i64)>> {
+    db::interest_notes::eur_rates(conn)
+}
+
+/// Adds or replaces the NBP average EUR rate of a day (admins), audited.
+pub fn save_eur_rate(
+    conn: &mut DbConn,
+    day: &str,
+    rate: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), NoteError> {
+    let day =
+        NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| NoteError::BadEurRate)?;
+    let e4 = rate
+        .trim()
+        .replace(',', ".")
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|r| *r > rust_decimal::Decimal::ZERO && r.scale() <= 4)
+        .and_then(|r| {
+            (r * rust_decimal::Decimal::from(10_000))
+                .trunc()
+                .to_string()
+                .parse::<i64>()
+                .ok()
+        })
+        .filter(|e4| *e4 < 1_000_000)
+        .ok_or(NoteError::BadEurRate)?;
+    db::write_transaction(conn, |conn| {
+        db::interest_notes::save_eur_rate(conn, day, e4, now)?;
+        audit::record(
+            conn,
+            actor,
+            "eur_rate_saved",
+            json!({ "valid_on": day.to_string(), "pln_per_eur_e4": e4 }),
+            now,
+        )?;
+        Ok(())
+    })
 }

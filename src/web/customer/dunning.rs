@@ -73,8 +73,9 @@ async fn note(file: &str, app: &State<App>, cookie: CustomerCookie) -> Result<Do
             interest_notes::pdf_of(conn, &cx.documents().store, cx.customer_id(), id)
         })
         .await?;
-    let (number, bytes) = found.ok_or(Status::NotFound)?;
-    let bytes = bytes.map_err(|e| crate::web::server_error(&e))?;
+    let found = found.ok_or(Status::NotFound)?;
+    let bytes = found.bytes.map_err(|e| crate::web::server_error(&e))?;
+    let number = found.number;
     Ok(Download::new(
         bytes,
         ContentType::PDF,

@@ -204,9 +204,7 @@ async fn save_rate(
     let (_, result) = app
         .staff(&cookie)
         .needs(Permission::ConfigureInvoicing)
-        .attempt(move |conn, cx| {
-            dunning::save_rate(conn, &input, &cx.actor(), cx.now).map(|_| ())
-        })
+        .attempt(move |conn, cx| dunning::save_rate(conn, &input, &cx.actor(), cx.now).map(|_| ()))
         .await?;
     answer(result, app, &cookie, layout, "dunning-staff-rate-saved").await
 }
@@ -224,9 +222,7 @@ async fn pause(
         .staff(&cookie)
         .needs(Permission::ManagePayments)
         .attempt(move |conn, cx| match number {
-            Some(number) => {
-                dunning::pause(conn, number, &reason, &cx.actor(), cx.now).map(|_| ())
-            }
+            Some(number) => dunning::pause(conn, number, &reason, &cx.actor(), cx.now).map(|_| ()),
             None => Err(SettingsError::NoCustomer),
         })
         .await?;

@@ -18,7 +18,7 @@ use crate::web::session::StaffCookie;
 use crate::web::views::{Template, context};
 
 pub fn routes() -> Vec<Route> {
-    routes![list, issue, pdf]
+    routes![list, issue, pdf, save_eur_rate]
 }
 
 const PAGE: &str = "/staff/windykacja/noty";
@@ -29,6 +29,22 @@ pub struct IssueFields {
     customer_number: String,
     #[field(default = String::new())]
     csrf_token: String,
+}
+
+#[derive(Debug, FromForm)]
+pub struct EurRateFields {
+    #[field(default = String::new())]
+    valid_on: String,
+    #[field(default = String::new())]
+    rate: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for EurRateFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
 }
 
 impl CsrfForm for IssueFields {
@@ -43,13 +59,20 @@ async fn page(
     layout: LayoutDraft,
     error: Option<String>,
 ) -> Result<Template, Status> {
-    let (me, (pending, latest)) = app
+    let (me, (pending, latest, eur_rates)) = app
         .staff(cookie)
         .needs(Permission::ManagePayments)
         .run(|conn, _| {
             let pending = interest_notes::pending(conn)?;
             let latest = interest_notes::latest(conn)?;
-            Ok::<_, NoteError>((pending, latest))
+            let eur_rates: Vec<_> = interest_notes::eur_rates(conn)?
+                .into_iter()
+                .map(|(valid_on, e4)| {
+                    let rate = rust_decimal::Decimal::new(e4, 4);
+                    context! { valid_on, rate: rate.to_string().replace('.', ",") }
+                })
+                .collect();
+            Ok::<_, NoteError>((pending, latest, eur_rates))
         })
         .await?;
     let latest: Vec<_> = latest
@@ -58,7 +81,7 @@ async fn page(
         .collect();
     Ok(Template::render(
         "staff/interest_notes",
-        context! { layout: layout.staff(&me), pending, latest, error },
+        context! { layout: layout.staff(&me), pending, latest, eur_rates, error },
     ))
 }
 
@@ -76,6 +99,8 @@ fn refusal(lang: Lang, error: &NoteError) -> Option<String> {
         NoteError::NothingToBill => "interest-note-error-nothing",
         NoteError::NoCustomer => "interest-note-error-customer",
         NoteError::Rate(_) => "interest-note-error-rate",
+        NoteError::NoEurRate(_) => "interest-note-error-eur-missing",
+        NoteError::BadEurRate => "interest-note-error-eur-rate",
         NoteError::Storage(_) | NoteError::Database(_) => return None,
     };
     Some(i18n::text(lang, key))
@@ -138,11 +163,41 @@ async fn pdf(
     let (_, found) = app
         .staff(&cookie)
         .needs(Permission::ManagePayments)
-        .run(move |conn, cx| {
-            interest_notes::pdf_of(conn, &cx.documents().store, customer_id, id)
+        .run(move |conn, cx| interest_notes::pdf_of(conn, &cx.documents().store, customer_id, id))
+        .await?;
+    let found = found.ok_or(Status::NotFound)?;
+    let bytes = found.bytes.map_err(|e| server_error(&e))?;
+    Ok((ContentType::PDF, bytes))
+}
+
+/// The NBP EUR rates are the central bank's figures, not a price list: admins only.
+#[post("/staff/windykacja/noty/kursy", data = "<form>")]
+async fn save_eur_rate(
+    form: Protected<EurRateFields>,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, Status> {
+    let lang = layout.lang();
+    let (day, rate) = (form.valid_on.clone(), form.rate.clone());
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .attempt(move |conn, cx| {
+            interest_notes::save_eur_rate(conn, &day, &rate, &cx.actor(), cx.now)
         })
         .await?;
-    let (_number, bytes) = found.ok_or(Status::NotFound)?;
-    let bytes = bytes.map_err(|e| server_error(&e))?;
-    Ok((ContentType::PDF, bytes))
+    match result {
+        Ok(()) => Ok(Either::Left(Flash::success(
+            Redirect::to(PAGE),
+            i18n::text(lang, "interest-note-eur-saved"),
+        ))),
+        Err(error) => match refusal(lang, &error) {
+            Some(message) => Ok(Either::Right((
+                Status::UnprocessableEntity,
+                page(app, &cookie, layout, Some(message)).await?,
+            ))),
+            None => Err(server_error(&error)),
+        },
+    }
 }
