@@ -238,15 +238,21 @@ fn a_business_note_adds_the_eur_compensation_at_the_nbp_rate_and_admins_edit_the
         },
     )
     .unwrap();
-    // 100 zł due 15 Oct 2026, paid 1 Dec: 47 days at 13,75 % = 1,7705 → 1,77 zł; 40 EUR at the
-    // (demo) rate of Wed 30 Sep 2026, 4,2345 = 169,38 zł.
-    common::bank::issue(&app, company, date(2026, 10, 1), 10_000);
-    pay(&app, company, 10_000, date(2026, 12, 1));
+    // 100 zł net (123 zł gross: a business's prices are net) due 15 Oct 2026, paid 1 Dec: 47 days
+    // at 13,75 % = 2,1778 → 2,18 zł; 40 EUR at the (demo) rate of Wed 30 Sep 2026, 4,2345 =
+    // 169,38 zł.
+    let invoice = common::bank::issue(&app, company, date(2026, 10, 1), 10_000);
+    let gross = scalar_i64(
+        &app,
+        &format!("SELECT total_gross AS v FROM invoices WHERE id = {invoice}"),
+    );
+    assert_eq!(gross, 12_300);
+    pay(&app, company, gross, date(2026, 12, 1));
     let pending = interest_notes::pending_of_customer(&mut app.conn(), company)
         .unwrap()
         .unwrap();
     assert!(pending.business);
-    assert_eq!(pending.interest, Money::from_grosze(177));
+    assert_eq!(pending.interest, Money::from_grosze(218));
     assert_eq!(pending.invoices[0].compensation_eur, 40);
     assert_eq!(pending.invoices[0].eur_rate_on, Some(date(2026, 9, 30)));
     assert_eq!(pending.compensation, Money::from_grosze(16_938));
@@ -270,8 +276,8 @@ fn a_business_note_adds_the_eur_compensation_at_the_nbp_rate_and_admins_edit_the
     let issued = post(&billing, PAGE, PAGE, &[("customer_number", "9100")]);
     assert_eq!(issued.status(), Status::SeeOther);
     let notes = interest_notes::of_customer(&mut app.conn(), company).unwrap();
-    // 40 × 4,25 = 170,00 zł + 1,77 zł interest.
-    assert_eq!(notes[0].total, Money::from_grosze(17_177));
+    // 40 × 4,25 = 170,00 zł + 2,18 zł interest.
+    assert_eq!(notes[0].total, Money::from_grosze(17_218));
     assert_eq!(
         scalar_i64(
             &app,
