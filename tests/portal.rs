@@ -938,6 +938,7 @@ fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp
                 id: p.id,
                 received_on: p.received_on,
                 amount: p.amount,
+                on_notes: 0,
             })
             .collect();
         assert_eq!(overview.payments, payments, "payments of {id}");

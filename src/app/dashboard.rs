@@ -83,6 +83,10 @@ pub struct Dashboard {
     pub latest_invoice: Option<InvoiceLink>,
     /// For the "pay" shortcut: the unpaid invoice due first.
     pub first_unpaid_invoice_id: Option<i64>,
+    /// What is overdue, since when, interest so far, the step's deadline and the connection's
+    /// flag; read only for a customer with an overdue invoice, so the common page stays one
+    /// statement.
+    pub dunning: Option<crate::app::dunning::CustomerDunning>,
 }
 
 /// When the dashboard is looked at: the date decides notices, the time decides news.
@@ -159,7 +163,14 @@ pub fn load(
             ends_on: contract.ends_on,
         })
         .collect();
+    let overdue_invoices = open.iter().filter(|d| d.due_date < today).count() as i64;
+    let dunning = if overdue_invoices > 0 {
+        Some(crate::app::dunning::of_customer(conn, customer_id, today)?)
+    } else {
+        None
+    };
     Ok(Some(Dashboard {
+        dunning,
         display_name,
         customer_number: customer.customer_number,
         bank_account: Nrb::parse(&customer.nrb)
@@ -173,7 +184,7 @@ pub fn load(
         domains: state.domains.len() as i64,
         unpaid_invoices: open.len() as i64,
         amount_due: money.standing.owed,
-        overdue_invoices: open.iter().filter(|d| d.due_date < today).count() as i64,
+        overdue_invoices,
         open_tickets: state
             .tickets
             .iter()

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod dunning;
 pub mod file_store;
 pub mod health;
+pub mod interest_notes;
 pub mod invoices;
 pub mod invoicing;
 pub mod ksef;

@@ -84,7 +84,12 @@ pub fn record_payment(
             .filter(|(payment, _, _)| *payment == payment_id)
             .map(|(_, invoice, amount)| (*invoice, Money::from_grosze(*amount)))
             .collect();
-        let allocated: i64 = allocations.iter().map(|(_, a)| a.grosze()).sum();
+        let on_notes: i64 = db::interest_notes::by_payment_of_customer(conn, request.customer_id)?
+            .iter()
+            .filter(|(payment, _)| *payment == payment_id)
+            .map(|(_, amount)| amount)
+            .sum();
+        let allocated: i64 = allocations.iter().map(|(_, a)| a.grosze()).sum::<i64>() + on_notes;
         Ok(Recorded {
             payment_id,
             allocations,
@@ -134,13 +139,11 @@ pub fn settle(
         })
         .collect();
     let mut made = Vec::new();
+    let mut still_free = Vec::new();
     for payment in payments {
-        let (payment_id, free) = (payment.payment_id, payment.free());
+        let (payment_id, mut free) = (payment.payment_id, payment.free());
         if free <= 0 {
             continue;
-        }
-        if open.is_empty() {
-            break;
         }
         for (invoice_id, part) in allocate(&open, free).parts {
             db::payments::add_allocation(conn, payment_id, invoice_id, part, now)?;
@@ -148,8 +151,17 @@ pub fn settle(
                 invoice.outstanding -= part;
             }
             made.push((payment_id, invoice_id, part));
+            free -= part;
         }
         open.retain(|i| i.outstanding > 0);
+        if free > 0 {
+            still_free.push((payment_id, free));
+        }
+    }
+    // Interest notes come after every invoice: what a payment leaves once the invoices are paid
+    // goes to the notes, the earliest due first; the rest is credit.
+    if !still_free.is_empty() {
+        crate::app::interest_notes::settle_notes(conn, customer_id, &still_free, now)?;
     }
     Ok(made)
 }

@@ -76,7 +76,9 @@ impl Receivables {
 
 /// The customer's receivables from the rows the dashboard already read.
 pub fn from_overview(state: &CustomerOverview, today: NaiveDate) -> Receivables {
-    let paid: i64 = state.payments.iter().map(|p| p.amount).sum();
+    // Money that paid interest notes is neither on invoices nor credit; lapsed top-up value is
+    // no longer the customer's credit (it is shown as lapsed).
+    let paid: i64 = state.payments.iter().map(|p| p.amount - p.on_notes).sum();
     Receivables::from_balances(&state.balances, paid - state.lapsed_credit, today)
 }
 
@@ -87,10 +89,15 @@ pub fn of_customer(
     today: NaiveDate,
 ) -> diesel::QueryResult<Receivables> {
     let balances = db::invoices::balances_of_customer(conn, customer_id)?;
-    let paid: i64 = db::payments::of_customer(conn, customer_id)?
+    let payments = db::payments::of_customer(conn, customer_id)?;
+    // Money that paid interest notes is neither on invoices nor credit (only payments that
+    // count: a reversed payment's allocations are gone).
+    let on_notes: i64 = db::interest_notes::by_payment_of_customer(conn, customer_id)?
         .iter()
-        .map(|p| p.amount)
+        .filter(|(payment_id, _)| payments.iter().any(|p| p.id == *payment_id))
+        .map(|(_, amount)| amount)
         .sum();
+    let paid: i64 = payments.iter().map(|p| p.amount).sum::<i64>() - on_notes;
     // Lapsed top-up value is no longer the customer's credit (it is shown as lapsed).
     let lapsed = db::top_ups::expired_total_of_customer(conn, customer_id)?;
     Ok(Receivables::from_balances(&balances, paid - lapsed, today))

@@ -73,6 +73,10 @@ pub fn verify(config: &Config) -> anyhow::Result<()> {
         report.attachments_checked
     );
     println!("FA(3) documents checked:     {}", report.xml_checked);
+    println!(
+        "Interest notes checked:      {}",
+        report.interest_notes_checked
+    );
     println!("Numbering sequences checked: {}", report.sequences_checked);
     for problem in &report.problems {
         println!("PROBLEM: {problem}");

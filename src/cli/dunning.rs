@@ -99,11 +99,12 @@ pub fn table(report: &RunReport, dry_run: bool) -> String {
         ));
     }
     out.push_str(&format!(
-        "{} {}; klientów sprawdzonych: {}, wstrzymanych: {}, poniżej progu: {}, zapłacone w międzyczasie: {}, wykonane przez inny proces: {}\n",
+        "{} {}; klientów sprawdzonych: {}, wstrzymanych: {}, z reklamacją w toku: {}, poniżej progu: {}, zapłacone w międzyczasie: {}, wykonane przez inny proces: {}\n",
         if dry_run { "Do wykonania (próba, nic nie zapisano):" } else { "Wykonane kroki:" },
         report.planned.len(),
         report.customers_checked,
         report.paused,
+        report.complaints,
         report.below_minimum,
         report.paid_meanwhile,
         report.taken_elsewhere,

@@ -84,6 +84,8 @@ pub struct PaymentFacts {
     pub id: i64,
     pub received_on: NaiveDate,
     pub amount: i64,
+    /// What of it paid interest notes (the rest went to invoices or is credit).
+    pub on_notes: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,9 +189,11 @@ const BRANCHES: [(&str, &str); 8] = [
         "",
     ),
     (
+        // What a payment gave to interest notes is not credit (see `PaymentFacts::on_notes`).
         "SELECT 'payment', p.id, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
          CAST(NULL AS TEXT), CAST(NULL AS TEXT), p.received_on, CAST(NULL AS DATE), p.amount, \
-         CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), \
+         (SELECT CAST(COALESCE(SUM(n.amount), 0) AS BIGINT) FROM interest_note_allocations n \
+          WHERE n.payment_id = p.id), CAST(NULL AS BIGINT), CAST(NULL AS BOOLEAN), \
          CAST(NULL AS TIMESTAMP) \
          FROM payments p WHERE p.customer_id = ",
         " AND p.reversed_at IS NULL",
@@ -337,6 +341,7 @@ impl OverviewRow {
                 id,
                 received_on: filled(self.day_1, "payment date")?,
                 amount: filled(self.amount_1, "payment amount")?,
+                on_notes: self.amount_2.unwrap_or(0),
             }),
             "lapsed" => overview.lapsed_credit += filled(self.amount_1, "lapsed amount")?,
             "ticket" => overview.tickets.push(TicketFacts {

@@ -8,7 +8,7 @@ use diesel::sql_types::{BigInt, Date};
 use super::DbConn;
 use super::schema::{
     customers, dunning_pauses, dunning_plan_steps, dunning_settings, dunning_steps, endpoint_flags,
-    endpoints, invoices, services, statutory_interest_rates,
+    endpoints, invoices, services, statutory_interest_rates, tickets,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable, AsChangeset)]
@@ -185,6 +185,34 @@ pub fn pauses(conn: &mut DbConn) -> QueryResult<Vec<(PauseRow, i64)>> {
         .order(dunning_pauses::paused_at.desc())
         .load(conn)
 }
+
+/// Customers with a complaint in progress: a billing ticket ("reklamacja" of an invoice or a
+/// charge) still waiting for the ISP's answer (new or open). Dunning leaves them alone until
+/// staff answer or close it.
+pub fn customers_with_open_complaints(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+    tickets::table
+        .filter(tickets::category.eq(COMPLAINT_CATEGORY))
+        .filter(tickets::status.eq_any(COMPLAINT_IN_PROGRESS))
+        .select(tickets::customer_id)
+        .distinct()
+        .load(conn)
+}
+
+pub fn has_open_complaint(conn: &mut DbConn, customer_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        tickets::table
+            .filter(tickets::customer_id.eq(customer_id))
+            .filter(tickets::category.eq(COMPLAINT_CATEGORY))
+            .filter(tickets::status.eq_any(COMPLAINT_IN_PROGRESS)),
+    ))
+    .get_result(conn)
+}
+
+/// Tickets have no kind of their own for complaints; a billing ticket is how a subscriber
+/// disputes an invoice or a charge.
+const COMPLAINT_CATEGORY: &str = "billing";
+/// Waiting for the ISP: once staff answered (or the subscriber owes an answer) it is not.
+const COMPLAINT_IN_PROGRESS: [&str; 2] = ["new", "open"];
 
 pub fn paused_customer_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
     dunning_pauses::table

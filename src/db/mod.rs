@@ -44,6 +44,7 @@ pub mod customer_search;
 pub mod customers;
 pub mod domains;
 pub mod dunning;
+pub mod interest_notes;
 pub mod invoices;
 pub mod ksef;
 pub mod mailing_list;

@@ -126,8 +126,10 @@ pub fn allocation_state_of_customer(
         .filter(payments::customer_id.eq(customer_id))
         .select((payment_allocations::payment_id, payment_allocations::amount))
         .load(conn)?;
+    // What paid interest notes is spent too: it is not credit.
+    let on_notes = super::interest_notes::by_payment_of_customer(conn, customer_id)?;
     let mut by_payment = std::collections::HashMap::<i64, i64>::new();
-    for (payment_id, amount) in allocated {
+    for (payment_id, amount) in allocated.into_iter().chain(on_notes) {
         *by_payment.entry(payment_id).or_default() += amount;
     }
     Ok(active
@@ -252,8 +254,10 @@ pub fn add_allocation(
     Ok(())
 }
 
-/// Removes every allocation of the customer's payments, so they can be laid out afresh.
+/// Removes every allocation of the customer's payments (to invoices and to interest notes), so
+/// they can be laid out afresh: invoices first, then notes.
 pub fn delete_allocations_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+    super::interest_notes::delete_allocations_of_customer(conn, customer_id)?;
     let ids = payments::table
         .filter(payments::customer_id.eq(customer_id))
         .select(payments::id);

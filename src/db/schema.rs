@@ -1113,3 +1113,84 @@ diesel::joinable!(mailing_list_tokens -> customers (customer_id));
 diesel::allow_tables_to_appear_in_same_query!(notice_mails, customers);
 diesel::allow_tables_to_appear_in_same_query!(outage_mailings, news);
 diesel::allow_tables_to_appear_in_same_query!(mailing_list_tokens, customers);
+
+// Interest notes (migration 2026-12-07-300001).
+diesel::table! {
+    interest_note_counters (year) {
+        year -> BigInt,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    interest_notes (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        number -> Text,
+        year -> BigInt,
+        seq -> BigInt,
+        issue_date -> Date,
+        due_date -> Date,
+        interest_kind -> Text,
+        total -> BigInt,
+        pdf_path -> Text,
+        pdf_sha256 -> Text,
+        issued_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interest_note_items (id) {
+        id -> BigInt,
+        note_id -> BigInt,
+        invoice_id -> BigInt,
+        principal -> BigInt,
+        due_date -> Date,
+        paid_on -> Date,
+        days -> BigInt,
+        interest -> BigInt,
+        compensation_eur -> BigInt,
+        compensation -> BigInt,
+        eur_rate_on -> Nullable<Date>,
+        eur_rate_e4 -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    eur_exchange_rates (valid_on) {
+        valid_on -> Date,
+        pln_per_eur_e4 -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interest_note_allocations (id) {
+        id -> BigInt,
+        payment_id -> BigInt,
+        note_id -> BigInt,
+        amount -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(interest_notes -> customers (customer_id));
+diesel::joinable!(interest_note_items -> interest_notes (note_id));
+diesel::joinable!(interest_note_items -> invoices (invoice_id));
+diesel::joinable!(interest_note_allocations -> interest_notes (note_id));
+diesel::joinable!(interest_note_allocations -> payments (payment_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    interest_note_counters,
+    interest_notes,
+    interest_note_items,
+    interest_note_allocations,
+);
+diesel::allow_tables_to_appear_in_same_query!(interest_notes, customers);
+diesel::allow_tables_to_appear_in_same_query!(interest_note_items, invoices);
+diesel::allow_tables_to_appear_in_same_query!(interest_note_allocations, payments);
+diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payments);
+diesel::allow_tables_to_appear_in_same_query!(interest_notes, payments);
+diesel::allow_tables_to_appear_in_same_query!(interest_notes, invoices);
+diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payment_allocations);

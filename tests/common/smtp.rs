@@ -71,11 +71,12 @@ impl SmtpSink {
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match listener.accept() {
-                        // Each connection on its own thread: lettre's pool keeps an idle
-                        // connection open while it opens another, and a sink serving one at a
-                        // time would leave the second waiting for a greeting forever.
+                        // Each connection on its own thread, as a real server does: lettre's
+                        // pool keeps a connection open after sending, and a sink that served one
+                        // connection at a time left the next sender waiting for its greeting
+                        // until lettre's 60 s timeout (the dunning walk took minutes on SQLite).
                         Ok((stream, _)) => {
-                            let (received, stop) = (received.clone(), stop.clone());
+                            let (stop, received) = (stop.clone(), received.clone());
                             std::thread::spawn(move || {
                                 let _ = serve(stream, &received, &stop);
                             });

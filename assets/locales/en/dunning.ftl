@@ -64,3 +64,4 @@ dunning-staff-error-rate = A rate is a percentage from 0 to 100 with at most two
 dunning-staff-error-reason = Give a reason for the pause.
 dunning-staff-error-customer = There is no customer with that number.
 dunning-staff-error-database = The changes could not be saved. Please try again.
+dunning-continue = Go on to e-BOK

@@ -64,3 +64,4 @@ dunning-staff-error-rate = Stawka to procent od 0 do 100 z najwyżej dwoma miejs
 dunning-staff-error-reason = Podaj powód wstrzymania.
 dunning-staff-error-customer = Nie ma klienta o takim numerze.
 dunning-staff-error-database = Nie udało się zapisać zmian. Spróbuj ponownie.
+dunning-continue = Przejdź do e-BOK

@@ -22,6 +22,7 @@ pub struct VerifyReport {
     pub invoices_without_file: usize,
     pub attachments_checked: usize,
     pub xml_checked: usize,
+    pub interest_notes_checked: usize,
     pub sequences_checked: usize,
     pub problem_count: usize,
     /// The first problems, one sentence each.
@@ -47,6 +48,7 @@ pub fn verify(conn: &mut DbConn, places: &StoragePlaces) -> Result<VerifyReport,
     check_attachments(conn, places, &mut report)?;
     check_ksef_documents(conn, places, &mut report)?;
     check_numbering(conn, &mut report)?;
+    check_interest_notes(conn, places, &mut report)?;
     Ok(report)
 }
 
@@ -181,6 +183,50 @@ fn check_numbering(conn: &mut DbConn, report: &mut VerifyReport) -> Result<(), B
                 sequence.count
             )),
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Interest notes: each stored PDF against its hash (they live beside the invoices), and each
+/// year of their own series for gaps.
+fn check_interest_notes(
+    conn: &mut DbConn,
+    places: &StoragePlaces,
+    report: &mut VerifyReport,
+) -> Result<(), BackupError> {
+    let mut after = 0;
+    loop {
+        let page = db::interest_notes::files(conn, after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        for (_, number, path, sha256) in page {
+            report.interest_notes_checked += 1;
+            if let Some(problem) = file_problem(&places.invoices_dir, &path, &sha256) {
+                report.problem(format!("interest note {number}: the PDF {path} {problem}"));
+            }
+        }
+    }
+    for sequence in db::interest_notes::sequences(conn)? {
+        let db::interest_notes::NoteSequence {
+            year,
+            issued,
+            lowest,
+            highest,
+            counter,
+        } = sequence;
+        report.sequences_checked += 1;
+        if lowest != 1 || highest != issued {
+            report.problem(format!(
+                "interest notes of {year}: {issued} numbers issued but they run from {lowest} to \
+                 {highest} (a gap or a repeat)"
+            ));
+        }
+        if let Some(last) = counter.filter(|last| *last != issued) {
+            report.problem(format!(
+                "interest notes of {year}: the counter stands at {last} but {issued} numbers \
+                 were issued"
+            ));
         }
     }
     Ok(())

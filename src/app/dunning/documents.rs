@@ -51,6 +51,8 @@ pub struct CustomerDunning {
     pub documents: Vec<StepDocument>,
     /// The strongest flag on the customer's endpoints.
     pub flag: Option<EndpointFlag>,
+    /// Interest notes billed after late payments, newest first, with what is still to pay.
+    pub notes: Vec<crate::app::interest_notes::NoteView>,
 }
 
 /// The customer's overdue invoices, interest so far, steps and letters on `today`.
@@ -122,11 +124,13 @@ pub fn of_customer(
         .iter()
         .filter_map(|f| EndpointFlag::parse(f))
         .max();
+    let notes = crate::app::interest_notes::of_customer(conn, customer_id)?;
     Ok(CustomerDunning {
         overdue,
         interest_total,
         documents,
         flag,
+        notes,
     })
 }
 

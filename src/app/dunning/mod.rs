@@ -55,6 +55,8 @@ pub struct RunReport {
     pub planned: Vec<Planned>,
     pub customers_checked: usize,
     pub paused: usize,
+    /// Skipped: a complaint (an open billing ticket) is in progress.
+    pub complaints: usize,
     pub below_minimum: usize,
     /// Paid between reading and recording: not dunned.
     pub paid_meanwhile: usize,
@@ -119,11 +121,18 @@ pub fn run(
     let paused: HashSet<i64> = db::dunning::paused_customer_ids(conn)?
         .into_iter()
         .collect();
+    let complaints: HashSet<i64> = db::dunning::customers_with_open_complaints(conn)?
+        .into_iter()
+        .collect();
     let candidates = db::dunning::candidate_customers(conn, today - Duration::days(first_offset))?;
     for customer_id in candidates {
         report.customers_checked += 1;
         if paused.contains(&customer_id) {
             report.paused += 1;
+            continue;
+        }
+        if complaints.contains(&customer_id) {
+            report.complaints += 1;
             continue;
         }
         let plans = match plan_customer(conn, &setup, customer_id, today)? {
@@ -145,6 +154,7 @@ pub fn run(
                 Ok(Taken::Done) => report.planned.push(planned),
                 Ok(Taken::PaidMeanwhile) => report.paid_meanwhile += 1,
                 Ok(Taken::PausedMeanwhile) => report.paused += 1,
+                Ok(Taken::ComplaintMeanwhile) => report.complaints += 1,
                 Err(DunningError::Database(error)) if db::is_unique_violation(&error) => {
                     report.taken_elsewhere += 1;
                 }
@@ -245,6 +255,7 @@ enum Taken {
     Done,
     PaidMeanwhile,
     PausedMeanwhile,
+    ComplaintMeanwhile,
 }
 
 fn take_step(
@@ -267,6 +278,9 @@ fn take_step(
         }
         if db::dunning::pause_of(conn, planned.customer_id)?.is_some() {
             return Ok(Taken::PausedMeanwhile);
+        }
+        if db::dunning::has_open_complaint(conn, planned.customer_id)? {
+            return Ok(Taken::ComplaintMeanwhile);
         }
         for kind in &planned.skipped {
             db::dunning::insert_step(conn, &new_step(planned, *kind, "skipped", today, now))?;

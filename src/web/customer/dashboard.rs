@@ -1,6 +1,6 @@
 //! `/` for a signed-in subscriber: the dashboard.
 
-use rocket::http::{CookieJar, Status};
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::Redirect;
 use rocket::{Either, Route, State, get, routes};
 
@@ -11,6 +11,10 @@ use crate::app::service::Refusal;
 use crate::web::page::LayoutDraft;
 use crate::web::session::{CUSTOMER_COOKIE, CustomerCookie, clear_cookie};
 use crate::web::views::{Template, context};
+
+/// Set once the overdue page was shown in this browser session (no expiry: it ends with the
+/// browser).
+const OVERDUE_SHOWN_COOKIE: &str = "ebok_overdue_shown";
 
 pub fn routes() -> Vec<Route> {
     routes![home]
@@ -53,6 +57,18 @@ async fn home(
         Err(refusal) => return Err(refusal.into()),
     };
     let page = page.ok_or(Status::NotFound)?;
+    // A subscriber whose connection is flagged (warning page or limitation) lands on the overdue
+    // page the first time they open the portal in this browser session; its link leads on here.
+    let flagged = page.dunning.as_ref().is_some_and(|d| d.flag.is_some());
+    if flagged && cookies.get(OVERDUE_SHOWN_COOKIE).is_none() {
+        cookies.add(
+            Cookie::build((OVERDUE_SHOWN_COOKIE, "1"))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax),
+        );
+        return Ok(Either::Right(Redirect::to("/saldo/zaleglosci")));
+    }
     Ok(Either::Left(Template::render(
         "customer/dashboard",
         context! {

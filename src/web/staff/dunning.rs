@@ -5,18 +5,17 @@
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 
-use super::forms::actor;
+use crate::app::App;
 use crate::app::dunning::{self, PlanForm, RateForm, SettingsError, StepInput};
-use crate::app::{clock, staff_roles::Permission};
+use crate::app::staff_roles::Permission;
 use crate::i18n;
-use crate::web::client_ip::ClientIp;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
-use crate::web::page::Layout;
-use crate::web::session::CurrentStaff;
+use crate::web::page::LayoutDraft;
+use crate::web::server_error;
+use crate::web::session::StaffCookie;
 use crate::web::views::{Template, context};
-use crate::web::{Db, server_error};
 
 pub fn routes() -> Vec<Route> {
     routes![page, save_plan, save_rate, pause, resume]
@@ -109,22 +108,32 @@ fn message(lang: i18n::Lang, error: &SettingsError) -> String {
     i18n::text_with(lang, key, &[("detail", detail.into())])
 }
 
-async fn render(db: &Db, layout: Layout, error: Option<String>) -> Result<Template, Status> {
-    let view = db.query(dunning::staff_view).await?;
+async fn render(
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
+    error: Option<String>,
+) -> Result<Template, Status> {
+    let (me, view) = app
+        .staff(cookie)
+        .needs(Permission::ManagePayments)
+        .run(|conn, _| dunning::staff_view(conn))
+        .await?;
     Ok(Template::render(
         "staff/dunning",
-        context! { layout, view, error },
+        context! { layout: layout.staff(&me), view, error },
     ))
 }
 
 /// Redirect with a flash, or the page again with the message.
 async fn answer(
     result: Result<(), SettingsError>,
-    db: &Db,
-    layout: Layout,
-    lang: i18n::Lang,
+    app: &App,
+    cookie: &StaffCookie,
+    layout: LayoutDraft,
     done: &str,
 ) -> Answer {
+    let lang = layout.lang();
     match result {
         Ok(()) => Ok(Either::Left(Flash::success(
             Redirect::to(PAGE),
@@ -133,28 +142,27 @@ async fn answer(
         Err(SettingsError::Database(e)) => Err(server_error(&e)),
         Err(error) => Ok(Either::Right((
             Status::UnprocessableEntity,
-            render(db, layout, Some(message(lang, &error))).await?,
+            render(app, cookie, layout, Some(message(lang, &error))).await?,
         ))),
     }
 }
 
 #[get("/staff/windykacja")]
-async fn page(staff: CurrentStaff, layout: Layout, db: Db) -> Result<Template, Status> {
-    staff.require(Permission::ManagePayments)?;
-    render(&db, layout, None).await
+async fn page(
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Template, Status> {
+    render(app, &cookie, layout, None).await
 }
 
 #[post("/staff/windykacja/plan", data = "<form>")]
 async fn save_plan(
     form: Protected<PlanFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Answer {
-    staff.require(Permission::ManagePayments)?;
-    let lang = layout.lang;
-    let (actor, now) = (actor(&staff, &ip), clock::now());
     let input = PlanForm {
         minimum_debt: form.minimum_debt.clone(),
         steps: form
@@ -171,75 +179,70 @@ async fn save_plan(
             })
             .collect(),
     };
-    let result = db
-        .run(move |conn| dunning::save_plan(conn, &input, &actor, now))
-        .await
-        .map_err(|e| server_error(&e))?;
-    answer(result, &db, layout, lang, "dunning-staff-plan-saved").await
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| dunning::save_plan(conn, &input, &cx.actor(), cx.now))
+        .await?;
+    answer(result, app, &cookie, layout, "dunning-staff-plan-saved").await
 }
 
 #[post("/staff/windykacja/stawki", data = "<form>")]
 async fn save_rate(
     form: Protected<RateFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Answer {
-    // The statutory rates are the law's, not a price list: admins only.
-    staff.require(Permission::ConfigureInvoicing)?;
-    let lang = layout.lang;
-    let (actor, now) = (actor(&staff, &ip), clock::now());
     let input = RateForm {
         valid_from: form.valid_from.clone(),
         reference: form.reference.clone(),
         consumer: form.consumer.clone(),
         commercial: form.commercial.clone(),
     };
-    let result = db
-        .run(move |conn| dunning::save_rate(conn, &input, &actor, now).map(|_| ()))
-        .await
-        .map_err(|e| server_error(&e))?;
-    answer(result, &db, layout, lang, "dunning-staff-rate-saved").await
+    // The statutory rates are the law's, not a price list: admins only.
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ConfigureInvoicing)
+        .attempt(move |conn, cx| dunning::save_rate(conn, &input, &cx.actor(), cx.now).map(|_| ()))
+        .await?;
+    answer(result, app, &cookie, layout, "dunning-staff-rate-saved").await
 }
 
 #[post("/staff/windykacja/wstrzymania", data = "<form>")]
 async fn pause(
     form: Protected<PauseFields>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Answer {
-    staff.require(Permission::ManagePayments)?;
-    let lang = layout.lang;
-    let (actor, now) = (actor(&staff, &ip), clock::now());
-    let Ok(number) = form.customer_number.trim().parse::<i64>() else {
-        return answer(Err(SettingsError::NoCustomer), &db, layout, lang, "").await;
-    };
+    let number = form.customer_number.trim().parse::<i64>().ok();
     let reason = form.reason.clone();
-    let result = db
-        .run(move |conn| dunning::pause(conn, number, &reason, &actor, now).map(|_| ()))
-        .await
-        .map_err(|e| server_error(&e))?;
-    answer(result, &db, layout, lang, "dunning-staff-paused").await
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| match number {
+            Some(number) => dunning::pause(conn, number, &reason, &cx.actor(), cx.now).map(|_| ()),
+            None => Err(SettingsError::NoCustomer),
+        })
+        .await?;
+    answer(result, app, &cookie, layout, "dunning-staff-paused").await
 }
 
 #[post("/staff/windykacja/wstrzymania/<customer_id>/wznow", data = "<_form>")]
 async fn resume(
     customer_id: i64,
     _form: Protected<TokenOnly>,
-    staff: CurrentStaff,
-    layout: Layout,
-    ip: ClientIp,
-    db: Db,
+    app: &State<App>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
 ) -> Answer {
-    staff.require(Permission::ManagePayments)?;
-    let lang = layout.lang;
-    let (actor, now) = (actor(&staff, &ip), clock::now());
-    let result = db
-        .run(move |conn| dunning::unpause(conn, customer_id, &actor, now).map(|_| ()))
-        .await
-        .map_err(|e| server_error(&e))?;
-    answer(result, &db, layout, lang, "dunning-staff-resumed").await
+    let (_, result) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .attempt(move |conn, cx| {
+            dunning::unpause(conn, customer_id, &cx.actor(), cx.now).map(|_| ())
+        })
+        .await?;
+    answer(result, app, &cookie, layout, "dunning-staff-resumed").await
 }

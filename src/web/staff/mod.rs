@@ -12,6 +12,7 @@ mod customers;
 mod dunning;
 mod forms;
 mod home;
+mod interest_notes;
 mod invoices;
 mod ksef;
 mod mailing_list;
@@ -52,5 +53,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
     routes.extend(online_payments::routes());
+    routes.extend(interest_notes::routes());
     routes
 }
