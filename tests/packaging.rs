@@ -297,9 +297,17 @@ fn the_deb_installs_on_this_machine_and_the_portal_answers() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let mut serve = Command::new("runuser");
+    // setpriv executes e-BOK in its own place (runuser would stay its parent, and killing it
+    // would leave e-BOK running).
+    let mut serve = Command::new("setpriv");
     serve
-        .args(["-u", "ebok", "--", "/usr/bin/ebok", "serve"])
+        .args([
+            "--reuid=ebok",
+            "--regid=ebok",
+            "--init-groups",
+            "/usr/bin/ebok",
+            "serve",
+        ])
         .env_clear()
         .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
         .env("ROCKET_CONFIG", "/etc/ebok/ebok.toml")
@@ -309,7 +317,7 @@ fn the_deb_installs_on_this_machine_and_the_portal_answers() {
         .current_dir("/var/lib/ebok")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
-    let mut child = serve.spawn().expect("runuser starts ebok");
+    let mut child = serve.spawn().expect("setpriv starts ebok");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
     let health = loop {
         if let Some(answer) = http_get(port, "/health") {

@@ -10,8 +10,8 @@ mod fixed;
 pub mod people;
 mod staff_queue;
 mod tickets;
-mod visits;
 mod top_ups;
+mod visits;
 
 use std::time::{Duration, Instant};
 

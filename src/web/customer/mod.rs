@@ -13,8 +13,8 @@ mod registration;
 mod security;
 mod subscriptions;
 mod tickets;
-mod visits;
 mod top_ups;
+mod visits;
 
 use rocket::Route;
 

@@ -5,12 +5,10 @@ use std::collections::HashMap;
 
 use rocket::request::{FromRequest, Outcome, Request};
 
-use crate::app::audit::Actor;
 use crate::app::staff::FieldErrors;
 use crate::i18n::{Lang, text};
-use crate::web::client_ip::ClientIp;
 use crate::web::page::LayoutDraft;
-use crate::web::session::{CurrentStaff, StaffCookie};
+use crate::web::session::StaffCookie;
 
 /// Messages per field, with an (empty) entry for every field the form has, so templates can
 /// write `errors.email` without tripping over a missing key.
@@ -63,11 +61,6 @@ pub fn line_messages(
         }
     }
     out
-}
-
-/// The staff member as the audit trail records them (for the pages still on the `Db` guard).
-pub fn actor(staff: &CurrentStaff, ip: &ClientIp) -> Actor {
-    Actor::staff(staff.staff.id, ip.0.map(|ip| ip.to_string()))
 }
 
 /// A staff page's session cookie with its layout draft, as one guard: for the handlers whose

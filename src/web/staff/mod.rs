@@ -24,8 +24,8 @@ mod payments;
 mod seller;
 mod series;
 mod tickets;
-mod visits;
 mod top_ups;
+mod visits;
 
 use rocket::Route;
 
