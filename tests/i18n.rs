@@ -543,7 +543,9 @@ fn message_ids(lang: Lang) -> Vec<String> {
         for line in text.lines() {
             if let Some((id, _)) = line.split_once(" =")
                 && !id.is_empty()
-                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
                 ids.push(id.to_owned());
             }

@@ -172,15 +172,27 @@ fn an_invoice_paid_at_payu_shows_paid_and_the_balance_is_right(app: TestApp) {
         "a paid invoice offers no payment"
     );
 
-    // Another subscriber's browser cannot see the order.
+    // A browser without the session (another person's, or ours coming back from PayU's site,
+    // which leaves the SameSite=Strict cookie out) gets a page that reloads itself once from
+    // our own site, where the cookie goes along; it shows nothing of the order.
     let stranger = p.app.another_browser();
-    assert_ne!(
-        stranger
-            .get(format!("/platnosci-online/{id}"))
-            .dispatch()
-            .status(),
-        Status::Ok
+    let arriving = stranger.get(format!("/platnosci-online/{id}")).dispatch();
+    assert_eq!(arriving.status(), Status::Ok);
+    let arriving = arriving.into_string().unwrap();
+    let again = format!("/platnosci-online/{id}?powrot=1");
+    assert!(
+        arriving.contains(&format!(
+            "http-equiv=\"refresh\" content=\"0; url={again}\""
+        )),
+        "{arriving}"
     );
+    assert!(!arriving.contains("data-state"), "{arriving}");
+    // The reload without a session goes to the login page; with it, the order is shown.
+    let reloaded = stranger.get(again.clone()).dispatch();
+    assert_eq!(reloaded.status(), Status::SeeOther);
+    assert_eq!(reloaded.headers().get_one("Location"), Some("/logowanie"));
+    let ours = p.app.get(&again).into_string().unwrap();
+    assert!(ours.contains("data-state=\"completed\""), "{ours}");
 }
 
 fn all_overdue_invoices_are_paid_in_one_payment(app: TestApp) {

@@ -139,6 +139,11 @@ fn serve(
     let mut recipients = Vec::new();
     let mut line = String::new();
     loop {
+        // A stopped sink is a server gone away: it drops even a busy connection between two
+        // commands (never between a message and its reply).
+        if stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         line.clear();
         match reader.read_line(&mut line) {
             Ok(0) => return Ok(()),

@@ -5,6 +5,7 @@
 
 use rocket::form::FromForm;
 use rocket::http::Status;
+use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
 
@@ -20,7 +21,12 @@ use crate::web::session::{CustomerCookie, language};
 use crate::web::views::{Template, context};
 
 pub fn routes() -> Vec<Route> {
-    routes![pay_invoice, pay_overdue, order]
+    routes![
+        pay_invoice,
+        pay_overdue,
+        order,
+        order_back_from_another_site
+    ]
 }
 
 #[derive(Debug, FromForm)]
@@ -124,4 +130,26 @@ async fn order(
         "customer/online_payment",
         context! { layout: layout.signed_in(&me), order },
     ))
+}
+
+/// The same page reached without the session cookie. The cookie is `SameSite=Strict`, so a
+/// browser coming back from PayU (another site) leaves it out. A page of ours that reloads
+/// itself at once makes a same-site request, which carries the cookie. Tried once
+/// (`?powrot=1`); still without a session, the visitor goes to the login page as anywhere else.
+#[get("/platnosci-online/<id>?<powrot>", rank = 2)]
+fn order_back_from_another_site(
+    id: i64,
+    powrot: Option<u8>,
+) -> rocket::Either<RawHtml<String>, Redirect> {
+    if powrot.is_some() {
+        return rocket::Either::Right(Redirect::to("/logowanie"));
+    }
+    let again = format!("/platnosci-online/{id}?powrot=1");
+    rocket::Either::Left(RawHtml(format!(
+        "<!doctype html><html lang=\"pl\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0; url={again}\">\
+         <title>e-BOK</title></head><body>\
+         <p><a href=\"{again}\">Wróć do e-BOK, aby zobaczyć stan płatności \
+         (Back to e-BOK to see the payment)</a></p></body></html>"
+    )))
 }
