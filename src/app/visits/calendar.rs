@@ -287,3 +287,16 @@ pub fn waive_fee(
     )?;
     Ok(())
 }
+
+/// A staff action on one visit (cancel, done, missed), as the calendar's handlers take it.
+pub type Action = fn(&mut DbConn, i64, &Effects<'_>) -> Result<(), VisitError>;
+
+/// The calendar page a visit is on (its technician, its week).
+pub fn page_of(conn: &mut DbConn, visit_id: i64) -> Result<String, VisitError> {
+    let visit = crate::db::visits::find_visit(conn, visit_id)?.ok_or(VisitError::NotFound)?;
+    Ok(format!(
+        "/staff/wizyty/technik/{}?dzien={}",
+        visit.technician_id,
+        crate::domain::visits::warsaw::to_local(visit.starts_at).date()
+    ))
+}

@@ -449,16 +449,6 @@ fn back(
     }
 }
 
-/// The calendar page a visit is on (its technician, its week).
-fn calendar_of(conn: &mut crate::db::DbConn, visit_id: i64) -> Result<String, VisitError> {
-    let visit = crate::db::visits::find_visit(conn, visit_id)?.ok_or(VisitError::NotFound)?;
-    Ok(format!(
-        "/staff/wizyty/technik/{}?dzien={}",
-        visit.technician_id,
-        crate::domain::visits::warsaw::to_local(visit.starts_at).date()
-    ))
-}
-
 #[derive(Debug, FromForm)]
 pub struct MoveFields {
     #[field(default = String::new())]
@@ -506,7 +496,7 @@ async fn move_visit(
         .attempt(move |conn, cx| {
             let technician = technician.ok_or(VisitError::NoTechnician)?;
             calendar::move_visit(conn, visit_id, technician, &day, &time, &Effects::of(cx))?;
-            calendar_of(conn, visit_id)
+            calendar::page_of(conn, visit_id)
         })
         .await?;
     back(lang, &safe_back(&form.back), result, "visits-moved")
@@ -519,12 +509,12 @@ async fn act(
     lang: Lang,
     visit_id: i64,
     done: &str,
-    work: fn(&mut crate::db::DbConn, i64, &Effects<'_>) -> Result<(), VisitError>,
+    work: calendar::Action,
 ) -> Result<Flash<Redirect>, Status> {
     let (_, where_from) = app
         .staff(cookie)
         .needs(Permission::ScheduleVisits)
-        .attempt(move |conn, _| calendar_of(conn, visit_id))
+        .attempt(move |conn, _| calendar::page_of(conn, visit_id))
         .await?;
     let to = where_from.unwrap_or_else(|_| "/staff/wizyty".to_owned());
     let (_, result) = app
@@ -533,7 +523,7 @@ async fn act(
         .writes()
         .attempt(move |conn, cx| {
             work(conn, visit_id, &Effects::of(cx))?;
-            calendar_of(conn, visit_id)
+            calendar::page_of(conn, visit_id)
         })
         .await?;
     back(lang, &to, result, done)
@@ -623,7 +613,7 @@ async fn waive_fee(
     let (_, where_from) = app
         .staff(&cookie)
         .needs(Permission::ScheduleVisits)
-        .attempt(move |conn, _| calendar_of(conn, visit_id))
+        .attempt(move |conn, _| calendar::page_of(conn, visit_id))
         .await?;
     let to = where_from.unwrap_or_else(|_| "/staff/wizyty".to_owned());
     let (_, result) = app
@@ -632,7 +622,7 @@ async fn waive_fee(
         .writes()
         .attempt(move |conn, cx| {
             calendar::waive_fee(conn, visit_id, &reason, &Effects::of(cx))?;
-            calendar_of(conn, visit_id)
+            calendar::page_of(conn, visit_id)
         })
         .await?;
     back(lang, &to, result, "visits-fee-waived")
