@@ -244,7 +244,7 @@ fn a_part_with_a_wrong_hash_is_refused_and_the_package_takes_no_invoice(app: Tes
         let package = batch::package(&files, &key, 1024).unwrap();
         assert!(package.parts.len() >= 2, "{}", package.parts.len());
         let session = client
-            .open_batch(&login, &session_key_key, &key, &package)
+            .open_batch(&login, &session_key_key, &key, &package, false)
             .await
             .unwrap();
         // Part 1 altered on the way: its hash is not the declared one.

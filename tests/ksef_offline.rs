@@ -29,9 +29,13 @@ use ebok::db::ksef::KsefSettingsRow;
 use ebok::db::schema::invoices;
 use ebok::domain::subscription_periods::InvoicedBy;
 use ebok::domain::{Money, VatRate};
+use ebok::jobs::ksef::{BatchPolicy, KsefTarget};
+use ebok::ksef::client::KsefClient;
 use ebok::ksef::offline::{LinkError, OfflineCertificateError, verify_link};
 use ebok::pdf::PdfRenderer;
-use ebok::sim::ksef::issue_offline_certificate;
+use ebok::sim::ksef::{
+    KsefSim, SimOptions, issue_offline_certificate, issue_offline_certificate_ecdsa,
+};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
@@ -39,6 +43,9 @@ backend_tests!(
     kod_ii_under_kod_i_is_signed_with_the_offline_certificate_over_the_stored_xml,
     the_billing_run_prints_kod_ii_on_every_invoice,
     only_an_offline_certificate_with_its_own_key_is_stored,
+    an_ecdsa_p256_offline_certificate_signs_kod_ii_as_r_and_s,
+    an_invoice_printed_with_kod_ii_goes_to_ksef_in_offline_mode,
+    offline_and_online_invoices_go_in_separate_batch_sessions,
 );
 
 const SELLER_NIP: &str = "6182007145";
@@ -138,7 +145,13 @@ fn hash_of(xml: &str) -> String {
 
 /// Stores a certificate the local KSeF server issued; returns its PEM and serial.
 fn store_demo_certificate(app: &TestApp) -> (String, String) {
-    let issued = issue_offline_certificate(SELLER_NIP).unwrap();
+    store_certificate(app, issue_offline_certificate(SELLER_NIP).unwrap())
+}
+
+fn store_certificate(
+    app: &TestApp,
+    issued: ebok::sim::ksef::IssuedOfflineCertificate,
+) -> (String, String) {
     let stored = ksef::offline::store(
         &mut app.conn(),
         &app.config.security.secrets,
@@ -361,4 +374,174 @@ fn only_an_offline_certificate_with_its_own_key_is_stored(app: TestApp) {
     assert!(ksef::offline::current().is_none());
     store(first.certificate_pem.as_bytes(), &first.key_pem).unwrap();
     assert!(ksef::offline::current().is_some());
+}
+
+fn an_ecdsa_p256_offline_certificate_signs_kod_ii_as_r_and_s(app: TestApp) {
+    let app = app.with_demo(0);
+    local_settings(&app);
+    ksef::offline::install(None);
+    let issued = issue_offline_certificate_ecdsa(SELLER_NIP).unwrap();
+    // Its key is not the RSA one: a mix-up of key and certificate is refused as for RSA.
+    let rsa = issue_offline_certificate(SELLER_NIP).unwrap();
+    let mixed = ksef::offline::store(
+        &mut app.conn(),
+        &app.config.security.secrets,
+        issued.certificate_pem.as_bytes(),
+        &rsa.key_pem,
+        &Actor::default(),
+        clock::now(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            mixed,
+            ksef::offline::StoreError::Certificate(OfflineCertificateError::Mismatch)
+        ),
+        "{mixed}"
+    );
+    let (certificate, serial) = store_certificate(&app, issued);
+    let jan = customer_id(&app, 1);
+    let signed = issue(&app, jan);
+    let xml = xml_of(&app, signed.invoice_id);
+    let pdf = issue_time_pdf(&app, signed.invoice_id);
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains("CERTYFIKAT"), "{text}");
+    }
+    if let Some(codes) = codes_on_page_one(&pdf, &format!("kod-ii-ec-{}", app.backend.name())) {
+        let link = kod_ii_among(&codes, &certificate, &serial, &xml);
+        // IEEE P1363: r and s, 32 bytes each, not DER.
+        let signature = URL_SAFE_NO_PAD
+            .decode(link.rsplit('/').next().unwrap())
+            .unwrap();
+        assert_eq!(signature.len(), 64, "{link}");
+        let forged = link.replace(&hash_of(&xml), &hash_of("<Faktura/>"));
+        assert_eq!(
+            verify_link(&forged, certificate.as_bytes()),
+            Err(LinkError::Signature)
+        );
+    }
+}
+
+const TOKEN: &str = "20260101-EC-0123456789-ABCDEF0123-FF|nip-6182007145|e-BOK-test";
+
+fn local_ksef() -> KsefSim {
+    let schema = ebok::ksef::schema::SchemaDir::new(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ksef-fa3"),
+    )
+    .unwrap();
+    ebok::sim::ksef::spawn(SimOptions {
+        token: TOKEN.into(),
+        schema: Some(schema),
+        port: 0,
+    })
+    .unwrap()
+}
+
+fn target(app: &TestApp, server: &KsefSim, batch: BatchPolicy) -> KsefTarget {
+    KsefTarget {
+        client: KsefClient::new(&server.base_url, std::time::Duration::from_secs(10)).unwrap(),
+        token: TOKEN.into(),
+        environment: "local".into(),
+        invoices: PdfStore::new(&app.config.paths.invoices_dir),
+        batch,
+    }
+}
+
+/// Sends until every document is decided; returns each invoice's UPO.
+fn drain(app: &TestApp, target: &KsefTarget, ids: &[i64]) -> Vec<String> {
+    let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
+    for _ in 0..6 {
+        let report = runtime
+            .block_on(ebok::jobs::ksef::send_due(&app.pool, target, clock::now()))
+            .unwrap();
+        assert!(report.problem.is_none(), "{:?}", report.problem);
+        let decided = ids.iter().all(|id| {
+            ebok::db::ksef::find(&mut app.conn(), *id)
+                .unwrap()
+                .is_some_and(|d| d.state == "accepted")
+        });
+        if decided {
+            break;
+        }
+    }
+    ids.iter()
+        .map(|id| {
+            let document = ebok::db::ksef::find(&mut app.conn(), *id).unwrap().unwrap();
+            assert_eq!(document.state, "accepted", "{document:?}");
+            document.upo.expect("a UPO")
+        })
+        .collect()
+}
+
+fn mode_in(upo: &str) -> &str {
+    let start = upo.find("<TrybWysylki>").expect("TrybWysylki in the UPO") + 13;
+    let end = upo[start..].find('<').unwrap() + start;
+    &upo[start..end]
+}
+
+/// Two invoices: one issued before the certificate was stored (KOD I only, online mode), one
+/// after (KOD II printed, offline mode).
+fn one_online_one_offline(app: &TestApp) -> (i64, i64) {
+    ksef::offline::install(None);
+    let jan = customer_id(app, 1);
+    let online = issue(app, jan).invoice_id;
+    store_demo_certificate(app);
+    let offline = issue(app, jan).invoice_id;
+    let mode = |id| {
+        ebok::db::ksef::find(&mut app.conn(), id)
+            .unwrap()
+            .unwrap()
+            .offline_mode
+    };
+    assert!(!mode(online));
+    assert!(mode(offline));
+    (online, offline)
+}
+
+fn an_invoice_printed_with_kod_ii_goes_to_ksef_in_offline_mode(app: TestApp) {
+    let app = app.with_demo(0);
+    local_settings(&app);
+    let (online, offline) = one_online_one_offline(&app);
+    let server = local_ksef();
+    let upos = drain(
+        &app,
+        &target(&app, &server, BatchPolicy::ONLINE_ONLY),
+        &[online, offline],
+    );
+    assert_eq!(mode_in(&upos[0]), "Online");
+    assert_eq!(mode_in(&upos[1]), "Offline");
+    // The certificate being removed later does not change what was printed and said.
+    ksef::offline::install(None);
+    assert!(
+        ebok::db::ksef::find(&mut app.conn(), offline)
+            .unwrap()
+            .unwrap()
+            .offline_mode
+    );
+}
+
+fn offline_and_online_invoices_go_in_separate_batch_sessions(app: TestApp) {
+    let app = app.with_demo(0);
+    local_settings(&app);
+    let (online, offline) = one_online_one_offline(&app);
+    let server = local_ksef();
+    let batch = BatchPolicy {
+        threshold: 2,
+        ..BatchPolicy::default()
+    };
+    let upos = drain(&app, &target(&app, &server, batch), &[online, offline]);
+    assert_eq!(mode_in(&upos[0]), "Online");
+    assert_eq!(mode_in(&upos[1]), "Offline");
+    let sessions: Vec<String> = [online, offline]
+        .iter()
+        .map(|id| {
+            ebok::db::ksef::find(&mut app.conn(), *id)
+                .unwrap()
+                .unwrap()
+                .session_reference
+                .unwrap()
+        })
+        .collect();
+    assert_ne!(sessions[0], sessions[1], "one batch session per mode");
+    assert!(sessions.iter().all(|s| s.contains("-SB-")), "{sessions:?}");
 }

@@ -35,6 +35,8 @@ pub struct KsefDocument {
     pub numbered_pdf_sha256: Option<String>,
     /// A correction's lowering that became credit when it was issued.
     pub correction_credit: Option<i64>,
+    /// Issued in offline mode: the issue-time PDF carries KOD II (see the migration).
+    pub offline_mode: bool,
 }
 
 pub fn find(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<KsefDocument>> {

@@ -736,6 +736,7 @@ diesel::table! {
         numbered_pdf_path -> Nullable<Text>,
         numbered_pdf_sha256 -> Nullable<Text>,
         correction_credit -> Nullable<BigInt>,
+        offline_mode -> Bool,
     }
 }
 

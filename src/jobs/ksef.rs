@@ -169,8 +169,22 @@ pub async fn send_due(
     };
     let mut sent = Vec::new();
     if target.batch.wants_batch(claimed.len()) {
-        sent =
-            send_batch_session(pool, target, &login.0, &login.1, claimed, &mut report, now).await?;
+        // KSeF takes offline mode per batch session: one session per mode.
+        let (offline, online): (Vec<_>, Vec<_>) = claimed.into_iter().partition(|d| d.offline_mode);
+        for group in [online, offline] {
+            if group.is_empty() {
+                continue;
+            }
+            if let Some(problem) = report.problem.clone() {
+                // The first session failed: the second waits for the next pass.
+                release(pool, &group, (problem.as_str(), None), now, &mut report).await?;
+                continue;
+            }
+            let found =
+                send_batch_session(pool, target, &login.0, &login.1, group, &mut report, now)
+                    .await?;
+            sent.extend(found);
+        }
     } else if !claimed.is_empty() {
         sent = send_batch(pool, target, &login.0, &login.1, claimed, &mut report, now).await?;
     }
@@ -285,7 +299,7 @@ async fn send_batch(
         let xml = document.xml.clone().unwrap_or_default();
         match target
             .client
-            .send_invoice(login, &session, xml.as_bytes())
+            .send_invoice(login, &session, xml.as_bytes(), document.offline_mode)
             .await
         {
             Ok(invoice_reference) => {
@@ -463,6 +477,8 @@ async fn send_batch_session(
     now: NaiveDateTime,
 ) -> Result<Vec<(i64, String, String)>, String> {
     let session_key = SessionKey::random();
+    // The caller gives one mode per session.
+    let offline_mode = claimed.first().is_some_and(|d| d.offline_mode);
     let names: Vec<String> = claimed
         .iter()
         .map(|d| format!("{}.xml", d.invoice_id))
@@ -488,7 +504,7 @@ async fn send_batch_session(
         let package = crate::ksef::batch::package(&files, &session_key, target.batch.part_size)?;
         let session = target
             .client
-            .open_batch(login, key, &session_key, &package)
+            .open_batch(login, key, &session_key, &package, offline_mode)
             .await?;
         Ok::<_, KsefError>((package, session))
     }

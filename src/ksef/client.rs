@@ -297,11 +297,13 @@ impl KsefClient {
     }
 
     /// Sends one invoice's exact bytes; returns KSeF's reference number of the invoice.
+    /// `offline`: the invoice was issued in offline mode (its PDF carries KOD II).
     pub async fn send_invoice(
         &self,
         login: &Login,
         session: &OnlineSession,
         xml: &[u8],
+        offline: bool,
     ) -> Result<String, KsefError> {
         let encrypted = session.key.encrypt(xml);
         let request = SendInvoiceRequest {
@@ -310,7 +312,7 @@ impl KsefClient {
             encrypted_invoice_hash: sha256_base64(&encrypted),
             encrypted_invoice_size: encrypted.len() as u64,
             encrypted_invoice_content: crypto::base64(&encrypted),
-            offline_mode: Some(false),
+            offline_mode: Some(offline),
             hash_of_corrected_invoice: None,
         };
         let sent: SendInvoiceResponse = Self::read(
@@ -348,12 +350,14 @@ impl KsefClient {
     }
 
     /// Opens a batch session for `package`, made with `key` (`ksef::batch::package`).
+    /// `offline`: its invoices were issued in offline mode (KSeF takes the mode per session).
     pub async fn open_batch(
         &self,
         login: &Login,
         key_for_keys: &MinistryKey,
         key: &SessionKey,
         package: &BatchPackage,
+        offline: bool,
     ) -> Result<BatchSession, KsefError> {
         let request = OpenBatchSessionRequest {
             form_code: form_code(),
@@ -363,7 +367,7 @@ impl KsefClient {
                 initialization_vector: key.iv_base64(),
                 public_key_id: Some(key_for_keys.public_key_id.clone()),
             },
-            offline_mode: Some(false),
+            offline_mode: Some(offline),
         };
         let opened: OpenBatchSessionResponse = Self::read(
             self.http

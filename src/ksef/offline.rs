@@ -7,15 +7,16 @@
 //! KSeF certificate of type **Offline** cannot make a link KSeF will confirm. An Authentication
 //! certificate must not be used (KSeF refuses it), so one is refused here when configured.
 //!
-//! RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt, RSA ≥ 2048) is the algorithm used: the
-//! Ministry allows it or ECDSA P-256, and `rsa` is already the project's RSA crate. An EC key is
-//! refused with a sentence saying to request the certificate with an RSA key.
+//! Both algorithms the Ministry allows are supported, chosen by the certificate's key:
+//! RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt, RSA ≥ 2048) and ECDSA P-256 with SHA-256,
+//! whose signature goes into the link as IEEE P1363 `r||s` (64 bytes), the form `kody-qr.md`
+//! recommends, not DER. Any other key (another curve, DSA, Ed25519) is refused with a sentence.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use rsa::signature::{RandomizedSigner, SignatureEncoding, Verifier};
+use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer, Verifier};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
@@ -36,11 +37,13 @@ pub enum OfflineCertificateError {
     #[error("the certificate cannot be read (PEM or DER X.509 expected): {0}")]
     Certificate(String),
     #[error(
-        "the private key cannot be read: an unencrypted RSA key in PEM (PKCS#8 or PKCS#1) is expected; an ECDSA key is not supported, request the Offline certificate with an RSA key"
+        "the private key cannot be read: an unencrypted RSA or ECDSA P-256 key in PEM (PKCS#8, PKCS#1 or SEC1) is expected"
     )]
     Key,
-    #[error("the certificate's key is not RSA: request the Offline certificate with an RSA key")]
-    NotRsa,
+    #[error(
+        "the certificate's key is neither RSA nor ECDSA P-256, the two KSeF allows for KOD II: request the Offline certificate with one of them"
+    )]
+    UnsupportedKey,
     #[error("the RSA key has {0} bits; KSeF requires at least 2048")]
     TooShort(usize),
     #[error("the private key does not belong to the certificate")]
@@ -56,8 +59,62 @@ pub enum OfflineCertificateError {
 pub struct OfflineCertificate {
     certificate_der: Vec<u8>,
     serial: String,
-    key: RsaPrivateKey,
+    key: PrivateKey,
     not_after: chrono::DateTime<chrono::Utc>,
+}
+
+/// The private key of an Offline certificate, of one of the two kinds KSeF allows.
+#[derive(Clone)]
+enum PrivateKey {
+    Rsa(RsaPrivateKey),
+    EcdsaP256(p256::ecdsa::SigningKey),
+}
+
+/// A certificate's public key, of one of the two kinds KSeF allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicKey {
+    Rsa(RsaPublicKey),
+    EcdsaP256(p256::ecdsa::VerifyingKey),
+}
+
+impl PrivateKey {
+    fn public(&self) -> PublicKey {
+        match self {
+            PrivateKey::Rsa(key) => PublicKey::Rsa(RsaPublicKey::from(key)),
+            PrivateKey::EcdsaP256(key) => PublicKey::EcdsaP256(*key.verifying_key()),
+        }
+    }
+
+    /// The signature as it goes into the link: PSS bytes, or ECDSA as P1363 `r||s`.
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        match self {
+            PrivateKey::Rsa(key) => {
+                let signer =
+                    rsa::pss::SigningKey::<Sha256>::new_with_salt_len(key.clone(), SALT_LEN);
+                signer
+                    .sign_with_rng(&mut rand::thread_rng(), message)
+                    .to_vec()
+            }
+            PrivateKey::EcdsaP256(key) => {
+                let signature: p256::ecdsa::Signature = key.sign(message);
+                signature.to_bytes().to_vec()
+            }
+        }
+    }
+}
+
+impl PublicKey {
+    fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        match self {
+            PublicKey::Rsa(key) => rsa::pss::Signature::try_from(signature).is_ok_and(|s| {
+                rsa::pss::VerifyingKey::<Sha256>::new_with_salt_len(key.clone(), SALT_LEN)
+                    .verify(message, &s)
+                    .is_ok()
+            }),
+            PublicKey::EcdsaP256(key) => p256::ecdsa::Signature::from_slice(signature)
+                .is_ok_and(|s| key.verify(message, &s).is_ok()),
+        }
+    }
 }
 
 impl std::fmt::Debug for OfflineCertificate {
@@ -85,14 +142,19 @@ pub fn parse_certificate(bytes: &[u8]) -> Result<Certificate, OfflineCertificate
     .map_err(|e| OfflineCertificateError::Certificate(e.to_string()))
 }
 
-/// The certificate's RSA public key.
-pub fn public_key(certificate: &Certificate) -> Result<RsaPublicKey, OfflineCertificateError> {
+/// The certificate's public key: RSA or ECDSA P-256.
+pub fn public_key(certificate: &Certificate) -> Result<PublicKey, OfflineCertificateError> {
     let spki = certificate
         .tbs_certificate
         .subject_public_key_info
         .to_der()
         .map_err(|e| OfflineCertificateError::Certificate(e.to_string()))?;
-    RsaPublicKey::from_public_key_der(&spki).map_err(|_| OfflineCertificateError::NotRsa)
+    if let Ok(key) = RsaPublicKey::from_public_key_der(&spki) {
+        return Ok(PublicKey::Rsa(key));
+    }
+    p256::ecdsa::VerifyingKey::from_public_key_der(&spki)
+        .map(PublicKey::EcdsaP256)
+        .map_err(|_| OfflineCertificateError::UnsupportedKey)
 }
 
 /// The serial as KSeF prints it in KOD II: upper-case hex, without the sign byte DER adds.
@@ -118,28 +180,36 @@ fn is_offline(certificate: &Certificate) -> bool {
         .any(|usage| usage.0.contains(KeyUsages::NonRepudiation))
 }
 
-fn parse_key(pem: &str) -> Result<RsaPrivateKey, OfflineCertificateError> {
+fn parse_key(pem: &str) -> Result<PrivateKey, OfflineCertificateError> {
     let pem = pem.trim();
-    RsaPrivateKey::from_pkcs8_pem(pem)
-        .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
+    if let Ok(key) =
+        RsaPrivateKey::from_pkcs8_pem(pem).or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
+    {
+        return Ok(PrivateKey::Rsa(key));
+    }
+    p256::SecretKey::from_pkcs8_pem(pem)
+        .or_else(|_| p256::SecretKey::from_sec1_pem(pem))
+        .map(|secret| PrivateKey::EcdsaP256(secret.into()))
         .map_err(|_| OfflineCertificateError::Key)
 }
 
 impl OfflineCertificate {
-    /// The certificate (PEM or DER) and its private key (PEM), checked: RSA ≥ 2048 bits, type
-    /// Offline, and the key is the certificate's.
+    /// The certificate (PEM or DER) and its private key (PEM), checked: RSA ≥ 2048 bits or
+    /// ECDSA P-256, type Offline, and the key is the certificate's.
     pub fn new(certificate: &[u8], key_pem: &str) -> Result<Self, OfflineCertificateError> {
         let parsed = parse_certificate(certificate)?;
         let public = public_key(&parsed)?;
-        let bits = public.size() * 8;
-        if bits < MIN_RSA_BITS {
-            return Err(OfflineCertificateError::TooShort(bits));
+        if let PublicKey::Rsa(rsa_key) = &public {
+            let bits = rsa_key.size() * 8;
+            if bits < MIN_RSA_BITS {
+                return Err(OfflineCertificateError::TooShort(bits));
+            }
         }
         if !is_offline(&parsed) {
             return Err(OfflineCertificateError::NotOffline);
         }
         let key = parse_key(key_pem)?;
-        if RsaPublicKey::from(&key) != public {
+        if key.public() != public {
             return Err(OfflineCertificateError::Mismatch);
         }
         let not_after = parsed
@@ -179,12 +249,8 @@ impl OfflineCertificate {
         xml: &[u8],
     ) -> String {
         let signed = signed_part(environment, seller_nip, &self.serial, xml);
-        let signer = rsa::pss::SigningKey::<Sha256>::new_with_salt_len(self.key.clone(), SALT_LEN);
-        let signature = signer.sign_with_rng(&mut rand::thread_rng(), signed.as_bytes());
-        format!(
-            "https://{signed}/{}",
-            URL_SAFE_NO_PAD.encode(signature.to_bytes())
-        )
+        let signature = self.key.sign(signed.as_bytes());
+        format!("https://{signed}/{}", URL_SAFE_NO_PAD.encode(signature))
     }
 }
 
@@ -228,11 +294,9 @@ pub fn verify_link(link: &str, certificate: &[u8]) -> Result<String, LinkError> 
     let bytes = URL_SAFE_NO_PAD
         .decode(signature)
         .map_err(|_| LinkError::Signature)?;
-    let signature =
-        rsa::pss::Signature::try_from(bytes.as_slice()).map_err(|_| LinkError::Signature)?;
-    rsa::pss::VerifyingKey::<Sha256>::new_with_salt_len(public, SALT_LEN)
-        .verify(signed.as_bytes(), &signature)
-        .map_err(|_| LinkError::Signature)?;
+    if !public.verifies(signed.as_bytes(), &bytes) {
+        return Err(LinkError::Signature);
+    }
     Ok((*hash).to_owned())
 }
 

@@ -23,7 +23,9 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 use x509_cert::time::Validity;
 
-pub use offline::{IssuedOfflineCertificate, issue_offline_certificate};
+pub use offline::{
+    IssuedOfflineCertificate, issue_offline_certificate, issue_offline_certificate_ecdsa,
+};
 pub use state::Faults;
 use state::Inner;
 

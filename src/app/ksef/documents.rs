@@ -195,7 +195,16 @@ fn new_document(invoice_id: i64, now: NaiveDateTime) -> KsefDocument {
         numbered_pdf_path: None,
         numbered_pdf_sha256: None,
         correction_credit: None,
+        offline_mode: false,
     }
+}
+
+/// A document whose XML is made and which goes to KSeF is issued in offline mode when the
+/// seller has a valid Offline certificate: its issue-time PDF then carries KOD II, so the
+/// customer holds it before KSeF numbers it (art. 106nda), and KSeF must be told so.
+fn mark_offline_mode(document: &mut KsefDocument) {
+    document.offline_mode =
+        document.xml.is_some() && document.state == "queued" && super::offline::current().is_some();
 }
 
 /// The document of a new invoice (not a correction) from rows in hand, for the billing run,
@@ -228,6 +237,7 @@ pub(crate) fn document_of_new_invoice(
             document.error_text = Some(error);
         }
     }
+    mark_offline_mode(&mut document);
     document
 }
 
@@ -296,6 +306,7 @@ pub fn prepare_document(
             }
         }
     }
+    mark_offline_mode(&mut document);
     db::ksef::insert_if_absent(conn, &document)?;
     Ok(())
 }

@@ -44,11 +44,12 @@ pub(crate) fn code_for(
     })
 }
 
-/// The XML KOD II signs the hash of, for the issue-time PDF: that of an invoice that goes to
-/// KSeF, when the seller has an Offline certificate (`super::offline`). The signing itself is
+/// The XML KOD II signs the hash of, for the issue-time PDF: that of an invoice issued in
+/// offline mode (it goes to KSeF and the seller had an Offline certificate, `super::offline`). The signing itself is
 /// left to whoever renders, so a billing chunk signs on its rendering threads.
 pub(crate) fn certificate_input(document: &KsefDocument) -> Option<String> {
-    if matches!(document.state.as_str(), "local" | "xml_failed") {
+    // Only a document issued in offline mode: KSeF is told so when it is sent.
+    if !document.offline_mode || matches!(document.state.as_str(), "local" | "xml_failed") {
         return None;
     }
     super::offline::current()?;

@@ -23,13 +23,51 @@ pub struct IssuedOfflineCertificate {
     pub key_pem: String,
 }
 
-/// Issues an Offline certificate for `nip`, valid for two years, with a random 8-byte serial
-/// (KSeF's serials are 16 hex digits).
+/// Issues an Offline certificate for `nip` with an RSA 2048 key, valid for two years, with a
+/// random 8-byte serial (KSeF's serials are 16 hex digits).
 pub fn issue_offline_certificate(nip: &str) -> Result<IssuedOfflineCertificate, String> {
     let key = RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| e.to_string())?;
     let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.clone());
     let spki =
         SubjectPublicKeyInfoOwned::from_key(RsaPublicKey::from(&key)).map_err(|e| e.to_string())?;
+    let certificate_pem = certificate_pem::<_, rsa::pkcs1v15::Signature>(nip, spki, &signer)?;
+    Ok(IssuedOfflineCertificate {
+        certificate_pem,
+        key_pem: key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| e.to_string())?
+            .to_string(),
+    })
+}
+
+/// The same with an ECDSA P-256 key, the Ministry's other algorithm for KOD II.
+pub fn issue_offline_certificate_ecdsa(nip: &str) -> Result<IssuedOfflineCertificate, String> {
+    use p256::pkcs8::EncodePrivateKey as _;
+    let key = p256::ecdsa::SigningKey::random(&mut OsRng);
+    let spki =
+        SubjectPublicKeyInfoOwned::from_key(*key.verifying_key()).map_err(|e| e.to_string())?;
+    let certificate_pem = certificate_pem::<_, p256::ecdsa::DerSignature>(nip, spki, &key)?;
+    Ok(IssuedOfflineCertificate {
+        certificate_pem,
+        key_pem: key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| e.to_string())?
+            .to_string(),
+    })
+}
+
+/// A self-signed leaf certificate for `spki`, signed by `signer` (the same key).
+fn certificate_pem<S, Signature>(
+    nip: &str,
+    spki: SubjectPublicKeyInfoOwned,
+    signer: &S,
+) -> Result<String, String>
+where
+    S: rsa::signature::Keypair + x509_cert::spki::DynSignatureAlgorithmIdentifier,
+    S: rsa::signature::Signer<Signature>,
+    S::VerifyingKey: x509_cert::spki::EncodePublicKey,
+    Signature: x509_cert::spki::SignatureBitStringEncoding,
+{
     let subject: Name = format!("CN=e-BOK demo Offline {nip},O=e-BOK,C=PL")
         .parse()
         .map_err(|e: x509_cert::der::Error| e.to_string())?;
@@ -51,19 +89,11 @@ pub fn issue_offline_certificate(nip: &str) -> Result<IssuedOfflineCertificate, 
         validity,
         subject,
         spki,
-        &signer,
+        signer,
     )
     .map_err(|e| e.to_string())?;
-    let certificate = builder
-        .build::<rsa::pkcs1v15::Signature>()
-        .map_err(|e| e.to_string())?;
-    Ok(IssuedOfflineCertificate {
-        certificate_pem: certificate
-            .to_pem(LineEnding::LF)
-            .map_err(|e| e.to_string())?,
-        key_pem: key
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| e.to_string())?
-            .to_string(),
-    })
+    let certificate = builder.build::<Signature>().map_err(|e| e.to_string())?;
+    certificate
+        .to_pem(LineEnding::LF)
+        .map_err(|e| e.to_string())
 }

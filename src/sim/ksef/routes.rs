@@ -574,7 +574,7 @@ fn status_of(
         invoicing_date: found.invoicing_date.clone(),
         upo_download_url: done.then(|| format!("{base_url}/storage/upo/{reference}")),
         upo_download_url_expiration_date: done.then(|| valid_until(60)),
-        invoicing_mode: Some("Online".into()),
+        invoicing_mode: Some(if found.offline { "Offline" } else { "Online" }.into()),
         status: shown,
     }
 }

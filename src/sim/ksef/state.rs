@@ -93,6 +93,8 @@ pub(super) struct SimInvoice {
     pub acquisition_date: Option<String>,
     pub status: StatusInfo,
     pub upo: Option<String>,
+    /// Sent with `offlineMode: true`: KSeF reports `invoicingMode` "Offline".
+    pub offline: bool,
 }
 
 pub(super) struct Inner {
@@ -422,6 +424,7 @@ impl Inner {
             acquisition_date: None,
             status: verdict,
             upo: None,
+            offline: request.offline_mode == Some(true),
         };
         if let Ok(plain) = plain {
             self.decide(&mut invoice, nip, &plain, schema, request.offline_mode);
@@ -725,6 +728,7 @@ pub(super) fn process_batch(
             acquisition_date: None,
             status: status(150, "Trwa przetwarzanie"),
             upo: None,
+            offline: batch.offline == Some(true),
         };
         inner.decide_checked(&mut invoice, nip, checked, batch.offline);
         if let Some(session) = inner.sessions.get_mut(reference) {

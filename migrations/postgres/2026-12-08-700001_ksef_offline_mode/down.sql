@@ -1,0 +1,1 @@
+ALTER TABLE ksef_documents DROP COLUMN offline_mode;
