@@ -207,7 +207,11 @@ async fn request_change(
             postal_code: form.postal_code.clone(),
             city: form.city.clone(),
         },
-        _ => return Err(Status::UnprocessableEntity),
+        // Checked after the area, so a login that may not ask learns "forbidden" first.
+        _ => {
+            app.customer(&cookie).needs(Area::Profile).resume().await?;
+            return Err(Status::UnprocessableEntity);
+        }
     };
     let (me, result) = app
         .customer(&cookie)
