@@ -299,7 +299,10 @@ fn a_chosen_discount_goes_on_the_next_invoice_with_vat_to_the_grosz(app: TestApp
             .into_string()
             .unwrap(),
     );
-    assert!(page.contains("Emeryt lub rencista: 67,99 zł"), "{page}");
+    assert!(
+        page.contains("Emeryt lub rencista : 67,99 zł miesięcznie"),
+        "{page}"
+    );
 
     // This month's invoice would not carry it; the next period's does.
     run_billing(&app, next_period(), clock::today());
