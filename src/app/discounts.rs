@@ -543,8 +543,7 @@ pub fn current_of_contract(
     let current = db::discounts::approved_of_contracts(conn, &[contract_id])?
         .into_iter()
         .filter(|(a, _)| a.ends_on.is_none_or(|end| end >= today))
-        .filter(|(a, _)| a.starts_on.is_none_or(|s| a.ends_on.is_none_or(|e| e >= s)))
-        .next_back();
+        .rfind(|(a, _)| a.starts_on.is_none_or(|s| a.ends_on.is_none_or(|e| e >= s)));
     Ok(current.map(|(a, t)| {
         let fee = Money::from_grosze(monthly_fee);
         ContractDiscount {
