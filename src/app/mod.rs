@@ -14,6 +14,7 @@ pub mod credit;
 pub mod crypto;
 pub mod dashboard;
 pub mod demo;
+pub mod discounts;
 pub mod dunning;
 pub mod file_store;
 pub mod health;

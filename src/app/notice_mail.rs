@@ -26,6 +26,8 @@ pub enum NoticeMailError {
     Database(#[from] diesel::result::Error),
     #[error(transparent)]
     Mail(#[from] QueueError),
+    #[error(transparent)]
+    Discount(#[from] crate::app::discounts::DiscountError),
 }
 
 /// What one pass did.
@@ -40,11 +42,13 @@ pub struct NoticeMailReport {
     pub outage_recipients: usize,
     /// Claimed by another instance first: nothing done here.
     pub taken_elsewhere: usize,
+    /// Discounts by eligibility whose end was announced (`app::discounts::announce_endings`).
+    pub discount_endings: usize,
 }
 
 impl NoticeMailReport {
     pub fn queued_any(&self) -> bool {
-        self.renewal_mails + self.outage_recipients > 0
+        self.renewal_mails + self.outage_recipients + self.discount_endings > 0
     }
 }
 
@@ -121,7 +125,8 @@ fn mailable(notice: &Notice) -> Option<MailedNotice> {
     })
 }
 
-/// One pass: renewal notices of `today`, then outage notices published by `now`.
+/// One pass: renewal notices of `today`, outage notices published by `now`, and the ends of
+/// discounts by eligibility within 14 days.
 pub fn run(
     conn: &mut DbConn,
     outgoing: &Outgoing<'_>,
@@ -132,6 +137,7 @@ pub fn run(
     let mut report = NoticeMailReport::default();
     mail_renewals(conn, outgoing, config, today, now, &mut report)?;
     mail_outages(conn, outgoing, now, &mut report)?;
+    report.discount_endings = crate::app::discounts::announce_endings(conn, outgoing, today, now)?;
     Ok(report)
 }
 

@@ -42,6 +42,7 @@ pub mod customer_overview;
 pub mod customer_records;
 pub mod customer_search;
 pub mod customers;
+pub mod discounts;
 pub mod domains;
 pub mod dunning;
 pub mod interest_notes;

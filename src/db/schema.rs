@@ -1195,3 +1195,56 @@ diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payments);
 diesel::allow_tables_to_appear_in_same_query!(interest_notes, payments);
 diesel::allow_tables_to_appear_in_same_query!(interest_notes, invoices);
 diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payment_allocations);
+
+// Discounts by eligibility, "ulgi" (migration 2026-12-08-400001_discounts).
+diesel::table! {
+    discount_types (id) {
+        id -> BigInt,
+        name -> Text,
+        who_qualifies -> Text,
+        proof_required -> Text,
+        kind -> Text,
+        value -> BigInt,
+        tariff_id -> Nullable<BigInt>,
+        valid_from -> Date,
+        valid_until -> Nullable<Date>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    discount_applications (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        contract_id -> BigInt,
+        discount_type_id -> BigInt,
+        status -> Text,
+        proof_file_name -> Text,
+        proof_content_type -> Text,
+        proof_size_bytes -> BigInt,
+        proof_sha256 -> Text,
+        proof_storage_path -> Text,
+        proof_valid_until -> Nullable<Date>,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        decided_by_staff_id -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        refusal_reason -> Nullable<Text>,
+        expiry_notice_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(discount_types -> tariffs (tariff_id));
+diesel::joinable!(discount_applications -> customers (customer_id));
+diesel::joinable!(discount_applications -> contracts (contract_id));
+diesel::joinable!(discount_applications -> discount_types (discount_type_id));
+diesel::joinable!(discount_applications -> staff_users (decided_by_staff_id));
+diesel::allow_tables_to_appear_in_same_query!(discount_types, tariffs);
+diesel::allow_tables_to_appear_in_same_query!(discount_applications, discount_types);
+diesel::allow_tables_to_appear_in_same_query!(discount_applications, customers);
+diesel::allow_tables_to_appear_in_same_query!(discount_applications, contracts);
+diesel::allow_tables_to_appear_in_same_query!(discount_applications, tariffs);
+diesel::allow_tables_to_appear_in_same_query!(discount_types, contracts);

@@ -46,3 +46,10 @@ pub fn list_active(conn: &mut DbConn) -> QueryResult<Vec<Tariff>> {
         .order(tariffs::monthly_fee)
         .load(conn)
 }
+
+/// Every tariff, sold or not (discount types may name any).
+pub fn list_all(conn: &mut DbConn) -> QueryResult<Vec<Tariff>> {
+    tariffs::table
+        .order((tariffs::active.desc(), tariffs::monthly_fee))
+        .load(conn)
+}

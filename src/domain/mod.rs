@@ -6,6 +6,7 @@ pub mod bank_statement;
 pub mod billing;
 pub mod contact;
 pub mod contract_number;
+pub mod discounts;
 pub mod dunning;
 pub mod holidays;
 pub mod interest;

@@ -63,6 +63,9 @@ pub enum MailKind {
     OutageNotice,
     /// Mailing-list mail written by staff (`subject`, `body`, `unsubscribe_link`).
     Marketing,
+    /// To the subscriber: a discount application was approved or refused, or an approved
+    /// discount ends soon (`event`: approved, refused, ending; `discount`, `contract_number`).
+    Discount,
 }
 
 impl MailKind {
@@ -84,6 +87,7 @@ impl MailKind {
             MailKind::RenewalNotice => "renewal_notice",
             MailKind::OutageNotice => "outage_notice",
             MailKind::Marketing => "marketing",
+            MailKind::Discount => "discount",
         }
     }
 
@@ -106,6 +110,7 @@ impl MailKind {
             }
             (MailKind::Dunning, language) => dunning_subject(language, context),
             (MailKind::Visit, language) => visit_subject(language, context),
+            (MailKind::Discount, language) => discount_subject(language, context),
             (MailKind::OutageNotice, language) => outage_subject(language, context),
             (MailKind::Marketing, _) => text_of(context, "subject"),
             (MailKind::TicketCustomerReply, _) => {
@@ -143,7 +148,8 @@ impl MailKind {
                 | MailKind::Dunning
                 | MailKind::Visit
                 | MailKind::OutageNotice
-                | MailKind::Marketing,
+                | MailKind::Marketing
+                | MailKind::Discount,
                 _,
             ) => "e-BOK",
             (MailKind::RenewalNotice, Language::Polish) => "Przypomnienie o terminie odnowienia",
@@ -229,6 +235,21 @@ fn visit_subject(language: Language, context: &Context) -> String {
     format!("{what}: {}", text("when"))
 }
 
+/// A discount mail says what happened to which discount.
+fn discount_subject(language: Language, context: &Context) -> String {
+    let what = match (text_of(context, "event").as_str(), language) {
+        ("approved", Language::Polish) => "Ulga przyznana",
+        ("refused", Language::Polish) => "Wniosek o ulgę odrzucony",
+        ("ending", Language::Polish) => "Ulga wkrótce się kończy",
+        (_, Language::Polish) => "Ulga",
+        ("approved", Language::English) => "Discount approved",
+        ("refused", Language::English) => "Discount application refused",
+        ("ending", Language::English) => "Your discount ends soon",
+        (_, Language::English) => "Discount",
+    };
+    format!("{what}: {}", text_of(context, "discount"))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMail {
     pub subject: String,
@@ -286,7 +307,8 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 15] = [
+    const ALL_KINDS: [MailKind; 16] = [
+        MailKind::Discount,
         MailKind::Visit,
         MailKind::RenewalNotice,
         MailKind::OutageNotice,
@@ -335,6 +357,10 @@ mod tests {
         context.insert("today", "19.06.2026");
         context.insert("deadline", "26.06.2026");
         context.insert("pay_link", "http://127.0.0.1:8000/saldo");
+        context.insert("event", "refused");
+        context.insert("discount", "Student");
+        context.insert("contract_number", "UM/2026/0001");
+        context.insert("reason", "Legitymacja nieczytelna");
         context.insert(
             "notices",
             &serde_json::json!([

@@ -14,6 +14,7 @@ use crate::db::{self, DbConn};
 use crate::domain::billing::{
     self, BillingPeriod, Discount, DiscountKind, ServiceStatus, ServiceTerms, SkipReason,
 };
+use crate::domain::discounts;
 use crate::domain::vat::{self, InvoiceTotals, PriceKind};
 use crate::domain::{Money, VatRate};
 
@@ -33,6 +34,8 @@ pub mod skip {
 pub(super) struct ChunkData {
     services: HashMap<i64, Vec<Service>>,
     discounts: HashMap<i64, Vec<Discount>>,
+    /// Approved discounts by eligibility ("ulgi"), by contract.
+    eligibility: HashMap<i64, Vec<Discount>>,
     charges: HashMap<i64, Vec<PendingCharge>>,
     /// Customers an earlier run of the period invoiced (`billed_periods`, the run's own record;
     /// what is invoiced is decided by `subscribed`, so a period freed by a correction is billed
@@ -64,6 +67,31 @@ pub(super) fn load(
             discounts.entry(row.service_id).or_default().push(discount);
         }
     }
+    let mut contract_ids: Vec<i64> = services
+        .values()
+        .flatten()
+        .filter_map(|s| s.contract_id)
+        .collect();
+    contract_ids.sort_unstable();
+    contract_ids.dedup();
+    let mut eligibility: HashMap<i64, Vec<Discount>> = HashMap::new();
+    for (application, discount_type) in db::discounts::approved_of_contracts(conn, &contract_ids)? {
+        let (Some(starts_on), Some(kind)) = (
+            application.starts_on,
+            crate::app::discounts::kind_of(&discount_type),
+        ) else {
+            continue;
+        };
+        eligibility
+            .entry(application.contract_id)
+            .or_default()
+            .push(Discount {
+                name: discount_type.name,
+                kind,
+                starts_on,
+                ends_on: application.ends_on,
+            });
+    }
     let mut charges: HashMap<i64, Vec<PendingCharge>> = HashMap::new();
     for charge in db::billing::open_charges_of_customers(conn, &ids, &key)? {
         charges.entry(charge.customer_id).or_default().push(charge);
@@ -87,6 +115,7 @@ pub(super) fn load(
     Ok(ChunkData {
         services,
         discounts,
+        eligibility,
         charges,
         billed,
         subscribed,
@@ -185,6 +214,44 @@ pub(super) fn plan_customer(
             .get(&service.id)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
+        if let Some(ulga) = eligibility_of(data, services, service, period, &terms) {
+            match ulga {
+                Ok((charge, full, off, name)) => {
+                    covers = Some(match covers {
+                        Some((from, to)) => (from.min(charge.from), to.max(charge.to)),
+                        None => (charge.from, charge.to),
+                    });
+                    contract_id = contract_id.or(service.contract_id);
+                    service_contracts.push((service.id, service.contract_id));
+                    let full_price = price(full, SERVICE_RATE);
+                    let after_price =
+                        price(full.checked_sub(off).unwrap_or(Money::zero()), SERVICE_RATE);
+                    lines.push(LineRequest {
+                        name: billing::service_line_name(&service.name, period, &charge),
+                        unit: "usł.".into(),
+                        quantity: Decimal::ONE,
+                        unit_price: full_price,
+                        rate: SERVICE_RATE,
+                        service_id: Some(service.id),
+                        subscription: Some(period),
+                    });
+                    let off_price = full_price.grosze() - after_price.grosze();
+                    if off_price > 0 {
+                        lines.push(LineRequest {
+                            name: discounts::line_name(&name, &service.name),
+                            unit: "usł.".into(),
+                            quantity: Decimal::ONE,
+                            unit_price: Money::from_grosze(-off_price),
+                            rate: SERVICE_RATE,
+                            service_id: Some(service.id),
+                            subscription: None,
+                        });
+                    }
+                }
+                Err(reason) => reasons.push(reason),
+            }
+            continue;
+        }
         match billing::bill_service(period, &terms, discounts) {
             Ok(charge) => {
                 covers = Some(match covers {
@@ -254,6 +321,51 @@ pub(super) fn plan_customer(
     }))
 }
 
+/// The service's charge under the contract's discount by eligibility, when one applies to the
+/// billed days: the charge without discounts (its days, its line name), the full pro-rated fee
+/// and what the discount takes off it (gross), and the discount's name. Discounts never stack:
+/// the service's own discounts do not apply then. It lowers the tariff's subscription only (the
+/// contract's internet service), not the extras (a static IP, TV), and so is taken once.
+type EligibilityCharge = Result<(billing::ServiceCharge, Money, Money, String), SkipReason>;
+
+fn eligibility_of(
+    data: &ChunkData,
+    services: &[Service],
+    service: &Service,
+    period: BillingPeriod,
+    terms: &ServiceTerms,
+) -> Option<EligibilityCharge> {
+    let contract = service.contract_id?;
+    let candidates = data.eligibility.get(&contract)?;
+    let plain = match billing::bill_service(period, terms, &[]) {
+        Ok(plain) => plain,
+        Err(_) => return None,
+    };
+    // Windows never overlap once approved (the newer ends the older); the latest wins if they do.
+    let ulga = candidates
+        .iter()
+        .rev()
+        .find(|d| d.applies_between(plain.from, plain.to))?;
+    // The tariff's subscription: the contract's internet service (the first, if several).
+    let subscription = services
+        .iter()
+        .filter(|s| s.contract_id == Some(contract))
+        .min_by_key(|s| (s.kind != "internet", s.id))
+        .map(|s| s.id);
+    if subscription != Some(service.id) {
+        return None;
+    }
+    let (full, off) =
+        discounts::split_charge(terms.monthly_fee, ulga.kind, plain.days, plain.period_days);
+    if full
+        .checked_sub(off)
+        .is_none_or(|after| after <= Money::zero())
+    {
+        return Some(Err(SkipReason::FreeOfCharge));
+    }
+    Some(Ok((plain, full, off, ulga.name.clone())))
+}
+
 /// One reason when every service was skipped for the same one; otherwise "nothing to bill".
 fn reason_for_nothing(no_services: bool, reasons: &[SkipReason]) -> &'static str {
     if no_services {
@@ -285,7 +397,8 @@ pub fn contract_subscription_lines(
             .lines
             .iter()
             .filter(|line| {
-                line.subscription.is_some()
+                // The subscription lines, and the discount lines that lower them.
+                (line.subscription.is_some() || line.unit_price.is_negative())
                     && line
                         .service_id
                         .is_some_and(|s| plan.contract_of(s) == Some(contract_id))

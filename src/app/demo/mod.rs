@@ -6,6 +6,7 @@
 mod bank_statement;
 mod billing_extras;
 mod billing_history;
+mod discounts;
 mod fixed;
 pub mod people;
 mod staff_queue;
@@ -40,7 +41,7 @@ use crate::domain::{Money, Nip, Nrb, Pesel};
 use crate::pdf::PdfRenderer;
 
 pub use fixed::{
-    ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_LOGIN, DEMO_PASSWORD, UNREGISTERED_CONTRACT,
+    ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_CONTRACT, DEMO_LOGIN, DEMO_PASSWORD, UNREGISTERED_CONTRACT,
     UNREGISTERED_EMAIL, UNREGISTERED_PESEL,
 };
 
@@ -153,6 +154,7 @@ pub fn seed(
     staff_queue::seed(conn, now)?;
     visits::seed(conn, now)?;
     top_ups::seed(conn, now)?;
+    discounts::seed(conn, config, now, today)?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

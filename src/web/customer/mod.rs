@@ -3,6 +3,7 @@
 mod auth;
 mod contacts;
 mod dashboard;
+mod discounts;
 mod dunning;
 mod invoices;
 mod news;
@@ -35,5 +36,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(online_payments::routes());
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
+    routes.extend(discounts::routes());
     routes
 }

@@ -60,8 +60,13 @@ async fn render(
     let (me, profile) = app
         .customer(cookie)
         .needs(Area::Profile)
-        .run(|conn, cx| profile::load(conn, cx.customer_id()))
+        .run(|conn, cx| -> diesel::QueryResult<_> {
+            let profile = profile::load(conn, cx.customer_id())?;
+            let discounts = crate::app::discounts::of_customer(conn, cx.customer_id(), cx.today)?;
+            Ok((profile, discounts))
+        })
         .await?;
+    let (profile, discounts) = profile;
     let profile = profile.ok_or(Status::NotFound)?;
     let Sent { errors, values } = sent;
     Ok(Template::render(
@@ -69,6 +74,7 @@ async fn render(
         context! {
             layout: layout.signed_in(&me),
             profile,
+            discounts,
             errors,
             values,
             einvoice_version: profile::EINVOICE_TEXT_VERSION,

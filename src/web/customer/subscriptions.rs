@@ -57,15 +57,27 @@ async fn contract(
     cookie: CustomerCookie,
     layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    let (me, contract) = app
+    let (me, (contract, discount)) = app
         .customer(&cookie)
         .needs(Area::Services)
-        .run(move |conn, cx| subscriptions::contract(conn, cx.customer_id(), id))
+        .run(move |conn, cx| -> diesel::QueryResult<_> {
+            let contract = subscriptions::contract(conn, cx.customer_id(), id)?;
+            let discount = match &contract {
+                Some(c) => crate::app::discounts::current_of_contract(
+                    conn,
+                    c.contract.id,
+                    c.contract.monthly_fee,
+                    cx.today,
+                )?,
+                None => None,
+            };
+            Ok((contract, discount))
+        })
         .await?;
     let contract = contract.ok_or(Status::NotFound)?;
     Ok(Template::render(
         "customer/contract",
-        context! { layout: layout.signed_in(&me), contract },
+        context! { layout: layout.signed_in(&me), contract, discount },
     ))
 }
 

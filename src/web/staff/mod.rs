@@ -9,6 +9,7 @@ mod canned;
 mod change_requests;
 mod charges;
 mod customers;
+mod discounts;
 mod dunning;
 mod forms;
 mod home;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(dunning::routes());
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
+    routes.extend(discounts::routes());
     routes.extend(online_payments::routes());
     routes.extend(interest_notes::routes());
     routes

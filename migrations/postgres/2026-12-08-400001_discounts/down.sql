@@ -1,0 +1,2 @@
+DROP TABLE discount_applications;
+DROP TABLE discount_types;
