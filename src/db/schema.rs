@@ -932,6 +932,8 @@ diesel::table! {
         in_portal -> Bool,
         by_letter -> Bool,
         created_at -> Timestamp,
+        letter_sent_at -> Nullable<Timestamp>,
+        letter_sent_by_staff_id -> Nullable<BigInt>,
     }
 }
 
@@ -1194,3 +1196,25 @@ diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payments);
 diesel::allow_tables_to_appear_in_same_query!(interest_notes, payments);
 diesel::allow_tables_to_appear_in_same_query!(interest_notes, invoices);
 diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payment_allocations);
+
+// Refunds chosen on a correction (migration 2026-12-08-600001).
+diesel::table! {
+    correction_refunds (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        correction_id -> BigInt,
+        amount -> BigInt,
+        account -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        created_by_staff_id -> Nullable<BigInt>,
+        sent_at -> Nullable<Timestamp>,
+        sent_by_staff_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(correction_refunds -> customers (customer_id));
+diesel::joinable!(correction_refunds -> invoices (correction_id));
+
+diesel::allow_tables_to_appear_in_same_query!(correction_refunds, customers);
+diesel::allow_tables_to_appear_in_same_query!(correction_refunds, invoices);

@@ -8,6 +8,7 @@ mod billing_extras;
 mod billing_history;
 mod fixed;
 pub mod people;
+mod refunds;
 mod staff_queue;
 mod tickets;
 mod top_ups;
@@ -153,6 +154,8 @@ pub fn seed(
     staff_queue::seed(conn, now)?;
     visits::seed(conn, now)?;
     top_ups::seed(conn, now)?;
+    refunds::seed(conn, &ctx.invoicing, now)?;
+    store.flush()?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

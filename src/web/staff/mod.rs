@@ -10,6 +10,7 @@ mod change_requests;
 mod charges;
 mod customers;
 mod dunning;
+mod dunning_letters;
 mod forms;
 mod home;
 mod interest_notes;
@@ -21,6 +22,7 @@ pub mod nav;
 mod network;
 mod online_payments;
 mod payments;
+mod refunds;
 mod seller;
 mod series;
 mod tickets;
@@ -50,9 +52,11 @@ pub fn routes() -> Vec<Route> {
     routes.extend(canned::routes());
     routes.extend(audit_log::routes());
     routes.extend(dunning::routes());
+    routes.extend(dunning_letters::routes());
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
     routes.extend(online_payments::routes());
     routes.extend(interest_notes::routes());
+    routes.extend(refunds::routes());
     routes
 }
