@@ -68,14 +68,11 @@ async fn mark_sent(
     let back = Redirect::to("/staff/windykacja/listy");
     let lang = layout.lang();
     match sent {
-        Ok(()) => Ok(Flash::success(
-            back,
-            i18n::text(lang, "dunning-letters-sent"),
-        )),
+        Ok(()) => Ok(Flash::success(back, i18n::text(lang, "dunning-post-sent"))),
         Err(LetterError::NotFound) => Err(Status::NotFound),
         Err(LetterError::AlreadySent) => Ok(Flash::error(
             back,
-            i18n::text(lang, "dunning-letters-already-sent"),
+            i18n::text(lang, "dunning-post-already-sent"),
         )),
         Err(error @ LetterError::Database(_)) => Err(server_error(&error)),
     }
