@@ -116,6 +116,21 @@ fn take_refunded(spendable: &mut [Spendable], refunded: i64) {
     }
 }
 
+/// The job: records the lapse of credit past its last day for up to `limit` customers, each in
+/// its own transaction. Returns how many customers it handled.
+pub fn expire_due(
+    conn: &mut DbConn,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    limit: i64,
+) -> diesel::QueryResult<usize> {
+    let customers = db::top_ups::customers_with_lapsed_credit(conn, today, limit)?;
+    for customer_id in &customers {
+        db::write_transaction(conn, |conn| expire_lapsed(conn, *customer_id, today, now))?;
+    }
+    Ok(customers.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,19 +159,4 @@ mod tests {
                 .all(|p| p.free() == 0 && p.usable >= p.allocated)
         );
     }
-}
-
-/// The job: records the lapse of credit past its last day for up to `limit` customers, each in
-/// its own transaction. Returns how many customers it handled.
-pub fn expire_due(
-    conn: &mut DbConn,
-    today: NaiveDate,
-    now: NaiveDateTime,
-    limit: i64,
-) -> diesel::QueryResult<usize> {
-    let customers = db::top_ups::customers_with_lapsed_credit(conn, today, limit)?;
-    for customer_id in &customers {
-        db::write_transaction(conn, |conn| expire_lapsed(conn, *customer_id, today, now))?;
-    }
-    Ok(customers.len())
 }
