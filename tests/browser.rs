@@ -1,7 +1,10 @@
 //! The portal in a real browser: headless Chromium driven over WebDriver logs in as `demo`,
-//! opens every subscriber page in Polish and in English, saves a screenshot of each under
-//! `target/screenshots/`, and fails on any console error (a CSP violation, a failed asset, a
-//! script error) or a link on those pages that does not answer.
+//! opens every subscriber page in Polish and in English, at a desktop width (1280 px) and a
+//! phone's (390 px), saves a screenshot of each under `target/screenshots/`, and fails on any
+//! console error (a CSP violation, a failed asset, a script error), a link on those pages that
+//! does not answer, a page wider than the screen (horizontal overflow), or a WCAG 2.1 A/AA
+//! violation found by axe-core (vendored in `tests/assets/axe-core/`, injected into each page).
+//! The staff panel's main pages and a customer card are walked the same way.
 //!
 //! Needs `chromium` and `chromium-driver` (`.ci/run` installs them). Without them the test says
 //! so and passes, except under CI, where it fails.
@@ -64,6 +67,104 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// `POST /session/{id}/goog/cdp/execute`: a Chrome DevTools command through chromedriver, here
+/// to emulate a screen `width` px wide (a phone's when narrow).
+#[derive(Debug)]
+struct ScreenWidth(u32);
+
+impl WebDriverCompatibleCommand for ScreenWidth {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let phone = self.0 < 600;
+        let params = json!({
+            "width": self.0,
+            "height": if phone { 844 } else { 1600 },
+            "deviceScaleFactor": 1,
+            "mobile": phone,
+        });
+        (
+            http::Method::POST,
+            Some(
+                json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": params}).to_string(),
+            ),
+        )
+    }
+}
+
+/// The widths every page is looked at: a desktop and a phone (390 px, as an iPhone 12–15).
+const WIDTHS: [u32; 2] = [1280, 390];
+
+/// axe-core as published on npm, injected into each page the test opens.
+const AXE: &str = include_str!("assets/axe-core/axe.min.js");
+
+/// Looks at the open page at `width`: a screenshot named `{name}-{width}.png`, then what is
+/// wrong with it (horizontal overflow, WCAG 2.1 A/AA violations), each as one line.
+async fn inspect(client: &Client, name: &str, width: u32) -> Result<Vec<String>, String> {
+    client
+        .issue_cmd(ScreenWidth(width))
+        .await
+        .map_err(|e| format!("screen width {width}: {e}"))?;
+    let mut problems = Vec::new();
+    let png = client.screenshot().await.map_err(|e| e.to_string())?;
+    std::fs::write(screenshots_dir().join(format!("{name}-{width}.png")), png)
+        .map_err(|e| e.to_string())?;
+    let overflow = client
+        .execute(
+            "const width = document.documentElement.clientWidth;
+             if (document.documentElement.scrollWidth <= width) { return []; }
+             return Array.from(document.querySelectorAll('body *'))
+               .filter(e => e.getBoundingClientRect().right > width + 1
+                         && e.getBoundingClientRect().width > 0)
+               .filter(e => !Array.from(e.children).some(c => c.getBoundingClientRect().right > width + 1))
+               .slice(0, 5)
+               .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                         + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/ +/g, '.') : '')
+                         + ' (right edge ' + Math.round(e.getBoundingClientRect().right) + ' px)');",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    for element in overflow.as_array().into_iter().flatten() {
+        problems.push(format!(
+            "{name} at {width} px: wider than the screen: {}",
+            element.as_str().unwrap_or_default()
+        ));
+    }
+    client
+        .execute(&format!("{AXE}\nreturn true;"), vec![])
+        .await
+        .map_err(|e| format!("axe-core not injected: {e}"))?;
+    let violations = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                                resultTypes: ['violations']})
+               .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — '
+                   + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    for violation in violations.as_array().into_iter().flatten() {
+        problems.push(format!(
+            "{name} at {width} px: {}",
+            violation.as_str().unwrap_or_default()
+        ));
+    }
+    Ok(problems)
+}
+
 /// Console entries at SEVERE level since the last call.
 async fn console_errors(client: &Client) -> Vec<String> {
     let entries = client.issue_cmd(BrowserLog).await.expect("browser log");
@@ -88,6 +189,7 @@ fn every_subscriber_page_renders_in_polish_and_english_without_console_errors_or
         return;
     }
     let app = TestApp::sqlite().with_demo(1);
+    let customer = demo_customer(&app);
     let port = free_port();
     let mut config = app.config.clone();
     config.web.public_url = format!("http://127.0.0.1:{port}");
@@ -115,11 +217,75 @@ fn every_subscriber_page_renders_in_polish_and_english_without_console_errors_or
             wait_until_listening(driver_port).await;
             let profile = tempfile::tempdir().expect("profile dir");
             let client = browser_session(driver_port, profile.path()).await;
-            let result = walk_the_portal(&client, &base).await;
+            let mut result = walk_the_portal(&client, &base).await;
+            if result.is_ok() {
+                result = walk_the_staff_panel(&client, &base, customer).await;
+            }
             let _ = client.close().await;
             result
         })
         .unwrap_or_else(|problems| panic!("{problems}"));
+}
+
+/// The staff panel's main pages and the demo subscriber's customer card, signed in as the
+/// demo admin, each looked at like the subscriber's pages (Polish).
+async fn walk_the_staff_panel(client: &Client, base: &str, customer: i64) -> Result<(), String> {
+    client
+        .goto(&format!("{base}/staff/login"))
+        .await
+        .map_err(|e| e.to_string())?;
+    for (id, value) in [("login", "admin"), ("password", "Admin-ebok-2026")] {
+        client
+            .find(Locator::Id(id))
+            .await
+            .map_err(|e| e.to_string())?
+            .send_keys(value)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    client
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .wait()
+        .for_element(Locator::Css("a[href='/staff/klienci']"))
+        .await
+        .map_err(|e| format!("no staff start page after login: {e}"))?;
+    let pages = [
+        ("staff-home", "/staff".to_owned()),
+        ("staff-customers", "/staff/klienci?q=Kowalski".to_owned()),
+        ("staff-card", format!("/staff/klienci/{customer}")),
+        ("staff-payments", "/staff/platnosci".to_owned()),
+        ("staff-refunds", "/staff/zwroty".to_owned()),
+        ("staff-dunning", "/staff/windykacja".to_owned()),
+    ];
+    let mut problems = Vec::new();
+    let _ = console_errors(client).await;
+    for (name, path) in &pages {
+        client
+            .goto(&format!("{base}{path}"))
+            .await
+            .map_err(|e| e.to_string())?;
+        let title = client.title().await.map_err(|e| e.to_string())?;
+        if title.contains("Błąd") || title.contains("Error") {
+            problems.push(format!("{path}: error page \"{title}\""));
+        }
+        for width in WIDTHS {
+            problems.extend(inspect(client, name, width).await?);
+        }
+        for error in console_errors(client).await {
+            problems.push(format!("{path}: console error: {error}"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 #[test]
@@ -474,9 +640,9 @@ async fn walk_the_portal(client: &Client, base: &str) -> Result<(), String> {
             if title.contains("Błąd") || title.contains("Error") {
                 problems.push(format!("{path} ({lang}): error page \"{title}\""));
             }
-            let png = client.screenshot().await.map_err(|e| e.to_string())?;
-            std::fs::write(screenshots_dir().join(format!("{lang}-{name}.png")), png)
-                .map_err(|e| e.to_string())?;
+            for width in WIDTHS {
+                problems.extend(inspect(client, &format!("{lang}-{name}"), width).await?);
+            }
             for error in console_errors(client).await {
                 problems.push(format!("{path} ({lang}): console error: {error}"));
             }

@@ -434,6 +434,8 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
             ],
             payment_days: 14,
             actor: Actor::default(),
+            overpaid: Default::default(),
+            refund_account: None,
         },
         clock::now(),
     )
@@ -473,6 +475,8 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
             ],
             payment_days: 14,
             actor: Actor::default(),
+            overpaid: Default::default(),
+            refund_account: None,
         },
         clock::now(),
     )
@@ -497,6 +501,8 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
             ],
             payment_days: 14,
             actor: Actor::default(),
+            overpaid: Default::default(),
+            refund_account: None,
         },
         clock::now(),
     );

@@ -117,6 +117,8 @@ fn correct(app: &TestApp, original_id: i64, lines: Vec<LineRequest>) -> Issued {
             lines,
             payment_days: 14,
             actor: Actor::default(),
+            overpaid: Default::default(),
+            refund_account: None,
         },
         clock::now(),
     )

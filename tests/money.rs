@@ -24,6 +24,7 @@ use ebok::app::{clock, demo, invoices, payment_account};
 use ebok::db::schema::{accounts, contracts, invoices as invoice_rows, subscription_periods};
 use ebok::db::subscription_periods::NewSubscriptionPeriod;
 use ebok::domain::billing::BillingPeriod;
+use ebok::domain::receivables::Overpaid;
 use ebok::domain::subscription_periods::InvoicedBy;
 use ebok::domain::{Money, VatRate};
 use ebok::pdf::PdfRenderer;
@@ -234,6 +235,8 @@ fn a_subscription_invoiced_by_hand_is_refused_twice_skipped_by_the_run_and_freed
             lines: cancelled,
             payment_days: 14,
             actor: Actor::default(),
+            overpaid: Default::default(),
+            refund_account: None,
         },
         clock::now(),
     )
@@ -341,6 +344,8 @@ fn a_lowering_correction_changes_what_every_page_says_is_owed(app: TestApp) {
             lines: corrected,
             payment_days: 14,
             actor: Actor::default(),
+            overpaid: Default::default(),
+            refund_account: None,
         },
         clock::now(),
     )
@@ -454,7 +459,9 @@ fn plain_balance(app: &TestApp, customer_id: i64) -> i64 {
         .iter()
         .map(|p| p.amount)
         .sum();
-    documents.iter().sum::<i64>() - payments
+    // Money refunded on a correction left the ledger.
+    let refunded = ebok::db::refunds::total_of_customer(&mut app.conn(), customer_id).unwrap();
+    documents.iter().sum::<i64>() - payments + refunded
 }
 
 fn check_every_figure(app: &TestApp, customer_id: i64, step: &str) {
@@ -586,6 +593,13 @@ fn every_figure_agrees_after_random_invoices_corrections_and_payments(app: TestA
                             lines,
                             payment_days: 14,
                             actor: Actor::default(),
+                            // Staff choose what happens to money paid too much: credit or refund.
+                            overpaid: if rng.gen_bool(0.5) {
+                                Overpaid::Refund
+                            } else {
+                                Overpaid::Credit
+                            },
+                            refund_account: Some("61109010140000071219812874".into()),
                         },
                         clock::now(),
                     ) {

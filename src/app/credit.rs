@@ -80,7 +80,7 @@ pub fn spendable(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec
         })
         .collect();
     top_up::spending_order(&mut sources);
-    Ok(sources
+    let mut spendable: Vec<Spendable> = sources
         .into_iter()
         .filter_map(|source| {
             let (_, _, amount, allocated) =
@@ -94,7 +94,26 @@ pub fn spendable(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec
                 allocated: *allocated,
             })
         })
-        .collect())
+        .collect();
+    // Money refunded on a correction left the ledger: it comes out of the free money, the
+    // money spent last first (so a top-up's lapsing bonus is never what was paid back).
+    let refunded = db::refunds::total_of_customer(conn, customer_id)?;
+    take_refunded(&mut spendable, refunded);
+    Ok(spendable)
+}
+
+/// Takes `refunded` grosze out of the free money of `spendable` (in spending order), from the
+/// end: those payments can pay no more than what is left of them.
+fn take_refunded(spendable: &mut [Spendable], refunded: i64) {
+    let mut left = refunded.max(0);
+    for payment in spendable.iter_mut().rev() {
+        if left == 0 {
+            break;
+        }
+        let taken = payment.free().min(left);
+        payment.usable -= taken;
+        left -= taken;
+    }
 }
 
 /// The job: records the lapse of credit past its last day for up to `limit` customers, each in
@@ -110,4 +129,34 @@ pub fn expire_due(
         db::write_transaction(conn, |conn| expire_lapsed(conn, *customer_id, today, now))?;
     }
     Ok(customers.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payment(payment_id: i64, usable: i64, allocated: i64) -> Spendable {
+        Spendable {
+            payment_id,
+            usable,
+            allocated,
+        }
+    }
+
+    #[test]
+    fn a_refund_takes_free_money_spent_last_first_and_never_what_paid_invoices() {
+        let mut money = vec![payment(1, 5_000, 1_000), payment(2, 3_000, 2_000)];
+        take_refunded(&mut money, 2_500);
+        // Payment 2 is spent last: its 1 000 free go first, then 1 500 of payment 1's 4 000.
+        assert_eq!(money[1].free(), 0);
+        assert_eq!(money[0].free(), 2_500);
+        assert_eq!(money[0].allocated, 1_000);
+        // More refunded than is free: the allocations stay, nothing goes negative.
+        take_refunded(&mut money, 9_999);
+        assert!(
+            money
+                .iter()
+                .all(|p| p.free() == 0 && p.usable >= p.allocated)
+        );
+    }
 }

@@ -440,7 +440,8 @@ pub struct LedgerEntry {
     pub date: NaiveDate,
     /// Polish, for the statement PDF; pages build theirs from `kind` and `reference`.
     pub description: String,
-    /// "invoice", "correction", "payment" or "lapse" (top-up value that lapsed unused).
+    /// "invoice", "correction", "payment", "lapse" (top-up value that lapsed unused) or
+    /// "refund" (overpaid money sent back on a correction).
     pub kind: &'static str,
     /// The invoice number, or the payment's transfer title.
     pub reference: Option<String>,
@@ -577,6 +578,36 @@ pub fn ledger(
                 reference: None,
                 invoice_id: None,
                 charge: amount,
+                payment: 0,
+                balance: 0,
+                settles: Vec::new(),
+                allocations: Vec::new(),
+            },
+        ));
+    }
+    // Overpaid money refunded on a correction: it leaves the customer's credit the day the
+    // correction chose it.
+    let numbers: HashMap<i64, String> = invoices
+        .iter()
+        .map(|i| (i.id, i.number.clone().unwrap_or_default()))
+        .collect();
+    for refund in db::refunds::of_customer(conn, customer_id)? {
+        let date = refund.created_at.date();
+        let correction = numbers
+            .get(&refund.correction_id)
+            .cloned()
+            .unwrap_or_default();
+        events.push((
+            date,
+            3,
+            refund.id,
+            LedgerEntry {
+                date,
+                description: format!("Zwrot nadpłaty na rachunek (korekta {correction})"),
+                kind: "refund",
+                reference: Some(correction),
+                invoice_id: Some(refund.correction_id),
+                charge: refund.amount,
                 payment: 0,
                 balance: 0,
                 settles: Vec::new(),

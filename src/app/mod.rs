@@ -37,6 +37,7 @@ pub mod payment_account;
 pub mod payments;
 pub mod profile;
 pub mod receivables;
+pub mod refunds;
 pub mod registration;
 pub mod secrets_at_rest;
 pub mod series;

@@ -77,9 +77,13 @@ impl Receivables {
 /// The customer's receivables from the rows the dashboard already read.
 pub fn from_overview(state: &CustomerOverview, today: NaiveDate) -> Receivables {
     // Money that paid interest notes is neither on invoices nor credit; lapsed top-up value is
-    // no longer the customer's credit (it is shown as lapsed).
+    // no longer the customer's credit (it is shown as lapsed), nor is money refunded.
     let paid: i64 = state.payments.iter().map(|p| p.amount - p.on_notes).sum();
-    Receivables::from_balances(&state.balances, paid - state.lapsed_credit, today)
+    Receivables::from_balances(
+        &state.balances,
+        paid - state.lapsed_credit - state.refunded,
+        today,
+    )
 }
 
 /// The customer's receivables, read in two queries.
@@ -100,5 +104,11 @@ pub fn of_customer(
     let paid: i64 = payments.iter().map(|p| p.amount).sum::<i64>() - on_notes;
     // Lapsed top-up value is no longer the customer's credit (it is shown as lapsed).
     let lapsed = db::top_ups::expired_total_of_customer(conn, customer_id)?;
-    Ok(Receivables::from_balances(&balances, paid - lapsed, today))
+    // Money refunded on a correction went back to the customer: no longer their credit.
+    let refunded = db::refunds::total_of_customer(conn, customer_id)?;
+    Ok(Receivables::from_balances(
+        &balances,
+        paid - lapsed - refunded,
+        today,
+    ))
 }

@@ -50,6 +50,9 @@ pub struct StepRow {
     pub in_portal: bool,
     pub by_letter: bool,
     pub created_at: NaiveDateTime,
+    /// Printed and posted (by-letter steps; `None` while in the letter queue).
+    pub letter_sent_at: Option<NaiveDateTime>,
+    pub letter_sent_by_staff_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -378,4 +381,74 @@ pub fn customer_id_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Opti
         .select(customers::id)
         .get_result(conn)
         .optional()
+}
+
+/// A step sent by letter, with its invoice's number and the customer's number: the printed-
+/// letter queue.
+pub fn letter_queue(
+    conn: &mut DbConn,
+    sent_limit: i64,
+) -> QueryResult<Vec<(StepRow, Option<String>, i64)>> {
+    let pending = dunning_steps::table
+        .inner_join(invoices::table)
+        .inner_join(customers::table)
+        .filter(dunning_steps::by_letter.eq(true))
+        .filter(dunning_steps::status.eq("sent"))
+        .filter(dunning_steps::letter_sent_at.is_null())
+        .order(dunning_steps::id.asc())
+        .select((
+            dunning_steps::all_columns,
+            invoices::number,
+            customers::customer_number,
+        ))
+        .load(conn)?;
+    let sent: Vec<(StepRow, Option<String>, i64)> = dunning_steps::table
+        .inner_join(invoices::table)
+        .inner_join(customers::table)
+        .filter(dunning_steps::by_letter.eq(true))
+        .filter(dunning_steps::status.eq("sent"))
+        .filter(dunning_steps::letter_sent_at.is_not_null())
+        .order(dunning_steps::letter_sent_at.desc())
+        .limit(sent_limit)
+        .select((
+            dunning_steps::all_columns,
+            invoices::number,
+            customers::customer_number,
+        ))
+        .load(conn)?;
+    let mut all: Vec<(StepRow, Option<String>, i64)> = pending;
+    all.extend(sent);
+    Ok(all)
+}
+
+/// One step with its invoice's number, whoever's it is (staff).
+pub fn step(conn: &mut DbConn, id: i64) -> QueryResult<Option<(StepRow, Option<String>)>> {
+    dunning_steps::table
+        .inner_join(invoices::table)
+        .filter(dunning_steps::id.eq(id))
+        .select((dunning_steps::all_columns, invoices::number))
+        .get_result(conn)
+        .optional()
+}
+
+/// Marks a by-letter step's letter sent, once: false when it is not waiting in the queue.
+pub fn mark_letter_sent(
+    conn: &mut DbConn,
+    id: i64,
+    staff_id: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        dunning_steps::table
+            .find(id)
+            .filter(dunning_steps::by_letter.eq(true))
+            .filter(dunning_steps::status.eq("sent"))
+            .filter(dunning_steps::letter_sent_at.is_null()),
+    )
+    .set((
+        dunning_steps::letter_sent_at.eq(Some(now)),
+        dunning_steps::letter_sent_by_staff_id.eq(staff_id),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
 }

@@ -933,6 +933,8 @@ diesel::table! {
         in_portal -> Bool,
         by_letter -> Bool,
         created_at -> Timestamp,
+        letter_sent_at -> Nullable<Timestamp>,
+        letter_sent_by_staff_id -> Nullable<BigInt>,
     }
 }
 
@@ -1248,3 +1250,24 @@ diesel::allow_tables_to_appear_in_same_query!(discount_applications, customers);
 diesel::allow_tables_to_appear_in_same_query!(discount_applications, contracts);
 diesel::allow_tables_to_appear_in_same_query!(discount_applications, tariffs);
 diesel::allow_tables_to_appear_in_same_query!(discount_types, contracts);
+// Refunds chosen on a correction (migration 2026-12-08-600001).
+diesel::table! {
+    correction_refunds (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        correction_id -> BigInt,
+        amount -> BigInt,
+        account -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        created_by_staff_id -> Nullable<BigInt>,
+        sent_at -> Nullable<Timestamp>,
+        sent_by_staff_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(correction_refunds -> customers (customer_id));
+diesel::joinable!(correction_refunds -> invoices (correction_id));
+
+diesel::allow_tables_to_appear_in_same_query!(correction_refunds, customers);
+diesel::allow_tables_to_appear_in_same_query!(correction_refunds, invoices);

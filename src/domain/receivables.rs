@@ -145,6 +145,28 @@ pub fn standing(debts: &[InvoiceDebt], payments_total: i64, today: NaiveDate) ->
     }
 }
 
+/// What happens to the part of a lowering correction that the customer had already paid: the
+/// staff's choice on the correction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overpaid {
+    /// Credited against what the customer owes now or next ("zaliczona na poczet należności").
+    #[default]
+    Credit,
+    /// Sent back to the customer's bank account ("zwrócona na rachunek").
+    Refund,
+}
+
+impl Overpaid {
+    pub fn parse(text: &str) -> Option<Overpaid> {
+        match text {
+            "credit" => Some(Overpaid::Credit),
+            "refund" => Some(Overpaid::Refund),
+            _ => None,
+        }
+    }
+}
+
 /// What a corrective invoice means for the customer's money, for its PDF, page and mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -152,28 +174,48 @@ pub enum CorrectionEffect {
     /// The correction raises the invoice: the customer pays this much more (on the original's
     /// account and title).
     ToPay { amount: i64 },
-    /// The correction lowers the invoice: `reduces` comes off what was still to pay, and
-    /// `credit` (already paid) becomes the customer's credit, for later invoices or a refund.
-    Lowers { reduces: i64, credit: i64 },
+    /// The correction lowers the invoice: `reduces` comes off what was still to pay; what was
+    /// already paid of the lowered amount is overpaid, and the staff chose (see [`Overpaid`])
+    /// whether it is `credit` ("zaliczona na poczet należności") or a `refund` to the
+    /// customer's account ("zwrócona na rachunek"). At most one of the two is non-zero.
+    Lowers {
+        reduces: i64,
+        credit: i64,
+        refund: i64,
+    },
     /// The amounts did not change (a correction of data only).
     Nothing,
 }
 
 impl CorrectionEffect {
     /// The effect of a correction of `difference` grosze on an invoice that stood at `before`
-    /// (the debt as it was before the correction).
-    pub fn of(before: &InvoiceDebt, difference: i64) -> CorrectionEffect {
+    /// (the debt as it was before the correction), the overpaid part going as staff chose.
+    pub fn of(before: &InvoiceDebt, difference: i64, overpaid: Overpaid) -> CorrectionEffect {
         match difference {
             0 => CorrectionEffect::Nothing,
             d if d > 0 => CorrectionEffect::ToPay { amount: d },
             d => {
                 let lowered = -d;
                 let reduces = lowered.min(before.outstanding());
+                let over = lowered - reduces;
+                let (credit, refund) = match overpaid {
+                    Overpaid::Credit => (over, 0),
+                    Overpaid::Refund => (0, over),
+                };
                 CorrectionEffect::Lowers {
                     reduces,
-                    credit: lowered - reduces,
+                    credit,
+                    refund,
                 }
             }
+        }
+    }
+
+    /// Grosze the correction sends back to the customer's account.
+    pub fn refund(&self) -> i64 {
+        match self {
+            CorrectionEffect::Lowers { refund, .. } => *refund,
+            _ => 0,
         }
     }
 

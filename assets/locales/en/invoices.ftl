@@ -94,6 +94,7 @@ invoices-balance-date = Date
 invoices-balance-operation = Transaction
 invoices-balance-charge = Charge
 invoices-balance-payment-entry = Payment
+invoices-balance-refund-entry = Overpayment refunded to your account, correction
 invoices-balance-payment = Payment
 invoices-balance-running = Balance
 invoices-balance-settles = settles:

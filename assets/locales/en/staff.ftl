@@ -375,6 +375,8 @@ staff-audit-event = { $action ->
     [password_reset_unknown_email] Password reset for an unknown e-mail
     [payment_recorded] Payment booked
     [payment_reversed] Payment reversed
+    [dunning_letter_sent] Dunning letter posted
+    [refund_sent] Overpayment refund sent
     [pppoe_password_shown] PPPoE password shown
     [preferences_changed] Settings changed
     [profile_change_approved] Profile change approved
@@ -429,3 +431,11 @@ staff-audit-log-code = Event code
 staff-audit-log-ip = IP address
 staff-audit-log-error-number = A number must be a whole number above zero; this field was left out.
 staff-audit-log-error-date = Give the date as YYYY-MM-DD; this field was left out.
+staff-correction-overpaid = Overpayment after the correction
+staff-correction-overpaid-hint = When the correction lowers an invoice that is already paid, the overpayment is credited against what the customer owes or refunded to their account.
+staff-correction-overpaid-credit = Credit it against what the customer owes
+staff-correction-overpaid-refund = Refund it to the customer's account
+staff-correction-refund-account = Customer's account for the refund
+staff-correction-refund-account-hint = 26 digits (NRB); needed only for a refund.
+staff-error-overpaid = Choose what happens to the overpayment.
+staff-error-refund-account = Give the customer's valid account number (26 digits) for the refund.

@@ -94,6 +94,7 @@ invoices-balance-date = Data
 invoices-balance-operation = Operacja
 invoices-balance-charge = Należność
 invoices-balance-payment-entry = Wpłata
+invoices-balance-refund-entry = Zwrot nadpłaty na rachunek, korekta
 invoices-balance-payment = Wpłata
 invoices-balance-running = Saldo
 invoices-balance-settles = rozliczono:

@@ -377,6 +377,8 @@ staff-audit-event = { $action ->
     [password_reset_unknown_email] Reset hasła dla nieznanego e-maila
     [payment_recorded] Zaksięgowano wpłatę
     [payment_reversed] Cofnięto wpłatę
+    [dunning_letter_sent] Wysłano list windykacyjny
+    [refund_sent] Wysłano zwrot nadpłaty
     [pppoe_password_shown] Pokazano hasło PPPoE
     [preferences_changed] Zmieniono ustawienia
     [profile_change_approved] Zatwierdzono zmianę danych
@@ -431,3 +433,11 @@ staff-audit-log-code = Kod zdarzenia
 staff-audit-log-ip = Adres IP
 staff-audit-log-error-number = Numer musi być liczbą całkowitą większą od zera; to pole pominięto.
 staff-audit-log-error-date = Datę podaj jako RRRR-MM-DD; to pole pominięto.
+staff-correction-overpaid = Nadpłata po korekcie
+staff-correction-overpaid-hint = Gdy korekta obniża fakturę już zapłaconą, nadpłata zostaje zaliczona na poczet należności klienta albo zwrócona na jego rachunek.
+staff-correction-overpaid-credit = Zaliczyć na poczet należności
+staff-correction-overpaid-refund = Zwrócić na rachunek klienta
+staff-correction-refund-account = Rachunek klienta do zwrotu
+staff-correction-refund-account-hint = 26 cyfr (NRB); potrzebny tylko przy zwrocie.
+staff-error-overpaid = Wybierz, co zrobić z nadpłatą.
+staff-error-refund-account = Podaj poprawny numer rachunku klienta (26 cyfr), na który wrócą pieniądze.

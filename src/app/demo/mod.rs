@@ -9,6 +9,7 @@ mod billing_history;
 mod discounts;
 mod fixed;
 pub mod people;
+mod refunds;
 mod staff_queue;
 mod tickets;
 mod top_ups;
@@ -155,6 +156,8 @@ pub fn seed(
     visits::seed(conn, now)?;
     top_ups::seed(conn, now)?;
     discounts::seed(conn, config, now, today)?;
+    refunds::seed(conn, &ctx.invoicing, now)?;
+    store.flush()?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

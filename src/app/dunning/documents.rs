@@ -7,10 +7,12 @@ use serde::Serialize;
 
 use super::{customer_name, interest_kind_of, interest_on, setup};
 use crate::app::receivables;
+use crate::db::dunning::StepRow;
 use crate::db::{self, DbConn};
 use crate::domain::Money;
 use crate::domain::dunning::{EndpointFlag, StepKind, step_after};
 use crate::domain::interest::first_day_of_delay;
+use crate::domain::late_compensation::{compensation_eur, in_zloty, rate_day};
 use crate::pdf::{LetterView, PdfRenderer};
 
 /// An overdue invoice as the balance page and the dashboard show it.
@@ -148,10 +150,42 @@ pub fn document_of(
     let Some((step, number)) = db::dunning::step_of_customer(conn, customer_id, id)? else {
         return Ok(None);
     };
+    letter_pdf(conn, renderer, &step, number)
+}
+
+/// The flat recovery-cost compensation (art. 10 of the act on excessive delays in commercial
+/// transactions) a formal demand to a business offers beside the debt, as it stood on the day
+/// of the step: (euros, złoty, the NBP rate's day). `None` for consumers, for other steps, or
+/// when no NBP rate on or before the rate day is known.
+pub(crate) fn demand_compensation(
+    conn: &mut DbConn,
+    step: &StepRow,
+    kind: StepKind,
+    due_date: NaiveDate,
+) -> diesel::QueryResult<Option<(i64, Money, NaiveDate)>> {
+    let demand = matches!(kind, StepKind::FormalDemand | StepKind::PreCourtDemand);
+    if !demand || step.interest_kind != "commercial" {
+        return Ok(None);
+    }
+    let eur = compensation_eur(Money::from_grosze(step.outstanding));
+    Ok(
+        db::interest_notes::eur_rate_on_or_before(conn, rate_day(due_date))?
+            .map(|(on, e4)| (eur, in_zloty(eur, e4), on)),
+    )
+}
+
+/// The letter of a step as it was taken (from the recorded figures), for the portal and for
+/// the printed-letter queue; `None` for a step not sent (skipped) or of an unknown kind.
+pub(crate) fn letter_pdf(
+    conn: &mut DbConn,
+    renderer: &PdfRenderer,
+    step: &StepRow,
+    number: Option<String>,
+) -> diesel::QueryResult<Option<Vec<u8>>> {
     let (Some(kind), true) = (StepKind::parse(&step.step), step.status == "sent") else {
         return Ok(None);
     };
-    let Some(customer) = db::customers::find(conn, customer_id)? else {
+    let Some(customer) = db::customers::find(conn, step.customer_id)? else {
         return Ok(None);
     };
     let seller = db::seller::find(conn)?;
@@ -176,6 +210,21 @@ pub fn document_of(
          odsetki naliczone do dnia {}: {interest}.",
         date(step.taken_on)
     ));
+    // A business also owes the flat compensation for recovery costs: offered on a formal
+    // demand as its own line, never added to the debt itself.
+    let compensation = match due_date {
+        Some(due) => demand_compensation(conn, step, kind, due)?,
+        None => None,
+    };
+    if let Some((eur, zloty, on)) = compensation {
+        paragraphs.push(format!(
+            "Ponadto, na podstawie art. 10 ust. 1 ustawy z dnia 8 marca 2013 r. o przeciwdziałaniu \
+             nadmiernym opóźnieniom w transakcjach handlowych, przysługuje nam rekompensata za \
+             koszty odzyskiwania należności w wysokości {eur} EUR, tj. {zloty} według średniego \
+             kursu NBP z dnia {}.",
+            date(on)
+        ));
+    }
     let view = LetterView {
         isp_name: seller
             .as_ref()
@@ -214,7 +263,15 @@ pub fn document_of(
                 interest.to_string(),
             ),
             ("Razem".into(), (outstanding + interest).to_string()),
-        ],
+        ]
+        .into_iter()
+        .chain(compensation.map(|(eur, zloty, on)| {
+            (
+                format!("Rekompensata {eur} EUR (kurs NBP z {})", date(on)),
+                zloty.to_string(),
+            )
+        }))
+        .collect(),
         closing: vec![
             format!("Wpłać na rachunek {account}, tytułem: {number}."),
             "Jeśli należność została już zapłacona, prosimy uznać to pismo za nieaktualne.".into(),

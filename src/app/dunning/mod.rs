@@ -9,6 +9,7 @@
 //! that same transaction; its PDF is rendered from the recorded figures when it is opened.
 
 mod documents;
+pub mod letters;
 mod settings;
 
 pub use documents::{CustomerDunning, OverdueInvoice, StepDocument, document_of, of_customer};

@@ -17,14 +17,15 @@ use crate::app::receivables::Receivables;
 use crate::db::customers::Customer;
 use crate::db::invoices::{Invoice, NewInvoice, NewInvoiceLine};
 use crate::db::outbox::NewOutboxMessage;
+use crate::db::refunds::NewRefund;
 use crate::db::seller::Seller;
 use crate::db::{self, DbConn};
 use crate::domain::billing::BillingPeriod;
 use crate::domain::numbering::{NumberTemplate, NumberingError, ResetPeriod, period_key};
-use crate::domain::receivables::CorrectionEffect;
+use crate::domain::receivables::{CorrectionEffect, Overpaid};
 use crate::domain::subscription_periods::InvoicedBy;
 use crate::domain::vat::{self, InvoiceTotals, LineInput, PriceKind, VatError, VatRate};
-use crate::domain::{Money, Nip};
+use crate::domain::{Money, Nip, Nrb};
 use crate::pdf::PdfRenderer;
 
 /// What issuing needs besides the database: the renderer, where PDFs go, and mail set-up for
@@ -77,6 +78,11 @@ pub struct CorrectionRequest {
     pub lines: Vec<LineRequest>,
     pub payment_days: u64,
     pub actor: Actor,
+    /// What becomes of the part the customer had already paid, when the correction lowers
+    /// an invoice: credit, or a refund to `refund_account`.
+    pub overpaid: Overpaid,
+    /// The customer's account (26 digits) for a refund; needed when one is chosen.
+    pub refund_account: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +115,8 @@ pub enum IssueError {
     NoReason,
     #[error("the correction changes nothing")]
     NothingChanges,
+    #[error("a refund needs the customer's valid account number")]
+    NoRefundAccount,
     #[error("the subscription for {period} is invoiced already ({number})")]
     AlreadyInvoiced { period: String, number: String },
     #[error(transparent)]
@@ -329,6 +337,10 @@ fn finish(
     if original.is_some() {
         crate::app::ksef::record_correction_effect(conn, invoice_id, effect)?;
     }
+    let refund_account = match original {
+        Some(_) => db::refunds::of_correction(conn, invoice_id)?.map(|r| r.account),
+        None => None,
+    };
     let mut view = invoice_view(
         &invoice,
         &lines,
@@ -337,6 +349,7 @@ fn finish(
             number: o.number.as_deref().unwrap_or(""),
             issue_date: o.issue_date,
             effect,
+            refund_account: refund_account.clone(),
         }),
     )?;
     // KOD I labelled "OFFLINE": KSeF numbers the invoice later (see app::ksef::visualisation).
@@ -380,7 +393,11 @@ pub(crate) fn queue_invoice_mail(
     };
     // The mail says what the document means for the customer's money, as its PDF does.
     let what = match effect {
-        CorrectionEffect::Lowers { reduces, credit } => {
+        CorrectionEffect::Lowers {
+            reduces,
+            credit,
+            refund,
+        } => {
             let mut what = format!("{kind} nr {number} na kwotę {total}.");
             if reduces > 0 {
                 what.push_str(&format!(
@@ -390,8 +407,14 @@ pub(crate) fn queue_invoice_mail(
             }
             if credit > 0 {
                 what.push_str(&format!(
-                    " Nadpłata {} zostanie zaliczona na poczet kolejnych należności albo zwrócona na Twój wniosek.",
+                    " Nadpłata {} zostanie zaliczona na poczet należności.",
                     Money::from_grosze(credit)
+                ));
+            }
+            if refund > 0 {
+                what.push_str(&format!(
+                    " Nadpłata {} zostanie zwrócona na Twój rachunek bankowy.",
+                    Money::from_grosze(refund)
                 ));
             }
             what
@@ -556,6 +579,17 @@ pub fn issue_correction(
     if request.reason.trim().is_empty() {
         return Err(IssueError::NoReason);
     }
+    // A refund goes to a real account: checked before anything is numbered.
+    let refund_account = match request.overpaid {
+        Overpaid::Credit => None,
+        Overpaid::Refund => Some(
+            request
+                .refund_account
+                .as_deref()
+                .and_then(|a| Nrb::parse(a).ok())
+                .ok_or(IssueError::NoRefundAccount)?,
+        ),
+    };
     db::write_transaction(conn, |conn| {
         let original = db::invoices::find(conn, request.original_id)?
             .filter(|i| i.status == "issued")
@@ -671,10 +705,27 @@ pub fn issue_correction(
         let effect = Receivables::from_balances(&before, 0, request.issue_date)
             .debt_of(root_id)
             .map_or(CorrectionEffect::Nothing, |debt| {
-                CorrectionEffect::of(debt, difference.gross.grosze())
+                CorrectionEffect::of(debt, difference.gross.grosze(), request.overpaid)
             });
+        // A refund takes the overpaid money out of the ledger in this transaction, before the
+        // payments are laid out again, so it never pays the customer's other invoices.
+        if let (refund @ 1.., Some(account)) = (effect.refund(), &refund_account) {
+            db::refunds::insert(
+                conn,
+                &NewRefund {
+                    customer_id: customer.id,
+                    correction_id: invoice_id,
+                    amount: refund,
+                    account: account.as_str().to_owned(),
+                    status: "pending".into(),
+                    created_at: now,
+                    created_by_staff_id: request.actor.staff_id,
+                },
+            )?;
+        }
         // A correction that raises what is due is paid from credit like any invoice; one that
-        // lowers a paid invoice turns the excess into credit for the customer's other invoices.
+        // lowers a paid invoice turns the excess into credit for the customer's other invoices
+        // (or, refunded, takes it out).
         crate::app::payments::settle(conn, customer.id, now)?;
         finish(
             conn,
@@ -689,7 +740,7 @@ pub fn issue_correction(
             conn,
             &request.actor,
             "correction_issued",
-            json!({ "invoice": invoice_id, "number": number, "corrects": original.id, "gross": difference.gross.grosze() }),
+            json!({ "invoice": invoice_id, "number": number, "corrects": original.id, "gross": difference.gross.grosze(), "refund": effect.refund() }),
             now,
         )?;
         Ok(Issued {

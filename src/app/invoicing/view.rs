@@ -26,6 +26,8 @@ pub struct Original<'a> {
     pub issue_date: chrono::NaiveDate,
     /// What the correction did to the customer's money when it was issued.
     pub effect: CorrectionEffect,
+    /// The customer's account a refund chosen on the correction goes to.
+    pub refund_account: Option<String>,
 }
 
 fn date(date: chrono::NaiveDate) -> String {
@@ -198,8 +200,14 @@ pub fn invoice_view(
         payment.push(("Tytuł przelewu".into(), number.clone()));
     }
     let mut settlement_notes = Vec::new();
-    if let (Some(original), Some(CorrectionEffect::Lowers { reduces, credit })) =
-        (&original, effect)
+    if let (
+        Some(original),
+        Some(CorrectionEffect::Lowers {
+            reduces,
+            credit,
+            refund,
+        }),
+    ) = (&original, effect)
     {
         if reduces > 0 {
             settlement_notes.push(format!(
@@ -210,8 +218,23 @@ pub fn invoice_view(
         }
         if credit > 0 {
             settlement_notes.push(format!(
-                "Nadpłata {} zostanie zaliczona na poczet kolejnych należności albo zwrócona na wniosek klienta.",
+                "Nadpłata {} zostanie zaliczona na poczet należności.",
                 Money::from_grosze(credit)
+            ));
+        }
+        if refund > 0 {
+            let account = original
+                .refund_account
+                .as_deref()
+                .map(|a| {
+                    Nrb::parse(a)
+                        .map(|n| n.formatted())
+                        .unwrap_or_else(|_| a.to_owned())
+                })
+                .unwrap_or_default();
+            settlement_notes.push(format!(
+                "Nadpłata {} zostanie zwrócona na rachunek nr {account}.",
+                Money::from_grosze(refund)
             ));
         }
     }

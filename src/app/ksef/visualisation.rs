@@ -100,17 +100,23 @@ pub fn issue_time_code(
     ))
 }
 
-/// What a correction printed about the customer's money when it was issued, from its amount
-/// and the credit recorded then (`None`: not recorded, so it cannot be printed again).
-fn correction_effect(total_gross: i64, credit: Option<i64>) -> Option<CorrectionEffect> {
+/// What a correction printed about the customer's money when it was issued, from its amount,
+/// the credit recorded then (`None`: not recorded, so it cannot be printed again) and the
+/// refund the staff chose on it (0 when none).
+fn correction_effect(
+    total_gross: i64,
+    credit: Option<i64>,
+    refund: i64,
+) -> Option<CorrectionEffect> {
     Some(match total_gross {
         0 => CorrectionEffect::Nothing,
         gross if gross > 0 => CorrectionEffect::ToPay { amount: gross },
         gross => {
             let credit = credit?;
             CorrectionEffect::Lowers {
-                reduces: -gross - credit,
+                reduces: -gross - credit - refund,
                 credit,
+                refund,
             }
         }
     })
@@ -183,10 +189,18 @@ fn render_one(
         }
         None => None,
     };
+    let refund = match &corrected {
+        Some(_) => db::refunds::of_correction(conn, id)?,
+        None => None,
+    };
     let effect = match &corrected {
         Some(_) => Some(
-            correction_effect(invoice.total_gross, document.correction_credit)
-                .ok_or_else(|| unreadable("the correction's effect was not recorded"))?,
+            correction_effect(
+                invoice.total_gross,
+                document.correction_credit,
+                refund.as_ref().map_or(0, |r| r.amount),
+            )
+            .ok_or_else(|| unreadable("the correction's effect was not recorded"))?,
         ),
         None => None,
     };
@@ -208,6 +222,7 @@ fn render_one(
             number: o.number.as_deref().unwrap_or(""),
             issue_date: o.issue_date,
             effect,
+            refund_account: refund.map(|r| r.account),
         }),
     )?;
     view.verification = code_for(
@@ -234,18 +249,30 @@ mod tests {
 
     #[test]
     fn a_correction_prints_again_what_it_printed_about_money() {
-        assert_eq!(correction_effect(0, None), Some(CorrectionEffect::Nothing));
         assert_eq!(
-            correction_effect(1_000, None),
+            correction_effect(0, None, 0),
+            Some(CorrectionEffect::Nothing)
+        );
+        assert_eq!(
+            correction_effect(1_000, None, 0),
             Some(CorrectionEffect::ToPay { amount: 1_000 })
         );
         assert_eq!(
-            correction_effect(-1_000, Some(300)),
+            correction_effect(-1_000, Some(300), 0),
             Some(CorrectionEffect::Lowers {
                 reduces: 700,
-                credit: 300
+                credit: 300,
+                refund: 0
             })
         );
-        assert_eq!(correction_effect(-1_000, None), None);
+        assert_eq!(
+            correction_effect(-1_000, Some(0), 400),
+            Some(CorrectionEffect::Lowers {
+                reduces: 600,
+                credit: 0,
+                refund: 400
+            })
+        );
+        assert_eq!(correction_effect(-1_000, None, 0), None);
     }
 }

@@ -16,9 +16,10 @@ use crate::app::invoicing::{
 use crate::db::invoices::{Invoice, InvoiceLine};
 use crate::db::{self, DbConn};
 use crate::domain::billing::BillingPeriod;
+use crate::domain::receivables::Overpaid;
 use crate::domain::subscription_periods::InvoicedBy;
 use crate::domain::vat::PriceKind;
-use crate::domain::{Money, VatError, VatRate};
+use crate::domain::{Money, Nrb, VatError, VatRate};
 
 /// Rows the one-off form offers; empty rows are ignored.
 pub const FORM_LINES: usize = 5;
@@ -77,6 +78,11 @@ pub struct CorrectionForm {
     pub payment_days: String,
     pub reason: String,
     pub lines: Vec<LineForm>,
+    /// What becomes of money already paid when the correction lowers the invoice: `credit`
+    /// (the default) or `refund`.
+    pub overpaid: String,
+    /// The customer's account for a refund (26 digits, spaces and `PL` allowed).
+    pub refund_account: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +144,8 @@ pub fn correction_form(
         payment_days: "14".into(),
         reason: String::new(),
         lines,
+        overpaid: "credit".into(),
+        refund_account: String::new(),
     })
 }
 
@@ -254,6 +262,7 @@ fn issue_failed(error: IssueError, rows: &[usize]) -> ManualInvoiceError {
             field("series_code", "staff-error-series")
         }
         IssueError::NoReason => field("reason", "staff-error-reason"),
+        IssueError::NoRefundAccount => field("refund_account", "staff-error-refund-account"),
         IssueError::NothingChanges => field("lines", "staff-error-nothing-changes"),
         IssueError::AlreadyInvoiced { .. } => {
             field("subscription_period", "staff-error-already-invoiced")
@@ -360,6 +369,21 @@ pub fn correction_request(
     if optional(&form.reason).is_none() {
         errors.add("reason", "staff-error-reason");
     }
+    let overpaid = match form.overpaid.trim() {
+        "" => Some(Overpaid::Credit),
+        text => Overpaid::parse(text),
+    };
+    if overpaid.is_none() {
+        errors.add("overpaid", "staff-error-overpaid");
+    }
+    let refund_account = optional(&form.refund_account);
+    if overpaid == Some(Overpaid::Refund)
+        && refund_account
+            .as_deref()
+            .is_none_or(|a| Nrb::parse(a).is_err())
+    {
+        errors.add("refund_account", "staff-error-refund-account");
+    }
     let parsed = lines(&form.lines, &mut errors);
     if parsed.is_empty() && errors.is_empty() {
         errors.add("lines", "staff-error-no-lines");
@@ -377,6 +401,8 @@ pub fn correction_request(
             lines: parsed.into_iter().map(|(_, l)| l).collect(),
             payment_days,
             actor: actor.for_customer(invoice.customer_id),
+            overpaid: overpaid.unwrap_or_default(),
+            refund_account: refund_account.filter(|_| overpaid == Some(Overpaid::Refund)),
         },
         rows,
     ))

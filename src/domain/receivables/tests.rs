@@ -92,28 +92,60 @@ fn the_effect_of_a_correction_splits_into_less_to_pay_and_credit() {
         allocated: 3000,
     };
     assert_eq!(
-        CorrectionEffect::of(&half_paid, -4000),
+        CorrectionEffect::of(&half_paid, -4000, Overpaid::Credit),
         CorrectionEffect::Lowers {
             reduces: 3000,
-            credit: 1000
+            credit: 1000,
+            refund: 0
         }
     );
     assert_eq!(
-        CorrectionEffect::of(&half_paid, -2000),
+        CorrectionEffect::of(&half_paid, -2000, Overpaid::Credit),
         CorrectionEffect::Lowers {
             reduces: 2000,
-            credit: 0
+            credit: 0,
+            refund: 0
         }
     );
     assert_eq!(
-        CorrectionEffect::of(&half_paid, 500),
+        CorrectionEffect::of(&half_paid, 500, Overpaid::Refund),
         CorrectionEffect::ToPay { amount: 500 }
     );
-    assert!(!CorrectionEffect::of(&half_paid, -1).customer_pays());
+    assert!(!CorrectionEffect::of(&half_paid, -1, Overpaid::Credit).customer_pays());
     assert_eq!(
-        CorrectionEffect::of(&half_paid, 0),
+        CorrectionEffect::of(&half_paid, 0, Overpaid::Credit),
         CorrectionEffect::Nothing
     );
+}
+
+#[test]
+fn a_refund_takes_only_the_overpaid_part_and_never_asks_the_customer_to_pay() {
+    let half_paid = InvoiceDebt {
+        invoice_id: 1,
+        due_date: day(14),
+        gross: 6000,
+        corrections: 0,
+        allocated: 3000,
+    };
+    let effect = CorrectionEffect::of(&half_paid, -4000, Overpaid::Refund);
+    assert_eq!(
+        effect,
+        CorrectionEffect::Lowers {
+            reduces: 3000,
+            credit: 0,
+            refund: 1000
+        }
+    );
+    assert_eq!(effect.refund(), 1000);
+    assert!(!effect.customer_pays());
+    // Nothing paid beyond the lowered amount: nothing to refund, whatever the choice.
+    assert_eq!(
+        CorrectionEffect::of(&half_paid, -2000, Overpaid::Refund).refund(),
+        0
+    );
+    assert_eq!(Overpaid::parse("refund"), Some(Overpaid::Refund));
+    assert_eq!(Overpaid::parse("credit"), Some(Overpaid::Credit));
+    assert_eq!(Overpaid::parse("cash"), None);
 }
 
 #[test]

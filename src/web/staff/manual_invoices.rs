@@ -34,8 +34,10 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 11] = [
     "contract_id",
+    "overpaid",
+    "refund_account",
     "subscription_period",
     "series_code",
     "issue_date",
@@ -91,6 +93,10 @@ pub struct InvoiceFields {
     payment_days: String,
     #[field(default = String::new())]
     reason: String,
+    #[field(default = String::new())]
+    overpaid: String,
+    #[field(default = String::new())]
+    refund_account: String,
     lines: Vec<LineFields>,
     #[field(default = String::new())]
     csrf_token: String,
@@ -281,6 +287,8 @@ async fn correction_issue(
         payment_days: fields.payment_days.clone(),
         reason: fields.reason.clone(),
         lines: fields.lines.iter().map(|l| l.form(l.keep)).collect(),
+        overpaid: fields.overpaid.clone(),
+        refund_account: fields.refund_account.clone(),
     };
     let input = form.clone();
     let (me, result) = app

@@ -11,6 +11,7 @@ mod charges;
 mod customers;
 mod discounts;
 mod dunning;
+mod dunning_letters;
 mod forms;
 mod home;
 mod interest_notes;
@@ -22,6 +23,7 @@ pub mod nav;
 mod network;
 mod online_payments;
 mod payments;
+mod refunds;
 mod seller;
 mod series;
 mod tickets;
@@ -51,10 +53,12 @@ pub fn routes() -> Vec<Route> {
     routes.extend(canned::routes());
     routes.extend(audit_log::routes());
     routes.extend(dunning::routes());
+    routes.extend(dunning_letters::routes());
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
     routes.extend(discounts::routes());
     routes.extend(online_payments::routes());
     routes.extend(interest_notes::routes());
+    routes.extend(refunds::routes());
     routes
 }
