@@ -488,6 +488,7 @@ pub fn logout(
         staff_id: session.staff_user_id,
         customer_id: None,
         ip,
+        api_token: None,
     };
     audit::record(
         conn,

@@ -13,6 +13,9 @@ pub struct Actor {
     pub staff_id: Option<i64>,
     pub customer_id: Option<i64>,
     pub ip: Option<String>,
+    /// The name of the API token a call of the JSON API came with (recorded as a `system`
+    /// actor, the token's name in the details).
+    pub api_token: Option<String>,
 }
 
 impl Actor {
@@ -40,7 +43,19 @@ impl Actor {
         }
     }
 
+    /// A call of the JSON API made with the token named `name`.
+    pub fn api(name: &str, ip: Option<String>) -> Actor {
+        Actor {
+            api_token: Some(name.to_owned()),
+            ip,
+            ..Actor::default()
+        }
+    }
+
     fn kind(&self) -> &'static str {
+        if self.api_token.is_some() {
+            return "system";
+        }
         match (self.account_id, self.staff_id) {
             (Some(_), _) => "customer",
             (None, Some(_)) => "staff",
@@ -53,9 +68,12 @@ pub fn record(
     conn: &mut DbConn,
     actor: &Actor,
     action: &str,
-    details: Value,
+    mut details: Value,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<()> {
+    if let (Some(name), Value::Object(fields)) = (&actor.api_token, &mut details) {
+        fields.insert("api_token".into(), Value::String(name.clone()));
+    }
     db::audit::insert(
         conn,
         &NewAuditEntry {

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod account_security;
+pub mod api;
 pub mod audit;
 pub mod backup;
 pub mod bank_import;

@@ -29,6 +29,7 @@ use rocket::tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use serde_json::Value;
 
 use crate::app::access::{self, Area};
+use crate::app::api::{ApiClient, Scope};
 use crate::app::audit::{self, Actor};
 use crate::app::billing::{BillingError, BillingRunner};
 use crate::app::clock;
@@ -199,6 +200,11 @@ impl App {
         self.call(CustomerKey(key.token.clone()), key.client.clone())
     }
 
+    /// Work for a JSON API call whose token `authenticate` accepted in this request.
+    pub fn api(&self, client: &ApiClient, info: &ClientInfo) -> Call<'_, ApiCaller> {
+        self.call(ApiCaller(client.clone()), info.clone())
+    }
+
     /// Work for the staff member whose session token this is.
     pub fn staff(&self, key: &SessionKey) -> Call<'_, StaffKey> {
         self.call(StaffKey(key.token.clone()), key.client.clone())
@@ -350,6 +356,24 @@ impl Caller for StaffKey {
     }
     fn actor(me: &StaffSession, ip: Option<String>) -> Actor {
         Actor::staff(me.staff.id, ip)
+    }
+}
+
+/// A JSON API call: its token was checked (and counted) by `api::authenticate` at the start
+/// of the request, so there is no session to resume; its scopes are its rights.
+pub struct ApiCaller(ApiClient);
+
+impl Caller for ApiCaller {
+    type Me = ApiClient;
+    type Right = Scope;
+    fn resume(self, _: &mut DbConn, _: NaiveDateTime) -> diesel::QueryResult<Option<ApiClient>> {
+        Ok(Some(self.0))
+    }
+    fn allows(me: &ApiClient, scope: Scope) -> bool {
+        me.may(scope)
+    }
+    fn actor(me: &ApiClient, ip: Option<String>) -> Actor {
+        Actor::api(&me.name, ip)
     }
 }
 

@@ -54,6 +54,8 @@ pub enum Permission {
     /// Technicians, kinds of visit, technicians' calendars; move, cancel and end visits, waive
     /// their fees.
     ScheduleVisits,
+    /// JSON API tokens: make and revoke them (admins only: a token acts for the whole ISP).
+    ManageApiTokens,
 }
 
 impl StaffRole {

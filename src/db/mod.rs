@@ -29,6 +29,7 @@ macro_rules! concrete {
 
 pub mod accounts;
 pub mod announcements;
+pub mod api;
 pub mod audit;
 pub mod backup;
 pub mod bank_import;

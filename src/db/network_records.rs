@@ -37,6 +37,7 @@ pub struct ServiceChanges {
     pub activated_on: NaiveDate,
     pub expires_on: Option<NaiveDate>,
     pub monthly_fee: i64,
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, AsChangeset)]
@@ -50,6 +51,7 @@ pub struct EndpointChanges {
     pub postal_code: String,
     pub city: String,
     pub access_enabled: bool,
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 pub fn update_contract(conn: &mut DbConn, id: i64, changes: &ContractChanges) -> QueryResult<bool> {

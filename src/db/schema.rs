@@ -139,6 +139,7 @@ diesel::table! {
         renewal_price -> Nullable<BigInt>,
         auto_renew -> Bool,
         created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -156,6 +157,7 @@ diesel::table! {
         city -> Text,
         access_enabled -> Bool,
         created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -1271,3 +1273,36 @@ diesel::joinable!(correction_refunds -> invoices (correction_id));
 
 diesel::allow_tables_to_appear_in_same_query!(correction_refunds, customers);
 diesel::allow_tables_to_appear_in_same_query!(correction_refunds, invoices);
+// The JSON API (migration 2026-12-08-100001_api).
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        allowed_networks -> Text,
+        expires_at -> Nullable<Timestamp>,
+        rate_per_minute -> Integer,
+        window_started_at -> Nullable<Timestamp>,
+        window_count -> Integer,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_idempotency (id) {
+        id -> BigInt,
+        token_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_idempotency -> api_tokens (token_id));
+diesel::allow_tables_to_appear_in_same_query!(api_tokens, api_idempotency);

@@ -21,6 +21,8 @@ pub struct Service {
     pub renewal_price: Option<i64>,
     pub auto_renew: bool,
     pub created_at: NaiveDateTime,
+    /// Empty until the row is first changed (then `created_at` stands in).
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -54,6 +56,8 @@ pub struct Endpoint {
     pub city: String,
     pub access_enabled: bool,
     pub created_at: NaiveDateTime,
+    /// Empty until the row is first changed (then `created_at` stands in).
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]

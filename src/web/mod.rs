@@ -1,6 +1,7 @@
 //! The web room: Rocket routes, request guards, template contexts and error pages. Thin: parse →
 //! call `app` → render.
 
+pub mod api;
 mod catchers;
 pub mod client_ip;
 pub mod csrf;
@@ -158,9 +159,11 @@ pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocke
         .mount("/", mailing_list::routes())
         .mount("/", metrics::routes())
         .mount("/", payu_notify::routes())
+        .mount("/", api::routes())
         .attach(online_payments_worker::OnlinePayments)
         .mount("/assets", assets)
-        .register("/", catchers::catchers());
+        .register("/", catchers::catchers())
+        .register("/api", api::catchers());
     match worker {
         Some(worker) => rocket.attach(worker),
         None => rocket,

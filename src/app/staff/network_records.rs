@@ -341,6 +341,7 @@ pub fn save_service(
             activated_on,
             expires_on,
             monthly_fee,
+            updated_at: Some(now),
         };
         let id = match service_id {
             Some(id) => {
@@ -496,6 +497,7 @@ pub fn save_endpoint(
             postal_code: postal_code.unwrap_or_default(),
             city: form.city.trim().to_owned(),
             access_enabled: form.access_enabled,
+            updated_at: Some(now),
         };
         let id = match endpoint_id {
             Some(id) => {

@@ -1,6 +1,7 @@
 //! The staff panel (`/staff`): its own login, sessions and roles, apart from subscribers.
 
 mod announcements;
+mod api_tokens;
 mod audit_log;
 mod auth;
 mod bank_import;
@@ -60,5 +61,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(online_payments::routes());
     routes.extend(interest_notes::routes());
     routes.extend(refunds::routes());
+    routes.extend(api_tokens::routes());
     routes
 }

@@ -22,6 +22,7 @@ pub struct StaffNav {
     pub series: bool,
     pub seller: bool,
     pub audit_log: bool,
+    pub api_tokens: bool,
 }
 
 impl StaffNav {
@@ -43,6 +44,7 @@ impl StaffNav {
             series: may(Permission::ConfigureInvoicing),
             seller: may(Permission::ConfigureInvoicing),
             audit_log: may(Permission::ReadAuditLog),
+            api_tokens: may(Permission::ManageApiTokens),
         }
     }
 }
@@ -58,8 +60,9 @@ mod tests {
         assert!(!support.paper_invoices && !support.payments && !support.seller);
         let billing = StaffNav::for_role("billing");
         assert!(billing.paper_invoices && billing.payments && billing.billing_run);
-        assert!(!billing.series && !billing.seller && !billing.news);
+        assert!(!billing.series && !billing.seller && !billing.news && !billing.api_tokens);
+        assert!(!support.api_tokens);
         let admin = StaffNav::for_role("admin");
-        assert!(admin.series && admin.seller && admin.news && admin.payments);
+        assert!(admin.series && admin.seller && admin.news && admin.payments && admin.api_tokens);
     }
 }

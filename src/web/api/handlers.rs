@@ -1,0 +1,569 @@
+//! The resources' handlers. Each is documented for the OpenAPI document (`docs.rs`) where it
+//! is declared.
+
+use rocket::{Route, State, get, post, put, routes};
+
+use super::{ApiRequest, ApiResponse, JsonBody};
+use crate::app::App;
+use crate::app::api::resources::{
+    self, ContractIn, ContractList, ContractOut, CustomerIn, CustomerList, CustomerOut, EndpointIn,
+    EndpointList, EndpointOut, NetworkView, ServiceIn, ServiceList, ServiceOut, TariffList,
+};
+use crate::app::api::{Answer, ListQuery, Problem, Scope};
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        list_customers,
+        get_customer,
+        create_customer,
+        update_customer,
+        list_contracts,
+        get_contract,
+        create_contract,
+        update_contract,
+        suspend_contract,
+        list_services,
+        get_service,
+        create_service,
+        update_service,
+        suspend_service,
+        list_endpoints,
+        get_endpoint,
+        create_endpoint,
+        update_endpoint,
+        suspend_endpoint,
+        list_tariffs,
+        network,
+    ]
+}
+
+fn query(
+    cursor: Option<String>,
+    updated_since: Option<String>,
+    limit: Option<String>,
+    customer_id: Option<String>,
+) -> Result<ListQuery, Problem> {
+    let mut errors = Vec::new();
+    let mut number = |field: &str, text: Option<String>| match text {
+        None => None,
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(crate::app::api::FieldProblem {
+                    field: field.into(),
+                    code: "api-integer".into(),
+                    message: "This must be a whole number.".into(),
+                });
+                None
+            }
+        },
+    };
+    let limit = number("limit", limit);
+    let customer_id = number("customer_id", customer_id);
+    if !errors.is_empty() {
+        return Err(Problem::field_list(errors));
+    }
+    Ok(ListQuery {
+        cursor,
+        updated_since,
+        limit,
+        customer_id,
+    })
+}
+
+macro_rules! list_query {
+    ($cursor:expr, $since:expr, $limit:expr, $customer:expr) => {
+        match query($cursor, $since, $limit, $customer) {
+            Ok(query) => query,
+            Err(problem) => return ApiResponse::problem(problem),
+        }
+    };
+}
+
+macro_rules! body {
+    ($request:expr, $body:expr) => {{
+        if let Some(refused) = $request.refused() {
+            return refused;
+        }
+        match $body.0 {
+            Ok(parsed) => parsed,
+            Err(problem) => return ApiResponse::problem(problem),
+        }
+    }};
+}
+
+// ---- customers ----------------------------------------------------------------------------------
+
+/// List customers, oldest first.
+#[utoipa::path(get, path = "/api/v1/customers", tag = "customers",
+    params(
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("updated_since" = Option<String>, Query, description = "RFC 3339 time: only those changed since"),
+        ("limit" = Option<i64>, Query, description = "1–500, 100 by default"),
+    ),
+    responses(
+        (status = 200, description = "A page of customers", body = CustomerList),
+        (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/customers?<cursor>&<updated_since>&<limit>")]
+pub async fn list_customers(
+    cursor: Option<String>,
+    updated_since: Option<String>,
+    limit: Option<String>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let query = list_query!(cursor, updated_since, limit, None);
+    request
+        .read(app, Scope::CustomersRead, move |conn, _| {
+            resources::list_customers(conn, &query)
+        })
+        .await
+}
+
+/// One customer.
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
+    params(("id" = i64, Path, description = "customer id")),
+    responses(
+        (status = 200, description = "The customer", body = CustomerOut),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/customers/<id>")]
+pub async fn get_customer(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .read(app, Scope::CustomersRead, move |conn, _| {
+            resources::get_customer(conn, id)
+        })
+        .await
+}
+
+/// Create a customer (the next customer number and their own bank account are given).
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers",
+    request_body = CustomerIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 201, description = "Created", body = CustomerOut),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/customers", data = "<body>")]
+pub async fn create_customer(
+    body: JsonBody<CustomerIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::CustomersWrite, bytes, move |conn, cx| {
+            let key = &cx.config().security.pesel_key;
+            resources::create_customer(conn, key, &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+/// Replace a customer's data.
+#[utoipa::path(put, path = "/api/v1/customers/{id}", tag = "customers",
+    request_body = CustomerIn,
+    params(("id" = i64, Path, description = "customer id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "Saved", body = CustomerOut),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/api/v1/customers/<id>", data = "<body>")]
+pub async fn update_customer(
+    id: i64,
+    body: JsonBody<CustomerIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::CustomersWrite, bytes, move |conn, cx| {
+            let key = &cx.config().security.pesel_key;
+            resources::update_customer(conn, key, id, &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+// ---- contracts ----------------------------------------------------------------------------------
+
+/// List contracts, oldest first.
+#[utoipa::path(get, path = "/api/v1/contracts", tag = "contracts",
+    params(
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("updated_since" = Option<String>, Query, description = "RFC 3339 time: only those changed since"),
+        ("limit" = Option<i64>, Query, description = "1–500, 100 by default"),
+        ("customer_id" = Option<i64>, Query, description = "only this customer's"),
+    ),
+    responses(
+        (status = 200, description = "A page of contracts", body = ContractList),
+        (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/contracts?<cursor>&<updated_since>&<limit>&<customer_id>")]
+pub async fn list_contracts(
+    cursor: Option<String>,
+    updated_since: Option<String>,
+    limit: Option<String>,
+    customer_id: Option<String>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let query = list_query!(cursor, updated_since, limit, customer_id);
+    request
+        .read(app, Scope::CustomersRead, move |conn, _| {
+            resources::list_contracts(conn, &query)
+        })
+        .await
+}
+
+/// One contract.
+#[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts",
+    params(("id" = i64, Path, description = "contract id")),
+    responses(
+        (status = 200, description = "The contract", body = ContractOut),
+        (status = 404, description = "No such contract", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/contracts/<id>")]
+pub async fn get_contract(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .read(app, Scope::CustomersRead, move |conn, _| {
+            resources::get_contract(conn, id)
+        })
+        .await
+}
+
+/// Create a contract for a customer.
+#[utoipa::path(post, path = "/api/v1/contracts", tag = "contracts",
+    request_body = ContractIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 201, description = "Created", body = ContractOut),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/contracts", data = "<body>")]
+pub async fn create_contract(
+    body: JsonBody<ContractIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::CustomersWrite, bytes, move |conn, cx| {
+            resources::save_contract(conn, None, &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+/// Replace a contract's data.
+#[utoipa::path(put, path = "/api/v1/contracts/{id}", tag = "contracts",
+    request_body = ContractIn,
+    params(("id" = i64, Path, description = "contract id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "Saved", body = ContractOut),
+        (status = 404, description = "No such contract", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/api/v1/contracts/<id>", data = "<body>")]
+pub async fn update_contract(
+    id: i64,
+    body: JsonBody<ContractIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::CustomersWrite, bytes, move |conn, cx| {
+            resources::save_contract(conn, Some(id), &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+/// Suspend a contract.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/suspend", tag = "contracts",
+    params(("id" = i64, Path, description = "contract id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "Suspended", body = ContractOut),
+        (status = 404, description = "No such contract", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/contracts/<id>/suspend")]
+pub async fn suspend_contract(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .write(app, Scope::CustomersWrite, Vec::new(), move |conn, cx| {
+            resources::suspend_contract(conn, id, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+// ---- services -----------------------------------------------------------------------------------
+
+/// List services, oldest first.
+#[utoipa::path(get, path = "/api/v1/services", tag = "services",
+    params(
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("updated_since" = Option<String>, Query, description = "RFC 3339 time: only those changed since"),
+        ("limit" = Option<i64>, Query, description = "1–500, 100 by default"),
+        ("customer_id" = Option<i64>, Query, description = "only this customer's"),
+    ),
+    responses(
+        (status = 200, description = "A page of services", body = ServiceList),
+        (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/services?<cursor>&<updated_since>&<limit>&<customer_id>")]
+pub async fn list_services(
+    cursor: Option<String>,
+    updated_since: Option<String>,
+    limit: Option<String>,
+    customer_id: Option<String>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let query = list_query!(cursor, updated_since, limit, customer_id);
+    request
+        .read(app, Scope::CustomersRead, move |conn, _| {
+            resources::list_services(conn, &query)
+        })
+        .await
+}
+
+/// One service.
+#[utoipa::path(get, path = "/api/v1/services/{id}", tag = "services",
+    params(("id" = i64, Path, description = "service id")),
+    responses(
+        (status = 200, description = "The service", body = ServiceOut),
+        (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/services/<id>")]
+pub async fn get_service(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .read(app, Scope::CustomersRead, move |conn, _| {
+            resources::get_service(conn, id)
+        })
+        .await
+}
+
+/// Create a service for a customer (on one of their contracts).
+#[utoipa::path(post, path = "/api/v1/services", tag = "services",
+    request_body = ServiceIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 201, description = "Created", body = ServiceOut),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/services", data = "<body>")]
+pub async fn create_service(
+    body: JsonBody<ServiceIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::CustomersWrite, bytes, move |conn, cx| {
+            resources::save_service(conn, None, &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+/// Replace a service's data.
+#[utoipa::path(put, path = "/api/v1/services/{id}", tag = "services",
+    request_body = ServiceIn,
+    params(("id" = i64, Path, description = "service id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "Saved", body = ServiceOut),
+        (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/api/v1/services/<id>", data = "<body>")]
+pub async fn update_service(
+    id: i64,
+    body: JsonBody<ServiceIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::CustomersWrite, bytes, move |conn, cx| {
+            resources::save_service(conn, Some(id), &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+/// Suspend a service and cut off its endpoints.
+#[utoipa::path(post, path = "/api/v1/services/{id}/suspend", tag = "services",
+    params(("id" = i64, Path, description = "service id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "Suspended", body = ServiceOut),
+        (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/services/<id>/suspend")]
+pub async fn suspend_service(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .write(app, Scope::CustomersWrite, Vec::new(), move |conn, cx| {
+            resources::suspend_service(conn, id, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+// ---- endpoints ----------------------------------------------------------------------------------
+
+/// List endpoints, oldest first.
+#[utoipa::path(get, path = "/api/v1/endpoints", tag = "endpoints",
+    params(
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("updated_since" = Option<String>, Query, description = "RFC 3339 time: only those changed since"),
+        ("limit" = Option<i64>, Query, description = "1–500, 100 by default"),
+        ("customer_id" = Option<i64>, Query, description = "only this customer's"),
+    ),
+    responses(
+        (status = 200, description = "A page of endpoints", body = EndpointList),
+        (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/endpoints?<cursor>&<updated_since>&<limit>&<customer_id>")]
+pub async fn list_endpoints(
+    cursor: Option<String>,
+    updated_since: Option<String>,
+    limit: Option<String>,
+    customer_id: Option<String>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let query = list_query!(cursor, updated_since, limit, customer_id);
+    request
+        .read(app, Scope::CustomersRead, move |conn, _| {
+            resources::list_endpoints(conn, &query)
+        })
+        .await
+}
+
+/// One endpoint.
+#[utoipa::path(get, path = "/api/v1/endpoints/{id}", tag = "endpoints",
+    params(("id" = i64, Path, description = "endpoint id")),
+    responses(
+        (status = 200, description = "The endpoint", body = EndpointOut),
+        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/endpoints/<id>")]
+pub async fn get_endpoint(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .read(app, Scope::CustomersRead, move |conn, _| {
+            resources::get_endpoint(conn, id)
+        })
+        .await
+}
+
+/// Create an endpoint of a service (IP, MAC and PPPoE login are unique).
+#[utoipa::path(post, path = "/api/v1/endpoints", tag = "endpoints",
+    request_body = EndpointIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 201, description = "Created", body = EndpointOut),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/endpoints", data = "<body>")]
+pub async fn create_endpoint(
+    body: JsonBody<EndpointIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::CustomersWrite, bytes, move |conn, cx| {
+            resources::save_endpoint(conn, cx.secrets(), None, &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+/// Replace an endpoint's data.
+#[utoipa::path(put, path = "/api/v1/endpoints/{id}", tag = "endpoints",
+    request_body = EndpointIn,
+    params(("id" = i64, Path, description = "endpoint id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "Saved", body = EndpointOut),
+        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/api/v1/endpoints/<id>", data = "<body>")]
+pub async fn update_endpoint(
+    id: i64,
+    body: JsonBody<EndpointIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::CustomersWrite, bytes, move |conn, cx| {
+            resources::save_endpoint(conn, cx.secrets(), Some(id), &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+/// Suspend an endpoint: its access is cut off in the network view.
+#[utoipa::path(post, path = "/api/v1/endpoints/{id}/suspend", tag = "endpoints",
+    params(("id" = i64, Path, description = "endpoint id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "Suspended", body = EndpointOut),
+        (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/endpoints/<id>/suspend")]
+pub async fn suspend_endpoint(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .write(app, Scope::CustomersWrite, Vec::new(), move |conn, cx| {
+            resources::suspend_endpoint(conn, id, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+// ---- tariffs and the network view ---------------------------------------------------------------
+
+/// Every tariff (speeds and fees).
+#[utoipa::path(get, path = "/api/v1/tariffs", tag = "tariffs",
+    responses((status = 200, description = "The tariffs", body = TariffList)))]
+#[get("/api/v1/tariffs")]
+pub async fn list_tariffs(request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .read(app, Scope::CustomersRead, |conn, _| {
+            resources::list_tariffs(conn)
+        })
+        .await
+}
+
+/// What the routers need: per endpoint IP, MAC, PPPoE login, speeds, and the dunning flags.
+/// Poll with `If-None-Match`: `304` while nothing changed.
+#[utoipa::path(get, path = "/api/v1/network", tag = "network",
+    params(("If-None-Match" = Option<String>, Header, description = "the ETag of the last answer")),
+    responses(
+        (status = 200, description = "The network view, with its ETag", body = NetworkView),
+        (status = 304, description = "Unchanged since the ETag sent"),
+    ))]
+#[get("/api/v1/network")]
+pub async fn network(request: ApiRequest, app: &State<App>) -> ApiResponse {
+    let client = match &request.client {
+        Ok(client) => client,
+        Err(problem) => return ApiResponse::problem(problem.clone()),
+    };
+    let result = app
+        .api(client, &request.info)
+        .needs(Scope::NetworkRead)
+        .run(|conn, _| resources::network_view(conn))
+        .await;
+    match result {
+        Ok((_, (view, tag))) => {
+            let unchanged = request.if_none_match.as_deref().is_some_and(|sent| {
+                sent.split(',')
+                    .any(|t| t.trim().trim_start_matches("W/") == tag || t.trim() == "*")
+            });
+            if unchanged {
+                ApiResponse::NotModified(tag)
+            } else {
+                ApiResponse::Tagged(Answer::ok(200, view), tag)
+            }
+        }
+        Err(refusal) => ApiResponse::problem(super::refused(refusal)),
+    }
+}

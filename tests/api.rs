@@ -1,0 +1,671 @@
+//! The JSON API under /api/v1 (issue 21): provisioning through the API only, tokens made by an
+//! admin in the staff panel, scopes, source networks, the rate limit, Idempotency-Key, ETag on
+//! the network view, RFC 9457 problems for bad input, and the OpenAPI document that covers every
+//! route and whose examples validate.
+
+mod common;
+
+use common::{TestApp, count, staff_client};
+use ebok::app::demo;
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::blocking::{Client, LocalResponse};
+use serde_json::{Value, json};
+
+backend_tests!(
+    provisioning_runs_through_the_api_alone,
+    tokens_are_checked_scoped_limited_and_audited,
+    writes_with_an_idempotency_key_happen_once,
+    the_network_view_answers_304_while_nothing_changed,
+);
+
+/// Makes a token through the staff panel's form, as an admin; answers the token shown once.
+fn make_token(app: &TestApp, name: &str, scopes: &[&str], networks: &str, rate: &str) -> String {
+    let admin = staff_client(app, demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD);
+    let mut fields = vec![
+        ("name", name),
+        ("allowed_networks", networks),
+        ("rate_per_minute", rate),
+        ("expires_on", ""),
+    ];
+    for scope in scopes {
+        fields.push(("scopes", scope));
+    }
+    let response = common::post(&admin, "/staff/tokeny-api", "/staff/tokeny-api", &fields);
+    assert_eq!(response.status(), Status::Ok, "token form");
+    let html = response.into_string().unwrap_or_default();
+    let document = scraper::Html::parse_document(&html);
+    let selector = scraper::Selector::parse("#new-token").expect("selector");
+    let token = document
+        .select(&selector)
+        .next()
+        .map(|e| e.text().collect::<String>())
+        .expect("the new token is shown once");
+    // Shown once: the list page does not carry it.
+    let again = admin
+        .get("/staff/tokeny-api")
+        .dispatch()
+        .into_string()
+        .unwrap_or_default();
+    assert!(again.contains(name) && !again.contains(&token));
+    token
+}
+
+struct Api<'c> {
+    client: &'c Client,
+    token: String,
+}
+
+impl<'c> Api<'c> {
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> LocalResponse<'c> {
+        let mut request = match method {
+            "GET" => self.client.get(path.to_owned()),
+            "POST" => self.client.post(path.to_owned()),
+            "PUT" => self.client.put(path.to_owned()),
+            other => panic!("{other}"),
+        };
+        request = request.header(Header::new(
+            "Authorization",
+            format!("Bearer {}", self.token),
+        ));
+        for (name, value) in headers {
+            request = request.header(Header::new(name.to_string(), value.to_string()));
+        }
+        if let Some(body) = body {
+            request = request.header(ContentType::JSON).body(body.to_owned());
+        }
+        request.dispatch()
+    }
+
+    fn json(&self, method: &str, path: &str, body: Option<Value>) -> (Status, Value) {
+        let text = body.map(|b| b.to_string());
+        let response = self.call(method, path, text.as_deref(), &[]);
+        read(response)
+    }
+}
+
+fn read(response: LocalResponse<'_>) -> (Status, Value) {
+    let status = response.status();
+    let problem = status.code >= 400;
+    let kind = response.content_type().map(|c| c.to_string());
+    let text = response.into_string().unwrap_or_default();
+    if problem {
+        assert_eq!(
+            kind.as_deref(),
+            Some("application/problem+json"),
+            "a refusal is a problem: {text}"
+        );
+    }
+    let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON ({e}): {text}"));
+    (status, value)
+}
+
+fn problem_type(value: &Value) -> &str {
+    value["type"].as_str().unwrap_or("")
+}
+
+fn customer_body(email: &str) -> Value {
+    json!({
+        "kind": "company", "company_name": "Hurtownia Nowak sp. z o.o.", "nip": "5252248481",
+        "address_line": "ul. Długa 5", "postal_code": "00-001", "city": "Warszawa",
+        "email": email, "phone": "600100200", "language": "pl"
+    })
+}
+
+fn provisioning_runs_through_the_api_alone(app: TestApp) {
+    let app = app.with_demo(0);
+    let token = make_token(
+        &app,
+        "provisioning",
+        &["customers:read", "customers:write", "network:read"],
+        "",
+        "1000",
+    );
+    let api = Api {
+        client: &app.client,
+        token,
+    };
+
+    // Customer.
+    let (status, customer) = api.json(
+        "POST",
+        "/api/v1/customers",
+        Some(customer_body("hurt@example.com")),
+    );
+    assert_eq!(status, Status::Created, "{customer}");
+    let customer_id = customer["id"].as_i64().expect("id");
+    assert!(customer["customer_number"].as_i64().is_some());
+    assert_eq!(customer["bank_account"].as_str().map(str::len), Some(26));
+
+    // Bad input: an unknown field, a missing one, broken JSON, bad values; all problems.
+    let mut unknown = customer_body("x@example.com");
+    unknown["shoe_size"] = json!(44);
+    let (status, problem) = api.json("POST", "/api/v1/customers", Some(unknown));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(problem_type(&problem), "/api/v1/problems/validation");
+    assert_eq!(problem["errors"][0]["field"], "shoe_size");
+    let (status, problem) = api.json("POST", "/api/v1/customers", Some(json!({"kind": "person"})));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(problem["errors"][0]["code"], "api-missing-field");
+    let response = api.call("POST", "/api/v1/customers", Some("{\"kind\": "), &[]);
+    let (status, problem) = read(response);
+    assert_eq!(status, Status::BadRequest);
+    assert_eq!(problem_type(&problem), "/api/v1/problems/malformed-body");
+    let mut bad = customer_body("not-an-address");
+    bad["postal_code"] = json!("0001");
+    let (status, problem) = api.json("POST", "/api/v1/customers", Some(bad));
+    assert_eq!(status, Status::UnprocessableEntity);
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"email") && fields.contains(&"postal_code"),
+        "{problem}"
+    );
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+
+    // Contract on a tariff from the API.
+    let (status, tariffs) = api.json("GET", "/api/v1/tariffs", None);
+    assert_eq!(status, Status::Ok);
+    let tariff = tariffs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["active"] == true)
+        .expect("an active tariff")
+        .clone();
+    let contract_body = json!({
+        "customer_id": customer_id, "number": "API/2026/0001", "tariff_id": tariff["id"],
+        "signed_on": "2026-12-01", "starts_on": "2026-12-01", "term_months": 24,
+        "monthly_fee": "79.99", "billing_day": 1, "install_address_line": "ul. Długa 5",
+        "install_postal_code": "00-001", "install_city": "Warszawa"
+    });
+    let (status, contract) = api.json("POST", "/api/v1/contracts", Some(contract_body.clone()));
+    assert_eq!(status, Status::Created, "{contract}");
+    assert_eq!(contract["monthly_fee"], "79.99");
+    let contract_id = contract["id"].as_i64().unwrap();
+    let (status, problem) = api.json("POST", "/api/v1/contracts", Some(contract_body));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(problem["errors"][0]["field"], "number");
+
+    // Service and endpoint.
+    let (status, service) = api.json(
+        "POST",
+        "/api/v1/services",
+        Some(json!({
+            "customer_id": customer_id, "contract_id": contract_id, "kind": "internet",
+            "name": "Internet światłowodowy", "activated_on": "2026-12-01", "monthly_fee": "0.00"
+        })),
+    );
+    assert_eq!(status, Status::Created, "{service}");
+    let service_id = service["id"].as_i64().unwrap();
+    let endpoint_body = json!({
+        "service_id": service_id, "ipv4": "100.64.200.17", "mac": "02:11:22:33:44:55",
+        "pppoe_login": "hurtownia.nowak", "pppoe_password": "Tajne-Haslo-1",
+        "address_line": "ul. Długa 5", "postal_code": "00-001", "city": "Warszawa"
+    });
+    let (status, endpoint) = api.json("POST", "/api/v1/endpoints", Some(endpoint_body.clone()));
+    assert_eq!(status, Status::Created, "{endpoint}");
+    assert!(
+        endpoint.get("pppoe_password").is_none(),
+        "the password is never returned"
+    );
+    let endpoint_id = endpoint["id"].as_i64().unwrap();
+    assert_eq!(endpoint["customer_id"], customer_id);
+    // The same IP again is a field problem.
+    let mut clash = endpoint_body.clone();
+    clash["pppoe_login"] = json!("someone.else");
+    clash["mac"] = json!("02:11:22:33:44:66");
+    let (status, problem) = api.json("POST", "/api/v1/endpoints", Some(clash));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(problem["errors"][0]["field"], "ipv4");
+    assert_eq!(problem["errors"][0]["code"], "staff-error-ipv4-taken");
+
+    // The network view has it, at the tariff's speed, on.
+    let (status, view) = api.json("GET", "/api/v1/network", None);
+    assert_eq!(status, Status::Ok);
+    let entry = |view: &Value| {
+        view["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["endpoint_id"] == endpoint_id)
+            .cloned()
+            .expect("the endpoint is in the network view")
+    };
+    let before = entry(&view);
+    assert_eq!(before["ipv4"], "100.64.200.17");
+    assert_eq!(before["pppoe_login"], "hurtownia.nowak");
+    assert_eq!(before["download_mbps"], tariff["download_mbps"]);
+    assert_eq!(before["access_enabled"], true);
+    assert_eq!(before["blocked"], false);
+
+    // Update, then suspend.
+    let mut changed = endpoint_body.clone();
+    changed["ipv4"] = json!("100.64.200.18");
+    changed.as_object_mut().unwrap().remove("pppoe_password");
+    let (status, endpoint) = api.json(
+        "PUT",
+        &format!("/api/v1/endpoints/{endpoint_id}"),
+        Some(changed),
+    );
+    assert_eq!(status, Status::Ok, "{endpoint}");
+    assert_eq!(endpoint["ipv4"], "100.64.200.18");
+    let (status, suspended) = api.json(
+        "POST",
+        &format!("/api/v1/endpoints/{endpoint_id}/suspend"),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(suspended["access_enabled"], false);
+    let (_, view) = api.json("GET", "/api/v1/network", None);
+    assert_eq!(entry(&view)["access_enabled"], false);
+    let (status, service) = api.json(
+        "POST",
+        &format!("/api/v1/services/{service_id}/suspend"),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(service["status"], "suspended");
+    let (status, contract) = api.json(
+        "POST",
+        &format!("/api/v1/contracts/{contract_id}/suspend"),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(contract["status"], "suspended");
+
+    // Lists: cursor pages cover everything once; updated_since narrows.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = api.json(
+            "GET",
+            &format!("/api/v1/customers?limit=2&cursor={cursor}"),
+            None,
+        );
+        assert_eq!(status, Status::Ok);
+        for item in page["items"].as_array().unwrap() {
+            seen.push(item["id"].as_i64().unwrap());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    let all = count(&mut app.conn(), "SELECT id FROM customers");
+    assert_eq!(seen.len() as i64, all);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]) && seen.contains(&customer_id));
+    let (_, future) = api.json(
+        "GET",
+        "/api/v1/endpoints?updated_since=2100-01-01T00:00:00Z",
+        None,
+    );
+    assert_eq!(future["items"].as_array().unwrap().len(), 0);
+    let (_, mine) = api.json(
+        "GET",
+        &format!("/api/v1/endpoints?customer_id={customer_id}&updated_since=2000-01-01T00:00:00Z"),
+        None,
+    );
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let (status, problem) = api.json(
+        "GET",
+        "/api/v1/services?limit=0&updated_since=yesterday",
+        None,
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
+
+    // Unknown things are 404 problems, never pages.
+    for path in ["/api/v1/customers/999999", "/api/v1/nothing-here"] {
+        let (status, problem) = api.json("GET", path, None);
+        assert_eq!(status, Status::NotFound, "{path}");
+        assert_eq!(problem["status"], 404);
+    }
+    // An id that is not a number: Rocket refuses the segment (422), as a problem too.
+    let (status, problem) = api.json("GET", "/api/v1/customers/abc", None);
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(problem["status"], 422);
+    let (status, _) = read(api.call(
+        "POST",
+        "/api/v1/customers",
+        Some("a=b"),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+    ));
+    assert_eq!(status.code, 415);
+
+    // Each call is in the audit log with the token's name; writes too, as the API.
+    let calls = count(
+        &mut app.conn(),
+        "SELECT id FROM audit_log WHERE action = 'api_call' AND actor_kind = 'system' AND details LIKE '%\"api_token\":\"provisioning\"%'",
+    );
+    assert!(calls >= 20, "{calls} audited calls");
+    let created = count(
+        &mut app.conn(),
+        "SELECT id FROM audit_log WHERE action = 'endpoint_created' AND details LIKE '%\"api_token\":\"provisioning\"%'",
+    );
+    assert_eq!(created, 1);
+}
+
+fn tokens_are_checked_scoped_limited_and_audited(app: TestApp) {
+    let app = app.with_demo(0);
+    // No token, a wrong one.
+    let (status, problem) = read(app.client.get("/api/v1/customers").dispatch());
+    assert_eq!(status, Status::Unauthorized);
+    assert_eq!(problem_type(&problem), "/api/v1/problems/unauthorized");
+    let wrong = Api {
+        client: &app.client,
+        token: "ebok_nope".into(),
+    };
+    assert_eq!(
+        wrong.json("GET", "/api/v1/customers", None).0,
+        Status::Unauthorized
+    );
+
+    // A read-only token cannot write.
+    let reader = Api {
+        client: &app.client,
+        token: make_token(&app, "reader", &["customers:read"], "", "1000"),
+    };
+    assert_eq!(reader.json("GET", "/api/v1/customers", None).0, Status::Ok);
+    let (status, problem) = reader.json(
+        "POST",
+        "/api/v1/customers",
+        Some(customer_body("r@example.com")),
+    );
+    assert_eq!(status, Status::Forbidden);
+    assert_eq!(
+        problem_type(&problem),
+        "/api/v1/problems/insufficient-scope"
+    );
+    let (status, _) = reader.json("GET", "/api/v1/network", None);
+    assert_eq!(status, Status::Forbidden);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM customers WHERE email = 'r@example.com'"
+        ),
+        0
+    );
+
+    // A token for another network.
+    let elsewhere = Api {
+        client: &app.client,
+        token: make_token(&app, "routers", &["network:read"], "192.0.2.0/24", "1000"),
+    };
+    let response = app
+        .client
+        .get("/api/v1/network")
+        .header(Header::new(
+            "Authorization",
+            format!("Bearer {}", elsewhere.token),
+        ))
+        .remote("198.51.100.7:5000".parse().unwrap())
+        .dispatch();
+    let (status, problem) = read(response);
+    assert_eq!(status, Status::Forbidden);
+    assert_eq!(problem_type(&problem), "/api/v1/problems/network-denied");
+    let response = app
+        .client
+        .get("/api/v1/network")
+        .header(Header::new(
+            "Authorization",
+            format!("Bearer {}", elsewhere.token),
+        ))
+        .remote("192.0.2.10:5000".parse().unwrap())
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+
+    // Three calls a minute: the fourth is 429 with Retry-After.
+    let slow = Api {
+        client: &app.client,
+        token: make_token(&app, "slow", &["customers:read"], "", "3"),
+    };
+    for _ in 0..3 {
+        assert_eq!(slow.json("GET", "/api/v1/tariffs", None).0, Status::Ok);
+    }
+    let response = slow.call("GET", "/api/v1/tariffs", None, &[]);
+    let retry_after: u64 = response
+        .headers()
+        .get_one("Retry-After")
+        .and_then(|s| s.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&retry_after));
+    let (status, problem) = read(response);
+    assert_eq!(status, Status::TooManyRequests);
+    assert_eq!(problem_type(&problem), "/api/v1/problems/rate-limited");
+    assert_eq!(problem["retry_after"], retry_after);
+    // Other tokens are not held back by it.
+    assert_eq!(reader.json("GET", "/api/v1/tariffs", None).0, Status::Ok);
+
+    // Revoked in the panel: refused at once.
+    let admin = staff_client(&app, demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD);
+    let id = common::scalar_i64(&app, "SELECT id AS v FROM api_tokens WHERE name = 'reader'");
+    let path = format!("/staff/tokeny-api/{id}/uniewaznij");
+    let response = common::post(&admin, "/staff/tokeny-api", &path, &[]);
+    assert_eq!(response.status(), Status::SeeOther);
+    let (status, problem) = reader.json("GET", "/api/v1/customers", None);
+    assert_eq!(status, Status::Unauthorized);
+    assert_eq!(problem_type(&problem), "/api/v1/problems/token-expired");
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM audit_log WHERE action = 'api_token_revoked'"
+        ),
+        1
+    );
+
+    // Only the hash is stored.
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            &format!(
+                "SELECT id FROM api_tokens WHERE token_hash = '{}'",
+                slow.token
+            )
+        ),
+        0
+    );
+    // Billing staff do not see the page.
+    let billing = staff_client(&app, "ksiegowosc", "Staff-ebok-2026");
+    assert_eq!(
+        billing.get("/staff/tokeny-api").dispatch().status(),
+        Status::Forbidden
+    );
+}
+
+fn writes_with_an_idempotency_key_happen_once(app: TestApp) {
+    let app = app.with_demo(0);
+    let api = Api {
+        client: &app.client,
+        token: make_token(
+            &app,
+            "crm",
+            &["customers:read", "customers:write"],
+            "",
+            "1000",
+        ),
+    };
+    let body = customer_body("once@example.com").to_string();
+    let key = [("Idempotency-Key", "order-4711")];
+    let first = api.call("POST", "/api/v1/customers", Some(&body), &key);
+    assert!(first.headers().get_one("Idempotent-Replayed").is_none());
+    let (status, created) = read(first);
+    assert_eq!(status, Status::Created);
+    let second = api.call("POST", "/api/v1/customers", Some(&body), &key);
+    assert_eq!(
+        second.headers().get_one("Idempotent-Replayed"),
+        Some("true")
+    );
+    let (status, again) = read(second);
+    assert_eq!(status, Status::Created);
+    assert_eq!(again, created, "the same answer");
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM customers WHERE email = 'once@example.com'"
+        ),
+        1
+    );
+
+    // The same key with another body is refused and does nothing.
+    let other = customer_body("twice@example.com").to_string();
+    let (status, problem) = read(api.call("POST", "/api/v1/customers", Some(&other), &key));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(
+        problem_type(&problem),
+        "/api/v1/problems/idempotency-key-reused"
+    );
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM customers WHERE email = 'twice@example.com'"
+        ),
+        0
+    );
+
+    // Without a key, the same body is a second customer.
+    let (status, _) = read(api.call("POST", "/api/v1/customers", Some(&body), &[]));
+    assert_eq!(status, Status::Created);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM customers WHERE email = 'once@example.com'"
+        ),
+        2
+    );
+}
+
+fn the_network_view_answers_304_while_nothing_changed(app: TestApp) {
+    let app = app.with_demo(2);
+    let api = Api {
+        client: &app.client,
+        token: make_token(
+            &app,
+            "routers",
+            &["network:read", "customers:write"],
+            "",
+            "1000",
+        ),
+    };
+    let first = api.call("GET", "/api/v1/network", None, &[]);
+    assert_eq!(first.status(), Status::Ok);
+    let tag = first.headers().get_one("ETag").expect("ETag").to_owned();
+    let (_, view) = read(first);
+    let endpoint_id = view["items"][0]["endpoint_id"]
+        .as_i64()
+        .expect("demo endpoints");
+    let unchanged = api.call("GET", "/api/v1/network", None, &[("If-None-Match", &tag)]);
+    assert_eq!(unchanged.status(), Status::NotModified);
+    assert_eq!(unchanged.headers().get_one("ETag"), Some(tag.as_str()));
+    assert!(unchanged.into_string().unwrap_or_default().is_empty());
+    // A change anywhere gives a new tag and the whole view.
+    let (status, _) = api.json(
+        "POST",
+        &format!("/api/v1/endpoints/{endpoint_id}/suspend"),
+        None,
+    );
+    assert_eq!(status, Status::Ok);
+    let changed = api.call("GET", "/api/v1/network", None, &[("If-None-Match", &tag)]);
+    assert_eq!(changed.status(), Status::Ok);
+    assert_ne!(changed.headers().get_one("ETag"), Some(tag.as_str()));
+}
+
+/// Every /api/v1 route Rocket mounts is in the OpenAPI document, with its method.
+#[test]
+fn the_openapi_document_covers_every_api_route() {
+    let app = TestApp::sqlite();
+    let response = app.client.get("/api/v1/openapi.json").dispatch();
+    assert_eq!(response.status(), Status::Ok);
+    let doc: Value = serde_json::from_str(&response.into_string().unwrap()).unwrap();
+    assert_eq!(doc["openapi"].as_str().map(|v| &v[..3]), Some("3.1"));
+    let mut checked = 0;
+    for route in app.client.rocket().routes() {
+        let path = route.uri.path().to_string();
+        if !path.starts_with("/api/v1") {
+            continue;
+        }
+        let documented = path
+            .split('/')
+            .map(
+                |part| match part.strip_prefix('<').and_then(|p| p.strip_suffix('>')) {
+                    Some(name) => format!("{{{name}}}"),
+                    None => part.to_owned(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("/");
+        let method = route.method.as_str().to_ascii_lowercase();
+        assert!(
+            doc["paths"][&documented][&method].is_object(),
+            "{} {documented} is not in the OpenAPI document",
+            route.method
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} API routes");
+    // The reference page renders from it, without a script from elsewhere.
+    let page = app.client.get("/api/v1/docs").dispatch();
+    assert_eq!(page.status(), Status::Ok);
+    // Tera escapes "/" in what it prints.
+    let html = page.into_string().unwrap().replace("&#x2F;", "/");
+    assert!(
+        html.contains("/api/v1/endpoints/{id}/suspend") && html.contains("idempotency-key-reused")
+    );
+    assert!(!html.contains("cdn") && !html.contains("<script src=\"http"));
+}
+
+/// The document validates with openapi-spec-validator, and every example in it validates
+/// against its schema (jsonschema, which the validator brings). `.ci/run` installs both into
+/// `.venv-openapi`; without them the test says so, and fails under CI.
+#[test]
+fn the_openapi_document_and_its_examples_validate() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var_os("EBOK_OPENAPI_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join(".venv-openapi/bin/python"));
+    if !python.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing: .ci/run installs openapi-spec-validator there",
+            python.display()
+        );
+        eprintln!(
+            "NOTE: the OpenAPI validation did NOT run: {} is missing",
+            python.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, ebok::web::api::openapi_document().to_string()).unwrap();
+    let output = std::process::Command::new(&python)
+        .arg(root.join("tests/data/validate_openapi.py"))
+        .arg(&file)
+        .output()
+        .expect("run the validator");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{said}");
+    let examples: usize = said
+        .lines()
+        .find_map(|l| l.strip_prefix("examples checked: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(examples >= 10, "{said}");
+}
