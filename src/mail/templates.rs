@@ -63,6 +63,9 @@ pub enum MailKind {
     OutageNotice,
     /// Mailing-list mail written by staff (`subject`, `body`, `unsubscribe_link`).
     Marketing,
+    /// To the subscriber: an order from the catalogue was placed, paid (with its invoice
+    /// attached) or cancelled unpaid (`event`: placed, paid, cancelled; `order_number`).
+    Order,
 }
 
 impl MailKind {
@@ -84,6 +87,7 @@ impl MailKind {
             MailKind::RenewalNotice => "renewal_notice",
             MailKind::OutageNotice => "outage_notice",
             MailKind::Marketing => "marketing",
+            MailKind::Order => "order",
         }
     }
 
@@ -106,6 +110,7 @@ impl MailKind {
             }
             (MailKind::Dunning, language) => dunning_subject(language, context),
             (MailKind::Visit, language) => visit_subject(language, context),
+            (MailKind::Order, language) => order_subject(language, context),
             (MailKind::OutageNotice, language) => outage_subject(language, context),
             (MailKind::Marketing, _) => text_of(context, "subject"),
             (MailKind::TicketCustomerReply, _) => {
@@ -142,6 +147,7 @@ impl MailKind {
                 | MailKind::TicketCustomerReply
                 | MailKind::Dunning
                 | MailKind::Visit
+                | MailKind::Order
                 | MailKind::OutageNotice
                 | MailKind::Marketing,
                 _,
@@ -229,6 +235,25 @@ fn visit_subject(language: Language, context: &Context) -> String {
     format!("{what}: {}", text("when"))
 }
 
+fn order_subject(language: Language, context: &Context) -> String {
+    let text = |key: &str| {
+        context
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let what = match (text("event").as_str(), language) {
+        ("paid", Language::Polish) => "Zamówienie opłacone",
+        ("cancelled", Language::Polish) => "Zamówienie anulowane",
+        (_, Language::Polish) => "Przyjęliśmy zamówienie",
+        ("paid", Language::English) => "Order paid",
+        ("cancelled", Language::English) => "Order cancelled",
+        (_, Language::English) => "Order received",
+    };
+    format!("{what} {}", text("order_number"))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMail {
     pub subject: String,
@@ -286,7 +311,8 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 15] = [
+    const ALL_KINDS: [MailKind; 16] = [
+        MailKind::Order,
         MailKind::Visit,
         MailKind::RenewalNotice,
         MailKind::OutageNotice,

@@ -7,6 +7,7 @@ mod bank_statement;
 mod billing_extras;
 mod billing_history;
 mod fixed;
+mod orders;
 pub mod people;
 mod staff_queue;
 mod tickets;
@@ -95,6 +96,8 @@ pub enum DemoError {
     Payment(#[from] PaymentError),
     #[error("the invoice fonts could not be prepared: {0}")]
     Pdf(String),
+    #[error("a demo order could not be placed: {0}")]
+    Orders(String),
     #[error("a demo bank statement could not be imported: {0}")]
     Import(#[from] crate::app::bank_import::ImportError),
     #[error("the demo invoices could not be written to disk: {0}")]
@@ -153,6 +156,16 @@ pub fn seed(
     staff_queue::seed(conn, now)?;
     visits::seed(conn, now)?;
     top_ups::seed(conn, now)?;
+    let invoicing = Invoicing {
+        renderer: renderer.as_ref(),
+        store: &store,
+        outgoing: None,
+    };
+    db::write_transaction(conn, |conn| {
+        orders::seed(conn, &invoicing, today, now)?;
+        store.flush()?;
+        Ok::<_, DemoError>(())
+    })?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

@@ -7,6 +7,7 @@ mod dunning;
 mod invoices;
 mod news;
 mod online_payments;
+mod orders;
 mod password_reset;
 mod profile;
 mod registration;
@@ -35,5 +36,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(online_payments::routes());
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
+    routes.extend(orders::routes());
     routes
 }

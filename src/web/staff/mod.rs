@@ -20,6 +20,7 @@ mod manual_invoices;
 pub mod nav;
 mod network;
 mod online_payments;
+mod orders;
 mod payments;
 mod seller;
 mod series;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(dunning::routes());
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
+    routes.extend(orders::routes());
     routes.extend(online_payments::routes());
     routes.extend(interest_notes::routes());
     routes
