@@ -899,7 +899,7 @@ fn an_order_unpaid_for_two_hours_is_cancelled_and_the_subscriber_is_mailed(app: 
     let cancelled_mails = || {
         order_mails(&p.app, "%")
             .into_iter()
-            .filter(|(s, _)| s.contains("anulowane"))
+            .filter(|(s, _)| s.contains("anulowane") && s.contains(&format!("ZAM-{order:06}")))
             .count()
     };
     run(placed + chrono::Duration::minutes(119));
