@@ -32,6 +32,7 @@ pub mod news_board;
 pub mod notice_mail;
 pub mod notices;
 pub mod online_payments;
+pub mod orders;
 pub mod password_recheck;
 pub mod passwords;
 pub mod payment_account;

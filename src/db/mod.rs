@@ -56,6 +56,7 @@ pub mod news;
 pub mod notice_mails;
 pub mod offline_migrations;
 pub mod online_payments;
+pub mod orders;
 pub mod outbox;
 pub mod payments;
 mod pg_liveness;

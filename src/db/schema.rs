@@ -1212,6 +1212,20 @@ diesel::table! {
         tariff_id -> Nullable<BigInt>,
         valid_from -> Date,
         valid_until -> Nullable<Date>,
+// The catalogue, the cart and orders (migration 2026-12-08-500001_orders).
+diesel::table! {
+    catalogue_items (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        description -> Text,
+        price_gross -> BigInt,
+        price_net -> BigInt,
+        vat_rate -> Text,
+        monthly_fee -> BigInt,
+        tariff_id -> Nullable<BigInt>,
+        needs_people -> Bool,
+        needs_installation -> Bool,
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -1237,6 +1251,15 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         refusal_reason -> Nullable<Text>,
         expiry_notice_at -> Nullable<Timestamp>,
+    cart_items (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        catalogue_item_id -> Nullable<BigInt>,
+        renewal_service_id -> Nullable<BigInt>,
+        renewal_domain_id -> Nullable<BigInt>,
+        domain_name -> Nullable<Text>,
+        auth_code -> Nullable<Text>,
+        quantity -> Integer,
         created_at -> Timestamp,
     }
 }
@@ -1289,6 +1312,50 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         created_by_staff_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+diesel::table! {
+    shop_orders (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        placement_key -> Text,
+        status -> Text,
+        fulfilment -> Text,
+        price_kind -> Text,
+        total_gross -> BigInt,
+        fee_total -> BigInt,
+        notify_email -> Text,
+        language -> Text,
+        placed_at -> Timestamp,
+        expires_at -> Timestamp,
+        paid_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        payment_id -> Nullable<BigInt>,
+        invoice_id -> Nullable<BigInt>,
+        staff_note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shop_order_lines (id) {
+        id -> BigInt,
+        shop_order_id -> BigInt,
+        line_no -> Integer,
+        kind -> Text,
+        catalogue_item_id -> Nullable<BigInt>,
+        renewal_service_id -> Nullable<BigInt>,
+        renewal_domain_id -> Nullable<BigInt>,
+        name -> Text,
+        domain_name -> Nullable<Text>,
+        auth_code -> Nullable<Text>,
+        quantity -> Integer,
+        unit_price -> BigInt,
+        vat_rate -> Text,
+        line_gross -> BigInt,
+        monthly_fee -> BigInt,
+        needs_people -> Bool,
+        activated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -1306,3 +1373,33 @@ diesel::table! {
 
 diesel::joinable!(api_idempotency -> api_tokens (token_id));
 diesel::allow_tables_to_appear_in_same_query!(api_tokens, api_idempotency);
+    shop_order_payments (online_payment_id) {
+        online_payment_id -> BigInt,
+        shop_order_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    shop_settings (id) {
+        id -> BigInt,
+        online_fee -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cart_items -> catalogue_items (catalogue_item_id));
+diesel::joinable!(shop_order_lines -> shop_orders (shop_order_id));
+diesel::joinable!(shop_order_payments -> shop_orders (shop_order_id));
+diesel::joinable!(shop_order_payments -> online_payments (online_payment_id));
+diesel::joinable!(shop_orders -> customers (customer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    catalogue_items,
+    cart_items,
+    shop_orders,
+    shop_order_lines,
+    shop_order_payments,
+    shop_settings,
+);
+diesel::allow_tables_to_appear_in_same_query!(shop_orders, customers);
+diesel::allow_tables_to_appear_in_same_query!(shop_order_payments, online_payments);

@@ -21,6 +21,7 @@ pub mod notices;
 pub mod nrb;
 pub mod numbering;
 pub mod online_payment;
+pub mod orders;
 pub mod payment_qr;
 pub mod payment_title;
 pub mod pesel;

@@ -14,6 +14,9 @@ pub fn expires_at(placed_at: NaiveDateTime) -> NaiveDateTime {
 /// `online_payments.purpose` of an order that buys a top-up package.
 pub const PURPOSE_TOP_UP: &str = "top_up";
 
+/// `online_payments.purpose` of an order that pays a catalogue order (`shop_orders`).
+pub const PURPOSE_ORDER: &str = "order";
+
 /// The only currency the portal's invoices are in.
 pub const CURRENCY: &str = "PLN";
 

@@ -66,6 +66,9 @@ pub enum MailKind {
     /// To the subscriber: a discount application was approved or refused, or an approved
     /// discount ends soon (`event`: approved, refused, ending; `discount`, `contract_number`).
     Discount,
+    /// To the subscriber: an order from the catalogue was placed, paid (with its invoice
+    /// attached) or cancelled unpaid (`event`: placed, paid, cancelled; `order_number`).
+    Order,
 }
 
 impl MailKind {
@@ -88,6 +91,7 @@ impl MailKind {
             MailKind::OutageNotice => "outage_notice",
             MailKind::Marketing => "marketing",
             MailKind::Discount => "discount",
+            MailKind::Order => "order",
         }
     }
 
@@ -111,6 +115,7 @@ impl MailKind {
             (MailKind::Dunning, language) => dunning_subject(language, context),
             (MailKind::Visit, language) => visit_subject(language, context),
             (MailKind::Discount, language) => discount_subject(language, context),
+            (MailKind::Order, language) => order_subject(language, context),
             (MailKind::OutageNotice, language) => outage_subject(language, context),
             (MailKind::Marketing, _) => text_of(context, "subject"),
             (MailKind::TicketCustomerReply, _) => {
@@ -147,6 +152,7 @@ impl MailKind {
                 | MailKind::TicketCustomerReply
                 | MailKind::Dunning
                 | MailKind::Visit
+                | MailKind::Order
                 | MailKind::OutageNotice
                 | MailKind::Marketing
                 | MailKind::Discount,
@@ -248,6 +254,23 @@ fn discount_subject(language: Language, context: &Context) -> String {
         (_, Language::English) => "Discount",
     };
     format!("{what}: {}", text_of(context, "discount"))
+fn order_subject(language: Language, context: &Context) -> String {
+    let text = |key: &str| {
+        context
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let what = match (text("event").as_str(), language) {
+        ("paid", Language::Polish) => "Zamówienie opłacone",
+        ("cancelled", Language::Polish) => "Zamówienie anulowane",
+        (_, Language::Polish) => "Przyjęliśmy zamówienie",
+        ("paid", Language::English) => "Order paid",
+        ("cancelled", Language::English) => "Order cancelled",
+        (_, Language::English) => "Order received",
+    };
+    format!("{what} {}", text("order_number"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,8 +330,9 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 16] = [
+    const ALL_KINDS: [MailKind; 17] = [
         MailKind::Discount,
+        MailKind::Order,
         MailKind::Visit,
         MailKind::RenewalNotice,
         MailKind::OutageNotice,

@@ -1,7 +1,7 @@
 //! Online payments' place in the running portal: the PayU gateway built from `EBOK_PAYU_*`
 //! (one client, so its OAuth token is shared by every request), and every minute in the
 //! background the expiry job that cancels orders unpaid after two hours and records top-up
-//! credit that lapsed.
+//! credit that lapsed, and the catalogue orders left unpaid (`app::orders::expiry`).
 
 use std::time::Duration;
 
@@ -77,6 +77,30 @@ impl Fairing for OnlinePayments {
                     Err(error) => {
                         tracing::error!(%error, "online payment expiry failed; will try again")
                     }
+                }
+                // Orders whose payments were just cancelled at PayU are cancelled here, mailed once.
+                let (orders_pool, orders_mailing) = (pool.clone(), mailing.clone());
+                let orders = rocket::tokio::task::spawn_blocking(move || {
+                    let mut conn = orders_pool.get().map_err(|e| e.to_string())?;
+                    crate::app::orders::expiry::expire_due(
+                        &mut conn,
+                        orders_mailing.outgoing(),
+                        clock::now(),
+                    )
+                    .map_err(|e| e.to_string())
+                })
+                .await;
+                match orders {
+                    Ok(Ok(report)) if report.cancelled > 0 => {
+                        tracing::info!(cancelled = report.cancelled, "expired unpaid orders");
+                        if let Some(signal) = &signal {
+                            signal.wake();
+                        }
+                    }
+                    Ok(Err(error)) => {
+                        tracing::error!(%error, "order expiry failed; will try again")
+                    }
+                    _ => {}
                 }
                 let lapse_pool = pool.clone();
                 let lapsed = rocket::tokio::task::spawn_blocking(move || {

@@ -9,8 +9,9 @@ use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Route, State, post, routes};
 
-use crate::app::clock;
+use crate::app::invoicing::Invoicing;
 use crate::app::online_payments::notification::{self, NotificationError};
+use crate::app::{App, clock};
 use crate::web::Db;
 use crate::web::online_payments_worker::OnlineGateway;
 
@@ -41,6 +42,7 @@ async fn notify(
     data: Data<'_>,
     signature: PayuSignature,
     gateway: &State<OnlineGateway>,
+    app: &State<App>,
     db: Db,
 ) -> (Status, &'static str) {
     let Some(gateway) = gateway.0.as_ref() else {
@@ -52,14 +54,33 @@ async fn notify(
     };
     let key = gateway.second_key.clone();
     let (today, now) = (clock::today(), clock::now());
+    // A paid catalogue order is invoiced in the notification's transaction.
+    let (documents, mailing) = (app.documents(), app.mailing());
     let outcome = db
         .run(move |conn| {
-            notification::process(conn, &key, signature.0.as_deref(), &body, today, now)
+            let invoicing = Invoicing {
+                renderer: &documents.renderer,
+                store: &documents.store,
+                outgoing: Some(mailing.outgoing()),
+            };
+            notification::process(
+                conn,
+                &invoicing,
+                &key,
+                signature.0.as_deref(),
+                &body,
+                today,
+                now,
+            )
         })
         .await;
     match outcome {
         Ok(Ok(outcome)) => {
             tracing::info!(?outcome, "PayU notification");
+            if matches!(outcome, notification::Outcome::Booked { .. }) {
+                app.outbox_signal().wake();
+                app.ksef_signal().wake();
+            }
             (Status::Ok, "OK")
         }
         Ok(Err(NotificationError::Signature(error))) => {

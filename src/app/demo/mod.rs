@@ -8,6 +8,7 @@ mod billing_extras;
 mod billing_history;
 mod discounts;
 mod fixed;
+mod orders;
 pub mod people;
 mod refunds;
 mod staff_queue;
@@ -97,6 +98,8 @@ pub enum DemoError {
     Payment(#[from] PaymentError),
     #[error("the invoice fonts could not be prepared: {0}")]
     Pdf(String),
+    #[error("a demo order could not be placed: {0}")]
+    Orders(String),
     #[error("a demo bank statement could not be imported: {0}")]
     Import(#[from] crate::app::bank_import::ImportError),
     #[error("the demo invoices could not be written to disk: {0}")]
@@ -158,6 +161,16 @@ pub fn seed(
     discounts::seed(conn, config, now, today)?;
     refunds::seed(conn, &ctx.invoicing, now)?;
     store.flush()?;
+    let invoicing = Invoicing {
+        renderer: renderer.as_ref(),
+        store: &store,
+        outgoing: None,
+    };
+    db::write_transaction(conn, |conn| {
+        orders::seed(conn, &invoicing, today, now)?;
+        store.flush()?;
+        Ok::<_, DemoError>(())
+    })?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

@@ -65,6 +65,7 @@ pub async fn expire_due(
         let cancelled_at_payu = gateway.is_some() && order.payu_order_id.is_some();
         let mail = render(outgoing, &order).map_err(|e| e.to_string())?;
         let recipient = order.notify_email.clone();
+        let for_shop_order = order.purpose == crate::domain::online_payment::PURPOSE_ORDER;
         let cancelled = with_db(pool, move |conn| {
             db::write_transaction(conn, |conn| {
                 // PayU's CANCELED notification for our own DELETE may have been processed
@@ -75,7 +76,11 @@ pub async fn expire_due(
                 if !expired {
                     return Ok(false);
                 }
-                db::outbox::enqueue(conn, &message(&recipient, mail, now))?;
+                // A catalogue order's subscriber is told about the order itself when it is
+                // cancelled (`app::orders::expiry`), once, not about each payment attempt.
+                if !for_shop_order {
+                    db::outbox::enqueue(conn, &message(&recipient, mail, now))?;
+                }
                 Ok(true)
             })
         })

@@ -71,6 +71,8 @@ pub enum PayFor {
     Overdue,
     /// A top-up package on sale (its id).
     TopUp(i64),
+    /// An unpaid order from the catalogue (`shop_orders.id`).
+    Order(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +96,9 @@ pub enum PayError {
     /// The top-up package is not (or no longer) on sale.
     #[error("the package is not on sale")]
     PackageGone,
+    /// The order is paid or cancelled already, or its two hours ran out.
+    #[error("the order cannot be paid any more")]
+    OrderClosed,
     /// PayU could not be reached or refused the order; nothing was charged.
     #[error("PayU did not take the order: {0}")]
     Payu(PayuError),
@@ -194,6 +199,16 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
             .map_err(database)?
             .ok_or(PayError::NotFound)?;
         let account = db::accounts::find(conn, request.account_id).map_err(database)?;
+        if let PayFor::Order(order_id) = request.what {
+            return place_shop_order(
+                conn,
+                gateway,
+                request,
+                &customer,
+                account.as_ref(),
+                order_id,
+            );
+        }
         if let PayFor::TopUp(package_id) = request.what {
             return place_top_up(
                 conn,
@@ -220,7 +235,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
                 .filter(|d| d.due_date < request.today)
                 .map(|d| (d.invoice_id, d.outstanding()))
                 .collect(),
-            PayFor::TopUp(_) => Vec::new(),
+            PayFor::TopUp(_) | PayFor::Order(_) => Vec::new(),
         };
         let parts: Vec<(i64, i64)> = parts.into_iter().filter(|(_, a)| *a > 0).collect();
         if parts.is_empty() {
@@ -267,6 +282,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
             description,
             total,
             products,
+            expires_at: None,
         };
         let (id, order) = write_order(conn, gateway, request, &customer, account.as_ref(), draft)?;
         Ok(Placed::New { id, request: order })
@@ -281,6 +297,9 @@ struct Draft {
     description: String,
     total: i64,
     products: Vec<Product>,
+    /// When the payment must be made by, when earlier than two hours from now (an order's own
+    /// two hours, counted from when it was placed).
+    expires_at: Option<NaiveDateTime>,
 }
 
 /// Writes the order (state `new`) and builds PayU's request for it.
@@ -307,6 +326,9 @@ fn write_order(
             .take(12)
             .collect::<String>(),
     );
+    let expires_at = draft
+        .expires_at
+        .unwrap_or_else(|| online_payment::expires_at(request.now));
     let id = db::online_payments::insert(
         conn,
         &NewOnlinePayment {
@@ -321,12 +343,13 @@ fn write_order(
             notify_email: email.clone(),
             language: language.clone(),
             created_at: request.now,
-            expires_at: online_payment::expires_at(request.now),
+            expires_at,
             updated_at: request.now,
         },
         &draft.invoices,
     )
     .map_err(database)?;
+    let validity = (expires_at - request.now).num_seconds().max(60);
     Ok((
         id,
         Box::new(OrderCreateRequest {
@@ -338,7 +361,7 @@ fn write_order(
             currency_code: CURRENCY.into(),
             total_amount: draft.total.to_string(),
             ext_order_id,
-            validity_time: Some(online_payment::VALIDITY_SECONDS.to_string()),
+            validity_time: Some(validity.to_string()),
             buyer: Some(Buyer {
                 email,
                 phone: customer.phone.clone(),
@@ -394,6 +417,7 @@ fn place_top_up(
             unit_price: package.price.to_string(),
             quantity: "1".into(),
         }],
+        expires_at: None,
     };
     let (id, order) = write_order(conn, gateway, request, customer, account, draft)?;
     db::top_ups::insert_top_up(
@@ -413,6 +437,66 @@ fn place_top_up(
     Ok(Placed::New { id, request: order })
 }
 
+/// A payment for an unpaid order from the catalogue: its total as fixed when it was placed, due
+/// by the order's own expiry. A second click finds the payment the first one placed; an order
+/// whose payment PayU could not take (PayU down) gets a new one.
+fn place_shop_order(
+    conn: &mut DbConn,
+    gateway: &Gateway,
+    request: &PayRequest,
+    customer: &db::customers::Customer,
+    account: Option<&db::accounts::Account>,
+    order_id: i64,
+) -> Result<Placed, PayError> {
+    let order = db::orders::find_order_of_customer(conn, customer.id, order_id)
+        .map_err(database)?
+        .ok_or(PayError::NotFound)?;
+    if order.status != "unpaid" || order.expires_at <= request.now {
+        return Err(PayError::OrderClosed);
+    }
+    for payment_id in db::orders::payments_of_order(conn, order.id).map_err(database)? {
+        let Some(open) = db::online_payments::find(conn, payment_id).map_err(database)? else {
+            continue;
+        };
+        if !matches!(open.state.as_str(), "new" | "pending") {
+            continue;
+        }
+        if let Some(redirect_uri) = open.redirect_uri {
+            return Ok(Placed::Existing(Started {
+                order_id: open.id,
+                redirect_uri,
+            }));
+        }
+    }
+    let lines = db::orders::lines_of(conn, order.id).map_err(database)?;
+    let products = lines
+        .iter()
+        .map(|l| Product {
+            name: match &l.domain_name {
+                Some(domain) => format!("{}: {domain}", l.name),
+                None => l.name.clone(),
+            },
+            // The line's gross, so the products add up to the total whatever the price kind.
+            unit_price: l.line_gross.to_string(),
+            quantity: "1".into(),
+        })
+        .collect();
+    let draft = Draft {
+        purpose: "order",
+        invoices: Vec::new(),
+        description: format!("Zamówienie {}", crate::app::orders::number(order.id)),
+        total: order.total_gross,
+        products,
+        expires_at: Some(order.expires_at),
+    };
+    let (id, payu_request) = write_order(conn, gateway, request, customer, account, draft)?;
+    db::orders::link_payment(conn, id, order.id).map_err(database)?;
+    Ok(Placed::New {
+        id,
+        request: payu_request,
+    })
+}
+
 /// What the continue page shows: the order as the database has it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OrderView {
@@ -426,6 +510,8 @@ pub struct OrderView {
     pub expires_at: NaiveDateTime,
     /// (invoice id, number, amount)
     pub invoices: Vec<(i64, String, i64)>,
+    /// The catalogue order this payment pays, if any.
+    pub shop_order_id: Option<i64>,
 }
 
 /// The signed-in customer's own order; another customer's id finds nothing.
@@ -456,5 +542,6 @@ pub fn order_of_customer(
         created_at: order.created_at,
         expires_at: order.expires_at,
         invoices,
+        shop_order_id: db::orders::order_of_payment(conn, order.id)?,
     }))
 }

@@ -6,12 +6,13 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::app::invoicing::Invoicing;
 use crate::app::payments::settle;
 use crate::app::receivables;
 use crate::db::payments::NewPayment;
 use crate::db::{self, DbConn};
 use crate::domain::allocation::{OpenInvoice, allocate};
-use crate::domain::online_payment::{self, OrderState, PURPOSE_TOP_UP, Step};
+use crate::domain::online_payment::{self, OrderState, PURPOSE_ORDER, PURPOSE_TOP_UP, Step};
 use crate::payu::signature::{self, SignatureError};
 use crate::payu::wire::OrderNotification;
 
@@ -37,13 +38,19 @@ pub enum NotificationError {
     /// Signed, but for an order we never placed (another shop on the same POS).
     #[error("the notification names an order we do not know")]
     UnknownOrder,
+    /// A paid catalogue order could not be invoiced or activated; nothing was booked and PayU
+    /// will deliver the notification again.
+    #[error(transparent)]
+    Order(#[from] crate::app::orders::paid::PaidError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
 
 /// Processes one notification as received: the raw body and the `OpenPayU-Signature` header.
+/// `invoicing` issues the invoice of a paid catalogue order.
 pub fn process(
     conn: &mut DbConn,
+    invoicing: &Invoicing<'_>,
     second_key: &str,
     signature_header: Option<&str>,
     body: &[u8],
@@ -119,6 +126,15 @@ pub fn process(
                 }
                 let payment_id = if order.purpose == PURPOSE_TOP_UP {
                     crate::app::top_ups::credit(conn, &order, &reported.order_id, today, now)?
+                } else if order.purpose == PURPOSE_ORDER {
+                    crate::app::orders::paid::book(
+                        conn,
+                        invoicing,
+                        &order,
+                        &reported.order_id,
+                        today,
+                        now,
+                    )?
                 } else {
                     book(conn, &order, &reported.order_id, today, now)?
                 };

@@ -8,6 +8,7 @@ mod dunning;
 mod invoices;
 mod news;
 mod online_payments;
+mod orders;
 mod password_reset;
 mod profile;
 mod registration;
@@ -37,5 +38,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
     routes.extend(discounts::routes());
+    routes.extend(orders::routes());
     routes
 }

@@ -81,6 +81,8 @@ pub(super) async fn start(
         }),
         Err(PayError::NotFound) => Err(Status::NotFound),
         Err(PayError::PackageGone) => refuse("top-up-gone"),
+        // Orders are paid from their own page (`web::customer::orders`).
+        Err(PayError::OrderClosed) => refuse("shop-order-closed"),
         Err(PayError::Payu(_)) => refuse(match what {
             PayFor::TopUp(_) => "top-up-payu-down",
             _ => "online-pay-payu-down",

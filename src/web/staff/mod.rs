@@ -23,6 +23,7 @@ mod manual_invoices;
 pub mod nav;
 mod network;
 mod online_payments;
+mod orders;
 mod payments;
 mod refunds;
 mod seller;
@@ -58,6 +59,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
     routes.extend(discounts::routes());
+    routes.extend(orders::routes());
     routes.extend(online_payments::routes());
     routes.extend(interest_notes::routes());
     routes.extend(refunds::routes());
