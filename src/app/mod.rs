@@ -35,6 +35,7 @@ pub mod passwords;
 pub mod payment_account;
 pub mod payments;
 pub mod profile;
+pub mod radius;
 pub mod receivables;
 pub mod registration;
 pub mod secrets_at_rest;
@@ -50,6 +51,7 @@ pub mod subscriptions;
 pub mod throttle;
 pub mod tickets;
 pub mod top_ups;
+pub mod traffic;
 pub mod two_factor;
 pub mod visits;
 

@@ -23,10 +23,12 @@ pub mod online_payment;
 pub mod payment_qr;
 pub mod payment_title;
 pub mod pesel;
+pub mod radius;
 pub mod receivables;
 pub mod subscription_periods;
 pub mod tickets;
 pub mod top_up;
+pub mod traffic;
 pub mod vat;
 pub mod visits;
 

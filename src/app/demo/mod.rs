@@ -11,6 +11,7 @@ pub mod people;
 mod staff_queue;
 mod tickets;
 mod top_ups;
+mod traffic;
 mod visits;
 
 use std::time::{Duration, Instant};
@@ -153,6 +154,7 @@ pub fn seed(
     staff_queue::seed(conn, now)?;
     visits::seed(conn, now)?;
     top_ups::seed(conn, now)?;
+    traffic::seed(conn, now, config.traffic_raw_days)?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

@@ -14,6 +14,7 @@ mod security;
 mod subscriptions;
 mod tickets;
 mod top_ups;
+mod traffic;
 mod visits;
 
 use rocket::Route;
@@ -35,5 +36,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(online_payments::routes());
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
+    routes.extend(traffic::routes());
     routes
 }

@@ -25,6 +25,7 @@ mod seller;
 mod series;
 mod tickets;
 mod top_ups;
+mod traffic;
 mod visits;
 
 use rocket::Route;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(dunning::routes());
     routes.extend(visits::routes());
     routes.extend(top_ups::routes());
+    routes.extend(traffic::routes());
     routes.extend(online_payments::routes());
     routes.extend(interest_notes::routes());
     routes
