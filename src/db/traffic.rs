@@ -32,10 +32,11 @@ pub fn endpoint_addresses(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> 
         .load(conn)
 }
 
+/// An endpoint with its PPPoE login and IPv4 address: (endpoint, login, address).
+pub type EndpointLogin = (i64, Option<String>, Option<String>);
+
 /// Every endpoint's PPPoE login and IPv4 address, to find a RADIUS session's endpoint.
-pub fn endpoint_logins(
-    conn: &mut DbConn,
-) -> QueryResult<Vec<(i64, Option<String>, Option<String>)>> {
+pub fn endpoint_logins(conn: &mut DbConn) -> QueryResult<Vec<EndpointLogin>> {
     endpoints::table
         .select((endpoints::id, endpoints::pppoe_login, endpoints::ipv4))
         .load(conn)
