@@ -5,6 +5,7 @@ mod billing;
 mod dunning;
 mod ksef;
 mod payu;
+mod traffic;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -97,6 +98,16 @@ pub enum Command {
     Network {
         #[command(subcommand)]
         command: dunning::NetworkCommand,
+    },
+    /// Traffic statistics: import counters from the ISP's collector, roll them up.
+    Traffic {
+        #[command(subcommand)]
+        command: traffic::TrafficCommand,
+    },
+    /// Connection history: import RADIUS accounting sessions.
+    Radius {
+        #[command(subcommand)]
+        command: traffic::RadiusCommand,
     },
     /// Payments: import bank statements.
     Payments {
@@ -232,6 +243,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Payu { command } => payu::run(command),
         Command::Dunning { command } => dunning::run(&config, command),
         Command::Network { command } => dunning::export(&config, command),
+        Command::Traffic { command } => traffic::run(&config, command),
+        Command::Radius { command } => traffic::run_radius(&config, command),
     }
 }
 
@@ -280,6 +293,7 @@ fn launch(
         .map_err(|e| anyhow::anyhow!(e))?
         .attach(crate::web::dunning_worker::DunningWorker)
         .attach(crate::web::visits_worker::VisitReminders)
+        .attach(crate::web::traffic_worker::TrafficRollup)
         .attach(crate::web::notices_worker::NoticesWorker);
     if let Some(worker) = ksef {
         rocket = rocket.attach(worker);

@@ -125,6 +125,9 @@ pub struct Config {
     pub mail: MailConfig,
     pub web: WebConfig,
     pub notices: NoticeConfig,
+    /// How many days raw 5-minute traffic counters are kept (`EBOK_TRAFFIC_RAW_DAYS`, 1–366,
+    /// 14 by default); hourly and daily sums are kept for good.
+    pub traffic_raw_days: i64,
     /// Online payments through PayU (`EBOK_PAYU_*`); `None`: the portal takes no online payments.
     pub payu: Option<PayuConfig>,
     /// Rocket's own settings (address, port, workers, limits).
@@ -166,6 +169,8 @@ pub enum ConfigError {
         "EBOK_NOTICE_LOW_BALANCE_GROSZE: must be a non-negative amount in grosze (1500 = 15 zł)"
     )]
     LowBalance,
+    #[error("EBOK_TRAFFIC_RAW_DAYS: must be a whole number of days from 1 to 366")]
+    TrafficRawDays,
     #[error("EBOK_METRICS_TOKEN: use at least 24 characters (e.g. `openssl rand -hex 16`)")]
     MetricsToken,
     #[error("{0}")]
@@ -199,6 +204,7 @@ struct RawConfig {
     notice_domain_days: Option<i64>,
     notice_contract_days: Option<i64>,
     notice_low_balance_grosze: Option<i64>,
+    traffic_raw_days: Option<i64>,
     payu_url: Option<String>,
     payu_pos_id: Option<payu::Scalar>,
     payu_client_id: Option<payu::Scalar>,
@@ -278,6 +284,11 @@ impl Config {
 
     fn from_raw(raw: RawConfig, rocket: Figment) -> Result<Config, ConfigError> {
         let notices = notice_config(&raw)?;
+        let traffic_raw_days = match raw.traffic_raw_days {
+            None => 14,
+            Some(days) if (1..=366).contains(&days) => days,
+            Some(_) => return Err(ConfigError::TrafficRawDays),
+        };
         let StoragePlaces {
             environment,
             database_url: url,
@@ -327,6 +338,7 @@ impl Config {
             mail,
             web,
             notices,
+            traffic_raw_days,
             payu,
             paths: PathsConfig {
                 data_dir,

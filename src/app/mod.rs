@@ -38,6 +38,7 @@ pub mod passwords;
 pub mod payment_account;
 pub mod payments;
 pub mod profile;
+pub mod radius;
 pub mod receivables;
 pub mod refunds;
 pub mod registration;
@@ -54,6 +55,7 @@ pub mod subscriptions;
 pub mod throttle;
 pub mod tickets;
 pub mod top_ups;
+pub mod traffic;
 pub mod two_factor;
 pub mod visits;
 

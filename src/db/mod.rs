@@ -76,6 +76,7 @@ pub mod ticket_attachments;
 pub mod tickets;
 pub mod tokens;
 pub mod top_ups;
+pub mod traffic;
 pub mod visits;
 
 use std::fmt;

@@ -1228,6 +1228,55 @@ diesel::table! {
         needs_installation -> Bool,
         active -> Bool,
         created_at -> Timestamp,
+diesel::table! {
+    traffic_samples (endpoint_id, interval_start) {
+        endpoint_id -> BigInt,
+        interval_start -> Timestamp,
+        bytes_in -> BigInt,
+        bytes_out -> BigInt,
+    }
+}
+
+diesel::table! {
+    traffic_hourly (endpoint_id, hour_start) {
+        endpoint_id -> BigInt,
+        hour_start -> Timestamp,
+        bytes_in -> BigInt,
+        bytes_out -> BigInt,
+    }
+}
+
+diesel::table! {
+    traffic_daily (endpoint_id, day) {
+        endpoint_id -> BigInt,
+        day -> Date,
+        bytes_in -> BigInt,
+        bytes_out -> BigInt,
+    }
+}
+
+diesel::table! {
+    traffic_rollups (level, bucket) {
+        level -> Text,
+        bucket -> Timestamp,
+        generation -> BigInt,
+        claimed_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    radius_sessions (id) {
+        id -> BigInt,
+        session_key -> Text,
+        endpoint_id -> BigInt,
+        username -> Text,
+        nas_ip -> Nullable<Text>,
+        framed_ip -> Nullable<Text>,
+        started_at -> Timestamp,
+        stopped_at -> Nullable<Timestamp>,
+        bytes_in -> BigInt,
+        bytes_out -> BigInt,
+        terminate_cause -> Nullable<Text>,
         updated_at -> Timestamp,
     }
 }
@@ -1403,3 +1452,21 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 diesel::allow_tables_to_appear_in_same_query!(shop_orders, customers);
 diesel::allow_tables_to_appear_in_same_query!(shop_order_payments, online_payments);
+diesel::joinable!(traffic_daily -> endpoints (endpoint_id));
+diesel::joinable!(traffic_hourly -> endpoints (endpoint_id));
+diesel::joinable!(radius_sessions -> endpoints (endpoint_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    traffic_samples,
+    traffic_hourly,
+    traffic_daily,
+    radius_sessions,
+);
+diesel::allow_tables_to_appear_in_same_query!(traffic_hourly, endpoints);
+diesel::allow_tables_to_appear_in_same_query!(traffic_hourly, services);
+diesel::allow_tables_to_appear_in_same_query!(traffic_hourly, customers);
+diesel::allow_tables_to_appear_in_same_query!(traffic_daily, endpoints);
+diesel::allow_tables_to_appear_in_same_query!(traffic_daily, services);
+diesel::allow_tables_to_appear_in_same_query!(traffic_daily, customers);
+diesel::allow_tables_to_appear_in_same_query!(radius_sessions, endpoints);
+diesel::allow_tables_to_appear_in_same_query!(radius_sessions, services);
+diesel::allow_tables_to_appear_in_same_query!(radius_sessions, customers);

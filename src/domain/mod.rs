@@ -25,10 +25,12 @@ pub mod orders;
 pub mod payment_qr;
 pub mod payment_title;
 pub mod pesel;
+pub mod radius;
 pub mod receivables;
 pub mod subscription_periods;
 pub mod tickets;
 pub mod top_up;
+pub mod traffic;
 pub mod vat;
 pub mod visits;
 

@@ -5,4 +5,5 @@ pub mod dunning;
 pub mod ksef;
 pub mod notices;
 pub mod outbox;
+pub mod traffic;
 pub mod visits;

@@ -12,6 +12,7 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("money", money);
     tera.register_filter("date", date);
     tera.register_filter("datetime", datetime);
+    tera.register_filter("bytes", bytes);
     // The first names, kept so older templates read the same; they take `lang` too.
     tera.register_filter("date_pl", date);
     tera.register_filter("datetime_pl", datetime);
@@ -36,6 +37,17 @@ fn money(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
         Lang::Pl => money.to_string(),
         Lang::En => money.to_english(),
     }))
+}
+
+/// A byte count → "1,2 GB" (Polish) or "1.2 GB" (English).
+fn bytes(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let bytes = value
+        .as_i64()
+        .ok_or_else(|| tera::Error::msg(format!("bytes: expected a byte count, got {value}")))?;
+    Ok(Value::String(crate::domain::traffic::human_bytes(
+        bytes,
+        lang_of(args) == Lang::Pl,
+    )))
 }
 
 /// "2026-11-21" (or a timestamp) → "21.11.2026" (Polish) or "21 Nov 2026" (English).

@@ -26,6 +26,8 @@ mod security_headers;
 pub mod session;
 mod staff;
 mod ticket_errors;
+pub mod traffic_view;
+pub mod traffic_worker;
 pub mod uploads;
 pub mod views;
 pub mod visits_worker;

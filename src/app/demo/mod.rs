@@ -14,6 +14,7 @@ mod refunds;
 mod staff_queue;
 mod tickets;
 mod top_ups;
+mod traffic;
 mod visits;
 
 use std::time::{Duration, Instant};
@@ -171,6 +172,7 @@ pub fn seed(
         store.flush()?;
         Ok::<_, DemoError>(())
     })?;
+    traffic::seed(conn, now, config.traffic_raw_days)?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),

@@ -130,6 +130,8 @@ pub struct CustomerCard {
     pub consents: Vec<ConsentView>,
     pub audit: Vec<AuditView>,
     pub pending_changes: i64,
+    /// The last RADIUS sessions of the customer's endpoints, for a fault being reported.
+    pub connections: Vec<crate::db::traffic::RadiusSession>,
 }
 
 const AUDIT_ENTRIES: i64 = 50;
@@ -202,5 +204,11 @@ pub fn load(
         consents,
         audit,
         pending_changes: db::change_requests::pending_count_of(conn, customer_id)?,
+        connections: crate::app::radius::recent_of_customer(
+            conn,
+            customer_id,
+            None,
+            crate::app::radius::RECENT,
+        )?,
     }))
 }

@@ -16,6 +16,7 @@ mod security;
 mod subscriptions;
 mod tickets;
 mod top_ups;
+mod traffic;
 mod visits;
 
 use rocket::Route;
@@ -39,5 +40,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(top_ups::routes());
     routes.extend(discounts::routes());
     routes.extend(orders::routes());
+    routes.extend(traffic::routes());
     routes
 }

@@ -11,7 +11,7 @@ use rocket::{Route, State, get, post, routes};
 use crate::app::account_security::SecurityError;
 use crate::app::sessions::CustomerSession;
 use crate::app::subscriptions::{self, Renewable, RevealError};
-use crate::app::{App, notices};
+use crate::app::{App, notices, radius};
 use crate::i18n::{self, Lang};
 use crate::web::csrf::{CsrfForm, Protected};
 use crate::web::messages;
@@ -112,10 +112,10 @@ async fn render_service(
     id: i64,
     shown: Shown,
 ) -> Result<Template, Status> {
-    let (me, service) = app
+    let (me, (service, connections)) = app
         .customer(cookie)
         .needs(Area::Services)
-        .run(move |conn, cx| subscriptions::service(conn, cx.customer_id(), id))
+        .run(move |conn, cx| radius::service_with_connections(conn, cx.customer_id(), id))
         .await?;
     let service = service.ok_or(Status::NotFound)?;
     let (revealed_endpoint, revealed_password) = match shown.revealed {
@@ -127,6 +127,7 @@ async fn render_service(
         context! {
             layout: layout.signed_in(&me),
             service,
+            connections,
             revealed_endpoint,
             revealed_password,
             error: shown.error,

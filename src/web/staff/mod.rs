@@ -30,6 +30,7 @@ mod seller;
 mod series;
 mod tickets;
 mod top_ups;
+mod traffic;
 mod visits;
 
 use rocket::Route;
@@ -60,6 +61,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(top_ups::routes());
     routes.extend(discounts::routes());
     routes.extend(orders::routes());
+    routes.extend(traffic::routes());
     routes.extend(online_payments::routes());
     routes.extend(interest_notes::routes());
     routes.extend(refunds::routes());
