@@ -1212,6 +1212,103 @@ diesel::table! {
         tariff_id -> Nullable<BigInt>,
         valid_from -> Date,
         valid_until -> Nullable<Date>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    discount_applications (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        contract_id -> BigInt,
+        discount_type_id -> BigInt,
+        status -> Text,
+        proof_file_name -> Text,
+        proof_content_type -> Text,
+        proof_size_bytes -> BigInt,
+        proof_sha256 -> Text,
+        proof_storage_path -> Text,
+        proof_valid_until -> Nullable<Date>,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        decided_by_staff_id -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        refusal_reason -> Nullable<Text>,
+        expiry_notice_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(discount_types -> tariffs (tariff_id));
+diesel::joinable!(discount_applications -> customers (customer_id));
+diesel::joinable!(discount_applications -> contracts (contract_id));
+diesel::joinable!(discount_applications -> discount_types (discount_type_id));
+diesel::joinable!(discount_applications -> staff_users (decided_by_staff_id));
+diesel::allow_tables_to_appear_in_same_query!(discount_types, tariffs);
+diesel::allow_tables_to_appear_in_same_query!(discount_applications, discount_types);
+diesel::allow_tables_to_appear_in_same_query!(discount_applications, customers);
+diesel::allow_tables_to_appear_in_same_query!(discount_applications, contracts);
+diesel::allow_tables_to_appear_in_same_query!(discount_applications, tariffs);
+diesel::allow_tables_to_appear_in_same_query!(discount_types, contracts);
+
+// Refunds chosen on a correction (migration 2026-12-08-600001).
+diesel::table! {
+    correction_refunds (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        correction_id -> BigInt,
+        amount -> BigInt,
+        account -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        created_by_staff_id -> Nullable<BigInt>,
+        sent_at -> Nullable<Timestamp>,
+        sent_by_staff_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(correction_refunds -> customers (customer_id));
+diesel::joinable!(correction_refunds -> invoices (correction_id));
+
+diesel::allow_tables_to_appear_in_same_query!(correction_refunds, customers);
+diesel::allow_tables_to_appear_in_same_query!(correction_refunds, invoices);
+
+// The JSON API (migration 2026-12-08-100001_api).
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        allowed_networks -> Text,
+        expires_at -> Nullable<Timestamp>,
+        rate_per_minute -> Integer,
+        window_started_at -> Nullable<Timestamp>,
+        window_count -> Integer,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_idempotency (id) {
+        id -> BigInt,
+        token_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_idempotency -> api_tokens (token_id));
+diesel::allow_tables_to_appear_in_same_query!(api_tokens, api_idempotency);
+
 // The catalogue, the cart and orders (migration 2026-12-08-500001_orders).
 diesel::table! {
     catalogue_items (id) {
@@ -1228,6 +1325,103 @@ diesel::table! {
         needs_installation -> Bool,
         active -> Bool,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cart_items (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        catalogue_item_id -> Nullable<BigInt>,
+        renewal_service_id -> Nullable<BigInt>,
+        renewal_domain_id -> Nullable<BigInt>,
+        domain_name -> Nullable<Text>,
+        auth_code -> Nullable<Text>,
+        quantity -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shop_orders (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        placement_key -> Text,
+        status -> Text,
+        fulfilment -> Text,
+        price_kind -> Text,
+        total_gross -> BigInt,
+        fee_total -> BigInt,
+        notify_email -> Text,
+        language -> Text,
+        placed_at -> Timestamp,
+        expires_at -> Timestamp,
+        paid_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        payment_id -> Nullable<BigInt>,
+        invoice_id -> Nullable<BigInt>,
+        staff_note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shop_order_lines (id) {
+        id -> BigInt,
+        shop_order_id -> BigInt,
+        line_no -> Integer,
+        kind -> Text,
+        catalogue_item_id -> Nullable<BigInt>,
+        renewal_service_id -> Nullable<BigInt>,
+        renewal_domain_id -> Nullable<BigInt>,
+        name -> Text,
+        domain_name -> Nullable<Text>,
+        auth_code -> Nullable<Text>,
+        quantity -> Integer,
+        unit_price -> BigInt,
+        vat_rate -> Text,
+        line_gross -> BigInt,
+        monthly_fee -> BigInt,
+        needs_people -> Bool,
+        activated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    shop_order_payments (online_payment_id) {
+        online_payment_id -> BigInt,
+        shop_order_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    shop_settings (id) {
+        id -> BigInt,
+        online_fee -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cart_items -> catalogue_items (catalogue_item_id));
+diesel::joinable!(shop_order_lines -> shop_orders (shop_order_id));
+diesel::joinable!(shop_order_payments -> shop_orders (shop_order_id));
+diesel::joinable!(shop_order_payments -> online_payments (online_payment_id));
+diesel::joinable!(shop_orders -> customers (customer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    catalogue_items,
+    cart_items,
+    shop_orders,
+    shop_order_lines,
+    shop_order_payments,
+    shop_settings,
+);
+diesel::allow_tables_to_appear_in_same_query!(shop_orders, customers);
+diesel::allow_tables_to_appear_in_same_query!(shop_order_payments, online_payments);
+
 diesel::table! {
     traffic_samples (endpoint_id, interval_start) {
         endpoint_id -> BigInt,
@@ -1281,177 +1475,6 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    discount_applications (id) {
-        id -> BigInt,
-        customer_id -> BigInt,
-        contract_id -> BigInt,
-        discount_type_id -> BigInt,
-        status -> Text,
-        proof_file_name -> Text,
-        proof_content_type -> Text,
-        proof_size_bytes -> BigInt,
-        proof_sha256 -> Text,
-        proof_storage_path -> Text,
-        proof_valid_until -> Nullable<Date>,
-        starts_on -> Nullable<Date>,
-        ends_on -> Nullable<Date>,
-        decided_by_staff_id -> Nullable<BigInt>,
-        decided_at -> Nullable<Timestamp>,
-        refusal_reason -> Nullable<Text>,
-        expiry_notice_at -> Nullable<Timestamp>,
-    cart_items (id) {
-        id -> BigInt,
-        customer_id -> BigInt,
-        catalogue_item_id -> Nullable<BigInt>,
-        renewal_service_id -> Nullable<BigInt>,
-        renewal_domain_id -> Nullable<BigInt>,
-        domain_name -> Nullable<Text>,
-        auth_code -> Nullable<Text>,
-        quantity -> Integer,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(discount_types -> tariffs (tariff_id));
-diesel::joinable!(discount_applications -> customers (customer_id));
-diesel::joinable!(discount_applications -> contracts (contract_id));
-diesel::joinable!(discount_applications -> discount_types (discount_type_id));
-diesel::joinable!(discount_applications -> staff_users (decided_by_staff_id));
-diesel::allow_tables_to_appear_in_same_query!(discount_types, tariffs);
-diesel::allow_tables_to_appear_in_same_query!(discount_applications, discount_types);
-diesel::allow_tables_to_appear_in_same_query!(discount_applications, customers);
-diesel::allow_tables_to_appear_in_same_query!(discount_applications, contracts);
-diesel::allow_tables_to_appear_in_same_query!(discount_applications, tariffs);
-diesel::allow_tables_to_appear_in_same_query!(discount_types, contracts);
-// Refunds chosen on a correction (migration 2026-12-08-600001).
-diesel::table! {
-    correction_refunds (id) {
-        id -> BigInt,
-        customer_id -> BigInt,
-        correction_id -> BigInt,
-        amount -> BigInt,
-        account -> Text,
-        status -> Text,
-        created_at -> Timestamp,
-        created_by_staff_id -> Nullable<BigInt>,
-        sent_at -> Nullable<Timestamp>,
-        sent_by_staff_id -> Nullable<BigInt>,
-    }
-}
-
-diesel::joinable!(correction_refunds -> customers (customer_id));
-diesel::joinable!(correction_refunds -> invoices (correction_id));
-
-diesel::allow_tables_to_appear_in_same_query!(correction_refunds, customers);
-diesel::allow_tables_to_appear_in_same_query!(correction_refunds, invoices);
-// The JSON API (migration 2026-12-08-100001_api).
-diesel::table! {
-    api_tokens (id) {
-        id -> BigInt,
-        name -> Text,
-        token_hash -> Text,
-        scopes -> Text,
-        allowed_networks -> Text,
-        expires_at -> Nullable<Timestamp>,
-        rate_per_minute -> Integer,
-        window_started_at -> Nullable<Timestamp>,
-        window_count -> Integer,
-        last_used_at -> Nullable<Timestamp>,
-        revoked_at -> Nullable<Timestamp>,
-        created_by_staff_id -> Nullable<BigInt>,
-        created_at -> Timestamp,
-diesel::table! {
-    shop_orders (id) {
-        id -> BigInt,
-        customer_id -> BigInt,
-        account_id -> Nullable<BigInt>,
-        placement_key -> Text,
-        status -> Text,
-        fulfilment -> Text,
-        price_kind -> Text,
-        total_gross -> BigInt,
-        fee_total -> BigInt,
-        notify_email -> Text,
-        language -> Text,
-        placed_at -> Timestamp,
-        expires_at -> Timestamp,
-        paid_at -> Nullable<Timestamp>,
-        cancelled_at -> Nullable<Timestamp>,
-        cancel_reason -> Nullable<Text>,
-        payment_id -> Nullable<BigInt>,
-        invoice_id -> Nullable<BigInt>,
-        staff_note -> Nullable<Text>,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    shop_order_lines (id) {
-        id -> BigInt,
-        shop_order_id -> BigInt,
-        line_no -> Integer,
-        kind -> Text,
-        catalogue_item_id -> Nullable<BigInt>,
-        renewal_service_id -> Nullable<BigInt>,
-        renewal_domain_id -> Nullable<BigInt>,
-        name -> Text,
-        domain_name -> Nullable<Text>,
-        auth_code -> Nullable<Text>,
-        quantity -> Integer,
-        unit_price -> BigInt,
-        vat_rate -> Text,
-        line_gross -> BigInt,
-        monthly_fee -> BigInt,
-        needs_people -> Bool,
-        activated_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    api_idempotency (id) {
-        id -> BigInt,
-        token_id -> BigInt,
-        idempotency_key -> Text,
-        request_hash -> Text,
-        status -> Integer,
-        response -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(api_idempotency -> api_tokens (token_id));
-diesel::allow_tables_to_appear_in_same_query!(api_tokens, api_idempotency);
-    shop_order_payments (online_payment_id) {
-        online_payment_id -> BigInt,
-        shop_order_id -> BigInt,
-    }
-}
-
-diesel::table! {
-    shop_settings (id) {
-        id -> BigInt,
-        online_fee -> BigInt,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(cart_items -> catalogue_items (catalogue_item_id));
-diesel::joinable!(shop_order_lines -> shop_orders (shop_order_id));
-diesel::joinable!(shop_order_payments -> shop_orders (shop_order_id));
-diesel::joinable!(shop_order_payments -> online_payments (online_payment_id));
-diesel::joinable!(shop_orders -> customers (customer_id));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    catalogue_items,
-    cart_items,
-    shop_orders,
-    shop_order_lines,
-    shop_order_payments,
-    shop_settings,
-);
-diesel::allow_tables_to_appear_in_same_query!(shop_orders, customers);
-diesel::allow_tables_to_appear_in_same_query!(shop_order_payments, online_payments);
 diesel::joinable!(traffic_daily -> endpoints (endpoint_id));
 diesel::joinable!(traffic_hourly -> endpoints (endpoint_id));
 diesel::joinable!(radius_sessions -> endpoints (endpoint_id));

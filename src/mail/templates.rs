@@ -254,6 +254,9 @@ fn discount_subject(language: Language, context: &Context) -> String {
         (_, Language::English) => "Discount",
     };
     format!("{what}: {}", text_of(context, "discount"))
+}
+
+/// An order mail says what happened to which order.
 fn order_subject(language: Language, context: &Context) -> String {
     let text = |key: &str| {
         context
