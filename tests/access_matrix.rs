@@ -406,10 +406,10 @@ fn csrf(client: &Client) -> String {
             .dispatch()
             .into_string()
             .unwrap_or_default();
-        if let Some((_, rest)) = html.split_once("name=\"csrf_token\" value=\"") {
-            if let Some((token, _)) = rest.split_once('"') {
-                return token.to_owned();
-            }
+        if let Some((_, rest)) = html.split_once("name=\"csrf_token\" value=\"")
+            && let Some((token, _)) = rest.split_once('"')
+        {
+            return token.to_owned();
         }
     }
     String::new()

@@ -77,7 +77,7 @@ impl<'c> Api<'c> {
             request = request.header(Header::new(name.to_string(), value.to_string()));
         }
         if let Some(body) = body {
-            request = request.header(ContentType::JSON).body(body.to_owned());
+            request = request.header(ContentType::JSON).body(body);
         }
         request.dispatch()
     }

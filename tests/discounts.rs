@@ -431,7 +431,9 @@ fn bad_proofs_get_a_message_and_store_nothing(app: TestApp) {
     let mut too_big = png();
     too_big.resize(5 * 1024 * 1024 + 1, 0);
     let yesterday = (clock::today() - Duration::days(1)).to_string();
-    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<FilePart<'_>>, &str)> = vec![
+    // (what is wrong, form fields, files, the message expected)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<FilePart<'a>>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (
             "missing",
             vec![("discount_type", &student)],

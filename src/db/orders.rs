@@ -516,12 +516,15 @@ pub fn domain_is_ours(conn: &mut DbConn, name: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
-/// The customer's own service with what it renews for: (name, expires_on, renewal_price).
+/// A renewable service: (name, expires_on, renewal_price).
+pub type RenewableService = (String, Option<chrono::NaiveDate>, Option<i64>);
+
+/// The customer's own service with what it renews for.
 pub fn renewable_service(
     conn: &mut DbConn,
     customer_id: i64,
     id: i64,
-) -> QueryResult<Option<(String, Option<chrono::NaiveDate>, Option<i64>)>> {
+) -> QueryResult<Option<RenewableService>> {
     use super::schema::services;
     services::table
         .filter(services::id.eq(id))

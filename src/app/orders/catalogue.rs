@@ -46,13 +46,12 @@ pub fn create_item(
     now: NaiveDateTime,
 ) -> Result<i64, CatalogueError> {
     let item = rules::check_item(form).map_err(CatalogueError::Invalid)?;
-    if let Some(tariff_id) = item.tariff_id {
-        if !db::tariffs::list_active(conn)?
+    if let Some(tariff_id) = item.tariff_id
+        && !db::tariffs::list_active(conn)?
             .iter()
             .any(|t| t.id == tariff_id)
-        {
-            return Err(CatalogueError::Invalid(vec![ItemProblem::TariffMissing]));
-        }
+    {
+        return Err(CatalogueError::Invalid(vec![ItemProblem::TariffMissing]));
     }
     let id = db::orders::insert_item(
         conn,

@@ -105,19 +105,18 @@ pub fn add_item(
     } else {
         (None, None)
     };
-    if domain_name.is_none() {
-        if let Some(same) = cart
+    if domain_name.is_none()
+        && let Some(same) = cart
             .iter()
             .find(|c| c.catalogue_item_id == Some(item.id) && c.domain_name.is_none())
-        {
-            let total = if kind.single() {
-                1
-            } else {
-                (same.quantity + quantity).min(rules::MAX_QUANTITY)
-            };
-            db::orders::set_cart_quantity(conn, customer_id, same.id, total)?;
-            return Ok(same.id);
-        }
+    {
+        let total = if kind.single() {
+            1
+        } else {
+            (same.quantity + quantity).min(rules::MAX_QUANTITY)
+        };
+        db::orders::set_cart_quantity(conn, customer_id, same.id, total)?;
+        return Ok(same.id);
     }
     if cart.len() >= MAX_CART_LINES {
         return Err(CartError::CartFull);
@@ -484,10 +483,10 @@ pub fn place(
     for line in &view.lines {
         let registration = line.kind == ItemKind::DomainRegistration.as_str()
             || line.kind == ItemKind::DomainTransfer.as_str();
-        if let (true, Some(domain)) = (registration, &line.domain_name) {
-            if db::orders::domain_is_ours(conn, domain)? {
-                return Err(PlaceError::DomainOurs(domain.clone()));
-            }
+        if let (true, Some(domain)) = (registration, &line.domain_name)
+            && db::orders::domain_is_ours(conn, domain)?
+        {
+            return Err(PlaceError::DomainOurs(domain.clone()));
         }
     }
     let (priced, fee_line) = priced_lines(&view, view.fee_per_item);
@@ -685,10 +684,10 @@ fn view_of(
     };
     let mut needs_installation = false;
     for line in &lines {
-        if let Some(item_id) = line.catalogue_item_id {
-            if db::orders::find_item(conn, item_id)?.is_some_and(|i| i.needs_installation) {
-                needs_installation = true;
-            }
+        if let Some(item_id) = line.catalogue_item_id
+            && db::orders::find_item(conn, item_id)?.is_some_and(|i| i.needs_installation)
+        {
+            needs_installation = true;
         }
     }
     Ok(OrderView {

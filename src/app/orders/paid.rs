@@ -255,19 +255,19 @@ pub(crate) fn activate(
             }
         }
         "renewal_service" => {
-            if let Some(id) = line.renewal_service_id {
-                if let Some((_, ends, _)) = db::orders::renewable_service(conn, customer_id, id)? {
-                    let until = super::renewed_until(ends, today);
-                    db::orders::set_service_expiry(conn, customer_id, id, until)?;
-                }
+            if let Some(id) = line.renewal_service_id
+                && let Some((_, ends, _)) = db::orders::renewable_service(conn, customer_id, id)?
+            {
+                let until = super::renewed_until(ends, today);
+                db::orders::set_service_expiry(conn, customer_id, id, until)?;
             }
         }
         "renewal_domain" => {
-            if let Some(id) = line.renewal_domain_id {
-                if let Some((_, ends, _)) = db::orders::renewable_domain(conn, customer_id, id)? {
-                    let until = super::renewed_until(Some(ends), today);
-                    db::orders::set_domain_expiry(conn, customer_id, id, until)?;
-                }
+            if let Some(id) = line.renewal_domain_id
+                && let Some((_, ends, _)) = db::orders::renewable_domain(conn, customer_id, id)?
+            {
+                let until = super::renewed_until(Some(ends), today);
+                db::orders::set_domain_expiry(conn, customer_id, id, until)?;
             }
         }
         // A device is handed over by people; the fee line is only money.
