@@ -57,6 +57,8 @@ enum Answer {
     NotFound,
     /// 410: a one-time link that is spent or was never valid.
     Gone,
+    /// 401: the JSON API without a bearer token (sessions do not open it).
+    Unauthorized,
     /// A form sent with only its CSRF token, by someone who may send it: whatever the form
     /// does with that (a page saying what is missing, a redirect, "not found" for a record
     /// that is not there, "too many" after the walk's own attempts), but never "forbidden",
@@ -83,6 +85,7 @@ fn answer_of(status: Status, location: Option<&str>) -> Option<Answer> {
         403 => Some(Answer::Forbidden),
         404 => Some(Answer::NotFound),
         410 => Some(Answer::Gone),
+        401 => Some(Answer::Unauthorized),
         302 | 303 | 307 => {
             let location = location.unwrap_or_default();
             if location.starts_with("/staff/login") {
@@ -161,6 +164,11 @@ const SAMPLES: &[(&str, &str)] = &[
         "domain",
         "SELECT MIN(id) FROM domains WHERE customer_id = {c}",
     ),
+    (
+        "order",
+        "SELECT MIN(id) FROM shop_orders WHERE customer_id = {c}",
+    ),
+    ("application", "SELECT MIN(id) FROM discount_applications"),
     (
         "payment",
         "SELECT MIN(id) FROM payments WHERE customer_id = {c}",
@@ -482,6 +490,9 @@ enum Rule {
     Staff(StaffRoles),
     /// As `Staff`, where the allowed roles are sent on (a search that found its customer).
     StaffSentOn(StaffRoles),
+    /// The JSON API: only a bearer token opens it, never a browser session (`tests/api.rs`
+    /// covers tokens and scopes).
+    ApiToken,
     /// One answer per role, in the order of `ROLES`, for a route no rule above describes.
     Each([Answer; 8]),
 }
@@ -533,6 +544,7 @@ fn page_answer(rule: Rule, role: Role) -> Answer {
         Rule::Everyone => Answer::Page,
         Rule::Nobody => Answer::NotFound,
         Rule::SpentLink => Answer::Gone,
+        Rule::ApiToken => Answer::Unauthorized,
         Rule::SubscriberSignIn if is_subscriber(role) => Answer::Elsewhere,
         Rule::SubscriberSignIn => Answer::Page,
         Rule::Portal(_) | Rule::Owned(_) if !is_subscriber(role) => Answer::SubscriberLogin,
@@ -1330,6 +1342,253 @@ const MATRIX: &[Row] = &[
         "/staff/windykacja/noty/kursy",
         "/staff/windykacja/noty/kursy",
         Staff(AdminOnly),
+    ),
+    // The JSON API.
+    get("/api/v1/openapi.json", "/api/v1/openapi.json", Everyone),
+    get("/api/v1/docs", "/api/v1/docs", Everyone),
+    get(
+        "/api/v1/customers?<cursor>&<updated_since>&<limit>",
+        "/api/v1/customers",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/customers/<id>",
+        "/api/v1/customers/{customer}",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/contracts?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/contracts",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/contracts/<id>",
+        "/api/v1/contracts/{contract}",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/services?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/services",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/services/<id>",
+        "/api/v1/services/{service}",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/endpoints?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/endpoints",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/endpoints/<id>",
+        "/api/v1/endpoints/{endpoint}",
+        Rule::ApiToken,
+    ),
+    get("/api/v1/network", "/api/v1/network", Rule::ApiToken),
+    get("/api/v1/tariffs", "/api/v1/tariffs", Rule::ApiToken),
+    post("/api/v1/customers", "/api/v1/customers", Rule::ApiToken),
+    post("/api/v1/contracts", "/api/v1/contracts", Rule::ApiToken),
+    post(
+        "/api/v1/contracts/<id>/suspend",
+        "/api/v1/contracts/{contract}/suspend",
+        Rule::ApiToken,
+    ),
+    post("/api/v1/services", "/api/v1/services", Rule::ApiToken),
+    post(
+        "/api/v1/services/<id>/suspend",
+        "/api/v1/services/{service}/suspend",
+        Rule::ApiToken,
+    ),
+    post("/api/v1/endpoints", "/api/v1/endpoints", Rule::ApiToken),
+    post(
+        "/api/v1/endpoints/<id>/suspend",
+        "/api/v1/endpoints/{endpoint}/suspend",
+        Rule::ApiToken,
+    ),
+    get("/staff/tokeny-api", "/staff/tokeny-api", Staff(AdminOnly)),
+    post("/staff/tokeny-api", "/staff/tokeny-api", Staff(AdminOnly)),
+    post(
+        "/staff/tokeny-api/<id>/uniewaznij",
+        "/staff/tokeny-api/1/uniewaznij",
+        Staff(AdminOnly),
+    ),
+    // Traffic statistics: the technical part of the portal; staff see any customer's.
+    get(
+        "/statystyki?<punkt>&<okres>&<dzien>",
+        "/statystyki",
+        Portal(Technical),
+    ),
+    get(
+        "/statystyki/csv?<punkt>&<okres>&<dzien>",
+        "/statystyki/csv",
+        Portal(Technical),
+    ),
+    get(
+        "/staff/klienci/<id>/statystyki?<punkt>&<okres>&<dzien>",
+        "/staff/klienci/{customer}/statystyki",
+        Staff(Any),
+    ),
+    get(
+        "/staff/klienci/<id>/statystyki/csv?<punkt>&<okres>&<dzien>",
+        "/staff/klienci/{customer}/statystyki/csv",
+        Staff(Any),
+    ),
+    get(
+        "/staff/statystyki?<okres>&<dzien>",
+        "/staff/statystyki",
+        Staff(Any),
+    ),
+    // The shop: the billing part of the portal.
+    get("/sklep", "/sklep", Portal(Invoices)),
+    get("/koszyk", "/koszyk", Portal(Invoices)),
+    get("/zamowienia", "/zamowienia", Portal(Invoices)),
+    get("/zamowienia/<id>", "/zamowienia/{order}", Owned(Invoices)),
+    post(
+        "/sklep/<item>/do-koszyka",
+        "/sklep/1/do-koszyka",
+        Portal(Invoices),
+    ),
+    post("/koszyk/<line>/ilosc", "/koszyk/1/ilosc", Portal(Invoices)),
+    post("/koszyk/<line>/usun", "/koszyk/1/usun", Portal(Invoices)),
+    post("/koszyk/zamow", "/koszyk/zamow", Portal(Invoices)),
+    // Another customer's order, service or domain is refused with a message on the page it
+    // came from (the shop's tests); PayU is not configured here.
+    post(
+        "/zamowienia/<id>/zaplac",
+        "/zamowienia/{order}/zaplac",
+        Portal(Invoices),
+    ),
+    post(
+        "/odnow/usluga/<id>",
+        "/odnow/usluga/{service}",
+        Portal(Invoices),
+    ),
+    post(
+        "/odnow/domena/<id>",
+        "/odnow/domena/{domain}",
+        Portal(Invoices),
+    ),
+    get("/staff/katalog", "/staff/katalog", Staff(BillingAndAdmin)),
+    post("/staff/katalog", "/staff/katalog", Staff(BillingAndAdmin)),
+    post(
+        "/staff/katalog/<id>/sprzedaz",
+        "/staff/katalog/1/sprzedaz",
+        Staff(BillingAndAdmin),
+    ),
+    post(
+        "/staff/katalog/oplata",
+        "/staff/katalog/oplata",
+        Staff(BillingAndAdmin),
+    ),
+    get(
+        "/staff/zamowienia",
+        "/staff/zamowienia",
+        Staff(BillingAndAdmin),
+    ),
+    post(
+        "/staff/zamowienia/<id>/dalej",
+        "/staff/zamowienia/{order}/dalej",
+        Staff(BillingAndAdmin),
+    ),
+    // Discounts by eligibility.
+    get(
+        "/umowy/<id>/ulga",
+        "/umowy/{contract}/ulga",
+        Owned(Technical),
+    ),
+    post(
+        "/umowy/<id>/ulga",
+        "/umowy/{contract}/ulga",
+        Owned(Technical),
+    ),
+    // The demo's only application is customer 2's: not found for every subscriber of customer
+    // 1 that may see contracts.
+    get(
+        "/ulgi/<id>/dowod",
+        "/ulgi/{application}/dowod",
+        Rule::Each([
+            Answer::SubscriberLogin,
+            Answer::NotFound,
+            Answer::Forbidden,
+            Answer::NotFound,
+            Answer::NotFound,
+            Answer::SubscriberLogin,
+            Answer::SubscriberLogin,
+            Answer::SubscriberLogin,
+        ]),
+    ),
+    get("/staff/ulgi", "/staff/ulgi", Staff(BillingAndAdmin)),
+    get(
+        "/staff/ulgi/wnioski/<id>",
+        "/staff/ulgi/wnioski/{application}",
+        Staff(BillingAndAdmin),
+    ),
+    get(
+        "/staff/ulgi/wnioski/<id>/dowod",
+        "/staff/ulgi/wnioski/{application}/dowod",
+        Staff(BillingAndAdmin),
+    ),
+    post(
+        "/staff/ulgi/rodzaje",
+        "/staff/ulgi/rodzaje",
+        Staff(BillingAndAdmin),
+    ),
+    post(
+        "/staff/ulgi/rodzaje/<id>/oferta",
+        "/staff/ulgi/rodzaje/1/oferta",
+        Staff(BillingAndAdmin),
+    ),
+    post(
+        "/staff/ulgi/wnioski/<id>/odrzuc",
+        "/staff/ulgi/wnioski/{application}/odrzuc",
+        Staff(BillingAndAdmin),
+    ),
+    post(
+        "/staff/ulgi/wnioski/<id>/przyznaj",
+        "/staff/ulgi/wnioski/{application}/przyznaj",
+        Staff(BillingAndAdmin),
+    ),
+    get("/staff/rabaty", "/staff/rabaty", Staff(BillingAndAdmin)),
+    post("/staff/rabaty", "/staff/rabaty", Staff(BillingAndAdmin)),
+    post(
+        "/staff/rabaty/<id>/koniec",
+        "/staff/rabaty/1/koniec",
+        Staff(BillingAndAdmin),
+    ),
+    // Refunds chosen on corrections, and dunning letters to print.
+    get("/staff/zwroty", "/staff/zwroty", Staff(BillingAndAdmin)),
+    post(
+        "/staff/zwroty/<id>/wyslany",
+        "/staff/zwroty/1/wyslany",
+        Staff(BillingAndAdmin),
+    ),
+    get(
+        "/staff/windykacja/listy",
+        "/staff/windykacja/listy",
+        Staff(BillingAndAdmin),
+    ),
+    // No letter of the demo waits for print (`tests/dunning_letters.rs` prints one): the
+    // roles that may see the queue are told so.
+    get(
+        "/staff/windykacja/listy/<id>/pdf",
+        "/staff/windykacja/listy/1/pdf",
+        Rule::Each([
+            Answer::StaffLogin,
+            Answer::StaffLogin,
+            Answer::StaffLogin,
+            Answer::StaffLogin,
+            Answer::StaffLogin,
+            Answer::Forbidden,
+            Answer::NotFound,
+            Answer::NotFound,
+        ]),
+    ),
+    post(
+        "/staff/windykacja/listy/<id>/wyslany",
+        "/staff/windykacja/listy/1/wyslany",
+        Staff(BillingAndAdmin),
     ),
 ];
 
