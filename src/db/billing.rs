@@ -263,6 +263,15 @@ pub fn delete_waiting_charge(
     customer_id: i64,
     charge_id: i64,
 ) -> QueryResult<bool> {
+    use super::schema::visits;
+    // A visit's late-cancellation fee stays: staff waive it on the visit, with a reason.
+    let visit_fee: i64 = visits::table
+        .filter(visits::fee_charge_id.eq(charge_id))
+        .count()
+        .get_result(conn)?;
+    if visit_fee > 0 {
+        return Ok(false);
+    }
     diesel::delete(
         pending_charges::table
             .filter(pending_charges::id.eq(charge_id))

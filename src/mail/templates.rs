@@ -385,6 +385,8 @@ mod tests {
         context.insert("deadline", "26.06.2026");
         context.insert("pay_link", "http://127.0.0.1:8000/saldo");
         context.insert("event", "refused");
+        context.insert("order_number", "ZAM/2026/00001");
+        context.insert("needs_people", &false);
         context.insert("discount", "Student");
         context.insert("contract_number", "UM/2026/0001");
         context.insert("reason", "Legitymacja nieczytelna");

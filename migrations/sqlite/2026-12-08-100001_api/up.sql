@@ -33,7 +33,7 @@ CREATE TABLE api_idempotency (
     response TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
-CREATE UNIQUE INDEX api_idempotency_key ON api_idempotency (token_id, idempotency_key);
+CREATE UNIQUE INDEX api_idempotency_once ON api_idempotency (token_id, idempotency_key);
 
 -- Lists with updated_since need to know when services and endpoints last changed (empty for
 -- rows older than this column: their created_at stands in).
