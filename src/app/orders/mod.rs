@@ -733,3 +733,13 @@ pub fn renewed_until(current: Option<NaiveDate>, today: NaiveDate) -> NaiveDate 
     from.checked_add_months(chrono::Months::new(12))
         .unwrap_or(from)
 }
+
+/// The id of the order this customer placed with the cart's one-time `key` (a second click of
+/// "Złóż zamówienie" goes on with the order the first one placed).
+pub fn placed_with_key(
+    conn: &mut DbConn,
+    customer_id: i64,
+    key: &str,
+) -> diesel::QueryResult<Option<i64>> {
+    Ok(db::orders::find_by_key(conn, customer_id, key)?.map(|o| o.id))
+}

@@ -353,8 +353,7 @@ async fn place(
                 .customer(&cookie)
                 .needs(Area::Invoices)
                 .run(move |conn, cx| {
-                    crate::db::orders::find_by_key(conn, cx.customer_id(), &key_again)
-                        .map(|o| o.map(|o| o.id))
+                    crate::app::orders::placed_with_key(conn, cx.customer_id(), &key_again)
                 })
                 .await?;
             found.ok_or(Status::Conflict)?
