@@ -1492,6 +1492,11 @@ const MATRIX: &[Row] = &[
         "/staff/zamowienia/{order}/dalej",
         Staff(BillingAndAdmin),
     ),
+    post(
+        "/staff/zamowienia/<id>/zwrot",
+        "/staff/zamowienia/{order}/zwrot",
+        Staff(BillingAndAdmin),
+    ),
     // Discounts by eligibility.
     get(
         "/umowy/<id>/ulga",

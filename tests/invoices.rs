@@ -38,6 +38,7 @@ backend_tests!(
     numbering_series_are_set_up_by_admins_with_checked_templates,
     a_business_invoice_prints_line_values_that_add_up_to_its_totals,
     the_embedded_font_names_carry_a_subset_tag,
+    an_issued_invoice_is_an_archival_pdf_a_3b_file,
 );
 
 struct Parts {
@@ -954,5 +955,82 @@ fn the_embedded_font_names_carry_a_subset_tag(app: TestApp) {
             tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()) && !rest.is_empty(),
             "ISO 32000-1 §9.6.4 subset tag missing in {name}"
         );
+    }
+}
+
+/// PDF/A-3b (ISO 19005-3) as far as it can be checked by reading the file back: the binary
+/// header, XMP naming part 3 level B and agreeing with the Info dictionary, the sRGB output
+/// intent, the trailer ID, an unfiltered metadata stream, no encryption or scripts.
+fn an_issued_invoice_is_an_archival_pdf_a_3b_file(app: TestApp) {
+    let app = app.with_demo(0);
+    let parts = parts(&app);
+    let issued = issue(
+        &app,
+        &parts,
+        &request(
+            customer_id(&app, 1),
+            vec![line("Internet światłowodowy", 5_999)],
+        ),
+    )
+    .unwrap();
+    let bytes = stored_pdf(&app, issued.invoice_id);
+    assert!(bytes.starts_with(b"%PDF-1.7\n%"), "PDF 1.7 header");
+    assert!(bytes[10..14].iter().all(|&b| b >= 128), "binary comment");
+    let document = lopdf::Document::load_mem(&bytes).unwrap();
+    assert!(document.trailer.get(b"ID").is_ok(), "trailer /ID");
+    assert!(document.trailer.get(b"Encrypt").is_err(), "not encrypted");
+
+    let catalog = document.catalog().unwrap();
+    let metadata = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
+    let metadata = document.get_object(metadata).unwrap().as_stream().unwrap();
+    assert!(
+        metadata.dict.get(b"Filter").is_err(),
+        "XMP is not compressed"
+    );
+    let xmp = String::from_utf8(metadata.content.clone()).unwrap();
+    assert!(xmp.contains("<pdfaid:part>3</pdfaid:part>"), "{xmp}");
+    assert!(
+        xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "{xmp}"
+    );
+
+    let info = document
+        .trailer
+        .get(b"Info")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let info = document.get_dictionary(info).unwrap();
+    let keys: Vec<String> = info
+        .iter()
+        .map(|(key, _)| String::from_utf8_lossy(key).into_owned())
+        .collect();
+    assert_eq!(keys.len(), 4, "only keys XMP repeats: {keys:?}");
+    let title = lopdf::decode_text_string(info.get(b"Title").unwrap()).unwrap();
+    assert!(title.contains(&issued.number), "{title}");
+    assert!(
+        xmp.contains(&format!("<rdf:li xml:lang=\"x-default\">{title}</rdf:li>")),
+        "dc:title agrees with Info: {title}\n{xmp}"
+    );
+
+    let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+    let intent = intents[0].as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
+    let profile = intent
+        .get(b"DestOutputProfile")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let profile = document.get_object(profile).unwrap().as_stream().unwrap();
+    assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 3);
+    let icc = profile
+        .decompressed_content()
+        .unwrap_or(profile.content.clone());
+    assert_eq!(&icc[36..40], b"acsp", "an ICC profile");
+
+    for object in document.objects.values() {
+        if let Ok(dict) = object.as_dict() {
+            assert!(dict.get(b"JS").is_err() && dict.get(b"JavaScript").is_err());
+        }
     }
 }

@@ -41,6 +41,7 @@ backend_tests!(
     an_order_unpaid_for_two_hours_is_cancelled_and_the_subscriber_is_mailed,
     renew_now_puts_the_renewal_in_the_cart_and_payment_extends_it,
     the_demo_has_a_catalogue_and_orders_in_each_state,
+    staff_refund_paid_lines_through_payu_with_a_correction_once_each,
 );
 
 /// An item on sale, straight into the database: 23 % VAT, `gross` grosze.
@@ -1068,4 +1069,271 @@ fn the_demo_has_a_catalogue_and_orders_in_each_state(app: TestApp) {
     );
     let mine = app.get("/zamowienia").into_string().unwrap();
     assert!(mine.contains("data-status=\"cancelled\"") && mine.contains("data-status=\"unpaid\""));
+}
+
+/// (state, PayU refund id, amount) of the order's PayU refunds, oldest first.
+fn payu_refunds(app: &TestApp, order: i64) -> Vec<(String, Option<String>, i64)> {
+    use ebok::db::schema::payu_refunds;
+    payu_refunds::table
+        .filter(payu_refunds::shop_order_id.eq(order))
+        .order(payu_refunds::id)
+        .select((
+            payu_refunds::state,
+            payu_refunds::payu_refund_id,
+            payu_refunds::amount,
+        ))
+        .load(&mut *app.conn())
+        .unwrap()
+}
+
+fn line_of(app: &TestApp, order: i64, kind: &str) -> i64 {
+    shop_order_lines::table
+        .filter(shop_order_lines::shop_order_id.eq(order))
+        .filter(shop_order_lines::kind.eq(kind))
+        .select(shop_order_lines::id)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+fn staff_refund_paid_lines_through_payu_with_a_correction_once_each(app: TestApp) {
+    let p = paying(app, Faults::default());
+    let app = &p.app;
+    // The demo subscriber's older invoices are paid first: otherwise the ledger lays the
+    // order's money on them once a correction frees it, and that part lowers the debt instead
+    // of going back (the flash says so).
+    let owed = receivables::of_customer(&mut app.conn(), p.customer_id, clock::today())
+        .unwrap()
+        .standing
+        .owed;
+    if owed > 0 {
+        ebok::app::payments::record_payment(
+            &mut app.conn(),
+            &ebok::app::payments::PaymentRequest {
+                customer_id: p.customer_id,
+                amount: ebok::domain::Money::from_grosze(owed),
+                received_on: clock::today(),
+                method: "transfer",
+                source: "manual",
+                title: None,
+                payer_name: None,
+                bank_reference: None,
+                recorded_by_staff_id: None,
+                match_reason: None,
+            },
+            clock::now(),
+        )
+        .unwrap();
+    }
+    let ip = item(app, "public_ip", "Publiczny IPv4 (test)", 3_000, false);
+    let router = item(app, "device", "Router testowy", 24_900, true);
+    add(app, ip, &[]);
+    add(app, router, &[]);
+    let (key, token) = cart_form(app);
+    let (_, pay_page) = send_place(app, &key, &token);
+    let order = last_shop_order(app, p.customer_id).0;
+    let (status, _) = http_post(&format!("{pay_page}/pay"), &[], b"");
+    assert_eq!(status, 303);
+    wait_until("the order is paid", || order_state(app, order).0 == "paid");
+    let invoice = order_state(app, order).2.expect("invoiced");
+    let payu_id = payments_of(app, order)[0].2.clone().unwrap();
+    let owed_before = receivables::of_customer(&mut app.conn(), p.customer_id, clock::today())
+        .unwrap()
+        .standing;
+
+    let billing = staff(app, "admin");
+    let desk = billing
+        .get("/staff/zamowienia")
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(
+        desk.contains(&format!("/staff/zamowienia/{order}/zwrot")),
+        "a paid order offers a refund: {desk}"
+    );
+    let refund = |fields: &[(&str, &str)]| {
+        let response = post(
+            &billing,
+            "/staff/zamowienia",
+            &format!("/staff/zamowienia/{order}/zwrot"),
+            fields,
+        );
+        assert_eq!(response.status(), Status::SeeOther);
+        drop(response);
+        page_text(
+            &billing
+                .get("/staff/zamowienia")
+                .dispatch()
+                .into_string()
+                .unwrap(),
+        )
+    };
+    let corrections = || {
+        count(
+            &mut app.conn(),
+            "SELECT id FROM invoices WHERE kind = 'correction'",
+        )
+    };
+    let corrections_before = corrections();
+
+    // Bad input: a clear message, nothing stored.
+    let router_line = line_of(app, order, "device");
+    let shown = refund(&[("reason", "Brak towaru")]);
+    assert!(
+        shown.contains("Zaznacz co najmniej jedną pozycję"),
+        "{shown}"
+    );
+    let shown = refund(&[("line", &router_line.to_string()), ("reason", "  ")]);
+    assert!(shown.contains("Podaj powód zwrotu"), "{shown}");
+    let shown = refund(&[("line", "999999"), ("reason", "Brak towaru")]);
+    assert!(shown.contains("została już zwrócona"), "{shown}");
+    assert_eq!(corrections(), corrections_before);
+    assert!(payu_refunds(app, order).is_empty());
+
+    // The router goes back: a correction without it, 249 zł back through PayU.
+    let shown = refund(&[
+        ("line", &router_line.to_string()),
+        ("reason", "Brak towaru"),
+    ]);
+    assert!(shown.contains("Wystawiono korektę"), "{shown}");
+    assert_eq!(corrections(), corrections_before + 1);
+    let (correction, gross, corrects): (i64, i64, Option<i64>) = invoices::table
+        .filter(invoices::kind.eq("correction"))
+        .order(invoices::id.desc())
+        .select((
+            invoices::id,
+            invoices::total_gross,
+            invoices::corrects_invoice_id,
+        ))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!((gross, corrects), (-24_900, Some(invoice)));
+    wait_until("PayU finishes the refund", || {
+        payu_refunds(app, order)
+            .first()
+            .is_some_and(|r| r.0 == "finalized")
+    });
+    let sim_refunds = p.payu.refunds(&payu_id);
+    assert_eq!(sim_refunds.len(), 1);
+    assert_eq!(sim_refunds[0].amount, "24900");
+    assert_eq!(
+        sim_refunds[0]
+            .ext_refund_id
+            .as_deref()
+            .map(|e| e.starts_with("ebok-refund-")),
+        Some(true)
+    );
+    let sent: String = ebok::db::schema::correction_refunds::table
+        .filter(ebok::db::schema::correction_refunds::correction_id.eq(correction))
+        .select(ebok::db::schema::correction_refunds::status)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        sent, "sent",
+        "paid back: nothing left for staff to transfer"
+    );
+    // The money left: nothing more owed and no credit appeared.
+    let owed_after = receivables::of_customer(&mut app.conn(), p.customer_id, clock::today())
+        .unwrap()
+        .standing;
+    assert_eq!(owed_after.owed, owed_before.owed);
+    assert_eq!(
+        owed_after.credit, owed_before.credit,
+        "no credit from a refunded line"
+    );
+
+    // PayU's notification again (a repeat) changes nothing; a forged one is refused.
+    let body = serde_json::to_vec(&ebok::payu::wire::RefundNotification {
+        order_id: payu_id.clone(),
+        ext_order_id: None,
+        refund: sim_refunds[0].clone(),
+    })
+    .unwrap();
+    assert_eq!(deliver(&p, &body), Status::Ok);
+    assert_eq!(payu_refunds(app, order).len(), 1);
+    let forged = p
+        .app
+        .client
+        .post("/payu/powiadomienia")
+        .header(ContentType::JSON)
+        .header(Header::new(
+            "OpenPayu-Signature",
+            "sender=checkout;signature=00;algorithm=MD5",
+        ))
+        .body(&body)
+        .dispatch()
+        .status();
+    assert_eq!(forged, Status::Forbidden);
+
+    // The same line twice: refused, nothing new.
+    let shown = refund(&[
+        ("line", &router_line.to_string()),
+        ("reason", "Brak towaru"),
+    ]);
+    assert!(shown.contains("została już zwrócona"), "{shown}");
+    assert_eq!(corrections(), corrections_before + 1);
+
+    // PayU cancels the next one: staff see it to send by transfer and can mark it sent.
+    p.payu.set_faults(Faults {
+        cancel_refunds: true,
+        ..Faults::default()
+    });
+    let ip_line = line_of(app, order, "public_ip");
+    let shown = refund(&[("line", &ip_line.to_string()), ("reason", "Rezygnacja")]);
+    assert!(shown.contains("Wystawiono korektę"), "{shown}");
+    wait_until("PayU cancels the refund", || {
+        payu_refunds(app, order)
+            .get(1)
+            .is_some_and(|r| r.0 == "canceled")
+    });
+    assert_eq!(payu_refunds(app, order)[1].2, 3_000);
+    let queue = billing
+        .get("/staff/zwroty")
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(queue.contains("data-payu-state=\"canceled\""), "{queue}");
+    let (pending, finished): (i64, i64) = {
+        use ebok::db::schema::correction_refunds as r;
+        let rows: Vec<(i64, String)> = r::table
+            .order(r::id)
+            .select((r::id, r::status))
+            .load(&mut *app.conn())
+            .unwrap();
+        let pending = rows.iter().rev().find(|row| row.1 == "pending").unwrap().0;
+        let finished = rows.iter().find(|row| row.1 == "sent").unwrap().0;
+        (pending, finished)
+    };
+    let marked = post(
+        &billing,
+        "/staff/zwroty",
+        &format!("/staff/zwroty/{finished}/wyslany"),
+        &[],
+    );
+    assert_eq!(marked.status(), Status::SeeOther);
+    drop(marked);
+    let marked = post(
+        &billing,
+        "/staff/zwroty",
+        &format!("/staff/zwroty/{pending}/wyslany"),
+        &[],
+    );
+    assert_eq!(marked.status(), Status::SeeOther);
+    drop(marked);
+    let status: String = ebok::db::schema::correction_refunds::table
+        .find(pending)
+        .select(ebok::db::schema::correction_refunds::status)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(status, "sent", "sent by transfer after PayU cancelled");
+    let desk = page_text(
+        &billing
+            .get("/staff/zamowienia")
+            .dispatch()
+            .into_string()
+            .unwrap(),
+    );
+    assert!(
+        desk.contains("zwrócony") && desk.contains("anulowany przez PayU"),
+        "{desk}"
+    );
 }

@@ -1,6 +1,8 @@
 //! Refunds chosen on a correction: staff see the transfers still to make at `/staff/zwroty` and
 //! mark each sent once it has gone (audited). The refund left the customer's credit when the
 //! correction was issued (`app::invoicing::issue_correction`); marking it sent changes no figure.
+//! Refunds of paid shop orders go back through PayU (`app::orders::refund`) and are listed here
+//! with PayU's state; staff send one by transfer only when PayU cancelled or refused it.
 
 use chrono::NaiveDateTime;
 use serde_json::json;
@@ -40,6 +42,9 @@ pub enum SendError {
     NotFound,
     #[error("the refund is marked sent already")]
     AlreadySent,
+    /// The money goes back through PayU, which has not given up on it.
+    #[error("the refund goes through PayU")]
+    ThroughPayu,
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
@@ -53,6 +58,12 @@ pub fn mark_sent(
 ) -> Result<(), SendError> {
     db::write_transaction(conn, |conn| {
         let refund = db::refunds::find(conn, id)?.ok_or(SendError::NotFound)?;
+        // Staff send by transfer only what PayU cancelled or refused.
+        if db::refunds::payu_of(conn, id)?
+            .is_some_and(|payu| !matches!(payu.state.as_str(), "canceled" | "refused"))
+        {
+            return Err(SendError::ThroughPayu);
+        }
         if !db::refunds::mark_sent(conn, id, actor.staff_id, now)? {
             return Err(SendError::AlreadySent);
         }

@@ -403,3 +403,15 @@ pub fn issued_with_numbers(
         ))
         .load(conn)
 }
+
+/// The newest issued correction of `invoice_id`, if any (a correction chain is walked forward
+/// one link at a time).
+pub fn correction_of(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<i64>> {
+    invoices::table
+        .filter(invoices::corrects_invoice_id.eq(invoice_id))
+        .filter(invoices::status.eq("issued"))
+        .order(invoices::id.desc())
+        .select(invoices::id)
+        .first(conn)
+        .optional()
+}

@@ -138,6 +138,8 @@ pub struct OrderLine {
     pub monthly_fee: i64,
     pub needs_people: bool,
     pub activated_at: Option<NaiveDateTime>,
+    /// The correction that gave this line's money back, once refunded.
+    pub refund_correction_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -444,6 +446,24 @@ pub fn expired_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryRe
         .select(shop_orders::id)
         .limit(limit)
         .load(conn)
+}
+
+/// Marks the lines of `order_id` as refunded by `correction_id`; the count of lines that were
+/// not refunded yet (fewer than asked means another refund took one first).
+pub fn mark_lines_refunded(
+    conn: &mut DbConn,
+    order_id: i64,
+    line_ids: &[i64],
+    correction_id: i64,
+) -> QueryResult<usize> {
+    diesel::update(
+        shop_order_lines::table
+            .filter(shop_order_lines::shop_order_id.eq(order_id))
+            .filter(shop_order_lines::id.eq_any(line_ids))
+            .filter(shop_order_lines::refund_correction_id.is_null()),
+    )
+    .set(shop_order_lines::refund_correction_id.eq(Some(correction_id)))
+    .execute(conn)
 }
 
 /// Marks a line's purchase as in effect, once.

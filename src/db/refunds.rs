@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{correction_refunds, customers, invoices};
+use super::schema::{correction_refunds, customers, invoices, payu_refunds};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize)]
 pub struct Refund {
@@ -73,6 +73,8 @@ pub fn of_correction(conn: &mut DbConn, correction_id: i64) -> QueryResult<Optio
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QueuedRefund {
     pub refund: Refund,
+    /// Set when the money goes back through PayU (a paid shop order).
+    pub payu: Option<PayuRefund>,
     pub correction_number: Option<String>,
     pub customer_number: i64,
 }
@@ -104,10 +106,18 @@ pub fn queue(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<QueuedRefund>> {
         };
     let mut out = rows(conn, true)?;
     out.extend(rows(conn, false)?);
+    let ids: Vec<i64> = out.iter().map(|(refund, _, _)| refund.id).collect();
+    let mut through_payu: std::collections::HashMap<i64, PayuRefund> = payu_refunds::table
+        .filter(payu_refunds::correction_refund_id.eq_any(&ids))
+        .load::<PayuRefund>(conn)?
+        .into_iter()
+        .map(|payu| (payu.correction_refund_id, payu))
+        .collect();
     Ok(out
         .into_iter()
         .map(
             |(refund, correction_number, customer_number)| QueuedRefund {
+                payu: through_payu.remove(&refund.id),
                 refund,
                 correction_number,
                 customer_number,
@@ -143,3 +153,138 @@ pub fn mark_sent(
     .execute(conn)?;
     Ok(changed == 1)
 }
+
+/// A refund that goes back through PayU (the order was paid there).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize)]
+pub struct PayuRefund {
+    pub id: i64,
+    pub correction_refund_id: i64,
+    pub shop_order_id: i64,
+    pub payu_order_id: String,
+    pub amount: i64,
+    pub description: String,
+    /// `to_send` → `requested` (PayU took it) → `finalized` or `canceled` (PayU's notification);
+    /// `refused` when PayU would not take it at all.
+    pub state: String,
+    pub payu_refund_id: Option<String>,
+    pub failure: Option<String>,
+    pub attempts: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = payu_refunds)]
+pub struct NewPayuRefund {
+    pub correction_refund_id: i64,
+    pub shop_order_id: i64,
+    pub payu_order_id: String,
+    pub amount: i64,
+    pub description: String,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert_payu(conn: &mut DbConn, refund: &NewPayuRefund) -> QueryResult<i64> {
+    diesel::insert_into(payu_refunds::table)
+        .values(refund)
+        .returning(payu_refunds::id)
+        .get_result(conn)
+}
+
+pub fn find_payu(conn: &mut DbConn, id: i64) -> QueryResult<Option<PayuRefund>> {
+    payu_refunds::table.find(id).get_result(conn).optional()
+}
+
+/// The PayU refund standing for a correction's refund, if the money goes back through PayU.
+pub fn payu_of(conn: &mut DbConn, correction_refund_id: i64) -> QueryResult<Option<PayuRefund>> {
+    payu_refunds::table
+        .filter(payu_refunds::correction_refund_id.eq(correction_refund_id))
+        .get_result(conn)
+        .optional()
+}
+
+/// PayU refunds still to hand to PayU, oldest first.
+pub fn payu_to_send(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<PayuRefund>> {
+    payu_refunds::table
+        .filter(payu_refunds::state.eq("to_send"))
+        .order(payu_refunds::id.asc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// The refunds of a shop order, oldest first.
+pub fn payu_of_order(conn: &mut DbConn, shop_order_id: i64) -> QueryResult<Vec<PayuRefund>> {
+    payu_refunds::table
+        .filter(payu_refunds::shop_order_id.eq(shop_order_id))
+        .order(payu_refunds::id.asc())
+        .load(conn)
+}
+
+/// Moves a PayU refund `from` → `to` (with PayU's refund id or why it failed); false when it
+/// was no longer `from`, so two senders or two notifications move it once.
+pub fn move_payu(
+    conn: &mut DbConn,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    payu_refund_id: Option<&str>,
+    failure: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        payu_refunds::table
+            .find(id)
+            .filter(payu_refunds::state.eq_any(from)),
+    )
+    .set((
+        payu_refunds::state.eq(to),
+        payu_refunds::payu_refund_id.eq(payu_refund_id),
+        payu_refunds::failure.eq(failure),
+        payu_refunds::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Counts a failed attempt to reach PayU (the refund stays `to_send` for the next pass).
+pub fn note_payu_attempt(
+    conn: &mut DbConn,
+    id: i64,
+    failure: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(payu_refunds::table.find(id))
+        .set((
+            payu_refunds::attempts.eq(payu_refunds::attempts + 1),
+            payu_refunds::failure.eq(Some(failure)),
+            payu_refunds::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The PayU refund PayU's notification names: by our extRefundId (`ebok-refund-{id}`) or by
+/// PayU's refund id.
+pub fn payu_for_notification(
+    conn: &mut DbConn,
+    ext_refund_id: Option<&str>,
+    payu_refund_id: &str,
+) -> QueryResult<Option<PayuRefund>> {
+    if let Some(id) = ext_refund_id
+        .and_then(|ext| ext.strip_prefix(PAYU_EXT_PREFIX))
+        .and_then(|id| id.parse::<i64>().ok())
+        && let Some(found) = find_payu(conn, id)?
+    {
+        return Ok(Some(found));
+    }
+    payu_refunds::table
+        .filter(payu_refunds::payu_refund_id.eq(payu_refund_id))
+        .get_result(conn)
+        .optional()
+}
+
+/// How our refunds are named to PayU: `extRefundId` = prefix + `payu_refunds.id`, so a second
+/// request for the same refund is refused by PayU instead of paid twice.
+pub const PAYU_EXT_PREFIX: &str = "ebok-refund-";

@@ -1387,6 +1387,7 @@ diesel::table! {
         monthly_fee -> BigInt,
         needs_people -> Bool,
         activated_at -> Nullable<Timestamp>,
+        refund_correction_id -> Nullable<BigInt>,
     }
 }
 
@@ -1493,3 +1494,25 @@ diesel::allow_tables_to_appear_in_same_query!(traffic_daily, customers);
 diesel::allow_tables_to_appear_in_same_query!(radius_sessions, endpoints);
 diesel::allow_tables_to_appear_in_same_query!(radius_sessions, services);
 diesel::allow_tables_to_appear_in_same_query!(radius_sessions, customers);
+
+diesel::table! {
+    payu_refunds (id) {
+        id -> BigInt,
+        correction_refund_id -> BigInt,
+        shop_order_id -> BigInt,
+        payu_order_id -> Text,
+        amount -> BigInt,
+        description -> Text,
+        state -> Text,
+        payu_refund_id -> Nullable<Text>,
+        failure -> Nullable<Text>,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(payu_refunds -> correction_refunds (correction_refund_id));
+diesel::joinable!(payu_refunds -> shop_orders (shop_order_id));
+diesel::allow_tables_to_appear_in_same_query!(payu_refunds, correction_refunds);
+diesel::allow_tables_to_appear_in_same_query!(payu_refunds, shop_orders);

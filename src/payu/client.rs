@@ -9,8 +9,8 @@ use reqwest::{Response, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::wire::{
-    OrderCreateRequest, OrderCreateResponse, OrderInfo, OrdersResponse, RefundDetails,
-    RefundRequest, RefundResponse, TokenResponse, create_succeeded,
+    OrderCreateRequest, OrderCreateResponse, OrderInfo, OrdersResponse, RefundDetails, RefundInfo,
+    RefundRequest, RefundResponse, RefundsResponse, TokenResponse, create_succeeded,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -231,6 +231,17 @@ impl PayuClient {
                 .json(&request)
         })
         .await
+    }
+}
+
+impl PayuClient {
+    /// The refunds of an order: after an answer was lost, whether PayU took our extRefundId.
+    pub async fn refunds(&self, order_id: &str) -> Result<Vec<RefundInfo>, PayuError> {
+        let path = format!("/api/v2_1/orders/{}/refunds", path_segment(order_id));
+        let list: RefundsResponse = self
+            .authorised(|token| self.http.get(self.url(&path)).bearer_auth(token))
+            .await?;
+        Ok(list.refunds)
     }
 }
 

@@ -166,6 +166,31 @@ pub struct RefundResponse {
     pub status: StatusInfo,
 }
 
+/// What PayU POSTs to `notifyUrl` when a refund is finished or cancelled (reference §A.4:
+/// `{"orderId","extOrderId","refund":{…,"status":"FINALIZED"|"CANCELED"}}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundNotification {
+    pub order_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_order_id: Option<String>,
+    pub refund: RefundInfo,
+}
+
+/// `GET /api/v2_1/orders/{id}/refunds` (openpayu_php `Refund::retrieveAll`) **[sdk]**.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundsResponse {
+    #[serde(default)]
+    pub refunds: Vec<RefundInfo>,
+}
+
+/// Refund statuses: `PENDING` when taken, then `FINALIZED` or `CANCELED`.
+pub mod refund_status {
+    pub const PENDING: &str = "PENDING";
+    pub const FINALIZED: &str = "FINALIZED";
+    pub const CANCELED: &str = "CANCELED";
+}
+
 /// Order statuses (reference §A.4).
 pub mod order_status {
     pub const NEW: &str = "NEW";

@@ -2,6 +2,7 @@
 //! same invoice gives the same bytes, so a lost file can be re-rendered and checked against the
 //! stored hash.
 
+mod archival;
 mod canvas;
 mod dunning;
 mod fonts;
@@ -153,6 +154,15 @@ impl PdfRenderer {
         lopdf
             .trailer
             .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
+        archival::make_archival(
+            &mut lopdf,
+            &archival::Description {
+                title,
+                author,
+                creator: "e-BOK",
+                producer: "e-BOK",
+            },
+        );
         if self.subset_per_document {
             lopdf.compress();
         } else {
@@ -176,7 +186,7 @@ impl PdfRenderer {
             let lopdf::Object::Stream(stream) = object else {
                 continue;
             };
-            if stream.dict.get(b"Filter").is_ok() {
+            if stream.dict.get(b"Filter").is_ok() || archival::is_metadata(stream) {
                 continue;
             }
             let is_our_font =

@@ -103,6 +103,16 @@ impl PayuSim {
             .map(|o| o.info.clone())
     }
 
+    /// The order's refunds as PayU lists them.
+    pub fn refunds(&self, order_id: &str) -> Vec<crate::payu::wire::RefundInfo> {
+        self.state
+            .lock()
+            .orders
+            .get(order_id)
+            .map(|o| o.refunds.clone())
+            .unwrap_or_default()
+    }
+
     pub fn order_count(&self) -> usize {
         self.state.lock().orders.len()
     }

@@ -1,7 +1,8 @@
 //! Online payments' place in the running portal: the PayU gateway built from `EBOK_PAYU_*`
 //! (one client, so its OAuth token is shared by every request), and every minute in the
 //! background the expiry job that cancels orders unpaid after two hours and records top-up
-//! credit that lapsed, and the catalogue orders left unpaid (`app::orders::expiry`).
+//! credit that lapsed, the catalogue orders left unpaid (`app::orders::expiry`), and order
+//! refunds still to hand to PayU (`app::orders::refund::send_due`).
 
 use std::time::Duration;
 
@@ -111,6 +112,11 @@ impl Fairing for OnlinePayments {
                 .await;
                 if let Ok(Err(error)) = lapsed {
                     tracing::error!(%error, "recording lapsed top-up credit failed; will try again");
+                }
+                // Refunds of orders that could not reach PayU when staff made them.
+                if let Some(gateway) = &gateway {
+                    crate::app::orders::refund::send_due(&pool, &gateway.client, clock::now())
+                        .await;
                 }
                 rocket::tokio::select! {
                     _ = rocket::tokio::time::sleep(EXPIRE_EVERY) => {}

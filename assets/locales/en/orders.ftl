@@ -131,3 +131,22 @@ shop-staff-finish = Done
 shop-staff-recent = Latest orders
 shop-staff-flagged = to check
 shop-staff-to-flags = Payments to check
+
+# Refunds of paid orders (staff)
+shop-staff-refund = Refund
+shop-staff-refund-open = Refund items…
+shop-staff-refund-lines = Items to refund
+shop-staff-refund-reason-label = Reason for the refund (printed on the correction invoice)
+shop-staff-refund-hint = We issue a correction invoice without the ticked items and send the money back through PayU, the way the customer paid. Services or domains from these items stay on: end them where they live.
+shop-staff-refund-submit = Refund through PayU
+shop-staff-refunded = Correction { $number } issued; { $amount } PLN goes back to the customer through PayU.
+shop-staff-refunded-partly = Correction { $number } issued; { $amount } PLN goes back to the customer through PayU, and { $rest } PLN had already paid their overdue invoices, so what they owe went down by that much.
+shop-staff-refund-not-paid = This order was not paid through PayU or has no invoice yet, so it cannot be refunded this way.
+shop-staff-refund-no-lines = Tick at least one item to refund.
+shop-staff-refund-line-taken = One of the ticked items has been refunded already. Reload the page and check the order.
+shop-staff-refund-reason = Give the reason for the refund (500 characters at most).
+shop-refund-to_send = waiting to be sent to PayU
+shop-refund-requested = taken by PayU, in progress
+shop-refund-finalized = refunded
+shop-refund-canceled = cancelled by PayU — send it by transfer
+shop-refund-refused = refused by PayU — send it by transfer

@@ -214,3 +214,4 @@ refunds-staff-mark-sent = Mark sent
 refunds-staff-sent-on = Sent
 refunds-staff-sent = The refund is marked sent.
 refunds-staff-already-sent = This refund was already marked sent.
+refunds-staff-through-payu = This refund goes back through PayU; mark it by hand only once PayU cancels or refuses it.

@@ -131,3 +131,22 @@ shop-staff-finish = Zrealizowane
 shop-staff-recent = Ostatnie zamówienia
 shop-staff-flagged = do sprawdzenia
 shop-staff-to-flags = Płatności do sprawdzenia
+
+# Refunds of paid orders (staff)
+shop-staff-refund = Zwrot
+shop-staff-refund-open = Zwróć pozycje…
+shop-staff-refund-lines = Pozycje do zwrotu
+shop-staff-refund-reason-label = Powód zwrotu (trafi na fakturę korygującą)
+shop-staff-refund-hint = Wystawimy fakturę korygującą bez zaznaczonych pozycji i zwrócimy pieniądze przez PayU tą samą drogą, którą klient zapłacił. Usług ani domen z tych pozycji to nie wyłącza.
+shop-staff-refund-submit = Zwróć przez PayU
+shop-staff-refunded = Wystawiono korektę { $number }; { $amount } zł wraca do klienta przez PayU.
+shop-staff-refunded-partly = Wystawiono korektę { $number }; { $amount } zł wraca do klienta przez PayU, a { $rest } zł pokryło wcześniej jego zaległe faktury, więc o tyle zmniejszyło się to, co jest winien.
+shop-staff-refund-not-paid = Tego zamówienia nie opłacono przez PayU albo nie ma jeszcze faktury, więc nie można go zwrócić tą drogą.
+shop-staff-refund-no-lines = Zaznacz co najmniej jedną pozycję do zwrotu.
+shop-staff-refund-line-taken = Któraś z zaznaczonych pozycji została już zwrócona. Odśwież stronę i sprawdź zamówienie.
+shop-staff-refund-reason = Podaj powód zwrotu (najwyżej 500 znaków).
+shop-refund-to_send = czeka na wysłanie do PayU
+shop-refund-requested = przyjęty przez PayU, w realizacji
+shop-refund-finalized = zwrócony
+shop-refund-canceled = anulowany przez PayU — wyślij przelewem
+shop-refund-refused = PayU odmówiło — wyślij przelewem

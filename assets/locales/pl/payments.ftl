@@ -221,3 +221,4 @@ refunds-staff-mark-sent = Oznacz jako wysłany
 refunds-staff-sent-on = Wysłano
 refunds-staff-sent = Zwrot oznaczono jako wysłany.
 refunds-staff-already-sent = Ten zwrot był już oznaczony jako wysłany.
+refunds-staff-through-payu = Ten zwrot wraca do klienta przez PayU; oznacz go ręcznie dopiero, gdy PayU go anuluje lub odrzuci.

@@ -17,7 +17,7 @@ use crate::app::receivables::Receivables;
 use crate::db::customers::Customer;
 use crate::db::invoices::{Invoice, NewInvoice, NewInvoiceLine};
 use crate::db::outbox::NewOutboxMessage;
-use crate::db::refunds::NewRefund;
+use crate::db::refunds::{NewPayuRefund, NewRefund};
 use crate::db::seller::Seller;
 use crate::db::{self, DbConn};
 use crate::domain::billing::BillingPeriod;
@@ -576,20 +576,62 @@ pub fn issue_correction(
     request: &CorrectionRequest,
     now: NaiveDateTime,
 ) -> Result<Issued, IssueError> {
-    if request.reason.trim().is_empty() {
-        return Err(IssueError::NoReason);
-    }
     // A refund goes to a real account: checked before anything is numbered.
-    let refund_account = match request.overpaid {
+    let refund_to = match request.overpaid {
         Overpaid::Credit => None,
-        Overpaid::Refund => Some(
+        Overpaid::Refund => Some(RefundTo::Account(
             request
                 .refund_account
                 .as_deref()
                 .and_then(|a| Nrb::parse(a).ok())
                 .ok_or(IssueError::NoRefundAccount)?,
-        ),
+        )),
     };
+    correct(conn, ctx, request, refund_to, now)
+}
+
+/// A paid shop order's money goes back the way it came: through PayU.
+#[derive(Debug, Clone)]
+pub struct PayuRefundTarget {
+    pub shop_order_id: i64,
+    pub payu_order_id: String,
+    /// What PayU shows the payer.
+    pub description: String,
+}
+
+/// Where the overpaid part of a lowered, paid invoice goes when it is refunded.
+enum RefundTo {
+    Account(Nrb),
+    Payu(PayuRefundTarget),
+}
+
+/// A correction whose overpaid part is refunded through PayU (`request.overpaid` is taken as a
+/// refund, `refund_account` is not used); the PayU refund is recorded `to_send` in the same
+/// transaction and handed to PayU after commit (`app::orders::refund::send_due`).
+pub fn issue_correction_refunded_through_payu(
+    conn: &mut DbConn,
+    ctx: &Invoicing<'_>,
+    request: &CorrectionRequest,
+    payu: PayuRefundTarget,
+    now: NaiveDateTime,
+) -> Result<Issued, IssueError> {
+    let request = CorrectionRequest {
+        overpaid: Overpaid::Refund,
+        ..request.clone()
+    };
+    correct(conn, ctx, &request, Some(RefundTo::Payu(payu)), now)
+}
+
+fn correct(
+    conn: &mut DbConn,
+    ctx: &Invoicing<'_>,
+    request: &CorrectionRequest,
+    refund_to: Option<RefundTo>,
+    now: NaiveDateTime,
+) -> Result<Issued, IssueError> {
+    if request.reason.trim().is_empty() {
+        return Err(IssueError::NoReason);
+    }
     db::write_transaction(conn, |conn| {
         let original = db::invoices::find(conn, request.original_id)?
             .filter(|i| i.status == "issued")
@@ -709,19 +751,38 @@ pub fn issue_correction(
             });
         // A refund takes the overpaid money out of the ledger in this transaction, before the
         // payments are laid out again, so it never pays the customer's other invoices.
-        if let (refund @ 1.., Some(account)) = (effect.refund(), &refund_account) {
-            db::refunds::insert(
+        if let (refund @ 1.., Some(to)) = (effect.refund(), &refund_to) {
+            let account = match to {
+                RefundTo::Account(account) => account.as_str().to_owned(),
+                RefundTo::Payu(_) => String::new(),
+            };
+            let refund_id = db::refunds::insert(
                 conn,
                 &NewRefund {
                     customer_id: customer.id,
                     correction_id: invoice_id,
                     amount: refund,
-                    account: account.as_str().to_owned(),
+                    account,
                     status: "pending".into(),
                     created_at: now,
                     created_by_staff_id: request.actor.staff_id,
                 },
             )?;
+            if let RefundTo::Payu(payu) = to {
+                db::refunds::insert_payu(
+                    conn,
+                    &NewPayuRefund {
+                        correction_refund_id: refund_id,
+                        shop_order_id: payu.shop_order_id,
+                        payu_order_id: payu.payu_order_id.clone(),
+                        amount: refund,
+                        description: payu.description.clone(),
+                        state: "to_send".into(),
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+            }
         }
         // A correction that raises what is due is paid from credit like any invoice; one that
         // lowers a paid invoice turns the excess into credit for the customer's other invoices

@@ -12,8 +12,8 @@ pub(crate) use issue::{
     Buyer, Header, buyer_of, inputs, line_rows, new_invoice, queue_invoice_mail,
 };
 pub use issue::{
-    CorrectionRequest, Invoicing, IssueError, IssueRequest, Issued, LineRequest, issue_correction,
-    issue_invoice, price_kind_of,
+    CorrectionRequest, Invoicing, IssueError, IssueRequest, Issued, LineRequest, PayuRefundTarget,
+    issue_correction, issue_correction_refunded_through_payu, issue_invoice, price_kind_of,
 };
 pub use storage::{PdfStore, StorageError, StoredPdf, lower_hex, sha256_hex};
 pub(crate) use subscriptions::billed_by as subscriptions_billed_by;

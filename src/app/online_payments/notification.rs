@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::invoicing::Invoicing;
+use crate::app::orders::refund::Finished;
 use crate::app::payments::settle;
 use crate::app::receivables;
 use crate::db::payments::NewPayment;
@@ -14,7 +15,7 @@ use crate::db::{self, DbConn};
 use crate::domain::allocation::{OpenInvoice, allocate};
 use crate::domain::online_payment::{self, OrderState, PURPOSE_ORDER, PURPOSE_TOP_UP, Step};
 use crate::payu::signature::{self, SignatureError};
-use crate::payu::wire::OrderNotification;
+use crate::payu::wire::{OrderNotification, RefundNotification};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -26,6 +27,8 @@ pub enum Outcome {
     Ignored { order_id: i64 },
     /// The order waits for staff; nothing was booked.
     Flagged { order_id: i64, reason: String },
+    /// A refund's notification.
+    Refund(Finished),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +61,15 @@ pub fn process(
     now: NaiveDateTime,
 ) -> Result<Outcome, NotificationError> {
     signature::verify(body, signature_header, second_key)?;
+    // A refund's notification has its own shape (`refund` beside `orderId`).
+    if let Ok(refund) = serde_json::from_slice::<RefundNotification>(body) {
+        return db::write_transaction(conn, |conn| {
+            match crate::app::orders::refund::finish(conn, &refund, now)? {
+                Finished::Unknown => Err(NotificationError::UnknownOrder),
+                finished => Ok(Outcome::Refund(finished)),
+            }
+        });
+    }
     let notification: OrderNotification =
         serde_json::from_slice(body).map_err(|e| NotificationError::Unreadable(e.to_string()))?;
     let reported = notification.order;

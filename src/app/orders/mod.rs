@@ -8,6 +8,7 @@
 pub mod catalogue;
 pub mod expiry;
 pub mod paid;
+pub mod refund;
 pub mod staff;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -3,11 +3,8 @@
 //! domain at the registry). Staff move an order waiting → in progress → done; "done" puts the
 //! lines that waited for people into effect (once: each line's activation is conditional).
 //!
-//! Refunds: "refund this order" belongs here, as a use case beside `advance`, once the PayU
-//! refund room (helper `recurring`) is merged: it would call that room for the order's
-//! completed online payment (`payments_of_order`) and, as the order was invoiced
-//! (`ShopOrder::invoice_id`), issue the correction through `app::invoicing::issue_correction`.
-//! The staff template marks the place for its button.
+//! Refunds of paid orders (chosen lines back through PayU, with a correction) are in `refund`;
+//! each order here carries its refunds and their PayU state.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
@@ -30,6 +27,9 @@ pub struct StaffOrder {
     pub payu_order_id: Option<String>,
     pub flag: Option<String>,
     pub lines: Vec<db::orders::OrderLine>,
+    pub refunds: Vec<db::refunds::PayuRefund>,
+    /// Paid through PayU, invoiced, with a line not given back yet.
+    pub refundable: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -46,9 +46,15 @@ fn staff_order(
         Some(id) => db::online_payments::find(conn, *id)?,
         None => None,
     };
+    let lines = db::orders::lines_of(conn, order.id)?;
+    let refundable = order.invoice_id.is_some()
+        && payment.as_ref().is_some_and(|p| p.state == "completed")
+        && lines.iter().any(|l| l.refund_correction_id.is_none());
     Ok(StaffOrder {
         number: super::number(order.id),
-        lines: db::orders::lines_of(conn, order.id)?,
+        lines,
+        refundable,
+        refunds: db::refunds::payu_of_order(conn, order.id)?,
         customer_number,
         payu_state: payment.as_ref().map(|p| p.state.clone()),
         payu_order_id: payment.as_ref().and_then(|p| p.payu_order_id.clone()),

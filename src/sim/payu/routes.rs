@@ -29,7 +29,8 @@ pub(super) fn mount(rocket: Rocket<Build>, state: SimState) -> Rocket<Build> {
                 get_order,
                 cancel_order,
                 refund,
-                refund_singular
+                refund_singular,
+                list_refunds
             ],
         )
         .mount(
@@ -293,6 +294,7 @@ fn create_order(state: &State<SimState>, caller: Caller, body: String) -> Answer
                 continue_url: order.continue_url.clone(),
                 notify_url: Some(order.notify_url.clone()).filter(|u| !u.trim().is_empty()),
                 refunded: 0,
+                refunds: Vec::new(),
             },
         );
     }
@@ -398,6 +400,20 @@ fn refund_order(state: &SimState, caller: &Caller, id: &str, body: &str) -> Answ
             "Only a completed order can be refunded",
         ));
     }
+    if let Some(ext) = &request.refund.ext_refund_id
+        && order
+            .refunds
+            .iter()
+            .any(|r| r.ext_refund_id.as_ref() == Some(ext))
+    {
+        // [unconfirmed] PayU's exact code for a repeated extRefundId; the point is that the
+        // second request pays nothing.
+        return Err(error(
+            Status::BadRequest,
+            "ERROR_VALUE_INVALID",
+            "Refund with given extRefundId already exists",
+        ));
+    }
     let total = grosze(&order.info.total_amount).unwrap_or(0);
     let amount = request.refund.amount.unwrap_or(total - order.refunded);
     if amount <= 0 || order.refunded + amount > total {
@@ -408,25 +424,41 @@ fn refund_order(state: &SimState, caller: &Caller, id: &str, body: &str) -> Answ
         ));
     }
     order.refunded += amount;
-    let currency = order.info.currency_code.clone();
+    let refund = RefundInfo {
+        refund_id: format!("{}", 5_000_000_000_u64 + refund_number),
+        ext_refund_id: request.refund.ext_refund_id,
+        amount: amount.to_string(),
+        currency_code: order.info.currency_code.clone(),
+        status: "PENDING".into(),
+    };
+    order.refunds.push(refund.clone());
     inner.next_refund += 1;
+    drop(inner);
+    // The money goes back "later": the notification follows the answer.
+    state::finish_refund(state, id, &refund.refund_id);
     Ok(json_reply(
         Status::Ok,
         &RefundResponse {
             order_id: id.to_owned(),
-            refund: RefundInfo {
-                refund_id: format!("{}", 5_000_000_000_u64 + refund_number),
-                ext_refund_id: request.refund.ext_refund_id,
-                amount: amount.to_string(),
-                currency_code: currency,
-                status: "PENDING".into(),
-            },
+            refund,
             status: StatusInfo {
                 status_code: "SUCCESS".into(),
                 status_desc: Some("Refund queued for processing".into()),
             },
         },
     ))
+}
+
+#[get("/orders/<id>/refunds")]
+fn list_refunds(state: &State<SimState>, caller: Caller, id: &str) -> Answer {
+    authorised(state, &caller)?;
+    let refunds = state
+        .lock()
+        .orders
+        .get(id)
+        .map(|o| o.refunds.clone())
+        .ok_or_else(not_found)?;
+    Ok(json_reply(Status::Ok, &json!({ "refunds": refunds })))
 }
 
 fn escape(text: &str) -> String {
@@ -538,6 +570,8 @@ pub(super) struct FaultFields {
     down: bool,
     #[field(default = false)]
     silent: bool,
+    #[field(default = false)]
+    cancel_refunds: bool,
 }
 
 /// Switches faults: `curl -d duplicate=true -d reorder=true http://127.0.0.1:8200/sim/faults`.
@@ -548,6 +582,7 @@ fn set_faults(state: &State<SimState>, form: Form<FaultFields>) -> Reply {
         reorder: form.reorder,
         down: form.down,
         silent: form.silent,
+        cancel_refunds: form.cancel_refunds,
     };
     state.lock().faults = faults.clone();
     json_reply(Status::Ok, &faults)

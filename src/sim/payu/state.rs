@@ -10,7 +10,10 @@ use serde::Serialize;
 
 use super::SimState;
 use crate::payu::signature::{self, Algorithm};
-use crate::payu::wire::{OrderInfo, OrderNotification, Property, order_status};
+use crate::payu::wire::{
+    OrderInfo, OrderNotification, Property, RefundInfo, RefundNotification, order_status,
+    refund_status,
+};
 
 /// Faults the server shows when told to (tests, `ebok payu sim --…`, or `POST /sim/faults`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -23,6 +26,8 @@ pub struct Faults {
     pub down: bool,
     /// No notification is ever sent: the order stays unpaid for e-BOK until it expires.
     pub silent: bool,
+    /// Refunds are taken, then cancelled (as when the card account is closed) instead of paid.
+    pub cancel_refunds: bool,
 }
 
 pub(super) struct SimOrder {
@@ -31,6 +36,8 @@ pub(super) struct SimOrder {
     pub notify_url: Option<String>,
     /// Grosze refunded so far.
     pub refunded: i64,
+    /// Refunds as PayU lists them (their final status once the notification is sent).
+    pub refunds: Vec<RefundInfo>,
 }
 
 pub(super) struct Inner {
@@ -121,6 +128,41 @@ pub(super) fn change_status(state: &SimState, order_id: &str, statuses: &[&str])
     true
 }
 
+/// Finishes refund `refund_id` of `order_id` (FINALIZED, or CANCELED when told to) and notifies
+/// the shop, as PayU does once the money has gone back.
+pub(super) fn finish_refund(state: &SimState, order_id: &str, refund_id: &str) {
+    let (body, notify_url, faults) = {
+        let mut inner = state.lock();
+        let faults = inner.faults.clone();
+        let Some(order) = inner.orders.get_mut(order_id) else {
+            return;
+        };
+        let Some(refund) = order.refunds.iter_mut().find(|r| r.refund_id == refund_id) else {
+            return;
+        };
+        refund.status = if faults.cancel_refunds {
+            refund_status::CANCELED
+        } else {
+            refund_status::FINALIZED
+        }
+        .to_owned();
+        let refund = refund.clone();
+        if faults.cancel_refunds {
+            order.refunded -= refund.amount.parse::<i64>().unwrap_or(0);
+        }
+        let body = serde_json::to_string(&RefundNotification {
+            order_id: order_id.to_owned(),
+            ext_order_id: order.info.ext_order_id.clone(),
+            refund,
+        })
+        .unwrap_or_default();
+        (body, order.notify_url.clone(), faults)
+    };
+    if let Some(url) = notify_url {
+        send_notifications(state, &url, vec![body], &faults);
+    }
+}
+
 fn notification_body(order: &OrderInfo) -> String {
     let notification = OrderNotification {
         order: order.clone(),
@@ -168,6 +210,10 @@ async fn deliver(state: &SimState, url: &str, body: String) {
     let status_of = |body: &str| {
         serde_json::from_str::<OrderNotification>(body)
             .map(|n| (n.order.order_id, n.order.status))
+            .or_else(|_| {
+                serde_json::from_str::<RefundNotification>(body)
+                    .map(|n| (n.order_id, format!("REFUND_{}", n.refund.status)))
+            })
             .unwrap_or_default()
     };
     // "Immediately", then the schedule.

@@ -9,18 +9,28 @@ use rocket::{Either, Route, State, get, post, routes};
 
 use crate::app::App;
 use crate::app::orders::catalogue::{self, CatalogueError};
+use crate::app::orders::refund::{self, RefundError};
 use crate::app::orders::staff::{self as desk, AdvanceError};
 use crate::app::staff_roles::Permission;
 use crate::domain::orders::{ItemForm, ItemKind, ItemProblem};
 use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::server_error;
 use crate::web::session::StaffCookie;
 use crate::web::views::{Template, context};
 
 pub fn routes() -> Vec<Route> {
-    routes![catalogue_page, create, on_sale, fee, orders_page, advance]
+    routes![
+        catalogue_page,
+        create,
+        on_sale,
+        fee,
+        orders_page,
+        advance,
+        refund_lines
+    ]
 }
 
 #[derive(Debug, Default, FromForm, serde::Serialize)]
@@ -87,6 +97,23 @@ impl CsrfForm for FeeFields {
 pub struct AdvanceFields {
     #[field(default = String::new())]
     note: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl CsrfForm for RefundFields {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[derive(Debug, FromForm)]
+pub struct RefundFields {
+    /// The order lines to give back (checkboxes).
+    #[field(default = Vec::new())]
+    line: Vec<i64>,
+    #[field(default = String::new())]
+    reason: String,
     #[field(default = String::new())]
     csrf_token: String,
 }
@@ -287,4 +314,71 @@ async fn advance(
         }
         Err(error) => Err(server_error(&error)),
     }
+}
+
+/// Gives chosen lines of a paid order back: the correction is issued at once, the money goes
+/// back through PayU right after (or by the next background pass when PayU cannot be reached).
+#[post("/staff/zamowienia/<id>/zwrot", data = "<form>")]
+async fn refund_lines(
+    id: i64,
+    form: Protected<RefundFields>,
+    app: &State<App>,
+    gateway: &State<OnlineGateway>,
+    cookie: StaffCookie,
+    layout: LayoutDraft,
+) -> Result<Flash<Redirect>, Status> {
+    let (lines, reason) = (form.line.clone(), form.reason.clone());
+    let lang = layout.lang();
+    let (_, refunded) = app
+        .staff(&cookie)
+        .needs(Permission::ManagePayments)
+        .writes()
+        .attempt(move |conn, cx| {
+            refund::refund_lines(
+                conn,
+                &cx.invoicing(),
+                id,
+                &lines,
+                &reason,
+                &cx.actor(),
+                cx.today,
+                cx.now,
+            )
+        })
+        .await?;
+    let back = Redirect::to("/staff/zamowienia");
+    let problem = match refunded {
+        Ok(done) => {
+            if let Some(gateway) = gateway.0.as_ref() {
+                refund::send_due(app.pool(), &gateway.client, crate::app::clock::now()).await;
+            }
+            let amount = crate::domain::Money::from_grosze(done.amount).format_amount();
+            let rest =
+                crate::domain::Money::from_grosze(done.lowered - done.amount).format_amount();
+            let key = if done.amount < done.lowered {
+                "shop-staff-refunded-partly"
+            } else {
+                "shop-staff-refunded"
+            };
+            return Ok(Flash::success(
+                back,
+                i18n::text_with(
+                    lang,
+                    key,
+                    &[
+                        ("number", (&done.correction_number).into()),
+                        ("amount", (&amount).into()),
+                        ("rest", (&rest).into()),
+                    ],
+                ),
+            ));
+        }
+        Err(RefundError::NoOrder) => return Err(Status::NotFound),
+        Err(RefundError::NotPaid) => "shop-staff-refund-not-paid",
+        Err(RefundError::NoLines) => "shop-staff-refund-no-lines",
+        Err(RefundError::LineRefunded) => "shop-staff-refund-line-taken",
+        Err(RefundError::Reason) => "shop-staff-refund-reason",
+        Err(error) => return Err(server_error(&error)),
+    };
+    Ok(Flash::error(back, i18n::text(lang, problem)))
 }

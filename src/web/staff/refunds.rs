@@ -59,6 +59,10 @@ async fn mark_sent(
             back,
             i18n::text(lang, "refunds-staff-already-sent"),
         )),
+        Err(SendError::ThroughPayu) => Ok(Flash::error(
+            back,
+            i18n::text(lang, "refunds-staff-through-payu"),
+        )),
         Err(error @ SendError::Database(_)) => Err(server_error(&error)),
     }
 }

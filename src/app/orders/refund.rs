@@ -1,0 +1,357 @@
+//! Refunding a paid shop order (staff, `/staff/zamowienia`): staff pick the lines to give back
+//! and say why. In one transaction the order's invoice is corrected (the picked lines removed,
+//! the correction mailed like any), the lines are marked refunded (each once, whoever clicks
+//! twice), and the overpaid money leaves the ledger as a refund that goes back through PayU.
+//! After commit `send_due` hands it to PayU with `extRefundId` = `ebok-refund-{id}`; PayU's
+//! refund notification (`finish`) marks it paid back, or cancelled (staff then send it by
+//! transfer from `/staff/zwroty`). What the lines put into effect (a service, a domain) is not
+//! undone here: staff end it where it lives.
+//!
+//! How much goes back is the ledger's answer, as for any correction: the overpaid part of the
+//! order's invoice. When the customer has older unpaid invoices, a re-laid payment may already
+//! cover them; that part lowers what they owe instead of going back (`Refunded::amount` below
+//! `lowered`, and the flash says so).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use crate::app::audit::{self, Actor};
+use crate::app::invoicing::{
+    CorrectionRequest, Invoicing, IssueError, LineRequest, PayuRefundTarget,
+    issue_correction_refunded_through_payu,
+};
+use crate::db::refunds::{PAYU_EXT_PREFIX, PayuRefund};
+use crate::db::{self, DbConn, Pool};
+use crate::domain::online_payment::OrderState;
+use crate::domain::{Money, VatRate};
+use crate::payu::client::{PayuClient, PayuError};
+use crate::payu::wire::{RefundNotification, refund_status};
+
+/// Why a refund was not made; nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum RefundError {
+    #[error("there is no such order")]
+    NoOrder,
+    #[error("the order was not paid through PayU, or not invoiced")]
+    NotPaid,
+    #[error("no line was chosen")]
+    NoLines,
+    #[error("a chosen line is not on the order or was refunded already")]
+    LineRefunded,
+    #[error("the reason is missing or longer than 500 characters")]
+    Reason,
+    #[error(transparent)]
+    Invoice(#[from] IssueError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// What one refund did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refunded {
+    pub correction_id: i64,
+    pub correction_number: String,
+    /// Grosze going back through PayU: the lowered amount, less what the ledger had already
+    /// laid on the customer's other open invoices (that part lowers what they owe instead).
+    pub amount: i64,
+    /// Grosze the correction took off the order's invoice.
+    pub lowered: i64,
+}
+
+/// Corrects the order's invoice without `line_ids` and records the refund through PayU.
+pub fn refund_lines(
+    conn: &mut DbConn,
+    ctx: &Invoicing<'_>,
+    order_id: i64,
+    line_ids: &[i64],
+    reason: &str,
+    actor: &Actor,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<Refunded, RefundError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(RefundError::Reason);
+    }
+    if line_ids.is_empty() {
+        return Err(RefundError::NoLines);
+    }
+    db::write_transaction(conn, |conn| {
+        let order = db::orders::find_order(conn, order_id)?.ok_or(RefundError::NoOrder)?;
+        let invoice_id = order.invoice_id.ok_or(RefundError::NotPaid)?;
+        let payu_order_id = paid_payu_order(conn, order_id)?.ok_or(RefundError::NotPaid)?;
+        let lines = db::orders::lines_of(conn, order_id)?;
+        let open: Vec<_> = lines
+            .iter()
+            .filter(|l| l.refund_correction_id.is_none())
+            .collect();
+        if !line_ids
+            .iter()
+            .all(|id| open.iter().any(|line| line.id == *id))
+        {
+            return Err(RefundError::LineRefunded);
+        }
+        // The invoice as it should be now: every line not refunded, before or now.
+        let keep: Vec<LineRequest> = open
+            .iter()
+            .filter(|line| !line_ids.contains(&line.id))
+            .map(|line| invoice_line(line))
+            .collect();
+        let number = super::number(order_id);
+        let correction = CorrectionRequest {
+            original_id: latest_document(conn, invoice_id)?,
+            series_code: "FK".into(),
+            issue_date: today,
+            reason: format!("Zwrot za zamówienie {number}: {reason}"),
+            lines: keep,
+            payment_days: 0,
+            actor: actor.for_customer(order.customer_id),
+            overpaid: crate::domain::receivables::Overpaid::Refund,
+            refund_account: None,
+        };
+        let issued = issue_correction_refunded_through_payu(
+            conn,
+            ctx,
+            &correction,
+            PayuRefundTarget {
+                shop_order_id: order_id,
+                payu_order_id,
+                description: format!("Zwrot: zamówienie {number}"),
+            },
+            now,
+        )?;
+        let marked = db::orders::mark_lines_refunded(conn, order_id, line_ids, issued.invoice_id)?;
+        if marked != line_ids.len() {
+            // Another refund took a line between our read and now: undo it all.
+            return Err(RefundError::LineRefunded);
+        }
+        let amount = db::refunds::of_correction(conn, issued.invoice_id)?.map_or(0, |r| r.amount);
+        audit::record(
+            conn,
+            actor,
+            "order_refunded",
+            json!({ "order": order_id, "lines": line_ids, "correction": issued.invoice_id, "amount": amount }),
+            now,
+        )?;
+        Ok(Refunded {
+            correction_id: issued.invoice_id,
+            correction_number: issued.number,
+            amount,
+            lowered: -issued.total_gross.grosze(),
+        })
+    })
+}
+
+/// The line as the order's invoice carries it (`paid::invoice_request`).
+fn invoice_line(line: &db::orders::OrderLine) -> LineRequest {
+    LineRequest {
+        name: match &line.domain_name {
+            Some(domain) => format!("{}: {domain}", line.name),
+            None => line.name.clone(),
+        },
+        unit: "szt.".into(),
+        quantity: Decimal::from(line.quantity),
+        unit_price: Money::from_grosze(line.unit_price),
+        rate: VatRate::parse(&line.vat_rate).unwrap_or(VatRate::Standard23),
+        service_id: None,
+        subscription: None,
+    }
+}
+
+/// The newest document of the invoice's chain: a second refund corrects the first correction.
+fn latest_document(conn: &mut DbConn, invoice_id: i64) -> diesel::QueryResult<i64> {
+    let mut current = invoice_id;
+    // Each correction refers to an older document, so the walk ends; the bound is a guard.
+    for _ in 0..1000 {
+        match db::invoices::correction_of(conn, current)? {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    Ok(current)
+}
+
+/// PayU's id of the order's paid online payment.
+fn paid_payu_order(conn: &mut DbConn, order_id: i64) -> diesel::QueryResult<Option<String>> {
+    for id in db::orders::payments_of_order(conn, order_id)? {
+        if let Some(payment) = db::online_payments::find(conn, id)?
+            && payment.state == OrderState::Completed.as_str()
+            && payment.payu_order_id.is_some()
+        {
+            return Ok(payment.payu_order_id);
+        }
+    }
+    Ok(None)
+}
+
+/// Hands the refunds waiting for PayU to PayU; returns how many PayU took. A refund is claimed
+/// (`to_send` → `requested`) before the call, so two instances never send one twice; a call
+/// that could not reach PayU gives it back for the next pass. When PayU refuses, its list of
+/// the order's refunds decides: our extRefundId there means an earlier answer was lost.
+pub async fn send_due(pool: &Pool, client: &PayuClient, now: NaiveDateTime) -> usize {
+    let due = blocking(pool, |conn| db::refunds::payu_to_send(conn, 50))
+        .await
+        .unwrap_or_default();
+    let mut taken = 0;
+    for refund in due {
+        let claimed = blocking(pool, move |conn| {
+            db::refunds::move_payu(conn, refund.id, &["to_send"], "requested", None, None, now)
+        })
+        .await
+        .unwrap_or(false);
+        if !claimed {
+            continue;
+        }
+        let ext = format!("{PAYU_EXT_PREFIX}{}", refund.id);
+        let answer = client
+            .refund(
+                &refund.payu_order_id,
+                Some(refund.amount),
+                &refund.description,
+                &ext,
+            )
+            .await;
+        let outcome = match answer {
+            Ok(response) => Sent::Taken(response.refund.refund_id),
+            Err(error) if error.is_retryable() => Sent::Later(error.to_string()),
+            Err(error) => match already_taken(client, &refund.payu_order_id, &ext).await {
+                Some(refund_id) => Sent::Taken(refund_id),
+                None => Sent::Refused(error),
+            },
+        };
+        let id = refund.id;
+        let recorded = blocking(pool, move |conn| match outcome {
+            Sent::Taken(refund_id) => {
+                db::refunds::move_payu(
+                    conn,
+                    id,
+                    &["requested"],
+                    "requested",
+                    Some(&refund_id),
+                    None,
+                    now,
+                )?;
+                Ok(true)
+            }
+            Sent::Later(why) => {
+                db::refunds::move_payu(conn, id, &["requested"], "to_send", None, None, now)?;
+                db::refunds::note_payu_attempt(conn, id, &why, now)?;
+                Ok(false)
+            }
+            Sent::Refused(error) => {
+                tracing::warn!(refund = id, %error, "PayU refused a refund; staff send it by transfer");
+                db::refunds::move_payu(
+                    conn,
+                    id,
+                    &["requested"],
+                    "refused",
+                    None,
+                    Some(&error.to_string()),
+                    now,
+                )?;
+                Ok(false)
+            }
+        })
+        .await;
+        if recorded.unwrap_or(false) {
+            taken += 1;
+        }
+    }
+    taken
+}
+
+enum Sent {
+    Taken(String),
+    Later(String),
+    Refused(PayuError),
+}
+
+async fn already_taken(client: &PayuClient, payu_order_id: &str, ext: &str) -> Option<String> {
+    client
+        .refunds(payu_order_id)
+        .await
+        .ok()?
+        .into_iter()
+        .find(|r| r.ext_refund_id.as_deref() == Some(ext))
+        .map(|r| r.refund_id)
+}
+
+async fn blocking<T: Send + 'static>(
+    pool: &Pool,
+    work: impl FnOnce(&mut DbConn) -> diesel::QueryResult<T> + Send + 'static,
+) -> Option<T> {
+    let pool = pool.clone();
+    let result = rocket::tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        work(&mut conn).map_err(|e| e.to_string())
+    })
+    .await;
+    match result {
+        Ok(Ok(value)) => Some(value),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "PayU refunds: database work failed");
+            None
+        }
+        Err(error) => {
+            tracing::error!(%error, "PayU refunds: database work did not finish");
+            None
+        }
+    }
+}
+
+/// What PayU's refund notification changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finished {
+    /// The money is back with the payer: the refund is marked sent.
+    PaidBack { refund_id: i64 },
+    /// PayU cancelled it: it stays in the staff queue to send by transfer.
+    Cancelled { refund_id: i64 },
+    /// A repeat, or a status that changes nothing.
+    Ignored,
+    /// Not one of ours.
+    Unknown,
+}
+
+/// Applies PayU's refund notification (already signature-checked), inside the caller's
+/// transaction; conditional updates make a repeat change nothing.
+pub fn finish(
+    conn: &mut DbConn,
+    notification: &RefundNotification,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Finished> {
+    let Some(refund) = db::refunds::payu_for_notification(
+        conn,
+        notification.refund.ext_refund_id.as_deref(),
+        &notification.refund.refund_id,
+    )?
+    .filter(|r: &PayuRefund| r.payu_order_id == notification.order_id) else {
+        return Ok(Finished::Unknown);
+    };
+    let from = ["to_send", "requested"];
+    let payu_id = Some(notification.refund.refund_id.as_str());
+    match notification.refund.status.as_str() {
+        refund_status::FINALIZED => {
+            if db::refunds::move_payu(conn, refund.id, &from, "finalized", payu_id, None, now)? {
+                db::refunds::mark_sent(conn, refund.correction_refund_id, None, now)?;
+                Ok(Finished::PaidBack {
+                    refund_id: refund.id,
+                })
+            } else {
+                Ok(Finished::Ignored)
+            }
+        }
+        refund_status::CANCELED => {
+            let why = "PayU anulowało zwrot: wyślij go przelewem";
+            if db::refunds::move_payu(conn, refund.id, &from, "canceled", payu_id, Some(why), now)?
+            {
+                Ok(Finished::Cancelled {
+                    refund_id: refund.id,
+                })
+            } else {
+                Ok(Finished::Ignored)
+            }
+        }
+        _ => Ok(Finished::Ignored),
+    }
+}
