@@ -59,4 +59,7 @@ pub mod traffic;
 pub mod two_factor;
 pub mod visits;
 
+/// The connection pool the application service owns: the web layer hands it over at start
+/// (`web::mount`) and never queries it itself.
+pub use crate::db::Pool;
 pub use service::App;

@@ -100,6 +100,18 @@ fn consent_state(current: Option<Consent>, version: &str) -> ConsentState {
     }
 }
 
+/// The profile page: the customer's data and their discount applications.
+pub fn page(
+    conn: &mut DbConn,
+    customer_id: i64,
+    today: chrono::NaiveDate,
+) -> diesel::QueryResult<(Option<Profile>, Vec<crate::app::discounts::OwnApplication>)> {
+    Ok((
+        load(conn, customer_id)?,
+        crate::app::discounts::of_customer(conn, customer_id, today)?,
+    ))
+}
+
 pub fn load(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Option<Profile>> {
     let Some(customer) = db::customers::find(conn, customer_id)? else {
         return Ok(None);

@@ -254,6 +254,16 @@ impl App {
         &self.0.pool
     }
 
+    /// The pool as monitoring reports it.
+    pub fn pool_figures(&self) -> crate::app::metrics::PoolFigures {
+        let state = self.0.pool.state();
+        crate::app::metrics::PoolFigures {
+            connections: state.connections,
+            idle: state.idle_connections,
+            free_turns: self.0.turns.available_permits(),
+        }
+    }
+
     pub fn turns(&self) -> Arc<Semaphore> {
         self.0.turns.clone()
     }

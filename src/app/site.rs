@@ -24,6 +24,15 @@ impl Default for SiteInfo {
     }
 }
 
+/// The ISP's name and contacts at start, for the layout and mail; the defaults when the
+/// database cannot say (the portal still starts and shows its error pages).
+pub fn at_start(pool: &crate::db::Pool) -> SiteInfo {
+    pool.get()
+        .ok()
+        .and_then(|mut conn| load(&mut conn).ok())
+        .unwrap_or_default()
+}
+
 pub fn load(conn: &mut DbConn) -> diesel::QueryResult<SiteInfo> {
     Ok(match db::seller::find(conn)? {
         Some(seller) => SiteInfo {

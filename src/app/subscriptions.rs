@@ -61,6 +61,29 @@ pub fn contracts(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec
 }
 
 /// One contract of the customer; `None` for anyone else's.
+/// A contract's page: the contract and the discount it has now.
+pub fn contract_page(
+    conn: &mut DbConn,
+    customer_id: i64,
+    contract_id: i64,
+    today: chrono::NaiveDate,
+) -> diesel::QueryResult<(
+    Option<ContractView>,
+    Option<crate::app::discounts::ContractDiscount>,
+)> {
+    let contract = contract(conn, customer_id, contract_id)?;
+    let discount = match &contract {
+        Some(c) => crate::app::discounts::current_of_contract(
+            conn,
+            c.contract.id,
+            c.contract.monthly_fee,
+            today,
+        )?,
+        None => None,
+    };
+    Ok((contract, discount))
+}
+
 pub fn contract(
     conn: &mut DbConn,
     customer_id: i64,

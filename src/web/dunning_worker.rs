@@ -8,8 +8,8 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
 use super::mailing::{Mailing, OutboxSignal};
+use crate::app::App;
 use crate::app::clock;
-use crate::db::Pool;
 use crate::jobs::dunning::run_once;
 
 const RUN_EVERY: Duration = Duration::from_secs(3600);
@@ -29,7 +29,7 @@ impl Fairing for DunningWorker {
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
         let (Some(pool), Some(mailing), Some(signal)) = (
-            rocket.state::<Pool>().cloned(),
+            rocket.state::<App>().map(|app| app.pool().clone()),
             rocket.state::<Mailing>().cloned(),
             rocket.state::<OutboxSignal>().cloned(),
         ) else {

@@ -8,11 +8,11 @@ use std::time::Duration;
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
+use crate::app::App;
 use crate::app::clock;
 use crate::app::crypto::SecretBox;
 use crate::app::invoicing::PdfStore;
 use crate::app::ksef::settings::EnvSettings;
-use crate::db::Pool;
 use crate::jobs::ksef::Sender;
 
 const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -38,7 +38,7 @@ impl Fairing for KsefWorker {
     }
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
-        let Some(pool) = rocket.state::<Pool>().cloned() else {
+        let Some(pool) = rocket.state::<App>().map(|app| app.pool().clone()) else {
             tracing::error!("KSeF sender not started: no pool");
             return;
         };

@@ -10,10 +10,10 @@ use rocket::request::{FromRequest, Outcome};
 use rocket::{Data, Request, Response, Route, State, get, routes};
 use subtle::ConstantTimeEq;
 
-use crate::app::clock;
 use crate::app::metrics::{self, RequestMetrics};
+use crate::app::{App, clock};
 use crate::config::Config;
-use crate::web::Db;
+use crate::web::client_ip::Client;
 
 pub fn routes() -> Vec<Route> {
     routes![page]
@@ -84,14 +84,16 @@ impl<'r> FromRequest<'r> for MetricsReader {
 #[get("/metrics")]
 async fn page(
     _reader: MetricsReader,
-    db: Db,
+    app: &State<App>,
+    client: Client,
     requests: &State<Arc<RequestMetrics>>,
 ) -> Result<(ContentType, String), Status> {
     let requests = Arc::clone(requests.inner());
-    let pool = db.figures();
+    let pool = app.pool_figures();
     let now = clock::now();
-    let text = db
-        .query(move |conn| metrics::render(conn, &requests, pool, now))
+    let ((), text) = app
+        .visitor(&client.0)
+        .run(move |conn, _| metrics::render(conn, &requests, pool, now))
         .await?;
     let content_type = ContentType::new("application", "openmetrics-text")
         .with_params([("version", "1.0.0"), ("charset", "utf-8")]);

@@ -8,7 +8,6 @@ pub mod csrf;
 mod customer;
 pub mod dunning_worker;
 mod filters;
-mod guards;
 pub mod ksef_worker;
 pub mod lang;
 pub mod mailing;
@@ -36,8 +35,6 @@ use std::sync::Arc;
 
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
-
-pub use guards::Db;
 
 use lettre::message::Mailbox;
 
@@ -100,12 +97,8 @@ impl Services {
     }
 }
 
-pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocket<Build> {
-    let site = pool
-        .get()
-        .ok()
-        .and_then(|mut conn| crate::app::site::load(&mut conn).ok())
-        .unwrap_or_default();
+pub fn mount(config: Config, pool: crate::app::Pool, services: Services) -> Rocket<Build> {
+    let site = crate::app::site::at_start(&pool);
     let mailing = Mailing(Arc::new(MailSetup {
         templates: services.mail_templates,
         public_url: config.web.public_url.clone(),
@@ -122,7 +115,7 @@ pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocke
         .merge(("limits.data-form", "17 MiB"));
     let assets = FileServer::from(config.paths.assets_dir.clone()).rank(20);
     let app = App::new(AppParts {
-        pool: pool.clone(),
+        pool,
         config: config.clone(),
         mailing,
         documents: Documents {
@@ -138,7 +131,6 @@ pub fn mount(config: Config, pool: crate::db::Pool, services: Services) -> Rocke
     let security_headers =
         security_headers::SecurityHeaders::new(config.payu.as_ref().map(|p| p.url.as_str()));
     let rocket = rocket::custom(figment)
-        .manage(pool)
         .manage(secrets)
         .manage(services.pages)
         .manage(Site(Arc::new(site)))

@@ -9,9 +9,9 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
 use super::mailing::{Mailing, OutboxSignal};
+use crate::app::App;
 use crate::app::clock;
 use crate::config::Config;
-use crate::db::Pool;
 use crate::jobs::notices::run_once;
 
 const RUN_EVERY: Duration = Duration::from_secs(60);
@@ -31,7 +31,7 @@ impl Fairing for NoticesWorker {
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
         let (Some(pool), Some(mailing), Some(signal), Some(config)) = (
-            rocket.state::<Pool>().cloned(),
+            rocket.state::<App>().map(|app| app.pool().clone()),
             rocket.state::<Mailing>().cloned(),
             rocket.state::<OutboxSignal>().cloned(),
             rocket.state::<Config>().map(|c| c.notices),

@@ -10,11 +10,11 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Build, Orbit, Rocket};
 
 use super::mailing::{Mailing, OutboxSignal};
+use crate::app::App;
 use crate::app::clock;
 use crate::app::online_payments::Gateway;
 use crate::app::online_payments::expiry::expire_due;
 use crate::config::Config;
-use crate::db::Pool;
 
 const EXPIRE_EVERY: Duration = Duration::from_secs(60);
 
@@ -56,7 +56,7 @@ impl Fairing for OnlinePayments {
             .state::<Config>()
             .is_some_and(|config| config.mail.run_sender);
         let (Some(pool), Some(gateway), Some(mailing), true) = (
-            rocket.state::<Pool>().cloned(),
+            rocket.state::<App>().map(|app| app.pool().clone()),
             rocket.state::<OnlineGateway>().map(|g| g.0.clone()),
             rocket.state::<Mailing>().cloned(),
             runs_jobs,

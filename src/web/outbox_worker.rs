@@ -8,9 +8,9 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
 use super::mailing::OutboxSignal;
+use crate::app::App;
 use crate::app::clock;
 use crate::config::MailConfig;
-use crate::db::Pool;
 use crate::jobs::outbox;
 use crate::mail::Mailer;
 
@@ -32,7 +32,7 @@ impl Fairing for OutboxWorker {
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
         let (Some(pool), Some(signal)) = (
-            rocket.state::<Pool>().cloned(),
+            rocket.state::<App>().map(|app| app.pool().clone()),
             rocket.state::<OutboxSignal>().cloned(),
         ) else {
             tracing::error!("outbox sender not started: no pool");

@@ -9,10 +9,9 @@ use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Route, State, post, routes};
 
-use crate::app::invoicing::Invoicing;
 use crate::app::online_payments::notification::{self, NotificationError};
 use crate::app::{App, clock};
-use crate::web::Db;
+use crate::web::client_ip::Client;
 use crate::web::online_payments_worker::OnlineGateway;
 
 pub fn routes() -> Vec<Route> {
@@ -43,7 +42,7 @@ async fn notify(
     signature: PayuSignature,
     gateway: &State<OnlineGateway>,
     app: &State<App>,
-    db: Db,
+    client: Client,
 ) -> (Status, &'static str) {
     let Some(gateway) = gateway.0.as_ref() else {
         return (Status::NotFound, "online payments are off");
@@ -54,18 +53,14 @@ async fn notify(
     };
     let key = gateway.second_key.clone();
     let (today, now) = (clock::today(), clock::now());
-    // A paid catalogue order is invoiced in the notification's transaction.
-    let (documents, mailing) = (app.documents(), app.mailing());
-    let outcome = db
-        .run(move |conn| {
-            let invoicing = Invoicing {
-                renderer: &documents.renderer,
-                store: &documents.store,
-                outgoing: Some(mailing.outgoing()),
-            };
+    // A paid catalogue order is invoiced in the notification's transaction; the outbox and the
+    // KSeF sender are woken after it (`cx.invoicing()`).
+    let outcome = app
+        .visitor(&client.0)
+        .attempt(move |conn, cx| {
             notification::process(
                 conn,
-                &invoicing,
+                &cx.invoicing(),
                 &key,
                 signature.0.as_deref(),
                 &body,
@@ -73,14 +68,11 @@ async fn notify(
                 now,
             )
         })
-        .await;
+        .await
+        .map(|((), outcome)| outcome);
     match outcome {
         Ok(Ok(outcome)) => {
             tracing::info!(?outcome, "PayU notification");
-            if matches!(outcome, notification::Outcome::Booked { .. }) {
-                app.outbox_signal().wake();
-                app.ksef_signal().wake();
-            }
             (Status::Ok, "OK")
         }
         Ok(Err(NotificationError::Signature(error))) => {

@@ -5,18 +5,26 @@ use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{Route, get, routes};
 
-use super::Db;
 use crate::app::health::Health;
-use crate::app::{clock, health, start_page};
+use crate::app::{App, clock, health, start_page};
+use crate::web::client_ip::Client;
+use rocket::State;
 
 pub fn routes() -> Vec<Route> {
     routes![start, terms, health_check]
 }
 
 #[get("/", rank = 2)]
-async fn start(db: Db, layout: super::page::Layout) -> Result<Template, Status> {
+async fn start(
+    app: &State<App>,
+    client: Client,
+    layout: super::page::Layout,
+) -> Result<Template, Status> {
     let now = clock::now();
-    let page = db.query(move |conn| start_page::load(conn, now)).await?;
+    let ((), page) = app
+        .visitor(&client.0)
+        .run(move |conn, _| start_page::load(conn, now))
+        .await?;
     Ok(Template::render("public/start", context! { layout, page }))
 }
 
@@ -31,9 +39,13 @@ fn terms(layout: super::page::Layout) -> Template {
 
 /// 200 with `{"status":"ok",…}` when the database answers, 503 otherwise.
 #[get("/health")]
-async fn health_check(db: Db) -> (Status, Json<Health>) {
-    let health = match db.run(health::check).await {
-        Ok(health) => health,
+async fn health_check(app: &State<App>, client: Client) -> (Status, Json<Health>) {
+    let answer = app
+        .visitor(&client.0)
+        .attempt(|conn, _| Ok::<_, std::convert::Infallible>(health::check(conn)))
+        .await;
+    let health = match answer {
+        Ok(((), Ok(health))) => health,
         Err(error) => {
             tracing::warn!(%error, "health check: no database connection");
             Health {

@@ -6,9 +6,9 @@ use std::time::Duration;
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
+use crate::app::App;
 use crate::app::clock;
 use crate::config::Config;
-use crate::db::Pool;
 use crate::jobs::traffic::run_once;
 
 const RUN_EVERY: Duration = Duration::from_secs(300);
@@ -27,7 +27,7 @@ impl Fairing for TrafficRollup {
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
         let (Some(pool), Some(config)) = (
-            rocket.state::<Pool>().cloned(),
+            rocket.state::<App>().map(|app| app.pool().clone()),
             rocket.state::<Config>().cloned(),
         ) else {
             tracing::error!("traffic roll-up not started: no pool or configuration");

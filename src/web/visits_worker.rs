@@ -7,9 +7,9 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
 use super::mailing::{Mailing, OutboxSignal};
+use crate::app::App;
 use crate::app::clock;
 use crate::config::Config;
-use crate::db::Pool;
 use crate::jobs::visits::run_once;
 
 const RUN_EVERY: Duration = Duration::from_secs(600);
@@ -28,7 +28,7 @@ impl Fairing for VisitReminders {
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
         let (Some(pool), Some(mailing), Some(signal), Some(config)) = (
-            rocket.state::<Pool>().cloned(),
+            rocket.state::<App>().map(|app| app.pool().clone()),
             rocket.state::<Mailing>().cloned(),
             rocket.state::<OutboxSignal>().cloned(),
             rocket.state::<Config>().cloned(),

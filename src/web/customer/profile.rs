@@ -60,11 +60,7 @@ async fn render(
     let (me, profile) = app
         .customer(cookie)
         .needs(Area::Profile)
-        .run(|conn, cx| -> diesel::QueryResult<_> {
-            let profile = profile::load(conn, cx.customer_id())?;
-            let discounts = crate::app::discounts::of_customer(conn, cx.customer_id(), cx.today)?;
-            Ok((profile, discounts))
-        })
+        .run(|conn, cx| profile::page(conn, cx.customer_id(), cx.today))
         .await?;
     let (profile, discounts) = profile;
     let profile = profile.ok_or(Status::NotFound)?;

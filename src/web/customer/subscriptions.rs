@@ -60,19 +60,7 @@ async fn contract(
     let (me, (contract, discount)) = app
         .customer(&cookie)
         .needs(Area::Services)
-        .run(move |conn, cx| -> diesel::QueryResult<_> {
-            let contract = subscriptions::contract(conn, cx.customer_id(), id)?;
-            let discount = match &contract {
-                Some(c) => crate::app::discounts::current_of_contract(
-                    conn,
-                    c.contract.id,
-                    c.contract.monthly_fee,
-                    cx.today,
-                )?,
-                None => None,
-            };
-            Ok((contract, discount))
-        })
+        .run(move |conn, cx| subscriptions::contract_page(conn, cx.customer_id(), id, cx.today))
         .await?;
     let contract = contract.ok_or(Status::NotFound)?;
     Ok(Template::render(
