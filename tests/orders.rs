@@ -408,6 +408,22 @@ fn the_cart_changes_quantities_and_refuses_bad_input_with_a_message(app: TestApp
         .contains("Dodano")
     );
     assert_eq!(cart_lines(app, p.customer_id).len(), 3);
+    // The transfer code is sealed at rest (a dump of the database does not hand over the domain).
+    let stored: Option<String> = ebok::db::schema::cart_items::table
+        .filter(ebok::db::schema::cart_items::domain_name.eq("inna-firma.pl"))
+        .select(ebok::db::schema::cart_items::auth_code)
+        .first(&mut *app.conn())
+        .unwrap();
+    let stored = stored.expect("the code is kept");
+    assert!(!stored.contains("Xy7#kL9q"), "{stored}");
+    assert_eq!(
+        app.config
+            .security
+            .secrets
+            .open(ebok::app::crypto::SecretKind::DomainAuthCode, &stored)
+            .unwrap(),
+        "Xy7#kL9q"
+    );
 
     // Another customer's cart line: neither changed nor removed, and a message.
     let stranger: i64 = ebok::db::schema::customers::table

@@ -75,6 +75,9 @@ pub enum SecretKind {
     /// The private key of the seller's KSeF Offline certificate
     /// (`ksef_offline_certificate.key_ciphertext`), PEM.
     KsefOfflineKey,
+    /// A domain's AuthInfo code for a transfer ordered in the shop (`cart_items`,
+    /// `shop_order_lines`), until staff finish the order.
+    DomainAuthCode,
 }
 
 impl SecretKind {
@@ -84,6 +87,7 @@ impl SecretKind {
             SecretKind::PppoePassword => b"ebok pppoe_password",
             SecretKind::KsefToken => b"ebok ksef_token",
             SecretKind::KsefOfflineKey => b"ebok ksef_offline_key",
+            SecretKind::DomainAuthCode => b"ebok domain_auth_code",
         }
     }
 }

@@ -466,6 +466,18 @@ pub fn mark_lines_refunded(
     .execute(conn)
 }
 
+/// Clears the AuthInfo codes of an order's lines (its domain transfers are done).
+pub fn forget_auth_codes(conn: &mut DbConn, order_id: i64) -> QueryResult<()> {
+    diesel::update(
+        shop_order_lines::table
+            .filter(shop_order_lines::shop_order_id.eq(order_id))
+            .filter(shop_order_lines::auth_code.is_not_null()),
+    )
+    .set(shop_order_lines::auth_code.eq(None::<String>))
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// Marks a line's purchase as in effect, once.
 pub fn activate_line(conn: &mut DbConn, line_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
     diesel::update(

@@ -168,7 +168,7 @@ pub fn seed(
         outgoing: None,
     };
     db::write_transaction(conn, |conn| {
-        orders::seed(conn, &invoicing, today, now)?;
+        orders::seed(conn, &config.security.secrets, &invoicing, today, now)?;
         store.flush()?;
         Ok::<_, DemoError>(())
     })?;

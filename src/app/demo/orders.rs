@@ -110,6 +110,7 @@ fn seed_err(error: impl std::fmt::Display) -> DemoError {
 
 pub fn seed(
     conn: &mut DbConn,
+    secrets: &crate::app::crypto::SecretBox,
     invoicing: &Invoicing<'_>,
     today: NaiveDate,
     now: NaiveDateTime,
@@ -165,6 +166,7 @@ pub fn seed(
         };
         orders::add_item(
             conn,
+            secrets,
             customer_id,
             &AddItem {
                 item_id,

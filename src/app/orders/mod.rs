@@ -71,6 +71,7 @@ pub struct AddItem {
 /// Puts a catalogue item in the customer's cart. The same plain item again raises the quantity.
 pub fn add_item(
     conn: &mut DbConn,
+    secrets: &crate::app::crypto::SecretBox,
     customer_id: i64,
     request: &AddItem,
     now: NaiveDateTime,
@@ -98,7 +99,9 @@ pub fn add_item(
             return Err(CartError::DomainInCart);
         }
         let code = if kind == ItemKind::DomainTransfer {
-            Some(rules::check_auth_code(&request.auth_code).map_err(CartError::Domain)?)
+            // Sealed at once: a registrar's transfer code opens the domain to whoever holds it.
+            let code = rules::check_auth_code(&request.auth_code).map_err(CartError::Domain)?;
+            Some(secrets.seal(crate::app::crypto::SecretKind::DomainAuthCode, &code))
         } else {
             None
         };

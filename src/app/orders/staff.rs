@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::paid::{PaidError, activate};
 use crate::app::audit::{self, Actor};
+use crate::app::crypto::{SecretBox, SecretKind};
 use crate::db::orders::ShopOrder;
 use crate::db::{self, DbConn};
 use crate::domain::orders::Fulfilment;
@@ -30,6 +31,8 @@ pub struct StaffOrder {
     pub refunds: Vec<db::refunds::PayuRefund>,
     /// Paid through PayU, invoiced, with a line not given back yet.
     pub refundable: bool,
+    /// The AuthInfo codes of domain transfers still to do, opened for staff (line id → code).
+    pub auth_codes: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -40,6 +43,7 @@ pub struct Desk {
 
 fn staff_order(
     conn: &mut DbConn,
+    secrets: &SecretBox,
     (order, customer_number): (ShopOrder, i64),
 ) -> diesel::QueryResult<StaffOrder> {
     let payment = match db::orders::payments_of_order(conn, order.id)?.first() {
@@ -50,8 +54,24 @@ fn staff_order(
     let refundable = order.invoice_id.is_some()
         && payment.as_ref().is_some_and(|p| p.state == "completed")
         && lines.iter().any(|l| l.refund_correction_id.is_none());
+    let auth_codes = lines
+        .iter()
+        .filter_map(|line| Some((line.id, line.auth_code.as_deref()?)))
+        .map(|(id, stored)| {
+            let code = if SecretBox::is_sealed(stored) {
+                secrets
+                    .open(SecretKind::DomainAuthCode, stored)
+                    .unwrap_or_else(|_| "?".into())
+            } else {
+                // Written before codes were sealed.
+                stored.to_owned()
+            };
+            (id.to_string(), code)
+        })
+        .collect();
     Ok(StaffOrder {
         number: super::number(order.id),
+        auth_codes,
         lines,
         refundable,
         refunds: db::refunds::payu_of_order(conn, order.id)?,
@@ -63,14 +83,14 @@ fn staff_order(
     })
 }
 
-pub fn desk(conn: &mut DbConn) -> diesel::QueryResult<Desk> {
+pub fn desk(conn: &mut DbConn, secrets: &SecretBox) -> diesel::QueryResult<Desk> {
     let mut queue = Vec::new();
     for row in db::orders::fulfilment_queue(conn)? {
-        queue.push(staff_order(conn, row)?);
+        queue.push(staff_order(conn, secrets, row)?);
     }
     let mut recent = Vec::new();
     for row in db::orders::recent_with_customer(conn, RECENT)? {
-        recent.push(staff_order(conn, row)?);
+        recent.push(staff_order(conn, secrets, row)?);
     }
     Ok(Desk { queue, recent })
 }
@@ -112,6 +132,8 @@ pub fn advance(
         for line in db::orders::lines_of(conn, id)? {
             activate(conn, &order, &line, today, now)?;
         }
+        // The transfer is done: its code is of no further use to anyone here.
+        db::orders::forget_auth_codes(conn, id)?;
     }
     audit::record(
         conn,

@@ -172,7 +172,9 @@ async fn add(
         .customer(&cookie)
         .needs(Area::Invoices)
         .writes()
-        .attempt(move |conn, cx| orders::add_item(conn, cx.customer_id(), &request, cx.now))
+        .attempt(move |conn, cx| {
+            orders::add_item(conn, cx.secrets(), cx.customer_id(), &request, cx.now)
+        })
         .await?;
     answer_cart(layout.lang(), added, "shop-added", "/sklep")
 }

@@ -268,7 +268,7 @@ async fn orders_page(
     let (me, desk) = app
         .staff(&cookie)
         .needs(Permission::ManagePayments)
-        .run(|conn, _| desk::desk(conn))
+        .run(|conn, cx| desk::desk(conn, cx.secrets()))
         .await?;
     Ok(Template::render(
         "staff/orders",
