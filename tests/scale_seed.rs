@@ -1,0 +1,168 @@
+//! Issue 25: `ebok demo --no-pdfs` seeds the generated customers' past invoices without their
+//! files (a million customers' history would be ~100 GB). Such an invoice is recorded as any
+//! other; its page, its PDF link (subscriber and staff) and the ZIP of several say plainly that
+//! the demo document is not stored, in Polish and English, never a 500. The fixed demo
+//! customers keep their PDFs. On every backend.
+
+mod common;
+
+use common::{TestApp, log_in, page_text, scalar_i64};
+use ebok::app::demo::{self, DemoOptions};
+use rocket::http::Status;
+
+backend_tests!(
+    past_demo_invoices_are_recorded_without_files_and_the_fixed_ones_keep_theirs,
+    the_invoice_page_and_its_pdf_link_say_the_demo_document_is_not_stored,
+);
+
+const GENERATED: u32 = 3;
+
+fn seeded_without_pdfs(app: TestApp) -> TestApp {
+    demo::seed(
+        &mut app.conn(),
+        &app.config,
+        &DemoOptions::quiet(GENERATED).without_pdfs(),
+    )
+    .expect("demo seed without PDFs");
+    // Tops up nothing; rebuilds the client on the seeded data.
+    app.with_demo(GENERATED)
+}
+
+/// Invoices of generated customers (numbers above the two fixed ones) without a stored file.
+const WITHOUT_FILE: &str = "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM invoices i \
+     JOIN customers c ON c.id = i.customer_id \
+     WHERE c.customer_number > 2 AND i.pdf_path IS NULL AND i.status = 'issued'";
+
+fn past_demo_invoices_are_recorded_without_files_and_the_fixed_ones_keep_theirs(app: TestApp) {
+    let app = seeded_without_pdfs(app);
+    assert!(
+        scalar_i64(&app, WITHOUT_FILE) >= 3,
+        "generated history has no files"
+    );
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM invoices i \
+             JOIN customers c ON c.id = i.customer_id \
+             WHERE c.customer_number <= 2 AND i.status = 'issued' AND i.pdf_path IS NULL"
+        ),
+        0,
+        "the fixed demo customers keep their PDFs"
+    );
+    // Every file the database names is on disk and nothing else was written for the history.
+    let named = scalar_i64(
+        &app,
+        "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM invoices WHERE pdf_path IS NOT NULL",
+    );
+    let on_disk = walk(&app.config.paths.invoices_dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .count() as i64;
+    assert_eq!(on_disk, named);
+    // The amounts are there as for any invoice: issued, numbered, with lines and FA(3).
+    assert_eq!(
+        scalar_i64(
+            &app,
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM invoices i \
+             WHERE i.pdf_path IS NULL AND (i.number IS NULL OR NOT EXISTS \
+             (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id))"
+        ),
+        0
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn the_invoice_page_and_its_pdf_link_say_the_demo_document_is_not_stored(app: TestApp) {
+    let app = seeded_without_pdfs(app);
+    let (customer_id, invoice_id) = (
+        scalar_i64(
+            &app,
+            "SELECT CAST(id AS BIGINT) AS v FROM customers WHERE customer_number = 3",
+        ),
+        scalar_i64(
+            &app,
+            "SELECT CAST(MIN(i.id) AS BIGINT) AS v FROM invoices i \
+             JOIN customers c ON c.id = i.customer_id \
+             WHERE c.customer_number = 3 AND i.pdf_path IS NULL",
+        ),
+    );
+    let login = log_in(&app.client, "klient3", demo::GENERATED_PASSWORD);
+    assert_eq!(login.status(), Status::SeeOther);
+
+    let page = app.get(&format!("/faktury/{invoice_id}"));
+    assert_eq!(page.status(), Status::Ok);
+    let text = page_text(&page.into_string().unwrap_or_default());
+    assert!(
+        text.contains("jej dokument demonstracyjny nie jest przechowywany"),
+        "{text}"
+    );
+    assert!(!text.contains("Pobierz PDF"), "{text}");
+
+    let list = page_text(&app.get("/faktury").into_string().unwrap_or_default());
+    assert!(list.contains("dokument nieprzechowywany"), "{list}");
+
+    let pdf = app.get(&format!("/faktury/{invoice_id}/pdf"));
+    assert_eq!(pdf.status(), Status::NotFound);
+    let text = page_text(&pdf.into_string().unwrap_or_default());
+    assert!(text.contains("Dokument nie jest przechowywany"), "{text}");
+    assert!(
+        text.contains("jej dokument demonstracyjny nie jest przechowywany"),
+        "{text}"
+    );
+
+    // A ZIP of only such invoices has nothing in it: not found, not a server error.
+    let zip = app.get(&format!("/faktury/zip?id={invoice_id}"));
+    assert_eq!(zip.status(), Status::NotFound);
+
+    // Staff see the same from the customer card's link.
+    let staff = common::staff_client(&app, demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD);
+    let card = page_text(
+        &staff
+            .get(format!("/staff/klienci/{customer_id}"))
+            .dispatch()
+            .into_string()
+            .unwrap_or_default(),
+    );
+    assert!(!card.is_empty());
+    let staff_pdf = staff
+        .get(format!(
+            "/staff/klienci/{customer_id}/faktury/{invoice_id}/pdf"
+        ))
+        .dispatch();
+    assert_eq!(staff_pdf.status(), Status::NotFound);
+    let text = page_text(&staff_pdf.into_string().unwrap_or_default());
+    assert!(
+        text.contains("jej dokument demonstracyjny nie jest przechowywany"),
+        "{text}"
+    );
+
+    // In English when the subscriber chose it.
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE accounts SET language = 'en' WHERE login = 'klient3'"),
+        &mut *app.conn(),
+    )
+    .expect("language");
+    let pdf = app.get(&format!("/faktury/{invoice_id}/pdf"));
+    assert_eq!(pdf.status(), Status::NotFound);
+    let text = page_text(&pdf.into_string().unwrap_or_default());
+    assert!(text.contains("Document not stored"), "{text}");
+    assert!(text.contains("its demo document is not stored"), "{text}");
+    let page = page_text(
+        &app.get(&format!("/faktury/{invoice_id}"))
+            .into_string()
+            .unwrap_or_default(),
+    );
+    assert!(page.contains("its demo document is not stored"), "{page}");
+}
