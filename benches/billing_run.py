@@ -37,6 +37,11 @@ def main():
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--period", default=next_month(datetime.date.today()))
+    parser.add_argument("--database", help="PostgreSQL database seeded (default ebok_bench_<customers>)")
+    parser.add_argument("--in-place", action="store_true",
+                        help="PostgreSQL: run on the seeded database itself instead of a copy (a "
+                             "million customers' copy costs as much disk again); the run can be "
+                             "made once per period")
     args = parser.parse_args()
     if not os.path.exists("/usr/bin/time"):
         sys.exit("GNU time is not installed: apt-get install time")
@@ -45,7 +50,8 @@ def main():
     if not os.path.exists(os.path.join(seeded, "seeded")):
         subprocess.run([sys.executable, os.path.join(ROOT, "benches", "dashboard_load.py"),
                         "--backend", args.backend, "--customers", str(args.customers),
-                        "--postgres-url", args.postgres_url, "--seed-only"], check=True)
+                        "--postgres-url", args.postgres_url, "--seed-only",
+                        *(["--database", args.database] if args.database else [])], check=True)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR") or subprocess.run(
         ["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=ROOT,
@@ -65,9 +71,11 @@ def main():
         shutil.copytree(os.path.join(seeded, "data"), os.path.join(work, "data"))
     else:
         base = args.postgres_url.rstrip("/")
-        source, copy = f"ebok_bench_{args.customers}", f"ebok_bench_billing_{args.customers}"
-        for sql in (f"DROP DATABASE IF EXISTS {copy}", f"CREATE DATABASE {copy} TEMPLATE {source}"):
-            subprocess.run(["psql", base + "/postgres", "-qc", sql], check=True)
+        source = args.database or f"ebok_bench_{args.customers}"
+        copy = source if args.in_place else f"ebok_bench_billing_{args.customers}"
+        if not args.in_place:
+            for sql in (f"DROP DATABASE IF EXISTS {copy}", f"CREATE DATABASE {copy} TEMPLATE {source}"):
+                subprocess.run(["psql", base + "/postgres", "-qc", sql], check=True)
         env["EBOK_DATABASE_URL"] = f"{base}/{copy}"
         os.makedirs(os.path.join(work, "data"))
 

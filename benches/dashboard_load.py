@@ -244,6 +244,11 @@ def main():
     parser.add_argument("--build", choices=["release", "debug"], default="release",
                         help="which binary; debug only to check the driver quickly")
     parser.add_argument("--seed-only", action="store_true", help="prepare the demo database and stop")
+    parser.add_argument("--no-pdfs", action="store_true",
+                        help="seed the demo's past invoices without their PDFs (ebok demo --no-pdfs; "
+                             "for a million customers)")
+    parser.add_argument("--database", help="PostgreSQL database (default ebok_bench_<customers>)")
+    parser.add_argument("--binary", help="an ebok binary to run as it is (default: cargo build)")
     parser.add_argument("--perf", metavar="FILE",
                         help="also record a CPU profile of the server during the first round of "
                              "the first route (perf record -g; read it with perf report -i FILE)")
@@ -263,14 +268,17 @@ def main():
         "ROCKET_PROFILE": "release",
     })
     if args.backend == "postgres":
-        database = f"ebok_bench_{args.customers}"
+        database = args.database or f"ebok_bench_{args.customers}"
         env["EBOK_DATABASE_URL"] = f"{args.postgres_url.rstrip('/')}/{database}"
-    build = ["cargo", "build", "--quiet"] + (["--release"] if args.build == "release" else [])
-    subprocess.run(build, cwd=ROOT, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR") or subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=ROOT,
-        capture_output=True, text=True, check=True).stdout.split('"target_directory":"')[1].split('"')[0]
-    binary = os.path.join(target, args.build, "ebok")
+    if args.binary:
+        binary = args.binary
+    else:
+        build = ["cargo", "build", "--quiet"] + (["--release"] if args.build == "release" else [])
+        subprocess.run(build, cwd=ROOT, check=True)
+        target = os.environ.get("CARGO_TARGET_DIR") or subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=ROOT,
+            capture_output=True, text=True, check=True).stdout.split('"target_directory":"')[1].split('"')[0]
+        binary = os.path.join(target, args.build, "ebok")
 
     marker = os.path.join(work, "seeded")
     if not os.path.exists(marker):
@@ -281,7 +289,8 @@ def main():
                             f"CREATE DATABASE {database}"], check=True)
         print(f"seeding the demo with {args.customers} customers (once) …", flush=True)
         started = time.time()
-        subprocess.run([binary, "demo", "--customers", str(args.customers), "--seed-only"],
+        subprocess.run([binary, "demo", "--customers", str(args.customers), "--seed-only",
+                        *(["--no-pdfs"] if args.no_pdfs else [])],
                        cwd=ROOT, env=env, check=True)
         print(f"seeded in {time.time() - started:.0f} s", flush=True)
         # The dashboard never reads invoice PDFs; the 100 000-customer demo writes ~9 GB of them.

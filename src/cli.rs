@@ -54,6 +54,11 @@ pub enum Command {
         /// Seed and exit without serving.
         #[arg(long)]
         seed_only: bool,
+        /// Record the generated customers' past invoices without their PDFs (a million
+        /// customers' history would be ~100 GB); their invoice pages say the demo document is
+        /// not stored. New invoices (the billing run, orders) always get theirs.
+        #[arg(long)]
+        no_pdfs: bool,
     },
     /// Billing: the monthly run that issues periodic invoices.
     Billing {
@@ -179,6 +184,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo {
             customers,
             seed_only,
+            no_pdfs,
         } => {
             let pool = open_database(&config, config.database.pool_size)?;
             let mut conn = pool.get().context("no database connection for seeding")?;
@@ -191,7 +197,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     crate::app::clock::now(),
                 )?;
             }
-            let summary = demo::seed(&mut conn, &config, &DemoOptions::with_progress(customers))?;
+            let mut options = DemoOptions::with_progress(customers);
+            if no_pdfs {
+                options = options.without_pdfs();
+            }
+            let summary = demo::seed(&mut conn, &config, &options)?;
             drop(conn);
             println!("{}", summary.logins_banner(&public_address(&config)));
             if seed_only {

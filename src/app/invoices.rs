@@ -321,6 +321,9 @@ pub fn detail(
 pub enum DocumentError {
     #[error("the stored invoice file cannot be served: {0}")]
     Storage(String),
+    /// A past demo invoice seeded with `ebok demo --no-pdfs`: recorded without its document.
+    #[error("the demo invoice's document is not stored")]
+    NotStored,
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
@@ -335,10 +338,11 @@ pub fn pdf(
     let Some(invoice) = db::invoices::find_of_customer(conn, customer_id, invoice_id)? else {
         return Ok(None);
     };
-    let (Some(path), Some(sha), Some(number)) =
-        (invoice.pdf_path, invoice.pdf_sha256, invoice.number)
-    else {
+    let Some(number) = invoice.number else {
         return Ok(None);
+    };
+    let (Some(path), Some(sha)) = (invoice.pdf_path, invoice.pdf_sha256) else {
+        return Err(DocumentError::NotStored);
     };
     // Once KSeF has numbered the invoice, its visualisation with the number under KOD I is
     // the one to hand out (see app::ksef::visualisation); the issue-time file stays as issued.
@@ -347,6 +351,30 @@ pub fn pdf(
         .read_verified(&path, &sha)
         .map_err(|e| DocumentError::Storage(e.to_string()))?;
     Ok(Some((format!("{}.pdf", number.replace('/', "_")), bytes)))
+}
+
+/// What the PDF link of an invoice hands out.
+pub enum Document {
+    Pdf {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// A past demo invoice seeded with `ebok demo --no-pdfs`: there is no file to hand out.
+    NotStored,
+}
+
+/// The customer's invoice document: its stored PDF, or word that the demo did not store one.
+pub fn document(
+    conn: &mut DbConn,
+    store: &PdfStore,
+    customer_id: i64,
+    invoice_id: i64,
+) -> Result<Option<Document>, DocumentError> {
+    match pdf(conn, store, customer_id, invoice_id) {
+        Ok(found) => Ok(found.map(|(name, bytes)| Document::Pdf { name, bytes })),
+        Err(DocumentError::NotStored) => Ok(Some(Document::NotStored)),
+        Err(other) => Err(other),
+    }
 }
 
 /// Several PDFs as one ZIP; ids that are not the customer's are skipped.
@@ -363,7 +391,12 @@ pub fn pdf_zip(
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let mut added = 0;
     for id in invoice_ids.iter().take(100) {
-        if let Some((name, bytes)) = pdf(conn, store, customer_id, *id)? {
+        let found = match pdf(conn, store, customer_id, *id) {
+            // A demo invoice without its document is left out, as it has no checkbox.
+            Err(DocumentError::NotStored) => None,
+            other => other?,
+        };
+        if let Some((name, bytes)) = found {
             zip.start_file(name, options)
                 .map_err(|e| DocumentError::Storage(e.to_string()))?;
             zip.write_all(&bytes)

@@ -81,3 +81,23 @@ fn form_page(request: &Request<'_>, status: Status) -> Option<String> {
     let id = thread.strip_prefix("/zgloszenia/")?;
     id.parse::<i64>().ok().map(|_| thread.to_owned())
 }
+
+/// The page for a past demo invoice seeded without its PDF (`ebok demo --no-pdfs`): the
+/// invoice is there, its document was never stored.
+pub(super) fn document_not_stored(layout: super::page::Layout) -> (Status, Template) {
+    let lang = layout.lang;
+    (
+        Status::NotFound,
+        Template::render(
+            "errors/error",
+            context! {
+                layout,
+                code: 404,
+                title: i18n::text(lang, "invoices-pdf-not-stored-title"),
+                message: i18n::text(lang, "invoices-pdf-not-stored"),
+                back: Option::<String>::None,
+                request_id: Option::<String>::None,
+            },
+        ),
+    )
+}

@@ -60,6 +60,10 @@ pub struct DemoOptions {
     /// Generated customers wanted in total (beyond the fixed ones).
     pub customers: u32,
     pub show_progress: bool,
+    /// Whether the generated customers' past invoices get their PDFs (`--no-pdfs`: not; a
+    /// million customers' history would be ~100 GB of files). The fixed demo customers and
+    /// everything issued later always get theirs.
+    pub pdfs: bool,
 }
 
 impl DemoOptions {
@@ -67,6 +71,7 @@ impl DemoOptions {
         DemoOptions {
             customers,
             show_progress: true,
+            pdfs: true,
         }
     }
 
@@ -74,6 +79,15 @@ impl DemoOptions {
         DemoOptions {
             customers,
             show_progress: false,
+            pdfs: true,
+        }
+    }
+
+    /// The generated customers' past invoices without their PDFs (`ebok demo --no-pdfs`).
+    pub fn without_pdfs(self) -> DemoOptions {
+        DemoOptions {
+            pdfs: false,
+            ..self
         }
     }
 }
@@ -138,7 +152,18 @@ pub fn seed(
         })?;
         bank_statement::seed(conn, today, now)?;
     }
-    let ctx = SeedContext::load(conn, &config.security, invoicing, now, today)?;
+    // The generated customers' history, with or without its files.
+    let history_store = if options.pdfs {
+        store.clone()
+    } else {
+        PdfStore::discarding(&config.paths.invoices_dir)
+    };
+    let history = Invoicing {
+        renderer: renderer.as_ref(),
+        store: &history_store,
+        outgoing: None,
+    };
+    let ctx = SeedContext::load(conn, &config.security, history, now, today)?;
     let already = (db::customers::max_customer_number(conn)? - FIXED_CUSTOMERS).max(0);
     let wanted = i64::from(options.customers);
     let progress = progress_bar(options, (wanted - already).max(0));
@@ -149,7 +174,7 @@ pub fn seed(
             for index in next..=last {
                 seed_generated_customer(conn, &ctx, FIXED_CUSTOMERS + index)?;
             }
-            store.flush()?;
+            history_store.flush()?;
             Ok(())
         })?;
         progress.inc((last - next + 1) as u64);
@@ -160,7 +185,7 @@ pub fn seed(
     visits::seed(conn, now)?;
     top_ups::seed(conn, now)?;
     discounts::seed(conn, config, now, today)?;
-    refunds::seed(conn, &ctx.invoicing, now)?;
+    refunds::seed(conn, &invoicing, now)?;
     store.flush()?;
     let invoicing = Invoicing {
         renderer: renderer.as_ref(),

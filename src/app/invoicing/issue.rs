@@ -337,6 +337,11 @@ fn finish(
     if original.is_some() {
         crate::app::ksef::record_correction_effect(conn, invoice_id, effect)?;
     }
+    if !ctx.store.keeps_files() {
+        // `ebok demo --no-pdfs`: the invoice is recorded without a document (and mailed to
+        // nobody: the demo's customers are fictional).
+        return Ok(invoice);
+    }
     let refund_account = match original {
         Some(_) => db::refunds::of_correction(conn, invoice_id)?.map(|r| r.account),
         None => None,

@@ -13,6 +13,8 @@ pub struct PdfStore {
     files: FileStore,
     /// Every `write` waits for `flush` (see `deferring`).
     deferred: bool,
+    /// Issuing through this store renders and keeps no file (see `discarding`).
+    discarding: bool,
 }
 
 /// Where a PDF went and what it hashed to.
@@ -43,6 +45,7 @@ impl PdfStore {
         PdfStore {
             files: FileStore::new(root),
             deferred: false,
+            discarding: false,
         }
     }
 
@@ -52,7 +55,25 @@ impl PdfStore {
         PdfStore {
             files: FileStore::new(root),
             deferred: true,
+            discarding: false,
         }
+    }
+
+    /// A store that keeps no files: invoices issued through it are recorded without a PDF
+    /// (`invoices.pdf_path` stays empty) and none is rendered. Only for `ebok demo --no-pdfs`,
+    /// whose past demo invoices would otherwise fill ~100 GB at a million customers; the pages
+    /// of such an invoice say that its demo document is not stored.
+    pub fn discarding(root: &Path) -> PdfStore {
+        PdfStore {
+            files: FileStore::new(root),
+            deferred: true,
+            discarding: true,
+        }
+    }
+
+    /// Whether invoices issued through this store get their PDF rendered and stored.
+    pub fn keeps_files(&self) -> bool {
+        !self.discarding
     }
 
     /// Stores one PDF durably: temp file, fsync, rename, fsync of the directory. For an invoice
@@ -87,6 +108,9 @@ impl PdfStore {
 
     /// Makes everything written with `write_unflushed` durable.
     pub fn flush(&self) -> Result<(), StorageError> {
+        if self.discarding {
+            return Ok(());
+        }
         self.files.flush()
     }
 

@@ -8,8 +8,9 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::{Responder, Route, State, get, routes};
 
 use crate::app::App;
-use crate::app::invoices::{self, InvoiceFilter, PaymentStatus};
+use crate::app::invoices::{self, Document, InvoiceFilter, PaymentStatus};
 use crate::app::statement;
+use crate::web::catchers::document_not_stored;
 use crate::web::page::LayoutDraft;
 use crate::web::session::CustomerCookie;
 
@@ -88,16 +89,32 @@ async fn detail(
     ))
 }
 
+/// A stored file, or a page saying why there is none.
+#[derive(Responder)]
+enum DocumentAnswer {
+    File(Download),
+    Page((Status, Template)),
+}
+
 /// The file stored at issue time, after its hash is checked; never rendered again.
 #[get("/faktury/<id>/pdf")]
-async fn pdf(id: i64, app: &State<App>, cookie: CustomerCookie) -> Result<Download, Status> {
-    let (_, found) = app
+async fn pdf(
+    id: i64,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    layout: LayoutDraft,
+) -> Result<DocumentAnswer, Status> {
+    let (me, found) = app
         .customer(&cookie)
         .needs(Area::Invoices)
-        .run(move |conn, cx| invoices::pdf(conn, &cx.documents().store, cx.customer_id(), id))
+        .run(move |conn, cx| invoices::document(conn, &cx.documents().store, cx.customer_id(), id))
         .await?;
-    let (name, bytes) = found.ok_or(Status::NotFound)?;
-    Ok(Download::new(bytes, ContentType::PDF, &name))
+    Ok(match found.ok_or(Status::NotFound)? {
+        Document::Pdf { name, bytes } => {
+            DocumentAnswer::File(Download::new(bytes, ContentType::PDF, &name))
+        }
+        Document::NotStored => DocumentAnswer::Page(document_not_stored(layout.signed_in(&me))),
+    })
 }
 
 /// Several invoices in one ZIP: `/faktury/zip?id=1&id=2`.

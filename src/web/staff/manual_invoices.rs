@@ -314,12 +314,19 @@ async fn pdf(
     invoice_id: i64,
     app: &State<App>,
     cookie: StaffCookie,
-) -> Result<(ContentType, Vec<u8>), Status> {
-    let (_, found) = app
+    layout: LayoutDraft,
+) -> Result<Either<(ContentType, Vec<u8>), (Status, Template)>, Status> {
+    let (me, found) = app
         .staff(&cookie)
         .needs(Permission::ViewCustomers)
-        .run(move |conn, cx| invoices::pdf(conn, &cx.documents().store, customer_id, invoice_id))
+        .run(move |conn, cx| {
+            invoices::document(conn, &cx.documents().store, customer_id, invoice_id)
+        })
         .await?;
-    let (_, bytes) = found.ok_or(Status::NotFound)?;
-    Ok((ContentType::PDF, bytes))
+    Ok(match found.ok_or(Status::NotFound)? {
+        invoices::Document::Pdf { bytes, .. } => Either::Left((ContentType::PDF, bytes)),
+        invoices::Document::NotStored => {
+            Either::Right(crate::web::catchers::document_not_stored(layout.staff(&me)))
+        }
+    })
 }
