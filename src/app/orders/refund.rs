@@ -59,18 +59,25 @@ pub struct Refunded {
     pub lowered: i64,
 }
 
-/// Corrects the order's invoice without `line_ids` and records the refund through PayU.
+/// What staff asked: which lines of which order go back, and why.
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    pub order_id: i64,
+    pub line_ids: Vec<i64>,
+    pub reason: String,
+}
+
+/// Corrects the order's invoice without the chosen lines and records the refund through PayU.
 pub fn refund_lines(
     conn: &mut DbConn,
     ctx: &Invoicing<'_>,
-    order_id: i64,
-    line_ids: &[i64],
-    reason: &str,
+    request: &RefundRequest,
     actor: &Actor,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<Refunded, RefundError> {
-    let reason = reason.trim();
+    let (order_id, line_ids) = (request.order_id, request.line_ids.as_slice());
+    let reason = request.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(RefundError::Reason);
     }

@@ -327,7 +327,11 @@ async fn refund_lines(
     cookie: StaffCookie,
     layout: LayoutDraft,
 ) -> Result<Flash<Redirect>, Status> {
-    let (lines, reason) = (form.line.clone(), form.reason.clone());
+    let request = refund::RefundRequest {
+        order_id: id,
+        line_ids: form.line.clone(),
+        reason: form.reason.clone(),
+    };
     let lang = layout.lang();
     let (_, refunded) = app
         .staff(&cookie)
@@ -337,9 +341,7 @@ async fn refund_lines(
             refund::refund_lines(
                 conn,
                 &cx.invoicing(),
-                id,
-                &lines,
-                &reason,
+                &request,
                 &cx.actor(),
                 cx.today,
                 cx.now,
