@@ -146,20 +146,28 @@ fn text_of(client: &Client, path: &str) -> String {
 }
 
 fn files_on_disk(app: &TestApp) -> usize {
-    fn walk(dir: &std::path::Path) -> usize {
-        std::fs::read_dir(dir)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .map(|e| {
-                        let path = e.path();
-                        if path.is_dir() { walk(&path) } else { 1 }
-                    })
-                    .sum()
-            })
-            .unwrap_or(0)
+    fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else {
+                found.push(path);
+            }
+        }
     }
-    walk(&app.config.paths.attachments_dir)
+    // The demo keeps a discount application's proof in the same store; it is not a ticket's.
+    use ebok::db::schema::discount_applications as d;
+    let proofs: Vec<String> = d::table
+        .select(d::proof_storage_path)
+        .load(&mut *app.conn())
+        .unwrap_or_default();
+    let mut found = Vec::new();
+    walk(&app.config.paths.attachments_dir, &mut found);
+    found
+        .iter()
+        .filter(|path| !proofs.iter().any(|proof| path.ends_with(proof)))
+        .count()
 }
 
 fn the_whole_conversation_runs_from_opening_to_reopening(app: TestApp) {
