@@ -157,21 +157,7 @@ fn invoice_request(order: &ShopOrder, lines: &[OrderLine], today: NaiveDate) -> 
         period: None,
         // Paid before it is issued.
         payment_days: 0,
-        lines: lines
-            .iter()
-            .map(|l| LineRequest {
-                name: match &l.domain_name {
-                    Some(domain) => format!("{}: {domain}", l.name),
-                    None => l.name.clone(),
-                },
-                unit: "szt.".into(),
-                quantity: Decimal::from(l.quantity),
-                unit_price: Money::from_grosze(l.unit_price),
-                rate: VatRate::parse(&l.vat_rate).unwrap_or(VatRate::Standard23),
-                service_id: None,
-                subscription: None,
-            })
-            .collect(),
+        lines: lines.iter().map(invoice_line).collect(),
         annex_15_goods: false,
         invoiced_by: InvoicedBy::Manual,
         actor: Actor {
@@ -179,6 +165,22 @@ fn invoice_request(order: &ShopOrder, lines: &[OrderLine], today: NaiveDate) -> 
             account_id: order.account_id,
             ..Actor::default()
         },
+    }
+}
+
+/// An order line as the order's invoice carries it (a refund's correction repeats it).
+pub(crate) fn invoice_line(line: &OrderLine) -> LineRequest {
+    LineRequest {
+        name: match &line.domain_name {
+            Some(domain) => format!("{}: {domain}", line.name),
+            None => line.name.clone(),
+        },
+        unit: "szt.".into(),
+        quantity: Decimal::from(line.quantity),
+        unit_price: Money::from_grosze(line.unit_price),
+        rate: VatRate::parse(&line.vat_rate).unwrap_or(VatRate::Standard23),
+        service_id: None,
+        subscription: None,
     }
 }
 

@@ -13,18 +13,16 @@
 //! `lowered`, and the flash says so).
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::app::audit::{self, Actor};
 use crate::app::invoicing::{
-    CorrectionRequest, Invoicing, IssueError, LineRequest, PayuRefundTarget,
+    CorrectionRequest, Invoicing, IssueError, PayuRefundTarget,
     issue_correction_refunded_through_payu,
 };
 use crate::db::refunds::{PAYU_EXT_PREFIX, PayuRefund};
 use crate::db::{self, DbConn, Pool};
 use crate::domain::online_payment::OrderState;
-use crate::domain::{Money, VatRate};
 use crate::payu::client::{PayuClient, PayuError};
 use crate::payu::wire::{RefundNotification, refund_status};
 
@@ -100,10 +98,10 @@ pub fn refund_lines(
             return Err(RefundError::LineRefunded);
         }
         // The invoice as it should be now: every line not refunded, before or now.
-        let keep: Vec<LineRequest> = open
+        let keep: Vec<_> = open
             .iter()
             .filter(|line| !line_ids.contains(&line.id))
-            .map(|line| invoice_line(line))
+            .map(|line| super::paid::invoice_line(line))
             .collect();
         let number = super::number(order_id);
         let correction = CorrectionRequest {
@@ -148,22 +146,6 @@ pub fn refund_lines(
             lowered: -issued.total_gross.grosze(),
         })
     })
-}
-
-/// The line as the order's invoice carries it (`paid::invoice_request`).
-fn invoice_line(line: &db::orders::OrderLine) -> LineRequest {
-    LineRequest {
-        name: match &line.domain_name {
-            Some(domain) => format!("{}: {domain}", line.name),
-            None => line.name.clone(),
-        },
-        unit: "szt.".into(),
-        quantity: Decimal::from(line.quantity),
-        unit_price: Money::from_grosze(line.unit_price),
-        rate: VatRate::parse(&line.vat_rate).unwrap_or(VatRate::Standard23),
-        service_id: None,
-        subscription: None,
-    }
 }
 
 /// The newest document of the invoice's chain: a second refund corrects the first correction.
