@@ -769,8 +769,11 @@ fn traffic_and_radius_sessions_come_in_through_the_api_once(app: TestApp) {
         client: &app.client,
         token: make_token(&app, "reader", &["customers:read"], "", "1000"),
     };
-    for path in ["/api/v1/traffic", "/api/v1/radius/sessions"] {
-        let (status, problem) = reader.json("POST", path, Some(json!({"counters": []})));
+    for (path, body) in [
+        ("/api/v1/traffic", json!({"counters": []})),
+        ("/api/v1/radius/sessions", json!({"sessions": []})),
+    ] {
+        let (status, problem) = reader.json("POST", path, Some(body));
         assert_eq!(status, Status::Forbidden, "{path}");
         assert_eq!(
             problem_type(&problem),
