@@ -75,7 +75,7 @@ fn roll_up(app: &TestApp, now: NaiveDateTime) -> traffic::RollupReport {
 fn endpoint_of(app: &TestApp, ip: &str) -> i64 {
     scalar_i64(
         app,
-        &format!("SELECT id AS n FROM endpoints WHERE ipv4 = '{ip}'"),
+        &format!("SELECT id AS v FROM endpoints WHERE ipv4 = '{ip}'"),
     )
 }
 
@@ -124,7 +124,7 @@ fn importing_the_same_counters_twice_changes_nothing(app: TestApp) {
         scalar_i64(
             app,
             &format!(
-                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM traffic_samples WHERE endpoint_id = {endpoint}"
+                "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM traffic_samples WHERE endpoint_id = {endpoint}"
             ),
         )
     };
@@ -166,7 +166,7 @@ fn counters_for_unknown_ips_are_counted_and_named_not_stored(app: TestApp) {
     let at = day_hours(day).0 + Duration::hours(3);
     let before = scalar_i64(
         &app,
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM traffic_samples",
+        "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM traffic_samples",
     );
     let counter = |ip: &str, at: NaiveDateTime, bytes_in: i64| Counter {
         ip: ip.into(),
@@ -196,7 +196,7 @@ fn counters_for_unknown_ips_are_counted_and_named_not_stored(app: TestApp) {
     assert_eq!(report.accepted, 1);
     let after = scalar_i64(
         &app,
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM traffic_samples",
+        "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM traffic_samples",
     );
     assert_eq!(after, before + 1, "only the good counter is stored");
 }
@@ -260,7 +260,7 @@ fn roll_ups_are_exact_and_safe_with_two_instances(app: TestApp) {
         let mismatched = scalar_i64(
             &app,
             &format!(
-                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT endpoint_id, SUM(bytes_in) AS i, SUM(bytes_out) AS o FROM traffic_samples GROUP BY endpoint_id) r \
+                "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM (SELECT endpoint_id, SUM(bytes_in) AS i, SUM(bytes_out) AS o FROM traffic_samples GROUP BY endpoint_id) r \
                  FULL OUTER JOIN (SELECT endpoint_id, SUM(bytes_in) AS i, SUM(bytes_out) AS o FROM {table} GROUP BY endpoint_id) s ON s.endpoint_id = r.endpoint_id \
                  WHERE r.i IS NULL OR s.i IS NULL OR r.i <> s.i OR r.o <> s.o"
             ),
@@ -270,7 +270,7 @@ fn roll_ups_are_exact_and_safe_with_two_instances(app: TestApp) {
     let total = |table: &str| {
         scalar_i64(
             &app,
-            &format!("SELECT CAST(SUM(bytes_in) + SUM(bytes_out) AS BIGINT) AS n FROM {table}"),
+            &format!("SELECT CAST(SUM(bytes_in) + SUM(bytes_out) AS BIGINT) AS v FROM {table}"),
         )
     };
     assert!(total("traffic_samples") > 0);
@@ -278,7 +278,7 @@ fn roll_ups_are_exact_and_safe_with_two_instances(app: TestApp) {
     assert_eq!(total("traffic_daily"), total("traffic_samples"));
     let queued = scalar_i64(
         &app,
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM traffic_rollups",
+        "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM traffic_rollups",
     );
     assert_eq!(queued, 0, "nothing left queued");
 
@@ -345,7 +345,7 @@ fn radius_sessions_are_one_row_per_accounting_session(app: TestApp) {
     let rows = || {
         scalar_i64(
             &app,
-            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM radius_sessions",
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM radius_sessions",
         )
     };
     let before = rows();
@@ -387,7 +387,7 @@ fn radius_sessions_are_one_row_per_accounting_session(app: TestApp) {
     let endpoint = endpoint_of(&app, DEMO_IP);
     let service = scalar_i64(
         &app,
-        &format!("SELECT service_id AS n FROM endpoints WHERE id = {endpoint}"),
+        &format!("SELECT service_id AS v FROM endpoints WHERE id = {endpoint}"),
     );
     log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
     let html = app
