@@ -1407,6 +1407,33 @@ const MATRIX: &[Row] = &[
         "/api/v1/endpoints/{endpoint}/suspend",
         Rule::ApiToken,
     ),
+    post("/api/v1/traffic", "/api/v1/traffic", Rule::ApiToken),
+    post(
+        "/api/v1/radius/sessions",
+        "/api/v1/radius/sessions",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/invoices?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/invoices",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/invoices/<id>",
+        "/api/v1/invoices/{invoice}",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/invoices/<id>/pdf",
+        "/api/v1/invoices/{invoice}/pdf",
+        Rule::ApiToken,
+    ),
+    get(
+        "/api/v1/invoices/<id>/ksef.xml",
+        "/api/v1/invoices/{invoice}/ksef.xml",
+        Rule::ApiToken,
+    ),
+    post("/api/v1/payments", "/api/v1/payments", Rule::ApiToken),
     get("/staff/tokeny-api", "/staff/tokeny-api", Staff(AdminOnly)),
     post("/staff/tokeny-api", "/staff/tokeny-api", Staff(AdminOnly)),
     post(

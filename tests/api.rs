@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::{TestApp, count, staff_client};
-use ebok::app::demo;
+use chrono::Duration;
+use common::{TestApp, count, log_in, scalar_i64, staff_client};
+use ebok::app::{clock, demo};
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::blocking::{Client, LocalResponse};
 use serde_json::{Value, json};
@@ -16,6 +17,9 @@ backend_tests!(
     tokens_are_checked_scoped_limited_and_audited,
     writes_with_an_idempotency_key_happen_once,
     the_network_view_answers_304_while_nothing_changed,
+    traffic_and_radius_sessions_come_in_through_the_api_once,
+    invoices_and_payments_through_the_api,
+    the_demo_hands_out_a_working_api_token,
 );
 
 /// Makes a token through the staff panel's form, as an admin; answers the token shown once.
@@ -668,4 +672,465 @@ fn the_openapi_document_and_its_examples_validate() {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0);
     assert!(examples >= 10, "{said}");
+}
+
+/// The demo subscriber's endpoint (tests/traffic.rs uses it too).
+const DEMO_IP: &str = "203.0.113.17";
+
+fn traffic_and_radius_sessions_come_in_through_the_api_once(app: TestApp) {
+    let app = app.with_config(|c| c.traffic_raw_days = 30).with_demo(0);
+    let collector = Api {
+        client: &app.client,
+        token: make_token(
+            &app,
+            "collector",
+            &["traffic:write", "radius:write"],
+            "",
+            "1000",
+        ),
+    };
+    // A whole Polish day ten days back, a counter every 5 minutes, and one for an IP no
+    // endpoint has.
+    let day = clock::today() - Duration::days(10);
+    let (from, to) = ebok::domain::traffic::day_hours(day);
+    let mut counters = Vec::new();
+    let (mut sum_in, mut sum_out) = (0_i64, 0_i64);
+    let mut at = from;
+    let mut i = 0_i64;
+    while at < to {
+        counters.push(json!({
+            "ip": DEMO_IP, "interval_start": format!("{}Z", at.format("%Y-%m-%dT%H:%M:%S")),
+            "bytes_in": 5000 + i, "bytes_out": 70 + i
+        }));
+        sum_in += 5000 + i;
+        sum_out += 70 + i;
+        at += Duration::minutes(5);
+        i += 1;
+    }
+    let intervals = counters.len() as i64;
+    counters.push(json!({
+        "ip": "198.51.100.250", "interval_start": format!("{}Z", from.format("%Y-%m-%dT%H:%M:%S")),
+        "bytes_in": 1, "bytes_out": 1
+    }));
+    let batch = json!({ "counters": counters });
+    let samples = |app: &TestApp| count(&mut app.conn(), "SELECT endpoint_id FROM traffic_samples");
+    let before = samples(&app);
+
+    let (status, report) = collector.json("POST", "/api/v1/traffic", Some(batch.clone()));
+    assert_eq!(status, Status::Ok, "{report}");
+    assert_eq!(report["received"], intervals + 1);
+    assert_eq!(report["accepted"], intervals);
+    assert_eq!(report["rows_written"], intervals);
+    assert_eq!(report["duplicates"], 0);
+    assert_eq!(report["unknown"], 1, "an unknown IP is reported");
+    assert_eq!(report["unknown_ips"], json!(["198.51.100.250"]));
+    assert_eq!(samples(&app), before + intervals);
+
+    // The same batch again: nothing written, all of it reported as duplicates.
+    let (status, again) = collector.json("POST", "/api/v1/traffic", Some(batch.clone()));
+    assert_eq!(status, Status::Ok);
+    assert_eq!(again["rows_written"], 0, "{again}");
+    assert_eq!(again["duplicates"], intervals);
+    assert_eq!(again["unknown"], 1);
+    assert_eq!(samples(&app), before + intervals);
+
+    // A bad item refuses the batch, naming the item; nothing is stored.
+    let bad = json!({ "counters": [
+        {"ip": DEMO_IP, "interval_start": "2026-12-01T10:00:00Z", "bytes_in": 1, "bytes_out": 1},
+        {"ip": "300.1.2.3", "interval_start": "soon", "bytes_in": -5, "bytes_out": 1}
+    ]});
+    let (status, problem) = collector.json("POST", "/api/v1/traffic", Some(bad));
+    assert_eq!(status, Status::UnprocessableEntity);
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "counters[1].ip",
+            "counters[1].interval_start",
+            "counters[1].bytes_in"
+        ]
+    );
+    let (status, problem) = collector.json(
+        "POST",
+        "/api/v1/traffic",
+        Some(json!({"counters": [], "extra": 1})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(problem["errors"][0]["field"], "extra");
+    assert_eq!(samples(&app), before + intervals);
+
+    // A token without the scope: 403 problem, nothing stored.
+    let reader = Api {
+        client: &app.client,
+        token: make_token(&app, "reader", &["customers:read"], "", "1000"),
+    };
+    for (path, body) in [
+        ("/api/v1/traffic", json!({"counters": []})),
+        ("/api/v1/radius/sessions", json!({"sessions": []})),
+    ] {
+        let (status, problem) = reader.json("POST", path, Some(body));
+        assert_eq!(status, Status::Forbidden, "{path}");
+        assert_eq!(
+            problem_type(&problem),
+            "/api/v1/problems/insufficient-scope"
+        );
+    }
+
+    // Rolled up, the subscriber sees the counters on /statystyki.
+    ebok::jobs::traffic::run_once(&app.pool, 30, clock::now()).unwrap();
+    log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    let mine = scalar_i64(
+        &app,
+        &format!("SELECT id AS v FROM endpoints WHERE ipv4 = '{DEMO_IP}'"),
+    );
+    let page = app.get(&format!("/statystyki?punkt={mine}&okres=day&dzien={day}"));
+    assert_eq!(page.status(), Status::Ok);
+    let html = page.into_string().unwrap();
+    assert!(html.contains("<svg"));
+    assert!(
+        html.contains(&format!("data-bytes=\"{sum_in}\""))
+            && html.contains(&format!("data-bytes=\"{sum_out}\"")),
+        "the totals of the counters sent, once"
+    );
+
+    // RADIUS accounting: a start, then its stop; sent twice; one unknown login.
+    let login = ebok::db::traffic::endpoint_logins(&mut app.conn())
+        .unwrap()
+        .into_iter()
+        .find(|(_, _, ip)| ip.as_deref() == Some(DEMO_IP))
+        .and_then(|(_, login, _)| login)
+        .expect("the demo endpoint has a PPPoE login");
+    let start = format!(
+        "{}Z",
+        (from + Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S")
+    );
+    let stop = format!(
+        "{}Z",
+        (from + Duration::hours(11)).format("%Y-%m-%dT%H:%M:%S")
+    );
+    let started = json!({ "sessions": [
+        {"session_id": "api-test-0001", "username": login, "nas_ip": "10.0.0.1",
+         "framed_ip": DEMO_IP, "started_at": start, "bytes_in": 1000, "bytes_out": 100},
+        {"session_id": "api-test-0002", "username": "nobody.here", "started_at": start,
+         "bytes_in": 0, "bytes_out": 0}
+    ]});
+    let (status, report) = collector.json("POST", "/api/v1/radius/sessions", Some(started.clone()));
+    assert_eq!(status, Status::Ok, "{report}");
+    assert_eq!(
+        (
+            &report["created"],
+            &report["unknown"],
+            &report["unknown_logins"]
+        ),
+        (&json!(1), &json!(1), &json!(["nobody.here"]))
+    );
+    let stopped = json!({ "sessions": [
+        {"session_id": "api-test-0001", "username": login, "started_at": start,
+         "stopped_at": stop, "bytes_in": 900000, "bytes_out": 80000,
+         "terminate_cause": "Lost-Carrier"}
+    ]});
+    let (_, report) = collector.json("POST", "/api/v1/radius/sessions", Some(stopped.clone()));
+    assert_eq!(
+        (&report["created"], &report["updated"]),
+        (&json!(0), &json!(1))
+    );
+    // Both again, in the other order: nothing new.
+    let (_, report) = collector.json("POST", "/api/v1/radius/sessions", Some(stopped));
+    assert_eq!(report["duplicates"], 1, "{report}");
+    let (_, report) = collector.json("POST", "/api/v1/radius/sessions", Some(started));
+    assert_eq!(
+        (&report["duplicates"], &report["updated"]),
+        (&json!(1), &json!(0))
+    );
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM radius_sessions WHERE session_key = 'api-test-0001' AND stopped_at IS NOT NULL AND bytes_in = 900000"
+        ),
+        1
+    );
+    let (status, problem) = collector.json(
+        "POST",
+        "/api/v1/radius/sessions",
+        Some(json!({ "sessions": [
+            {"session_id": "", "username": "x", "started_at": stop, "stopped_at": start,
+             "bytes_in": 0, "bytes_out": 0}
+        ]})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    let codes: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["api-session-id", "api-stop-before-start"]);
+
+    // Staff see the connections on a fault ticket of that customer, not on a billing one.
+    let customer = ebok::db::traffic::customer_of_endpoint(&mut app.conn(), mine)
+        .unwrap()
+        .unwrap();
+    let ticket = |category: &str| {
+        ebok::db::tickets::insert(
+            &mut app.conn(),
+            &ebok::db::tickets::NewTicket {
+                customer_id: customer,
+                opened_by_account_id: None,
+                service_id: None,
+                subject: "Internet nie działa".into(),
+                category: category.into(),
+                status: "open".into(),
+                priority: "normal".into(),
+                assigned_staff_id: None,
+                created_at: clock::now(),
+                updated_at: clock::now(),
+                closed_at: None,
+            },
+        )
+        .unwrap()
+    };
+    let (fault, billing) = (ticket("fault"), ticket("billing"));
+    let staff = staff_client(&app, demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD);
+    let page = |id: i64| {
+        let response = staff.get(format!("/staff/tickets/{id}")).dispatch();
+        assert_eq!(response.status(), Status::Ok);
+        response.into_string().unwrap()
+    };
+    assert!(page(fault).contains("data-session=\"api-test-0001\""));
+    assert!(!page(billing).contains("id=\"connections-heading\""));
+}
+
+fn invoices_and_payments_through_the_api(app: TestApp) {
+    let app = app.with_demo(0);
+    let api = Api {
+        client: &app.client,
+        token: make_token(
+            &app,
+            "accounting",
+            &["invoices:read", "payments:write"],
+            "",
+            "1000",
+        ),
+    };
+    // An issued invoice with its stored PDF (not a KSeF-numbered one).
+    let invoice = scalar_i64(
+        &app,
+        "SELECT MIN(id) AS v FROM invoices WHERE status = 'issued' AND pdf_path IS NOT NULL \
+         AND id NOT IN (SELECT invoice_id FROM ksef_documents WHERE numbered_pdf_path IS NOT NULL)",
+    );
+    let customer = scalar_i64(
+        &app,
+        &format!("SELECT customer_id AS v FROM invoices WHERE id = {invoice}"),
+    );
+
+    // Lists: every issued invoice once over the pages; a customer's only.
+    let issued = count(
+        &mut app.conn(),
+        "SELECT id FROM invoices WHERE status = 'issued'",
+    );
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = api.json(
+            "GET",
+            &format!("/api/v1/invoices?limit=3&cursor={cursor}"),
+            None,
+        );
+        assert_eq!(status, Status::Ok, "{page}");
+        for item in page["items"].as_array().unwrap() {
+            seen.push(item["id"].as_i64().unwrap());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as i64, issued);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    let (_, theirs) = api.json(
+        "GET",
+        &format!("/api/v1/invoices?customer_id={customer}"),
+        None,
+    );
+    let theirs = theirs["items"].as_array().unwrap().clone();
+    assert!(theirs.iter().all(|i| i["customer_id"] == customer));
+    assert!(theirs.iter().any(|i| i["id"] == invoice));
+    let (_, none) = api.json(
+        "GET",
+        "/api/v1/invoices?updated_since=2100-01-01T00:00:00Z",
+        None,
+    );
+    assert_eq!(none["items"].as_array().unwrap().len(), 0);
+
+    // One invoice; its PDF byte for byte as stored.
+    let (status, one) = api.json("GET", &format!("/api/v1/invoices/{invoice}"), None);
+    assert_eq!(status, Status::Ok);
+    assert_eq!(one["has_pdf"], true);
+    let total: i64 = scalar_i64(
+        &app,
+        &format!("SELECT total_gross AS v FROM invoices WHERE id = {invoice}"),
+    );
+    assert_eq!(
+        one["total_gross"],
+        format!("{}.{:02}", total / 100, total % 100)
+    );
+    let response = api.call("GET", &format!("/api/v1/invoices/{invoice}/pdf"), None, &[]);
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(response.content_type(), Some(ContentType::PDF));
+    let bytes = response.into_bytes().unwrap();
+    let (path, sha): (Option<String>, Option<String>) = {
+        use diesel::prelude::*;
+        use ebok::db::schema::invoices;
+        invoices::table
+            .find(invoice)
+            .select((invoices::pdf_path, invoices::pdf_sha256))
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let stored = ebok::app::invoicing::PdfStore::new(&app.config.paths.invoices_dir)
+        .read_verified(&path.unwrap(), &sha.unwrap())
+        .unwrap();
+    assert_eq!(bytes, stored, "the stored file, byte for byte");
+    let (status, problem) = api.json("GET", "/api/v1/invoices/999999/pdf", None);
+    assert_eq!(status, Status::NotFound);
+    assert_eq!(problem_type(&problem), "/api/v1/problems/not-found");
+
+    // The FA(3) XML: a 404 problem until it went to KSeF, then the XML as sent.
+    let exec =
+        |sql: &str| diesel::RunQueryDsl::execute(diesel::sql_query(sql), &mut *app.conn()).unwrap();
+    exec(&format!(
+        "UPDATE ksef_documents SET state = 'queued', xml = NULL WHERE invoice_id = {invoice}"
+    ));
+    let xml_path = format!("/api/v1/invoices/{invoice}/ksef.xml");
+    let (status, problem) = api.json("GET", &xml_path, None);
+    assert_eq!(status, Status::NotFound, "{problem}");
+    let sent = exec(&format!(
+        "UPDATE ksef_documents SET state = 'accepted', xml = '<Faktura>api</Faktura>' WHERE invoice_id = {invoice}"
+    ));
+    if sent == 1 {
+        let response = api.call("GET", &xml_path, None, &[]);
+        assert_eq!(response.status(), Status::Ok);
+        assert_eq!(response.content_type(), Some(ContentType::XML));
+        assert_eq!(response.into_string().unwrap(), "<Faktura>api</Faktura>");
+    }
+
+    // A payment with the same Idempotency-Key twice: one payment, the same answer.
+    let payments = |app: &TestApp| {
+        count(
+            &mut app.conn(),
+            &format!("SELECT id FROM payments WHERE customer_id = {customer}"),
+        )
+    };
+    let before = payments(&app);
+    let body = json!({
+        "customer_id": customer, "amount": "12.34", "received_on": clock::today().to_string(),
+        "method": "transfer", "title": "API test"
+    })
+    .to_string();
+    let key = [("Idempotency-Key", "bank-tx-0001")];
+    let (status, first) = read(api.call("POST", "/api/v1/payments", Some(&body), &key));
+    assert_eq!(status, Status::Created, "{first}");
+    assert_eq!(first["amount"], "12.34");
+    assert_eq!(first["customer_id"], customer);
+    let again = api.call("POST", "/api/v1/payments", Some(&body), &key);
+    assert_eq!(again.headers().get_one("Idempotent-Replayed"), Some("true"));
+    let (status, second) = read(again);
+    assert_eq!(status, Status::Created);
+    assert_eq!(first, second);
+    assert_eq!(payments(&app), before + 1, "one payment");
+    let recorded = count(
+        &mut app.conn(),
+        "SELECT id FROM audit_log WHERE action = 'payment_recorded' AND details LIKE '%\"api_token\":\"accounting\"%'",
+    );
+    assert_eq!(recorded, 1);
+
+    // Bad payments are field problems; nothing is recorded.
+    let (status, problem) = api.json(
+        "POST",
+        "/api/v1/payments",
+        Some(json!({"customer_id": customer, "amount": "-5", "received_on": "2100-01-01", "method": "barter"})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    let mut fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["amount", "method", "received_on"]);
+    let (status, problem) = api.json(
+        "POST",
+        "/api/v1/payments",
+        Some(json!({"customer_id": 999999, "amount": "5", "received_on": "2026-01-01"})),
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(problem["errors"][0]["field"], "customer_id");
+    assert_eq!(payments(&app), before + 1);
+
+    // Without the scopes: 403 problems.
+    let reader = Api {
+        client: &app.client,
+        token: make_token(&app, "crm-reader", &["customers:read"], "", "1000"),
+    };
+    let (status, problem) = reader.json("GET", "/api/v1/invoices", None);
+    assert_eq!(status, Status::Forbidden);
+    assert_eq!(
+        problem_type(&problem),
+        "/api/v1/problems/insufficient-scope"
+    );
+    let (status, _) = read(reader.call("POST", "/api/v1/payments", Some(&body), &[]));
+    assert_eq!(status, Status::Forbidden);
+    let (status, _) =
+        read(reader.call("GET", &format!("/api/v1/invoices/{invoice}/pdf"), None, &[]));
+    assert_eq!(status, Status::Forbidden);
+    assert_eq!(payments(&app), before + 1);
+}
+
+fn the_demo_hands_out_a_working_api_token(app: TestApp) {
+    let first = app.seed_demo(0);
+    let banner = first.logins_banner("http://localhost:8000");
+    assert!(banner.contains(&format!("Authorization: Bearer {}", first.api_token)));
+    let api = Api {
+        client: &app.client,
+        token: first.api_token.clone(),
+    };
+    let (status, page) = api.json("GET", "/api/v1/customers?limit=2", None);
+    assert_eq!(status, Status::Ok, "{page}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    // Stored hashed like any token.
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            &format!(
+                "SELECT id FROM api_tokens WHERE token_hash = '{}'",
+                first.api_token
+            )
+        ),
+        0
+    );
+    // Seeding again makes a new one; the old one stops working.
+    let second = app.seed_demo(0);
+    assert_ne!(second.api_token, first.api_token);
+    assert_eq!(
+        api.json("GET", "/api/v1/tariffs", None).0,
+        Status::Unauthorized
+    );
+    let api = Api {
+        client: &app.client,
+        token: second.api_token,
+    };
+    assert_eq!(api.json("GET", "/api/v1/tariffs", None).0, Status::Ok);
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT id FROM api_tokens WHERE name = 'demo'"
+        ),
+        1
+    );
 }

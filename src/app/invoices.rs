@@ -136,6 +136,30 @@ fn rows(invoices: Vec<Invoice>, money: &Receivables, today: NaiveDate) -> Vec<In
         .collect()
 }
 
+/// The rows of any customers' invoices, in the order given, with what each owes (for the API).
+pub fn payment_rows(
+    conn: &mut DbConn,
+    invoices: Vec<Invoice>,
+    today: NaiveDate,
+) -> diesel::QueryResult<Vec<InvoiceRow>> {
+    let mut money: HashMap<i64, Receivables> = HashMap::new();
+    let mut out = Vec::with_capacity(invoices.len());
+    for invoice in invoices {
+        let customer_id = invoice.customer_id;
+        if !money.contains_key(&customer_id) {
+            money.insert(
+                customer_id,
+                receivables::of_customer(conn, customer_id, today)?,
+            );
+        }
+        if let Some(of_customer) = money.get(&customer_id) {
+            out.extend(rows(vec![invoice], of_customer, today));
+        }
+    }
+    crate::app::ksef::mark_rows(conn, &mut out)?;
+    Ok(out)
+}
+
 /// All the customer's invoices: those still to pay first (earliest due first), then the rest,
 /// newest first.
 pub fn list(

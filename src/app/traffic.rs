@@ -34,6 +34,8 @@ pub struct IngestReport {
     pub accepted: usize,
     /// (endpoint, interval) rows written, new or replaced.
     pub rows_written: usize,
+    /// (endpoint, interval) rows already stored with the same bytes (a batch sent again).
+    pub duplicates: usize,
     /// Counters for an IP no endpoint has.
     pub unknown: usize,
     /// The first unknown IPs, sorted.
@@ -109,8 +111,13 @@ pub fn ingest(
         )
         .collect();
     report.rows_written = db::traffic::upsert_samples(conn, &samples)?;
-    let hours: BTreeSet<NaiveDateTime> = rows.keys().map(|&(_, at)| hour_start(at)).collect();
-    db::traffic::enqueue(conn, "hour", &hours.into_iter().collect::<Vec<_>>())?;
+    report.duplicates = samples.len().saturating_sub(report.rows_written);
+    // A batch that changed nothing leaves the sums as they are (their hours were queued when
+    // the rows were first written).
+    if report.rows_written > 0 {
+        let hours: BTreeSet<NaiveDateTime> = rows.keys().map(|&(_, at)| hour_start(at)).collect();
+        db::traffic::enqueue(conn, "hour", &hours.into_iter().collect::<Vec<_>>())?;
+    }
     if report.unknown > 0 {
         tracing::warn!(
             unknown = report.unknown,

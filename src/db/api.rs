@@ -54,6 +54,17 @@ pub fn name_taken(conn: &mut DbConn, name: &str) -> QueryResult<bool> {
 }
 
 /// Every token, newest first (revoked ones too: the list is also their history).
+/// Gives the token named `name` a new hash (and lifts a revocation); false when there is none.
+pub fn rehash(conn: &mut DbConn, name: &str, token_hash: &str) -> QueryResult<bool> {
+    let changed = diesel::update(api_tokens::table.filter(api_tokens::name.eq(name)))
+        .set((
+            api_tokens::token_hash.eq(token_hash),
+            api_tokens::revoked_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
 pub fn tokens(conn: &mut DbConn) -> QueryResult<Vec<ApiTokenRow>> {
     api_tokens::table.order(api_tokens::id.desc()).load(conn)
 }
@@ -300,4 +311,20 @@ pub fn set_service_status(
         .set((services::status.eq(status), services::updated_at.eq(now)))
         .execute(conn)
         .map(|n| n == 1)
+}
+
+/// Issued invoices, by id, changed (issued) at or after `since`.
+pub fn invoices_page(conn: &mut DbConn, page: Page) -> QueryResult<Vec<super::invoices::Invoice>> {
+    use super::schema::invoices;
+    let mut query = invoices::table
+        .filter(invoices::status.eq("issued"))
+        .filter(invoices::id.gt(page.after))
+        .into_boxed();
+    if let Some(since) = page.since {
+        query = query.filter(invoices::issued_at.ge(since));
+    }
+    if let Some(id) = page.customer_id {
+        query = query.filter(invoices::customer_id.eq(id));
+    }
+    query.order(invoices::id).limit(page.limit).load(conn)
 }

@@ -42,7 +42,8 @@ pub fn endpoint_logins(conn: &mut DbConn) -> QueryResult<Vec<EndpointLogin>> {
         .load(conn)
 }
 
-/// Writes the samples; a sample for an (endpoint, interval) already stored replaces it.
+/// Writes the samples; a sample for an (endpoint, interval) already stored replaces it. Answers
+/// how many rows were inserted or changed: a sample equal to the stored row is not counted.
 ///
 /// One multi-row statement per chunk, written as SQL: Diesel has no upsert for a batch on SQLite.
 /// Every value is an integer or a timestamp formatted here, so nothing from outside reaches the
@@ -70,7 +71,9 @@ pub fn upsert_samples(conn: &mut DbConn, samples: &[Sample]) -> QueryResult<usiz
         }
         sql.push_str(
             " ON CONFLICT (endpoint_id, interval_start) DO UPDATE SET \
-             bytes_in = excluded.bytes_in, bytes_out = excluded.bytes_out",
+             bytes_in = excluded.bytes_in, bytes_out = excluded.bytes_out \
+             WHERE traffic_samples.bytes_in <> excluded.bytes_in \
+             OR traffic_samples.bytes_out <> excluded.bytes_out",
         );
         written += diesel::sql_query(sql).execute(conn)?;
     }

@@ -112,7 +112,9 @@ pub fn mount(config: Config, pool: crate::app::Pool, services: Services) -> Rock
         .merge(("secret_key", config.security.secret_key.clone()))
         // A month of a large ISP's bank statement is several MiB; Rocket's default is 1 MiB.
         .merge(("limits.file", "16 MiB"))
-        .merge(("limits.data-form", "17 MiB"));
+        .merge(("limits.data-form", "17 MiB"))
+        // A batch of 50 000 traffic counters to the API is about 5 MiB.
+        .merge(("limits.json", "8 MiB"));
     let assets = FileServer::from(config.paths.assets_dir.clone()).rank(20);
     let app = App::new(AppParts {
         pool,

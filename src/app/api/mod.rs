@@ -2,6 +2,8 @@
 //! RFC 9457 problems, and idempotent writes. The resources are in `resources`. No HTTP types
 //! here: the web room turns `Answer` and `Problem` into responses.
 
+pub mod billing;
+pub mod ingest;
 pub mod resources;
 pub mod tokens;
 

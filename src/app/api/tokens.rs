@@ -23,13 +23,25 @@ pub enum Scope {
     CustomersWrite,
     /// The network view the routers poll.
     NetworkRead,
+    /// Send traffic counters (the collector).
+    TrafficWrite,
+    /// Send RADIUS accounting records.
+    RadiusWrite,
+    /// Read invoices, their PDFs and KSeF XML.
+    InvoicesRead,
+    /// Record payments.
+    PaymentsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [
+    pub const ALL: [Scope; 7] = [
         Scope::CustomersRead,
         Scope::CustomersWrite,
         Scope::NetworkRead,
+        Scope::TrafficWrite,
+        Scope::RadiusWrite,
+        Scope::InvoicesRead,
+        Scope::PaymentsWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +49,10 @@ impl Scope {
             Scope::CustomersRead => "customers:read",
             Scope::CustomersWrite => "customers:write",
             Scope::NetworkRead => "network:read",
+            Scope::TrafficWrite => "traffic:write",
+            Scope::RadiusWrite => "radius:write",
+            Scope::InvoicesRead => "invoices:read",
+            Scope::PaymentsWrite => "payments:write",
         }
     }
 
@@ -300,6 +316,36 @@ pub fn create(
         now,
     )?;
     Ok((id, token))
+}
+
+/// The name of the demo's token.
+pub const DEMO_TOKEN_NAME: &str = "demo";
+
+/// The demo's API token with every scope, stored hashed like any other; made anew (the old
+/// one stops working) each time the demo is seeded, since only its hash is kept.
+pub fn demo_token(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<String> {
+    let token = format!("ebok_{}", crypto::random_token());
+    let hash = crypto::token_hash(&token);
+    if !db::api::rehash(conn, DEMO_TOKEN_NAME, &hash)? {
+        db::api::insert_token(
+            conn,
+            &NewApiToken {
+                name: DEMO_TOKEN_NAME.into(),
+                token_hash: hash,
+                scopes: Scope::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                allowed_networks: String::new(),
+                expires_at: None,
+                rate_per_minute: 600,
+                created_by_staff_id: None,
+                created_at: now,
+            },
+        )?;
+    }
+    Ok(token)
 }
 
 /// Revokes a token at once; false when it was not there or already revoked.

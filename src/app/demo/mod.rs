@@ -99,6 +99,8 @@ pub struct DemoSummary {
     pub generated_now: i64,
     pub customers_total: i64,
     pub elapsed: Duration,
+    /// A fresh API token with every scope (only its hash is stored).
+    pub api_token: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -198,6 +200,7 @@ pub fn seed(
         Ok::<_, DemoError>(())
     })?;
     traffic::seed(conn, now, config.traffic_raw_days)?;
+    let api_token = crate::app::api::tokens::demo_token(conn, now)?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),
@@ -205,6 +208,7 @@ pub fn seed(
         generated_now: (wanted - already).max(0),
         customers_total: db::customers::count(conn)?,
         elapsed: started.elapsed(),
+        api_token,
     })
 }
 
@@ -248,8 +252,12 @@ impl DemoSummary {
              PESEL            {UNREGISTERED_PESEL}\n  \
              e-mail           {UNREGISTERED_EMAIL}\n\
              Generated subscribers: klient<customer number> / {GENERATED_PASSWORD} (e.g. klient3)\n\
-             Mail: without EBOK_SMTP_URL it is written to data/mail/ and its links are printed here.\n",
+             Mail: without EBOK_SMTP_URL it is written to data/mail/ and its links are printed here.\n\
+             API token (every scope; a new one each run):\n  {token}\n  \
+             curl -H 'Authorization: Bearer {token}' {portal_url}/api/v1/customers?limit=2\n  \
+             reference: {portal_url}/api/v1/docs\n",
             isp = self.isp_name,
+            token = self.api_token,
             total = self.customers_total,
         )
     }

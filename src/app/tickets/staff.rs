@@ -107,6 +107,9 @@ pub struct TicketPage {
     pub canned_responses: Vec<CannedResponse>,
     /// The body of the canned response chosen for the reply box, if any (and active).
     pub canned_body: Option<String>,
+    /// For a fault ticket: the last RADIUS connections of the customer's endpoints (of the
+    /// ticket's service when it names one), newest first. `None` for other categories.
+    pub connections: Option<Vec<crate::db::traffic::RadiusSession>>,
 }
 
 /// The ticket page for a staff member; `internal_notes` and `can_handle` are what their role
@@ -122,6 +125,17 @@ pub fn ticket_page(
         return Ok(None);
     };
     let assignees = assignees(conn)?;
+    let connections = if view.ticket.category == TicketCategory::Fault.as_str() {
+        let service_id = db::tickets::find(conn, id)?.and_then(|t| t.service_id);
+        Some(crate::app::radius::recent_of_customer(
+            conn,
+            view.ticket.customer_id,
+            service_id,
+            crate::app::radius::RECENT,
+        )?)
+    } else {
+        None
+    };
     let (canned_responses, canned_body) = if can_handle {
         let body = match canned_id {
             Some(canned_id) => super::canned::body_of(conn, canned_id)?,
@@ -136,6 +150,7 @@ pub fn ticket_page(
         assignees,
         canned_responses,
         canned_body,
+        connections,
     }))
 }
 

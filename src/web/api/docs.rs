@@ -9,6 +9,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::handlers;
+use crate::app::api::billing::{AllocationOut, InvoiceList, InvoiceOut, PaymentIn, PaymentOut};
+use crate::app::api::ingest::{
+    CounterIn, SessionIn, SessionsIn, SessionsReport, TrafficIn, TrafficReport,
+};
 use crate::app::api::resources::{
     ContractIn, ContractList, ContractOut, CustomerIn, CustomerList, CustomerOut, EndpointIn,
     EndpointList, EndpointOut, NetworkEntry, NetworkView, ServiceIn, ServiceList, ServiceOut,
@@ -54,11 +58,20 @@ use crate::web::views::{Template, context};
         handlers::suspend_endpoint,
         handlers::list_tariffs,
         handlers::network,
+        handlers::ingest_traffic,
+        handlers::ingest_sessions,
+        handlers::list_invoices,
+        handlers::get_invoice,
+        handlers::invoice_pdf,
+        handlers::invoice_xml,
+        handlers::create_payment,
     ),
     components(schemas(
         Problem, FieldProblem, CustomerIn, CustomerOut, CustomerList, ContractIn, ContractOut,
         ContractList, ServiceIn, ServiceOut, ServiceList, EndpointIn, EndpointOut, EndpointList,
-        TariffOut, TariffList, NetworkEntry, NetworkView
+        TariffOut, TariffList, NetworkEntry, NetworkView, CounterIn, TrafficIn, TrafficReport,
+        SessionIn, SessionsIn, SessionsReport, InvoiceOut, InvoiceList, PaymentIn, PaymentOut,
+        AllocationOut
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

@@ -1,10 +1,13 @@
 //! The resources' handlers. Each is documented for the OpenAPI document (`docs.rs`) where it
 //! is declared.
 
+use rocket::http::ContentType;
 use rocket::{Route, State, get, post, put, routes};
 
 use super::{ApiRequest, ApiResponse, JsonBody};
 use crate::app::App;
+use crate::app::api::billing::{self, InvoiceList, InvoiceOut, PaymentIn, PaymentOut};
+use crate::app::api::ingest::{self, SessionsIn, SessionsReport, TrafficIn, TrafficReport};
 use crate::app::api::resources::{
     self, ContractIn, ContractList, ContractOut, CustomerIn, CustomerList, CustomerOut, EndpointIn,
     EndpointList, EndpointOut, NetworkView, ServiceIn, ServiceList, ServiceOut, TariffList,
@@ -34,6 +37,13 @@ pub fn routes() -> Vec<Route> {
         suspend_endpoint,
         list_tariffs,
         network,
+        ingest_traffic,
+        ingest_sessions,
+        list_invoices,
+        get_invoice,
+        invoice_pdf,
+        invoice_xml,
+        create_payment,
     ]
 }
 
@@ -566,4 +576,167 @@ pub async fn network(request: ApiRequest, app: &State<App>) -> ApiResponse {
         }
         Err(refusal) => ApiResponse::problem(super::refused(refusal)),
     }
+}
+
+// ---- ingestion ----------------------------------------------------------------------------------
+
+/// Send a batch of traffic counters (the collector's, per endpoint IP and 5-minute interval).
+/// Idempotent: a counter replaces its (endpoint, interval) row, so a batch sent again changes
+/// nothing and is reported as duplicates. Counters for IPs no endpoint has are not stored but
+/// counted and named. A bad item refuses the whole batch (nothing stored).
+#[utoipa::path(post, path = "/api/v1/traffic", tag = "traffic",
+    request_body = TrafficIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "What was stored, duplicated and unknown", body = TrafficReport),
+        (status = 403, description = "The token lacks traffic:write", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Items with problems (nothing stored)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/traffic", data = "<body>")]
+pub async fn ingest_traffic(
+    body: JsonBody<TrafficIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::TrafficWrite, bytes, move |conn, cx| {
+            let raw_days = cx.config().traffic_raw_days;
+            ingest::ingest_traffic(conn, &input, raw_days, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+/// Send a batch of RADIUS accounting records (Start, Interim-Update, Stop). Idempotent per
+/// accounting session id: records are merged into one session (the earliest start, the largest
+/// counters, the stop once known); a record that tells nothing new is reported as a duplicate.
+/// Sessions whose login and IP no endpoint has are not stored but counted and named.
+#[utoipa::path(post, path = "/api/v1/radius/sessions", tag = "radius",
+    request_body = SessionsIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 200, description = "What was created, updated, duplicated and unknown", body = SessionsReport),
+        (status = 403, description = "The token lacks radius:write", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Items with problems (nothing stored)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/radius/sessions", data = "<body>")]
+pub async fn ingest_sessions(
+    body: JsonBody<SessionsIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::RadiusWrite, bytes, move |conn, cx| {
+            ingest::ingest_sessions(conn, &input, &cx.actor(), cx.now)
+        })
+        .await
+}
+
+// ---- invoices and payments ----------------------------------------------------------------------
+
+/// List issued invoices by id, with where each one's payment stands.
+#[utoipa::path(get, path = "/api/v1/invoices", tag = "invoices",
+    params(
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("updated_since" = Option<String>, Query, description = "RFC 3339 time: only those issued since (an issued invoice never changes; a correction is a new one)"),
+        ("limit" = Option<i64>, Query, description = "1–500, 100 by default"),
+        ("customer_id" = Option<i64>, Query, description = "only this customer's"),
+    ),
+    responses(
+        (status = 200, description = "A page of invoices", body = InvoiceList),
+        (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/invoices?<cursor>&<updated_since>&<limit>&<customer_id>")]
+pub async fn list_invoices(
+    cursor: Option<String>,
+    updated_since: Option<String>,
+    limit: Option<String>,
+    customer_id: Option<String>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let query = list_query!(cursor, updated_since, limit, customer_id);
+    request
+        .read(app, Scope::InvoicesRead, move |conn, cx| {
+            billing::list_invoices(conn, &query, cx.today)
+        })
+        .await
+}
+
+/// One issued invoice.
+#[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "invoices",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses(
+        (status = 200, description = "The invoice", body = InvoiceOut),
+        (status = 404, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/invoices/<id>")]
+pub async fn get_invoice(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .read(app, Scope::InvoicesRead, move |conn, cx| {
+            billing::get_invoice(conn, id, cx.today)
+        })
+        .await
+}
+
+/// The invoice's PDF, byte for byte as stored (the KSeF-numbered one once KSeF numbered it).
+#[utoipa::path(get, path = "/api/v1/invoices/{id}/pdf", tag = "invoices",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses(
+        (status = 200, description = "The stored PDF", content_type = "application/pdf"),
+        (status = 404, description = "No such invoice, or no PDF", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/invoices/<id>/pdf")]
+pub async fn invoice_pdf(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .document(
+            app,
+            Scope::InvoicesRead,
+            ContentType::PDF,
+            move |conn, cx| billing::invoice_pdf(conn, &cx.documents().store, id),
+        )
+        .await
+}
+
+/// The FA(3) XML the invoice was sent to KSeF with; 404 until it was sent.
+#[utoipa::path(get, path = "/api/v1/invoices/{id}/ksef.xml", tag = "invoices",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses(
+        (status = 200, description = "The FA(3) XML as sent", content_type = "application/xml"),
+        (status = 404, description = "No such invoice, or not sent to KSeF", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/invoices/<id>/ksef.xml")]
+pub async fn invoice_xml(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+    request
+        .document(
+            app,
+            Scope::InvoicesRead,
+            ContentType::XML,
+            move |conn, _| billing::invoice_xml(conn, id),
+        )
+        .await
+}
+
+/// Record a payment: allocated like one staff record by hand (the oldest due invoices first,
+/// the rest credit) and audited. Send an `Idempotency-Key`: a repeat records nothing again.
+#[utoipa::path(post, path = "/api/v1/payments", tag = "payments",
+    request_body = PaymentIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes")),
+    responses(
+        (status = 201, description = "Recorded and allocated", body = PaymentOut),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/payments", data = "<body>")]
+pub async fn create_payment(
+    body: JsonBody<PaymentIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::PaymentsWrite, bytes, move |conn, cx| {
+            billing::create_payment(conn, &input, &cx.actor(), cx.today, cx.now)
+        })
+        .await
 }

@@ -191,6 +191,28 @@ impl ApiRequest {
         }
     }
 
+    /// Runs a read that needs `scope` and answers a stored document (`kind`) as it is, or a
+    /// problem.
+    async fn document<F>(&self, app: &App, scope: Scope, kind: ContentType, work: F) -> ApiResponse
+    where
+        F: FnOnce(
+                &mut api::Conn,
+                &Cx<'_, ApiClient>,
+            ) -> Result<api::billing::Document, diesel::result::Error>
+            + Send
+            + 'static,
+    {
+        let client = match &self.client {
+            Ok(client) => client,
+            Err(problem) => return ApiResponse::problem(problem.clone()),
+        };
+        match app.api(client, &self.info).needs(scope).run(work).await {
+            Ok((_, Ok((name, bytes)))) => ApiResponse::File(kind, name, bytes),
+            Ok((_, Err(problem))) => ApiResponse::problem(problem),
+            Err(refusal) => ApiResponse::problem(refused(refusal)),
+        }
+    }
+
     /// The token's problem, if it was refused (before the body is looked at).
     fn refused(&self) -> Option<ApiResponse> {
         self.client
@@ -258,9 +280,10 @@ fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     })
 }
 
-/// An API answer: JSON, a problem, or 304.
+/// An API answer: JSON, a problem, 304, or a stored document (its type, file name, bytes).
 pub enum ApiResponse {
     Json(Answer),
+    File(ContentType, String, Vec<u8>),
     NotModified(String),
     Tagged(Answer, String),
 }
@@ -282,6 +305,18 @@ impl<'r> Responder<'r, 'static> for ApiResponse {
                 return Response::build()
                     .status(Status::NotModified)
                     .header(Header::new("ETag", tag))
+                    .ok();
+            }
+            ApiResponse::File(kind, name, bytes) => {
+                return Response::build()
+                    .status(Status::Ok)
+                    .header(kind)
+                    .header(Header::new(
+                        "Content-Disposition",
+                        format!("attachment; filename=\"{name}\""),
+                    ))
+                    .header(Header::new("Cache-Control", "no-store"))
+                    .sized_body(bytes.len(), Cursor::new(bytes))
                     .ok();
             }
             ApiResponse::Json(answer) => (answer, None),

@@ -139,6 +139,7 @@ async fn ticket_page(
         assignees,
         canned_responses,
         canned_body,
+        connections,
     } = page.ok_or(Status::NotFound)?;
     // What the reply box holds: what was typed (after an error), else the chosen canned response.
     let reply_text = retry.typed_reply.or(canned_body).unwrap_or_default();
@@ -155,6 +156,7 @@ async fn ticket_page(
             reply_text,
             error: retry.error,
             statuses: statuses(),
+            connections,
         },
     ))
 }

@@ -1,0 +1,341 @@
+//! Invoices and payments through the JSON API. Invoices are read as the subscriber's pages read
+//! them (`app::invoices`: what each owes, the stored PDF checked against its hash, never
+//! re-rendered); the FA(3) XML once it went to KSeF. A payment is recorded by the use case staff
+//! use for a payment taken by hand (`app::payments::record_manual`), so it is allocated to the
+//! oldest due invoices the same way and audited (with the token's name).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{Answer, FieldProblem, ListQuery, Problem, ProblemKind};
+use crate::app::audit::Actor;
+use crate::app::invoices::{self, DocumentError, InvoiceRow};
+use crate::app::invoicing::PdfStore;
+use crate::app::payments::{self, ManualError, ManualPayment, ManualProblem, PaymentError};
+use crate::db::{self, DbConn};
+use crate::domain::Money;
+
+type Db<T> = Result<T, diesel::result::Error>;
+
+/// Amounts are decimal strings in złoty ("79.99").
+fn amount(grosze: i64) -> String {
+    let sign = if grosze < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", grosze.abs() / 100, grosze.abs() % 100)
+}
+
+// ---- invoices -----------------------------------------------------------------------------------
+
+/// An issued invoice (or correction) and where its payment stands.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": 311, "customer_id": 12, "number": "FV/2026/12/0311", "kind": "invoice",
+    "issue_date": "2026-12-01", "due_date": "2026-12-15", "period_start": "2026-12-01",
+    "period_end": "2026-12-31", "total_gross": "79.99", "corrected_gross": "79.99",
+    "paid": "0.00", "outstanding": "79.99", "payment_status": "unpaid", "has_pdf": true,
+    "ksef_state": "accepted", "ksef_number": "5252248481-20261201-0100A1B2C3D4-5E"
+}))]
+pub struct InvoiceOut {
+    pub id: i64,
+    pub customer_id: i64,
+    pub number: String,
+    /// `invoice` or `correction`.
+    pub kind: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub total_gross: String,
+    /// What the invoice is for after its corrections.
+    pub corrected_gross: String,
+    pub paid: String,
+    pub outstanding: String,
+    /// `unpaid`, `partly_paid`, `overdue`, `paid`, `credit` or `correction`.
+    pub payment_status: String,
+    /// Whether `GET /api/v1/invoices/{id}/pdf` has a file.
+    pub has_pdf: bool,
+    /// `accepted`, `waiting` or `offline`; null when the invoice does not go to KSeF.
+    pub ksef_state: Option<String>,
+    pub ksef_number: Option<String>,
+}
+
+impl InvoiceOut {
+    fn of(customer_id: i64, row: InvoiceRow) -> InvoiceOut {
+        let text = |value: serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+        InvoiceOut {
+            id: row.id,
+            customer_id,
+            number: row.number,
+            kind: row.kind,
+            issue_date: row.issue_date,
+            due_date: row.due_date,
+            period_start: row.period_start,
+            period_end: row.period_end,
+            total_gross: amount(row.total_gross),
+            corrected_gross: amount(row.corrected_gross),
+            paid: amount(row.paid),
+            outstanding: amount(row.outstanding),
+            payment_status: text(json!(row.status)),
+            has_pdf: row.has_pdf,
+            ksef_state: row.ksef.as_ref().map(|k| text(json!(k.state))),
+            ksef_number: row.ksef.and_then(|k| k.number),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InvoiceList {
+    pub items: Vec<InvoiceOut>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn views(
+    conn: &mut DbConn,
+    invoices: Vec<db::invoices::Invoice>,
+    today: NaiveDate,
+) -> Db<Vec<InvoiceOut>> {
+    let customers: Vec<i64> = invoices.iter().map(|i| i.customer_id).collect();
+    let rows = invoices::payment_rows(conn, invoices, today)?;
+    Ok(customers
+        .into_iter()
+        .zip(rows)
+        .map(|(customer_id, row)| InvoiceOut::of(customer_id, row))
+        .collect())
+}
+
+/// Issued invoices by id; `updated_since` finds those issued since.
+pub fn list_invoices(conn: &mut DbConn, query: &ListQuery, today: NaiveDate) -> Db<Answer> {
+    let page = match query.page() {
+        Ok(page) => page,
+        Err(problem) => return Ok(problem.into()),
+    };
+    let mut found = db::api::invoices_page(conn, page)?;
+    // The page query read one more than asked: it tells whether another page follows.
+    let limit = (page.limit - 1).max(0) as usize;
+    let more = found.len() > limit;
+    found.truncate(limit);
+    let next_cursor = more
+        .then(|| found.last().map(|i| i.id.to_string()))
+        .flatten();
+    Ok(Answer::ok(
+        200,
+        InvoiceList {
+            items: views(conn, found, today)?,
+            next_cursor,
+        },
+    ))
+}
+
+fn issued(conn: &mut DbConn, id: i64) -> Db<Option<db::invoices::Invoice>> {
+    Ok(db::invoices::find(conn, id)?.filter(|i| i.status == "issued"))
+}
+
+pub fn get_invoice(conn: &mut DbConn, id: i64, today: NaiveDate) -> Db<Answer> {
+    let Some(invoice) = issued(conn, id)? else {
+        return Ok(Problem::not_found("invoice").into());
+    };
+    Ok(match views(conn, vec![invoice], today)?.pop() {
+        Some(view) => Answer::ok(200, view),
+        None => Problem::not_found("invoice").into(),
+    })
+}
+
+/// A document to hand out as it is stored: its file name and bytes.
+pub type Document = Result<(String, Vec<u8>), Problem>;
+
+/// The invoice's stored PDF (the KSeF-numbered visualisation once there is one), checked
+/// against its hash.
+pub fn invoice_pdf(conn: &mut DbConn, store: &PdfStore, id: i64) -> Db<Document> {
+    let Some(invoice) = issued(conn, id)? else {
+        return Ok(Err(Problem::not_found("invoice")));
+    };
+    match invoices::pdf(conn, store, invoice.customer_id, id) {
+        Ok(Some(file)) => Ok(Ok(file)),
+        Ok(None) => Ok(Err(
+            Problem::not_found("invoice PDF").detail("the invoice has no stored PDF (yet)")
+        )),
+        Err(DocumentError::Database(error)) => Err(error),
+        Err(DocumentError::Storage(error)) => {
+            tracing::error!(%error, invoice = id, "stored invoice PDF cannot be served");
+            Ok(Err(
+                Problem::new(ProblemKind::ServerError).detail("the stored file cannot be served")
+            ))
+        }
+    }
+}
+
+/// The FA(3) XML the invoice went to KSeF with; a 404 problem before it was sent.
+pub fn invoice_xml(conn: &mut DbConn, id: i64) -> Db<Document> {
+    let Some(invoice) = issued(conn, id)? else {
+        return Ok(Err(Problem::not_found("invoice")));
+    };
+    let sent = db::ksef::find(conn, id)?
+        .filter(|d| matches!(d.state.as_str(), "sent" | "accepted"))
+        .and_then(|d| d.xml);
+    Ok(match sent {
+        Some(xml) => {
+            let name = invoice.number.unwrap_or_else(|| id.to_string());
+            Ok((format!("{}.xml", name.replace('/', "_")), xml.into_bytes()))
+        }
+        None => {
+            Err(Problem::not_found("KSeF document").detail("the invoice has not been sent to KSeF"))
+        }
+    })
+}
+
+// ---- payments -----------------------------------------------------------------------------------
+
+/// A payment received (a transfer seen at the bank, cash at the office).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "customer_id": 12, "amount": "79.99", "received_on": "2026-12-08", "method": "transfer",
+    "title": "FV/2026/12/0311"
+}))]
+pub struct PaymentIn {
+    pub customer_id: i64,
+    /// In złoty, e.g. "79.99" (a comma is read too).
+    pub amount: String,
+    /// `YYYY-MM-DD`, not in the future.
+    pub received_on: String,
+    /// `transfer` (the default), `cash` or `card`.
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// One part of a payment laid on an invoice.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AllocationOut {
+    pub invoice_id: i64,
+    pub amount: String,
+}
+
+/// A recorded payment and where it went: the oldest due invoices first, the rest credit.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": 901, "customer_id": 12, "amount": "100.00", "received_on": "2026-12-08",
+    "method": "transfer", "allocations": [{"invoice_id": 311, "amount": "79.99"}],
+    "credit_left": "20.01"
+}))]
+pub struct PaymentOut {
+    pub id: i64,
+    pub customer_id: i64,
+    pub amount: String,
+    pub received_on: NaiveDate,
+    pub method: String,
+    pub allocations: Vec<AllocationOut>,
+    /// What no invoice took: the customer's credit for the next ones.
+    pub credit_left: String,
+}
+
+pub fn create_payment(
+    conn: &mut DbConn,
+    input: &PaymentIn,
+    actor: &Actor,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Db<Answer> {
+    let Some(customer) = db::customers::find(conn, input.customer_id)? else {
+        return Ok(Problem::field(
+            "customer_id",
+            "api-unknown-customer",
+            "There is no such customer.",
+        )
+        .into());
+    };
+    let method = input
+        .method
+        .clone()
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| "transfer".into());
+    let form = ManualPayment {
+        customer_number: customer.customer_number.to_string(),
+        amount: input.amount.clone(),
+        received_on: input.received_on.clone(),
+        method: method.clone(),
+        title: input.title.clone().unwrap_or_default(),
+    };
+    match payments::record_manual(conn, &form, actor, today, now) {
+        Ok((recorded, customer_id)) => {
+            let received_on =
+                crate::domain::bank_statement::parse_date(&input.received_on).unwrap_or(today);
+            let total = crate::domain::bank_statement::parse_amount(&input.amount)
+                .unwrap_or_else(Money::zero);
+            Ok(Answer::ok(
+                201,
+                PaymentOut {
+                    id: recorded.payment_id,
+                    customer_id,
+                    amount: amount(total.grosze()),
+                    received_on,
+                    method: method.trim().to_owned(),
+                    allocations: recorded
+                        .allocations
+                        .iter()
+                        .map(|(invoice_id, part)| AllocationOut {
+                            invoice_id: *invoice_id,
+                            amount: amount(part.grosze()),
+                        })
+                        .collect(),
+                    credit_left: amount(recorded.credit_left.grosze()),
+                },
+            ))
+        }
+        Err(ManualError::Invalid(problems)) => {
+            Ok(Problem::field_list(problems.into_iter().map(payment_problem).collect()).into())
+        }
+        Err(ManualError::Payment(PaymentError::Database(error))) => Err(error),
+        Err(ManualError::Payment(error)) => Ok(Problem::field(
+            "amount",
+            "api-payment",
+            &format!("The payment cannot be recorded: {error}."),
+        )
+        .into()),
+    }
+}
+
+fn payment_problem(problem: ManualProblem) -> FieldProblem {
+    let (field, code, message) = match problem {
+        ManualProblem::UnknownCustomer => (
+            "customer_id",
+            "api-unknown-customer",
+            "There is no such customer.",
+        ),
+        ManualProblem::BadAmount => (
+            "amount",
+            "api-amount",
+            "Give an amount over zero in złoty, e.g. 79.99.",
+        ),
+        ManualProblem::BadDate => ("received_on", "api-date", "Use a date as YYYY-MM-DD."),
+        ManualProblem::FutureDate => (
+            "received_on",
+            "api-future-date",
+            "A payment cannot be received in the future.",
+        ),
+        ManualProblem::BadMethod => ("method", "api-choice", "Choose transfer, cash or card."),
+        ManualProblem::TitleTooLong => (
+            "title",
+            "api-too-long",
+            "The title may be 200 characters at most.",
+        ),
+    };
+    FieldProblem {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amounts_are_decimal_strings() {
+        assert_eq!(super::amount(7999), "79.99");
+        assert_eq!(super::amount(-5), "-0.05");
+        assert_eq!(super::amount(100_000), "1000.00");
+    }
+}
