@@ -67,6 +67,7 @@ pub fn run(command: PayuCommand) -> anyhow::Result<()> {
                 reorder,
                 down,
                 silent,
+                ..Faults::default()
             };
             let server = payu::spawn(options).map_err(|e| anyhow::anyhow!(e))?;
             println!(

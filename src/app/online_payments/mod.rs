@@ -371,6 +371,8 @@ fn write_order(
                 ext_customer_id: Some(customer.customer_number.to_string()),
             }),
             products: draft.products,
+            pay_methods: None,
+            recurring: None,
         }),
     ))
 }
