@@ -62,6 +62,7 @@ pub mod payments;
 mod pg_liveness;
 pub mod profile_changes;
 pub mod rate_limits;
+pub mod recurring;
 pub mod recovery_codes;
 pub mod refunds;
 pub mod run_lock;

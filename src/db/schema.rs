@@ -1577,3 +1577,4 @@ diesel::allow_tables_to_appear_in_same_query!(recurring_mandates, customers);
 diesel::allow_tables_to_appear_in_same_query!(recurring_charges, customers);
 diesel::allow_tables_to_appear_in_same_query!(recurring_charges, invoices);
 diesel::allow_tables_to_appear_in_same_query!(payment_cards, customers);
+diesel::allow_tables_to_appear_in_same_query!(payment_cards, contracts);

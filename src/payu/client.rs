@@ -113,6 +113,11 @@ impl PayuClient {
         })
     }
 
+    /// The host the client talks to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     pub fn pos_id(&self) -> &str {
         &self.credentials.pos_id
     }
@@ -347,7 +352,7 @@ fn excerpt(text: &str) -> String {
 }
 
 /// `application/x-www-form-urlencoded` for one value.
-fn form_encode(text: &str) -> String {
+pub fn form_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

@@ -26,6 +26,8 @@ pub enum Outcome {
     Ignored { order_id: i64 },
     /// The order waits for staff; nothing was booked.
     Flagged { order_id: i64, reason: String },
+    /// A card registration or an automatic charge (`app::recurring`).
+    Recurring(crate::app::recurring::notification::Handled),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,9 @@ pub enum NotificationError {
     Signature(#[from] SignatureError),
     #[error("the notification is not PayU's JSON: {0}")]
     Unreadable(String),
+    /// A card registration or an automatic charge could not be recorded; PayU will retry.
+    #[error("recurring payment: {0}")]
+    Recurring(String),
     /// Signed, but for an order we never placed (another shop on the same POS).
     #[error("the notification names an order we do not know")]
     UnknownOrder,
@@ -62,12 +67,26 @@ pub fn process(
         serde_json::from_slice(body).map_err(|e| NotificationError::Unreadable(e.to_string()))?;
     let reported = notification.order;
     db::write_transaction(conn, |conn| {
-        let order = db::online_payments::find_for_notification(
+        let Some(order) = db::online_payments::find_for_notification(
             conn,
             &reported.order_id,
             reported.ext_order_id.as_deref(),
         )?
-        .ok_or(NotificationError::UnknownOrder)?;
+        else {
+            return crate::app::recurring::notification::process(
+                conn,
+                &invoicing.outgoing,
+                &reported,
+                today,
+                now,
+            )
+            .map_err(|e| match e {
+                crate::app::recurring::RecurringError::Database(e) => NotificationError::Database(e),
+                other => NotificationError::Recurring(other.to_string()),
+            })?
+            .map(Outcome::Recurring)
+            .ok_or(NotificationError::UnknownOrder);
+        };
         if let Err(mismatch) = online_payment::check_amount(
             order.total_amount,
             &order.currency,
