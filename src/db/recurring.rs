@@ -268,9 +268,7 @@ pub fn active_mandates(conn: &mut DbConn) -> QueryResult<Vec<(Mandate, NaiveDate
 }
 
 /// Every mandate for staff: with its card and the customer's number and name parts.
-pub fn all_mandates(
-    conn: &mut DbConn,
-) -> QueryResult<Vec<(Mandate, Card, String, i64)>> {
+pub fn all_mandates(conn: &mut DbConn) -> QueryResult<Vec<(Mandate, Card, String, i64)>> {
     recurring_mandates::table
         .inner_join(payment_cards::table)
         .inner_join(contracts::table.on(contracts::id.eq(recurring_mandates::contract_id)))
@@ -341,7 +339,11 @@ pub fn move_mandate(
 }
 
 /// Mandates cancelled whose last day has passed become cancelled.
-pub fn close_cancelled(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn close_cancelled(
+    conn: &mut DbConn,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         recurring_mandates::table
             .filter(recurring_mandates::status.eq("cancelling"))
@@ -484,12 +486,16 @@ pub fn set_charge_order(
     payu_order_id: Option<&str>,
     lease_until: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(recurring_charges::table.find(id).filter(recurring_charges::state.eq("charging")))
-        .set((
-            recurring_charges::payu_order_id.eq(payu_order_id),
-            recurring_charges::lease_until.eq(lease_until),
-        ))
-        .execute(conn)
+    diesel::update(
+        recurring_charges::table
+            .find(id)
+            .filter(recurring_charges::state.eq("charging")),
+    )
+    .set((
+        recurring_charges::payu_order_id.eq(payu_order_id),
+        recurring_charges::lease_until.eq(lease_until),
+    ))
+    .execute(conn)
 }
 
 /// The period's invoice and its total, written with the charge.

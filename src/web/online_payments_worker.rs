@@ -63,6 +63,15 @@ impl Fairing for OnlinePayments {
             return;
         };
         let signal = rocket.state::<OutboxSignal>().cloned();
+        // Automatic card payments: the periods due today are invoiced and charged (idempotent,
+        // so every minute and every instance is fine).
+        let recurring = rocket.state::<crate::app::App>().map(|app| {
+            crate::app::recurring::charge::ChargeContext {
+                documents: app.documents(),
+                mailing: Some(app.mailing()),
+                settings: crate::app::recurring::Settings::from_env(),
+            }
+        });
         let mut shutdown = rocket.shutdown();
         rocket::tokio::spawn(async move {
             loop {
@@ -111,6 +120,28 @@ impl Fairing for OnlinePayments {
                 .await;
                 if let Ok(Err(error)) = lapsed {
                     tracing::error!(%error, "recording lapsed top-up credit failed; will try again");
+                }
+                if let (Some(gateway), Some(ctx)) = (gateway.as_ref(), recurring.as_ref()) {
+                    match crate::jobs::recurring::run_once(
+                        &pool,
+                        gateway,
+                        ctx,
+                        clock::today(),
+                        clock::now(),
+                    )
+                    .await
+                    {
+                        Ok(report) if report != Default::default() => {
+                            tracing::info!(?report, "recurring card charges");
+                            if let Some(signal) = &signal {
+                                signal.wake();
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(error) => {
+                            tracing::error!(%error, "recurring card charges failed; will try again")
+                        }
+                    }
                 }
                 rocket::tokio::select! {
                     _ = rocket::tokio::time::sleep(EXPIRE_EVERY) => {}

@@ -5,6 +5,11 @@
 -- the idempotency key that keeps two instances, or a retry after a crash, from charging a
 -- period twice. Each failed attempt is one row of recurring_failures.
 -- Kept in step with the SQLite twin.
+-- The recurring-payment terms are a consent of their own kind.
+ALTER TABLE consents DROP CONSTRAINT consents_kind_check;
+ALTER TABLE consents ADD CONSTRAINT consents_kind_check
+    CHECK (kind IN ('einvoice', 'marketing', 'recurring_payments'));
+
 CREATE TABLE payment_cards (
     id BIGSERIAL PRIMARY KEY,
     customer_id BIGINT NOT NULL REFERENCES customers (id),

@@ -5,6 +5,24 @@
 -- the idempotency key that keeps two instances, or a retry after a crash, from charging a
 -- period twice. Each failed attempt is one row of recurring_failures.
 -- Kept in step with the PostgreSQL twin.
+-- The recurring-payment terms are a consent of their own kind. SQLite cannot change a CHECK in
+-- place: the table is rebuilt with its rows (nothing references it yet).
+CREATE TABLE consents_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id BIGINT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('einvoice', 'marketing', 'recurring_payments')),
+    granted BOOLEAN NOT NULL,
+    text_version TEXT NOT NULL,
+    account_id BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
+    ip TEXT,
+    at TIMESTAMP NOT NULL
+);
+INSERT INTO consents_new (id, customer_id, kind, granted, text_version, account_id, ip, at)
+    SELECT id, customer_id, kind, granted, text_version, account_id, ip, at FROM consents;
+DROP TABLE consents;
+ALTER TABLE consents_new RENAME TO consents;
+CREATE INDEX consents_customer ON consents (customer_id, kind, at);
+
 CREATE TABLE payment_cards (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     customer_id BIGINT NOT NULL REFERENCES customers (id),

@@ -212,7 +212,9 @@ pub(super) fn plan_customer(
     let mut service_contracts = Vec::new();
     for service in services {
         if data.subscribed.contains(&service.id)
-            || service.contract_id.is_some_and(|c| data.by_card.contains(&c))
+            || service
+                .contract_id
+                .is_some_and(|c| data.by_card.contains(&c))
         {
             invoiced_elsewhere = true;
             continue;

@@ -81,7 +81,9 @@ pub fn process(
                 now,
             )
             .map_err(|e| match e {
-                crate::app::recurring::RecurringError::Database(e) => NotificationError::Database(e),
+                crate::app::recurring::RecurringError::Database(e) => {
+                    NotificationError::Database(e)
+                }
                 other => NotificationError::Recurring(other.to_string()),
             })?
             .map(Outcome::Recurring)

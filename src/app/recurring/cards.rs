@@ -28,9 +28,9 @@ pub fn card_form_url(gateway: &Gateway) -> String {
 
 /// A single-use token as PayU's form gives it: `TOK_` and letters or digits, nothing else.
 pub fn is_single_use_token(token: &str) -> bool {
-    token
-        .strip_prefix("TOK_")
-        .is_some_and(|rest| !rest.is_empty() && rest.len() <= 64 && rest.chars().all(|c| c.is_ascii_alphanumeric()))
+    token.strip_prefix("TOK_").is_some_and(|rest| {
+        !rest.is_empty() && rest.len() <= 64 && rest.chars().all(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 fn card_fields(card: Option<&CardData>) -> Option<(String, String, i32, i32)> {

@@ -24,12 +24,12 @@ use crate::app::service::{Documents, Mailing};
 use crate::db::payments::NewPayment;
 use crate::db::recurring::{Charge, NewCharge, NewFailure};
 use crate::db::{self, DbConn, Pool};
+use crate::domain::Money;
 use crate::domain::billing::{self as billing_rules, BillingPeriod};
 use crate::domain::online_payment::CURRENCY;
 use crate::domain::recurring::{self, Period};
 use crate::domain::subscription_periods::InvoicedBy;
 use crate::domain::vat::{PriceKind, VatRate};
-use crate::domain::Money;
 use crate::mail::{Language, MailKind};
 use crate::payu::client::PayuError;
 use crate::payu::wire::{
@@ -68,7 +68,9 @@ pub struct PassReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempted {
     Paid,
-    Failed { ended: bool },
+    Failed {
+        ended: bool,
+    },
     Waiting,
     Settled,
     /// Another instance has it, or it was decided meanwhile.
@@ -85,8 +87,14 @@ pub async fn run_pass(
 ) -> Result<PassReport, RecurringError> {
     let mut report = PassReport::default();
     let opening = ctx.clone();
-    report.opened = with_db(pool, move |conn| open_due_periods(conn, &opening, today, now)).await?;
-    let due = with_db(pool, move |conn| Ok(db::recurring::charges_to_try(conn, today, now)?)).await?;
+    report.opened = with_db(pool, move |conn| {
+        open_due_periods(conn, &opening, today, now)
+    })
+    .await?;
+    let due = with_db(pool, move |conn| {
+        Ok(db::recurring::charges_to_try(conn, today, now)?)
+    })
+    .await?;
     for id in due {
         match attempt(pool, gateway, ctx, id, today, now).await {
             Ok(Attempted::Paid) => report.paid += 1,
@@ -265,14 +273,19 @@ enum Next {
     Skip,
     Settled,
     /// Ask PayU about the order an earlier attempt placed.
-    Ask { order_id: String, attempts: i32 },
+    Ask {
+        order_id: String,
+        attempts: i32,
+    },
     /// Place the attempt's order (again, under the same extOrderId when it was lost).
     Place {
         request: Box<OrderCreateRequest>,
         attempts: i32,
     },
     /// No card to charge: the attempt fails at once.
-    NoCard { attempts: i32 },
+    NoCard {
+        attempts: i32,
+    },
 }
 
 /// One attempt at one charge.
@@ -294,8 +307,17 @@ pub async fn attempt(
         Next::Skip => return Ok(Attempted::Skipped),
         Next::Settled => return Ok(Attempted::Settled),
         Next::NoCard { attempts } => {
-            return settle_failure(pool, ctx, charge_id, attempts, "no_card".into(), None, today, now)
-                .await;
+            return settle_failure(
+                pool,
+                ctx,
+                charge_id,
+                attempts,
+                "no_card".into(),
+                None,
+                today,
+                now,
+            )
+            .await;
         }
         Next::Ask { order_id, attempts } => (order_id, attempts),
         Next::Place { request, attempts } => {
@@ -334,8 +356,10 @@ pub async fn attempt(
                     } else {
                         format!("{code}: {text}")
                     };
-                    return settle_failure(pool, ctx, charge_id, attempts, reason, None, today, now)
-                        .await;
+                    return settle_failure(
+                        pool, ctx, charge_id, attempts, reason, None, today, now,
+                    )
+                    .await;
                 }
                 Err(error) => {
                     // Not known whether PayU took it: the lease runs out and the next pass
@@ -358,13 +382,26 @@ pub async fn attempt(
             let ctx = ctx.clone();
             with_db(pool, move |conn| {
                 let paid = complete(conn, &ctx_outgoing(&ctx), charge_id, &order_id, today, now)?;
-                Ok(if paid { Attempted::Paid } else { Attempted::Skipped })
+                Ok(if paid {
+                    Attempted::Paid
+                } else {
+                    Attempted::Skipped
+                })
             })
             .await
         }
         order_status::CANCELED => {
-            settle_failure(pool, ctx, charge_id, attempts, "declined".into(), Some(order_id), today, now)
-                .await
+            settle_failure(
+                pool,
+                ctx,
+                charge_id,
+                attempts,
+                "declined".into(),
+                Some(order_id),
+                today,
+                now,
+            )
+            .await
         }
         _ => Ok(Attempted::Waiting),
     }
@@ -416,7 +453,8 @@ fn decide(
     let Some(charge) = db::recurring::find_charge(conn, charge_id)? else {
         return Ok(Next::Skip);
     };
-    let mandate = db::recurring::find_mandate(conn, charge.mandate_id)?.ok_or(RecurringError::NoMandate)?;
+    let mandate =
+        db::recurring::find_mandate(conn, charge.mandate_id)?.ok_or(RecurringError::NoMandate)?;
     match charge.state.as_str() {
         "charging" if charge.lease_until.is_some_and(|l| l < now) => {
             // The instance that placed this attempt died or PayU did not answer it.
@@ -445,7 +483,14 @@ fn decide(
             };
             let ext = charge.ext_order_id.clone().unwrap_or_default();
             Ok(Next::Place {
-                request: Box::new(order_request(conn, gateway, &charge, &ext, charge.amount, &token)?),
+                request: Box::new(order_request(
+                    conn,
+                    gateway,
+                    &charge,
+                    &ext,
+                    charge.amount,
+                    &token,
+                )?),
                 attempts: charge.attempts,
             })
         }
@@ -455,9 +500,11 @@ fn decide(
                 return Ok(Next::Skip);
             }
             let outstanding = match charge.invoice_id {
-                Some(invoice_id) => crate::app::receivables::of_customer(conn, charge.customer_id, today)?
-                    .debt_of(invoice_id)
-                    .map_or(0, |d| d.outstanding()),
+                Some(invoice_id) => {
+                    crate::app::receivables::of_customer(conn, charge.customer_id, today)?
+                        .debt_of(invoice_id)
+                        .map_or(0, |d| d.outstanding())
+                }
                 None => 0,
             };
             if outstanding <= 0 {
@@ -471,14 +518,22 @@ fn decide(
             }
             let attempts = charge.attempts + 1;
             let ext = format!("EBOK-R-{}-{attempts}", charge.id);
-            if !db::recurring::claim_charge(conn, &charge, &ext, attempts, outstanding, lease, now)? {
+            if !db::recurring::claim_charge(conn, &charge, &ext, attempts, outstanding, lease, now)?
+            {
                 return Ok(Next::Skip);
             }
             let Some(token) = card_token(conn, &mandate)? else {
                 return Ok(Next::NoCard { attempts });
             };
             Ok(Next::Place {
-                request: Box::new(order_request(conn, gateway, &charge, &ext, outstanding, &token)?),
+                request: Box::new(order_request(
+                    conn,
+                    gateway,
+                    &charge,
+                    &ext,
+                    outstanding,
+                    &token,
+                )?),
                 attempts,
             })
         }
@@ -491,9 +546,11 @@ fn card_token(
     conn: &mut DbConn,
     mandate: &db::recurring::Mandate,
 ) -> diesel::QueryResult<Option<String>> {
-    Ok(db::recurring::card_of_customer(conn, mandate.customer_id, mandate.card_id)?
-        .filter(|c| c.status == "active")
-        .and_then(|c| c.token))
+    Ok(
+        db::recurring::card_of_customer(conn, mandate.customer_id, mandate.card_id)?
+            .filter(|c| c.status == "active")
+            .and_then(|c| c.token),
+    )
 }
 
 fn order_request(
@@ -504,9 +561,11 @@ fn order_request(
     amount: i64,
     token: &str,
 ) -> Result<OrderCreateRequest, RecurringError> {
-    let customer = db::customers::find(conn, charge.customer_id)?.ok_or(RecurringError::NoContract)?;
-    let (contract, _) = db::contracts::find_of_customer(conn, charge.customer_id, charge.contract_id)?
-        .ok_or(RecurringError::NoContract)?;
+    let customer =
+        db::customers::find(conn, charge.customer_id)?.ok_or(RecurringError::NoContract)?;
+    let (contract, _) =
+        db::contracts::find_of_customer(conn, charge.customer_id, charge.contract_id)?
+            .ok_or(RecurringError::NoContract)?;
     let description = format!(
         "Abonament {} ({}–{})",
         contract.number,
@@ -562,13 +621,18 @@ fn mail(
         return Ok(());
     };
     let charge = notice.charge;
-    let customer = db::customers::find(conn, charge.customer_id)?.ok_or(RecurringError::NoContract)?;
-    let (contract, _) = db::contracts::find_of_customer(conn, charge.customer_id, charge.contract_id)?
-        .ok_or(RecurringError::NoContract)?;
+    let customer =
+        db::customers::find(conn, charge.customer_id)?.ok_or(RecurringError::NoContract)?;
+    let (contract, _) =
+        db::contracts::find_of_customer(conn, charge.customer_id, charge.contract_id)?
+            .ok_or(RecurringError::NoContract)?;
     let mut context = outgoing.context();
     context.insert("event", notice.event);
     context.insert("contract_number", &contract.number);
-    context.insert("amount", &format!("{} zł", Money::from_grosze(charge.amount).format_amount()));
+    context.insert(
+        "amount",
+        &format!("{} zł", Money::from_grosze(charge.amount).format_amount()),
+    );
     context.insert("period_start", &pl_date(charge.period_start));
     context.insert("period_end", &pl_date(charge.period_end));
     if let Some(day) = notice.retry_on {

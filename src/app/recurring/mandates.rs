@@ -206,8 +206,8 @@ pub fn cancel(
             now,
         )?;
         if let Some(outgoing) = outgoing {
-            let customer =
-                db::customers::find(conn, mandate.customer_id)?.ok_or(RecurringError::NoContract)?;
+            let customer = db::customers::find(conn, mandate.customer_id)?
+                .ok_or(RecurringError::NoContract)?;
             let mut context = outgoing.context();
             context.insert("event", "cancelled");
             context.insert("contract_number", &contract.number);
@@ -262,7 +262,9 @@ pub fn overview(
         }
         let mandate = mandates
             .iter()
-            .find(|m| m.contract_id == contract.id && matches!(m.status.as_str(), "active" | "cancelling"))
+            .find(|m| {
+                m.contract_id == contract.id && matches!(m.status.as_str(), "active" | "cancelling")
+            })
             .cloned();
         let card = mandate
             .as_ref()

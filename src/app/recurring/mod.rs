@@ -14,6 +14,7 @@ pub mod charge;
 pub mod mandates;
 pub mod notification;
 pub mod staff;
+pub mod terminate;
 
 use std::time::Duration;
 

@@ -33,3 +33,20 @@ pub fn mandates(conn: &mut DbConn) -> diesel::QueryResult<Vec<MandateRow>> {
     }
     Ok(rows)
 }
+
+/// A contract for the page that ends it at once: (id, number, customer number, status).
+pub fn contract(
+    conn: &mut DbConn,
+    id: i64,
+) -> diesel::QueryResult<Option<(i64, String, i64, String)>> {
+    let Some(contract) = db::contracts::find(conn, id)? else {
+        return Ok(None);
+    };
+    let number = db::customers::find(conn, contract.customer_id)?.map_or(0, |c| c.customer_number);
+    Ok(Some((
+        contract.id,
+        contract.number,
+        number,
+        contract.status,
+    )))
+}
