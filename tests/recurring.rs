@@ -793,9 +793,9 @@ fn a_contract_ended_mid_period_returns_the_unused_part_to_the_card(app: TestApp)
     );
     assert_eq!(sent, 1);
     assert_eq!(
-        owed_on_contract(&r),
-        0,
-        "nothing owed, nothing left as credit twice"
+        balance(&r),
+        before,
+        "the correction's credit went back to the card, not left as credit as well"
     );
     let terminated = q(
         &r.p.app,
