@@ -630,8 +630,8 @@ const MATRIX: &[Row] = &[
         Portal(Invoices),
     ),
     get(
-        "/konto/platnosci-automatyczne/karta/nowa?<token>",
-        "/konto/platnosci-automatyczne/karta/nowa?token=TOK_1",
+        "/konto/platnosci-automatyczne/nowa-karta?<token>",
+        "/konto/platnosci-automatyczne/nowa-karta?token=TOK_1",
         Portal(Invoices),
     ),
     // Back from PayU's 3-D Secure: PayU is not configured here, so the signed-in are sent on
@@ -1060,8 +1060,8 @@ const MATRIX: &[Row] = &[
     // Automatic card payments: every record is looked up with the signed-in customer's id
     // (`tests/recurring.rs` tries another customer's card through the form).
     post(
-        "/konto/platnosci-automatyczne/karta/nowa",
-        "/konto/platnosci-automatyczne/karta/nowa",
+        "/konto/platnosci-automatyczne/nowa-karta",
+        "/konto/platnosci-automatyczne/nowa-karta",
         Portal(Invoices),
     ),
     post(

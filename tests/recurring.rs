@@ -632,7 +632,7 @@ fn another_customers_card_is_never_usable(app: TestApp) {
     let response =
         r.p.app
             .client
-            .post("/konto/platnosci-automatyczne/karta/nowa")
+            .post("/konto/platnosci-automatyczne/nowa-karta")
             .header(ContentType::Form)
             .header(Header::new("Origin", "http://127.0.0.1:8000"))
             .body(common::form(&[
@@ -652,7 +652,7 @@ fn another_customers_card_is_never_usable(app: TestApp) {
     let response =
         r.p.app
             .client
-            .post("/konto/platnosci-automatyczne/karta/nowa")
+            .post("/konto/platnosci-automatyczne/nowa-karta")
             .header(ContentType::Form)
             .header(Header::new("Origin", "http://127.0.0.1:8000"))
             .body(common::form(&[("csrf_token", &token), ("token", &fake)]))

@@ -18,7 +18,7 @@ use crate::payu::wire::{
 /// Where the subscriber types the card: PayU's card form (the local server's stand-in), which
 /// sends the single-use token back to `back`.
 pub fn card_form_url(gateway: &Gateway) -> String {
-    let back = format!("{}{PAGE}/karta/nowa", gateway.public_url);
+    let back = format!("{}{PAGE}/nowa-karta", gateway.public_url);
     format!(
         "{}/sim/karta?back={}",
         gateway.client.base_url(),

@@ -152,7 +152,7 @@ async fn page(
 }
 
 /// Where PayU's card form sends the single-use token: the subscriber confirms adding the card.
-#[get("/konto/platnosci-automatyczne/karta/nowa?<token>")]
+#[get("/konto/platnosci-automatyczne/nowa-karta?<token>")]
 async fn new_card(
     token: Option<String>,
     app: &State<App>,
@@ -167,7 +167,7 @@ async fn new_card(
     ))
 }
 
-#[post("/konto/platnosci-automatyczne/karta/nowa", data = "<form>")]
+#[post("/konto/platnosci-automatyczne/nowa-karta", data = "<form>")]
 async fn add_card(
     form: Protected<TokenFields>,
     app: &State<App>,

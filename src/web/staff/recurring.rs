@@ -148,6 +148,11 @@ async fn end(
     layout: LayoutDraft,
     gateway: &State<OnlineGateway>,
 ) -> Result<Flash<Redirect>, Status> {
+    // Who may end contracts is checked before the form is read.
+    app.staff(&cookie)
+        .needs(Permission::IssueInvoices)
+        .resume()
+        .await?;
     let lang = layout.lang();
     let here = Redirect::to(format!("/staff/umowy/{id}/rozwiazanie"));
     let Ok(last_day) = chrono::NaiveDate::parse_from_str(form.last_day.trim(), "%Y-%m-%d") else {
