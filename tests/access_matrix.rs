@@ -624,6 +624,47 @@ const MATRIX: &[Row] = &[
         Portal(Invoices),
     ),
     get("/doladowania", "/doladowania", Portal(Invoices)),
+    get(
+        "/konto/platnosci-automatyczne",
+        "/konto/platnosci-automatyczne",
+        Portal(Invoices),
+    ),
+    get(
+        "/konto/platnosci-automatyczne/nowa-karta?<token>",
+        "/konto/platnosci-automatyczne/nowa-karta?token=TOK_1",
+        Portal(Invoices),
+    ),
+    // Back from PayU's 3-D Secure: PayU is not configured here, so the signed-in are sent on
+    // with a message; without the session (SameSite=Strict after another site) the page that
+    // reloads itself, and once reloaded the sign-in.
+    get(
+        "/konto/platnosci-automatyczne/karta/<id>",
+        "/konto/platnosci-automatyczne/karta/1",
+        Rule::Each([
+            Answer::Page,
+            Answer::Elsewhere,
+            Answer::Elsewhere,
+            Answer::Forbidden,
+            Answer::Elsewhere,
+            Answer::Page,
+            Answer::Page,
+            Answer::Page,
+        ]),
+    ),
+    get(
+        "/konto/platnosci-automatyczne/karta/<id>?<powrot>",
+        "/konto/platnosci-automatyczne/karta/1?powrot=1",
+        Rule::Each([
+            Answer::SubscriberLogin,
+            Answer::Elsewhere,
+            Answer::Elsewhere,
+            Answer::Forbidden,
+            Answer::Elsewhere,
+            Answer::SubscriberLogin,
+            Answer::SubscriberLogin,
+            Answer::SubscriberLogin,
+        ]),
+    ),
     get("/umowy", "/umowy", Portal(Technical)),
     get("/uslugi", "/uslugi", Portal(Technical)),
     get("/domeny", "/domeny", Portal(Technical)),
@@ -834,6 +875,16 @@ const MATRIX: &[Row] = &[
         Staff(BillingAndAdmin),
     ),
     get(
+        "/staff/platnosci-automatyczne",
+        "/staff/platnosci-automatyczne",
+        Staff(BillingAndAdmin),
+    ),
+    get(
+        "/staff/umowy/<id>/rozwiazanie",
+        "/staff/umowy/{contract}/rozwiazanie",
+        Staff(BillingAndAdmin),
+    ),
+    get(
         "/staff/doladowania",
         "/staff/doladowania",
         Staff(BillingAndAdmin),
@@ -1006,6 +1057,33 @@ const MATRIX: &[Row] = &[
         "/saldo/zaplac-online",
         Portal(Invoices),
     ),
+    // Automatic card payments: every record is looked up with the signed-in customer's id
+    // (`tests/recurring.rs` tries another customer's card through the form).
+    post(
+        "/konto/platnosci-automatyczne/nowa-karta",
+        "/konto/platnosci-automatyczne/nowa-karta",
+        Portal(Invoices),
+    ),
+    post(
+        "/konto/platnosci-automatyczne/karta/<id>/usun",
+        "/konto/platnosci-automatyczne/karta/1/usun",
+        Portal(Invoices),
+    ),
+    post(
+        "/konto/platnosci-automatyczne/wlacz",
+        "/konto/platnosci-automatyczne/wlacz",
+        Portal(Invoices),
+    ),
+    post(
+        "/konto/platnosci-automatyczne/<mandate>/karta",
+        "/konto/platnosci-automatyczne/1/karta",
+        Portal(Invoices),
+    ),
+    post(
+        "/konto/platnosci-automatyczne/<mandate>/anuluj",
+        "/konto/platnosci-automatyczne/1/anuluj",
+        Portal(Invoices),
+    ),
     // Services, visits and tickets of customer 1.
     post(
         "/domeny/<id>/odnawianie",
@@ -1130,6 +1208,16 @@ const MATRIX: &[Row] = &[
     post(
         "/staff/doladowania/<id>/sprzedaz",
         "/staff/doladowania/1/sprzedaz",
+        Staff(BillingAndAdmin),
+    ),
+    post(
+        "/staff/umowy/<id>/rozwiazanie",
+        "/staff/umowy/{contract}/rozwiazanie",
+        Staff(BillingAndAdmin),
+    ),
+    post(
+        "/staff/platnosci-automatyczne/<id>/anuluj",
+        "/staff/platnosci-automatyczne/1/anuluj",
         Staff(BillingAndAdmin),
     ),
     post(

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use common::bank::staff;
-use common::payu::{self, Paying, http_post};
+use common::payu::{self, Paying, http_post, wait_until};
 use common::{TestApp, count, form, page_text, post};
 use diesel::prelude::*;
 use ebok::app::mail_queue::Outgoing;
@@ -215,14 +215,6 @@ fn order_public_ip(p: &Paying, quantity: &str) -> (i64, String) {
     assert_eq!(status, Status::SeeOther);
     assert!(to.starts_with(&p.payu.base_url), "sent to PayU: {to}");
     (last_shop_order(&p.app, p.customer_id).0, to)
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(started.elapsed() < Duration::from_secs(15), "{what}");
-        std::thread::sleep(Duration::from_millis(25));
-    }
 }
 
 fn notification(p: &Paying, payu_id: &str, status: &str, amount: Option<&str>) -> Vec<u8> {

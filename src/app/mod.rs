@@ -40,6 +40,7 @@ pub mod payments;
 pub mod profile;
 pub mod radius;
 pub mod receivables;
+pub mod recurring;
 pub mod refunds;
 pub mod registration;
 pub mod secrets_at_rest;

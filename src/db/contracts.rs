@@ -111,3 +111,33 @@ pub fn areas_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec
         .distinct()
         .load(conn)
 }
+
+/// A contract by id (staff work: not scoped to a customer).
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Contract>> {
+    contracts::table.find(id).first(conn).optional()
+}
+
+/// Ends a contract on `last_day` at once (ended by the seller): the contract and its services.
+pub fn end_now(
+    conn: &mut DbConn,
+    id: i64,
+    last_day: chrono::NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    use super::schema::services;
+    diesel::update(contracts::table.find(id))
+        .set((
+            contracts::status.eq("terminated"),
+            contracts::ends_on.eq(Some(last_day)),
+            contracts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::update(services::table.filter(services::contract_id.eq(id)))
+        .set((
+            services::status.eq("ended"),
+            services::expires_on.eq(Some(last_day)),
+            services::updated_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -63,6 +63,7 @@ mod pg_liveness;
 pub mod profile_changes;
 pub mod rate_limits;
 pub mod recovery_codes;
+pub mod recurring;
 pub mod refunds;
 pub mod run_lock;
 pub mod schema;

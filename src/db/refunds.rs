@@ -159,7 +159,8 @@ pub fn mark_sent(
 pub struct PayuRefund {
     pub id: i64,
     pub correction_refund_id: i64,
-    pub shop_order_id: i64,
+    /// None for a recurring card charge's refund.
+    pub shop_order_id: Option<i64>,
     pub payu_order_id: String,
     pub amount: i64,
     pub description: String,
@@ -177,7 +178,8 @@ pub struct PayuRefund {
 #[diesel(table_name = payu_refunds)]
 pub struct NewPayuRefund {
     pub correction_refund_id: i64,
-    pub shop_order_id: i64,
+    /// None for a recurring card charge's refund.
+    pub shop_order_id: Option<i64>,
     pub payu_order_id: String,
     pub amount: i64,
     pub description: String,

@@ -1499,7 +1499,7 @@ diesel::table! {
     payu_refunds (id) {
         id -> BigInt,
         correction_refund_id -> BigInt,
-        shop_order_id -> BigInt,
+        shop_order_id -> Nullable<BigInt>,
         payu_order_id -> Text,
         amount -> BigInt,
         description -> Text,
@@ -1516,3 +1516,88 @@ diesel::joinable!(payu_refunds -> correction_refunds (correction_refund_id));
 diesel::joinable!(payu_refunds -> shop_orders (shop_order_id));
 diesel::allow_tables_to_appear_in_same_query!(payu_refunds, correction_refunds);
 diesel::allow_tables_to_appear_in_same_query!(payu_refunds, shop_orders);
+
+diesel::table! {
+    payment_cards (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        token -> Nullable<Text>,
+        brand -> Text,
+        last_four -> Text,
+        expiry_month -> Integer,
+        expiry_year -> Integer,
+        status -> Text,
+        ext_order_id -> Text,
+        payu_order_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recurring_mandates (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        contract_id -> BigInt,
+        card_id -> BigInt,
+        status -> Text,
+        consent_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recurring_charges (id) {
+        id -> BigInt,
+        mandate_id -> BigInt,
+        contract_id -> BigInt,
+        customer_id -> BigInt,
+        period_start -> Date,
+        period_end -> Date,
+        invoice_id -> Nullable<BigInt>,
+        amount -> BigInt,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_on -> Date,
+        ext_order_id -> Nullable<Text>,
+        payu_order_id -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        payment_id -> Nullable<BigInt>,
+        paid_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recurring_failures (id) {
+        id -> BigInt,
+        charge_id -> BigInt,
+        attempt -> Integer,
+        reason -> Text,
+        payu_order_id -> Nullable<Text>,
+        retry_on -> Nullable<Date>,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(recurring_mandates -> payment_cards (card_id));
+diesel::joinable!(recurring_mandates -> contracts (contract_id));
+diesel::joinable!(recurring_charges -> recurring_mandates (mandate_id));
+diesel::joinable!(recurring_failures -> recurring_charges (charge_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    payment_cards,
+    recurring_mandates,
+    recurring_charges,
+    recurring_failures,
+);
+diesel::allow_tables_to_appear_in_same_query!(recurring_mandates, contracts);
+diesel::allow_tables_to_appear_in_same_query!(recurring_mandates, customers);
+diesel::allow_tables_to_appear_in_same_query!(recurring_charges, customers);
+diesel::allow_tables_to_appear_in_same_query!(recurring_charges, invoices);
+diesel::allow_tables_to_appear_in_same_query!(payment_cards, customers);
+diesel::allow_tables_to_appear_in_same_query!(payment_cards, contracts);

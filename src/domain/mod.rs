@@ -27,6 +27,7 @@ pub mod payment_title;
 pub mod pesel;
 pub mod radius;
 pub mod receivables;
+pub mod recurring;
 pub mod subscription_periods;
 pub mod tickets;
 pub mod top_up;

@@ -5,5 +5,6 @@ pub mod dunning;
 pub mod ksef;
 pub mod notices;
 pub mod outbox;
+pub mod recurring;
 pub mod traffic;
 pub mod visits;

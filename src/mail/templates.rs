@@ -69,6 +69,10 @@ pub enum MailKind {
     /// To the subscriber: an order from the catalogue was placed, paid (with its invoice
     /// attached) or cancelled unpaid (`event`: placed, paid, cancelled; `order_number`).
     Order,
+    /// To the subscriber about automatic card payments (`event`: charged, failed, ended,
+    /// cancelled, terminated; `contract_number`, `amount`, `period_start`, `period_end`,
+    /// `retry_on`, `pay_link`, `ends_on`, `reason`).
+    Recurring,
 }
 
 impl MailKind {
@@ -92,6 +96,7 @@ impl MailKind {
             MailKind::Marketing => "marketing",
             MailKind::Discount => "discount",
             MailKind::Order => "order",
+            MailKind::Recurring => "recurring",
         }
     }
 
@@ -116,6 +121,7 @@ impl MailKind {
             (MailKind::Visit, language) => visit_subject(language, context),
             (MailKind::Discount, language) => discount_subject(language, context),
             (MailKind::Order, language) => order_subject(language, context),
+            (MailKind::Recurring, language) => recurring_subject(language, context),
             (MailKind::OutageNotice, language) => outage_subject(language, context),
             (MailKind::Marketing, _) => text_of(context, "subject"),
             (MailKind::TicketCustomerReply, _) => {
@@ -153,6 +159,7 @@ impl MailKind {
                 | MailKind::Dunning
                 | MailKind::Visit
                 | MailKind::Order
+                | MailKind::Recurring
                 | MailKind::OutageNotice
                 | MailKind::Marketing
                 | MailKind::Discount,
@@ -276,6 +283,32 @@ fn order_subject(language: Language, context: &Context) -> String {
     format!("{what} {}", text("order_number"))
 }
 
+fn recurring_subject(language: Language, context: &Context) -> String {
+    let event = context
+        .get("event")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let what = match (event, language) {
+        ("charged", Language::Polish) => "Pobraliśmy opłatę z karty",
+        ("failed", Language::Polish) => "Nie udało się pobrać opłaty z karty",
+        ("ended", Language::Polish) => "Płatność automatyczna wyłączona",
+        ("cancelled", Language::Polish) => "Płatność automatyczna anulowana",
+        ("terminated", Language::Polish) => "Umowa rozwiązana ze skutkiem natychmiastowym",
+        (_, Language::Polish) => "Płatność automatyczna",
+        ("charged", Language::English) => "Your card was charged",
+        ("failed", Language::English) => "We could not charge your card",
+        ("ended", Language::English) => "Automatic payment turned off",
+        ("cancelled", Language::English) => "Automatic payment cancelled",
+        ("terminated", Language::English) => "Contract ended with immediate effect",
+        (_, Language::English) => "Automatic payment",
+    };
+    let contract = context
+        .get("contract_number")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    format!("{what} ({contract})")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMail {
     pub subject: String,
@@ -333,7 +366,8 @@ fn sentence(
 mod tests {
     use super::*;
 
-    const ALL_KINDS: [MailKind; 17] = [
+    const ALL_KINDS: [MailKind; 18] = [
+        MailKind::Recurring,
         MailKind::Discount,
         MailKind::Order,
         MailKind::Visit,
@@ -390,6 +424,10 @@ mod tests {
         context.insert("discount", "Student");
         context.insert("contract_number", "UM/2026/0001");
         context.insert("reason", "Legitymacja nieczytelna");
+        context.insert("period_start", "01.12.2026");
+        context.insert("period_end", "30.12.2026");
+        context.insert("retry_on", "02.12.2026");
+        context.insert("ends_on", "30.12.2026");
         context.insert(
             "notices",
             &serde_json::json!([

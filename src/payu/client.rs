@@ -9,8 +9,8 @@ use reqwest::{Response, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::wire::{
-    OrderCreateRequest, OrderCreateResponse, OrderInfo, OrdersResponse, RefundDetails, RefundInfo,
-    RefundRequest, RefundResponse, RefundsResponse, TokenResponse, create_succeeded,
+    CardData, OrderCreateRequest, OrderCreateResponse, OrderInfo, OrdersResponse, RefundDetails,
+    RefundInfo, RefundRequest, RefundResponse, RefundsResponse, TokenResponse, create_succeeded,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +59,24 @@ pub struct CreatedOrder {
     pub redirect_uri: String,
 }
 
+/// An order with a card token as PayU took it: its id, the `statusCode` (`SUCCESS`, or
+/// `WARNING_CONTINUE_3DS` when the buyer must confirm), where to send the buyer then, and the
+/// multi-use token with its card when PayU returned one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardOrder {
+    pub order_id: String,
+    pub status_code: String,
+    pub redirect_uri: Option<String>,
+    pub token: Option<String>,
+    pub card: Option<CardData>,
+}
+
+impl CardOrder {
+    pub fn needs_3ds(&self) -> bool {
+        self.status_code == "WARNING_CONTINUE_3DS" || self.status_code == "WARNING_CONTINUE_CVV"
+    }
+}
+
 /// Renew the token this long before PayU says it expires, so a call never races the expiry.
 const TOKEN_MARGIN: Duration = Duration::from_secs(60);
 
@@ -93,6 +111,11 @@ impl PayuClient {
             credentials,
             token: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// The host the client talks to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     pub fn pos_id(&self) -> &str {
@@ -187,6 +210,55 @@ impl PayuClient {
             _ => Err(PayuError::Malformed(
                 "a created order without orderId or redirectUri".into(),
             )),
+        }
+    }
+
+    /// Creates an order paid with a card token (`recurring` FIRST or STANDARD, reference §B).
+    pub async fn create_card_order(
+        &self,
+        order: &OrderCreateRequest,
+    ) -> Result<CardOrder, PayuError> {
+        let created: OrderCreateResponse = self
+            .authorised(|token| {
+                self.http
+                    .post(self.url("/api/v2_1/orders"))
+                    .bearer_auth(token)
+                    .json(order)
+            })
+            .await?;
+        if !create_succeeded(&created.status.status_code) {
+            return Err(PayuError::Refused {
+                code: created.status.status_code,
+                text: created.status.status_desc.unwrap_or_default(),
+            });
+        }
+        let order_id = created
+            .order_id
+            .ok_or_else(|| PayuError::Malformed("a created order without orderId".into()))?;
+        let method = created.pay_methods.map(|m| m.pay_method);
+        Ok(CardOrder {
+            order_id,
+            status_code: created.status.status_code,
+            redirect_uri: created.redirect_uri,
+            token: method
+                .as_ref()
+                .and_then(|m| m.value.clone())
+                .filter(|t| t.starts_with("TOKC_")),
+            card: method.and_then(|m| m.card),
+        })
+    }
+
+    /// Deletes a multi-use card token; PayU will not charge it again. An unknown token counts
+    /// as deleted.
+    pub async fn delete_token(&self, card_token: &str) -> Result<(), PayuError> {
+        let path = format!("/api/v2_1/tokens/{}", path_segment(card_token));
+        let outcome: Result<serde_json::Value, PayuError> = self
+            .authorised(|token| self.http.delete(self.url(&path)).bearer_auth(token))
+            .await;
+        match outcome {
+            Ok(_) | Err(PayuError::NotFound) => Ok(()),
+            Err(PayuError::Malformed(_)) => Ok(()), // 204: no body
+            Err(other) => Err(other),
         }
     }
 
@@ -291,7 +363,7 @@ fn excerpt(text: &str) -> String {
 }
 
 /// `application/x-www-form-urlencoded` for one value.
-fn form_encode(text: &str) -> String {
+pub fn form_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

@@ -57,6 +57,67 @@ pub struct OrderCreateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer: Option<Buyer>,
     pub products: Vec<Product>,
+    /// A card token to charge (reference §B); none for a pay-by-link order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_methods: Option<PayMethods>,
+    /// `FIRST` with a single-use `TOK_` (3-D Secure, gives a `TOKC_`), `STANDARD` with a
+    /// `TOKC_` (no buyer present).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring: Option<String>,
+}
+
+/// `payMethods` of an order with a card token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PayMethods {
+    pub pay_method: PayMethod,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PayMethod {
+    /// `PBL`, `CARD_TOKEN`, `INSTALLMENTS`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The token (`TOK_…` sent, `TOKC_…` returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// What PayU reports of the card behind a token (never its number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CardData>,
+}
+
+impl PayMethod {
+    pub fn card_token(token: &str) -> PayMethod {
+        PayMethod {
+            kind: PAY_METHOD_CARD_TOKEN.into(),
+            value: Some(token.to_owned()),
+            card: None,
+        }
+    }
+}
+
+pub const PAY_METHOD_CARD_TOKEN: &str = "CARD_TOKEN";
+pub const RECURRING_FIRST: &str = "FIRST";
+pub const RECURRING_STANDARD: &str = "STANDARD";
+
+/// A card as PayU describes a token: masked number, brand and expiry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CardData {
+    /// e.g. `444433******1111`.
+    pub card_number_masked: String,
+    pub card_expiration_month: String,
+    pub card_expiration_year: String,
+    #[serde(default)]
+    pub card_brand: String,
+}
+
+impl CardData {
+    pub fn last_four(&self) -> String {
+        let digits: Vec<char> = self.card_number_masked.chars().collect();
+        digits[digits.len().saturating_sub(4)..].iter().collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -78,6 +139,9 @@ pub struct OrderCreateResponse {
     pub order_id: Option<String>,
     #[serde(default)]
     pub ext_order_id: Option<String>,
+    /// With a card token: the multi-use `TOKC_` and its card (reference §B).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_methods: Option<PayMethods>,
 }
 
 /// An order as PayU reports it (reads and notifications).
@@ -103,6 +167,9 @@ pub struct OrderInfo {
     pub buyer: Option<Buyer>,
     #[serde(default)]
     pub products: Vec<Product>,
+    /// How it was paid (a card token's card data with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_method: Option<PayMethod>,
     pub status: String,
 }
 

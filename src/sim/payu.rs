@@ -7,14 +7,15 @@
 //!
 //! Never chosen by a production configuration: `ebok demo` and the tests start it.
 
+mod cards;
 mod routes;
 mod state;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use state::Faults;
 use state::Inner;
+pub use state::{Faults, SimCard};
 
 use crate::payu::signature::Algorithm;
 use crate::payu::wire::OrderInfo;
@@ -120,6 +121,41 @@ impl PayuSim {
     /// (order id, status) of every notification answered 200, in the order answered.
     pub fn delivered(&self) -> Vec<(String, String)> {
         self.state.lock().delivered.clone()
+    }
+
+    /// A single-use `TOK_` for a test card, as the card form gives it (tests without a browser).
+    pub fn tokenize(&self, number: &str, expiry: &str, cvv: &str) -> Result<String, String> {
+        let (token, card) = cards::tokenize(number, expiry, cvv).map_err(str::to_owned)?;
+        self.state.lock().single_use.insert(token.clone(), card);
+        Ok(token)
+    }
+
+    /// Whether a multi-use token can still be charged.
+    pub fn token_usable(&self, token: &str) -> bool {
+        self.state
+            .lock()
+            .card_tokens
+            .get(token)
+            .is_some_and(|t| t.confirmed && !t.deleted)
+    }
+
+
+    /// Confirms (or refuses) the 3-D Secure step of an order, as the buyer's bank would.
+    pub fn confirm_3ds(&self, order_id: &str, ok: bool) {
+        if ok {
+            let mut inner = self.state.lock();
+            for token in inner.card_tokens.values_mut() {
+                if token.first_order == order_id {
+                    token.confirmed = true;
+                }
+            }
+        }
+        let statuses: &[&str] = if ok {
+            &["PENDING", "COMPLETED"]
+        } else {
+            &["CANCELED"]
+        };
+        state::change_status(&self.state, order_id, statuses);
     }
 
     /// Blocks the calling thread until the server has stopped.

@@ -2,7 +2,8 @@
 //! (one client, so its OAuth token is shared by every request), and every minute in the
 //! background the expiry job that cancels orders unpaid after two hours and records top-up
 //! credit that lapsed, the catalogue orders left unpaid (`app::orders::expiry`), and order
-//! refunds still to hand to PayU (`app::orders::refund::send_due`).
+//! refunds still to hand to PayU (`app::online_payments::refunds::send_due`), and the
+//! recurring card charges due (`jobs::recurring`).
 
 use std::time::Duration;
 
@@ -64,6 +65,15 @@ impl Fairing for OnlinePayments {
             return;
         };
         let signal = rocket.state::<OutboxSignal>().cloned();
+        // Automatic card payments: the periods due today are invoiced and charged (idempotent,
+        // so every minute and every instance is fine).
+        let recurring = rocket.state::<crate::app::App>().map(|app| {
+            crate::app::recurring::charge::ChargeContext {
+                documents: app.documents(),
+                mailing: Some(app.mailing()),
+                settings: crate::app::recurring::Settings::from_env(),
+            }
+        });
         let mut shutdown = rocket.shutdown();
         rocket::tokio::spawn(async move {
             loop {
@@ -113,10 +123,32 @@ impl Fairing for OnlinePayments {
                 if let Ok(Err(error)) = lapsed {
                     tracing::error!(%error, "recording lapsed top-up credit failed; will try again");
                 }
-                // Refunds of orders that could not reach PayU when staff made them.
+                // Refunds through PayU that could not reach PayU when they were made.
                 if let Some(gateway) = &gateway {
-                    crate::app::orders::refund::send_due(&pool, &gateway.client, clock::now())
+                    crate::app::online_payments::refunds::send_due(&pool, &gateway.client, clock::now())
                         .await;
+                }
+                if let (Some(gateway), Some(ctx)) = (gateway.as_ref(), recurring.as_ref()) {
+                    match crate::jobs::recurring::run_once(
+                        &pool,
+                        gateway,
+                        ctx,
+                        clock::today(),
+                        clock::now(),
+                    )
+                    .await
+                    {
+                        Ok(report) if report != Default::default() => {
+                            tracing::info!(?report, "recurring card charges");
+                            if let Some(signal) = &signal {
+                                signal.wake();
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(error) => {
+                            tracing::error!(%error, "recurring card charges failed; will try again")
+                        }
+                    }
                 }
                 rocket::tokio::select! {
                     _ = rocket::tokio::time::sleep(EXPIRE_EVERY) => {}

@@ -158,13 +158,16 @@ pub fn state_of(app: &TestApp, id: i64) -> (String, Option<String>) {
 }
 
 pub fn wait_for_state(app: &TestApp, id: i64, state: &str) {
+    wait_until(&format!("order {id} reaches {state}"), || {
+        state_of(app, id).0 == state
+    });
+}
+
+/// Waits up to 15 s for something the local PayU server does later (a notification).
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
-    while state_of(app, id).0 != state {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "order {id} reaches {state}, is {:?}",
-            state_of(app, id)
-        );
+    while !done() {
+        assert!(started.elapsed() < Duration::from_secs(15), "{what}");
         std::thread::sleep(Duration::from_millis(25));
     }
 }

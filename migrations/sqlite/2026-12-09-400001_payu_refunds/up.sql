@@ -1,4 +1,5 @@
--- Refunds of paid shop orders go back the way the money came: through PayU. The correction
+-- Refunds of money paid through PayU (a shop order, or a recurring card charge when a contract
+-- ends at once) go back the way the money came. The correction
 -- invoice that lowers the order's invoice writes a correction_refunds row (the money leaves the
 -- ledger at once, as for a transfer) with an empty account, and this row says it goes through
 -- PayU: sent after commit with extRefundId = 'ebok-refund-{id}' (PayU refuses a second refund
@@ -7,7 +8,8 @@
 CREATE TABLE payu_refunds (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     correction_refund_id BIGINT NOT NULL REFERENCES correction_refunds (id),
-    shop_order_id BIGINT NOT NULL REFERENCES shop_orders (id),
+    -- The shop order refunded; none for a recurring card charge (payu_order_id names it).
+    shop_order_id BIGINT REFERENCES shop_orders (id),
     payu_order_id TEXT NOT NULL,
     amount BIGINT NOT NULL CHECK (amount > 0),
     description TEXT NOT NULL,

@@ -43,6 +43,9 @@ pub(super) struct ChunkData {
     pub billed: HashSet<i64>,
     /// Services whose subscription for the period is invoiced already, by whatever path.
     subscribed: HashSet<i64>,
+    /// Contracts paid by card for days of the period (`app::recurring`): their 30-day periods
+    /// are invoiced by the charge pass, so the run leaves their services alone.
+    by_card: HashSet<i64>,
     einvoice: HashSet<i64>,
 }
 
@@ -92,6 +95,14 @@ pub(super) fn load(
                 ends_on: application.ends_on,
             });
     }
+    let by_card = db::recurring::contracts_covered(
+        conn,
+        &contract_ids,
+        period.first_day(),
+        period.last_day(),
+    )?
+    .into_iter()
+    .collect();
     let mut charges: HashMap<i64, Vec<PendingCharge>> = HashMap::new();
     for charge in db::billing::open_charges_of_customers(conn, &ids, &key)? {
         charges.entry(charge.customer_id).or_default().push(charge);
@@ -119,6 +130,7 @@ pub(super) fn load(
         charges,
         billed,
         subscribed,
+        by_card,
         einvoice,
     })
 }
@@ -199,7 +211,11 @@ pub(super) fn plan_customer(
     let mut invoiced_elsewhere = false;
     let mut service_contracts = Vec::new();
     for service in services {
-        if data.subscribed.contains(&service.id) {
+        if data.subscribed.contains(&service.id)
+            || service
+                .contract_id
+                .is_some_and(|c| data.by_card.contains(&c))
+        {
             invoiced_elsewhere = true;
             continue;
         }

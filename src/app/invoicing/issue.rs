@@ -598,7 +598,8 @@ pub fn issue_correction(
 /// A paid shop order's money goes back the way it came: through PayU.
 #[derive(Debug, Clone)]
 pub struct PayuRefundTarget {
-    pub shop_order_id: i64,
+    /// The shop order refunded; none for a recurring card charge.
+    pub shop_order_id: Option<i64>,
     pub payu_order_id: String,
     /// What PayU shows the payer.
     pub description: String,
@@ -612,7 +613,7 @@ enum RefundTo {
 
 /// A correction whose overpaid part is refunded through PayU (`request.overpaid` is taken as a
 /// refund, `refund_account` is not used); the PayU refund is recorded `to_send` in the same
-/// transaction and handed to PayU after commit (`app::orders::refund::send_due`).
+/// transaction and handed to PayU after commit (`app::online_payments::refunds::send_due`).
 pub fn issue_correction_refunded_through_payu(
     conn: &mut DbConn,
     ctx: &Invoicing<'_>,

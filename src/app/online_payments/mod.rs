@@ -6,6 +6,7 @@
 
 pub mod expiry;
 pub mod notification;
+pub mod refunds;
 pub mod staff;
 
 use std::time::Duration;
@@ -371,6 +372,8 @@ fn write_order(
                 ext_customer_id: Some(customer.customer_number.to_string()),
             }),
             products: draft.products,
+            pay_methods: None,
+            recurring: None,
         }),
     ))
 }

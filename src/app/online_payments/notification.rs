@@ -7,7 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::invoicing::Invoicing;
-use crate::app::orders::refund::Finished;
+use crate::app::online_payments::refunds::{self, Finished};
 use crate::app::payments::settle;
 use crate::app::receivables;
 use crate::db::payments::NewPayment;
@@ -29,6 +29,8 @@ pub enum Outcome {
     Flagged { order_id: i64, reason: String },
     /// A refund's notification.
     Refund(Finished),
+    /// A card registration or an automatic charge (`app::recurring`).
+    Recurring(crate::app::recurring::notification::Handled),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +40,9 @@ pub enum NotificationError {
     Signature(#[from] SignatureError),
     #[error("the notification is not PayU's JSON: {0}")]
     Unreadable(String),
+    /// A card registration or an automatic charge could not be recorded; PayU will retry.
+    #[error("recurring payment: {0}")]
+    Recurring(String),
     /// Signed, but for an order we never placed (another shop on the same POS).
     #[error("the notification names an order we do not know")]
     UnknownOrder,
@@ -64,7 +69,7 @@ pub fn process(
     // A refund's notification has its own shape (`refund` beside `orderId`).
     if let Ok(refund) = serde_json::from_slice::<RefundNotification>(body) {
         return db::write_transaction(conn, |conn| {
-            match crate::app::orders::refund::finish(conn, &refund, now)? {
+            match refunds::finish(conn, &refund, now)? {
                 Finished::Unknown => Err(NotificationError::UnknownOrder),
                 finished => Ok(Outcome::Refund(finished)),
             }
@@ -74,12 +79,28 @@ pub fn process(
         serde_json::from_slice(body).map_err(|e| NotificationError::Unreadable(e.to_string()))?;
     let reported = notification.order;
     db::write_transaction(conn, |conn| {
-        let order = db::online_payments::find_for_notification(
+        let Some(order) = db::online_payments::find_for_notification(
             conn,
             &reported.order_id,
             reported.ext_order_id.as_deref(),
         )?
-        .ok_or(NotificationError::UnknownOrder)?;
+        else {
+            return crate::app::recurring::notification::process(
+                conn,
+                &invoicing.outgoing,
+                &reported,
+                today,
+                now,
+            )
+            .map_err(|e| match e {
+                crate::app::recurring::RecurringError::Database(e) => {
+                    NotificationError::Database(e)
+                }
+                other => NotificationError::Recurring(other.to_string()),
+            })?
+            .map(Outcome::Recurring)
+            .ok_or(NotificationError::UnknownOrder);
+        };
         if let Err(mismatch) = online_payment::check_amount(
             order.total_amount,
             &order.currency,

@@ -14,8 +14,8 @@ use serde_json::json;
 use super::SimState;
 use super::state::{self, Faults, SimOrder, change_status, order_id, random_token};
 use crate::payu::wire::{
-    OrderCreateRequest, OrderCreateResponse, OrderInfo, OrdersResponse, RefundInfo, RefundRequest,
-    RefundResponse, StatusInfo, TokenResponse, order_status,
+    OrderCreateRequest, OrderCreateResponse, OrderInfo, OrdersResponse, RECURRING_FIRST,
+    RefundInfo, RefundRequest, RefundResponse, StatusInfo, TokenResponse, order_status,
 };
 
 pub(super) fn mount(rocket: Rocket<Build>, state: SimState) -> Rocket<Build> {
@@ -30,22 +30,34 @@ pub(super) fn mount(rocket: Rocket<Build>, state: SimState) -> Rocket<Build> {
                 cancel_order,
                 refund,
                 refund_singular,
-                list_refunds
+                list_refunds,
+                delete_token
             ],
         )
         .mount(
             "/",
-            routes![pay_page, pay, cancel_on_page, faults, set_faults],
+            routes![
+                pay_page,
+                pay,
+                cancel_on_page,
+                faults,
+                set_faults,
+                super::cards::card_form,
+                super::cards::card_submit,
+                super::cards::three_ds_page,
+                super::cards::three_ds_confirm,
+                super::cards::three_ds_fail
+            ],
         )
 }
 
 /// Any answer: status, body, type and extra headers.
 pub(super) struct Reply {
-    status: Status,
-    body: String,
+    pub(super) status: Status,
+    pub(super) body: String,
     /// (type, subtype): a `ContentType` would make every `Result<_, Reply>` large.
-    content_type: (&'static str, &'static str),
-    headers: Vec<(&'static str, String)>,
+    pub(super) content_type: (&'static str, &'static str),
+    pub(super) headers: Vec<(&'static str, String)>,
 }
 
 impl<'r> Responder<'r, 'static> for Reply {
@@ -62,7 +74,7 @@ impl<'r> Responder<'r, 'static> for Reply {
     }
 }
 
-fn json_reply(status: Status, body: &impl Serialize) -> Reply {
+pub(super) fn json_reply(status: Status, body: &impl Serialize) -> Reply {
     Reply {
         status,
         body: serde_json::to_string(body).unwrap_or_else(|_| "{}".into()),
@@ -72,7 +84,7 @@ fn json_reply(status: Status, body: &impl Serialize) -> Reply {
 }
 
 /// PayU's error body: `{"status":{"statusCode":…,"statusDesc":…}}`.
-fn error(status: Status, code: &str, description: &str) -> Reply {
+pub(super) fn error(status: Status, code: &str, description: &str) -> Reply {
     json_reply(
         status,
         &json!({ "status": { "statusCode": code, "statusDesc": description } }),
@@ -87,7 +99,7 @@ fn unauthorized() -> Reply {
     )
 }
 
-type Answer = Result<Reply, Reply>;
+pub(super) type Answer = Result<Reply, Reply>;
 
 /// `Authorization: Bearer …` and the request's content type.
 pub(super) struct Caller {
@@ -123,7 +135,7 @@ fn gate(state: &SimState) -> Result<(), Reply> {
     Ok(())
 }
 
-fn authorised(state: &SimState, caller: &Caller) -> Result<(), Reply> {
+pub(super) fn authorised(state: &SimState, caller: &Caller) -> Result<(), Reply> {
     gate(state)?;
     match &caller.bearer {
         Some(token) if state.lock().token_valid(token) => Ok(()),
@@ -205,7 +217,7 @@ fn authorize(state: &State<SimState>, caller: Caller, body: String) -> Answer {
     ))
 }
 
-fn grosze(text: &str) -> Option<i64> {
+pub(super) fn grosze(text: &str) -> Option<i64> {
     text.trim().parse::<i64>().ok().filter(|a| *a >= 0)
 }
 
@@ -230,8 +242,10 @@ fn check_order(state: &SimState, order: &OrderCreateRequest) -> Result<i64, Repl
     if order.currency_code != "PLN" {
         return Err(invalid("currencyCode"));
     }
+    // Storing a card without charging it is a FIRST order of 0 (reference §B).
+    let registering = order.recurring.as_deref() == Some(RECURRING_FIRST);
     let total = grosze(&order.total_amount)
-        .filter(|t| *t > 0)
+        .filter(|t| *t > 0 || registering)
         .ok_or_else(|| invalid("totalAmount"))?;
     if order.products.is_empty() {
         return Err(invalid("products"));
@@ -265,6 +279,7 @@ fn create_order(state: &State<SimState>, caller: Caller, body: String) -> Answer
     })?;
     check_order(state, &order)?;
     let id = order_id();
+    let card = super::cards::take_card(state, &order, &id)?;
     {
         let mut inner = state.lock();
         if !inner.ext_order_ids.insert(order.ext_order_id.clone()) {
@@ -289,6 +304,7 @@ fn create_order(state: &State<SimState>, caller: Caller, body: String) -> Answer
                     total_amount: order.total_amount.trim().to_owned(),
                     buyer: order.buyer.clone(),
                     products: order.products.clone(),
+                    pay_method: card.as_ref().map(|c| c.pay_method()),
                     status: order_status::NEW.into(),
                 },
                 continue_url: order.continue_url.clone(),
@@ -297,6 +313,9 @@ fn create_order(state: &State<SimState>, caller: Caller, body: String) -> Answer
                 refunds: Vec::new(),
             },
         );
+    }
+    if let Some(card) = card {
+        return Ok(super::cards::answer_card_order(state, &id, &order, card));
     }
     let redirect_uri = format!("{}/pay/{id}", state.base_url);
     let mut reply = json_reply(
@@ -309,13 +328,14 @@ fn create_order(state: &State<SimState>, caller: Caller, body: String) -> Answer
             redirect_uri: Some(redirect_uri.clone()),
             order_id: Some(id),
             ext_order_id: Some(order.ext_order_id),
+            pay_methods: None,
         },
     );
     reply.headers.push(("Location", redirect_uri));
     Ok(reply)
 }
 
-fn not_found() -> Reply {
+pub(super) fn not_found() -> Reply {
     error(Status::NotFound, "DATA_NOT_FOUND", "Could not find order")
 }
 
@@ -390,7 +410,8 @@ fn refund_order(state: &SimState, caller: &Caller, id: &str, body: &str) -> Answ
             "Missing refund description",
         ));
     }
-    let mut inner = state.lock();
+    let mut guard = state.lock();
+    let inner = &mut *guard;
     let refund_number = inner.next_refund;
     let order = inner.orders.get_mut(id).ok_or_else(not_found)?;
     if order.info.status != order_status::COMPLETED {
@@ -461,14 +482,14 @@ fn list_refunds(state: &State<SimState>, caller: Caller, id: &str) -> Answer {
     Ok(json_reply(Status::Ok, &json!({ "refunds": refunds })))
 }
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-fn html(status: Status, body: String) -> Reply {
+pub(super) fn html(status: Status, body: String) -> Reply {
     Reply {
         status,
         body: format!(
@@ -541,7 +562,7 @@ fn cancel_on_page(state: &State<SimState>, id: &str) -> Result<Redirect, Reply> 
     Ok(Redirect::to(format!("{continue_url}{separator}error=501")))
 }
 
-fn continue_url(state: &SimState, id: &str) -> Result<String, Reply> {
+pub(super) fn continue_url(state: &SimState, id: &str) -> Result<String, Reply> {
     state
         .lock()
         .orders
@@ -553,6 +574,22 @@ fn continue_url(state: &SimState, id: &str) -> Result<String, Reply> {
                 "<h1>Nie ma takiego zamówienia</h1>".into(),
             )
         })
+}
+
+/// `DELETE /api/v2_1/tokens/{TOKC}`: the token can no longer be charged.
+#[delete("/tokens/<token>")]
+fn delete_token(state: &State<SimState>, caller: Caller, token: &str) -> Answer {
+    authorised(state, &caller)?;
+    match state.lock().card_tokens.get_mut(token) {
+        Some(card) if !card.deleted => card.deleted = true,
+        _ => return Err(error(Status::NotFound, "DATA_NOT_FOUND", "Token not found")),
+    }
+    Ok(Reply {
+        status: Status::NoContent,
+        body: String::new(),
+        content_type: ("application", "json"),
+        headers: Vec::new(),
+    })
 }
 
 #[get("/sim/faults")]
@@ -572,6 +609,13 @@ pub(super) struct FaultFields {
     silent: bool,
     #[field(default = false)]
     cancel_refunds: bool,
+    decline: bool,
+    #[field(default = false)]
+    expired_card: bool,
+    #[field(default = false)]
+    require_3ds: bool,
+    #[field(default = 0)]
+    slow: u32,
 }
 
 /// Switches faults: `curl -d duplicate=true -d reorder=true http://127.0.0.1:8200/sim/faults`.
@@ -583,6 +627,10 @@ fn set_faults(state: &State<SimState>, form: Form<FaultFields>) -> Reply {
         down: form.down,
         silent: form.silent,
         cancel_refunds: form.cancel_refunds,
+        decline: form.decline,
+        expired_card: form.expired_card,
+        require_3ds: form.require_3ds,
+        slow: form.slow,
     };
     state.lock().faults = faults.clone();
     json_reply(Status::Ok, &faults)

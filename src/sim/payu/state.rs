@@ -28,6 +28,35 @@ pub struct Faults {
     pub silent: bool,
     /// Refunds are taken, then cancelled (as when the card account is closed) instead of paid.
     pub cancel_refunds: bool,
+    /// Card charges (`recurring:STANDARD`) are declined: the order ends CANCELED.
+    pub decline: bool,
+    /// Card charges fail as with an expired card.
+    pub expired_card: bool,
+    /// Card charges need the buyer's 3-D Secure (`WARNING_CONTINUE_3DS`), which a charge
+    /// without the buyer cannot give.
+    pub require_3ds: bool,
+    /// Card charges stay PENDING this many "minutes" before they complete.
+    pub slow: u32,
+}
+
+/// A card entered in the stand-in for PayU's Secure Form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimCard {
+    pub brand: String,
+    pub last_four: String,
+    pub expiry_month: u32,
+    pub expiry_year: i32,
+}
+
+/// A multi-use token and its card.
+pub(super) struct SimCardToken {
+    pub card: SimCard,
+    /// The FIRST order completed (with 3-D Secure); before that, and after a failed FIRST,
+    /// STANDARD charges are refused (reference §B).
+    pub confirmed: bool,
+    pub deleted: bool,
+    /// The FIRST order that made it.
+    pub first_order: String,
 }
 
 pub(super) struct SimOrder {
@@ -49,6 +78,10 @@ pub(super) struct Inner {
     /// Notifications answered 200 (duplicates counted).
     pub delivered: Vec<(String, String)>,
     pub next_refund: u64,
+    /// Single-use `TOK_` from the card form → the card; taken by the first order using it.
+    pub single_use: HashMap<String, SimCard>,
+    /// Multi-use `TOKC_` → its card.
+    pub card_tokens: HashMap<String, SimCardToken>,
 }
 
 impl Inner {
@@ -60,6 +93,8 @@ impl Inner {
             faults: Faults::default(),
             delivered: Vec::new(),
             next_refund: 1,
+            single_use: HashMap::new(),
+            card_tokens: HashMap::new(),
         }
     }
 
@@ -77,6 +112,11 @@ pub(super) fn order_id() -> String {
     (0..27)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+/// A card token of PayU's shape: `TOK_`/`TOKC_` and 29 upper-case letters and digits.
+pub(super) fn card_token(prefix: &str) -> String {
+    format!("{prefix}{}", &order_id()[..27])
 }
 
 pub(super) fn random_token() -> String {

@@ -11,6 +11,7 @@ mod online_payments;
 mod orders;
 mod password_reset;
 mod profile;
+mod recurring;
 mod registration;
 mod security;
 mod subscriptions;
@@ -41,5 +42,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(discounts::routes());
     routes.extend(orders::routes());
     routes.extend(traffic::routes());
+    routes.extend(recurring::routes());
     routes
 }

@@ -25,6 +25,7 @@ mod network;
 mod online_payments;
 mod orders;
 mod payments;
+mod recurring;
 mod refunds;
 mod seller;
 mod series;
@@ -63,6 +64,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(orders::routes());
     routes.extend(traffic::routes());
     routes.extend(online_payments::routes());
+    routes.extend(recurring::routes());
     routes.extend(interest_notes::routes());
     routes.extend(refunds::routes());
     routes.extend(api_tokens::routes());
