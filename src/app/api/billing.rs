@@ -156,6 +156,8 @@ pub fn invoice_pdf(conn: &mut DbConn, store: &PdfStore, id: i64) -> Db<Document>
         Ok(None) => Ok(Err(
             Problem::not_found("invoice PDF").detail("the invoice has no stored PDF (yet)")
         )),
+        Err(DocumentError::NotStored) => Ok(Err(Problem::not_found("invoice PDF")
+            .detail("a demo invoice seeded without its document (ebok demo --no-pdfs)"))),
         Err(DocumentError::Database(error)) => Err(error),
         Err(DocumentError::Storage(error)) => {
             tracing::error!(%error, invoice = id, "stored invoice PDF cannot be served");
