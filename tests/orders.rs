@@ -9,8 +9,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use chrono::NaiveDateTime;
 use common::bank::staff;
 use common::payu::{self, Paying, http_post, wait_until};

@@ -776,7 +776,10 @@ fn a_contract_ended_mid_period_returns_the_unused_part_to_the_card(app: TestApp)
         gross, -4_433,
         "the correction lowers the invoice by the unused part"
     );
-    assert_eq!(ended.to_card, 4_433, "the unused part goes back to the card");
+    assert_eq!(
+        ended.to_card, 4_433,
+        "the unused part goes back to the card"
+    );
     let taken = r.runtime.block_on(refunds::send_due(
         &r.p.app.pool,
         &r.gateway.client,

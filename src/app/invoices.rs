@@ -146,15 +146,13 @@ pub fn payment_rows(
     let mut out = Vec::with_capacity(invoices.len());
     for invoice in invoices {
         let customer_id = invoice.customer_id;
-        if !money.contains_key(&customer_id) {
-            money.insert(
-                customer_id,
-                receivables::of_customer(conn, customer_id, today)?,
-            );
-        }
-        if let Some(of_customer) = money.get(&customer_id) {
-            out.extend(rows(vec![invoice], of_customer, today));
-        }
+        let of_customer = match money.entry(customer_id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(receivables::of_customer(conn, customer_id, today)?)
+            }
+        };
+        out.extend(rows(vec![invoice], of_customer, today));
     }
     crate::app::ksef::mark_rows(conn, &mut out)?;
     Ok(out)

@@ -139,7 +139,6 @@ impl PayuSim {
             .is_some_and(|t| t.confirmed && !t.deleted)
     }
 
-
     /// Confirms (or refuses) the 3-D Secure step of an order, as the buyer's bank would.
     pub fn confirm_3ds(&self, order_id: &str, ok: bool) {
         if ok {

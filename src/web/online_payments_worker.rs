@@ -125,8 +125,12 @@ impl Fairing for OnlinePayments {
                 }
                 // Refunds through PayU that could not reach PayU when they were made.
                 if let Some(gateway) = &gateway {
-                    crate::app::online_payments::refunds::send_due(&pool, &gateway.client, clock::now())
-                        .await;
+                    crate::app::online_payments::refunds::send_due(
+                        &pool,
+                        &gateway.client,
+                        clock::now(),
+                    )
+                    .await;
                 }
                 if let (Some(gateway), Some(ctx)) = (gateway.as_ref(), recurring.as_ref()) {
                     match crate::jobs::recurring::run_once(

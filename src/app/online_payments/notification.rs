@@ -68,11 +68,9 @@ pub fn process(
     signature::verify(body, signature_header, second_key)?;
     // A refund's notification has its own shape (`refund` beside `orderId`).
     if let Ok(refund) = serde_json::from_slice::<RefundNotification>(body) {
-        return db::write_transaction(conn, |conn| {
-            match refunds::finish(conn, &refund, now)? {
-                Finished::Unknown => Err(NotificationError::UnknownOrder),
-                finished => Ok(Outcome::Refund(finished)),
-            }
+        return db::write_transaction(conn, |conn| match refunds::finish(conn, &refund, now)? {
+            Finished::Unknown => Err(NotificationError::UnknownOrder),
+            finished => Ok(Outcome::Refund(finished)),
         });
     }
     let notification: OrderNotification =

@@ -20,11 +20,8 @@ use crate::app::invoicing::{
     CorrectionRequest, Invoicing, IssueError, PayuRefundTarget,
     issue_correction_refunded_through_payu,
 };
-use crate::db::refunds::{PAYU_EXT_PREFIX, PayuRefund};
-use crate::db::{self, DbConn, Pool};
+use crate::db::{self, DbConn};
 use crate::domain::online_payment::OrderState;
-use crate::payu::client::{PayuClient, PayuError};
-use crate::payu::wire::{RefundNotification, refund_status};
 
 /// Why a refund was not made; nothing was stored.
 #[derive(Debug, thiserror::Error)]

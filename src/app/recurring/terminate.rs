@@ -166,8 +166,8 @@ pub fn end_at_once(
                 None => issue_correction(conn, invoicing, &request_of_correction, request.now)?,
             };
             ended.returned = -issued.total_gross.grosze();
-            ended.to_card = db::refunds::of_correction(conn, issued.invoice_id)?
-                .map_or(0, |r| r.amount);
+            ended.to_card =
+                db::refunds::of_correction(conn, issued.invoice_id)?.map_or(0, |r| r.amount);
             ended.correction = Some((issued.invoice_id, issued.number.clone()));
         }
         db::contracts::end_now(conn, contract.id, request.last_day, request.now)?;

@@ -454,7 +454,7 @@ fn refund_order(state: &SimState, caller: &Caller, id: &str, body: &str) -> Answ
     };
     order.refunds.push(refund.clone());
     inner.next_refund += 1;
-    drop(inner);
+    drop(guard);
     // The money goes back "later": the notification follows the answer.
     state::finish_refund(state, id, &refund.refund_id);
     Ok(json_reply(

@@ -352,7 +352,12 @@ async fn refund_lines(
     let problem = match refunded {
         Ok(done) => {
             if let Some(gateway) = gateway.0.as_ref() {
-                crate::app::online_payments::refunds::send_due(app.pool(), &gateway.client, crate::app::clock::now()).await;
+                crate::app::online_payments::refunds::send_due(
+                    app.pool(),
+                    &gateway.client,
+                    crate::app::clock::now(),
+                )
+                .await;
             }
             let amount = crate::domain::Money::from_grosze(done.amount).format_amount();
             let rest =

@@ -10,9 +10,9 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
 
 use crate::app::App;
+use crate::app::online_payments::refunds;
 use crate::app::recurring::mandates::{self, CancelledBy};
 use crate::app::recurring::terminate::{self, EndError, EndRequest};
-use crate::app::online_payments::refunds;
 use crate::app::recurring::{RecurringError, pl_date, staff};
 use crate::app::staff_roles::Permission;
 use crate::i18n;
