@@ -39,6 +39,7 @@ backend_tests!(
     the_page_shows_periods_and_cancelling_says_the_last_day,
     a_contract_ended_mid_period_returns_the_unused_part_to_the_card,
     a_card_paid_contract_is_left_alone_by_the_billing_run,
+    the_demo_subscriber_paying_by_card_is_charged_through_the_local_payu,
 );
 
 /// The contract the tests pay by card starts on 5 January 2027; its periods are 5 Jan – 3 Feb,
@@ -82,7 +83,11 @@ fn runtime() -> rocket::tokio::runtime::Runtime {
 /// The demo subscriber signed in with a local PayU server, and a contract of theirs with one
 /// internet service of 69,99 zł starting on `START`.
 fn set_up(app: TestApp) -> Rec {
-    let app = app.with_demo(0);
+    rig(app.with_demo(0))
+}
+
+/// The rig on an app already seeded.
+fn rig(app: TestApp) -> Rec {
     let p = payu::set_up(app, Faults::default());
     let contract_id = add_contract(&p.app, p.customer_id, "UM/KARTA/1");
     let account_id = q(
@@ -823,25 +828,90 @@ fn a_contract_ended_mid_period_returns_the_unused_part_to_the_card(app: TestApp)
 
 fn a_card_paid_contract_is_left_alone_by_the_billing_run(app: TestApp) {
     let r = set_up(app);
-    on(&r);
+    let mandate = on(&r);
     pass(&r, start());
     assert_eq!(charges(&r, "paid"), 1);
-    let covered = ebok::db::recurring::contracts_covered(
-        &mut r.p.app.conn(),
-        &[r.contract_id],
-        day(2027, 1, 1),
-        day(2027, 1, 31),
-    )
-    .unwrap();
-    assert_eq!(covered, vec![r.contract_id]);
-    let lines = ebok::app::billing::contract_subscription_lines(
-        &mut r.p.app.conn(),
-        ebok::db::customers::find(&mut r.p.app.conn(), r.p.customer_id)
-            .unwrap()
-            .unwrap(),
-        r.contract_id,
-        ebok::domain::billing::BillingPeriod::parse("2027-02").unwrap(),
-    )
-    .unwrap();
+    let february = |r: &Rec| {
+        ebok::app::billing::contract_subscription_lines(
+            &mut r.p.app.conn(),
+            ebok::db::customers::find(&mut r.p.app.conn(), r.p.customer_id)
+                .unwrap()
+                .unwrap(),
+            r.contract_id,
+            ebok::domain::billing::BillingPeriod::parse("2027-02").unwrap(),
+        )
+        .unwrap()
+    };
+    let lines = february(&r);
     assert!(lines.is_empty(), "February is paid by card: {lines:?}");
+
+    // Cancelled on 20 January, the card pays to 3 February: the monthly run bills the other
+    // 25 days of February, 69,99 zł × 25 / 28 = 62,491… → 62,49 zł.
+    mandates::cancel(
+        &mut r.p.app.conn(),
+        None,
+        Some(r.p.customer_id),
+        mandate,
+        &CancelledBy::Subscriber {
+            account_id: r.account_id,
+            ip: None,
+        },
+        day(2027, 1, 20),
+        morning(day(2027, 1, 20)),
+    )
+    .unwrap();
+    pass(&r, day(2027, 2, 4));
+    let lines = february(&r);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].unit_price.grosze(), 6_249, "{lines:?}");
+    assert!(
+        lines[0].name.contains("04.02"),
+        "the days billed: {lines:?}"
+    );
+}
+
+fn the_demo_subscriber_paying_by_card_is_charged_through_the_local_payu(app: TestApp) {
+    use diesel::prelude::*;
+    use ebok::db::schema::{accounts, recurring_mandates};
+    let r = rig(app.with_demo(1));
+    let login = ebok::app::demo::recurring::login();
+    let customer_id: i64 = accounts::table
+        .filter(accounts::login.eq(&login))
+        .select(accounts::customer_id)
+        .first(&mut *r.p.app.conn())
+        .expect("the demo's subscriber paying by card");
+    let starts_on: NaiveDate = recurring_mandates::table
+        .filter(recurring_mandates::customer_id.eq(customer_id))
+        .filter(recurring_mandates::status.eq("active"))
+        .select(recurring_mandates::starts_on)
+        .first(&mut *r.p.app.conn())
+        .expect("the demo's mandate");
+    let consents = q(
+        &r.p.app,
+        &format!(
+            "SELECT COUNT(*) FROM consents WHERE customer_id = {customer_id} AND kind = 'recurring_payments' AND granted"
+        ),
+    );
+    assert_eq!(consents, 1, "turned on with the consent to the terms");
+    // Its first period is charged with the token the local PayU server always knows.
+    // (PayU's notification may record the payment before the pass does: either counts once.)
+    let report = pass(&r, starts_on);
+    assert_eq!(report.opened, 1, "{report:?}");
+    wait_until("the first period is paid", || {
+        q(
+            &r.p.app,
+            &format!(
+                "SELECT COUNT(*) FROM recurring_charges WHERE customer_id = {customer_id} AND state = 'paid'"
+            ),
+        ) == 1
+    });
+    // The subscriber sees the card and the mandate.
+    let browser = r.p.app.another_browser();
+    common::log_in(&browser, &login, ebok::app::demo::GENERATED_PASSWORD);
+    let page = browser
+        .get("/konto/platnosci-automatyczne")
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(page.contains("1111"), "the card: {page}");
 }

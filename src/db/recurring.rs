@@ -356,31 +356,42 @@ pub fn close_cancelled(
     .execute(conn)
 }
 
-/// Contracts among `contract_ids` that a mandate covers in the days `from`..=`to`: one in force,
-/// or a charged period overlapping them.
-pub fn contracts_covered(
+/// The days of `from`..=`to` that card payment covers, by contract, as (first, last) spans: a
+/// mandate in force from its first period (to its last day when cancelled), and every period
+/// charged. A contract appears once per span; `domain::recurring::card_covered` joins them.
+pub fn card_spans(
     conn: &mut DbConn,
     contract_ids: &[i64],
     from: NaiveDate,
     to: NaiveDate,
-) -> QueryResult<Vec<i64>> {
-    let mut covered: Vec<i64> = recurring_mandates::table
+) -> QueryResult<Vec<(i64, NaiveDate, NaiveDate)>> {
+    let mandates: Vec<(i64, NaiveDate, Option<NaiveDate>)> = recurring_mandates::table
         .filter(recurring_mandates::contract_id.eq_any(contract_ids))
         .filter(recurring_mandates::status.eq_any(["active", "cancelling"]))
         .filter(recurring_mandates::starts_on.le(to))
-        .select(recurring_mandates::contract_id)
+        .select((
+            recurring_mandates::contract_id,
+            recurring_mandates::starts_on,
+            recurring_mandates::ends_on,
+        ))
         .load(conn)?;
-    covered.extend(
+    let mut spans: Vec<(i64, NaiveDate, NaiveDate)> = mandates
+        .into_iter()
+        .map(|(contract, starts_on, ends_on)| (contract, starts_on, ends_on.unwrap_or(to)))
+        .collect();
+    spans.extend(
         recurring_charges::table
             .filter(recurring_charges::contract_id.eq_any(contract_ids))
             .filter(recurring_charges::period_start.le(to))
             .filter(recurring_charges::period_end.ge(from))
-            .select(recurring_charges::contract_id)
-            .load::<i64>(conn)?,
+            .select((
+                recurring_charges::contract_id,
+                recurring_charges::period_start,
+                recurring_charges::period_end,
+            ))
+            .load::<(i64, NaiveDate, NaiveDate)>(conn)?,
     );
-    covered.sort_unstable();
-    covered.dedup();
-    Ok(covered)
+    Ok(spans)
 }
 
 // ---- charges ----

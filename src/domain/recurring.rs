@@ -92,6 +92,37 @@ pub fn unused_part(paid: Money, period: &Period, last_day: NaiveDate) -> Money {
     Money::from_decimal_half_up(amount).unwrap_or(Money::zero())
 }
 
+/// The days of `first`..=`last` that no span covers, as inclusive (from, to) windows in order:
+/// what the monthly billing run still invoices for a contract paid by card for only part of the
+/// month (before its first card period, after the last one, or between two mandates).
+pub fn uncovered(
+    first: NaiveDate,
+    last: NaiveDate,
+    spans: &[(NaiveDate, NaiveDate)],
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut spans: Vec<(NaiveDate, NaiveDate)> = spans
+        .iter()
+        .map(|&(from, to)| (from.max(first), to.min(last)))
+        .filter(|(from, to)| from <= to)
+        .collect();
+    spans.sort_unstable();
+    let mut windows = Vec::new();
+    let mut next = Some(first);
+    for (from, to) in spans {
+        let Some(day) = next else { break };
+        if from > day {
+            windows.push((day, from.pred_opt().unwrap_or(from)));
+        }
+        if to >= day {
+            next = to.succ_opt().filter(|d| *d <= last);
+        }
+    }
+    if let Some(day) = next {
+        windows.push((day, last));
+    }
+    windows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +197,43 @@ mod tests {
         assert_eq!(
             unused_part(Money::from_grosze(10_000), &p, d(2026, 2, 27)),
             Money::from_grosze(10_000)
+        );
+    }
+
+    #[test]
+    fn the_days_left_to_the_monthly_run_are_those_no_card_period_covers() {
+        let (first, last) = (d(2027, 2, 1), d(2027, 2, 28));
+        // Nothing paid by card: the whole month.
+        assert_eq!(uncovered(first, last, &[]), vec![(first, last)]);
+        // A mandate in force all month: nothing.
+        assert_eq!(uncovered(first, last, &[(d(2027, 1, 5), last)]), vec![]);
+        // The last card period ends on the 3rd (cancelled, or fallen back after failures).
+        assert_eq!(
+            uncovered(first, last, &[(d(2027, 1, 5), d(2027, 2, 3))]),
+            vec![(d(2027, 2, 4), last)]
+        );
+        // The first card period starts on the 10th.
+        assert_eq!(
+            uncovered(first, last, &[(d(2027, 2, 10), d(2027, 3, 11))]),
+            vec![(first, d(2027, 2, 9))]
+        );
+        // Overlapping spans (the mandate and its charges) and a gap between two mandates.
+        assert_eq!(
+            uncovered(
+                first,
+                last,
+                &[
+                    (d(2027, 2, 20), last),
+                    (d(2027, 1, 5), d(2027, 2, 3)),
+                    (d(2027, 1, 5), d(2027, 2, 3)),
+                ]
+            ),
+            vec![(d(2027, 2, 4), d(2027, 2, 19))]
+        );
+        // A mandate cancelled before its first period (ends before it starts) covers nothing.
+        assert_eq!(
+            uncovered(first, last, &[(d(2027, 2, 10), d(2027, 2, 9))]),
+            vec![(first, last)]
         );
     }
 }

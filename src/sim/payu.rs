@@ -24,6 +24,10 @@ use crate::payu::wire::OrderInfo;
 pub const DEMO_POS_ID: &str = "300746";
 pub const DEMO_CLIENT_SECRET: &str = "2ee86a66e5d97e3fadc400c9f19b065d";
 pub const DEMO_SECOND_KEY: &str = "b6ca15b0d1020e8094d9b5f8d163db54";
+/// A multi-use card token the local server always knows (confirmed, VISA ending 1111, valid to
+/// 12/2030), like a sandbox's test card: `ebok demo` seeds a subscriber paying with it, so their
+/// automatic charges go through after every restart of the in-memory server.
+pub const DEMO_CARD_TOKEN: &str = "TOKC_EBOKDEMO000000000000001111";
 
 /// How the server is started.
 #[derive(Debug, Clone)]

@@ -14,9 +14,9 @@ use crate::db::{self, DbConn};
 use crate::domain::billing::{
     self, BillingPeriod, Discount, DiscountKind, ServiceStatus, ServiceTerms, SkipReason,
 };
-use crate::domain::discounts;
 use crate::domain::vat::{self, InvoiceTotals, PriceKind};
 use crate::domain::{Money, VatRate};
+use crate::domain::{discounts, recurring};
 
 /// Telecommunications services are taxed at the standard rate (pl-invoicing §1.4).
 const SERVICE_RATE: VatRate = VatRate::Standard23;
@@ -43,9 +43,10 @@ pub(super) struct ChunkData {
     pub billed: HashSet<i64>,
     /// Services whose subscription for the period is invoiced already, by whatever path.
     subscribed: HashSet<i64>,
-    /// Contracts paid by card for days of the period (`app::recurring`): their 30-day periods
-    /// are invoiced by the charge pass, so the run leaves their services alone.
-    by_card: HashSet<i64>,
+    /// Contracts paid by card for days of the period (`app::recurring`), with the days of the
+    /// period no card period covers: the charge pass invoices the 30-day periods, the run only
+    /// the days around them (before the first, after the last), pro rata.
+    by_card: HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
     einvoice: HashSet<i64>,
 }
 
@@ -95,14 +96,19 @@ pub(super) fn load(
                 ends_on: application.ends_on,
             });
     }
-    let by_card = db::recurring::contracts_covered(
-        conn,
-        &contract_ids,
-        period.first_day(),
-        period.last_day(),
-    )?
-    .into_iter()
-    .collect();
+    let mut card_spans: HashMap<i64, Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
+    for (contract, from, to) in
+        db::recurring::card_spans(conn, &contract_ids, period.first_day(), period.last_day())?
+    {
+        card_spans.entry(contract).or_default().push((from, to));
+    }
+    let by_card = card_spans
+        .into_iter()
+        .map(|(contract, spans)| {
+            let left = recurring::uncovered(period.first_day(), period.last_day(), &spans);
+            (contract, left)
+        })
+        .collect();
     let mut charges: HashMap<i64, Vec<PendingCharge>> = HashMap::new();
     for charge in db::billing::open_charges_of_customers(conn, &ids, &key)? {
         charges.entry(charge.customer_id).or_default().push(charge);
@@ -211,82 +217,96 @@ pub(super) fn plan_customer(
     let mut invoiced_elsewhere = false;
     let mut service_contracts = Vec::new();
     for service in services {
-        if data.subscribed.contains(&service.id)
-            || service
-                .contract_id
-                .is_some_and(|c| data.by_card.contains(&c))
-        {
+        let card_windows = service.contract_id.and_then(|c| data.by_card.get(&c));
+        if data.subscribed.contains(&service.id) || card_windows.is_some_and(Vec::is_empty) {
             invoiced_elsewhere = true;
             continue;
         }
-        let terms = ServiceTerms {
+        let whole = ServiceTerms {
             status: ServiceStatus::parse(&service.status),
             activated_on: service.activated_on,
             expires_on: service.expires_on,
             monthly_fee: Money::from_grosze(service.monthly_fee),
         };
-        let discounts = data
-            .discounts
-            .get(&service.id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        if let Some(ulga) = eligibility_of(data, services, service, period, &terms) {
-            match ulga {
-                Ok((charge, full, off, name)) => {
+        // Days paid by card are invoiced by the charge pass: only the others are billed here,
+        // each window as if the service began and ended with it.
+        let windows: Vec<ServiceTerms> = match card_windows {
+            None => vec![whole],
+            Some(windows) => windows
+                .iter()
+                .map(|&(from, to)| ServiceTerms {
+                    activated_on: whole.activated_on.max(from),
+                    expires_on: Some(whole.expires_on.map_or(to, |end| end.min(to))),
+                    ..whole.clone()
+                })
+                .collect(),
+        };
+        // The month is recorded as billed once per service, on its first line.
+        let mut subscription = Some(period);
+        for terms in windows {
+            let discounts = data
+                .discounts
+                .get(&service.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            if let Some(ulga) = eligibility_of(data, services, service, period, &terms) {
+                match ulga {
+                    Ok((charge, full, off, name)) => {
+                        covers = Some(match covers {
+                            Some((from, to)) => (from.min(charge.from), to.max(charge.to)),
+                            None => (charge.from, charge.to),
+                        });
+                        contract_id = contract_id.or(service.contract_id);
+                        service_contracts.push((service.id, service.contract_id));
+                        let full_price = price(full, SERVICE_RATE);
+                        let after_price =
+                            price(full.checked_sub(off).unwrap_or(Money::zero()), SERVICE_RATE);
+                        lines.push(LineRequest {
+                            name: billing::service_line_name(&service.name, period, &charge),
+                            unit: "usł.".into(),
+                            quantity: Decimal::ONE,
+                            unit_price: full_price,
+                            rate: SERVICE_RATE,
+                            service_id: Some(service.id),
+                            subscription: subscription.take(),
+                        });
+                        let off_price = full_price.grosze() - after_price.grosze();
+                        if off_price > 0 {
+                            lines.push(LineRequest {
+                                name: discounts::line_name(&name, &service.name),
+                                unit: "usł.".into(),
+                                quantity: Decimal::ONE,
+                                unit_price: Money::from_grosze(-off_price),
+                                rate: SERVICE_RATE,
+                                service_id: Some(service.id),
+                                subscription: None,
+                            });
+                        }
+                    }
+                    Err(reason) => reasons.push(reason),
+                }
+                continue;
+            }
+            match billing::bill_service(period, &terms, discounts) {
+                Ok(charge) => {
                     covers = Some(match covers {
                         Some((from, to)) => (from.min(charge.from), to.max(charge.to)),
                         None => (charge.from, charge.to),
                     });
                     contract_id = contract_id.or(service.contract_id);
                     service_contracts.push((service.id, service.contract_id));
-                    let full_price = price(full, SERVICE_RATE);
-                    let after_price =
-                        price(full.checked_sub(off).unwrap_or(Money::zero()), SERVICE_RATE);
                     lines.push(LineRequest {
                         name: billing::service_line_name(&service.name, period, &charge),
                         unit: "usł.".into(),
                         quantity: Decimal::ONE,
-                        unit_price: full_price,
+                        unit_price: price(charge.amount, SERVICE_RATE),
                         rate: SERVICE_RATE,
                         service_id: Some(service.id),
-                        subscription: Some(period),
+                        subscription: subscription.take(),
                     });
-                    let off_price = full_price.grosze() - after_price.grosze();
-                    if off_price > 0 {
-                        lines.push(LineRequest {
-                            name: discounts::line_name(&name, &service.name),
-                            unit: "usł.".into(),
-                            quantity: Decimal::ONE,
-                            unit_price: Money::from_grosze(-off_price),
-                            rate: SERVICE_RATE,
-                            service_id: Some(service.id),
-                            subscription: None,
-                        });
-                    }
                 }
                 Err(reason) => reasons.push(reason),
             }
-            continue;
-        }
-        match billing::bill_service(period, &terms, discounts) {
-            Ok(charge) => {
-                covers = Some(match covers {
-                    Some((from, to)) => (from.min(charge.from), to.max(charge.to)),
-                    None => (charge.from, charge.to),
-                });
-                contract_id = contract_id.or(service.contract_id);
-                service_contracts.push((service.id, service.contract_id));
-                lines.push(LineRequest {
-                    name: billing::service_line_name(&service.name, period, &charge),
-                    unit: "usł.".into(),
-                    quantity: Decimal::ONE,
-                    unit_price: price(charge.amount, SERVICE_RATE),
-                    rate: SERVICE_RATE,
-                    service_id: Some(service.id),
-                    subscription: Some(period),
-                });
-            }
-            Err(reason) => reasons.push(reason),
         }
     }
     let mut charge_ids = Vec::new();

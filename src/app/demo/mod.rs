@@ -10,6 +10,7 @@ mod discounts;
 mod fixed;
 mod orders;
 pub mod people;
+pub mod recurring;
 mod refunds;
 mod staff_queue;
 mod tickets;
@@ -200,6 +201,7 @@ pub fn seed(
         Ok::<_, DemoError>(())
     })?;
     traffic::seed(conn, now, config.traffic_raw_days)?;
+    recurring::seed(conn, today, now)?;
     let api_token = crate::app::api::tokens::demo_token(conn, now)?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
@@ -251,7 +253,8 @@ impl DemoSummary {
              contract number  {UNREGISTERED_CONTRACT}\n  \
              PESEL            {UNREGISTERED_PESEL}\n  \
              e-mail           {UNREGISTERED_EMAIL}\n\
-             Generated subscribers: klient<customer number> / {GENERATED_PASSWORD} (e.g. klient3)\n\
+             Generated subscribers: klient<customer number> / {GENERATED_PASSWORD} (e.g. klient3,\n  \
+             who pays automatically by card: /konto/platnosci-automatyczne)\n\
              Mail: without EBOK_SMTP_URL it is written to data/mail/ and its links are printed here.\n\
              API token (every scope; a new one each run):\n  {token}\n  \
              curl -H 'Authorization: Bearer {token}' {portal_url}/api/v1/customers?limit=2\n  \

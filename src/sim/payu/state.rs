@@ -94,7 +94,20 @@ impl Inner {
             delivered: Vec::new(),
             next_refund: 1,
             single_use: HashMap::new(),
-            card_tokens: HashMap::new(),
+            card_tokens: HashMap::from([(
+                super::DEMO_CARD_TOKEN.to_owned(),
+                SimCardToken {
+                    card: SimCard {
+                        brand: "VISA".into(),
+                        last_four: "1111".into(),
+                        expiry_month: 12,
+                        expiry_year: 2030,
+                    },
+                    confirmed: true,
+                    deleted: false,
+                    first_order: String::new(),
+                },
+            )]),
         }
     }
 
