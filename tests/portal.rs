@@ -477,7 +477,8 @@ fn consents_and_preferences_are_recorded_with_history(app: TestApp) {
     assert_eq!(
         count(
             &mut app.conn(),
-            "SELECT id FROM consents WHERE granted = TRUE"
+            "SELECT c.id FROM consents c JOIN customers k ON k.id = c.customer_id \
+             WHERE k.customer_number = 1 AND c.granted = TRUE"
         ),
         3,
         "demo's original + e-invoice again + marketing"

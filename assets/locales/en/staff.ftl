@@ -413,6 +413,7 @@ staff-audit-event = { $action ->
 staff-consent-kind-einvoice = e-invoice
 staff-consent-kind-marketing = mailing list (offers by e-mail)
 staff-consent-kind-terms = terms of service
+staff-consent-kind-recurring_payments = automatic card payment (recurring payment terms)
 
 staff-nav-audit-log = Audit log
 staff-audit-log-title = Audit log

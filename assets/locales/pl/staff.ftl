@@ -415,6 +415,7 @@ staff-audit-event = { $action ->
 staff-consent-kind-einvoice = e-faktura
 staff-consent-kind-marketing = lista mailingowa (oferty e-mailem)
 staff-consent-kind-terms = regulamin
+staff-consent-kind-recurring_payments = płatność automatyczna kartą (regulamin płatności cyklicznych)
 
 staff-nav-audit-log = Dziennik zdarzeń
 staff-audit-log-title = Dziennik zdarzeń
