@@ -382,6 +382,156 @@ fn an_invoice_and_a_top_up_paid_at_the_local_payu_server_show_paid_and_the_credi
     );
 }
 
+#[test]
+fn a_card_typed_into_payus_secure_form_is_saved_after_3d_secure() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::sqlite().with_demo(0);
+    let customer_id = demo_customer(&app);
+    let port = free_port();
+    let mut options = ebok::sim::payu::SimOptions::demo(0);
+    options.minute = Duration::from_millis(10);
+    let payu = ebok::sim::payu::spawn(options).expect("local PayU");
+    let mut config = app.config.clone();
+    config.payu = Some(common::payu::payu_config(&payu, port));
+    config.web.public_url = format!("http://127.0.0.1:{port}");
+    let _portal = common::payu::Portal::start(&config, &app.pool, port);
+    let driver_port = free_port();
+    let _driver = start_driver(driver_port);
+    let base = format!("http://127.0.0.1:{port}");
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime
+        .block_on(async {
+            wait_until_listening(driver_port).await;
+            let profile = tempfile::tempdir().expect("profile dir");
+            let client = browser_session(driver_port, profile.path()).await;
+            let result = add_card_in_secure_form(&client, &base).await;
+            let _ = client.close().await;
+            result
+        })
+        .unwrap_or_else(|problem| panic!("{problem}"));
+
+    use diesel::prelude::*;
+    use ebok::db::schema::payment_cards;
+    let cards: Vec<(String, String, Option<String>)> = payment_cards::table
+        .filter(payment_cards::customer_id.eq(customer_id))
+        .select((
+            payment_cards::status,
+            payment_cards::last_four,
+            payment_cards::token,
+        ))
+        .load(&mut *app.conn())
+        .expect("cards");
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    assert_eq!(
+        (cards[0].0.as_str(), cards[0].1.as_str()),
+        ("active", "1111")
+    );
+    assert!(
+        cards[0]
+            .2
+            .as_deref()
+            .is_some_and(|t| t.starts_with("TOKC_")),
+        "the multi-use token is kept: {cards:?}"
+    );
+}
+
+/// On the portal's card page: a wrong number gets PayU's message; the test card is tokenised by
+/// the Secure Form, the FIRST order asks for 3-D Secure, and the portal shows the card saved.
+async fn add_card_in_secure_form(client: &Client, base: &str) -> Result<(), String> {
+    log_in_as_demo(client, base).await?;
+    client
+        .goto(&format!("{base}/konto/platnosci-automatyczne"))
+        .await
+        .map_err(|e| e.to_string())?;
+    click(client, "#add-card").await?;
+    let field = |kind: &'static str| async move {
+        client
+            .wait()
+            .for_element(Locator::Css(&format!("#payu-card-{kind} input")))
+            .await
+            .map_err(|e| format!("PayU's {kind} field: {e}"))
+    };
+    field("number")
+        .await?
+        .send_keys("4444 3333 2222 1112")
+        .await
+        .map_err(|e| e.to_string())?;
+    field("date")
+        .await?
+        .send_keys("12/30")
+        .await
+        .map_err(|e| e.to_string())?;
+    field("cvv")
+        .await?
+        .send_keys("123")
+        .await
+        .map_err(|e| e.to_string())?;
+    click(client, "#tokenize-card").await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = client
+            .find(Locator::Id("payu-card-error"))
+            .await
+            .map_err(|e| e.to_string())?
+            .text()
+            .await
+            .unwrap_or_default();
+        if shown.contains("Nieprawidłowy numer karty") {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no message for a wrong card number: {shown:?}"));
+        }
+        rocket::tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let number = field("number").await?;
+    number.clear().await.map_err(|e| e.to_string())?;
+    number
+        .send_keys("4444 3333 2222 1111")
+        .await
+        .map_err(|e| e.to_string())?;
+    let errors = console_errors(client).await;
+    if !errors.is_empty() {
+        return Err(format!("console errors on the card page: {errors:?}"));
+    }
+    click(client, "#tokenize-card").await?;
+    client
+        .wait()
+        .for_element(Locator::Css("form[action$='/3ds/ok'] button"))
+        .await
+        .map_err(|e| format!("no 3-D Secure page: {e}"))?;
+    click(client, "form[action$='/3ds/ok'] button").await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let page = client
+            .find(Locator::Css("main"))
+            .await
+            .map_err(|e| e.to_string())?
+            .text()
+            .await
+            .unwrap_or_default();
+        if page.contains("1111")
+            && client
+                .current_url()
+                .await
+                .is_ok_and(|u| u.as_str().starts_with(base))
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the saved card is not shown: {page}"));
+        }
+        rocket::tokio::time::sleep(Duration::from_millis(200)).await;
+        client.refresh().await.map_err(|e| e.to_string())?;
+    }
+}
+
 fn demo_customer(app: &TestApp) -> i64 {
     use diesel::prelude::*;
     use ebok::db::schema::accounts;

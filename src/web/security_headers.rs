@@ -6,7 +6,13 @@ use rocket::{Request, Response};
 
 pub struct SecurityHeaders {
     content_security_policy: String,
+    /// The page embedding PayU's Secure Form also runs PayU's SDK, shows PayU's card frames
+    /// and lets the SDK talk to PayU; every other page keeps the strict policy.
+    card_form_policy: String,
 }
+
+/// The page with PayU's Secure Form (`web::customer::recurring`).
+const CARD_FORM_PAGE: &str = "/konto/platnosci-automatyczne/nowa-karta";
 
 /// Everything is served from our own origin; forms post only to us.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -22,13 +28,24 @@ impl SecurityHeaders {
     /// to `form-action` too (Chromium refuses the navigation otherwise). `payu_url` is the
     /// configured PayU (the local test server's own origin in the demo and tests).
     pub fn new(payu_url: Option<&str>) -> SecurityHeaders {
-        let payments = match payu_url.and_then(origin_of) {
+        let origin = payu_url.and_then(origin_of);
+        let payu = match &origin {
             Some(origin) if origin.ends_with(".payu.com") => format!(" {PAYU_PAGES}"),
             Some(origin) => format!(" {origin} {PAYU_PAGES}"),
             None => String::new(),
         };
+        let content_security_policy = CONTENT_SECURITY_POLICY.replace("{payments}", &payu);
+        let card_form_policy = if payu.is_empty() {
+            content_security_policy.clone()
+        } else {
+            content_security_policy
+                .replace("script-src 'self'", &format!("script-src 'self'{payu}"))
+                .replace("connect-src 'self'", &format!("connect-src 'self'{payu}"))
+                .replace("object-src", &format!("frame-src{payu}; object-src"))
+        };
         SecurityHeaders {
-            content_security_policy: CONTENT_SECURITY_POLICY.replace("{payments}", &payments),
+            content_security_policy,
+            card_form_policy,
         }
     }
 }
@@ -55,10 +72,12 @@ impl Fairing for SecurityHeaders {
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
-        response.set_header(Header::new(
-            "Content-Security-Policy",
-            self.content_security_policy.clone(),
-        ));
+        let policy = if request.uri().path() == CARD_FORM_PAGE {
+            &self.card_form_policy
+        } else {
+            &self.content_security_policy
+        };
+        response.set_header(Header::new("Content-Security-Policy", policy.clone()));
         response.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         response.set_header(Header::new("X-Frame-Options", "DENY"));
         response.set_header(Header::new("Referrer-Policy", "same-origin"));
@@ -113,5 +132,30 @@ mod tests {
             "{odd}"
         );
         assert!(!odd.contains("script-src *"), "{odd}");
+    }
+
+    #[test]
+    fn only_the_card_form_page_may_run_payus_sdk() {
+        let headers = SecurityHeaders::new(Some("https://secure.payu.com"));
+        assert!(
+            headers
+                .content_security_policy
+                .contains("script-src 'self';"),
+            "{}",
+            headers.content_security_policy
+        );
+        let card = &headers.card_form_policy;
+        assert!(
+            card.contains("script-src 'self' https://*.payu.com;"),
+            "{card}"
+        );
+        assert!(card.contains("frame-src https://*.payu.com;"), "{card}");
+        assert!(
+            card.contains("connect-src 'self' https://*.payu.com;"),
+            "{card}"
+        );
+        assert!(card.contains("frame-ancestors 'none'"), "{card}");
+        let off = SecurityHeaders::new(None);
+        assert_eq!(off.card_form_policy, off.content_security_policy);
     }
 }

@@ -15,15 +15,23 @@ use crate::payu::wire::{
     order_status,
 };
 
-/// Where the subscriber types the card: PayU's card form (the local server's stand-in), which
-/// sends the single-use token back to `back`.
-pub fn card_form_url(gateway: &Gateway) -> String {
-    let back = format!("{}{PAGE}/nowa-karta", gateway.public_url);
-    format!(
-        "{}/sim/karta?back={}",
-        gateway.client.base_url(),
-        crate::payu::client::form_encode(&back)
-    )
+/// What the page embedding PayU's Secure Form needs: PayU's SDK (from the configured PayU's
+/// origin: `https://secure.payu.com/javascript/sdk`, the sandbox's, or the local server's) and
+/// the POS it tokenises for.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SecureForm {
+    pub sdk_url: String,
+    pub pos_id: String,
+}
+
+pub fn secure_form(gateway: &Gateway) -> SecureForm {
+    SecureForm {
+        sdk_url: format!(
+            "{}/javascript/sdk",
+            gateway.client.base_url().trim_end_matches('/')
+        ),
+        pos_id: gateway.client.pos_id().to_owned(),
+    }
 }
 
 /// A single-use token as PayU's form gives it: `TOK_` and letters or digits, nothing else.

@@ -305,6 +305,64 @@ pub(super) fn card_submit(
     }
 }
 
+/// PayU's Secure Form SDK as the local server serves it (`secure_form.js`): the merchant's
+/// page loads it from PayU's origin, as it would `https://secure.payu.com/javascript/sdk`.
+#[get("/javascript/sdk")]
+pub(super) fn secure_form_sdk() -> Reply {
+    Reply {
+        status: Status::Ok,
+        body: include_str!("secure_form.js").to_owned(),
+        content_type: ("application", "javascript"),
+        headers: Vec::new(),
+    }
+}
+
+/// What the SDK stand-in posts when the page calls `tokenize`.
+#[derive(Debug, serde::Deserialize)]
+struct TokenizeRequest {
+    #[serde(rename = "posId")]
+    pos_id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    number: String,
+    date: String,
+    cvv: String,
+}
+
+/// The SDK's `tokenize`: a single-use `TOK_` for a valid test card, PayU's error shape
+/// otherwise. Called from the merchant's page (another origin), hence the CORS header.
+#[post("/sim/tokenize", data = "<body>")]
+pub(super) fn secure_form_tokenize(state: &State<SimState>, body: &str) -> Reply {
+    let answer = match serde_json::from_str::<TokenizeRequest>(body) {
+        Err(_) => Err("Nieprawidłowe żądanie."),
+        Ok(request) if request.pos_id != *state.pos_id => Err("Nieznany punkt płatności."),
+        Ok(request) if !matches!(request.kind.as_str(), "SINGLE" | "MULTI") => {
+            Err("Nieznany rodzaj tokenu.")
+        }
+        Ok(request) => tokenize(&request.number, &request.date, &request.cvv),
+    };
+    let mut reply = match answer {
+        Ok((token, card)) => {
+            let mask = format!("{}******{}", bin_of(&card.brand), card.last_four);
+            state.lock().single_use.insert(token.clone(), card);
+            json_reply(
+                Status::Ok,
+                &serde_json::json!({ "status": "SUCCESS", "body": { "token": token, "mask": mask } }),
+            )
+        }
+        Err(message) => json_reply(
+            Status::Ok,
+            &serde_json::json!({ "status": "ERROR", "error": { "messages": [
+                { "type": "validation", "code": "error.validation", "message": message }
+            ] } }),
+        ),
+    };
+    reply
+        .headers
+        .push(("Access-Control-Allow-Origin", "*".to_owned()));
+    reply
+}
+
 #[get("/pay/<id>/3ds")]
 pub(super) fn three_ds_page(state: &State<SimState>, id: &str) -> Reply {
     if !state.lock().orders.contains_key(id) {

@@ -44,6 +44,8 @@ pub(super) fn mount(rocket: Rocket<Build>, state: SimState) -> Rocket<Build> {
                 set_faults,
                 super::cards::card_form,
                 super::cards::card_submit,
+                super::cards::secure_form_sdk,
+                super::cards::secure_form_tokenize,
                 super::cards::three_ds_page,
                 super::cards::three_ds_confirm,
                 super::cards::three_ds_fail

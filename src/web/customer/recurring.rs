@@ -144,26 +144,32 @@ async fn page(
         .needs(Area::Invoices)
         .run(|conn, cx| mandates::overview(conn, cx.customer_id(), cx.today))
         .await?;
-    let card_form = gateway.0.as_ref().map(cards::card_form_url);
+    let card_form = gateway.0.as_ref().map(|_| format!("{PAGE}/nowa-karta"));
     Ok(Template::render(
         "customer/recurring",
         context! { layout: layout.signed_in(&me), page, card_form },
     ))
 }
 
-/// Where PayU's card form sends the single-use token: the subscriber confirms adding the card.
+/// Adding a card: PayU's Secure Form, which gives a single-use token posted to `add_card`; or,
+/// with `?token=` (a card form that sends the subscriber back), the confirmation of that token.
 #[get("/konto/platnosci-automatyczne/nowa-karta?<token>")]
 async fn new_card(
     token: Option<String>,
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
+    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let me = app.customer(&cookie).needs(Area::Invoices).resume().await?;
+    let secure_form = match (&token, gateway.0.as_ref()) {
+        (None, Some(gateway)) => Some(cards::secure_form(gateway)),
+        _ => None,
+    };
     let token = token.filter(|t| cards::is_single_use_token(t));
     Ok(Template::render(
         "customer/recurring_card",
-        context! { layout: layout.signed_in(&me), token },
+        context! { layout: layout.signed_in(&me), token, secure_form },
     ))
 }
 
