@@ -1522,6 +1522,16 @@ const MATRIX: &[Row] = &[
         Rule::ApiToken,
     ),
     post("/api/v1/payments", "/api/v1/payments", Rule::ApiToken),
+    get(
+        "/api/v1/tickets?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/tickets",
+        Rule::ApiToken,
+    ),
+    post(
+        "/api/v1/tickets/<id>/replies",
+        "/api/v1/tickets/{ticket}/replies",
+        Rule::ApiToken,
+    ),
     get("/staff/tokeny-api", "/staff/tokeny-api", Staff(AdminOnly)),
     post("/staff/tokeny-api", "/staff/tokeny-api", Staff(AdminOnly)),
     post(

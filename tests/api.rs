@@ -20,6 +20,7 @@ backend_tests!(
     traffic_and_radius_sessions_come_in_through_the_api_once,
     invoices_and_payments_through_the_api,
     the_demo_hands_out_a_working_api_token,
+    tickets_are_listed_and_answered_through_the_api,
 );
 
 /// Makes a token through the staff panel's form, as an admin; answers the token shown once.
@@ -1133,4 +1134,106 @@ fn the_demo_hands_out_a_working_api_token(app: TestApp) {
         ),
         1
     );
+}
+
+fn tickets_are_listed_and_answered_through_the_api(app: TestApp) {
+    let app = app.with_demo(0);
+    let token = make_token(
+        &app,
+        "helpdesk",
+        &["tickets:read", "tickets:write"],
+        "",
+        "600",
+    );
+    let api = Api {
+        client: &app.client,
+        token,
+    };
+    let (status, page) = api.json("GET", "/api/v1/tickets?limit=1", None);
+    assert_eq!(status, Status::Ok, "{page}");
+    let first = &page["items"][0];
+    let ticket = first["id"].as_i64().expect("a demo ticket");
+    assert!(first["subject"].as_str().is_some_and(|s| !s.is_empty()));
+    let next = page["next_cursor"]
+        .as_str()
+        .expect("more than one demo ticket");
+    let (status, rest) = api.json("GET", &format!("/api/v1/tickets?cursor={next}"), None);
+    assert_eq!(status, Status::Ok);
+    assert!(
+        rest["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["id"].as_i64() > Some(ticket))
+    );
+    let (status, bad) = api.json("GET", "/api/v1/tickets?customer_id=abc", None);
+    assert_eq!(status, Status::UnprocessableEntity, "{bad}");
+
+    let messages = |app: &TestApp| {
+        scalar_i64(
+            app,
+            &format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM ticket_messages WHERE ticket_id = {ticket}"
+            ),
+        )
+    };
+    let before = messages(&app);
+    let path = format!("/api/v1/tickets/{ticket}/replies");
+    let body = json!({ "body": "Dzień dobry, awaria usunięta o 9:40." }).to_string();
+    let reply = || {
+        read(api.call(
+            "POST",
+            &path,
+            Some(&body),
+            &[("Idempotency-Key", "reply-1")],
+        ))
+    };
+    let (status, answer) = reply();
+    assert_eq!(status, Status::Created, "{answer}");
+    assert_eq!(answer["status"], "answered");
+    // The same key again: the same answer, no second message.
+    assert_eq!(reply(), (Status::Created, answer));
+    assert_eq!(messages(&app), before + 1);
+    // Signed by the admin who made the token; the ticket is answered.
+    let signed = scalar_i64(
+        &app,
+        &format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS v FROM ticket_messages m JOIN staff_users s \
+             ON s.id = m.author_staff_id WHERE m.ticket_id = {ticket} AND s.login = '{}' \
+             AND m.body LIKE 'Dzień dobry, awaria%'",
+            demo::ADMIN_LOGIN
+        ),
+    );
+    assert_eq!(signed, 1);
+    let (_, listed) = api.json("GET", &format!("/api/v1/tickets?limit=1"), None);
+    assert_eq!(listed["items"][0]["status"], "answered");
+
+    // Bad input: a problem, nothing stored.
+    for (body, code) in [
+        (json!({ "body": "   " }), Status::UnprocessableEntity),
+        (
+            json!({ "body": "x", "internal": true }),
+            Status::UnprocessableEntity,
+        ),
+        (json!({ "text": "x" }), Status::UnprocessableEntity),
+    ] {
+        let (status, problem) = read(api.call("POST", &path, Some(&body.to_string()), &[]));
+        assert_eq!(status, code, "{body}: {problem}");
+    }
+    let (status, _) = api.json(
+        "POST",
+        "/api/v1/tickets/999999/replies",
+        Some(json!({ "body": "Halo" })),
+    );
+    assert_eq!(status, Status::NotFound);
+    assert_eq!(messages(&app), before + 1);
+
+    // A token that may only read cannot reply.
+    let reader = Api {
+        client: &app.client,
+        token: make_token(&app, "reader", &["tickets:read"], "", "600"),
+    };
+    let (status, problem) = reader.json("POST", &path, Some(json!({ "body": "Halo" })));
+    assert_eq!(status, Status::Forbidden, "{problem}");
+    assert_eq!(messages(&app), before + 1);
 }

@@ -55,10 +55,20 @@ pub fn name_taken(conn: &mut DbConn, name: &str) -> QueryResult<bool> {
 
 /// Every token, newest first (revoked ones too: the list is also their history).
 /// Gives the token named `name` a new hash (and lifts a revocation); false when there is none.
-pub fn rehash(conn: &mut DbConn, name: &str, token_hash: &str) -> QueryResult<bool> {
+/// Gives the named token a new hash, these scopes and this author, and lifts a revocation
+/// (the demo's token, made anew each time the demo is seeded).
+pub fn rehash(
+    conn: &mut DbConn,
+    name: &str,
+    token_hash: &str,
+    scopes: &str,
+    created_by_staff_id: Option<i64>,
+) -> QueryResult<bool> {
     let changed = diesel::update(api_tokens::table.filter(api_tokens::name.eq(name)))
         .set((
             api_tokens::token_hash.eq(token_hash),
+            api_tokens::scopes.eq(scopes),
+            api_tokens::created_by_staff_id.eq(created_by_staff_id),
             api_tokens::revoked_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
@@ -327,4 +337,30 @@ pub fn invoices_page(conn: &mut DbConn, page: Page) -> QueryResult<Vec<super::in
         query = query.filter(invoices::customer_id.eq(id));
     }
     query.order(invoices::id).limit(page.limit).load(conn)
+}
+
+/// A page of support tickets by id (`since`: changed since).
+pub fn tickets_page(conn: &mut DbConn, page: Page) -> QueryResult<Vec<super::tickets::Ticket>> {
+    use super::schema::tickets;
+    let mut query = tickets::table
+        .filter(tickets::id.gt(page.after))
+        .into_boxed();
+    if let Some(since) = page.since {
+        query = query.filter(tickets::updated_at.ge(since));
+    }
+    if let Some(id) = page.customer_id {
+        query = query.filter(tickets::customer_id.eq(id));
+    }
+    query.order(tickets::id).limit(page.limit).load(conn)
+}
+
+/// The staff member who created a token (none for one made by `ebok demo` before an admin
+/// existed, or whose creator was removed).
+pub fn token_creator(conn: &mut DbConn, token_id: i64) -> QueryResult<Option<i64>> {
+    api_tokens::table
+        .find(token_id)
+        .select(api_tokens::created_by_staff_id)
+        .first::<Option<i64>>(conn)
+        .optional()
+        .map(Option::flatten)
 }

@@ -5,6 +5,7 @@
 pub mod billing;
 pub mod ingest;
 pub mod resources;
+pub mod tickets;
 pub mod tokens;
 
 use std::collections::BTreeMap;

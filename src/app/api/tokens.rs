@@ -31,10 +31,14 @@ pub enum Scope {
     InvoicesRead,
     /// Record payments.
     PaymentsWrite,
+    /// Read support tickets.
+    TicketsRead,
+    /// Reply to support tickets (signed by the admin who made the token).
+    TicketsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 9] = [
         Scope::CustomersRead,
         Scope::CustomersWrite,
         Scope::NetworkRead,
@@ -42,6 +46,8 @@ impl Scope {
         Scope::RadiusWrite,
         Scope::InvoicesRead,
         Scope::PaymentsWrite,
+        Scope::TicketsRead,
+        Scope::TicketsWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +59,8 @@ impl Scope {
             Scope::RadiusWrite => "radius:write",
             Scope::InvoicesRead => "invoices:read",
             Scope::PaymentsWrite => "payments:write",
+            Scope::TicketsRead => "tickets:read",
+            Scope::TicketsWrite => "tickets:write",
         }
     }
 
@@ -326,21 +334,25 @@ pub const DEMO_TOKEN_NAME: &str = "demo";
 pub fn demo_token(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<String> {
     let token = format!("ebok_{}", crypto::random_token());
     let hash = crypto::token_hash(&token);
-    if !db::api::rehash(conn, DEMO_TOKEN_NAME, &hash)? {
+    let scopes = Scope::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Made as if by the demo's admin, who signs its ticket replies.
+    let admin = db::staff::find_by_login_key(conn, &crate::app::demo::ADMIN_LOGIN.to_lowercase())?
+        .map(|s| s.id);
+    if !db::api::rehash(conn, DEMO_TOKEN_NAME, &hash, &scopes, admin)? {
         db::api::insert_token(
             conn,
             &NewApiToken {
                 name: DEMO_TOKEN_NAME.into(),
                 token_hash: hash,
-                scopes: Scope::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                scopes,
                 allowed_networks: String::new(),
                 expires_at: None,
                 rate_per_minute: 600,
-                created_by_staff_id: None,
+                created_by_staff_id: admin,
                 created_at: now,
             },
         )?;

@@ -18,6 +18,7 @@ use crate::app::api::resources::{
     EndpointList, EndpointOut, NetworkEntry, NetworkView, ServiceIn, ServiceList, ServiceOut,
     TariffList, TariffOut,
 };
+use crate::app::api::tickets::{ReplyIn, ReplyOut, TicketList, TicketOut};
 use crate::app::api::{self, FieldProblem, Problem};
 use crate::i18n::Lang;
 use crate::web::Site;
@@ -65,13 +66,15 @@ use crate::web::views::{Template, context};
         handlers::invoice_pdf,
         handlers::invoice_xml,
         handlers::create_payment,
+        handlers::list_tickets,
+        handlers::reply_to_ticket,
     ),
     components(schemas(
         Problem, FieldProblem, CustomerIn, CustomerOut, CustomerList, ContractIn, ContractOut,
         ContractList, ServiceIn, ServiceOut, ServiceList, EndpointIn, EndpointOut, EndpointList,
         TariffOut, TariffList, NetworkEntry, NetworkView, CounterIn, TrafficIn, TrafficReport,
         SessionIn, SessionsIn, SessionsReport, InvoiceOut, InvoiceList, PaymentIn, PaymentOut,
-        AllocationOut
+        AllocationOut, TicketOut, TicketList, ReplyIn, ReplyOut
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

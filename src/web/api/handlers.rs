@@ -12,6 +12,7 @@ use crate::app::api::resources::{
     self, ContractIn, ContractList, ContractOut, CustomerIn, CustomerList, CustomerOut, EndpointIn,
     EndpointList, EndpointOut, NetworkView, ServiceIn, ServiceList, ServiceOut, TariffList,
 };
+use crate::app::api::tickets::{self, ReplyIn, ReplyOut, TicketList};
 use crate::app::api::{Answer, ListQuery, Problem, Scope};
 
 pub fn routes() -> Vec<Route> {
@@ -44,6 +45,8 @@ pub fn routes() -> Vec<Route> {
         invoice_pdf,
         invoice_xml,
         create_payment,
+        list_tickets,
+        reply_to_ticket,
     ]
 }
 
@@ -737,6 +740,63 @@ pub async fn create_payment(
     request
         .write(app, Scope::PaymentsWrite, bytes, move |conn, cx| {
             billing::create_payment(conn, &input, &cx.actor(), cx.today, cx.now)
+        })
+        .await
+}
+
+/// Support tickets, oldest first (cursor pagination; `updated_since`, `customer_id`).
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
+    params(
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("updated_since" = Option<String>, Query, description = "RFC 3339 time: only those changed since"),
+        ("limit" = Option<i64>, Query, description = "1–500, 100 by default"),
+        ("customer_id" = Option<i64>, Query, description = "one customer's tickets"),
+    ),
+    responses(
+        (status = 200, description = "A page of tickets", body = TicketList),
+        (status = 422, description = "Bad query", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/tickets?<cursor>&<updated_since>&<limit>&<customer_id>")]
+pub async fn list_tickets(
+    cursor: Option<String>,
+    updated_since: Option<String>,
+    limit: Option<String>,
+    customer_id: Option<String>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let query = list_query!(cursor, updated_since, limit, customer_id);
+    request
+        .read(app, Scope::TicketsRead, move |conn, _| {
+            tickets::list_tickets(conn, &query)
+        })
+        .await
+}
+
+/// Reply to the subscriber: the ticket becomes "answered" and the subscriber is mailed as they
+/// chose; the reply is signed by the admin who created the token. Send an `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/replies", tag = "tickets",
+    request_body = ReplyIn,
+    params(
+        ("id" = i64, Path, description = "ticket id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes"),
+    ),
+    responses(
+        (status = 201, description = "Replied", body = ReplyOut),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/tickets/<id>/replies", data = "<body>")]
+pub async fn reply_to_ticket(
+    id: i64,
+    body: JsonBody<ReplyIn>,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let (input, bytes) = body!(request, body);
+    request
+        .write(app, Scope::TicketsWrite, bytes, move |conn, cx| {
+            tickets::reply(conn, cx.mail(), (cx.me.id, &cx.actor()), id, &input, cx.now)
         })
         .await
 }
