@@ -1205,7 +1205,7 @@ fn tickets_are_listed_and_answered_through_the_api(app: TestApp) {
         ),
     );
     assert_eq!(signed, 1);
-    let (_, listed) = api.json("GET", &format!("/api/v1/tickets?limit=1"), None);
+    let (_, listed) = api.json("GET", "/api/v1/tickets?limit=1", None);
     assert_eq!(listed["items"][0]["status"], "answered");
 
     // Bad input: a problem, nothing stored.
