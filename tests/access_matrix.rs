@@ -1522,6 +1522,11 @@ const MATRIX: &[Row] = &[
         Rule::ApiToken,
     ),
     post("/api/v1/payments", "/api/v1/payments", Rule::ApiToken),
+    post(
+        "/api/v1/payments/statements?<format>&<encoding>&<name>",
+        "/api/v1/payments/statements",
+        Rule::ApiToken,
+    ),
     get(
         "/api/v1/tickets?<cursor>&<updated_since>&<limit>&<customer_id>",
         "/api/v1/tickets",

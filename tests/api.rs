@@ -21,6 +21,7 @@ backend_tests!(
     invoices_and_payments_through_the_api,
     the_demo_hands_out_a_working_api_token,
     tickets_are_listed_and_answered_through_the_api,
+    a_bank_statement_comes_in_through_the_api_and_is_booked_once,
 );
 
 /// Makes a token through the staff panel's form, as an admin; answers the token shown once.
@@ -1236,4 +1237,46 @@ fn tickets_are_listed_and_answered_through_the_api(app: TestApp) {
     let (status, problem) = reader.json("POST", &path, Some(json!({ "body": "Halo" })));
     assert_eq!(status, Status::Forbidden, "{problem}");
     assert_eq!(messages(&app), before + 1);
+}
+
+fn a_bank_statement_comes_in_through_the_api_and_is_booked_once(app: TestApp) {
+    let (app, _) = common::bank::fixture(app);
+    let token = make_token(&app, "bank", &["payments:write"], "", "600");
+    let send = |path: &str, bytes: &[u8], token: &str| {
+        read(
+            app.client
+                .post(path.to_owned())
+                .header(Header::new("Authorization", format!("Bearer {token}")))
+                .header(ContentType::Binary)
+                .body(bytes)
+                .dispatch(),
+        )
+    };
+    let mt940: &[u8] = include_bytes!("data/statement_2026-11-19.mt940");
+    let before = common::bank::active_payments(&app);
+    let path = "/api/v1/payments/statements?name=wyciag.sta";
+    let (status, first) = send(path, mt940, &token);
+    assert_eq!(status, Status::Created, "{first}");
+    assert_eq!(first["format"], "mt940");
+    assert_eq!(first["encoding"], "windows1250");
+    assert_eq!(first["booked"], 3, "{first}");
+    assert_eq!(common::bank::active_payments(&app), before + 3);
+    // The same file again (no Idempotency-Key): every transaction is known, nothing booked.
+    let (status, again) = send(path, mt940, &token);
+    assert_eq!(status, Status::Created, "{again}");
+    assert_eq!(again["booked"], 0, "{again}");
+    assert!(again["duplicates"].as_u64() >= Some(3), "{again}");
+    assert_eq!(common::bank::active_payments(&app), before + 3);
+
+    // Bad input: a problem naming what is wrong, nothing booked.
+    let garbage: &[u8] = include_bytes!("data/garbage.bin");
+    let (status, problem) = send(path, garbage, &token);
+    assert_eq!(status, Status::UnprocessableEntity, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "file", "{problem}");
+    let (status, problem) = send("/api/v1/payments/statements?format=pdf", mt940, &token);
+    assert_eq!(status, Status::UnprocessableEntity, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "format", "{problem}");
+    let reader = make_token(&app, "reader", &["tickets:read"], "", "600");
+    assert_eq!(send(path, mt940, &reader).0, Status::Forbidden);
+    assert_eq!(common::bank::active_payments(&app), before + 3);
 }

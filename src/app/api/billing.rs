@@ -341,3 +341,114 @@ mod tests {
         assert_eq!(super::amount(100_000), "1000.00");
     }
 }
+
+// ---- bank statements ----------------------------------------------------------------------------
+
+/// A statement file as the bank gave it (the body), and how to read it.
+#[derive(Debug, Clone)]
+pub struct StatementIn {
+    pub bytes: Vec<u8>,
+    /// `mt940`, `mt942`, `csv` or `elixir0`; recognised from the content when absent.
+    pub format: Option<String>,
+    /// `utf8`, `windows1250` or `iso8859_2`; recognised from the bytes when absent.
+    pub encoding: Option<String>,
+    /// The file's name, for the staff's list of imports.
+    pub name: Option<String>,
+}
+
+/// What importing a statement booked (the staff panel's commit summary).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "batch_id": 17, "format": "mt940", "encoding": "windows1250", "booked": 41,
+    "booked_amount": "3279.59", "unmatched": 2, "unmatched_amount": "120.00", "duplicates": 0,
+    "held": 1, "debits": 3
+}))]
+pub struct StatementOut {
+    /// The import in the staff panel (`/staff/platnosci/import/{batch_id}`).
+    pub batch_id: i64,
+    pub format: String,
+    pub encoding: String,
+    /// Credits matched to a customer: booked as payments and allocated.
+    pub booked: usize,
+    pub booked_amount: String,
+    /// Credits no customer was found for: in the staff's review queue.
+    pub unmatched: usize,
+    pub unmatched_amount: String,
+    /// Transactions booked before (by any import): nothing booked again.
+    pub duplicates: usize,
+    /// Lines that only look like ones booked before: held for staff.
+    pub held: usize,
+    pub debits: usize,
+}
+
+/// Imports a statement file and books it at once, as staff would preview and commit it: every
+/// bank transaction is booked once however often its file comes.
+pub fn import_statement(
+    conn: &mut DbConn,
+    input: &StatementIn,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Db<Answer> {
+    use crate::app::bank_import::{self, Encoding, Format, ImportError, Upload};
+    let mut problems = Vec::new();
+    let format = match input.format.as_deref().filter(|f| !f.trim().is_empty()) {
+        None => None,
+        Some(text) => Format::parse(text).or_else(|| {
+            problems.push(FieldProblem {
+                field: "format".into(),
+                code: "api-statement-format".into(),
+                message: "Use mt940, mt942, csv or elixir0, or leave it out.".into(),
+            });
+            None
+        }),
+    };
+    let encoding = match input.encoding.as_deref().filter(|e| !e.trim().is_empty()) {
+        None => None,
+        Some(text) => Encoding::parse(text).or_else(|| {
+            problems.push(FieldProblem {
+                field: "encoding".into(),
+                code: "api-statement-encoding".into(),
+                message: "Use utf8, windows1250 or iso8859_2, or leave it out.".into(),
+            });
+            None
+        }),
+    };
+    if !problems.is_empty() {
+        return Ok(Problem::field_list(problems).into());
+    }
+    let upload = Upload {
+        file_name: input.name.as_deref().unwrap_or("api"),
+        bytes: &input.bytes,
+        format,
+        encoding,
+    };
+    let refused = |message: String| -> Db<Answer> {
+        Ok(Problem::field("file", "api-statement", &message).into())
+    };
+    let batch_id = match bank_import::preview(conn, &upload, actor, now) {
+        Ok(id) => id,
+        Err(ImportError::Database(error)) => return Err(error),
+        Err(error) => return refused(format!("The statement cannot be read: {error}.")),
+    };
+    let summary = match bank_import::commit(conn, batch_id, actor, now) {
+        Ok(summary) => summary,
+        Err(ImportError::Database(error)) => return Err(error),
+        Err(error) => return refused(format!("The statement cannot be booked: {error}.")),
+    };
+    let batch = db::bank_import::find_batch(conn, batch_id)?;
+    Ok(Answer::ok(
+        201,
+        StatementOut {
+            batch_id,
+            format: batch.as_ref().map(|b| b.format.clone()).unwrap_or_default(),
+            encoding: batch.map(|b| b.encoding).unwrap_or_default(),
+            booked: summary.booked,
+            booked_amount: amount(summary.booked_amount),
+            unmatched: summary.unmatched,
+            unmatched_amount: amount(summary.unmatched_amount),
+            duplicates: summary.duplicates,
+            held: summary.held,
+            debits: summary.debits,
+        },
+    ))
+}

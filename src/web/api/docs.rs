@@ -9,7 +9,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::handlers;
-use crate::app::api::billing::{AllocationOut, InvoiceList, InvoiceOut, PaymentIn, PaymentOut};
+use crate::app::api::billing::{
+    AllocationOut, InvoiceList, InvoiceOut, PaymentIn, PaymentOut, StatementOut,
+};
 use crate::app::api::ingest::{
     CounterIn, SessionIn, SessionsIn, SessionsReport, TrafficIn, TrafficReport,
 };
@@ -66,6 +68,7 @@ use crate::web::views::{Template, context};
         handlers::invoice_pdf,
         handlers::invoice_xml,
         handlers::create_payment,
+        handlers::import_statement,
         handlers::list_tickets,
         handlers::reply_to_ticket,
     ),
@@ -74,7 +77,7 @@ use crate::web::views::{Template, context};
         ContractList, ServiceIn, ServiceOut, ServiceList, EndpointIn, EndpointOut, EndpointList,
         TariffOut, TariffList, NetworkEntry, NetworkView, CounterIn, TrafficIn, TrafficReport,
         SessionIn, SessionsIn, SessionsReport, InvoiceOut, InvoiceList, PaymentIn, PaymentOut,
-        AllocationOut, TicketOut, TicketList, ReplyIn, ReplyOut
+        AllocationOut, StatementOut, TicketOut, TicketList, ReplyIn, ReplyOut
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

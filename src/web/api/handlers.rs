@@ -4,9 +4,11 @@
 use rocket::http::ContentType;
 use rocket::{Route, State, get, post, put, routes};
 
-use super::{ApiRequest, ApiResponse, JsonBody};
+use super::{ApiRequest, ApiResponse, FileBody, JsonBody};
 use crate::app::App;
-use crate::app::api::billing::{self, InvoiceList, InvoiceOut, PaymentIn, PaymentOut};
+use crate::app::api::billing::{
+    self, InvoiceList, InvoiceOut, PaymentIn, PaymentOut, StatementIn, StatementOut,
+};
 use crate::app::api::ingest::{self, SessionsIn, SessionsReport, TrafficIn, TrafficReport};
 use crate::app::api::resources::{
     self, ContractIn, ContractList, ContractOut, CustomerIn, CustomerList, CustomerOut, EndpointIn,
@@ -45,6 +47,7 @@ pub fn routes() -> Vec<Route> {
         invoice_pdf,
         invoice_xml,
         create_payment,
+        import_statement,
         list_tickets,
         reply_to_ticket,
     ]
@@ -740,6 +743,48 @@ pub async fn create_payment(
     request
         .write(app, Scope::PaymentsWrite, bytes, move |conn, cx| {
             billing::create_payment(conn, &input, &cx.actor(), cx.today, cx.now)
+        })
+        .await
+}
+
+/// Import a bank statement file (MT940, MT942, a bank's CSV export, the documented CSV or
+/// Elixir-0), sent as the body as the bank gave it, and book it at once as staff would preview
+/// and commit it: matched credits become allocated payments, the rest waits for staff. Each
+/// bank transaction is booked once however often its file is sent.
+#[utoipa::path(post, path = "/api/v1/payments/statements", tag = "payments",
+    request_body(content = String, content_type = "application/octet-stream", description = "the statement file"),
+    params(
+        ("format" = Option<String>, Query, description = "mt940, mt942, csv or elixir0; recognised when absent"),
+        ("encoding" = Option<String>, Query, description = "utf8, windows1250 or iso8859_2; recognised when absent"),
+        ("name" = Option<String>, Query, description = "the file's name, for the staff's list"),
+        ("Idempotency-Key" = Option<String>, Header, description = "repeat-safe writes"),
+    ),
+    responses(
+        (status = 201, description = "Imported and booked", body = StatementOut),
+        (status = 422, description = "The file cannot be read, or bad parameters", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post(
+    "/api/v1/payments/statements?<format>&<encoding>&<name>",
+    data = "<body>"
+)]
+pub async fn import_statement(
+    format: Option<String>,
+    encoding: Option<String>,
+    name: Option<String>,
+    body: FileBody,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
+    let bytes = body!(request, body);
+    let input = StatementIn {
+        bytes: bytes.clone(),
+        format,
+        encoding,
+        name,
+    };
+    request
+        .write(app, Scope::PaymentsWrite, bytes, move |conn, cx| {
+            billing::import_statement(conn, &input, &cx.actor(), cx.now)
         })
         .await
 }

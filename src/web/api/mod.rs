@@ -256,6 +256,27 @@ impl<'r, T: DeserializeOwned + Send> FromData<'r> for JsonBody<T> {
     }
 }
 
+/// A file sent as the body as it is (a bank statement): any content type, up to the `file`
+/// limit (16 MiB unless Rocket.toml says otherwise).
+pub struct FileBody(pub Result<Vec<u8>, Problem>);
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for FileBody {
+    type Error = std::convert::Infallible;
+
+    async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> DataOutcome<'r, Self> {
+        let limit = request.limits().get("file").unwrap_or(16.mebibytes());
+        DataOutcome::Success(FileBody(match data.open(limit).into_bytes().await {
+            Ok(bytes) if bytes.is_complete() => Ok(bytes.into_inner()),
+            Ok(_) => {
+                Err(Problem::new(ProblemKind::Http(413))
+                    .detail(format!("the file is over {limit}")))
+            }
+            Err(error) => Err(Problem::new(ProblemKind::MalformedBody).detail(error.to_string())),
+        }))
+    }
+}
+
 /// The body as `T`; an unknown or missing field is a validation problem naming the field, any
 /// other mistake a malformed-body problem saying where.
 fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
