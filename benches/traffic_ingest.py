@@ -112,7 +112,8 @@ def main():
             psql(base + "/postgres", f"CREATE DATABASE {source}")
             seed_env["EBOK_DATABASE_URL"] = f"{base}/{source}"
         print(f"seeding the demo with {args.customers} customers (once) …", flush=True)
-        subprocess.run([binary, "demo", "--customers", str(args.customers), "--seed-only"],
+        # Without PDFs: the seeded invoices do not matter here, only the endpoints.
+        subprocess.run([binary, "demo", "--customers", str(args.customers), "--seed-only", "--no-pdfs"],
                        cwd=ROOT, env=seed_env, check=True, stdout=subprocess.DEVNULL)
         open(os.path.join(seed, "seeded"), "w").close()
 

@@ -25,6 +25,9 @@ pub use tokens::{ApiClient, Denied, Scope, authenticate};
 pub type Conn = DbConn;
 /// What a use case of the API hands back: an answer, or the database's failure.
 pub type Done = Result<Answer, diesel::result::Error>;
+/// What a use case handing out a stored document gives back: the file or a problem, or the
+/// database's failure.
+pub type DocumentDone = Result<billing::Document, diesel::result::Error>;
 
 /// Where the stable problem `type`s live (a relative URI, resolved against the API's address;
 /// the reference page at `/api/v1/docs` describes each).

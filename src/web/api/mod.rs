@@ -195,12 +195,7 @@ impl ApiRequest {
     /// problem.
     async fn document<F>(&self, app: &App, scope: Scope, kind: ContentType, work: F) -> ApiResponse
     where
-        F: FnOnce(
-                &mut api::Conn,
-                &Cx<'_, ApiClient>,
-            ) -> Result<api::billing::Document, diesel::result::Error>
-            + Send
-            + 'static,
+        F: FnOnce(&mut api::Conn, &Cx<'_, ApiClient>) -> api::DocumentDone + Send + 'static,
     {
         let client = match &self.client {
             Ok(client) => client,
