@@ -563,6 +563,15 @@ pub fn mark_charge_paid(
     .map(|rows| rows == 1)
 }
 
+/// Records the PayU order that paid a charge (its notification may arrive before the attempt
+/// that placed it has written the order's id).
+pub fn set_paid_order(conn: &mut DbConn, id: i64, payu_order_id: &str) -> QueryResult<()> {
+    diesel::update(recurring_charges::table.find(id))
+        .set(recurring_charges::payu_order_id.eq(Some(payu_order_id)))
+        .execute(conn)
+        .map(drop)
+}
+
 /// charging → due again on `retry_on`, or failed for good without one; false when the attempt
 /// was settled already (a repeated notification).
 pub fn fail_charge(

@@ -236,7 +236,13 @@ pub(super) fn plan_customer(
                 .iter()
                 .map(|&(from, to)| ServiceTerms {
                     activated_on: whole.activated_on.max(from),
-                    expires_on: Some(whole.expires_on.map_or(to, |end| end.min(to))),
+                    expires_on: match whole.expires_on {
+                        Some(end) => Some(end.min(to)),
+                        // An ended service without its end date is billed for nothing, as
+                        // without a card.
+                        None if whole.status == Some(ServiceStatus::Ended) => None,
+                        None => Some(to),
+                    },
                     ..whole.clone()
                 })
                 .collect(),

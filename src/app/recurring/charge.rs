@@ -716,6 +716,8 @@ pub fn complete(
         if !db::recurring::mark_charge_paid(conn, charge.id, Some(payment_id), "paid", now)? {
             return Err(RecurringError::Invoice("charge settled meanwhile".into()));
         }
+        // The order that paid it: a refund (a contract ended at once) goes back through it.
+        db::recurring::set_paid_order(conn, charge.id, payu_order_id)?;
         let invoice_number = match charge.invoice_id {
             Some(id) => db::invoices::find(conn, id)?.and_then(|i| i.number),
             None => None,
