@@ -340,32 +340,9 @@ fn an_invoice_and_a_top_up_paid_at_the_local_payu_server_show_paid_and_the_credi
     )
     .expect("package");
 
-    let port = free_port();
-    let mut options = ebok::sim::payu::SimOptions::demo(0);
-    options.minute = Duration::from_millis(10);
-    let payu = ebok::sim::payu::spawn(options).expect("local PayU");
-    let mut config = app.config.clone();
-    config.payu = Some(common::payu::payu_config(&payu, port));
-    config.web.public_url = format!("http://127.0.0.1:{port}");
-    let _portal = common::payu::Portal::start(&config, &app.pool, port);
-    let driver_port = free_port();
-    let _driver = start_driver(driver_port);
-    let base = format!("http://127.0.0.1:{port}");
-    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime
-        .block_on(async {
-            wait_until_listening(driver_port).await;
-            let profile = tempfile::tempdir().expect("profile dir");
-            let client = browser_session(driver_port, profile.path()).await;
-            let result = pay_invoice_and_top_up(&client, &base, invoice, package).await;
-            let _ = client.close().await;
-            result
-        })
-        .unwrap_or_else(|problem| panic!("{problem}"));
+    with_payu_in_a_browser(&app, |client, base| async move {
+        pay_invoice_and_top_up(&client, &base, invoice, package).await
+    });
 
     assert_eq!(
         common::bank::paid(&app, invoice),
@@ -389,32 +366,9 @@ fn a_card_typed_into_payus_secure_form_is_saved_after_3d_secure() {
     }
     let app = TestApp::sqlite().with_demo(0);
     let customer_id = demo_customer(&app);
-    let port = free_port();
-    let mut options = ebok::sim::payu::SimOptions::demo(0);
-    options.minute = Duration::from_millis(10);
-    let payu = ebok::sim::payu::spawn(options).expect("local PayU");
-    let mut config = app.config.clone();
-    config.payu = Some(common::payu::payu_config(&payu, port));
-    config.web.public_url = format!("http://127.0.0.1:{port}");
-    let _portal = common::payu::Portal::start(&config, &app.pool, port);
-    let driver_port = free_port();
-    let _driver = start_driver(driver_port);
-    let base = format!("http://127.0.0.1:{port}");
-    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime
-        .block_on(async {
-            wait_until_listening(driver_port).await;
-            let profile = tempfile::tempdir().expect("profile dir");
-            let client = browser_session(driver_port, profile.path()).await;
-            let result = add_card_in_secure_form(&client, &base).await;
-            let _ = client.close().await;
-            result
-        })
-        .unwrap_or_else(|problem| panic!("{problem}"));
+    with_payu_in_a_browser(&app, |client, base| async move {
+        add_card_in_secure_form(&client, &base).await
+    });
 
     use diesel::prelude::*;
     use ebok::db::schema::payment_cards;
@@ -530,6 +484,41 @@ async fn add_card_in_secure_form(client: &Client, base: &str) -> Result<(), Stri
         rocket::tokio::time::sleep(Duration::from_millis(200)).await;
         client.refresh().await.map_err(|e| e.to_string())?;
     }
+}
+
+/// Serves the portal over HTTP with a local PayU server and runs `scenario` in a browser
+/// session on it (the client and the portal's base URL); a problem fails the test.
+fn with_payu_in_a_browser<F, Fut>(app: &TestApp, scenario: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let port = free_port();
+    let mut options = ebok::sim::payu::SimOptions::demo(0);
+    options.minute = Duration::from_millis(10);
+    let payu = ebok::sim::payu::spawn(options).expect("local PayU");
+    let mut config = app.config.clone();
+    config.payu = Some(common::payu::payu_config(&payu, port));
+    config.web.public_url = format!("http://127.0.0.1:{port}");
+    let _portal = common::payu::Portal::start(&config, &app.pool, port);
+    let driver_port = free_port();
+    let _driver = start_driver(driver_port);
+    let base = format!("http://127.0.0.1:{port}");
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime
+        .block_on(async {
+            wait_until_listening(driver_port).await;
+            let profile = tempfile::tempdir().expect("profile dir");
+            let client = browser_session(driver_port, profile.path()).await;
+            let result = scenario(client.clone(), base).await;
+            let _ = client.close().await;
+            result
+        })
+        .unwrap_or_else(|problem| panic!("{problem}"));
 }
 
 fn demo_customer(app: &TestApp) -> i64 {

@@ -246,6 +246,26 @@ fn pass(r: &Rec, today: NaiveDate) -> PassReport {
         .expect("charge pass")
 }
 
+/// The subscriber cancels automatic payment on `today`; the last day served, or why not.
+fn cancel_as_subscriber(
+    r: &Rec,
+    mandate: i64,
+    today: NaiveDate,
+) -> Result<NaiveDate, RecurringError> {
+    mandates::cancel(
+        &mut r.p.app.conn(),
+        None,
+        Some(r.p.customer_id),
+        mandate,
+        &CancelledBy::Subscriber {
+            account_id: r.account_id,
+            ip: None,
+        },
+        today,
+        morning(today),
+    )
+}
+
 fn charges(r: &Rec, state: &str) -> i64 {
     q(
         &r.p.app,
@@ -426,19 +446,7 @@ fn cancelling_mid_period_serves_to_the_period_end_and_charges_nothing_more(app: 
     let mandate = on(&r);
     pass(&r, start());
     assert_eq!(charges(&r, "paid"), 1);
-    let ends_on = mandates::cancel(
-        &mut r.p.app.conn(),
-        None,
-        Some(r.p.customer_id),
-        mandate,
-        &CancelledBy::Subscriber {
-            account_id: r.account_id,
-            ip: None,
-        },
-        day(2027, 1, 20),
-        morning(day(2027, 1, 20)),
-    )
-    .unwrap();
+    let ends_on = cancel_as_subscriber(&r, mandate, day(2027, 1, 20)).unwrap();
     assert_eq!(ends_on, day(2027, 2, 3), "the end of the paid period");
     assert_eq!(pass(&r, day(2027, 2, 3)), PassReport::default());
     assert_eq!(
@@ -455,18 +463,7 @@ fn cancelling_mid_period_serves_to_the_period_end_and_charges_nothing_more(app: 
     );
     assert_eq!(closed, 1);
     // Cancelling twice is refused with a reason, not a failure.
-    let again = mandates::cancel(
-        &mut r.p.app.conn(),
-        None,
-        Some(r.p.customer_id),
-        mandate,
-        &CancelledBy::Subscriber {
-            account_id: r.account_id,
-            ip: None,
-        },
-        day(2027, 2, 5),
-        morning(day(2027, 2, 5)),
-    );
+    let again = cancel_as_subscriber(&r, mandate, day(2027, 2, 5));
     assert!(matches!(again, Err(RecurringError::AlreadyEnded)));
 }
 
@@ -847,19 +844,7 @@ fn a_card_paid_contract_is_left_alone_by_the_billing_run(app: TestApp) {
 
     // Cancelled on 20 January, the card pays to 3 February: the monthly run bills the other
     // 25 days of February, 69,99 zł × 25 / 28 = 62,491… → 62,49 zł.
-    mandates::cancel(
-        &mut r.p.app.conn(),
-        None,
-        Some(r.p.customer_id),
-        mandate,
-        &CancelledBy::Subscriber {
-            account_id: r.account_id,
-            ip: None,
-        },
-        day(2027, 1, 20),
-        morning(day(2027, 1, 20)),
-    )
-    .unwrap();
+    cancel_as_subscriber(&r, mandate, day(2027, 1, 20)).unwrap();
     pass(&r, day(2027, 2, 4));
     let lines = february(&r);
     assert_eq!(lines.len(), 1, "{lines:?}");
