@@ -46,6 +46,12 @@ pub struct NoticeMailReport {
     pub discount_endings: usize,
 }
 
+impl crate::app::service::QueuesMail for NoticeMailReport {
+    fn queued_mail(&self) -> bool {
+        self.queued_any()
+    }
+}
+
 impl NoticeMailReport {
     pub fn queued_any(&self) -> bool {
         self.renewal_mails + self.outage_recipients + self.discount_endings > 0

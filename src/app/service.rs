@@ -76,6 +76,28 @@ impl Signal {
     }
 }
 
+/// What a background pass reports to the application service: whether it queued mail.
+pub trait QueuesMail {
+    fn queued_mail(&self) -> bool;
+}
+
+/// A pass that never mails.
+impl QueuesMail for () {
+    fn queued_mail(&self) -> bool {
+        false
+    }
+}
+
+/// A pass that reports only how many messages it queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailsQueued(pub usize);
+
+impl QueuesMail for MailsQueued {
+    fn queued_mail(&self) -> bool {
+        self.0 > 0
+    }
+}
+
 /// The outbox sender's wake-up.
 pub type OutboxSignal = Signal;
 
@@ -188,6 +210,61 @@ impl App {
         let actor = Actor::staff(me.staff.id, key.client.ip.clone());
         let started = self.0.billing.start_in_background(period, actor).await;
         Ok((me, started))
+    }
+
+    /// One pass of a background job (dunning, reminders, expiries…) on the blocking pool. After
+    /// the pass the outbox sender is woken if it queued mail, so no job can forget it; a failed
+    /// pass is logged (the job tries again on its next turn) and gives `None`.
+    pub async fn blocking_pass<R, E>(
+        &self,
+        job: &'static str,
+        pass: impl FnOnce(&Pool) -> Result<R, E> + Send + 'static,
+    ) -> Option<R>
+    where
+        R: QueuesMail + Send + 'static,
+        E: std::fmt::Display + Send + 'static,
+    {
+        let pool = self.0.pool.clone();
+        match rocket::tokio::task::spawn_blocking(move || pass(&pool)).await {
+            Ok(result) => self.pass_done(job, result),
+            Err(error) => {
+                tracing::error!(%error, job, "background pass stopped");
+                None
+            }
+        }
+    }
+
+    /// The same for a pass that talks to another service itself (PayU) and so is async.
+    pub async fn async_pass<R, E>(
+        &self,
+        job: &'static str,
+        pass: impl std::future::Future<Output = Result<R, E>>,
+    ) -> Option<R>
+    where
+        R: QueuesMail,
+        E: std::fmt::Display,
+    {
+        self.pass_done(job, pass.await)
+    }
+
+    fn pass_done<R: QueuesMail, E: std::fmt::Display>(
+        &self,
+        job: &'static str,
+        result: Result<R, E>,
+    ) -> Option<R> {
+        match result {
+            Ok(report) => {
+                // The pass has returned, so what it queued is committed.
+                if report.queued_mail() {
+                    self.0.outbox.wake();
+                }
+                Some(report)
+            }
+            Err(error) => {
+                tracing::error!(%error, job, "background pass failed; will try again");
+                None
+            }
+        }
     }
 
     /// Work for someone not signed in (login, registration, links from mail).

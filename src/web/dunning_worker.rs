@@ -7,7 +7,7 @@ use std::time::Duration;
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
-use super::mailing::{Mailing, OutboxSignal};
+use super::mailing::Mailing;
 use crate::app::App;
 use crate::app::clock;
 use crate::jobs::dunning::run_once;
@@ -28,10 +28,9 @@ impl Fairing for DunningWorker {
     }
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
-        let (Some(pool), Some(mailing), Some(signal)) = (
-            rocket.state::<App>().map(|app| app.pool().clone()),
+        let (Some(app), Some(mailing)) = (
+            rocket.state::<App>().cloned(),
             rocket.state::<Mailing>().cloned(),
-            rocket.state::<OutboxSignal>().cloned(),
         ) else {
             tracing::error!("dunning not started: no pool or mail set-up");
             return;
@@ -45,23 +44,17 @@ impl Fairing for DunningWorker {
                     _ = &mut shutdown => break,
                 }
                 wait = RUN_EVERY;
-                let (pool, mailing) = (pool.clone(), mailing.clone());
-                let result = rocket::tokio::task::spawn_blocking(move || {
-                    run_once(&pool, &mailing.outgoing(), clock::today(), clock::now())
-                })
-                .await;
-                match result {
-                    Ok(Ok(report)) => {
-                        if !report.planned.is_empty() {
-                            signal.wake();
-                            tracing::info!(steps = report.planned.len(), "dunning");
-                        }
-                        for problem in &report.problems {
-                            tracing::warn!(%problem, "dunning left an invoice alone");
-                        }
+                let mailing = mailing.clone();
+                let pass = app.blocking_pass("dunning", move |pool| {
+                    run_once(pool, &mailing.outgoing(), clock::today(), clock::now())
+                });
+                if let Some(report) = pass.await {
+                    if !report.planned.is_empty() {
+                        tracing::info!(steps = report.planned.len(), "dunning");
                     }
-                    Ok(Err(error)) => tracing::error!(%error, "dunning failed; will try again"),
-                    Err(error) => tracing::error!(%error, "dunning stopped"),
+                    for problem in &report.problems {
+                        tracing::warn!(%problem, "dunning left an invoice alone");
+                    }
                 }
             }
         });

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
-use super::mailing::{Mailing, OutboxSignal};
+use super::mailing::Mailing;
 use crate::app::App;
 use crate::app::clock;
 use crate::config::Config;
@@ -30,10 +30,9 @@ impl Fairing for NoticesWorker {
     }
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
-        let (Some(pool), Some(mailing), Some(signal), Some(config)) = (
-            rocket.state::<App>().map(|app| app.pool().clone()),
+        let (Some(app), Some(mailing), Some(config)) = (
+            rocket.state::<App>().cloned(),
             rocket.state::<Mailing>().cloned(),
-            rocket.state::<OutboxSignal>().cloned(),
             rocket.state::<Config>().map(|c| c.notices),
         ) else {
             tracing::error!("notice mail not started: no pool or mail set-up");
@@ -48,31 +47,25 @@ impl Fairing for NoticesWorker {
                     _ = &mut shutdown => break,
                 }
                 wait = RUN_EVERY;
-                let (pool, mailing) = (pool.clone(), mailing.clone());
-                let result = rocket::tokio::task::spawn_blocking(move || {
+                let mailing = mailing.clone();
+                let pass = app.blocking_pass("notice mail", move |pool| {
                     run_once(
-                        &pool,
+                        pool,
                         &mailing.outgoing(),
                         &config,
                         clock::today(),
                         clock::now(),
                     )
-                })
-                .await;
-                match result {
-                    Ok(Ok(report)) => {
-                        if report.queued_any() {
-                            signal.wake();
-                            tracing::info!(
-                                renewal_mails = report.renewal_mails,
-                                outages = report.outages,
-                                outage_recipients = report.outage_recipients,
-                                "notice mail"
-                            );
-                        }
-                    }
-                    Ok(Err(error)) => tracing::error!(%error, "notice mail failed; will try again"),
-                    Err(error) => tracing::error!(%error, "notice mail stopped"),
+                });
+                if let Some(report) = pass.await
+                    && report.queued_any()
+                {
+                    tracing::info!(
+                        renewal_mails = report.renewal_mails,
+                        outages = report.outages,
+                        outage_recipients = report.outage_recipients,
+                        "notice mail"
+                    );
                 }
             }
         });

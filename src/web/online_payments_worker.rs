@@ -10,7 +10,7 @@ use std::time::Duration;
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Build, Orbit, Rocket};
 
-use super::mailing::{Mailing, OutboxSignal};
+use super::mailing::Mailing;
 use crate::app::App;
 use crate::app::clock;
 use crate::app::online_payments::Gateway;
@@ -56,73 +56,54 @@ impl Fairing for OnlinePayments {
         let runs_jobs = rocket
             .state::<Config>()
             .is_some_and(|config| config.mail.run_sender);
-        let (Some(pool), Some(gateway), Some(mailing), true) = (
-            rocket.state::<App>().map(|app| app.pool().clone()),
+        let (Some(app), Some(gateway), Some(mailing), true) = (
+            rocket.state::<App>().cloned(),
             rocket.state::<OnlineGateway>().map(|g| g.0.clone()),
             rocket.state::<Mailing>().cloned(),
             runs_jobs,
         ) else {
             return;
         };
-        let signal = rocket.state::<OutboxSignal>().cloned();
         // Automatic card payments: the periods due today are invoiced and charged (idempotent,
         // so every minute and every instance is fine).
-        let recurring = rocket.state::<crate::app::App>().map(|app| {
-            crate::app::recurring::charge::ChargeContext {
-                documents: app.documents(),
-                mailing: Some(app.mailing()),
-                settings: crate::app::recurring::Settings::from_env(),
-            }
-        });
+        let recurring = crate::app::recurring::charge::ChargeContext {
+            documents: app.documents(),
+            mailing: Some(app.mailing()),
+            settings: crate::app::recurring::Settings::from_env(),
+        };
         let mut shutdown = rocket.shutdown();
         rocket::tokio::spawn(async move {
             loop {
-                match expire_due(&pool, gateway.as_ref(), mailing.outgoing(), clock::now()).await {
-                    Ok(report) if report.cancelled > 0 => {
-                        tracing::info!(cancelled = report.cancelled, "expired online payments");
-                        if let Some(signal) = &signal {
-                            signal.wake();
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(error) => {
-                        tracing::error!(%error, "online payment expiry failed; will try again")
-                    }
+                let pool = app.pool().clone();
+                let expired = expire_due(&pool, gateway.as_ref(), mailing.outgoing(), clock::now());
+                if let Some(report) = app.async_pass("online payment expiry", expired).await
+                    && report.cancelled > 0
+                {
+                    tracing::info!(cancelled = report.cancelled, "expired online payments");
                 }
                 // Orders whose payments were just cancelled at PayU are cancelled here, mailed once.
-                let (orders_pool, orders_mailing) = (pool.clone(), mailing.clone());
-                let orders = rocket::tokio::task::spawn_blocking(move || {
-                    let mut conn = orders_pool.get().map_err(|e| e.to_string())?;
+                let orders_mailing = mailing.clone();
+                let orders = app.blocking_pass("order expiry", move |pool| {
+                    let mut conn = pool.get().map_err(|e| e.to_string())?;
                     crate::app::orders::expiry::expire_due(
                         &mut conn,
                         orders_mailing.outgoing(),
                         clock::now(),
                     )
                     .map_err(|e| e.to_string())
-                })
-                .await;
-                match orders {
-                    Ok(Ok(report)) if report.cancelled > 0 => {
-                        tracing::info!(cancelled = report.cancelled, "expired unpaid orders");
-                        if let Some(signal) = &signal {
-                            signal.wake();
-                        }
-                    }
-                    Ok(Err(error)) => {
-                        tracing::error!(%error, "order expiry failed; will try again")
-                    }
-                    _ => {}
+                });
+                if let Some(report) = orders.await
+                    && report.cancelled > 0
+                {
+                    tracing::info!(cancelled = report.cancelled, "expired unpaid orders");
                 }
-                let lapse_pool = pool.clone();
-                let lapsed = rocket::tokio::task::spawn_blocking(move || {
-                    let mut conn = lapse_pool.get().map_err(|e| e.to_string())?;
+                app.blocking_pass("lapsed top-up credit", |pool| {
+                    let mut conn = pool.get().map_err(|e| e.to_string())?;
                     crate::app::credit::expire_due(&mut conn, clock::today(), clock::now(), 500)
+                        .map(|_| ())
                         .map_err(|e| e.to_string())
                 })
                 .await;
-                if let Ok(Err(error)) = lapsed {
-                    tracing::error!(%error, "recording lapsed top-up credit failed; will try again");
-                }
                 // Refunds through PayU that could not reach PayU when they were made.
                 if let Some(gateway) = &gateway {
                     crate::app::online_payments::refunds::send_due(
@@ -132,26 +113,18 @@ impl Fairing for OnlinePayments {
                     )
                     .await;
                 }
-                if let (Some(gateway), Some(ctx)) = (gateway.as_ref(), recurring.as_ref()) {
-                    match crate::jobs::recurring::run_once(
+                if let Some(gateway) = gateway.as_ref() {
+                    let charges = crate::jobs::recurring::run_once(
                         &pool,
                         gateway,
-                        ctx,
+                        &recurring,
                         clock::today(),
                         clock::now(),
-                    )
-                    .await
+                    );
+                    if let Some(report) = app.async_pass("recurring card charges", charges).await
+                        && report != Default::default()
                     {
-                        Ok(report) if report != Default::default() => {
-                            tracing::info!(?report, "recurring card charges");
-                            if let Some(signal) = &signal {
-                                signal.wake();
-                            }
-                        }
-                        Ok(_) => {}
-                        Err(error) => {
-                            tracing::error!(%error, "recurring card charges failed; will try again")
-                        }
+                        tracing::info!(?report, "recurring card charges");
                     }
                 }
                 rocket::tokio::select! {

@@ -6,9 +6,10 @@ use std::time::Duration;
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 
-use super::mailing::{Mailing, OutboxSignal};
+use super::mailing::Mailing;
 use crate::app::App;
 use crate::app::clock;
+use crate::app::service::MailsQueued;
 use crate::config::Config;
 use crate::jobs::visits::run_once;
 
@@ -27,10 +28,9 @@ impl Fairing for VisitReminders {
     }
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
-        let (Some(pool), Some(mailing), Some(signal), Some(config)) = (
-            rocket.state::<App>().map(|app| app.pool().clone()),
+        let (Some(app), Some(mailing), Some(config)) = (
+            rocket.state::<App>().cloned(),
             rocket.state::<Mailing>().cloned(),
-            rocket.state::<OutboxSignal>().cloned(),
             rocket.state::<Config>().cloned(),
         ) else {
             tracing::error!("visit reminders not started: no pool or mail set-up");
@@ -45,21 +45,14 @@ impl Fairing for VisitReminders {
                     _ = &mut shutdown => break,
                 }
                 wait = RUN_EVERY;
-                let (pool, mailing, config) = (pool.clone(), mailing.clone(), config.clone());
-                let result = rocket::tokio::task::spawn_blocking(move || {
-                    run_once(&pool, &config, mailing.outgoing(), clock::now())
-                })
-                .await;
-                match result {
-                    Ok(Ok(0)) => {}
-                    Ok(Ok(queued)) => {
-                        signal.wake();
-                        tracing::info!(queued, "visit reminders");
-                    }
-                    Ok(Err(error)) => {
-                        tracing::error!(%error, "visit reminders failed; will try again")
-                    }
-                    Err(error) => tracing::error!(%error, "visit reminders stopped"),
+                let (mailing, config) = (mailing.clone(), config.clone());
+                let pass = app.blocking_pass("visit reminders", move |pool| {
+                    run_once(pool, &config, mailing.outgoing(), clock::now()).map(MailsQueued)
+                });
+                if let Some(MailsQueued(queued)) = pass.await
+                    && queued > 0
+                {
+                    tracing::info!(queued, "visit reminders");
                 }
             }
         });

@@ -67,6 +67,13 @@ pub struct RunReport {
     pub problems: Vec<String>,
 }
 
+impl crate::app::service::QueuesMail for RunReport {
+    /// Every step taken queues its letter's mail (or portal notice) in the same transaction.
+    fn queued_mail(&self) -> bool {
+        !self.planned.is_empty()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DunningError {
     #[error(transparent)]

@@ -20,6 +20,13 @@ pub struct ExpiryReport {
     pub left_open: usize,
 }
 
+impl crate::app::service::QueuesMail for ExpiryReport {
+    /// A cancelled payment is mailed to its payer.
+    fn queued_mail(&self) -> bool {
+        self.cancelled > 0
+    }
+}
+
 const BATCH: i64 = 100;
 
 async fn with_db<T: Send + 'static>(

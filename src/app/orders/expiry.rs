@@ -18,6 +18,13 @@ pub struct OrderExpiry {
     pub waiting: usize,
 }
 
+impl crate::app::service::QueuesMail for OrderExpiry {
+    /// A cancelled order is mailed to its buyer.
+    fn queued_mail(&self) -> bool {
+        self.cancelled > 0
+    }
+}
+
 const BATCH: i64 = 100;
 
 #[derive(Debug, thiserror::Error)]

@@ -64,6 +64,13 @@ pub struct PassReport {
     pub settled: usize,
 }
 
+impl crate::app::service::QueuesMail for PassReport {
+    /// Invoices opened, charges paid or failed and mandates ended are each mailed.
+    fn queued_mail(&self) -> bool {
+        *self != PassReport::default()
+    }
+}
+
 /// What one attempt came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempted {

@@ -2,7 +2,7 @@
 //! is declared.
 
 use rocket::http::ContentType;
-use rocket::{Route, State, get, post, put, routes};
+use rocket::{FromForm, Route, State, get, post, put, routes};
 
 use super::{ApiRequest, ApiResponse, FileBody, JsonBody};
 use crate::app::App;
@@ -53,43 +53,56 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-fn query(
+/// A list's query string: `cursor`, `updated_since`, `limit` and (where a list has it)
+/// `customer_id`. Numbers arrive as text so a bad one is a field problem, not a 404.
+#[derive(Debug, Default, FromForm)]
+pub struct ListParams {
     cursor: Option<String>,
     updated_since: Option<String>,
     limit: Option<String>,
     customer_id: Option<String>,
-) -> Result<ListQuery, Problem> {
-    let mut errors = Vec::new();
-    let mut number = |field: &str, text: Option<String>| match text {
-        None => None,
-        Some(text) => match text.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                errors.push(crate::app::api::FieldProblem {
-                    field: field.into(),
-                    code: "api-integer".into(),
-                    message: "This must be a whole number.".into(),
-                });
-                None
-            }
-        },
-    };
-    let limit = number("limit", limit);
-    let customer_id = number("customer_id", customer_id);
-    if !errors.is_empty() {
-        return Err(Problem::field_list(errors));
+}
+
+impl ListParams {
+    /// The page asked for; `by_customer` says whether this list can be narrowed to a customer
+    /// (the customers' own list cannot: its `customer_id` is ignored, as an unknown parameter).
+    fn into_query(self, by_customer: bool) -> Result<ListQuery, Problem> {
+        let mut errors = Vec::new();
+        let mut number = |field: &str, text: Option<String>| match text {
+            None => None,
+            Some(text) => match text.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    errors.push(crate::app::api::FieldProblem {
+                        field: field.into(),
+                        code: "api-integer".into(),
+                        message: "This must be a whole number.".into(),
+                    });
+                    None
+                }
+            },
+        };
+        let limit = number("limit", self.limit);
+        let customer_id = if by_customer {
+            number("customer_id", self.customer_id)
+        } else {
+            None
+        };
+        if !errors.is_empty() {
+            return Err(Problem::field_list(errors));
+        }
+        Ok(ListQuery {
+            cursor: self.cursor,
+            updated_since: self.updated_since,
+            limit,
+            customer_id,
+        })
     }
-    Ok(ListQuery {
-        cursor,
-        updated_since,
-        limit,
-        customer_id,
-    })
 }
 
 macro_rules! list_query {
-    ($cursor:expr, $since:expr, $limit:expr, $customer:expr) => {
-        match query($cursor, $since, $limit, $customer) {
+    ($params:expr, $by_customer:expr) => {
+        match $params.into_query($by_customer) {
             Ok(query) => query,
             Err(problem) => return ApiResponse::problem(problem),
         }
@@ -121,15 +134,13 @@ macro_rules! body {
         (status = 200, description = "A page of customers", body = CustomerList),
         (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
     ))]
-#[get("/api/v1/customers?<cursor>&<updated_since>&<limit>")]
+#[get("/api/v1/customers?<params..>")]
 pub async fn list_customers(
-    cursor: Option<String>,
-    updated_since: Option<String>,
-    limit: Option<String>,
+    params: ListParams,
     request: ApiRequest,
     app: &State<App>,
 ) -> ApiResponse {
-    let query = list_query!(cursor, updated_since, limit, None);
+    let query = list_query!(params, false);
     request
         .read(app, Scope::CustomersRead, move |conn, _| {
             resources::list_customers(conn, &query)
@@ -216,16 +227,13 @@ pub async fn update_customer(
         (status = 200, description = "A page of contracts", body = ContractList),
         (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
     ))]
-#[get("/api/v1/contracts?<cursor>&<updated_since>&<limit>&<customer_id>")]
+#[get("/api/v1/contracts?<params..>")]
 pub async fn list_contracts(
-    cursor: Option<String>,
-    updated_since: Option<String>,
-    limit: Option<String>,
-    customer_id: Option<String>,
+    params: ListParams,
     request: ApiRequest,
     app: &State<App>,
 ) -> ApiResponse {
-    let query = list_query!(cursor, updated_since, limit, customer_id);
+    let query = list_query!(params, true);
     request
         .read(app, Scope::CustomersRead, move |conn, _| {
             resources::list_contracts(conn, &query)
@@ -327,16 +335,13 @@ pub async fn suspend_contract(id: i64, request: ApiRequest, app: &State<App>) ->
         (status = 200, description = "A page of services", body = ServiceList),
         (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
     ))]
-#[get("/api/v1/services?<cursor>&<updated_since>&<limit>&<customer_id>")]
+#[get("/api/v1/services?<params..>")]
 pub async fn list_services(
-    cursor: Option<String>,
-    updated_since: Option<String>,
-    limit: Option<String>,
-    customer_id: Option<String>,
+    params: ListParams,
     request: ApiRequest,
     app: &State<App>,
 ) -> ApiResponse {
-    let query = list_query!(cursor, updated_since, limit, customer_id);
+    let query = list_query!(params, true);
     request
         .read(app, Scope::CustomersRead, move |conn, _| {
             resources::list_services(conn, &query)
@@ -438,16 +443,13 @@ pub async fn suspend_service(id: i64, request: ApiRequest, app: &State<App>) -> 
         (status = 200, description = "A page of endpoints", body = EndpointList),
         (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
     ))]
-#[get("/api/v1/endpoints?<cursor>&<updated_since>&<limit>&<customer_id>")]
+#[get("/api/v1/endpoints?<params..>")]
 pub async fn list_endpoints(
-    cursor: Option<String>,
-    updated_since: Option<String>,
-    limit: Option<String>,
-    customer_id: Option<String>,
+    params: ListParams,
     request: ApiRequest,
     app: &State<App>,
 ) -> ApiResponse {
-    let query = list_query!(cursor, updated_since, limit, customer_id);
+    let query = list_query!(params, true);
     request
         .read(app, Scope::CustomersRead, move |conn, _| {
             resources::list_endpoints(conn, &query)
@@ -653,16 +655,13 @@ pub async fn ingest_sessions(
         (status = 200, description = "A page of invoices", body = InvoiceList),
         (status = 422, description = "A bad query", body = Problem, content_type = "application/problem+json"),
     ))]
-#[get("/api/v1/invoices?<cursor>&<updated_since>&<limit>&<customer_id>")]
+#[get("/api/v1/invoices?<params..>")]
 pub async fn list_invoices(
-    cursor: Option<String>,
-    updated_since: Option<String>,
-    limit: Option<String>,
-    customer_id: Option<String>,
+    params: ListParams,
     request: ApiRequest,
     app: &State<App>,
 ) -> ApiResponse {
-    let query = list_query!(cursor, updated_since, limit, customer_id);
+    let query = list_query!(params, true);
     request
         .read(app, Scope::InvoicesRead, move |conn, cx| {
             billing::list_invoices(conn, &query, cx.today)
@@ -763,14 +762,9 @@ pub async fn create_payment(
         (status = 201, description = "Imported and booked", body = StatementOut),
         (status = 422, description = "The file cannot be read, or bad parameters", body = Problem, content_type = "application/problem+json"),
     ))]
-#[post(
-    "/api/v1/payments/statements?<format>&<encoding>&<name>",
-    data = "<body>"
-)]
+#[post("/api/v1/payments/statements?<file..>", data = "<body>")]
 pub async fn import_statement(
-    format: Option<String>,
-    encoding: Option<String>,
-    name: Option<String>,
+    file: StatementParams,
     body: FileBody,
     request: ApiRequest,
     app: &State<App>,
@@ -778,15 +772,23 @@ pub async fn import_statement(
     let bytes = body!(request, body);
     let input = StatementIn {
         bytes: bytes.clone(),
-        format,
-        encoding,
-        name,
+        format: file.format,
+        encoding: file.encoding,
+        name: file.name,
     };
     request
         .write(app, Scope::PaymentsWrite, bytes, move |conn, cx| {
             billing::import_statement(conn, &input, &cx.actor(), cx.now)
         })
         .await
+}
+
+/// What the query string says of an uploaded statement (each optional; see the document).
+#[derive(Debug, Default, FromForm)]
+pub struct StatementParams {
+    format: Option<String>,
+    encoding: Option<String>,
+    name: Option<String>,
 }
 
 /// Support tickets, oldest first (cursor pagination; `updated_since`, `customer_id`).
@@ -801,16 +803,13 @@ pub async fn import_statement(
         (status = 200, description = "A page of tickets", body = TicketList),
         (status = 422, description = "Bad query", body = Problem, content_type = "application/problem+json"),
     ))]
-#[get("/api/v1/tickets?<cursor>&<updated_since>&<limit>&<customer_id>")]
+#[get("/api/v1/tickets?<params..>")]
 pub async fn list_tickets(
-    cursor: Option<String>,
-    updated_since: Option<String>,
-    limit: Option<String>,
-    customer_id: Option<String>,
+    params: ListParams,
     request: ApiRequest,
     app: &State<App>,
 ) -> ApiResponse {
-    let query = list_query!(cursor, updated_since, limit, customer_id);
+    let query = list_query!(params, true);
     request
         .read(app, Scope::TicketsRead, move |conn, _| {
             tickets::list_tickets(conn, &query)

@@ -57,17 +57,31 @@ struct Typed {
     errors: std::collections::BTreeMap<String, String>,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the booking page is opened for: a visit kind, and the fault ticket or service it is about.
+#[derive(Debug, Clone, Copy, Default)]
+struct BookingFor {
+    kind: Option<i64>,
+    ticket: Option<i64>,
+    service: Option<i64>,
+}
+
+/// The booking page; `refused` carries the message and what was typed when a booking was not taken.
 async fn booking_page(
     app: &App,
     cookie: &CustomerCookie,
     layout: LayoutDraft,
-    kind: Option<i64>,
-    ticket: Option<i64>,
-    service: Option<i64>,
-    error: Option<String>,
-    typed: Typed,
+    asked: BookingFor,
+    refused: Option<(String, Typed)>,
 ) -> Result<(Status, Template), Status> {
+    let BookingFor {
+        kind,
+        ticket,
+        service,
+    } = asked;
+    let (error, typed) = match refused {
+        Some((error, typed)) => (Some(error), typed),
+        None => (None, Typed::default()),
+    };
     let (me, page) = app
         .customer(cookie)
         .needs(Area::Services)
@@ -109,17 +123,12 @@ async fn new_page(
     cookie: CustomerCookie,
     layout: LayoutDraft,
 ) -> Result<(Status, Template), Status> {
-    booking_page(
-        app,
-        &cookie,
-        layout,
-        rodzaj,
-        zgloszenie,
-        usluga,
-        None,
-        Typed::default(),
-    )
-    .await
+    let asked = BookingFor {
+        kind: rodzaj,
+        ticket: zgloszenie,
+        service: usluga,
+    };
+    booking_page(app, &cookie, layout, asked, None).await
 }
 
 #[derive(Debug, FromForm)]
@@ -209,17 +218,12 @@ async fn book(
         }
     }
     let text = message(lang, &error)?;
-    let page = booking_page(
-        app,
-        &cookie,
-        layout,
-        request.kind_id,
-        request.ticket_id,
-        request.service_id,
-        Some(text),
-        typed,
-    )
-    .await?;
+    let asked = BookingFor {
+        kind: request.kind_id,
+        ticket: request.ticket_id,
+        service: request.service_id,
+    };
+    let page = booking_page(app, &cookie, layout, asked, Some((text, typed))).await?;
     Ok(Either::Right(page))
 }
 
