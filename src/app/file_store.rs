@@ -31,6 +31,19 @@ pub enum FileStoreError {
     HashMismatch { path: String },
 }
 
+impl FileStoreError {
+    /// The disk (or the quota) is full: the operator must make room, nothing is wrong with the data.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            FileStoreError::Write { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            ),
+            _ => false,
+        }
+    }
+}
+
 /// When a written file must be on the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {

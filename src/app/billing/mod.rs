@@ -88,6 +88,10 @@ pub enum BillingError {
     NoConnection(String),
 }
 
+/// Starts the recorded error of a run stopped by a full invoices disk, so the staff page can say
+/// so in the reader's language (the rest is the technical detail).
+pub const DISK_FULL: &str = "disk_full: ";
+
 /// Where a run was started from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -260,7 +264,12 @@ pub fn execute_run(
         }
         Err(error) => {
             tracing::error!(run = run_id, %error, "billing run failed");
-            let message = error.to_string();
+            let message = match &error {
+                BillingError::Storage(storage) if storage.is_disk_full() => {
+                    format!("{DISK_FULL}{error}")
+                }
+                _ => error.to_string(),
+            };
             let _ = db::write_transaction(conn, |conn| -> Result<(), BillingError> {
                 db::billing::finish_run(conn, run_id, "failed", Some(&message), now)?;
                 audit::record(

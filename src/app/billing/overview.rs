@@ -34,6 +34,17 @@ pub struct RunView {
     pub db_seconds: String,
     pub duration_seconds: String,
     pub error: Option<String>,
+    /// The message key explaining `error` to staff when it is a known cause.
+    pub error_key: Option<&'static str>,
+}
+
+/// A known cause of a stopped run, in words staff act on.
+fn error_key(error: Option<&str>) -> Option<&'static str> {
+    match error? {
+        "interrupted" => Some("billing-run-error-interrupted"),
+        text if text.starts_with(super::DISK_FULL) => Some("billing-run-error-disk-full"),
+        _ => None,
+    }
 }
 
 fn seconds(ms: i64) -> String {
@@ -73,6 +84,7 @@ fn view(run: BillingRun, now: NaiveDateTime) -> RunView {
         skipped: run.skipped,
         total_gross: run.total_gross,
         skips,
+        error_key: error_key(run.error.as_deref()),
         error: run.error,
     }
 }

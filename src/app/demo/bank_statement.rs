@@ -14,7 +14,12 @@ use crate::domain::Money;
 /// The ISP's own account the statements are for (valid NRB, the demo bank's sort code).
 const ISP_ACCOUNT: &str = "PL07102010260000001234567890";
 
+/// Two statements, yesterday's committed and today's waiting for review; nothing when a statement
+/// was imported already (by an earlier seeding, or by the ISP trying the demo).
 pub fn seed(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> Result<(), DemoError> {
+    if !db::bank_import::recent_batches(conn, 1)?.is_empty() {
+        return Ok(());
+    }
     let actor = Actor::default();
     let yesterday = today - Days::new(1);
     let booked = statement(

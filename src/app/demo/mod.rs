@@ -153,8 +153,11 @@ pub fn seed(
             store.flush()?;
             Ok::<_, DemoError>(())
         })?;
-        bank_statement::seed(conn, today, now)?;
     }
+    // Each part below is one transaction with its "seeded already?" check inside, so a seeding
+    // killed at any point and started again ends as one uninterrupted seeding would
+    // (tests/reliability_kill.rs).
+    db::write_transaction(conn, |conn| bank_statement::seed(conn, today, now))?;
     // The generated customers' history, with or without its files.
     let history_store = if options.pdfs {
         store.clone()
@@ -184,12 +187,27 @@ pub fn seed(
         next = last + 1;
     }
     progress.finish_and_clear();
-    staff_queue::seed(conn, now)?;
-    visits::seed(conn, now)?;
-    top_ups::seed(conn, now)?;
-    discounts::seed(conn, config, now, today)?;
-    refunds::seed(conn, &invoicing, now)?;
-    store.flush()?;
+    db::write_transaction(conn, |conn| -> Result<(), DemoError> {
+        staff_queue::seed(conn, now)?;
+        Ok(())
+    })?;
+    db::write_transaction(conn, |conn| -> Result<(), DemoError> {
+        visits::seed(conn, now)?;
+        Ok(())
+    })?;
+    db::write_transaction(conn, |conn| -> Result<(), DemoError> {
+        top_ups::seed(conn, now)?;
+        Ok(())
+    })?;
+    db::write_transaction(conn, |conn| -> Result<(), DemoError> {
+        discounts::seed(conn, config, now, today)?;
+        Ok(())
+    })?;
+    db::write_transaction(conn, |conn| -> Result<(), DemoError> {
+        refunds::seed(conn, &invoicing, now)?;
+        store.flush()?;
+        Ok(())
+    })?;
     let invoicing = Invoicing {
         renderer: renderer.as_ref(),
         store: &store,
@@ -200,9 +218,15 @@ pub fn seed(
         store.flush()?;
         Ok::<_, DemoError>(())
     })?;
-    traffic::seed(conn, now, config.traffic_raw_days)?;
-    recurring::seed(conn, today, now)?;
-    let api_token = crate::app::api::tokens::demo_token(conn, now)?;
+    db::write_transaction(conn, |conn| {
+        traffic::seed(conn, now, config.traffic_raw_days)
+    })?;
+    db::write_transaction(conn, |conn| -> Result<(), DemoError> {
+        recurring::seed(conn, today, now)?;
+        Ok(())
+    })?;
+    let api_token =
+        db::write_transaction(conn, |conn| crate::app::api::tokens::demo_token(conn, now))?;
     db::refresh_statistics(conn)?;
     Ok(DemoSummary {
         isp_name: ctx.seller.name.clone(),
