@@ -1040,8 +1040,9 @@ const MATRIX: &[Row] = &[
         "/kontakty/zaproszenia/1/odwolaj",
         Portal(OwnerOnly),
     ),
-    // Paying. Whose invoice it is is checked after PayU is reached (not configured here);
-    // `tests/online_payments.rs` pays another customer's invoice and gets 404.
+    // Paying. Whose invoice or note it is is checked after PayU is reached (not configured
+    // here); `tests/online_payments.rs` pays another customer's invoice and
+    // `tests/interest_note_payments.rs` another customer's note, and get 404.
     post(
         "/doladowania/<package>/kup",
         "/doladowania/1/kup",
@@ -1055,6 +1056,11 @@ const MATRIX: &[Row] = &[
     post(
         "/saldo/zaplac-online",
         "/saldo/zaplac-online",
+        Portal(Invoices),
+    ),
+    post(
+        "/saldo/noty/<id>/zaplac-online",
+        "/saldo/noty/{note}/zaplac-online",
         Portal(Invoices),
     ),
     // Automatic card payments: every record is looked up with the signed-in customer's id

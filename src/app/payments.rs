@@ -98,8 +98,10 @@ pub fn record_payment(
     })
 }
 
-/// Lays the customer's unallocated money (credit) onto their open invoices: credit that lapses
-/// first (soonest first), then the oldest payment first, each to the oldest due invoice first. Returns what it allocated as
+/// Lays the customer's unallocated money (credit) onto their open invoices: a payment made
+/// online for an interest note on that note first, then credit that lapses first (soonest
+/// first), then the oldest payment first, each to the oldest due invoice first; what the
+/// invoices leave goes to unpaid notes, the rest stays credit. Returns what it allocated as
 /// (payment id, invoice id, grosze). Call it inside the transaction that changed the ledger
 /// (a payment, a reversal, a newly issued invoice).
 pub fn settle(
@@ -125,10 +127,13 @@ pub fn settle(
     } else {
         balances
     };
-    let payments = crate::app::credit::spendable(conn, customer_id)?;
+    let mut payments = crate::app::credit::spendable(conn, customer_id)?;
     if payments.iter().all(|p| p.free() == 0) {
         return Ok(Vec::new());
     }
+    // Money paid online for one interest note pays that note before any invoice, also when
+    // everything is laid out afresh (a reversal, a correction): the subscriber chose it.
+    crate::app::interest_notes::settle_earmarked(conn, customer_id, &mut payments, now)?;
     let mut open: Vec<OpenInvoice> = Receivables::from_balances(&balances, 0, now.date())
         .open()
         .into_iter()

@@ -169,6 +169,22 @@ pub fn by_payment_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResul
         .load(conn)
 }
 
+/// (payment id, note id, grosze) of every allocation of the customer's payments to notes.
+pub fn allocations_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> QueryResult<Vec<(i64, i64, i64)>> {
+    interest_note_allocations::table
+        .inner_join(payments::table)
+        .filter(payments::customer_id.eq(customer_id))
+        .select((
+            interest_note_allocations::payment_id,
+            interest_note_allocations::note_id,
+            interest_note_allocations::amount,
+        ))
+        .load(conn)
+}
+
 pub fn add_allocation(
     conn: &mut DbConn,
     payment_id: i64,

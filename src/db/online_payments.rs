@@ -1,4 +1,4 @@
-//! Online payment orders (PayU) and the invoices each pays. Every change of an order's state is
+//! Online payment orders (PayU) and the invoices or the interest note each pays. Every change of an order's state is
 //! a conditional update on the states it leaves, so a notification processed twice, or by two
 //! instances at once, moves an order once: on PostgreSQL the second update waits for the first
 //! transaction's row lock and then finds the state gone; SQLite's write lock serialises them.
@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{online_payment_invoices, online_payments};
+use super::schema::{online_payment_invoices, online_payment_notes, online_payments};
 
 /// A row of `online_payments`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
@@ -122,6 +122,50 @@ pub fn invoices_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(i64, i64)>> {
             online_payment_invoices::amount,
         ))
         .load(conn)
+}
+
+/// Records the interest note an order pays and the grosze it puts on it.
+pub fn insert_note_line(conn: &mut DbConn, id: i64, note_id: i64, amount: i64) -> QueryResult<()> {
+    diesel::insert_into(online_payment_notes::table)
+        .values((
+            online_payment_notes::online_payment_id.eq(id),
+            online_payment_notes::note_id.eq(note_id),
+            online_payment_notes::amount.eq(amount),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// (note id, amount) the order pays.
+pub fn notes_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(i64, i64)>> {
+    online_payment_notes::table
+        .filter(online_payment_notes::online_payment_id.eq(id))
+        .order(online_payment_notes::note_id)
+        .select((online_payment_notes::note_id, online_payment_notes::amount))
+        .load(conn)
+}
+
+/// (ledger payment id, note id, amount) of the customer's paid orders for interest notes: the
+/// money each payment was meant to put on its note.
+pub fn note_earmarks_of_customer(
+    conn: &mut DbConn,
+    customer_id: i64,
+) -> QueryResult<Vec<(i64, i64, i64)>> {
+    let rows: Vec<(Option<i64>, i64, i64)> = online_payment_notes::table
+        .inner_join(online_payments::table)
+        .filter(online_payments::customer_id.eq(customer_id))
+        .filter(online_payments::payment_id.is_not_null())
+        .order((online_payments::payment_id, online_payment_notes::note_id))
+        .select((
+            online_payments::payment_id,
+            online_payment_notes::note_id,
+            online_payment_notes::amount,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(payment_id, note_id, amount)| Some((payment_id?, note_id, amount)))
+        .collect())
 }
 
 /// The customer's open orders placed after `since` (a double click finds the first one).

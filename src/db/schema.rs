@@ -1200,6 +1200,21 @@ diesel::allow_tables_to_appear_in_same_query!(interest_notes, payments);
 diesel::allow_tables_to_appear_in_same_query!(interest_notes, invoices);
 diesel::allow_tables_to_appear_in_same_query!(interest_note_items, payment_allocations);
 
+// Interest notes paid online (migration 2026-12-10-100001_interest_note_payments).
+diesel::table! {
+    online_payment_notes (online_payment_id, note_id) {
+        online_payment_id -> BigInt,
+        note_id -> BigInt,
+        amount -> BigInt,
+    }
+}
+
+diesel::joinable!(online_payment_notes -> online_payments (online_payment_id));
+diesel::joinable!(online_payment_notes -> interest_notes (note_id));
+
+diesel::allow_tables_to_appear_in_same_query!(online_payment_notes, online_payments);
+diesel::allow_tables_to_appear_in_same_query!(online_payment_notes, interest_notes);
+
 // Discounts by eligibility, "ulgi" (migration 2026-12-08-400001_discounts).
 diesel::table! {
     discount_types (id) {

@@ -17,6 +17,9 @@ pub const PURPOSE_TOP_UP: &str = "top_up";
 /// `online_payments.purpose` of an order that pays a catalogue order (`shop_orders`).
 pub const PURPOSE_ORDER: &str = "order";
 
+/// `online_payments.purpose` of an order that pays one interest note (`online_payment_notes`).
+pub const PURPOSE_INTEREST_NOTE: &str = "interest_note";
+
 /// The only currency the portal's invoices are in.
 pub const CURRENCY: &str = "PLN";
 

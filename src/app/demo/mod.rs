@@ -8,6 +8,7 @@ mod billing_extras;
 mod billing_history;
 mod discounts;
 mod fixed;
+mod interest_notes;
 mod orders;
 pub mod people;
 pub mod recurring;
@@ -102,6 +103,8 @@ pub struct DemoSummary {
     pub elapsed: Duration,
     /// A fresh API token with every scope (only its hash is stored).
     pub api_token: String,
+    /// A generated subscriber with an unpaid interest note, when the demo has one.
+    pub interest_note_login: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +125,8 @@ pub enum DemoError {
     Import(#[from] crate::app::bank_import::ImportError),
     #[error("the demo invoices could not be written to disk: {0}")]
     Storage(#[from] crate::app::invoicing::StorageError),
+    #[error("a demo interest note could not be issued: {0}")]
+    Note(#[from] crate::app::interest_notes::NoteError),
 }
 
 /// The demo ISP's NIP.
@@ -208,6 +213,11 @@ pub fn seed(
         store.flush()?;
         Ok(())
     })?;
+    let interest_note_login = db::write_transaction(conn, |conn| {
+        let login = interest_notes::seed(conn, renderer.as_ref(), &store, today, now)?;
+        store.flush()?;
+        Ok::<_, DemoError>(login)
+    })?;
     let invoicing = Invoicing {
         renderer: renderer.as_ref(),
         store: &store,
@@ -235,6 +245,7 @@ pub fn seed(
         customers_total: db::customers::count(conn)?,
         elapsed: started.elapsed(),
         api_token,
+        interest_note_login,
     })
 }
 
@@ -278,12 +289,18 @@ impl DemoSummary {
              PESEL            {UNREGISTERED_PESEL}\n  \
              e-mail           {UNREGISTERED_EMAIL}\n\
              Generated subscribers: klient<customer number> / {GENERATED_PASSWORD} (e.g. klient3,\n  \
-             who pays automatically by card: /konto/platnosci-automatyczne)\n\
+             who pays automatically by card: /konto/platnosci-automatyczne){note}\n\
              Mail: without EBOK_SMTP_URL it is written to data/mail/ and its links are printed here.\n\
              API token (every scope; a new one each run):\n  {token}\n  \
              curl -H 'Authorization: Bearer {token}' {portal_url}/api/v1/customers?limit=2\n  \
              reference: {portal_url}/api/v1/docs\n",
             isp = self.isp_name,
+            note = match &self.interest_note_login {
+                Some(login) => format!(
+                    "\n  {login} has an unpaid interest note to pay online (/saldo, \"Zapłać online\")"
+                ),
+                None => String::new(),
+            },
             token = self.api_token,
             total = self.customers_total,
         )

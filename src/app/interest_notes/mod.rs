@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::app::audit::{self, Actor};
+use crate::app::credit::Spendable;
 use crate::app::dunning::{customer_name, interest_kind_of, setup};
 use crate::app::invoicing::{PdfStore, StorageError};
 use crate::app::receivables;
@@ -295,6 +296,49 @@ pub fn settle_notes(
             }
         }
         open.retain(|n| n.outstanding > 0);
+    }
+    Ok(())
+}
+
+/// Lays each payment made online for a note (`online_payment_notes`) on that note: up to what
+/// the order put on it, what the note still owes and what the payment has free. A note paid
+/// meanwhile (a bank transfer came first) takes nothing, so the money stays free for the rest
+/// of `settle`: open invoices, other notes, then credit. Updates `payments` with what it laid.
+pub fn settle_earmarked(
+    conn: &mut DbConn,
+    customer_id: i64,
+    payments: &mut [Spendable],
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    let earmarks = db::online_payments::note_earmarks_of_customer(conn, customer_id)?;
+    if earmarks.is_empty() {
+        return Ok(());
+    }
+    let given = db::interest_notes::allocations_of_customer(conn, customer_id)?;
+    let mut owed: Vec<(i64, i64)> = open_notes(conn, customer_id)?
+        .into_iter()
+        .map(|n| (n.note.id, n.outstanding.grosze()))
+        .collect();
+    for (payment_id, note_id, meant) in earmarks {
+        // A reversed payment is not spendable: it pays nothing.
+        let Some(payment) = payments.iter_mut().find(|p| p.payment_id == payment_id) else {
+            continue;
+        };
+        let Some((_, note_owes)) = owed.iter_mut().find(|(id, _)| *id == note_id) else {
+            continue;
+        };
+        let already: i64 = given
+            .iter()
+            .filter(|(p, n, _)| *p == payment_id && *n == note_id)
+            .map(|(_, _, amount)| amount)
+            .sum();
+        let part = payment.free().min(*note_owes).min(meant - already);
+        if part <= 0 {
+            continue;
+        }
+        db::interest_notes::add_allocation(conn, payment_id, note_id, part, now)?;
+        payment.allocated += part;
+        *note_owes -= part;
     }
     Ok(())
 }

@@ -113,10 +113,17 @@ fn render(
     };
     context.insert("amount", &amount);
     let top_up = order.purpose == crate::domain::online_payment::PURPOSE_TOP_UP;
+    let interest_note = order.purpose == crate::domain::online_payment::PURPOSE_INTEREST_NOTE;
     context.insert("top_up", &top_up);
+    context.insert("interest_note", &interest_note);
     context.insert(
         "link",
-        &outgoing.link(if top_up { "/doladowania" } else { "/faktury" }),
+        &outgoing.link(match (top_up, interest_note) {
+            (true, _) => "/doladowania",
+            // Notes are listed, and paid, on the balance page.
+            (_, true) => "/saldo",
+            _ => "/faktury",
+        }),
     );
     outgoing
         .templates

@@ -1,10 +1,11 @@
-//! Paying invoices online through PayU: placing a payment order for one invoice or for all
-//! overdue ones (the total fixed when placed), PayU's notifications (`notification`), and the
-//! two-hour expiry (`expiry`). A paid order books one payment in the ledger, allocated first to
-//! the invoices it paid and then as every payment is (`app::payments::settle`); what is left
-//! is credit.
+//! Paying invoices online through PayU: placing a payment order for one invoice, for all
+//! overdue ones or for one interest note (the total fixed when placed), PayU's notifications
+//! (`notification`), and the two-hour expiry (`expiry`). A paid order books one payment in the
+//! ledger, allocated first to the invoices or the note it paid and then as every payment is
+//! (`app::payments::settle`); what is left is credit.
 
 pub mod expiry;
+mod interest_note;
 pub mod notification;
 pub mod refunds;
 pub mod staff;
@@ -18,7 +19,9 @@ use crate::config::PayuConfig;
 use crate::db::online_payments::{NewOnlinePayment, OnlinePayment};
 use crate::db::top_ups::NewTopUp;
 use crate::db::{self, DbConn, Pool};
-use crate::domain::online_payment::{self, CURRENCY, OrderState, PURPOSE_TOP_UP};
+use crate::domain::online_payment::{
+    self, CURRENCY, OrderState, PURPOSE_INTEREST_NOTE, PURPOSE_TOP_UP,
+};
 use crate::payu::client::{PayuClient, PayuCredentials, PayuError};
 use crate::payu::wire::{Buyer, OrderCreateRequest, Product};
 
@@ -74,6 +77,8 @@ pub enum PayFor {
     TopUp(i64),
     /// An unpaid order from the catalogue (`shop_orders.id`).
     Order(i64),
+    /// What is still owed of one interest note (`interest_notes.id`).
+    InterestNote(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -88,11 +93,11 @@ pub struct PayRequest {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PayError {
-    /// The invoice is paid already, or nothing is overdue.
+    /// The invoice or the note is paid already, or nothing is overdue.
     #[error("there is nothing to pay")]
     NothingToPay,
-    /// Not the customer's invoice (or not an invoice at all).
-    #[error("there is no such invoice")]
+    /// Not the customer's invoice or note (or no such thing at all).
+    #[error("there is no such invoice or note")]
     NotFound,
     /// The top-up package is not (or no longer) on sale.
     #[error("the package is not on sale")]
@@ -210,6 +215,16 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
                 order_id,
             );
         }
+        if let PayFor::InterestNote(note_id) = request.what {
+            return interest_note::place(
+                conn,
+                gateway,
+                request,
+                &customer,
+                account.as_ref(),
+                note_id,
+            );
+        }
         if let PayFor::TopUp(package_id) = request.what {
             return place_top_up(
                 conn,
@@ -236,7 +251,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
                 .filter(|d| d.due_date < request.today)
                 .map(|d| (d.invoice_id, d.outstanding()))
                 .collect(),
-            PayFor::TopUp(_) | PayFor::Order(_) => Vec::new(),
+            PayFor::TopUp(_) | PayFor::Order(_) | PayFor::InterestNote(_) => Vec::new(),
         };
         let parts: Vec<(i64, i64)> = parts.into_iter().filter(|(_, a)| *a > 0).collect();
         if parts.is_empty() {
@@ -249,6 +264,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
         {
             let same = open.total_amount == total
                 && open.purpose != PURPOSE_TOP_UP
+                && open.purpose != PURPOSE_INTEREST_NOTE
                 && db::online_payments::invoices_of(conn, open.id).map_err(database)? == parts;
             if let (true, Some(redirect_uri)) = (same, open.redirect_uri) {
                 return Ok(Placed::Existing(Started {
@@ -513,6 +529,8 @@ pub struct OrderView {
     pub expires_at: NaiveDateTime,
     /// (invoice id, number, amount)
     pub invoices: Vec<(i64, String, i64)>,
+    /// (interest note id, number, amount)
+    pub notes: Vec<(i64, String, i64)>,
     /// The catalogue order this payment pays, if any.
     pub shop_order_id: Option<i64>,
 }
@@ -535,6 +553,13 @@ pub fn order_of_customer(
             .unwrap_or_default();
         invoices.push((invoice_id, number, amount));
     }
+    let mut notes = Vec::new();
+    for (note_id, amount) in db::online_payments::notes_of(conn, order.id)? {
+        let number = db::interest_notes::find_of_customer(conn, customer_id, note_id)?
+            .map(|n| n.number)
+            .unwrap_or_default();
+        notes.push((note_id, number, amount));
+    }
     Ok(Some(OrderView {
         id: order.id,
         description: order.description,
@@ -545,6 +570,7 @@ pub fn order_of_customer(
         created_at: order.created_at,
         expires_at: order.expires_at,
         invoices,
+        notes,
         shop_order_id: db::orders::order_of_payment(conn, order.id)?,
     }))
 }

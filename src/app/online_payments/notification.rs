@@ -178,9 +178,9 @@ pub fn process(
     })
 }
 
-/// Books the order's money as one payment: first to the invoices it paid (what each still
-/// owes, up to what the order put on it), then as every payment (`settle`): other open
-/// invoices, oldest due first, and credit for what is left.
+/// Books the order's money as one payment: first to the invoices or the interest note it paid
+/// (what each still owes, up to what the order put on it), then as every payment (`settle`):
+/// other open invoices, oldest due first, notes, and credit for what is left.
 fn book(
     conn: &mut DbConn,
     order: &db::online_payments::OnlinePayment,
@@ -220,7 +220,9 @@ fn book(
     for (invoice_id, part) in allocate(&targets, order.total_amount).parts {
         db::payments::add_allocation(conn, payment_id, invoice_id, part, now)?;
     }
-    settle(conn, order.customer_id, now)?;
+    // Attached before `settle`: an order for an interest note is found through its payment, and
+    // `settle` lays the money on that note first (what the note no longer owes stays credit).
     db::online_payments::attach_payment(conn, order.id, payment_id)?;
+    settle(conn, order.customer_id, now)?;
     Ok(payment_id)
 }

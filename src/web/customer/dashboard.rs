@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::app::access;
 use crate::app::dashboard::{self, At};
 use crate::app::service::Refusal;
+use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::session::{CUSTOMER_COOKIE, CustomerCookie, clear_cookie};
 use crate::web::views::{Template, context};
@@ -27,6 +28,7 @@ async fn home(
     cookie: CustomerCookie,
     layout: LayoutDraft,
     cookies: &CookieJar<'_>,
+    gateway: &State<OnlineGateway>,
 ) -> Result<Either<Template, Redirect>, Status> {
     let found = app
         .customer(&cookie)
@@ -75,6 +77,7 @@ async fn home(
             login: &me.account.login,
             layout: layout.signed_in(&me),
             page,
+            online_pay: gateway.0.is_some(),
         },
     )))
 }

@@ -9,6 +9,7 @@ use rocket::{Route, State, get, routes};
 use super::invoices::Download;
 use crate::app::access::Area;
 use crate::app::{App, dunning, interest_notes};
+use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::session::CustomerCookie;
 use crate::web::views::{Template, context};
@@ -22,6 +23,7 @@ async fn overdue(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
+    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (me, (dunning, today)) = app
         .customer(&cookie)
@@ -32,7 +34,12 @@ async fn overdue(
         .await?;
     Ok(Template::render(
         "customer/overdue",
-        context! { layout: layout.signed_in(&me), dunning, today },
+        context! {
+            layout: layout.signed_in(&me),
+            dunning,
+            today,
+            online_pay: gateway.0.is_some(),
+        },
     ))
 }
 

@@ -11,6 +11,7 @@ use crate::app::App;
 use crate::app::invoices::{self, Document, InvoiceFilter, PaymentStatus};
 use crate::app::statement;
 use crate::web::catchers::document_not_stored;
+use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::session::CustomerCookie;
 
@@ -167,6 +168,7 @@ async fn balance(
     cookie: CustomerCookie,
     layout: LayoutDraft,
     period: Period<'_>,
+    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (from, to) = (parse_date(period.from), parse_date(period.to));
     let typed_but_wrong = |text: Option<&str>, parsed: Option<NaiveDate>| {
@@ -180,7 +182,15 @@ async fn balance(
         .await?;
     Ok(Template::render(
         "customer/balance",
-        context! { layout: layout.signed_in(&me), ledger, from, to, bad_dates, dunning },
+        context! {
+            layout: layout.signed_in(&me),
+            ledger,
+            from,
+            to,
+            bad_dates,
+            dunning,
+            online_pay: gateway.0.is_some(),
+        },
     ))
 }
 

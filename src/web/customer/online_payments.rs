@@ -1,5 +1,5 @@
-//! "Zapłać online": one invoice (`/faktury/<id>/zaplac-online`) or every overdue invoice
-//! (`/saldo/zaplac-online`) through PayU, and the page PayU sends the subscriber back to
+//! "Zapłać online": one invoice (`/faktury/<id>/zaplac-online`), every overdue invoice
+//! (`/saldo/zaplac-online`) or one interest note (`/saldo/noty/<id>/zaplac-online`) through PayU, and the page PayU sends the subscriber back to
 //! (`/platnosci-online/<id>`), which shows the order as the database has it: PayU's query
 //! string (`?error=501`) is never read.
 
@@ -24,6 +24,7 @@ pub fn routes() -> Vec<Route> {
     routes![
         pay_invoice,
         pay_overdue,
+        pay_interest_note,
         order,
         order_back_from_another_site
     ]
@@ -77,6 +78,7 @@ pub(super) async fn start(
         Ok(started) => Ok(Ok(Redirect::to(started.redirect_uri))),
         Err(PayError::NothingToPay) => refuse(match what {
             PayFor::Overdue => "online-pay-nothing-overdue",
+            PayFor::InterestNote(_) => "interest-note-paid-already",
             _ => "online-pay-nothing",
         }),
         Err(PayError::NotFound) => Err(Status::NotFound),
@@ -85,6 +87,7 @@ pub(super) async fn start(
         Err(PayError::OrderClosed) => refuse("shop-order-closed"),
         Err(PayError::Payu(_)) => refuse(match what {
             PayFor::TopUp(_) => "top-up-payu-down",
+            PayFor::InterestNote(_) => "interest-note-payu-down",
             _ => "online-pay-payu-down",
         }),
         Err(error @ PayError::Database(_)) => Err(server_error(&error)),
@@ -111,6 +114,21 @@ async fn pay_overdue(
     gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let what = (PayFor::Overdue, "/saldo".to_owned());
+    start(app, &cookie, gateway, what).await
+}
+
+/// One interest note's outstanding amount. The id is read by hand, as for the note's PDF, so
+/// anything but a number is the same 404 as another customer's note.
+#[post("/saldo/noty/<id>/zaplac-online", data = "<_form>")]
+async fn pay_interest_note(
+    id: &str,
+    _form: Protected<PayFields>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+    gateway: &State<OnlineGateway>,
+) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
+    let id: i64 = id.parse().map_err(|_| Status::NotFound)?;
+    let what = (PayFor::InterestNote(id), "/saldo".to_owned());
     start(app, &cookie, gateway, what).await
 }
 
