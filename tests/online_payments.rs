@@ -130,6 +130,16 @@ fn an_invoice_paid_at_payu_shows_paid_and_the_balance_is_right(app: TestApp) {
     let p = set_up(app, Faults::default());
     let invoice = issue(&p.app, p.customer_id, clock::today(), 12_345);
     let before = owed(&p);
+    // Dunning had limited the connection; paying online lifts it at once, as any payment does.
+    let flagged = ebok::db::dunning::flag_endpoints(
+        &mut p.app.conn(),
+        p.customer_id,
+        invoice,
+        "block",
+        clock::now(),
+    )
+    .unwrap();
+    assert!(flagged > 0, "the subscriber has endpoints to flag");
     let pay_page = pay_online(&p, invoice);
     let (id, state, payu_id) = last_order(&p);
     assert_eq!(state, "new");
@@ -162,6 +172,12 @@ fn an_invoice_paid_at_payu_shows_paid_and_the_balance_is_right(app: TestApp) {
     assert_eq!(paid(&p.app, invoice), 12_345, "the invoice is paid");
     assert_eq!(owed(&p), before - 12_345, "the balance fell by the payment");
     assert_eq!(online_payments_booked(&p), 1);
+    assert!(
+        ebok::db::dunning::flags_of_customer(&mut p.app.conn(), p.customer_id)
+            .unwrap()
+            .is_empty(),
+        "the payment lifted dunning's block"
+    );
     let invoice_page = p
         .app
         .get(&format!("/faktury/{invoice}"))

@@ -50,6 +50,15 @@ pub enum PaymentError {
     Database(#[from] diesel::result::Error),
 }
 
+/// Books money received, whatever its path (bank import, by hand, PayU, a card charge, a
+/// top-up): the payment row, and dunning's warning and block flags lifted at once (the next
+/// overdue invoice sets them again by its own steps). The caller settles the ledger.
+pub fn insert_received(conn: &mut DbConn, payment: &NewPayment) -> diesel::QueryResult<i64> {
+    let payment_id = db::payments::insert(conn, payment)?;
+    db::dunning::lift_flags(conn, payment.customer_id)?;
+    Ok(payment_id)
+}
+
 pub fn record_payment(
     conn: &mut DbConn,
     request: &PaymentRequest,
@@ -59,7 +68,7 @@ pub fn record_payment(
         return Err(PaymentError::NotPositive);
     }
     db::write_transaction(conn, |conn| {
-        let payment_id = db::payments::insert(
+        let payment_id = insert_received(
             conn,
             &NewPayment {
                 customer_id: request.customer_id,
@@ -76,9 +85,6 @@ pub fn record_payment(
             },
         )?;
         let made = settle(conn, request.customer_id, now)?;
-        // Any payment, whatever its path (bank import, by hand), lifts dunning's warning and
-        // block flags at once; the next overdue invoice sets them again by its own steps.
-        db::dunning::lift_flags(conn, request.customer_id)?;
         let allocations: Vec<(i64, Money)> = made
             .iter()
             .filter(|(payment, _, _)| *payment == payment_id)

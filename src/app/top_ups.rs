@@ -206,7 +206,7 @@ pub fn credit(
         created_at: now,
         match_reason: None,
     };
-    let payment_id = db::payments::insert(
+    let payment_id = crate::app::payments::insert_received(
         conn,
         &payment(
             cash,

@@ -188,7 +188,7 @@ fn book(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<i64> {
-    let payment_id = db::payments::insert(
+    let payment_id = crate::app::payments::insert_received(
         conn,
         &NewPayment {
             customer_id: order.customer_id,

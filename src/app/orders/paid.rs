@@ -88,8 +88,10 @@ pub fn book(
     };
     let (Some(order), true) = (order, claimed) else {
         // Money for an order that is not waiting for it: credit, and staff look.
-        let payment_id =
-            db::payments::insert(conn, &new_payment(payment, payu_order_id, today, now))?;
+        let payment_id = crate::app::payments::insert_received(
+            conn,
+            &new_payment(payment, payu_order_id, today, now),
+        )?;
         settle(conn, payment.customer_id, now)?;
         db::online_payments::attach_payment(conn, payment.id, payment_id)?;
         db::online_payments::flag(
@@ -106,7 +108,10 @@ pub fn book(
     };
     let issued = issue_invoice(conn, ctx, &invoice_request(&order, &lines, today), now)?;
     db::orders::set_invoice(conn, order.id, issued.invoice_id)?;
-    let payment_id = db::payments::insert(conn, &new_payment(payment, payu_order_id, today, now))?;
+    let payment_id = crate::app::payments::insert_received(
+        conn,
+        &new_payment(payment, payu_order_id, today, now),
+    )?;
     let owed = crate::app::receivables::of_customer(conn, order.customer_id, today)?;
     if let Some(debt) = owed.debt_of(issued.invoice_id) {
         let part = debt.outstanding().min(payment.total_amount);

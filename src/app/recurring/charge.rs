@@ -688,7 +688,7 @@ pub fn complete(
         let (contract, _) =
             db::contracts::find_of_customer(conn, charge.customer_id, charge.contract_id)?
                 .ok_or(RecurringError::NoContract)?;
-        let payment_id = db::payments::insert(
+        let payment_id = crate::app::payments::insert_received(
             conn,
             &NewPayment {
                 customer_id: charge.customer_id,
