@@ -1441,7 +1441,7 @@ const MATRIX: &[Row] = &[
     get("/api/v1/openapi.json", "/api/v1/openapi.json", Everyone),
     get("/api/v1/docs", "/api/v1/docs", Everyone),
     get(
-        "/api/v1/customers?<cursor>&<updated_since>&<limit>",
+        "/api/v1/customers?<params..>",
         "/api/v1/customers",
         Rule::ApiToken,
     ),
@@ -1451,7 +1451,7 @@ const MATRIX: &[Row] = &[
         Rule::ApiToken,
     ),
     get(
-        "/api/v1/contracts?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/contracts?<params..>",
         "/api/v1/contracts",
         Rule::ApiToken,
     ),
@@ -1461,7 +1461,7 @@ const MATRIX: &[Row] = &[
         Rule::ApiToken,
     ),
     get(
-        "/api/v1/services?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/services?<params..>",
         "/api/v1/services",
         Rule::ApiToken,
     ),
@@ -1471,7 +1471,7 @@ const MATRIX: &[Row] = &[
         Rule::ApiToken,
     ),
     get(
-        "/api/v1/endpoints?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/endpoints?<params..>",
         "/api/v1/endpoints",
         Rule::ApiToken,
     ),
@@ -1508,7 +1508,7 @@ const MATRIX: &[Row] = &[
         Rule::ApiToken,
     ),
     get(
-        "/api/v1/invoices?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/invoices?<params..>",
         "/api/v1/invoices",
         Rule::ApiToken,
     ),
@@ -1529,12 +1529,12 @@ const MATRIX: &[Row] = &[
     ),
     post("/api/v1/payments", "/api/v1/payments", Rule::ApiToken),
     post(
-        "/api/v1/payments/statements?<format>&<encoding>&<name>",
+        "/api/v1/payments/statements?<file..>",
         "/api/v1/payments/statements",
         Rule::ApiToken,
     ),
     get(
-        "/api/v1/tickets?<cursor>&<updated_since>&<limit>&<customer_id>",
+        "/api/v1/tickets?<params..>",
         "/api/v1/tickets",
         Rule::ApiToken,
     ),
