@@ -9,7 +9,7 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use chrono::{Datelike, Months};
 use common::{TestApp, count, staff_client};
@@ -69,19 +69,7 @@ impl Drop for SmallDisk {
 }
 
 fn ebok(app: &TestApp, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ebok"));
-    for (key, _) in std::env::vars().filter(|(key, _)| key.starts_with("EBOK_")) {
-        command.env_remove(key);
-    }
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .env("EBOK_DATA_DIR", app.data_dir())
-        .env("EBOK_DATABASE_URL", app.config.database.url.to_string())
-        .env("EBOK_INVOICES_DIR", &app.config.paths.invoices_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+    common::ebok_command(app, args)
         .output()
         .expect("ebok starts")
 }

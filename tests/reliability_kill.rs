@@ -12,7 +12,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Months};
@@ -46,22 +46,8 @@ const NOT_COMPARED: &[&str] = &[
     "traffic_rollups",
 ];
 
-/// `ebok <args>` as an operator starts it, against the test's database and directories.
 fn ebok(app: &TestApp, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ebok"));
-    for (key, _) in std::env::vars().filter(|(key, _)| key.starts_with("EBOK_")) {
-        command.env_remove(key);
-    }
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .env("EBOK_DATA_DIR", app.data_dir())
-        .env("EBOK_DATABASE_URL", app.config.database.url.to_string())
-        .env("EBOK_INVOICES_DIR", &app.config.paths.invoices_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
+    common::ebok_command(app, args)
 }
 
 fn run_to_the_end(app: &TestApp, args: &[&str]) -> Output {

@@ -450,6 +450,25 @@ pub fn turn_on_two_factor(app: &TestApp) -> (String, String) {
     (secret, code)
 }
 
+/// `ebok <args>` as an operator runs it against this test's database and directories (nothing
+/// of the caller's own `EBOK_*` environment), with its output captured.
+pub fn ebok_command(app: &TestApp, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ebok"));
+    for (key, _) in std::env::vars().filter(|(key, _)| key.starts_with("EBOK_")) {
+        command.env_remove(key);
+    }
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .env("EBOK_DATA_DIR", app.data_dir())
+        .env("EBOK_DATABASE_URL", app.config.database.url.to_string())
+        .env("EBOK_INVOICES_DIR", &app.config.paths.invoices_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    command
+}
+
 /// A browser signed in to the staff panel.
 pub fn staff_client(app: &TestApp, login: &str, password: &str) -> Client {
     let staff = app.another_browser();
