@@ -7,14 +7,13 @@
 
 mod common;
 
-use common::bank::{Fixture, date, fixture, paid, staff};
+use common::bank::{Fixture, date, fixture, paid, pay_by_transfer, staff};
 use common::payu::{self, Paying, http_post};
 use common::{TestApp, count, csrf_token, form, log_in, page_text, post, scalar_i64};
 use diesel::RunQueryDsl;
 use ebok::app::audit::Actor;
-use ebok::app::payments::{PaymentRequest, record_payment, reverse_payment};
+use ebok::app::payments::reverse_payment;
 use ebok::app::{clock, interest_notes, invoices};
-use ebok::domain::Money;
 use ebok::payu::signature::{Algorithm, header_for};
 use ebok::payu::wire::OrderNotification;
 use ebok::sim::payu::{self as payu_sim, Faults};
@@ -46,27 +45,6 @@ fn with_a_note(app: TestApp, faults: Faults) -> (Paying, Fixture, i64, i64) {
         ),
     );
     (payu::set_up(app, faults), f, note_id, late)
-}
-
-fn pay_by_transfer(app: &TestApp, customer_id: i64, grosze: i64, on: chrono::NaiveDate) -> i64 {
-    record_payment(
-        &mut app.conn(),
-        &PaymentRequest {
-            customer_id,
-            amount: Money::from_grosze(grosze),
-            received_on: on,
-            method: "transfer",
-            source: "manual",
-            title: None,
-            payer_name: None,
-            bank_reference: None,
-            recorded_by_staff_id: None,
-            match_reason: None,
-        },
-        clock::now(),
-    )
-    .unwrap()
-    .payment_id
 }
 
 fn issue_note(app: &TestApp, customer_number: &str) {

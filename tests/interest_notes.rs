@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::bank::{date, fixture, staff};
+use common::bank::{date, fixture, pay_by_transfer, staff};
 use common::{TestApp, count, log_in, page_text, post, scalar_i64};
-use ebok::app::payments::{PaymentRequest, record_payment, reverse_payment};
+use ebok::app::payments::reverse_payment;
 use ebok::app::{clock, interest_notes, receivables};
 use ebok::domain::Money;
 use rocket::http::Status;
@@ -19,27 +19,6 @@ backend_tests!(
 );
 
 const PAGE: &str = "/staff/windykacja/noty";
-
-fn pay(app: &TestApp, customer_id: i64, grosze: i64, on: chrono::NaiveDate) -> i64 {
-    record_payment(
-        &mut app.conn(),
-        &PaymentRequest {
-            customer_id,
-            amount: Money::from_grosze(grosze),
-            received_on: on,
-            method: "transfer",
-            source: "manual",
-            title: None,
-            payer_name: None,
-            bank_reference: None,
-            recorded_by_staff_id: None,
-            match_reason: None,
-        },
-        clock::now(),
-    )
-    .unwrap()
-    .payment_id
-}
 
 fn verify(app: &TestApp) -> ebok::app::backup::VerifyReport {
     let places = ebok::config::StoragePlaces {
@@ -58,7 +37,7 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
     let (app, f) = fixture(app);
     // TP/2026/0001: 100 zł due Thu 15 Oct 2026, paid 1 Dec: 47 days (16 Oct – 1 Dec) at
     // 9,25 % = 1,1911 → 1,19 zł.
-    pay(&app, f.c1, 10_000, date(2026, 12, 1));
+    pay_by_transfer(&app, f.c1, 10_000, date(2026, 12, 1));
     let billing = staff(&app, "ksiegowosc");
     let listed = page_text(&billing.get(PAGE).dispatch().into_string().unwrap());
     assert!(listed.contains("TP/2026/0001"), "{listed}");
@@ -144,7 +123,7 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
 
     // A payment pays the invoices first (TP/2026/0002, 100 zł), then the note; nothing is
     // left as credit.
-    let payment = pay(&app, f.c1, 10_119, clock::today());
+    let payment = pay_by_transfer(&app, f.c1, 10_119, clock::today());
     let notes = interest_notes::of_customer(&mut app.conn(), f.c1).unwrap();
     assert_eq!(notes[0].outstanding, Money::zero());
     let money = receivables::of_customer(&mut app.conn(), f.c1, clock::today()).unwrap();
@@ -188,7 +167,7 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
 fn an_invoice_paid_in_time_or_not_yet_paid_gets_no_note(app: TestApp) {
     let (app, f) = fixture(app);
     // Customer 9002's TP/2026/0003 (due 15 Nov) paid on its due date; 9003's is unpaid.
-    pay(&app, f.c2, 8_000, date(2026, 11, 15));
+    pay_by_transfer(&app, f.c2, 8_000, date(2026, 11, 15));
     assert!(
         interest_notes::pending(&mut app.conn())
             .unwrap()
@@ -247,7 +226,7 @@ fn a_business_note_adds_the_eur_compensation_at_the_nbp_rate_and_admins_edit_the
         &format!("SELECT total_gross AS v FROM invoices WHERE id = {invoice}"),
     );
     assert_eq!(gross, 12_300);
-    pay(&app, company, gross, date(2026, 12, 1));
+    pay_by_transfer(&app, company, gross, date(2026, 12, 1));
     let pending = interest_notes::pending_of_customer(&mut app.conn(), company)
         .unwrap()
         .unwrap();

@@ -65,6 +65,29 @@ pub fn fixture(app: TestApp) -> (TestApp, Fixture) {
     (app, fixture)
 }
 
+/// A transfer of `grosze` from the customer, booked by hand on `on` through the real ledger;
+/// its payment id.
+pub fn pay_by_transfer(app: &TestApp, customer_id: i64, grosze: i64, on: NaiveDate) -> i64 {
+    ebok::app::payments::record_payment(
+        &mut app.conn(),
+        &ebok::app::payments::PaymentRequest {
+            customer_id,
+            amount: Money::from_grosze(grosze),
+            received_on: on,
+            method: "transfer",
+            source: "manual",
+            title: None,
+            payer_name: None,
+            bank_reference: None,
+            recorded_by_staff_id: None,
+            match_reason: None,
+        },
+        clock::now(),
+    )
+    .unwrap()
+    .payment_id
+}
+
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
