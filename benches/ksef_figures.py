@@ -165,6 +165,10 @@ def main():
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--period", default=next_month(datetime.date.today()))
     parser.add_argument("--work", default=os.path.join(ROOT, "target", "bench-ksef"))
+    parser.add_argument("--without-kod2", action="store_true",
+                        help="skip the run with KOD II (RSA signing dominates it)")
+    parser.add_argument("--without-sending", action="store_true",
+                        help="measure the billing runs only")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
 
@@ -180,16 +184,22 @@ def main():
     history_up_to = last_invoice_id(seed)
     print(f"billing run, period {args.period}, {args.customers} customers ({os.cpu_count()} cores):")
     runs = {}
-    for name, extra, drop in (("run-fa3-kod2", None, False),
-                              ("run-fa3", None, True),
-                              ("run-without-fa3", {"EBOK_BENCH_WITHOUT_FA3": "1"}, True)):
+    kinds = [("run-fa3-kod2", None, False),
+             ("run-fa3", None, True),
+             ("run-without-fa3", {"EBOK_BENCH_WITHOUT_FA3": "1"}, True)]
+    if args.without_kod2:
+        kinds = kinds[1:]
+    for name, extra, drop in kinds:
         work, wall, cpu, out, issued = billing_run(binary, seed, name, args.period, extra, drop)
         runs[name] = (work, wall)
         summary = " / ".join(line.strip() for line in out.splitlines())
         print(f"  {name:16} {wall:7.1f} s wall, {cpu:7.1f} s CPU, {issued} invoices | {summary}")
     base = runs["run-without-fa3"][1]
     for name in ("run-fa3", "run-fa3-kod2"):
-        print(f"  {name} adds {100 * (runs[name][1] / base - 1):+.1f} % to the run without FA(3)")
+        if name in runs:
+            print(f"  {name} adds {100 * (runs[name][1] / base - 1):+.1f} % to the run without FA(3)")
+    if args.without_sending:
+        return
 
     print("sending the queue to the local KSeF server (XSD validation on):")
     for name, threshold in (("send-online", 0), ("send-batch", 100)):

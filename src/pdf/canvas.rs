@@ -2,8 +2,9 @@
 //! corner (the way an invoice is designed), alignment by measured width, wrapping, rules, boxes.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem,
-    TextRenderingMode, WindingOrder,
+    Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, RawImage,
+    RawImageData, RawImageFormat, Rect, Rgb, TextItem, TextRenderingMode, WindingOrder, XObject,
+    XObjectId, XObjectTransform,
 };
 
 use super::fonts::Fonts;
@@ -36,6 +37,9 @@ pub struct Canvas<'f> {
     /// The current fill colour, which bold text also strokes with.
     ink: Color,
     pub ops: Vec<Op>,
+    /// Pictures placed so far, for the document's resources; named `Im1`, `Im2`… in the order
+    /// drawn, so the same invoice still gives the same bytes (printpdf would pick random names).
+    images: Vec<(XObjectId, XObject)>,
 }
 
 fn pt(mm: f32) -> Pt {
@@ -75,6 +79,7 @@ impl<'f> Canvas<'f> {
             font_id,
             ink: grey(0.0),
             ops: Vec::with_capacity(512),
+            images: Vec::new(),
         }
     }
 
@@ -192,22 +197,43 @@ impl<'f> Canvas<'f> {
         });
     }
 
-    /// Many filled rectangles `(x, y_top, width, height)` of one colour (a QR code is hundreds
-    /// of them): the colour is set once.
-    pub fn fill_many(&mut self, rects: &[(f32, f32, f32, f32)], color: Color) {
-        self.ops.push(Op::SetFillColor { col: color });
-        for &(x, y, width, height) in rects {
-            self.ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: pt(x),
-                    y: pt(PAGE_HEIGHT - y - height),
-                    width: pt(width),
-                    height: pt(height),
-                    mode: Some(PaintMode::Fill),
-                    winding_order: Some(WindingOrder::NonZero),
-                },
-            });
-        }
+    /// A greyscale picture of `columns` × `rows` pixels (`pixels` row by row from the top, 0
+    /// black, 255 white) stretched over the box at (`x`, `y` top) of `width` × `height` mm.
+    /// Painted without interpolation (PDF/A forbids it), so each pixel stays a sharp square.
+    pub fn grey_image(
+        &mut self,
+        (columns, rows, pixels): (usize, usize, Vec<u8>),
+        (x, y): (f32, f32),
+        (width, height): (f32, f32),
+    ) {
+        let id = XObjectId(format!("Im{}", self.images.len() + 1));
+        self.images.push((
+            id.clone(),
+            XObject::Image(RawImage {
+                pixels: RawImageData::U8(pixels),
+                width: columns,
+                height: rows,
+                data_format: RawImageFormat::R8,
+                tag: Vec::new(),
+            }),
+        ));
+        // An image fills the unit square: scale it to the box, then move the box into place.
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(pt(x)),
+                translate_y: Some(pt(PAGE_HEIGHT - y - height)),
+                scale_x: Some(pt(width).0),
+                scale_y: Some(pt(height).0),
+                no_auto_scale: true,
+                ..XObjectTransform::default()
+            },
+        });
+    }
+
+    /// The pictures placed so far, for the document's resources.
+    pub fn take_images(&mut self) -> Vec<(XObjectId, XObject)> {
+        std::mem::take(&mut self.images)
     }
 
     /// Sets the colour of the text that follows.

@@ -12,7 +12,7 @@ mod statement;
 
 use std::collections::BTreeMap;
 
-use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions, XObject, XObjectId};
 
 pub use dunning::LetterView;
 pub use invoice::{
@@ -65,70 +65,69 @@ impl PdfRenderer {
     }
 
     pub fn render_invoice(&self, view: &InvoiceView) -> Vec<u8> {
-        // A fixed resource name: printpdf would otherwise pick a random one per document.
-        let font_id = FontId("F1".into());
-        let mut canvas = Canvas::new(&self.fonts, &font_id);
-        let bodies = invoice::layout(&mut canvas, view);
-        let count = bodies.len();
-        let pages = bodies
-            .into_iter()
-            .enumerate()
-            .map(|(index, mut ops)| {
-                invoice::footer(&mut canvas, view, index + 1, count);
-                ops.extend(canvas.take_ops());
-                PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
-            })
-            .collect();
-        self.save(
+        self.render(
             &format!("{} {}", view.title, view.number),
             &view.seller.name,
-            font_id,
-            pages,
+            |canvas| invoice::layout(canvas, view),
+            |canvas, page, pages| invoice::footer(canvas, view, page, pages),
         )
     }
 
     /// The customer's statement of invoices and payments for a period.
     pub fn render_statement(&self, view: &StatementView) -> Vec<u8> {
-        let font_id = FontId("F1".into());
-        let mut canvas = Canvas::new(&self.fonts, &font_id);
-        let bodies = statement::layout(&mut canvas, view);
-        let count = bodies.len();
-        let pages = bodies
-            .into_iter()
-            .enumerate()
-            .map(|(index, mut ops)| {
-                statement::footer(&mut canvas, view, index + 1, count);
-                ops.extend(canvas.take_ops());
-                PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
-            })
-            .collect();
-        self.save(
+        self.render(
             &format!("Zestawienie rozliczeń {}", view.period),
             &view.isp_name,
-            font_id,
-            pages,
+            |canvas| statement::layout(canvas, view),
+            |canvas, page, pages| statement::footer(canvas, view, page, pages),
         )
     }
 
     /// A dunning letter (reminder, demand, notice of limitation).
     pub fn render_letter(&self, view: &LetterView) -> Vec<u8> {
+        self.render(
+            &view.title,
+            &view.isp_name,
+            |canvas| dunning::layout(canvas, view),
+            |canvas, page, pages| dunning::footer(canvas, view, page, pages),
+        )
+    }
+
+    /// Lays out the pages' bodies, adds each page's footer once the page count is known, and
+    /// saves the document.
+    fn render(
+        &self,
+        title: &str,
+        author: &str,
+        layout: impl FnOnce(&mut Canvas<'_>) -> Vec<Vec<printpdf::Op>>,
+        mut footer: impl FnMut(&mut Canvas<'_>, usize, usize),
+    ) -> Vec<u8> {
+        // A fixed resource name: printpdf would otherwise pick a random one per document.
         let font_id = FontId("F1".into());
         let mut canvas = Canvas::new(&self.fonts, &font_id);
-        let bodies = dunning::layout(&mut canvas, view);
+        let bodies = layout(&mut canvas);
         let count = bodies.len();
         let pages = bodies
             .into_iter()
             .enumerate()
             .map(|(index, mut ops)| {
-                dunning::footer(&mut canvas, view, index + 1, count);
+                footer(&mut canvas, index + 1, count);
                 ops.extend(canvas.take_ops());
                 PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
             })
             .collect();
-        self.save(&view.title, &view.isp_name, font_id, pages)
+        let images = canvas.take_images();
+        self.save(title, author, font_id, pages, images)
     }
 
-    fn save(&self, title: &str, author: &str, font_id: FontId, pages: Vec<PdfPage>) -> Vec<u8> {
+    fn save(
+        &self,
+        title: &str,
+        author: &str,
+        font_id: FontId,
+        pages: Vec<PdfPage>,
+        images: Vec<(XObjectId, XObject)>,
+    ) -> Vec<u8> {
         let mut document = PdfDocument::new(title);
         document.metadata.info.author = author.to_owned();
         document.metadata.info.creator = "e-BOK".into();
@@ -137,11 +136,14 @@ impl PdfRenderer {
             font_id,
             printpdf::PdfFont::new(self.fonts.regular.font.clone()),
         )]);
+        document.resources.xobjects.map = images.into_iter().collect();
         document.pages = pages;
         // The font was subset once at start; subsetting again per document is what makes
         // printpdf slow.
+        // Images are left to `compress_streams` (printpdf's optimiser would re-encode them).
         let options = PdfSaveOptions {
             subset_fonts: self.subset_per_document,
+            image_optimization: None,
             ..PdfSaveOptions::default()
         };
         let mut warnings = Vec::new();

@@ -1,9 +1,16 @@
-//! QR codes drawn as vector squares: sharp at any zoom, no image decoding, a few hundred bytes.
+//! QR codes drawn as a small picture, one pixel per module, painted without interpolation:
+//! sharp at any zoom and a few hundred bytes. Drawn as vector squares instead, the two codes
+//! of an invoice with KOD I were about 3 000 rectangles whose coordinates printpdf formats one
+//! by one: a third of the time rendering such an invoice took.
 
 use qrcode::canvas::{Canvas as QrCanvas, MaskPattern};
 use qrcode::{Color as Module, EcLevel};
 
-use super::canvas::{Canvas, grey};
+use super::canvas::Canvas;
+
+/// Light modules around the symbol. ISO/IEC 18004 asks for four; two have read reliably at
+/// 32 mm on paper and on screen, and leave more room for the symbol itself.
+const QUIET_ZONE: usize = 2;
 
 /// Draws `payload` as a QR code of `size` mm with its top-left corner at (`x`, `y`).
 /// EC level L, as the ZBP payment-QR recommendation asks.
@@ -11,33 +18,25 @@ pub fn draw(canvas: &mut Canvas<'_>, payload: &str, x: f32, y: f32, size: f32) -
     let Some((width, modules)) = modules(payload) else {
         return false;
     };
-    let quiet = 2.0;
-    let cell = size / (width as f32 + 2.0 * quiet);
-    canvas.fill(x, y, size, size, grey(1.0));
-    // One rectangle per horizontal run of dark modules, all in one path; a hair of overlap
-    // avoids white seams between rows.
-    let mut runs = Vec::with_capacity(width * 4);
+    canvas.grey_image(picture(width, &modules), (x, y), (size, size));
+    true
+}
+
+/// The symbol with its quiet zone as greyscale pixels, one per module: (columns, rows, pixels).
+fn picture(width: usize, modules: &[Module]) -> (usize, usize, Vec<u8>) {
+    const LIGHT: u8 = 255;
+    const DARK: u8 = 0;
+    let side = width + 2 * QUIET_ZONE;
+    let mut pixels = vec![LIGHT; side * side];
     for (row, cells) in modules.chunks(width).enumerate() {
-        let mut col = 0;
-        while col < width {
-            if cells[col] != Module::Dark {
-                col += 1;
-                continue;
+        let start = (row + QUIET_ZONE) * side + QUIET_ZONE;
+        for (pixel, module) in pixels[start..start + width].iter_mut().zip(cells) {
+            if *module == Module::Dark {
+                *pixel = DARK;
             }
-            let start = col;
-            while col < width && cells[col] == Module::Dark {
-                col += 1;
-            }
-            runs.push((
-                x + (start as f32 + quiet) * cell,
-                y + (row as f32 + quiet) * cell,
-                (col - start) as f32 * cell + 0.01,
-                cell + 0.01,
-            ));
         }
     }
-    canvas.fill_many(&runs, grey(0.0));
-    true
+    (side, side, pixels)
 }
 
 /// The QR symbol's modules, row by row, with a fixed mask.

@@ -124,8 +124,12 @@ pub(super) fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// KSeF's calendar day is Poland's: between midnight in Warsaw and midnight UTC an invoice
+/// issued "today" in Poland would otherwise be dated after the day KSeF receives it.
 pub(super) fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::Warsaw)
+        .date_naive()
 }
 
 pub(super) fn random_token() -> String {
