@@ -20,6 +20,8 @@
 //! effects. `run` turns a use-case error into a logged failure; `attempt` hands it back for the
 //! caller to answer with a message.
 
+mod outage;
+
 use std::cell::Cell;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -133,6 +135,8 @@ pub struct AppParts {
 
 struct Shared {
     pool: Pool,
+    /// The database was found gone moments ago: requests are answered 503 at once.
+    outage: outage::Outage,
     /// Requests take turns for the pool's connections in the order they asked, one turn per
     /// connection. r2d2 alone hands a returned connection to whichever thread takes the lock
     /// first, and a waiter that loses goes to the back of the line: with a PostgreSQL pool of 8
@@ -164,6 +168,9 @@ pub enum Refusal {
     Forbidden,
     #[error("the service is shutting down")]
     Closing,
+    /// The database does not answer (restarting, failing over, cut off): try again shortly.
+    #[error("the database does not answer")]
+    Unavailable,
     #[error("the work failed: {0}")]
     Failed(String),
 }
@@ -181,6 +188,7 @@ impl App {
         .waking(outbox.clone());
         App(Arc::new(Shared {
             pool: parts.pool,
+            outage: outage::Outage::default(),
             turns,
             passwords: PasswordSlots::for_this_machine(),
             outbox,
@@ -652,6 +660,9 @@ impl<'a, W: Caller> Call<'a, W> {
         } else {
             None
         };
+        if shared.outage.ongoing() {
+            return Err(Refusal::Unavailable);
+        }
         let turn = shared
             .turns
             .clone()
@@ -666,11 +677,14 @@ impl<'a, W: Caller> Call<'a, W> {
             // request's turn begins.
             let _turn = turn;
             let shared = blocking;
-            let mut conn = shared.pool.get().map_err(|e| failed(&e))?;
+            let mut conn = shared
+                .pool
+                .get_timeout(CHECKOUT_WAIT)
+                .map_err(|e| shared.no_connection(&e))?;
             let now = clock::now();
             let me = who
                 .resume(&mut conn, now)
-                .map_err(|e| failed(&e))?
+                .map_err(|e| shared.failure(&mut conn, &e))?
                 .ok_or(Refusal::SignedOut)?;
             if let Some(right) = needs
                 && !W::allows(&me, right)
@@ -693,11 +707,18 @@ impl<'a, W: Caller> Call<'a, W> {
                 }) {
                     Ok(value) => Ok(value),
                     Err(InTransaction::UseCase(error)) => Err(error),
-                    Err(InTransaction::Database(error)) => return Err(failed(&error)),
+                    Err(InTransaction::Database(error)) => {
+                        return Err(shared.failure(&mut conn, &error));
+                    }
                 }
             } else {
                 work(&mut conn, &cx)
             };
+            // A use case that failed because the server went away mid-call: not its own
+            // failure, and nothing of it was committed.
+            if value.is_err() && db::lost_its_server(&mut conn) {
+                return Err(shared.database_gone(&"the connection lost its server"));
+            }
             let (wake_outbox, wake_ksef) = (cx.wake_outbox.get(), cx.wake_ksef.get());
             Ok(Ran {
                 me,
@@ -716,6 +737,42 @@ impl<'a, W: Caller> Call<'a, W> {
             shared.ksef.wake();
         }
         Ok((ran.me, ran.value))
+    }
+}
+
+/// How long a request waits for a pooled connection. Requests take turns for connections, so
+/// one is normally free at once; a longer wait means the database cannot be reached (a new
+/// connection is refused or times out), and the visitor is better told so than kept waiting.
+const CHECKOUT_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl Shared {
+    /// No connection within the wait: an outage when the pool could not reach the server;
+    /// otherwise every connection was busy (background jobs hold some too), and this one
+    /// visitor is asked to try again.
+    fn no_connection(&self, error: &diesel::r2d2::PoolError) -> Refusal {
+        if db::checkout_reached_no_server(error) {
+            self.database_gone(error)
+        } else {
+            tracing::warn!(%error, "no free database connection; answering 503");
+            Refusal::Unavailable
+        }
+    }
+
+    /// The connection in hand lost its server, or none could be made: an outage begins.
+    fn database_gone(&self, error: &dyn std::fmt::Display) -> Refusal {
+        tracing::warn!(%error, "the database does not answer; answering 503 for a moment");
+        self.outage.begin();
+        Refusal::Unavailable
+    }
+
+    /// A database error during the call: the outage when the connection lost its server,
+    /// otherwise a failure of ours.
+    fn failure(&self, conn: &mut DbConn, error: &dyn std::fmt::Display) -> Refusal {
+        if db::lost_its_server(conn) {
+            self.database_gone(error)
+        } else {
+            failed(error)
+        }
     }
 }
 

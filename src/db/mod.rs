@@ -494,6 +494,22 @@ pub fn refresh_statistics(conn: &mut DbConn) -> QueryResult<()> {
 }
 
 /// A cheap round trip that proves the database answers (used by `/health`).
+/// A checkout that timed out because the server could not be reached (a new connection or a
+/// liveness ping failed meanwhile), not because every connection was busy. r2d2 keeps that
+/// reason only as its error's text: "timed out waiting for connection: <why>".
+pub fn checkout_reached_no_server(error: &r2d2::PoolError) -> bool {
+    error.to_string().contains(": ")
+}
+
+/// The connection's server went away under a statement (restart, failover, cut network);
+/// SQLite's file cannot.
+pub fn lost_its_server(conn: &mut DbConn) -> bool {
+    match conn {
+        DbConn::Sqlite(_) => false,
+        DbConn::Pg(pg) => pg_liveness::lost(pg),
+    }
+}
+
 pub fn ping(conn: &mut DbConn) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }

@@ -3,14 +3,20 @@
 
 use crate::web::views::{Template, context};
 use rocket::http::Status;
-use rocket::response::Redirect;
+use rocket::response::{Redirect, Responder, Response};
 use rocket::{Catcher, Request, catch, catchers};
 
 use super::Site;
 use crate::i18n;
 
 pub fn catchers() -> Vec<Catcher> {
-    catchers![unauthorized, not_found, server_error, any_error]
+    catchers![
+        unauthorized,
+        not_found,
+        server_error,
+        unavailable,
+        any_error
+    ]
 }
 
 /// A page that needs a session was asked for without one: to the right login page.
@@ -36,6 +42,24 @@ fn server_error(request: &Request<'_>) -> (Status, Template) {
     )
 }
 
+/// The database does not answer for a moment: say so, and when to try again.
+#[catch(503)]
+fn unavailable(request: &Request<'_>) -> RetryLater {
+    RetryLater(error_page(request, Status::ServiceUnavailable))
+}
+
+/// A 503 page with `Retry-After`, so browsers' and proxies' retries wait for the outage.
+struct RetryLater(Template);
+
+impl<'r> Responder<'r, 'static> for RetryLater {
+    fn respond_to(self, request: &'r Request<'_>) -> rocket::response::Result<'static> {
+        Response::build_from(self.0.respond_to(request)?)
+            .status(Status::ServiceUnavailable)
+            .raw_header("Retry-After", "5")
+            .ok()
+    }
+}
+
 #[catch(default)]
 fn any_error(status: Status, request: &Request<'_>) -> (Status, Template) {
     (status, error_page(request, status))
@@ -54,6 +78,7 @@ fn error_page(request: &Request<'_>, status: Status) -> Template {
         404 => ("errors-not-found-title", "errors-not-found"),
         413 => ("errors-too-large-title", "errors-too-large"),
         429 => ("errors-too-many-title", "errors-too-many"),
+        503 => ("errors-unavailable-title", "errors-unavailable"),
         500..=599 => ("errors-server-title", "errors-server"),
         _ => ("errors-other-title", "errors-other"),
     };

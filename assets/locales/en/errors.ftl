@@ -17,3 +17,5 @@ errors-back-to-form = Back to the form
 errors-too-large-title = Files too large
 errors-too-large = The data sent is too large. A ticket takes at most 5 PDF, JPEG or PNG files of up to 5 MB each. Go back to the form and choose smaller files.
 errors-request-id = Quote this code when you report the error:
+errors-unavailable-title = Back in a moment
+errors-unavailable = We cannot reach our data right now. This usually takes a few seconds: please try again shortly. Nothing already saved has been lost.

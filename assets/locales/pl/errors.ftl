@@ -17,3 +17,5 @@ errors-back-to-form = Wróć do formularza
 errors-too-large-title = Za duże pliki
 errors-too-large = Przesłane dane są zbyt duże. Do zgłoszenia dołączysz najwyżej 5 plików PDF, JPEG lub PNG, każdy do 5 MB. Wróć do formularza i wybierz mniejsze pliki.
 errors-request-id = Podaj ten kod, zgłaszając błąd:
+errors-unavailable-title = Chwilowa przerwa
+errors-unavailable = Nie możemy teraz sięgnąć do danych. To zwykle trwa kilka sekund: spróbuj ponownie za chwilę. Nic z tego, co już zapisano, nie zginęło.
