@@ -37,6 +37,8 @@ use rand::{Rng, SeedableRng};
 /// Generated demo customers: the billing run and the delivery of its mail take long enough in
 /// a debug build for the subscribers' requests to land while both instances bill and send.
 const CUSTOMERS: u32 = 100;
+/// How long the SMTP server takes to acknowledge each message.
+const SMTP_DELAY: Duration = Duration::from_millis(150);
 /// Staff starting the run, one on each instance.
 const STARTERS: usize = 2;
 /// Subscribers signed in at once, each on a thread of its own.
@@ -433,7 +435,9 @@ fn two_instances_bill_once_mail_once_and_answer_every_request(app: TestApp) {
     }
     let period = next_month();
     let first_day = format!("{period}-01");
-    let smtp = SmtpSink::start();
+    // Slow enough that delivering the run's mail outlasts the senders' 15-second poll: the
+    // instance that did not bill takes its share, and the two race for each message.
+    let smtp = SmtpSink::start_slow(SMTP_DELAY);
     let mut options = SimOptions::demo(0);
     options.minute = Duration::from_millis(10);
     let payu = payu_sim::spawn(options).expect("local PayU");
@@ -641,6 +645,14 @@ fn two_instances_bill_once_mail_once_and_answer_every_request(app: TestApp) {
         ) == 0
     })
     .unwrap_or_else(|e| panic!("{e}\n{}", logs()));
+    // Stopped before the outbox and the server are compared, so that no job queues and sends
+    // a message between the two readings.
+    drop(instances);
+    let not_sent = count(
+        &mut app.conn(),
+        "SELECT id FROM outbox WHERE status <> 'sent'",
+    );
+    assert_eq!(not_sent, 0, "mail queued in the instances' last moments");
     let queued: Vec<(i64, String, String)> = {
         use ebok::db::schema::outbox;
         outbox::table
@@ -687,7 +699,6 @@ fn two_instances_bill_once_mail_once_and_answer_every_request(app: TestApp) {
         String::from_utf8_lossy(&verify.stdout),
         String::from_utf8_lossy(&verify.stderr)
     );
-    drop(instances);
     eprintln!(
         "{:?}: {} requests in {load_took:.1?} ({:?}), {billed} invoices, {} mails, \
          {paid_at_payu} PayU payments by subscribers ({online_payments} online payments in all), \
