@@ -395,16 +395,19 @@ fn the_outbox_sender_killed_while_it_delivers_loses_nothing(app: TestApp) {
     let mut rng = StdRng::seed_from_u64(2424);
     // Kills by messages received: each lands in the middle of a delivery that resumed the one
     // killed before it.
-    let mut points: Vec<usize> = (0..SENDER_KILLS)
-        .map(|_| rng.gen_range(1..MESSAGES))
+    let mut points: Vec<(usize, u64)> = (0..SENDER_KILLS)
+        .map(|_| (rng.gen_range(1..MESSAGES), rng.gen_range(0..30)))
         .collect();
     points.sort_unstable();
     let mut in_flight_at_kills = BTreeSet::new();
-    for (kill, point) in points.iter().enumerate() {
+    for (kill, (point, later)) in points.iter().enumerate() {
         let mut instance = sender(&app, &smtp);
         wait_until(&format!("{point} messages received"), || {
             smtp.received().len() >= *point
         });
+        // A moment within the next message's round (the server's acknowledgement, marking it
+        // sent, claiming and sending the next), not always the same one.
+        std::thread::sleep(Duration::from_millis(*later));
         instance.kill();
         // Held by this kill (those of earlier kills wait out their leases).
         let in_flight: BTreeSet<String> = subjects_with_status(&app, "sending")
@@ -415,7 +418,8 @@ fn the_outbox_sender_killed_while_it_delivers_loses_nothing(app: TestApp) {
         // rest of its batch is the next sender's at once, not after the lease.
         assert!(
             in_flight.len() <= 1,
-            "kill {} at {point} received: more than the one message in flight held: {in_flight:?}",
+            "kill {} at {point} received + {later} ms: more than the one message in flight \
+             held: {in_flight:?}",
             kill + 1
         );
         in_flight_at_kills.extend(in_flight);
@@ -465,7 +469,7 @@ fn the_outbox_sender_killed_while_it_delivers_loses_nothing(app: TestApp) {
         twice.difference(&in_flight_at_kills).collect::<Vec<_>>()
     );
     eprintln!(
-        "outbox sender: {SENDER_KILLS} kills at {points:?} received, {MESSAGES} messages, \
+        "outbox sender: {SENDER_KILLS} kills at {points:?} (received, ms later), {MESSAGES} messages, \
          {} in flight at a kill, {} received twice",
         in_flight_at_kills.len(),
         twice.len()
