@@ -159,4 +159,63 @@ fn smtp_down_during_a_thousand_notifications_loses_and_doubles_nothing(app: Test
     );
 }
 
-backend_tests!(smtp_down_during_a_thousand_notifications_loses_and_doubles_nothing);
+/// A delivery run that began minutes ago (a long queue to a slow server) and a second sender
+/// (another instance) starting now: the first run's claims hold from the moment they are made,
+/// so the second never takes, and sends again, a message the first is sending.
+fn a_long_delivery_run_keeps_its_claims_from_a_second_sender(app: TestApp) {
+    const QUEUED: usize = 40;
+    let smtp = SmtpSink::start_slow(std::time::Duration::from_millis(30));
+    let app = app.with_config(|config| config.mail.smtp_url = Some(smtp.url()));
+    let started_long_ago = clock::now() - Duration::minutes(10);
+    {
+        let mut conn = app.conn();
+        for n in 0..QUEUED {
+            outbox::enqueue(
+                &mut conn,
+                &NewOutboxMessage {
+                    kind: "notice".into(),
+                    recipient: format!("abonent{n}@example.pl"),
+                    subject: format!("Powiadomienie {n}"),
+                    body_text: format!("Treść powiadomienia {n}."),
+                    body_html: None,
+                    attachment_path: None,
+                    status: "pending".into(),
+                    attempts: 0,
+                    next_attempt_at: started_long_ago - Duration::hours(1),
+                    locked_until: None,
+                    last_error: None,
+                    created_at: started_long_ago - Duration::hours(1),
+                    sent_at: None,
+                },
+            )
+            .unwrap();
+        }
+    }
+    let long_run = {
+        let (config, pool) = (app.config.clone(), app.pool.clone());
+        std::thread::spawn(move || deliver(&config, &pool, started_long_ago))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while smtp.received().len() < QUEUED / 4 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the long run delivers"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let second = deliver(&app.config, &app.pool, clock::now());
+    let first = long_run.join().expect("long run");
+    assert_eq!(first.sent + second.sent, QUEUED, "{first:?} {second:?}");
+    let mut per_subject: BTreeMap<String, usize> = BTreeMap::new();
+    for mail in smtp.received() {
+        *per_subject.entry(mail.subject()).or_default() += 1;
+    }
+    let doubled: Vec<_> = per_subject.iter().filter(|(_, n)| **n > 1).collect();
+    assert_eq!(per_subject.len(), QUEUED, "0 lost");
+    assert!(doubled.is_empty(), "0 duplicated: {doubled:?}");
+}
+
+backend_tests!(
+    smtp_down_during_a_thousand_notifications_loses_and_doubles_nothing,
+    a_long_delivery_run_keeps_its_claims_from_a_second_sender,
+);

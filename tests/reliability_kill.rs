@@ -6,16 +6,25 @@
 //! one uninterrupted run makes: the demo's rows as in a database seeded without kills, one
 //! invoice per customer for the period, every credit of the statement booked once.
 //!
+//! The outbox sender of `ebok serve`, delivering to a slowed SMTP server, is killed the same
+//! way while it delivers. Its promise is "at least once": a message the server took in the
+//! moment before the kill, not yet marked sent, goes out again once its lease has run out. So
+//! afterwards every message was received and is marked sent, and only a message that was in
+//! flight at a kill (at most one per kill) was received twice.
+//!
 //! Run with `--nocapture` to see where each kill landed.
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Months};
+use common::payu::free_port;
+use common::serve::Instance;
+use common::smtp::SmtpSink;
 use common::{TestApp, count};
 use diesel::prelude::*;
 use ebok::db::Backend;
@@ -321,4 +330,153 @@ fn killed_seeding_billing_and_import_leave_the_books_as_one_run_would(app: TestA
     verified(&app, "the end");
 }
 
-backend_tests!(killed_seeding_billing_and_import_leave_the_books_as_one_run_would);
+/// Mail queued for the sender to deliver while it is killed.
+const MESSAGES: usize = 300;
+const SENDER_KILLS: usize = 10;
+/// How long the SMTP server takes to acknowledge a message it has kept: 300 messages take
+/// about six seconds, so the kills land mid-delivery, and many between the server keeping a
+/// message and the sender hearing so.
+const SMTP_DELAY: Duration = Duration::from_millis(20);
+
+fn queue_notices(app: &TestApp) {
+    use ebok::db::outbox::{self, NewOutboxMessage};
+    let now = ebok::app::clock::now();
+    let mut conn = app.conn();
+    for n in 0..MESSAGES {
+        outbox::enqueue(
+            &mut conn,
+            &NewOutboxMessage {
+                kind: "notice".into(),
+                recipient: format!("abonent{n}@example.pl"),
+                subject: format!("Powiadomienie {n}"),
+                body_text: format!("Treść powiadomienia {n}."),
+                body_html: None,
+                attachment_path: None,
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: now,
+                locked_until: None,
+                last_error: None,
+                created_at: now,
+                sent_at: None,
+            },
+        )
+        .expect("queued");
+    }
+}
+
+/// Subjects of the outbox's messages in `status`.
+fn subjects_with_status(app: &TestApp, status: &str) -> BTreeSet<String> {
+    use ebok::db::schema::outbox;
+    outbox::table
+        .filter(outbox::status.eq(status))
+        .select(outbox::subject)
+        .load::<String>(&mut *app.conn())
+        .expect("outbox")
+        .into_iter()
+        .collect()
+}
+
+fn sender(app: &TestApp, smtp: &SmtpSink) -> Instance {
+    Instance::start(app, "sender", free_port(), &[("EBOK_SMTP_URL", smtp.url())])
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !done() {
+        assert!(Instant::now() < deadline, "waited 300 s for {what}");
+        std::thread::sleep(Duration::from_millis(3));
+    }
+}
+
+fn the_outbox_sender_killed_while_it_delivers_loses_nothing(app: TestApp) {
+    let smtp = SmtpSink::start_slow(SMTP_DELAY);
+    queue_notices(&app);
+    let mut rng = StdRng::seed_from_u64(2424);
+    // Kills by messages received: each lands in the middle of a delivery that resumed the one
+    // killed before it.
+    let mut points: Vec<(usize, u64)> = (0..SENDER_KILLS)
+        .map(|_| (rng.gen_range(1..MESSAGES), rng.gen_range(0..30)))
+        .collect();
+    points.sort_unstable();
+    let mut in_flight_at_kills = BTreeSet::new();
+    for (kill, (point, later)) in points.iter().enumerate() {
+        let mut instance = sender(&app, &smtp);
+        wait_until(&format!("{point} messages received"), || {
+            smtp.received().len() >= *point
+        });
+        // A moment within the next message's round (the server's acknowledgement, marking it
+        // sent, claiming and sending the next), not always the same one.
+        std::thread::sleep(Duration::from_millis(*later));
+        instance.kill();
+        // Held by this kill (those of earlier kills wait out their leases).
+        let in_flight: BTreeSet<String> = subjects_with_status(&app, "sending")
+            .difference(&in_flight_at_kills)
+            .cloned()
+            .collect();
+        // Claimed one by one: a killed sender holds only the message it was sending; the
+        // rest of its batch is the next sender's at once, not after the lease.
+        assert!(
+            in_flight.len() <= 1,
+            "kill {} at {point} received + {later} ms: more than the one message in flight \
+             held: {in_flight:?}",
+            kill + 1
+        );
+        in_flight_at_kills.extend(in_flight);
+    }
+    // Uninterrupted: everything but the messages held by a killed sender's lease goes out.
+    let instance = sender(&app, &smtp);
+    wait_until("every message not held by a lease sent", || {
+        subjects_with_status(&app, "pending").is_empty()
+            && subjects_with_status(&app, "sending") == in_flight_at_kills
+    });
+    drop(instance);
+    // The leases would run out five minutes on; let them run out now instead of waiting.
+    {
+        use ebok::db::schema::outbox;
+        let past = ebok::app::clock::now() - chrono::Duration::seconds(1);
+        diesel::update(outbox::table.filter(outbox::status.eq("sending")))
+            .set(outbox::locked_until.eq(Some(past)))
+            .execute(&mut *app.conn())
+            .expect("leases run out");
+    }
+    let instance = sender(&app, &smtp);
+    wait_until("every message sent", || {
+        subjects_with_status(&app, "sent").len() == MESSAGES
+    });
+    drop(instance);
+
+    let mut received = BTreeMap::<String, usize>::new();
+    for mail in smtp.received() {
+        *received.entry(mail.subject()).or_default() += 1;
+    }
+    let lost: Vec<usize> = (0..MESSAGES)
+        .filter(|n| !received.contains_key(&format!("Powiadomienie {n}")))
+        .collect();
+    assert!(lost.is_empty(), "lost: {lost:?}");
+    let twice: BTreeSet<String> = received
+        .iter()
+        .filter(|(_, times)| **times > 1)
+        .map(|(subject, _)| subject.clone())
+        .collect();
+    assert!(
+        received.values().all(|times| *times <= 2),
+        "received more than twice: {received:?}"
+    );
+    assert!(
+        twice.is_subset(&in_flight_at_kills),
+        "received twice though not in flight at a kill: {:?}",
+        twice.difference(&in_flight_at_kills).collect::<Vec<_>>()
+    );
+    eprintln!(
+        "outbox sender: {SENDER_KILLS} kills at {points:?} (received, ms later), {MESSAGES} messages, \
+         {} in flight at a kill, {} received twice",
+        in_flight_at_kills.len(),
+        twice.len()
+    );
+}
+
+backend_tests!(
+    killed_seeding_billing_and_import_leave_the_books_as_one_run_would,
+    the_outbox_sender_killed_while_it_delivers_loses_nothing,
+);

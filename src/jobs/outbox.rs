@@ -39,28 +39,37 @@ pub async fn deliver_due(
 ) -> Result<DeliveryReport, String> {
     let mut report = DeliveryReport::default();
     loop {
-        let claimed = {
+        let due = {
             let pool = pool.clone();
             rocket::tokio::task::spawn_blocking(move || -> Result<_, String> {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
-                let ids = db::outbox::due_ids(&mut conn, now, BATCH).map_err(|e| e.to_string())?;
-                let mut claimed = Vec::with_capacity(ids.len());
-                for id in ids {
-                    if let Some(message) = db::outbox::claim(&mut conn, id, now, now + LEASE)
-                        .map_err(|e| e.to_string())?
-                    {
-                        claimed.push(message);
-                    }
-                }
-                Ok(claimed)
+                db::outbox::due_ids(&mut conn, now, BATCH).map_err(|e| e.to_string())
             })
             .await
             .map_err(|e| e.to_string())??
         };
-        if claimed.is_empty() {
+        if due.is_empty() {
             return Ok(report);
         }
-        for stored in claimed {
+        for id in due {
+            // Claimed one at a time, right before sending, never the whole batch up front: a
+            // sender killed mid-batch then holds only the message it was sending for the lease
+            // (the rest stay pending for the next sender), and a batch to a slow server cannot
+            // outlive its lease and be sent a second time by another instance. The lease runs
+            // from the clock, not from `now`: a run delivering a long queue started minutes
+            // ago, and a lease counted from its start would already have run out.
+            let claimed = {
+                let pool = pool.clone();
+                rocket::tokio::task::spawn_blocking(move || -> Result<_, String> {
+                    let mut conn = pool.get().map_err(|e| e.to_string())?;
+                    let at = clock::now().max(now);
+                    db::outbox::claim(&mut conn, id, at, at + LEASE).map_err(|e| e.to_string())
+                })
+                .await
+                .map_err(|e| e.to_string())??
+            };
+            // Another sender took it, or it was sent since the batch was read.
+            let Some(stored) = claimed else { continue };
             let outcome = match build_message(from, &stored) {
                 Ok(message) => mailer.send(message, &stored).await,
                 Err(error) => Err(error),

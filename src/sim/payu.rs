@@ -127,6 +127,11 @@ impl PayuSim {
         self.state.lock().delivered.clone()
     }
 
+    /// The status of every notification the shop answered otherwise than 200 (to be retried).
+    pub fn refused(&self) -> Vec<u16> {
+        self.state.lock().refused.clone()
+    }
+
     /// A single-use `TOK_` for a test card, as the card form gives it (tests without a browser).
     pub fn tokenize(&self, number: &str, expiry: &str, cvv: &str) -> Result<String, String> {
         let (token, card) = cards::tokenize(number, expiry, cvv).map_err(str::to_owned)?;

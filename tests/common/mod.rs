@@ -22,6 +22,7 @@ use tempfile::TempDir;
 pub mod bank;
 pub mod documents;
 pub mod payu;
+pub mod serve;
 pub mod smtp;
 
 pub const POSTGRES_URL_VAR: &str = "EBOK_TEST_POSTGRES_URL";

@@ -49,17 +49,25 @@ impl ReceivedMail {
 pub struct SmtpSink {
     pub address: SocketAddr,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    /// How long the server takes to acknowledge a message it has already kept.
+    delay: Duration,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
-        SmtpSink::start_on(0, Arc::new(Mutex::new(Vec::new())))
+        SmtpSink::start_on(0, Arc::new(Mutex::new(Vec::new())), Duration::ZERO)
+    }
+
+    /// A server that keeps each message and only then, after `delay`, says it took it: a
+    /// sender killed in that time has had its message delivered without hearing so.
+    pub fn start_slow(delay: Duration) -> SmtpSink {
+        SmtpSink::start_on(0, Arc::new(Mutex::new(Vec::new())), delay)
     }
 
     /// Listens on `port` (0 = any free one); `received` may be shared with an earlier run.
-    fn start_on(port: u16, received: Arc<Mutex<Vec<ReceivedMail>>>) -> SmtpSink {
+    fn start_on(port: u16, received: Arc<Mutex<Vec<ReceivedMail>>>, delay: Duration) -> SmtpSink {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP sink");
         listener
             .set_nonblocking(true)
@@ -78,7 +86,7 @@ impl SmtpSink {
                         Ok((stream, _)) => {
                             let (stop, received) = (stop.clone(), received.clone());
                             std::thread::spawn(move || {
-                                let _ = serve(stream, &received, &stop);
+                                let _ = serve(stream, &received, &stop, delay);
                             });
                         }
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -92,6 +100,7 @@ impl SmtpSink {
         SmtpSink {
             address,
             received,
+            delay,
             stop,
             thread: Some(thread),
         }
@@ -116,7 +125,7 @@ impl SmtpSink {
     /// Listens again on the same port, keeping what was received.
     pub fn restart(&mut self) {
         self.stop();
-        *self = SmtpSink::start_on(self.address.port(), self.received.clone());
+        *self = SmtpSink::start_on(self.address.port(), self.received.clone(), self.delay);
     }
 }
 
@@ -130,6 +139,7 @@ fn serve(
     stream: TcpStream,
     received: &Mutex<Vec<ReceivedMail>>,
     stop: &AtomicBool,
+    delay: Duration,
 ) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_millis(200)))?;
@@ -209,6 +219,7 @@ fn serve(
                 to: std::mem::take(&mut recipients),
                 raw,
             });
+            std::thread::sleep(delay);
             writer.write_all(b"250 OK: queued\r\n")?;
         } else if command.starts_with("QUIT") {
             writer.write_all(b"221 Bye\r\n")?;

@@ -77,6 +77,8 @@ pub(super) struct Inner {
     pub faults: Faults,
     /// Notifications answered 200 (duplicates counted).
     pub delivered: Vec<(String, String)>,
+    /// Statuses of notifications answered otherwise than 200.
+    pub refused: Vec<u16>,
     pub next_refund: u64,
     /// Single-use `TOK_` from the card form → the card; taken by the first order using it.
     pub single_use: HashMap<String, SimCard>,
@@ -92,6 +94,7 @@ impl Inner {
             ext_order_ids: HashSet::new(),
             faults: Faults::default(),
             delivered: Vec::new(),
+            refused: Vec::new(),
             next_refund: 1,
             single_use: HashMap::new(),
             card_tokens: HashMap::from([(
@@ -290,6 +293,7 @@ async fn deliver(state: &SimState, url: &str, body: String) {
                 return;
             }
             Ok(response) => {
+                state.lock().refused.push(response.status().as_u16());
                 tracing::debug!(status = %response.status(), "local PayU: notification refused; will retry")
             }
             Err(error) => {
