@@ -167,8 +167,10 @@ def main():
     parser.add_argument("--work", default=os.path.join(ROOT, "target", "bench-ksef"))
     parser.add_argument("--without-kod2", action="store_true",
                         help="skip the run with KOD II (RSA signing dominates it)")
-    parser.add_argument("--without-sending", action="store_true",
-                        help="measure the billing runs only")
+    parser.add_argument("--send", choices=["both", "online", "batch", "none"], default="both",
+                        help="which sending to measure after the billing runs (default: both)")
+    parser.add_argument("--without-sending", dest="send", action="store_const", const="none",
+                        help="the same as --send none")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
 
@@ -198,11 +200,13 @@ def main():
     for name in ("run-fa3", "run-fa3-kod2"):
         if name in runs:
             print(f"  {name} adds {100 * (runs[name][1] / base - 1):+.1f} % to the run without FA(3)")
-    if args.without_sending:
+    if args.send == "none":
         return
 
     print("sending the queue to the local KSeF server (XSD validation on):")
     for name, threshold in (("send-online", 0), ("send-batch", 100)):
+        if args.send not in ("both", name.removeprefix("send-")):
+            continue
         waiting, accepted, wall, sender_cpu, server_cpu, _ = send_all(binary, runs["run-fa3"][0], name, threshold,
                                                                    history_up_to)
         rest = max(wall - sender_cpu - server_cpu, 0.0)

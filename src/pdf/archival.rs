@@ -13,6 +13,22 @@ use lopdf::{Dictionary, Object, Stream, StringFormat};
 const SRGB_PROFILE: &[u8] = include_bytes!("../../assets/icc/sRGB.icc");
 const SRGB_NAME: &str = "sRGB IEC61966-2.1";
 
+/// The output intent's profile as a stream, compressed once per process: the same 7 KB in
+/// every document, compressed at lopdf's best level, is not worth compressing every time.
+fn srgb_profile_stream() -> Stream {
+    static COMPRESSED: std::sync::OnceLock<Stream> = std::sync::OnceLock::new();
+    COMPRESSED
+        .get_or_init(|| {
+            let mut profile = Stream::new(
+                Dictionary::from_iter(vec![("N", Object::Integer(3))]),
+                SRGB_PROFILE.to_vec(),
+            );
+            let _ = profile.compress();
+            profile
+        })
+        .clone()
+}
+
 /// The document information, written both as the Info dictionary and as XMP (PDF/A wants the
 /// two to agree).
 pub struct Description<'a> {
@@ -45,12 +61,7 @@ pub fn make_archival(document: &mut lopdf::Document, description: &Description) 
         ]),
         xmp_packet(description).into_bytes(),
     ));
-    let mut profile = Stream::new(
-        Dictionary::from_iter(vec![("N", Object::Integer(3))]),
-        SRGB_PROFILE.to_vec(),
-    );
-    let _ = profile.compress();
-    let profile = document.add_object(profile);
+    let profile = document.add_object(srgb_profile_stream());
     let intent = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"OutputIntent".to_vec())),
         ("S", Object::Name(b"GTS_PDFA1".to_vec())),

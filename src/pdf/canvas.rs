@@ -1,9 +1,11 @@
 //! A small drawing surface over printpdf's operation list: text in millimetres from the top-left
 //! corner (the way an invoice is designed), alignment by measured width, wrapping, rules, boxes.
 
+use std::collections::BTreeMap;
+
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, RawImage,
-    RawImageData, RawImageFormat, Rect, Rgb, TextItem, TextRenderingMode, WindingOrder, XObject,
+    Color, DictItem, ExternalStream, ExternalXObject, FontId, Line, LinePoint, Op, PaintMode,
+    PdfFontHandle, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode, WindingOrder, XObject,
     XObjectId, XObjectTransform,
 };
 
@@ -197,24 +199,46 @@ impl<'f> Canvas<'f> {
         });
     }
 
-    /// A greyscale picture of `columns` × `rows` pixels (`pixels` row by row from the top, 0
-    /// black, 255 white) stretched over the box at (`x`, `y` top) of `width` × `height` mm.
-    /// Painted without interpolation (PDF/A forbids it), so each pixel stays a sharp square.
-    pub fn grey_image(
-        &mut self,
-        (columns, rows, pixels): (usize, usize, Vec<u8>),
-        (x, y): (f32, f32),
-        (width, height): (f32, f32),
-    ) {
+    /// A black-and-white picture stretched over the box at (`x`, `y` top) of `width` × `height`
+    /// mm: `rows` of `dark` flags from the top. Stored one bit a pixel (black 0, white 1, as
+    /// DeviceGray reads a 1-bit sample), so a QR code is a few hundred bytes without
+    /// compressing it; painted without interpolation (PDF/A forbids it), each pixel a sharp square.
+    pub fn bitmap(&mut self, rows: &[Vec<bool>], (x, y): (f32, f32), (width, height): (f32, f32)) {
+        let columns = rows.first().map_or(0, Vec::len);
+        let mut packed = Vec::with_capacity(rows.len() * columns.div_ceil(8));
+        for row in rows {
+            // Each row starts on a byte boundary; the padding bits are ignored.
+            for byte in row.chunks(8) {
+                let bits = byte.iter().enumerate().fold(0xFF_u8, |bits, (i, dark)| {
+                    if *dark { bits & !(0x80 >> i) } else { bits }
+                });
+                packed.push(bits);
+            }
+        }
+        let dict = BTreeMap::from([
+            ("Type".to_owned(), DictItem::Name(b"XObject".to_vec())),
+            ("Subtype".to_owned(), DictItem::Name(b"Image".to_vec())),
+            ("Width".to_owned(), DictItem::Int(columns as i64)),
+            ("Height".to_owned(), DictItem::Int(rows.len() as i64)),
+            (
+                "ColorSpace".to_owned(),
+                DictItem::Name(b"DeviceGray".to_vec()),
+            ),
+            ("BitsPerComponent".to_owned(), DictItem::Int(1)),
+            ("Interpolate".to_owned(), DictItem::Bool(false)),
+        ]);
         let id = XObjectId(format!("Im{}", self.images.len() + 1));
         self.images.push((
             id.clone(),
-            XObject::Image(RawImage {
-                pixels: RawImageData::U8(pixels),
-                width: columns,
-                height: rows,
-                data_format: RawImageFormat::R8,
-                tag: Vec::new(),
+            XObject::External(ExternalXObject {
+                stream: ExternalStream {
+                    dict,
+                    content: packed,
+                    compress: false,
+                },
+                width: None,
+                height: None,
+                dpi: None,
             }),
         ));
         // An image fills the unit square: scale it to the box, then move the box into place.

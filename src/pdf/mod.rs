@@ -188,7 +188,12 @@ impl PdfRenderer {
             let lopdf::Object::Stream(stream) = object else {
                 continue;
             };
-            if stream.dict.get(b"Filter").is_ok() || archival::is_metadata(stream) {
+            // Already compressed, metadata (PDF/A wants it readable), or too small to be worth
+            // it (a QR code's bitmap).
+            if stream.dict.get(b"Filter").is_ok()
+                || archival::is_metadata(stream)
+                || !stream.allows_compression
+            {
                 continue;
             }
             let is_our_font =

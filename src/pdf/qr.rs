@@ -1,7 +1,7 @@
-//! QR codes drawn as a small picture, one pixel per module, painted without interpolation:
-//! sharp at any zoom and a few hundred bytes. Drawn as vector squares instead, the two codes
-//! of an invoice with KOD I were about 3 000 rectangles whose coordinates printpdf formats one
-//! by one: a third of the time rendering such an invoice took.
+//! QR codes drawn as a small black-and-white picture, one pixel per module, painted without
+//! interpolation: sharp at any zoom and a few hundred bytes. Drawn as vector squares instead,
+//! the codes of an invoice with KOD I were about 3 000 rectangles whose coordinates printpdf
+//! formats one by one.
 
 use qrcode::canvas::{Canvas as QrCanvas, MaskPattern};
 use qrcode::{Color as Module, EcLevel};
@@ -18,25 +18,20 @@ pub fn draw(canvas: &mut Canvas<'_>, payload: &str, x: f32, y: f32, size: f32) -
     let Some((width, modules)) = modules(payload) else {
         return false;
     };
-    canvas.grey_image(picture(width, &modules), (x, y), (size, size));
+    canvas.bitmap(&picture(width, &modules), (x, y), (size, size));
     true
 }
 
-/// The symbol with its quiet zone as greyscale pixels, one per module: (columns, rows, pixels).
-fn picture(width: usize, modules: &[Module]) -> (usize, usize, Vec<u8>) {
-    const LIGHT: u8 = 255;
-    const DARK: u8 = 0;
+/// The symbol with its quiet zone, row by row: `true` for a dark module.
+fn picture(width: usize, modules: &[Module]) -> Vec<Vec<bool>> {
     let side = width + 2 * QUIET_ZONE;
-    let mut pixels = vec![LIGHT; side * side];
+    let mut rows = vec![vec![false; side]; side];
     for (row, cells) in modules.chunks(width).enumerate() {
-        let start = (row + QUIET_ZONE) * side + QUIET_ZONE;
-        for (pixel, module) in pixels[start..start + width].iter_mut().zip(cells) {
-            if *module == Module::Dark {
-                *pixel = DARK;
-            }
+        for (column, module) in cells.iter().enumerate() {
+            rows[row + QUIET_ZONE][column + QUIET_ZONE] = *module == Module::Dark;
         }
     }
-    (side, side, pixels)
+    rows
 }
 
 /// The QR symbol's modules, row by row, with a fixed mask.

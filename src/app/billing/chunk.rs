@@ -124,12 +124,17 @@ fn write_invoices(
         .filter_map(|(id, number)| number.map(|n| (n, id)))
         .collect();
     let mut documents = Vec::with_capacity(plans.len());
-    let mut ksef_documents = Vec::with_capacity(plans.len());
     // Every issuing path makes the FA(3) document in the issuing transaction; the run makes a
-    // chunk's from the rows in hand and inserts them together.
-    let consumers_to_ksef = crate::app::ksef::consumers_to_ksef(conn)?;
-    let environment = crate::app::ksef::settings::environment(conn)?;
-    let fa3_at_issue = !crate::app::ksef::benchmark_without_fa3();
+    // chunk's from the rows in hand on the rendering threads and inserts them together.
+    let fa3 = (!crate::app::ksef::benchmark_without_fa3())
+        .then(|| -> Result<_, BillingError> {
+            Ok(render::Fa3Setting {
+                consumers_to_ksef: crate::app::ksef::consumers_to_ksef(conn)?,
+                environment: crate::app::ksef::settings::environment(conn)?,
+                now,
+            })
+        })
+        .transpose()?;
     let mut all_lines: Vec<NewInvoiceLine> = Vec::new();
     let mut keys = Vec::with_capacity(plans.len());
     let mut facts: Vec<NewSubscriptionPeriod> = Vec::new();
@@ -165,40 +170,15 @@ fn write_invoices(
         }
         totals.issued += 1;
         totals.total_gross += plan.totals.gross.grosze();
-        let invoice = stored_invoice(id, row);
-        let stored_lines: Vec<InvoiceLine> = lines.iter().map(stored_line).collect();
-        let (verification, certificate) = if fa3_at_issue {
-            let ksef = crate::app::ksef::document_of_new_invoice(
-                &invoice,
-                &stored_lines,
-                plan.customer.customer_number,
-                consumers_to_ksef,
-                now,
-            );
-            let verification = crate::app::ksef::code_for(
-                &ksef,
-                &invoice.seller_nip,
-                invoice.issue_date,
-                environment,
-                false,
-            );
-            let certificate = crate::app::ksef::certificate_input(&ksef);
-            ksef_documents.push(ksef);
-            (verification, certificate)
-        } else {
-            (None, None)
-        };
         documents.push(Document {
-            lines: stored_lines,
-            invoice,
+            lines: lines.iter().map(stored_line).collect(),
+            invoice: stored_invoice(id, row),
             customer_number: plan.customer.customer_number,
-            verification,
-            certificate: certificate.map(|xml| (environment, xml)),
+            fa3,
         });
         all_lines.extend(lines);
     }
     db::billing::insert_lines(conn, &all_lines)?;
-    db::ksef::insert_many(conn, &ksef_documents)?;
     db::billing::insert_billed(conn, &keys)?;
     // The plan left out every subscription invoiced before; a concurrent issuer that recorded
     // one since fails this statement, and the chunk with it (a re-run then skips it).
@@ -206,9 +186,12 @@ fn write_invoices(
     let customer_ids: Vec<i64> = plans.iter().map(|plan| plan.customer.id).collect();
     let with_credit = db::payments::customers_with_credit(conn, &customer_ids)?;
     let pdf_started = Instant::now();
-    let stored = render::render_and_store(env.invoicing, &documents, env.threads)?;
+    let mut rendered = render::render_and_store(env.invoicing, &documents, env.threads)?;
     let pdf_time = pdf_started.elapsed();
-    for ((document, pdf), plan) in documents.iter().zip(&stored).zip(plans) {
+    let ksef_documents: Vec<_> = rendered.iter_mut().filter_map(|r| r.ksef.take()).collect();
+    db::ksef::insert_many(conn, &ksef_documents)?;
+    for ((document, rendered), plan) in documents.iter().zip(&rendered).zip(plans) {
+        let pdf = &rendered.pdf;
         db::invoices::attach_pdf(conn, document.invoice.id, &pdf.relative_path, &pdf.sha256)?;
         if let (true, Some(outgoing)) = (plan.by_email, env.invoicing.outgoing) {
             queue_invoice_mail(

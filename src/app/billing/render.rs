@@ -1,9 +1,14 @@
-//! Rendering a chunk's PDFs on every core. Each thread renders and stores its share (temp file,
-//! rename), one filesystem flush makes the chunk durable, and the database writer, which stays
-//! single, records the hashes afterwards.
+//! Rendering a chunk's PDFs on every core. Each thread makes its share's FA(3) documents (the
+//! XML and its hash, which KOD I on the PDF links to), renders and stores the PDFs (temp file,
+//! rename); one filesystem flush makes the chunk durable, and the database writer, which stays
+//! single, records the documents and hashes afterwards.
+
+use chrono::NaiveDateTime;
 
 use crate::app::invoicing::{Invoicing, StoredPdf, invoice_view};
 use crate::db::invoices::{Invoice, InvoiceLine};
+use crate::db::ksef::KsefDocument;
+use crate::ksef::environment::KsefEnvironment;
 
 use super::BillingError;
 
@@ -12,21 +17,32 @@ pub(super) struct Document {
     pub invoice: Invoice,
     pub lines: Vec<InvoiceLine>,
     pub customer_number: i64,
-    /// KOD I, labelled "OFFLINE" (KSeF numbers the invoice after the run).
-    pub verification: Option<crate::pdf::VerificationQr>,
-    /// What KOD II signs, when the seller has a KSeF Offline certificate: signed here, on the
-    /// rendering threads, since an RSA signature per invoice would slow the single writer.
-    pub certificate: Option<(crate::ksef::environment::KsefEnvironment, String)>,
+    /// Its FA(3) document is made with it, unless a benchmark measures the run without.
+    pub fa3: Option<Fa3Setting>,
 }
 
-/// The stored PDFs, in the order of `documents`.
+/// What making the run's FA(3) documents needs besides the invoice.
+#[derive(Clone, Copy)]
+pub(super) struct Fa3Setting {
+    pub consumers_to_ksef: bool,
+    pub environment: KsefEnvironment,
+    pub now: NaiveDateTime,
+}
+
+/// An invoice's stored PDF and, when made, its FA(3) document for the writer to insert.
+pub(super) struct Rendered {
+    pub pdf: StoredPdf,
+    pub ksef: Option<KsefDocument>,
+}
+
+/// The rendered invoices, in the order of `documents`.
 pub(super) fn render_and_store(
     invoicing: &Invoicing<'_>,
     documents: &[Document],
     threads: usize,
-) -> Result<Vec<StoredPdf>, BillingError> {
+) -> Result<Vec<Rendered>, BillingError> {
     let per_thread = documents.len().div_ceil(threads.max(1)).max(1);
-    let results: Vec<Result<Vec<StoredPdf>, BillingError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Vec<Rendered>, BillingError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = documents
             .chunks(per_thread)
             .map(|share| scope.spawn(move || render_share(invoicing, share)))
@@ -36,44 +52,58 @@ pub(super) fn render_and_store(
             .map(|handle| handle.join().unwrap_or(Err(BillingError::RendererPanicked)))
             .collect()
     });
-    let mut stored = Vec::with_capacity(documents.len());
+    let mut rendered = Vec::with_capacity(documents.len());
     for share in results {
-        stored.extend(share?);
+        rendered.extend(share?);
     }
     // Before the caller records any hash: the chunk's commit must find every file on disk.
     invoicing.store.flush()?;
-    Ok(stored)
+    Ok(rendered)
 }
 
 fn render_share(
     invoicing: &Invoicing<'_>,
     share: &[Document],
-) -> Result<Vec<StoredPdf>, BillingError> {
+) -> Result<Vec<Rendered>, BillingError> {
     share
         .iter()
         .map(|document| {
-            let mut view = invoice_view(
-                &document.invoice,
-                &document.lines,
-                document.customer_number,
-                None,
-            )?;
-            view.verification = document.verification.clone();
-            view.certificate = document
-                .certificate
-                .as_ref()
-                .and_then(|(environment, xml)| {
+            let invoice = &document.invoice;
+            let ksef = document.fa3.map(|fa3| {
+                crate::app::ksef::document_of_new_invoice(
+                    invoice,
+                    &document.lines,
+                    document.customer_number,
+                    fa3.consumers_to_ksef,
+                    fa3.now,
+                )
+            });
+            let mut view = invoice_view(invoice, &document.lines, document.customer_number, None)?;
+            if let (Some(ksef), Some(fa3)) = (&ksef, document.fa3) {
+                // KOD I labelled "OFFLINE": KSeF numbers the invoice after the run.
+                view.verification = crate::app::ksef::code_for(
+                    ksef,
+                    &invoice.seller_nip,
+                    invoice.issue_date,
+                    fa3.environment,
+                    false,
+                );
+                // KOD II when the seller has a KSeF Offline certificate: an RSA signature per
+                // invoice, which is why the documents are made here and not by the writer.
+                view.certificate = crate::app::ksef::certificate_input(ksef).and_then(|xml| {
                     crate::app::ksef::certificate_code_for(
-                        xml,
-                        &document.invoice.seller_nip,
-                        *environment,
+                        &xml,
+                        &invoice.seller_nip,
+                        fa3.environment,
                     )
                 });
+            }
             let bytes = invoicing.renderer.render_invoice(&view);
-            let number = document.invoice.number.as_deref().unwrap_or_default();
-            Ok(invoicing
+            let number = invoice.number.as_deref().unwrap_or_default();
+            let pdf = invoicing
                 .store
-                .write_unflushed(document.invoice.issue_date, number, &bytes)?)
+                .write_unflushed(invoice.issue_date, number, &bytes)?;
+            Ok(Rendered { pdf, ksef })
         })
         .collect()
 }
