@@ -112,14 +112,14 @@ impl<'r, T: FromForm<'r> + CsrfForm + Send + 'r> FromData<'r> for Protected<T> {
             return data::Outcome::Error((Status::Forbidden, "cross-origin form"));
         }
         if request.content_type().is_some_and(|ct| ct.is_form_data())
-            && let Err(refused) = multipart_may_be_read(request, &mut data).await
+            && let Err((status, refused)) = multipart_may_be_read(request, &mut data).await
         {
             let route = request
                 .route()
                 .map(|r| r.uri.to_string())
                 .unwrap_or_default();
             tracing::warn!(%route, refused, "multipart form refused before reading its body");
-            return data::Outcome::Error((Status::Forbidden, refused));
+            return data::Outcome::Error((status, refused));
         }
         match Form::<T>::from_data(request, data).await {
             data::Outcome::Success(form) => {
@@ -151,28 +151,38 @@ impl<'r, T: FromForm<'r> + CsrfForm + Send + 'r> FromData<'r> for Protected<T> {
 async fn multipart_may_be_read(
     request: &Request<'_>,
     data: &mut Data<'_>,
-) -> Result<(), &'static str> {
+) -> Result<(), (Status, &'static str)> {
     use crate::web::session::{CurrentCustomer, CurrentStaff};
-    let signed_in = request
-        .guard::<CurrentCustomer>()
-        .await
-        .succeeded()
-        .is_some()
-        || request.guard::<CurrentStaff>().await.succeeded().is_some();
+    let refused = |why| (Status::Forbidden, why);
+    // A session the database cannot check now is not "no session": the subscriber is told
+    // to try again shortly (503), not that the form is forbidden.
+    let unverified = (
+        Status::ServiceUnavailable,
+        "session not checked: the database does not answer",
+    );
+    let signed_in = match request.guard::<CurrentCustomer>().await {
+        Outcome::Success(_) => true,
+        Outcome::Error(_) => return Err(unverified),
+        Outcome::Forward(_) => match request.guard::<CurrentStaff>().await {
+            Outcome::Success(_) => true,
+            Outcome::Error(_) => return Err(unverified),
+            Outcome::Forward(_) => false,
+        },
+    };
     if !signed_in {
-        return Err("multipart form without a session");
+        return Err(refused("multipart form without a session"));
     }
     let boundary = request
         .content_type()
         .and_then(|ct| ct.params().find(|(name, _)| *name == "boundary"))
         .map(|(_, value)| value.to_owned())
-        .ok_or("multipart form without a boundary")?;
+        .ok_or(refused("multipart form without a boundary"))?;
     // Rocket peeks at most 512 bytes: room for a 70-character boundary, the part header and
     // the 43-character token.
     let first_bytes = data.peek(512).await;
     match first_part_token(first_bytes, &boundary) {
         Some(token) if token_matches(request, token) => Ok(()),
-        _ => Err("missing or wrong CSRF token in the first part"),
+        _ => Err(refused("missing or wrong CSRF token in the first part")),
     }
 }
 

@@ -138,35 +138,59 @@ impl<'r> FromRequest<'r> for StaffCookie {
 
 /// Who the cookie signs in, for the pages that only show it (the public pages' header, the
 /// language, the multipart check): a call that resumes the session and does nothing else.
-async fn load_customer(request: &Request<'_>) -> Option<CurrentCustomer> {
-    let key = session_key(request, CUSTOMER_COOKIE)?;
-    let app = request.rocket().state::<App>()?;
+/// The database could not say whether the cookie's session is valid: it does not answer.
+/// Not the same as signed out, so a guard that needs the session answers 503, not 403.
+#[derive(Debug, Clone, Copy)]
+struct Unverified;
+
+async fn load_customer(request: &Request<'_>) -> Result<Option<CurrentCustomer>, Unverified> {
+    let (Some(key), Some(app)) = (
+        session_key(request, CUSTOMER_COOKIE),
+        request.rocket().state::<App>(),
+    ) else {
+        return Ok(None);
+    };
     match app.customer(&key).resume().await {
         Ok(CustomerSession {
             session_id,
             account,
-        }) => Some(CurrentCustomer {
+        }) => Ok(Some(CurrentCustomer {
             session_id,
             account,
-        }),
+        })),
         Err(Refusal::SignedOut) => {
             clear_cookie(request.cookies(), CUSTOMER_COOKIE);
-            None
+            Ok(None)
         }
-        Err(_) => None,
+        Err(Refusal::Unavailable) => Err(Unverified),
+        Err(_) => Ok(None),
     }
 }
 
-async fn load_staff(request: &Request<'_>) -> Option<CurrentStaff> {
-    let key = session_key(request, STAFF_COOKIE)?;
-    let app = request.rocket().state::<App>()?;
+async fn load_staff(request: &Request<'_>) -> Result<Option<CurrentStaff>, Unverified> {
+    let (Some(key), Some(app)) = (
+        session_key(request, STAFF_COOKIE),
+        request.rocket().state::<App>(),
+    ) else {
+        return Ok(None);
+    };
     match app.staff(&key).resume().await {
-        Ok(StaffSession { session_id, staff }) => Some(CurrentStaff { session_id, staff }),
+        Ok(StaffSession { session_id, staff }) => Ok(Some(CurrentStaff { session_id, staff })),
         Err(Refusal::SignedOut) => {
             clear_cookie(request.cookies(), STAFF_COOKIE);
-            None
+            Ok(None)
         }
-        Err(_) => None,
+        Err(Refusal::Unavailable) => Err(Unverified),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Signed in: success; no (valid) session: forward; the database does not answer: 503.
+fn session_outcome<T: Clone>(found: &Result<Option<T>, Unverified>) -> Outcome<T, ()> {
+    match found {
+        Ok(Some(found)) => Outcome::Success(found.clone()),
+        Ok(None) => Outcome::Forward(Status::Unauthorized),
+        Err(Unverified) => Outcome::Error((Status::ServiceUnavailable, ())),
     }
 }
 
@@ -176,11 +200,7 @@ impl<'r> FromRequest<'r> for CurrentCustomer {
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
         // Cached: the page layout and the handler ask for it in the same request.
-        let found = request.local_cache_async(load_customer(request)).await;
-        match found {
-            Some(customer) => Outcome::Success(customer.clone()),
-            None => Outcome::Forward(Status::Unauthorized),
-        }
+        session_outcome(request.local_cache_async(load_customer(request)).await)
     }
 }
 
@@ -189,11 +209,7 @@ impl<'r> FromRequest<'r> for CurrentStaff {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let found = request.local_cache_async(load_staff(request)).await;
-        match found {
-            Some(staff) => Outcome::Success(staff.clone()),
-            None => Outcome::Forward(Status::Unauthorized),
-        }
+        session_outcome(request.local_cache_async(load_staff(request)).await)
     }
 }
 

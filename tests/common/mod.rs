@@ -20,6 +20,7 @@ use rocket::local::blocking::{Client, LocalResponse};
 use tempfile::TempDir;
 
 pub mod bank;
+pub mod cluster;
 pub mod documents;
 pub mod payu;
 pub mod serve;
@@ -114,6 +115,12 @@ impl TestApp {
     /// `None` when no PostgreSQL is there and we are not in CI.
     pub fn postgres() -> Option<TestApp> {
         postgres_admin_url().map(|url| TestApp::start(Some(PostgresDatabase::create(&url))))
+    }
+
+    /// On a fresh database of the PostgreSQL server at `admin_url` (a test's own cluster, not
+    /// the suite's).
+    pub fn postgres_on(admin_url: &str) -> TestApp {
+        TestApp::start(Some(PostgresDatabase::create(admin_url)))
     }
 
     fn start(postgres: Option<PostgresDatabase>) -> TestApp {
