@@ -10,7 +10,7 @@ use chrono::Duration;
 use common::TestApp;
 use common::smtp::SmtpSink;
 use ebok::app::clock;
-use ebok::db::outbox::{self, NewOutboxMessage};
+use ebok::db::outbox;
 use ebok::jobs::outbox::DeliveryReport;
 
 const MESSAGES: usize = 1_000;
@@ -50,30 +50,7 @@ fn smtp_down_during_a_thousand_notifications_loses_and_doubles_nothing(app: Test
     let mut smtp = SmtpSink::start();
     let app = app.with_config(|config| config.mail.smtp_url = Some(smtp.url()));
     let start = clock::now();
-    {
-        let mut conn = app.conn();
-        for n in 0..MESSAGES {
-            outbox::enqueue(
-                &mut conn,
-                &NewOutboxMessage {
-                    kind: "notice".into(),
-                    recipient: format!("abonent{n}@example.pl"),
-                    subject: format!("Powiadomienie {n}"),
-                    body_text: format!("Treść powiadomienia {n}."),
-                    body_html: None,
-                    attachment_path: None,
-                    status: "pending".into(),
-                    attempts: 0,
-                    next_attempt_at: start,
-                    locked_until: None,
-                    last_error: None,
-                    created_at: start,
-                    sent_at: None,
-                },
-            )
-            .unwrap();
-        }
-    }
+    common::smtp::queue_notices(&app, MESSAGES, start);
 
     // 1. The server refuses every connection: nothing is lost, everything waits its back-off.
     // A run stops at the first batch that fails whole (no point hammering a dead server); the
@@ -167,30 +144,7 @@ fn a_long_delivery_run_keeps_its_claims_from_a_second_sender(app: TestApp) {
     let smtp = SmtpSink::start_slow(std::time::Duration::from_millis(30));
     let app = app.with_config(|config| config.mail.smtp_url = Some(smtp.url()));
     let started_long_ago = clock::now() - Duration::minutes(10);
-    {
-        let mut conn = app.conn();
-        for n in 0..QUEUED {
-            outbox::enqueue(
-                &mut conn,
-                &NewOutboxMessage {
-                    kind: "notice".into(),
-                    recipient: format!("abonent{n}@example.pl"),
-                    subject: format!("Powiadomienie {n}"),
-                    body_text: format!("Treść powiadomienia {n}."),
-                    body_html: None,
-                    attachment_path: None,
-                    status: "pending".into(),
-                    attempts: 0,
-                    next_attempt_at: started_long_ago - Duration::hours(1),
-                    locked_until: None,
-                    last_error: None,
-                    created_at: started_long_ago - Duration::hours(1),
-                    sent_at: None,
-                },
-            )
-            .unwrap();
-        }
-    }
+    common::smtp::queue_notices(&app, QUEUED, started_long_ago - Duration::hours(1));
     let long_run = {
         let (config, pool) = (app.config.clone(), app.pool.clone());
         std::thread::spawn(move || deliver(&config, &pool, started_long_ago))

@@ -339,30 +339,7 @@ const SENDER_KILLS: usize = 10;
 const SMTP_DELAY: Duration = Duration::from_millis(20);
 
 fn queue_notices(app: &TestApp) {
-    use ebok::db::outbox::{self, NewOutboxMessage};
-    let now = ebok::app::clock::now();
-    let mut conn = app.conn();
-    for n in 0..MESSAGES {
-        outbox::enqueue(
-            &mut conn,
-            &NewOutboxMessage {
-                kind: "notice".into(),
-                recipient: format!("abonent{n}@example.pl"),
-                subject: format!("Powiadomienie {n}"),
-                body_text: format!("Treść powiadomienia {n}."),
-                body_html: None,
-                attachment_path: None,
-                status: "pending".into(),
-                attempts: 0,
-                next_attempt_at: now,
-                locked_until: None,
-                last_error: None,
-                created_at: now,
-                sent_at: None,
-            },
-        )
-        .expect("queued");
-    }
+    common::smtp::queue_notices(app, MESSAGES, ebok::app::clock::now());
 }
 
 /// Subjects of the outbox's messages in `status`.

@@ -229,3 +229,32 @@ fn serve(
         }
     }
 }
+
+/// Queues `count` notices ("Powiadomienie 0", "Powiadomienie 1"… to abonent<n>@example.pl),
+/// due and created at `due`, straight into the outbox: what a burst of notifications leaves
+/// for the sender.
+pub fn queue_notices(app: &super::TestApp, count: usize, due: chrono::NaiveDateTime) {
+    use ebok::db::outbox::{self, NewOutboxMessage};
+    let mut conn = app.conn();
+    for n in 0..count {
+        outbox::enqueue(
+            &mut conn,
+            &NewOutboxMessage {
+                kind: "notice".into(),
+                recipient: format!("abonent{n}@example.pl"),
+                subject: format!("Powiadomienie {n}"),
+                body_text: format!("Treść powiadomienia {n}."),
+                body_html: None,
+                attachment_path: None,
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: due,
+                locked_until: None,
+                last_error: None,
+                created_at: due,
+                sent_at: None,
+            },
+        )
+        .expect("notice queued");
+    }
+}
