@@ -8,6 +8,15 @@ for line in io.lines(os.getenv("EBOK_BENCH_REQUESTS")) do
 end
 local next_one = 0
 
+-- EBOK_BENCH_THINK_MS: each connection pauses this long between pages, as a subscriber reads
+-- a page before the next click (0: as fast as the server answers, a saturating load).
+local think = tonumber(os.getenv("EBOK_BENCH_THINK_MS") or "0")
+if think > 0 then
+  delay = function()
+    return think
+  end
+end
+
 request = function()
   next_one = next_one % #requests + 1
   local r = requests[next_one]

@@ -10,7 +10,9 @@ Offline certificate is stored, so issue-time PDFs carry KOD II), then copied for
 
 1. the billing run for the month after the demo's history, three times on fresh copies:
    with FA(3) XML and KOD II (as configured), with FA(3) but without an Offline certificate
-   (no KOD II), and with `EBOK_BENCH_WITHOUT_FA3=1` (no FA(3) XML at issue, no KOD I/II);
+   (no KOD II), with FA(3) XML but `EBOK_BENCH_WITHOUT_KOD1=1` (the XML made and stored, no
+   KOD I on the PDF), and with `EBOK_BENCH_WITHOUT_FA3=1` (no FA(3) XML at issue, no KOD I/II);
+   `--repeat N` runs them N times, interleaved, and compares the medians;
 2. `ebok ksef send` of the run's invoices (the demo's history is set aside) to a fresh
    `ebok ksef sim` (FA(3) XSD validation on), once with online sessions only
    (`EBOK_KSEF_BATCH_THRESHOLD=0`) and once with batch sessions; invoices accepted per second,
@@ -28,6 +30,7 @@ import re
 import resource
 import shutil
 import socket
+import statistics
 import sqlite3
 import subprocess
 import sys
@@ -165,6 +168,8 @@ def main():
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--period", default=next_month(datetime.date.today()))
     parser.add_argument("--work", default=os.path.join(ROOT, "target", "bench-ksef"))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of the billing runs, interleaved; medians are compared")
     parser.add_argument("--without-kod2", action="store_true",
                         help="skip the run with KOD II (RSA signing dominates it)")
     parser.add_argument("--send", choices=["both", "online", "batch", "none"], default="both",
@@ -185,21 +190,38 @@ def main():
 
     history_up_to = last_invoice_id(seed)
     print(f"billing run, period {args.period}, {args.customers} customers ({os.cpu_count()} cores):")
-    runs = {}
     kinds = [("run-fa3-kod2", None, False),
              ("run-fa3", None, True),
+             ("run-fa3-no-kod1", {"EBOK_BENCH_WITHOUT_KOD1": "1"}, True),
              ("run-without-fa3", {"EBOK_BENCH_WITHOUT_FA3": "1"}, True)]
     if args.without_kod2:
         kinds = kinds[1:]
-    for name, extra, drop in kinds:
-        work, wall, cpu, out, issued = billing_run(binary, seed, name, args.period, extra, drop)
-        runs[name] = (work, wall)
-        summary = " / ".join(line.strip() for line in out.splitlines())
-        print(f"  {name:16} {wall:7.1f} s wall, {cpu:7.1f} s CPU, {issued} invoices | {summary}")
-    base = runs["run-without-fa3"][1]
-    for name in ("run-fa3", "run-fa3-kod2"):
-        if name in runs:
-            print(f"  {name} adds {100 * (runs[name][1] / base - 1):+.1f} % to the run without FA(3)")
+    # Interleaved rounds: the machine's drift (other work, the disk's write-back) falls on every
+    # kind alike, and the medians are compared.
+    walls = {name: [] for name, _, _ in kinds}
+    cpus = {name: [] for name, _, _ in kinds}
+    runs = {}
+    for round_number in range(1, args.repeat + 1):
+        for name, extra, drop in kinds:
+            work, wall, cpu, out, issued = billing_run(binary, seed, name, args.period, extra, drop)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+            if name in runs and runs[name] != work:
+                shutil.rmtree(runs[name], ignore_errors=True)
+            runs[name] = work
+            summary = " / ".join(line.strip() for line in out.splitlines())
+            print(f"  [{round_number}] {name:16} {wall:7.1f} s wall, {cpu:7.1f} s CPU, {issued} invoices | {summary}",
+                  flush=True)
+            if name != "run-fa3":
+                # Only run-fa3's queue is sent below; the others' 3–4 GB of PDFs can go.
+                shutil.rmtree(work, ignore_errors=True)
+    median = {name: statistics.median(walls[name]) for name in walls}
+    median_cpu = {name: statistics.median(cpus[name]) for name in cpus}
+    base, base_cpu = median["run-without-fa3"], median_cpu["run-without-fa3"]
+    print(f"medians of {args.repeat} round(s):")
+    for name, _, _ in kinds:
+        print(f"  {name:16} {median[name]:7.1f} s wall ({100 * (median[name] / base - 1):+.1f} %), "
+              f"{median_cpu[name]:7.1f} s CPU ({100 * (median_cpu[name] / base_cpu - 1):+.1f} %)")
     if args.send == "none":
         return
 
@@ -207,7 +229,7 @@ def main():
     for name, threshold in (("send-online", 0), ("send-batch", 100)):
         if args.send not in ("both", name.removeprefix("send-")):
             continue
-        waiting, accepted, wall, sender_cpu, server_cpu, _ = send_all(binary, runs["run-fa3"][0], name, threshold,
+        waiting, accepted, wall, sender_cpu, server_cpu, _ = send_all(binary, runs["run-fa3"], name, threshold,
                                                                    history_up_to)
         rest = max(wall - sender_cpu - server_cpu, 0.0)
         print(f"  {name:12} {accepted}/{waiting} accepted in {wall:.1f} s = {accepted / wall:.1f} invoices/s; "

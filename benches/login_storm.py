@@ -65,6 +65,8 @@ def main():
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--logins", type=int, default=200, help="concurrent logins in the storm")
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--think-ms", type=int, default=0,
+                        help="each browsing connection's pause between pages (0: saturating load)")
     parser.add_argument("--port", type=int, default=8097)
     args = parser.parse_args()
 
@@ -89,8 +91,9 @@ def main():
         target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
         binary = os.path.join(target, "release", "ebok")
 
+    server_log = open(os.path.join(work, "server.log"), "w")
     server = subprocess.Popen([binary, "serve"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=server_log)
     try:
         for _ in range(300):
             try:
@@ -112,11 +115,12 @@ def main():
         lines = [f"{page}\t{cookie}" for cookie in cookies for page in BROWSING_PAGES]
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as requests:
             requests.write("\n".join(lines) + "\n")
-        wrk_env = dict(os.environ, EBOK_BENCH_REQUESTS=requests.name)
+        wrk_env = dict(os.environ, EBOK_BENCH_REQUESTS=requests.name, EBOK_BENCH_THINK_MS=str(args.think_ms))
         script = os.path.join(ROOT, "benches", "dashboard.lua")
 
         quiet = dl.wrk(args.port, "/", args.seconds, args.connections, script, wrk_env)
         rss_before = rss_kb(server.pid, "VmRSS")
+        anon_before = rss_kb(server.pid, "RssAnon")
 
         results = {}
 
@@ -134,6 +138,7 @@ def main():
         browsing.join()
         storm = results["storm"]
         rss_after = rss_kb(server.pid, "VmRSS")
+        anon_after = rss_kb(server.pid, "RssAnon")
         os.unlink(requests.name)
     finally:
         server.terminate()
@@ -156,7 +161,9 @@ def main():
     for error in failures[:5]:
         print(f"  failed: {error}")
     print(f"server RSS: {rss_before / 1024:.0f} MB before the storm, peak {rss_peak_during / 1024:.0f} MB "
-          f"(VmHWM), {rss_after / 1024:.0f} MB after")
+          f"(VmHWM), {rss_after / 1024:.0f} MB after; of it the process's own memory (RssAnon, "
+          f"without SQLite's memory-mapped database file) {anon_before / 1024:.0f} MB before, "
+          f"{anon_after / 1024:.0f} MB after; server log: {server_log.name}")
 
 
 if __name__ == "__main__":

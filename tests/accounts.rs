@@ -36,6 +36,7 @@ backend_tests!(
     staff_and_subscriber_sessions_do_not_mix,
     registration_from_own_connection_only_when_the_operator_wants_it,
     pending_account_cannot_log_in_until_activated,
+    a_login_behind_a_full_line_of_password_checks_is_told_to_retry_and_the_next_one_gets_in,
 );
 
 fn register_demo_contract<'c>(
@@ -1079,4 +1080,59 @@ fn pending_account_cannot_log_in_until_activated(app: TestApp) {
     let right = log_in(&app.client, "anna.nowak", "Lipowa-15-ostrow");
     assert_eq!(right.status(), Status::Forbidden);
     assert!(page_text(&right.into_string().unwrap()).contains("nie zostało jeszcze aktywowane"));
+}
+
+/// A storm of logins: while every password slot is taken, a login waits its turn for 15 s and
+/// is then answered with the form and a plain "try again in a few seconds" (503), for
+/// subscribers and staff alike; nothing is stored for it, and once a slot is free the same
+/// login goes through.
+fn a_login_behind_a_full_line_of_password_checks_is_told_to_retry_and_the_next_one_gets_in(
+    app: TestApp,
+) {
+    let app = app.with_demo(0);
+    let slots = app
+        .client
+        .rocket()
+        .state::<ebok::web::mailing::PasswordSlots>()
+        .expect("the password slots are the portal's state");
+    let sessions_before = count(&mut app.conn(), "SELECT id FROM sessions");
+    let every_slot = u32::try_from(slots.0.available_permits()).unwrap();
+    let storm = slots
+        .0
+        .try_acquire_many(every_slot)
+        .expect("no login runs yet");
+
+    let refused = log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    assert_eq!(refused.status(), Status::ServiceUnavailable);
+    let html = refused.into_string().unwrap();
+    let page = page_text(&html);
+    assert!(
+        page.contains("W tej chwili loguje się bardzo wiele osób naraz"),
+        "{page}"
+    );
+    assert!(
+        html.contains(&format!("value=\"{}\"", demo::DEMO_LOGIN)),
+        "the login typed is kept: {html}"
+    );
+    let staff = post(
+        &app.client,
+        "/staff/login",
+        "/staff/login",
+        &[
+            ("login", demo::ADMIN_LOGIN),
+            ("password", demo::ADMIN_PASSWORD),
+        ],
+    );
+    assert_eq!(staff.status(), Status::ServiceUnavailable);
+    assert!(page_text(&staff.into_string().unwrap()).contains("loguje się bardzo wiele osób"));
+    assert_eq!(
+        count(&mut app.conn(), "SELECT id FROM sessions"),
+        sessions_before,
+        "a login told to retry signs nobody in"
+    );
+
+    drop(storm);
+    let signed_in = log_in(&app.client, demo::DEMO_LOGIN, demo::DEMO_PASSWORD);
+    assert_eq!(signed_in.status(), Status::SeeOther);
+    assert_eq!(signed_in.headers().get_one("Location"), Some("/"));
 }

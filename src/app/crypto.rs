@@ -10,6 +10,7 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
+use super::password_threads;
 use crate::domain::Pesel;
 
 /// OWASP's argon2id profile (m=19 MiB, t=2, p=1), fixed here so a library default change cannot
@@ -24,23 +25,29 @@ fn argon2() -> Argon2<'static> {
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
-/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random salt.
+/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random salt. Hashed on a
+/// password hashing thread (`password_threads`), below the pages' priority.
 pub fn hash_password(password: &str) -> Result<String, HashError> {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| HashError(e.to_string()))
+    let password = password.to_owned();
+    password_threads::run(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| HashError(e.to_string()))
+    })
 }
 
-/// False for a wrong password and for a stored hash that cannot be parsed.
+/// False for a wrong password and for a stored hash that cannot be parsed. Verified on a
+/// password hashing thread, as `hash_password`.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    match PasswordHash::new(stored) {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    password_threads::run(move || match PasswordHash::new(&stored) {
         Ok(parsed) => argon2()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok(),
         Err(_) => false,
-    }
+    })
 }
 
 /// HMAC-SHA256 of the PESEL under the server's key, hex. The key makes the 11-digit space

@@ -34,6 +34,7 @@ pub mod notices;
 pub mod online_payments;
 pub mod orders;
 pub mod password_recheck;
+pub mod password_threads;
 pub mod passwords;
 pub mod payment_account;
 pub mod payments;

@@ -21,6 +21,9 @@
 //! caller to answer with a message.
 
 mod outage;
+mod password_slots;
+
+pub use password_slots::PasswordSlots;
 
 use std::cell::Cell;
 use std::net::IpAddr;
@@ -103,20 +106,6 @@ impl QueuesMail for MailsQueued {
 /// The outbox sender's wake-up.
 pub type OutboxSignal = Signal;
 
-/// argon2 takes ~19 MiB and tens of milliseconds per hash: at most one per core at a time, so a
-/// burst of logins queues instead of exhausting memory.
-#[derive(Clone)]
-pub struct PasswordSlots(pub Arc<Semaphore>);
-
-impl PasswordSlots {
-    pub fn for_this_machine() -> PasswordSlots {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
-        PasswordSlots(Arc::new(Semaphore::new(cores)))
-    }
-}
-
 /// Invoice PDFs: the renderer (fonts subset once) and where issued files live.
 #[derive(Clone)]
 pub struct Documents {
@@ -171,6 +160,9 @@ pub enum Refusal {
     /// The database does not answer (restarting, failing over, cut off): try again shortly.
     #[error("the database does not answer")]
     Unavailable,
+    /// Too many calls wait to hash a password (a storm of logins): try again in a moment.
+    #[error("too many passwords are being checked at once")]
+    Busy,
     #[error("the work failed: {0}")]
     Failed(String),
 }
@@ -648,15 +640,7 @@ impl<'a, W: Caller> Call<'a, W> {
         } = self;
         let shared = app.0.clone();
         let _password: Option<OwnedSemaphorePermit> = if hashes {
-            Some(
-                shared
-                    .passwords
-                    .0
-                    .clone()
-                    .acquire_owned()
-                    .await
-                    .map_err(|_| Refusal::Closing)?,
-            )
+            Some(shared.passwords.take().await?)
         } else {
             None
         };

@@ -68,7 +68,7 @@ impl From<Refusal> for rocket::http::Status {
         match refusal {
             Refusal::SignedOut => Status::Unauthorized,
             Refusal::Forbidden => Status::Forbidden,
-            Refusal::Closing | Refusal::Unavailable => Status::ServiceUnavailable,
+            Refusal::Closing | Refusal::Unavailable | Refusal::Busy => Status::ServiceUnavailable,
             Refusal::Failed(_) => Status::InternalServerError,
         }
     }

@@ -12,6 +12,7 @@ auth-signed-in = You are logged in. Welcome to e-BOK!
 auth-code-needed = Password correct. Enter the code from your app.
 auth-invalid = Wrong login or password.
 auth-throttled = Too many failed login attempts. { $retry }
+auth-busy = A great many people are signing in right now. Please try again in a few seconds.
 auth-not-activated = The account has not been activated yet. Click the link in the e-mail or have it sent again: /aktywacja/ponownie
 auth-logged-out = You have logged out. See you soon!
 

@@ -12,6 +12,7 @@ auth-signed-in = Zalogowano. Witamy w e-BOK!
 auth-code-needed = Hasło poprawne. Podaj kod z aplikacji.
 auth-invalid = Nieprawidłowy login lub hasło.
 auth-throttled = Zbyt wiele nieudanych prób logowania. { $retry }
+auth-busy = W tej chwili loguje się bardzo wiele osób naraz. Spróbuj ponownie za kilka sekund.
 auth-not-activated = Konto nie zostało jeszcze aktywowane. Kliknij link z e-maila albo wyślij go ponownie: /aktywacja/ponownie
 auth-logged-out = Wylogowano. Do zobaczenia!
 

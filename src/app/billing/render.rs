@@ -79,7 +79,11 @@ fn render_share(
                 )
             });
             let mut view = invoice_view(invoice, &document.lines, document.customer_number, None)?;
-            if let (Some(ksef), Some(fa3)) = (&ksef, document.fa3) {
+            if let (Some(ksef), Some(fa3), false) = (
+                &ksef,
+                document.fa3,
+                crate::app::ksef::benchmark_without_kod1(),
+            ) {
                 // KOD I labelled "OFFLINE": KSeF numbers the invoice after the run.
                 view.verification = crate::app::ksef::code_for(
                     ksef,

@@ -248,12 +248,32 @@ pub(crate) fn document_of_new_invoice(
 pub fn benchmark_without_fa3() -> bool {
     static WITHOUT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *WITHOUT.get_or_init(|| {
-        let without = std::env::var("EBOK_BENCH_WITHOUT_FA3").is_ok_and(|v| v.trim() == "1");
-        if without {
-            tracing::warn!("EBOK_BENCH_WITHOUT_FA3=1: billing runs make no FA(3) XML and no KOD I (benchmark only)");
-        }
-        without
+        benchmark_switch(
+            "EBOK_BENCH_WITHOUT_FA3",
+            "billing runs make no FA(3) XML and no KOD I",
+        )
     })
+}
+
+/// `EBOK_BENCH_WITHOUT_KOD1=1`, for `benches/ksef_figures.py` only: the billing run makes and
+/// stores every invoice's FA(3) XML as always but prints no KOD I (nor KOD II) on its PDF, so
+/// the benchmark can tell the XML's cost from the verification code's. Never for a real run.
+pub fn benchmark_without_kod1() -> bool {
+    static WITHOUT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WITHOUT.get_or_init(|| {
+        benchmark_switch(
+            "EBOK_BENCH_WITHOUT_KOD1",
+            "billing runs print no KOD I on their PDFs",
+        )
+    })
+}
+
+fn benchmark_switch(variable: &str, effect: &str) -> bool {
+    let on = std::env::var(variable).is_ok_and(|v| v.trim() == "1");
+    if on {
+        tracing::warn!("{variable}=1: {effect} (benchmark only)");
+    }
+    on
 }
 
 /// Whether consumer (B2C) invoices go to KSeF: the seller's setting, yes by default (one

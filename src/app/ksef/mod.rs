@@ -10,7 +10,8 @@ pub mod settings;
 mod visualisation;
 
 pub use documents::{
-    DocumentError, benchmark_without_fa3, issued_invoice, prepare_document, xml_sha256_base64,
+    DocumentError, benchmark_without_fa3, benchmark_without_kod1, issued_invoice, prepare_document,
+    xml_sha256_base64,
 };
 pub(crate) use documents::{consumers_to_ksef, document_of_new_invoice};
 pub use overview::{

@@ -160,7 +160,9 @@ pub fn ensure_demo(
         let nip = db::seller::find(conn)?
             .map(|seller| seller.nip)
             .unwrap_or_else(|| crate::app::demo::DEMO_SELLER_NIP.into());
-        let issued = crate::sim::ksef::issue_offline_certificate(&nip)
+        // ECDSA P-256 rather than RSA: KSeF issues both, and at a billing run's scale the RSA
+        // signature of every invoice's KOD II was the run's largest cost (README, KSeF).
+        let issued = crate::sim::ksef::issue_offline_certificate_ecdsa(&nip)
             .map_err(|e| anyhow::anyhow!("the local KSeF server's Offline certificate: {e}"))?;
         store(
             conn,

@@ -139,7 +139,9 @@ fn refused(refusal: Refusal) -> Problem {
     match refusal {
         Refusal::Forbidden => Problem::new(ProblemKind::InsufficientScope),
         Refusal::SignedOut => Problem::new(ProblemKind::Unauthorized),
-        Refusal::Closing | Refusal::Unavailable => Problem::new(ProblemKind::Unavailable),
+        Refusal::Closing | Refusal::Unavailable | Refusal::Busy => {
+            Problem::new(ProblemKind::Unavailable)
+        }
         Refusal::Failed(_) => Problem::new(ProblemKind::ServerError),
     }
 }

@@ -8,6 +8,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
 use crate::app::login::{self, KnownDevice, LoginError, LoginOutcome};
+use crate::app::service::Refusal;
 use crate::app::{App, clock};
 use crate::config::Config;
 use crate::i18n::{self, Lang};
@@ -117,7 +118,7 @@ async fn login_submit(
     let (identifier, password) = (form.identifier.clone(), form.password.clone());
     let now = clock::now();
     let device = known_device(cookies);
-    let (_, outcome) = app
+    let attempt = app
         .visitor(&visit.client)
         .hashes_password()
         .attempt(move |conn, cx| {
@@ -137,7 +138,7 @@ async fn login_submit(
             };
             Ok::<_, LoginError>((outcome, language))
         })
-        .await?;
+        .await;
     let failure = |status: Status, error: String| {
         Either::Right((
             status,
@@ -146,6 +147,16 @@ async fn login_submit(
                 context! { layout: layout.clone(), identifier: form.identifier.clone(), error },
             ),
         ))
+    };
+    let outcome = match attempt {
+        Ok((_, outcome)) => outcome,
+        Err(Refusal::Busy) => {
+            return Ok(failure(
+                Status::ServiceUnavailable,
+                i18n::text(lang, "auth-busy"),
+            ));
+        }
+        Err(refusal) => return Err(refusal.into()),
     };
     Ok(match outcome {
         Ok((

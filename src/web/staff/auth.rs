@@ -7,6 +7,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
 use crate::app::login::{self, LoginError};
+use crate::app::service::Refusal;
 use crate::app::{App, clock};
 use crate::i18n::{self, Lang};
 use crate::web::csrf::{self, CsrfForm, Protected, TokenOnly};
@@ -52,13 +53,13 @@ async fn login_submit(
 ) -> Result<Either<Redirect, (Status, Template)>, Status> {
     let (lang, now) = (layout.lang, clock::now());
     let (login_name, password) = (form.login.clone(), form.password.clone());
-    let (_, outcome) = app
+    let attempt = app
         .visitor(&visit.client)
         .hashes_password()
         .attempt(move |conn, cx| {
             login::staff_login(conn, &login_name, &password, cx.client, cx.now)
         })
-        .await?;
+        .await;
     let failure = |status, error: String| {
         Either::Right((
             status,
@@ -67,6 +68,16 @@ async fn login_submit(
                 context! { layout: layout.clone(), login: form.login.trim(), error },
             ),
         ))
+    };
+    let outcome = match attempt {
+        Ok((_, outcome)) => outcome,
+        Err(Refusal::Busy) => {
+            return Ok(failure(
+                Status::ServiceUnavailable,
+                i18n::text(lang, "auth-busy"),
+            ));
+        }
+        Err(refusal) => return Err(refusal.into()),
     };
     Ok(match outcome {
         Ok(session) => {
