@@ -381,7 +381,7 @@ fn settled(ledger: &[LedgerEntry]) -> Vec<(i64, i64, i64)> {
     let mut free: Vec<(i64, i64)> = Vec::new();
     let mut made = Vec::new();
     for entry in ledger {
-        open.push(entry.invoice.clone());
+        open.push(entry.invoice);
         lay_out(&mut open, &mut free, &mut made);
         if let Some(payment) = entry.payment {
             free.push(payment);
