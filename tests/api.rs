@@ -801,12 +801,13 @@ fn traffic_and_radius_sessions_come_in_through_the_api_once(app: TestApp) {
     );
 
     // RADIUS accounting: a start, then its stop; sent twice; one unknown login.
-    let login = ebok::db::traffic::endpoint_logins(&mut app.conn())
-        .unwrap()
-        .into_iter()
-        .find(|(_, _, ip)| ip.as_deref() == Some(DEMO_IP))
-        .and_then(|(_, login, _)| login)
-        .expect("the demo endpoint has a PPPoE login");
+    let login =
+        ebok::db::traffic::endpoints_by_login_or_address(&mut app.conn(), &[], &[DEMO_IP.into()])
+            .unwrap()
+            .into_iter()
+            .find(|(_, _, ip)| ip.as_deref() == Some(DEMO_IP))
+            .and_then(|(_, login, _)| login)
+            .expect("the demo endpoint has a PPPoE login");
     let start = format!(
         "{}Z",
         (from + Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S")

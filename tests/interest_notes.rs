@@ -20,17 +20,6 @@ backend_tests!(
 
 const PAGE: &str = "/staff/windykacja/noty";
 
-fn verify(app: &TestApp) -> ebok::app::backup::VerifyReport {
-    let places = ebok::config::StoragePlaces {
-        environment: ebok::config::Environment::Development,
-        database_url: app.config.database.url.clone(),
-        data_dir: app.data_dir().to_path_buf(),
-        invoices_dir: app.config.paths.invoices_dir.clone(),
-        attachments_dir: app.config.paths.attachments_dir.clone(),
-    };
-    ebok::app::backup::verify(&mut app.conn(), &places).unwrap()
-}
-
 fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and_pays(
     app: TestApp,
 ) {
@@ -144,7 +133,7 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
     assert_eq!(notes[0].outstanding, Money::from_grosze(119));
 
     // `ebok verify` checks the note's file and its series; a changed file is a problem.
-    let report = verify(&app);
+    let report = app.verify();
     assert_eq!(report.interest_notes_checked, 1);
     assert!(report.is_clean(), "{:?}", report.problems);
     let path: String = notes[0].note.pdf_path.clone();
@@ -153,7 +142,7 @@ fn a_late_payment_is_billed_once_on_a_numbered_note_that_the_subscriber_sees_and
         b"%PDF-1.7 forged",
     )
     .unwrap();
-    let report = verify(&app);
+    let report = app.verify();
     assert!(
         report
             .problems

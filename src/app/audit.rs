@@ -68,26 +68,27 @@ pub fn record(
     conn: &mut DbConn,
     actor: &Actor,
     action: &str,
-    mut details: Value,
+    details: Value,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<()> {
+    db::audit::insert(conn, &entry(actor, action, details, now)).map(|_| ())
+}
+
+/// The row [`record`] writes, for a bulk load that writes many at once.
+pub fn entry(actor: &Actor, action: &str, mut details: Value, now: NaiveDateTime) -> NewAuditEntry {
     if let (Some(name), Value::Object(fields)) = (&actor.api_token, &mut details) {
         fields.insert("api_token".into(), Value::String(name.clone()));
     }
-    db::audit::insert(
-        conn,
-        &NewAuditEntry {
-            at: now,
-            actor_kind: actor.kind().into(),
-            actor_account_id: actor.account_id,
-            actor_staff_id: actor.staff_id,
-            customer_id: actor.customer_id,
-            ip: actor.ip.clone(),
-            action: action.into(),
-            details: details.to_string(),
-        },
-    )
-    .map(|_| ())
+    NewAuditEntry {
+        at: now,
+        actor_kind: actor.kind().into(),
+        actor_account_id: actor.account_id,
+        actor_staff_id: actor.staff_id,
+        customer_id: actor.customer_id,
+        ip: actor.ip.clone(),
+        action: action.into(),
+        details: details.to_string(),
+    }
 }
 
 impl Actor {

@@ -47,7 +47,19 @@ pub fn ingest(
 ) -> diesel::QueryResult<SessionReport> {
     let mut by_login: HashMap<String, i64> = HashMap::new();
     let mut by_ip: HashMap<String, i64> = HashMap::new();
-    for (id, login, ip) in db::traffic::endpoint_logins(conn)? {
+    let logins: BTreeSet<String> = batch
+        .sessions
+        .iter()
+        .map(|record| record.username.trim().to_lowercase())
+        .collect();
+    let addresses: BTreeSet<String> = batch
+        .sessions
+        .iter()
+        .filter_map(|record| Some(record.framed_ip.as_ref()?.trim().to_owned()))
+        .collect();
+    let logins: Vec<String> = logins.into_iter().collect();
+    let addresses: Vec<String> = addresses.into_iter().collect();
+    for (id, login, ip) in db::traffic::endpoints_by_login_or_address(conn, &logins, &addresses)? {
         if let Some(login) = login {
             by_login.insert(login.trim().to_lowercase(), id);
         }

@@ -58,7 +58,14 @@ pub fn ingest(
     now: NaiveDateTime,
     raw_days: i64,
 ) -> diesel::QueryResult<IngestReport> {
-    let addresses: HashMap<IpAddr, i64> = db::traffic::endpoint_addresses(conn)?
+    let wanted: BTreeSet<String> = batch
+        .counters
+        .iter()
+        .filter_map(|counter| counter.ip.trim().parse::<IpAddr>().ok())
+        .map(|ip| ip.to_string())
+        .collect();
+    let wanted: Vec<String> = wanted.into_iter().collect();
+    let addresses: HashMap<IpAddr, i64> = db::traffic::endpoints_by_address(conn, &wanted)?
         .into_iter()
         .filter_map(|(id, ip)| ip.trim().parse::<IpAddr>().ok().map(|ip| (ip, id)))
         .collect();

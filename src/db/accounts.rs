@@ -52,6 +52,10 @@ pub fn insert(conn: &mut DbConn, account: &NewAccount) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+pub fn insert_many(conn: &mut DbConn, rows: &[NewAccount]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, accounts::table, rows))
+}
+
 /// Logins are unique case-insensitively: callers pass the lower-cased key.
 pub fn find_by_login_key(conn: &mut DbConn, login_key: &str) -> QueryResult<Option<Account>> {
     accounts::table

@@ -40,6 +40,10 @@ pub fn insert(conn: &mut DbConn, entry: &NewAuditEntry) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+pub fn insert_many(conn: &mut DbConn, rows: &[NewAuditEntry]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, audit_log::table, rows))
+}
+
 /// The account's entries with one of `actions`, newest first.
 pub fn of_account(
     conn: &mut DbConn,

@@ -229,6 +229,14 @@ pub fn insert_pending_charge(conn: &mut DbConn, charge: &NewPendingCharge) -> Qu
         .get_result(conn)
 }
 
+pub fn insert_discounts(conn: &mut DbConn, rows: &[NewServiceDiscount]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, service_discounts::table, rows))
+}
+
+pub fn insert_pending_charges(conn: &mut DbConn, rows: &[NewPendingCharge]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, pending_charges::table, rows))
+}
+
 /// Charges of the period not yet on an invoice.
 pub fn open_charges_of_customers(
     conn: &mut DbConn,
@@ -351,55 +359,26 @@ pub fn reserve_seqs(
     Ok(1)
 }
 
-/// Rows per multi-row INSERT: SQLite binds at most 32 766 values per statement and an invoice
-/// row has 38 columns.
-const ROWS_PER_INSERT: usize = 200;
-
-// MultiConnection cannot build multi-row INSERTs (its backend declares no batch-insert dialect),
-// so the batch functions below hand the statement to the backend's own connection: one
-// statement per 200 rows instead of one round trip per row, which is most of the run's database
-// time on PostgreSQL.
-
-/// Inserts the invoices; returns (id, number) of each.
+/// Inserts the invoices in multi-row statements (one round trip per 200 rows instead of one per
+/// row was most of the run's database time on PostgreSQL); returns (id, number) of each.
 pub fn insert_invoices(
     conn: &mut DbConn,
     rows: &[NewInvoice],
 ) -> QueryResult<Vec<(i64, Option<String>)>> {
-    let mut ids = Vec::with_capacity(rows.len());
-    for part in rows.chunks(ROWS_PER_INSERT) {
-        let query = diesel::insert_into(invoices::table)
-            .values(part)
-            .returning((invoices::id, invoices::number));
-        ids.extend(match conn {
-            DbConn::Sqlite(c) => query.get_results(c)?,
-            DbConn::Pg(c) => query.get_results(c)?,
-        });
-    }
-    Ok(ids)
+    Ok(insert_batches!(
+        conn,
+        invoices::table,
+        rows,
+        returning(invoices::id, invoices::number)
+    ))
 }
 
 pub fn insert_lines(conn: &mut DbConn, rows: &[NewInvoiceLine]) -> QueryResult<usize> {
-    let mut inserted = 0;
-    for part in rows.chunks(ROWS_PER_INSERT) {
-        let query = diesel::insert_into(invoice_lines::table).values(part);
-        inserted += match conn {
-            DbConn::Sqlite(c) => query.execute(c)?,
-            DbConn::Pg(c) => query.execute(c)?,
-        };
-    }
-    Ok(inserted)
+    Ok(insert_batches!(conn, invoice_lines::table, rows))
 }
 
 pub fn insert_billed(conn: &mut DbConn, rows: &[BilledPeriod]) -> QueryResult<usize> {
-    let mut inserted = 0;
-    for part in rows.chunks(ROWS_PER_INSERT) {
-        let query = diesel::insert_into(billed_periods::table).values(part);
-        inserted += match conn {
-            DbConn::Sqlite(c) => query.execute(c)?,
-            DbConn::Pg(c) => query.execute(c)?,
-        };
-    }
-    Ok(inserted)
+    Ok(insert_batches!(conn, billed_periods::table, rows))
 }
 
 /// The invoices a run issued (customer id, invoice id), for checks and reports.

@@ -58,6 +58,16 @@ pub fn insert(conn: &mut DbConn, contract: &NewContract) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Inserts many contracts at once; answers (id, customer id) of each.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewContract]) -> QueryResult<Vec<(i64, i64)>> {
+    Ok(insert_batches!(
+        conn,
+        contracts::table,
+        rows,
+        returning(contracts::id, contracts::customer_id)
+    ))
+}
+
 /// Contract numbers are stored normalised (see `domain::ContractNumber`).
 pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Contract>> {
     contracts::table

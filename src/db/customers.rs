@@ -70,6 +70,16 @@ pub fn insert(conn: &mut DbConn, customer: &NewCustomer) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Inserts many customers at once; answers (id, customer number) of each.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewCustomer]) -> QueryResult<Vec<(i64, i64)>> {
+    Ok(insert_batches!(
+        conn,
+        customers::table,
+        rows,
+        returning(customers::id, customers::customer_number)
+    ))
+}
+
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     customers::table.count().get_result(conn)
 }

@@ -40,6 +40,10 @@ pub fn insert(conn: &mut DbConn, domain: &NewDomain) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+pub fn insert_many(conn: &mut DbConn, rows: &[NewDomain]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, domains::table, rows))
+}
+
 /// The customer's domains, soonest expiry first.
 pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Domain>> {
     concrete!(conn, |c| {

@@ -4,9 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::{
-    invoice_counters, invoice_lines, invoice_series, invoices, payment_allocations,
-};
+use super::schema::{invoice_lines, invoice_series, invoices, payment_allocations};
 
 /// A row of `invoice_series`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
@@ -176,26 +174,7 @@ pub fn find_series_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<
 /// number back, so numbers stay gapless. `ON CONFLICT` is not portable through MultiConnection,
 /// hence "insert if missing, then increment".
 pub fn next_seq(conn: &mut DbConn, series_id: i64, period_key: &str) -> QueryResult<i64> {
-    let bumped: Option<i64> = diesel::update(
-        invoice_counters::table
-            .filter(invoice_counters::series_id.eq(series_id))
-            .filter(invoice_counters::period_key.eq(period_key)),
-    )
-    .set(invoice_counters::last_seq.eq(invoice_counters::last_seq + 1))
-    .returning(invoice_counters::last_seq)
-    .get_result(conn)
-    .optional()?;
-    if let Some(seq) = bumped {
-        return Ok(seq);
-    }
-    diesel::insert_into(invoice_counters::table)
-        .values((
-            invoice_counters::series_id.eq(series_id),
-            invoice_counters::period_key.eq(period_key),
-            invoice_counters::last_seq.eq(1_i64),
-        ))
-        .execute(conn)?;
-    Ok(1)
+    super::billing::reserve_seqs(conn, series_id, period_key, 1)
 }
 
 pub fn insert(conn: &mut DbConn, invoice: &NewInvoice) -> QueryResult<i64> {

@@ -60,15 +60,7 @@ pub fn insert_if_absent(conn: &mut DbConn, document: &KsefDocument) -> QueryResu
 /// Inserts the documents of a batch of new invoices (the billing run's chunk), in a few
 /// statements; none of them can have one yet.
 pub fn insert_many(conn: &mut DbConn, documents: &[KsefDocument]) -> QueryResult<usize> {
-    let mut inserted = 0;
-    for part in documents.chunks(200) {
-        let query = diesel::insert_into(ksef_documents::table).values(part);
-        inserted += match conn {
-            DbConn::Sqlite(c) => query.execute(c)?,
-            DbConn::Pg(c) => query.execute(c)?,
-        };
-    }
-    Ok(inserted)
+    Ok(insert_batches!(conn, ksef_documents::table, documents))
 }
 
 /// Records what a lowering correction turned into credit, as its issue-time PDF states.

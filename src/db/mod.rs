@@ -27,6 +27,39 @@ macro_rules! concrete {
     };
 }
 
+/// Inserts `rows` into `table` in multi-row statements of [`ROWS_PER_INSERT`] rows through the
+/// concrete connection: `MultiConnection` cannot build a multi-row INSERT (its backend declares no
+/// batch-insert dialect), and one statement per row is most of a bulk load's time on PostgreSQL.
+/// `insert_batches!(conn, table, rows)` is the number of rows inserted;
+/// `insert_batches!(conn, table, rows, returning (columns))` the returned tuples in one `Vec`.
+/// A failed statement returns its error with `?` from the enclosing function.
+macro_rules! insert_batches {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut inserted = 0usize;
+        for part in $rows.chunks($crate::db::ROWS_PER_INSERT) {
+            inserted += concrete!(&mut *$conn, |c| diesel::insert_into($table)
+                .values(part)
+                .execute(c))?;
+        }
+        inserted
+    }};
+    ($conn:expr, $table:expr, $rows:expr, returning $columns:expr) => {{
+        let mut returned = Vec::with_capacity($rows.len());
+        for part in $rows.chunks($crate::db::ROWS_PER_INSERT) {
+            let mut rows = concrete!(&mut *$conn, |c| diesel::insert_into($table)
+                .values(part)
+                .returning($columns)
+                .get_results(c))?;
+            returned.append(&mut rows);
+        }
+        returned
+    }};
+}
+
+/// Rows per multi-row INSERT: SQLite binds at most 32 766 values per statement and the widest
+/// row inserted in bulk (an invoice) has 38 columns.
+pub const ROWS_PER_INSERT: usize = 200;
+
 pub mod accounts;
 pub mod announcements;
 pub mod api;

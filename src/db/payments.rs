@@ -75,6 +75,23 @@ pub fn insert_allocation(conn: &mut DbConn, allocation: &NewPaymentAllocation) -
         .get_result(conn)
 }
 
+/// Inserts many payments at once; answers (id, title) of each.
+pub fn insert_many(
+    conn: &mut DbConn,
+    rows: &[NewPayment],
+) -> QueryResult<Vec<(i64, Option<String>)>> {
+    Ok(insert_batches!(
+        conn,
+        payments::table,
+        rows,
+        returning(payments::id, payments::title)
+    ))
+}
+
+pub fn insert_allocations(conn: &mut DbConn, rows: &[NewPaymentAllocation]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, payment_allocations::table, rows))
+}
+
 /// The customer's payments that count (not reversed), newest first.
 pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Payment>> {
     concrete!(conn, |c| {

@@ -83,6 +83,20 @@ pub fn insert(conn: &mut DbConn, service: &NewService) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Inserts many services at once; answers (id, customer id, kind) of each.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewService]) -> QueryResult<Vec<(i64, i64, String)>> {
+    Ok(insert_batches!(
+        conn,
+        services::table,
+        rows,
+        returning(services::id, services::customer_id, services::kind)
+    ))
+}
+
+pub fn insert_endpoints(conn: &mut DbConn, rows: &[NewEndpoint]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, endpoints::table, rows))
+}
+
 pub fn insert_endpoint(conn: &mut DbConn, endpoint: &NewEndpoint) -> QueryResult<i64> {
     diesel::insert_into(endpoints::table)
         .values(endpoint)

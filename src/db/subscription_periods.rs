@@ -35,13 +35,7 @@ pub struct InForce {
 /// Records facts. A fact already in force for one of them fails the statement with a UNIQUE
 /// violation (`db::is_unique_violation`), which rolls the issuing transaction back.
 pub fn record(conn: &mut DbConn, facts: &[NewSubscriptionPeriod]) -> QueryResult<()> {
-    // Bulk inserts go through the concrete connection: MultiConnection inserts one row per
-    // statement (see `db::billing::insert_billed`).
-    for part in facts.chunks(500) {
-        concrete!(conn, |c| diesel::insert_into(subscription_periods::table)
-            .values(part)
-            .execute(c))?;
-    }
+    insert_batches!(conn, subscription_periods::table, facts);
     Ok(())
 }
 

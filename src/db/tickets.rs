@@ -76,6 +76,20 @@ pub fn insert_message(conn: &mut DbConn, message: &NewTicketMessage) -> QueryRes
         .get_result(conn)
 }
 
+/// Inserts many tickets at once; answers (id, customer id) of each.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewTicket]) -> QueryResult<Vec<(i64, i64)>> {
+    Ok(insert_batches!(
+        conn,
+        tickets::table,
+        rows,
+        returning(tickets::id, tickets::customer_id)
+    ))
+}
+
+pub fn insert_messages(conn: &mut DbConn, rows: &[NewTicketMessage]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, ticket_messages::table, rows))
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Ticket>> {
     tickets::table.find(id).get_result(conn).optional()
 }

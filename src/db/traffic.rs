@@ -24,10 +24,42 @@ pub struct Sample {
     pub bytes_out: i64,
 }
 
-/// Every endpoint with a fixed IPv4 address: (endpoint, address).
-pub fn endpoint_addresses(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
+/// Rows per `IN (…)` list of a lookup: well under both backends' limits on bound values.
+const LOOKUP_CHUNK: usize = 500;
+
+diesel::define_sql_function!(fn lower(text: Nullable<Text>) -> Nullable<Text>);
+
+/// The endpoints with these IPv4 addresses, spelled as they are stored (normalised by
+/// `domain::network::ipv4`): (endpoint, address). By the batch's addresses, not every endpoint:
+/// an ISP with a million lines would otherwise read them all for each batch.
+pub fn endpoints_by_address(
+    conn: &mut DbConn,
+    addresses: &[String],
+) -> QueryResult<Vec<(i64, String)>> {
+    let mut found = Vec::new();
+    for part in addresses.chunks(LOOKUP_CHUNK) {
+        found.extend(
+            endpoints::table
+                .filter(endpoints::ipv4.eq_any(part))
+                .select((endpoints::id, endpoints::ipv4.assume_not_null()))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+/// The first `limit` endpoints with a fixed IPv4 address other than `except`, oldest first:
+/// (endpoint, address).
+pub fn first_endpoint_addresses(
+    conn: &mut DbConn,
+    except: &str,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String)>> {
     endpoints::table
         .filter(endpoints::ipv4.is_not_null())
+        .filter(endpoints::ipv4.ne(except))
+        .order(endpoints::id)
+        .limit(limit)
         .select((endpoints::id, endpoints::ipv4.assume_not_null()))
         .load(conn)
 }
@@ -35,11 +67,33 @@ pub fn endpoint_addresses(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> 
 /// An endpoint with its PPPoE login and IPv4 address: (endpoint, login, address).
 pub type EndpointLogin = (i64, Option<String>, Option<String>);
 
-/// Every endpoint's PPPoE login and IPv4 address, to find a RADIUS session's endpoint.
-pub fn endpoint_logins(conn: &mut DbConn) -> QueryResult<Vec<EndpointLogin>> {
-    endpoints::table
-        .select((endpoints::id, endpoints::pppoe_login, endpoints::ipv4))
-        .load(conn)
+/// The endpoints whose PPPoE login, in lower case, is one of `logins` (given in lower case:
+/// RADIUS sends the login as the subscriber typed it), or whose IPv4 address is one of
+/// `addresses`, to find RADIUS sessions' endpoints. The logins are looked up through the index
+/// on `lower(pppoe_login)`.
+pub fn endpoints_by_login_or_address(
+    conn: &mut DbConn,
+    logins: &[String],
+    addresses: &[String],
+) -> QueryResult<Vec<EndpointLogin>> {
+    let mut found = Vec::new();
+    for part in logins.chunks(LOOKUP_CHUNK) {
+        found.extend(
+            endpoints::table
+                .filter(lower(endpoints::pppoe_login).eq_any(part))
+                .select((endpoints::id, endpoints::pppoe_login, endpoints::ipv4))
+                .load::<EndpointLogin>(conn)?,
+        );
+    }
+    for part in addresses.chunks(LOOKUP_CHUNK) {
+        found.extend(
+            endpoints::table
+                .filter(endpoints::ipv4.eq_any(part))
+                .select((endpoints::id, endpoints::pppoe_login, endpoints::ipv4))
+                .load::<EndpointLogin>(conn)?,
+        );
+    }
+    Ok(found)
 }
 
 /// Writes the samples; a sample for an (endpoint, interval) already stored replaces it. Answers

@@ -196,6 +196,19 @@ impl TestApp {
         .expect("demo seed")
     }
 
+    /// `ebok verify` on the app's database and folders: every stored file and FA(3) document
+    /// against its hash, every series without a gap.
+    pub fn verify(&self) -> ebok::app::backup::VerifyReport {
+        let places = ebok::config::StoragePlaces {
+            environment: ebok::config::Environment::Development,
+            database_url: self.config.database.url.clone(),
+            data_dir: self.data_dir().to_path_buf(),
+            invoices_dir: self.config.paths.invoices_dir.clone(),
+            attachments_dir: self.config.paths.attachments_dir.clone(),
+        };
+        ebok::app::backup::verify(&mut self.conn(), &places).expect("verify runs")
+    }
+
     pub fn conn(&self) -> PooledConn {
         self.pool.get().expect("database connection")
     }

@@ -191,7 +191,10 @@ fn write_invoices(
     let ksef_documents: Vec<_> = rendered.iter_mut().filter_map(|r| r.ksef.take()).collect();
     db::ksef::insert_many(conn, &ksef_documents)?;
     for ((document, rendered), plan) in documents.iter().zip(&rendered).zip(plans) {
-        let pdf = &rendered.pdf;
+        // The run's store keeps its files, so every invoice has one.
+        let Some(pdf) = &rendered.pdf else {
+            return Err(BillingError::Invoice("rendered without its PDF".into()));
+        };
         db::invoices::attach_pdf(conn, document.invoice.id, &pdf.relative_path, &pdf.sha256)?;
         if let (true, Some(outgoing)) = (plan.by_email, env.invoicing.outgoing) {
             queue_invoice_mail(
@@ -219,7 +222,7 @@ fn write_invoices(
 }
 
 /// The invoice as it now stands in the database, for rendering without reading it back.
-fn stored_invoice(id: i64, row: NewInvoice) -> Invoice {
+pub(crate) fn stored_invoice(id: i64, row: NewInvoice) -> Invoice {
     Invoice {
         id,
         customer_id: row.customer_id,
@@ -263,7 +266,7 @@ fn stored_invoice(id: i64, row: NewInvoice) -> Invoice {
     }
 }
 
-fn stored_line(row: &NewInvoiceLine) -> InvoiceLine {
+pub(crate) fn stored_line(row: &NewInvoiceLine) -> InvoiceLine {
     InvoiceLine {
         id: 0,
         invoice_id: row.invoice_id,

@@ -7,10 +7,10 @@
 //! killed run is finished by simply running again. Started from the CLI (`ebok billing run`) or
 //! the staff panel, audited at start and end.
 
-mod chunk;
+pub(crate) mod chunk;
 mod overview;
 mod plan;
-mod render;
+pub(crate) mod render;
 mod runner;
 
 pub use runner::{BillingRunner, RunWatch};

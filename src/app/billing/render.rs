@@ -1,7 +1,8 @@
 //! Rendering a chunk's PDFs on every core. Each thread makes its share's FA(3) documents (the
 //! XML and its hash, which KOD I on the PDF links to), renders and stores the PDFs (temp file,
 //! rename); one filesystem flush makes the chunk durable, and the database writer, which stays
-//! single, records the documents and hashes afterwards.
+//! single, records the documents and hashes afterwards. The demo seeder's bulk history uses it
+//! too, with a store that keeps no files under `--no-pdfs` (then only the FA(3) documents).
 
 use chrono::NaiveDateTime;
 
@@ -13,7 +14,7 @@ use crate::ksef::environment::KsefEnvironment;
 use super::BillingError;
 
 /// One invoice to render, as it stands in the database.
-pub(super) struct Document {
+pub(crate) struct Document {
     pub invoice: Invoice,
     pub lines: Vec<InvoiceLine>,
     pub customer_number: i64,
@@ -23,20 +24,21 @@ pub(super) struct Document {
 
 /// What making the run's FA(3) documents needs besides the invoice.
 #[derive(Clone, Copy)]
-pub(super) struct Fa3Setting {
+pub(crate) struct Fa3Setting {
     pub consumers_to_ksef: bool,
     pub environment: KsefEnvironment,
     pub now: NaiveDateTime,
 }
 
-/// An invoice's stored PDF and, when made, its FA(3) document for the writer to insert.
-pub(super) struct Rendered {
-    pub pdf: StoredPdf,
+/// An invoice's stored PDF (none when the store keeps no files) and, when made, its FA(3)
+/// document for the writer to insert.
+pub(crate) struct Rendered {
+    pub pdf: Option<StoredPdf>,
     pub ksef: Option<KsefDocument>,
 }
 
 /// The rendered invoices, in the order of `documents`.
-pub(super) fn render_and_store(
+pub(crate) fn render_and_store(
     invoicing: &Invoicing<'_>,
     documents: &[Document],
     threads: usize,
@@ -78,6 +80,9 @@ fn render_share(
                     fa3.now,
                 )
             });
+            if !invoicing.store.keeps_files() {
+                return Ok(Rendered { pdf: None, ksef });
+            }
             let mut view = invoice_view(invoice, &document.lines, document.customer_number, None)?;
             if let (Some(ksef), Some(fa3), false) = (
                 &ksef,
@@ -107,7 +112,10 @@ fn render_share(
             let pdf = invoicing
                 .store
                 .write_unflushed(invoice.issue_date, number, &bytes)?;
-            Ok(Rendered { pdf, ksef })
+            Ok(Rendered {
+                pdf: Some(pdf),
+                ksef,
+            })
         })
         .collect()
 }

@@ -8,11 +8,13 @@ mod billing_extras;
 mod billing_history;
 mod discounts;
 mod fixed;
+mod generated;
 mod interest_notes;
 mod orders;
 pub mod people;
 pub mod recurring;
 mod refunds;
+mod rows;
 mod staff_queue;
 mod tickets;
 mod top_ups;
@@ -21,28 +23,20 @@ mod visits;
 
 use std::time::{Duration, Instant};
 
-use chrono::{Days, Months, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 
 use self::billing_history::{MonthlyCharge, Settlement};
 use self::people::{Address, Person};
-use crate::app::crypto::SecretKind;
 use crate::app::invoicing::{Invoicing, IssueError, PdfStore};
 use crate::app::payments::PaymentError;
 use crate::app::{clock, crypto};
 use crate::config::{Config, SecurityConfig};
-use crate::db::accounts::NewAccount;
-use crate::db::contracts::NewContract;
-use crate::db::customers::NewCustomer;
-use crate::db::domains::NewDomain;
 use crate::db::seller::Seller;
-use crate::db::services::{NewEndpoint, NewService};
 use crate::db::tariffs::Tariff;
-use crate::db::tickets::{NewTicket, NewTicketMessage};
 use crate::db::{self, DbConn};
-use crate::domain::{Money, Nip, Nrb, Pesel};
+use crate::domain::{Money, Nip, Pesel};
 use crate::pdf::PdfRenderer;
 
 pub use fixed::{
@@ -127,6 +121,8 @@ pub enum DemoError {
     Storage(#[from] crate::app::invoicing::StorageError),
     #[error("a demo interest note could not be issued: {0}")]
     Note(#[from] crate::app::interest_notes::NoteError),
+    #[error("the demo history's documents could not be made: {0}")]
+    Documents(#[from] crate::app::billing::BillingError),
 }
 
 /// The demo ISP's NIP.
@@ -178,20 +174,17 @@ pub fn seed(
     let already = (db::customers::max_customer_number(conn)? - FIXED_CUSTOMERS).max(0);
     let wanted = i64::from(options.customers);
     let progress = progress_bar(options, (wanted - already).max(0));
-    // PostgreSQL plans the ledger's per-customer reads from table statistics. A fresh database
-    // has none, and where autovacuum is off or behind, those reads become sequential scans that
-    // grow with the tables (measured: 12 customers/s at 85 000 customers, 67/s right after an
-    // ANALYZE). So the statistics are refreshed each time the customers have doubled.
+    // PostgreSQL plans reads from table statistics. A fresh database has none, and where
+    // autovacuum is off or behind, per-customer reads become sequential scans that grow with the
+    // tables (measured when each customer was seeded one by one: 12 customers/s at 85 000
+    // customers, 67/s right after an ANALYZE). The chunks read little back, but the steps after
+    // them read per customer, so the statistics are refreshed each time the customers doubled.
     let mut analyzed_at = already.max(250);
     let mut next = already + 1;
     while next <= wanted {
         let last = (next + CUSTOMERS_PER_TRANSACTION - 1).min(wanted);
-        db::write_transaction(conn, |conn| -> Result<(), DemoError> {
-            for index in next..=last {
-                seed_generated_customer(conn, &ctx, FIXED_CUSTOMERS + index)?;
-            }
-            history_store.flush()?;
-            Ok(())
+        db::write_transaction(conn, |conn| {
+            generated::seed_chunk(conn, &ctx, FIXED_CUSTOMERS + next..=FIXED_CUSTOMERS + last)
         })?;
         progress.inc((last - next + 1) as u64);
         if last >= 2 * analyzed_at {
@@ -387,128 +380,25 @@ fn insert_customer(
     rng: &mut StdRng,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<SeededCustomer> {
-    let nrb = Nrb::for_customer(&seller.account_prefix, spec.number as u64)
-        .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))?;
-    let is_company = spec.company.is_some();
-    let customer_id = db::customers::insert(
-        conn,
-        &NewCustomer {
-            customer_number: spec.number,
-            kind: if is_company { "company" } else { "person" }.into(),
-            first_name: Some(spec.person.first_name.clone()),
-            last_name: Some(spec.person.last_name.clone()),
-            company_name: spec.company.as_ref().map(|(name, _)| name.clone()),
-            pesel_hash: (!is_company)
-                .then(|| crypto::pesel_hash(&keys.pesel_key, &spec.person.pesel)),
-            pesel_last4: (!is_company).then(|| spec.person.pesel.last_four().to_owned()),
-            nip: spec
-                .company
-                .as_ref()
-                .map(|(_, nip)| nip.as_str().to_owned()),
-            address_line: spec.address.line.clone(),
-            postal_code: spec.address.postal_code.clone(),
-            city: spec.address.city.clone(),
-            country_code: "PL".into(),
-            correspondence_address_line: None,
-            correspondence_postal_code: None,
-            correspondence_city: None,
-            email: spec.email.clone(),
-            phone: spec.phone.clone(),
-            language: "pl".into(),
-            nrb: nrb.as_str().to_owned(),
-            created_at: now,
-            updated_at: now,
-        },
-    )?;
-    if let Some(account) = &spec.account {
-        db::accounts::insert(
-            conn,
-            &NewAccount {
-                customer_id,
-                login: account.login.clone(),
-                login_key: account.login.to_lowercase(),
-                email: spec.email.clone(),
-                password_hash: account.password_hash.to_owned(),
-                role: "owner".into(),
-                status: "active".into(),
-                language: "pl".into(),
-                totp_secret: None,
-                terms_version: Some(fixed::TERMS_VERSION.into()),
-                created_at: now,
-                activated_at: Some(now),
-                last_login_at: None,
-                totp_last_step: None,
-            },
-        )?;
+    let customer_id = db::customers::insert(conn, &rows::customer(keys, seller, spec, now)?)?;
+    if let Some(account) = rows::account(customer_id, spec, now) {
+        db::accounts::insert(conn, &account)?;
     }
-    let ends_on = spec
-        .term_months
-        .and_then(|months| spec.signed_on.checked_add_months(Months::new(months)));
-    let contract_id = db::contracts::insert(
-        conn,
-        &NewContract {
-            customer_id,
-            number: spec.contract_number.clone(),
-            tariff_id: spec.tariff.id,
-            signed_on: spec.signed_on,
-            starts_on: spec.signed_on + Days::new(7),
-            ends_on,
-            term_months: spec.term_months.map(|m| m as i32),
-            after_term: "indefinite".into(),
-            monthly_fee: spec.tariff.monthly_fee,
-            billing_day: spec.billing_day as i32,
-            install_address_line: spec.address.line.clone(),
-            install_postal_code: spec.address.postal_code.clone(),
-            install_city: spec.address.city.clone(),
-            status: "active".into(),
-            created_at: now,
-            updated_at: now,
-        },
-    )?;
+    let contract_id = db::contracts::insert(conn, &rows::contract(customer_id, spec, now))?;
     let internet_service_id = db::services::insert(
         conn,
-        &NewService {
-            customer_id,
-            contract_id: Some(contract_id),
-            kind: "internet".into(),
-            name: format!("Internet {}", spec.tariff.name),
-            status: "active".into(),
-            activated_on: spec.signed_on + Days::new(7),
-            expires_on: None,
-            monthly_fee: spec.tariff.monthly_fee,
-            renewal_price: None,
-            auto_renew: false,
-            created_at: now,
-        },
+        &rows::internet_service(customer_id, contract_id, spec, now),
     )?;
+    let secrets = rows::LineSecrets::draw(rng);
     db::services::insert_endpoint(
         conn,
-        &NewEndpoint {
-            service_id: internet_service_id,
-            ipv4: Some(spec.ipv4.clone()),
-            ipv6_prefix: Some(format!("2001:db8:{:x}::/56", spec.number)),
-            mac: Some(random_mac(rng)),
-            pppoe_login: Some(format!("k{:06}@przykladowy-operator.pl", spec.number)),
-            pppoe_password: Some(
-                keys.secrets
-                    .seal(SecretKind::PppoePassword, &random_secret(rng, 10)),
-            ),
-            address_line: spec.address.line.clone(),
-            postal_code: spec.address.postal_code.clone(),
-            city: spec.address.city.clone(),
-            access_enabled: true,
-            created_at: now,
-        },
+        &rows::endpoint(keys, internet_service_id, spec, &secrets, now),
     )?;
-    let display_name = match &spec.company {
-        Some((name, _)) => name.clone(),
-        None => format!("{} {}", spec.person.first_name, spec.person.last_name),
-    };
     Ok(SeededCustomer {
         customer_id,
         contract_id,
         internet_service_id,
-        display_name,
+        display_name: rows::display_name(spec),
     })
 }
 
@@ -521,6 +411,17 @@ struct ExtraService<'a> {
     renewal_price: Option<Money>,
 }
 
+impl ExtraService<'_> {
+    /// What the service adds to each month's invoice.
+    fn charge(&self, service_id: i64) -> MonthlyCharge {
+        MonthlyCharge {
+            name: self.name.into(),
+            gross: self.monthly_fee,
+            service_id: Some(service_id),
+        }
+    }
+}
+
 fn insert_extra_service(
     conn: &mut DbConn,
     seeded: &SeededCustomer,
@@ -530,25 +431,15 @@ fn insert_extra_service(
 ) -> diesel::QueryResult<MonthlyCharge> {
     let service_id = db::services::insert(
         conn,
-        &NewService {
-            customer_id: seeded.customer_id,
-            contract_id: Some(seeded.contract_id),
-            kind: extra.kind.into(),
-            name: extra.name.into(),
-            status: "active".into(),
+        &rows::extra_service(
+            seeded.customer_id,
+            seeded.contract_id,
+            extra,
             activated_on,
-            expires_on: extra.expires_on,
-            monthly_fee: extra.monthly_fee.grosze(),
-            renewal_price: extra.renewal_price.map(Money::grosze),
-            auto_renew: false,
-            created_at: now,
-        },
+            now,
+        ),
     )?;
-    Ok(MonthlyCharge {
-        name: extra.name.into(),
-        gross: extra.monthly_fee,
-        service_id: Some(service_id),
-    })
+    Ok(extra.charge(service_id))
 }
 
 /// Three months of invoices and payments through the real invoicing path.
@@ -585,182 +476,7 @@ fn insert_domain(
 ) -> diesel::QueryResult<i64> {
     db::domains::insert(
         conn,
-        &NewDomain {
-            customer_id,
-            name,
-            status: "active".into(),
-            registered_on: expires_on
-                .checked_sub_months(Months::new(12))
-                .unwrap_or(expires_on),
-            expires_on,
-            auto_renew: false,
-            renewal_price: renewal_price.grosze(),
-            created_at: now,
-        },
-    )
-}
-
-/// A ticket with its first message, written by the customer's account holder.
-#[allow(clippy::too_many_arguments)]
-fn insert_ticket(
-    conn: &mut DbConn,
-    customer_id: i64,
-    service_id: Option<i64>,
-    subject: &str,
-    category: &str,
-    status: &str,
-    body: &str,
-    opened_at: NaiveDateTime,
-) -> diesel::QueryResult<i64> {
-    let ticket_id = db::tickets::insert(
-        conn,
-        &NewTicket {
-            customer_id,
-            opened_by_account_id: None,
-            service_id,
-            subject: subject.into(),
-            category: category.into(),
-            status: status.into(),
-            priority: "normal".into(),
-            assigned_staff_id: None,
-            created_at: opened_at,
-            updated_at: opened_at,
-            closed_at: (status == "closed").then_some(opened_at),
-        },
-    )?;
-    db::tickets::insert_message(
-        conn,
-        &NewTicketMessage {
-            ticket_id,
-            author_account_id: None,
-            author_staff_id: None,
-            body: body.into(),
-            internal: false,
-            created_at: opened_at,
-        },
-    )?;
-    Ok(ticket_id)
-}
-
-/// One generated customer; everything about them follows from the customer number.
-fn seed_generated_customer(
-    conn: &mut DbConn,
-    ctx: &SeedContext<'_>,
-    number: i64,
-) -> Result<(), DemoError> {
-    let mut rng = StdRng::seed_from_u64(number as u64);
-    let person = people::random_person(&mut rng);
-    let company = rng
-        .gen_bool(0.12)
-        .then(|| people::random_company(&mut rng, &person));
-    let address = people::random_address(&mut rng);
-    let tariff = &ctx.tariffs[rng.gen_range(0..ctx.tariffs.len())];
-    let signed_on = ctx.today - Days::new(rng.gen_range(60..1500));
-    let spec = CustomerSpec {
-        number,
-        email: people::email_for(&person.first_name, &person.last_name, number),
-        phone: Some(people::random_phone(&mut rng)),
-        account: Some(AccountSpec {
-            login: format!("klient{number}"),
-            password_hash: &ctx.generated_password_hash,
-        }),
-        contract_number: format!("UM/{}/{number:05}", signed_on.format("%Y")),
-        tariff,
-        signed_on,
-        term_months: rng.gen_bool(0.6).then_some(24),
-        billing_day: 1,
-        ipv4: cgnat_address(number),
-        person,
-        company,
-        address,
-    };
-    let seeded = insert_customer(conn, ctx.keys, &ctx.seller, &spec, &mut rng, ctx.now)?;
-    let mut charges = vec![MonthlyCharge {
-        name: format!("Internet {} — abonament", tariff.name),
-        gross: Money::from_grosze(tariff.monthly_fee),
-        service_id: Some(seeded.internet_service_id),
-    }];
-    if rng.gen_bool(0.2) {
-        let extra = ExtraService {
-            kind: "static_ip",
-            name: "Stały publiczny adres IP",
-            monthly_fee: Money::from_grosze(1_000),
-            expires_on: None,
-            renewal_price: None,
-        };
-        charges.push(insert_extra_service(
-            conn, &seeded, &extra, signed_on, ctx.now,
-        )?);
-    }
-    if rng.gen_bool(0.15) {
-        let expires_on = ctx.today + Days::new(rng.gen_range(1..120));
-        let extra = ExtraService {
-            kind: "tv",
-            name: "Pakiet TV Start",
-            monthly_fee: Money::from_grosze(2_999),
-            expires_on: Some(expires_on),
-            renewal_price: Some(Money::from_grosze(2_999)),
-        };
-        charges.push(insert_extra_service(
-            conn, &seeded, &extra, signed_on, ctx.now,
-        )?);
-    }
-    if rng.gen_bool(0.08) {
-        let name = format!(
-            "{}{number}.pl",
-            people::email_for("", &spec.person.last_name, 0)
-                .trim_start_matches('.')
-                .split('.')
-                .next()
-                .unwrap_or("domena")
-        );
-        let expires_on = ctx.today + Days::new(rng.gen_range(1..365));
-        insert_domain(
-            conn,
-            seeded.customer_id,
-            name,
-            expires_on,
-            Money::from_grosze(9_900),
-            ctx.now,
-        )?;
-    }
-    if rng.gen_bool(0.05) {
-        let opened_at = ctx.now - chrono::Duration::hours(rng.gen_range(1..240));
-        insert_ticket(
-            conn,
-            seeded.customer_id,
-            Some(seeded.internet_service_id),
-            "Wolne działanie internetu wieczorem",
-            "fault",
-            "open",
-            "Od kilku dni wieczorem prędkość spada poniżej 10 Mb/s. Proszę o sprawdzenie łącza.",
-            opened_at,
-        )?;
-    }
-    // A generator of its own, so the draws above (and the demo they make) stay as they were.
-    billing_extras::add(
-        conn,
-        &mut StdRng::seed_from_u64(number as u64 ^ 0xb111_0000),
-        seeded.customer_id,
-        seeded.internet_service_id,
-        signed_on,
-        ctx.today,
-        ctx.now,
-    )?;
-    let settlements = match rng.gen_range(0..20) {
-        0 => [Settlement::Paid, Settlement::Paid, Settlement::Paid],
-        1 | 2 => [Settlement::Paid, Settlement::Unpaid, Settlement::Unpaid],
-        _ => [Settlement::Paid, Settlement::Paid, Settlement::Unpaid],
-    };
-    insert_billing_history(
-        conn,
-        &ctx.invoicing,
-        &spec,
-        &seeded,
-        &charges,
-        settlements,
-        ctx.today,
-        ctx.now,
+        &rows::domain(customer_id, name, expires_on, renewal_price, now),
     )
 }
 
@@ -773,22 +489,6 @@ fn cgnat_address(number: i64) -> String {
         (n >> 8) & 255,
         n & 255
     )
-}
-
-fn random_mac(rng: &mut StdRng) -> String {
-    // 0x02: a locally administered unicast address, as CPE provisioning systems assign.
-    let bytes: [u8; 5] = rng.r#gen();
-    format!(
-        "02:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4]
-    )
-}
-
-fn random_secret(rng: &mut StdRng, len: usize) -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    (0..len)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect()
 }
 
 /// A PESEL the demo relies on; the constants are checked by a unit test.

@@ -15,7 +15,7 @@ use crate::domain::traffic::{Counter, CounterBatch, interval_start};
 /// The demo subscriber's fixed address (`fixed::seed_demo_subscriber`).
 const DEMO_IP: &str = "203.0.113.17";
 const DEMO_DAYS: i64 = 7;
-const OTHER_ENDPOINTS: usize = 8;
+const OTHER_ENDPOINTS: i64 = 8;
 const OTHER_DAYS: i64 = 2;
 
 /// Bytes per 5 minutes at this hour of the day, around `scale`.
@@ -50,12 +50,11 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime, raw_days: i64) -> diesel::Que
         }
     };
     add(&mut rng, DEMO_IP, DEMO_DAYS, 90_000_000.0);
-    let others: Vec<String> = db::traffic::endpoint_addresses(conn)?
-        .into_iter()
-        .map(|(_, ip)| ip)
-        .filter(|ip| ip != DEMO_IP)
-        .take(OTHER_ENDPOINTS)
-        .collect();
+    let others: Vec<String> =
+        db::traffic::first_endpoint_addresses(conn, DEMO_IP, OTHER_ENDPOINTS)?
+            .into_iter()
+            .map(|(_, ip)| ip)
+            .collect();
     for ip in &others {
         let scale = rng.gen_range(5_000_000.0..200_000_000.0);
         add(&mut rng, ip, OTHER_DAYS, scale);

@@ -191,26 +191,71 @@ pub(crate) fn inputs(lines: &[LineRequest]) -> Vec<LineInput> {
         .collect()
 }
 
-/// The next number of a series for an issue date, taken inside the caller's transaction.
-fn next_number(
+/// An active series, its template and when its numbers start again.
+fn numbering_of(
     conn: &mut DbConn,
     series_code: &str,
-    issue_date: NaiveDate,
-) -> Result<(i64, String, i64, String), IssueError> {
+) -> Result<(i64, NumberTemplate, ResetPeriod), IssueError> {
     let series = db::invoices::find_series_by_code(conn, series_code)?
         .filter(|s| s.active)
         .ok_or_else(|| IssueError::NoSeries(series_code.to_owned()))?;
     let template = NumberTemplate::parse(&series.template)?;
     let reset = ResetPeriod::parse(&series.reset_period)?;
     template.check_fits(reset)?;
+    Ok((series.id, template, reset))
+}
+
+/// The next number of a series for an issue date, taken inside the caller's transaction.
+fn next_number(
+    conn: &mut DbConn,
+    series_code: &str,
+    issue_date: NaiveDate,
+) -> Result<(i64, String, i64, String), IssueError> {
+    let (series_id, template, reset) = numbering_of(conn, series_code)?;
     let key = period_key(issue_date, reset);
-    let seq = db::invoices::next_seq(conn, series.id, &key)?;
+    let seq = db::invoices::next_seq(conn, series_id, &key)?;
     Ok((
-        series.id,
+        series_id,
         key,
         seq,
         template.render(issue_date, seq.max(0) as u64),
     ))
+}
+
+/// Numbers for invoices issued in this order on these dates, as many [`next_number`] calls in
+/// a row would give them, with one counter update per period key: for bulk loads that write
+/// the invoices themselves inside the caller's transaction (which holds the counter rows until
+/// it commits, so the series stays gapless).
+pub(crate) fn reserve_numbers(
+    conn: &mut DbConn,
+    series_code: &str,
+    issue_dates: &[NaiveDate],
+) -> Result<Vec<(i64, String, i64, String)>, IssueError> {
+    let (series_id, template, reset) = numbering_of(conn, series_code)?;
+    let keys: Vec<String> = issue_dates.iter().map(|d| period_key(*d, reset)).collect();
+    let mut wanted: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for key in &keys {
+        *wanted.entry(key.as_str()).or_default() += 1;
+    }
+    // In key order, so two bulk writers lock the counter rows in the same order.
+    let mut next: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for (key, count) in wanted {
+        next.insert(key, db::billing::reserve_seqs(conn, series_id, key, count)?);
+    }
+    Ok(issue_dates
+        .iter()
+        .zip(&keys)
+        .map(|(date, key)| {
+            let seq = next.get(key.as_str()).copied().unwrap_or_default();
+            next.insert(key.as_str(), seq + 1);
+            (
+                series_id,
+                key.clone(),
+                seq,
+                template.render(*date, seq.max(0) as u64),
+            )
+        })
+        .collect())
 }
 
 pub(crate) fn line_rows(

@@ -1,0 +1,1 @@
+DROP INDEX endpoints_pppoe_login_lower;
