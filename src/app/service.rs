@@ -42,6 +42,7 @@ use crate::app::crypto::{self, SecretBox};
 use crate::app::invoicing::{Invoicing, PdfStore};
 use crate::app::mail_queue::Outgoing;
 use crate::app::news_board::NewsBoard;
+use crate::app::online_payments::Gateway;
 use crate::app::sessions::{self, ClientInfo, CustomerSession, StaffSession};
 use crate::app::staff_roles::{self, Permission};
 use crate::app::tickets::AttachmentStore;
@@ -120,6 +121,8 @@ pub struct AppParts {
     pub mailing: Mailing,
     pub documents: Documents,
     pub attachments: AttachmentStore,
+    /// PayU, when configured (one client: its OAuth token is shared by every request).
+    pub gateway: Option<Gateway>,
 }
 
 struct Shared {
@@ -139,6 +142,7 @@ struct Shared {
     mailing: Mailing,
     documents: Documents,
     attachments: AttachmentStore,
+    gateway: Option<Gateway>,
     news: NewsBoard,
     billing: BillingRunner,
 }
@@ -189,6 +193,7 @@ impl App {
             mailing: parts.mailing,
             documents: parts.documents,
             attachments: parts.attachments,
+            gateway: parts.gateway,
             news: NewsBoard::default(),
             billing,
         }))
@@ -355,6 +360,11 @@ impl App {
 
     pub fn documents(&self) -> Documents {
         self.0.documents.clone()
+    }
+
+    /// PayU, when online payments are configured.
+    pub fn gateway(&self) -> Option<&Gateway> {
+        self.0.gateway.as_ref()
     }
 
     pub fn attachments(&self) -> AttachmentStore {

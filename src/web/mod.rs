@@ -125,6 +125,7 @@ pub fn mount(config: Config, pool: crate::app::Pool, services: Services) -> Rock
             store: PdfStore::new(&config.paths.invoices_dir),
         },
         attachments: AttachmentStore::new(&config.paths.attachments_dir),
+        gateway: online_payments_worker::gateway(&config),
     });
     let secrets = config.security.secrets.clone();
     let request_metrics = crate::app::metrics::RequestMetrics::shared();

@@ -1,6 +1,6 @@
 //! Online payments' place in the running portal: the PayU gateway built from `EBOK_PAYU_*`
-//! (one client, so its OAuth token is shared by every request), and every minute in the
-//! background the expiry job that cancels orders unpaid after two hours and records top-up
+//! (one client in the application service, so its OAuth token is shared by every request),
+//! and every minute in the background the expiry job that cancels orders unpaid after two hours and records top-up
 //! credit that lapsed, the catalogue orders left unpaid (`app::orders::expiry`), and order
 //! refunds still to hand to PayU (`app::online_payments::refunds::send_due`), and the
 //! recurring card charges due (`jobs::recurring`).
@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::{Build, Orbit, Rocket};
+use rocket::{Orbit, Rocket};
 
 use super::mailing::Mailing;
 use crate::app::App;
@@ -19,10 +19,16 @@ use crate::config::Config;
 
 const EXPIRE_EVERY: Duration = Duration::from_secs(60);
 
-/// The gateway, when PayU is configured.
-pub struct OnlineGateway(pub Option<Gateway>);
+/// PayU's client, when `EBOK_PAYU_*` configure it and it can be built (else online payments
+/// are off, and the pages say so).
+pub fn gateway(config: &Config) -> Option<Gateway> {
+    let payu = config.payu.as_ref()?;
+    Gateway::from_config(payu, &config.web.public_url)
+        .inspect_err(|error| tracing::error!(%error, "online payments are off"))
+        .ok()
+}
 
-/// Attach to the portal: manages the gateway and runs the expiry job.
+/// Attach to the portal: runs the expiry job.
 pub struct OnlinePayments;
 
 #[rocket::async_trait]
@@ -30,25 +36,8 @@ impl Fairing for OnlinePayments {
     fn info(&self) -> Info {
         Info {
             name: "Online payments (PayU)",
-            kind: Kind::Ignite | Kind::Liftoff,
+            kind: Kind::Liftoff,
         }
-    }
-
-    async fn on_ignite(&self, rocket: Rocket<Build>) -> rocket::fairing::Result {
-        let gateway = match rocket.state::<Config>() {
-            Some(config) => match &config.payu {
-                Some(payu) => match Gateway::from_config(payu, &config.web.public_url) {
-                    Ok(gateway) => Some(gateway),
-                    Err(error) => {
-                        tracing::error!(%error, "online payments are off");
-                        None
-                    }
-                },
-                None => None,
-            },
-            None => None,
-        };
-        Ok(rocket.manage(OnlineGateway(gateway)))
     }
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
@@ -56,14 +45,14 @@ impl Fairing for OnlinePayments {
         let runs_jobs = rocket
             .state::<Config>()
             .is_some_and(|config| config.mail.run_sender);
-        let (Some(app), Some(gateway), Some(mailing), true) = (
+        let (Some(app), Some(mailing), true) = (
             rocket.state::<App>().cloned(),
-            rocket.state::<OnlineGateway>().map(|g| g.0.clone()),
             rocket.state::<Mailing>().cloned(),
             runs_jobs,
         ) else {
             return;
         };
+        let gateway = app.gateway().cloned();
         // Automatic card payments: the periods due today are invoiced and charged (idempotent,
         // so every minute and every instance is fine).
         let recurring = crate::app::recurring::charge::ChargeContext {

@@ -12,7 +12,6 @@ use rocket::{Route, State, post, routes};
 use crate::app::online_payments::notification::{self, NotificationError};
 use crate::app::{App, clock};
 use crate::web::client_ip::Client;
-use crate::web::online_payments_worker::OnlineGateway;
 
 pub fn routes() -> Vec<Route> {
     routes![notify]
@@ -40,11 +39,10 @@ impl<'r> FromRequest<'r> for PayuSignature {
 async fn notify(
     data: Data<'_>,
     signature: PayuSignature,
-    gateway: &State<OnlineGateway>,
     app: &State<App>,
     client: Client,
 ) -> (Status, &'static str) {
-    let Some(gateway) = gateway.0.as_ref() else {
+    let Some(gateway) = app.gateway() else {
         return (Status::NotFound, "online payments are off");
     };
     let body = match data.open(64.kibibytes()).into_bytes().await {

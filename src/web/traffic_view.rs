@@ -2,12 +2,28 @@
 //! query, drawing the chart in the page's language, the CSV download.
 
 use chrono::NaiveDate;
-use rocket::Responder;
 use rocket::http::{ContentType, Header};
+use rocket::{FromForm, Responder};
 
 use crate::app::traffic::TrafficPage;
 use crate::domain::traffic::{ChartWords, Period, human_bytes, svg_chart};
 use crate::i18n::{self, Lang};
+
+/// The statistics pages' query: the endpoint (`punkt`), the period (`okres`) and its day
+/// (`dzien`); a value that cannot be read is as if absent.
+#[derive(Debug, Default, FromForm)]
+pub struct StatsQuery<'r> {
+    pub punkt: Option<i64>,
+    pub okres: Option<&'r str>,
+    pub dzien: Option<&'r str>,
+}
+
+impl StatsQuery<'_> {
+    /// The period and day asked for, as `period_of` reads them.
+    pub fn period(&self, today: NaiveDate) -> (Period, NaiveDate, Option<&'static str>) {
+        period_of(self.okres, self.dzien, today)
+    }
+}
 
 /// The period and day asked for (`?okres=day|week|month|year&dzien=2026-12-07`); what cannot
 /// be read falls back to today's day and says so (a message key).

@@ -8,7 +8,6 @@ use crate::app::App;
 use crate::app::access;
 use crate::app::dashboard::{self, At};
 use crate::app::service::Refusal;
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::session::{CUSTOMER_COOKIE, CustomerCookie, clear_cookie};
 use crate::web::views::{Template, context};
@@ -28,7 +27,6 @@ async fn home(
     cookie: CustomerCookie,
     layout: LayoutDraft,
     cookies: &CookieJar<'_>,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Either<Template, Redirect>, Status> {
     let found = app
         .customer(&cookie)
@@ -77,7 +75,7 @@ async fn home(
             login: &me.account.login,
             layout: layout.signed_in(&me),
             page,
-            online_pay: gateway.0.is_some(),
+            online_pay: app.gateway().is_some(),
         },
     )))
 }

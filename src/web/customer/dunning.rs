@@ -9,7 +9,6 @@ use rocket::{Route, State, get, routes};
 use super::invoices::Download;
 use crate::app::access::Area;
 use crate::app::{App, dunning, interest_notes};
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::session::CustomerCookie;
 use crate::web::views::{Template, context};
@@ -23,7 +22,6 @@ async fn overdue(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (me, (dunning, today)) = app
         .customer(&cookie)
@@ -38,7 +36,7 @@ async fn overdue(
             layout: layout.signed_in(&me),
             dunning,
             today,
-            online_pay: gateway.0.is_some(),
+            online_pay: app.gateway().is_some(),
         },
     ))
 }

@@ -11,7 +11,6 @@ use crate::app::App;
 use crate::app::invoices::{self, Document, InvoiceFilter, PaymentStatus};
 use crate::app::statement;
 use crate::web::catchers::document_not_stored;
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::session::CustomerCookie;
 
@@ -168,7 +167,6 @@ async fn balance(
     cookie: CustomerCookie,
     layout: LayoutDraft,
     period: Period<'_>,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (from, to) = (parse_date(period.from), parse_date(period.to));
     let typed_but_wrong = |text: Option<&str>, parsed: Option<NaiveDate>| {
@@ -189,7 +187,7 @@ async fn balance(
             to,
             bad_dates,
             dunning,
-            online_pay: gateway.0.is_some(),
+            online_pay: app.gateway().is_some(),
         },
     ))
 }

@@ -14,7 +14,6 @@ use crate::app::online_payments::{self, PayError, PayFor, PayRequest};
 use crate::app::{App, clock};
 use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::server_error;
 use crate::web::session::{CustomerCookie, language};
@@ -48,7 +47,6 @@ impl CsrfForm for PayFields {
 pub(super) async fn start(
     app: &App,
     cookie: &CustomerCookie,
-    gateway: &OnlineGateway,
     (what, back): (PayFor, String),
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let me = app.customer(cookie).needs(Area::Invoices).resume().await?;
@@ -59,7 +57,7 @@ pub(super) async fn start(
             i18n::text(lang, key),
         )))
     };
-    let Some(gateway) = gateway.0.as_ref() else {
+    let Some(gateway) = app.gateway() else {
         return refuse("online-pay-off");
     };
     let request = PayRequest {
@@ -100,10 +98,9 @@ async fn pay_invoice(
     _form: Protected<PayFields>,
     app: &State<App>,
     cookie: CustomerCookie,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let what = (PayFor::Invoice(id), format!("/faktury/{id}"));
-    start(app, &cookie, gateway, what).await
+    start(app, &cookie, what).await
 }
 
 #[post("/saldo/zaplac-online", data = "<_form>")]
@@ -111,10 +108,9 @@ async fn pay_overdue(
     _form: Protected<PayFields>,
     app: &State<App>,
     cookie: CustomerCookie,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let what = (PayFor::Overdue, "/saldo".to_owned());
-    start(app, &cookie, gateway, what).await
+    start(app, &cookie, what).await
 }
 
 /// One interest note's outstanding amount. The id is read by hand, as for the note's PDF, so
@@ -125,11 +121,10 @@ async fn pay_interest_note(
     _form: Protected<PayFields>,
     app: &State<App>,
     cookie: CustomerCookie,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let id: i64 = id.parse().map_err(|_| Status::NotFound)?;
     let what = (PayFor::InterestNote(id), "/saldo".to_owned());
-    start(app, &cookie, gateway, what).await
+    start(app, &cookie, what).await
 }
 
 /// Where PayU sends the subscriber back: the real state, read from the database.

@@ -15,7 +15,6 @@ use crate::app::{App, clock};
 use crate::domain::orders::{DomainProblem, QuantityProblem};
 use crate::i18n::{self, Lang};
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::server_error;
 use crate::web::session::{CustomerCookie, language};
@@ -139,14 +138,13 @@ async fn shop(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (me, page) = app
         .customer(&cookie)
         .needs(Area::Invoices)
         .run(|conn, cx| orders::shop(conn, cx.customer_id()))
         .await?;
-    let online = gateway.0.is_some();
+    let online = app.gateway().is_some();
     Ok(Template::render(
         "customer/shop",
         context! { layout: layout.signed_in(&me), page, online },
@@ -184,7 +182,6 @@ async fn cart(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (me, cart) = app
         .customer(&cookie)
@@ -193,7 +190,7 @@ async fn cart(
         .await?;
     // The form's key: sending the same form twice finds the order the first sending placed.
     let key = crate::app::crypto::random_token();
-    let online = gateway.0.is_some();
+    let online = app.gateway().is_some();
     Ok(Template::render(
         "customer/cart",
         context! { layout: layout.signed_in(&me), cart, key, online },
@@ -282,7 +279,6 @@ async fn renew_domain(
 async fn pay_order(
     app: &App,
     cookie: &CustomerCookie,
-    gateway: &OnlineGateway,
     order_id: i64,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let me = app.customer(cookie).needs(Area::Invoices).resume().await?;
@@ -294,7 +290,7 @@ async fn pay_order(
             i18n::text(lang, key),
         )))
     };
-    let Some(gateway) = gateway.0.as_ref() else {
+    let Some(gateway) = app.gateway() else {
         return refuse("shop-pay-off");
     };
     let request = PayRequest {
@@ -326,7 +322,6 @@ async fn place(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let lang = layout.lang();
     let key = form.key.clone();
@@ -375,7 +370,7 @@ async fn place(
             return Ok(Err(Flash::error(Redirect::to("/koszyk"), message)));
         }
     };
-    pay_order(app, &cookie, gateway, order_id).await
+    pay_order(app, &cookie, order_id).await
 }
 
 #[post("/zamowienia/<id>/zaplac", data = "<_form>")]
@@ -384,9 +379,8 @@ async fn pay(
     _form: Protected<Plain>,
     app: &State<App>,
     cookie: CustomerCookie,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
-    pay_order(app, &cookie, gateway, id).await
+    pay_order(app, &cookie, id).await
 }
 
 #[get("/zamowienia")]
@@ -412,7 +406,6 @@ async fn one(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (me, order) = app
         .customer(&cookie)
@@ -420,7 +413,7 @@ async fn one(
         .run(move |conn, cx| orders::order_of_customer(conn, cx.customer_id(), id, cx.now))
         .await?;
     let order = order.ok_or(Status::NotFound)?;
-    let online = gateway.0.is_some();
+    let online = app.gateway().is_some();
     Ok(Template::render(
         "customer/order",
         context! { layout: layout.signed_in(&me), order, online },

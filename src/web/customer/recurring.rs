@@ -16,7 +16,6 @@ use crate::app::recurring::{PAGE, RecurringError, cards};
 use crate::app::{App, clock};
 use crate::i18n::{self, Lang};
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::server_error;
 use crate::web::session::{CustomerCookie, language};
@@ -137,14 +136,13 @@ async fn page(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (me, page) = app
         .customer(&cookie)
         .needs(Area::Invoices)
         .run(|conn, cx| mandates::overview(conn, cx.customer_id(), cx.today))
         .await?;
-    let card_form = gateway.0.as_ref().map(|_| format!("{PAGE}/nowa-karta"));
+    let card_form = app.gateway().map(|_| format!("{PAGE}/nowa-karta"));
     Ok(Template::render(
         "customer/recurring",
         context! { layout: layout.signed_in(&me), page, card_form },
@@ -159,10 +157,9 @@ async fn new_card(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let me = app.customer(&cookie).needs(Area::Invoices).resume().await?;
-    let secure_form = match (&token, gateway.0.as_ref()) {
+    let secure_form = match (&token, app.gateway()) {
         (None, Some(gateway)) => Some(cards::secure_form(gateway)),
         _ => None,
     };
@@ -178,11 +175,10 @@ async fn add_card(
     form: Protected<TokenFields>,
     app: &State<App>,
     cookie: CustomerCookie,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let me = app.customer(&cookie).needs(Area::Invoices).resume().await?;
     let lang = language(&me);
-    let Some(gateway) = gateway.0.as_ref() else {
+    let Some(gateway) = app.gateway() else {
         return back(lang, false, "online-pay-off").map(Err);
     };
     let ip = cookie
@@ -209,15 +205,10 @@ async fn add_card(
 
 /// Where PayU sends the subscriber back after 3-D Secure: asks PayU how it went.
 #[get("/konto/platnosci-automatyczne/karta/<id>")]
-async fn card_back(
-    id: i64,
-    app: &State<App>,
-    cookie: CustomerCookie,
-    gateway: &State<OnlineGateway>,
-) -> Answer {
+async fn card_back(id: i64, app: &State<App>, cookie: CustomerCookie) -> Answer {
     let me = app.customer(&cookie).needs(Area::Invoices).resume().await?;
     let lang = language(&me);
-    let Some(gateway) = gateway.0.as_ref() else {
+    let Some(gateway) = app.gateway() else {
         return back(lang, false, "online-pay-off");
     };
     let card = cards::finish_registration(
@@ -263,13 +254,12 @@ async fn remove_card(
     _form: Protected<Plain>,
     app: &State<App>,
     cookie: CustomerCookie,
-    gateway: &State<OnlineGateway>,
 ) -> Answer {
     let me = app.customer(&cookie).needs(Area::Invoices).resume().await?;
     let lang = language(&me);
     let result = cards::remove(
         app.pool(),
-        gateway.0.as_ref(),
+        app.gateway(),
         me.account.customer_id,
         id,
         clock::now(),

@@ -11,7 +11,6 @@ use crate::app::access::Area;
 use crate::app::online_payments::PayFor;
 use crate::app::{App, top_ups};
 use crate::web::csrf::Protected;
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::session::CustomerCookie;
 use crate::web::views::{Template, context};
@@ -25,14 +24,13 @@ async fn page(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Template, Status> {
     let (me, page) = app
         .customer(&cookie)
         .needs(Area::Invoices)
         .run(|conn, cx| top_ups::page(conn, cx.customer_id(), cx.today))
         .await?;
-    let online = gateway.0.is_some();
+    let online = app.gateway().is_some();
     Ok(Template::render(
         "customer/top_ups",
         context! { layout: layout.signed_in(&me), page, online },
@@ -45,8 +43,7 @@ async fn buy(
     _form: Protected<PayFields>,
     app: &State<App>,
     cookie: CustomerCookie,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Result<Redirect, Flash<Redirect>>, Status> {
     let what = (PayFor::TopUp(package), "/doladowania".to_owned());
-    start(app, &cookie, gateway, what).await
+    start(app, &cookie, what).await
 }

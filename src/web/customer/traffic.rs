@@ -11,23 +11,22 @@ use crate::domain::traffic::Period;
 use crate::i18n;
 use crate::web::page::LayoutDraft;
 use crate::web::session::CustomerCookie;
-use crate::web::traffic_view::{self, CsvDownload, period_of};
+use crate::web::traffic_view::{self, CsvDownload, StatsQuery};
 use crate::web::views::{Template, context};
 
 pub fn routes() -> Vec<Route> {
     routes![page, csv]
 }
 
-#[get("/statystyki?<punkt>&<okres>&<dzien>")]
+#[get("/statystyki?<query..>")]
 async fn page(
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
-    punkt: Option<i64>,
-    okres: Option<&str>,
-    dzien: Option<&str>,
+    query: StatsQuery<'_>,
 ) -> Result<Template, Status> {
-    let (period, day, problem) = period_of(okres, dzien, crate::app::clock::today());
+    let (period, day, problem) = query.period(crate::app::clock::today());
+    let punkt = query.punkt;
     let (me, page) = app
         .customer(&cookie)
         .needs(Area::Services)
@@ -50,15 +49,14 @@ async fn page(
     ))
 }
 
-#[get("/statystyki/csv?<punkt>&<okres>&<dzien>")]
+#[get("/statystyki/csv?<query..>")]
 async fn csv(
     app: &State<App>,
     cookie: CustomerCookie,
-    punkt: Option<i64>,
-    okres: Option<&str>,
-    dzien: Option<&str>,
+    query: StatsQuery<'_>,
 ) -> Result<CsvDownload, Status> {
-    let (period, day, _) = period_of(okres, dzien, crate::app::clock::today());
+    let (period, day, _) = query.period(crate::app::clock::today());
+    let punkt = query.punkt;
     let (_, page) = app
         .customer(&cookie)
         .needs(Area::Services)

@@ -114,19 +114,26 @@ async fn booking_page(
     ))
 }
 
-#[get("/wizyty/nowa?<rodzaj>&<zgloszenie>&<usluga>")]
-async fn new_page(
+/// What a booking link asks for: a kind of visit (`rodzaj`), for a ticket (`zgloszenie`) or a
+/// service (`usluga`); each optional.
+#[derive(Debug, Default, FromForm)]
+struct BookingQuery {
     rodzaj: Option<i64>,
     zgloszenie: Option<i64>,
     usluga: Option<i64>,
+}
+
+#[get("/wizyty/nowa?<query..>")]
+async fn new_page(
+    query: BookingQuery,
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
 ) -> Result<(Status, Template), Status> {
     let asked = BookingFor {
-        kind: rodzaj,
-        ticket: zgloszenie,
-        service: usluga,
+        kind: query.rodzaj,
+        ticket: query.zgloszenie,
+        service: query.usluga,
     };
     booking_page(app, &cookie, layout, asked, None).await
 }

@@ -15,7 +15,6 @@ use crate::app::staff_roles::Permission;
 use crate::domain::orders::{ItemForm, ItemKind, ItemProblem};
 use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::server_error;
 use crate::web::session::StaffCookie;
@@ -323,7 +322,6 @@ async fn refund_lines(
     id: i64,
     form: Protected<RefundFields>,
     app: &State<App>,
-    gateway: &State<OnlineGateway>,
     cookie: StaffCookie,
     layout: LayoutDraft,
 ) -> Result<Flash<Redirect>, Status> {
@@ -351,7 +349,7 @@ async fn refund_lines(
     let back = Redirect::to("/staff/zamowienia");
     let problem = match refunded {
         Ok(done) => {
-            if let Some(gateway) = gateway.0.as_ref() {
+            if let Some(gateway) = app.gateway() {
                 crate::app::online_payments::refunds::send_due(
                     app.pool(),
                     &gateway.client,

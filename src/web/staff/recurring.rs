@@ -17,7 +17,6 @@ use crate::app::recurring::{RecurringError, pl_date, staff};
 use crate::app::staff_roles::Permission;
 use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::online_payments_worker::OnlineGateway;
 use crate::web::page::LayoutDraft;
 use crate::web::server_error;
 use crate::web::session::StaffCookie;
@@ -147,7 +146,6 @@ async fn end(
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
-    gateway: &State<OnlineGateway>,
 ) -> Result<Flash<Redirect>, Status> {
     // Who may end contracts is checked before the form is read.
     app.staff(&cookie)
@@ -186,7 +184,7 @@ async fn end(
             let mut key = "contract-end-done";
             if ended.to_card > 0 {
                 // Sent now when PayU answers; otherwise the background pass sends it later.
-                let taken = match gateway.0.as_ref() {
+                let taken = match app.gateway() {
                     Some(gateway) => {
                         refunds::send_due(app.pool(), &gateway.client, crate::app::clock::now())
                             .await

@@ -11,24 +11,23 @@ use crate::domain::traffic::{Period, human_bytes};
 use crate::i18n::{self, Lang};
 use crate::web::page::LayoutDraft;
 use crate::web::session::StaffCookie;
-use crate::web::traffic_view::{self, CsvDownload, period_of};
+use crate::web::traffic_view::{self, CsvDownload, StatsQuery, period_of};
 use crate::web::views::{Template, context};
 
 pub fn routes() -> Vec<Route> {
     routes![customer_page, customer_csv, top_users]
 }
 
-#[get("/staff/klienci/<id>/statystyki?<punkt>&<okres>&<dzien>")]
+#[get("/staff/klienci/<id>/statystyki?<query..>")]
 async fn customer_page(
     id: i64,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
-    punkt: Option<i64>,
-    okres: Option<&str>,
-    dzien: Option<&str>,
+    query: StatsQuery<'_>,
 ) -> Result<Template, Status> {
-    let (period, day, problem) = period_of(okres, dzien, crate::app::clock::today());
+    let (period, day, problem) = query.period(crate::app::clock::today());
+    let punkt = query.punkt;
     let (me, page) = app
         .staff(&cookie)
         .needs(Permission::ViewCustomers)
@@ -52,16 +51,15 @@ async fn customer_page(
     ))
 }
 
-#[get("/staff/klienci/<id>/statystyki/csv?<punkt>&<okres>&<dzien>")]
+#[get("/staff/klienci/<id>/statystyki/csv?<query..>")]
 async fn customer_csv(
     id: i64,
     app: &State<App>,
     cookie: StaffCookie,
-    punkt: Option<i64>,
-    okres: Option<&str>,
-    dzien: Option<&str>,
+    query: StatsQuery<'_>,
 ) -> Result<CsvDownload, Status> {
-    let (period, day, _) = period_of(okres, dzien, crate::app::clock::today());
+    let (period, day, _) = query.period(crate::app::clock::today());
+    let punkt = query.punkt;
     let (_, page) = app
         .staff(&cookie)
         .needs(Permission::ViewCustomers)

@@ -399,19 +399,27 @@ async fn edit_kind(
     save_kind(app, &cookie, layout, Some(id), form.form()).await
 }
 
-#[get("/staff/wizyty/technik/<id>?<dzien>&<widok>")]
+/// A technician's calendar: the day it shows (`dzien`, today if absent or unreadable) and
+/// whether a day or its week (`widok=dzien`, else the week).
+#[derive(Debug, Default, FromForm)]
+struct CalendarQuery<'r> {
+    dzien: Option<&'r str>,
+    widok: Option<&'r str>,
+}
+
+#[get("/staff/wizyty/technik/<id>?<query..>")]
 async fn technician_calendar(
     id: i64,
-    dzien: Option<&str>,
-    widok: Option<&str>,
+    query: CalendarQuery<'_>,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
 ) -> Result<Template, Status> {
-    let on = dzien
+    let on = query
+        .dzien
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or_else(clock::today);
-    let span = if widok == Some("dzien") {
+    let span = if query.widok == Some("dzien") {
         Span::Day
     } else {
         Span::Week
