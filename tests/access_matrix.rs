@@ -669,11 +669,7 @@ const MATRIX: &[Row] = &[
     get("/uslugi", "/uslugi", Portal(Technical)),
     get("/domeny", "/domeny", Portal(Technical)),
     get("/wizyty", "/wizyty", Portal(Technical)),
-    get(
-        "/wizyty/nowa?<rodzaj>&<zgloszenie>&<usluga>",
-        "/wizyty/nowa",
-        Portal(Technical),
-    ),
+    get("/wizyty/nowa?<query..>", "/wizyty/nowa", Portal(Technical)),
     get("/zgloszenia", "/zgloszenia", Portal(Technical)),
     get(
         "/zgloszenia/nowe?<kategoria>",
@@ -942,7 +938,7 @@ const MATRIX: &[Row] = &[
     ),
     get("/staff/wizyty", "/staff/wizyty", Staff(SupportAndAdmin)),
     get(
-        "/staff/wizyty/technik/<id>?<dzien>&<widok>",
+        "/staff/wizyty/technik/<id>?<query..>",
         "/staff/wizyty/technik/{technician}",
         Staff(SupportAndAdmin),
     ),
@@ -1551,23 +1547,19 @@ const MATRIX: &[Row] = &[
         Staff(AdminOnly),
     ),
     // Traffic statistics: the technical part of the portal; staff see any customer's.
+    get("/statystyki?<query..>", "/statystyki", Portal(Technical)),
     get(
-        "/statystyki?<punkt>&<okres>&<dzien>",
-        "/statystyki",
-        Portal(Technical),
-    ),
-    get(
-        "/statystyki/csv?<punkt>&<okres>&<dzien>",
+        "/statystyki/csv?<query..>",
         "/statystyki/csv",
         Portal(Technical),
     ),
     get(
-        "/staff/klienci/<id>/statystyki?<punkt>&<okres>&<dzien>",
+        "/staff/klienci/<id>/statystyki?<query..>",
         "/staff/klienci/{customer}/statystyki",
         Staff(Any),
     ),
     get(
-        "/staff/klienci/<id>/statystyki/csv?<punkt>&<okres>&<dzien>",
+        "/staff/klienci/<id>/statystyki/csv?<query..>",
         "/staff/klienci/{customer}/statystyki/csv",
         Staff(Any),
     ),

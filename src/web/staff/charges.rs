@@ -12,11 +12,12 @@ use super::payments::customer_page;
 use crate::app::App;
 use crate::app::staff::pending_charges::{self, ChargeError, ChargeForm};
 use crate::app::staff_roles::Permission;
-use crate::i18n::{self, Lang};
+use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
 use crate::web::page::LayoutDraft;
 use crate::web::server_error;
 use crate::web::session::StaffCookie;
+use crate::web::staff::forms::StaffPage;
 
 pub fn routes() -> Vec<Route> {
     routes![queue, remove]
@@ -100,11 +101,11 @@ async fn remove(
     charge: i64,
     _form: Protected<TokenOnly>,
     app: &State<App>,
-    cookie: StaffCookie,
-    lang: Lang,
+    page: StaffPage,
 ) -> Result<Flash<Redirect>, Status> {
+    let lang = page.layout.lang();
     let (_, removed) = app
-        .staff(&cookie)
+        .staff(&page.cookie)
         .needs(Permission::IssueInvoices)
         .run(move |conn, cx| pending_charges::remove(conn, id, charge, &cx.actor(), cx.now))
         .await?;

@@ -19,6 +19,7 @@ use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
 use crate::web::page::LayoutDraft;
 use crate::web::server_error;
 use crate::web::session::StaffCookie;
+use crate::web::staff::forms::StaffPage;
 use crate::web::views::{Template, context};
 
 pub fn routes() -> Vec<Route> {
@@ -282,12 +283,11 @@ async fn remove_day_off(
     day: &str,
     _form: Protected<TokenOnly>,
     app: &State<App>,
-    cookie: StaffCookie,
-    layout: LayoutDraft,
+    page: StaffPage,
 ) -> Result<Flash<Redirect>, Status> {
-    let lang = layout.lang();
+    let lang = page.layout.lang();
     let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| Status::NotFound)?;
-    app.staff(&cookie)
+    app.staff(&page.cookie)
         .needs(Permission::ScheduleVisits)
         .writes()
         .run(move |conn, cx| setup::remove_day_off(conn, id, day, &cx.actor(), cx.now))
