@@ -100,10 +100,11 @@ fn nice_of_this_thread() -> i32 {
     rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap_or(0)
 }
 
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn work_runs_on_a_lowered_thread_and_its_answer_comes_back() {
         let caller = nice_of_this_thread();
@@ -128,7 +129,10 @@ mod tests {
             let handles: Vec<_> = (0..32u64)
                 .map(|n| scope.spawn(move || run(move || n * n)))
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a caller thread"))
+                .collect()
         });
         assert_eq!(answers, (0..32u64).map(|n| n * n).collect::<Vec<_>>());
     }

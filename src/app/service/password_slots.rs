@@ -59,7 +59,10 @@ mod tests {
     fn a_caller_behind_a_full_line_is_told_to_come_back_and_the_next_one_gets_in() {
         let slots = PasswordSlots(Arc::new(Semaphore::new(1)));
         block_on(async {
-            let held = slots.take_within(Duration::from_millis(20)).await.unwrap();
+            let held = slots
+                .take_within(Duration::from_millis(20))
+                .await
+                .expect("a free slot");
             let waited = slots.take_within(Duration::from_millis(20)).await;
             assert!(matches!(waited, Err(Refusal::Busy)), "{waited:?}");
             drop(held);
