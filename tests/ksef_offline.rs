@@ -6,7 +6,8 @@
 //! the wrong kind, or a key that is not its own, is refused with a sentence.
 //!
 //! The certificate in use is held per process (`app::ksef::offline`): nextest runs each test
-//! in its own process.
+//! in its own process, `cargo test` runs this binary's tests on threads of one, so every test
+//! here holds `the_process_certificate()` while it installs or reads it.
 
 mod common;
 #[path = "billing/dataset.rs"]
@@ -49,6 +50,15 @@ backend_tests!(
 );
 
 const SELLER_NIP: &str = "6182007145";
+
+/// One test at a time installs and reads the process's Offline certificate; a test that
+/// failed while holding it leaves nothing the next one relies on (each installs its own).
+fn the_process_certificate() -> std::sync::MutexGuard<'static, ()> {
+    static CERTIFICATE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    CERTIFICATE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn line(name: &str, price: i64) -> LineRequest {
     LineRequest {
@@ -184,6 +194,7 @@ fn kod_ii_among(codes: &[String], certificate: &str, serial: &str, xml: &str) ->
 }
 
 fn kod_ii_under_kod_i_is_signed_with_the_offline_certificate_over_the_stored_xml(app: TestApp) {
+    let _certificate = the_process_certificate();
     let app = app.with_demo(0);
     local_settings(&app);
     let jan = customer_id(&app, 1);
@@ -261,6 +272,7 @@ fn kod_ii_under_kod_i_is_signed_with_the_offline_certificate_over_the_stored_xml
 }
 
 fn the_billing_run_prints_kod_ii_on_every_invoice(app: TestApp) {
+    let _certificate = the_process_certificate();
     let app = app.with_demo(0);
     local_settings(&app);
     dataset::suspend_existing(&mut app.conn());
@@ -314,6 +326,7 @@ fn the_billing_run_prints_kod_ii_on_every_invoice(app: TestApp) {
 }
 
 fn only_an_offline_certificate_with_its_own_key_is_stored(app: TestApp) {
+    let _certificate = the_process_certificate();
     let app = app.with_demo(0);
     ksef::offline::install(None);
     let first = issue_offline_certificate(SELLER_NIP).unwrap();
@@ -377,6 +390,7 @@ fn only_an_offline_certificate_with_its_own_key_is_stored(app: TestApp) {
 }
 
 fn an_ecdsa_p256_offline_certificate_signs_kod_ii_as_r_and_s(app: TestApp) {
+    let _certificate = the_process_certificate();
     let app = app.with_demo(0);
     local_settings(&app);
     ksef::offline::install(None);
@@ -499,6 +513,7 @@ fn one_online_one_offline(app: &TestApp) -> (i64, i64) {
 }
 
 fn an_invoice_printed_with_kod_ii_goes_to_ksef_in_offline_mode(app: TestApp) {
+    let _certificate = the_process_certificate();
     let app = app.with_demo(0);
     local_settings(&app);
     let (online, offline) = one_online_one_offline(&app);
@@ -521,6 +536,7 @@ fn an_invoice_printed_with_kod_ii_goes_to_ksef_in_offline_mode(app: TestApp) {
 }
 
 fn offline_and_online_invoices_go_in_separate_batch_sessions(app: TestApp) {
+    let _certificate = the_process_certificate();
     let app = app.with_demo(0);
     local_settings(&app);
     let (online, offline) = one_online_one_offline(&app);
