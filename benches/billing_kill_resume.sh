@@ -38,7 +38,8 @@ echo "killed at $(date -u +%T) with $(q "select count(*) from billed_periods whe
 grep -E 'Elapsed|Maximum resident|User time|System time' "$OUT/1.err"
 echo "second run start $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -v "$B" billing run --period "$PERIOD" > "$OUT/2.out" 2> "$OUT/2.err"
-echo "second run end $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg) exit $?"
+RC=$?
+echo "second run end $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg) exit $RC"
 cat "$OUT/2.out"; grep -E 'Elapsed|Maximum resident|User time|System time' "$OUT/2.err"
 echo "--- checks"
 q "select 'billed', count(*), count(distinct customer_id) from billed_periods where period='$PERIOD'"
