@@ -1,5 +1,6 @@
-//! Staff customer search: one query per kind of search term, each on an indexed column except
-//! the free-text name search (a bounded scan; see `by_name`).
+//! Staff customer search: one query per kind of search term, each on an indexed column; the
+//! free-text name search reads PostgreSQL's trigram index and is a bounded scan on SQLite (see
+//! `by_name`).
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -136,8 +137,9 @@ pub fn by_pppoe_login(conn: &mut DbConn, login: &str) -> QueryResult<Vec<Custome
 /// word as LIKE patterns in the spellings to try: the comparison folds case (see `fold_like`)
 /// for ASCII letters only on SQLite, so "łukasz" must also be tried as "Łukasz".
 ///
-/// A scan, bounded by `limit`: a leading wildcard cannot use a B-tree index. `by_last_name_prefix`
-/// answers the usual case (the start of a last name) from the index first.
+/// A leading wildcard cannot use a B-tree index: PostgreSQL answers from the trigram index on
+/// `NAMES_JOINED`; SQLite scans, bounded by `limit`. `by_last_name_prefix` answers the usual
+/// case (the start of a last name) from the B-tree index first.
 pub fn by_name(
     conn: &mut DbConn,
     words: &[Vec<String>],
@@ -207,12 +209,17 @@ fn fold_like(backend: Backend) -> &'static str {
     }
 }
 
+/// The three name columns joined by spaces, as the name search matches them. PostgreSQL has a
+/// trigram index on exactly this expression (migration `customer_name_trigrams`); change both
+/// together (`tests/schema_parity.rs` checks that the planner still takes the index).
+pub const NAMES_JOINED: &str = "(COALESCE(customers.last_name, '') || ' ' || \
+     COALESCE(customers.first_name, '') || ' ' || COALESCE(customers.company_name, ''))";
+
 /// Any of `patterns` in any of the three name columns, matched against them joined by spaces:
 /// one LIKE per pattern and row instead of three (patterns never contain a space).
 fn contains_any(backend: Backend, patterns: &[String]) -> Option<Condition> {
     let op = fold_like(backend);
-    let names = "(COALESCE(customers.last_name, '') || ' ' || COALESCE(customers.first_name, '') \
-                 || ' ' || COALESCE(customers.company_name, ''))";
+    let names = NAMES_JOINED;
     patterns
         .iter()
         .map(|pattern| {
