@@ -177,21 +177,26 @@ pub fn invoices_without_document(conn: &mut DbConn, limit: i64) -> QueryResult<V
 
 /// Documents a sender may take at `now`: queued and due, or claimed by a sender whose lease ran
 /// out (it crashed; the claim is reconciled before anything is sent again).
+/// Each kind is read on its own from the `ksef_documents_claim` index (state, invoice_id), in
+/// invoice order, so millions of accepted documents are never walked past.
 pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
-    ksef_documents::table
+    let due = ksef_documents::table
         .filter(ksef_documents::xml.is_not_null())
-        .filter(
-            ksef_documents::state
-                .eq("queued")
-                .and(ksef_documents::next_attempt_at.le(now))
-                .or(ksef_documents::state
-                    .eq("sending")
-                    .and(ksef_documents::locked_until.lt(now))),
-        )
+        .filter(ksef_documents::state.eq("queued"))
+        .filter(ksef_documents::next_attempt_at.le(now))
         .select(ksef_documents::invoice_id)
         .order(ksef_documents::invoice_id)
         .limit(limit)
-        .load(conn)
+        .load(conn)?;
+    let lease_expired = ksef_documents::table
+        .filter(ksef_documents::xml.is_not_null())
+        .filter(ksef_documents::state.eq("sending"))
+        .filter(ksef_documents::locked_until.lt(now))
+        .select(ksef_documents::invoice_id)
+        .order(ksef_documents::invoice_id)
+        .limit(limit)
+        .load(conn)?;
+    Ok(super::lowest_ids(due, lease_expired, limit))
 }
 
 /// Queued documents still without XML (corrections waiting for their original's number).

@@ -508,6 +508,17 @@ where
 }
 
 /// True for a UNIQUE violation: a race lost to another request, to be told as such.
+/// The `limit` lowest ids of two queues' answers (each already at most `limit`, in id order):
+/// how a sender's "due or lease expired" claim is read as two index scans in id order instead of
+/// one `OR` that walks the primary key past every finished row (seconds at a million rows).
+pub(crate) fn lowest_ids(mut first: Vec<i64>, second: Vec<i64>, limit: i64) -> Vec<i64> {
+    first.extend(second);
+    first.sort_unstable();
+    first.dedup();
+    first.truncate(usize::try_from(limit).unwrap_or(0));
+    first
+}
+
 pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
     matches!(
         error,
@@ -611,5 +622,15 @@ mod tests {
             one_line("connection failed\n\tIs the server running?\n"),
             "connection failed Is the server running?"
         );
+    }
+
+    #[test]
+    fn the_lowest_ids_of_both_queues_are_taken_in_order_once_each() {
+        assert_eq!(
+            lowest_ids(vec![3, 8, 9], vec![1, 8, 12], 4),
+            vec![1, 3, 8, 9]
+        );
+        assert_eq!(lowest_ids(vec![], vec![5], 10), vec![5]);
+        assert_eq!(lowest_ids(vec![2], vec![1], 0), Vec::<i64>::new());
     }
 }

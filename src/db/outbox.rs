@@ -64,20 +64,23 @@ pub fn set_list_unsubscribe(conn: &mut DbConn, id: i64, url: &str) -> QueryResul
 
 /// Messages waiting for delivery: pending and due, or stuck in "sending" past their lease (a
 /// sender that died mid-way).
+/// Each kind is read on its own from the `outbox_claim` index (status, id), in id order.
 pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
-    outbox::table
-        .filter(
-            outbox::status
-                .eq("pending")
-                .and(outbox::next_attempt_at.le(now))
-                .or(outbox::status
-                    .eq("sending")
-                    .and(outbox::locked_until.lt(now))),
-        )
+    let due = outbox::table
+        .filter(outbox::status.eq("pending"))
+        .filter(outbox::next_attempt_at.le(now))
         .order(outbox::id)
         .select(outbox::id)
         .limit(limit)
-        .load(conn)
+        .load(conn)?;
+    let lease_expired = outbox::table
+        .filter(outbox::status.eq("sending"))
+        .filter(outbox::locked_until.lt(now))
+        .order(outbox::id)
+        .select(outbox::id)
+        .limit(limit)
+        .load(conn)?;
+    Ok(super::lowest_ids(due, lease_expired, limit))
 }
 
 /// Takes one message for delivery until `lease_until`. The conditional update makes the claim

@@ -1,0 +1,2 @@
+DROP INDEX outbox_claim;
+DROP INDEX ksef_documents_claim;
