@@ -177,6 +177,7 @@ pub fn invoices_without_document(conn: &mut DbConn, limit: i64) -> QueryResult<V
 
 /// Documents a sender may take at `now`: queued and due, or claimed by a sender whose lease ran
 /// out (it crashed; the claim is reconciled before anything is sent again).
+///
 /// Each kind is read on its own from the `ksef_documents_claim` index (state, invoice_id), in
 /// invoice order, so millions of accepted documents are never walked past.
 pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {

@@ -64,6 +64,7 @@ pub fn set_list_unsubscribe(conn: &mut DbConn, id: i64, url: &str) -> QueryResul
 
 /// Messages waiting for delivery: pending and due, or stuck in "sending" past their lease (a
 /// sender that died mid-way).
+///
 /// Each kind is read on its own from the `outbox_claim` index (status, id), in id order.
 pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
     let due = outbox::table
