@@ -529,9 +529,20 @@ fn parse_trusted_proxies(raw: Option<&StringList>) -> Result<Vec<ipnet::IpNet>, 
 /// at start with a clear message instead of at the first invoice.
 fn ensure_writable_dir(dir: &Path) -> Result<(), String> {
     fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let probe = dir.join(".ebok-write-test");
+    // A probe of its own: a billing run and a backup started together (or two nodes sharing
+    // the folder) must not delete each other's probe between its write and its removal.
+    let probe = dir.join(private_file_name(".ebok-write-test"));
     fs::write(&probe, b"ok").map_err(|e| e.to_string())?;
     fs::remove_file(&probe).map_err(|e| e.to_string())
+}
+
+/// `stem` made unique to this process and call, for a scratch file beside shared ones.
+fn private_file_name(stem: &str) -> String {
+    format!(
+        "{stem}-{}-{:016x}",
+        std::process::id(),
+        rand::thread_rng().next_u64()
+    )
 }
 
 /// Templates and assets ship beside the binary; when run from elsewhere (e.g. `cargo test` in a
@@ -658,12 +669,18 @@ fn stored_or_new_key(
         setting,
         reason: format!("cannot use the key file {}: {e}", path.display()),
     };
-    if path.exists() {
+    let read_stored = || -> Result<Vec<u8>, ConfigError> {
         let stored = fs::read_to_string(path).map_err(failure)?;
-        return decode_key(setting, &stored, len);
+        decode_key(setting, &stored, len)
+    };
+    if path.exists() {
+        return read_stored();
     }
     let mut key = vec![0u8; len];
     rand::thread_rng().fill_bytes(&mut key);
+    // Written whole under a private name, then linked into place: two commands started together
+    // on a fresh folder agree on one key, and neither reads a half-written file.
+    let draft = path.with_file_name(private_file_name(".ebok-key"));
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -671,16 +688,58 @@ fn stored_or_new_key(
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(failure)?;
-    file.write_all(BASE64.encode(&key).as_bytes())
-        .map_err(failure)?;
-    file.sync_all().map_err(failure)?;
-    Ok(key)
+    let written = options.open(&draft).and_then(|mut file| {
+        file.write_all(BASE64.encode(&key).as_bytes())?;
+        file.sync_all()
+    });
+    let placed = written.and_then(|()| fs::hard_link(&draft, path));
+    let _ = fs::remove_file(&draft);
+    match placed {
+        Ok(()) => Ok(key),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_stored(),
+        Err(e) => Err(failure(e)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_started_together_on_one_folder_agree_on_it() {
+        // A billing run and a backup start at the same moment: each checks the data dir and
+        // reads (or makes) its keys. Neither may trip over the other's probe or half a key.
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let started: Vec<_> = (0..4)
+                .map(|_| {
+                    let dir = dir.path().to_path_buf();
+                    std::thread::spawn(move || {
+                        (0..25)
+                            .map(|_| Config::for_data_dir(&dir, None).map_err(|e| e.to_string()))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            let configs: Vec<Config> = started
+                .into_iter()
+                .flat_map(|thread| thread.join().unwrap().unwrap())
+                .collect();
+            assert!(
+                configs
+                    .iter()
+                    .all(|c| c.security.secret_key == configs[0].security.secret_key
+                        && c.security.pesel_key == configs[0].security.pesel_key)
+            );
+            let leftovers: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.starts_with(".ebok-"))
+                .collect();
+            assert!(leftovers.is_empty(), "{leftovers:?}");
+        }
+    }
 
     #[test]
     fn development_keys_are_generated_once_and_reused() {
