@@ -354,6 +354,30 @@ fn subjects_with_status(app: &TestApp, status: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Waits until the database has finished what a killed instance sent it. On PostgreSQL a
+/// statement sent just before the kill (a claim's `UPDATE`) still runs and commits in its server
+/// process after the client is gone, so reading the outbox at once could miss it and see it at
+/// the next kill instead. SQLite writes inside the killed process: nothing outlives it.
+fn settled(app: &TestApp) {
+    #[derive(QueryableByName)]
+    struct Busy {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    if app.backend != Backend::Postgres {
+        return;
+    }
+    wait_until("the killed sender's last statement to finish", || {
+        diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND state <> 'idle'",
+        )
+        .get_result::<Busy>(&mut *app.conn())
+        .expect("pg_stat_activity")
+        .n == 0
+    });
+}
+
 fn sender(app: &TestApp, smtp: &SmtpSink) -> Instance {
     Instance::start(app, "sender", free_port(), &[("EBOK_SMTP_URL", smtp.url())])
 }
@@ -386,6 +410,7 @@ fn the_outbox_sender_killed_while_it_delivers_loses_nothing(app: TestApp) {
         // sent, claiming and sending the next), not always the same one.
         std::thread::sleep(Duration::from_millis(*later));
         instance.kill();
+        settled(&app);
         // Held by this kill (those of earlier kills wait out their leases).
         let in_flight: BTreeSet<String> = subjects_with_status(&app, "sending")
             .difference(&in_flight_at_kills)
