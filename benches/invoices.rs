@@ -4,6 +4,7 @@
 //!
 //! Targets (issue "E-invoices"): at least 2 000 PDFs per second on 2 cores, at most 40 KB each.
 
+use ebok::domain::CustomerId;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -161,7 +162,7 @@ fn issuing_path() -> (f64, usize) {
         store: &store,
         outgoing: None,
     };
-    let customers: Vec<i64> = (3..53)
+    let customers: Vec<CustomerId> = (3..53)
         .filter_map(|n| {
             ebok::db::customers::find_by_number(&mut conn, n)
                 .ok()

@@ -111,7 +111,7 @@ def main():
         numbers = [3 + i * step for i in range(args.browsers + args.logins)]
         browsers, stormers = numbers[:args.browsers], numbers[args.browsers:]
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            cookies = list(pool.map(lambda n: dl.log_in(args.port, n), browsers))
+            cookies = list(pool.map(lambda n: dl.log_in(args.port, n)[0], browsers))
         lines = [f"{page}\t{cookie}" for cookie in cookies for page in BROWSING_PAGES]
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as requests:
             requests.write("\n".join(lines) + "\n")

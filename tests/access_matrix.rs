@@ -13,6 +13,7 @@
 
 mod common;
 
+use ebok::domain::CustomerId;
 use std::collections::BTreeMap;
 
 use common::TestApp;
@@ -322,11 +323,11 @@ fn sign_in_subscriber(app: &TestApp, login: &str, password: &str) -> Client {
     browser
 }
 
-fn customer_one(app: &TestApp) -> i64 {
-    common::scalar_i64(
+fn customer_one(app: &TestApp) -> CustomerId {
+    CustomerId(common::scalar_i64(
         app,
         "SELECT id AS v FROM customers WHERE customer_number = 1",
-    )
+    ))
 }
 
 /// A contact of customer 1 with `role`, signed in.
@@ -342,7 +343,7 @@ fn contact(app: &TestApp, login: &str, role: &str) -> Client {
             email: format!("{login}@example.com"),
             password_hash: ebok::app::crypto::hash_password(CONTACT_PASSWORD).unwrap(),
             role: role.into(),
-            status: "active".into(),
+            status: ebok::domain::AccountStatus::Active,
             language: "pl".into(),
             totp_secret: None,
             terms_version: None,

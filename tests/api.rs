@@ -8,6 +8,7 @@ mod common;
 use chrono::Duration;
 use common::{TestApp, count, log_in, scalar_i64, staff_client};
 use ebok::app::{clock, demo};
+use ebok::domain::StoredWord;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::blocking::{Client, LocalResponse};
 use serde_json::{Value, json};
@@ -886,8 +887,9 @@ fn traffic_and_radius_sessions_come_in_through_the_api_once(app: TestApp) {
                 opened_by_account_id: None,
                 service_id: None,
                 subject: "Internet nie działa".into(),
-                category: category.into(),
-                status: "open".into(),
+                category: ebok::domain::tickets::TicketCategory::parse(category)
+                    .expect("a category"),
+                status: ebok::domain::tickets::TicketStatus::Open,
                 priority: "normal".into(),
                 assigned_staff_id: None,
                 created_at: clock::now(),

@@ -6,6 +6,7 @@
 
 mod common;
 
+use ebok::domain::CustomerId;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -89,7 +90,7 @@ fn ebok(data_dir: &Path, url: &str, args: &[&str]) -> (bool, String) {
 /// A demo ISP with a ticket attachment, so every kind of stored file is in the backup.
 fn seeded(app: TestApp) -> TestApp {
     app.seed_demo(6);
-    let customer_id: i64 = customers::table
+    let customer_id: CustomerId = customers::table
         .order(customers::id)
         .select(customers::id)
         .first(&mut *app.conn())

@@ -7,6 +7,7 @@
 
 mod common;
 
+use ebok::domain::CustomerId;
 use std::path::{Path, PathBuf};
 
 use common::bank::{Fixture, active_payments, ebok_cli, fixture, paid, staff, upload};
@@ -193,7 +194,7 @@ fn every_golden_statement_books_its_credits_once(app: TestApp) {
 }
 
 /// The import reason and payer stored with each import payment, by customer.
-fn import_payments(app: &TestApp) -> Vec<(i64, i64, Option<String>, Option<String>)> {
+fn import_payments(app: &TestApp) -> Vec<(CustomerId, i64, Option<String>, Option<String>)> {
     payments::table
         .filter(payments::source.eq("import"))
         .filter(payments::reversed_at.is_null())

@@ -7,6 +7,8 @@ mod common;
 #[path = "billing/dataset.rs"]
 mod dataset;
 
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -86,7 +88,7 @@ type InvoiceRow = (
     String,
 );
 
-fn invoices_of(app: &TestApp, customer_id: i64) -> Vec<InvoiceRow> {
+fn invoices_of(app: &TestApp, customer_id: CustomerId) -> Vec<InvoiceRow> {
     invoices::table
         .filter(invoices::customer_id.eq(customer_id))
         .select((
@@ -101,7 +103,7 @@ fn invoices_of(app: &TestApp, customer_id: i64) -> Vec<InvoiceRow> {
         .unwrap()
 }
 
-fn gross_of(app: &TestApp, customer_id: i64) -> Option<i64> {
+fn gross_of(app: &TestApp, customer_id: CustomerId) -> Option<i64> {
     let rows = invoices_of(app, customer_id);
     assert!(
         rows.len() <= 1,
@@ -414,7 +416,7 @@ fn credit_from_an_overpayment_settles_the_periodic_invoice(app: TestApp) {
     .unwrap();
     let report = run(&app, PERIOD);
     assert_eq!(report.totals.issued, 2);
-    let allocated = |customer_id: i64| -> i64 {
+    let allocated = |customer_id: CustomerId| -> i64 {
         ebok::db::invoices::balances_of_customer(&mut app.conn(), customer_id)
             .unwrap()
             .iter()
@@ -457,12 +459,12 @@ fn queued_charges_go_on_exactly_one_invoice(app: TestApp) {
     run(&app, PERIOD);
     assert_eq!(gross_of(&app, only_charge), Some(19_900));
     assert_eq!(gross_of(&app, with_service), Some(5_999 + 14_900));
-    let invoice_id: i64 = invoices::table
+    let invoice_id: InvoiceId = invoices::table
         .filter(invoices::customer_id.eq(with_service))
         .select(invoices::id)
         .first(&mut *app.conn())
         .unwrap();
-    let consumed = |id: i64| -> Option<i64> {
+    let consumed = |id: i64| -> Option<InvoiceId> {
         pending_charges::table
             .find(id)
             .select(pending_charges::invoice_id)

@@ -330,7 +330,7 @@ fn a_charge_queued_in_the_panel_goes_on_the_runs_invoice_once(app: TestApp) {
         &page,
         &format!(
             "/staff/platnosci/klient/{}/oplaty/{mistake_id}/usun",
-            customer - 1
+            customer.0 - 1
         ),
         &[],
     );

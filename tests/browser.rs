@@ -11,6 +11,8 @@
 
 mod common;
 
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use std::collections::BTreeSet;
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -232,7 +234,11 @@ fn every_subscriber_page_renders_in_polish_and_english_without_console_errors_or
 
 /// The staff panel's main pages and the demo subscriber's customer card, signed in as the
 /// demo admin, each looked at like the subscriber's pages (Polish).
-async fn walk_the_staff_panel(client: &Client, base: &str, customer: i64) -> Result<(), String> {
+async fn walk_the_staff_panel(
+    client: &Client,
+    base: &str,
+    customer: CustomerId,
+) -> Result<(), String> {
     client
         .goto(&format!("{base}/staff/login"))
         .await
@@ -521,13 +527,13 @@ where
         .unwrap_or_else(|problem| panic!("{problem}"));
 }
 
-fn demo_customer(app: &TestApp) -> i64 {
+fn demo_customer(app: &TestApp) -> CustomerId {
     use diesel::prelude::*;
     use ebok::db::schema::accounts;
     accounts::table
         .filter(accounts::login.eq(ebok::app::demo::DEMO_LOGIN))
         .select(accounts::customer_id)
-        .get_result::<i64>(&mut *app.conn())
+        .get_result::<CustomerId>(&mut *app.conn())
         .expect("demo account")
 }
 
@@ -575,7 +581,7 @@ async fn pay_at_payu_and_see_completed(client: &Client) -> Result<(), String> {
 async fn pay_invoice_and_top_up(
     client: &Client,
     base: &str,
-    invoice: i64,
+    invoice: InvoiceId,
     package: i64,
 ) -> Result<(), String> {
     log_in_as_demo(client, base).await?;

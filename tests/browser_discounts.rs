@@ -10,6 +10,7 @@
 
 mod common;
 
+use ebok::domain::CustomerId;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -245,7 +246,7 @@ fn a_subscriber_on_two_grounds_chooses_one_staff_approve_and_the_invoice_carries
 
     // The next billing run; the subscriber opens the invoice it issued.
     bill_next_period(&app);
-    let customer: i64 = contracts::table
+    let customer: CustomerId = contracts::table
         .find(ids.contract)
         .select(contracts::customer_id)
         .first(&mut *app.conn())

@@ -10,6 +10,8 @@ mod common;
 
 use common::{TestApp, log_in, scalar_i64};
 use ebok::app::demo::{self, DemoOptions};
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use ebok::domain::Money;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -145,7 +147,7 @@ fn every_generated_balance_is_its_invoices_less_its_payments(app: TestApp) {
     #[derive(diesel::QueryableByName)]
     struct Books {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
+        id: CustomerId,
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         invoiced: i64,
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -199,10 +201,10 @@ fn a_generated_subscriber_signs_in_sees_the_balance_and_opens_an_invoice(app: Te
     seed(&app, &DemoOptions::quiet(120).without_pdfs());
     let app = app.with_demo(120);
     let number = 100;
-    let customer_id = scalar_i64(
+    let customer_id = CustomerId(scalar_i64(
         &app,
         &format!("SELECT CAST(id AS BIGINT) AS v FROM customers WHERE customer_number = {number}"),
-    );
+    ));
     let owed = ebok::app::receivables::of_customer(
         &mut app.conn(),
         customer_id,
@@ -223,12 +225,12 @@ fn a_generated_subscriber_signs_in_sees_the_balance_and_opens_an_invoice(app: Te
         "the dashboard shows {} due: {dashboard}",
         Money::from_grosze(owed)
     );
-    let invoice_id = scalar_i64(
+    let invoice_id = InvoiceId(scalar_i64(
         &app,
         &format!(
             "SELECT CAST(MAX(id) AS BIGINT) AS v FROM invoices WHERE customer_id = {customer_id}"
         ),
-    );
+    ));
     let page = app.get(&format!("/faktury/{invoice_id}"));
     assert_eq!(page.status(), Status::Ok);
     let text = common::page_text(&page.into_string().unwrap_or_default());

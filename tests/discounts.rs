@@ -8,6 +8,7 @@
 
 mod common;
 
+use ebok::domain::CustomerId;
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
@@ -162,7 +163,7 @@ pub fn run_billing(app: &TestApp, period: BillingPeriod, issue_date: NaiveDate) 
 type Billed = (Vec<(String, i64, String)>, (i64, i64, i64));
 
 fn invoice_for(app: &TestApp, contract: i64, period: BillingPeriod) -> Billed {
-    let customer: i64 = contracts::table
+    let customer: CustomerId = contracts::table
         .find(contract)
         .select(contracts::customer_id)
         .first(&mut *app.conn())

@@ -12,6 +12,8 @@ use ebok::app::clock;
 use ebok::app::dunning::{self, ExportFormat, RunReport};
 use ebok::app::mail_queue::Outgoing;
 use ebok::db::services::{NewEndpoint, NewService};
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use ebok::domain::dunning::StepKind;
 use ebok::mail::MailTemplates;
 
@@ -48,7 +50,7 @@ fn run_on(app: &TestApp, templates: &MailTemplates, day: NaiveDate, dry_run: boo
 }
 
 /// The steps a report took for the walked invoice.
-fn taken_for(report: &RunReport, invoice_id: i64) -> Vec<StepKind> {
+fn taken_for(report: &RunReport, invoice_id: InvoiceId) -> Vec<StepKind> {
     report
         .planned
         .iter()
@@ -57,16 +59,16 @@ fn taken_for(report: &RunReport, invoice_id: i64) -> Vec<StepKind> {
         .collect()
 }
 
-fn give_endpoint(app: &TestApp, customer_id: i64, ipv4: &str) {
+fn give_endpoint(app: &TestApp, customer_id: CustomerId, ipv4: &str) {
     let now = clock::now();
     let service = ebok::db::services::insert(
         &mut app.conn(),
         &NewService {
             customer_id,
             contract_id: None,
-            kind: "internet".into(),
+            kind: ebok::domain::ServiceKind::Internet,
             name: "Internet 600 Mb/s".into(),
-            status: "active".into(),
+            status: ebok::domain::ServiceStatus::Active,
             activated_on: date(2026, 1, 1),
             expires_on: None,
             monthly_fee: 10_000,
@@ -95,7 +97,7 @@ fn give_endpoint(app: &TestApp, customer_id: i64, ipv4: &str) {
     .unwrap();
 }
 
-fn flags(app: &TestApp, customer_id: i64) -> Vec<String> {
+fn flags(app: &TestApp, customer_id: CustomerId) -> Vec<String> {
     ebok::db::dunning::flags_of_customer(&mut app.conn(), customer_id).unwrap()
 }
 
@@ -200,7 +202,7 @@ fn one_unpaid_invoice_walks_every_step_and_a_bank_import_lifts_the_flag(app: Tes
     );
 }
 
-fn customer_nrb(app: &TestApp, customer_id: i64) -> String {
+fn customer_nrb(app: &TestApp, customer_id: CustomerId) -> String {
     ebok::db::customers::find(&mut app.conn(), customer_id)
         .unwrap()
         .unwrap()
@@ -330,10 +332,10 @@ fn an_invoice_paid_before_its_day_is_never_dunned(app: TestApp) {
 
 fn the_subscriber_sees_overdue_interest_the_step_and_opens_the_letter(app: TestApp) {
     let (app, f) = fixture(app);
-    let demo_customer = scalar_i64(
+    let demo_customer = CustomerId(scalar_i64(
         &app,
         "SELECT customer_id AS v FROM accounts WHERE login = 'demo'",
-    );
+    ));
     let invoice = common::bank::issue(&app, demo_customer, date(2026, 10, 1), 12_345);
     let templates = templates(&app);
     let report = run_on(&app, &templates, due() + Duration::days(14), false);

@@ -11,6 +11,7 @@ use ebok::app::clock;
 use ebok::app::dunning::{self, RunReport};
 use ebok::app::mail_queue::Outgoing;
 use ebok::db::services::{NewEndpoint, NewService};
+use ebok::domain::InvoiceId;
 use ebok::domain::dunning::StepKind;
 use ebok::mail::MailTemplates;
 
@@ -30,7 +31,7 @@ fn run_on(app: &TestApp, day: NaiveDate) -> RunReport {
     dunning::run(&mut app.conn(), &outgoing, day, clock::now(), false).expect("dunning run")
 }
 
-fn steps_of(report: &RunReport, invoice_id: i64) -> Vec<StepKind> {
+fn steps_of(report: &RunReport, invoice_id: InvoiceId) -> Vec<StepKind> {
     report
         .planned
         .iter()
@@ -97,9 +98,9 @@ fn a_flagged_subscriber_lands_on_the_overdue_page_once_and_the_dashboard_shows_t
         &NewService {
             customer_id: f.c1,
             contract_id: None,
-            kind: "internet".into(),
+            kind: ebok::domain::ServiceKind::Internet,
             name: "Internet 600 Mb/s".into(),
-            status: "active".into(),
+            status: ebok::domain::ServiceStatus::Active,
             activated_on: date(2026, 1, 1),
             expires_on: None,
             monthly_fee: 10_000,

@@ -11,6 +11,8 @@ use common::{TestApp, page_text, post, scalar_i64};
 use ebok::app::clock;
 use ebok::app::dunning::{self, RunReport};
 use ebok::app::mail_queue::Outgoing;
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use ebok::mail::MailTemplates;
 use rocket::http::Status;
 
@@ -40,13 +42,13 @@ fn letters_by_post(app: &TestApp) {
     .unwrap();
 }
 
-fn company(app: &TestApp) -> i64 {
+fn company(app: &TestApp) -> CustomerId {
     let now = clock::now();
     ebok::db::customers::insert(
         &mut app.conn(),
         &ebok::db::customers::NewCustomer {
             customer_number: 9100,
-            kind: "company".into(),
+            kind: ebok::domain::CustomerKind::Company,
             first_name: None,
             last_name: None,
             company_name: Some("Hurtownia Łąka sp. z o.o.".into()),
@@ -74,7 +76,7 @@ fn company(app: &TestApp) -> i64 {
     .unwrap()
 }
 
-fn demand_step(app: &TestApp, invoice: i64) -> i64 {
+fn demand_step(app: &TestApp, invoice: InvoiceId) -> i64 {
     scalar_i64(
         app,
         &format!(
@@ -177,7 +179,7 @@ fn a_demand_sent_by_letter_is_printed_and_marked_posted_once_with_the_b2b_compen
     }
 }
 
-fn scalar_text(app: &TestApp, invoice: i64) -> String {
+fn scalar_text(app: &TestApp, invoice: InvoiceId) -> String {
     ebok::db::invoices::find(&mut app.conn(), invoice)
         .unwrap()
         .unwrap()

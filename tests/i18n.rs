@@ -8,6 +8,7 @@ use common::{TestApp, csrf_token, form, log_in, page_text};
 use diesel::prelude::*;
 use ebok::app::demo;
 use ebok::db::schema::{accounts, customers, invoices, outbox};
+use ebok::domain::InvoiceId;
 use ebok::i18n::{Lang, has_own_message};
 use rocket::http::{ContentType, Cookie, Header, Status};
 use rocket::local::blocking::Client;
@@ -324,7 +325,7 @@ fn form_messages_are_in_the_pages_language(app: TestApp) {
 
 fn the_switch_stores_the_subscribers_language_and_the_next_pages_follow_it(app: TestApp) {
     let app = app.with_demo(0);
-    let invoice_id: i64 = invoices::table
+    let invoice_id: InvoiceId = invoices::table
         .inner_join(accounts::table.on(accounts::customer_id.eq(invoices::customer_id)))
         .filter(accounts::login.eq(demo::DEMO_LOGIN))
         .filter(invoices::number.is_not_null())

@@ -14,6 +14,7 @@ use diesel::RunQueryDsl;
 use ebok::app::audit::Actor;
 use ebok::app::payments::reverse_payment;
 use ebok::app::{clock, interest_notes, invoices};
+use ebok::domain::CustomerId;
 use ebok::payu::signature::{Algorithm, header_for};
 use ebok::payu::wire::OrderNotification;
 use ebok::sim::payu::{self as payu_sim, Faults};
@@ -58,7 +59,7 @@ fn issue_note(app: &TestApp, customer_number: &str) {
     assert_eq!(issued.status(), Status::SeeOther, "the note is issued");
 }
 
-fn move_demo_login_to(app: &TestApp, customer_id: i64) {
+fn move_demo_login_to(app: &TestApp, customer_id: CustomerId) {
     diesel::sql_query(format!(
         "UPDATE accounts SET customer_id = {customer_id} WHERE login = 'demo'"
     ))
@@ -67,7 +68,7 @@ fn move_demo_login_to(app: &TestApp, customer_id: i64) {
 }
 
 /// (paid, outstanding) of the note, in grosze.
-fn note_state(p: &Paying, customer_id: i64, note_id: i64) -> (i64, i64) {
+fn note_state(p: &Paying, customer_id: CustomerId, note_id: i64) -> (i64, i64) {
     let note = interest_notes::of_customer(&mut p.app.conn(), customer_id)
         .unwrap()
         .into_iter()
@@ -119,7 +120,7 @@ fn orders_placed(p: &Paying) -> i64 {
     )
 }
 
-fn credit(p: &Paying, customer_id: i64) -> i64 {
+fn credit(p: &Paying, customer_id: CustomerId) -> i64 {
     invoices::ledger(&mut p.app.conn(), customer_id, None, None)
         .unwrap()
         .credit
@@ -247,7 +248,7 @@ fn another_customers_note_a_paid_note_and_garbage_are_refused_and_store_nothing(
     pay_by_transfer(&app, f.c2, 8_000, date(2026, 12, 1));
     issue_note(&app, "9002");
     move_demo_login_to(&app, f.c1);
-    let note_of = |customer_id: i64| {
+    let note_of = |customer_id: CustomerId| {
         scalar_i64(
             &app,
             &format!("SELECT id AS v FROM interest_notes WHERE customer_id = {customer_id}"),

@@ -180,7 +180,7 @@ fn a_business_note_adds_the_eur_compensation_at_the_nbp_rate_and_admins_edit_the
         &mut app.conn(),
         &ebok::db::customers::NewCustomer {
             customer_number: 9100,
-            kind: "company".into(),
+            kind: ebok::domain::CustomerKind::Company,
             first_name: None,
             last_name: None,
             company_name: Some("Hurtownia Łąka sp. z o.o.".into()),

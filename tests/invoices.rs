@@ -16,7 +16,10 @@ use ebok::app::invoicing::{
 use ebok::app::{clock, demo};
 use ebok::db::customers::NewCustomer;
 use ebok::db::schema::invoices;
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use ebok::domain::subscription_periods::InvoicedBy;
+use ebok::domain::{Delivery, PriceKind, StoredWord};
 use ebok::domain::{Money, VatRate};
 use ebok::pdf::PdfRenderer;
 use rocket::http::{ContentType, Status};
@@ -53,7 +56,7 @@ fn parts(app: &TestApp) -> Parts {
     }
 }
 
-fn customer_id(app: &TestApp, number: i64) -> i64 {
+fn customer_id(app: &TestApp, number: i64) -> CustomerId {
     ebok::db::customers::find_by_number(&mut app.conn(), number)
         .unwrap()
         .unwrap()
@@ -72,7 +75,7 @@ fn line(name: &str, gross_grosze: i64) -> LineRequest {
     }
 }
 
-fn request(customer_id: i64, lines: Vec<LineRequest>) -> IssueRequest {
+fn request(customer_id: CustomerId, lines: Vec<LineRequest>) -> IssueRequest {
     let today = clock::today();
     let start = today.with_day(1).unwrap();
     IssueRequest {
@@ -103,7 +106,7 @@ fn issue(
     invoicing::issue_invoice(&mut app.conn(), &ctx, request, clock::now())
 }
 
-fn stored_pdf(app: &TestApp, invoice_id: i64) -> Vec<u8> {
+fn stored_pdf(app: &TestApp, invoice_id: InvoiceId) -> Vec<u8> {
     let (path, sha): (Option<String>, Option<String>) = invoices::table
         .find(invoice_id)
         .select((invoices::pdf_path, invoices::pdf_sha256))
@@ -234,7 +237,7 @@ fn ebok_sha(bytes: &[u8]) -> String {
 
 fn eight_threads_issuing_at_once_get_unique_gapless_numbers(app: TestApp) {
     let app = app.with_demo(8);
-    let customers: Vec<i64> = (3..=10).map(|n| customer_id(&app, n)).collect();
+    let customers: Vec<CustomerId> = (3..=10).map(|n| customer_id(&app, n)).collect();
     let before: i64 = count(&mut app.conn(), "SELECT id FROM invoices");
     let numbers = std::sync::Mutex::new(Vec::new());
     // Threads share only what is Sync: the pool and the store's directory.
@@ -293,13 +296,13 @@ fn insert_customer(
     kind: &str,
     address: &str,
     nip: Option<&str>,
-) -> i64 {
+) -> CustomerId {
     let now = clock::now();
     ebok::db::customers::insert(
         &mut app.conn(),
         &NewCustomer {
             customer_number: number,
-            kind: kind.into(),
+            kind: ebok::domain::CustomerKind::parse(kind).expect("a customer kind"),
             first_name: Some("Ewa".into()),
             last_name: Some("Testowa".into()),
             company_name: (kind == "company").then(|| "Firma Testowa Sp. z o.o.".into()),
@@ -410,7 +413,7 @@ fn a_paid_invoice_can_be_corrected_and_the_correction_corrected(app: TestApp) {
         outgoing: None,
     };
     let jan = customer_id(&app, 1);
-    let paid_id: i64 = {
+    let paid_id: InvoiceId = {
         let rows =
             ebok::app::invoices::list(&mut app.conn(), jan, &Default::default(), clock::today())
                 .unwrap();
@@ -541,7 +544,11 @@ fn a_consenting_customer_gets_the_invoice_by_mail_with_the_pdf(app: TestApp) {
         clock::now(),
     )
     .unwrap();
-    assert_eq!(issued.delivery, "email", "Jan consented to e-invoices");
+    assert_eq!(
+        issued.delivery,
+        Delivery::Email,
+        "Jan consented to e-invoices"
+    );
     app.deliver_mail();
     let mail = smtp.received().pop().expect("invoice mail");
     assert_eq!(mail.to, vec!["jan.kowalski@example.com".to_owned()]);
@@ -567,7 +574,7 @@ fn without_consent_the_invoice_waits_on_the_staff_paper_list(app: TestApp) {
         &request(customer_id(&app, 3), vec![line("Internet", 5_999)]),
     )
     .unwrap();
-    assert_eq!(issued.delivery, "paper");
+    assert_eq!(issued.delivery, Delivery::Paper);
     let support = post(
         &app.client,
         "/staff/login",
@@ -674,7 +681,7 @@ fn the_invoice_list_shows_unpaid_first_with_statuses_and_filters(app: TestApp) {
 fn another_customers_invoice_is_not_found_anywhere(app: TestApp) {
     let app = app.with_demo(1);
     let someone_else = customer_id(&app, 3);
-    let their_invoice: i64 = invoices::table
+    let their_invoice: InvoiceId = invoices::table
         .filter(invoices::customer_id.eq(someone_else))
         .select(invoices::id)
         .first(&mut *app.conn())
@@ -898,7 +905,7 @@ fn a_business_invoice_prints_line_values_that_add_up_to_its_totals(app: TestApp)
     let invoice = ebok::db::invoices::find(&mut conn, issued.invoice_id)
         .unwrap()
         .unwrap();
-    assert_eq!(invoice.price_kind, "net");
+    assert_eq!(invoice.price_kind, PriceKind::Net);
     let lines = ebok::db::invoices::lines_of(&mut conn, issued.invoice_id).unwrap();
     let per_line_vat: i64 = lines.iter().map(|l| l.vat).sum();
     assert_ne!(

@@ -5,6 +5,9 @@
 
 mod common;
 
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
+use ebok::domain::KsefState;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -70,7 +73,7 @@ fn line(name: &str, price: i64, rate: VatRate) -> LineRequest {
     }
 }
 
-fn issue(app: &TestApp, customer_id: i64, lines: Vec<LineRequest>) -> Issued {
+fn issue(app: &TestApp, customer_id: CustomerId, lines: Vec<LineRequest>) -> Issued {
     let renderer = PdfRenderer::new().unwrap();
     let store = PdfStore::new(&app.config.paths.invoices_dir);
     let today = clock::today();
@@ -99,7 +102,7 @@ fn issue(app: &TestApp, customer_id: i64, lines: Vec<LineRequest>) -> Issued {
     .unwrap()
 }
 
-fn correct(app: &TestApp, original_id: i64, lines: Vec<LineRequest>) -> Issued {
+fn correct(app: &TestApp, original_id: InvoiceId, lines: Vec<LineRequest>) -> Issued {
     let renderer = PdfRenderer::new().unwrap();
     let store = PdfStore::new(&app.config.paths.invoices_dir);
     invoicing::issue_correction(
@@ -125,26 +128,26 @@ fn correct(app: &TestApp, original_id: i64, lines: Vec<LineRequest>) -> Issued {
     .unwrap()
 }
 
-fn document(app: &TestApp, invoice_id: i64) -> KsefDocument {
+fn document(app: &TestApp, invoice_id: InvoiceId) -> KsefDocument {
     ebok::db::ksef::find(&mut app.conn(), invoice_id)
         .unwrap()
         .expect("every issued invoice has a KSeF document")
 }
 
-fn customer_id(app: &TestApp, number: i64) -> i64 {
+fn customer_id(app: &TestApp, number: i64) -> CustomerId {
     ebok::db::customers::find_by_number(&mut app.conn(), number)
         .unwrap()
         .unwrap()
         .id
 }
 
-fn company(app: &TestApp) -> i64 {
+fn company(app: &TestApp) -> CustomerId {
     let now = clock::now();
     ebok::db::customers::insert(
         &mut app.conn(),
         &NewCustomer {
             customer_number: 950,
-            kind: "company".into(),
+            kind: ebok::domain::CustomerKind::Company,
             first_name: None,
             last_name: None,
             company_name: Some("Firma Testowa Sp. z o.o.".into()),
@@ -173,7 +176,10 @@ fn company(app: &TestApp) -> i64 {
 }
 
 /// The stored XML validates, its hash is over its exact bytes, and it states the row's totals.
-fn check_against_invoice(app: &TestApp, invoice_id: i64) -> (String, ebok::ksef::fa3::Fa3Summary) {
+fn check_against_invoice(
+    app: &TestApp,
+    invoice_id: InvoiceId,
+) -> (String, ebok::ksef::fa3::Fa3Summary) {
     let document = document(app, invoice_id);
     let xml = document.xml.expect("the XML is stored");
     schema().validate(xml.as_bytes()).unwrap();
@@ -211,7 +217,7 @@ fn a_consumer_invoice_gets_valid_fa3_xml_with_its_amounts_and_hash_at_issue(app:
             line("Telewizja — pakiet Start", 999, VatRate::Standard23),
         ],
     );
-    assert_eq!(document(&app, issued.invoice_id).state, "queued");
+    assert_eq!(document(&app, issued.invoice_id).state, KsefState::Queued);
     let (xml, summary) = check_against_invoice(&app, issued.invoice_id);
     assert_eq!(summary.buyer_nip, None);
     assert!(xml.contains("<BrakID>1</BrakID>"));
@@ -260,7 +266,7 @@ fn a_correction_waits_for_its_originals_ksef_number_and_then_cites_it(app: TestA
         vec![line("Internet 600/60", 6_999, VatRate::Standard23)],
     );
     let waiting = document(&app, early.invoice_id);
-    assert_eq!(waiting.state, "queued");
+    assert_eq!(waiting.state, KsefState::Queued);
     assert_eq!(waiting.xml, None);
 
     // Once KSeF has numbered the original, a correction cites that number.
@@ -306,7 +312,7 @@ fn a_correction_of_an_invoice_kept_outside_ksef_says_so(app: TestApp) {
         customer_id(&app, 1),
         vec![line("Internet 600/60", 7_999, VatRate::Standard23)],
     );
-    assert_eq!(document(&app, original.invoice_id).state, "local");
+    assert_eq!(document(&app, original.invoice_id).state, KsefState::Local);
     let correction = correct(
         &app,
         original.invoice_id,
@@ -345,8 +351,8 @@ fn consumer_invoices_stay_local_when_the_seller_keeps_them_out_of_ksef(app: Test
         company(&app),
         vec![line("Internet biznes", 20_000, VatRate::Standard23)],
     );
-    assert_eq!(document(&app, consumer.invoice_id).state, "local");
-    assert_eq!(document(&app, business.invoice_id).state, "queued");
+    assert_eq!(document(&app, consumer.invoice_id).state, KsefState::Local);
+    assert_eq!(document(&app, business.invoice_id).state, KsefState::Queued);
     check_against_invoice(&app, consumer.invoice_id);
 }
 
@@ -392,7 +398,7 @@ fn states(app: &TestApp) -> Vec<(i64, String)> {
         .unwrap()
 }
 
-fn three_invoices(app: &TestApp) -> Vec<i64> {
+fn three_invoices(app: &TestApp) -> Vec<InvoiceId> {
     let jan = customer_id(app, 1);
     let firm = company(app);
     vec![
@@ -436,7 +442,7 @@ fn the_local_server_accepts_every_queued_invoice_with_a_ksef_number_and_upo(app:
     assert_eq!(report.rejected, 0, "{report:?}");
     for id in &ids {
         let document = document(&app, *id);
-        assert_eq!(document.state, "accepted", "{document:?}");
+        assert_eq!(document.state, KsefState::Accepted, "{document:?}");
         let number = document.ksef_number.unwrap();
         assert!(is_ksef_number(&number), "{number}");
         assert!(number.starts_with("6182007145-"));
@@ -464,7 +470,7 @@ fn ksef_down_mid_drain_loses_nothing_and_the_queue_drains_when_it_is_back(app: T
     assert_eq!(report.sent, 0);
     for id in &ids {
         let document = document(&app, *id);
-        assert_eq!(document.state, "queued");
+        assert_eq!(document.state, KsefState::Queued);
         assert!(
             document.next_attempt_at > clock::now(),
             "it waits before the next try"
@@ -492,7 +498,7 @@ fn a_rejected_invoice_keeps_the_code_and_text_and_can_be_sent_again(app: TestApp
     let report = drain(&app, &target(&app, &server, TOKEN));
     assert!(report.rejected >= ids.len(), "{report:?}");
     let rejected = document(&app, ids[0]);
-    assert_eq!(rejected.state, "rejected");
+    assert_eq!(rejected.state, KsefState::Rejected);
     assert_eq!(rejected.error_code, Some(450));
     assert!(rejected.error_text.unwrap().contains("semantyki"));
     assert_eq!(rejected.ksef_number, None);
@@ -501,11 +507,11 @@ fn a_rejected_invoice_keeps_the_code_and_text_and_can_be_sent_again(app: TestApp
     assert!(ebok::db::ksef::requeue_rejected(&mut app.conn(), ids[0], clock::now()).unwrap());
     drain(&app, &target(&app, &server, TOKEN));
     let accepted = document(&app, ids[0]);
-    assert_eq!(accepted.state, "accepted");
+    assert_eq!(accepted.state, KsefState::Accepted);
     assert_eq!(accepted.error_code, None);
     assert_eq!(
         document(&app, ids[1]).state,
-        "rejected",
+        KsefState::Rejected,
         "only the one sent again"
     );
 }
@@ -520,7 +526,7 @@ fn a_wrong_token_keeps_the_queue_and_says_why(app: TestApp) {
         problem.contains("login") && problem.contains("token"),
         "{problem}"
     );
-    assert_eq!(document(&app, ids[0]).state, "queued");
+    assert_eq!(document(&app, ids[0]).state, KsefState::Queued);
     assert_eq!(server.received_count(), 0);
 }
 
@@ -548,7 +554,7 @@ fn a_sender_that_died_after_sending_is_reconciled_without_a_second_number(app: T
     let accepted_before = server.accepted_count();
     drain(&app, &target(&app, &server, TOKEN));
     let reconciled = document(&app, ids[0]);
-    assert_eq!(reconciled.state, "accepted");
+    assert_eq!(reconciled.state, KsefState::Accepted);
     assert_eq!(reconciled.ksef_number.as_deref(), Some(first.as_str()));
     assert_eq!(
         server.accepted_count(),
@@ -597,11 +603,11 @@ fn an_invoice_ksef_never_decides_on_stays_sent_and_is_asked_about_again(app: Tes
     });
     let report = send(&app, &target(&app, &server, TOKEN), clock::now());
     assert!(report.waiting >= ids.len(), "{report:?}");
-    assert_eq!(document(&app, ids[0]).state, "sent");
+    assert_eq!(document(&app, ids[0]).state, KsefState::Sent);
     server.set_faults(Faults::default());
     let report = send(&app, &target(&app, &server, TOKEN), clock::now());
     assert_eq!(report.sent, 0, "asked about, not sent again");
-    assert_eq!(document(&app, ids[0]).state, "accepted");
+    assert_eq!(document(&app, ids[0]).state, KsefState::Accepted);
 }
 
 fn staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again(app: TestApp) {
@@ -644,7 +650,7 @@ fn staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again(app: Test
         &[],
     );
     assert_eq!(resend.status(), rocket::http::Status::SeeOther);
-    assert_eq!(document(&app, ids[0]).state, "queued");
+    assert_eq!(document(&app, ids[0]).state, KsefState::Queued);
     // Sending again what is not rejected changes nothing and says so.
     let again = common::post(
         &staff,
@@ -654,7 +660,7 @@ fn staff_see_the_rejection_on_the_ksef_page_and_send_the_invoice_again(app: Test
     );
     assert_eq!(again.status(), rocket::http::Status::SeeOther);
     drain(&app, &target(&app, &server, TOKEN));
-    assert_eq!(document(&app, ids[0]).state, "accepted");
+    assert_eq!(document(&app, ids[0]).state, KsefState::Accepted);
     let text = common::page_text(&staff.get("/staff/ksef").dispatch().into_string().unwrap());
     assert!(text.contains("przyjęta"), "{text}");
 }
@@ -684,7 +690,7 @@ fn a_throttled_sender_waits_as_long_as_ksef_asks(app: TestApp) {
     );
     for id in &ids {
         let document = document(&app, *id);
-        assert_eq!(document.state, "queued");
+        assert_eq!(document.state, KsefState::Queued);
         assert!(
             document.next_attempt_at >= now + chrono::Duration::seconds(600),
             "Retry-After honoured: {document:?}"

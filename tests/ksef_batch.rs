@@ -7,6 +7,7 @@
 
 mod common;
 
+use ebok::domain::InvoiceId;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -62,7 +63,7 @@ fn target(app: &TestApp, server: &KsefSim, batch: BatchPolicy) -> KsefTarget {
 }
 
 /// `count` invoices for the demo's first subscriber.
-fn issue_many(app: &TestApp, count: usize) -> Vec<i64> {
+fn issue_many(app: &TestApp, count: usize) -> Vec<InvoiceId> {
     let customer_id = ebok::db::customers::find_by_number(&mut app.conn(), 1)
         .unwrap()
         .unwrap()
@@ -128,7 +129,7 @@ fn drain(app: &TestApp, target: &KsefTarget) -> SendReport {
 }
 
 /// (state, KSeF number, session) of each invoice.
-fn outcomes(app: &TestApp, ids: &[i64]) -> Vec<(String, Option<String>, Option<String>)> {
+fn outcomes(app: &TestApp, ids: &[InvoiceId]) -> Vec<(String, Option<String>, Option<String>)> {
     ids.iter()
         .map(|id| {
             ksef_documents::table

@@ -6,6 +6,7 @@
 
 mod common;
 
+use ebok::domain::InvoiceId;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -45,7 +46,7 @@ fn local_ksef() -> KsefSim {
     .unwrap()
 }
 
-fn issue_many(app: &TestApp, count: usize) -> Vec<i64> {
+fn issue_many(app: &TestApp, count: usize) -> Vec<InvoiceId> {
     let customer_id = ebok::db::customers::find_by_number(&mut app.conn(), 1)
         .unwrap()
         .unwrap()
@@ -175,8 +176,8 @@ fn run_to_completion(app: &TestApp, server: &KsefSim, batch_threshold: usize, to
 
 /// Every invoice that was queued (the demo's and the test's `ids`) is accepted with a number of
 /// its own, and KSeF numbered `total` invoices: each once.
-fn every_invoice_numbered_once(app: &TestApp, server: &KsefSim, ids: &[i64], total: usize) {
-    let rows: Vec<(i64, String, Option<String>)> = ksef_documents::table
+fn every_invoice_numbered_once(app: &TestApp, server: &KsefSim, ids: &[InvoiceId], total: usize) {
+    let rows: Vec<(InvoiceId, String, Option<String>)> = ksef_documents::table
         .filter(ksef_documents::state.ne("local"))
         .select((
             ksef_documents::invoice_id,

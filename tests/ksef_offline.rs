@@ -13,6 +13,9 @@ mod common;
 #[path = "billing/dataset.rs"]
 mod dataset;
 
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
+use ebok::domain::KsefState;
 use std::path::PathBuf;
 
 use base64::Engine;
@@ -72,14 +75,14 @@ fn line(name: &str, price: i64) -> LineRequest {
     }
 }
 
-fn customer_id(app: &TestApp, number: i64) -> i64 {
+fn customer_id(app: &TestApp, number: i64) -> CustomerId {
     ebok::db::customers::find_by_number(&mut app.conn(), number)
         .unwrap()
         .unwrap()
         .id
 }
 
-fn issue(app: &TestApp, customer_id: i64) -> Issued {
+fn issue(app: &TestApp, customer_id: CustomerId) -> Issued {
     let renderer = PdfRenderer::shared().unwrap();
     let store = PdfStore::new(&app.config.paths.invoices_dir);
     let today = clock::today();
@@ -123,7 +126,7 @@ fn local_settings(app: &TestApp) {
     .unwrap();
 }
 
-fn xml_of(app: &TestApp, invoice_id: i64) -> String {
+fn xml_of(app: &TestApp, invoice_id: InvoiceId) -> String {
     ebok::db::ksef::find(&mut app.conn(), invoice_id)
         .unwrap()
         .unwrap()
@@ -131,7 +134,7 @@ fn xml_of(app: &TestApp, invoice_id: i64) -> String {
         .expect("stored at issue")
 }
 
-fn issue_time_pdf(app: &TestApp, invoice_id: i64) -> Vec<u8> {
+fn issue_time_pdf(app: &TestApp, invoice_id: InvoiceId) -> Vec<u8> {
     let (path, sha): (Option<String>, Option<String>) = invoices::table
         .find(invoice_id)
         .select((invoices::pdf_path, invoices::pdf_sha256))
@@ -276,7 +279,7 @@ fn the_billing_run_prints_kod_ii_on_every_invoice(app: TestApp) {
     let app = app.with_demo(0);
     local_settings(&app);
     dataset::suspend_existing(&mut app.conn());
-    let customers: Vec<i64> = {
+    let customers: Vec<CustomerId> = {
         let conn = &mut *app.conn();
         vec![
             dataset::add_customer(conn, 101, false, &[dataset::ServiceSpec::internet(7_999)]),
@@ -306,7 +309,7 @@ fn the_billing_run_prints_kod_ii_on_every_invoice(app: TestApp) {
     billing::execute_run(&mut conn, &invoicing, started, &actor, 2, &|_| {}).unwrap();
     drop(conn);
     for customer in customers {
-        let id: i64 = invoices::table
+        let id: InvoiceId = invoices::table
             .filter(invoices::customer_id.eq(customer))
             .select(invoices::id)
             .first(&mut *app.conn())
@@ -462,7 +465,7 @@ fn target(app: &TestApp, server: &KsefSim, batch: BatchPolicy) -> KsefTarget {
 }
 
 /// Sends until every document is decided; returns each invoice's UPO.
-fn drain(app: &TestApp, target: &KsefTarget, ids: &[i64]) -> Vec<String> {
+fn drain(app: &TestApp, target: &KsefTarget, ids: &[InvoiceId]) -> Vec<String> {
     let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
     for _ in 0..6 {
         let report = runtime
@@ -472,7 +475,7 @@ fn drain(app: &TestApp, target: &KsefTarget, ids: &[i64]) -> Vec<String> {
         let decided = ids.iter().all(|id| {
             ebok::db::ksef::find(&mut app.conn(), *id)
                 .unwrap()
-                .is_some_and(|d| d.state == "accepted")
+                .is_some_and(|d| d.state == KsefState::Accepted)
         });
         if decided {
             break;
@@ -481,7 +484,7 @@ fn drain(app: &TestApp, target: &KsefTarget, ids: &[i64]) -> Vec<String> {
     ids.iter()
         .map(|id| {
             let document = ebok::db::ksef::find(&mut app.conn(), *id).unwrap().unwrap();
-            assert_eq!(document.state, "accepted", "{document:?}");
+            assert_eq!(document.state, KsefState::Accepted, "{document:?}");
             document.upo.expect("a UPO")
         })
         .collect()
@@ -495,7 +498,7 @@ fn mode_in(upo: &str) -> &str {
 
 /// Two invoices: one issued before the certificate was stored (KOD I only, online mode), one
 /// after (KOD II printed, offline mode).
-fn one_online_one_offline(app: &TestApp) -> (i64, i64) {
+fn one_online_one_offline(app: &TestApp) -> (InvoiceId, InvoiceId) {
     ksef::offline::install(None);
     let jan = customer_id(app, 1);
     let online = issue(app, jan).invoice_id;

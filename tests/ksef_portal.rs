@@ -8,6 +8,9 @@ mod common;
 #[path = "billing/dataset.rs"]
 mod dataset;
 
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
+use ebok::domain::KsefState;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -61,14 +64,14 @@ fn line(name: &str, price: i64) -> LineRequest {
     }
 }
 
-fn customer_id(app: &TestApp, number: i64) -> i64 {
+fn customer_id(app: &TestApp, number: i64) -> CustomerId {
     ebok::db::customers::find_by_number(&mut app.conn(), number)
         .unwrap()
         .unwrap()
         .id
 }
 
-fn issue(app: &TestApp, customer_id: i64, lines: Vec<LineRequest>) -> Issued {
+fn issue(app: &TestApp, customer_id: CustomerId, lines: Vec<LineRequest>) -> Issued {
     let renderer = PdfRenderer::shared().unwrap();
     let store = PdfStore::new(&app.config.paths.invoices_dir);
     let today = clock::today();
@@ -97,7 +100,7 @@ fn issue(app: &TestApp, customer_id: i64, lines: Vec<LineRequest>) -> Issued {
     .unwrap()
 }
 
-fn document(app: &TestApp, invoice_id: i64) -> KsefDocument {
+fn document(app: &TestApp, invoice_id: InvoiceId) -> KsefDocument {
     ebok::db::ksef::find(&mut app.conn(), invoice_id)
         .unwrap()
         .expect("every issued invoice has a KSeF document")
@@ -169,7 +172,7 @@ fn codes_on_page_one(pdf: &[u8], name: &str) -> Option<Vec<String>> {
     render_first_page(pdf, &png, 200).then(|| qr_codes_in(&png))
 }
 
-fn issue_time_pdf(app: &TestApp, invoice_id: i64) -> Vec<u8> {
+fn issue_time_pdf(app: &TestApp, invoice_id: InvoiceId) -> Vec<u8> {
     let (path, sha): (Option<String>, Option<String>) = invoices::table
         .find(invoice_id)
         .select((invoices::pdf_path, invoices::pdf_sha256))
@@ -206,7 +209,7 @@ fn kod_i_carries_the_hash_of_the_stored_xml_offline_at_issue_and_the_ksef_number
     let server = local_ksef();
     drain(&app, &target(&app, &server));
     let accepted = document(&app, issued.invoice_id);
-    assert_eq!(accepted.state, "accepted");
+    assert_eq!(accepted.state, KsefState::Accepted);
     let number = accepted.ksef_number.clone().unwrap();
     assert_eq!(
         accepted.xml.as_deref(),
@@ -258,8 +261,9 @@ fn subscribers_see_the_ksef_number_or_why_there_is_none_yet(app: TestApp) {
     let first = issue(&app, jan, vec![line("Internet 600/60", 7_999)]);
     let response = common::log_in(&app.client, "demo", "Demo-ebok-2026");
     assert_eq!(response.status(), Status::SeeOther);
-    let page =
-        |id: i64| common::page_text(&app.get(&format!("/faktury/{id}")).into_string().unwrap());
+    let page = |id: InvoiceId| {
+        common::page_text(&app.get(&format!("/faktury/{id}")).into_string().unwrap())
+    };
     assert!(
         page(first.invoice_id).contains("czeka na numer KSeF"),
         "{}",
@@ -293,7 +297,7 @@ fn subscribers_see_the_ksef_number_or_why_there_is_none_yet(app: TestApp) {
         ..Faults::default()
     });
     drain(&app, &target(&app, &server));
-    assert_eq!(document(&app, second.invoice_id).state, "rejected");
+    assert_eq!(document(&app, second.invoice_id).state, KsefState::Rejected);
     let rejected = page(second.invoice_id);
     assert!(rejected.contains("trybie offline"), "{rejected}");
     assert!(
@@ -346,13 +350,13 @@ fn the_billing_run_makes_each_invoices_fa3_document_in_its_own_transaction(app: 
     billing::execute_run(&mut conn, &invoicing, started, &actor, 4, &|_| {}).unwrap();
     drop(conn);
     for customer in [person, company] {
-        let (id, issue_date, seller_nip): (i64, chrono::NaiveDate, String) = invoices::table
+        let (id, issue_date, seller_nip): (InvoiceId, chrono::NaiveDate, String) = invoices::table
             .filter(invoices::customer_id.eq(customer))
             .select((invoices::id, invoices::issue_date, invoices::seller_nip))
             .first(&mut *app.conn())
             .unwrap();
         let stored = document(&app, id);
-        assert_eq!(stored.state, "queued", "{stored:?}");
+        assert_eq!(stored.state, KsefState::Queued, "{stored:?}");
         let xml = stored.xml.expect("made in the run's transaction");
         schema().validate(xml.as_bytes()).unwrap();
         assert_eq!(
@@ -458,7 +462,7 @@ fn staff_keep_the_ksef_settings_with_the_token_sealed_and_the_sender_follows_the
             break;
         }
     }
-    assert_eq!(document(&app, issued.invoice_id).state, "accepted");
+    assert_eq!(document(&app, issued.invoice_id).state, KsefState::Accepted);
     // Without a token nothing is sent, and the sender says what is missing.
     settings(&app, "test", true);
     let report = runtime

@@ -23,6 +23,10 @@ use ebok::app::staff::manual_invoices::{self, LineForm, ManualInvoiceError, OneO
 use ebok::app::{clock, demo, invoices, payment_account};
 use ebok::db::schema::{accounts, contracts, invoices as invoice_rows, subscription_periods};
 use ebok::db::subscription_periods::NewSubscriptionPeriod;
+use ebok::domain::ContractId;
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
+use ebok::domain::InvoiceKind;
 use ebok::domain::billing::BillingPeriod;
 use ebok::domain::receivables::Overpaid;
 use ebok::domain::subscription_periods::InvoicedBy;
@@ -88,7 +92,7 @@ fn doubly_billed(app: &TestApp) -> i64 {
     )
 }
 
-fn demo_customer(app: &TestApp) -> i64 {
+fn demo_customer(app: &TestApp) -> CustomerId {
     accounts::table
         .filter(accounts::login.eq(demo::DEMO_LOGIN))
         .select(accounts::customer_id)
@@ -139,7 +143,7 @@ fn the_billing_run_skips_the_subscriptions_the_demo_invoiced(app: TestApp) {
     );
 }
 
-fn one_off_form(contract_id: i64, period: &str) -> OneOffForm {
+fn one_off_form(contract_id: ContractId, period: &str) -> OneOffForm {
     OneOffForm {
         contract_id: contract_id.to_string(),
         subscription_period: period.into(),
@@ -152,7 +156,7 @@ fn one_off_form(contract_id: i64, period: &str) -> OneOffForm {
 
 fn issue_by_hand(
     app: &TestApp,
-    customer_id: i64,
+    customer_id: CustomerId,
     form: &OneOffForm,
 ) -> Result<invoicing::Issued, ManualInvoiceError> {
     let parts = parts(app);
@@ -168,7 +172,7 @@ fn a_subscription_invoiced_by_hand_is_refused_twice_skipped_by_the_run_and_freed
 ) {
     let app = app.with_demo(0);
     let customer_id = demo_customer(&app);
-    let contract_id: i64 = contracts::table
+    let contract_id: ContractId = contracts::table
         .filter(contracts::customer_id.eq(customer_id))
         .select(contracts::id)
         .first(&mut *app.conn())
@@ -268,7 +272,7 @@ fn a_subscription_invoiced_by_hand_is_refused_twice_skipped_by_the_run_and_freed
 
 fn the_database_refuses_a_second_fact_for_a_service_and_period(app: TestApp) {
     let app = app.with_demo(0);
-    let (service_id, invoice_id): (i64, i64) = subscription_periods::table
+    let (service_id, invoice_id): (i64, InvoiceId) = subscription_periods::table
         .select((
             subscription_periods::service_id,
             subscription_periods::invoice_id,
@@ -314,7 +318,7 @@ fn a_lowering_correction_changes_what_every_page_says_is_owed(app: TestApp) {
     let target = list
         .invoices
         .iter()
-        .find(|r| r.outstanding >= 2999 && r.kind == "invoice")
+        .find(|r| r.outstanding >= 2999 && r.kind == InvoiceKind::Invoice)
         .expect("the demo customer owes something")
         .clone();
     let parts = parts(&app);
@@ -447,7 +451,7 @@ fn a_lowering_correction_changes_what_every_page_says_is_owed(app: TestApp) {
 }
 
 /// A plain recomputation from the ledger: Σ documents − Σ payments that count.
-fn plain_balance(app: &TestApp, customer_id: i64) -> i64 {
+fn plain_balance(app: &TestApp, customer_id: CustomerId) -> i64 {
     let documents: Vec<i64> = invoice_rows::table
         .filter(invoice_rows::customer_id.eq(customer_id))
         .filter(invoice_rows::status.eq("issued"))
@@ -464,7 +468,7 @@ fn plain_balance(app: &TestApp, customer_id: i64) -> i64 {
     documents.iter().sum::<i64>() - payments + refunded
 }
 
-fn check_every_figure(app: &TestApp, customer_id: i64, step: &str) {
+fn check_every_figure(app: &TestApp, customer_id: CustomerId, step: &str) {
     let today = clock::today();
     let mut conn = app.conn();
     let list = invoices::list(
@@ -498,7 +502,7 @@ fn check_every_figure(app: &TestApp, customer_id: i64, step: &str) {
             row.number
         );
         assert!(row.outstanding >= 0 && row.paid >= 0, "{step}: {row:?}");
-        if row.kind == "correction" {
+        if row.kind == InvoiceKind::Correction {
             assert_eq!(
                 row.outstanding, 0,
                 "{step}: a correction is not paid by itself"
@@ -519,7 +523,7 @@ fn every_figure_agrees_after_random_invoices_corrections_and_payments(app: TestA
             case % 3 == 2,
             &[ServiceSpec::internet(5_999)],
         );
-        let mut documents: Vec<i64> = Vec::new();
+        let mut documents: Vec<InvoiceId> = Vec::new();
         let mut payments_made: Vec<i64> = Vec::new();
         for step in 0..9 {
             let label = format!("case {case} step {step}");
@@ -560,7 +564,7 @@ fn every_figure_agrees_after_random_invoices_corrections_and_payments(app: TestA
                     let invoice = ebok::db::invoices::find(&mut app.conn(), original)
                         .unwrap()
                         .unwrap();
-                    let side = if invoice.kind == "correction" {
+                    let side = if invoice.kind == InvoiceKind::Correction {
                         "after"
                     } else {
                         "line"

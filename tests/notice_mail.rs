@@ -9,11 +9,14 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use common::bank::{customer, date};
 use common::smtp::{ReceivedMail, SmtpSink};
 use common::{TestApp, scalar_i64};
+use diesel::prelude::*;
 use ebok::app::mail_queue::Outgoing;
 use ebok::app::notice_mail::{self, NoticeMailReport};
 use ebok::db::contracts::NewContract;
 use ebok::db::news::NewNewsItem;
+use ebok::db::schema::news;
 use ebok::db::services::NewService;
+use ebok::domain::CustomerId;
 use ebok::mail::MailTemplates;
 
 backend_tests!(
@@ -63,15 +66,15 @@ fn mail_to(smtp: &SmtpSink, number: i64) -> Vec<ReceivedMail> {
         .collect()
 }
 
-fn give_service(app: &TestApp, customer_id: i64, name: &str, expires_on: NaiveDate) -> i64 {
+fn give_service(app: &TestApp, customer_id: CustomerId, name: &str, expires_on: NaiveDate) -> i64 {
     ebok::db::services::insert(
         &mut app.conn(),
         &NewService {
             customer_id,
             contract_id: None,
-            kind: "tv".into(),
+            kind: ebok::domain::ServiceKind::Tv,
             name: name.into(),
-            status: "active".into(),
+            status: ebok::domain::ServiceStatus::Active,
             activated_on: date(2026, 1, 1),
             expires_on: Some(expires_on),
             monthly_fee: 2_000,
@@ -83,7 +86,7 @@ fn give_service(app: &TestApp, customer_id: i64, name: &str, expires_on: NaiveDa
     .unwrap()
 }
 
-fn give_contract(app: &TestApp, customer_id: i64, number: &str, city: &str) {
+fn give_contract(app: &TestApp, customer_id: CustomerId, number: &str, city: &str) {
     let now = ebok::app::clock::now();
     let tariff_id = scalar_i64(app, "SELECT MIN(id) AS v FROM tariffs");
     ebok::db::contracts::insert(
@@ -102,7 +105,7 @@ fn give_contract(app: &TestApp, customer_id: i64, number: &str, city: &str) {
             install_address_line: "ul. Łąkowa 5".into(),
             install_postal_code: "90-001".into(),
             install_city: city.into(),
-            status: "active".into(),
+            status: ebok::domain::ContractStatus::Active,
             created_at: now,
             updated_at: now,
         },
@@ -110,7 +113,7 @@ fn give_contract(app: &TestApp, customer_id: i64, number: &str, city: &str) {
     .unwrap();
 }
 
-fn switches(app: &TestApp, customer_id: i64, reminders: bool, outages: bool) {
+fn switches(app: &TestApp, customer_id: CustomerId, reminders: bool, outages: bool) {
     ebok::db::customers::set_notifications(
         &mut app.conn(),
         customer_id,
@@ -237,7 +240,13 @@ fn an_outage_is_mailed_once_to_its_area_when_published_honouring_the_switch(app:
     switches(&app, c2, true, false);
     ebok::db::customers::set_language(&mut app.conn(), c1, "en", ebok::app::clock::now()).unwrap();
 
-    // The demo's own outage notices go out on the first pass.
+    // The demo's own outage notices are published relative to the real clock, so on some days
+    // and hours they fall between this test's passes (on 7 Dec 2026 at noon one was published
+    // at 10:00 and mailed at 10:01). They count as mailed before the test's clock starts.
+    let demo_notices: Vec<i64> = news::table.select(news::id).load(&mut *app.conn()).unwrap();
+    for id in demo_notices {
+        ebok::db::notice_mails::claim_outage(&mut app.conn(), id, 0, at(today(), 8)).unwrap();
+    }
     run(&app, &templates, at(today(), 9));
     // Scheduled for 10:00: nothing at 9:30, mailed on the first pass after.
     publish_outage(&app, "Brak internetu", "Zgierz Testowy", at(today(), 10));
@@ -249,7 +258,7 @@ fn an_outage_is_mailed_once_to_its_area_when_published_honouring_the_switch(app:
     assert_eq!(again.outages, 0, "{again:?}");
     deliver(&app);
 
-    // (The demo's own notices for everyone reached them in the first pass.)
+    // (Only this test's outage is looked at: the demo's were claimed before the first pass.)
     let about = |number| -> Vec<ReceivedMail> {
         mail_to(&smtp, number)
             .into_iter()

@@ -6,6 +6,7 @@
 
 mod common;
 
+use ebok::domain::InvoiceId;
 use std::time::{Duration, Instant};
 
 use common::bank::{date, fixture, issue, paid};
@@ -43,7 +44,7 @@ fn set_up(app: TestApp, faults: Faults) -> Paying {
 }
 
 /// Clicks "Zapłać online" on the invoice page; returns PayU's payment page.
-fn pay_online(p: &Paying, invoice_id: i64) -> String {
+fn pay_online(p: &Paying, invoice_id: InvoiceId) -> String {
     let page = format!("/faktury/{invoice_id}");
     let html = p.app.get(&page).into_string().unwrap_or_default();
     assert!(

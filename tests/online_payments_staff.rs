@@ -10,11 +10,13 @@ use diesel::prelude::*;
 use ebok::app::clock;
 use ebok::db::online_payments::NewOnlinePayment;
 use ebok::db::schema::online_payments;
+use ebok::domain::CustomerId;
+use ebok::domain::online_payment::OrderState;
 use rocket::http::Status;
 
 backend_tests!(flagged_orders_wait_for_staff_until_resolved_once);
 
-fn order(app: &TestApp, customer_id: i64, ext: &str, state: &str, total: i64) -> i64 {
+fn order(app: &TestApp, customer_id: CustomerId, ext: &str, state: OrderState, total: i64) -> i64 {
     let now = clock::now();
     ebok::db::online_payments::insert(
         &mut app.conn(),
@@ -26,7 +28,7 @@ fn order(app: &TestApp, customer_id: i64, ext: &str, state: &str, total: i64) ->
             description: format!("Zamówienie {ext}"),
             total_amount: total,
             currency: "PLN".into(),
-            state: state.into(),
+            state,
             notify_email: "jan@example.com".into(),
             language: "pl".into(),
             created_at: now,
@@ -40,8 +42,8 @@ fn order(app: &TestApp, customer_id: i64, ext: &str, state: &str, total: i64) ->
 
 fn flagged_orders_wait_for_staff_until_resolved_once(app: TestApp) {
     let (app, f) = fixture(app);
-    let paid = order(&app, f.c1, "9001-paid", "completed", 12_345);
-    let odd = order(&app, f.c2, "9002-odd", "new", 5_000);
+    let paid = order(&app, f.c1, "9001-paid", OrderState::Completed, 12_345);
+    let odd = order(&app, f.c2, "9002-odd", OrderState::New, 5_000);
     ebok::db::online_payments::flag(
         &mut app.conn(),
         odd,

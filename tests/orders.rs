@@ -23,6 +23,8 @@ use ebok::db::schema::{
     cart_items, domains, invoices, online_payments, outbox, services, shop_order_lines,
     shop_order_payments, shop_orders,
 };
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use ebok::mail::MailTemplates;
 use ebok::payu::signature::{Algorithm, header_for};
 use ebok::payu::wire::OrderNotification;
@@ -93,7 +95,7 @@ fn add(app: &TestApp, item_id: i64, fields: &[(&str, &str)]) -> String {
     shown_after(app, response)
 }
 
-fn cart_lines(app: &TestApp, customer_id: i64) -> Vec<(i64, i32)> {
+fn cart_lines(app: &TestApp, customer_id: CustomerId) -> Vec<(i64, i32)> {
     cart_items::table
         .filter(cart_items::customer_id.eq(customer_id))
         .order(cart_items::id)
@@ -130,7 +132,10 @@ fn send_place(app: &TestApp, key: &str, token: &str) -> (Status, String) {
 }
 
 /// (id, status, fulfilment, total, invoice) of the customer's newest order.
-fn last_shop_order(app: &TestApp, customer_id: i64) -> (i64, String, String, i64, Option<i64>) {
+fn last_shop_order(
+    app: &TestApp,
+    customer_id: CustomerId,
+) -> (i64, String, String, i64, Option<i64>) {
     shop_orders::table
         .filter(shop_orders::customer_id.eq(customer_id))
         .order(shop_orders::id.desc())
@@ -145,7 +150,7 @@ fn last_shop_order(app: &TestApp, customer_id: i64) -> (i64, String, String, i64
         .unwrap()
 }
 
-fn order_state(app: &TestApp, id: i64) -> (String, String, Option<i64>) {
+fn order_state(app: &TestApp, id: i64) -> (String, String, Option<InvoiceId>) {
     shop_orders::table
         .find(id)
         .select((
@@ -172,14 +177,14 @@ fn payments_of(app: &TestApp, order_id: i64) -> Vec<(i64, String, Option<String>
         .unwrap()
 }
 
-fn invoices_of(app: &TestApp, customer_id: i64) -> i64 {
+fn invoices_of(app: &TestApp, customer_id: CustomerId) -> i64 {
     count(
         &mut app.conn(),
         &format!("SELECT id FROM invoices WHERE customer_id = {customer_id}"),
     )
 }
 
-fn static_ips(app: &TestApp, customer_id: i64) -> i64 {
+fn static_ips(app: &TestApp, customer_id: CustomerId) -> i64 {
     count(
         &mut app.conn(),
         &format!(
@@ -416,7 +421,7 @@ fn the_cart_changes_quantities_and_refuses_bad_input_with_a_message(app: TestApp
     );
 
     // Another customer's cart line: neither changed nor removed, and a message.
-    let stranger: i64 = ebok::db::schema::customers::table
+    let stranger: CustomerId = ebok::db::schema::customers::table
         .filter(ebok::db::schema::customers::id.ne(p.customer_id))
         .select(ebok::db::schema::customers::id)
         .first(&mut *app.conn())
@@ -1202,7 +1207,7 @@ fn staff_refund_paid_lines_through_payu_with_a_correction_once_each(app: TestApp
     ]);
     assert!(shown.contains("Wystawiono korektę"), "{shown}");
     assert_eq!(corrections(), corrections_before + 1);
-    let (correction, gross, corrects): (i64, i64, Option<i64>) = invoices::table
+    let (correction, gross, corrects): (InvoiceId, i64, Option<InvoiceId>) = invoices::table
         .filter(invoices::kind.eq("correction"))
         .order(invoices::id.desc())
         .select((

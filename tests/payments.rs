@@ -16,6 +16,7 @@ use ebok::app::audit::Actor;
 use ebok::app::bank_import::{self, Upload};
 use ebok::app::{clock, invoices};
 use ebok::db::schema::{bank_transactions, payments};
+use ebok::domain::CustomerId;
 use rocket::http::{ContentType, Header, Status};
 
 backend_tests!(
@@ -91,7 +92,7 @@ fn an_mt940_statement_is_previewed_then_booked_by_account_invoice_and_customer_n
     assert_eq!(paid(&app, f.inv4), 3_000);
     assert_eq!(balance(&app, f.c3), (2_000, 0));
 
-    let reasons: Vec<(i64, Option<String>, String)> = payments::table
+    let reasons: Vec<(CustomerId, Option<String>, String)> = payments::table
         .filter(payments::source.eq("import"))
         .order(payments::customer_id)
         .select((

@@ -5,6 +5,8 @@
 mod common;
 
 use common::{TestApp, count, log_in, page_text, post, scalar_i64};
+use ebok::domain::ContractId;
+use ebok::domain::CustomerId;
 use rocket::http::{Header, Status};
 use rocket::local::blocking::Client;
 
@@ -809,13 +811,13 @@ fn contacts_of_another_customer_are_not_found(app: TestApp) {
 }
 
 /// The dashboard reads a customer's rows through one `UNION ALL` statement
-/// (`db::customer_overview`). It must read exactly what the typed per-table lists read, for
+/// (`db::customers::overview`). It must read exactly what the typed per-table lists read, for
 /// every customer, and nothing of anyone else; and it must stay one statement.
 fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp) {
     use diesel::Connection;
     use diesel::connection::InstrumentationEvent;
     use diesel::r2d2::ManageConnection;
-    use ebok::db::customer_overview::{self, PaymentFacts};
+    use ebok::db::customers::overview::{self as customer_overview, PaymentFacts};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -833,7 +835,7 @@ fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp
         &mut *app.conn(),
     )
     .unwrap();
-    let customers: Vec<i64> = {
+    let customers: Vec<CustomerId> = {
         use diesel::prelude::*;
         use ebok::db::schema::customers;
         customers::table
@@ -858,21 +860,27 @@ fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp
                 customer.last_name
             )
         );
-        let contracts: Vec<(i64, String, String, String, Option<chrono::NaiveDate>, i64)> =
-            ebok::db::contracts::of_customer(&mut conn, id)
-                .unwrap()
-                .into_iter()
-                .map(|(c, t)| {
-                    (
-                        c.id,
-                        c.number,
-                        t.name,
-                        c.install_city,
-                        c.ends_on,
-                        c.monthly_fee,
-                    )
-                })
-                .collect();
+        let contracts: Vec<(
+            ContractId,
+            String,
+            String,
+            String,
+            Option<chrono::NaiveDate>,
+            i64,
+        )> = ebok::db::contracts::of_customer(&mut conn, id)
+            .unwrap()
+            .into_iter()
+            .map(|(c, t)| {
+                (
+                    c.id,
+                    c.number,
+                    t.name,
+                    c.install_city,
+                    c.ends_on,
+                    c.monthly_fee,
+                )
+            })
+            .collect();
         let read: Vec<_> = overview
             .contracts
             .iter()
@@ -902,15 +910,7 @@ fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp
         let read: Vec<_> = overview
             .services
             .iter()
-            .map(|s| {
-                (
-                    s.id,
-                    s.name.clone(),
-                    s.status.clone(),
-                    s.expires_on,
-                    s.auto_renew,
-                )
-            })
+            .map(|s| (s.id, s.name.clone(), s.status, s.expires_on, s.auto_renew))
             .collect();
         assert_eq!(read, services, "services of {id}");
         let domains: Vec<_> = ebok::db::domains::of_customer(&mut conn, id)
@@ -921,15 +921,7 @@ fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp
         let read: Vec<_> = overview
             .domains
             .iter()
-            .map(|d| {
-                (
-                    d.id,
-                    d.name.clone(),
-                    d.status.clone(),
-                    d.expires_on,
-                    d.auto_renew,
-                )
-            })
+            .map(|d| (d.id, d.name.clone(), d.status, d.expires_on, d.auto_renew))
             .collect();
         assert_eq!(read, domains, "domains of {id}");
         let payments: Vec<PaymentFacts> = ebok::db::payments::of_customer(&mut conn, id)
@@ -952,7 +944,7 @@ fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp
         let read: Vec<_> = overview
             .tickets
             .iter()
-            .map(|t| (t.id, t.subject.clone(), t.status.clone(), t.updated_at))
+            .map(|t| (t.id, t.subject.clone(), t.status, t.updated_at))
             .collect();
         assert_eq!(read, tickets, "tickets of {id}");
     }
@@ -969,7 +961,7 @@ fn the_customer_overview_reads_what_the_lists_read_in_one_statement(app: TestApp
     );
     assert!(demo.balances.iter().any(|b| b.paid > 0));
     // No such customer: nothing at all.
-    let nobody = customer_overview::of_customer(&mut conn, i64::MAX).unwrap();
+    let nobody = customer_overview::of_customer(&mut conn, CustomerId(i64::MAX)).unwrap();
     assert_eq!(nobody, Default::default());
     drop(conn);
 

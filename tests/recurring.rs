@@ -6,6 +6,8 @@
 
 mod common;
 
+use ebok::domain::ContractId;
+use ebok::domain::CustomerId;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -63,7 +65,7 @@ struct Rec {
     p: Paying,
     gateway: Gateway,
     ctx: ChargeContext,
-    contract_id: i64,
+    contract_id: ContractId,
     account_id: i64,
     runtime: rocket::tokio::runtime::Runtime,
 }
@@ -123,7 +125,7 @@ fn rig(app: TestApp) -> Rec {
     }
 }
 
-fn add_contract(app: &TestApp, customer_id: i64, number: &str) -> i64 {
+fn add_contract(app: &TestApp, customer_id: CustomerId, number: &str) -> ContractId {
     let now = ebok::app::clock::now();
     let tariff_id = q(app, "SELECT id FROM tariffs ORDER BY id LIMIT 1");
     let mut conn = app.conn();
@@ -143,7 +145,7 @@ fn add_contract(app: &TestApp, customer_id: i64, number: &str) -> i64 {
             install_address_line: "ul. Kartowa 1".into(),
             install_postal_code: "00-001".into(),
             install_city: "Warszawa".into(),
-            status: "active".into(),
+            status: ebok::domain::ContractStatus::Active,
             created_at: now,
             updated_at: now,
         },
@@ -154,9 +156,9 @@ fn add_contract(app: &TestApp, customer_id: i64, number: &str) -> i64 {
         &NewService {
             customer_id,
             contract_id: Some(contract_id),
-            kind: "internet".into(),
+            kind: ebok::domain::ServiceKind::Internet,
             name: "Internet kartowy 300".into(),
-            status: "active".into(),
+            status: ebok::domain::ServiceStatus::Active,
             activated_on: start(),
             expires_on: None,
             monthly_fee: FEE,
@@ -170,7 +172,7 @@ fn add_contract(app: &TestApp, customer_id: i64, number: &str) -> i64 {
 }
 
 /// A test card typed into PayU's form, its FIRST order confirmed with 3-D Secure.
-fn register_card(r: &Rec, customer_id: i64, account_id: i64) -> i64 {
+fn register_card(r: &Rec, customer_id: CustomerId, account_id: i64) -> i64 {
     let token =
         r.p.payu
             .tokenize("4444 3333 2222 1111", "12/30", "123")
@@ -201,7 +203,7 @@ fn register_card(r: &Rec, customer_id: i64, account_id: i64) -> i64 {
             ebok::app::clock::now(),
         ))
         .unwrap();
-    assert_eq!(card.status, "active");
+    assert_eq!(card.status, ebok::domain::recurring::CardStatus::Active);
     assert_eq!(
         (card.brand.as_str(), card.last_four.as_str()),
         ("VISA", "1111")
@@ -594,7 +596,7 @@ fn another_customers_card_is_never_usable(app: TestApp) {
             r.p.customer_id
         ),
     );
-    let theirs = register_card(&r, other, 0);
+    let theirs = register_card(&r, CustomerId(other), 0);
     let their_token: String = {
         use diesel::prelude::*;
         use ebok::db::schema::payment_cards as pc;
@@ -860,7 +862,7 @@ fn the_demo_subscriber_paying_by_card_is_charged_through_the_local_payu(app: Tes
     use ebok::db::schema::{accounts, recurring_mandates};
     let r = rig(app.with_demo(1));
     let login = ebok::app::demo::recurring::login();
-    let customer_id: i64 = accounts::table
+    let customer_id: CustomerId = accounts::table
         .filter(accounts::login.eq(&login))
         .select(accounts::customer_id)
         .first(&mut *r.p.app.conn())

@@ -14,6 +14,9 @@ use ebok::app::invoicing::{self, Invoicing, IssueRequest, LineRequest, PdfStore}
 use ebok::app::payments::{self, PaymentRequest};
 use ebok::app::{clock, demo, invoices, payment_account, receivables};
 use ebok::db::schema::{accounts, audit_log, correction_refunds, invoices as invoice_rows};
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
+use ebok::domain::InvoiceKind;
 use ebok::domain::{Money, Nrb, VatRate};
 use ebok::pdf::PdfRenderer;
 use rocket::http::Status;
@@ -25,7 +28,7 @@ backend_tests!(
     a_refund_is_refused_without_a_valid_account_and_the_queue_is_for_payment_staff,
 );
 
-fn demo_customer(app: &TestApp) -> i64 {
+fn demo_customer(app: &TestApp) -> CustomerId {
     accounts::table
         .filter(accounts::login.eq(demo::DEMO_LOGIN))
         .select(accounts::customer_id)
@@ -72,7 +75,7 @@ fn audit_count(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-fn corrections(app: &TestApp, customer_id: i64) -> i64 {
+fn corrections(app: &TestApp, customer_id: CustomerId) -> i64 {
     invoice_rows::table
         .filter(invoice_rows::customer_id.eq(customer_id))
         .filter(invoice_rows::kind.eq("correction"))
@@ -83,7 +86,7 @@ fn corrections(app: &TestApp, customer_id: i64) -> i64 {
 
 /// Pays everything the customer owes, then issues one more invoice (500 zł) left unpaid, so
 /// that where an overpayment goes shows on what is owed.
-fn paid_up_with_one_open_invoice(app: &TestApp, customer_id: i64) {
+fn paid_up_with_one_open_invoice(app: &TestApp, customer_id: CustomerId) {
     let today = clock::today();
     let owed = receivables::of_customer(&mut app.conn(), customer_id, today)
         .unwrap()
@@ -145,7 +148,7 @@ fn paid_up_with_one_open_invoice(app: &TestApp, customer_id: i64) {
 
 /// Paid invoices (not corrections) of the customer whose first line is at least 30 zł, newest
 /// first.
-fn paid_invoices(app: &TestApp, customer_id: i64) -> Vec<invoices::InvoiceRow> {
+fn paid_invoices(app: &TestApp, customer_id: CustomerId) -> Vec<invoices::InvoiceRow> {
     let list = invoices::list(
         &mut app.conn(),
         customer_id,
@@ -156,14 +159,14 @@ fn paid_invoices(app: &TestApp, customer_id: i64) -> Vec<invoices::InvoiceRow> {
     let mut paid: Vec<_> = list
         .invoices
         .into_iter()
-        .filter(|r| r.kind == "invoice" && r.outstanding == 0 && r.paid >= 3_000)
+        .filter(|r| r.kind == InvoiceKind::Invoice && r.outstanding == 0 && r.paid >= 3_000)
         .collect();
     paid.sort_by_key(|r| std::cmp::Reverse(r.id));
     paid
 }
 
 /// The correction form's fields for `invoice` with its first line 29,99 zł cheaper.
-fn lowered_lines(app: &TestApp, invoice: i64) -> Vec<(String, String)> {
+fn lowered_lines(app: &TestApp, invoice: InvoiceId) -> Vec<(String, String)> {
     let lines: Vec<_> = ebok::db::invoices::lines_of(&mut app.conn(), invoice)
         .unwrap()
         .into_iter()
@@ -198,8 +201,8 @@ fn lowered_lines(app: &TestApp, invoice: i64) -> Vec<(String, String)> {
 
 fn correct(
     staff: &Client,
-    customer_id: i64,
-    invoice: i64,
+    customer_id: CustomerId,
+    invoice: InvoiceId,
     mut fields: Vec<(String, String)>,
     choice: &[(&str, &str)],
 ) -> (Status, String) {
@@ -223,8 +226,8 @@ fn correct(
     )
 }
 
-fn newest_correction(app: &TestApp, customer_id: i64) -> (i64, String) {
-    let (id, number): (i64, Option<String>) = invoice_rows::table
+fn newest_correction(app: &TestApp, customer_id: CustomerId) -> (InvoiceId, String) {
+    let (id, number): (InvoiceId, Option<String>) = invoice_rows::table
         .filter(invoice_rows::customer_id.eq(customer_id))
         .filter(invoice_rows::kind.eq("correction"))
         .order(invoice_rows::id.desc())
@@ -234,7 +237,7 @@ fn newest_correction(app: &TestApp, customer_id: i64) -> (i64, String) {
     (id, number.unwrap())
 }
 
-fn pdf_of(app: &TestApp, invoice: i64) -> Option<String> {
+fn pdf_of(app: &TestApp, invoice: InvoiceId) -> Option<String> {
     let row = ebok::db::invoices::find(&mut app.conn(), invoice)
         .unwrap()
         .unwrap();
@@ -248,7 +251,7 @@ fn pdf_of(app: &TestApp, invoice: i64) -> Option<String> {
 }
 
 /// Σ documents − Σ payments that count + Σ refunds: the plain ledger.
-fn plain_balance(app: &TestApp, customer_id: i64) -> i64 {
+fn plain_balance(app: &TestApp, customer_id: CustomerId) -> i64 {
     let documents: Vec<i64> = invoice_rows::table
         .filter(invoice_rows::customer_id.eq(customer_id))
         .filter(invoice_rows::status.eq("issued"))
@@ -270,7 +273,7 @@ fn plain_balance(app: &TestApp, customer_id: i64) -> i64 {
 
 /// Every figure the portal and the panel show of the customer: all equal to `owed` and
 /// `credit`, and to the plain ledger.
-fn every_page_says(app: &TestApp, customer_id: i64, owed: i64, credit: i64, step: &str) {
+fn every_page_says(app: &TestApp, customer_id: CustomerId, owed: i64, credit: i64, step: &str) {
     let today = clock::today();
     let list = invoices::list(
         &mut app.conn(),
@@ -357,9 +360,13 @@ fn staff_choose_credit_or_refund_on_a_correction_and_every_page_follows(app: Tes
         (
             refunds[0].amount,
             refunds[0].correction_id,
-            refunds[0].status.as_str()
+            refunds[0].status
         ),
-        (2_999, refunded_correction, "pending")
+        (
+            2_999,
+            refunded_correction,
+            ebok::domain::RefundStatus::Pending
+        )
     );
     assert_eq!(refunds[0].account, account.as_str());
     every_page_says(
@@ -455,7 +462,7 @@ fn staff_choose_credit_or_refund_on_a_correction_and_every_page_follows(app: Tes
     let sent = ebok::db::refunds::find(&mut app.conn(), refunds[0].id)
         .unwrap()
         .unwrap();
-    assert_eq!(sent.status, "sent");
+    assert_eq!(sent.status, ebok::domain::RefundStatus::Sent);
     assert!(sent.sent_at.is_some() && sent.sent_by_staff_id.is_some());
     assert_eq!(audit_count(&app, "refund_sent"), 1);
     let response = post(&billing, "/staff/zwroty", &action, &[]);

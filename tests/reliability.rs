@@ -11,6 +11,7 @@ use common::TestApp;
 use common::smtp::SmtpSink;
 use ebok::app::clock;
 use ebok::db::outbox;
+use ebok::domain::{MailStatus, StoredWord};
 use ebok::jobs::outbox::DeliveryReport;
 
 const MESSAGES: usize = 1_000;
@@ -34,12 +35,12 @@ fn deliver(
 }
 
 fn statuses(app: &TestApp) -> BTreeMap<String, i64> {
-    ["pending", "sending", "sent", "failed"]
-        .into_iter()
-        .map(|status| {
+    MailStatus::ALL
+        .iter()
+        .map(|&status| {
             let mut conn = app.conn();
             (
-                status.to_owned(),
+                status.to_string(),
                 outbox::count_with_status(&mut conn, status).unwrap(),
             )
         })

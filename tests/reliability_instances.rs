@@ -413,7 +413,7 @@ fn two_instances_bill_once_mail_once_and_answer_every_request(app: TestApp) {
     app.seed_demo(CUSTOMERS);
     // Every customer takes invoices by e-mail: the run queues one mail (with its PDF) each,
     // for the two instances' senders to deliver.
-    let everyone: Vec<i64> = {
+    let everyone: Vec<ebok::domain::CustomerId> = {
         use ebok::db::schema::customers;
         customers::table
             .select(customers::id)

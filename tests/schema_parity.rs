@@ -169,7 +169,7 @@ fn postgres_answers_a_search_inside_names_from_the_trigram_index() {
         .unwrap();
     let query = format!(
         "EXPLAIN SELECT id FROM customers WHERE {} ILIKE '%Żółćwski%'",
-        ebok::db::customer_search::NAMES_JOINED
+        ebok::db::customers::search::NAMES_JOINED
     );
     let plan: Vec<PlanLine> = diesel::sql_query(query).load(&mut conn).unwrap();
     let plan: Vec<String> = plan.into_iter().map(|line| line.line).collect();

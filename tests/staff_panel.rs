@@ -9,11 +9,13 @@ use common::documents::pdf_text;
 use common::{TestApp, count, page_text, post};
 use diesel::prelude::*;
 use ebok::app::demo;
-use ebok::db::profile_changes::NewProfileChangeRequest;
+use ebok::db::change_requests::NewProfileChangeRequest;
 use ebok::db::schema::{
     audit_log, contracts, customers, endpoints, invoices, news, offer_banners,
     profile_change_requests, sellers, services,
 };
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use ebok::domain::Nrb;
 use rocket::http::Status;
 use rocket::local::blocking::Client;
@@ -100,7 +102,7 @@ fn audit_count(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-fn customer_id(app: &TestApp, number: i64) -> i64 {
+fn customer_id(app: &TestApp, number: i64) -> CustomerId {
     ebok::db::customers::find_by_number(&mut app.conn(), number)
         .unwrap()
         .unwrap()
@@ -749,15 +751,20 @@ fn the_customer_card_shows_data_contracts_invoices_ledger_and_audit(app: TestApp
     );
 }
 
-fn request_change(app: &TestApp, customer: i64, field: &str, requested: serde_json::Value) -> i64 {
-    ebok::db::profile_changes::insert(
+fn request_change(
+    app: &TestApp,
+    customer: CustomerId,
+    field: &str,
+    requested: serde_json::Value,
+) -> i64 {
+    ebok::db::change_requests::insert(
         &mut app.conn(),
         &NewProfileChangeRequest {
             customer_id: customer,
             account_id: None,
             field: field.into(),
             requested: requested.to_string(),
-            status: "pending".into(),
+            status: ebok::domain::ChangeRequestStatus::Pending,
             ip: Some("192.0.2.10".into()),
             requested_at: ebok::app::clock::now(),
         },
@@ -951,7 +958,7 @@ fn one_off_fields(today: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn issue_one_off(app: &TestApp, staff: &Client, customer: i64) -> (Status, String) {
+fn issue_one_off(app: &TestApp, staff: &Client, customer: CustomerId) -> (Status, String) {
     let today = ebok::app::clock::today().to_string();
     let fields = one_off_fields(&today);
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -964,8 +971,8 @@ fn issue_one_off(app: &TestApp, staff: &Client, customer: i64) -> (Status, Strin
     )
 }
 
-fn newest_invoice(app: &TestApp, customer: i64) -> (i64, String, i64, String) {
-    let (id, number, gross, kind): (i64, Option<String>, i64, String) = invoices::table
+fn newest_invoice(app: &TestApp, customer: CustomerId) -> (InvoiceId, String, i64, String) {
+    let (id, number, gross, kind): (InvoiceId, Option<String>, i64, String) = invoices::table
         .filter(invoices::customer_id.eq(customer))
         .order(invoices::id.desc())
         .select((
@@ -1021,7 +1028,7 @@ fn a_one_off_invoice_is_issued_from_the_panel_with_correct_totals_and_a_pdf(app:
         .first(&mut *app.conn())
         .unwrap();
     assert!(details.contains(&number), "{details}");
-    let (actor, audited_customer): (Option<i64>, Option<i64>) = audit_log::table
+    let (actor, audited_customer): (Option<i64>, Option<CustomerId>) = audit_log::table
         .filter(audit_log::action.eq("invoice_issued"))
         .order(audit_log::id.desc())
         .select((audit_log::actor_staff_id, audit_log::customer_id))
@@ -1140,7 +1147,7 @@ fn a_corrective_invoice_is_issued_from_the_panel(app: TestApp) {
         14_900 - original_gross,
         "after 149,00 minus before 250,00"
     );
-    let corrects: Option<i64> = invoices::table
+    let corrects: Option<InvoiceId> = invoices::table
         .find(correction)
         .select(invoices::corrects_invoice_id)
         .first(&mut *app.conn())
@@ -1499,7 +1506,7 @@ fn a_company_rename_keeps_the_contact_person(app: TestApp) {
         ],
     );
     assert_eq!(status, Status::SeeOther);
-    let id: i64 = customers::table
+    let id: CustomerId = customers::table
         .filter(customers::nip.eq("5260001246"))
         .select(customers::id)
         .first(&mut *app.conn())

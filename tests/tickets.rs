@@ -11,6 +11,7 @@ use ebok::app::clock;
 use ebok::app::tickets::customer::{self, NewTicketForm};
 use ebok::app::tickets::{AttachmentStore, Upload};
 use ebok::db::schema::{customers, outbox, ticket_attachments, ticket_messages, tickets};
+use ebok::domain::CustomerId;
 use rocket::http::{Header, Status};
 use rocket::local::blocking::{Client, LocalResponse};
 
@@ -92,7 +93,7 @@ fn staff(app: &TestApp, login: &str) -> Client {
     client
 }
 
-fn customer_id(app: &TestApp, number: i64) -> i64 {
+fn customer_id(app: &TestApp, number: i64) -> CustomerId {
     customers::table
         .filter(customers::customer_number.eq(number))
         .select(customers::id)
@@ -1114,7 +1115,7 @@ fn a_billing_contact_has_no_ticket_pages_and_a_fault_link_preselects_the_categor
             email: "ksiegowa@example.com".into(),
             password_hash: ebok::app::crypto::hash_password("Ksiegowa-ebok-2026").unwrap(),
             role: "billing".into(),
-            status: "active".into(),
+            status: ebok::domain::AccountStatus::Active,
             language: "pl".into(),
             totp_secret: None,
             terms_version: None,

@@ -15,6 +15,7 @@ use diesel::prelude::*;
 use ebok::app::{clock, credit, invoices, top_ups};
 use ebok::db::payments::NewPayment;
 use ebok::db::schema::{payment_allocations, payments, top_up_packages};
+use ebok::domain::CustomerId;
 use ebok::payu::signature::{Algorithm, header_for};
 use ebok::payu::wire::OrderNotification;
 use ebok::sim::payu::{self as payu_sim, Faults};
@@ -168,7 +169,7 @@ fn a_top_up_bought_at_payu_credits_its_value_to_the_grosz(app: TestApp) {
     assert_eq!(standing(&p), (owed_after, credit_after));
 }
 
-fn manual_payment(app: &TestApp, customer_id: i64, amount: i64, on: NaiveDate) -> i64 {
+fn manual_payment(app: &TestApp, customer_id: CustomerId, amount: i64, on: NaiveDate) -> i64 {
     ebok::db::payments::insert(
         &mut app.conn(),
         &NewPayment {

@@ -12,6 +12,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use ebok::db::{self, DatabaseUrl, DbConn};
+use ebok::domain::InvoiceId;
 
 const WAVE_1: &str = "2026-11-21-000010_contact_roles";
 const WAVE_1_FIXTURE: &str = include_str!("data/upgrade/wave1.sql");
@@ -52,7 +53,7 @@ struct Fact {
     #[diesel(sql_type = Text)]
     period: String,
     #[diesel(sql_type = BigInt)]
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     #[diesel(sql_type = Text)]
     source: String,
 }
@@ -164,7 +165,7 @@ fn wave_1_upgrades_to_the_current_schema(url: DatabaseUrl) {
         vec![Fact {
             service_id: 1,
             period: "2026-10".into(),
-            invoice_id: 1,
+            invoice_id: ebok::domain::InvoiceId(1),
             source: "earlier".into(),
         }]
     );
@@ -193,7 +194,7 @@ fn wave_1_upgrades_to_the_current_schema(url: DatabaseUrl) {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
     let list = ebok::app::invoices::list(
         &mut conn,
-        1,
+        ebok::domain::CustomerId(1),
         &ebok::app::invoices::InvoiceFilter::default(),
         today,
     )

@@ -5,6 +5,8 @@
 
 mod common;
 
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use std::sync::{Arc, Barrier};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -94,7 +96,7 @@ fn paid_kind(app: &TestApp) -> i64 {
     .unwrap()
 }
 
-fn demo_customer(app: &TestApp) -> i64 {
+fn demo_customer(app: &TestApp) -> CustomerId {
     ebok::db::customers::find_by_number(&mut app.conn(), 1)
         .unwrap()
         .unwrap()
@@ -113,7 +115,7 @@ fn visits_of_technician(app: &TestApp, technician: i64) -> i64 {
 /// Books directly through the use case, as the web call does, in one write transaction.
 fn book_directly(
     app: &TestApp,
-    customer: i64,
+    customer: CustomerId,
     kind: i64,
     technician: i64,
     starts_at: NaiveDateTime,
@@ -132,7 +134,7 @@ fn book_directly(
 fn book_with(
     pool: &Pool,
     config: &Config,
-    customer: i64,
+    customer: CustomerId,
     kind: i64,
     technician: i64,
     starts_at: NaiveDateTime,
@@ -613,8 +615,8 @@ fn bad_input_gets_a_clear_message_and_stores_nothing(app: TestApp) {
             opened_by_account_id: None,
             service_id: None,
             subject: "Cudze zgłoszenie".into(),
-            category: "fault".into(),
-            status: "new".into(),
+            category: ebok::domain::tickets::TicketCategory::Fault,
+            status: ebok::domain::tickets::TicketStatus::New,
             priority: "normal".into(),
             assigned_staff_id: None,
             created_at: clock::now(),
@@ -704,10 +706,10 @@ fn a_blocked_or_ended_contract_books_nothing(app: TestApp) {
         .execute(&mut *app.conn())
         .unwrap();
     // Blocked for overdue payments (dunning flagged the endpoints).
-    let invoice = scalar_i64(
+    let invoice = InvoiceId(scalar_i64(
         &app,
         &format!("SELECT MIN(id) AS v FROM invoices WHERE customer_id = {customer}"),
-    );
+    ));
     ebok::db::dunning::flag_endpoints(&mut app.conn(), customer, invoice, "block", clock::now())
         .unwrap();
     assert!(matches!(

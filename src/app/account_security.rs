@@ -1,6 +1,7 @@
 //! Keeping an account safe once it exists: password reset by e-mail, password and e-mail
 //! changes, the list of recent logins and open sessions, ending other sessions.
 
+use crate::domain::AccountStatus;
 use std::net::IpAddr;
 
 use chrono::{Duration, NaiveDateTime};
@@ -104,7 +105,7 @@ pub fn request_password_reset(
         throttle::hit(conn, Limit::PasswordResetsPerEmail, &email, now)?;
         let accounts: Vec<Account> = db::accounts::find_by_email(conn, &email)?
             .into_iter()
-            .filter(|a| a.status == "active")
+            .filter(|a| a.status == AccountStatus::Active)
             .collect();
         if accounts.is_empty() {
             audit::record(
@@ -156,7 +157,7 @@ pub fn reset_link_account(
     let Some(id) = stored.account_id else {
         return Ok(None);
     };
-    Ok(db::accounts::find(conn, id)?.filter(|account| account.status == "active"))
+    Ok(db::accounts::find(conn, id)?.filter(|account| account.status == AccountStatus::Active))
 }
 
 /// Sets the new password from a reset link and ends every session of the account.
@@ -176,7 +177,7 @@ pub fn complete_password_reset(
             Some(id) => db::accounts::find(conn, id)?,
             None => None,
         }
-        .filter(|account| account.status == "active")
+        .filter(|account| account.status == AccountStatus::Active)
         .ok_or(SecurityError::InvalidLink)?;
         if !db::tokens::consume(conn, stored.id, now)? {
             return Err(SecurityError::InvalidLink);
@@ -406,7 +407,7 @@ pub fn confirm_email_change(
             return Err(SecurityError::InvalidLink);
         };
         let account = db::accounts::find(conn, account_id)?
-            .filter(|account| account.status == "active")
+            .filter(|account| account.status == AccountStatus::Active)
             .ok_or(SecurityError::InvalidLink)?;
         if !db::tokens::consume(conn, stored.id, now)? {
             return Err(SecurityError::InvalidLink);

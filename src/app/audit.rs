@@ -1,5 +1,6 @@
 //! Writing the audit trail from use cases.
 
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
@@ -11,7 +12,7 @@ use crate::db::{self, DbConn};
 pub struct Actor {
     pub account_id: Option<i64>,
     pub staff_id: Option<i64>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub ip: Option<String>,
     /// The name of the API token a call of the JSON API came with (recorded as a `system`
     /// actor, the token's name in the details).
@@ -26,7 +27,7 @@ impl Actor {
         }
     }
 
-    pub fn account(account_id: i64, customer_id: i64, ip: Option<String>) -> Actor {
+    pub fn account(account_id: i64, customer_id: CustomerId, ip: Option<String>) -> Actor {
         Actor {
             account_id: Some(account_id),
             customer_id: Some(customer_id),
@@ -94,7 +95,7 @@ pub fn entry(actor: &Actor, action: &str, mut details: Value, now: NaiveDateTime
 impl Actor {
     /// The same actor, acting on one customer's records (so the customer card's audit trail
     /// finds the entry).
-    pub fn for_customer(&self, customer_id: i64) -> Actor {
+    pub fn for_customer(&self, customer_id: CustomerId) -> Actor {
         Actor {
             customer_id: Some(customer_id),
             ..self.clone()

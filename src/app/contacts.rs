@@ -2,6 +2,7 @@
 //! invitation link with their own login and see only what the role allows. The owner can revoke
 //! an invitation or a contact's access at any time.
 
+use crate::domain::AccountStatus;
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
@@ -27,7 +28,7 @@ pub struct ContactView {
     pub login: String,
     pub email: String,
     pub role: String,
-    pub status: String,
+    pub status: AccountStatus,
     pub last_login_at: Option<NaiveDateTime>,
     pub is_you: bool,
 }
@@ -139,7 +140,7 @@ pub fn invite(
         let invited = open.iter().filter_map(payload_of).any(|p| p.email == email);
         let has_login = db::accounts::of_customer(conn, owner.customer_id)?
             .iter()
-            .any(|a| a.email.eq_ignore_ascii_case(&email) && a.status != "disabled");
+            .any(|a| a.email.eq_ignore_ascii_case(&email) && a.status != AccountStatus::Disabled);
         if invited || has_login {
             return Err(ContactError::AlreadyInvited);
         }
@@ -326,7 +327,7 @@ pub fn accept(
                 email: payload.email.clone(),
                 password_hash: password_hash.to_owned(),
                 role: payload.role.clone(),
-                status: "active".into(),
+                status: AccountStatus::Active,
                 language,
                 totp_secret: None,
                 terms_version: None,

@@ -7,6 +7,7 @@
 //! `payments::reverse_payment`): it is measured against the allocations the credit made while
 //! it was valid, and a later re-layout spends exactly that much of it again.
 
+use crate::domain::CustomerId;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -33,7 +34,7 @@ impl Spendable {
 /// the part its allocations had not used. Returns the grosze that lapsed now.
 pub fn expire_lapsed(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<i64> {
@@ -64,7 +65,10 @@ pub fn expire_lapsed(
 
 /// The customer's payments that count, in the order their money is spent (lapsing credit
 /// soonest first, then the rest oldest first), each with what it may still pay.
-pub fn spendable(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<Spendable>> {
+pub fn spendable(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> diesel::QueryResult<Vec<Spendable>> {
     let expiring: HashMap<i64, (NaiveDate, i64)> =
         db::top_ups::expiring_of_customer(conn, customer_id)?
             .into_iter()

@@ -1,5 +1,10 @@
 //! The subscriber's dashboard ("Pulpit"): who they are, what they have, what they owe.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::tickets::TicketStatus;
+use crate::domain::{ContractStatus, ServiceStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::access::{AccessFlags, sees_notice};
@@ -8,7 +13,7 @@ use crate::app::news_board::NewsBoard;
 use crate::app::{notices, receivables};
 use crate::config::NoticeConfig;
 use crate::db::DbConn;
-use crate::db::customer_overview;
+use crate::db::customers::overview as customer_overview;
 use crate::db::news::OfferBanner;
 use crate::domain::Nrb;
 use crate::domain::notices::Notice;
@@ -21,7 +26,7 @@ const TICKETS_SHOWN: usize = 3;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InvoiceLink {
-    pub id: i64,
+    pub id: InvoiceId,
     pub number: String,
 }
 
@@ -50,11 +55,11 @@ pub struct NewsLink {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ContractSummary {
-    pub id: i64,
+    pub id: ContractId,
     pub number: String,
     pub tariff: String,
     pub monthly_fee: i64,
-    pub status: String,
+    pub status: ContractStatus,
     pub ends_on: Option<NaiveDate>,
 }
 
@@ -82,7 +87,7 @@ pub struct Dashboard {
     /// For the "download the last invoice" shortcut.
     pub latest_invoice: Option<InvoiceLink>,
     /// For the "pay" shortcut: the unpaid invoice due first.
-    pub first_unpaid_invoice_id: Option<i64>,
+    pub first_unpaid_invoice_id: Option<InvoiceId>,
     /// What is overdue, since when, interest so far, the step's deadline and the connection's
     /// flag; read only for a customer with an overdue invoice, so the common page stays one
     /// statement.
@@ -97,12 +102,12 @@ pub struct At {
 }
 
 /// Everything for the customer `customer_id`, and only for them. The most visited page, so its
-/// rows come in one statement (`db::customer_overview`; tiles and notices share them); news and
+/// rows come in one statement (`db::customers::overview`; tiles and notices share them); news and
 /// the offer come from the in-memory board, and this customer's confirmations are read only when
 /// an urgent item is shown.
 pub fn load(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     at: At,
     notice_config: &NoticeConfig,
     access: &AccessFlags,
@@ -159,7 +164,7 @@ pub fn load(
             number: contract.number.clone(),
             tariff: contract.tariff.clone(),
             monthly_fee: contract.monthly_fee,
-            status: contract.status.clone(),
+            status: contract.status,
             ends_on: contract.ends_on,
         })
         .collect();
@@ -179,7 +184,7 @@ pub fn load(
         active_services: state
             .services
             .iter()
-            .filter(|s| s.status == "active")
+            .filter(|s| s.status == ServiceStatus::Active)
             .count() as i64,
         domains: state.domains.len() as i64,
         unpaid_invoices: open.len() as i64,
@@ -188,7 +193,7 @@ pub fn load(
         open_tickets: state
             .tickets
             .iter()
-            .filter(|t| t.status != "closed")
+            .filter(|t| t.status != TicketStatus::Closed)
             .count() as i64,
         contracts,
         notices,

@@ -7,6 +7,8 @@
 //!   notice pass announces a discount's end 14 days ahead (`announce_endings`);
 //! - per-service discounts (promotions, loyalty) get their staff page (`/staff/rabaty`).
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -24,7 +26,7 @@ use crate::db::tariffs::Tariff;
 use crate::db::{self, DbConn};
 use crate::domain::Money;
 use crate::domain::billing::DiscountKind;
-use crate::domain::discounts::{self as rules, TypeForm, TypeProblem};
+use crate::domain::discounts::{self as rules, ApplicationStatus, TypeForm, TypeProblem};
 use crate::mail::{Language, MailKind};
 
 /// How many decided applications the staff page lists.
@@ -160,13 +162,17 @@ pub fn staff_page(conn: &mut DbConn) -> diesel::QueryResult<StaffPage> {
         .collect();
     let mut pending = rows(db::discounts::applications_with_status(
         conn,
-        &["pending"],
+        &[ApplicationStatus::Pending],
         i64::MAX,
     )?);
     pending.reverse();
     let decided = rows(db::discounts::applications_with_status(
         conn,
-        &["approved", "refused", "ended"],
+        &[
+            ApplicationStatus::Approved,
+            ApplicationStatus::Refused,
+            ApplicationStatus::Ended,
+        ],
         DECIDED_SHOWN,
     )?);
     Ok(StaffPage {
@@ -318,7 +324,7 @@ pub fn proof_for_staff(
 pub fn own_proof(
     conn: &mut DbConn,
     store: &AttachmentStore,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> Result<AttachmentFile, DiscountError> {
     let application = db::discounts::find_application(conn, id)?
@@ -381,7 +387,7 @@ pub fn approve(
     now: NaiveDateTime,
 ) -> Result<(), DiscountError> {
     let application = db::discounts::find_application(conn, id)?.ok_or(DiscountError::NotFound)?;
-    if application.status != "pending" {
+    if application.status != ApplicationStatus::Pending {
         return Err(DiscountError::Decided);
     }
     let starts_on = rules::starts_on(today);
@@ -396,7 +402,7 @@ pub fn approve(
     if !db::discounts::decide(
         conn,
         id,
-        "approved",
+        ApplicationStatus::Approved,
         staff_id,
         Some(starts_on),
         ends_on,
@@ -446,7 +452,7 @@ pub fn refuse(
     if !db::discounts::decide(
         conn,
         id,
-        "refused",
+        ApplicationStatus::Refused,
         staff_id,
         None,
         None,
@@ -506,7 +512,7 @@ pub struct ContractDiscount {
 /// What `/umowy/<id>/ulga` shows.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ContractPage {
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     pub contract_number: String,
     pub tariff_name: String,
     pub monthly_fee: i64,
@@ -518,8 +524,8 @@ pub struct ContractPage {
 }
 
 fn own(application: Application, type_name: String, today: NaiveDate) -> OwnApplication {
-    let in_force =
-        application.status == "approved" && application.ends_on.is_none_or(|end| end >= today);
+    let in_force = application.status == ApplicationStatus::Approved
+        && application.ends_on.is_none_or(|end| end >= today);
     let ending_soon = in_force
         && application
             .ends_on
@@ -536,7 +542,7 @@ fn own(application: Application, type_name: String, today: NaiveDate) -> OwnAppl
 /// not past its end), with the fee under it.
 pub fn current_of_contract(
     conn: &mut DbConn,
-    contract_id: i64,
+    contract_id: ContractId,
     monthly_fee: i64,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<ContractDiscount>> {
@@ -564,8 +570,8 @@ pub fn current_of_contract(
 /// The discount page of one of the customer's contracts; `None` for anyone else's.
 pub fn contract_page(
     conn: &mut DbConn,
-    customer_id: i64,
-    contract_id: i64,
+    customer_id: CustomerId,
+    contract_id: ContractId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<ContractPage>> {
     let Some((contract, tariff)) = db::contracts::find_of_customer(conn, customer_id, contract_id)?
@@ -602,7 +608,7 @@ pub fn contract_page(
             .collect();
     let pending = applications
         .iter()
-        .any(|a| a.application.status == "pending");
+        .any(|a| a.application.status == ApplicationStatus::Pending);
     Ok(Some(ContractPage {
         contract_id,
         current: current_of_contract(conn, contract_id, contract.monthly_fee, today)?,
@@ -619,7 +625,7 @@ pub fn contract_page(
 /// The customer's applications on every contract (the profile page's list).
 pub fn of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Vec<OwnApplication>> {
     Ok(db::discounts::applications_of_customer(conn, customer_id)?
@@ -644,8 +650,8 @@ pub fn apply(
     conn: &mut DbConn,
     store: &AttachmentStore,
     actor: &Actor,
-    customer_id: i64,
-    contract_id: i64,
+    customer_id: CustomerId,
+    contract_id: ContractId,
     form: &ApplyForm,
     uploads: Vec<Upload>,
     today: NaiveDate,
@@ -685,7 +691,7 @@ pub fn apply(
     };
     let pending = db::discounts::applications_of_customer(conn, customer_id)?
         .iter()
-        .any(|(a, _)| a.contract_id == contract_id && a.status == "pending");
+        .any(|(a, _)| a.contract_id == contract_id && a.status == ApplicationStatus::Pending);
     if pending {
         return Err(DiscountError::AlreadyPending);
     }
@@ -700,7 +706,7 @@ pub fn apply(
                 customer_id,
                 contract_id,
                 discount_type_id: type_id,
-                status: "pending".into(),
+                status: ApplicationStatus::Pending,
                 proof_file_name: proof.file_name.clone(),
                 proof_content_type: proof.kind.content_type().into(),
                 proof_size_bytes: proof.size,

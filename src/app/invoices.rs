@@ -1,6 +1,10 @@
 //! What a subscriber sees of their invoices and payments: every read takes the customer id from
 //! the session, so nobody reaches another customer's documents.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::InvoiceKind;
+use crate::domain::InvoiceStatus;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -64,9 +68,9 @@ impl PaymentStatus {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InvoiceRow {
-    pub id: i64,
+    pub id: InvoiceId,
     pub number: String,
-    pub kind: String,
+    pub kind: InvoiceKind,
     pub issue_date: NaiveDate,
     pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,
@@ -142,7 +146,7 @@ pub fn payment_rows(
     invoices: Vec<Invoice>,
     today: NaiveDate,
 ) -> diesel::QueryResult<Vec<InvoiceRow>> {
-    let mut money: HashMap<i64, Receivables> = HashMap::new();
+    let mut money: HashMap<CustomerId, Receivables> = HashMap::new();
     let mut out = Vec::with_capacity(invoices.len());
     for invoice in invoices {
         let customer_id = invoice.customer_id;
@@ -162,7 +166,7 @@ pub fn payment_rows(
 /// newest first.
 pub fn list(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     filter: &InvoiceFilter,
     today: NaiveDate,
 ) -> diesel::QueryResult<InvoiceList> {
@@ -225,7 +229,7 @@ pub struct InvoiceDetail {
     pub invoice: InvoiceSummary,
     pub lines: Vec<InvoiceLineView>,
     pub payments: Vec<AllocatedPayment>,
-    pub corrects: Option<(i64, String)>,
+    pub corrects: Option<(InvoiceId, String)>,
     pub amount_in_words: String,
 }
 
@@ -276,12 +280,12 @@ fn line_view(line: InvoiceLine) -> InvoiceLineView {
 
 pub fn detail(
     conn: &mut DbConn,
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<InvoiceDetail>> {
     let Some(invoice) = db::invoices::find_of_customer(conn, customer_id, invoice_id)?
-        .filter(|i| i.status == "issued")
+        .filter(|i| i.status == InvoiceStatus::Issued)
     else {
         return Ok(None);
     };
@@ -354,8 +358,8 @@ pub enum DocumentError {
 pub fn pdf(
     conn: &mut DbConn,
     store: &PdfStore,
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
 ) -> Result<Option<(String, Vec<u8>)>, DocumentError> {
     let Some(invoice) = db::invoices::find_of_customer(conn, customer_id, invoice_id)? else {
         return Ok(None);
@@ -389,8 +393,8 @@ pub enum Document {
 pub fn document(
     conn: &mut DbConn,
     store: &PdfStore,
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
 ) -> Result<Option<Document>, DocumentError> {
     match pdf(conn, store, customer_id, invoice_id) {
         Ok(found) => Ok(found.map(|(name, bytes)| Document::Pdf { name, bytes })),
@@ -403,8 +407,8 @@ pub fn document(
 pub fn pdf_zip(
     conn: &mut DbConn,
     store: &PdfStore,
-    customer_id: i64,
-    invoice_ids: &[i64],
+    customer_id: CustomerId,
+    invoice_ids: &[InvoiceId],
 ) -> Result<Option<Vec<u8>>, DocumentError> {
     use std::io::Write;
     let mut buffer = std::io::Cursor::new(Vec::new());
@@ -434,7 +438,7 @@ pub fn pdf_zip(
 /// How to pay an invoice by transfer, with the ZBP QR code for banking apps.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PaymentInstructions {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub number: String,
     pub payee: String,
     pub account: String,
@@ -445,8 +449,8 @@ pub struct PaymentInstructions {
 
 pub fn payment_instructions(
     conn: &mut DbConn,
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<PaymentInstructions>> {
     let Some(detail) = detail(conn, customer_id, invoice_id, today)? else {
@@ -500,7 +504,7 @@ pub struct LedgerEntry {
     pub kind: &'static str,
     /// The invoice number, or the payment's transfer title.
     pub reference: Option<String>,
-    pub invoice_id: Option<i64>,
+    pub invoice_id: Option<InvoiceId>,
     pub charge: i64,
     pub payment: i64,
     /// What the customer owes after this entry (negative: credit).
@@ -533,7 +537,7 @@ pub struct Ledger {
 /// (what is overdue, the interest so far, the current step and its deadline).
 pub fn balance_page(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     today: NaiveDate,
@@ -547,7 +551,7 @@ pub fn balance_page(
 /// forward from before `from`.
 pub fn ledger(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> diesel::QueryResult<Ledger> {
@@ -562,7 +566,7 @@ pub fn ledger(
     }
     let mut events: Vec<(NaiveDate, u8, i64, LedgerEntry)> = Vec::new();
     for invoice in &invoices {
-        let (kind, label) = if invoice.kind == "correction" {
+        let (kind, label) = if invoice.kind == InvoiceKind::Correction {
             ("correction", "Faktura korygująca")
         } else {
             ("invoice", "Faktura")
@@ -570,7 +574,7 @@ pub fn ledger(
         events.push((
             invoice.issue_date,
             0,
-            invoice.id,
+            invoice.id.0,
             LedgerEntry {
                 date: invoice.issue_date,
                 description: format!("{label} {}", invoice.number.clone().unwrap_or_default()),
@@ -642,7 +646,7 @@ pub fn ledger(
     }
     // Overpaid money refunded on a correction: it leaves the customer's credit the day the
     // correction chose it.
-    let numbers: HashMap<i64, String> = invoices
+    let numbers: HashMap<InvoiceId, String> = invoices
         .iter()
         .map(|i| (i.id, i.number.clone().unwrap_or_default()))
         .collect();

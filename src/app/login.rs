@@ -2,6 +2,7 @@
 //! it on), staff by their own login. The answer for an unknown login is the same as for a wrong
 //! password and takes as long; failures are throttled per account and per IP.
 
+use crate::domain::AccountStatus;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
@@ -159,12 +160,14 @@ pub fn login(
         .map(|a| a.password_hash.as_str())
         .unwrap_or_else(|| decoy_hash());
     let password_ok = crypto::verify_password(password, stored_hash) && account.is_some();
-    let usable = account.as_ref().filter(|a| a.status != "disabled");
+    let usable = account
+        .as_ref()
+        .filter(|a| a.status != AccountStatus::Disabled);
     let Some(account) = usable.filter(|_| password_ok) else {
         record_failure(conn, account.as_ref(), &locks, client, now)?;
         return Err(LoginError::Invalid);
     };
-    if account.status == "pending" {
+    if account.status == AccountStatus::Pending {
         return Err(LoginError::NotActivated);
     }
     if account.totp_secret.is_some() {
@@ -190,7 +193,7 @@ pub fn login_second_factor(
     now: NaiveDateTime,
 ) -> Result<StartedSession, LoginError> {
     let account = db::accounts::find(conn, account_id)?
-        .filter(|a| a.status == "active")
+        .filter(|a| a.status == AccountStatus::Active)
         .ok_or(LoginError::Invalid)?;
     let account_subject = format!("account:{}", account.id);
     // Only the account's (or the device's) lock: the password was right, so the IP lock,

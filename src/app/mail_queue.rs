@@ -52,7 +52,7 @@ pub fn queue_with_attachment(
             body_text: mail.text,
             body_html: Some(mail.html),
             attachment_path,
-            status: "pending".into(),
+            status: crate::domain::MailStatus::Pending,
             attempts: 0,
             next_attempt_at: now,
             locked_until: None,

@@ -1,6 +1,7 @@
 //! News and outage notices as a subscriber sees them: for everyone or for their area, urgent ones
 //! on top until this customer confirms them.
 
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 
 use crate::app::news_board::NewsBoard;
@@ -22,7 +23,7 @@ pub struct NewsView {
 /// urgent item is among them).
 pub fn with_confirmations(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     items: Vec<NewsItem>,
 ) -> diesel::QueryResult<Vec<NewsView>> {
     let confirmed = if items.iter().any(|i| i.urgent) {
@@ -46,7 +47,7 @@ pub fn with_confirmations(
 pub fn for_customer(
     conn: &mut DbConn,
     board: &NewsBoard,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<NewsView>> {
     let areas = db::contracts::areas_of_customer(conn, customer_id)?;
@@ -58,7 +59,7 @@ pub fn for_customer(
 /// customer can see (another area, retired, unpublished, or no such id): nothing is written.
 pub fn confirm(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: i64,
     news_id: i64,
     now: NaiveDateTime,

@@ -7,6 +7,8 @@
 //! `outage_mailings` for a news item; UNIQUE keys), so several instances or a re-run after a
 //! crash never mail anything twice, and nothing claimed is ever left unmailed.
 
+use crate::domain::CustomerId;
+use crate::domain::CustomerKind;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -112,7 +114,7 @@ fn mailable(notice: &Notice) -> Option<MailedNotice> {
             continues,
         } => (
             "contract_ending",
-            *contract_id,
+            contract_id.0,
             number,
             *ends_on,
             *days_left,
@@ -184,7 +186,7 @@ fn mail_customer(
     conn: &mut DbConn,
     outgoing: &Outgoing<'_>,
     config: &NoticeConfig,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<usize, NoticeMailError> {
@@ -239,7 +241,7 @@ fn mail_customer(
 
 /// A person by name; a company is greeted without one.
 fn greeting_name(customer: &Customer) -> Option<String> {
-    if customer.kind == "company" {
+    if customer.kind == CustomerKind::Company {
         return None;
     }
     let name = [

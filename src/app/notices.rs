@@ -1,11 +1,13 @@
 //! The subscriber's notices: what expires or ends soon, what is overdue, a low prepaid balance.
 
+use crate::domain::CustomerId;
+use crate::domain::{ContractStatus, DomainStatus, ServiceStatus};
 use chrono::{Duration, NaiveDate};
 
 use crate::app::receivables;
 use crate::config::NoticeConfig;
 use crate::db::DbConn;
-use crate::db::customer_overview::{self, CustomerOverview};
+use crate::db::customers::overview::{self as customer_overview, CustomerOverview};
 use crate::domain::notices::{self, Candidates, Expiring, Notice, Overdue, Thresholds};
 
 fn thresholds(config: &NoticeConfig) -> Thresholds {
@@ -21,7 +23,7 @@ fn thresholds(config: &NoticeConfig) -> Thresholds {
 /// open an area gets none of its notices.
 pub fn for_login(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     role: &str,
     today: NaiveDate,
     config: &NoticeConfig,
@@ -35,7 +37,7 @@ pub fn for_login(
 /// Everything that needs the customer's action on `today`, most pressing first.
 pub fn for_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
     config: &NoticeConfig,
 ) -> diesel::QueryResult<Vec<Notice>> {
@@ -56,7 +58,7 @@ pub fn from_state(
     let services: Vec<Expiring> = state
         .services
         .iter()
-        .filter(|s| s.status == "active")
+        .filter(|s| s.status == ServiceStatus::Active)
         .filter_map(|s| {
             let ends_on = s.expires_on.filter(|day| *day <= service_limit)?;
             Some(Expiring {
@@ -71,7 +73,7 @@ pub fn from_state(
     let domains: Vec<Expiring> = state
         .domains
         .iter()
-        .filter(|d| d.status == "active" && d.expires_on <= domain_limit)
+        .filter(|d| d.status == DomainStatus::Active && d.expires_on <= domain_limit)
         .map(|d| Expiring {
             id: d.id,
             name: d.name.clone(),
@@ -82,10 +84,10 @@ pub fn from_state(
     let contracts: Vec<Expiring> = state
         .contracts
         .iter()
-        .filter(|c| c.status == "active")
+        .filter(|c| c.status == ContractStatus::Active)
         .filter_map(|c| {
             Some(Expiring {
-                id: c.id,
+                id: c.id.0,
                 renews: c.after_term == "indefinite",
                 ends_on: c.ends_on?,
                 name: c.number.clone(),

@@ -1,6 +1,7 @@
 //! What staff see of one customer's money: the ledger with its running balance, invoices with
 //! what is still owed, and every payment including reversed ones (who reversed it and why).
 
+use crate::domain::CustomerId;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -23,7 +24,7 @@ pub struct PaymentRow {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CustomerAccount {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub customer_number: i64,
     pub name: String,
     pub nrb: String,
@@ -55,7 +56,7 @@ pub fn customer_name(customer: &db::customers::Customer) -> String {
 /// queued for the next billing run.
 pub fn account_with_charges(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<(CustomerAccount, Vec<ChargeRow>)>> {
     let Some(account) = customer_account(conn, customer_id, today)? else {
@@ -67,7 +68,7 @@ pub fn account_with_charges(
 
 pub fn customer_account(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<CustomerAccount>> {
     let Some(customer) = db::customers::find(conn, customer_id)? else {
@@ -116,7 +117,10 @@ pub fn customer_account(
 }
 
 /// The customer id for a customer number typed into the search box.
-pub fn customer_by_number(conn: &mut DbConn, number: &str) -> diesel::QueryResult<Option<i64>> {
+pub fn customer_by_number(
+    conn: &mut DbConn,
+    number: &str,
+) -> diesel::QueryResult<Option<CustomerId>> {
     match number.trim().parse::<i64>() {
         Ok(number) => Ok(db::customers::find_by_number(conn, number)?.map(|c| c.id)),
         Err(_) => Ok(None),

@@ -3,6 +3,8 @@
 //! ([`settle`] runs when an invoice is issued). Staff record payments by hand and reverse them;
 //! a reversal keeps the payment in the history and lays the other payments out again.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
@@ -15,7 +17,7 @@ use crate::domain::allocation::{OpenInvoice, allocate};
 
 #[derive(Debug, Clone)]
 pub struct PaymentRequest {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub amount: Money,
     pub received_on: NaiveDate,
     pub method: &'static str,
@@ -32,7 +34,7 @@ pub struct PaymentRequest {
 pub struct Recorded {
     pub payment_id: i64,
     /// (invoice id, amount) in the order allocated.
-    pub allocations: Vec<(i64, Money)>,
+    pub allocations: Vec<(InvoiceId, Money)>,
     pub credit_left: Money,
 }
 
@@ -85,7 +87,7 @@ pub fn record_payment(
             },
         )?;
         let made = settle(conn, request.customer_id, now)?;
-        let allocations: Vec<(i64, Money)> = made
+        let allocations: Vec<(InvoiceId, Money)> = made
             .iter()
             .filter(|(payment, _, _)| *payment == payment_id)
             .map(|(_, invoice, amount)| (*invoice, Money::from_grosze(*amount)))
@@ -112,9 +114,9 @@ pub fn record_payment(
 /// (a payment, a reversal, a newly issued invoice).
 pub fn settle(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: NaiveDateTime,
-) -> diesel::QueryResult<Vec<(i64, i64, i64)>> {
+) -> diesel::QueryResult<Vec<(i64, InvoiceId, i64)>> {
     // Before anything is laid out afresh: credit past its last day keeps what it paid and
     // loses the rest.
     crate::app::credit::expire_lapsed(conn, customer_id, now.date(), now)?;
@@ -223,7 +225,7 @@ pub fn record_manual(
     actor: &Actor,
     today: NaiveDate,
     now: NaiveDateTime,
-) -> Result<(Recorded, i64), ManualError> {
+) -> Result<(Recorded, CustomerId), ManualError> {
     let mut problems = Vec::new();
     let amount = crate::domain::bank_statement::parse_amount(&form.amount)
         .filter(|a| *a > Money::zero() && a.grosze() < 10_000_000_000);
@@ -297,9 +299,9 @@ pub fn record_manual(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reversed {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     /// Allocations made afresh from the customer's other payments.
-    pub reallocated: Vec<(i64, i64, i64)>,
+    pub reallocated: Vec<(i64, InvoiceId, i64)>,
 }
 
 /// Reverses a payment (bounced, booked to the wrong customer): it stays in the history marked
@@ -362,7 +364,7 @@ pub fn reverse_from_panel(
     reason: &str,
     actor: &Actor,
     now: NaiveDateTime,
-) -> diesel::QueryResult<Option<(i64, Result<Reversed, PaymentError>)>> {
+) -> diesel::QueryResult<Option<(CustomerId, Result<Reversed, PaymentError>)>> {
     let Some(payment) = db::payments::find(conn, payment_id)? else {
         return Ok(None);
     };

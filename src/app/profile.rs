@@ -2,14 +2,17 @@
 //! notification preferences, consents) and what goes to the ISP for approval first (name, PESEL,
 //! NIP, legal address). Consent changes keep their history: when, from which IP, which text.
 
+use crate::domain::ChangeRequestStatus;
+use crate::domain::CustomerId;
+use crate::domain::CustomerKind;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
 use crate::app::audit::{self, Actor};
 use crate::app::crypto;
+use crate::db::change_requests::{NewProfileChangeRequest, ProfileChangeRequest};
 use crate::db::consents::{Consent, NewConsent};
 use crate::db::customers::Customer;
-use crate::db::profile_changes::{NewProfileChangeRequest, ProfileChangeRequest};
 use crate::db::{self, DbConn};
 use crate::domain::{Nip, Pesel};
 
@@ -29,7 +32,7 @@ pub struct ConsentState {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CustomerData {
     pub customer_number: i64,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company_name: Option<String>,
@@ -103,7 +106,7 @@ fn consent_state(current: Option<Consent>, version: &str) -> ConsentState {
 /// The profile page: the customer's data and their discount applications.
 pub fn page(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: chrono::NaiveDate,
 ) -> diesel::QueryResult<(Option<Profile>, Vec<crate::app::discounts::OwnApplication>)> {
     Ok((
@@ -112,12 +115,12 @@ pub fn page(
     ))
 }
 
-pub fn load(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Option<Profile>> {
+pub fn load(conn: &mut DbConn, customer_id: CustomerId) -> diesel::QueryResult<Option<Profile>> {
     let Some(customer) = db::customers::find(conn, customer_id)? else {
         return Ok(None);
     };
     Ok(Some(Profile {
-        pending: db::profile_changes::pending_of_customer(conn, customer_id)?,
+        pending: db::change_requests::pending_of_customer(conn, customer_id)?,
         einvoice: consent_state(
             db::consents::current(conn, customer_id, "einvoice")?,
             EINVOICE_TEXT_VERSION,
@@ -175,7 +178,7 @@ pub struct ContactInput {
 /// Phone and correspondence address apply at once (an empty address means "same as legal").
 pub fn update_contact(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     input: &ContactInput,
     actor: &Actor,
     now: NaiveDateTime,
@@ -245,7 +248,7 @@ pub enum ChangeRequest {
 /// The PESEL is stored only as its keyed hash and last four digits, as on the customer.
 pub fn request_change(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: i64,
     request: ChangeRequest,
     pesel_key: &[u8],
@@ -327,15 +330,15 @@ pub fn request_change(
         }
     };
     db::write_transaction(conn, |conn| {
-        db::profile_changes::withdraw_field(conn, customer_id, field, now)?;
-        let id = db::profile_changes::insert(
+        db::change_requests::withdraw_field(conn, customer_id, field, now)?;
+        let id = db::change_requests::insert(
             conn,
             &NewProfileChangeRequest {
                 customer_id,
                 account_id: Some(account_id),
                 field: field.to_owned(),
                 requested: requested.to_string(),
-                status: "pending".to_owned(),
+                status: ChangeRequestStatus::Pending,
                 ip: actor.ip.clone(),
                 requested_at: now,
             },
@@ -354,13 +357,13 @@ pub fn request_change(
 /// Withdraws one of the customer's own pending requests; `false` for anything else.
 pub fn withdraw_request(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     request_id: i64,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<bool> {
     db::write_transaction(conn, |conn| {
-        let changed = db::profile_changes::withdraw(conn, customer_id, request_id, now)?;
+        let changed = db::change_requests::withdraw(conn, customer_id, request_id, now)?;
         if changed == 1 {
             audit::record(
                 conn,
@@ -378,7 +381,7 @@ pub fn withdraw_request(
 /// and notice mail) at once, so they never speak different languages.
 pub fn set_language(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: i64,
     language: crate::i18n::Lang,
     now: NaiveDateTime,
@@ -405,7 +408,7 @@ pub struct Preferences {
 /// answer changes, so the history shows real decisions; withdrawing is one unticked box.
 pub fn save_preferences(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: i64,
     preferences: Preferences,
     actor: &Actor,

@@ -7,6 +7,7 @@
 //! with the session's Framed-IP-Address. Sessions of no endpoint are counted and named in the
 //! report, not stored.
 
+use crate::domain::CustomerId;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDateTime;
@@ -159,7 +160,7 @@ fn as_record(stored: &RadiusSession) -> SessionRecord {
 /// first; only the customer's.
 pub fn recent_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     service_id: Option<i64>,
     limit: i64,
 ) -> diesel::QueryResult<Vec<RadiusSession>> {
@@ -181,7 +182,7 @@ pub const RECENT: i64 = 10;
 /// page; `(None, [])` for anyone else's service.
 pub fn service_with_connections(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     service_id: i64,
 ) -> diesel::QueryResult<(Option<ServiceView>, Vec<RadiusSession>)> {
     let Some(service) = subscriptions::service(conn, customer_id, service_id)? else {

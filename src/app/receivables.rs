@@ -2,9 +2,11 @@
 //! invoice still owes with its corrections folded in, what the customer owes and has as credit.
 //! Every page, PDF, notice, the staff card and the payment ledger take their figures from here.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use chrono::NaiveDate;
 
-use crate::db::customer_overview::CustomerOverview;
+use crate::db::customers::overview::CustomerOverview;
 use crate::db::invoices::InvoiceBalance;
 use crate::db::{self, DbConn};
 use crate::domain::receivables::{self, Document, InvoiceDebt, Standing};
@@ -16,7 +18,7 @@ pub struct Receivables {
     pub debts: Vec<InvoiceDebt>,
     pub standing: Standing,
     /// Which invoice each correction belongs to: (document id, invoice id).
-    roots: Vec<(i64, i64)>,
+    roots: Vec<(InvoiceId, InvoiceId)>,
 }
 
 impl Receivables {
@@ -50,7 +52,7 @@ impl Receivables {
     }
 
     /// The debt of the invoice that `document_id` is or corrects.
-    pub fn debt_of(&self, document_id: i64) -> Option<&InvoiceDebt> {
+    pub fn debt_of(&self, document_id: InvoiceId) -> Option<&InvoiceDebt> {
         let root = self
             .roots
             .iter()
@@ -60,7 +62,7 @@ impl Receivables {
     }
 
     /// Whether `document_id` is an invoice (not a correction).
-    pub fn is_invoice(&self, document_id: i64) -> bool {
+    pub fn is_invoice(&self, document_id: InvoiceId) -> bool {
         self.roots
             .iter()
             .any(|(id, root)| *id == document_id && *root == document_id)
@@ -89,7 +91,7 @@ pub fn from_overview(state: &CustomerOverview, today: NaiveDate) -> Receivables 
 /// The customer's receivables, read in two queries.
 pub fn of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Receivables> {
     let balances = db::invoices::balances_of_customer(conn, customer_id)?;

@@ -59,9 +59,7 @@ pub fn mark_sent(
     db::write_transaction(conn, |conn| {
         let refund = db::refunds::find(conn, id)?.ok_or(SendError::NotFound)?;
         // Staff send by transfer only what PayU cancelled or refused.
-        if db::refunds::payu_of(conn, id)?
-            .is_some_and(|payu| !matches!(payu.state.as_str(), "canceled" | "refused"))
-        {
+        if db::refunds::payu_of(conn, id)?.is_some_and(|payu| !payu.state.is_given_up()) {
             return Err(SendError::ThroughPayu);
         }
         if !db::refunds::mark_sent(conn, id, actor.staff_id, now)? {

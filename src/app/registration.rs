@@ -7,6 +7,7 @@
 //! PESELs exist. Facts about the contract (already registered, login taken) are told only after
 //! identity is proven.
 
+use crate::domain::{AccountStatus, ContractStatus};
 use std::net::IpAddr;
 
 use chrono::{Duration, NaiveDateTime};
@@ -184,7 +185,7 @@ pub fn register(
     let identity_confirmed = match &holder {
         Some((contract, customer)) => {
             // Evaluate every comparison (no short-circuit) so each mismatch costs the same.
-            let active = contract.status == "active";
+            let active = contract.status == ContractStatus::Active;
             let pesel_matches = customer.pesel_hash.as_deref() == Some(typed_pesel_hash.as_str());
             let email_matches = normalise_email(&customer.email) == email;
             active & pesel_matches & email_matches
@@ -233,7 +234,7 @@ pub fn register(
                 email: email.clone(),
                 password_hash: password_hash.to_owned(),
                 role: "owner".into(),
-                status: "pending".into(),
+                status: AccountStatus::Pending,
                 language: language.code().into(),
                 totp_secret: None,
                 terms_version: Some(TERMS_VERSION.into()),
@@ -382,7 +383,10 @@ pub fn resend_activation(
             .into_iter()
             .collect()
     };
-    for account in candidates.into_iter().filter(|a| a.status == "pending") {
+    for account in candidates
+        .into_iter()
+        .filter(|a| a.status == AccountStatus::Pending)
+    {
         let subject = account.id.to_string();
         if throttle::check(conn, Limit::ActivationResendsPerAccount, &subject, now)?.is_err() {
             continue;

@@ -25,6 +25,7 @@ mod password_slots;
 
 pub use password_slots::PasswordSlots;
 
+use crate::domain::CustomerId;
 use std::cell::Cell;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -564,7 +565,7 @@ impl<'a, M> Cx<'a, M> {
 }
 
 impl Cx<'_, CustomerSession> {
-    pub fn customer_id(&self) -> i64 {
+    pub fn customer_id(&self) -> CustomerId {
         self.me.account.customer_id
     }
 }

@@ -1,6 +1,8 @@
 //! Signed-in sessions of subscribers and staff: created at login with a fresh random token,
 //! ended by logout, by idle or absolute timeout, or when the password changes.
 
+use crate::domain::AccountStatus;
+use crate::domain::CustomerId;
 use chrono::{Duration, NaiveDateTime};
 
 use crate::app::crypto;
@@ -77,7 +79,7 @@ pub struct CustomerSession {
 }
 
 impl CustomerSession {
-    pub fn customer_id(&self) -> i64 {
+    pub fn customer_id(&self) -> CustomerId {
         self.account.customer_id
     }
 }
@@ -121,7 +123,7 @@ pub fn resume_customer(
         return Ok(None);
     }
     Ok(account
-        .filter(|account| account.status == "active")
+        .filter(|account| account.status == AccountStatus::Active)
         .map(|account| CustomerSession {
             session_id: session.id,
             account,

@@ -1,5 +1,6 @@
 //! The statement PDF of a customer's invoices and payments ("zestawienie rozliczeń").
 
+use crate::domain::CustomerId;
 use chrono::NaiveDate;
 
 use crate::app::invoices;
@@ -22,7 +23,7 @@ fn amount_or_blank(grosze: i64) -> String {
 pub fn render(
     conn: &mut DbConn,
     renderer: &PdfRenderer,
-    customer_id: i64,
+    customer_id: CustomerId,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> diesel::QueryResult<Option<Vec<u8>>> {

@@ -1,6 +1,9 @@
 //! What a subscriber has: contracts with their tariffs, services with their endpoints, domains.
 //! Every function takes the customer id from the session and reads nothing of anyone else.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::DomainStatus;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -29,16 +32,19 @@ pub struct ContractView {
     pub holder: String,
 }
 
-fn holder_name(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<String> {
+fn holder_name(conn: &mut DbConn, customer_id: CustomerId) -> diesel::QueryResult<String> {
     Ok(db::customers::find(conn, customer_id)?
         .map(|customer| crate::app::staff::customer_card::display_name(&customer))
         .unwrap_or_default())
 }
 
-pub fn contracts(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<ContractView>> {
+pub fn contracts(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> diesel::QueryResult<Vec<ContractView>> {
     let rows = db::contracts::of_customer(conn, customer_id)?;
     let holder = holder_name(conn, customer_id)?;
-    let mut services_by_contract: HashMap<i64, Vec<Service>> = HashMap::new();
+    let mut services_by_contract: HashMap<ContractId, Vec<Service>> = HashMap::new();
     for service in db::services::of_customer(conn, customer_id)? {
         if let Some(contract_id) = service.contract_id {
             services_by_contract
@@ -64,8 +70,8 @@ pub fn contracts(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec
 /// A contract's page: the contract and the discount it has now.
 pub fn contract_page(
     conn: &mut DbConn,
-    customer_id: i64,
-    contract_id: i64,
+    customer_id: CustomerId,
+    contract_id: ContractId,
     today: chrono::NaiveDate,
 ) -> diesel::QueryResult<(
     Option<ContractView>,
@@ -86,8 +92,8 @@ pub fn contract_page(
 
 pub fn contract(
     conn: &mut DbConn,
-    customer_id: i64,
-    contract_id: i64,
+    customer_id: CustomerId,
+    contract_id: ContractId,
 ) -> diesel::QueryResult<Option<ContractView>> {
     let Some((contract, tariff)) = db::contracts::find_of_customer(conn, customer_id, contract_id)?
     else {
@@ -145,14 +151,17 @@ pub struct ServiceView {
     pub endpoints: Vec<EndpointView>,
 }
 
-pub fn services(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<ServiceView>> {
+pub fn services(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> diesel::QueryResult<Vec<ServiceView>> {
     let services = db::services::of_customer(conn, customer_id)?;
     with_endpoints(conn, customer_id, services)
 }
 
 fn with_endpoints(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     services: Vec<Service>,
 ) -> diesel::QueryResult<Vec<ServiceView>> {
     let ids: Vec<i64> = services.iter().map(|s| s.id).collect();
@@ -163,7 +172,7 @@ fn with_endpoints(
             .or_default()
             .push(endpoint.into());
     }
-    let numbers: HashMap<i64, String> = db::contracts::of_customer(conn, customer_id)?
+    let numbers: HashMap<ContractId, String> = db::contracts::of_customer(conn, customer_id)?
         .into_iter()
         .map(|(c, _)| (c.id, c.number))
         .collect();
@@ -180,7 +189,7 @@ fn with_endpoints(
 /// One service of the customer with its endpoints; `None` for anyone else's.
 pub fn service(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     service_id: i64,
 ) -> diesel::QueryResult<Option<ServiceView>> {
     let Some(service) = db::services::find_of_customer(conn, customer_id, service_id)? else {
@@ -250,7 +259,7 @@ pub enum Renewable {
 /// it is not the customer's (or, for a service, has no expiry date to renew at).
 pub fn set_renewal(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     what: Renewable,
     id: i64,
     auto_renew: bool,
@@ -287,7 +296,7 @@ pub struct DomainView {
 
 pub fn domains(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Vec<DomainView>> {
     Ok(db::domains::of_customer(conn, customer_id)?
@@ -295,7 +304,7 @@ pub fn domains(
         .map(|domain| {
             let days_left = (domain.expires_on - today).num_days();
             DomainView {
-                expiring_soon: domain.status == "active"
+                expiring_soon: domain.status == DomainStatus::Active
                     && days_left <= DOMAIN_EXPIRY_HIGHLIGHT_DAYS,
                 days_left,
                 domain,

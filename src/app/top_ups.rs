@@ -4,6 +4,7 @@
 //! later invoices as any credit is, the soonest-lapsing first. No VAT is charged on the
 //! top-up itself: see `domain::top_up` for why.
 
+use crate::domain::CustomerId;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
@@ -122,7 +123,7 @@ pub struct TopUpPage {
 /// The packages on sale and the customer's own top-ups with what is used, left and lapsed.
 pub fn page(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<TopUpPage> {
     let packages = db::top_ups::active_packages(conn)?;

@@ -7,6 +7,7 @@
 //! silently; so are counters older than the raw rows are kept (their hour may already be summed
 //! without the raw rows it had) and counters from the future.
 
+use crate::domain::CustomerId;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
@@ -233,7 +234,7 @@ pub struct TrafficPage {
 /// period around `day`. `None` when the endpoint asked for is not the customer's.
 pub fn page(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     endpoint_id: Option<i64>,
     period: Period,
     day: NaiveDate,
@@ -385,7 +386,7 @@ pub fn top_users(
 /// customer or endpoint that does not exist (or is not that customer's).
 pub fn staff_page(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     endpoint_id: Option<i64>,
     period: Period,
     day: NaiveDate,

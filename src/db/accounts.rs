@@ -1,5 +1,7 @@
 //! Subscriber logins. Several accounts may belong to one customer, each with a role.
 
+use crate::domain::AccountStatus;
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,13 +12,13 @@ use super::schema::accounts;
 #[derive(Debug, Clone, Queryable)]
 pub struct Account {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub login: String,
     pub login_key: String,
     pub email: String,
     pub password_hash: String,
     pub role: String,
-    pub status: String,
+    pub status: AccountStatus,
     pub language: String,
     pub totp_secret: Option<String>,
     pub terms_version: Option<String>,
@@ -29,13 +31,13 @@ pub struct Account {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = accounts, treat_none_as_default_value = false)]
 pub struct NewAccount {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub login: String,
     pub login_key: String,
     pub email: String,
     pub password_hash: String,
     pub role: String,
-    pub status: String,
+    pub status: AccountStatus,
     pub language: String,
     pub totp_secret: Option<String>,
     pub terms_version: Option<String>,
@@ -77,7 +79,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Vec<Account>
 }
 
 /// The owner account of a customer, if anyone has registered one.
-pub fn find_owner(conn: &mut DbConn, customer_id: i64) -> QueryResult<Option<Account>> {
+pub fn find_owner(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Option<Account>> {
     accounts::table
         .filter(accounts::customer_id.eq(customer_id))
         .filter(accounts::role.eq("owner"))
@@ -89,10 +91,10 @@ pub fn activate(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<b
     diesel::update(
         accounts::table
             .find(id)
-            .filter(accounts::status.eq("pending")),
+            .filter(accounts::status.eq(AccountStatus::Pending)),
     )
     .set((
-        accounts::status.eq("active"),
+        accounts::status.eq(AccountStatus::Active),
         accounts::activated_at.eq(Some(now)),
     ))
     .execute(conn)
@@ -153,7 +155,7 @@ pub fn set_language(conn: &mut DbConn, account_id: i64, language: &str) -> Query
 }
 
 /// Every login of a customer, the owner first.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Account>> {
+pub fn of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Account>> {
     let mut found: Vec<Account> = accounts::table
         .filter(accounts::customer_id.eq(customer_id))
         .order(accounts::created_at.asc())
@@ -163,15 +165,19 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Accou
 }
 
 /// Disables a contact's login (never the owner's); rows changed.
-pub fn disable_contact(conn: &mut DbConn, customer_id: i64, account_id: i64) -> QueryResult<usize> {
+pub fn disable_contact(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+    account_id: i64,
+) -> QueryResult<usize> {
     diesel::update(
         accounts::table
             .filter(accounts::id.eq(account_id))
             .filter(accounts::customer_id.eq(customer_id))
             .filter(accounts::role.ne("owner"))
-            .filter(accounts::status.ne("disabled")),
+            .filter(accounts::status.ne(AccountStatus::Disabled)),
     )
-    .set(accounts::status.eq("disabled"))
+    .set(accounts::status.eq(AccountStatus::Disabled))
     .execute(conn)
 }
 

@@ -1,5 +1,8 @@
 //! API tokens and the stored answers of idempotent writes (`/api/v1`).
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::ServiceStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -175,7 +178,7 @@ pub struct Page {
     pub after: i64,
     pub since: Option<NaiveDateTime>,
     pub limit: i64,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
 }
 
 pub fn customers_page(conn: &mut DbConn, page: Page) -> QueryResult<Vec<Customer>> {
@@ -222,7 +225,7 @@ pub fn services_page(conn: &mut DbConn, page: Page) -> QueryResult<Vec<Service>>
 }
 
 /// Endpoints with the customer their service belongs to.
-pub fn endpoints_page(conn: &mut DbConn, page: Page) -> QueryResult<Vec<(Endpoint, i64)>> {
+pub fn endpoints_page(conn: &mut DbConn, page: Page) -> QueryResult<Vec<(Endpoint, CustomerId)>> {
     let mut query = endpoints::table
         .inner_join(services::table)
         .filter(endpoints::id.gt(page.after))
@@ -245,11 +248,11 @@ pub fn service(conn: &mut DbConn, id: i64) -> QueryResult<Option<Service>> {
     services::table.find(id).get_result(conn).optional()
 }
 
-pub fn contract(conn: &mut DbConn, id: i64) -> QueryResult<Option<Contract>> {
+pub fn contract(conn: &mut DbConn, id: ContractId) -> QueryResult<Option<Contract>> {
     contracts::table.find(id).get_result(conn).optional()
 }
 
-pub fn endpoint(conn: &mut DbConn, id: i64) -> QueryResult<Option<(Endpoint, i64)>> {
+pub fn endpoint(conn: &mut DbConn, id: i64) -> QueryResult<Option<(Endpoint, CustomerId)>> {
     endpoints::table
         .inner_join(services::table)
         .filter(endpoints::id.eq(id))
@@ -273,10 +276,10 @@ pub fn network_rows(conn: &mut DbConn) -> QueryResult<Vec<NetworkRow>> {
         .inner_join(services::table)
         .order(endpoints::id)
         .load(conn)?;
-    let speeds: HashMap<i64, (i32, i32)> = contracts::table
+    let speeds: HashMap<ContractId, (i32, i32)> = contracts::table
         .inner_join(tariffs::table)
         .select((contracts::id, tariffs::download_mbps, tariffs::upload_mbps))
-        .load::<(i64, i32, i32)>(conn)?
+        .load::<(ContractId, i32, i32)>(conn)?
         .into_iter()
         .map(|(id, down, up)| (id, (down, up)))
         .collect();
@@ -314,7 +317,7 @@ pub fn set_endpoint_access(
 pub fn set_service_status(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: ServiceStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(services::table.find(id))

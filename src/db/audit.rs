@@ -1,5 +1,6 @@
 //! The audit trail: security events and staff actions, with actor, time, IP and details.
 
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -14,7 +15,7 @@ pub struct AuditEntry {
     pub actor_kind: String,
     pub actor_account_id: Option<i64>,
     pub actor_staff_id: Option<i64>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub ip: Option<String>,
     pub action: String,
     pub details: String,
@@ -27,7 +28,7 @@ pub struct NewAuditEntry {
     pub actor_kind: String,
     pub actor_account_id: Option<i64>,
     pub actor_staff_id: Option<i64>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub ip: Option<String>,
     pub action: String,
     pub details: String,

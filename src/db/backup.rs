@@ -2,6 +2,7 @@
 //! portal serves, whether a database is still empty, and the stored hashes and numbers that
 //! `ebok verify` checks against the files.
 
+use crate::domain::InvoiceId;
 use std::path::Path;
 
 use diesel::prelude::*;
@@ -115,14 +116,14 @@ pub fn attachment_files(
 /// rendered once KSeF gave its number (a second stored PDF with its own hash).
 #[derive(Debug, Queryable)]
 pub struct StoredXml {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub xml: Option<String>,
     pub xml_sha256: Option<String>,
     pub numbered_pdf_path: Option<String>,
     pub numbered_pdf_sha256: Option<String>,
 }
 
-pub fn ksef_xml(conn: &mut DbConn, after_id: i64, limit: i64) -> QueryResult<Vec<StoredXml>> {
+pub fn ksef_xml(conn: &mut DbConn, after_id: InvoiceId, limit: i64) -> QueryResult<Vec<StoredXml>> {
     ksef_documents::table
         .filter(ksef_documents::invoice_id.gt(after_id))
         .order(ksef_documents::invoice_id)

@@ -1,5 +1,8 @@
 //! Imported bank statements: the batch (one file) and its transactions, from preview to booked.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::{BatchStatus, TransactionStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -13,7 +16,7 @@ pub struct ImportBatch {
     pub id: i64,
     pub file_name: String,
     pub format: String,
-    pub status: String,
+    pub status: BatchStatus,
     pub file_sha256: String,
     pub created_by_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
@@ -30,7 +33,7 @@ pub struct ImportBatch {
 pub struct NewImportBatch {
     pub file_name: String,
     pub format: String,
-    pub status: String,
+    pub status: BatchStatus,
     pub file_sha256: String,
     pub created_by_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
@@ -56,9 +59,9 @@ pub struct BankTransaction {
     pub payer_account: Option<String>,
     pub account_to: Option<String>,
     pub bank_reference: Option<String>,
-    pub status: String,
-    pub customer_id: Option<i64>,
-    pub invoice_id: Option<i64>,
+    pub status: TransactionStatus,
+    pub customer_id: Option<CustomerId>,
+    pub invoice_id: Option<InvoiceId>,
     pub match_reason: Option<String>,
     pub payment_id: Option<i64>,
     pub committed_key: Option<String>,
@@ -80,9 +83,9 @@ pub struct NewBankTransaction {
     pub payer_account: Option<String>,
     pub account_to: Option<String>,
     pub bank_reference: Option<String>,
-    pub status: String,
-    pub customer_id: Option<i64>,
-    pub invoice_id: Option<i64>,
+    pub status: TransactionStatus,
+    pub customer_id: Option<CustomerId>,
+    pub invoice_id: Option<InvoiceId>,
     pub match_reason: Option<String>,
     pub payment_id: Option<i64>,
     pub committed_key: Option<String>,
@@ -121,14 +124,14 @@ pub fn recent_batches(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<ImportBa
 pub fn close_batch(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: BatchStatus,
     staff_id: Option<i64>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
         import_batches::table
             .find(id)
-            .filter(import_batches::status.eq("preview")),
+            .filter(import_batches::status.eq(BatchStatus::Preview)),
     )
     .set((
         import_batches::status.eq(status),
@@ -160,7 +163,7 @@ pub fn file_committed_before(conn: &mut DbConn, file_sha256: &str) -> QueryResul
     diesel::select(diesel::dsl::exists(
         import_batches::table
             .filter(import_batches::file_sha256.eq(file_sha256))
-            .filter(import_batches::status.eq("committed")),
+            .filter(import_batches::status.eq(BatchStatus::Committed)),
     ))
     .get_result(conn)
 }
@@ -183,7 +186,7 @@ pub fn committed_keys(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<Str
 pub fn mark_committed(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: TransactionStatus,
     committed_key: Option<&str>,
     payment_id: Option<i64>,
 ) -> QueryResult<()> {
@@ -200,7 +203,7 @@ pub fn mark_committed(
 /// The review queue: committed credits no customer was found for, oldest first.
 pub fn unassigned(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<BankTransaction>> {
     bank_transactions::table
-        .filter(bank_transactions::status.eq("unmatched"))
+        .filter(bank_transactions::status.eq(TransactionStatus::Unmatched))
         .filter(bank_transactions::committed_key.is_not_null())
         .order((bank_transactions::booked_on, bank_transactions::id))
         .limit(limit)
@@ -216,8 +219,8 @@ pub fn held(
     bank_transactions::table
         .inner_join(import_batches::table)
         .left_join(customers::table)
-        .filter(bank_transactions::status.eq("held"))
-        .filter(import_batches::status.eq("committed"))
+        .filter(bank_transactions::status.eq(TransactionStatus::Held))
+        .filter(import_batches::status.eq(BatchStatus::Committed))
         .order((bank_transactions::booked_on, bank_transactions::id))
         .select((
             bank_transactions::all_columns,
@@ -233,7 +236,7 @@ pub fn held(
 pub fn release_held(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: TransactionStatus,
     committed_key: &str,
     payment_id: Option<i64>,
     staff_id: Option<i64>,
@@ -242,7 +245,7 @@ pub fn release_held(
     diesel::update(
         bank_transactions::table
             .find(id)
-            .filter(bank_transactions::status.eq("held")),
+            .filter(bank_transactions::status.eq(TransactionStatus::Held)),
     )
     .set((
         bank_transactions::status.eq(status),
@@ -266,7 +269,7 @@ pub fn find_transaction(conn: &mut DbConn, id: i64) -> QueryResult<Option<BankTr
 pub fn assign(
     conn: &mut DbConn,
     id: i64,
-    customer_id: i64,
+    customer_id: CustomerId,
     payment_id: i64,
     staff_id: Option<i64>,
     now: NaiveDateTime,
@@ -274,11 +277,11 @@ pub fn assign(
     diesel::update(
         bank_transactions::table
             .find(id)
-            .filter(bank_transactions::status.eq("unmatched"))
+            .filter(bank_transactions::status.eq(TransactionStatus::Unmatched))
             .filter(bank_transactions::committed_key.is_not_null()),
     )
     .set((
-        bank_transactions::status.eq("assigned"),
+        bank_transactions::status.eq(TransactionStatus::Assigned),
         bank_transactions::customer_id.eq(Some(customer_id)),
         bank_transactions::match_reason.eq(Some("manual")),
         bank_transactions::payment_id.eq(Some(payment_id)),
@@ -293,7 +296,7 @@ pub fn assign(
 pub fn return_to_queue(conn: &mut DbConn, payment_id: i64) -> QueryResult<usize> {
     diesel::update(bank_transactions::table.filter(bank_transactions::payment_id.eq(payment_id)))
         .set((
-            bank_transactions::status.eq("unmatched"),
+            bank_transactions::status.eq(TransactionStatus::Unmatched),
             bank_transactions::customer_id.eq(None::<i64>),
             bank_transactions::invoice_id.eq(None::<i64>),
             bank_transactions::match_reason.eq(None::<String>),

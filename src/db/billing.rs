@@ -1,6 +1,9 @@
 //! The billing run's tables: run records, the (customer, period) idempotency key, service
 //! discounts and one-off charges queued for a period; and the chunked reads the run streams by.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::RunStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -19,7 +22,7 @@ pub struct BillingRun {
     pub id: i64,
     pub period: String,
     pub issue_date: NaiveDate,
-    pub status: String,
+    pub status: RunStatus,
     pub source: String,
     pub started_by_staff_id: Option<i64>,
     pub started_at: NaiveDateTime,
@@ -41,7 +44,7 @@ pub struct BillingRun {
 pub struct NewBillingRun {
     pub period: String,
     pub issue_date: NaiveDate,
-    pub status: String,
+    pub status: RunStatus,
     pub source: String,
     pub started_by_staff_id: Option<i64>,
     pub started_at: NaiveDateTime,
@@ -91,13 +94,13 @@ pub struct NewServiceDiscount {
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct PendingCharge {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub service_id: Option<i64>,
     pub name: String,
     pub amount: i64,
     pub vat_rate: String,
     pub period: String,
-    pub invoice_id: Option<i64>,
+    pub invoice_id: Option<InvoiceId>,
     pub created_by_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
@@ -105,13 +108,13 @@ pub struct PendingCharge {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = pending_charges, treat_none_as_default_value = false)]
 pub struct NewPendingCharge {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub service_id: Option<i64>,
     pub name: String,
     pub amount: i64,
     pub vat_rate: String,
     pub period: String,
-    pub invoice_id: Option<i64>,
+    pub invoice_id: Option<InvoiceId>,
     pub created_by_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
@@ -119,9 +122,9 @@ pub struct NewPendingCharge {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = billed_periods)]
 pub struct BilledPeriod {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub period: String,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub run_id: i64,
 }
 
@@ -148,7 +151,7 @@ pub fn recent_runs(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<BillingRun>
 pub fn running_of_period(conn: &mut DbConn, period: &str) -> QueryResult<Vec<BillingRun>> {
     billing_runs::table
         .filter(billing_runs::period.eq(period))
-        .filter(billing_runs::status.eq("running"))
+        .filter(billing_runs::status.eq(RunStatus::Running))
         .load(conn)
 }
 
@@ -169,14 +172,14 @@ pub fn record_progress(
 pub fn finish_run(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: RunStatus,
     error: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
         billing_runs::table
             .find(id)
-            .filter(billing_runs::status.eq("running")),
+            .filter(billing_runs::status.eq(RunStatus::Running)),
     )
     .set((
         billing_runs::status.eq(status),
@@ -190,7 +193,11 @@ pub fn finish_run(
 
 /// The next `limit` customers after `after_id`, by id: the run's chunks (keyset paging, so a
 /// chunk costs the same at the end of 100 000 customers as at the start).
-pub fn customers_after(conn: &mut DbConn, after_id: i64, limit: i64) -> QueryResult<Vec<Customer>> {
+pub fn customers_after(
+    conn: &mut DbConn,
+    after_id: CustomerId,
+    limit: i64,
+) -> QueryResult<Vec<Customer>> {
     customers::table
         .filter(customers::id.gt(after_id))
         .order(customers::id)
@@ -198,7 +205,10 @@ pub fn customers_after(conn: &mut DbConn, after_id: i64, limit: i64) -> QueryRes
         .load(conn)
 }
 
-pub fn services_of_customers(conn: &mut DbConn, customer_ids: &[i64]) -> QueryResult<Vec<Service>> {
+pub fn services_of_customers(
+    conn: &mut DbConn,
+    customer_ids: &[CustomerId],
+) -> QueryResult<Vec<Service>> {
     services::table
         .filter(services::customer_id.eq_any(customer_ids))
         .order((services::customer_id, services::id))
@@ -240,7 +250,7 @@ pub fn insert_pending_charges(conn: &mut DbConn, rows: &[NewPendingCharge]) -> Q
 /// Charges of the period not yet on an invoice.
 pub fn open_charges_of_customers(
     conn: &mut DbConn,
-    customer_ids: &[i64],
+    customer_ids: &[CustomerId],
     period: &str,
 ) -> QueryResult<Vec<PendingCharge>> {
     pending_charges::table
@@ -255,7 +265,7 @@ pub fn open_charges_of_customers(
 /// invoice it went on (once billed).
 pub fn charges_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<(PendingCharge, Option<String>)>> {
     pending_charges::table
         .left_join(invoices::table)
@@ -268,7 +278,7 @@ pub fn charges_of_customer(
 /// Deletes the customer's charge if no invoice has taken it; false when there was none such.
 pub fn delete_waiting_charge(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     charge_id: i64,
 ) -> QueryResult<bool> {
     use super::schema::visits;
@@ -291,7 +301,11 @@ pub fn delete_waiting_charge(
 }
 
 /// Puts a charge on an invoice; false if another invoice took it first.
-pub fn consume_charge(conn: &mut DbConn, charge_id: i64, invoice_id: i64) -> QueryResult<bool> {
+pub fn consume_charge(
+    conn: &mut DbConn,
+    charge_id: i64,
+    invoice_id: InvoiceId,
+) -> QueryResult<bool> {
     diesel::update(
         pending_charges::table
             .find(charge_id)
@@ -305,9 +319,9 @@ pub fn consume_charge(conn: &mut DbConn, charge_id: i64, invoice_id: i64) -> Que
 /// Which of the customers already have their invoice for the period.
 pub fn billed_customers(
     conn: &mut DbConn,
-    customer_ids: &[i64],
+    customer_ids: &[CustomerId],
     period: &str,
-) -> QueryResult<Vec<i64>> {
+) -> QueryResult<Vec<CustomerId>> {
     billed_periods::table
         .filter(billed_periods::customer_id.eq_any(customer_ids))
         .filter(billed_periods::period.eq(period))
@@ -319,8 +333,8 @@ pub fn billed_customers(
 /// the last one per customer is the one in force.
 pub fn einvoice_decisions(
     conn: &mut DbConn,
-    customer_ids: &[i64],
-) -> QueryResult<Vec<(i64, bool)>> {
+    customer_ids: &[CustomerId],
+) -> QueryResult<Vec<(CustomerId, bool)>> {
     consents::table
         .filter(consents::customer_id.eq_any(customer_ids))
         .filter(consents::kind.eq("einvoice"))
@@ -364,7 +378,7 @@ pub fn reserve_seqs(
 pub fn insert_invoices(
     conn: &mut DbConn,
     rows: &[NewInvoice],
-) -> QueryResult<Vec<(i64, Option<String>)>> {
+) -> QueryResult<Vec<(InvoiceId, Option<String>)>> {
     Ok(insert_batches!(
         conn,
         invoices::table,

@@ -1,5 +1,6 @@
 //! Consents with their history: the newest row per customer and kind is in force.
 
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -9,7 +10,7 @@ use super::schema::consents;
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Consent {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub kind: String,
     pub granted: bool,
     pub text_version: String,
@@ -21,7 +22,7 @@ pub struct Consent {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = consents, treat_none_as_default_value = false)]
 pub struct NewConsent {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub kind: String,
     pub granted: bool,
     pub text_version: String,
@@ -38,7 +39,11 @@ pub fn record(conn: &mut DbConn, consent: &NewConsent) -> QueryResult<i64> {
 }
 
 /// The consent in force (the newest decision), if the customer ever decided.
-pub fn current(conn: &mut DbConn, customer_id: i64, kind: &str) -> QueryResult<Option<Consent>> {
+pub fn current(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+    kind: &str,
+) -> QueryResult<Option<Consent>> {
     consents::table
         .filter(consents::customer_id.eq(customer_id))
         .filter(consents::kind.eq(kind))
@@ -47,6 +52,6 @@ pub fn current(conn: &mut DbConn, customer_id: i64, kind: &str) -> QueryResult<O
         .optional()
 }
 
-pub fn has_granted(conn: &mut DbConn, customer_id: i64, kind: &str) -> QueryResult<bool> {
+pub fn has_granted(conn: &mut DbConn, customer_id: CustomerId, kind: &str) -> QueryResult<bool> {
     Ok(current(conn, customer_id, kind)?.is_some_and(|c| c.granted))
 }

@@ -1,5 +1,8 @@
 //! Contracts between the ISP and a customer.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::{ContractStatus, ServiceStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -11,8 +14,8 @@ use super::tariffs::Tariff;
 /// A row of `contracts`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Contract {
-    pub id: i64,
-    pub customer_id: i64,
+    pub id: ContractId,
+    pub customer_id: CustomerId,
     pub number: String,
     pub tariff_id: i64,
     pub signed_on: NaiveDate,
@@ -25,7 +28,7 @@ pub struct Contract {
     pub install_address_line: String,
     pub install_postal_code: String,
     pub install_city: String,
-    pub status: String,
+    pub status: ContractStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -33,7 +36,7 @@ pub struct Contract {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = contracts, treat_none_as_default_value = false)]
 pub struct NewContract {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub number: String,
     pub tariff_id: i64,
     pub signed_on: NaiveDate,
@@ -46,12 +49,12 @@ pub struct NewContract {
     pub install_address_line: String,
     pub install_postal_code: String,
     pub install_city: String,
-    pub status: String,
+    pub status: ContractStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, contract: &NewContract) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConn, contract: &NewContract) -> QueryResult<ContractId> {
     diesel::insert_into(contracts::table)
         .values(contract)
         .returning(contracts::id)
@@ -59,7 +62,10 @@ pub fn insert(conn: &mut DbConn, contract: &NewContract) -> QueryResult<i64> {
 }
 
 /// Inserts many contracts at once; answers (id, customer id) of each.
-pub fn insert_many(conn: &mut DbConn, rows: &[NewContract]) -> QueryResult<Vec<(i64, i64)>> {
+pub fn insert_many(
+    conn: &mut DbConn,
+    rows: &[NewContract],
+) -> QueryResult<Vec<(ContractId, CustomerId)>> {
     Ok(insert_batches!(
         conn,
         contracts::table,
@@ -89,7 +95,10 @@ pub fn find_with_holder(
 }
 
 /// The customer's contracts with their tariffs, newest first.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<(Contract, Tariff)>> {
+pub fn of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<(Contract, Tariff)>> {
     concrete!(conn, |c| {
         contracts::table
             .inner_join(tariffs::table)
@@ -102,8 +111,8 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<(Cont
 /// One contract with its tariff, only if it is the customer's.
 pub fn find_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
-    contract_id: i64,
+    customer_id: CustomerId,
+    contract_id: ContractId,
 ) -> QueryResult<Option<(Contract, Tariff)>> {
     contracts::table
         .inner_join(tariffs::table)
@@ -114,7 +123,7 @@ pub fn find_of_customer(
 }
 
 /// Towns where the customer has a connection (installation addresses), for area-targeted news.
-pub fn areas_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<String>> {
+pub fn areas_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<String>> {
     contracts::table
         .filter(contracts::customer_id.eq(customer_id))
         .select(contracts::install_city)
@@ -123,28 +132,28 @@ pub fn areas_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec
 }
 
 /// A contract by id (staff work: not scoped to a customer).
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Contract>> {
+pub fn find(conn: &mut DbConn, id: ContractId) -> QueryResult<Option<Contract>> {
     contracts::table.find(id).first(conn).optional()
 }
 
 /// Ends a contract on `last_day` at once (ended by the seller): the contract and its services.
 pub fn end_now(
     conn: &mut DbConn,
-    id: i64,
+    id: ContractId,
     last_day: chrono::NaiveDate,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
     use super::schema::services;
     diesel::update(contracts::table.find(id))
         .set((
-            contracts::status.eq("terminated"),
+            contracts::status.eq(ContractStatus::Terminated),
             contracts::ends_on.eq(Some(last_day)),
             contracts::updated_at.eq(now),
         ))
         .execute(conn)?;
     diesel::update(services::table.filter(services::contract_id.eq(id)))
         .set((
-            services::status.eq("ended"),
+            services::status.eq(ServiceStatus::Ended),
             services::expires_on.eq(Some(last_day)),
             services::updated_at.eq(Some(now)),
         ))

@@ -1,6 +1,9 @@
 //! Discounts by eligibility ("ulgi"): the types staff define and subscribers' applications with
 //! their proofs; the per-service discounts staff manage (`service_discounts`).
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::discounts::ApplicationStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -47,10 +50,10 @@ pub struct NewDiscountType {
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Application {
     pub id: i64,
-    pub customer_id: i64,
-    pub contract_id: i64,
+    pub customer_id: CustomerId,
+    pub contract_id: ContractId,
     pub discount_type_id: i64,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub proof_file_name: String,
     pub proof_content_type: String,
     pub proof_size_bytes: i64,
@@ -72,10 +75,10 @@ pub struct Application {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = discount_applications, treat_none_as_default_value = false)]
 pub struct NewApplication {
-    pub customer_id: i64,
-    pub contract_id: i64,
+    pub customer_id: CustomerId,
+    pub contract_id: ContractId,
     pub discount_type_id: i64,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub proof_file_name: String,
     pub proof_content_type: String,
     pub proof_size_bytes: i64,
@@ -135,7 +138,7 @@ pub fn find_application(conn: &mut DbConn, id: i64) -> QueryResult<Option<Applic
 /// The customer's applications, newest first.
 pub fn applications_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<(Application, DiscountType)>> {
     discount_applications::table
         .inner_join(discount_types::table)
@@ -147,7 +150,7 @@ pub fn applications_of_customer(
 /// Applications of a status with their type and the contract's number, oldest first.
 pub fn applications_with_status(
     conn: &mut DbConn,
-    statuses: &[&str],
+    statuses: &[ApplicationStatus],
     limit: i64,
 ) -> QueryResult<Vec<(Application, DiscountType, String)>> {
     discount_applications::table
@@ -167,12 +170,12 @@ pub fn applications_with_status(
 /// Approved applications of these contracts (the billing run's and the pages' read).
 pub fn approved_of_contracts(
     conn: &mut DbConn,
-    contract_ids: &[i64],
+    contract_ids: &[ContractId],
 ) -> QueryResult<Vec<(Application, DiscountType)>> {
     discount_applications::table
         .inner_join(discount_types::table)
         .filter(discount_applications::contract_id.eq_any(contract_ids))
-        .filter(discount_applications::status.eq("approved"))
+        .filter(discount_applications::status.eq(ApplicationStatus::Approved))
         .order(discount_applications::id)
         .load(conn)
 }
@@ -182,7 +185,7 @@ pub fn approved_of_contracts(
 pub fn decide(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: ApplicationStatus,
     staff_id: i64,
     starts_on: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
@@ -192,7 +195,7 @@ pub fn decide(
     diesel::update(
         discount_applications::table
             .find(id)
-            .filter(discount_applications::status.eq("pending")),
+            .filter(discount_applications::status.eq(ApplicationStatus::Pending)),
     )
     .set((
         discount_applications::status.eq(status),
@@ -210,7 +213,7 @@ pub fn decide(
 /// had not begun by then (another discount replaces it: they never stack).
 pub fn end_other_approved(
     conn: &mut DbConn,
-    contract_id: i64,
+    contract_id: ContractId,
     except_id: i64,
     last_day: NaiveDate,
     now: NaiveDateTime,
@@ -219,10 +222,10 @@ pub fn end_other_approved(
         discount_applications::table
             .filter(discount_applications::contract_id.eq(contract_id))
             .filter(discount_applications::id.ne(except_id))
-            .filter(discount_applications::status.eq("approved"))
+            .filter(discount_applications::status.eq(ApplicationStatus::Approved))
     };
     let not_begun = diesel::update(others().filter(discount_applications::starts_on.gt(last_day)))
-        .set(discount_applications::status.eq("ended"))
+        .set(discount_applications::status.eq(ApplicationStatus::Ended))
         .execute(conn)?;
     let running = diesel::update(
         others().filter(
@@ -248,7 +251,7 @@ pub fn ending_unannounced(
 ) -> QueryResult<Vec<(Application, DiscountType)>> {
     discount_applications::table
         .inner_join(discount_types::table)
-        .filter(discount_applications::status.eq("approved"))
+        .filter(discount_applications::status.eq(ApplicationStatus::Approved))
         .filter(discount_applications::expiry_notice_at.is_null())
         .filter(discount_applications::ends_on.ge(today))
         .filter(discount_applications::ends_on.le(until))

@@ -1,5 +1,7 @@
 //! Internet domains a customer holds through the ISP.
 
+use crate::domain::CustomerId;
+use crate::domain::DomainStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -10,9 +12,9 @@ use super::schema::domains;
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Domain {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub name: String,
-    pub status: String,
+    pub status: DomainStatus,
     pub registered_on: NaiveDate,
     pub expires_on: NaiveDate,
     pub auto_renew: bool,
@@ -23,9 +25,9 @@ pub struct Domain {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = domains, treat_none_as_default_value = false)]
 pub struct NewDomain {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub name: String,
-    pub status: String,
+    pub status: DomainStatus,
     pub registered_on: NaiveDate,
     pub expires_on: NaiveDate,
     pub auto_renew: bool,
@@ -45,7 +47,7 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewDomain]) -> QueryResult<usize> 
 }
 
 /// The customer's domains, soonest expiry first.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Domain>> {
+pub fn of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Domain>> {
     concrete!(conn, |c| {
         domains::table
             .filter(domains::customer_id.eq(customer_id))
@@ -57,7 +59,7 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Domai
 /// Turns renewal on or off; 0 rows when the domain is not the customer's.
 pub fn set_auto_renew(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     domain_id: i64,
     auto_renew: bool,
 ) -> QueryResult<usize> {

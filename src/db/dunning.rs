@@ -1,6 +1,10 @@
 //! Dunning: the rate table, the plan, pauses, the steps taken per invoice and the endpoint
 //! flags for the network side.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::dunning::StepStatus;
+use crate::domain::tickets::{TicketCategory, TicketStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date};
@@ -37,10 +41,10 @@ pub struct PlanStepRow {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct StepRow {
     pub id: i64,
-    pub invoice_id: i64,
-    pub customer_id: i64,
+    pub invoice_id: InvoiceId,
+    pub customer_id: CustomerId,
     pub step: String,
-    pub status: String,
+    pub status: StepStatus,
     pub taken_on: NaiveDate,
     pub outstanding: i64,
     pub interest: i64,
@@ -58,10 +62,10 @@ pub struct StepRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = dunning_steps, treat_none_as_default_value = false)]
 pub struct NewStep {
-    pub invoice_id: i64,
-    pub customer_id: i64,
+    pub invoice_id: InvoiceId,
+    pub customer_id: CustomerId,
     pub step: String,
-    pub status: String,
+    pub status: StepStatus,
     pub taken_on: NaiveDate,
     pub outstanding: i64,
     pub interest: i64,
@@ -75,7 +79,7 @@ pub struct NewStep {
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct PauseRow {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub reason: String,
     pub paused_by_staff_id: Option<i64>,
     pub paused_at: NaiveDateTime,
@@ -148,7 +152,7 @@ pub fn save_plan_step(conn: &mut DbConn, step: &PlanStepRow) -> QueryResult<bool
         .map(|n| n == 1)
 }
 
-pub fn pause_of(conn: &mut DbConn, customer_id: i64) -> QueryResult<Option<PauseRow>> {
+pub fn pause_of(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Option<PauseRow>> {
     dunning_pauses::table
         .find(customer_id)
         .get_result(conn)
@@ -157,7 +161,7 @@ pub fn pause_of(conn: &mut DbConn, customer_id: i64) -> QueryResult<Option<Pause
 
 pub fn pause(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     reason: &str,
     staff_id: Option<i64>,
     now: NaiveDateTime,
@@ -174,7 +178,7 @@ pub fn pause(
         .map(|_| ())
 }
 
-pub fn unpause(conn: &mut DbConn, customer_id: i64) -> QueryResult<bool> {
+pub fn unpause(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<bool> {
     diesel::delete(dunning_pauses::table.find(customer_id))
         .execute(conn)
         .map(|n| n == 1)
@@ -192,7 +196,7 @@ pub fn pauses(conn: &mut DbConn) -> QueryResult<Vec<(PauseRow, i64)>> {
 /// Customers with a complaint in progress: a billing ticket ("reklamacja" of an invoice or a
 /// charge) still waiting for the ISP's answer (new or open). Dunning leaves them alone until
 /// staff answer or close it.
-pub fn customers_with_open_complaints(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+pub fn customers_with_open_complaints(conn: &mut DbConn) -> QueryResult<Vec<CustomerId>> {
     tickets::table
         .filter(tickets::category.eq(COMPLAINT_CATEGORY))
         .filter(tickets::status.eq_any(COMPLAINT_IN_PROGRESS))
@@ -201,7 +205,7 @@ pub fn customers_with_open_complaints(conn: &mut DbConn) -> QueryResult<Vec<i64>
         .load(conn)
 }
 
-pub fn has_open_complaint(conn: &mut DbConn, customer_id: i64) -> QueryResult<bool> {
+pub fn has_open_complaint(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         tickets::table
             .filter(tickets::customer_id.eq(customer_id))
@@ -213,11 +217,11 @@ pub fn has_open_complaint(conn: &mut DbConn, customer_id: i64) -> QueryResult<bo
 
 /// Tickets have no kind of their own for complaints; a billing ticket is how a subscriber
 /// disputes an invoice or a charge.
-const COMPLAINT_CATEGORY: &str = "billing";
+const COMPLAINT_CATEGORY: TicketCategory = TicketCategory::Billing;
 /// Waiting for the ISP: once staff answered (or the subscriber owes an answer) it is not.
-const COMPLAINT_IN_PROGRESS: [&str; 2] = ["new", "open"];
+const COMPLAINT_IN_PROGRESS: [TicketStatus; 2] = [TicketStatus::New, TicketStatus::Open];
 
-pub fn paused_customer_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+pub fn paused_customer_ids(conn: &mut DbConn) -> QueryResult<Vec<CustomerId>> {
     dunning_pauses::table
         .select(dunning_pauses::customer_id)
         .load(conn)
@@ -226,7 +230,7 @@ pub fn paused_customer_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
 #[derive(QueryableByName)]
 struct CustomerIdRow {
     #[diesel(sql_type = BigInt)]
-    customer_id: i64,
+    customer_id: CustomerId,
 }
 
 /// Customers who may owe on an invoice due on or before `due_on_or_before`: an invoice not
@@ -236,7 +240,7 @@ struct CustomerIdRow {
 pub fn candidate_customers(
     conn: &mut DbConn,
     due_on_or_before: NaiveDate,
-) -> QueryResult<Vec<i64>> {
+) -> QueryResult<Vec<CustomerId>> {
     // A correlated sum and two placeholder styles: Diesel's DSL has no COALESCE over a
     // subquery, so this is SQL per backend.
     const BODY: &str = "SELECT DISTINCT i.customer_id AS customer_id FROM invoices i \
@@ -255,7 +259,7 @@ pub fn candidate_customers(
 }
 
 /// Every step recorded for the customer's invoices, oldest first.
-pub fn steps_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<StepRow>> {
+pub fn steps_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<StepRow>> {
     dunning_steps::table
         .filter(dunning_steps::customer_id.eq(customer_id))
         .order((dunning_steps::taken_on, dunning_steps::id))
@@ -265,7 +269,7 @@ pub fn steps_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec
 /// One of the customer's steps with its invoice's number (a document in the portal).
 pub fn step_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<(StepRow, Option<String>)>> {
     dunning_steps::table
@@ -289,8 +293,8 @@ pub fn insert_step(conn: &mut DbConn, step: &NewStep) -> QueryResult<i64> {
 /// warning.
 pub fn flag_endpoints(
     conn: &mut DbConn,
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
     flag: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -336,12 +340,12 @@ pub fn flag_endpoints(
 }
 
 /// Lifts every flag on the customer's endpoints; returns how many there were.
-pub fn lift_flags(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+pub fn lift_flags(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<usize> {
     diesel::delete(endpoint_flags::table.filter(endpoint_flags::customer_id.eq(customer_id)))
         .execute(conn)
 }
 
-pub fn flags_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<String>> {
+pub fn flags_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<String>> {
     endpoint_flags::table
         .filter(endpoint_flags::customer_id.eq(customer_id))
         .select(endpoint_flags::flag)
@@ -367,15 +371,15 @@ pub fn flagged_endpoints(conn: &mut DbConn) -> QueryResult<Vec<FlaggedEndpoint>>
 /// (invoice id, number) of the customer's invoices, for letters and the run's table.
 pub fn invoice_numbers_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
-) -> QueryResult<Vec<(i64, Option<String>)>> {
+    customer_id: CustomerId,
+) -> QueryResult<Vec<(InvoiceId, Option<String>)>> {
     invoices::table
         .filter(invoices::customer_id.eq(customer_id))
         .select((invoices::id, invoices::number))
         .load(conn)
 }
 
-pub fn customer_id_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<i64>> {
+pub fn customer_id_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<CustomerId>> {
     customers::table
         .filter(customers::customer_number.eq(number))
         .select(customers::id)
@@ -393,7 +397,7 @@ pub fn letter_queue(
         .inner_join(invoices::table)
         .inner_join(customers::table)
         .filter(dunning_steps::by_letter.eq(true))
-        .filter(dunning_steps::status.eq("sent"))
+        .filter(dunning_steps::status.eq(StepStatus::Sent))
         .filter(dunning_steps::letter_sent_at.is_null())
         .order(dunning_steps::id.asc())
         .select((
@@ -406,7 +410,7 @@ pub fn letter_queue(
         .inner_join(invoices::table)
         .inner_join(customers::table)
         .filter(dunning_steps::by_letter.eq(true))
-        .filter(dunning_steps::status.eq("sent"))
+        .filter(dunning_steps::status.eq(StepStatus::Sent))
         .filter(dunning_steps::letter_sent_at.is_not_null())
         .order(dunning_steps::letter_sent_at.desc())
         .limit(sent_limit)
@@ -442,7 +446,7 @@ pub fn mark_letter_sent(
         dunning_steps::table
             .find(id)
             .filter(dunning_steps::by_letter.eq(true))
-            .filter(dunning_steps::status.eq("sent"))
+            .filter(dunning_steps::status.eq(StepStatus::Sent))
             .filter(dunning_steps::letter_sent_at.is_null()),
     )
     .set((

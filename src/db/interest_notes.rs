@@ -1,6 +1,8 @@
 //! Interest notes: their gapless yearly counter, the notes with the invoices they bill, what
 //! payments paid of them, and the late-paid invoices not yet billed.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -13,7 +15,7 @@ use super::schema::{
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize)]
 pub struct InterestNote {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub number: String,
     pub year: i64,
     pub seq: i64,
@@ -30,7 +32,7 @@ pub struct InterestNote {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = interest_notes, treat_none_as_default_value = false)]
 pub struct NewInterestNote {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub number: String,
     pub year: i64,
     pub seq: i64,
@@ -50,7 +52,7 @@ pub struct NoteItem {
     #[diesel(skip_insertion)]
     pub id: i64,
     pub note_id: i64,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub principal: i64,
     pub due_date: NaiveDate,
     pub paid_on: NaiveDate,
@@ -98,7 +100,7 @@ pub fn insert_item(conn: &mut DbConn, item: &NoteItem) -> QueryResult<()> {
 }
 
 /// The customer's notes, newest first.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<InterestNote>> {
+pub fn of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<InterestNote>> {
     interest_notes::table
         .filter(interest_notes::customer_id.eq(customer_id))
         .order(interest_notes::id.desc())
@@ -108,7 +110,7 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Inter
 /// One note, only if it is this customer's.
 pub fn find_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<InterestNote>> {
     interest_notes::table
@@ -138,7 +140,10 @@ pub fn items_of(conn: &mut DbConn, note_id: i64) -> QueryResult<Vec<(NoteItem, O
 }
 
 /// Grosze paid of each of the customer's notes: (note id, paid).
-pub fn paid_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<(i64, i64)>> {
+pub fn paid_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<(i64, i64)>> {
     let rows: Vec<(i64, i64)> = interest_note_allocations::table
         .inner_join(interest_notes::table)
         .filter(interest_notes::customer_id.eq(customer_id))
@@ -158,7 +163,10 @@ pub fn paid_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<
 }
 
 /// (payment id, grosze) each of the customer's payments gave to notes.
-pub fn by_payment_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<(i64, i64)>> {
+pub fn by_payment_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<(i64, i64)>> {
     interest_note_allocations::table
         .inner_join(payments::table)
         .filter(payments::customer_id.eq(customer_id))
@@ -172,7 +180,7 @@ pub fn by_payment_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResul
 /// (payment id, note id, grosze) of every allocation of the customer's payments to notes.
 pub fn allocations_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<(i64, i64, i64)>> {
     interest_note_allocations::table
         .inner_join(payments::table)
@@ -204,7 +212,10 @@ pub fn add_allocation(
 }
 
 /// Removes what the customer's payments gave to notes, so the ledger can be laid out afresh.
-pub fn delete_allocations_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+pub fn delete_allocations_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<usize> {
     let ids = payments::table
         .filter(payments::customer_id.eq(customer_id))
         .select(payments::id);
@@ -217,8 +228,8 @@ pub fn delete_allocations_of_customer(conn: &mut DbConn, customer_id: i64) -> Qu
 /// A payment's share of an invoice, with the day the money came.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct LatePart {
-    pub invoice_id: i64,
-    pub customer_id: i64,
+    pub invoice_id: InvoiceId,
+    pub customer_id: CustomerId,
     pub due_date: NaiveDate,
     pub received_on: NaiveDate,
     pub amount: i64,
@@ -227,7 +238,10 @@ pub struct LatePart {
 /// The allocations to issued invoices of payments that came after the invoice's due date, on
 /// invoices no note bills yet (of one customer, or of everyone). A narrowing: whether the
 /// invoice is settled and what interest it earned is reckoned by the caller.
-pub fn late_parts(conn: &mut DbConn, customer_id: Option<i64>) -> QueryResult<Vec<LatePart>> {
+pub fn late_parts(
+    conn: &mut DbConn,
+    customer_id: Option<CustomerId>,
+) -> QueryResult<Vec<LatePart>> {
     let noted = interest_note_items::table.select(interest_note_items::invoice_id);
     let late = payment_allocations::table
         .inner_join(invoices::table)
@@ -256,7 +270,7 @@ pub fn late_parts(conn: &mut DbConn, customer_id: Option<i64>) -> QueryResult<Ve
 /// Every part paid of the invoice (in time or late), with the day the money came.
 pub fn paid_parts_of_invoice(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
 ) -> QueryResult<Vec<(NaiveDate, i64)>> {
     payment_allocations::table
         .inner_join(payments::table)

@@ -1,5 +1,9 @@
 //! Invoices, their lines, and the numbering series with their per-period counters.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::{Delivery, InvoiceKind, InvoiceStatus, PriceKind};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -34,16 +38,16 @@ pub struct NewInvoiceSeries {
 /// A row of `invoices`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Invoice {
-    pub id: i64,
-    pub customer_id: i64,
-    pub contract_id: Option<i64>,
-    pub kind: String,
-    pub status: String,
+    pub id: InvoiceId,
+    pub customer_id: CustomerId,
+    pub contract_id: Option<ContractId>,
+    pub kind: InvoiceKind,
+    pub status: InvoiceStatus,
     pub series_id: Option<i64>,
     pub period_key: Option<String>,
     pub seq: Option<i64>,
     pub number: Option<String>,
-    pub corrects_invoice_id: Option<i64>,
+    pub corrects_invoice_id: Option<InvoiceId>,
     pub correction_reason: Option<String>,
     pub issue_date: NaiveDate,
     pub sale_date: Option<NaiveDate>,
@@ -66,27 +70,27 @@ pub struct Invoice {
     pub total_vat: i64,
     pub total_gross: i64,
     pub split_payment: bool,
-    pub delivery: String,
+    pub delivery: Delivery,
     pub pdf_path: Option<String>,
     pub pdf_sha256: Option<String>,
     pub created_at: NaiveDateTime,
     pub issued_at: Option<NaiveDateTime>,
-    pub price_kind: String,
+    pub price_kind: PriceKind,
     pub delivered_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = invoices, treat_none_as_default_value = false)]
 pub struct NewInvoice {
-    pub customer_id: i64,
-    pub contract_id: Option<i64>,
-    pub kind: String,
-    pub status: String,
+    pub customer_id: CustomerId,
+    pub contract_id: Option<ContractId>,
+    pub kind: InvoiceKind,
+    pub status: InvoiceStatus,
     pub series_id: Option<i64>,
     pub period_key: Option<String>,
     pub seq: Option<i64>,
     pub number: Option<String>,
-    pub corrects_invoice_id: Option<i64>,
+    pub corrects_invoice_id: Option<InvoiceId>,
     pub correction_reason: Option<String>,
     pub issue_date: NaiveDate,
     pub sale_date: Option<NaiveDate>,
@@ -109,12 +113,12 @@ pub struct NewInvoice {
     pub total_vat: i64,
     pub total_gross: i64,
     pub split_payment: bool,
-    pub delivery: String,
+    pub delivery: Delivery,
     pub pdf_path: Option<String>,
     pub pdf_sha256: Option<String>,
     pub created_at: NaiveDateTime,
     pub issued_at: Option<NaiveDateTime>,
-    pub price_kind: String,
+    pub price_kind: PriceKind,
     pub delivered_at: Option<NaiveDateTime>,
 }
 
@@ -122,7 +126,7 @@ pub struct NewInvoice {
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct InvoiceLine {
     pub id: i64,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub position: i32,
     pub name: String,
     pub unit: String,
@@ -140,7 +144,7 @@ pub struct InvoiceLine {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = invoice_lines, treat_none_as_default_value = false)]
 pub struct NewInvoiceLine {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub position: i32,
     pub name: String,
     pub unit: String,
@@ -177,7 +181,7 @@ pub fn next_seq(conn: &mut DbConn, series_id: i64, period_key: &str) -> QueryRes
     super::billing::reserve_seqs(conn, series_id, period_key, 1)
 }
 
-pub fn insert(conn: &mut DbConn, invoice: &NewInvoice) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConn, invoice: &NewInvoice) -> QueryResult<InvoiceId> {
     diesel::insert_into(invoices::table)
         .values(invoice)
         .returning(invoices::id)
@@ -194,7 +198,7 @@ pub fn insert_line(conn: &mut DbConn, line: &NewInvoiceLine) -> QueryResult<i64>
 /// An issued invoice of a customer and how much of it is paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceBalance {
-    pub id: i64,
+    pub id: InvoiceId,
     pub number: Option<String>,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
@@ -203,7 +207,7 @@ pub struct InvoiceBalance {
     pub paid: i64,
     /// For a corrective invoice: the document it corrects. What anything owes is reckoned in
     /// `domain::receivables`, which folds corrections into their invoice.
-    pub corrects: Option<i64>,
+    pub corrects: Option<InvoiceId>,
 }
 
 /// Every issued invoice of the customer with what has been allocated to it, in one query (one
@@ -211,15 +215,15 @@ pub struct InvoiceBalance {
 /// NUMERIC on PostgreSQL and INTEGER on SQLite, which one row type cannot hold for both.
 pub fn balances_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<InvoiceBalance>> {
     type Row = (
-        i64,
+        InvoiceId,
         Option<String>,
         NaiveDate,
         NaiveDate,
         i64,
-        Option<i64>,
+        Option<InvoiceId>,
         Option<i64>,
     );
     let rows: Vec<Row> = concrete!(conn, |c| {
@@ -257,15 +261,15 @@ pub fn balances_of_customer(
     Ok(balances)
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Invoice>> {
+pub fn find(conn: &mut DbConn, id: InvoiceId) -> QueryResult<Option<Invoice>> {
     invoices::table.find(id).get_result(conn).optional()
 }
 
 /// The invoice only if it belongs to `customer_id` (every customer-facing read goes through this).
 pub fn find_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
-    id: i64,
+    customer_id: CustomerId,
+    id: InvoiceId,
 ) -> QueryResult<Option<Invoice>> {
     invoices::table
         .filter(invoices::id.eq(id))
@@ -274,7 +278,7 @@ pub fn find_of_customer(
         .optional()
 }
 
-pub fn lines_of(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Vec<InvoiceLine>> {
+pub fn lines_of(conn: &mut DbConn, invoice_id: InvoiceId) -> QueryResult<Vec<InvoiceLine>> {
     invoice_lines::table
         .filter(invoice_lines::invoice_id.eq(invoice_id))
         .order(invoice_lines::position)
@@ -282,7 +286,7 @@ pub fn lines_of(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Vec<InvoiceLi
 }
 
 /// Records where the rendered PDF is. Only once: an issued invoice's file is never replaced.
-pub fn attach_pdf(conn: &mut DbConn, id: i64, path: &str, sha256: &str) -> QueryResult<bool> {
+pub fn attach_pdf(conn: &mut DbConn, id: InvoiceId, path: &str, sha256: &str) -> QueryResult<bool> {
     // Once per invoice of a billing run: on the concrete connection (see `concrete!`).
     concrete!(conn, |c| {
         diesel::update(
@@ -299,7 +303,7 @@ pub fn attach_pdf(conn: &mut DbConn, id: i64, path: &str, sha256: &str) -> Query
     .map(|rows| rows == 1)
 }
 
-pub fn mark_delivered(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn mark_delivered(conn: &mut DbConn, id: InvoiceId, now: NaiveDateTime) -> QueryResult<bool> {
     diesel::update(
         invoices::table
             .find(id)
@@ -311,7 +315,7 @@ pub fn mark_delivered(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryRe
 }
 
 /// The customer's issued invoices, newest first.
-pub fn issued_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Invoice>> {
+pub fn issued_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Invoice>> {
     invoices::table
         .filter(invoices::customer_id.eq(customer_id))
         .filter(invoices::status.eq("issued"))
@@ -371,7 +375,7 @@ pub fn update_series(
 pub fn issued_with_numbers(
     conn: &mut DbConn,
     numbers: &[String],
-) -> QueryResult<Vec<(i64, i64, String)>> {
+) -> QueryResult<Vec<(InvoiceId, CustomerId, String)>> {
     invoices::table
         .filter(invoices::status.eq("issued"))
         .filter(invoices::number.eq_any(numbers))
@@ -385,7 +389,7 @@ pub fn issued_with_numbers(
 
 /// The newest issued correction of `invoice_id`, if any (a correction chain is walked forward
 /// one link at a time).
-pub fn correction_of(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<i64>> {
+pub fn correction_of(conn: &mut DbConn, invoice_id: InvoiceId) -> QueryResult<Option<InvoiceId>> {
     invoices::table
         .filter(invoices::corrects_invoice_id.eq(invoice_id))
         .filter(invoices::status.eq("issued"))

@@ -2,6 +2,7 @@
 //! KSeF settings. Every change of a document's state is a conditional update on the state it
 //! leaves, so two senders never both move the same invoice.
 
+use crate::domain::{InvoiceId, InvoiceStatus, KsefState};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -14,10 +15,10 @@ use super::schema::{
 #[derive(Debug, Clone, Queryable, Insertable, serde::Serialize)]
 #[diesel(table_name = ksef_documents, treat_none_as_default_value = false)]
 pub struct KsefDocument {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub xml: Option<String>,
     pub xml_sha256: Option<String>,
-    pub state: String,
+    pub state: KsefState,
     pub attempts: i64,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -39,7 +40,7 @@ pub struct KsefDocument {
     pub offline_mode: bool,
 }
 
-pub fn find(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<KsefDocument>> {
+pub fn find(conn: &mut DbConn, invoice_id: InvoiceId) -> QueryResult<Option<KsefDocument>> {
     ksef_documents::table
         .find(invoice_id)
         .get_result(conn)
@@ -66,7 +67,7 @@ pub fn insert_many(conn: &mut DbConn, documents: &[KsefDocument]) -> QueryResult
 /// Records what a lowering correction turned into credit, as its issue-time PDF states.
 pub fn record_correction_credit(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     credit: i64,
 ) -> QueryResult<bool> {
     diesel::update(ksef_documents::table.find(invoice_id))
@@ -84,7 +85,7 @@ pub fn accepted_without_numbered_pdf(
 ) -> QueryResult<Vec<KsefDocument>> {
     ksef_documents::table
         .inner_join(invoices::table)
-        .filter(ksef_documents::state.eq("accepted"))
+        .filter(ksef_documents::state.eq(KsefState::Accepted))
         .filter(ksef_documents::ksef_number.is_not_null())
         .filter(ksef_documents::numbered_pdf_path.is_null())
         .filter(
@@ -99,7 +100,10 @@ pub fn accepted_without_numbered_pdf(
 }
 
 /// The paths of an invoice's KSeF-numbered visualisation, when it has one.
-pub fn numbered_pdf(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<(String, String)>> {
+pub fn numbered_pdf(
+    conn: &mut DbConn,
+    invoice_id: InvoiceId,
+) -> QueryResult<Option<(String, String)>> {
     let found: Option<(Option<String>, Option<String>)> = ksef_documents::table
         .find(invoice_id)
         .select((
@@ -115,7 +119,7 @@ pub fn numbered_pdf(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Option<(S
 /// changes nothing.
 pub fn attach_numbered_pdf(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     path: &str,
     sha256: &str,
 ) -> QueryResult<bool> {
@@ -135,14 +139,14 @@ pub fn attach_numbered_pdf(
 /// What a subscriber's list shows of some invoices' way to KSeF.
 #[derive(Debug, Clone)]
 pub struct KsefMark {
-    pub invoice_id: i64,
-    pub state: String,
+    pub invoice_id: InvoiceId,
+    pub state: KsefState,
     pub attempts: i64,
     pub ksef_number: Option<String>,
 }
 
-pub fn marks_of(conn: &mut DbConn, invoice_ids: &[i64]) -> QueryResult<Vec<KsefMark>> {
-    let rows: Vec<(i64, String, i64, Option<String>)> = ksef_documents::table
+pub fn marks_of(conn: &mut DbConn, invoice_ids: &[InvoiceId]) -> QueryResult<Vec<KsefMark>> {
+    let rows: Vec<(InvoiceId, KsefState, i64, Option<String>)> = ksef_documents::table
         .filter(ksef_documents::invoice_id.eq_any(invoice_ids))
         .select((
             ksef_documents::invoice_id,
@@ -164,10 +168,10 @@ pub fn marks_of(conn: &mut DbConn, invoice_ids: &[i64]) -> QueryResult<Vec<KsefM
 
 /// Issued invoices that have no document yet (issued before KSeF was set up, or by a path that
 /// leaves it to the sender), oldest first.
-pub fn invoices_without_document(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i64>> {
+pub fn invoices_without_document(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<InvoiceId>> {
     invoices::table
         .left_join(ksef_documents::table)
-        .filter(invoices::status.eq("issued"))
+        .filter(invoices::status.eq(InvoiceStatus::Issued))
         .filter(ksef_documents::invoice_id.nullable().is_null())
         .select(invoices::id)
         .order(invoices::id)
@@ -180,10 +184,10 @@ pub fn invoices_without_document(conn: &mut DbConn, limit: i64) -> QueryResult<V
 ///
 /// Each kind is read on its own from the `ksef_documents_claim` index (state, invoice_id), in
 /// invoice order, so millions of accepted documents are never walked past.
-pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<InvoiceId>> {
     let due = ksef_documents::table
         .filter(ksef_documents::xml.is_not_null())
-        .filter(ksef_documents::state.eq("queued"))
+        .filter(ksef_documents::state.eq(KsefState::Queued))
         .filter(ksef_documents::next_attempt_at.le(now))
         .select(ksef_documents::invoice_id)
         .order(ksef_documents::invoice_id)
@@ -191,7 +195,7 @@ pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult
         .load(conn)?;
     let lease_expired = ksef_documents::table
         .filter(ksef_documents::xml.is_not_null())
-        .filter(ksef_documents::state.eq("sending"))
+        .filter(ksef_documents::state.eq(KsefState::Sending))
         .filter(ksef_documents::locked_until.lt(now))
         .select(ksef_documents::invoice_id)
         .order(ksef_documents::invoice_id)
@@ -201,9 +205,9 @@ pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult
 }
 
 /// Queued documents still without XML (corrections waiting for their original's number).
-pub fn waiting_without_xml(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i64>> {
+pub fn waiting_without_xml(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<InvoiceId>> {
     ksef_documents::table
-        .filter(ksef_documents::state.eq("queued"))
+        .filter(ksef_documents::state.eq(KsefState::Queued))
         .filter(ksef_documents::xml.is_null())
         .select(ksef_documents::invoice_id)
         .order(ksef_documents::invoice_id)
@@ -214,7 +218,7 @@ pub fn waiting_without_xml(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i64
 /// Claims a due document for one sender until `lease_until`. `None`: someone else has it.
 pub fn claim(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
 ) -> QueryResult<Option<KsefDocument>> {
@@ -223,15 +227,15 @@ pub fn claim(
             .filter(ksef_documents::invoice_id.eq(invoice_id))
             .filter(
                 ksef_documents::state
-                    .eq("queued")
+                    .eq(KsefState::Queued)
                     .and(ksef_documents::next_attempt_at.le(now))
                     .or(ksef_documents::state
-                        .eq("sending")
+                        .eq(KsefState::Sending)
                         .and(ksef_documents::locked_until.lt(now))),
             ),
     )
     .set((
-        ksef_documents::state.eq("sending"),
+        ksef_documents::state.eq(KsefState::Sending),
         ksef_documents::locked_until.eq(Some(lease_until)),
         ksef_documents::attempts.eq(ksef_documents::attempts + 1),
         ksef_documents::updated_at.eq(now),
@@ -243,7 +247,7 @@ pub fn claim(
 /// Stores XML made after issue (a correction waiting for its original's KSeF number).
 pub fn attach_xml(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     xml: &str,
     sha256: &str,
     now: NaiveDateTime,
@@ -265,7 +269,7 @@ pub fn attach_xml(
 /// KSeF took the invoice into a session (`sending` → `sent`).
 pub fn record_sent(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     session_reference: &str,
     invoice_reference: &str,
     now: NaiveDateTime,
@@ -273,10 +277,10 @@ pub fn record_sent(
     diesel::update(
         ksef_documents::table
             .find(invoice_id)
-            .filter(ksef_documents::state.eq("sending")),
+            .filter(ksef_documents::state.eq(KsefState::Sending)),
     )
     .set((
-        ksef_documents::state.eq("sent"),
+        ksef_documents::state.eq(KsefState::Sent),
         ksef_documents::session_reference.eq(Some(session_reference)),
         ksef_documents::invoice_reference.eq(Some(invoice_reference)),
         ksef_documents::locked_until.eq(None::<NaiveDateTime>),
@@ -291,7 +295,7 @@ pub fn record_sent(
 /// KSeF gave the invoice its number (from `sending` when reconciled, or `sent`).
 pub fn record_accepted(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     ksef_number: &str,
     acquired_at: NaiveDateTime,
     upo: Option<&str>,
@@ -300,10 +304,10 @@ pub fn record_accepted(
     diesel::update(
         ksef_documents::table
             .find(invoice_id)
-            .filter(ksef_documents::state.eq_any(["sending", "sent"])),
+            .filter(ksef_documents::state.eq_any([KsefState::Sending, KsefState::Sent])),
     )
     .set((
-        ksef_documents::state.eq("accepted"),
+        ksef_documents::state.eq(KsefState::Accepted),
         ksef_documents::ksef_number.eq(Some(ksef_number)),
         ksef_documents::acquired_at.eq(Some(acquired_at)),
         ksef_documents::upo.eq(upo),
@@ -319,7 +323,7 @@ pub fn record_accepted(
 /// KSeF refused the invoice; staff see the code and text and may send it again.
 pub fn record_rejected(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     code: i64,
     text: &str,
     now: NaiveDateTime,
@@ -327,10 +331,10 @@ pub fn record_rejected(
     diesel::update(
         ksef_documents::table
             .find(invoice_id)
-            .filter(ksef_documents::state.eq_any(["sending", "sent"])),
+            .filter(ksef_documents::state.eq_any([KsefState::Sending, KsefState::Sent])),
     )
     .set((
-        ksef_documents::state.eq("rejected"),
+        ksef_documents::state.eq(KsefState::Rejected),
         ksef_documents::error_code.eq(Some(code)),
         ksef_documents::error_text.eq(Some(text)),
         ksef_documents::locked_until.eq(None::<NaiveDateTime>),
@@ -344,7 +348,7 @@ pub fn record_rejected(
 /// queue for `next_attempt_at`.
 pub fn release_for_retry(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     next_attempt_at: NaiveDateTime,
     error: &str,
     now: NaiveDateTime,
@@ -352,10 +356,10 @@ pub fn release_for_retry(
     diesel::update(
         ksef_documents::table
             .find(invoice_id)
-            .filter(ksef_documents::state.eq_any(["sending", "sent"])),
+            .filter(ksef_documents::state.eq_any([KsefState::Sending, KsefState::Sent])),
     )
     .set((
-        ksef_documents::state.eq("queued"),
+        ksef_documents::state.eq(KsefState::Queued),
         ksef_documents::next_attempt_at.eq(next_attempt_at),
         ksef_documents::locked_until.eq(None::<NaiveDateTime>),
         ksef_documents::error_text.eq(Some(error)),
@@ -368,16 +372,16 @@ pub fn release_for_retry(
 /// A rejected invoice goes back to the queue (staff fixed the cause, e.g. the token).
 pub fn requeue_rejected(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
         ksef_documents::table
             .find(invoice_id)
-            .filter(ksef_documents::state.eq("rejected")),
+            .filter(ksef_documents::state.eq(KsefState::Rejected)),
     )
     .set((
-        ksef_documents::state.eq("queued"),
+        ksef_documents::state.eq(KsefState::Queued),
         ksef_documents::next_attempt_at.eq(now),
         ksef_documents::attempts.eq(0_i64),
         ksef_documents::updated_at.eq(now),
@@ -389,14 +393,14 @@ pub fn requeue_rejected(
 /// Documents KSeF took but has not decided on yet, oldest first.
 pub fn awaiting_verdict(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<KsefDocument>> {
     ksef_documents::table
-        .filter(ksef_documents::state.eq("sent"))
+        .filter(ksef_documents::state.eq(KsefState::Sent))
         .order(ksef_documents::invoice_id)
         .limit(limit)
         .load(conn)
 }
 
 /// (state, count) over all documents.
-pub fn counts_by_state(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+pub fn counts_by_state(conn: &mut DbConn) -> QueryResult<Vec<(KsefState, i64)>> {
     ksef_documents::table
         .group_by(ksef_documents::state)
         .select((ksef_documents::state, diesel::dsl::count_star()))
@@ -404,28 +408,40 @@ pub fn counts_by_state(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
 }
 
 /// Documents in one of `states` with their invoice's number and issue date, oldest first.
+///
+/// Each state is read on its own from the `ksef_documents_claim` index (state, invoice_id), in
+/// invoice order, and the first `limit` of all are kept: one `IN` over the states made SQLite
+/// read and sort every matching row with its XML (1.0 s for the staff KSeF page with 300 000
+/// documents queued; 4 ms this way).
 pub fn list_in_states(
     conn: &mut DbConn,
-    states: &[&str],
+    states: &[KsefState],
     limit: i64,
 ) -> QueryResult<Vec<(KsefDocument, Option<String>, chrono::NaiveDate)>> {
-    ksef_documents::table
-        .inner_join(invoices::table)
-        .filter(ksef_documents::state.eq_any(states))
-        .select((
-            ksef_documents::all_columns,
-            invoices::number,
-            invoices::issue_date,
-        ))
-        .order(ksef_documents::invoice_id)
-        .limit(limit)
-        .load(conn)
+    let mut found = Vec::new();
+    for state in states {
+        let rows: Vec<(KsefDocument, Option<String>, chrono::NaiveDate)> = ksef_documents::table
+            .inner_join(invoices::table)
+            .filter(ksef_documents::state.eq(*state))
+            .select((
+                ksef_documents::all_columns,
+                invoices::number,
+                invoices::issue_date,
+            ))
+            .order(ksef_documents::invoice_id)
+            .limit(limit)
+            .load(conn)?;
+        found.extend(rows);
+    }
+    found.sort_by_key(|(document, _, _)| document.invoice_id);
+    found.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(found)
 }
 
 /// The latest documents in `state` with their invoice's number and issue date, newest first.
 pub fn latest_in_state(
     conn: &mut DbConn,
-    state: &str,
+    state: KsefState,
     limit: i64,
 ) -> QueryResult<Vec<(KsefDocument, Option<String>, chrono::NaiveDate)>> {
     ksef_documents::table
@@ -442,7 +458,10 @@ pub fn latest_in_state(
 }
 
 /// KSeF numbers of some invoices, for lists (invoice id → number).
-pub fn numbers_of(conn: &mut DbConn, invoice_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+pub fn numbers_of(
+    conn: &mut DbConn,
+    invoice_ids: &[InvoiceId],
+) -> QueryResult<Vec<(InvoiceId, String)>> {
     ksef_documents::table
         .filter(ksef_documents::invoice_id.eq_any(invoice_ids))
         .filter(ksef_documents::ksef_number.is_not_null())
@@ -586,7 +605,7 @@ pub fn save_offline_certificate(conn: &mut DbConn, row: &OfflineCertificateRow) 
 /// The XML of a waiting document could not be made after all.
 pub fn record_xml_failure(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     error: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -596,7 +615,7 @@ pub fn record_xml_failure(
             .filter(ksef_documents::xml.is_null()),
     )
     .set((
-        ksef_documents::state.eq("xml_failed"),
+        ksef_documents::state.eq(KsefState::XmlFailed),
         ksef_documents::error_text.eq(Some(error)),
         ksef_documents::updated_at.eq(now),
     ))

@@ -1,6 +1,7 @@
 //! The mailing list: who is on it (the marketing consent in force, newest decision wins) and the
 //! hashed one-time tokens of the leave links in marketing mail.
 
+use crate::domain::CustomerId;
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -43,7 +44,7 @@ pub fn customers_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Custo
 
 pub fn insert_token(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     token_hash: &str,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
@@ -65,7 +66,7 @@ pub fn use_token(
     conn: &mut DbConn,
     token_hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<CustomerId>> {
     diesel::update(
         mailing_list_tokens::table
             .filter(mailing_list_tokens::token_hash.eq(token_hash))

@@ -1,6 +1,7 @@
 //! What the monitoring page reads at scrape time: queue lengths with their oldest entry, the
 //! latest billing run's progress, and security events since start of day.
 
+use crate::domain::{KsefState, MailStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -16,7 +17,7 @@ pub struct Queue {
 
 pub fn outbox_queue(conn: &mut DbConn) -> QueryResult<Queue> {
     let (waiting, oldest) = outbox::table
-        .filter(outbox::status.eq("pending"))
+        .filter(outbox::status.eq(MailStatus::Pending))
         .select((
             diesel::dsl::count_star(),
             diesel::dsl::min(outbox::created_at),
@@ -36,7 +37,11 @@ pub fn ksef_states(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
 /// The oldest KSeF document still on its way (not yet given a number or refused).
 pub fn ksef_oldest_waiting(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
     ksef_documents::table
-        .filter(ksef_documents::state.eq_any(["queued", "sending", "sent"]))
+        .filter(ksef_documents::state.eq_any([
+            KsefState::Queued,
+            KsefState::Sending,
+            KsefState::Sent,
+        ]))
         .select(diesel::dsl::min(ksef_documents::next_attempt_at))
         .first(conn)
 }

@@ -61,7 +61,6 @@ macro_rules! insert_batches {
 pub const ROWS_PER_INSERT: usize = 200;
 
 pub mod accounts;
-pub mod announcements;
 pub mod api;
 pub mod audit;
 pub mod backup;
@@ -71,10 +70,6 @@ pub mod canned_responses;
 pub mod change_requests;
 pub mod consents;
 pub mod contracts;
-pub mod customer_card;
-pub mod customer_overview;
-pub mod customer_records;
-pub mod customer_search;
 pub mod customers;
 pub mod discounts;
 pub mod domains;
@@ -93,7 +88,6 @@ pub mod orders;
 pub mod outbox;
 pub mod payments;
 mod pg_liveness;
-pub mod profile_changes;
 pub mod rate_limits;
 pub mod recovery_codes;
 pub mod recurring;
@@ -111,6 +105,7 @@ pub mod tickets;
 pub mod tokens;
 pub mod top_ups;
 pub mod traffic;
+pub mod typed;
 pub mod visits;
 
 use std::fmt;
@@ -511,7 +506,7 @@ where
 /// The `limit` lowest ids of two queues' answers (each already at most `limit`, in id order):
 /// how a sender's "due or lease expired" claim is read as two index scans in id order instead of
 /// one `OR` that walks the primary key past every finished row (seconds at a million rows).
-pub(crate) fn lowest_ids(mut first: Vec<i64>, second: Vec<i64>, limit: i64) -> Vec<i64> {
+pub(crate) fn lowest_ids<Id: Ord>(mut first: Vec<Id>, second: Vec<Id>, limit: i64) -> Vec<Id> {
     first.extend(second);
     first.sort_unstable();
     first.dedup();

@@ -1,6 +1,9 @@
 //! Staff edits of contracts, services and endpoints (IP, MAC, PPPoE), and the uniqueness checks
 //! that give a field message before the UNIQUE constraint would fail the transaction.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::{ContractStatus, ServiceKind, ServiceStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -23,17 +26,17 @@ pub struct ContractChanges {
     pub install_address_line: String,
     pub install_postal_code: String,
     pub install_city: String,
-    pub status: String,
+    pub status: ContractStatus,
     pub updated_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = services, treat_none_as_null = true)]
 pub struct ServiceChanges {
-    pub contract_id: Option<i64>,
-    pub kind: String,
+    pub contract_id: Option<ContractId>,
+    pub kind: ServiceKind,
     pub name: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub activated_on: NaiveDate,
     pub expires_on: Option<NaiveDate>,
     pub monthly_fee: i64,
@@ -54,7 +57,11 @@ pub struct EndpointChanges {
     pub updated_at: Option<NaiveDateTime>,
 }
 
-pub fn update_contract(conn: &mut DbConn, id: i64, changes: &ContractChanges) -> QueryResult<bool> {
+pub fn update_contract(
+    conn: &mut DbConn,
+    id: ContractId,
+    changes: &ContractChanges,
+) -> QueryResult<bool> {
     diesel::update(contracts::table.find(id))
         .set(changes)
         .execute(conn)
@@ -78,8 +85,8 @@ pub fn update_endpoint(conn: &mut DbConn, id: i64, changes: &EndpointChanges) ->
 /// The contract, if it belongs to `customer_id` (staff URLs carry both, and a mismatch is a 404).
 pub fn contract_of(
     conn: &mut DbConn,
-    customer_id: i64,
-    id: i64,
+    customer_id: CustomerId,
+    id: ContractId,
 ) -> QueryResult<Option<super::contracts::Contract>> {
     contracts::table
         .filter(contracts::id.eq(id))
@@ -88,7 +95,11 @@ pub fn contract_of(
         .optional()
 }
 
-pub fn service_of(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryResult<Option<Service>> {
+pub fn service_of(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+    id: i64,
+) -> QueryResult<Option<Service>> {
     services::table
         .filter(services::id.eq(id))
         .filter(services::customer_id.eq(customer_id))
@@ -96,7 +107,11 @@ pub fn service_of(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryResult<O
         .optional()
 }
 
-pub fn endpoint_of(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryResult<Option<Endpoint>> {
+pub fn endpoint_of(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+    id: i64,
+) -> QueryResult<Option<Endpoint>> {
     endpoints::table
         .inner_join(services::table)
         .filter(endpoints::id.eq(id))
@@ -109,7 +124,7 @@ pub fn endpoint_of(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryResult<
 pub fn contract_number_taken(
     conn: &mut DbConn,
     number: &str,
-    except: Option<i64>,
+    except: Option<ContractId>,
 ) -> QueryResult<bool> {
     let mut query = contracts::table
         .filter(contracts::number.eq(number))
@@ -144,7 +159,10 @@ pub fn pppoe_login_taken(conn: &mut DbConn, login: &str, except: Option<i64>) ->
 }
 
 /// The customer's services, newest first.
-pub fn services_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Service>> {
+pub fn services_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<Service>> {
     services::table
         .filter(services::customer_id.eq(customer_id))
         .order((services::activated_on.desc(), services::id.desc()))
@@ -152,7 +170,10 @@ pub fn services_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<
 }
 
 /// The endpoints of the customer's services.
-pub fn endpoints_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Endpoint>> {
+pub fn endpoints_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<Endpoint>> {
     endpoints::table
         .inner_join(services::table)
         .filter(services::customer_id.eq(customer_id))

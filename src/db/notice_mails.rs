@@ -1,6 +1,8 @@
 //! Notices mailed once: renewal and expiry notices keyed by customer, kind, the thing and its
 //! end date, and outage notices keyed by the news item. The UNIQUE keys are the claims.
 
+use crate::domain::CustomerId;
+use crate::domain::{ContractStatus, DomainStatus, ServiceStatus};
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -14,7 +16,7 @@ use super::schema::{contracts, customers, domains, news, notice_mails, outage_ma
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = notice_mails)]
 pub struct NewNoticeMail {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub kind: String,
     pub subject_id: i64,
     pub ends_on: NaiveDate,
@@ -32,34 +34,34 @@ pub struct Horizon {
 
 /// Customers who want reminders and have an active service, domain or contract ending inside
 /// its window: the only ones the notice job loads.
-pub fn renewal_candidates(conn: &mut DbConn, horizon: Horizon) -> QueryResult<Vec<i64>> {
+pub fn renewal_candidates(conn: &mut DbConn, horizon: Horizon) -> QueryResult<Vec<CustomerId>> {
     let wanting = customers::table
         .filter(customers::notify_reminders.eq(true))
         .select(customers::id);
-    let mut found: BTreeSet<i64> = BTreeSet::new();
+    let mut found: BTreeSet<CustomerId> = BTreeSet::new();
     found.extend(
         services::table
-            .filter(services::status.eq("active"))
+            .filter(services::status.eq(ServiceStatus::Active))
             .filter(services::expires_on.between(horizon.today, horizon.services_until))
             .filter(services::customer_id.eq_any(wanting))
             .select(services::customer_id)
-            .load::<i64>(conn)?,
+            .load::<CustomerId>(conn)?,
     );
     found.extend(
         domains::table
-            .filter(domains::status.eq("active"))
+            .filter(domains::status.eq(DomainStatus::Active))
             .filter(domains::expires_on.between(horizon.today, horizon.domains_until))
             .filter(domains::customer_id.eq_any(wanting))
             .select(domains::customer_id)
-            .load::<i64>(conn)?,
+            .load::<CustomerId>(conn)?,
     );
     found.extend(
         contracts::table
-            .filter(contracts::status.eq("active"))
+            .filter(contracts::status.eq(ContractStatus::Active))
             .filter(contracts::ends_on.between(horizon.today, horizon.contracts_until))
             .filter(contracts::customer_id.eq_any(wanting))
             .select(contracts::customer_id)
-            .load::<i64>(conn)?,
+            .load::<CustomerId>(conn)?,
     );
     Ok(found.into_iter().collect())
 }
@@ -67,7 +69,7 @@ pub fn renewal_candidates(conn: &mut DbConn, horizon: Horizon) -> QueryResult<Ve
 /// (kind, thing, end date) of every notice already mailed to the customer.
 pub fn mailed_to(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<(String, i64, NaiveDate)>> {
     notice_mails::table
         .filter(notice_mails::customer_id.eq(customer_id))
@@ -125,7 +127,7 @@ pub fn outage_recipients(conn: &mut DbConn, area: Option<&str>) -> QueryResult<V
         .filter(customers::notify_outages.eq(true))
         .order(customers::id)
         .select(customers::all_columns);
-    let active = contracts::table.filter(contracts::status.eq("active"));
+    let active = contracts::table.filter(contracts::status.eq(ContractStatus::Active));
     match area {
         Some(area) => wanting
             .filter(

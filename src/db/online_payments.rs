@@ -3,6 +3,9 @@
 //! instances at once, moves an order once: on PostgreSQL the second update waits for the first
 //! transaction's row lock and then finds the state gone; SQLite's write lock serialises them.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::online_payment::OrderState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -13,7 +16,7 @@ use super::schema::{online_payment_invoices, online_payment_notes, online_paymen
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct OnlinePayment {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub account_id: Option<i64>,
     pub ext_order_id: String,
     pub payu_order_id: Option<String>,
@@ -21,7 +24,7 @@ pub struct OnlinePayment {
     pub description: String,
     pub total_amount: i64,
     pub currency: String,
-    pub state: String,
+    pub state: OrderState,
     pub redirect_uri: Option<String>,
     pub notify_email: String,
     pub language: String,
@@ -41,14 +44,14 @@ pub struct OnlinePayment {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = online_payments, treat_none_as_default_value = false)]
 pub struct NewOnlinePayment {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub account_id: Option<i64>,
     pub ext_order_id: String,
     pub purpose: String,
     pub description: String,
     pub total_amount: i64,
     pub currency: String,
-    pub state: String,
+    pub state: OrderState,
     pub notify_email: String,
     pub language: String,
     pub created_at: NaiveDateTime,
@@ -56,12 +59,10 @@ pub struct NewOnlinePayment {
     pub updated_at: NaiveDateTime,
 }
 
-const OPEN: [&str; 2] = ["new", "pending"];
-
 pub fn insert(
     conn: &mut DbConn,
     order: &NewOnlinePayment,
-    invoices: &[(i64, i64)],
+    invoices: &[(InvoiceId, i64)],
 ) -> QueryResult<i64> {
     let id = diesel::insert_into(online_payments::table)
         .values(order)
@@ -82,7 +83,7 @@ pub fn insert(
 /// The customer's own order; another customer's id finds nothing.
 pub fn find_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<OnlinePayment>> {
     online_payments::table
@@ -113,7 +114,7 @@ pub fn find_for_notification(
 }
 
 /// (invoice id, amount) the order pays.
-pub fn invoices_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(i64, i64)>> {
+pub fn invoices_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(InvoiceId, i64)>> {
     online_payment_invoices::table
         .filter(online_payment_invoices::online_payment_id.eq(id))
         .order(online_payment_invoices::invoice_id)
@@ -149,7 +150,7 @@ pub fn notes_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(i64, i64)>> {
 /// money each payment was meant to put on its note.
 pub fn note_earmarks_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<(i64, i64, i64)>> {
     let rows: Vec<(Option<i64>, i64, i64)> = online_payment_notes::table
         .inner_join(online_payments::table)
@@ -171,12 +172,12 @@ pub fn note_earmarks_of_customer(
 /// The customer's open orders placed after `since` (a double click finds the first one).
 pub fn open_of_customer_since(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     since: NaiveDateTime,
 ) -> QueryResult<Vec<OnlinePayment>> {
     online_payments::table
         .filter(online_payments::customer_id.eq(customer_id))
-        .filter(online_payments::state.eq_any(OPEN))
+        .filter(online_payments::state.eq_any(OrderState::OPEN))
         .filter(online_payments::created_at.ge(since))
         .filter(online_payments::payu_order_id.is_not_null())
         .order(online_payments::id.desc())
@@ -210,10 +211,10 @@ pub fn mark_pending(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResu
     diesel::update(
         online_payments::table
             .filter(online_payments::id.eq(id))
-            .filter(online_payments::state.eq("new")),
+            .filter(online_payments::state.eq(OrderState::New)),
     )
     .set((
-        online_payments::state.eq("pending"),
+        online_payments::state.eq(OrderState::Pending),
         online_payments::updated_at.eq(now),
     ))
     .execute(conn)
@@ -226,11 +227,11 @@ pub fn claim_completion(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> Query
     diesel::update(
         online_payments::table
             .filter(online_payments::id.eq(id))
-            .filter(online_payments::state.eq_any(OPEN))
+            .filter(online_payments::state.eq_any(OrderState::OPEN))
             .filter(online_payments::flag.is_null()),
     )
     .set((
-        online_payments::state.eq("completed"),
+        online_payments::state.eq(OrderState::Completed),
         online_payments::completed_at.eq(Some(now)),
         online_payments::updated_at.eq(now),
     ))
@@ -254,10 +255,10 @@ pub fn cancel(conn: &mut DbConn, id: i64, reason: &str, now: NaiveDateTime) -> Q
     diesel::update(
         online_payments::table
             .filter(online_payments::id.eq(id))
-            .filter(online_payments::state.eq_any(OPEN)),
+            .filter(online_payments::state.eq_any(OrderState::OPEN)),
     )
     .set((
-        online_payments::state.eq("canceled"),
+        online_payments::state.eq(OrderState::Canceled),
         online_payments::cancel_reason.eq(Some(reason)),
         online_payments::canceled_at.eq(Some(now)),
         online_payments::updated_at.eq(now),
@@ -272,7 +273,7 @@ pub fn relabel_as_expired(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> Que
     diesel::update(
         online_payments::table
             .filter(online_payments::id.eq(id))
-            .filter(online_payments::state.eq("canceled"))
+            .filter(online_payments::state.eq(OrderState::Canceled))
             .filter(online_payments::cancel_reason.eq("payu")),
     )
     .set((
@@ -301,7 +302,7 @@ pub fn flag(conn: &mut DbConn, id: i64, reason: &str, now: NaiveDateTime) -> Que
 /// Open orders whose time ran out at `now`, oldest first.
 pub fn expired_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
     online_payments::table
-        .filter(online_payments::state.eq_any(OPEN))
+        .filter(online_payments::state.eq_any(OrderState::OPEN))
         .filter(online_payments::expires_at.le(now))
         .order(online_payments::expires_at)
         .select(online_payments::id)

@@ -4,6 +4,11 @@
 //! update waits for the first transaction's row lock and then finds the state gone; SQLite's
 //! write lock serialises them.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::orders::{Fulfilment, ShopOrderStatus};
+use crate::domain::{ContractStatus, DomainStatus, PriceKind, ServiceStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -51,7 +56,7 @@ pub struct NewCatalogueItem {
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct CartItem {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub catalogue_item_id: Option<i64>,
     pub renewal_service_id: Option<i64>,
     pub renewal_domain_id: Option<i64>,
@@ -65,7 +70,7 @@ pub struct CartItem {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = cart_items)]
 pub struct NewCartItem {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub catalogue_item_id: Option<i64>,
     pub renewal_service_id: Option<i64>,
     pub renewal_domain_id: Option<i64>,
@@ -78,13 +83,13 @@ pub struct NewCartItem {
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct ShopOrder {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub account_id: Option<i64>,
     #[serde(skip)]
     pub placement_key: String,
-    pub status: String,
-    pub fulfilment: String,
-    pub price_kind: String,
+    pub status: ShopOrderStatus,
+    pub fulfilment: Fulfilment,
+    pub price_kind: PriceKind,
     pub total_gross: i64,
     pub fee_total: i64,
     pub notify_email: String,
@@ -95,7 +100,7 @@ pub struct ShopOrder {
     pub cancelled_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
     pub payment_id: Option<i64>,
-    pub invoice_id: Option<i64>,
+    pub invoice_id: Option<InvoiceId>,
     pub staff_note: Option<String>,
     pub updated_at: NaiveDateTime,
 }
@@ -103,12 +108,12 @@ pub struct ShopOrder {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = shop_orders)]
 pub struct NewShopOrder {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub account_id: Option<i64>,
     pub placement_key: String,
-    pub status: String,
-    pub fulfilment: String,
-    pub price_kind: String,
+    pub status: ShopOrderStatus,
+    pub fulfilment: Fulfilment,
+    pub price_kind: PriceKind,
     pub total_gross: i64,
     pub fee_total: i64,
     pub notify_email: String,
@@ -139,7 +144,7 @@ pub struct OrderLine {
     pub needs_people: bool,
     pub activated_at: Option<NaiveDateTime>,
     /// The correction that gave this line's money back, once refunded.
-    pub refund_correction_id: Option<i64>,
+    pub refund_correction_id: Option<InvoiceId>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -228,7 +233,7 @@ pub fn set_online_fee(conn: &mut DbConn, fee: i64, now: NaiveDateTime) -> QueryR
 
 // --- cart ---
 
-pub fn cart_of(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<CartItem>> {
+pub fn cart_of(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<CartItem>> {
     cart_items::table
         .filter(cart_items::customer_id.eq(customer_id))
         .order(cart_items::id)
@@ -245,7 +250,7 @@ pub fn insert_cart_item(conn: &mut DbConn, item: &NewCartItem) -> QueryResult<i6
 /// Sets the quantity of the customer's own cart line; false when it is not theirs.
 pub fn set_cart_quantity(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     quantity: i32,
 ) -> QueryResult<bool> {
@@ -261,7 +266,7 @@ pub fn set_cart_quantity(
 
 pub fn find_cart_item(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<CartItem>> {
     cart_items::table
@@ -272,7 +277,7 @@ pub fn find_cart_item(
 }
 
 /// Removes the customer's own cart line; false when it is not theirs.
-pub fn remove_cart_item(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryResult<bool> {
+pub fn remove_cart_item(conn: &mut DbConn, customer_id: CustomerId, id: i64) -> QueryResult<bool> {
     diesel::delete(
         cart_items::table
             .filter(cart_items::id.eq(id))
@@ -282,7 +287,7 @@ pub fn remove_cart_item(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryRe
     .map(|rows| rows == 1)
 }
 
-pub fn clear_cart(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+pub fn clear_cart(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<usize> {
     diesel::delete(cart_items::table.filter(cart_items::customer_id.eq(customer_id))).execute(conn)
 }
 
@@ -308,7 +313,7 @@ pub fn find_order(conn: &mut DbConn, id: i64) -> QueryResult<Option<ShopOrder>> 
 
 pub fn find_order_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<ShopOrder>> {
     shop_orders::table
@@ -320,7 +325,7 @@ pub fn find_order_of_customer(
 
 pub fn find_by_key(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     key: &str,
 ) -> QueryResult<Option<ShopOrder>> {
     shop_orders::table
@@ -330,7 +335,10 @@ pub fn find_by_key(
         .optional()
 }
 
-pub fn orders_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<ShopOrder>> {
+pub fn orders_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<ShopOrder>> {
     shop_orders::table
         .filter(shop_orders::customer_id.eq(customer_id))
         .order((shop_orders::placed_at.desc(), shop_orders::id.desc()))
@@ -380,16 +388,16 @@ pub fn payments_of_order(conn: &mut DbConn, shop_order_id: i64) -> QueryResult<V
 pub fn claim_paid(
     conn: &mut DbConn,
     id: i64,
-    fulfilment: &str,
+    fulfilment: Fulfilment,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
         shop_orders::table
             .filter(shop_orders::id.eq(id))
-            .filter(shop_orders::status.eq("unpaid")),
+            .filter(shop_orders::status.eq(ShopOrderStatus::Unpaid)),
     )
     .set((
-        shop_orders::status.eq("paid"),
+        shop_orders::status.eq(ShopOrderStatus::Paid),
         shop_orders::fulfilment.eq(fulfilment),
         shop_orders::paid_at.eq(Some(now)),
         shop_orders::updated_at.eq(now),
@@ -409,7 +417,7 @@ pub fn set_payment(conn: &mut DbConn, id: i64, payment_id: i64) -> QueryResult<b
     .map(|rows| rows == 1)
 }
 
-pub fn set_invoice(conn: &mut DbConn, id: i64, invoice_id: i64) -> QueryResult<bool> {
+pub fn set_invoice(conn: &mut DbConn, id: i64, invoice_id: InvoiceId) -> QueryResult<bool> {
     diesel::update(
         shop_orders::table
             .filter(shop_orders::id.eq(id))
@@ -425,10 +433,10 @@ pub fn cancel(conn: &mut DbConn, id: i64, reason: &str, now: NaiveDateTime) -> Q
     diesel::update(
         shop_orders::table
             .filter(shop_orders::id.eq(id))
-            .filter(shop_orders::status.eq("unpaid")),
+            .filter(shop_orders::status.eq(ShopOrderStatus::Unpaid)),
     )
     .set((
-        shop_orders::status.eq("cancelled"),
+        shop_orders::status.eq(ShopOrderStatus::Cancelled),
         shop_orders::cancel_reason.eq(Some(reason)),
         shop_orders::cancelled_at.eq(Some(now)),
         shop_orders::updated_at.eq(now),
@@ -440,7 +448,7 @@ pub fn cancel(conn: &mut DbConn, id: i64, reason: &str, now: NaiveDateTime) -> Q
 /// Unpaid orders whose time ran out at `now`, oldest first.
 pub fn expired_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
     shop_orders::table
-        .filter(shop_orders::status.eq("unpaid"))
+        .filter(shop_orders::status.eq(ShopOrderStatus::Unpaid))
         .filter(shop_orders::expires_at.le(now))
         .order(shop_orders::expires_at)
         .select(shop_orders::id)
@@ -454,7 +462,7 @@ pub fn mark_lines_refunded(
     conn: &mut DbConn,
     order_id: i64,
     line_ids: &[i64],
-    correction_id: i64,
+    correction_id: InvoiceId,
 ) -> QueryResult<usize> {
     diesel::update(
         shop_order_lines::table
@@ -494,15 +502,15 @@ pub fn activate_line(conn: &mut DbConn, line_id: i64, now: NaiveDateTime) -> Que
 pub fn move_fulfilment(
     conn: &mut DbConn,
     id: i64,
-    from: &str,
-    to: &str,
+    from: Fulfilment,
+    to: Fulfilment,
     note: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
         shop_orders::table
             .filter(shop_orders::id.eq(id))
-            .filter(shop_orders::status.eq("paid"))
+            .filter(shop_orders::status.eq(ShopOrderStatus::Paid))
             .filter(shop_orders::fulfilment.eq(from)),
     )
     .set((
@@ -530,8 +538,8 @@ pub fn fulfilment_queue(conn: &mut DbConn) -> QueryResult<Vec<(ShopOrder, i64)>>
     use super::schema::customers;
     shop_orders::table
         .inner_join(customers::table)
-        .filter(shop_orders::status.eq("paid"))
-        .filter(shop_orders::fulfilment.eq_any(["waiting", "in_progress"]))
+        .filter(shop_orders::status.eq(ShopOrderStatus::Paid))
+        .filter(shop_orders::fulfilment.eq_any([Fulfilment::Waiting, Fulfilment::InProgress]))
         .order((shop_orders::paid_at, shop_orders::id))
         .select((shop_orders::all_columns, customers::customer_number))
         .load(conn)
@@ -554,14 +562,14 @@ pub type RenewableService = (String, Option<chrono::NaiveDate>, Option<i64>);
 /// The customer's own service with what it renews for.
 pub fn renewable_service(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<RenewableService>> {
     use super::schema::services;
     services::table
         .filter(services::id.eq(id))
         .filter(services::customer_id.eq(customer_id))
-        .filter(services::status.eq("active"))
+        .filter(services::status.eq(ServiceStatus::Active))
         .select((
             services::name,
             services::expires_on,
@@ -574,14 +582,14 @@ pub fn renewable_service(
 /// The customer's own domain: (name, expires_on, renewal_price).
 pub fn renewable_domain(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<(String, chrono::NaiveDate, i64)>> {
     use super::schema::domains;
     domains::table
         .filter(domains::id.eq(id))
         .filter(domains::customer_id.eq(customer_id))
-        .filter(domains::status.eq_any(["active", "expired"]))
+        .filter(domains::status.eq_any([DomainStatus::Active, DomainStatus::Expired]))
         .select((domains::name, domains::expires_on, domains::renewal_price))
         .get_result(conn)
         .optional()
@@ -589,7 +597,7 @@ pub fn renewable_domain(
 
 pub fn set_service_expiry(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     expires_on: chrono::NaiveDate,
 ) -> QueryResult<bool> {
@@ -606,7 +614,7 @@ pub fn set_service_expiry(
 
 pub fn set_domain_expiry(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     expires_on: chrono::NaiveDate,
 ) -> QueryResult<bool> {
@@ -618,7 +626,7 @@ pub fn set_domain_expiry(
     )
     .set((
         domains::expires_on.eq(expires_on),
-        domains::status.eq("active"),
+        domains::status.eq(DomainStatus::Active),
     ))
     .execute(conn)
     .map(|rows| rows == 1)
@@ -627,7 +635,7 @@ pub fn set_domain_expiry(
 /// Moves the customer's newest active contract to a tariff and its fee; the contract changed.
 pub fn change_tariff(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     tariff_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {
@@ -642,7 +650,7 @@ pub fn change_tariff(
     };
     let Some(contract_id) = contracts::table
         .filter(contracts::customer_id.eq(customer_id))
-        .filter(contracts::status.eq("active"))
+        .filter(contracts::status.eq(ContractStatus::Active))
         .order(contracts::id.desc())
         .select(contracts::id)
         .first::<i64>(conn)
@@ -661,11 +669,14 @@ pub fn change_tariff(
 }
 
 /// The customer's newest active contract, for a service an order adds.
-pub fn active_contract(conn: &mut DbConn, customer_id: i64) -> QueryResult<Option<i64>> {
+pub fn active_contract(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Option<ContractId>> {
     use super::schema::contracts;
     contracts::table
         .filter(contracts::customer_id.eq(customer_id))
-        .filter(contracts::status.eq("active"))
+        .filter(contracts::status.eq(ContractStatus::Active))
         .order(contracts::id.desc())
         .select(contracts::id)
         .first(conn)

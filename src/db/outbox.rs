@@ -1,6 +1,7 @@
 //! The mail outbox: messages are written in the same transaction as the event that causes them,
 //! then claimed and delivered by the sender with retries.
 
+use crate::domain::MailStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -17,7 +18,7 @@ pub struct OutboxMessage {
     pub body_text: String,
     pub body_html: Option<String>,
     pub attachment_path: Option<String>,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -37,7 +38,7 @@ pub struct NewOutboxMessage {
     pub body_text: String,
     pub body_html: Option<String>,
     pub attachment_path: Option<String>,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -68,14 +69,14 @@ pub fn set_list_unsubscribe(conn: &mut DbConn, id: i64, url: &str) -> QueryResul
 /// Each kind is read on its own from the `outbox_claim` index (status, id), in id order.
 pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
     let due = outbox::table
-        .filter(outbox::status.eq("pending"))
+        .filter(outbox::status.eq(MailStatus::Pending))
         .filter(outbox::next_attempt_at.le(now))
         .order(outbox::id)
         .select(outbox::id)
         .limit(limit)
         .load(conn)?;
     let lease_expired = outbox::table
-        .filter(outbox::status.eq("sending"))
+        .filter(outbox::status.eq(MailStatus::Sending))
         .filter(outbox::locked_until.lt(now))
         .order(outbox::id)
         .select(outbox::id)
@@ -95,15 +96,15 @@ pub fn claim(
     diesel::update(
         outbox::table.filter(outbox::id.eq(id)).filter(
             outbox::status
-                .eq("pending")
+                .eq(MailStatus::Pending)
                 .and(outbox::next_attempt_at.le(now))
                 .or(outbox::status
-                    .eq("sending")
+                    .eq(MailStatus::Sending)
                     .and(outbox::locked_until.lt(now))),
         ),
     )
     .set((
-        outbox::status.eq("sending"),
+        outbox::status.eq(MailStatus::Sending),
         outbox::locked_until.eq(Some(lease_until)),
     ))
     .get_result(conn)
@@ -118,7 +119,7 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<
             outbox::body_text.eq("(delivered; body removed)"),
             outbox::body_html.eq(None::<String>),
             outbox::list_unsubscribe.eq(None::<String>),
-            outbox::status.eq("sent"),
+            outbox::status.eq(MailStatus::Sent),
             outbox::sent_at.eq(Some(now)),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::attempts.eq(outbox::attempts + 1),
@@ -136,9 +137,9 @@ pub fn mark_failed(
     next_attempt_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
     let status = if next_attempt_at.is_some() {
-        "pending"
+        MailStatus::Pending
     } else {
-        "failed"
+        MailStatus::Failed
     };
     let target = outbox::table.filter(outbox::id.eq(id));
     diesel::update(target)
@@ -161,7 +162,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OutboxMessage>> {
     outbox::table.find(id).get_result(conn).optional()
 }
 
-pub fn count_with_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
+pub fn count_with_status(conn: &mut DbConn, status: MailStatus) -> QueryResult<i64> {
     outbox::table
         .filter(outbox::status.eq(status))
         .count()

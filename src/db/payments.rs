@@ -1,5 +1,7 @@
 //! Payments received and their allocation to invoices.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -10,7 +12,7 @@ use super::schema::{payment_allocations, payments};
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Payment {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub amount: i64,
     pub received_on: NaiveDate,
     pub method: String,
@@ -29,7 +31,7 @@ pub struct Payment {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = payments, treat_none_as_default_value = false)]
 pub struct NewPayment {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub amount: i64,
     pub received_on: NaiveDate,
     pub method: String,
@@ -47,7 +49,7 @@ pub struct NewPayment {
 pub struct PaymentAllocation {
     pub id: i64,
     pub payment_id: i64,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub amount: i64,
     pub created_at: NaiveDateTime,
 }
@@ -56,7 +58,7 @@ pub struct PaymentAllocation {
 #[diesel(table_name = payment_allocations, treat_none_as_default_value = false)]
 pub struct NewPaymentAllocation {
     pub payment_id: i64,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub amount: i64,
     pub created_at: NaiveDateTime,
 }
@@ -93,7 +95,7 @@ pub fn insert_allocations(conn: &mut DbConn, rows: &[NewPaymentAllocation]) -> Q
 }
 
 /// The customer's payments that count (not reversed), newest first.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Payment>> {
+pub fn of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Payment>> {
     concrete!(conn, |c| {
         payments::table
             .filter(payments::customer_id.eq(customer_id))
@@ -104,7 +106,10 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Payme
 }
 
 /// Every payment of the customer, reversed ones too (staff see the whole history), newest first.
-pub fn history_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Payment>> {
+pub fn history_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<Payment>> {
     payments::table
         .filter(payments::customer_id.eq(customer_id))
         .order((payments::received_on.desc(), payments::id.desc()))
@@ -130,7 +135,7 @@ pub fn recent(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(Payment, i64)>>
 /// oldest first: what is not allocated yet is credit. Sums in Rust (see `balances_of_customer`).
 pub fn allocation_state_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<(i64, NaiveDate, i64, i64)>> {
     let active: Vec<(i64, NaiveDate, i64)> = payments::table
         .filter(payments::customer_id.eq(customer_id))
@@ -159,9 +164,9 @@ pub fn allocation_state_of_customer(
 /// would use up). Two queries for a whole billing chunk instead of two per customer.
 pub fn customers_with_credit(
     conn: &mut DbConn,
-    customer_ids: &[i64],
-) -> QueryResult<std::collections::HashSet<i64>> {
-    let paid: Vec<(i64, i64, i64)> = payments::table
+    customer_ids: &[CustomerId],
+) -> QueryResult<std::collections::HashSet<CustomerId>> {
+    let paid: Vec<(i64, CustomerId, i64)> = payments::table
         .filter(payments::customer_id.eq_any(customer_ids))
         .filter(payments::reversed_at.is_null())
         .select((payments::id, payments::customer_id, payments::amount))
@@ -210,8 +215,8 @@ pub fn mark_reversed(
 /// (payment, amount allocated to this invoice) for one invoice of the customer.
 pub fn allocations_to_invoice(
     conn: &mut DbConn,
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
 ) -> QueryResult<Vec<(Payment, i64)>> {
     payment_allocations::table
         .inner_join(payments::table)
@@ -226,7 +231,7 @@ pub fn allocations_to_invoice(
 /// (payment id, invoice number, amount) of every allocation of the customer's payments.
 pub fn allocations_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<(i64, Option<String>, i64)>> {
     use super::schema::invoices;
     payment_allocations::table
@@ -246,7 +251,7 @@ pub fn allocations_of_customer(
 pub fn add_allocation(
     conn: &mut DbConn,
     payment_id: i64,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     amount: i64,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -273,7 +278,10 @@ pub fn add_allocation(
 
 /// Removes every allocation of the customer's payments (to invoices and to interest notes), so
 /// they can be laid out afresh: invoices first, then notes.
-pub fn delete_allocations_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<usize> {
+pub fn delete_allocations_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<usize> {
     super::interest_notes::delete_allocations_of_customer(conn, customer_id)?;
     let ids = payments::table
         .filter(payments::customer_id.eq(customer_id))

@@ -2,6 +2,11 @@
 //! of a charge's state is a conditional update on the state it leaves, so two instances, or a
 //! notification racing the charge pass, move a charge once.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::ServiceStatus;
+use crate::domain::recurring::{CardStatus, ChargeState, MandateStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -13,14 +18,14 @@ use super::schema::{
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Card {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     #[serde(skip)]
     pub token: Option<String>,
     pub brand: String,
     pub last_four: String,
     pub expiry_month: i32,
     pub expiry_year: i32,
-    pub status: String,
+    pub status: CardStatus,
     pub ext_order_id: String,
     pub payu_order_id: Option<String>,
     pub created_at: NaiveDateTime,
@@ -30,13 +35,13 @@ pub struct Card {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = payment_cards, treat_none_as_default_value = false)]
 pub struct NewCard {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub token: Option<String>,
     pub brand: String,
     pub last_four: String,
     pub expiry_month: i32,
     pub expiry_year: i32,
-    pub status: String,
+    pub status: CardStatus,
     pub ext_order_id: String,
     pub payu_order_id: Option<String>,
     pub created_at: NaiveDateTime,
@@ -46,10 +51,10 @@ pub struct NewCard {
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Mandate {
     pub id: i64,
-    pub customer_id: i64,
-    pub contract_id: i64,
+    pub customer_id: CustomerId,
+    pub contract_id: ContractId,
     pub card_id: i64,
-    pub status: String,
+    pub status: MandateStatus,
     pub consent_id: i64,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
@@ -61,10 +66,10 @@ pub struct Mandate {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = recurring_mandates, treat_none_as_default_value = false)]
 pub struct NewMandate {
-    pub customer_id: i64,
-    pub contract_id: i64,
+    pub customer_id: CustomerId,
+    pub contract_id: ContractId,
     pub card_id: i64,
-    pub status: String,
+    pub status: MandateStatus,
     pub consent_id: i64,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
@@ -77,13 +82,13 @@ pub struct NewMandate {
 pub struct Charge {
     pub id: i64,
     pub mandate_id: i64,
-    pub contract_id: i64,
-    pub customer_id: i64,
+    pub contract_id: ContractId,
+    pub customer_id: CustomerId,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    pub invoice_id: Option<i64>,
+    pub invoice_id: Option<InvoiceId>,
     pub amount: i64,
-    pub state: String,
+    pub state: ChargeState,
     pub attempts: i32,
     pub next_attempt_on: NaiveDate,
     pub ext_order_id: Option<String>,
@@ -99,13 +104,13 @@ pub struct Charge {
 #[diesel(table_name = recurring_charges, treat_none_as_default_value = false)]
 pub struct NewCharge {
     pub mandate_id: i64,
-    pub contract_id: i64,
-    pub customer_id: i64,
+    pub contract_id: ContractId,
+    pub customer_id: CustomerId,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    pub invoice_id: Option<i64>,
+    pub invoice_id: Option<InvoiceId>,
     pub amount: i64,
-    pub state: String,
+    pub state: ChargeState,
     pub attempts: i32,
     pub next_attempt_on: NaiveDate,
     pub created_at: NaiveDateTime,
@@ -151,7 +156,11 @@ pub fn find_card(conn: &mut DbConn, id: i64) -> QueryResult<Option<Card>> {
 }
 
 /// The customer's own card; another customer's id finds nothing.
-pub fn card_of_customer(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryResult<Option<Card>> {
+pub fn card_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+    id: i64,
+) -> QueryResult<Option<Card>> {
     payment_cards::table
         .find(id)
         .filter(payment_cards::customer_id.eq(customer_id))
@@ -160,10 +169,10 @@ pub fn card_of_customer(conn: &mut DbConn, customer_id: i64, id: i64) -> QueryRe
 }
 
 /// Cards not removed, newest first.
-pub fn cards_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Card>> {
+pub fn cards_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Card>> {
     payment_cards::table
         .filter(payment_cards::customer_id.eq(customer_id))
-        .filter(payment_cards::status.ne("removed"))
+        .filter(payment_cards::status.ne(CardStatus::Removed))
         .order(payment_cards::id.desc())
         .load(conn)
 }
@@ -195,8 +204,8 @@ pub fn set_card_order(
 pub fn set_card_status(
     conn: &mut DbConn,
     id: i64,
-    from: &[&str],
-    to: &str,
+    from: &[CardStatus],
+    to: CardStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
@@ -227,7 +236,7 @@ pub fn find_mandate(conn: &mut DbConn, id: i64) -> QueryResult<Option<Mandate>> 
 
 pub fn mandate_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<Mandate>> {
     recurring_mandates::table
@@ -238,7 +247,10 @@ pub fn mandate_of_customer(
 }
 
 /// Every mandate of the customer, newest first.
-pub fn mandates_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Mandate>> {
+pub fn mandates_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<Mandate>> {
     recurring_mandates::table
         .filter(recurring_mandates::customer_id.eq(customer_id))
         .order(recurring_mandates::id.desc())
@@ -248,11 +260,11 @@ pub fn mandates_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<
 /// The mandate in force (active or running to its end) for a contract.
 pub fn open_mandate_of_contract(
     conn: &mut DbConn,
-    contract_id: i64,
+    contract_id: ContractId,
 ) -> QueryResult<Option<Mandate>> {
     recurring_mandates::table
         .filter(recurring_mandates::contract_id.eq(contract_id))
-        .filter(recurring_mandates::status.eq_any(["active", "cancelling"]))
+        .filter(recurring_mandates::status.eq_any(MandateStatus::OPEN))
         .first(conn)
         .optional()
 }
@@ -261,7 +273,7 @@ pub fn open_mandate_of_contract(
 pub fn active_mandates(conn: &mut DbConn) -> QueryResult<Vec<(Mandate, NaiveDate)>> {
     recurring_mandates::table
         .inner_join(contracts::table)
-        .filter(recurring_mandates::status.eq("active"))
+        .filter(recurring_mandates::status.eq(MandateStatus::Active))
         .order(recurring_mandates::id)
         .select((recurring_mandates::all_columns, contracts::starts_on))
         .load(conn)
@@ -287,14 +299,14 @@ pub fn all_mandates(conn: &mut DbConn) -> QueryResult<Vec<(Mandate, Card, String
 pub fn open_mandates_with_card(conn: &mut DbConn, card_id: i64) -> QueryResult<i64> {
     recurring_mandates::table
         .filter(recurring_mandates::card_id.eq(card_id))
-        .filter(recurring_mandates::status.eq_any(["active", "cancelling"]))
+        .filter(recurring_mandates::status.eq_any(MandateStatus::OPEN))
         .count()
         .get_result(conn)
 }
 
 pub fn set_mandate_card(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     mandate_id: i64,
     card_id: i64,
     now: NaiveDateTime,
@@ -303,7 +315,7 @@ pub fn set_mandate_card(
         recurring_mandates::table
             .find(mandate_id)
             .filter(recurring_mandates::customer_id.eq(customer_id))
-            .filter(recurring_mandates::status.eq("active")),
+            .filter(recurring_mandates::status.eq(MandateStatus::Active)),
     )
     .set((
         recurring_mandates::card_id.eq(card_id),
@@ -317,8 +329,8 @@ pub fn set_mandate_card(
 pub fn move_mandate(
     conn: &mut DbConn,
     id: i64,
-    from: &[&str],
-    to: &str,
+    from: &[MandateStatus],
+    to: MandateStatus,
     ends_on: Option<NaiveDate>,
     reason: Option<&str>,
     now: NaiveDateTime,
@@ -346,11 +358,11 @@ pub fn close_cancelled(
 ) -> QueryResult<usize> {
     diesel::update(
         recurring_mandates::table
-            .filter(recurring_mandates::status.eq("cancelling"))
+            .filter(recurring_mandates::status.eq(MandateStatus::Cancelling))
             .filter(recurring_mandates::ends_on.lt(today)),
     )
     .set((
-        recurring_mandates::status.eq("cancelled"),
+        recurring_mandates::status.eq(MandateStatus::Cancelled),
         recurring_mandates::updated_at.eq(now),
     ))
     .execute(conn)
@@ -361,13 +373,13 @@ pub fn close_cancelled(
 /// charged. A contract appears once per span; `domain::recurring::card_covered` joins them.
 pub fn card_spans(
     conn: &mut DbConn,
-    contract_ids: &[i64],
+    contract_ids: &[ContractId],
     from: NaiveDate,
     to: NaiveDate,
-) -> QueryResult<Vec<(i64, NaiveDate, NaiveDate)>> {
-    let mandates: Vec<(i64, NaiveDate, Option<NaiveDate>)> = recurring_mandates::table
+) -> QueryResult<Vec<(ContractId, NaiveDate, NaiveDate)>> {
+    let mandates: Vec<(ContractId, NaiveDate, Option<NaiveDate>)> = recurring_mandates::table
         .filter(recurring_mandates::contract_id.eq_any(contract_ids))
-        .filter(recurring_mandates::status.eq_any(["active", "cancelling"]))
+        .filter(recurring_mandates::status.eq_any(MandateStatus::OPEN))
         .filter(recurring_mandates::starts_on.le(to))
         .select((
             recurring_mandates::contract_id,
@@ -375,7 +387,7 @@ pub fn card_spans(
             recurring_mandates::ends_on,
         ))
         .load(conn)?;
-    let mut spans: Vec<(i64, NaiveDate, NaiveDate)> = mandates
+    let mut spans: Vec<(ContractId, NaiveDate, NaiveDate)> = mandates
         .into_iter()
         .map(|(contract, starts_on, ends_on)| (contract, starts_on, ends_on.unwrap_or(to)))
         .collect();
@@ -389,7 +401,7 @@ pub fn card_spans(
                 recurring_charges::period_start,
                 recurring_charges::period_end,
             ))
-            .load::<(i64, NaiveDate, NaiveDate)>(conn)?,
+            .load::<(ContractId, NaiveDate, NaiveDate)>(conn)?,
     );
     Ok(spans)
 }
@@ -409,7 +421,7 @@ pub fn find_charge(conn: &mut DbConn, id: i64) -> QueryResult<Option<Charge>> {
 
 pub fn charge_of_period(
     conn: &mut DbConn,
-    contract_id: i64,
+    contract_id: ContractId,
     period_start: NaiveDate,
 ) -> QueryResult<Option<Charge>> {
     recurring_charges::table
@@ -448,10 +460,10 @@ pub fn charges_to_try(
     recurring_charges::table
         .filter(
             recurring_charges::state
-                .eq("due")
+                .eq(ChargeState::Due)
                 .and(recurring_charges::next_attempt_on.le(today))
                 .or(recurring_charges::state
-                    .eq("charging")
+                    .eq(ChargeState::Charging)
                     .and(recurring_charges::lease_until.lt(now))),
         )
         .order(recurring_charges::id)
@@ -473,12 +485,12 @@ pub fn claim_charge(
     diesel::update(
         recurring_charges::table
             .find(charge.id)
-            .filter(recurring_charges::state.eq(&charge.state))
+            .filter(recurring_charges::state.eq(charge.state))
             .filter(recurring_charges::attempts.eq(charge.attempts))
             .filter(recurring_charges::updated_at.eq(charge.updated_at)),
     )
     .set((
-        recurring_charges::state.eq("charging"),
+        recurring_charges::state.eq(ChargeState::Charging),
         recurring_charges::attempts.eq(attempts),
         recurring_charges::amount.eq(amount),
         recurring_charges::ext_order_id.eq(ext_order_id),
@@ -500,7 +512,7 @@ pub fn set_charge_order(
     diesel::update(
         recurring_charges::table
             .find(id)
-            .filter(recurring_charges::state.eq("charging")),
+            .filter(recurring_charges::state.eq(ChargeState::Charging)),
     )
     .set((
         recurring_charges::payu_order_id.eq(payu_order_id),
@@ -513,7 +525,7 @@ pub fn set_charge_order(
 pub fn set_charge_invoice(
     conn: &mut DbConn,
     id: i64,
-    invoice_id: Option<i64>,
+    invoice_id: Option<InvoiceId>,
     amount: i64,
 ) -> QueryResult<usize> {
     diesel::update(recurring_charges::table.find(id))
@@ -529,10 +541,10 @@ pub fn abandon_charge(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryRe
     diesel::update(
         recurring_charges::table
             .find(id)
-            .filter(recurring_charges::state.eq("due")),
+            .filter(recurring_charges::state.eq(ChargeState::Due)),
     )
     .set((
-        recurring_charges::state.eq("failed"),
+        recurring_charges::state.eq(ChargeState::Failed),
         recurring_charges::updated_at.eq(now),
     ))
     .execute(conn)
@@ -544,13 +556,13 @@ pub fn mark_charge_paid(
     conn: &mut DbConn,
     id: i64,
     payment_id: Option<i64>,
-    state: &str,
+    state: ChargeState,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
         recurring_charges::table
             .find(id)
-            .filter(recurring_charges::state.eq_any(["charging", "due"])),
+            .filter(recurring_charges::state.eq_any([ChargeState::Charging, ChargeState::Due])),
     )
     .set((
         recurring_charges::state.eq(state),
@@ -583,12 +595,12 @@ pub fn fail_charge(
 ) -> QueryResult<bool> {
     let base = recurring_charges::table
         .find(id)
-        .filter(recurring_charges::state.eq("charging"))
+        .filter(recurring_charges::state.eq(ChargeState::Charging))
         .filter(recurring_charges::attempts.eq(attempts));
     let rows = match retry_on {
         Some(day) => diesel::update(base)
             .set((
-                recurring_charges::state.eq("due"),
+                recurring_charges::state.eq(ChargeState::Due),
                 recurring_charges::next_attempt_on.eq(day),
                 recurring_charges::lease_until.eq(None::<NaiveDateTime>),
                 recurring_charges::updated_at.eq(now),
@@ -596,7 +608,7 @@ pub fn fail_charge(
             .execute(conn)?,
         None => diesel::update(base)
             .set((
-                recurring_charges::state.eq("failed"),
+                recurring_charges::state.eq(ChargeState::Failed),
                 recurring_charges::lease_until.eq(None::<NaiveDateTime>),
                 recurring_charges::updated_at.eq(now),
             ))
@@ -620,7 +632,7 @@ pub fn charges_of_mandate(conn: &mut DbConn, mandate_id: i64) -> QueryResult<Vec
 }
 
 /// Every charge of the contract, newest period first.
-pub fn charges_of_contract(conn: &mut DbConn, contract_id: i64) -> QueryResult<Vec<Charge>> {
+pub fn charges_of_contract(conn: &mut DbConn, contract_id: ContractId) -> QueryResult<Vec<Charge>> {
     recurring_charges::table
         .filter(recurring_charges::contract_id.eq(contract_id))
         .order(recurring_charges::period_start.desc())
@@ -643,7 +655,10 @@ pub fn failures_of_charges(conn: &mut DbConn, charge_ids: &[i64]) -> QueryResult
 }
 
 /// The latest period (`YYYY-MM`) whose subscription an invoice holds for the contract.
-pub fn last_invoiced_month(conn: &mut DbConn, contract_id: i64) -> QueryResult<Option<String>> {
+pub fn last_invoiced_month(
+    conn: &mut DbConn,
+    contract_id: ContractId,
+) -> QueryResult<Option<String>> {
     use super::schema::subscription_periods;
     subscription_periods::table
         .filter(subscription_periods::contract_id.eq(contract_id))
@@ -656,7 +671,7 @@ pub fn last_invoiced_month(conn: &mut DbConn, contract_id: i64) -> QueryResult<O
 /// up to `up_to_month` (`YYYY-MM`).
 pub fn open_charges_of_contract(
     conn: &mut DbConn,
-    contract_id: i64,
+    contract_id: ContractId,
     up_to_month: &str,
 ) -> QueryResult<Vec<super::billing::PendingCharge>> {
     use super::schema::{pending_charges, services};
@@ -673,12 +688,12 @@ pub fn open_charges_of_contract(
 /// The contract's services in force, for its period's invoice.
 pub fn active_services_of_contract(
     conn: &mut DbConn,
-    contract_id: i64,
+    contract_id: ContractId,
 ) -> QueryResult<Vec<super::services::Service>> {
     use super::schema::services;
     services::table
         .filter(services::contract_id.eq(contract_id))
-        .filter(services::status.eq("active"))
+        .filter(services::status.eq(ServiceStatus::Active))
         .order(services::id)
         .load(conn)
 }

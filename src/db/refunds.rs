@@ -1,6 +1,9 @@
 //! Refunds chosen on a correction: the overpaid part of a lowered, already paid invoice sent
 //! back to the customer's account instead of staying as credit.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::{PayuRefundState, RefundStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,12 +13,12 @@ use super::schema::{correction_refunds, customers, invoices, payu_refunds};
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize)]
 pub struct Refund {
     pub id: i64,
-    pub customer_id: i64,
-    pub correction_id: i64,
+    pub customer_id: CustomerId,
+    pub correction_id: InvoiceId,
     pub amount: i64,
     pub account: String,
     /// `pending` until staff mark the transfer `sent`.
-    pub status: String,
+    pub status: RefundStatus,
     pub created_at: NaiveDateTime,
     pub created_by_staff_id: Option<i64>,
     pub sent_at: Option<NaiveDateTime>,
@@ -25,11 +28,11 @@ pub struct Refund {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = correction_refunds, treat_none_as_default_value = false)]
 pub struct NewRefund {
-    pub customer_id: i64,
-    pub correction_id: i64,
+    pub customer_id: CustomerId,
+    pub correction_id: InvoiceId,
     pub amount: i64,
     pub account: String,
-    pub status: String,
+    pub status: RefundStatus,
     pub created_at: NaiveDateTime,
     pub created_by_staff_id: Option<i64>,
 }
@@ -42,7 +45,7 @@ pub fn insert(conn: &mut DbConn, refund: &NewRefund) -> QueryResult<i64> {
 }
 
 /// The customer's refunds, oldest first.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Refund>> {
+pub fn of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Refund>> {
     correction_refunds::table
         .filter(correction_refunds::customer_id.eq(customer_id))
         .order(correction_refunds::id.asc())
@@ -51,7 +54,7 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Refun
 
 /// Grosze refunded to the customer in all (sent or still to send: either way it is no longer
 /// their credit).
-pub fn total_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+pub fn total_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<i64> {
     let amounts: Vec<i64> = concrete!(conn, |c| {
         correction_refunds::table
             .filter(correction_refunds::customer_id.eq(customer_id))
@@ -62,7 +65,7 @@ pub fn total_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64
 }
 
 /// The refund a correction chose, if any.
-pub fn of_correction(conn: &mut DbConn, correction_id: i64) -> QueryResult<Option<Refund>> {
+pub fn of_correction(conn: &mut DbConn, correction_id: InvoiceId) -> QueryResult<Option<Refund>> {
     correction_refunds::table
         .filter(correction_refunds::correction_id.eq(correction_id))
         .get_result(conn)
@@ -93,12 +96,12 @@ pub fn queue(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<QueuedRefund>> {
                 ));
             if pending {
                 query
-                    .filter(correction_refunds::status.eq("pending"))
+                    .filter(correction_refunds::status.eq(RefundStatus::Pending))
                     .order(correction_refunds::id.asc())
                     .load(conn)
             } else {
                 query
-                    .filter(correction_refunds::status.eq("sent"))
+                    .filter(correction_refunds::status.eq(RefundStatus::Sent))
                     .order(correction_refunds::id.desc())
                     .limit(limit)
                     .load(conn)
@@ -143,10 +146,10 @@ pub fn mark_sent(
     let changed = diesel::update(
         correction_refunds::table
             .find(id)
-            .filter(correction_refunds::status.eq("pending")),
+            .filter(correction_refunds::status.eq(RefundStatus::Pending)),
     )
     .set((
-        correction_refunds::status.eq("sent"),
+        correction_refunds::status.eq(RefundStatus::Sent),
         correction_refunds::sent_at.eq(Some(now)),
         correction_refunds::sent_by_staff_id.eq(staff_id),
     ))
@@ -166,7 +169,7 @@ pub struct PayuRefund {
     pub description: String,
     /// `to_send` → `requested` (PayU took it) → `finalized` or `canceled` (PayU's notification);
     /// `refused` when PayU would not take it at all.
-    pub state: String,
+    pub state: PayuRefundState,
     pub payu_refund_id: Option<String>,
     pub failure: Option<String>,
     pub attempts: i32,
@@ -183,7 +186,7 @@ pub struct NewPayuRefund {
     pub payu_order_id: String,
     pub amount: i64,
     pub description: String,
-    pub state: String,
+    pub state: PayuRefundState,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -210,7 +213,7 @@ pub fn payu_of(conn: &mut DbConn, correction_refund_id: i64) -> QueryResult<Opti
 /// PayU refunds still to hand to PayU, oldest first.
 pub fn payu_to_send(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<PayuRefund>> {
     payu_refunds::table
-        .filter(payu_refunds::state.eq("to_send"))
+        .filter(payu_refunds::state.eq(PayuRefundState::ToSend))
         .order(payu_refunds::id.asc())
         .limit(limit)
         .load(conn)
@@ -229,8 +232,8 @@ pub fn payu_of_order(conn: &mut DbConn, shop_order_id: i64) -> QueryResult<Vec<P
 pub fn move_payu(
     conn: &mut DbConn,
     id: i64,
-    from: &[&str],
-    to: &str,
+    from: &[PayuRefundState],
+    to: PayuRefundState,
     payu_refund_id: Option<&str>,
     failure: Option<&str>,
     now: NaiveDateTime,

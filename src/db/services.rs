@@ -1,5 +1,8 @@
 //! Services a customer uses, and the endpoints (IP, MAC, PPPoE, address) they reach them by.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::{ServiceKind, ServiceStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -10,11 +13,11 @@ use super::schema::{endpoints, services};
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Service {
     pub id: i64,
-    pub customer_id: i64,
-    pub contract_id: Option<i64>,
-    pub kind: String,
+    pub customer_id: CustomerId,
+    pub contract_id: Option<ContractId>,
+    pub kind: ServiceKind,
     pub name: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub activated_on: NaiveDate,
     pub expires_on: Option<NaiveDate>,
     pub monthly_fee: i64,
@@ -28,11 +31,11 @@ pub struct Service {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = services, treat_none_as_default_value = false)]
 pub struct NewService {
-    pub customer_id: i64,
-    pub contract_id: Option<i64>,
-    pub kind: String,
+    pub customer_id: CustomerId,
+    pub contract_id: Option<ContractId>,
+    pub kind: ServiceKind,
     pub name: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub activated_on: NaiveDate,
     pub expires_on: Option<NaiveDate>,
     pub monthly_fee: i64,
@@ -84,7 +87,10 @@ pub fn insert(conn: &mut DbConn, service: &NewService) -> QueryResult<i64> {
 }
 
 /// Inserts many services at once; answers (id, customer id, kind) of each.
-pub fn insert_many(conn: &mut DbConn, rows: &[NewService]) -> QueryResult<Vec<(i64, i64, String)>> {
+pub fn insert_many(
+    conn: &mut DbConn,
+    rows: &[NewService],
+) -> QueryResult<Vec<(i64, CustomerId, ServiceKind)>> {
     Ok(insert_batches!(
         conn,
         services::table,
@@ -105,7 +111,10 @@ pub fn insert_endpoint(conn: &mut DbConn, endpoint: &NewEndpoint) -> QueryResult
 }
 
 /// The IPv4 addresses assigned to the endpoints of a contract's services.
-pub fn ipv4_addresses_of_contract(conn: &mut DbConn, contract_id: i64) -> QueryResult<Vec<String>> {
+pub fn ipv4_addresses_of_contract(
+    conn: &mut DbConn,
+    contract_id: ContractId,
+) -> QueryResult<Vec<String>> {
     endpoints::table
         .inner_join(services::table)
         .filter(services::contract_id.eq(contract_id))
@@ -115,21 +124,21 @@ pub fn ipv4_addresses_of_contract(conn: &mut DbConn, contract_id: i64) -> QueryR
 }
 
 /// The customer's services, active first, then by name.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Service>> {
+pub fn of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Service>> {
     let mut found: Vec<Service> = concrete!(conn, |c| {
         services::table
             .filter(services::customer_id.eq(customer_id))
             .order((services::name.asc(), services::id.asc()))
             .load(c)
     })?;
-    found.sort_by_key(|s| s.status != "active");
+    found.sort_by_key(|s| s.status != ServiceStatus::Active);
     Ok(found)
 }
 
 /// One service, only if it is the customer's.
 pub fn find_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     service_id: i64,
 ) -> QueryResult<Option<Service>> {
     services::table
@@ -150,7 +159,7 @@ pub fn endpoints_of(conn: &mut DbConn, service_ids: &[i64]) -> QueryResult<Vec<E
 /// Turns renewal on or off; 0 rows when the service is not the customer's or has no expiry.
 pub fn set_auto_renew(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     service_id: i64,
     auto_renew: bool,
 ) -> QueryResult<usize> {

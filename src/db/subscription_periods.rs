@@ -2,6 +2,8 @@
 //! `domain::subscription_periods`). The unique index `subscription_periods_in_force` is what
 //! makes a second one impossible; these queries record, find and release facts.
 
+use crate::domain::ContractId;
+use crate::domain::InvoiceId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -12,12 +14,12 @@ use super::schema::{invoices, services, subscription_periods};
 #[diesel(table_name = subscription_periods, treat_none_as_default_value = false)]
 pub struct NewSubscriptionPeriod {
     pub service_id: i64,
-    pub contract_id: Option<i64>,
+    pub contract_id: Option<ContractId>,
     pub period: String,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub source: String,
     pub created_at: NaiveDateTime,
-    pub released_by_invoice_id: Option<i64>,
+    pub released_by_invoice_id: Option<InvoiceId>,
     pub released_at: Option<NaiveDateTime>,
 }
 
@@ -25,9 +27,9 @@ pub struct NewSubscriptionPeriod {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct InForce {
     pub service_id: i64,
-    pub contract_id: Option<i64>,
+    pub contract_id: Option<ContractId>,
     pub period: String,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub invoice_number: Option<String>,
     pub source: String,
 }
@@ -67,7 +69,10 @@ pub fn in_force_for_services(
 }
 
 /// (service id, period) of the facts in force that `invoice_id` holds.
-pub fn held_by_invoice(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Vec<(i64, String)>> {
+pub fn held_by_invoice(
+    conn: &mut DbConn,
+    invoice_id: InvoiceId,
+) -> QueryResult<Vec<(i64, String)>> {
     subscription_periods::table
         .filter(subscription_periods::invoice_id.eq(invoice_id))
         .filter(subscription_periods::released_by_invoice_id.is_null())
@@ -83,9 +88,9 @@ pub fn held_by_invoice(conn: &mut DbConn, invoice_id: i64) -> QueryResult<Vec<(i
 /// their lines. Returns how many were freed.
 pub fn release(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     service_ids: &[i64],
-    released_by: i64,
+    released_by: InvoiceId,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
@@ -122,7 +127,7 @@ pub fn in_force_of_period(
 pub fn contracts_of_services(
     conn: &mut DbConn,
     service_ids: &[i64],
-) -> QueryResult<Vec<(i64, Option<i64>)>> {
+) -> QueryResult<Vec<(i64, Option<ContractId>)>> {
     services::table
         .filter(services::id.eq_any(service_ids))
         .select((services::id, services::contract_id))

@@ -1,5 +1,7 @@
 //! Support tickets and the messages in them.
 
+use crate::domain::CustomerId;
+use crate::domain::tickets::{TicketCategory, TicketStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,12 +12,12 @@ use super::schema::{ticket_messages, tickets};
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Ticket {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub opened_by_account_id: Option<i64>,
     pub service_id: Option<i64>,
     pub subject: String,
-    pub category: String,
-    pub status: String,
+    pub category: TicketCategory,
+    pub status: TicketStatus,
     pub priority: String,
     pub assigned_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
@@ -26,12 +28,12 @@ pub struct Ticket {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = tickets, treat_none_as_default_value = false)]
 pub struct NewTicket {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub opened_by_account_id: Option<i64>,
     pub service_id: Option<i64>,
     pub subject: String,
-    pub category: String,
-    pub status: String,
+    pub category: TicketCategory,
+    pub status: TicketStatus,
     pub priority: String,
     pub assigned_staff_id: Option<i64>,
     pub created_at: NaiveDateTime,
@@ -77,7 +79,7 @@ pub fn insert_message(conn: &mut DbConn, message: &NewTicketMessage) -> QueryRes
 }
 
 /// Inserts many tickets at once; answers (id, customer id) of each.
-pub fn insert_many(conn: &mut DbConn, rows: &[NewTicket]) -> QueryResult<Vec<(i64, i64)>> {
+pub fn insert_many(conn: &mut DbConn, rows: &[NewTicket]) -> QueryResult<Vec<(i64, CustomerId)>> {
     Ok(insert_batches!(
         conn,
         tickets::table,
@@ -97,7 +99,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Ticket>> {
 /// The ticket only if it belongs to `customer_id`: another customer's id reads as "no such ticket".
 pub fn find_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<Ticket>> {
     tickets::table
@@ -109,7 +111,7 @@ pub fn find_of_customer(
 
 /// Every ticket of the customer, the most recently changed first (the dashboard's "recent
 /// tickets" are the first few).
-pub fn list_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Ticket>> {
+pub fn list_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Ticket>> {
     concrete!(conn, |c| {
         tickets::table
             .filter(tickets::customer_id.eq(customer_id))
@@ -138,7 +140,7 @@ pub fn messages(
 pub fn set_status(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: TicketStatus,
     closed_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -169,26 +171,26 @@ pub enum AssigneeFilter {
 /// The staff queue's filters; `None` means "any".
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
-    pub status: Option<String>,
+    pub status: Option<TicketStatus>,
     /// Everything except closed tickets (the queue's default view).
     pub not_closed: bool,
-    pub category: Option<String>,
+    pub category: Option<TicketCategory>,
     pub assignee: Option<AssigneeFilter>,
     /// Opened before this moment ("older than N days").
     pub opened_before: Option<NaiveDateTime>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
 }
 
 /// The queue: oldest change first, so what waits longest is on top.
 pub fn queue(conn: &mut DbConn, filter: &QueueFilter, limit: i64) -> QueryResult<Vec<Ticket>> {
     let mut query = tickets::table.into_boxed();
     if let Some(status) = &filter.status {
-        query = query.filter(tickets::status.eq(status.clone()));
+        query = query.filter(tickets::status.eq(*status));
     } else if filter.not_closed {
-        query = query.filter(tickets::status.ne("closed"));
+        query = query.filter(tickets::status.ne(TicketStatus::Closed));
     }
     if let Some(category) = &filter.category {
-        query = query.filter(tickets::category.eq(category.clone()));
+        query = query.filter(tickets::category.eq(*category));
     }
     match filter.assignee {
         Some(AssigneeFilter::Nobody) => query = query.filter(tickets::assigned_staff_id.is_null()),

@@ -1,6 +1,7 @@
 //! One-time tokens for activation, password reset, e-mail change and invites. Only the SHA-256
 //! of a token is stored; a token is used at most once and expires.
 
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -15,7 +16,7 @@ pub struct OneTimeToken {
     pub token_hash: String,
     pub account_id: Option<i64>,
     pub staff_user_id: Option<i64>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub payload: Option<String>,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
@@ -29,7 +30,7 @@ pub struct NewOneTimeToken {
     pub token_hash: String,
     pub account_id: Option<i64>,
     pub staff_user_id: Option<i64>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub payload: Option<String>,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
@@ -92,7 +93,7 @@ pub fn retire_for_account(
 pub fn open_for_customer(
     conn: &mut DbConn,
     purpose: &str,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<OneTimeToken>> {
     one_time_tokens::table
@@ -109,7 +110,7 @@ pub fn retire_for_customer(
     conn: &mut DbConn,
     id: i64,
     purpose: &str,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(

@@ -2,6 +2,7 @@
 //! once, by a conditional update on `expired_amount IS NULL`, so two instances (the job and an
 //! invoice being issued) never record it twice.
 
+use crate::domain::CustomerId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -38,7 +39,7 @@ pub struct NewTopUpPackage {
 pub struct TopUp {
     pub id: i64,
     pub online_payment_id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub package_id: i64,
     pub name: String,
     pub price: i64,
@@ -54,7 +55,7 @@ pub struct TopUp {
 #[diesel(table_name = top_ups)]
 pub struct NewTopUp {
     pub online_payment_id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub package_id: i64,
     pub name: String,
     pub price: i64,
@@ -67,7 +68,7 @@ pub struct NewTopUp {
 #[derive(Debug, Clone, Copy, Queryable, serde::Serialize)]
 pub struct ExpiringCredit {
     pub payment_id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub expires_on: NaiveDate,
     pub expired_amount: Option<i64>,
     pub expired_at: Option<NaiveDateTime>,
@@ -134,7 +135,7 @@ pub fn of_order(conn: &mut DbConn, online_payment_id: i64) -> QueryResult<Option
 }
 
 /// The customer's paid top-ups, newest first.
-pub fn credited_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<TopUp>> {
+pub fn credited_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<TopUp>> {
     top_ups::table
         .filter(top_ups::customer_id.eq(customer_id))
         .filter(top_ups::payment_id.is_not_null())
@@ -167,7 +168,7 @@ pub fn record_credited(
 pub fn insert_expiring(
     conn: &mut DbConn,
     payment_id: i64,
-    customer_id: i64,
+    customer_id: CustomerId,
     expires_on: NaiveDate,
 ) -> QueryResult<usize> {
     diesel::insert_into(expiring_credits::table)
@@ -182,7 +183,7 @@ pub fn insert_expiring(
 /// The customer's lapsing credit, lapsed or not.
 pub fn expiring_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<ExpiringCredit>> {
     expiring_credits::table
         .filter(expiring_credits::customer_id.eq(customer_id))
@@ -215,7 +216,7 @@ pub fn customers_with_lapsed_credit(
     conn: &mut DbConn,
     today: NaiveDate,
     limit: i64,
-) -> QueryResult<Vec<i64>> {
+) -> QueryResult<Vec<CustomerId>> {
     expiring_credits::table
         .filter(expiring_credits::expires_on.lt(today))
         .filter(expiring_credits::expired_amount.is_null())
@@ -227,7 +228,7 @@ pub fn customers_with_lapsed_credit(
 }
 
 /// Grosze of the customer's credit recorded as lapsed.
-pub fn expired_total_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<i64> {
+pub fn expired_total_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<i64> {
     let amounts: Vec<Option<i64>> = expiring_credits::table
         .filter(expiring_credits::customer_id.eq(customer_id))
         .filter(expiring_credits::expired_amount.is_not_null())

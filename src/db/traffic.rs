@@ -1,6 +1,7 @@
 //! Traffic counters (raw 5-minute rows, hourly and daily roll-ups, the roll-up queue) and RADIUS
 //! accounting sessions.
 
+use crate::domain::CustomerId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamp};
@@ -356,7 +357,10 @@ pub struct OwnEndpoint {
 }
 
 /// The customer's endpoints, by service and id.
-pub fn endpoints_of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<OwnEndpoint>> {
+pub fn endpoints_of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> QueryResult<Vec<OwnEndpoint>> {
     endpoints::table
         .inner_join(services::table)
         .filter(services::customer_id.eq(customer_id))
@@ -377,7 +381,7 @@ pub struct TopUser {
     #[diesel(sql_type = BigInt)]
     pub endpoint_id: i64,
     #[diesel(sql_type = BigInt)]
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     #[diesel(sql_type = Nullable<Text>)]
     pub ipv4: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -431,7 +435,10 @@ pub fn top_users(
 }
 
 /// The customer an endpoint belongs to.
-pub fn customer_of_endpoint(conn: &mut DbConn, endpoint_id: i64) -> QueryResult<Option<i64>> {
+pub fn customer_of_endpoint(
+    conn: &mut DbConn,
+    endpoint_id: i64,
+) -> QueryResult<Option<CustomerId>> {
     endpoints::table
         .inner_join(services::table)
         .filter(endpoints::id.eq(endpoint_id))
@@ -454,7 +461,7 @@ pub fn any_traffic(conn: &mut DbConn) -> QueryResult<bool> {
 }
 
 /// Whether the customer exists.
-pub fn customer_exists(conn: &mut DbConn, customer_id: i64) -> QueryResult<bool> {
+pub fn customer_exists(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         customers::table.filter(customers::id.eq(customer_id)),
     ))

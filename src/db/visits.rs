@@ -1,6 +1,9 @@
 //! Technicians, their areas, hours and days off; visit kinds; visits and the slot holds that
 //! keep two bookings out of one technician's slot (`visit_slot_holds`' primary key).
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::visits::VisitStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -66,15 +69,15 @@ pub struct KindValues {
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct Visit {
     pub id: i64,
-    pub customer_id: i64,
-    pub contract_id: i64,
+    pub customer_id: CustomerId,
+    pub contract_id: ContractId,
     pub technician_id: i64,
     pub kind_id: i64,
     pub ticket_id: Option<i64>,
     pub service_id: Option<i64>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
-    pub status: String,
+    pub status: VisitStatus,
     pub phone: String,
     pub access_notes: String,
     pub address_line: String,
@@ -99,15 +102,15 @@ pub struct Visit {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = visits, treat_none_as_default_value = false)]
 pub struct NewVisit {
-    pub customer_id: i64,
-    pub contract_id: i64,
+    pub customer_id: CustomerId,
+    pub contract_id: ContractId,
     pub technician_id: i64,
     pub kind_id: i64,
     pub ticket_id: Option<i64>,
     pub service_id: Option<i64>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
-    pub status: String,
+    pub status: VisitStatus,
     pub phone: String,
     pub access_notes: String,
     pub address_line: String,
@@ -320,7 +323,7 @@ pub fn find_visit(conn: &mut DbConn, id: i64) -> QueryResult<Option<Visit>> {
 /// The visit only if it is `customer_id`'s.
 pub fn find_visit_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> QueryResult<Option<Visit>> {
     visits::table
@@ -333,7 +336,7 @@ pub fn find_visit_of_customer(
 /// The customer's visits with their kinds and technicians, the latest first.
 pub fn visits_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> QueryResult<Vec<(Visit, VisitKind, Technician)>> {
     concrete!(conn, |c| {
         visits::table
@@ -375,7 +378,7 @@ pub fn move_visit(
     diesel::update(
         visits::table
             .filter(visits::id.eq(id))
-            .filter(visits::status.eq("booked")),
+            .filter(visits::status.eq(VisitStatus::Booked)),
     )
     .set((
         visits::technician_id.eq(technician_id),
@@ -395,7 +398,7 @@ pub fn move_visit(
 pub fn end_visit(
     conn: &mut DbConn,
     id: i64,
-    status: &str,
+    status: VisitStatus,
     cancelled_by: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -403,7 +406,7 @@ pub fn end_visit(
     diesel::update(
         visits::table
             .filter(visits::id.eq(id))
-            .filter(visits::status.eq("booked")),
+            .filter(visits::status.eq(VisitStatus::Booked)),
     )
     .set((
         visits::status.eq(status),
@@ -455,7 +458,7 @@ pub fn due_for_reminder(
     limit: i64,
 ) -> QueryResult<Vec<Visit>> {
     visits::table
-        .filter(visits::status.eq("booked"))
+        .filter(visits::status.eq(VisitStatus::Booked))
         .filter(visits::starts_at.gt(now))
         .filter(visits::starts_at.le(until))
         .filter(visits::reminder_claimed_at.is_null())

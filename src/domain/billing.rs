@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 
 use super::money::Money;
 use super::vat::VatRate;
+pub use super::words::ServiceStatus;
 
 #[cfg(test)]
 mod tests;
@@ -118,30 +119,10 @@ impl fmt::Display for BillingPeriod {
     }
 }
 
-/// A service's state as billing sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ServiceStatus {
-    Active,
-    Suspended,
-    Ended,
-}
-
-impl ServiceStatus {
-    /// Unknown values (a hand-edited row) are not billed rather than guessed.
-    pub fn parse(value: &str) -> Option<ServiceStatus> {
-        match value {
-            "active" => Some(ServiceStatus::Active),
-            "suspended" => Some(ServiceStatus::Suspended),
-            "ended" => Some(ServiceStatus::Ended),
-            _ => None,
-        }
-    }
-}
-
 /// What billing needs to know about a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceTerms {
-    pub status: Option<ServiceStatus>,
+    pub status: ServiceStatus,
     pub activated_on: NaiveDate,
     /// The last day the service is in force, if it ends.
     pub expires_on: Option<NaiveDate>,
@@ -193,8 +174,6 @@ pub enum SkipReason {
     NotYetActive,
     /// Costs nothing this period (no fee, or discounted to zero).
     FreeOfCharge,
-    /// A status billing does not know.
-    UnknownStatus,
 }
 
 impl SkipReason {
@@ -205,7 +184,6 @@ impl SkipReason {
             SkipReason::Ended => "ended",
             SkipReason::NotYetActive => "not_yet_active",
             SkipReason::FreeOfCharge => "free_of_charge",
-            SkipReason::UnknownStatus => "unknown_status",
         }
     }
 }
@@ -238,7 +216,7 @@ pub fn bill_service(
     terms: &ServiceTerms,
     discounts: &[Discount],
 ) -> Result<ServiceCharge, SkipReason> {
-    let status = terms.status.ok_or(SkipReason::UnknownStatus)?;
+    let status = terms.status;
     if status == ServiceStatus::Suspended {
         return Err(SkipReason::Suspended);
     }

@@ -18,6 +18,19 @@ use chrono::{Duration, NaiveDate};
 use super::billing::{self, BillingPeriod, Discount, DiscountKind};
 use super::money::Money;
 
+crate::domain::words::stored_words!(
+    /// A subscriber's application for a discount (`discount_applications.status`).
+    ApplicationStatus {
+        /// Waiting for staff to check the proof.
+        Pending = "pending",
+        /// Applies from `starts_on` to `ends_on`.
+        Approved = "approved",
+        Refused = "refused",
+        /// Replaced by a newer approved discount on the same contract.
+        Ended = "ended",
+    }
+);
+
 /// Days before the proof's last day at which the subscriber is told the discount ends.
 pub const EXPIRY_NOTICE_DAYS: i64 = 14;
 /// The longest a name, "who qualifies" or "proof" text may be.

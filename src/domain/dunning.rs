@@ -6,6 +6,16 @@
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
+crate::domain::words::stored_words!(
+    /// What became of a step taken for an invoice (`dunning_steps.status`).
+    StepStatus {
+        /// Sent to the subscriber (mail, portal, letter as the plan says).
+        Sent = "sent",
+        /// Passed over: a later step was due at once, so only that one was sent.
+        Skipped = "skipped",
+    }
+);
+
 /// A step of the plan, in the order they happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,6 +9,7 @@ pub mod contract_number;
 pub mod discounts;
 pub mod dunning;
 pub mod holidays;
+pub mod ids;
 pub mod interest;
 pub mod interest_note;
 pub mod issued_invoice;
@@ -34,9 +35,11 @@ pub mod top_up;
 pub mod traffic;
 pub mod vat;
 pub mod visits;
+pub mod words;
 
 pub use amount_in_words::amount_in_words;
 pub use contract_number::{ContractNumber, ContractNumberError};
+pub use ids::{ContractId, CustomerId, InvoiceId};
 pub use money::{Money, MoneyError};
 pub use nip::{Nip, NipError};
 pub use nrb::{Nrb, NrbError};
@@ -44,3 +47,8 @@ pub use numbering::{NumberTemplate, NumberingError, ResetPeriod, period_key};
 pub use payment_qr::{PaymentQr, PaymentQrError};
 pub use pesel::{Pesel, PeselError};
 pub use vat::{InvoiceTotals, LineInput, PriceKind, VatError, VatRate};
+pub use words::{
+    AccountStatus, BatchStatus, ChangeRequestStatus, ContractStatus, CustomerKind, Delivery,
+    DomainStatus, InvoiceKind, InvoiceStatus, KsefState, MailStatus, PayuRefundState, RefundStatus,
+    RunStatus, ServiceKind, ServiceStatus, StoredWord, TransactionStatus,
+};

@@ -1,6 +1,8 @@
 //! Renewal and expiry notices: which of a subscriber's things need action, and how urgently.
 //! Pure: the caller loads the candidates, this decides.
 
+use crate::domain::ContractId;
+use crate::domain::InvoiceId;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -27,7 +29,7 @@ pub struct Expiring {
 
 #[derive(Debug, Clone)]
 pub struct Overdue {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub number: String,
     pub due_date: NaiveDate,
     /// Grosze still to pay.
@@ -39,7 +41,7 @@ pub struct Overdue {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
     InvoiceOverdue {
-        invoice_id: i64,
+        invoice_id: InvoiceId,
         number: String,
         due_date: NaiveDate,
         amount_due: i64,
@@ -60,7 +62,7 @@ pub enum Notice {
         auto_renew: bool,
     },
     ContractEnding {
-        contract_id: i64,
+        contract_id: ContractId,
         number: String,
         ends_on: NaiveDate,
         days_left: i64,
@@ -136,7 +138,7 @@ pub fn notices(today: NaiveDate, limits: Thresholds, candidates: &Candidates<'_>
     }
     for (left, contract) in soonest(candidates.contracts, limits.contract_days) {
         out.push(Notice::ContractEnding {
-            contract_id: contract.id,
+            contract_id: ContractId(contract.id),
             number: contract.name,
             ends_on: contract.ends_on,
             days_left: left,
@@ -222,19 +224,19 @@ mod tests {
     fn overdue_invoices_come_first_oldest_first() {
         let overdue = [
             Overdue {
-                invoice_id: 2,
+                invoice_id: InvoiceId(2),
                 number: "FV/2".into(),
                 due_date: day("2026-11-10"),
                 amount_due: 100,
             },
             Overdue {
-                invoice_id: 1,
+                invoice_id: InvoiceId(1),
                 number: "FV/1".into(),
                 due_date: day("2026-10-10"),
                 amount_due: 100,
             },
             Overdue {
-                invoice_id: 3,
+                invoice_id: InvoiceId(3),
                 number: "FV/3".into(),
                 due_date: day("2026-11-21"),
                 amount_due: 100,
@@ -254,14 +256,17 @@ mod tests {
         assert!(matches!(
             found[0],
             Notice::InvoiceOverdue {
-                invoice_id: 1,
+                invoice_id: InvoiceId(1),
                 days_late: 42,
                 ..
             }
         ));
         assert!(matches!(
             found[1],
-            Notice::InvoiceOverdue { invoice_id: 2, .. }
+            Notice::InvoiceOverdue {
+                invoice_id: InvoiceId(2),
+                ..
+            }
         ));
         // Due today is not overdue yet.
         assert!(matches!(found[2], Notice::ServiceExpiring { .. }));

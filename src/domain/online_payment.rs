@@ -23,34 +23,23 @@ pub const PURPOSE_INTEREST_NOTE: &str = "interest_note";
 /// The only currency the portal's invoices are in.
 pub const CURRENCY: &str = "PLN";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderState {
-    New,
-    Pending,
-    Completed,
-    Canceled,
-}
+crate::domain::words::stored_words!(
+    /// `online_payments.state`: where an order placed at PayU is.
+    OrderState {
+        /// Placed; the subscriber has not paid yet.
+        New = "new",
+        /// PayU is processing the payment.
+        Pending = "pending",
+        /// Paid and booked.
+        Completed = "completed",
+        /// Cancelled by PayU, by its expiry, or by the subscriber.
+        Canceled = "canceled",
+    }
+);
 
 impl OrderState {
-    pub fn parse(text: &str) -> Option<OrderState> {
-        match text {
-            "new" => Some(OrderState::New),
-            "pending" => Some(OrderState::Pending),
-            "completed" => Some(OrderState::Completed),
-            "canceled" => Some(OrderState::Canceled),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderState::New => "new",
-            OrderState::Pending => "pending",
-            OrderState::Completed => "completed",
-            OrderState::Canceled => "canceled",
-        }
-    }
+    /// The states an order may still leave.
+    pub const OPEN: [OrderState; 2] = [OrderState::New, OrderState::Pending];
 
     /// Completed and cancelled orders never change again.
     pub fn is_final(self) -> bool {

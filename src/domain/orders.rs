@@ -345,37 +345,29 @@ pub fn fee_line(fee_gross: i64, items: i32, method: PriceKind) -> Option<PricedL
     })
 }
 
-/// An order's states as the subscriber and staff see them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fulfilment {
-    None,
-    Waiting,
-    InProgress,
-    Done,
-}
+crate::domain::words::stored_words!(
+    /// Whether a paid order waits for people (`shop_orders.fulfilment`): an installation, a
+    /// device to send.
+    Fulfilment {
+        /// Nothing to do by hand: it took effect when paid.
+        None = "none",
+        Waiting = "waiting",
+        InProgress = "in_progress",
+        Done = "done",
+    }
+);
+
+crate::domain::words::stored_words!(
+    /// A shop order's payment (`shop_orders.status`).
+    ShopOrderStatus {
+        Unpaid = "unpaid",
+        Paid = "paid",
+        /// Not paid in time, or cancelled at PayU.
+        Cancelled = "cancelled",
+    }
+);
 
 impl Fulfilment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fulfilment::None => "none",
-            Fulfilment::Waiting => "waiting",
-            Fulfilment::InProgress => "in_progress",
-            Fulfilment::Done => "done",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Fulfilment> {
-        [
-            Fulfilment::None,
-            Fulfilment::Waiting,
-            Fulfilment::InProgress,
-            Fulfilment::Done,
-        ]
-        .into_iter()
-        .find(|f| f.as_str() == text)
-    }
-
     /// The step staff may take from here: waiting → in progress → done.
     pub fn next(self) -> Option<Fulfilment> {
         match self {

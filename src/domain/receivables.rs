@@ -14,6 +14,7 @@
 //! `max(Σ documents − Σ payments, 0)` and the credit `max(Σ payments − Σ documents, 0)`, which
 //! is what the property tests check every page against.
 
+use crate::domain::InvoiceId;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -21,9 +22,9 @@ use chrono::NaiveDate;
 /// An issued invoice or corrective invoice of one customer, with what was allocated to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
-    pub id: i64,
+    pub id: InvoiceId,
     /// The document a correction refers to (an invoice, or an earlier correction).
-    pub corrects: Option<i64>,
+    pub corrects: Option<InvoiceId>,
     pub gross: i64,
     pub due_date: NaiveDate,
     /// Grosze allocated to this document by payments. Allocations are made to invoices only;
@@ -35,7 +36,7 @@ pub struct Document {
 /// What one invoice owes, with its corrections folded in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvoiceDebt {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub due_date: NaiveDate,
     /// The invoice's own gross as issued.
     pub gross: i64,
@@ -70,7 +71,7 @@ impl InvoiceDebt {
 /// corrects nothing. A reference to a document not in `documents` (never expected: documents of
 /// one customer refer to each other) makes the last one found the root, and a cycle (impossible:
 /// a correction always refers to an older id) stops at the start.
-pub fn root_of(id: i64, corrects: &HashMap<i64, Option<i64>>) -> i64 {
+pub fn root_of(id: InvoiceId, corrects: &HashMap<InvoiceId, Option<InvoiceId>>) -> InvoiceId {
     let mut current = id;
     for _ in 0..corrects.len() {
         match corrects.get(&current).copied().flatten() {
@@ -84,9 +85,9 @@ pub fn root_of(id: i64, corrects: &HashMap<i64, Option<i64>>) -> i64 {
 /// Each invoice's debt, corrections folded into the invoice they (ultimately) correct; ordered
 /// by invoice id.
 pub fn invoice_debts(documents: &[Document]) -> Vec<InvoiceDebt> {
-    let corrects: HashMap<i64, Option<i64>> =
+    let corrects: HashMap<InvoiceId, Option<InvoiceId>> =
         documents.iter().map(|d| (d.id, d.corrects)).collect();
-    let mut debts: HashMap<i64, InvoiceDebt> = HashMap::new();
+    let mut debts: HashMap<InvoiceId, InvoiceDebt> = HashMap::new();
     let mut ordered = documents.to_vec();
     ordered.sort_by_key(|d| d.id);
     for document in &ordered {

@@ -7,6 +7,57 @@ use rust_decimal::Decimal;
 
 use super::Money;
 
+crate::domain::words::stored_words!(
+    /// `payment_cards.status`: a card saved at PayU for recurring charges.
+    CardStatus {
+        /// Its first (verifying) payment is not finished.
+        Pending = "pending",
+        /// Holds a token and may be charged.
+        Active = "active",
+        /// Its first payment failed or was cancelled.
+        Failed = "failed",
+        /// Removed by the subscriber; its token is forgotten.
+        Removed = "removed",
+    }
+);
+
+crate::domain::words::stored_words!(
+    /// `recurring_mandates.status`: a contract paid automatically by a card.
+    MandateStatus {
+        Active = "active",
+        /// Cancelled; the period already charged runs out first.
+        Cancelling = "cancelling",
+        Cancelled = "cancelled",
+        /// Ended by the ISP (failed charges, an ended contract).
+        Ended = "ended",
+    }
+);
+
+impl MandateStatus {
+    /// Still charging or finishing its last period.
+    pub const OPEN: [MandateStatus; 2] = [MandateStatus::Active, MandateStatus::Cancelling];
+
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+}
+
+crate::domain::words::stored_words!(
+    /// `recurring_charges.state`: the charge of one period.
+    ChargeState {
+        /// To be charged on its next attempt day.
+        Due = "due",
+        /// Claimed by a charge pass; PayU has it or is about to.
+        Charging = "charging",
+        /// Paid by card.
+        Paid = "paid",
+        /// Every attempt failed (or the mandate ended first).
+        Failed = "failed",
+        /// Nothing to charge: already paid otherwise.
+        Settled = "settled",
+    }
+);
+
 /// Days in one period paid by card.
 pub const PERIOD_DAYS: u64 = 30;
 

@@ -3,80 +3,34 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-/// Where a ticket stands. Stored as the snake_case name (`tickets.status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketStatus {
-    /// Opened by the subscriber, nobody from the ISP has looked yet.
-    New,
-    /// Being worked on (or the subscriber wrote again).
-    Open,
-    /// Staff asked the subscriber for something.
-    WaitingCustomer,
-    /// Staff answered; the ball is with the subscriber.
-    Answered,
-    Closed,
-}
+use super::words::stored_words;
 
-impl TicketStatus {
-    pub const ALL: [TicketStatus; 5] = [
-        TicketStatus::New,
-        TicketStatus::Open,
-        TicketStatus::WaitingCustomer,
-        TicketStatus::Answered,
-        TicketStatus::Closed,
-    ];
-
-    pub fn parse(value: &str) -> Option<TicketStatus> {
-        TicketStatus::ALL.into_iter().find(|s| s.as_str() == value)
+stored_words!(
+    /// Where a ticket stands (`tickets.status`).
+    TicketStatus {
+        /// Opened by the subscriber, nobody from the ISP has looked yet.
+        New = "new",
+        /// Being worked on (or the subscriber wrote again).
+        Open = "open",
+        /// Staff asked the subscriber for something.
+        WaitingCustomer = "waiting_customer",
+        /// Staff answered; the ball is with the subscriber.
+        Answered = "answered",
+        Closed = "closed",
     }
+);
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TicketStatus::New => "new",
-            TicketStatus::Open => "open",
-            TicketStatus::WaitingCustomer => "waiting_customer",
-            TicketStatus::Answered => "answered",
-            TicketStatus::Closed => "closed",
-        }
+stored_words!(
+    /// What a ticket is about, as the subscriber chose it (`tickets.category`).
+    TicketCategory {
+        /// Technical fault ("awaria").
+        Fault = "fault",
+        Billing = "billing",
+        /// Contract change.
+        Contract = "contract",
+        Other = "other",
     }
-}
-
-/// What a ticket is about, as the subscriber chose it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketCategory {
-    /// Technical fault ("awaria").
-    Fault,
-    Billing,
-    /// Contract change.
-    Contract,
-    Other,
-}
-
-impl TicketCategory {
-    pub const ALL: [TicketCategory; 4] = [
-        TicketCategory::Fault,
-        TicketCategory::Billing,
-        TicketCategory::Contract,
-        TicketCategory::Other,
-    ];
-
-    pub fn parse(value: &str) -> Option<TicketCategory> {
-        TicketCategory::ALL
-            .into_iter()
-            .find(|c| c.as_str() == value)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TicketCategory::Fault => "fault",
-            TicketCategory::Billing => "billing",
-            TicketCategory::Contract => "contract",
-            TicketCategory::Other => "other",
-        }
-    }
-}
+);
 
 /// The number shown everywhere and quoted in mail subjects: `#000123`. Derived from the row id,
 /// so it never changes and needs no counter of its own.
@@ -254,10 +208,11 @@ mod tests {
 
     #[test]
     fn statuses_and_categories_round_trip() {
-        for status in TicketStatus::ALL {
+        use crate::domain::StoredWord;
+        for &status in TicketStatus::ALL {
             assert_eq!(TicketStatus::parse(status.as_str()), Some(status));
         }
-        for category in TicketCategory::ALL {
+        for &category in TicketCategory::ALL {
             assert_eq!(TicketCategory::parse(category.as_str()), Some(category));
         }
         assert_eq!(TicketStatus::parse("deleted"), None);

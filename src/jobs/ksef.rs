@@ -5,6 +5,7 @@
 //! Sending such an invoice again is harmless: KSeF answers "duplicate" (440) with the number it
 //! gave the first time, which is then recorded as the invoice's number.
 
+use crate::domain::InvoiceId;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -188,7 +189,7 @@ pub async fn send_due(
     } else if !claimed.is_empty() {
         sent = send_batch(pool, target, &login.0, &login.1, claimed, &mut report, now).await?;
     }
-    let mut undecided: Vec<(i64, String, String)> = awaiting
+    let mut undecided: Vec<(InvoiceId, String, String)> = awaiting
         .into_iter()
         .filter_map(|d| Some((d.invoice_id, d.session_reference?, d.invoice_reference?)))
         .chain(sent)
@@ -244,7 +245,7 @@ async fn release(
     now: NaiveDateTime,
     report: &mut SendReport,
 ) -> Result<(), String> {
-    let ids: Vec<(i64, i64)> = claimed.iter().map(|d| (d.invoice_id, d.attempts)).collect();
+    let ids: Vec<(InvoiceId, i64)> = claimed.iter().map(|d| (d.invoice_id, d.attempts)).collect();
     let error = error.to_owned();
     let wait = retry_after
         .and_then(|d| chrono::Duration::from_std(d).ok())
@@ -271,7 +272,7 @@ async fn send_batch(
     claimed: Vec<KsefDocument>,
     report: &mut SendReport,
     now: NaiveDateTime,
-) -> Result<Vec<(i64, String, String)>, String> {
+) -> Result<Vec<(InvoiceId, String, String)>, String> {
     let session = match target.client.open_session(login, key).await {
         Ok(session) => session,
         Err(error) => {
@@ -327,7 +328,7 @@ async fn send_batch(
                 report.rejected += 1;
             }
             Err(error) => {
-                tracing::warn!(session = %reference, invoice = document.invoice_id, %error, "KSeF send failed; will retry");
+                tracing::warn!(session = %reference, invoice = document.invoice_id.0, %error, "KSeF send failed; will retry");
                 let mut left = vec![document];
                 left.extend(rest);
                 let cause = (error.to_string(), error.retry_after());
@@ -358,9 +359,9 @@ async fn collect_verdicts(
     pool: &Pool,
     target: &KsefTarget,
     login: &Login,
-    undecided: Vec<(i64, String, String)>,
+    undecided: Vec<(InvoiceId, String, String)>,
     report: &mut SendReport,
-) -> Result<Vec<(i64, String, String)>, String> {
+) -> Result<Vec<(InvoiceId, String, String)>, String> {
     let mut left = Vec::new();
     for (id, session, invoice) in undecided {
         let status = match target
@@ -389,10 +390,10 @@ async fn collect_verdicts(
 async fn apply_status(
     pool: &Pool,
     target: &KsefTarget,
-    (id, session, invoice): (i64, String, String),
+    (id, session, invoice): (InvoiceId, String, String),
     status: &SessionInvoiceStatus,
     report: &mut SendReport,
-) -> Result<Option<(i64, String, String)>, String> {
+) -> Result<Option<(InvoiceId, String, String)>, String> {
     let code = status.status.code;
     let duplicate_of = (code == invoice_status::DUPLICATE)
         .then(|| {
@@ -475,7 +476,7 @@ async fn send_batch_session(
     claimed: Vec<KsefDocument>,
     report: &mut SendReport,
     now: NaiveDateTime,
-) -> Result<Vec<(i64, String, String)>, String> {
+) -> Result<Vec<(InvoiceId, String, String)>, String> {
     let session_key = SessionKey::random();
     // The caller gives one mode per session.
     let offline_mode = claimed.first().is_some_and(|d| d.offline_mode);
@@ -493,7 +494,7 @@ async fn send_batch_session(
             )
         })
         .collect();
-    let by_hash: HashMap<String, i64> = claimed
+    let by_hash: HashMap<String, InvoiceId> = claimed
         .iter()
         .map(|d| {
             let xml = d.xml.as_deref().unwrap_or_default().as_bytes();
@@ -596,7 +597,7 @@ async fn send_batch_session(
             return Ok(Vec::new());
         }
     };
-    let mut taken: Vec<(i64, String, SessionInvoiceStatus)> = Vec::new();
+    let mut taken: Vec<(InvoiceId, String, SessionInvoiceStatus)> = Vec::new();
     for invoice in listed {
         match by_hash.get(&invoice.invoice_hash) {
             Some(id) => taken.push((*id, invoice.reference_number.clone(), invoice)),
@@ -605,7 +606,7 @@ async fn send_batch_session(
             }
         }
     }
-    let recorded: Vec<(i64, String)> = taken
+    let recorded: Vec<(InvoiceId, String)> = taken
         .iter()
         .map(|(id, invoice_reference, _)| (*id, invoice_reference.clone()))
         .collect();
@@ -620,7 +621,8 @@ async fn send_batch_session(
     })
     .await?;
     report.sent += taken.len();
-    let listed_ids: std::collections::HashSet<i64> = taken.iter().map(|(id, _, _)| *id).collect();
+    let listed_ids: std::collections::HashSet<InvoiceId> =
+        taken.iter().map(|(id, _, _)| *id).collect();
     let missing: Vec<KsefDocument> = claimed
         .into_iter()
         .filter(|d| !listed_ids.contains(&d.invoice_id))

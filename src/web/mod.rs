@@ -8,6 +8,7 @@ pub mod csrf;
 mod customer;
 pub mod dunning_worker;
 mod filters;
+mod ids;
 pub mod ksef_worker;
 pub mod lang;
 pub mod mailing;

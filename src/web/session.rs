@@ -1,6 +1,7 @@
 //! Who is signed in: request guards for subscribers and staff, and the cookies that carry their
 //! session tokens. The two kinds of session never mix: different cookies, different guards.
 
+use crate::domain::CustomerId;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 
@@ -21,7 +22,7 @@ pub struct CurrentCustomer {
 }
 
 impl CurrentCustomer {
-    pub fn customer_id(&self) -> i64 {
+    pub fn customer_id(&self) -> CustomerId {
         self.account.customer_id
     }
 

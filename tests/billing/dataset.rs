@@ -10,6 +10,8 @@ use ebok::db::DbConn;
 use ebok::db::billing::{NewPendingCharge, NewServiceDiscount};
 use ebok::db::customers::NewCustomer;
 use ebok::db::services::NewService;
+use ebok::domain::CustomerId;
+use ebok::domain::StoredWord;
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -62,13 +64,17 @@ pub fn add_customer(
     number: i64,
     company: bool,
     services: &[ServiceSpec],
-) -> i64 {
+) -> CustomerId {
     let now = clock::now();
     let customer_id = ebok::db::customers::insert(
         conn,
         &NewCustomer {
             customer_number: number,
-            kind: if company { "company" } else { "person" }.into(),
+            kind: if company {
+                ebok::domain::CustomerKind::Company
+            } else {
+                ebok::domain::CustomerKind::Person
+            },
             first_name: Some("Zofia".into()),
             last_name: Some(format!("Łącka-{number}")),
             company_name: company.then(|| format!("Światłowody Żółte {number} Sp. z o.o.")),
@@ -100,9 +106,9 @@ pub fn add_customer(
             &NewService {
                 customer_id,
                 contract_id: None,
-                kind: "internet".into(),
+                kind: ebok::domain::ServiceKind::Internet,
                 name: spec.name.into(),
-                status: spec.status.into(),
+                status: ebok::domain::ServiceStatus::parse(spec.status).expect("a service status"),
                 activated_on: spec.activated_on,
                 expires_on: spec.expires_on,
                 monthly_fee: spec.fee,
@@ -133,7 +139,7 @@ pub fn add_customer(
 
 pub fn add_charge(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     name: &str,
     amount: i64,
     period: &str,
@@ -155,7 +161,7 @@ pub fn add_charge(
     .unwrap()
 }
 
-pub fn grant_einvoice(conn: &mut DbConn, customer_id: i64) {
+pub fn grant_einvoice(conn: &mut DbConn, customer_id: CustomerId) {
     ebok::db::consents::record(
         conn,
         &ebok::db::consents::NewConsent {

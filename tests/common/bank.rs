@@ -9,6 +9,8 @@ use ebok::app::{clock, invoices};
 use ebok::db::customers::NewCustomer;
 use ebok::db::invoices::NewInvoiceSeries;
 use ebok::db::schema::payment_allocations;
+use ebok::domain::CustomerId;
+use ebok::domain::InvoiceId;
 use ebok::domain::{Money, Nrb, VatRate};
 use ebok::pdf::PdfRenderer;
 use rocket::http::{ContentType, Header, Status};
@@ -21,13 +23,13 @@ use super::{TestApp, count, csrf_token, page_text, post};
 /// numbers written into the sample statements are known: TP/2026/0001 and 0002 (customer 9001,
 /// due 15 October and 15 November, 100 zł each), 0003 (9002, 80 zł), 0004 (9003, 50 zł).
 pub struct Fixture {
-    pub c1: i64,
-    pub c2: i64,
-    pub c3: i64,
-    pub inv1: i64,
-    pub inv2: i64,
-    pub inv3: i64,
-    pub inv4: i64,
+    pub c1: CustomerId,
+    pub c2: CustomerId,
+    pub c3: CustomerId,
+    pub inv1: InvoiceId,
+    pub inv2: InvoiceId,
+    pub inv3: InvoiceId,
+    pub inv4: InvoiceId,
 }
 
 pub fn fixture(app: TestApp) -> (TestApp, Fixture) {
@@ -67,7 +69,7 @@ pub fn fixture(app: TestApp) -> (TestApp, Fixture) {
 
 /// A transfer of `grosze` from the customer, booked by hand on `on` through the real ledger;
 /// its payment id.
-pub fn pay_by_transfer(app: &TestApp, customer_id: i64, grosze: i64, on: NaiveDate) -> i64 {
+pub fn pay_by_transfer(app: &TestApp, customer_id: CustomerId, grosze: i64, on: NaiveDate) -> i64 {
     ebok::app::payments::record_payment(
         &mut app.conn(),
         &ebok::app::payments::PaymentRequest {
@@ -92,13 +94,13 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-pub fn customer(app: &TestApp, number: i64, first: &str, last: &str) -> i64 {
+pub fn customer(app: &TestApp, number: i64, first: &str, last: &str) -> CustomerId {
     let now = clock::now();
     ebok::db::customers::insert(
         &mut app.conn(),
         &NewCustomer {
             customer_number: number,
-            kind: "person".into(),
+            kind: ebok::domain::CustomerKind::Person,
             first_name: Some(first.into()),
             last_name: Some(last.into()),
             company_name: None,
@@ -126,7 +128,12 @@ pub fn customer(app: &TestApp, number: i64, first: &str, last: &str) -> i64 {
     .unwrap()
 }
 
-pub fn issue(app: &TestApp, customer_id: i64, issue_date: NaiveDate, gross: i64) -> i64 {
+pub fn issue(
+    app: &TestApp,
+    customer_id: CustomerId,
+    issue_date: NaiveDate,
+    gross: i64,
+) -> InvoiceId {
     let renderer = PdfRenderer::new().unwrap();
     let store = PdfStore::new(&app.config.paths.invoices_dir);
     let ctx = Invoicing {
@@ -161,7 +168,7 @@ pub fn issue(app: &TestApp, customer_id: i64, issue_date: NaiveDate, gross: i64)
 }
 
 /// Grosze allocated to an invoice.
-pub fn paid(app: &TestApp, invoice_id: i64) -> i64 {
+pub fn paid(app: &TestApp, invoice_id: InvoiceId) -> i64 {
     payment_allocations::table
         .filter(payment_allocations::invoice_id.eq(invoice_id))
         .select(payment_allocations::amount)
@@ -172,7 +179,7 @@ pub fn paid(app: &TestApp, invoice_id: i64) -> i64 {
 }
 
 /// (owed now, unallocated credit) of a customer.
-pub fn balance(app: &TestApp, customer_id: i64) -> (i64, i64) {
+pub fn balance(app: &TestApp, customer_id: CustomerId) -> (i64, i64) {
     let ledger = invoices::ledger(&mut app.conn(), customer_id, None, None).unwrap();
     (ledger.balance, ledger.credit)
 }

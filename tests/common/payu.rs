@@ -1,6 +1,7 @@
 //! Paying through the local PayU server: the server, a real HTTP instance of the portal on the
 //! same database (PayU cannot call `rocket::local`), and the demo subscriber signed in.
 
+use ebok::domain::CustomerId;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
@@ -19,7 +20,7 @@ pub struct Paying {
     pub app: TestApp,
     pub payu: PayuSim,
     pub portal: Portal,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
 }
 
 pub fn free_port() -> u16 {
@@ -59,7 +60,7 @@ pub fn set_up(app: TestApp, faults: Faults) -> Paying {
     let customer_id = accounts::table
         .filter(accounts::login.eq(DEMO_LOGIN))
         .select(accounts::customer_id)
-        .get_result::<i64>(&mut *app.conn())
+        .get_result::<CustomerId>(&mut *app.conn())
         .expect("demo account");
     Paying {
         app,

@@ -246,7 +246,7 @@ pub fn queue_notices(app: &super::TestApp, count: usize, due: chrono::NaiveDateT
                 body_text: format!("Treść powiadomienia {n}."),
                 body_html: None,
                 attachment_path: None,
-                status: "pending".into(),
+                status: ebok::domain::MailStatus::Pending,
                 attempts: 0,
                 next_attempt_at: due,
                 locked_until: None,

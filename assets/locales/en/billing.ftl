@@ -41,6 +41,7 @@ billing-skip-suspended = services suspended
 billing-skip-ended = services ended before the period
 billing-skip-not_yet_active = services start after the period
 billing-skip-free_of_charge = services free of charge this period
+# Runs recorded before service states were checked when read still name this reason.
 billing-skip-unknown_status = unknown service state
 billing-skip-invalid_customer_data = no address or an invalid NIP
 billing-skip-invalid_charge = invalid one-off charge (VAT rate)

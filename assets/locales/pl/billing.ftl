@@ -41,6 +41,7 @@ billing-skip-suspended = usługi zawieszone
 billing-skip-ended = usługi zakończone przed okresem
 billing-skip-not_yet_active = usługi zaczynają się po okresie
 billing-skip-free_of_charge = usługi bezpłatne w tym okresie
+# Runs recorded before service states were checked when read still name this reason.
 billing-skip-unknown_status = nieznany stan usługi
 billing-skip-invalid_customer_data = brak adresu lub błędny NIP
 billing-skip-invalid_charge = błędna opłata jednorazowa (stawka VAT)

@@ -4,6 +4,10 @@
 //! use for a payment taken by hand (`app::payments::record_manual`), so it is allocated to the
 //! oldest due invoices the same way and audited (with the token's name).
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::InvoiceKind;
+use crate::domain::InvoiceStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -37,11 +41,14 @@ fn amount(grosze: i64) -> String {
     "ksef_state": "accepted", "ksef_number": "5252248481-20261201-0100A1B2C3D4-5E"
 }))]
 pub struct InvoiceOut {
-    pub id: i64,
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub id: InvoiceId,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     pub number: String,
     /// `invoice` or `correction`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: InvoiceKind,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub period_start: Option<NaiveDate>,
@@ -61,7 +68,7 @@ pub struct InvoiceOut {
 }
 
 impl InvoiceOut {
-    fn of(customer_id: i64, row: InvoiceRow) -> InvoiceOut {
+    fn of(customer_id: CustomerId, row: InvoiceRow) -> InvoiceOut {
         let text = |value: serde_json::Value| value.as_str().unwrap_or_default().to_owned();
         InvoiceOut {
             id: row.id,
@@ -96,7 +103,7 @@ fn views(
     invoices: Vec<db::invoices::Invoice>,
     today: NaiveDate,
 ) -> Db<Vec<InvoiceOut>> {
-    let customers: Vec<i64> = invoices.iter().map(|i| i.customer_id).collect();
+    let customers: Vec<CustomerId> = invoices.iter().map(|i| i.customer_id).collect();
     let rows = invoices::payment_rows(conn, invoices, today)?;
     Ok(customers
         .into_iter()
@@ -128,11 +135,11 @@ pub fn list_invoices(conn: &mut DbConn, query: &ListQuery, today: NaiveDate) -> 
     ))
 }
 
-fn issued(conn: &mut DbConn, id: i64) -> Db<Option<db::invoices::Invoice>> {
-    Ok(db::invoices::find(conn, id)?.filter(|i| i.status == "issued"))
+fn issued(conn: &mut DbConn, id: InvoiceId) -> Db<Option<db::invoices::Invoice>> {
+    Ok(db::invoices::find(conn, id)?.filter(|i| i.status == InvoiceStatus::Issued))
 }
 
-pub fn get_invoice(conn: &mut DbConn, id: i64, today: NaiveDate) -> Db<Answer> {
+pub fn get_invoice(conn: &mut DbConn, id: InvoiceId, today: NaiveDate) -> Db<Answer> {
     let Some(invoice) = issued(conn, id)? else {
         return Ok(Problem::not_found("invoice").into());
     };
@@ -147,7 +154,7 @@ pub type Document = Result<(String, Vec<u8>), Problem>;
 
 /// The invoice's stored PDF (the KSeF-numbered visualisation once there is one), checked
 /// against its hash.
-pub fn invoice_pdf(conn: &mut DbConn, store: &PdfStore, id: i64) -> Db<Document> {
+pub fn invoice_pdf(conn: &mut DbConn, store: &PdfStore, id: InvoiceId) -> Db<Document> {
     let Some(invoice) = issued(conn, id)? else {
         return Ok(Err(Problem::not_found("invoice")));
     };
@@ -160,7 +167,7 @@ pub fn invoice_pdf(conn: &mut DbConn, store: &PdfStore, id: i64) -> Db<Document>
             .detail("a demo invoice seeded without its document (ebok demo --no-pdfs)"))),
         Err(DocumentError::Database(error)) => Err(error),
         Err(DocumentError::Storage(error)) => {
-            tracing::error!(%error, invoice = id, "stored invoice PDF cannot be served");
+            tracing::error!(%error, invoice = id.0, "stored invoice PDF cannot be served");
             Ok(Err(
                 Problem::new(ProblemKind::ServerError).detail("the stored file cannot be served")
             ))
@@ -169,12 +176,12 @@ pub fn invoice_pdf(conn: &mut DbConn, store: &PdfStore, id: i64) -> Db<Document>
 }
 
 /// The FA(3) XML the invoice went to KSeF with; a 404 problem before it was sent.
-pub fn invoice_xml(conn: &mut DbConn, id: i64) -> Db<Document> {
+pub fn invoice_xml(conn: &mut DbConn, id: InvoiceId) -> Db<Document> {
     let Some(invoice) = issued(conn, id)? else {
         return Ok(Err(Problem::not_found("invoice")));
     };
     let sent = db::ksef::find(conn, id)?
-        .filter(|d| matches!(d.state.as_str(), "sent" | "accepted"))
+        .filter(|d| d.state.is_with_ksef())
         .and_then(|d| d.xml);
     Ok(match sent {
         Some(xml) => {
@@ -197,7 +204,8 @@ pub fn invoice_xml(conn: &mut DbConn, id: i64) -> Db<Document> {
     "title": "FV/2026/12/0311"
 }))]
 pub struct PaymentIn {
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     /// In złoty, e.g. "79.99" (a comma is read too).
     pub amount: String,
     /// `YYYY-MM-DD`, not in the future.
@@ -212,7 +220,8 @@ pub struct PaymentIn {
 /// One part of a payment laid on an invoice.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AllocationOut {
-    pub invoice_id: i64,
+    #[schema(value_type = i64)]
+    pub invoice_id: InvoiceId,
     pub amount: String,
 }
 
@@ -225,7 +234,8 @@ pub struct AllocationOut {
 }))]
 pub struct PaymentOut {
     pub id: i64,
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     pub amount: String,
     pub received_on: NaiveDate,
     pub method: String,

@@ -8,6 +8,7 @@ pub mod resources;
 pub mod tickets;
 pub mod tokens;
 
+use crate::domain::CustomerId;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
@@ -337,7 +338,7 @@ pub struct ListQuery {
     pub cursor: Option<String>,
     pub updated_since: Option<String>,
     pub limit: Option<i64>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
 }
 
 impl ListQuery {

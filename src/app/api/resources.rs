@@ -2,6 +2,9 @@
 //! network view. Writes go through the staff panel's own use cases (`app::staff`), so the API
 //! checks exactly what the panel checks and leaves the same audit trail (with the token's name).
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::{ContractStatus, CustomerKind, ServiceKind, ServiceStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -40,10 +43,12 @@ fn amount(grosze: i64) -> String {
     "bank_account": "PL61109010140000071219812874", "updated_at": "2026-12-08T10:00:00"
 }))]
 pub struct CustomerOut {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CustomerId,
     pub customer_number: i64,
     /// `person` or `company`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: CustomerKind,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company_name: Option<String>,
@@ -165,11 +170,11 @@ pub fn list_customers(conn: &mut DbConn, query: &ListQuery) -> Db<Answer> {
     let rows = db::api::customers_page(conn, page)?;
     Ok(Answer::ok(
         200,
-        paged(rows, &page, |c| c.id, CustomerOut::of),
+        paged(rows, &page, |c| c.id.0, CustomerOut::of),
     ))
 }
 
-pub fn get_customer(conn: &mut DbConn, id: i64) -> Db<Answer> {
+pub fn get_customer(conn: &mut DbConn, id: CustomerId) -> Db<Answer> {
     Ok(match db::customers::find(conn, id)? {
         Some(c) => Answer::ok(200, CustomerOut::of(c)),
         None => Problem::not_found("customer").into(),
@@ -192,7 +197,7 @@ pub fn create_customer(
 pub fn update_customer(
     conn: &mut DbConn,
     pesel_key: &[u8],
-    id: i64,
+    id: CustomerId,
     input: &CustomerIn,
     actor: &Actor,
     now: NaiveDateTime,
@@ -215,8 +220,10 @@ pub fn update_customer(
     "updated_at": "2026-12-08T10:00:00"
 }))]
 pub struct ContractOut {
-    pub id: i64,
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub id: ContractId,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     pub number: String,
     pub tariff_id: i64,
     pub signed_on: NaiveDate,
@@ -232,7 +239,8 @@ pub struct ContractOut {
     pub install_postal_code: String,
     pub install_city: String,
     /// `active`, `suspended` or `terminated`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ContractStatus,
     pub updated_at: NaiveDateTime,
 }
 
@@ -270,7 +278,8 @@ impl ContractOut {
 }))]
 pub struct ContractIn {
     /// Ignored on update (a contract stays with its customer).
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     pub number: String,
     pub tariff_id: i64,
     /// `YYYY-MM-DD`.
@@ -334,11 +343,11 @@ pub fn list_contracts(conn: &mut DbConn, query: &ListQuery) -> Db<Answer> {
     let rows = db::api::contracts_page(conn, page)?;
     Ok(Answer::ok(
         200,
-        paged(rows, &page, |c| c.id, ContractOut::of),
+        paged(rows, &page, |c| c.id.0, ContractOut::of),
     ))
 }
 
-pub fn get_contract(conn: &mut DbConn, id: i64) -> Db<Answer> {
+pub fn get_contract(conn: &mut DbConn, id: ContractId) -> Db<Answer> {
     Ok(match db::api::contract(conn, id)? {
         Some(c) => Answer::ok(200, ContractOut::of(c)),
         None => Problem::not_found("contract").into(),
@@ -348,7 +357,7 @@ pub fn get_contract(conn: &mut DbConn, id: i64) -> Db<Answer> {
 /// Creates (`id` None) or replaces a contract.
 pub fn save_contract(
     conn: &mut DbConn,
-    id: Option<i64>,
+    id: Option<ContractId>,
     input: &ContractIn,
     actor: &Actor,
     now: NaiveDateTime,
@@ -375,7 +384,7 @@ pub fn save_contract(
 /// Suspends a contract (its status; the services and endpoints keep theirs).
 pub fn suspend_contract(
     conn: &mut DbConn,
-    id: i64,
+    id: ContractId,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Db<Answer> {
@@ -403,13 +412,17 @@ pub fn suspend_contract(
 }))]
 pub struct ServiceOut {
     pub id: i64,
-    pub customer_id: i64,
-    pub contract_id: Option<i64>,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
+    #[schema(value_type = Option<i64>)]
+    pub contract_id: Option<ContractId>,
     /// `internet`, `tv`, `phone`, `hosting`, `static_ip` or `other`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: ServiceKind,
     pub name: String,
     /// `active`, `suspended` or `ended`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ServiceStatus,
     pub activated_on: NaiveDate,
     pub expires_on: Option<NaiveDate>,
     pub monthly_fee: String,
@@ -442,10 +455,12 @@ impl ServiceOut {
 }))]
 pub struct ServiceIn {
     /// Ignored on update.
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     /// One of the customer's contracts.
     #[serde(default)]
-    pub contract_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub contract_id: Option<ContractId>,
     pub kind: String,
     pub name: String,
     /// `active` (default), `suspended` or `ended`.
@@ -530,7 +545,7 @@ pub fn suspend_service(
     let Some(service) = db::api::service(conn, id)? else {
         return Ok(Problem::not_found("service").into());
     };
-    db::api::set_service_status(conn, id, "suspended", now)?;
+    db::api::set_service_status(conn, id, ServiceStatus::Suspended, now)?;
     let endpoints = network_records_of_service(conn, service.customer_id, id)?;
     for endpoint in &endpoints {
         db::api::set_endpoint_access(conn, endpoint.id, false, now)?;
@@ -547,7 +562,7 @@ pub fn suspend_service(
 
 fn network_records_of_service(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     service_id: i64,
 ) -> Db<Vec<Endpoint>> {
     Ok(
@@ -570,7 +585,8 @@ fn network_records_of_service(
 pub struct EndpointOut {
     pub id: i64,
     pub service_id: i64,
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     pub ipv4: Option<String>,
     pub mac: Option<String>,
     pub pppoe_login: Option<String>,
@@ -583,7 +599,7 @@ pub struct EndpointOut {
 }
 
 impl EndpointOut {
-    fn of((e, customer_id): (Endpoint, i64)) -> EndpointOut {
+    fn of((e, customer_id): (Endpoint, CustomerId)) -> EndpointOut {
         EndpointOut {
             id: e.id,
             service_id: e.service_id,
@@ -762,7 +778,8 @@ pub fn list_tariffs(conn: &mut DbConn) -> Db<Answer> {
 }))]
 pub struct NetworkEntry {
     pub endpoint_id: i64,
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     pub service_id: i64,
     pub ipv4: Option<String>,
     pub ipv6_prefix: Option<String>,
@@ -798,7 +815,7 @@ pub fn network_view(conn: &mut DbConn) -> Db<(NetworkView, String)> {
             pppoe_login: endpoint.pppoe_login,
             download_mbps: speed.map(|(down, _)| down),
             upload_mbps: speed.map(|(_, up)| up),
-            access_enabled: endpoint.access_enabled && service.status == "active",
+            access_enabled: endpoint.access_enabled && service.status == ServiceStatus::Active,
             warning: flag.as_deref() == Some("warning"),
             blocked: flag.as_deref() == Some("block"),
         })

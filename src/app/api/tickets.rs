@@ -4,6 +4,8 @@
 //! audited with the token's name. A reply is signed by the admin who created the token (tokens
 //! are made in the staff panel), as a ticket's messages always name a person.
 
+use crate::domain::CustomerId;
+use crate::domain::tickets::{TicketCategory, TicketStatus};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,12 +27,15 @@ type Db<T> = Result<T, diesel::result::Error>;
 }))]
 pub struct TicketOut {
     pub id: i64,
-    pub customer_id: i64,
+    #[schema(value_type = i64)]
+    pub customer_id: CustomerId,
     pub subject: String,
-    /// `fault`, `billing`, `change`, `other` …
-    pub category: String,
-    /// `open`, `answered`, `waiting`, `closed` …
-    pub status: String,
+    /// `fault`, `billing`, `contract` or `other`.
+    #[schema(value_type = String)]
+    pub category: TicketCategory,
+    /// `new`, `open`, `waiting_customer`, `answered` or `closed`.
+    #[schema(value_type = String)]
+    pub status: TicketStatus,
     pub priority: String,
     pub service_id: Option<i64>,
     pub assigned_staff_id: Option<i64>,
@@ -77,7 +82,9 @@ pub struct ReplyIn {
 #[schema(example = json!({ "ticket_id": 41, "status": "answered", "mailed": true }))]
 pub struct ReplyOut {
     pub ticket_id: i64,
-    pub status: String,
+    /// `answered`: the state a staff reply leaves the ticket in.
+    #[schema(value_type = String)]
+    pub status: TicketStatus,
     /// Whether the subscriber was mailed (they may have turned ticket mail off).
     pub mailed: bool,
 }
@@ -132,7 +139,7 @@ pub fn reply(
             201,
             ReplyOut {
                 ticket_id,
-                status: "answered".into(),
+                status: TicketStatus::Answered,
                 mailed,
             },
         )),

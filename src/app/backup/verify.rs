@@ -2,6 +2,7 @@
 //! when it was written, every FA(3) document against its hash, and every numbering series for
 //! gaps. Read-only; run it after a restore, or any time, while the portal serves.
 
+use crate::domain::InvoiceId;
 use std::collections::HashMap;
 
 use super::BackupError;
@@ -125,7 +126,7 @@ fn check_ksef_documents(
     places: &StoragePlaces,
     report: &mut VerifyReport,
 ) -> Result<(), BackupError> {
-    let mut after = 0;
+    let mut after = InvoiceId(0);
     loop {
         let page = db::backup::ksef_xml(conn, after, PAGE)?;
         let Some(last) = page.last() else { break };

@@ -1,6 +1,8 @@
 //! Who sent the money: the matching cascade, strongest evidence first. Each match records why.
 
 use crate::db::{self, DbConn};
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use crate::domain::bank_statement::StatementLine;
 use crate::domain::payment_title::{customer_number_candidates, invoice_number_candidates};
 
@@ -40,8 +42,8 @@ impl MatchReason {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match {
-    pub customer_id: i64,
-    pub invoice_id: Option<i64>,
+    pub customer_id: CustomerId,
+    pub invoice_id: Option<InvoiceId>,
     pub reason: MatchReason,
 }
 

@@ -11,6 +11,8 @@ mod matching;
 mod review;
 mod view;
 
+use crate::domain::CustomerId;
+use crate::domain::{BatchStatus, TransactionStatus};
 use chrono::NaiveDateTime;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -177,7 +179,7 @@ pub fn preview(
             &NewImportBatch {
                 file_name: file_name.clone(),
                 format: format.as_str().into(),
-                status: "preview".into(),
+                status: BatchStatus::Preview,
                 file_sha256: file_sha256.clone(),
                 created_by_staff_id: actor.staff_id,
                 created_at: now,
@@ -190,12 +192,12 @@ pub fn preview(
         )?;
         for (line, (key, seen)) in statement.lines.iter().zip(classes) {
             let (status, found) = match seen {
-                keys::Seen::Duplicate => ("duplicate", None),
-                _ if !line.is_credit() => ("debit", None),
-                keys::Seen::Possibly => ("held", find_customer(conn, line)?),
+                keys::Seen::Duplicate => (TransactionStatus::Duplicate, None),
+                _ if !line.is_credit() => (TransactionStatus::Debit, None),
+                keys::Seen::Possibly => (TransactionStatus::Held, find_customer(conn, line)?),
                 keys::Seen::New => match find_customer(conn, line)? {
-                    Some(found) => ("matched", Some(found)),
-                    None => ("unmatched", None),
+                    Some(found) => (TransactionStatus::Matched, Some(found)),
+                    None => (TransactionStatus::Unmatched, None),
                 },
             };
             db::bank_import::insert_transaction(
@@ -211,7 +213,7 @@ pub fn preview(
                     payer_account: line.payer_account.clone(),
                     account_to: line.account_to.clone(),
                     bank_reference: line.bank_reference.clone(),
-                    status: status.into(),
+                    status,
                     customer_id: found.map(|m| m.customer_id),
                     invoice_id: found.and_then(|m| m.invoice_id),
                     match_reason: found.map(|m| m.reason.as_str().to_owned()),
@@ -255,7 +257,13 @@ pub fn commit(
 ) -> Result<CommitSummary, ImportError> {
     db::write_transaction(conn, |conn| {
         db::bank_import::find_batch(conn, batch_id)?.ok_or(ImportError::NotFound)?;
-        if !db::bank_import::close_batch(conn, batch_id, "committed", actor.staff_id, now)? {
+        if !db::bank_import::close_batch(
+            conn,
+            batch_id,
+            BatchStatus::Committed,
+            actor.staff_id,
+            now,
+        )? {
             return Err(ImportError::NotInPreview);
         }
         let rows: Vec<BankTransaction> = db::bank_import::transactions_of_batch(conn, batch_id)?
@@ -265,7 +273,7 @@ pub fn commit(
         // Another import may have booked some of these lines since the preview was made.
         let pending: Vec<String> = rows
             .iter()
-            .filter(|r| r.status != "duplicate")
+            .filter(|r| r.status != TransactionStatus::Duplicate)
             .map(|r| r.idempotency_key.clone())
             .collect();
         let booked_meanwhile: std::collections::HashSet<String> =
@@ -277,19 +285,20 @@ pub fn commit(
             let key = row.idempotency_key.as_str();
             let seen_before = booked_meanwhile.contains(key);
             let certain = keys::is_bank_reference(key) || row.amount <= 0;
-            if row.status == "duplicate" || (seen_before && certain) {
-                db::bank_import::mark_committed(conn, row.id, "duplicate", None, None)?;
+            if row.status == TransactionStatus::Duplicate || (seen_before && certain) {
+                let duplicate = TransactionStatus::Duplicate;
+                db::bank_import::mark_committed(conn, row.id, duplicate, None, None)?;
                 summary.duplicates += 1;
                 continue;
             }
             // Never dropped: a credit that only looks booked before waits for staff.
-            if row.status == "held" || seen_before {
-                db::bank_import::mark_committed(conn, row.id, "held", None, None)?;
+            if row.status == TransactionStatus::Held || seen_before {
+                db::bank_import::mark_committed(conn, row.id, TransactionStatus::Held, None, None)?;
                 summary.held += 1;
                 continue;
             }
-            match (row.status.as_str(), row.customer_id) {
-                ("matched", Some(customer_id)) => {
+            match (row.status, row.customer_id) {
+                (TransactionStatus::Matched, Some(customer_id)) => {
                     let reason = MatchReason::stored(row.match_reason.as_deref());
                     let recorded = payments::record_payment(
                         conn,
@@ -299,19 +308,21 @@ pub fn commit(
                     db::bank_import::mark_committed(
                         conn,
                         row.id,
-                        "matched",
+                        TransactionStatus::Matched,
                         Some(key),
                         Some(recorded.payment_id),
                     )?;
                     summary.booked += 1;
                     summary.booked_amount += row.amount;
                 }
-                ("debit", _) => {
-                    db::bank_import::mark_committed(conn, row.id, "debit", Some(key), None)?;
+                (TransactionStatus::Debit, _) => {
+                    let debit = TransactionStatus::Debit;
+                    db::bank_import::mark_committed(conn, row.id, debit, Some(key), None)?;
                     summary.debits += 1;
                 }
                 _ => {
-                    db::bank_import::mark_committed(conn, row.id, "unmatched", Some(key), None)?;
+                    let unmatched = TransactionStatus::Unmatched;
+                    db::bank_import::mark_committed(conn, row.id, unmatched, Some(key), None)?;
                     summary.unmatched += 1;
                     summary.unmatched_amount += row.amount;
                 }
@@ -330,7 +341,7 @@ pub fn commit(
 
 pub(crate) fn payment_request(
     row: &BankTransaction,
-    customer_id: i64,
+    customer_id: CustomerId,
     reason: MatchReason,
     staff_id: Option<i64>,
 ) -> PaymentRequest {
@@ -357,7 +368,13 @@ pub fn discard(
 ) -> Result<(), ImportError> {
     db::write_transaction(conn, |conn| {
         db::bank_import::find_batch(conn, batch_id)?.ok_or(ImportError::NotFound)?;
-        if !db::bank_import::close_batch(conn, batch_id, "discarded", actor.staff_id, now)? {
+        if !db::bank_import::close_batch(
+            conn,
+            batch_id,
+            BatchStatus::Discarded,
+            actor.staff_id,
+            now,
+        )? {
             return Err(ImportError::NotInPreview);
         }
         audit::record(

@@ -10,6 +10,7 @@ use crate::app::audit::{self, Actor};
 use crate::app::payments::{self, PaymentError, Recorded};
 use crate::db::bank_import::BankTransaction;
 use crate::db::{self, DbConn};
+use crate::domain::TransactionStatus;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AssignError {
@@ -56,7 +57,7 @@ pub fn assign(
 ) -> Result<Recorded, AssignError> {
     db::write_transaction(conn, |conn| {
         let row = db::bank_import::find_transaction(conn, transaction_id)?
-            .filter(|r| r.status == "unmatched" && r.committed_key.is_some())
+            .filter(|r| r.status == TransactionStatus::Unmatched && r.committed_key.is_some())
             .ok_or(AssignError::NotInQueue)?;
         let customer = match customer_number.trim().parse::<i64>() {
             Ok(number) => db::customers::find_by_number(conn, number)?,
@@ -118,7 +119,7 @@ pub fn book_held(
 ) -> Result<HeldOutcome, AssignError> {
     db::write_transaction(conn, |conn| {
         let row = db::bank_import::find_transaction(conn, transaction_id)?
-            .filter(|r| r.status == "held" && r.amount > 0)
+            .filter(|r| r.status == TransactionStatus::Held && r.amount > 0)
             .ok_or(AssignError::NotHeld)?;
         // Its own key: the one it resembled is taken by the transaction booked before.
         let key = format!("{}#{}", row.idempotency_key, row.id);
@@ -128,9 +129,9 @@ pub fn book_held(
                 let mut request = payment_request(&row, customer_id, reason, actor.staff_id);
                 request.bank_reference = Some(key.clone());
                 let recorded = payments::record_payment(conn, &request, now)?;
-                ("matched", HeldOutcome::Booked(recorded))
+                (TransactionStatus::Matched, HeldOutcome::Booked(recorded))
             }
-            None => ("unmatched", HeldOutcome::Queued),
+            None => (TransactionStatus::Unmatched, HeldOutcome::Queued),
         };
         let payment_id = match &outcome {
             HeldOutcome::Booked(recorded) => Some(recorded.payment_id),

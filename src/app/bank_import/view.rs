@@ -5,6 +5,7 @@ use crate::app::staff::customer_card::display_name;
 use crate::db::bank_import::{BankTransaction, ImportBatch};
 use crate::db::customers::Customer;
 use crate::db::{self, DbConn};
+use crate::domain::TransactionStatus;
 use crate::domain::bank_statement::SkippedAccount;
 
 /// One line of the preview (or of a committed import) as staff see it.
@@ -51,21 +52,21 @@ pub fn batch_view(conn: &mut DbConn, batch_id: i64) -> diesel::QueryResult<Optio
         debits: 0,
     };
     for (transaction, customer) in db::bank_import::transactions_of_batch(conn, batch_id)? {
-        match transaction.status.as_str() {
-            "matched" | "assigned" => {
+        match transaction.status {
+            TransactionStatus::Matched | TransactionStatus::Assigned => {
                 view.matched += 1;
                 view.matched_amount += transaction.amount;
             }
-            "unmatched" => {
+            TransactionStatus::Unmatched => {
                 view.unmatched += 1;
                 view.unmatched_amount += transaction.amount;
             }
-            "held" => {
+            TransactionStatus::Held => {
                 view.held += 1;
                 view.held_amount += transaction.amount;
             }
-            "duplicate" => view.duplicates += 1,
-            _ => view.debits += 1,
+            TransactionStatus::Duplicate => view.duplicates += 1,
+            TransactionStatus::Debit => view.debits += 1,
         }
         let invoice_number = match transaction.invoice_id {
             Some(id) => db::invoices::find(conn, id)?.and_then(|i| i.number),

@@ -4,6 +4,10 @@
 //! counters. A crash anywhere before the commit leaves nothing of the chunk but PDF files under
 //! numbers the re-run hands out again and rewrites; after it, every invoice has its PDF.
 
+use crate::domain::CustomerId;
+use crate::domain::Delivery;
+use crate::domain::InvoiceId;
+use crate::domain::InvoiceKind;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -86,7 +90,7 @@ fn write_invoices(
     conn: &mut DbConn,
     env: &RunEnv<'_>,
     plans: &[InvoicePlan],
-    data_billed: &std::collections::HashSet<i64>,
+    data_billed: &std::collections::HashSet<CustomerId>,
     totals: &mut RunTotals,
     now: NaiveDateTime,
 ) -> Result<Duration, BillingError> {
@@ -103,7 +107,7 @@ fn write_invoices(
                 customer: &plan.customer,
                 buyer: &plan.buyer,
                 contract_id: plan.contract_id,
-                kind: "invoice",
+                kind: InvoiceKind::Invoice,
                 corrects: None,
                 series: (env.series_id, key.clone(), seq, number),
                 issue_date: env.issue_date,
@@ -114,12 +118,16 @@ fn write_invoices(
                 method: plan.method,
                 // Services are not załącznik 15 goods: no split-payment note.
                 split_payment: false,
-                delivery: if plan.by_email { "email" } else { "paper" },
+                delivery: if plan.by_email {
+                    Delivery::Email
+                } else {
+                    Delivery::Paper
+                },
                 now,
             })
         })
         .collect();
-    let ids: HashMap<String, i64> = db::billing::insert_invoices(conn, &rows)?
+    let ids: HashMap<String, InvoiceId> = db::billing::insert_invoices(conn, &rows)?
         .into_iter()
         .filter_map(|(id, number)| number.map(|n| (n, id)))
         .collect();
@@ -183,7 +191,7 @@ fn write_invoices(
     // The plan left out every subscription invoiced before; a concurrent issuer that recorded
     // one since fails this statement, and the chunk with it (a re-run then skips it).
     db::subscription_periods::record(conn, &facts)?;
-    let customer_ids: Vec<i64> = plans.iter().map(|plan| plan.customer.id).collect();
+    let customer_ids: Vec<CustomerId> = plans.iter().map(|plan| plan.customer.id).collect();
     let with_credit = db::payments::customers_with_credit(conn, &customer_ids)?;
     let pdf_started = Instant::now();
     let mut rendered = render::render_and_store(env.invoicing, &documents, env.threads)?;
@@ -222,7 +230,7 @@ fn write_invoices(
 }
 
 /// The invoice as it now stands in the database, for rendering without reading it back.
-pub(crate) fn stored_invoice(id: i64, row: NewInvoice) -> Invoice {
+pub(crate) fn stored_invoice(id: InvoiceId, row: NewInvoice) -> Invoice {
     Invoice {
         id,
         customer_id: row.customer_id,

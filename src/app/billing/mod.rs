@@ -15,6 +15,8 @@ mod runner;
 
 pub use runner::{BillingRunner, RunWatch};
 
+use crate::domain::CustomerId;
+use crate::domain::RunStatus;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -178,7 +180,7 @@ pub fn start_run(
         db::seller::find(conn)?.ok_or(BillingError::NoSeller)?;
         series(conn)?;
         for run in db::billing::running_of_period(conn, &period.key())? {
-            db::billing::finish_run(conn, run.id, "failed", Some("interrupted"), now)?;
+            db::billing::finish_run(conn, run.id, RunStatus::Failed, Some("interrupted"), now)?;
         }
         let customers_total = db::customers::count(conn)?;
         let run_id = db::billing::insert_run(
@@ -186,7 +188,7 @@ pub fn start_run(
             &NewBillingRun {
                 period: period.key(),
                 issue_date,
-                status: "running".into(),
+                status: RunStatus::Running,
                 source: source.as_str().into(),
                 started_by_staff_id: actor.staff_id,
                 started_at: now,
@@ -230,7 +232,7 @@ pub fn execute_run(
     let run_id = started.id;
     let started = Instant::now();
     let run = db::billing::find_run(conn, run_id)?
-        .filter(|run| run.status == "running")
+        .filter(|run| run.status == RunStatus::Running)
         .ok_or(BillingError::NoRun)?;
     let result = bill_everyone(conn, invoicing, &run, chunk_customers.max(1), progress);
     let now = crate::app::clock::now();
@@ -238,7 +240,7 @@ pub fn execute_run(
         Ok(totals) => {
             db::write_transaction(conn, |conn| -> Result<(), BillingError> {
                 db::billing::record_progress(conn, run_id, &totals.counters(), now)?;
-                db::billing::finish_run(conn, run_id, "finished", None, now)?;
+                db::billing::finish_run(conn, run_id, RunStatus::Finished, None, now)?;
                 audit::record(
                     conn,
                     actor,
@@ -271,7 +273,7 @@ pub fn execute_run(
                 _ => error.to_string(),
             };
             let _ = db::write_transaction(conn, |conn| -> Result<(), BillingError> {
-                db::billing::finish_run(conn, run_id, "failed", Some(&message), now)?;
+                db::billing::finish_run(conn, run_id, RunStatus::Failed, Some(&message), now)?;
                 audit::record(
                     conn,
                     actor,
@@ -312,7 +314,7 @@ fn bill_everyone(
             * PDF_THREADS_PER_CORE,
     };
     let mut totals = RunTotals::default();
-    let mut after_id = 0;
+    let mut after_id = CustomerId(0);
     loop {
         let customers = db::billing::customers_after(conn, after_id, chunk_customers)?;
         let Some(last) = customers.last() else {

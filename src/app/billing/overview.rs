@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::STALE_AFTER;
 use crate::db::billing::BillingRun;
 use crate::db::{self, DbConn};
+use crate::domain::{RunStatus, StoredWord};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SkipCount {
@@ -52,9 +53,9 @@ fn seconds(ms: i64) -> String {
 }
 
 fn view(run: BillingRun, now: NaiveDateTime) -> RunView {
-    let state = match run.status.as_str() {
-        "running" if run.heartbeat_at + STALE_AFTER <= now => "interrupted",
-        other => other,
+    let state = match run.status {
+        RunStatus::Running if run.heartbeat_at + STALE_AFTER <= now => "interrupted",
+        other => other.as_str(),
     }
     .to_owned();
     let skips = serde_json::from_str::<BTreeMap<String, i64>>(&run.skip_reasons)

@@ -1,6 +1,9 @@
 //! Planning one chunk of the run: what each customer's invoice for the period holds, or why the
 //! customer gets none. Reads only; the rules themselves are in `domain::billing`.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::ServiceKind;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -32,22 +35,22 @@ pub mod skip {
 
 /// Everything the chunk's customers need, read in a handful of queries.
 pub(super) struct ChunkData {
-    services: HashMap<i64, Vec<Service>>,
+    services: HashMap<CustomerId, Vec<Service>>,
     discounts: HashMap<i64, Vec<Discount>>,
     /// Approved discounts by eligibility ("ulgi"), by contract.
-    eligibility: HashMap<i64, Vec<Discount>>,
-    charges: HashMap<i64, Vec<PendingCharge>>,
+    eligibility: HashMap<ContractId, Vec<Discount>>,
+    charges: HashMap<CustomerId, Vec<PendingCharge>>,
     /// Customers an earlier run of the period invoiced (`billed_periods`, the run's own record;
     /// what is invoiced is decided by `subscribed`, so a period freed by a correction is billed
     /// again).
-    pub billed: HashSet<i64>,
+    pub billed: HashSet<CustomerId>,
     /// Services whose subscription for the period is invoiced already, by whatever path.
     subscribed: HashSet<i64>,
     /// Contracts paid by card for days of the period (`app::recurring`), with the days of the
     /// period no card period covers: the charge pass invoices the 30-day periods, the run only
     /// the days around them (before the first, after the last), pro rata.
-    by_card: HashMap<i64, Vec<(NaiveDate, NaiveDate)>>,
-    einvoice: HashSet<i64>,
+    by_card: HashMap<ContractId, Vec<(NaiveDate, NaiveDate)>>,
+    einvoice: HashSet<CustomerId>,
 }
 
 pub(super) fn load(
@@ -55,9 +58,9 @@ pub(super) fn load(
     customers: &[Customer],
     period: BillingPeriod,
 ) -> diesel::QueryResult<ChunkData> {
-    let ids: Vec<i64> = customers.iter().map(|c| c.id).collect();
+    let ids: Vec<CustomerId> = customers.iter().map(|c| c.id).collect();
     let key = period.key();
-    let mut services: HashMap<i64, Vec<Service>> = HashMap::new();
+    let mut services: HashMap<CustomerId, Vec<Service>> = HashMap::new();
     for service in db::billing::services_of_customers(conn, &ids)? {
         services
             .entry(service.customer_id)
@@ -71,14 +74,14 @@ pub(super) fn load(
             discounts.entry(row.service_id).or_default().push(discount);
         }
     }
-    let mut contract_ids: Vec<i64> = services
+    let mut contract_ids: Vec<ContractId> = services
         .values()
         .flatten()
         .filter_map(|s| s.contract_id)
         .collect();
     contract_ids.sort_unstable();
     contract_ids.dedup();
-    let mut eligibility: HashMap<i64, Vec<Discount>> = HashMap::new();
+    let mut eligibility: HashMap<ContractId, Vec<Discount>> = HashMap::new();
     for (application, discount_type) in db::discounts::approved_of_contracts(conn, &contract_ids)? {
         let (Some(starts_on), Some(kind)) = (
             application.starts_on,
@@ -96,7 +99,7 @@ pub(super) fn load(
                 ends_on: application.ends_on,
             });
     }
-    let mut card_spans: HashMap<i64, Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
+    let mut card_spans: HashMap<ContractId, Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
     for (contract, from, to) in
         db::recurring::card_spans(conn, &contract_ids, period.first_day(), period.last_day())?
     {
@@ -109,7 +112,7 @@ pub(super) fn load(
             (contract, left)
         })
         .collect();
-    let mut charges: HashMap<i64, Vec<PendingCharge>> = HashMap::new();
+    let mut charges: HashMap<CustomerId, Vec<PendingCharge>> = HashMap::new();
     for charge in db::billing::open_charges_of_customers(conn, &ids, &key)? {
         charges.entry(charge.customer_id).or_default().push(charge);
     }
@@ -121,7 +124,7 @@ pub(super) fn load(
         .map(|fact| fact.service_id)
         .collect();
     // Decisions come oldest first: the last one per customer is in force.
-    let mut in_force: HashMap<i64, bool> = HashMap::new();
+    let mut in_force: HashMap<CustomerId, bool> = HashMap::new();
     for (customer_id, granted) in db::billing::einvoice_decisions(conn, &ids)? {
         in_force.insert(customer_id, granted);
     }
@@ -154,9 +157,9 @@ fn discount_of(row: &ServiceDiscount) -> Option<Discount> {
 pub(super) struct InvoicePlan {
     pub customer: Customer,
     pub buyer: Buyer,
-    pub contract_id: Option<i64>,
+    pub contract_id: Option<ContractId>,
     /// (service id, its contract) of each subscription billed.
-    pub service_contracts: Vec<(i64, Option<i64>)>,
+    pub service_contracts: Vec<(i64, Option<ContractId>)>,
     pub lines: Vec<LineRequest>,
     pub totals: InvoiceTotals,
     pub method: PriceKind,
@@ -168,7 +171,7 @@ pub(super) struct InvoicePlan {
 }
 
 impl InvoicePlan {
-    pub fn contract_of(&self, service_id: i64) -> Option<i64> {
+    pub fn contract_of(&self, service_id: i64) -> Option<ContractId> {
         self.service_contracts
             .iter()
             .find(|(service, _)| *service == service_id)
@@ -223,7 +226,7 @@ pub(super) fn plan_customer(
             continue;
         }
         let whole = ServiceTerms {
-            status: ServiceStatus::parse(&service.status),
+            status: service.status,
             activated_on: service.activated_on,
             expires_on: service.expires_on,
             monthly_fee: Money::from_grosze(service.monthly_fee),
@@ -240,7 +243,7 @@ pub(super) fn plan_customer(
                         Some(end) => Some(end.min(to)),
                         // An ended service without its end date is billed for nothing, as
                         // without a card.
-                        None if whole.status == Some(ServiceStatus::Ended) => None,
+                        None if whole.status == ServiceStatus::Ended => None,
                         None => Some(to),
                     },
                     ..whole.clone()
@@ -392,7 +395,7 @@ fn eligibility_of(
     let subscription = services
         .iter()
         .filter(|s| s.contract_id == Some(contract))
-        .min_by_key(|s| (s.kind != "internet", s.id))
+        .min_by_key(|s| (s.kind != ServiceKind::Internet, s.id))
         .map(|s| s.id);
     if subscription != Some(service.id) {
         return None;
@@ -425,7 +428,7 @@ fn reason_for_nothing(no_services: bool, reasons: &[SkipReason]) -> &'static str
 pub fn contract_subscription_lines(
     conn: &mut DbConn,
     customer: Customer,
-    contract_id: i64,
+    contract_id: ContractId,
     period: BillingPeriod,
 ) -> diesel::QueryResult<Vec<LineRequest>> {
     let data = ChunkData {

@@ -3,6 +3,7 @@
 //! and today's waiting in preview, so staff can see matches by account and by invoice number
 //! and commit them themselves.
 
+use crate::domain::CustomerId;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use super::DemoError;
@@ -80,7 +81,10 @@ pub fn seed(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> Result<(
 }
 
 /// The number and amount still owed of the customer's oldest unpaid invoice.
-fn outstanding(conn: &mut DbConn, customer_id: i64) -> Result<Option<(String, i64)>, DemoError> {
+fn outstanding(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> Result<Option<(String, i64)>, DemoError> {
     let today = crate::app::clock::today();
     let money = crate::app::receivables::of_customer(conn, customer_id, today)?;
     let Some(debt) = money.open().first().copied().copied() else {

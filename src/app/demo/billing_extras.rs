@@ -1,6 +1,7 @@
 //! What the billing run has to work with beyond monthly fees: loyalty discounts and one-off
 //! charges queued for next month, on a share of the generated customers.
 
+use crate::domain::CustomerId;
 use chrono::{Months, NaiveDate, NaiveDateTime};
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -45,7 +46,7 @@ impl BillingExtras {
 
     pub fn pending_charge(
         &self,
-        customer_id: i64,
+        customer_id: CustomerId,
         internet_service_id: i64,
         today: NaiveDate,
         now: NaiveDateTime,

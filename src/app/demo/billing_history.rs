@@ -3,6 +3,11 @@
 //! the generated customers' a chunk at a time ([`issue_many`]), as the billing run issues its
 //! invoices: the same numbers, rows, FA(3) documents and PDFs, written with multi-row INSERTs.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::Delivery;
+use crate::domain::InvoiceId;
+use crate::domain::InvoiceKind;
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -48,8 +53,8 @@ pub enum Settlement {
 }
 
 pub struct History<'a> {
-    pub customer_id: i64,
-    pub contract_id: i64,
+    pub customer_id: CustomerId,
+    pub contract_id: ContractId,
     pub payer_name: &'a str,
     /// Businesses are invoiced net (the same price, less VAT).
     pub is_business: bool,
@@ -223,7 +228,7 @@ pub fn issue_many(
             customer,
             buyer: &buyer_of(customer)?,
             contract_id: Some(planned[draft.planned].history.contract_id),
-            kind: "invoice",
+            kind: InvoiceKind::Invoice,
             corrects: None,
             series,
             issue_date: *issue_date,
@@ -235,14 +240,14 @@ pub fn issue_many(
             // Services are not załącznik 15 goods: no split-payment note.
             split_payment: false,
             // No mail in the demo: every invoice goes on paper.
-            delivery: "paper",
+            delivery: Delivery::Paper,
             now,
         });
         // Demo history was delivered when it was issued; only new invoices wait for posting.
         row.delivered_at = Some(now);
         rows.push(row);
     }
-    let ids: HashMap<String, i64> = db::billing::insert_invoices(conn, &rows)?
+    let ids: HashMap<String, InvoiceId> = db::billing::insert_invoices(conn, &rows)?
         .into_iter()
         .filter_map(|(id, number)| number.map(|n| (n, id)))
         .collect();
@@ -376,7 +381,7 @@ struct LedgerEntry {
 /// The allocations (payment, invoice, grosze) that `payments::settle` makes as a new customer's
 /// history is issued oldest first: each invoice issued (and settled from credit), then its
 /// payment recorded (and settled), every time by `domain::allocation`'s rule.
-fn settled(ledger: &[LedgerEntry]) -> Vec<(i64, i64, i64)> {
+fn settled(ledger: &[LedgerEntry]) -> Vec<(i64, InvoiceId, i64)> {
     let mut open: Vec<OpenInvoice> = Vec::new();
     let mut free: Vec<(i64, i64)> = Vec::new();
     let mut made = Vec::new();
@@ -392,7 +397,11 @@ fn settled(ledger: &[LedgerEntry]) -> Vec<(i64, i64, i64)> {
 }
 
 /// Unallocated money onto open invoices, the oldest payment first.
-fn lay_out(open: &mut Vec<OpenInvoice>, free: &mut [(i64, i64)], made: &mut Vec<(i64, i64, i64)>) {
+fn lay_out(
+    open: &mut Vec<OpenInvoice>,
+    free: &mut [(i64, i64)],
+    made: &mut Vec<(i64, InvoiceId, i64)>,
+) {
     for (payment_id, left) in free.iter_mut() {
         if *left <= 0 {
             continue;

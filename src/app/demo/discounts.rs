@@ -131,7 +131,7 @@ pub fn seed(
             customer_id: contract.customer_id,
             contract_id: contract.id,
             discount_type_id: *student,
-            status: "pending".into(),
+            status: crate::domain::discounts::ApplicationStatus::Pending,
             proof_file_name: proof.file_name.clone(),
             proof_content_type: proof.kind.content_type().into(),
             proof_size_bytes: proof.size,

@@ -17,7 +17,7 @@ use crate::db::seller::NewSeller;
 use crate::db::staff::NewStaffUser;
 use crate::db::tariffs::NewTariff;
 use crate::db::{self, DbConn};
-use crate::domain::{Money, Nrb};
+use crate::domain::{Money, Nrb, ServiceKind};
 
 pub const DEMO_LOGIN: &str = "demo";
 pub const DEMO_PASSWORD: &str = "Demo-ebok-2026";
@@ -354,14 +354,14 @@ fn seed_demo_subscriber(
     }];
     let extras = [
         ExtraService {
-            kind: "static_ip",
+            kind: ServiceKind::StaticIp,
             name: "Stały publiczny adres IP",
             monthly_fee: Money::from_grosze(1_000),
             expires_on: None,
             renewal_price: None,
         },
         ExtraService {
-            kind: "tv",
+            kind: ServiceKind::Tv,
             name: "Pakiet TV Start",
             monthly_fee: Money::from_grosze(2_999),
             expires_on: Some(today + Days::new(5)),
@@ -381,7 +381,7 @@ fn seed_demo_subscriber(
         conn,
         &seeded,
         &ExtraService {
-            kind: "hosting",
+            kind: ServiceKind::Hosting,
             name: "Hosting WWW 5 GB",
             monthly_fee: Money::zero(),
             expires_on: Some(today + Days::new(40)),

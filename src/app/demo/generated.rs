@@ -5,6 +5,8 @@
 //! customers where one by one took ~120 per customer. The history goes through
 //! `billing_history::issue_many`.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
@@ -20,10 +22,11 @@ use super::{
 };
 use crate::db::tickets::{NewTicket, NewTicketMessage};
 use crate::db::{self, DbConn};
-use crate::domain::Money;
+use crate::domain::tickets::{TicketCategory, TicketStatus};
+use crate::domain::{Money, ServiceKind};
 
 const STATIC_IP: ExtraService<'static> = ExtraService {
-    kind: "static_ip",
+    kind: ServiceKind::StaticIp,
     name: "Stały publiczny adres IP",
     monthly_fee: Money::from_grosze(1_000),
     expires_on: None,
@@ -80,7 +83,7 @@ fn plan<'c>(ctx: &'c SeedContext<'_>, number: i64) -> Generated<'c> {
     if rng.gen_bool(0.15) {
         let expires_on = ctx.today + Days::new(rng.gen_range(1..120));
         extras.push(ExtraService {
-            kind: "tv",
+            kind: ServiceKind::Tv,
             name: "Pakiet TV Start",
             monthly_fee: Money::from_grosze(2_999),
             expires_on: Some(expires_on),
@@ -131,7 +134,7 @@ pub(super) fn seed_chunk(
         .iter()
         .map(|g| rows::customer(ctx.keys, &ctx.seller, &g.spec, now))
         .collect::<diesel::QueryResult<Vec<_>>>()?;
-    let customer_ids: HashMap<i64, i64> = db::customers::insert_many(conn, &customers)?
+    let customer_ids: HashMap<i64, CustomerId> = db::customers::insert_many(conn, &customers)?
         .into_iter()
         .map(|(id, number)| (number, id))
         .collect();
@@ -151,11 +154,12 @@ pub(super) fn seed_chunk(
     }
     db::accounts::insert_many(conn, &accounts)?;
     // One contract per customer: its id is found by the customer's.
-    let contract_ids: HashMap<i64, i64> = db::contracts::insert_many(conn, &contracts)?
-        .into_iter()
-        .map(|(id, customer)| (customer, id))
-        .collect();
-    let contract_id = |customer: i64| {
+    let contract_ids: HashMap<CustomerId, ContractId> =
+        db::contracts::insert_many(conn, &contracts)?
+            .into_iter()
+            .map(|(id, customer)| (customer, id))
+            .collect();
+    let contract_id = |customer: CustomerId| {
         contract_ids
             .get(&customer)
             .copied()
@@ -177,13 +181,14 @@ pub(super) fn seed_chunk(
         }
     }
     // A customer has at most one service of each kind.
-    let service_ids: HashMap<(i64, String), i64> = db::services::insert_many(conn, &services)?
-        .into_iter()
-        .map(|(id, customer, kind)| ((customer, kind), id))
-        .collect();
-    let service_id = |customer: i64, kind: &str| {
+    let service_ids: HashMap<(CustomerId, ServiceKind), i64> =
+        db::services::insert_many(conn, &services)?
+            .into_iter()
+            .map(|(id, customer, kind)| ((customer, kind), id))
+            .collect();
+    let service_id = |customer: CustomerId, kind: ServiceKind| {
         service_ids
-            .get(&(customer, kind.to_owned()))
+            .get(&(customer, kind))
             .copied()
             .ok_or(diesel::result::Error::NotFound)
     };
@@ -195,7 +200,7 @@ pub(super) fn seed_chunk(
     let mut charges: Vec<Vec<MonthlyCharge>> = Vec::with_capacity(chunk.len());
     for g in &chunk {
         let customer = customer_id(g)?;
-        let internet = service_id(customer, "internet")?;
+        let internet = service_id(customer, ServiceKind::Internet)?;
         endpoints.push(rows::endpoint(ctx.keys, internet, &g.spec, &g.secrets, now));
         let mut monthly = vec![MonthlyCharge {
             name: format!("Internet {} — abonament", g.spec.tariff.name),
@@ -221,8 +226,8 @@ pub(super) fn seed_chunk(
                 opened_by_account_id: None,
                 service_id: Some(internet),
                 subject: TICKET_SUBJECT.into(),
-                category: "fault".into(),
-                status: "open".into(),
+                category: TicketCategory::Fault,
+                status: TicketStatus::Open,
                 priority: "normal".into(),
                 assigned_staff_id: None,
                 created_at: opened_at,

@@ -4,6 +4,7 @@
 //! only among generated subscribers from `FIRST_CANDIDATE` on, whom the tests' small demos never
 //! reach, so no test that starts from the demo's balances moves.
 
+use crate::domain::CustomerId;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use super::DemoError;
@@ -68,7 +69,7 @@ fn issue_for(
     conn: &mut DbConn,
     renderer: &PdfRenderer,
     store: &PdfStore,
-    (number, customer_id): (i64, i64),
+    (number, customer_id): (i64, CustomerId),
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<bool, DemoError> {

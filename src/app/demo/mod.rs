@@ -21,6 +21,8 @@ mod top_ups;
 mod traffic;
 mod visits;
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -36,7 +38,7 @@ use crate::config::{Config, SecurityConfig};
 use crate::db::seller::Seller;
 use crate::db::tariffs::Tariff;
 use crate::db::{self, DbConn};
-use crate::domain::{Money, Nip, Pesel};
+use crate::domain::{Money, Nip, Pesel, ServiceKind};
 use crate::pdf::PdfRenderer;
 
 pub use fixed::{
@@ -364,8 +366,8 @@ struct AccountSpec<'a> {
 }
 
 struct SeededCustomer {
-    customer_id: i64,
-    contract_id: i64,
+    customer_id: CustomerId,
+    contract_id: ContractId,
     internet_service_id: i64,
     display_name: String,
 }
@@ -404,7 +406,7 @@ fn insert_customer(
 
 /// An extra monthly or prepaid service (static IP, TV, hosting).
 struct ExtraService<'a> {
-    kind: &'a str,
+    kind: ServiceKind,
     name: &'a str,
     monthly_fee: Money,
     expires_on: Option<NaiveDate>,
@@ -468,7 +470,7 @@ fn insert_billing_history(
 
 fn insert_domain(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     name: String,
     expires_on: NaiveDate,
     renewal_price: Money,

@@ -6,6 +6,7 @@
 //! generated subscriber because an invoice and its payment on the demo subscriber would move
 //! the invoice numbers other pages and tests start from. Added once.
 
+use crate::domain::CustomerId;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use crate::app::invoicing::Invoicing;
@@ -14,8 +15,8 @@ use crate::db::online_payments::NewOnlinePayment;
 use crate::db::orders::NewCatalogueItem;
 use crate::db::{self, DbConn};
 use crate::domain::VatRate;
-use crate::domain::online_payment::{CURRENCY, PURPOSE_ORDER};
-use crate::domain::orders::{ItemKind, net_and_gross};
+use crate::domain::online_payment::{CURRENCY, OrderState, PURPOSE_ORDER};
+use crate::domain::orders::{Fulfilment, ItemKind, net_and_gross};
 
 use super::DemoError;
 
@@ -157,7 +158,7 @@ pub fn seed(
     }
     let item = |kind: ItemKind| ids.iter().find(|(k, _)| *k == kind).map(|(_, id)| *id);
     let add = |conn: &mut DbConn,
-               customer_id: i64,
+               customer_id: CustomerId,
                item_id: Option<i64>,
                quantity: &str,
                domain: &str| {
@@ -235,8 +236,8 @@ pub fn seed(
         db::orders::move_fulfilment(
             conn,
             queued,
-            "waiting",
-            "in_progress",
+            Fulfilment::Waiting,
+            Fulfilment::InProgress,
             Some("Router wysłany kurierem; domena czeka na rejestrację."),
             now,
         )?;
@@ -246,7 +247,7 @@ pub fn seed(
 
 fn place(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: i64,
     key: &str,
     at: NaiveDateTime,
@@ -256,7 +257,7 @@ fn place(
 
 fn place_for(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: Option<i64>,
     key: &str,
     at: NaiveDateTime,
@@ -279,7 +280,7 @@ fn online_payment(conn: &mut DbConn, order_id: i64, tag: &str) -> Result<i64, De
             description: format!("Zamówienie {}", orders::number(order_id)),
             total_amount: order.total_gross,
             currency: CURRENCY.into(),
-            state: "new".into(),
+            state: OrderState::New,
             notify_email: order.notify_email.clone(),
             language: order.language.clone(),
             created_at: order.placed_at,

@@ -5,12 +5,14 @@
 //! contract's first 30-day period after the months already invoiced. Added once, and only when
 //! the demo has generated subscribers.
 
+use crate::domain::ContractStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{DemoError, FIXED_CUSTOMERS};
 use crate::app::recurring::mandates::{self, EnableRequest};
 use crate::db::recurring::NewCard;
 use crate::db::{self, DbConn};
+use crate::domain::recurring::CardStatus;
 use crate::sim::payu::DEMO_CARD_TOKEN;
 
 /// The login of the subscriber paying by card.
@@ -28,7 +30,7 @@ pub fn seed(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> Result<(
     }
     let Some((contract, _)) = db::contracts::of_customer(conn, customer_id)?
         .into_iter()
-        .find(|(c, _)| c.status == "active")
+        .find(|(c, _)| c.status == ContractStatus::Active)
     else {
         return Ok(());
     };
@@ -41,7 +43,7 @@ pub fn seed(conn: &mut DbConn, today: NaiveDate, now: NaiveDateTime) -> Result<(
             last_four: "1111".into(),
             expiry_month: 12,
             expiry_year: 2030,
-            status: "active".into(),
+            status: CardStatus::Active,
             ext_order_id: format!("ebok-demo-card-{customer_id}"),
             payu_order_id: None,
             created_at: now,

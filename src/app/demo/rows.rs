@@ -2,6 +2,11 @@
 //! ([`CustomerSpec`]) and the ids already known: the fixed customers insert them one by one,
 //! the generated ones a chunk at a time (`generated`), so both get the same rows.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::{
+    AccountStatus, ContractStatus, CustomerKind, DomainStatus, ServiceKind, ServiceStatus,
+};
 use chrono::{Days, Months, NaiveDate, NaiveDateTime};
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -44,7 +49,11 @@ pub(super) fn customer(
     let is_company = spec.company.is_some();
     Ok(NewCustomer {
         customer_number: spec.number,
-        kind: if is_company { "company" } else { "person" }.into(),
+        kind: if is_company {
+            CustomerKind::Company
+        } else {
+            CustomerKind::Person
+        },
         first_name: Some(spec.person.first_name.clone()),
         last_name: Some(spec.person.last_name.clone()),
         company_name: spec.company.as_ref().map(|(name, _)| name.clone()),
@@ -72,7 +81,7 @@ pub(super) fn customer(
 
 /// The customer's active account, if they have one.
 pub(super) fn account(
-    customer_id: i64,
+    customer_id: CustomerId,
     spec: &CustomerSpec<'_>,
     now: NaiveDateTime,
 ) -> Option<NewAccount> {
@@ -83,7 +92,7 @@ pub(super) fn account(
         email: spec.email.clone(),
         password_hash: account.password_hash.to_owned(),
         role: "owner".into(),
-        status: "active".into(),
+        status: AccountStatus::Active,
         language: "pl".into(),
         totp_secret: None,
         terms_version: Some(fixed::TERMS_VERSION.into()),
@@ -95,7 +104,7 @@ pub(super) fn account(
 }
 
 pub(super) fn contract(
-    customer_id: i64,
+    customer_id: CustomerId,
     spec: &CustomerSpec<'_>,
     now: NaiveDateTime,
 ) -> NewContract {
@@ -116,7 +125,7 @@ pub(super) fn contract(
         install_address_line: spec.address.line.clone(),
         install_postal_code: spec.address.postal_code.clone(),
         install_city: spec.address.city.clone(),
-        status: "active".into(),
+        status: ContractStatus::Active,
         created_at: now,
         updated_at: now,
     }
@@ -124,17 +133,17 @@ pub(super) fn contract(
 
 /// The contract's internet service, active a week after signing.
 pub(super) fn internet_service(
-    customer_id: i64,
-    contract_id: i64,
+    customer_id: CustomerId,
+    contract_id: ContractId,
     spec: &CustomerSpec<'_>,
     now: NaiveDateTime,
 ) -> NewService {
     NewService {
         customer_id,
         contract_id: Some(contract_id),
-        kind: "internet".into(),
+        kind: ServiceKind::Internet,
         name: format!("Internet {}", spec.tariff.name),
-        status: "active".into(),
+        status: ServiceStatus::Active,
         activated_on: spec.signed_on + Days::new(7),
         expires_on: None,
         monthly_fee: spec.tariff.monthly_fee,
@@ -171,8 +180,8 @@ pub(super) fn endpoint(
 }
 
 pub(super) fn extra_service(
-    customer_id: i64,
-    contract_id: i64,
+    customer_id: CustomerId,
+    contract_id: ContractId,
     extra: &ExtraService<'_>,
     activated_on: NaiveDate,
     now: NaiveDateTime,
@@ -180,9 +189,9 @@ pub(super) fn extra_service(
     NewService {
         customer_id,
         contract_id: Some(contract_id),
-        kind: extra.kind.into(),
+        kind: extra.kind,
         name: extra.name.into(),
-        status: "active".into(),
+        status: ServiceStatus::Active,
         activated_on,
         expires_on: extra.expires_on,
         monthly_fee: extra.monthly_fee.grosze(),
@@ -193,7 +202,7 @@ pub(super) fn extra_service(
 }
 
 pub(super) fn domain(
-    customer_id: i64,
+    customer_id: CustomerId,
     name: String,
     expires_on: NaiveDate,
     renewal_price: Money,
@@ -202,7 +211,7 @@ pub(super) fn domain(
     NewDomain {
         customer_id,
         name,
-        status: "active".into(),
+        status: DomainStatus::Active,
         registered_on: expires_on
             .checked_sub_months(Months::new(12))
             .unwrap_or(expires_on),

@@ -2,11 +2,12 @@
 //! the approval queue (`/staff/zmiany-danych`) has something to decide. Added when the customers
 //! exist and never asked for anything, so a second run (or one after staff decided) adds nothing.
 
+use crate::domain::CustomerKind;
 use chrono::{Duration, NaiveDateTime};
 use serde_json::{Value, json};
 
+use crate::db::change_requests::{self, NewProfileChangeRequest};
 use crate::db::customers::Customer;
-use crate::db::profile_changes::{self, NewProfileChangeRequest};
 use crate::db::{self, DbConn};
 
 /// Customer 12 moved house; customer 13 (a person) married and took a double-barrelled name.
@@ -18,7 +19,7 @@ fn request_of(number: i64, customer: &Customer) -> Option<(&'static str, Value, 
             json!({ "address_line": "ul. Nowy Świat 12/4", "postal_code": "62-800", "city": "Kalisz" }),
             Duration::hours(20),
         )),
-        13 if customer.kind == "person" => {
+        13 if customer.kind == CustomerKind::Person => {
             let last = customer.last_name.clone().unwrap_or_default();
             Some((
                 "name",
@@ -42,14 +43,14 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
             continue;
         }
         let account = db::accounts::find_owner(conn, customer.id)?;
-        profile_changes::insert(
+        change_requests::insert(
             conn,
             &NewProfileChangeRequest {
                 customer_id: customer.id,
                 account_id: account.map(|a| a.id),
                 field: field.into(),
                 requested: requested.to_string(),
-                status: "pending".into(),
+                status: crate::domain::ChangeRequestStatus::Pending,
                 ip: Some("198.51.100.23".into()),
                 requested_at: now - ago,
             },

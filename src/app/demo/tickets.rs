@@ -1,6 +1,8 @@
 //! Demo tickets for Jan Kowalski (customer 1) in every state the pages know, with staff replies,
 //! an internal note and an assignee, plus the canned responses support starts with.
 
+use crate::domain::CustomerId;
+use crate::domain::tickets::{TicketCategory, TicketStatus};
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::canned_responses::NewCannedResponse;
@@ -16,8 +18,8 @@ enum By {
 
 struct DemoTicket<'a> {
     subject: &'a str,
-    category: &'a str,
-    status: &'a str,
+    category: TicketCategory,
+    status: TicketStatus,
     service: bool,
     assigned: bool,
     /// (hours before now, author, text), oldest first.
@@ -28,8 +30,8 @@ struct DemoTicket<'a> {
 const TICKETS: &[DemoTicket<'static>] = &[
     DemoTicket {
         subject: "Brak internetu po burzy",
-        category: "fault",
-        status: "closed",
+        category: TicketCategory::Fault,
+        status: TicketStatus::Closed,
         service: true,
         assigned: true,
         messages: &[
@@ -53,8 +55,8 @@ const TICKETS: &[DemoTicket<'static>] = &[
     },
     DemoTicket {
         subject: "Pytanie o fakturę za poprzedni miesiąc",
-        category: "billing",
-        status: "answered",
+        category: TicketCategory::Billing,
+        status: TicketStatus::Answered,
         service: false,
         assigned: true,
         messages: &[
@@ -78,8 +80,8 @@ const TICKETS: &[DemoTicket<'static>] = &[
     },
     DemoTicket {
         subject: "Wolny internet wieczorami",
-        category: "fault",
-        status: "waiting_customer",
+        category: TicketCategory::Fault,
+        status: TicketStatus::WaitingCustomer,
         service: true,
         assigned: true,
         messages: &[
@@ -103,8 +105,8 @@ const TICKETS: &[DemoTicket<'static>] = &[
     },
     DemoTicket {
         subject: "Zmiana pakietu TV na większy",
-        category: "contract",
-        status: "closed",
+        category: TicketCategory::Contract,
+        status: TicketStatus::Closed,
         service: false,
         assigned: false,
         messages: &[
@@ -123,8 +125,8 @@ const TICKETS: &[DemoTicket<'static>] = &[
     },
     DemoTicket {
         subject: "Zmiana adresu korespondencyjnego",
-        category: "other",
-        status: "new",
+        category: TicketCategory::Other,
+        status: TicketStatus::New,
         service: false,
         assigned: false,
         messages: &[(
@@ -138,7 +140,7 @@ const TICKETS: &[DemoTicket<'static>] = &[
 
 pub(super) fn seed_demo_tickets(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     internet_service_id: i64,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<()> {
@@ -156,8 +158,8 @@ pub(super) fn seed_demo_tickets(
                 opened_by_account_id: account_id,
                 service_id: demo.service.then_some(internet_service_id),
                 subject: demo.subject.into(),
-                category: demo.category.into(),
-                status: demo.status.into(),
+                category: demo.category,
+                status: demo.status,
                 priority: "normal".into(),
                 assigned_staff_id: if demo.assigned { support } else { None },
                 created_at: opened_at,

@@ -6,6 +6,8 @@
 //! seeded payment would change the demo's balances that other pages and tests start from.
 //! Added once: a second run, or one after staff changed the packages, adds nothing.
 
+use crate::domain::CustomerId;
+use crate::domain::online_payment::OrderState;
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::online_payments::NewOnlinePayment;
@@ -48,19 +50,19 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
 /// (hours ago, state, cancel reason, flag, package index).
 type DemoOrder = (
     i64,
-    &'static str,
+    OrderState,
     Option<&'static str>,
     Option<&'static str>,
     usize,
 );
 
 const ORDERS: [DemoOrder; 4] = [
-    (30, "canceled", Some("expired"), None, 1),
-    (52, "canceled", Some("not_placed"), None, 0),
-    (75, "canceled", Some("payu"), None, 2),
+    (30, OrderState::Canceled, Some("expired"), None, 1),
+    (52, OrderState::Canceled, Some("not_placed"), None, 0),
+    (75, OrderState::Canceled, Some("payu"), None, 2),
     (
         100,
-        "canceled",
+        OrderState::Canceled,
         Some("expired"),
         Some("PayU zgłosiło wpłatę za anulowane zamówienie"),
         2,
@@ -69,7 +71,7 @@ const ORDERS: [DemoOrder; 4] = [
 
 fn seed_orders(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     email: &str,
     packages: &[i64],
     now: NaiveDateTime,
@@ -89,7 +91,11 @@ fn seed_orders(
                 description: format!("Doładowanie: {}", package.name),
                 total_amount: package.price,
                 currency: crate::domain::online_payment::CURRENCY.into(),
-                state: if reason.is_some() { "new" } else { state }.into(),
+                state: if reason.is_some() {
+                    OrderState::New
+                } else {
+                    state
+                },
                 notify_email: email.into(),
                 language: "pl".into(),
                 created_at: placed,

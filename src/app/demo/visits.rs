@@ -2,6 +2,7 @@
 //! one the Ostrów area and the towns east of it), the usual kinds of visit, and a few bookings
 //! in the coming week, the demo subscriber's among them. Seeded once: a second run adds nothing.
 
+use crate::domain::ContractStatus;
 use std::collections::HashSet;
 
 use chrono::{Duration, NaiveDateTime};
@@ -114,7 +115,7 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
             };
             let Some((contract, _)) = db::contracts::of_customer(conn, customer.id)?
                 .into_iter()
-                .find(|(c, _)| c.status == "active")
+                .find(|(c, _)| c.status == ContractStatus::Active)
             else {
                 continue;
             };
@@ -149,7 +150,7 @@ pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> diesel::QueryResult<()> {
                     service_id: None,
                     starts_at: start,
                     ends_at: start + Duration::minutes(values.duration_minutes),
-                    status: "booked".into(),
+                    status: crate::domain::visits::VisitStatus::Booked,
                     phone: customer
                         .phone
                         .clone()

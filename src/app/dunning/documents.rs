@@ -2,6 +2,8 @@
 //! reached, the letters (PDF, rendered from the recorded figures), and whether the connection
 //! is flagged.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -10,7 +12,7 @@ use crate::app::receivables;
 use crate::db::dunning::StepRow;
 use crate::db::{self, DbConn};
 use crate::domain::Money;
-use crate::domain::dunning::{EndpointFlag, StepKind, step_after};
+use crate::domain::dunning::{EndpointFlag, StepKind, StepStatus, step_after};
 use crate::domain::interest::first_day_of_delay;
 use crate::domain::late_compensation::{compensation_eur, in_zloty, rate_day};
 use crate::pdf::{LetterView, PdfRenderer};
@@ -18,7 +20,7 @@ use crate::pdf::{LetterView, PdfRenderer};
 /// An overdue invoice as the balance page and the dashboard show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OverdueInvoice {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub number: String,
     pub due_date: NaiveDate,
     /// The first day of delay (the day after the due date, moved past days off).
@@ -39,7 +41,7 @@ pub struct OverdueInvoice {
 pub struct StepDocument {
     pub id: i64,
     pub step: StepKind,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub taken_on: NaiveDate,
     pub outstanding: Money,
     pub interest: Money,
@@ -60,7 +62,7 @@ pub struct CustomerDunning {
 /// The customer's overdue invoices, interest so far, steps and letters on `today`.
 pub fn of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<CustomerDunning> {
     let Some(customer) = db::customers::find(conn, customer_id)? else {
@@ -70,7 +72,7 @@ pub fn of_customer(
     let money = receivables::of_customer(conn, customer_id, today)?;
     let steps = db::dunning::steps_of_customer(conn, customer_id)?;
     let numbers = db::dunning::invoice_numbers_of_customer(conn, customer_id)?;
-    let number_of = |invoice_id: i64| {
+    let number_of = |invoice_id: InvoiceId| {
         numbers
             .iter()
             .find(|(id, _)| *id == invoice_id)
@@ -85,7 +87,7 @@ pub fn of_customer(
         }
         let last = steps
             .iter()
-            .filter(|s| s.invoice_id == debt.invoice_id && s.status == "sent")
+            .filter(|s| s.invoice_id == debt.invoice_id && s.status == StepStatus::Sent)
             .filter_map(|s| StepKind::parse(&s.step).map(|k| (k, s.deadline)))
             .max_by_key(|(k, _)| *k);
         let next = match last {
@@ -108,7 +110,7 @@ pub fn of_customer(
     let interest_total = overdue.iter().filter_map(|o| o.interest).sum();
     let documents = steps
         .iter()
-        .filter(|s| s.status == "sent" && s.in_portal)
+        .filter(|s| s.status == StepStatus::Sent && s.in_portal)
         .filter_map(|s| {
             Some(StepDocument {
                 id: s.id,
@@ -144,7 +146,7 @@ fn date(day: NaiveDate) -> String {
 pub fn document_of(
     conn: &mut DbConn,
     renderer: &PdfRenderer,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> diesel::QueryResult<Option<Vec<u8>>> {
     let Some((step, number)) = db::dunning::step_of_customer(conn, customer_id, id)? else {
@@ -182,7 +184,7 @@ pub(crate) fn letter_pdf(
     step: &StepRow,
     number: Option<String>,
 ) -> diesel::QueryResult<Option<Vec<u8>>> {
-    let (Some(kind), true) = (StepKind::parse(&step.step), step.status == "sent") else {
+    let (Some(kind), true) = (StepKind::parse(&step.step), step.status == StepStatus::Sent) else {
         return Ok(None);
     };
     let Some(customer) = db::customers::find(conn, step.customer_id)? else {

@@ -2,6 +2,7 @@
 //! `/staff/windykacja/listy` until staff print their PDF (the same letter the portal shows,
 //! from the recorded figures) and mark them posted, once, audited as `dunning_letter_sent`.
 
+use crate::domain::CustomerId;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::json;
@@ -9,7 +10,7 @@ use serde_json::json;
 use crate::app::audit::{self, Actor};
 use crate::db::{self, DbConn};
 use crate::domain::Money;
-use crate::domain::dunning::StepKind;
+use crate::domain::dunning::{StepKind, StepStatus};
 use crate::pdf::PdfRenderer;
 
 /// Posted letters shown under the ones waiting.
@@ -19,7 +20,7 @@ const RECENT_SENT: i64 = 50;
 pub struct QueuedLetter {
     pub step_id: i64,
     pub step: Option<StepKind>,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub customer_number: i64,
     pub invoice_number: String,
     pub taken_on: NaiveDate,
@@ -80,7 +81,7 @@ pub fn mark_sent(
 ) -> Result<(), LetterError> {
     db::write_transaction(conn, |conn| {
         let (step, number) = db::dunning::step(conn, step_id)?
-            .filter(|(s, _)| s.by_letter && s.status == "sent")
+            .filter(|(s, _)| s.by_letter && s.status == StepStatus::Sent)
             .ok_or(LetterError::NotFound)?;
         if !db::dunning::mark_letter_sent(conn, step_id, actor.staff_id, now)? {
             return Err(LetterError::AlreadySent);

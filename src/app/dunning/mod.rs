@@ -18,6 +18,9 @@ pub use settings::{
     save_rate, setup, staff_view, unpause,
 };
 
+use crate::domain::CustomerId;
+use crate::domain::CustomerKind;
+use crate::domain::InvoiceId;
 use std::collections::HashSet;
 
 use crate::app::mail_queue::{self, Outgoing, QueueError};
@@ -26,7 +29,7 @@ use crate::db::customers::Customer;
 use crate::db::dunning::NewStep;
 use crate::db::{self, DbConn};
 use crate::domain::Money;
-use crate::domain::dunning::{NextStep, PlanStep, StepKind, deadline_of, next_step};
+use crate::domain::dunning::{NextStep, PlanStep, StepKind, StepStatus, deadline_of, next_step};
 use crate::domain::interest::{InterestError, InterestKind, RateTable, statutory_interest};
 use crate::domain::receivables::InvoiceDebt;
 use crate::mail::{Language, MailKind};
@@ -35,10 +38,10 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 /// One step the run takes (or, dry, would take).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub customer_number: i64,
     pub customer_name: String,
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub invoice_number: String,
     pub due_date: NaiveDate,
     pub step: PlanStep,
@@ -85,7 +88,7 @@ pub enum DunningError {
 /// The person or company as letters address them.
 pub fn customer_name(customer: &Customer) -> String {
     match &customer.company_name {
-        Some(company) if customer.kind == "company" => company.clone(),
+        Some(company) if customer.kind == CustomerKind::Company => company.clone(),
         _ => [
             customer.first_name.as_deref(),
             customer.last_name.as_deref(),
@@ -99,7 +102,7 @@ pub fn customer_name(customer: &Customer) -> String {
 
 /// Businesses owe the commercial rate: a company, or a person trading under a NIP.
 pub fn interest_kind_of(customer: &Customer) -> InterestKind {
-    if customer.kind == "company" || customer.nip.is_some() {
+    if customer.kind == CustomerKind::Company || customer.nip.is_some() {
         InterestKind::Commercial
     } else {
         InterestKind::Consumer
@@ -126,10 +129,10 @@ pub fn run(
     else {
         return Ok(report);
     };
-    let paused: HashSet<i64> = db::dunning::paused_customer_ids(conn)?
+    let paused: HashSet<CustomerId> = db::dunning::paused_customer_ids(conn)?
         .into_iter()
         .collect();
-    let complaints: HashSet<i64> = db::dunning::customers_with_open_complaints(conn)?
+    let complaints: HashSet<CustomerId> = db::dunning::customers_with_open_complaints(conn)?
         .into_iter()
         .collect();
     let candidates = db::dunning::candidate_customers(conn, today - Duration::days(first_offset))?;
@@ -181,7 +184,7 @@ enum CustomerPlan {
 fn plan_customer(
     conn: &mut DbConn,
     setup: &Setup,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> Result<CustomerPlan, DunningError> {
     let money = receivables::of_customer(conn, customer_id, today)?;
@@ -291,9 +294,12 @@ fn take_step(
             return Ok(Taken::ComplaintMeanwhile);
         }
         for kind in &planned.skipped {
-            db::dunning::insert_step(conn, &new_step(planned, *kind, "skipped", today, now))?;
+            db::dunning::insert_step(
+                conn,
+                &new_step(planned, *kind, StepStatus::Skipped, today, now),
+            )?;
         }
-        let mut step = new_step(planned, planned.step.kind, "sent", today, now);
+        let mut step = new_step(planned, planned.step.kind, StepStatus::Sent, today, now);
         step.deadline = planned.deadline;
         step.by_email = planned.step.by_email;
         step.in_portal = planned.step.in_portal;
@@ -318,7 +324,7 @@ fn take_step(
 fn new_step(
     planned: &Planned,
     kind: StepKind,
-    status: &str,
+    status: StepStatus,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> NewStep {
@@ -326,7 +332,7 @@ fn new_step(
         invoice_id: planned.invoice_id,
         customer_id: planned.customer_id,
         step: kind.name().into(),
-        status: status.into(),
+        status,
         taken_on: today,
         outstanding: planned.outstanding.grosze(),
         interest: planned.interest.grosze(),

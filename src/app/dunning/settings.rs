@@ -1,6 +1,7 @@
 //! What billing staff set: the plan, the minimum debt, the statutory rate table, and pauses per
 //! customer. Every change is audited.
 
+use crate::domain::CustomerId;
 use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -225,7 +226,7 @@ pub fn pause(
     reason: &str,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i64, SettingsError> {
+) -> Result<CustomerId, SettingsError> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(SettingsError::NoReason);
@@ -250,7 +251,7 @@ pub fn pause(
 /// Puts a paused customer back into dunning, audited.
 pub fn unpause(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<bool, SettingsError> {
@@ -291,7 +292,7 @@ pub struct StaffView {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PauseView {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub customer_number: i64,
     pub reason: String,
     pub paused_at: NaiveDateTime,

@@ -6,6 +6,8 @@
 
 mod letter;
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::json;
@@ -29,7 +31,7 @@ use crate::pdf::PdfRenderer;
 /// A late-paid invoice a note would bill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LateInvoice {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub number: String,
     pub due_date: NaiveDate,
     pub principal: Money,
@@ -46,7 +48,7 @@ pub struct LateInvoice {
 /// A customer with late-paid invoices not yet on a note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PendingCustomer {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub customer_number: i64,
     pub name: String,
     pub business: bool,
@@ -78,7 +80,7 @@ pub enum NoteError {
 /// Customers with late-paid invoices and interest due that no note bills yet, by number.
 pub fn pending(conn: &mut DbConn) -> Result<Vec<PendingCustomer>, NoteError> {
     let parts = db::interest_notes::late_parts(conn, None)?;
-    let mut customer_ids: Vec<i64> = parts.iter().map(|p| p.customer_id).collect();
+    let mut customer_ids: Vec<CustomerId> = parts.iter().map(|p| p.customer_id).collect();
     customer_ids.dedup();
     let mut out = Vec::new();
     for customer_id in customer_ids {
@@ -95,7 +97,7 @@ pub fn pending(conn: &mut DbConn) -> Result<Vec<PendingCustomer>, NoteError> {
 /// unpaid keeps running and belongs to the demand, not to a note.
 pub fn pending_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> Result<Option<PendingCustomer>, NoteError> {
     let Some(customer) = db::customers::find(conn, customer_id)? else {
         return Ok(None);
@@ -104,7 +106,7 @@ pub fn pending_of_customer(
     let rates = setup(conn)?.rates;
     let money = receivables::of_customer(conn, customer_id, crate::app::clock::today())?;
     let late = db::interest_notes::late_parts(conn, Some(customer_id))?;
-    let mut invoice_ids: Vec<i64> = late.iter().map(|p| p.invoice_id).collect();
+    let mut invoice_ids: Vec<InvoiceId> = late.iter().map(|p| p.invoice_id).collect();
     invoice_ids.dedup();
     let numbers = db::dunning::invoice_numbers_of_customer(conn, customer_id)?;
     let mut invoices = Vec::new();
@@ -272,12 +274,12 @@ pub fn issue(
 /// inside the transaction that changed the ledger.
 pub fn settle_notes(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     free: &[(i64, i64)],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<()> {
     // `allocate` spreads money over anything owed by due date; here the ids are notes'.
-    let mut open: Vec<OpenInvoice> = open_notes(conn, customer_id)?
+    let mut open: Vec<OpenInvoice<i64>> = open_notes(conn, customer_id)?
         .into_iter()
         .map(|n| OpenInvoice {
             invoice_id: n.note.id,
@@ -306,7 +308,7 @@ pub fn settle_notes(
 /// of `settle`: open invoices, other notes, then credit. Updates `payments` with what it laid.
 pub fn settle_earmarked(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     payments: &mut [Spendable],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<()> {
@@ -353,7 +355,10 @@ pub struct NoteView {
 }
 
 /// The customer's notes with what is paid of each, newest first.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<NoteView>> {
+pub fn of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> diesel::QueryResult<Vec<NoteView>> {
     let paid = db::interest_notes::paid_of_customer(conn, customer_id)?;
     Ok(db::interest_notes::of_customer(conn, customer_id)?
         .into_iter()
@@ -372,7 +377,7 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<V
         .collect())
 }
 
-fn open_notes(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<NoteView>> {
+fn open_notes(conn: &mut DbConn, customer_id: CustomerId) -> diesel::QueryResult<Vec<NoteView>> {
     Ok(of_customer(conn, customer_id)?
         .into_iter()
         .filter(|n| n.outstanding > Money::zero())
@@ -389,7 +394,7 @@ pub struct StoredNote {
 pub fn pdf_of(
     conn: &mut DbConn,
     store: &PdfStore,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> diesel::QueryResult<Option<StoredNote>> {
     let Some(note) = db::interest_notes::find_of_customer(conn, customer_id, id)? else {

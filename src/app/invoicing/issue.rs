@@ -5,6 +5,15 @@
 //! the e-mail (for customers with e-invoice consent) is queued. A failure anywhere rolls the
 //! number back, so the series stays gapless.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::CustomerKind;
+use crate::domain::Delivery;
+use crate::domain::InvoiceId;
+use crate::domain::InvoiceKind;
+use crate::domain::InvoiceStatus;
+use crate::domain::MailStatus;
+use crate::domain::{PayuRefundState, RefundStatus};
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -52,8 +61,8 @@ pub struct LineRequest {
 
 #[derive(Debug, Clone)]
 pub struct IssueRequest {
-    pub customer_id: i64,
-    pub contract_id: Option<i64>,
+    pub customer_id: CustomerId,
+    pub contract_id: Option<ContractId>,
     pub series_code: String,
     pub issue_date: NaiveDate,
     pub sale_date: Option<NaiveDate>,
@@ -70,7 +79,7 @@ pub struct IssueRequest {
 
 #[derive(Debug, Clone)]
 pub struct CorrectionRequest {
-    pub original_id: i64,
+    pub original_id: InvoiceId,
     pub series_code: String,
     pub issue_date: NaiveDate,
     pub reason: String,
@@ -87,10 +96,10 @@ pub struct CorrectionRequest {
 
 #[derive(Debug, Clone)]
 pub struct Issued {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub number: String,
     pub total_gross: Money,
-    pub delivery: &'static str,
+    pub delivery: Delivery,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -259,7 +268,7 @@ pub(crate) fn reserve_numbers(
 }
 
 pub(crate) fn line_rows(
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     lines: &[LineRequest],
     totals: &InvoiceTotals,
     method: PriceKind,
@@ -297,9 +306,9 @@ pub(crate) struct Header<'a> {
     pub(crate) seller: &'a Seller,
     pub(crate) customer: &'a Customer,
     pub(crate) buyer: &'a Buyer,
-    pub(crate) contract_id: Option<i64>,
-    pub(crate) kind: &'a str,
-    pub(crate) corrects: Option<(i64, String)>,
+    pub(crate) contract_id: Option<ContractId>,
+    pub(crate) kind: InvoiceKind,
+    pub(crate) corrects: Option<(InvoiceId, String)>,
     pub(crate) series: (i64, String, i64, String),
     pub(crate) issue_date: NaiveDate,
     pub(crate) sale_date: Option<NaiveDate>,
@@ -308,7 +317,7 @@ pub(crate) struct Header<'a> {
     pub(crate) totals: (Money, Money, Money),
     pub(crate) method: PriceKind,
     pub(crate) split_payment: bool,
-    pub(crate) delivery: &'a str,
+    pub(crate) delivery: Delivery,
     pub(crate) now: NaiveDateTime,
 }
 
@@ -317,8 +326,8 @@ pub(crate) fn new_invoice(h: Header<'_>) -> NewInvoice {
     NewInvoice {
         customer_id: h.customer.id,
         contract_id: h.contract_id,
-        kind: h.kind.into(),
-        status: "issued".into(),
+        kind: h.kind,
+        status: InvoiceStatus::Issued,
         series_id: Some(series_id),
         period_key: Some(period_key),
         seq: Some(seq),
@@ -346,17 +355,12 @@ pub(crate) fn new_invoice(h: Header<'_>) -> NewInvoice {
         total_vat: h.totals.1.grosze(),
         total_gross: h.totals.2.grosze(),
         split_payment: h.split_payment,
-        delivery: h.delivery.into(),
+        delivery: h.delivery,
         pdf_path: None,
         pdf_sha256: None,
         created_at: h.now,
         issued_at: Some(h.now),
-        price_kind: if h.method == PriceKind::Net {
-            "net"
-        } else {
-            "gross"
-        }
-        .into(),
+        price_kind: h.method,
         delivered_at: None,
     }
 }
@@ -365,7 +369,7 @@ pub(crate) fn new_invoice(h: Header<'_>) -> NewInvoice {
 fn finish(
     conn: &mut DbConn,
     ctx: &Invoicing<'_>,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     customer: &Customer,
     email: Option<&str>,
     effect: CorrectionEffect,
@@ -436,7 +440,7 @@ pub(crate) fn queue_invoice_mail(
     let number = invoice.number.clone().unwrap_or_default();
     let total = Money::from_grosze(invoice.total_gross);
     let due = invoice.due_date.format("%d.%m.%Y");
-    let kind = if invoice.kind == "correction" {
+    let kind = if invoice.kind == InvoiceKind::Correction {
         "Faktura korygująca"
     } else {
         "Faktura"
@@ -487,7 +491,7 @@ pub(crate) fn queue_invoice_mail(
             body_text: text,
             body_html: None,
             attachment_path: Some(pdf.to_string_lossy().into_owned()),
-            status: "pending".into(),
+            status: MailStatus::Pending,
             attempts: 0,
             next_attempt_at: now,
             locked_until: None,
@@ -504,11 +508,11 @@ fn delivery_for(
     conn: &mut DbConn,
     customer: &Customer,
     mail_possible: bool,
-) -> diesel::QueryResult<(&'static str, Option<String>)> {
+) -> diesel::QueryResult<(Delivery, Option<String>)> {
     if mail_possible && db::consents::has_granted(conn, customer.id, "einvoice")? {
-        Ok(("email", Some(customer.email.clone())))
+        Ok((Delivery::Email, Some(customer.email.clone())))
     } else {
-        Ok(("paper", None))
+        Ok((Delivery::Paper, None))
     }
 }
 
@@ -516,7 +520,7 @@ const SPLIT_PAYMENT_THRESHOLD: Money = Money::from_grosze(1_500_000);
 
 /// A company is invoiced under its NIP; anyone else as a consumer.
 pub fn invoiced_with_nip(customer: &Customer) -> bool {
-    customer.kind == "company"
+    customer.kind == CustomerKind::Company
 }
 
 /// How this customer's invoice prices are stated and its VAT computed: net for a company,
@@ -550,7 +554,7 @@ pub fn issue_invoice(
                 customer: &customer,
                 buyer: &buyer,
                 contract_id: request.contract_id,
-                kind: "invoice",
+                kind: InvoiceKind::Invoice,
                 corrects: None,
                 series,
                 issue_date: request.issue_date,
@@ -602,7 +606,10 @@ pub fn issue_invoice(
 }
 
 /// The invoice a correction chain starts from (the document itself when it corrects nothing).
-pub(crate) fn first_of_chain(conn: &mut DbConn, document: &Invoice) -> diesel::QueryResult<i64> {
+pub(crate) fn first_of_chain(
+    conn: &mut DbConn,
+    document: &Invoice,
+) -> diesel::QueryResult<InvoiceId> {
     let mut current = document.clone();
     // A correction always refers to an older document, so the walk ends; the bound is a guard.
     for _ in 0..1000 {
@@ -685,7 +692,7 @@ fn correct(
     }
     db::write_transaction(conn, |conn| {
         let original = db::invoices::find(conn, request.original_id)?
-            .filter(|i| i.status == "issued")
+            .filter(|i| i.status == InvoiceStatus::Issued)
             .ok_or(IssueError::NoOriginal)?;
         let seller = db::seller::find(conn)?.ok_or(IssueError::NoSeller)?;
         let customer =
@@ -697,12 +704,8 @@ fn correct(
             postal_code: original.buyer_postal_code.clone(),
             city: original.buyer_city.clone(),
         };
-        let method = if original.price_kind == "net" {
-            PriceKind::Net
-        } else {
-            PriceKind::Gross
-        };
-        let before_side = if original.kind == "correction" {
+        let method = original.price_kind;
+        let before_side = if original.kind == InvoiceKind::Correction {
             "after"
         } else {
             "line"
@@ -757,7 +760,7 @@ fn correct(
                 customer: &customer,
                 buyer: &buyer,
                 contract_id: original.contract_id,
-                kind: "correction",
+                kind: InvoiceKind::Correction,
                 corrects: Some((original.id, request.reason.trim().to_owned())),
                 series,
                 issue_date: request.issue_date,
@@ -814,7 +817,7 @@ fn correct(
                     correction_id: invoice_id,
                     amount: refund,
                     account,
-                    status: "pending".into(),
+                    status: RefundStatus::Pending,
                     created_at: now,
                     created_by_staff_id: request.actor.staff_id,
                 },
@@ -828,7 +831,7 @@ fn correct(
                         payu_order_id: payu.payu_order_id.clone(),
                         amount: refund,
                         description: payu.description.clone(),
-                        state: "to_send".into(),
+                        state: PayuRefundState::ToSend,
                         created_at: now,
                         updated_at: now,
                     },

@@ -1,6 +1,7 @@
 //! Invoices of customers without e-invoice consent (art. 106n: e-mail only with consent): staff
 //! print and post them, and mark each one as posted.
 
+use crate::domain::InvoiceId;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
@@ -21,7 +22,7 @@ pub fn awaiting_paper(conn: &mut DbConn) -> diesel::QueryResult<Vec<Invoice>> {
 /// entry are one.
 pub fn mark_posted(
     conn: &mut DbConn,
-    id: i64,
+    id: InvoiceId,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<bool> {

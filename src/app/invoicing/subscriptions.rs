@@ -2,6 +2,8 @@
 //! issuing transaction (the rule: `domain::subscription_periods`). Every issuing path calls
 //! [`record`]; the unique index turns a lost race into [`IssueError::AlreadyInvoiced`].
 
+use crate::domain::ContractId;
+use crate::domain::InvoiceId;
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -30,7 +32,7 @@ pub(crate) fn billed_by(lines: &[LineRequest]) -> Vec<SubscriptionPeriod> {
 /// the invoice back) when one of them is invoiced already, naming the invoice that holds it.
 pub(crate) fn record(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     subscriptions: &[SubscriptionPeriod],
     by: InvoicedBy,
     now: NaiveDateTime,
@@ -66,7 +68,7 @@ pub(crate) fn record(
         }
     }
     let service_ids: Vec<i64> = subscriptions.iter().map(|s| s.service_id).collect();
-    let contracts: HashMap<i64, Option<i64>> =
+    let contracts: HashMap<i64, Option<ContractId>> =
         db::subscription_periods::contracts_of_services(conn, &service_ids)?
             .into_iter()
             .collect();
@@ -101,8 +103,8 @@ pub(crate) fn record(
 /// `after` is the corrected lines as (service id, gross grosze).
 pub(crate) fn release_cancelled(
     conn: &mut DbConn,
-    root_id: i64,
-    correction_id: i64,
+    root_id: InvoiceId,
+    correction_id: InvoiceId,
     after: &[(Option<i64>, i64)],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<usize> {

@@ -2,6 +2,7 @@
 //! for a correction, what it did to the customer's balance when issued), so rendering again
 //! later gives the same bytes.
 
+use crate::domain::InvoiceKind;
 use rust_decimal::Decimal;
 
 use crate::db::invoices::{Invoice, InvoiceLine};
@@ -96,13 +97,9 @@ pub fn invoice_view(
     customer_number: i64,
     original: Option<Original<'_>>,
 ) -> Result<InvoiceView, ViewError> {
-    let method = if invoice.price_kind == "net" {
-        PriceKind::Net
-    } else {
-        PriceKind::Gross
-    };
+    let method = invoice.price_kind;
     let side = |name: &str| lines.iter().filter(|l| l.side == name).collect::<Vec<_>>();
-    let is_correction = invoice.kind == "correction";
+    let is_correction = invoice.kind == InvoiceKind::Correction;
     let (sections, totals): (Vec<LinesSection>, InvoiceTotals) = if is_correction {
         let (before, after) = (side("before"), side("after"));
         let before_totals = vat::compute(&inputs(&before)?, method)?;

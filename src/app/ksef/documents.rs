@@ -1,5 +1,8 @@
 //! The issued-invoice value built from the stored rows, and the FA(3) document made from it.
 
+use crate::domain::InvoiceId;
+use crate::domain::InvoiceStatus;
+use crate::domain::KsefState;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDateTime;
@@ -11,14 +14,14 @@ use crate::db::{self, DbConn};
 use crate::domain::issued_invoice::{
     CorrectedInvoice, InvoiceParty, IssuedInvoice, IssuedKind, IssuedLine, LineSide,
 };
-use crate::domain::vat::{PriceKind, VatRate};
+use crate::domain::vat::VatRate;
 use crate::domain::{Money, Nip, Nrb};
 use crate::ksef::fa3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
     #[error("there is no issued invoice {0}")]
-    NoInvoice(i64),
+    NoInvoice(InvoiceId),
     #[error("invoice {number}: stored {what} cannot be read back ({detail})")]
     Unreadable {
         number: String,
@@ -84,9 +87,12 @@ fn line(invoice: &Invoice, row: &InvoiceLine) -> Result<IssuedLine, DocumentErro
 
 /// The issued invoice `invoice_id` as one value, from its row, its lines and, for a correction,
 /// the corrected invoice (with its KSeF number when it has one).
-pub fn issued_invoice(conn: &mut DbConn, invoice_id: i64) -> Result<IssuedInvoice, DocumentError> {
+pub fn issued_invoice(
+    conn: &mut DbConn,
+    invoice_id: InvoiceId,
+) -> Result<IssuedInvoice, DocumentError> {
     let invoice = db::invoices::find(conn, invoice_id)?
-        .filter(|i| i.status == "issued")
+        .filter(|i| i.status == InvoiceStatus::Issued)
         .ok_or(DocumentError::NoInvoice(invoice_id))?;
     let rows = db::invoices::lines_of(conn, invoice_id)?;
     let customer_number = db::customers::find(conn, invoice.customer_id)?
@@ -161,11 +167,7 @@ pub(crate) fn issued_from_rows(
         customer_number,
         bank_account: Nrb::parse(&invoice.bank_account)
             .map_err(|e| unreadable(invoice, "bank account", e))?,
-        method: if invoice.price_kind == "net" {
-            PriceKind::Net
-        } else {
-            PriceKind::Gross
-        },
+        method: invoice.price_kind,
         split_payment: invoice.split_payment,
         lines,
         total_net: Money::from_grosze(invoice.total_net),
@@ -174,12 +176,12 @@ pub(crate) fn issued_from_rows(
     })
 }
 
-fn new_document(invoice_id: i64, now: NaiveDateTime) -> KsefDocument {
+fn new_document(invoice_id: InvoiceId, now: NaiveDateTime) -> KsefDocument {
     KsefDocument {
         invoice_id,
         xml: None,
         xml_sha256: None,
-        state: "queued".into(),
+        state: KsefState::Queued,
         attempts: 0,
         next_attempt_at: now,
         locked_until: None,
@@ -203,8 +205,9 @@ fn new_document(invoice_id: i64, now: NaiveDateTime) -> KsefDocument {
 /// seller has a valid Offline certificate: its issue-time PDF then carries KOD II, so the
 /// customer holds it before KSeF numbers it (art. 106nda), and KSeF must be told so.
 fn mark_offline_mode(document: &mut KsefDocument) {
-    document.offline_mode =
-        document.xml.is_some() && document.state == "queued" && super::offline::current().is_some();
+    document.offline_mode = document.xml.is_some()
+        && document.state == KsefState::Queued
+        && super::offline::current().is_some();
 }
 
 /// The document of a new invoice (not a correction) from rows in hand, for the billing run,
@@ -229,11 +232,11 @@ pub(crate) fn document_of_new_invoice(
             document.xml_sha256 = Some(xml_sha256_base64(xml.as_bytes()));
             document.xml = Some(xml);
             if consumer && !consumers_to_ksef {
-                document.state = "local".into();
+                document.state = KsefState::Local;
             }
         }
         Err(error) => {
-            document.state = "xml_failed".into();
+            document.state = KsefState::XmlFailed;
             document.error_text = Some(error);
         }
     }
@@ -289,7 +292,7 @@ pub(crate) fn consumers_to_ksef(conn: &mut DbConn) -> diesel::QueryResult<bool> 
 /// and the sender makes it once that number is known.
 pub fn prepare_document(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<()> {
     if db::ksef::find(conn, invoice_id)?.is_some() {
@@ -299,7 +302,7 @@ pub fn prepare_document(
     match issued_invoice(conn, invoice_id) {
         Err(DocumentError::Database(e)) => return Err(e),
         Err(other) => {
-            document.state = "xml_failed".into();
+            document.state = KsefState::XmlFailed;
             document.error_text = Some(other.to_string());
         }
         Ok(invoice) => {
@@ -315,11 +318,11 @@ pub fn prepare_document(
                         document.xml_sha256 = Some(xml_sha256_base64(xml.as_bytes()));
                         document.xml = Some(xml);
                         if invoice.buyer.nip.is_none() && !consumers_to_ksef(conn)? {
-                            document.state = "local".into();
+                            document.state = KsefState::Local;
                         }
                     }
                     Err(error) => {
-                        document.state = "xml_failed".into();
+                        document.state = KsefState::XmlFailed;
                         document.error_text = Some(error.to_string());
                     }
                 }
@@ -334,13 +337,17 @@ pub fn prepare_document(
 /// Whether the invoice that `correction_id` corrects is queued for KSeF or being sent.
 pub(super) fn original_on_its_way(
     conn: &mut DbConn,
-    correction_id: i64,
+    correction_id: InvoiceId,
 ) -> diesel::QueryResult<bool> {
     let Some(original_id) =
         db::invoices::find(conn, correction_id)?.and_then(|i| i.corrects_invoice_id)
     else {
         return Ok(false);
     };
-    Ok(db::ksef::find(conn, original_id)?
-        .is_some_and(|d| matches!(d.state.as_str(), "queued" | "sending" | "sent")))
+    Ok(db::ksef::find(conn, original_id)?.is_some_and(|d| {
+        matches!(
+            d.state,
+            KsefState::Queued | KsefState::Sending | KsefState::Sent
+        )
+    }))
 }

@@ -2,13 +2,14 @@
 
 use crate::db::ksef::{KsefDocument, KsefSession};
 use crate::db::{self, DbConn};
+use crate::domain::{InvoiceId, KsefState, StoredWord};
 
 /// One invoice on its way to KSeF, as the staff list shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KsefEntry {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     pub number: String,
-    pub state: String,
+    pub state: KsefState,
     pub attempts: i64,
     pub next_attempt_at: chrono::NaiveDateTime,
     pub ksef_number: Option<String>,
@@ -45,7 +46,7 @@ pub fn offline_deadline(issue_date: chrono::NaiveDate, today: chrono::NaiveDate)
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct KsefOverview {
     /// (state, count), every state that occurs.
-    pub counts: Vec<(String, i64)>,
+    pub counts: Vec<(KsefState, i64)>,
     /// Queued, being sent, or sent and waiting for KSeF's verdict.
     pub waiting: Vec<KsefEntry>,
     /// Rejected by KSeF, or whose XML could not be made.
@@ -59,7 +60,7 @@ fn entry(
     (document, number, issue_date): (KsefDocument, Option<String>, chrono::NaiveDate),
     today: chrono::NaiveDate,
 ) -> KsefEntry {
-    let deadline = (!matches!(document.state.as_str(), "accepted" | "local"))
+    let deadline = (!matches!(document.state, KsefState::Accepted | KsefState::Local))
         .then(|| offline_deadline(issue_date, today));
     KsefEntry {
         invoice_id: document.invoice_id,
@@ -80,18 +81,26 @@ pub fn overview(conn: &mut DbConn, limit: i64) -> diesel::QueryResult<KsefOvervi
     let today = crate::app::clock::today();
     let with_deadline = |row| entry(row, today);
     let mut counts = db::ksef::counts_by_state(conn)?;
-    counts.sort();
+    counts.sort_by_key(|(state, _)| state.as_str());
     Ok(KsefOverview {
         counts,
-        waiting: db::ksef::list_in_states(conn, &["queued", "sending", "sent"], limit)?
-            .into_iter()
-            .map(with_deadline)
-            .collect(),
-        failed: db::ksef::list_in_states(conn, &["rejected", "xml_failed"], limit)?
-            .into_iter()
-            .map(with_deadline)
-            .collect(),
-        accepted: db::ksef::latest_in_state(conn, "accepted", limit.min(50))?
+        waiting: db::ksef::list_in_states(
+            conn,
+            &[KsefState::Queued, KsefState::Sending, KsefState::Sent],
+            limit,
+        )?
+        .into_iter()
+        .map(with_deadline)
+        .collect(),
+        failed: db::ksef::list_in_states(
+            conn,
+            &[KsefState::Rejected, KsefState::XmlFailed],
+            limit,
+        )?
+        .into_iter()
+        .map(with_deadline)
+        .collect(),
+        accepted: db::ksef::latest_in_state(conn, KsefState::Accepted, limit.min(50))?
             .into_iter()
             .map(with_deadline)
             .collect(),
@@ -109,7 +118,10 @@ pub fn xml_of_number(conn: &mut DbConn, number: &str) -> diesel::QueryResult<Opt
 }
 
 /// The UPO (KSeF's official receipt, XML) of an accepted invoice: (file name, bytes).
-pub fn upo(conn: &mut DbConn, invoice_id: i64) -> diesel::QueryResult<Option<(String, String)>> {
+pub fn upo(
+    conn: &mut DbConn,
+    invoice_id: InvoiceId,
+) -> diesel::QueryResult<Option<(String, String)>> {
     let Some(document) = db::ksef::find(conn, invoice_id)? else {
         return Ok(None);
     };
@@ -123,7 +135,7 @@ pub fn upo(conn: &mut DbConn, invoice_id: i64) -> diesel::QueryResult<Option<(St
 /// write transaction. `false`: it is not rejected.
 pub fn resend_rejected(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     actor: &crate::app::audit::Actor,
     now: chrono::NaiveDateTime,
 ) -> diesel::QueryResult<bool> {
@@ -164,11 +176,11 @@ pub struct SubscriberKsef {
 
 /// `None` for an invoice that does not go to KSeF (a consumer invoice the seller keeps out).
 pub fn subscriber_state(mark: &db::ksef::KsefMark) -> Option<SubscriberKsef> {
-    let state = match (mark.state.as_str(), &mark.ksef_number) {
-        ("local", _) => return None,
-        ("accepted", Some(_)) => SubscriberKsefState::Accepted,
-        ("sending" | "sent", _) => SubscriberKsefState::Waiting,
-        ("queued", _) if mark.attempts == 0 => SubscriberKsefState::Waiting,
+    let state = match (mark.state, &mark.ksef_number) {
+        (KsefState::Local, _) => return None,
+        (KsefState::Accepted, Some(_)) => SubscriberKsefState::Accepted,
+        (KsefState::Sending | KsefState::Sent, _) => SubscriberKsefState::Waiting,
+        (KsefState::Queued, _) if mark.attempts == 0 => SubscriberKsefState::Waiting,
         _ => SubscriberKsefState::Offline,
     };
     Some(SubscriberKsef {
@@ -185,11 +197,12 @@ pub fn mark_rows(
     conn: &mut DbConn,
     rows: &mut [crate::app::invoices::InvoiceRow],
 ) -> diesel::QueryResult<()> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let marks: std::collections::HashMap<i64, db::ksef::KsefMark> = db::ksef::marks_of(conn, &ids)?
-        .into_iter()
-        .map(|m| (m.invoice_id, m))
-        .collect();
+    let ids: Vec<InvoiceId> = rows.iter().map(|r| r.id).collect();
+    let marks: std::collections::HashMap<InvoiceId, db::ksef::KsefMark> =
+        db::ksef::marks_of(conn, &ids)?
+            .into_iter()
+            .map(|m| (m.invoice_id, m))
+            .collect();
     for row in rows {
         row.ksef = marks.get(&row.id).and_then(subscriber_state);
     }
@@ -200,10 +213,10 @@ pub fn mark_rows(
 mod tests {
     use super::*;
 
-    fn mark(state: &str, attempts: i64, number: Option<&str>) -> db::ksef::KsefMark {
+    fn mark(state: KsefState, attempts: i64, number: Option<&str>) -> db::ksef::KsefMark {
         db::ksef::KsefMark {
-            invoice_id: 1,
-            state: state.into(),
+            invoice_id: InvoiceId(1),
+            state,
             attempts,
             ksef_number: number.map(str::to_owned),
         }
@@ -222,10 +235,14 @@ mod tests {
     #[test]
     fn subscribers_see_accepted_waiting_or_offline_and_never_a_rejection() {
         let number = "6182007145-20260512-0100001AF629-AF";
-        let accepted = subscriber_state(&mark("accepted", 1, Some(number))).unwrap();
+        let accepted = subscriber_state(&mark(KsefState::Accepted, 1, Some(number))).unwrap();
         assert_eq!(accepted.state, SubscriberKsefState::Accepted);
         assert_eq!(accepted.number.as_deref(), Some(number));
-        for (state, attempts) in [("queued", 0), ("sending", 1), ("sent", 1)] {
+        for (state, attempts) in [
+            (KsefState::Queued, 0),
+            (KsefState::Sending, 1),
+            (KsefState::Sent, 1),
+        ] {
             assert_eq!(
                 subscriber_state(&mark(state, attempts, None))
                     .unwrap()
@@ -234,11 +251,15 @@ mod tests {
                 "{state}"
             );
         }
-        for (state, attempts) in [("queued", 2), ("rejected", 1), ("xml_failed", 0)] {
+        for (state, attempts) in [
+            (KsefState::Queued, 2),
+            (KsefState::Rejected, 1),
+            (KsefState::XmlFailed, 0),
+        ] {
             let seen = subscriber_state(&mark(state, attempts, None)).unwrap();
             assert_eq!(seen.state, SubscriberKsefState::Offline, "{state}");
             assert_eq!(seen.number, None);
         }
-        assert_eq!(subscriber_state(&mark("local", 0, None)), None);
+        assert_eq!(subscriber_state(&mark(KsefState::Local, 0, None)), None);
     }
 }

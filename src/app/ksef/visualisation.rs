@@ -14,6 +14,7 @@ use crate::app::invoicing::{PdfStore, StorageError, ViewError, invoice_view};
 use crate::db::invoices::Invoice;
 use crate::db::ksef::KsefDocument;
 use crate::db::{self, DbConn};
+use crate::domain::InvoiceId;
 use crate::domain::receivables::CorrectionEffect;
 use crate::ksef::environment::KsefEnvironment;
 use crate::ksef::qr::{OFFLINE_LABEL, invoice_verification_url};
@@ -30,7 +31,7 @@ pub(crate) fn code_for(
     environment: KsefEnvironment,
     numbered: bool,
 ) -> Option<VerificationQr> {
-    if matches!(document.state.as_str(), "local" | "xml_failed") {
+    if document.state.is_never_sent() {
         return None;
     }
     let xml = document.xml.as_ref()?;
@@ -49,7 +50,7 @@ pub(crate) fn code_for(
 /// left to whoever renders, so a billing chunk signs on its rendering threads.
 pub(crate) fn certificate_input(document: &KsefDocument) -> Option<String> {
     // Only a document issued in offline mode: KSeF is told so when it is sent.
-    if !document.offline_mode || matches!(document.state.as_str(), "local" | "xml_failed") {
+    if !document.offline_mode || document.state.is_never_sent() {
         return None;
     }
     super::offline::current()?;
@@ -125,7 +126,7 @@ fn correction_effect(
 /// Records, for the numbered visualisation, what a correction's issue-time PDF states.
 pub(crate) fn record_correction_effect(
     conn: &mut DbConn,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     effect: CorrectionEffect,
 ) -> diesel::QueryResult<()> {
     let credit = match effect {
@@ -138,7 +139,7 @@ pub(crate) fn record_correction_effect(
 #[derive(Debug, thiserror::Error)]
 pub enum VisualisationError {
     #[error("invoice {0}: {1}")]
-    Unreadable(i64, String),
+    Unreadable(InvoiceId, String),
     #[error(transparent)]
     View(#[from] ViewError),
     #[error(transparent)]
@@ -163,7 +164,7 @@ pub fn render_numbered(
             Ok(false) => {}
             Err(VisualisationError::Database(error)) => return Err(error),
             Err(error) => {
-                tracing::warn!(invoice = document.invoice_id, %error, "KSeF-numbered invoice PDF not made");
+                tracing::warn!(invoice = document.invoice_id.0, %error, "KSeF-numbered invoice PDF not made");
             }
         }
     }

@@ -138,7 +138,7 @@ fn message(recipient: &str, mail: RenderedMail, now: NaiveDateTime) -> NewOutbox
         body_text: mail.text,
         body_html: Some(mail.html),
         attachment_path: None,
-        status: "pending".into(),
+        status: crate::domain::MailStatus::Pending,
         attempts: 0,
         next_attempt_at: now,
         locked_until: None,

@@ -10,6 +10,8 @@ pub mod notification;
 pub mod refunds;
 pub mod staff;
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -22,6 +24,7 @@ use crate::db::{self, DbConn, Pool};
 use crate::domain::online_payment::{
     self, CURRENCY, OrderState, PURPOSE_INTEREST_NOTE, PURPOSE_TOP_UP,
 };
+use crate::domain::orders::ShopOrderStatus;
 use crate::payu::client::{PayuClient, PayuCredentials, PayuError};
 use crate::payu::wire::{Buyer, OrderCreateRequest, Product};
 
@@ -70,7 +73,7 @@ impl Gateway {
 /// What the subscriber pays for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PayFor {
-    Invoice(i64),
+    Invoice(InvoiceId),
     /// Every invoice past its due date.
     Overdue,
     /// A top-up package on sale (its id).
@@ -83,7 +86,7 @@ pub enum PayFor {
 
 #[derive(Debug, Clone)]
 pub struct PayRequest {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub account_id: i64,
     pub what: PayFor,
     pub customer_ip: String,
@@ -237,7 +240,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
         }
         let money =
             receivables::of_customer(conn, request.customer_id, request.today).map_err(database)?;
-        let parts: Vec<(i64, i64)> = match request.what {
+        let parts: Vec<(InvoiceId, i64)> = match request.what {
             PayFor::Invoice(invoice_id) => {
                 if !money.is_invoice(invoice_id) {
                     return Err(PayError::NotFound);
@@ -253,7 +256,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
                 .collect(),
             PayFor::TopUp(_) | PayFor::Order(_) | PayFor::InterestNote(_) => Vec::new(),
         };
-        let parts: Vec<(i64, i64)> = parts.into_iter().filter(|(_, a)| *a > 0).collect();
+        let parts: Vec<(InvoiceId, i64)> = parts.into_iter().filter(|(_, a)| *a > 0).collect();
         if parts.is_empty() {
             return Err(PayError::NothingToPay);
         }
@@ -310,7 +313,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
 struct Draft {
     purpose: &'static str,
     /// (invoice id, grosze) the order pays; none for a top-up.
-    invoices: Vec<(i64, i64)>,
+    invoices: Vec<(InvoiceId, i64)>,
     description: String,
     total: i64,
     products: Vec<Product>,
@@ -356,7 +359,7 @@ fn write_order(
             description: draft.description.clone(),
             total_amount: draft.total,
             currency: CURRENCY.into(),
-            state: OrderState::New.as_str().into(),
+            state: OrderState::New,
             notify_email: email.clone(),
             language: language.clone(),
             created_at: request.now,
@@ -470,14 +473,14 @@ fn place_shop_order(
     let order = db::orders::find_order_of_customer(conn, customer.id, order_id)
         .map_err(database)?
         .ok_or(PayError::NotFound)?;
-    if order.status != "unpaid" || order.expires_at <= request.now {
+    if order.status != ShopOrderStatus::Unpaid || order.expires_at <= request.now {
         return Err(PayError::OrderClosed);
     }
     for payment_id in db::orders::payments_of_order(conn, order.id).map_err(database)? {
         let Some(open) = db::online_payments::find(conn, payment_id).map_err(database)? else {
             continue;
         };
-        if !matches!(open.state.as_str(), "new" | "pending") {
+        if open.state.is_final() {
             continue;
         }
         if let Some(redirect_uri) = open.redirect_uri {
@@ -528,7 +531,7 @@ pub struct OrderView {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     /// (invoice id, number, amount)
-    pub invoices: Vec<(i64, String, i64)>,
+    pub invoices: Vec<(InvoiceId, String, i64)>,
     /// (interest note id, number, amount)
     pub notes: Vec<(i64, String, i64)>,
     /// The catalogue order this payment pays, if any.
@@ -538,7 +541,7 @@ pub struct OrderView {
 /// The signed-in customer's own order; another customer's id finds nothing.
 pub fn order_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
 ) -> diesel::QueryResult<Option<OrderView>> {
     let Some(order): Option<OnlinePayment> =
@@ -564,7 +567,7 @@ pub fn order_of_customer(
         id: order.id,
         description: order.description,
         total_amount: order.total_amount,
-        state: OrderState::parse(&order.state).unwrap_or(OrderState::New),
+        state: order.state,
         flagged: order.flag.is_some(),
         redirect_uri: order.redirect_uri,
         created_at: order.created_at,

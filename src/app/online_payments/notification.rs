@@ -113,7 +113,7 @@ pub fn process(
                 reason,
             });
         }
-        let state = OrderState::parse(&order.state).unwrap_or(OrderState::New);
+        let state = order.state;
         if state == OrderState::Canceled && reported.status == "COMPLETED" {
             // We cancel only what PayU confirmed cancelled, so money for a cancelled order is
             // something for people to look at, not to book blindly.

@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::refunds::{PAYU_EXT_PREFIX, PayuRefund};
 use crate::db::{self, DbConn, Pool};
+use crate::domain::PayuRefundState;
 use crate::payu::client::{PayuClient, PayuError};
 use crate::payu::wire::{RefundNotification, refund_status};
 
@@ -23,7 +24,15 @@ pub async fn send_due(pool: &Pool, client: &PayuClient, now: NaiveDateTime) -> u
     let mut taken = 0;
     for refund in due {
         let claimed = blocking(pool, move |conn| {
-            db::refunds::move_payu(conn, refund.id, &["to_send"], "requested", None, None, now)
+            db::refunds::move_payu(
+                conn,
+                refund.id,
+                &[PayuRefundState::ToSend],
+                PayuRefundState::Requested,
+                None,
+                None,
+                now,
+            )
         })
         .await
         .unwrap_or(false);
@@ -53,8 +62,8 @@ pub async fn send_due(pool: &Pool, client: &PayuClient, now: NaiveDateTime) -> u
                 db::refunds::move_payu(
                     conn,
                     id,
-                    &["requested"],
-                    "requested",
+                    &[PayuRefundState::Requested],
+                    PayuRefundState::Requested,
                     Some(&refund_id),
                     None,
                     now,
@@ -62,7 +71,7 @@ pub async fn send_due(pool: &Pool, client: &PayuClient, now: NaiveDateTime) -> u
                 Ok(true)
             }
             Sent::Later(why) => {
-                db::refunds::move_payu(conn, id, &["requested"], "to_send", None, None, now)?;
+                db::refunds::move_payu(conn, id, &[PayuRefundState::Requested], PayuRefundState::ToSend, None, None, now)?;
                 db::refunds::note_payu_attempt(conn, id, &why, now)?;
                 Ok(false)
             }
@@ -71,8 +80,8 @@ pub async fn send_due(pool: &Pool, client: &PayuClient, now: NaiveDateTime) -> u
                 db::refunds::move_payu(
                     conn,
                     id,
-                    &["requested"],
-                    "refused",
+                    &[PayuRefundState::Requested],
+                    PayuRefundState::Refused,
                     None,
                     Some(&error.to_string()),
                     now,
@@ -155,11 +164,19 @@ pub fn finish(
     .filter(|r: &PayuRefund| r.payu_order_id == notification.order_id) else {
         return Ok(Finished::Unknown);
     };
-    let from = ["to_send", "requested"];
+    let from = [PayuRefundState::ToSend, PayuRefundState::Requested];
     let payu_id = Some(notification.refund.refund_id.as_str());
     match notification.refund.status.as_str() {
         refund_status::FINALIZED => {
-            if db::refunds::move_payu(conn, refund.id, &from, "finalized", payu_id, None, now)? {
+            if db::refunds::move_payu(
+                conn,
+                refund.id,
+                &from,
+                PayuRefundState::Finalized,
+                payu_id,
+                None,
+                now,
+            )? {
                 db::refunds::mark_sent(conn, refund.correction_refund_id, None, now)?;
                 Ok(Finished::PaidBack {
                     refund_id: refund.id,
@@ -170,8 +187,15 @@ pub fn finish(
         }
         refund_status::CANCELED => {
             let why = "PayU anulowało zwrot: wyślij go przelewem";
-            if db::refunds::move_payu(conn, refund.id, &from, "canceled", payu_id, Some(why), now)?
-            {
+            if db::refunds::move_payu(
+                conn,
+                refund.id,
+                &from,
+                PayuRefundState::Canceled,
+                payu_id,
+                Some(why),
+                now,
+            )? {
                 Ok(Finished::Cancelled {
                     refund_id: refund.id,
                 })

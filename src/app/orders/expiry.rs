@@ -46,7 +46,7 @@ pub fn expire_due(
         let cancelled = db::write_transaction(conn, |conn| -> Result<Option<bool>, ExpiryError> {
             for payment_id in db::orders::payments_of_order(conn, id)? {
                 let open = db::online_payments::find(conn, payment_id)?
-                    .is_some_and(|p| matches!(p.state.as_str(), "new" | "pending"));
+                    .is_some_and(|p| !p.state.is_final());
                 if open {
                     return Ok(None);
                 }

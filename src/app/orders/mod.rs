@@ -11,6 +11,7 @@ pub mod paid;
 pub mod refund;
 pub mod staff;
 
+use crate::domain::CustomerId;
 use chrono::{NaiveDate, NaiveDateTime};
 use tera::Context;
 
@@ -20,9 +21,10 @@ use crate::db::orders::{
 };
 use crate::db::{self, DbConn};
 use crate::domain::Money;
-use crate::domain::online_payment::expires_at;
+use crate::domain::online_payment::{OrderState, expires_at};
 use crate::domain::orders::{
-    self as rules, DomainProblem, ItemKind, MAX_CART_LINES, PricedLine, QuantityProblem,
+    self as rules, DomainProblem, Fulfilment, ItemKind, MAX_CART_LINES, PricedLine,
+    QuantityProblem, ShopOrderStatus,
 };
 use crate::domain::vat::{PriceKind, VatRate};
 use crate::mail::{Language, MailKind};
@@ -72,7 +74,7 @@ pub struct AddItem {
 pub fn add_item(
     conn: &mut DbConn,
     secrets: &crate::app::crypto::SecretBox,
-    customer_id: i64,
+    customer_id: CustomerId,
     request: &AddItem,
     now: NaiveDateTime,
 ) -> Result<i64, CartError> {
@@ -154,7 +156,7 @@ pub enum Renewal {
 /// "Odnów teraz": the renewal of the customer's own service or domain goes in the cart (once).
 pub fn add_renewal(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     renewal: Renewal,
     now: NaiveDateTime,
 ) -> Result<i64, CartError> {
@@ -213,7 +215,7 @@ pub enum QuantityChange {
 /// "−" at 1 is refused with `BelowOne`: removing is ✘.
 pub fn change_quantity(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     line_id: i64,
     change: &QuantityChange,
 ) -> Result<i32, CartError> {
@@ -239,7 +241,7 @@ pub fn change_quantity(
 }
 
 /// ✘: removes the customer's own cart line (another customer's: `NotFound`).
-pub fn remove(conn: &mut DbConn, customer_id: i64, line_id: i64) -> Result<(), CartError> {
+pub fn remove(conn: &mut DbConn, customer_id: CustomerId, line_id: i64) -> Result<(), CartError> {
     if db::orders::remove_cart_item(conn, customer_id, line_id)? {
         Ok(())
     } else {
@@ -283,7 +285,7 @@ pub struct CartView {
     pub has_gone: bool,
 }
 
-fn price_kind_of(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<PriceKind> {
+fn price_kind_of(conn: &mut DbConn, customer_id: CustomerId) -> diesel::QueryResult<PriceKind> {
     Ok(db::customers::find(conn, customer_id)?
         .map(|c| crate::app::invoicing::price_kind_of(&c))
         .unwrap_or(PriceKind::Gross))
@@ -298,7 +300,7 @@ fn unit_for(method: PriceKind, gross: i64, net: i64) -> i64 {
 
 /// The customer's cart priced now: each line, the online fee and the total, computed as the
 /// invoice will be.
-pub fn cart(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<CartView> {
+pub fn cart(conn: &mut DbConn, customer_id: CustomerId) -> diesel::QueryResult<CartView> {
     let method = price_kind_of(conn, customer_id)?;
     let fee = db::orders::online_fee(conn)?;
     let mut lines = Vec::new();
@@ -462,7 +464,7 @@ pub struct Placed {
 pub fn place(
     conn: &mut DbConn,
     outgoing: Option<Outgoing<'_>>,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: Option<i64>,
     key: &str,
     now: NaiveDateTime,
@@ -521,13 +523,13 @@ pub fn place(
             customer_id,
             account_id,
             placement_key: key.to_owned(),
-            status: "unpaid".into(),
-            fulfilment: if needs_people { "waiting" } else { "none" }.into(),
-            price_kind: match view.price_kind {
-                PriceKind::Gross => "gross",
-                PriceKind::Net => "net",
-            }
-            .into(),
+            status: ShopOrderStatus::Unpaid,
+            fulfilment: if needs_people {
+                Fulfilment::Waiting
+            } else {
+                Fulfilment::None
+            },
+            price_kind: view.price_kind,
             total_gross: totals.total_gross,
             fee_total: fee_line
                 .as_ref()
@@ -648,7 +650,7 @@ pub struct ShopPage {
     pub fee: i64,
 }
 
-pub fn shop(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<ShopPage> {
+pub fn shop(conn: &mut DbConn, customer_id: CustomerId) -> diesel::QueryResult<ShopPage> {
     Ok(ShopPage {
         items: db::orders::active_items(conn)?,
         cart_lines: db::orders::cart_of(conn, customer_id)?.len(),
@@ -664,7 +666,7 @@ pub struct OrderView {
     pub number: String,
     pub lines: Vec<db::orders::OrderLine>,
     /// The newest PayU payment's state (`new`, `pending`, `completed`, `canceled`), if any.
-    pub payu_state: Option<String>,
+    pub payu_state: Option<OrderState>,
     pub invoice_number: Option<String>,
     /// Unpaid and still within its two hours: "Zapłać" is offered.
     pub payable: bool,
@@ -696,7 +698,7 @@ fn view_of(
     }
     Ok(OrderView {
         number: number(order.id),
-        payable: order.status == "unpaid" && order.expires_at > now,
+        payable: order.status == ShopOrderStatus::Unpaid && order.expires_at > now,
         order,
         lines,
         payu_state,
@@ -708,7 +710,7 @@ fn view_of(
 /// The customer's own order; another customer's id finds nothing.
 pub fn order_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Option<OrderView>> {
@@ -721,7 +723,7 @@ pub fn order_of_customer(
 /// The customer's orders, newest first.
 pub fn orders_of_customer(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<OrderView>> {
     let mut views = Vec::new();
@@ -742,7 +744,7 @@ pub fn renewed_until(current: Option<NaiveDate>, today: NaiveDate) -> NaiveDate 
 /// "Złóż zamówienie" goes on with the order the first one placed).
 pub fn placed_with_key(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     key: &str,
 ) -> diesel::QueryResult<Option<i64>> {
     Ok(db::orders::find_by_key(conn, customer_id, key)?.map(|o| o.id))

@@ -8,6 +8,7 @@
 //! Money for an order that is no longer unpaid (cancelled meanwhile, or paid by an earlier
 //! attempt) is booked as credit and flagged for staff; nothing is activated.
 
+use crate::domain::{DomainStatus, ServiceKind, ServiceStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
@@ -83,7 +84,7 @@ pub fn book(
         Fulfilment::None
     };
     let claimed = match &order {
-        Some(order) => db::orders::claim_paid(conn, order.id, fulfilment.as_str(), now)?,
+        Some(order) => db::orders::claim_paid(conn, order.id, fulfilment, now)?,
         None => false,
     };
     let (Some(order), true) = (order, claimed) else {
@@ -211,13 +212,12 @@ pub(crate) fn activate(
                         customer_id,
                         contract_id,
                         kind: if kind == "public_ip" {
-                            "static_ip"
+                            ServiceKind::StaticIp
                         } else {
-                            "other"
-                        }
-                        .into(),
+                            ServiceKind::Other
+                        },
                         name: line.name.clone(),
-                        status: "active".into(),
+                        status: ServiceStatus::Active,
                         activated_on: today,
                         expires_on: None,
                         monthly_fee: line.monthly_fee,
@@ -251,7 +251,7 @@ pub(crate) fn activate(
                     &db::domains::NewDomain {
                         customer_id,
                         name: name.clone(),
-                        status: "active".into(),
+                        status: DomainStatus::Active,
                         registered_on: today,
                         expires_on: super::renewed_until(None, today),
                         auto_renew: false,

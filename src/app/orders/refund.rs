@@ -12,6 +12,7 @@
 //! cover them; that part lowers what they owe instead of going back (`Refunded::amount` below
 //! `lowered`, and the flash says so).
 
+use crate::domain::InvoiceId;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
@@ -45,7 +46,7 @@ pub enum RefundError {
 /// What one refund did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refunded {
-    pub correction_id: i64,
+    pub correction_id: InvoiceId,
     pub correction_number: String,
     /// Grosze going back through PayU: the lowered amount, less what the ledger had already
     /// laid on the customer's other open invoices (that part lowers what they owe instead).
@@ -146,7 +147,7 @@ pub fn refund_lines(
 }
 
 /// The newest document of the invoice's chain: a second refund corrects the first correction.
-fn latest_document(conn: &mut DbConn, invoice_id: i64) -> diesel::QueryResult<i64> {
+fn latest_document(conn: &mut DbConn, invoice_id: InvoiceId) -> diesel::QueryResult<InvoiceId> {
     let mut current = invoice_id;
     // Each correction refers to an older document, so the walk ends; the bound is a guard.
     for _ in 0..1000 {
@@ -162,7 +163,7 @@ fn latest_document(conn: &mut DbConn, invoice_id: i64) -> diesel::QueryResult<i6
 fn paid_payu_order(conn: &mut DbConn, order_id: i64) -> diesel::QueryResult<Option<String>> {
     for id in db::orders::payments_of_order(conn, order_id)? {
         if let Some(payment) = db::online_payments::find(conn, id)?
-            && payment.state == OrderState::Completed.as_str()
+            && payment.state == OrderState::Completed
             && payment.payu_order_id.is_some()
         {
             return Ok(payment.payu_order_id);

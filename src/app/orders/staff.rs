@@ -14,6 +14,8 @@ use crate::app::audit::{self, Actor};
 use crate::app::crypto::{SecretBox, SecretKind};
 use crate::db::orders::ShopOrder;
 use crate::db::{self, DbConn};
+use crate::domain::StoredWord;
+use crate::domain::online_payment::OrderState;
 use crate::domain::orders::Fulfilment;
 
 const RECENT: i64 = 100;
@@ -24,7 +26,7 @@ pub struct StaffOrder {
     pub number: String,
     pub customer_number: i64,
     /// The newest PayU payment's state and flag, if any attempt reached PayU.
-    pub payu_state: Option<String>,
+    pub payu_state: Option<OrderState>,
     pub payu_order_id: Option<String>,
     pub flag: Option<String>,
     pub lines: Vec<db::orders::OrderLine>,
@@ -52,7 +54,9 @@ fn staff_order(
     };
     let lines = db::orders::lines_of(conn, order.id)?;
     let refundable = order.invoice_id.is_some()
-        && payment.as_ref().is_some_and(|p| p.state == "completed")
+        && payment
+            .as_ref()
+            .is_some_and(|p| p.state == OrderState::Completed)
         && lines.iter().any(|l| l.refund_correction_id.is_none());
     let auth_codes = lines
         .iter()
@@ -76,7 +80,7 @@ fn staff_order(
         refundable,
         refunds: db::refunds::payu_of_order(conn, order.id)?,
         customer_number,
-        payu_state: payment.as_ref().map(|p| p.state.clone()),
+        payu_state: payment.as_ref().map(|p| p.state),
         payu_order_id: payment.as_ref().and_then(|p| p.payu_order_id.clone()),
         flag: payment.and_then(|p| p.flag),
         order,
@@ -122,10 +126,10 @@ pub fn advance(
         return Err(AdvanceError::NoteTooLong);
     }
     let order = db::orders::find_order(conn, id)?.ok_or(AdvanceError::NotWaiting)?;
-    let from = Fulfilment::parse(&order.fulfilment).ok_or(AdvanceError::NotWaiting)?;
+    let from = order.fulfilment;
     let to = from.next().ok_or(AdvanceError::NotWaiting)?;
     let note = (!note.is_empty()).then_some(note);
-    if !db::orders::move_fulfilment(conn, id, from.as_str(), to.as_str(), note, now)? {
+    if !db::orders::move_fulfilment(conn, id, from, to, note, now)? {
         return Err(AdvanceError::NotWaiting);
     }
     if to == Fulfilment::Done {

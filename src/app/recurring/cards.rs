@@ -3,6 +3,7 @@
 //! (the token deleted at PayU). A card is always looked up with the signed-in customer's id, so
 //! another customer's card, or its token, is never usable.
 
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 
 use super::{PAGE, RecurringError, with_db};
@@ -10,6 +11,7 @@ use crate::app::online_payments::Gateway;
 use crate::db::recurring::{Card, NewCard};
 use crate::db::{self, Pool};
 use crate::domain::online_payment::CURRENCY;
+use crate::domain::recurring::CardStatus;
 use crate::payu::wire::{
     Buyer, CardData, OrderCreateRequest, PayMethod, PayMethods, Product, RECURRING_FIRST,
     order_status,
@@ -56,7 +58,7 @@ fn card_fields(card: Option<&CardData>) -> Option<(String, String, i32, i32)> {
 pub async fn start_registration(
     pool: &Pool,
     gateway: &Gateway,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: i64,
     single_use_token: &str,
     customer_ip: &str,
@@ -86,7 +88,7 @@ pub async fn start_registration(
                 last_four: String::new(),
                 expiry_month: 0,
                 expiry_year: 0,
-                status: "pending".into(),
+                status: CardStatus::Pending,
                 ext_order_id: ext_order_id.clone(),
                 payu_order_id: None,
                 created_at: now,
@@ -149,7 +151,13 @@ pub async fn start_registration(
         Err(error) => {
             tracing::warn!(card = card_id, %error, "PayU did not take a card registration");
             with_db(pool, move |conn| {
-                db::recurring::set_card_status(conn, card_id, &["pending"], "failed", now)?;
+                db::recurring::set_card_status(
+                    conn,
+                    card_id,
+                    &[CardStatus::Pending],
+                    CardStatus::Failed,
+                    now,
+                )?;
                 Ok(())
             })
             .await?;
@@ -163,7 +171,7 @@ pub async fn start_registration(
 pub async fn finish_registration(
     pool: &Pool,
     gateway: &Gateway,
-    customer_id: i64,
+    customer_id: CustomerId,
     card_id: i64,
     now: NaiveDateTime,
 ) -> Result<Card, RecurringError> {
@@ -171,18 +179,21 @@ pub async fn finish_registration(
         db::recurring::card_of_customer(conn, customer_id, card_id)?.ok_or(RecurringError::NoCard)
     })
     .await?;
-    let (true, Some(order_id)) = (card.status == "pending", card.payu_order_id.clone()) else {
+    let (true, Some(order_id)) = (
+        card.status == CardStatus::Pending,
+        card.payu_order_id.clone(),
+    ) else {
         return Ok(card);
     };
     let order = gateway.client.order(&order_id).await?;
     let next = match order.status.as_str() {
-        order_status::COMPLETED => "active",
-        order_status::CANCELED => "failed",
+        order_status::COMPLETED => CardStatus::Active,
+        order_status::CANCELED => CardStatus::Failed,
         _ => return Ok(card),
     };
     with_db(pool, move |conn| {
-        if card.token.is_some() || next == "failed" {
-            db::recurring::set_card_status(conn, card_id, &["pending"], next, now)?;
+        if card.token.is_some() || next == CardStatus::Failed {
+            db::recurring::set_card_status(conn, card_id, &[CardStatus::Pending], next, now)?;
         }
         db::recurring::card_of_customer(conn, customer_id, card_id)?.ok_or(RecurringError::NoCard)
     })
@@ -193,14 +204,14 @@ pub async fn finish_registration(
 pub async fn remove(
     pool: &Pool,
     gateway: Option<&Gateway>,
-    customer_id: i64,
+    customer_id: CustomerId,
     card_id: i64,
     now: NaiveDateTime,
 ) -> Result<(), RecurringError> {
     let token = with_db(pool, move |conn| {
         db::write_transaction(conn, |conn| {
             let card = db::recurring::card_of_customer(conn, customer_id, card_id)?
-                .filter(|c| c.status != "removed")
+                .filter(|c| c.status != CardStatus::Removed)
                 .ok_or(RecurringError::NoCard)?;
             if db::recurring::open_mandates_with_card(conn, card.id)? > 0 {
                 return Err(RecurringError::CardInUse);
@@ -208,8 +219,8 @@ pub async fn remove(
             db::recurring::set_card_status(
                 conn,
                 card.id,
-                &["pending", "active", "failed"],
-                "removed",
+                &[CardStatus::Pending, CardStatus::Active, CardStatus::Failed],
+                CardStatus::Removed,
                 now,
             )?;
             Ok(card.token)

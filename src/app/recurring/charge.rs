@@ -27,7 +27,7 @@ use crate::db::{self, DbConn, Pool};
 use crate::domain::Money;
 use crate::domain::billing::{self as billing_rules, BillingPeriod};
 use crate::domain::online_payment::CURRENCY;
-use crate::domain::recurring::{self, Period};
+use crate::domain::recurring::{self, CardStatus, ChargeState, MandateStatus, Period};
 use crate::domain::subscription_periods::InvoicedBy;
 use crate::domain::vat::{PriceKind, VatRate};
 use crate::mail::{Language, MailKind};
@@ -186,7 +186,7 @@ fn open_period(
                 period_end: period.end,
                 invoice_id: None,
                 amount: 0,
-                state: "due".into(),
+                state: ChargeState::Due,
                 attempts: 0,
                 next_attempt_on: period.start.max(today),
                 created_at: now,
@@ -236,7 +236,7 @@ fn open_period(
             });
         }
         if lines.is_empty() {
-            db::recurring::mark_charge_paid(conn, charge_id, None, "settled", now)?;
+            db::recurring::mark_charge_paid(conn, charge_id, None, ChargeState::Settled, now)?;
             return Ok(());
         }
         let issued = issue_invoice(
@@ -462,8 +462,8 @@ fn decide(
     };
     let mandate =
         db::recurring::find_mandate(conn, charge.mandate_id)?.ok_or(RecurringError::NoMandate)?;
-    match charge.state.as_str() {
-        "charging" if charge.lease_until.is_some_and(|l| l < now) => {
+    match charge.state {
+        ChargeState::Charging if charge.lease_until.is_some_and(|l| l < now) => {
             // The instance that placed this attempt died or PayU did not answer it.
             if !db::recurring::claim_charge(
                 conn,
@@ -501,8 +501,8 @@ fn decide(
                 attempts: charge.attempts,
             })
         }
-        "due" if charge.next_attempt_on <= today => {
-            if !matches!(mandate.status.as_str(), "active" | "cancelling") {
+        ChargeState::Due if charge.next_attempt_on <= today => {
+            if !mandate.status.is_open() {
                 db::recurring::abandon_charge(conn, charge.id, now)?;
                 return Ok(Next::Skip);
             }
@@ -516,7 +516,13 @@ fn decide(
             };
             if outstanding <= 0 {
                 return Ok(
-                    if db::recurring::mark_charge_paid(conn, charge.id, None, "settled", now)? {
+                    if db::recurring::mark_charge_paid(
+                        conn,
+                        charge.id,
+                        None,
+                        ChargeState::Settled,
+                        now,
+                    )? {
                         Next::Settled
                     } else {
                         Next::Skip
@@ -555,7 +561,7 @@ fn card_token(
 ) -> diesel::QueryResult<Option<String>> {
     Ok(
         db::recurring::card_of_customer(conn, mandate.customer_id, mandate.card_id)?
-            .filter(|c| c.status == "active")
+            .filter(|c| c.status == CardStatus::Active)
             .and_then(|c| c.token),
     )
 }
@@ -681,7 +687,7 @@ pub fn complete(
         let Some(charge) = db::recurring::find_charge(conn, charge_id)? else {
             return Ok(false);
         };
-        if !matches!(charge.state.as_str(), "charging" | "due") {
+        if !matches!(charge.state, ChargeState::Charging | ChargeState::Due) {
             return Ok(false);
         }
         let reference = format!("payu:{payu_order_id}");
@@ -720,7 +726,13 @@ pub fn complete(
             }
         }
         crate::app::payments::settle(conn, charge.customer_id, now)?;
-        if !db::recurring::mark_charge_paid(conn, charge.id, Some(payment_id), "paid", now)? {
+        if !db::recurring::mark_charge_paid(
+            conn,
+            charge.id,
+            Some(payment_id),
+            ChargeState::Paid,
+            now,
+        )? {
             return Err(RecurringError::Invoice("charge settled meanwhile".into()));
         }
         // The order that paid it: a refund (a contract ended at once) goes back through it.
@@ -801,8 +813,8 @@ pub fn fail(
             db::recurring::move_mandate(
                 conn,
                 charge.mandate_id,
-                &["active", "cancelling"],
-                "ended",
+                &MandateStatus::OPEN,
+                MandateStatus::Ended,
                 Some(charge.period_end),
                 Some("charge_failed"),
                 now,

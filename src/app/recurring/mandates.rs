@@ -2,6 +2,9 @@
 //! IP, text version), choosing its card, cancelling it (in force to the end of the period then
 //! running), and what the subscriber's page shows: periods past and next, cards, charges.
 
+use crate::domain::ContractId;
+use crate::domain::ContractStatus;
+use crate::domain::CustomerId;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::json;
@@ -13,7 +16,7 @@ use crate::db::consents::NewConsent;
 use crate::db::recurring::{Card, Charge, Mandate, NewMandate};
 use crate::db::{self, DbConn};
 use crate::domain::billing::BillingPeriod;
-use crate::domain::recurring::{self, Period};
+use crate::domain::recurring::{self, CardStatus, MandateStatus, Period};
 use crate::mail::{Language, MailKind};
 
 /// The first period charged when automatic payment is turned on `today`: the first one that
@@ -21,7 +24,7 @@ use crate::mail::{Language, MailKind};
 /// twice.
 pub fn first_charged_period(
     conn: &mut DbConn,
-    contract_id: i64,
+    contract_id: ContractId,
     contract_start: NaiveDate,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<Period>> {
@@ -38,9 +41,9 @@ pub fn first_charged_period(
 /// What the subscriber asks for when turning automatic payment on.
 #[derive(Debug, Clone)]
 pub struct EnableRequest {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub account_id: i64,
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     pub card_id: i64,
     pub terms_accepted: bool,
     pub ip: Option<String>,
@@ -56,11 +59,11 @@ pub fn enable(conn: &mut DbConn, request: &EnableRequest) -> Result<(i64, Period
     db::write_transaction(conn, |conn| {
         let (contract, _) =
             db::contracts::find_of_customer(conn, request.customer_id, request.contract_id)?
-                .filter(|(c, _)| c.status == "active")
+                .filter(|(c, _)| c.status == ContractStatus::Active)
                 .ok_or(RecurringError::NoContract)?;
         let card = db::recurring::card_of_customer(conn, request.customer_id, request.card_id)?
             .ok_or(RecurringError::NoCard)?;
-        if card.status != "active" || card.token.is_none() {
+        if card.status != CardStatus::Active || card.token.is_none() {
             return Err(RecurringError::CardNotActive);
         }
         if db::recurring::open_mandate_of_contract(conn, contract.id)?.is_some() {
@@ -86,7 +89,7 @@ pub fn enable(conn: &mut DbConn, request: &EnableRequest) -> Result<(i64, Period
                 customer_id: request.customer_id,
                 contract_id: contract.id,
                 card_id: card.id,
-                status: "active".into(),
+                status: MandateStatus::Active,
                 consent_id,
                 starts_on: first.start,
                 ends_on: None,
@@ -117,7 +120,7 @@ pub fn enable(conn: &mut DbConn, request: &EnableRequest) -> Result<(i64, Period
 /// Chooses which of the customer's cards pays the mandate.
 pub fn choose_card(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     mandate_id: i64,
     card_id: i64,
     now: NaiveDateTime,
@@ -125,7 +128,7 @@ pub fn choose_card(
     db::write_transaction(conn, |conn| {
         let card = db::recurring::card_of_customer(conn, customer_id, card_id)?
             .ok_or(RecurringError::NoCard)?;
-        if card.status != "active" {
+        if card.status != CardStatus::Active {
             return Err(RecurringError::CardNotActive);
         }
         if !db::recurring::set_mandate_card(conn, customer_id, mandate_id, card.id, now)? {
@@ -147,7 +150,7 @@ pub enum CancelledBy {
 pub fn cancel(
     conn: &mut DbConn,
     outgoing: Option<&Outgoing<'_>>,
-    customer_id: Option<i64>,
+    customer_id: Option<CustomerId>,
     mandate_id: i64,
     by: &CancelledBy,
     today: NaiveDate,
@@ -159,7 +162,7 @@ pub fn cancel(
             None => db::recurring::find_mandate(conn, mandate_id)?,
         }
         .ok_or(RecurringError::NoMandate)?;
-        if mandate.status != "active" {
+        if mandate.status != MandateStatus::Active {
             return Err(RecurringError::AlreadyEnded);
         }
         let (contract, _) =
@@ -173,15 +176,15 @@ pub fn cancel(
                 .map(|p| p.end)
                 .unwrap_or(today)
         };
-        let (to, reason) = match by {
-            CancelledBy::Subscriber { .. } => ("cancelling", "subscriber"),
-            CancelledBy::Staff { .. } => ("cancelling", "staff"),
+        let reason = match by {
+            CancelledBy::Subscriber { .. } => "subscriber",
+            CancelledBy::Staff { .. } => "staff",
         };
         if !db::recurring::move_mandate(
             conn,
             mandate.id,
-            &["active"],
-            to,
+            &[MandateStatus::Active],
+            MandateStatus::Cancelling,
             Some(ends_on),
             Some(reason),
             now,
@@ -230,7 +233,7 @@ pub fn cancel(
 /// One contract on the subscriber's page.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContractView {
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     pub number: String,
     pub starts_on: NaiveDate,
     pub mandate: Option<Mandate>,
@@ -250,21 +253,19 @@ pub struct Overview {
 /// The subscriber's page: each active contract with its automatic payment, periods and charges.
 pub fn overview(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Overview> {
     let cards = db::recurring::cards_of_customer(conn, customer_id)?;
     let mandates = db::recurring::mandates_of_customer(conn, customer_id)?;
     let mut contracts = Vec::new();
     for (contract, _) in db::contracts::of_customer(conn, customer_id)? {
-        if contract.status != "active" {
+        if contract.status != ContractStatus::Active {
             continue;
         }
         let mandate = mandates
             .iter()
-            .find(|m| {
-                m.contract_id == contract.id && matches!(m.status.as_str(), "active" | "cancelling")
-            })
+            .find(|m| m.contract_id == contract.id && m.status.is_open())
             .cloned();
         let card = mandate
             .as_ref()

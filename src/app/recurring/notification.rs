@@ -9,6 +9,7 @@ use super::charge::{complete, fail};
 use super::{RecurringError, Settings};
 use crate::app::mail_queue::Outgoing;
 use crate::db::{self, DbConn};
+use crate::domain::recurring::CardStatus;
 use crate::payu::wire::{OrderInfo, order_status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +47,20 @@ pub fn process(
             }));
         }
         let changed = match reported.status.as_str() {
-            order_status::COMPLETED if card.token.is_some() => {
-                db::recurring::set_card_status(conn, card.id, &["pending"], "active", now)?
-            }
-            order_status::CANCELED => {
-                db::recurring::set_card_status(conn, card.id, &["pending"], "failed", now)?
-            }
+            order_status::COMPLETED if card.token.is_some() => db::recurring::set_card_status(
+                conn,
+                card.id,
+                &[CardStatus::Pending],
+                CardStatus::Active,
+                now,
+            )?,
+            order_status::CANCELED => db::recurring::set_card_status(
+                conn,
+                card.id,
+                &[CardStatus::Pending],
+                CardStatus::Failed,
+                now,
+            )?,
             _ => false,
         };
         return Ok(Some(Handled::Card {

@@ -1,6 +1,8 @@
 //! What staff see of automatic payments: every mandate with its card (brand, last four digits,
 //! expiry), its charges and their failed attempts.
 
+use crate::domain::ContractId;
+use crate::domain::ContractStatus;
 use serde::Serialize;
 
 use crate::db::recurring::{Card, Charge, Mandate, NewFailure};
@@ -37,8 +39,8 @@ pub fn mandates(conn: &mut DbConn) -> diesel::QueryResult<Vec<MandateRow>> {
 /// A contract for the page that ends it at once: (id, number, customer number, status).
 pub fn contract(
     conn: &mut DbConn,
-    id: i64,
-) -> diesel::QueryResult<Option<(i64, String, i64, String)>> {
+    id: ContractId,
+) -> diesel::QueryResult<Option<(ContractId, String, i64, ContractStatus)>> {
     let Some(contract) = db::contracts::find(conn, id)? else {
         return Ok(None);
     };

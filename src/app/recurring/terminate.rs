@@ -5,6 +5,9 @@
 //! returned the way it was paid: a PayU refund of the card charge, otherwise credit. The
 //! subscriber is mailed with the correction attached.
 
+use crate::domain::ContractId;
+use crate::domain::ContractStatus;
+use crate::domain::InvoiceId;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
@@ -17,7 +20,7 @@ use crate::app::invoicing::{
 use crate::app::mail_queue;
 use crate::db::{self, DbConn};
 use crate::domain::receivables::Overpaid;
-use crate::domain::recurring::{Period, unused_part};
+use crate::domain::recurring::{ChargeState, MandateStatus, Period, unused_part};
 use crate::domain::{Money, VatRate};
 use crate::mail::{Language, MailKind};
 
@@ -26,7 +29,7 @@ pub const CORRECTION_SERIES: &str = "FK";
 
 #[derive(Debug, Clone)]
 pub struct EndRequest {
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     pub reason: String,
     /// The last day the service is given.
     pub last_day: NaiveDate,
@@ -39,7 +42,7 @@ pub struct EndRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ended {
     /// The correction and its number; none when no paid period reaches past the last day.
-    pub correction: Option<(i64, String)>,
+    pub correction: Option<(InvoiceId, String)>,
     /// Grosze returned for the unused days.
     pub returned: i64,
     /// Grosze of it going back to the card through PayU (the rest is credit).
@@ -66,9 +69,9 @@ pub enum EndError {
 /// the card charge that paid it (none when paid otherwise).
 fn paid_period(
     conn: &mut DbConn,
-    contract_id: i64,
+    contract_id: ContractId,
     last_day: NaiveDate,
-) -> diesel::QueryResult<Option<(i64, Period, Option<String>)>> {
+) -> diesel::QueryResult<Option<(InvoiceId, Period, Option<String>)>> {
     for charge in db::recurring::charges_of_contract(conn, contract_id)? {
         if charge.period_start <= last_day
             && last_day < charge.period_end
@@ -79,7 +82,7 @@ fn paid_period(
                 start: charge.period_start,
                 end: charge.period_end,
             };
-            let order = (charge.state == "paid")
+            let order = (charge.state == ChargeState::Paid)
                 .then_some(charge.payu_order_id)
                 .flatten();
             return Ok(Some((invoice_id, period, order)));
@@ -101,7 +104,7 @@ pub fn end_at_once(
     }
     db::write_transaction(conn, |conn| {
         let contract = db::contracts::find(conn, request.contract_id)?
-            .filter(|c| c.status == "active")
+            .filter(|c| c.status == ContractStatus::Active)
             .ok_or(EndError::NoContract)?;
         if request.last_day < contract.starts_on {
             return Err(EndError::BadDate);
@@ -175,8 +178,8 @@ pub fn end_at_once(
             db::recurring::move_mandate(
                 conn,
                 mandate.id,
-                &["active", "cancelling"],
-                "cancelled",
+                &MandateStatus::OPEN,
+                MandateStatus::Cancelled,
                 Some(request.last_day),
                 Some("contract_ended"),
                 request.now,

@@ -9,7 +9,9 @@ use serde_json::json;
 
 use super::{FieldErrors, optional};
 use crate::app::audit::{self, Actor};
-use crate::db::announcements::{self, BannerChanges, NewOfferBanner, NewsChanges, OfferBanner};
+use crate::db::news::announcements::{
+    self, BannerChanges, NewOfferBanner, NewsChanges, OfferBanner,
+};
 use crate::db::news::{NewNewsItem, NewsItem};
 use crate::db::{self, DbConn};
 

@@ -1,6 +1,7 @@
 //! The staff-wide audit log (admins): who did what, when and from where, narrowed by staff
 //! member, customer, kind and dates, and exported as CSV for whoever audits the audit.
 
+use crate::domain::CustomerId;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::app::audit::readable_details;
@@ -87,7 +88,7 @@ pub struct AuditLogEntry {
     pub action: String,
     pub actor_kind: String,
     pub staff_login: Option<String>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub customer_number: Option<i64>,
     pub ip: Option<String>,
     pub details: Vec<String>,

@@ -2,6 +2,8 @@
 //! the documents and approve (the change lands on the customer in the same transaction) or
 //! reject with a note the subscriber will read.
 
+use crate::domain::CustomerId;
+use crate::domain::CustomerKind;
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 
@@ -9,7 +11,9 @@ use super::customer_card::display_name;
 use crate::app::audit::{self, Actor};
 use crate::db::change_requests::{self, ChangeRequest};
 use crate::db::customers::Customer;
-use crate::db::{self, DbConn, customer_records};
+use crate::db::customers::records as customer_records;
+use crate::db::{self, DbConn};
+use crate::domain::ChangeRequestStatus;
 use crate::domain::{Nip, contact};
 
 /// What changes, as a list of (field key, before, after) for the queue page.
@@ -23,7 +27,7 @@ pub struct FieldChange {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct QueueItem {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub customer_number: i64,
     pub customer_name: String,
     pub field: String,
@@ -142,7 +146,7 @@ fn apply(
         "name" => {
             // The table's CHECK: a person needs a last name, a company its name. A company's
             // request renames the company and keeps the contact person.
-            let (first, last, company) = if customer.kind == "company" {
+            let (first, last, company) = if customer.kind == CustomerKind::Company {
                 let company =
                     text(&requested, "company_name").ok_or(DecisionError::Invalid("name"))?;
                 (
@@ -202,15 +206,15 @@ pub fn approve(
     staff_id: i64,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i64, DecisionError> {
+) -> Result<CustomerId, DecisionError> {
     db::write_transaction(conn, |conn| {
         let request = change_requests::find(conn, id)?
-            .filter(|r| r.status == "pending")
+            .filter(|r| r.status == ChangeRequestStatus::Pending)
             .ok_or(DecisionError::NotPending)?;
         let customer =
             db::customers::find(conn, request.customer_id)?.ok_or(DecisionError::NotPending)?;
         let changes = changes_of(&request, &customer);
-        if !change_requests::decide(conn, id, "approved", staff_id, None, now)? {
+        if !change_requests::decide(conn, id, ChangeRequestStatus::Approved, staff_id, None, now)? {
             return Err(DecisionError::NotPending);
         }
         apply(conn, &request, &customer, now)?;
@@ -232,16 +236,23 @@ pub fn reject(
     note: &str,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i64, DecisionError> {
+) -> Result<CustomerId, DecisionError> {
     let note = note.trim();
     if note.is_empty() {
         return Err(DecisionError::NoteRequired);
     }
     db::write_transaction(conn, |conn| {
         let request = change_requests::find(conn, id)?
-            .filter(|r| r.status == "pending")
+            .filter(|r| r.status == ChangeRequestStatus::Pending)
             .ok_or(DecisionError::NotPending)?;
-        if !change_requests::decide(conn, id, "rejected", staff_id, Some(note), now)? {
+        if !change_requests::decide(
+            conn,
+            id,
+            ChangeRequestStatus::Rejected,
+            staff_id,
+            Some(note),
+            now,
+        )? {
             return Err(DecisionError::NotPending);
         }
         audit::record(

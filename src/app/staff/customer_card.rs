@@ -1,21 +1,24 @@
 //! The staff customer card: everything about one customer on one page.
 
+use crate::domain::CustomerId;
+use crate::domain::CustomerKind;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::invoices::{self, InvoiceFilter, InvoiceRow, Ledger};
 use crate::db::contracts::Contract;
 use crate::db::customers::Customer;
+use crate::db::customers::card as customer_card;
 use crate::db::services::{Endpoint, Service};
 use crate::db::tariffs::Tariff;
 use crate::db::tickets::Ticket;
-use crate::db::{self, DbConn, customer_card, network_records};
+use crate::db::{self, DbConn, network_records};
 use crate::domain::Nrb;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CustomerView {
-    pub id: i64,
+    pub id: CustomerId,
     pub customer_number: i64,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub display_name: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -35,8 +38,8 @@ pub struct CustomerView {
 }
 
 pub fn display_name(c: &Customer) -> String {
-    match (&c.company_name, c.kind.as_str()) {
-        (Some(company), "company") => company.clone(),
+    match (&c.company_name, c.kind) {
+        (Some(company), CustomerKind::Company) => company.clone(),
         _ => format!(
             "{} {}",
             c.first_name.as_deref().unwrap_or(""),
@@ -60,7 +63,7 @@ impl From<&Customer> for CustomerView {
         CustomerView {
             id: c.id,
             customer_number: c.customer_number,
-            kind: c.kind.clone(),
+            kind: c.kind,
             display_name: display_name(c),
             first_name: c.first_name.clone(),
             last_name: c.last_name.clone(),
@@ -139,7 +142,7 @@ const TICKETS: i64 = 20;
 
 pub fn load(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<CustomerCard>> {
     let Some(customer) = db::customers::find(conn, customer_id)? else {

@@ -2,6 +2,7 @@
 //! (PESEL and NIP checksums, a deliverable e-mail address). A new customer gets the next customer
 //! number and the individual bank account built from the seller's account prefix.
 
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
@@ -9,10 +10,10 @@ use super::{FieldErrors, optional};
 use crate::app::audit::{self, Actor};
 use crate::app::crypto;
 use crate::app::registration::{normalise_email, valid_email};
-use crate::db::customer_records::{self, CustomerChanges};
+use crate::db::customers::records::{self as customer_records, CustomerChanges};
 use crate::db::customers::{Customer, NewCustomer};
 use crate::db::{self, DbConn};
-use crate::domain::{Nip, Nrb, Pesel, contact};
+use crate::domain::{CustomerKind, Nip, Nrb, Pesel, StoredWord, contact};
 
 /// The customer form as typed.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -39,7 +40,7 @@ impl CustomerForm {
     /// The form filled with what is stored (PESEL is never shown, only its last digits).
     pub fn from_customer(c: &Customer) -> CustomerForm {
         CustomerForm {
-            kind: c.kind.clone(),
+            kind: c.kind.to_string(),
             first_name: c.first_name.clone().unwrap_or_default(),
             last_name: c.last_name.clone().unwrap_or_default(),
             company_name: c.company_name.clone().unwrap_or_default(),
@@ -84,14 +85,11 @@ fn check(
     now: NaiveDateTime,
 ) -> Result<Checked, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let is_company = match form.kind.as_str() {
-        "person" => false,
-        "company" => true,
-        _ => {
-            errors.add("kind", "staff-error-kind");
-            false
-        }
-    };
+    let kind = CustomerKind::parse(&form.kind).unwrap_or_else(|| {
+        errors.add("kind", "staff-error-kind");
+        CustomerKind::Person
+    });
+    let is_company = kind == CustomerKind::Company;
     let first_name = optional(&form.first_name);
     let last_name = optional(&form.last_name);
     let company_name = optional(&form.company_name);
@@ -188,7 +186,7 @@ fn check(
     };
     errors.into_result(Checked {
         changes: CustomerChanges {
-            kind: if is_company { "company" } else { "person" }.into(),
+            kind,
             first_name,
             last_name,
             company_name: if is_company { company_name } else { None },
@@ -213,7 +211,7 @@ fn pesel_hash_free(
     conn: &mut DbConn,
     pesel_key: &[u8],
     pesel: &Pesel,
-    except: Option<i64>,
+    except: Option<CustomerId>,
 ) -> Result<String, RecordError> {
     let hash = crypto::pesel_hash(pesel_key, pesel);
     if customer_records::other_with_pesel(conn, &hash, except)?.is_some() {
@@ -228,7 +226,7 @@ fn pesel_hash_free(
 /// only part of it ever shown); None for an unknown id.
 pub fn edit_form(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> diesel::QueryResult<Option<(CustomerForm, Option<String>)>> {
     Ok(db::customers::find(conn, customer_id)?
         .map(|customer| (CustomerForm::from_customer(&customer), customer.pesel_last4)))
@@ -240,7 +238,7 @@ pub fn create(
     form: &CustomerForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i64, RecordError> {
+) -> Result<CustomerId, RecordError> {
     let checked = check(form, true, now).map_err(RecordError::Fields)?;
     db::write_transaction(conn, |conn| {
         let seller = db::seller::find(conn)?.ok_or(RecordError::NoSeller)?;
@@ -258,7 +256,7 @@ pub fn create(
             conn,
             &NewCustomer {
                 customer_number: number,
-                kind: c.kind.clone(),
+                kind: c.kind,
                 first_name: c.first_name.clone(),
                 last_name: c.last_name.clone(),
                 company_name: c.company_name.clone(),
@@ -294,7 +292,7 @@ pub fn create(
 pub fn update(
     conn: &mut DbConn,
     pesel_key: &[u8],
-    id: i64,
+    id: CustomerId,
     form: &CustomerForm,
     actor: &Actor,
     now: NaiveDateTime,
@@ -302,7 +300,7 @@ pub fn update(
     let checked = check(form, false, now).map_err(RecordError::Fields)?;
     db::write_transaction(conn, |conn| {
         let before = db::customers::find(conn, id)?.ok_or(RecordError::NotFound)?;
-        if checked.changes.kind == "person"
+        if checked.changes.kind == CustomerKind::Person
             && before.pesel_hash.is_none()
             && checked.pesel.is_none()
         {

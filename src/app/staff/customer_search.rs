@@ -2,7 +2,8 @@
 //! invoice number …), and only the matching indexed lookup runs. Anything else is a name.
 
 use crate::db::DbConn;
-use crate::db::customer_search::{self, CustomerHit};
+use crate::db::customers::search::{self as customer_search, CustomerHit};
+use crate::domain::CustomerKind;
 use crate::domain::network::{MacAddress, ipv4};
 use crate::domain::{ContractNumber, Nip, contact};
 
@@ -134,14 +135,14 @@ impl From<CustomerHit> for HitView {
             hit.last_name.as_deref().unwrap_or("")
         );
         let display_name = match hit.company_name {
-            Some(company) if hit.kind == "company" => company,
+            Some(company) if hit.kind == CustomerKind::Company => company,
             _ => person.trim().to_owned(),
         };
         HitView {
             id: hit.id,
             customer_number: hit.customer_number,
             display_name,
-            is_company: hit.kind == "company",
+            is_company: hit.kind == CustomerKind::Company,
             nip: hit.nip,
             city: hit.city,
             email: hit.email,
@@ -167,7 +168,7 @@ fn capitalised(word: &str) -> String {
 }
 
 /// LIKE patterns for one word. The backends fold the case of ASCII letters themselves (see
-/// `db::customer_search::by_name`); SQLite does not fold "Ł" and "ł", so a word with Polish
+/// `db::customers::search::by_name`); SQLite does not fold "Ł" and "ł", so a word with Polish
 /// letters is also tried lower-case, capitalised and upper-case.
 fn like_variants(word: &str) -> Vec<String> {
     let word = literal(word);

@@ -3,6 +3,11 @@
 //! delivery and audit are those of every other invoice; this module turns the typed form into
 //! its request and reports each problem under the field it belongs to.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::InvoiceKind;
+use crate::domain::InvoiceStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
@@ -122,7 +127,7 @@ pub fn correction_form(
     invoice: &Invoice,
     today: NaiveDate,
 ) -> diesel::QueryResult<CorrectionForm> {
-    let side = if invoice.kind == "correction" {
+    let side = if invoice.kind == InvoiceKind::Correction {
         "after"
     } else {
         "line"
@@ -277,7 +282,7 @@ fn issue_failed(error: IssueError, rows: &[usize]) -> ManualInvoiceError {
 /// Checks the one-off form and builds the request; `issue` runs it through `app::invoicing`.
 pub fn one_off_request(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     form: &OneOffForm,
     actor: &Actor,
 ) -> Result<(IssueRequest, Vec<usize>), ManualInvoiceError> {
@@ -300,7 +305,7 @@ pub fn one_off_request(
     let contract_id = match optional(&form.contract_id) {
         Some(id) => {
             let contract = id
-                .parse::<i64>()
+                .parse::<ContractId>()
                 .ok()
                 .map(|id| db::network_records::contract_of(conn, customer_id, id))
                 .transpose()?
@@ -416,22 +421,22 @@ pub fn refused(error: IssueError, rows: &[usize]) -> ManualInvoiceError {
 /// The customer's issued invoice, or None when it is not theirs (a 404 for staff URLs too).
 pub fn invoice_of(
     conn: &mut DbConn,
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
 ) -> diesel::QueryResult<Option<Invoice>> {
     Ok(db::invoices::find(conn, invoice_id)?
-        .filter(|i| i.customer_id == customer_id && i.status == "issued"))
+        .filter(|i| i.customer_id == customer_id && i.status == InvoiceStatus::Issued))
 }
 
 /// The form page's header: whose invoice, and whether prices are net or gross for this buyer.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BuyerHeader {
-    pub id: i64,
+    pub id: CustomerId,
     pub customer_number: i64,
     pub name: String,
     /// Typed prices are net for a company and gross for a consumer, as issuing will take them.
     pub prices_net: bool,
-    pub contracts: Vec<(i64, String)>,
+    pub contracts: Vec<(ContractId, String)>,
 }
 
 /// What the one-off or correction form shows besides the typed form: the buyer and the series
@@ -451,7 +456,7 @@ pub enum FormKind {
 
 pub fn form_page(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     kind: FormKind,
 ) -> diesel::QueryResult<Option<FormPage>> {
     let Some(customer) = db::customers::find(conn, customer_id)? else {
@@ -480,7 +485,7 @@ pub fn form_page(
 pub struct Refused {
     pub errors: FieldErrors,
     pub page: Option<FormPage>,
-    pub invoice: Option<(i64, String)>,
+    pub invoice: Option<(InvoiceId, String)>,
 }
 
 /// Issues a one-off invoice from the typed form; `Ok(Err(..))` is the form's problems with its
@@ -488,7 +493,7 @@ pub struct Refused {
 pub fn issue_one_off(
     conn: &mut DbConn,
     invoicing: &Invoicing<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     form: &OneOffForm,
     (actor, now): (&Actor, NaiveDateTime),
 ) -> Result<Result<Issued, Refused>, ManualInvoiceError> {
@@ -501,7 +506,7 @@ pub fn issue_one_off(
 /// The correction form of one of the customer's issued invoices, with what its page shows.
 pub struct CorrectionEditor {
     /// The corrected invoice's id and number.
-    pub invoice: (i64, String),
+    pub invoice: (InvoiceId, String),
     pub form: CorrectionForm,
     pub page: FormPage,
 }
@@ -509,8 +514,8 @@ pub struct CorrectionEditor {
 /// `None` when the invoice is not the customer's.
 pub fn correction_editor(
     conn: &mut DbConn,
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
     today: NaiveDate,
 ) -> diesel::QueryResult<Option<CorrectionEditor>> {
     let Some(invoice) = invoice_of(conn, customer_id, invoice_id)? else {
@@ -533,7 +538,7 @@ pub fn correction_editor(
 pub fn issue_customer_correction(
     conn: &mut DbConn,
     invoicing: &Invoicing<'_>,
-    (customer_id, invoice_id): (i64, i64),
+    (customer_id, invoice_id): (CustomerId, InvoiceId),
     form: &CorrectionForm,
     (actor, now): (&Actor, NaiveDateTime),
 ) -> Result<Result<Issued, Refused>, ManualInvoiceError> {
@@ -552,8 +557,8 @@ pub fn issue_customer_correction(
 
 fn with_page(
     conn: &mut DbConn,
-    customer_id: i64,
-    (kind, invoice): (FormKind, Option<(i64, String)>),
+    customer_id: CustomerId,
+    (kind, invoice): (FormKind, Option<(InvoiceId, String)>),
     issued: Result<Issued, ManualInvoiceError>,
 ) -> Result<Result<Issued, Refused>, ManualInvoiceError> {
     match issued {

@@ -2,6 +2,9 @@
 //! endpoint: a clash is a field message, checked inside the write transaction so two staff
 //! members cannot hand out the same address at once.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::{ContractStatus, ServiceKind, ServiceStatus, StoredWord};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
@@ -94,7 +97,7 @@ impl ContractForm {
             install_address_line: c.install_address_line.clone(),
             install_postal_code: c.install_postal_code.clone(),
             install_city: c.install_city.clone(),
-            status: c.status.clone(),
+            status: c.status.to_string(),
         }
     }
 }
@@ -161,10 +164,12 @@ fn check_contract(
     if postal_code.is_none() {
         errors.add("install_postal_code", "staff-error-postal-code");
     }
-    if !matches!(form.status.as_str(), "active" | "suspended" | "terminated") {
+    let status = ContractStatus::parse(&form.status);
+    if status.is_none() {
         errors.add("status", "staff-error-choice");
     }
-    let (Some(tariff_id), Some(signed_on), Some(starts_on)) = (tariff_id, signed_on, starts_on)
+    let (Some(tariff_id), Some(signed_on), Some(starts_on), Some(status)) =
+        (tariff_id, signed_on, starts_on, status)
     else {
         return Ok(Err(errors));
     };
@@ -181,7 +186,7 @@ fn check_contract(
         install_address_line: form.install_address_line.trim().to_owned(),
         install_postal_code: postal_code.unwrap_or_default(),
         install_city: form.install_city.trim().to_owned(),
-        status: form.status.clone(),
+        status,
         updated_at: now,
     }))
 }
@@ -189,12 +194,12 @@ fn check_contract(
 /// Creates (`contract_id` None) or changes a contract of the customer.
 pub fn save_contract(
     conn: &mut DbConn,
-    customer_id: i64,
-    contract_id: Option<i64>,
+    customer_id: CustomerId,
+    contract_id: Option<ContractId>,
     form: &ContractForm,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<i64, NetworkRecordError> {
+) -> Result<ContractId, NetworkRecordError> {
     db::write_transaction(conn, |conn| {
         db::customers::find(conn, customer_id)?.ok_or(NetworkRecordError::NotFound)?;
         let before = match contract_id {
@@ -229,7 +234,7 @@ pub fn save_contract(
                     install_address_line: c.install_address_line.clone(),
                     install_postal_code: c.install_postal_code.clone(),
                     install_city: c.install_city.clone(),
-                    status: c.status.clone(),
+                    status: c.status,
                     created_at: now,
                     updated_at: now,
                 },
@@ -256,8 +261,6 @@ pub fn save_contract(
 
 // ---- services -------------------------------------------------------------------------------
 
-pub const SERVICE_KINDS: [&str; 6] = ["internet", "tv", "phone", "hosting", "static_ip", "other"];
-
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ServiceForm {
     pub contract_id: String,
@@ -273,9 +276,9 @@ impl ServiceForm {
     pub fn from_service(s: &Service) -> ServiceForm {
         ServiceForm {
             contract_id: s.contract_id.map(|id| id.to_string()).unwrap_or_default(),
-            kind: s.kind.clone(),
+            kind: s.kind.to_string(),
             name: s.name.clone(),
-            status: s.status.clone(),
+            status: s.status.to_string(),
             activated_on: s.activated_on.to_string(),
             expires_on: s.expires_on.map(|d| d.to_string()).unwrap_or_default(),
             monthly_fee: Money::from_grosze(s.monthly_fee).format_amount(),
@@ -285,27 +288,29 @@ impl ServiceForm {
 
 pub fn save_service(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     service_id: Option<i64>,
     form: &ServiceForm,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<i64, NetworkRecordError> {
     let mut errors = FieldErrors::default();
-    if !SERVICE_KINDS.contains(&form.kind.as_str()) {
+    let kind = ServiceKind::parse(&form.kind);
+    if kind.is_none() {
         errors.add("kind", "staff-error-choice");
     }
     if optional(&form.name).is_none() {
         errors.add("name", "staff-error-required");
     }
-    if !matches!(form.status.as_str(), "active" | "suspended" | "ended") {
+    let status = ServiceStatus::parse(&form.status);
+    if status.is_none() {
         errors.add("status", "staff-error-choice");
     }
     let activated_on = date(&mut errors, "activated_on", &form.activated_on, true);
     let expires_on = date(&mut errors, "expires_on", &form.expires_on, false);
     let monthly_fee = money(&mut errors, "monthly_fee", &form.monthly_fee);
     let contract_id = match optional(&form.contract_id) {
-        Some(id) => match id.parse::<i64>() {
+        Some(id) => match id.parse::<ContractId>() {
             Ok(id) => Some(id),
             Err(_) => {
                 errors.add("contract_id", "staff-error-choice");
@@ -330,14 +335,16 @@ pub fn save_service(
                 errors.add("contract_id", "staff-error-choice");
             }
         }
-        let Some(activated_on) = activated_on.filter(|_| errors.is_empty()) else {
+        let (Some(kind), Some(status), Some(activated_on), true) =
+            (kind, status, activated_on, errors.is_empty())
+        else {
             return Err(NetworkRecordError::Fields(errors));
         };
         let changes = ServiceChanges {
             contract_id,
-            kind: form.kind.clone(),
+            kind,
             name: form.name.trim().to_owned(),
-            status: form.status.clone(),
+            status,
             activated_on,
             expires_on,
             monthly_fee,
@@ -353,9 +360,9 @@ pub fn save_service(
                 &NewService {
                     customer_id,
                     contract_id,
-                    kind: changes.kind.clone(),
+                    kind: changes.kind,
                     name: changes.name.clone(),
-                    status: changes.status.clone(),
+                    status: changes.status,
                     activated_on,
                     expires_on,
                     monthly_fee,
@@ -415,7 +422,7 @@ impl EndpointForm {
 pub fn save_endpoint(
     conn: &mut DbConn,
     secrets: &SecretBox,
-    customer_id: i64,
+    customer_id: CustomerId,
     endpoint_id: Option<i64>,
     form: &EndpointForm,
     actor: &Actor,
@@ -545,17 +552,17 @@ pub fn save_endpoint(
 /// What every form page needs about the customer, and the choices its selects offer.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Choices {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub customer_number: i64,
     pub tariffs: Vec<(i64, String)>,
-    pub contracts: Vec<(i64, String)>,
+    pub contracts: Vec<(ContractId, String)>,
     pub services: Vec<(i64, String)>,
-    pub service_kinds: Vec<&'static str>,
+    pub service_kinds: &'static [ServiceKind],
 }
 
 /// The choices for the customer's forms; `None` when there is no such customer.
-pub fn choices(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Option<Choices>> {
+pub fn choices(conn: &mut DbConn, customer_id: CustomerId) -> diesel::QueryResult<Option<Choices>> {
     let Some(customer) = db::customers::find(conn, customer_id)? else {
         return Ok(None);
     };
@@ -575,7 +582,7 @@ pub fn choices(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Optio
             .into_iter()
             .map(|s| (s.id, s.name))
             .collect(),
-        service_kinds: SERVICE_KINDS.to_vec(),
+        service_kinds: ServiceKind::ALL,
     }))
 }
 
@@ -596,14 +603,14 @@ pub trait NetworkRecord: Send + 'static {
     /// The customer's record `id` as a form; `None` when it is not theirs.
     fn load(
         conn: &mut DbConn,
-        customer_id: i64,
+        customer_id: CustomerId,
         id: i64,
     ) -> diesel::QueryResult<Option<Self::Form>>;
     /// Creates (`ids.1` empty) or changes the customer's (`ids.0`) record, by `by` (who, when).
     fn save(
         conn: &mut DbConn,
         secrets: &SecretBox,
-        ids: (i64, Option<i64>),
+        ids: (CustomerId, Option<i64>),
         form: &Self::Form,
         by: (&Actor, NaiveDateTime),
     ) -> Result<i64, NetworkRecordError>;
@@ -635,20 +642,23 @@ impl NetworkRecord for Contracts {
     }
     fn load(
         conn: &mut DbConn,
-        customer_id: i64,
+        customer_id: CustomerId,
         id: i64,
     ) -> diesel::QueryResult<Option<ContractForm>> {
-        Ok(network_records::contract_of(conn, customer_id, id)?
-            .map(|contract| ContractForm::from_contract(&contract)))
+        Ok(
+            network_records::contract_of(conn, customer_id, ContractId(id))?
+                .map(|contract| ContractForm::from_contract(&contract)),
+        )
     }
     fn save(
         conn: &mut DbConn,
         _: &SecretBox,
-        (customer_id, id): (i64, Option<i64>),
+        (customer_id, id): (CustomerId, Option<i64>),
         form: &ContractForm,
         (actor, now): (&Actor, NaiveDateTime),
     ) -> Result<i64, NetworkRecordError> {
-        save_contract(conn, customer_id, id, form, actor, now)
+        // The record editor is shared by contracts, services and endpoints: its ids are plain.
+        save_contract(conn, customer_id, id.map(ContractId), form, actor, now).map(|id| id.0)
     }
 }
 
@@ -665,7 +675,7 @@ impl NetworkRecord for Services {
     }
     fn load(
         conn: &mut DbConn,
-        customer_id: i64,
+        customer_id: CustomerId,
         id: i64,
     ) -> diesel::QueryResult<Option<ServiceForm>> {
         Ok(network_records::service_of(conn, customer_id, id)?
@@ -674,7 +684,7 @@ impl NetworkRecord for Services {
     fn save(
         conn: &mut DbConn,
         _: &SecretBox,
-        (customer_id, id): (i64, Option<i64>),
+        (customer_id, id): (CustomerId, Option<i64>),
         form: &ServiceForm,
         (actor, now): (&Actor, NaiveDateTime),
     ) -> Result<i64, NetworkRecordError> {
@@ -696,7 +706,7 @@ impl NetworkRecord for Endpoints {
     }
     fn load(
         conn: &mut DbConn,
-        customer_id: i64,
+        customer_id: CustomerId,
         id: i64,
     ) -> diesel::QueryResult<Option<EndpointForm>> {
         Ok(network_records::endpoint_of(conn, customer_id, id)?
@@ -705,7 +715,7 @@ impl NetworkRecord for Endpoints {
     fn save(
         conn: &mut DbConn,
         secrets: &SecretBox,
-        (customer_id, id): (i64, Option<i64>),
+        (customer_id, id): (CustomerId, Option<i64>),
         form: &EndpointForm,
         (actor, now): (&Actor, NaiveDateTime),
     ) -> Result<i64, NetworkRecordError> {
@@ -730,7 +740,7 @@ pub struct Editor<F> {
 /// the record is not there.
 pub fn editor<R: NetworkRecord>(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: Option<i64>,
     preset: Preset,
 ) -> diesel::QueryResult<Option<Editor<R::Form>>> {
@@ -752,7 +762,7 @@ pub type Refused<F> = (FieldErrors, Option<Editor<F>>);
 pub fn save<R: NetworkRecord>(
     conn: &mut DbConn,
     secrets: &SecretBox,
-    ids: (i64, Option<i64>),
+    ids: (CustomerId, Option<i64>),
     form: &R::Form,
     by: (&Actor, NaiveDateTime),
 ) -> Result<Result<i64, Refused<R::Form>>, NetworkRecordError> {

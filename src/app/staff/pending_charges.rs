@@ -3,6 +3,8 @@
 //! exactly one invoice of that period. A charge still waiting can be taken back; one already on
 //! an invoice cannot (that takes a corrective invoice).
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
@@ -61,7 +63,7 @@ pub struct ChargeRow {
     pub vat_rate: String,
     pub period: String,
     /// The invoice it went on, once billed.
-    pub invoice_id: Option<i64>,
+    pub invoice_id: Option<InvoiceId>,
     pub invoice_number: Option<String>,
 }
 
@@ -119,7 +121,7 @@ fn check(form: &ChargeForm, today: NaiveDate) -> Result<Checked, FieldErrors> {
 /// Queues a charge for `customer_id`; audited. Returns the charge's id.
 pub fn queue(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     form: &ChargeForm,
     actor: &Actor,
     today: NaiveDate,
@@ -166,7 +168,7 @@ pub fn queue(
 /// no such waiting charge (another customer's, already billed, or already removed).
 pub fn remove(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     charge_id: i64,
     actor: &Actor,
     now: NaiveDateTime,
@@ -187,7 +189,10 @@ pub fn remove(
 }
 
 /// The customer's queued charges, newest period first, with the invoice each went on.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<ChargeRow>> {
+pub fn of_customer(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> diesel::QueryResult<Vec<ChargeRow>> {
     Ok(db::billing::charges_of_customer(conn, customer_id)?
         .into_iter()
         .map(|(charge, invoice_number)| ChargeRow {

@@ -1,6 +1,7 @@
 //! The subscriber's side: open a ticket, read the thread, reply, close and reopen. Every lookup is
 //! scoped to the signed-in customer, so another customer's ticket is simply "not found".
 
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
@@ -14,6 +15,7 @@ use crate::app::audit::{self, Actor};
 use crate::app::mail_queue::Outgoing;
 use crate::db::tickets::{NewTicket, Ticket};
 use crate::db::{self, DbConn};
+use crate::domain::StoredWord;
 use crate::domain::tickets::{TicketCategory, TicketStatus, may_reopen};
 
 /// What the "new ticket" form sends.
@@ -33,14 +35,17 @@ pub struct ServiceChoice {
     pub name: String,
 }
 
-pub fn list(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<TicketRow>> {
+pub fn list(conn: &mut DbConn, customer_id: CustomerId) -> diesel::QueryResult<Vec<TicketRow>> {
     Ok(db::tickets::list_of_customer(conn, customer_id)?
         .iter()
         .map(TicketRow::of)
         .collect())
 }
 
-pub fn services(conn: &mut DbConn, customer_id: i64) -> diesel::QueryResult<Vec<ServiceChoice>> {
+pub fn services(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+) -> diesel::QueryResult<Vec<ServiceChoice>> {
     Ok(db::services::of_customer(conn, customer_id)?
         .into_iter()
         .map(|s| ServiceChoice {
@@ -55,7 +60,7 @@ pub fn open(
     conn: &mut DbConn,
     store: &AttachmentStore,
     actor: &Actor,
-    customer_id: i64,
+    customer_id: CustomerId,
     form: &NewTicketForm,
     uploads: Vec<Upload>,
     now: NaiveDateTime,
@@ -79,8 +84,8 @@ pub fn open(
                     opened_by_account_id: actor.account_id,
                     service_id: form.service_id,
                     subject: subject.clone(),
-                    category: category.as_str().to_owned(),
-                    status: TicketStatus::New.as_str().to_owned(),
+                    category,
+                    status: TicketStatus::New,
                     priority: "normal".into(),
                     assigned_staff_id: None,
                     created_at: now,
@@ -111,7 +116,7 @@ pub fn open(
 
 pub fn detail(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Option<TicketView>> {
@@ -121,7 +126,7 @@ pub fn detail(
     }
 }
 
-fn own_ticket(conn: &mut DbConn, customer_id: i64, id: i64) -> Result<Ticket, TicketError> {
+fn own_ticket(conn: &mut DbConn, customer_id: CustomerId, id: i64) -> Result<Ticket, TicketError> {
     db::tickets::find_of_customer(conn, customer_id, id)?.ok_or(TicketError::NotFound)
 }
 
@@ -132,7 +137,7 @@ pub fn reply(
     store: &AttachmentStore,
     outgoing: Outgoing<'_>,
     actor: &Actor,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     body: &str,
     uploads: Vec<Upload>,
@@ -145,7 +150,7 @@ pub fn reply(
     with_stored_files(store, &files, now.date(), |stored| {
         db::write_transaction(conn, |conn| {
             let ticket = own_ticket(conn, customer_id, id)?;
-            if ticket.status == TicketStatus::Closed.as_str() {
+            if ticket.status == TicketStatus::Closed {
                 return Err(TicketError::Closed);
             }
             add_message(
@@ -157,7 +162,7 @@ pub fn reply(
                 stored,
                 now,
             )?;
-            db::tickets::set_status(conn, id, TicketStatus::Open.as_str(), None, now)?;
+            db::tickets::set_status(conn, id, TicketStatus::Open, None, now)?;
             audit::record(
                 conn,
                 actor,
@@ -174,16 +179,16 @@ pub fn reply(
 pub fn close(
     conn: &mut DbConn,
     actor: &Actor,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     now: NaiveDateTime,
 ) -> Result<(), TicketError> {
     db::write_transaction(conn, |conn| {
         let ticket = own_ticket(conn, customer_id, id)?;
-        if ticket.status == TicketStatus::Closed.as_str() {
+        if ticket.status == TicketStatus::Closed {
             return Err(TicketError::Closed);
         }
-        db::tickets::set_status(conn, id, TicketStatus::Closed.as_str(), Some(now), now)?;
+        db::tickets::set_status(conn, id, TicketStatus::Closed, Some(now), now)?;
         audit::record(
             conn,
             actor,
@@ -199,19 +204,19 @@ pub fn close(
 pub fn reopen(
     conn: &mut DbConn,
     actor: &Actor,
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     now: NaiveDateTime,
 ) -> Result<(), TicketError> {
     db::write_transaction(conn, |conn| {
         let ticket = own_ticket(conn, customer_id, id)?;
-        if ticket.status != TicketStatus::Closed.as_str() {
+        if ticket.status != TicketStatus::Closed {
             return Err(TicketError::NotClosed);
         }
         if !may_reopen(ticket.closed_at, now) {
             return Err(TicketError::ReopenExpired);
         }
-        db::tickets::set_status(conn, id, TicketStatus::Open.as_str(), None, now)?;
+        db::tickets::set_status(conn, id, TicketStatus::Open, None, now)?;
         audit::record(conn, actor, "ticket_reopened", json!({ "ticket": id }), now)?;
         Ok(())
     })
@@ -221,7 +226,7 @@ pub fn reopen(
 pub fn attachment(
     conn: &mut DbConn,
     store: &AttachmentStore,
-    customer_id: i64,
+    customer_id: CustomerId,
     ticket_id: i64,
     attachment_id: i64,
 ) -> Result<Option<AttachmentFile>, TicketError> {

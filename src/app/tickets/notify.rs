@@ -2,6 +2,7 @@
 //! about a subscriber's reply. Queued in the caller's transaction, so a rolled-back reply sends
 //! nothing.
 
+use crate::domain::AccountStatus;
 use chrono::NaiveDateTime;
 
 use super::TicketError;
@@ -28,7 +29,9 @@ pub fn staff_replied(
         return Ok(false);
     }
     let (email, language) = match db::accounts::find_owner(conn, customer.id)? {
-        Some(account) if account.status == "active" => (account.email, account.language),
+        Some(account) if account.status == AccountStatus::Active => {
+            (account.email, account.language)
+        }
         _ => (customer.email.clone(), customer.language.clone()),
     };
     let mut context = outgoing.context();

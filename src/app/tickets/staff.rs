@@ -2,6 +2,7 @@
 //! Every change is audited with the staff member as actor. Who may do what is the caller's
 //! check (`staff_roles`); what a reader sees of the thread is decided here by `internal_notes`.
 
+use crate::domain::CustomerId;
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
@@ -15,6 +16,7 @@ use crate::app::staff_roles::{Permission, role_allows};
 use crate::db::canned_responses::CannedResponse;
 use crate::db::tickets::{AssigneeFilter, QueueFilter, Ticket};
 use crate::db::{self, DbConn};
+use crate::domain::StoredWord;
 use crate::domain::tickets::{TicketCategory, TicketStatus};
 
 /// The queue never lists more than this at once; filters narrow it down.
@@ -29,25 +31,17 @@ pub struct QueueQuery {
     /// A staff id, `none` for unassigned, or empty for anyone.
     pub assignee: Option<String>,
     pub older_than_days: Option<i64>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
 }
 
 impl QueueQuery {
     fn filter(&self, now: NaiveDateTime) -> QueueFilter {
-        let status = self
-            .status
-            .as_deref()
-            .and_then(TicketStatus::parse)
-            .map(|s| s.as_str().to_owned());
+        let status = self.status.as_deref().and_then(TicketStatus::parse);
         let all = self.status.as_deref() == Some("all");
         QueueFilter {
             not_closed: status.is_none() && !all,
             status,
-            category: self
-                .category
-                .as_deref()
-                .and_then(TicketCategory::parse)
-                .map(|c| c.as_str().to_owned()),
+            category: self.category.as_deref().and_then(TicketCategory::parse),
             assignee: match self.assignee.as_deref() {
                 Some("none") => Some(AssigneeFilter::Nobody),
                 Some(id) => id.parse().ok().map(AssigneeFilter::Staff),
@@ -125,7 +119,7 @@ pub fn ticket_page(
         return Ok(None);
     };
     let assignees = assignees(conn)?;
-    let connections = if view.ticket.category == TicketCategory::Fault.as_str() {
+    let connections = if view.ticket.category == TicketCategory::Fault {
         let service_id = db::tickets::find(conn, id)?.and_then(|t| t.service_id);
         Some(crate::app::radius::recent_of_customer(
             conn,
@@ -198,7 +192,7 @@ pub fn reply(
             &[],
             now,
         )?;
-        db::tickets::set_status(conn, id, TicketStatus::Answered.as_str(), None, now)?;
+        db::tickets::set_status(conn, id, TicketStatus::Answered, None, now)?;
         audit::record(
             conn,
             actor,
@@ -252,14 +246,14 @@ pub fn change_status(
     let status = TicketStatus::parse(status).ok_or(TicketError::Status)?;
     db::write_transaction(conn, |conn| {
         let ticket = ticket(conn, id)?;
-        if ticket.status == status.as_str() {
+        if ticket.status == status {
             return Ok(());
         }
         let closed_at = match status {
             TicketStatus::Closed => Some(now),
             _ => None,
         };
-        db::tickets::set_status(conn, id, status.as_str(), closed_at, now)?;
+        db::tickets::set_status(conn, id, status, closed_at, now)?;
         audit::record(
             conn,
             actor,
@@ -290,8 +284,8 @@ pub fn assign(
             }
         }
         db::tickets::assign(conn, id, assignee)?;
-        if assignee.is_some() && ticket.status == TicketStatus::New.as_str() {
-            db::tickets::set_status(conn, id, TicketStatus::Open.as_str(), None, now)?;
+        if assignee.is_some() && ticket.status == TicketStatus::New {
+            db::tickets::set_status(conn, id, TicketStatus::Open, None, now)?;
         }
         audit::record(
             conn,

@@ -1,6 +1,7 @@
 //! What the ticket pages show: read models built from the rows, with names resolved and the
 //! staff-only parts left out unless the reader may see them.
 
+use crate::domain::CustomerId;
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -11,7 +12,9 @@ use crate::db::staff::StaffUser;
 use crate::db::ticket_attachments::TicketAttachment;
 use crate::db::tickets::{Ticket, TicketMessage};
 use crate::db::{self, DbConn};
-use crate::domain::tickets::{REOPEN_WINDOW_DAYS, may_reopen, ticket_number};
+use crate::domain::tickets::{
+    REOPEN_WINDOW_DAYS, TicketCategory, TicketStatus, may_reopen, ticket_number,
+};
 
 /// A line of a ticket list (the subscriber's or the staff queue).
 #[derive(Debug, Clone, Serialize)]
@@ -19,12 +22,12 @@ pub struct TicketRow {
     pub id: i64,
     pub number: String,
     pub subject: String,
-    pub category: String,
-    pub status: String,
+    pub category: TicketCategory,
+    pub status: TicketStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub closed_at: Option<NaiveDateTime>,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     /// Filled in for staff.
     pub customer_name: Option<String>,
     pub customer_number: Option<i64>,
@@ -38,8 +41,8 @@ impl TicketRow {
             id: ticket.id,
             number: ticket_number(ticket.id),
             subject: ticket.subject.clone(),
-            category: ticket.category.clone(),
-            status: ticket.status.clone(),
+            category: ticket.category,
+            status: ticket.status,
             created_at: ticket.created_at,
             updated_at: ticket.updated_at,
             closed_at: ticket.closed_at,
@@ -115,7 +118,7 @@ fn staff_names(conn: &mut DbConn) -> diesel::QueryResult<HashMap<i64, String>> {
 /// Staff rows carry the customer's and the assignee's names.
 pub fn staff_rows(conn: &mut DbConn, tickets: &[Ticket]) -> diesel::QueryResult<Vec<TicketRow>> {
     let names = staff_names(conn)?;
-    let mut customers: HashMap<i64, Customer> = HashMap::new();
+    let mut customers: HashMap<CustomerId, Customer> = HashMap::new();
     let mut rows = Vec::with_capacity(tickets.len());
     for ticket in tickets {
         let mut row = TicketRow::of(ticket);
@@ -174,7 +177,7 @@ pub fn thread(
         ticket: row,
         service_name,
         messages,
-        can_reopen: ticket.status == "closed" && may_reopen(ticket.closed_at, now),
+        can_reopen: ticket.status == TicketStatus::Closed && may_reopen(ticket.closed_at, now),
         reopen_until: ticket
             .closed_at
             .map(|closed| closed + chrono::Duration::days(REOPEN_WINDOW_DAYS)),

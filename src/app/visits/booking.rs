@@ -1,6 +1,9 @@
 //! The subscriber's side: the booking page (kinds, what a late cancellation costs, free slots
 //! at the connection's address), booking, moving and cancelling their own visits.
 
+use crate::domain::ContractId;
+use crate::domain::ContractStatus;
+use crate::domain::CustomerId;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::json;
@@ -75,7 +78,7 @@ pub fn late_rules(kind: &VisitKind, price: i64) -> LateRules {
 /// Where the visit is: the contract in force on `day` and its installation address.
 #[derive(Debug, Clone, Serialize)]
 pub struct Place {
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     pub contract_number: String,
     pub address_line: String,
     pub postal_code: String,
@@ -110,7 +113,7 @@ pub struct BookingRequest {
 /// In force on `day`: active, begun, and not past its end (a fixed term that turns into an
 /// indefinite contract, `after_term = 'indefinite'`, has no end).
 fn active_on(contract: &Contract, day: NaiveDate) -> bool {
-    contract.status == "active"
+    contract.status == ContractStatus::Active
         && contract.starts_on <= day
         && (contract.after_term == "indefinite" || contract.ends_on.is_none_or(|end| end >= day))
 }
@@ -120,7 +123,7 @@ fn active_on(contract: &Contract, day: NaiveDate) -> bool {
 /// nothing (seed terms §4.5: a booking needs the subscription paid and active on the day).
 fn place_on(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     service: Option<&Service>,
     day: NaiveDate,
 ) -> Result<Place, VisitError> {
@@ -154,7 +157,7 @@ type TicketRef = (i64, String);
 /// an error, never as a visit on their premises).
 fn scoped(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     ticket_id: Option<i64>,
     service_id: Option<i64>,
 ) -> Result<(Option<TicketRef>, Option<Service>), VisitError> {
@@ -186,7 +189,7 @@ fn active_kind(conn: &mut DbConn, id: Option<i64>) -> Result<VisitKind, VisitErr
 /// The booking page for a kind (or only the kinds, when none is chosen yet).
 pub fn booking_page(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     kind_id: Option<i64>,
     ticket_id: Option<i64>,
     service_id: Option<i64>,
@@ -350,7 +353,7 @@ pub(super) fn hold(
 /// Books a visit for the signed-in customer; returns its id.
 pub fn book(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     request: &BookingRequest,
     fx: &Effects<'_>,
 ) -> Result<i64, VisitError> {
@@ -383,7 +386,7 @@ pub fn book(
             service_id: service.as_ref().map(|s| s.id),
             starts_at: fields.starts_at,
             ends_at: fields.starts_at + Duration::minutes(kind.duration_minutes),
-            status: VisitStatus::Booked.as_str().into(),
+            status: VisitStatus::Booked,
             phone: fields.phone,
             access_notes: fields.notes,
             address_line: place.address_line,
@@ -431,7 +434,7 @@ pub struct VisitView {
 }
 
 fn view(visit: Visit, kind: &VisitKind, technician: String, now: NaiveDateTime) -> VisitView {
-    let booked = visit.status == VisitStatus::Booked.as_str();
+    let booked = visit.status == VisitStatus::Booked;
     let rules = late_rules(kind, visit.price);
     let late_now = booked && rules.is_late(visit.starts_at, now);
     let fee_now = if booked {
@@ -454,7 +457,7 @@ fn view(visit: Visit, kind: &VisitKind, technician: String, now: NaiveDateTime) 
 
 pub fn list(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: NaiveDateTime,
 ) -> Result<Vec<VisitView>, VisitError> {
     Ok(db::visits::visits_of_customer(conn, customer_id)?
@@ -466,7 +469,7 @@ pub fn list(
 /// One of the customer's visits, with the slots it could move to when it is still movable.
 pub fn one(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     visit_id: i64,
     now: NaiveDateTime,
 ) -> Result<(VisitView, Vec<SlotDay>), VisitError> {
@@ -488,14 +491,14 @@ pub fn one(
 /// Moves the customer's visit to another free slot, while more than the late window remains.
 pub fn reschedule(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     visit_id: i64,
     slot: &str,
     fx: &Effects<'_>,
 ) -> Result<(), VisitError> {
     let visit = db::visits::find_visit_of_customer(conn, customer_id, visit_id)?
         .ok_or(VisitError::NotFound)?;
-    if visit.status != VisitStatus::Booked.as_str() {
+    if visit.status != VisitStatus::Booked {
         return Err(VisitError::NotBooked);
     }
     let kind = db::visits::find_kind(conn, visit.kind_id)?.ok_or(VisitError::NotFound)?;
@@ -569,7 +572,7 @@ pub(super) fn move_to(
 /// What cancelling the customer's visit now would cost, for the confirmation page.
 pub fn cancellation_cost(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     visit_id: i64,
     now: NaiveDateTime,
 ) -> Result<VisitView, VisitError> {
@@ -579,7 +582,7 @@ pub fn cancellation_cost(
 /// Cancels the customer's visit; a late cancellation costs the kind's fee. Returns the fee.
 pub fn cancel(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     visit_id: i64,
     fx: &Effects<'_>,
 ) -> Result<Money, VisitError> {
@@ -589,7 +592,7 @@ pub fn cancel(
     if !db::visits::end_visit(
         conn,
         visit.id,
-        VisitStatus::Cancelled.as_str(),
+        VisitStatus::Cancelled,
         Some("customer"),
         fx.now,
     )? {

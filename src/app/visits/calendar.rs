@@ -128,7 +128,7 @@ pub fn calendar(
                 .map(crate::app::dunning::customer_name)
                 .unwrap_or_default(),
             customer_number: customer.map(|c| c.customer_number).unwrap_or_default(),
-            booked: visit.status == VisitStatus::Booked.as_str(),
+            booked: visit.status == VisitStatus::Booked,
             fee_waivable: visit.fee_amount.is_some() && visit.fee_waived_at.is_none(),
             visit,
         });
@@ -147,7 +147,7 @@ pub fn calendar(
 
 fn booked_visit(conn: &mut DbConn, visit_id: i64) -> Result<(Visit, VisitKind), VisitError> {
     let visit = db::visits::find_visit(conn, visit_id)?.ok_or(VisitError::NotFound)?;
-    if visit.status != VisitStatus::Booked.as_str() {
+    if visit.status != VisitStatus::Booked {
         return Err(VisitError::NotBooked);
     }
     let kind = db::visits::find_kind(conn, visit.kind_id)?.ok_or(VisitError::NotFound)?;
@@ -205,7 +205,7 @@ pub fn cancel(conn: &mut DbConn, visit_id: i64, fx: &Effects<'_>) -> Result<(), 
     if !db::visits::end_visit(
         conn,
         visit.id,
-        VisitStatus::Cancelled.as_str(),
+        VisitStatus::Cancelled,
         Some("staff"),
         fx.now,
     )? {
@@ -227,7 +227,7 @@ pub fn cancel(conn: &mut DbConn, visit_id: i64, fx: &Effects<'_>) -> Result<(), 
 /// The technician was there and did the work.
 pub fn mark_done(conn: &mut DbConn, visit_id: i64, fx: &Effects<'_>) -> Result<(), VisitError> {
     let (visit, _) = booked_visit(conn, visit_id)?;
-    if !db::visits::end_visit(conn, visit.id, VisitStatus::Done.as_str(), None, fx.now)? {
+    if !db::visits::end_visit(conn, visit.id, VisitStatus::Done, None, fx.now)? {
         return Err(VisitError::NotBooked);
     }
     crate::app::audit::record(
@@ -247,7 +247,7 @@ pub fn mark_missed(conn: &mut DbConn, visit_id: i64, fx: &Effects<'_>) -> Result
     if visit.starts_at > fx.now {
         return Err(VisitError::NotYet);
     }
-    if !db::visits::end_visit(conn, visit.id, VisitStatus::Missed.as_str(), None, fx.now)? {
+    if !db::visits::end_visit(conn, visit.id, VisitStatus::Missed, None, fx.now)? {
         return Err(VisitError::NotBooked);
     }
     let fee = late_rules(&kind, visit.price).fee();

@@ -3,6 +3,7 @@
 //! periodic invoice. A kind set to shorten a prepaid package shortens the package the visit was
 //! booked on instead, when there is one.
 
+use crate::domain::CustomerId;
 use chrono::{Duration, NaiveDateTime};
 
 use super::{Effects, VisitError};
@@ -64,7 +65,7 @@ pub fn is_prepaid(service: &Service) -> bool {
 /// a charge queued for a period already invoiced would wait for ever.
 fn next_open_period(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<BillingPeriod> {
     let mut period = BillingPeriod::containing(warsaw::to_local(now).date()).next();

@@ -2,6 +2,7 @@
 //! reminder, with the visit's calendar entry attached (`.ics`, written under the attachments
 //! directory so every instance's sender can read it).
 
+use crate::domain::AccountStatus;
 use std::path::PathBuf;
 
 use super::fees::AppliedFee;
@@ -86,7 +87,9 @@ pub fn send(
         return Ok(());
     };
     let (email, language) = match db::accounts::find_owner(conn, customer.id)? {
-        Some(account) if account.status == "active" => (account.email, account.language),
+        Some(account) if account.status == AccountStatus::Active => {
+            (account.email, account.language)
+        }
         _ => (customer.email.clone(), customer.language.clone()),
     };
     let language = Language::from_code(&language);

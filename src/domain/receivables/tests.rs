@@ -6,7 +6,7 @@ fn day(d: u32) -> NaiveDate {
 
 fn invoice(id: i64, gross: i64, allocated: i64) -> Document {
     Document {
-        id,
+        id: InvoiceId(id),
         corrects: None,
         gross,
         due_date: day(14),
@@ -16,8 +16,8 @@ fn invoice(id: i64, gross: i64, allocated: i64) -> Document {
 
 fn correction(id: i64, corrects: i64, gross: i64) -> Document {
     Document {
-        id,
-        corrects: Some(corrects),
+        id: InvoiceId(id),
+        corrects: Some(InvoiceId(corrects)),
         gross,
         due_date: day(28),
         allocated: 0,
@@ -85,7 +85,7 @@ fn unallocated_payments_are_credit() {
 #[test]
 fn the_effect_of_a_correction_splits_into_less_to_pay_and_credit() {
     let half_paid = InvoiceDebt {
-        invoice_id: 1,
+        invoice_id: InvoiceId(1),
         due_date: day(14),
         gross: 6000,
         corrections: 0,
@@ -121,7 +121,7 @@ fn the_effect_of_a_correction_splits_into_less_to_pay_and_credit() {
 #[test]
 fn a_refund_takes_only_the_overpaid_part_and_never_asks_the_customer_to_pay() {
     let half_paid = InvoiceDebt {
-        invoice_id: 1,
+        invoice_id: InvoiceId(1),
         due_date: day(14),
         gross: 6000,
         corrections: 0,
@@ -150,9 +150,10 @@ fn a_refund_takes_only_the_overpaid_part_and_never_asks_the_customer_to_pay() {
 
 #[test]
 fn a_broken_chain_never_loops() {
-    let corrects = HashMap::from([(1, Some(2)), (2, Some(1))]);
-    let root = root_of(1, &corrects);
-    assert!(root == 1 || root == 2);
-    let dangling = HashMap::from([(5, Some(99))]);
-    assert_eq!(root_of(5, &dangling), 5);
+    let id = InvoiceId;
+    let corrects = HashMap::from([(id(1), Some(id(2))), (id(2), Some(id(1)))]);
+    let root = root_of(id(1), &corrects);
+    assert!(root == id(1) || root == id(2));
+    let dangling = HashMap::from([(id(5), Some(id(99)))]);
+    assert_eq!(root_of(id(5), &dangling), id(5));
 }

@@ -1,3 +1,4 @@
+use crate::domain::PriceKind;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

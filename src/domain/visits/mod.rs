@@ -10,36 +10,15 @@ pub mod warsaw;
 pub use fees::{FeeRule, LateRules};
 pub use slots::{SLOT_MINUTES, Schedule, SlotProblem, WorkingHours};
 
-/// What a visit is doing; stored in `visits.status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitStatus {
-    Booked,
-    Done,
-    Missed,
-    Cancelled,
-}
-
-impl VisitStatus {
-    pub fn parse(value: &str) -> Option<VisitStatus> {
-        match value {
-            "booked" => Some(VisitStatus::Booked),
-            "done" => Some(VisitStatus::Done),
-            "missed" => Some(VisitStatus::Missed),
-            "cancelled" => Some(VisitStatus::Cancelled),
-            _ => None,
-        }
+crate::domain::words::stored_words!(
+    /// What a visit is doing; stored in `visits.status`.
+    VisitStatus {
+        Booked = "booked",
+        Done = "done",
+        Missed = "missed",
+        Cancelled = "cancelled",
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VisitStatus::Booked => "booked",
-            VisitStatus::Done => "done",
-            VisitStatus::Missed => "missed",
-            VisitStatus::Cancelled => "cancelled",
-        }
-    }
-}
+);
 
 /// Whether a technician serving `area` (a town, or the start of a postcode such as "62-8")
 /// covers an address. Towns compare without regard to case, as outages are targeted by town.
@@ -69,6 +48,7 @@ mod tests {
 
     #[test]
     fn statuses_read_back_as_written() {
+        use crate::domain::StoredWord;
         for status in [
             VisitStatus::Booked,
             VisitStatus::Done,

@@ -1,3 +1,4 @@
+use crate::domain::PriceKind;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;

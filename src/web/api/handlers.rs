@@ -1,6 +1,9 @@
 //! The resources' handlers. Each is documented for the OpenAPI document (`docs.rs`) where it
 //! is declared.
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use rocket::http::ContentType;
 use rocket::{FromForm, Route, State, get, post, put, routes};
 
@@ -84,7 +87,7 @@ impl ListParams {
         };
         let limit = number("limit", self.limit);
         let customer_id = if by_customer {
-            number("customer_id", self.customer_id)
+            number("customer_id", self.customer_id).map(CustomerId)
         } else {
             None
         };
@@ -156,7 +159,7 @@ pub async fn list_customers(
         (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/customers/<id>")]
-pub async fn get_customer(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+pub async fn get_customer(id: CustomerId, request: ApiRequest, app: &State<App>) -> ApiResponse {
     request
         .read(app, Scope::CustomersRead, move |conn, _| {
             resources::get_customer(conn, id)
@@ -199,7 +202,7 @@ pub async fn create_customer(
     ))]
 #[put("/api/v1/customers/<id>", data = "<body>")]
 pub async fn update_customer(
-    id: i64,
+    id: CustomerId,
     body: JsonBody<CustomerIn>,
     request: ApiRequest,
     app: &State<App>,
@@ -249,7 +252,7 @@ pub async fn list_contracts(
         (status = 404, description = "No such contract", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/contracts/<id>")]
-pub async fn get_contract(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+pub async fn get_contract(id: ContractId, request: ApiRequest, app: &State<App>) -> ApiResponse {
     request
         .read(app, Scope::CustomersRead, move |conn, _| {
             resources::get_contract(conn, id)
@@ -291,7 +294,7 @@ pub async fn create_contract(
     ))]
 #[put("/api/v1/contracts/<id>", data = "<body>")]
 pub async fn update_contract(
-    id: i64,
+    id: ContractId,
     body: JsonBody<ContractIn>,
     request: ApiRequest,
     app: &State<App>,
@@ -313,7 +316,11 @@ pub async fn update_contract(
         (status = 404, description = "No such contract", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/contracts/<id>/suspend")]
-pub async fn suspend_contract(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+pub async fn suspend_contract(
+    id: ContractId,
+    request: ApiRequest,
+    app: &State<App>,
+) -> ApiResponse {
     request
         .write(app, Scope::CustomersWrite, Vec::new(), move |conn, cx| {
             resources::suspend_contract(conn, id, &cx.actor(), cx.now)
@@ -677,7 +684,7 @@ pub async fn list_invoices(
         (status = 404, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/invoices/<id>")]
-pub async fn get_invoice(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+pub async fn get_invoice(id: InvoiceId, request: ApiRequest, app: &State<App>) -> ApiResponse {
     request
         .read(app, Scope::InvoicesRead, move |conn, cx| {
             billing::get_invoice(conn, id, cx.today)
@@ -693,7 +700,7 @@ pub async fn get_invoice(id: i64, request: ApiRequest, app: &State<App>) -> ApiR
         (status = 404, description = "No such invoice, or no PDF", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/invoices/<id>/pdf")]
-pub async fn invoice_pdf(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+pub async fn invoice_pdf(id: InvoiceId, request: ApiRequest, app: &State<App>) -> ApiResponse {
     request
         .document(
             app,
@@ -712,7 +719,7 @@ pub async fn invoice_pdf(id: i64, request: ApiRequest, app: &State<App>) -> ApiR
         (status = 404, description = "No such invoice, or not sent to KSeF", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/invoices/<id>/ksef.xml")]
-pub async fn invoice_xml(id: i64, request: ApiRequest, app: &State<App>) -> ApiResponse {
+pub async fn invoice_xml(id: InvoiceId, request: ApiRequest, app: &State<App>) -> ApiResponse {
     request
         .document(
             app,

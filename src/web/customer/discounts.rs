@@ -3,6 +3,7 @@
 //! discount in force and past applications; `/ulgi/<id>/dowod` downloads the subscriber's own
 //! proof. Every lookup is scoped to the signed-in customer; another customer's id is a 404.
 
+use crate::domain::ContractId;
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
 use rocket::http::Status;
@@ -63,7 +64,7 @@ async fn render(
     app: &App,
     cookie: &CustomerCookie,
     layout: LayoutDraft,
-    id: i64,
+    id: ContractId,
     typed: ApplyForm,
     error: Option<String>,
 ) -> Result<Template, Status> {
@@ -90,7 +91,7 @@ async fn render(
 
 #[get("/umowy/<id>/ulga")]
 async fn page(
-    id: i64,
+    id: ContractId,
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
@@ -100,7 +101,7 @@ async fn page(
 
 #[post("/umowy/<id>/ulga", data = "<form>")]
 async fn apply(
-    id: i64,
+    id: ContractId,
     form: Protected<ApplyFields<'_>>,
     app: &State<App>,
     cookie: CustomerCookie,

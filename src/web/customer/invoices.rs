@@ -2,6 +2,7 @@
 //! statement PDF). Every read is scoped to the signed-in customer; another customer's id is a 404.
 
 use crate::app::access::Area;
+use crate::domain::InvoiceId;
 use crate::web::views::{Template, context};
 use chrono::NaiveDate;
 use rocket::http::{ContentType, Header, Status};
@@ -72,7 +73,7 @@ async fn list(
 
 #[get("/faktury/<id>", rank = 2)]
 async fn detail(
-    id: i64,
+    id: InvoiceId,
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
@@ -99,7 +100,7 @@ enum DocumentAnswer {
 /// The file stored at issue time, after its hash is checked; never rendered again.
 #[get("/faktury/<id>/pdf")]
 async fn pdf(
-    id: i64,
+    id: InvoiceId,
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,
@@ -119,7 +120,11 @@ async fn pdf(
 
 /// Several invoices in one ZIP: `/faktury/zip?id=1&id=2`.
 #[get("/faktury/zip?<id>", rank = 1)]
-async fn zip(id: Vec<i64>, app: &State<App>, cookie: CustomerCookie) -> Result<Download, Status> {
+async fn zip(
+    id: Vec<InvoiceId>,
+    app: &State<App>,
+    cookie: CustomerCookie,
+) -> Result<Download, Status> {
     let (_, bytes) = app
         .customer(&cookie)
         .needs(Area::Invoices)
@@ -131,7 +136,7 @@ async fn zip(id: Vec<i64>, app: &State<App>, cookie: CustomerCookie) -> Result<D
 
 #[get("/faktury/<id>/zaplac")]
 async fn pay(
-    id: i64,
+    id: InvoiceId,
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,

@@ -3,6 +3,7 @@
 //! (`/platnosci-online/<id>`), which shows the order as the database has it: PayU's query
 //! string (`?error=501`) is never read.
 
+use crate::domain::InvoiceId;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
@@ -94,7 +95,7 @@ pub(super) async fn start(
 
 #[post("/faktury/<id>/zaplac-online", data = "<_form>")]
 async fn pay_invoice(
-    id: i64,
+    id: InvoiceId,
     _form: Protected<PayFields>,
     app: &State<App>,
     cookie: CustomerCookie,

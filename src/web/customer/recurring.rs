@@ -4,6 +4,8 @@
 //! stored as a consent), chooses or removes cards, sees the periods and charges, and cancels
 //! (in force to the end of the period then running, the page says the date).
 
+use crate::domain::ContractId;
+use crate::domain::recurring::CardStatus;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
@@ -65,8 +67,8 @@ impl CsrfForm for TokenFields {
 pub struct EnableFields {
     #[field(default = String::new())]
     csrf_token: String,
-    #[field(default = 0)]
-    contract_id: i64,
+    #[field(default = ContractId(0))]
+    contract_id: ContractId,
     #[field(default = 0)]
     card_id: i64,
     #[field(default = false)]
@@ -220,8 +222,10 @@ async fn card_back(id: i64, app: &State<App>, cookie: CustomerCookie) -> Answer 
     )
     .await;
     match card {
-        Ok(card) if card.status == "active" => back(lang, true, "recurring-card-added"),
-        Ok(card) if card.status == "pending" => back(lang, true, "recurring-card-pending"),
+        Ok(card) if card.status == CardStatus::Active => back(lang, true, "recurring-card-added"),
+        Ok(card) if card.status == CardStatus::Pending => {
+            back(lang, true, "recurring-card-pending")
+        }
         Ok(_) => back(lang, false, "recurring-card-failed"),
         Err(RecurringError::NoCard) => Err(Status::NotFound),
         Err(RecurringError::Payu(_)) => back(lang, true, "recurring-card-pending"),

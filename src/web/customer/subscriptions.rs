@@ -2,6 +2,7 @@
 //! Ids in paths are looked up only among the signed-in customer's own rows; anything else is 404.
 
 use crate::app::access::Area;
+use crate::domain::ContractId;
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -52,7 +53,7 @@ async fn contracts(
 
 #[get("/umowy/<id>")]
 async fn contract(
-    id: i64,
+    id: ContractId,
     app: &State<App>,
     cookie: CustomerCookie,
     layout: LayoutDraft,

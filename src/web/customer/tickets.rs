@@ -14,6 +14,7 @@ use crate::app::access::Area;
 use crate::app::sessions::CustomerSession;
 use crate::app::tickets::TicketError;
 use crate::app::tickets::customer::{self, NewTicketForm};
+use crate::domain::StoredWord;
 use crate::domain::tickets::{MAX_ATTACHMENTS, TicketCategory};
 use crate::i18n;
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};

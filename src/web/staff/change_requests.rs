@@ -1,5 +1,6 @@
 //! `/staff/zmiany-danych`: the queue of profile changes subscribers asked for.
 
+use crate::domain::CustomerId;
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -40,7 +41,7 @@ async fn queue(
 
 fn outcome(
     lang: Lang,
-    result: Result<i64, DecisionError>,
+    result: Result<CustomerId, DecisionError>,
     done: &str,
 ) -> Result<Flash<Redirect>, Status> {
     match result {

@@ -2,6 +2,7 @@
 //! periodic invoice, and take back while no invoice has them. Shown on the customer's account
 //! page (`payments::customer_page`).
 
+use crate::domain::CustomerId;
 use crate::web::views::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -43,13 +44,13 @@ impl CsrfForm for ChargeFields {
     }
 }
 
-fn account_page(customer_id: i64) -> Redirect {
+fn account_page(customer_id: CustomerId) -> Redirect {
     Redirect::to(format!("/staff/platnosci/klient/{customer_id}#oplaty"))
 }
 
 #[post("/staff/platnosci/klient/<id>/oplaty", data = "<fields>")]
 async fn queue(
-    id: i64,
+    id: CustomerId,
     fields: Protected<ChargeFields>,
     app: &State<App>,
     cookie: StaffCookie,
@@ -97,7 +98,7 @@ async fn queue(
 
 #[post("/staff/platnosci/klient/<id>/oplaty/<charge>/usun", data = "<_form>")]
 async fn remove(
-    id: i64,
+    id: CustomerId,
     charge: i64,
     _form: Protected<TokenOnly>,
     app: &State<App>,

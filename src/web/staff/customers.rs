@@ -1,5 +1,6 @@
 //! `/staff/klienci`: search, the customer card, and creating and editing customers.
 
+use crate::domain::CustomerId;
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -75,7 +76,7 @@ async fn search(
 
 #[get("/staff/klienci/<id>", rank = 2)]
 async fn card(
-    id: i64,
+    id: CustomerId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -164,7 +165,7 @@ impl CustomerFields {
 
 fn form_page(
     layout: Layout,
-    customer: Option<(i64, Option<String>)>,
+    customer: Option<(CustomerId, Option<String>)>,
     form: &CustomerForm,
     errors: Option<&FieldErrors>,
 ) -> Template {
@@ -241,7 +242,7 @@ async fn create(
 
 #[get("/staff/klienci/<id>/edycja")]
 async fn edit_form(
-    id: i64,
+    id: CustomerId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -262,7 +263,7 @@ async fn edit_form(
 
 #[post("/staff/klienci/<id>", data = "<fields>")]
 async fn update(
-    id: i64,
+    id: CustomerId,
     fields: Protected<CustomerFields>,
     app: &State<App>,
     cookie: StaffCookie,

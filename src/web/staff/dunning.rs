@@ -2,6 +2,7 @@
 //! interest rate table (admins), and pauses per customer with a reason. Every change is audited
 //! by `app::dunning`.
 
+use crate::domain::CustomerId;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -231,7 +232,7 @@ async fn pause(
 
 #[post("/staff/windykacja/wstrzymania/<customer_id>/wznow", data = "<_form>")]
 async fn resume(
-    customer_id: i64,
+    customer_id: CustomerId,
     _form: Protected<TokenOnly>,
     app: &State<App>,
     cookie: StaffCookie,

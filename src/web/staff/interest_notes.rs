@@ -2,6 +2,7 @@
 //! invoice earned, "issue the note" per customer (every late-paid invoice not yet on a note),
 //! the notes issued lately, and each note's stored PDF. Billing staff.
 
+use crate::domain::CustomerId;
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
@@ -155,7 +156,7 @@ async fn issue(
 
 #[get("/staff/windykacja/noty/<customer_id>/<id>")]
 async fn pdf(
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     app: &State<App>,
     cookie: StaffCookie,

@@ -1,6 +1,7 @@
 //! `/staff/faktury/papierowe`: invoices of customers without e-invoice consent, to print and
 //! post; marking one as sent records when.
 
+use crate::domain::InvoiceId;
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -50,7 +51,7 @@ impl CsrfForm for SentFields {
 
 #[post("/staff/faktury/<id>/wyslano", data = "<_form>")]
 async fn mark_sent(
-    id: i64,
+    id: InvoiceId,
     _form: Protected<SentFields>,
     app: &State<App>,
     cookie: StaffCookie,

@@ -2,6 +2,7 @@
 //! accepted with their KSeF number and UPO), counts per state, the last sessions; a rejected
 //! invoice can be sent again. `/staff/ksef/ustawienia`: the seller's KSeF settings.
 
+use crate::domain::InvoiceId;
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Header, Status};
 use rocket::response::{Flash, Redirect};
@@ -52,7 +53,7 @@ impl CsrfForm for ResendFields {
 
 #[post("/staff/ksef/<id>/ponow", data = "<_form>")]
 async fn resend(
-    id: i64,
+    id: InvoiceId,
     _form: Protected<ResendFields>,
     app: &State<App>,
     cookie: StaffCookie,
@@ -81,7 +82,7 @@ pub struct XmlDownload {
 
 /// KSeF's UPO of an accepted invoice, as KSeF gave it.
 #[get("/staff/ksef/<id>/upo")]
-async fn upo(id: i64, app: &State<App>, cookie: StaffCookie) -> Result<XmlDownload, Status> {
+async fn upo(id: InvoiceId, app: &State<App>, cookie: StaffCookie) -> Result<XmlDownload, Status> {
     let (_, found) = app
         .staff(&cookie)
         .needs(Permission::IssueInvoices)

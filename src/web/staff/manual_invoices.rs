@@ -2,6 +2,8 @@
 //! `/staff/klienci/<customer>/faktury/nowa` and `/staff/klienci/<customer>/faktury/<id>/korekta`,
 //! and the stored PDF of any of the customer's invoices.
 
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Status};
@@ -112,7 +114,7 @@ impl CsrfForm for InvoiceFields {
 /// data and what is typed.
 struct Shown<'a, F> {
     template: &'static str,
-    invoice: Option<(i64, String)>,
+    invoice: Option<(InvoiceId, String)>,
     page: FormPage,
     form: &'a F,
     lines: &'a [LineForm],
@@ -148,7 +150,7 @@ type Answer = Either<Flash<Redirect>, (Status, Template)>;
 /// Issued: back to the customer card with the number; refused: the form again with its problems.
 fn answer<F: serde::Serialize>(
     layout: Layout,
-    (customer_id, flash_key): (i64, &str),
+    (customer_id, flash_key): (CustomerId, &str),
     (template, form, lines): (&'static str, &F, &[LineForm]),
     result: Result<Result<Issued, Refused>, ManualInvoiceError>,
 ) -> Result<Answer, Status> {
@@ -182,7 +184,7 @@ fn answer<F: serde::Serialize>(
 
 #[get("/staff/klienci/<customer_id>/faktury/nowa")]
 async fn one_off_form(
-    customer_id: i64,
+    customer_id: CustomerId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -208,7 +210,7 @@ async fn one_off_form(
 
 #[post("/staff/klienci/<customer_id>/faktury", data = "<fields>")]
 async fn one_off_issue(
-    customer_id: i64,
+    customer_id: CustomerId,
     fields: Protected<InvoiceFields>,
     app: &State<App>,
     cookie: StaffCookie,
@@ -241,8 +243,8 @@ async fn one_off_issue(
 
 #[get("/staff/klienci/<customer_id>/faktury/<invoice_id>/korekta")]
 async fn correction_form(
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -274,8 +276,8 @@ async fn correction_form(
     data = "<fields>"
 )]
 async fn correction_issue(
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
     fields: Protected<InvoiceFields>,
     app: &State<App>,
     page: StaffPage,
@@ -310,8 +312,8 @@ async fn correction_issue(
 /// The stored file of one of the customer's invoices, checked against its hash.
 #[get("/staff/klienci/<customer_id>/faktury/<invoice_id>/pdf")]
 async fn pdf(
-    customer_id: i64,
-    invoice_id: i64,
+    customer_id: CustomerId,
+    invoice_id: InvoiceId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,

@@ -1,6 +1,7 @@
 //! `/staff/platnosci`: payments for billing staff and admins: recent payments, a customer's
 //! ledger, manual entry and reversal. Support gets 403 on every page.
 
+use crate::domain::CustomerId;
 use crate::web::views::{Template, context};
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -99,7 +100,7 @@ async fn find_customer(
 
 #[get("/staff/platnosci/klient/<id>")]
 async fn customer(
-    id: i64,
+    id: CustomerId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -114,7 +115,7 @@ pub(super) async fn customer_page(
     app: &App,
     cookie: &StaffCookie,
     layout: LayoutDraft,
-    (id, right): (i64, Permission),
+    (id, right): (CustomerId, Permission),
     charge: Option<(ChargeForm, FieldErrors)>,
 ) -> Result<Template, Status> {
     let (me, (found, today)) = app

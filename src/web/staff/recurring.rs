@@ -4,6 +4,7 @@
 //! once (`/staff/umowy/<id>/rozwiazanie`): a reason and the last day served; the unused part of
 //! the paid period is corrected and returned.
 
+use crate::domain::ContractId;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -106,7 +107,7 @@ async fn cancel(
 
 #[get("/staff/umowy/<id>/rozwiazanie")]
 async fn end_page(
-    id: i64,
+    id: ContractId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -141,7 +142,7 @@ impl CsrfForm for EndFields {
 
 #[post("/staff/umowy/<id>/rozwiazanie", data = "<form>")]
 async fn end(
-    id: i64,
+    id: ContractId,
     form: Protected<EndFields>,
     app: &State<App>,
     cookie: StaffCookie,

@@ -12,6 +12,7 @@ use crate::app::sessions::StaffSession;
 use crate::app::staff_roles::{Permission, role_allows};
 use crate::app::tickets::TicketError;
 use crate::app::tickets::staff::{self, QueueQuery, TicketPage};
+use crate::domain::StoredWord;
 use crate::domain::tickets::{TicketCategory, TicketStatus};
 use crate::i18n::{self, Lang};
 use crate::web::csrf::{CsrfForm, Protected};

@@ -2,6 +2,7 @@
 //! (`/staff/klienci/<id>/statystyki`, with its CSV) and the heaviest users of a period
 //! (`/staff/statystyki`).
 
+use crate::domain::CustomerId;
 use rocket::http::Status;
 use rocket::{Route, State, get, routes};
 
@@ -20,7 +21,7 @@ pub fn routes() -> Vec<Route> {
 
 #[get("/staff/klienci/<id>/statystyki?<query..>")]
 async fn customer_page(
-    id: i64,
+    id: CustomerId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -53,7 +54,7 @@ async fn customer_page(
 
 #[get("/staff/klienci/<id>/statystyki/csv?<query..>")]
 async fn customer_csv(
-    id: i64,
+    id: CustomerId,
     app: &State<App>,
     cookie: StaffCookie,
     query: StatsQuery<'_>,

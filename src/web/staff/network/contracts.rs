@@ -1,5 +1,6 @@
 //! A customer's contracts: `/staff/klienci/<customer>/umowy[/<id>]`.
 
+use crate::domain::CustomerId;
 use crate::web::views::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -98,7 +99,7 @@ impl ContractFields {
 
 #[get("/staff/klienci/<customer_id>/umowy/nowa")]
 async fn new(
-    customer_id: i64,
+    customer_id: CustomerId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -108,7 +109,7 @@ async fn new(
 
 #[get("/staff/klienci/<customer_id>/umowy/<id>", rank = 2)]
 async fn edit(
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     app: &State<App>,
     cookie: StaffCookie,
@@ -119,7 +120,7 @@ async fn edit(
 
 #[post("/staff/klienci/<customer_id>/umowy", data = "<fields>")]
 async fn create(
-    customer_id: i64,
+    customer_id: CustomerId,
     fields: Protected<ContractFields>,
     app: &State<App>,
     cookie: StaffCookie,
@@ -130,7 +131,7 @@ async fn create(
 
 #[post("/staff/klienci/<customer_id>/umowy/<id>", data = "<fields>")]
 async fn update(
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     fields: Protected<ContractFields>,
     app: &State<App>,

@@ -1,6 +1,7 @@
 //! A customer's endpoints (where a service is delivered: address, IP, MAC, PPPoE):
 //! `/staff/klienci/<customer>/punkty[/<id>]`.
 
+use crate::domain::CustomerId;
 use crate::web::views::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -82,7 +83,7 @@ impl EndpointFields {
 
 #[get("/staff/klienci/<customer_id>/punkty/nowy?<service>")]
 async fn new(
-    customer_id: i64,
+    customer_id: CustomerId,
     service: Option<i64>,
     app: &State<App>,
     cookie: StaffCookie,
@@ -93,7 +94,7 @@ async fn new(
 
 #[get("/staff/klienci/<customer_id>/punkty/<id>", rank = 2)]
 async fn edit(
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     app: &State<App>,
     cookie: StaffCookie,
@@ -104,7 +105,7 @@ async fn edit(
 
 #[post("/staff/klienci/<customer_id>/punkty", data = "<fields>")]
 async fn create(
-    customer_id: i64,
+    customer_id: CustomerId,
     fields: Protected<EndpointFields>,
     app: &State<App>,
     cookie: StaffCookie,
@@ -115,7 +116,7 @@ async fn create(
 
 #[post("/staff/klienci/<customer_id>/punkty/<id>", data = "<fields>")]
 async fn update(
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     fields: Protected<EndpointFields>,
     app: &State<App>,

@@ -8,6 +8,7 @@ mod contracts;
 mod endpoints;
 mod services;
 
+use crate::domain::CustomerId;
 use crate::web::views::{Template, context};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -58,7 +59,7 @@ async fn editor<R: RecordPage>(
     app: &App,
     cookie: &StaffCookie,
     layout: LayoutDraft,
-    (customer_id, id): (i64, Option<i64>),
+    (customer_id, id): (CustomerId, Option<i64>),
     service_id: Option<i64>,
 ) -> Result<Template, Status> {
     let (me, editor) = app
@@ -81,7 +82,7 @@ async fn save<R: RecordPage>(
     app: &App,
     cookie: &StaffCookie,
     layout: LayoutDraft,
-    (customer_id, id): (i64, Option<i64>),
+    (customer_id, id): (CustomerId, Option<i64>),
     form: R::Form,
 ) -> Result<Saved, Status> {
     let (me, result) = app

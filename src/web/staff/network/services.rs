@@ -1,5 +1,6 @@
 //! A customer's services: `/staff/klienci/<customer>/uslugi[/<id>]`.
 
+use crate::domain::CustomerId;
 use crate::web::views::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -74,7 +75,7 @@ impl ServiceFields {
 
 #[get("/staff/klienci/<customer_id>/uslugi/nowa")]
 async fn new(
-    customer_id: i64,
+    customer_id: CustomerId,
     app: &State<App>,
     cookie: StaffCookie,
     layout: LayoutDraft,
@@ -84,7 +85,7 @@ async fn new(
 
 #[get("/staff/klienci/<customer_id>/uslugi/<id>", rank = 2)]
 async fn edit(
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     app: &State<App>,
     cookie: StaffCookie,
@@ -95,7 +96,7 @@ async fn edit(
 
 #[post("/staff/klienci/<customer_id>/uslugi", data = "<fields>")]
 async fn create(
-    customer_id: i64,
+    customer_id: CustomerId,
     fields: Protected<ServiceFields>,
     app: &State<App>,
     cookie: StaffCookie,
@@ -106,7 +107,7 @@ async fn create(
 
 #[post("/staff/klienci/<customer_id>/uslugi/<id>", data = "<fields>")]
 async fn update(
-    customer_id: i64,
+    customer_id: CustomerId,
     id: i64,
     fields: Protected<ServiceFields>,
     app: &State<App>,

@@ -2,19 +2,20 @@
 //! free-text name search reads PostgreSQL's trigram index and is a bounded scan on SQLite (see
 //! `by_name`).
 
+use crate::domain::CustomerKind;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-use super::schema::{contracts, customers, endpoints, invoices, services};
-use super::{Backend, DbConn};
+use crate::db::schema::{contracts, customers, endpoints, invoices, services};
+use crate::db::{Backend, DbConn};
 
 /// What a search result row shows.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct CustomerHit {
     pub id: i64,
     pub customer_number: i64,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company_name: Option<String>,

@@ -23,6 +23,11 @@
 //! | `refund`   |              |             |              |            |        |             |           | refunded amount |          | correction id|            |            |
 //! | `ticket`   | subject      |             |              |            | ✓      |             |           |                 |          |              |            | updated at |
 
+use crate::domain::ContractId;
+use crate::domain::CustomerId;
+use crate::domain::InvoiceId;
+use crate::domain::tickets::TicketStatus;
+use crate::domain::{ContractStatus, DomainStatus, ServiceStatus, StoredWord};
 use std::cmp::Reverse;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -33,8 +38,8 @@ use diesel::result::Error::DeserializationError;
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, Bool, Date, Nullable, Text, Timestamp};
 
-use super::DbConn;
-use super::invoices::InvoiceBalance;
+use crate::db::DbConn;
+use crate::db::invoices::InvoiceBalance;
 
 /// Who the customer is, as the dashboard greets them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,13 +54,13 @@ pub struct CustomerHeading {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractFacts {
-    pub id: i64,
+    pub id: ContractId,
     pub number: String,
     pub tariff: String,
     pub install_city: String,
     /// What happens when a fixed term ends: `indefinite` or `ends`.
     pub after_term: String,
-    pub status: String,
+    pub status: ContractStatus,
     pub ends_on: Option<NaiveDate>,
     pub signed_on: NaiveDate,
     pub monthly_fee: i64,
@@ -65,7 +70,7 @@ pub struct ContractFacts {
 pub struct ServiceFacts {
     pub id: i64,
     pub name: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub expires_on: Option<NaiveDate>,
     pub auto_renew: bool,
 }
@@ -74,7 +79,7 @@ pub struct ServiceFacts {
 pub struct DomainFacts {
     pub id: i64,
     pub name: String,
-    pub status: String,
+    pub status: DomainStatus,
     pub expires_on: NaiveDate,
     pub auto_renew: bool,
 }
@@ -93,7 +98,7 @@ pub struct PaymentFacts {
 pub struct TicketFacts {
     pub id: i64,
     pub subject: String,
-    pub status: String,
+    pub status: TicketStatus,
     pub updated_at: NaiveDateTime,
 }
 
@@ -122,7 +127,7 @@ pub struct CustomerOverview {
 
 /// The overview of `customer_id`, and only theirs: every branch of the statement is filtered by
 /// the same bound id.
-pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<CustomerOverview> {
+pub fn of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<CustomerOverview> {
     let query = OverviewQuery { customer_id };
     let rows: Vec<OverviewRow> = concrete!(conn, |c| query.load(c))?;
     let mut overview = CustomerOverview::default();
@@ -134,7 +139,11 @@ pub fn of_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<CustomerO
         .sort_by_key(|c| Reverse((c.signed_on, c.id)));
     overview.balances.sort_by_key(|b| b.id);
     overview.services.sort_by(|a, b| {
-        (a.status != "active", &a.name, a.id).cmp(&(b.status != "active", &b.name, b.id))
+        (a.status != ServiceStatus::Active, &a.name, a.id).cmp(&(
+            b.status != ServiceStatus::Active,
+            &b.name,
+            b.id,
+        ))
     });
     overview
         .domains
@@ -232,7 +241,7 @@ const BRANCHES: [(&str, &str); 9] = [
 /// once per connection.
 #[derive(Debug, Clone, Copy, QueryId)]
 struct OverviewQuery {
-    customer_id: i64,
+    customer_id: CustomerId,
 }
 
 type OverviewSqlType = (
@@ -301,6 +310,14 @@ fn filled<T>(slot: Option<T>, what: &'static str) -> QueryResult<T> {
     slot.ok_or_else(|| DeserializationError(format!("customer overview: no {what}").into()))
 }
 
+/// A filled slot holding one of `T`'s stored words.
+fn word<T: StoredWord>(slot: Option<String>, what: &'static str) -> QueryResult<T> {
+    let stored = filled(slot, what)?;
+    T::parse(&stored).ok_or_else(|| {
+        DeserializationError(format!("customer overview: {what} {stored:?} is not known").into())
+    })
+}
+
 impl OverviewRow {
     fn file_into(self, overview: &mut CustomerOverview) -> QueryResult<()> {
         let id = self.id;
@@ -315,36 +332,36 @@ impl OverviewRow {
                 })
             }
             "contract" => overview.contracts.push(ContractFacts {
-                id,
+                id: ContractId(id),
                 number: filled(self.text_1, "contract number")?,
                 tariff: filled(self.text_2, "tariff name")?,
                 install_city: filled(self.text_3, "installation city")?,
                 after_term: filled(self.text_4, "contract's after-term")?,
-                status: filled(self.status, "contract status")?,
+                status: word(self.status, "contract status")?,
                 ends_on: self.day_1,
                 signed_on: filled(self.day_2, "contract signing date")?,
                 monthly_fee: filled(self.amount_1, "monthly fee")?,
             }),
             "invoice" => overview.balances.push(InvoiceBalance {
-                id,
+                id: InvoiceId(id),
                 number: self.text_1,
                 issue_date: filled(self.day_1, "issue date")?,
                 due_date: filled(self.day_2, "due date")?,
                 gross: filled(self.amount_1, "invoice gross")?,
                 paid: filled(self.amount_2, "paid amount")?,
-                corrects: self.link,
+                corrects: self.link.map(InvoiceId),
             }),
             "service" => overview.services.push(ServiceFacts {
                 id,
                 name: filled(self.text_1, "service name")?,
-                status: filled(self.status, "service status")?,
+                status: word(self.status, "service status")?,
                 expires_on: self.day_1,
                 auto_renew: filled(self.flag, "service auto-renew")?,
             }),
             "domain" => overview.domains.push(DomainFacts {
                 id,
                 name: filled(self.text_1, "domain name")?,
-                status: filled(self.status, "domain status")?,
+                status: word(self.status, "domain status")?,
                 expires_on: filled(self.day_1, "domain expiry")?,
                 auto_renew: filled(self.flag, "domain auto-renew")?,
             }),
@@ -359,7 +376,7 @@ impl OverviewRow {
             "ticket" => overview.tickets.push(TicketFacts {
                 id,
                 subject: filled(self.text_1, "ticket subject")?,
-                status: filled(self.status, "ticket status")?,
+                status: word(self.status, "ticket status")?,
                 updated_at: filled(self.moment, "ticket change time")?,
             }),
             other => {

@@ -1,15 +1,20 @@
 //! What the staff customer card reads beyond the customer's own aggregates: tickets, consents
 //! with their history, and the audit trail about the customer.
 
+use crate::domain::CustomerId;
 use diesel::prelude::*;
 
-use super::DbConn;
-use super::audit::AuditEntry;
-use super::consents::Consent;
-use super::schema::{audit_log, consents, staff_users, tickets};
-use super::tickets::Ticket;
+use crate::db::DbConn;
+use crate::db::audit::AuditEntry;
+use crate::db::consents::Consent;
+use crate::db::schema::{audit_log, consents, staff_users, tickets};
+use crate::db::tickets::Ticket;
 
-pub fn tickets_of(conn: &mut DbConn, customer_id: i64, limit: i64) -> QueryResult<Vec<Ticket>> {
+pub fn tickets_of(
+    conn: &mut DbConn,
+    customer_id: CustomerId,
+    limit: i64,
+) -> QueryResult<Vec<Ticket>> {
     tickets::table
         .filter(tickets::customer_id.eq(customer_id))
         .order((tickets::updated_at.desc(), tickets::id.desc()))
@@ -18,7 +23,7 @@ pub fn tickets_of(conn: &mut DbConn, customer_id: i64, limit: i64) -> QueryResul
 }
 
 /// Every consent decision, newest first (the first per kind is in force).
-pub fn consents_of(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Consent>> {
+pub fn consents_of(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Consent>> {
     consents::table
         .filter(consents::customer_id.eq(customer_id))
         .order((consents::at.desc(), consents::id.desc()))
@@ -28,7 +33,7 @@ pub fn consents_of(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Conse
 /// The audit trail about the customer, newest first, with the staff login where staff acted.
 pub fn audit_of(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     limit: i64,
 ) -> QueryResult<Vec<(AuditEntry, Option<String>)>> {
     audit_log::table

@@ -1,16 +1,18 @@
 //! Staff edits of customer records: the customer's own data, as the card's form saves it.
 
+use crate::domain::CustomerId;
+use crate::domain::CustomerKind;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConn;
-use super::schema::customers;
+use crate::db::DbConn;
+use crate::db::schema::customers;
 
 /// The columns the staff form edits. PESEL columns are set only when a new PESEL was typed.
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = customers, treat_none_as_null = true)]
 pub struct CustomerChanges {
-    pub kind: String,
+    pub kind: CustomerKind,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company_name: Option<String>,
@@ -27,7 +29,7 @@ pub struct CustomerChanges {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn update(conn: &mut DbConn, id: i64, changes: &CustomerChanges) -> QueryResult<bool> {
+pub fn update(conn: &mut DbConn, id: CustomerId, changes: &CustomerChanges) -> QueryResult<bool> {
     diesel::update(customers::table.find(id))
         .set(changes)
         .execute(conn)
@@ -36,7 +38,7 @@ pub fn update(conn: &mut DbConn, id: i64, changes: &CustomerChanges) -> QueryRes
 
 pub fn set_pesel(
     conn: &mut DbConn,
-    id: i64,
+    id: CustomerId,
     pesel_hash: &str,
     pesel_last4: &str,
 ) -> QueryResult<()> {
@@ -53,8 +55,8 @@ pub fn set_pesel(
 pub fn other_with_pesel(
     conn: &mut DbConn,
     pesel_hash: &str,
-    except: Option<i64>,
-) -> QueryResult<Option<i64>> {
+    except: Option<CustomerId>,
+) -> QueryResult<Option<CustomerId>> {
     let mut query = customers::table
         .filter(customers::pesel_hash.eq(pesel_hash))
         .select(customers::id)
@@ -68,7 +70,7 @@ pub fn other_with_pesel(
 /// Applies one approved profile change (a subscriber's request) to the customer row.
 pub fn apply_name(
     conn: &mut DbConn,
-    id: i64,
+    id: CustomerId,
     first_name: Option<&str>,
     last_name: Option<&str>,
     company_name: Option<&str>,
@@ -87,7 +89,7 @@ pub fn apply_name(
 
 pub fn apply_address(
     conn: &mut DbConn,
-    id: i64,
+    id: CustomerId,
     address_line: &str,
     postal_code: &str,
     city: &str,
@@ -104,7 +106,12 @@ pub fn apply_address(
         .map(|n| n == 1)
 }
 
-pub fn apply_nip(conn: &mut DbConn, id: i64, nip: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn apply_nip(
+    conn: &mut DbConn,
+    id: CustomerId,
+    nip: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     diesel::update(customers::table.find(id))
         .set((customers::nip.eq(nip), customers::updated_at.eq(now)))
         .execute(conn)
@@ -113,7 +120,7 @@ pub fn apply_nip(conn: &mut DbConn, id: i64, nip: &str, now: NaiveDateTime) -> Q
 
 pub fn apply_pesel(
     conn: &mut DbConn,
-    id: i64,
+    id: CustomerId,
     pesel_hash: &str,
     pesel_last4: &str,
     now: NaiveDateTime,

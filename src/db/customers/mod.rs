@@ -1,5 +1,12 @@
 //! Customers: the party to contracts and invoices (a person with PESEL or a company with NIP).
 
+pub mod card;
+pub mod overview;
+pub mod records;
+pub mod search;
+
+use crate::domain::CustomerId;
+use crate::domain::CustomerKind;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -9,9 +16,9 @@ use super::schema::customers;
 /// A row of `customers`.
 #[derive(Debug, Clone, Queryable)]
 pub struct Customer {
-    pub id: i64,
+    pub id: CustomerId,
     pub customer_number: i64,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company_name: Option<String>,
@@ -41,7 +48,7 @@ pub struct Customer {
 #[diesel(table_name = customers, treat_none_as_default_value = false)]
 pub struct NewCustomer {
     pub customer_number: i64,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub company_name: Option<String>,
@@ -63,7 +70,7 @@ pub struct NewCustomer {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, customer: &NewCustomer) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConn, customer: &NewCustomer) -> QueryResult<CustomerId> {
     diesel::insert_into(customers::table)
         .values(customer)
         .returning(customers::id)
@@ -71,7 +78,7 @@ pub fn insert(conn: &mut DbConn, customer: &NewCustomer) -> QueryResult<i64> {
 }
 
 /// Inserts many customers at once; answers (id, customer number) of each.
-pub fn insert_many(conn: &mut DbConn, rows: &[NewCustomer]) -> QueryResult<Vec<(i64, i64)>> {
+pub fn insert_many(conn: &mut DbConn, rows: &[NewCustomer]) -> QueryResult<Vec<(CustomerId, i64)>> {
     Ok(insert_batches!(
         conn,
         customers::table,
@@ -99,14 +106,14 @@ pub fn find_by_number(conn: &mut DbConn, number: i64) -> QueryResult<Option<Cust
         .optional()
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Customer>> {
+pub fn find(conn: &mut DbConn, id: CustomerId) -> QueryResult<Option<Customer>> {
     concrete!(conn, |c| customers::table.find(id).get_result(c).optional())
 }
 
 /// Contact data a subscriber may change without the ISP's check.
 pub fn update_contact(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     phone: Option<&str>,
     correspondence: Option<(&str, &str, &str)>,
     now: NaiveDateTime,
@@ -129,7 +136,7 @@ pub fn update_contact(
 /// E-mail notification preferences, in the order invoices, reminders, outages, tickets.
 pub fn set_notifications(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     [invoices, reminders, outages, tickets]: [bool; 4],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -147,7 +154,7 @@ pub fn set_notifications(
 /// The language mail to the customer is written in.
 pub fn set_language(
     conn: &mut DbConn,
-    customer_id: i64,
+    customer_id: CustomerId,
     language: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {

@@ -4,9 +4,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConn;
-use super::news::NewsItem;
-use super::schema::{contracts, news, offer_banners};
+use crate::db::DbConn;
+use crate::db::news::NewsItem;
+use crate::db::schema::{contracts, news, offer_banners};
 
 /// A row of `offer_banners`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]

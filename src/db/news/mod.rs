@@ -1,5 +1,8 @@
 //! ISP news and network outage notices.
 
+pub mod announcements;
+
+use crate::domain::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -123,7 +126,7 @@ pub fn find_for_areas(
 }
 
 /// Ids of the items this customer has confirmed.
-pub fn confirmed_by(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<i64>> {
+pub fn confirmed_by(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<i64>> {
     use super::schema::news_confirmations;
     concrete!(conn, |c| {
         news_confirmations::table
@@ -137,7 +140,7 @@ pub fn confirmed_by(conn: &mut DbConn, customer_id: i64) -> QueryResult<Vec<i64>
 pub fn confirm(
     conn: &mut DbConn,
     news_id: i64,
-    customer_id: i64,
+    customer_id: CustomerId,
     account_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
