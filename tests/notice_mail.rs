@@ -208,7 +208,7 @@ fn publish_outage(app: &TestApp, title: &str, area: &str, published_at: NaiveDat
     ebok::db::news::insert(
         &mut app.conn(),
         &NewNewsItem {
-            kind: "outage".into(),
+            kind: ebok::domain::NewsKind::Outage,
             title: title.into(),
             body: "Uszkodzony światłowód, naprawa trwa.".into(),
             urgent: true,

@@ -24,7 +24,7 @@ fn order(app: &TestApp, customer_id: CustomerId, ext: &str, state: OrderState, t
             customer_id,
             account_id: None,
             ext_order_id: ext.into(),
-            purpose: "top_up".into(),
+            purpose: ebok::domain::online_payment::PaymentPurpose::TopUp,
             description: format!("Zamówienie {ext}"),
             total_amount: total,
             currency: "PLN".into(),

@@ -1279,6 +1279,29 @@ fn notices_and_banners_are_scheduled_targeted_and_retired(app: TestApp) {
     );
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(text.contains("Wpisz datę i godzinę"), "{text}");
+    // A kind the form does not offer is refused with the choice message, nothing stored.
+    let (status, text) = send(
+        &support,
+        "/staff/komunikaty/nowy",
+        "/staff/komunikaty",
+        &[
+            ("kind", "party"),
+            ("title", "Impreza w węźle"),
+            ("body", "Zapraszamy."),
+            ("starts_at", "2026-07-01T12:00"),
+        ],
+    );
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(
+        text.contains("Wybierz jedną z podanych możliwości."),
+        "{text}"
+    );
+    let stored: i64 = news::table
+        .filter(news::title.eq("Impreza w węźle"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(stored, 0, "nothing stored for an unknown kind");
     let (status, _) = send(
         &support,
         "/staff/komunikaty/nowy",

@@ -4,7 +4,7 @@ use crate::domain::ContractId;
 use crate::domain::CustomerId;
 use crate::domain::InvoiceId;
 use crate::domain::tickets::TicketStatus;
-use crate::domain::{ContractStatus, ServiceStatus};
+use crate::domain::{ContractStatus, NewsKind, ServiceStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::access::{AccessFlags, sees_notice};
@@ -48,7 +48,7 @@ pub struct TicketLink {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct NewsLink {
     pub id: i64,
-    pub kind: String,
+    pub kind: NewsKind,
     pub title: String,
     pub needs_confirmation: bool,
 }

@@ -146,7 +146,7 @@ mod tests {
     fn item(id: i64, area: Option<&str>, urgent: bool, published: NaiveDateTime) -> NewsItem {
         NewsItem {
             id,
-            kind: "news".into(),
+            kind: crate::domain::NewsKind::News,
             title: format!("item {id}"),
             body: String::new(),
             urgent,

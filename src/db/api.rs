@@ -2,6 +2,7 @@
 
 use crate::domain::ContractId;
 use crate::domain::CustomerId;
+use crate::domain::InvoiceStatus;
 use crate::domain::ServiceStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -330,7 +331,7 @@ pub fn set_service_status(
 pub fn invoices_page(conn: &mut DbConn, page: Page) -> QueryResult<Vec<super::invoices::Invoice>> {
     use super::schema::invoices;
     let mut query = invoices::table
-        .filter(invoices::status.eq("issued"))
+        .filter(invoices::status.eq(InvoiceStatus::Issued))
         .filter(invoices::id.gt(page.after))
         .into_boxed();
     if let Some(since) = page.since {

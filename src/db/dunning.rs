@@ -4,6 +4,7 @@
 use crate::domain::CustomerId;
 use crate::domain::InvoiceId;
 use crate::domain::dunning::StepStatus;
+use crate::domain::interest::InterestKind;
 use crate::domain::tickets::{TicketCategory, TicketStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -48,7 +49,7 @@ pub struct StepRow {
     pub taken_on: NaiveDate,
     pub outstanding: i64,
     pub interest: i64,
-    pub interest_kind: String,
+    pub interest_kind: InterestKind,
     pub deadline: Option<NaiveDate>,
     pub by_email: bool,
     pub in_portal: bool,
@@ -69,7 +70,7 @@ pub struct NewStep {
     pub taken_on: NaiveDate,
     pub outstanding: i64,
     pub interest: i64,
-    pub interest_kind: String,
+    pub interest_kind: InterestKind,
     pub deadline: Option<NaiveDate>,
     pub by_email: bool,
     pub in_portal: bool,

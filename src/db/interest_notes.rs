@@ -3,6 +3,8 @@
 
 use crate::domain::CustomerId;
 use crate::domain::InvoiceId;
+use crate::domain::InvoiceStatus;
+use crate::domain::interest::InterestKind;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -21,7 +23,7 @@ pub struct InterestNote {
     pub seq: i64,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
-    pub interest_kind: String,
+    pub interest_kind: InterestKind,
     pub total: i64,
     pub pdf_path: String,
     pub pdf_sha256: String,
@@ -38,7 +40,7 @@ pub struct NewInterestNote {
     pub seq: i64,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
-    pub interest_kind: String,
+    pub interest_kind: InterestKind,
     pub total: i64,
     pub pdf_path: String,
     pub pdf_sha256: String,
@@ -246,7 +248,7 @@ pub fn late_parts(
     let late = payment_allocations::table
         .inner_join(invoices::table)
         .inner_join(payments::table)
-        .filter(invoices::status.eq("issued"))
+        .filter(invoices::status.eq(InvoiceStatus::Issued))
         .filter(invoices::corrects_invoice_id.is_null())
         .filter(payments::reversed_at.is_null())
         .filter(payments::received_on.gt(invoices::due_date))

@@ -230,7 +230,7 @@ pub fn balances_of_customer(
         invoices::table
             .left_join(payment_allocations::table)
             .filter(invoices::customer_id.eq(customer_id))
-            .filter(invoices::status.eq("issued"))
+            .filter(invoices::status.eq(InvoiceStatus::Issued))
             .select((
                 invoices::id,
                 invoices::number,
@@ -318,7 +318,7 @@ pub fn mark_delivered(conn: &mut DbConn, id: InvoiceId, now: NaiveDateTime) -> Q
 pub fn issued_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryResult<Vec<Invoice>> {
     invoices::table
         .filter(invoices::customer_id.eq(customer_id))
-        .filter(invoices::status.eq("issued"))
+        .filter(invoices::status.eq(InvoiceStatus::Issued))
         .order((invoices::issue_date.desc(), invoices::id.desc()))
         .load(conn)
 }
@@ -326,8 +326,8 @@ pub fn issued_of_customer(conn: &mut DbConn, customer_id: CustomerId) -> QueryRe
 /// Invoices waiting to be posted on paper, oldest first.
 pub fn awaiting_paper(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Invoice>> {
     invoices::table
-        .filter(invoices::status.eq("issued"))
-        .filter(invoices::delivery.eq("paper"))
+        .filter(invoices::status.eq(InvoiceStatus::Issued))
+        .filter(invoices::delivery.eq(Delivery::Paper))
         .filter(invoices::delivered_at.is_null())
         .order((invoices::issue_date, invoices::id))
         .limit(limit)
@@ -377,7 +377,7 @@ pub fn issued_with_numbers(
     numbers: &[String],
 ) -> QueryResult<Vec<(InvoiceId, CustomerId, String)>> {
     invoices::table
-        .filter(invoices::status.eq("issued"))
+        .filter(invoices::status.eq(InvoiceStatus::Issued))
         .filter(invoices::number.eq_any(numbers))
         .select((
             invoices::id,
@@ -392,7 +392,7 @@ pub fn issued_with_numbers(
 pub fn correction_of(conn: &mut DbConn, invoice_id: InvoiceId) -> QueryResult<Option<InvoiceId>> {
     invoices::table
         .filter(invoices::corrects_invoice_id.eq(invoice_id))
-        .filter(invoices::status.eq("issued"))
+        .filter(invoices::status.eq(InvoiceStatus::Issued))
         .order(invoices::id.desc())
         .select(invoices::id)
         .first(conn)

@@ -2,7 +2,7 @@
 //! end date, and outage notices keyed by the news item. The UNIQUE keys are the claims.
 
 use crate::domain::CustomerId;
-use crate::domain::{ContractStatus, DomainStatus, ServiceStatus};
+use crate::domain::{ContractStatus, DomainStatus, NewsKind, ServiceStatus};
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -92,7 +92,7 @@ pub fn record(conn: &mut DbConn, mail: &NewNoticeMail) -> QueryResult<()> {
 /// Outage and maintenance notices published by `now`, not retired, not over, and not mailed.
 pub fn unmailed_outages(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<NewsItem>> {
     news::table
-        .filter(news::kind.eq_any(["outage", "maintenance"]))
+        .filter(news::kind.eq_any(NewsKind::NOTICES))
         .filter(news::retired_at.is_null())
         .filter(news::published_at.le(now))
         .filter(news::ends_at.is_null().or(news::ends_at.gt(now)))

@@ -5,7 +5,7 @@
 
 use crate::domain::CustomerId;
 use crate::domain::InvoiceId;
-use crate::domain::online_payment::OrderState;
+use crate::domain::online_payment::{OrderState, PaymentPurpose};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -20,7 +20,7 @@ pub struct OnlinePayment {
     pub account_id: Option<i64>,
     pub ext_order_id: String,
     pub payu_order_id: Option<String>,
-    pub purpose: String,
+    pub purpose: PaymentPurpose,
     pub description: String,
     pub total_amount: i64,
     pub currency: String,
@@ -47,7 +47,7 @@ pub struct NewOnlinePayment {
     pub customer_id: CustomerId,
     pub account_id: Option<i64>,
     pub ext_order_id: String,
-    pub purpose: String,
+    pub purpose: PaymentPurpose,
     pub description: String,
     pub total_amount: i64,
     pub currency: String,

@@ -20,15 +20,16 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use crate::domain::discounts::ApplicationStatus;
 use crate::domain::dunning::StepStatus;
 use crate::domain::ids::{ContractId, CustomerId, InvoiceId};
-use crate::domain::online_payment::OrderState;
+use crate::domain::interest::InterestKind;
+use crate::domain::online_payment::{OrderState, PaymentPurpose};
 use crate::domain::orders::{Fulfilment, ShopOrderStatus};
 use crate::domain::recurring::{CardStatus, ChargeState, MandateStatus};
 use crate::domain::tickets::{TicketCategory, TicketStatus};
 use crate::domain::visits::VisitStatus;
 use crate::domain::{
     AccountStatus, BatchStatus, ChangeRequestStatus, ContractStatus, CustomerKind, Delivery,
-    DomainStatus, InvoiceKind, InvoiceStatus, KsefState, MailStatus, PayuRefundState, PriceKind,
-    RefundStatus, RunStatus, ServiceKind, ServiceStatus, StoredWord, TransactionStatus,
+    DomainStatus, InvoiceKind, InvoiceStatus, KsefState, MailStatus, NewsKind, PayuRefundState,
+    PriceKind, RefundStatus, RunStatus, ServiceKind, ServiceStatus, StoredWord, TransactionStatus,
 };
 
 macro_rules! bigint_id {
@@ -203,4 +204,7 @@ text_word!(
     ShopOrderStatus,
     BatchStatus,
     TransactionStatus,
+    NewsKind,
+    InterestKind,
+    PaymentPurpose,
 );

@@ -21,15 +21,15 @@ use serde::Serialize;
 use super::Money;
 use super::holidays::working_day_on_or_after;
 
-/// Which statutory rate a debtor owes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InterestKind {
-    /// "Za opóźnienie": a consumer (no NIP).
-    Consumer,
-    /// "W transakcjach handlowych": a business.
-    Commercial,
-}
+super::words::stored_words!(
+    /// Which statutory rate a debtor owes (stored on dunning steps and interest notes).
+    InterestKind {
+        /// "Za opóźnienie": a consumer (no NIP).
+        Consumer = "consumer",
+        /// "W transakcjach handlowych": a business.
+        Commercial = "commercial",
+    }
+);
 
 /// The rates in force from `valid_from` until the next entry, in basis points (925 = 9.25 %).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

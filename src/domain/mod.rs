@@ -49,6 +49,6 @@ pub use pesel::{Pesel, PeselError};
 pub use vat::{InvoiceTotals, LineInput, PriceKind, VatError, VatRate};
 pub use words::{
     AccountStatus, BatchStatus, ChangeRequestStatus, ContractStatus, CustomerKind, Delivery,
-    DomainStatus, InvoiceKind, InvoiceStatus, KsefState, MailStatus, PayuRefundState, RefundStatus,
-    RunStatus, ServiceKind, ServiceStatus, StoredWord, TransactionStatus,
+    DomainStatus, InvoiceKind, InvoiceStatus, KsefState, MailStatus, NewsKind, PayuRefundState,
+    RefundStatus, RunStatus, ServiceKind, ServiceStatus, StoredWord, TransactionStatus,
 };

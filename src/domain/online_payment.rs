@@ -11,14 +11,21 @@ pub fn expires_at(placed_at: NaiveDateTime) -> NaiveDateTime {
     placed_at + Duration::seconds(VALIDITY_SECONDS)
 }
 
-/// `online_payments.purpose` of an order that buys a top-up package.
-pub const PURPOSE_TOP_UP: &str = "top_up";
-
-/// `online_payments.purpose` of an order that pays a catalogue order (`shop_orders`).
-pub const PURPOSE_ORDER: &str = "order";
-
-/// `online_payments.purpose` of an order that pays one interest note (`online_payment_notes`).
-pub const PURPOSE_INTEREST_NOTE: &str = "interest_note";
+crate::domain::words::stored_words!(
+    /// What a PayU order pays (`online_payments.purpose`): decides what its completion books.
+    PaymentPurpose {
+        /// One invoice (`online_payment_invoices`).
+        Invoice = "invoice",
+        /// Every overdue invoice at once (`online_payment_invoices`).
+        Overdue = "overdue",
+        /// A top-up package.
+        TopUp = "top_up",
+        /// A catalogue order (`shop_orders`).
+        Order = "order",
+        /// One interest note (`online_payment_notes`).
+        InterestNote = "interest_note",
+    }
+);
 
 /// The only currency the portal's invoices are in.
 pub const CURRENCY: &str = "PLN";

@@ -263,6 +263,25 @@ stored_words!(
 );
 
 stored_words!(
+    /// What a `news` item is: news for the dashboard, or a notice of an outage or of planned
+    /// work, which says when it starts and is mailed to the customers of its area.
+    NewsKind {
+        News = "news",
+        Outage = "outage",
+        Maintenance = "maintenance",
+    }
+);
+
+impl NewsKind {
+    /// The kinds that are notices of network work (a start, an end, an area to mail).
+    pub const NOTICES: [NewsKind; 2] = [NewsKind::Outage, NewsKind::Maintenance];
+
+    pub fn is_notice(self) -> bool {
+        self != NewsKind::News
+    }
+}
+
+stored_words!(
     /// One line of an imported statement (`bank_transactions.status`).
     TransactionStatus {
         /// A credit matched to a customer (booked as a payment once committed).

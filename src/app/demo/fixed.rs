@@ -17,7 +17,7 @@ use crate::db::seller::NewSeller;
 use crate::db::staff::NewStaffUser;
 use crate::db::tariffs::NewTariff;
 use crate::db::{self, DbConn};
-use crate::domain::{Money, Nrb, ServiceKind};
+use crate::domain::{Money, NewsKind, Nrb, ServiceKind};
 
 pub const DEMO_LOGIN: &str = "demo";
 pub const DEMO_PASSWORD: &str = "Demo-ebok-2026";
@@ -195,7 +195,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
     let maintenance_night = (today + Days::new(4)).and_time(chrono::NaiveTime::MIN);
     let items = [
         NewsSpec {
-            kind: "news",
+            kind: NewsKind::News,
             title: "Nowy pakiet Światłowód 1000/100 Mb/s",
             body: "Od grudnia wszyscy abonenci w Kaliszu i Ostrowie Wielkopolskim mogą przejść na \
                    pakiet 1000/100 Mb/s bez zmiany umowy i bez opłaty aktywacyjnej. Zmianę zamówisz \
@@ -206,7 +206,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
             area: None,
         },
         NewsSpec {
-            kind: "news",
+            kind: NewsKind::News,
             title: "E-faktura zamiast papieru",
             body: "Włącz e-fakturę w zakładce Dane, a faktury będą przychodzić e-mailem w dniu \
                    wystawienia — szybciej, taniej i bez papieru.",
@@ -216,7 +216,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
             area: None,
         },
         NewsSpec {
-            kind: "news",
+            kind: NewsKind::News,
             title: "Godziny pracy biura w okresie świątecznym",
             body: "24 i 31 grudnia biuro obsługi klienta będzie czynne do 13:00. Zgłoszenia awarii \
                    przyjmujemy całą dobę pod numerem +48 62 555 01 00.",
@@ -226,7 +226,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
             area: None,
         },
         NewsSpec {
-            kind: "outage",
+            kind: NewsKind::Outage,
             title: "Awaria łącza światłowodowego — os. Dobrzec",
             body: "Uszkodzony kabel magistralny przy ul. Częstochowskiej. Ekipa techniczna jest na \
                    miejscu; przewidywany czas usunięcia awarii: do 4 godzin.",
@@ -236,7 +236,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
             area: Some("Kalisz"),
         },
         NewsSpec {
-            kind: "maintenance",
+            kind: NewsKind::Maintenance,
             title: "Prace serwisowe w sieci szkieletowej",
             body: "W nocy możliwe krótkie przerwy w dostępie do internetu (do 15 minut) w związku \
                    z modernizacją urządzeń sieci szkieletowej.",
@@ -246,7 +246,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
             area: None,
         },
         NewsSpec {
-            kind: "outage",
+            kind: NewsKind::Outage,
             title: "Awaria zasilania w węźle Pleszew — usunięta",
             body: "Zasilanie przywrócono, usługi działają normalnie.",
             published_ago: Duration::days(6),
@@ -259,10 +259,10 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
         db::news::insert(
             conn,
             &NewNewsItem {
-                kind: item.kind.into(),
+                kind: item.kind,
                 title: item.title.into(),
                 body: item.body.into(),
-                urgent: item.kind == "outage",
+                urgent: item.kind == NewsKind::Outage,
                 area: item.area.map(str::to_owned),
                 published_at: now - item.published_ago,
                 starts_at: item.starts_at,
@@ -294,7 +294,7 @@ fn insert_news(conn: &mut DbConn, now: NaiveDateTime, today: NaiveDate) -> diese
 }
 
 struct NewsSpec {
-    kind: &'static str,
+    kind: NewsKind,
     title: &'static str,
     body: &'static str,
     published_ago: Duration,

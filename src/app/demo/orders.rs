@@ -15,7 +15,7 @@ use crate::db::online_payments::NewOnlinePayment;
 use crate::db::orders::NewCatalogueItem;
 use crate::db::{self, DbConn};
 use crate::domain::VatRate;
-use crate::domain::online_payment::{CURRENCY, OrderState, PURPOSE_ORDER};
+use crate::domain::online_payment::{CURRENCY, OrderState, PaymentPurpose};
 use crate::domain::orders::{Fulfilment, ItemKind, net_and_gross};
 
 use super::DemoError;
@@ -276,7 +276,7 @@ fn online_payment(conn: &mut DbConn, order_id: i64, tag: &str) -> Result<i64, De
             customer_id: order.customer_id,
             account_id: order.account_id,
             ext_order_id: format!("EBOK-DEMO-{tag}-{order_id}"),
-            purpose: PURPOSE_ORDER.into(),
+            purpose: PaymentPurpose::Order,
             description: format!("Zamówienie {}", orders::number(order_id)),
             total_amount: order.total_gross,
             currency: CURRENCY.into(),

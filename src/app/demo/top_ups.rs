@@ -7,7 +7,7 @@
 //! Added once: a second run, or one after staff changed the packages, adds nothing.
 
 use crate::domain::CustomerId;
-use crate::domain::online_payment::OrderState;
+use crate::domain::online_payment::{OrderState, PaymentPurpose};
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::online_payments::NewOnlinePayment;
@@ -87,7 +87,7 @@ fn seed_orders(
                 customer_id,
                 account_id: None,
                 ext_order_id: format!("demo-{n}"),
-                purpose: crate::domain::online_payment::PURPOSE_TOP_UP.into(),
+                purpose: PaymentPurpose::TopUp,
                 description: format!("Doładowanie: {}", package.name),
                 total_amount: package.price,
                 currency: crate::domain::online_payment::CURRENCY.into(),

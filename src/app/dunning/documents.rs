@@ -13,7 +13,7 @@ use crate::db::dunning::StepRow;
 use crate::db::{self, DbConn};
 use crate::domain::Money;
 use crate::domain::dunning::{EndpointFlag, StepKind, StepStatus, step_after};
-use crate::domain::interest::first_day_of_delay;
+use crate::domain::interest::{InterestKind, first_day_of_delay};
 use crate::domain::late_compensation::{compensation_eur, in_zloty, rate_day};
 use crate::pdf::{LetterView, PdfRenderer};
 
@@ -166,7 +166,7 @@ pub(crate) fn demand_compensation(
     due_date: NaiveDate,
 ) -> diesel::QueryResult<Option<(i64, Money, NaiveDate)>> {
     let demand = matches!(kind, StepKind::FormalDemand | StepKind::PreCourtDemand);
-    if !demand || step.interest_kind != "commercial" {
+    if !demand || step.interest_kind != InterestKind::Commercial {
         return Ok(None);
     }
     let eur = compensation_eur(Money::from_grosze(step.outstanding));
@@ -195,7 +195,7 @@ pub(crate) fn letter_pdf(
     let outstanding = Money::from_grosze(step.outstanding);
     let interest = Money::from_grosze(step.interest);
     let due_date = db::invoices::find(conn, step.invoice_id)?.map(|i| i.due_date);
-    let rate_name = if step.interest_kind == "commercial" {
+    let rate_name = if step.interest_kind == InterestKind::Commercial {
         "odsetkami ustawowymi za opóźnienie w transakcjach handlowych"
     } else {
         "odsetkami ustawowymi za opóźnienie"

@@ -336,10 +336,7 @@ fn new_step(
         taken_on: today,
         outstanding: planned.outstanding.grosze(),
         interest: planned.interest.grosze(),
-        interest_kind: match planned.interest_kind {
-            InterestKind::Consumer => "consumer".into(),
-            InterestKind::Commercial => "commercial".into(),
-        },
+        interest_kind: planned.interest_kind,
         deadline: None,
         by_email: false,
         in_portal: false,

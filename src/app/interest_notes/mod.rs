@@ -215,10 +215,7 @@ pub fn issue(
                 seq,
                 issue_date: today,
                 due_date,
-                interest_kind: match interest_kind_of(&customer) {
-                    InterestKind::Consumer => "consumer".into(),
-                    InterestKind::Commercial => "commercial".into(),
-                },
+                interest_kind: interest_kind_of(&customer),
                 total: pending.total.grosze(),
                 pdf_path: stored.relative_path,
                 pdf_sha256: stored.sha256,

@@ -10,6 +10,7 @@ use super::Gateway;
 use crate::app::mail_queue::Outgoing;
 use crate::db::outbox::NewOutboxMessage;
 use crate::db::{self, DbConn, Pool};
+use crate::domain::online_payment::PaymentPurpose;
 use crate::mail::{Language, MailKind, RenderedMail};
 use crate::payu::client::PayuError;
 
@@ -72,7 +73,7 @@ pub async fn expire_due(
         let cancelled_at_payu = gateway.is_some() && order.payu_order_id.is_some();
         let mail = render(outgoing, &order).map_err(|e| e.to_string())?;
         let recipient = order.notify_email.clone();
-        let for_shop_order = order.purpose == crate::domain::online_payment::PURPOSE_ORDER;
+        let for_shop_order = order.purpose == PaymentPurpose::Order;
         let cancelled = with_db(pool, move |conn| {
             db::write_transaction(conn, |conn| {
                 // PayU's CANCELED notification for our own DELETE may have been processed
@@ -112,8 +113,8 @@ fn render(
         Language::English => amount.to_english(),
     };
     context.insert("amount", &amount);
-    let top_up = order.purpose == crate::domain::online_payment::PURPOSE_TOP_UP;
-    let interest_note = order.purpose == crate::domain::online_payment::PURPOSE_INTEREST_NOTE;
+    let top_up = order.purpose == PaymentPurpose::TopUp;
+    let interest_note = order.purpose == PaymentPurpose::InterestNote;
     context.insert("top_up", &top_up);
     context.insert("interest_note", &interest_note);
     context.insert(

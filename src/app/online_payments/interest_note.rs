@@ -6,7 +6,7 @@ use super::{
     Draft, Gateway, PayError, PayRequest, Placed, SAME_ORDER_WINDOW, Started, database, write_order,
 };
 use crate::db::{self, DbConn};
-use crate::domain::online_payment::PURPOSE_INTEREST_NOTE;
+use crate::domain::online_payment::PaymentPurpose;
 use crate::payu::wire::Product;
 
 /// A payment for what is still owed of one of the customer's interest notes. Only the
@@ -34,7 +34,7 @@ pub(super) fn place(
     for open in
         db::online_payments::open_of_customer_since(conn, customer.id, since).map_err(database)?
     {
-        if open.purpose != PURPOSE_INTEREST_NOTE || open.total_amount != outstanding {
+        if open.purpose != PaymentPurpose::InterestNote || open.total_amount != outstanding {
             continue;
         }
         let same_note = db::online_payments::notes_of(conn, open.id).map_err(database)? == line;
@@ -47,7 +47,7 @@ pub(super) fn place(
     }
     let description = format!("Nota odsetkowa {}", note.note.number);
     let draft = Draft {
-        purpose: PURPOSE_INTEREST_NOTE,
+        purpose: PaymentPurpose::InterestNote,
         invoices: Vec::new(),
         description: description.clone(),
         total: outstanding,

@@ -21,9 +21,7 @@ use crate::config::PayuConfig;
 use crate::db::online_payments::{NewOnlinePayment, OnlinePayment};
 use crate::db::top_ups::NewTopUp;
 use crate::db::{self, DbConn, Pool};
-use crate::domain::online_payment::{
-    self, CURRENCY, OrderState, PURPOSE_INTEREST_NOTE, PURPOSE_TOP_UP,
-};
+use crate::domain::online_payment::{self, CURRENCY, OrderState, PaymentPurpose};
 use crate::domain::orders::ShopOrderStatus;
 use crate::payu::client::{PayuClient, PayuCredentials, PayuError};
 use crate::payu::wire::{Buyer, OrderCreateRequest, Product};
@@ -266,8 +264,8 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
             .map_err(database)?
         {
             let same = open.total_amount == total
-                && open.purpose != PURPOSE_TOP_UP
-                && open.purpose != PURPOSE_INTEREST_NOTE
+                && open.purpose != PaymentPurpose::TopUp
+                && open.purpose != PaymentPurpose::InterestNote
                 && db::online_payments::invoices_of(conn, open.id).map_err(database)? == parts;
             if let (true, Some(redirect_uri)) = (same, open.redirect_uri) {
                 return Ok(Placed::Existing(Started {
@@ -293,8 +291,8 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
             _ => format!("Zaległe faktury ({})", products.len()),
         };
         let purpose = match request.what {
-            PayFor::Invoice(_) => "invoice",
-            _ => "overdue",
+            PayFor::Invoice(_) => PaymentPurpose::Invoice,
+            _ => PaymentPurpose::Overdue,
         };
         let draft = Draft {
             purpose,
@@ -311,7 +309,7 @@ fn place(conn: &mut DbConn, gateway: &Gateway, request: &PayRequest) -> Result<P
 
 /// What an order is for, before it is written.
 struct Draft {
-    purpose: &'static str,
+    purpose: PaymentPurpose,
     /// (invoice id, grosze) the order pays; none for a top-up.
     invoices: Vec<(InvoiceId, i64)>,
     description: String,
@@ -355,7 +353,7 @@ fn write_order(
             customer_id: customer.id,
             account_id: account.map(|a| a.id),
             ext_order_id: ext_order_id.clone(),
-            purpose: draft.purpose.into(),
+            purpose: draft.purpose,
             description: draft.description.clone(),
             total_amount: draft.total,
             currency: CURRENCY.into(),
@@ -415,7 +413,7 @@ fn place_top_up(
     for open in
         db::online_payments::open_of_customer_since(conn, customer.id, since).map_err(database)?
     {
-        if open.purpose != PURPOSE_TOP_UP || open.total_amount != package.price {
+        if open.purpose != PaymentPurpose::TopUp || open.total_amount != package.price {
             continue;
         }
         let same_package = db::top_ups::of_order(conn, open.id)
@@ -430,7 +428,7 @@ fn place_top_up(
     }
     let description = format!("Doładowanie: {}", package.name);
     let draft = Draft {
-        purpose: PURPOSE_TOP_UP,
+        purpose: PaymentPurpose::TopUp,
         invoices: Vec::new(),
         description: description.clone(),
         total: package.price,
@@ -504,7 +502,7 @@ fn place_shop_order(
         })
         .collect();
     let draft = Draft {
-        purpose: "order",
+        purpose: PaymentPurpose::Order,
         invoices: Vec::new(),
         description: format!("Zamówienie {}", crate::app::orders::number(order.id)),
         total: order.total_gross,

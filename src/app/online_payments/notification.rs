@@ -13,7 +13,7 @@ use crate::app::receivables;
 use crate::db::payments::NewPayment;
 use crate::db::{self, DbConn};
 use crate::domain::allocation::{OpenInvoice, allocate};
-use crate::domain::online_payment::{self, OrderState, PURPOSE_ORDER, PURPOSE_TOP_UP, Step};
+use crate::domain::online_payment::{self, OrderState, PaymentPurpose, Step};
 use crate::payu::signature::{self, SignatureError};
 use crate::payu::wire::{OrderNotification, RefundNotification};
 
@@ -155,19 +155,24 @@ pub fn process(
                 if !db::online_payments::claim_completion(conn, order.id, now)? {
                     return ignored;
                 }
-                let payment_id = if order.purpose == PURPOSE_TOP_UP {
-                    crate::app::top_ups::credit(conn, &order, &reported.order_id, today, now)?
-                } else if order.purpose == PURPOSE_ORDER {
-                    crate::app::orders::paid::book(
+                let payment_id = match order.purpose {
+                    PaymentPurpose::TopUp => {
+                        crate::app::top_ups::credit(conn, &order, &reported.order_id, today, now)?
+                    }
+                    PaymentPurpose::Order => crate::app::orders::paid::book(
                         conn,
                         invoicing,
                         &order,
                         &reported.order_id,
                         today,
                         now,
-                    )?
-                } else {
-                    book(conn, &order, &reported.order_id, today, now)?
+                    )?,
+                    // What the order pays is listed beside it (invoices or the interest note).
+                    PaymentPurpose::Invoice
+                    | PaymentPurpose::Overdue
+                    | PaymentPurpose::InterestNote => {
+                        book(conn, &order, &reported.order_id, today, now)?
+                    }
                 };
                 Ok(Outcome::Booked {
                     order_id: order.id,

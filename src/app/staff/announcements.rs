@@ -14,8 +14,7 @@ use crate::db::news::announcements::{
 };
 use crate::db::news::{NewNewsItem, NewsItem};
 use crate::db::{self, DbConn};
-
-pub const NEWS_KINDS: [&str; 3] = ["news", "outage", "maintenance"];
+use crate::domain::{NewsKind, StoredWord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnnouncementError {
@@ -91,7 +90,7 @@ pub struct NewsForm {
 impl NewsForm {
     pub fn from_item(n: &NewsItem) -> NewsForm {
         NewsForm {
-            kind: n.kind.clone(),
+            kind: n.kind.as_str().to_owned(),
             title: n.title.clone(),
             body: n.body.clone(),
             urgent: n.urgent,
@@ -105,7 +104,8 @@ impl NewsForm {
 
 fn check_news(form: &NewsForm, now: NaiveDateTime) -> Result<NewsChanges, FieldErrors> {
     let mut errors = FieldErrors::default();
-    if !NEWS_KINDS.contains(&form.kind.as_str()) {
+    let kind = NewsKind::parse(&form.kind);
+    if kind.is_none() {
         errors.add("kind", "staff-error-choice");
     }
     if optional(&form.title).is_none() || form.title.trim().chars().count() > 200 {
@@ -117,7 +117,7 @@ fn check_news(form: &NewsForm, now: NaiveDateTime) -> Result<NewsChanges, FieldE
     // Published now unless scheduled.
     let published_at = time(&mut errors, "published_at", &form.published_at, false).unwrap_or(now);
     // An outage or maintenance notice says when it starts; dashboards show it until it ends.
-    let is_outage = form.kind != "news";
+    let is_outage = kind.is_some_and(NewsKind::is_notice);
     let starts_at = time(&mut errors, "starts_at", &form.starts_at, is_outage);
     let ends_at = time(&mut errors, "ends_at", &form.ends_at, false);
     if let (Some(start), Some(end)) = (starts_at, ends_at)
@@ -126,8 +126,12 @@ fn check_news(form: &NewsForm, now: NaiveDateTime) -> Result<NewsChanges, FieldE
         errors.add("ends_at", "staff-error-ends-before-start");
     }
     let area = area(&mut errors, &form.area);
+    // An unknown kind was added to `errors` above.
+    let Some(kind) = kind else {
+        return Err(errors);
+    };
     errors.into_result(NewsChanges {
-        kind: form.kind.clone(),
+        kind,
         title: form.title.trim().to_owned(),
         body: form.body.trim().to_owned(),
         urgent: form.urgent,
@@ -158,7 +162,7 @@ pub fn save_news(
                 let id = db::news::insert(
                     conn,
                     &NewNewsItem {
-                        kind: changes.kind.clone(),
+                        kind: changes.kind,
                         title: changes.title.clone(),
                         body: changes.body.clone(),
                         urgent: changes.urgent,

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::news::NewsItem;
 use crate::db::schema::{contracts, news, offer_banners};
+use crate::domain::NewsKind;
 
 /// A row of `offer_banners`.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
@@ -51,7 +52,7 @@ pub struct BannerChanges {
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = news, treat_none_as_null = true)]
 pub struct NewsChanges {
-    pub kind: String,
+    pub kind: NewsKind,
     pub title: String,
     pub body: String,
     pub urgent: bool,

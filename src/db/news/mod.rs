@@ -2,7 +2,7 @@
 
 pub mod announcements;
 
-use crate::domain::CustomerId;
+use crate::domain::{CustomerId, NewsKind};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -13,7 +13,7 @@ use super::schema::news;
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct NewsItem {
     pub id: i64,
-    pub kind: String,
+    pub kind: NewsKind,
     pub title: String,
     pub body: String,
     pub urgent: bool,
@@ -29,7 +29,7 @@ pub struct NewsItem {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = news, treat_none_as_default_value = false)]
 pub struct NewNewsItem {
-    pub kind: String,
+    pub kind: NewsKind,
     pub title: String,
     pub body: String,
     pub urgent: bool,
@@ -58,7 +58,7 @@ pub fn latest_public(
         .filter(news::published_at.le(now))
         .filter(news::area.is_null())
         .filter(news::retired_at.is_null())
-        .filter(news::kind.eq("news"))
+        .filter(news::kind.eq(NewsKind::News))
         .order((news::urgent.desc(), news::published_at.desc()))
         .limit(limit)
         .load(conn)
@@ -72,7 +72,7 @@ pub fn outages_until(
     horizon: NaiveDateTime,
 ) -> QueryResult<Vec<NewsItem>> {
     news::table
-        .filter(news::kind.eq_any(["outage", "maintenance"]))
+        .filter(news::kind.eq_any(NewsKind::NOTICES))
         .filter(news::retired_at.is_null())
         .filter(news::published_at.le(now))
         .filter(news::starts_at.le(horizon))

@@ -12,9 +12,10 @@ use super::forms::field_messages;
 use crate::app::App;
 use crate::app::staff::FieldErrors;
 use crate::app::staff::announcements::{
-    self, Announcement, AnnouncementError, Banner, BannerForm, Editor, NEWS_KINDS, News, NewsForm,
+    self, Announcement, AnnouncementError, Banner, BannerForm, Editor, News, NewsForm,
 };
 use crate::app::staff_roles::Permission;
+use crate::domain::{NewsKind, StoredWord};
 use crate::i18n::{Lang, text};
 use crate::web::csrf::{CsrfForm, Protected, TokenOnly};
 use crate::web::page::{Layout, LayoutDraft};
@@ -44,7 +45,7 @@ trait EditorPage: Announcement {
     const TEMPLATE: &'static str;
     const FIELDS: &'static [&'static str];
     /// The kinds the form offers (news, outage, maintenance); none for the banner.
-    const KINDS: &'static [&'static str];
+    const KINDS: &'static [NewsKind];
 }
 
 impl EditorPage for News {
@@ -59,14 +60,14 @@ impl EditorPage for News {
         "starts_at",
         "ends_at",
     ];
-    const KINDS: &'static [&'static str] = &NEWS_KINDS;
+    const KINDS: &'static [NewsKind] = NewsKind::ALL;
 }
 
 impl EditorPage for Banner {
     const TEMPLATE: &'static str = "staff/banner_form";
     const FIELDS: &'static [&'static str] =
         &["title", "body", "link_url", "area", "starts_at", "ends_at"];
-    const KINDS: &'static [&'static str] = &[];
+    const KINDS: &'static [NewsKind] = &[];
 }
 
 #[get("/staff/komunikaty")]
