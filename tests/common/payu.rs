@@ -166,9 +166,11 @@ pub fn wait_for_state(app: &TestApp, id: i64, state: &str) {
 
 /// Waits up to 15 s for something the local PayU server does later (a notification).
 pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    // A deadline for something that takes well under a second here: generous, because CI's
+    // machine may be far busier (a run there reported two card tests failed that passed here).
     let started = Instant::now();
     while !done() {
-        assert!(started.elapsed() < Duration::from_secs(15), "{what}");
+        assert!(started.elapsed() < Duration::from_secs(45), "{what}");
         std::thread::sleep(Duration::from_millis(25));
     }
 }
