@@ -121,7 +121,8 @@ pub fn summary(report: &RunReport) -> String {
         "Billing run {run} for {period}: {customers} customers in {seconds:.1} s\n  \
          issued {issued} invoices, {gross} zł gross ({rate:.0} invoices/s)\n  \
          skipped {skipped}: {skips}\n  \
-         PDF {pdf:.1} s (rendering and storing, all cores), database {db:.1} s",
+         PDF {pdf:.1} s (rendering and storing, all cores), database {db:.1} s (the two \
+         overlap)",
         run = report.run_id,
         period = report.period,
         customers = totals.customers_done,

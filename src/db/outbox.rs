@@ -54,6 +54,11 @@ pub fn enqueue(conn: &mut DbConn, message: &NewOutboxMessage) -> QueryResult<i64
         .get_result(conn)
 }
 
+/// Queues many messages with multi-row inserts (a billing chunk's invoice mails).
+pub fn enqueue_many(conn: &mut DbConn, messages: &[NewOutboxMessage]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, outbox::table, messages))
+}
+
 /// Makes a queued message a mailing-list one: sent with `List-Unsubscribe: <url>` and
 /// `List-Unsubscribe-Post` (RFC 8058). Set apart from `enqueue` because only marketing mail has it.
 pub fn set_list_unsubscribe(conn: &mut DbConn, id: i64, url: &str) -> QueryResult<()> {

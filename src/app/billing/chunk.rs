@@ -1,6 +1,7 @@
 //! Writing one chunk of the run in one write transaction: numbers for every planned invoice at
-//! once, the rows, the PDFs (rendered in parallel and stored before the commit that records
-//! their hashes), the e-mails for consenting customers, the idempotency keys and the run's
+//! once, the PDFs (rendered on every core, a part at a time beside the writing of the part
+//! before, and flushed to disk before the commit that records their hashes), the rows, the
+//! e-mails for consenting customers, the idempotency keys and the run's
 //! counters. A crash anywhere before the commit leaves nothing of the chunk but PDF files under
 //! numbers the re-run hands out again and rewrites; after it, every invoice has its PDF.
 
@@ -17,8 +18,7 @@ use super::plan::{self, InvoicePlan, Outcome};
 use super::render::{self, Document};
 use super::{BillingError, RunTotals};
 use crate::app::invoicing::{
-    Header, Invoicing, IssueError, line_rows, new_invoice, queue_invoice_mail,
-    subscriptions_billed_by,
+    Header, Invoicing, invoice_mail, line_rows, new_invoice, subscriptions_billed_by,
 };
 use crate::db::billing::BilledPeriod;
 use crate::db::customers::Customer;
@@ -54,7 +54,7 @@ pub(super) fn bill_chunk(
     now: NaiveDateTime,
 ) -> Result<RunTotals, BillingError> {
     let started = Instant::now();
-    let (mut totals, pdf_time) = db::write_transaction(conn, |conn| {
+    let (mut totals, waiting) = db::write_transaction(conn, |conn| {
         let mut totals = before.clone();
         totals.customers_done += customers.len() as i64;
         let data = plan::load(conn, &customers, env.period)?;
@@ -70,22 +70,40 @@ pub(super) fn bill_chunk(
                 Outcome::Skip(reason) => totals.skip(reason),
             }
         }
-        let pdf_time = if plans.is_empty() {
-            Duration::ZERO
+        let times = if plans.is_empty() {
+            PdfTimes::default()
         } else {
             write_invoices(conn, env, &plans, &data.billed, &mut totals, now)?
         };
-        totals.pdf += pdf_time;
-        totals.db += started.elapsed().saturating_sub(pdf_time);
+        totals.pdf += times.rendering;
+        totals.db += started.elapsed().saturating_sub(times.waiting);
         db::billing::record_progress(conn, env.run_id, &totals.counters(), now)?;
-        Ok::<_, BillingError>((totals, pdf_time))
+        Ok::<_, BillingError>((totals, times.waiting))
     })?;
     // The commit is database time too; the record catches up with the next chunk or the end.
-    totals.db = before.db + started.elapsed().saturating_sub(pdf_time);
+    totals.db = before.db + started.elapsed().saturating_sub(waiting);
     Ok(totals)
 }
 
-/// Numbers, rows, PDFs and mail for the planned invoices; returns the time spent on PDFs.
+/// How a chunk's PDFs took their time: the rendering threads' (which run beside the database
+/// writes), and the writer's waiting for them.
+#[derive(Default)]
+struct PdfTimes {
+    rendering: Duration,
+    waiting: Duration,
+}
+
+/// Invoices per part of a chunk: the writer stores one part while the next is rendered.
+const RENDERED_PER_PART: usize = 100;
+
+/// Numbers, rows, PDFs and mail for the planned invoices.
+///
+/// The PDFs and FA(3) documents are made before the rows are written: neither shows the
+/// invoice's database id, so each invoice row goes in once, with its PDF's path and hash. (An
+/// UPDATE of every fresh row after its insert wrote each invoice and its index entries twice.)
+/// They are made a part at a time on their own threads while this one writes the part before,
+/// so the chunk's database work runs beside its rendering instead of after it; the files are
+/// flushed once, after the last part and before the commit.
 fn write_invoices(
     conn: &mut DbConn,
     env: &RunEnv<'_>,
@@ -93,7 +111,7 @@ fn write_invoices(
     data_billed: &std::collections::HashSet<CustomerId>,
     totals: &mut RunTotals,
     now: NaiveDateTime,
-) -> Result<Duration, BillingError> {
+) -> Result<PdfTimes, BillingError> {
     let key = period_key(env.issue_date, env.reset);
     let first = db::billing::reserve_seqs(conn, env.series_id, &key, plans.len() as i64)?;
     let rows: Vec<NewInvoice> = plans
@@ -127,11 +145,6 @@ fn write_invoices(
             })
         })
         .collect();
-    let ids: HashMap<String, InvoiceId> = db::billing::insert_invoices(conn, &rows)?
-        .into_iter()
-        .filter_map(|(id, number)| number.map(|n| (n, id)))
-        .collect();
-    let mut documents = Vec::with_capacity(plans.len());
     // Every issuing path makes the FA(3) document in the issuing transaction; the run makes a
     // chunk's from the rows in hand on the rendering threads and inserts them together.
     let fa3 = (!crate::app::ksef::benchmark_without_fa3())
@@ -143,13 +156,138 @@ fn write_invoices(
             })
         })
         .transpose()?;
-    let mut all_lines: Vec<NewInvoiceLine> = Vec::new();
-    let mut keys = Vec::with_capacity(plans.len());
+    let lines: Vec<Vec<NewInvoiceLine>> = plans
+        .iter()
+        .map(|plan| line_rows(UNSTORED, &plan.lines, &plan.totals, plan.method, "line", 1))
+        .collect();
+    let documents: Vec<Document> = plans
+        .iter()
+        .zip(&rows)
+        .zip(&lines)
+        .map(|((plan, row), lines)| Document {
+            lines: lines.iter().map(stored_line).collect(),
+            invoice: stored_invoice(UNSTORED, row.clone()),
+            customer_number: plan.customer.customer_number,
+            fa3,
+        })
+        .collect();
+    let mut times = PdfTimes::default();
+    std::thread::scope(|scope| -> Result<(), BillingError> {
+        let (parts, rendered_parts) = std::sync::mpsc::sync_channel(1);
+        let documents = &documents;
+        let rendering = scope.spawn(move || {
+            let mut busy = Duration::ZERO;
+            for part in documents.chunks(RENDERED_PER_PART) {
+                let started = Instant::now();
+                let rendered = render::render_unflushed(env.invoicing, part, env.threads);
+                busy += started.elapsed();
+                let failed = rendered.is_err();
+                // The writer has given up (its error ends the chunk): stop rendering.
+                if parts.send(rendered).is_err() || failed {
+                    break;
+                }
+            }
+            busy
+        });
+        let written = (|| {
+            let parts = plans
+                .chunks(RENDERED_PER_PART)
+                .zip(rows.chunks(RENDERED_PER_PART))
+                .zip(lines.chunks(RENDERED_PER_PART))
+                .zip(documents.chunks(RENDERED_PER_PART));
+            for (((plans, rows), lines), documents) in parts {
+                let waiting = Instant::now();
+                let rendered = rendered_parts
+                    .recv()
+                    .map_err(|_| BillingError::RendererPanicked)??;
+                times.waiting += waiting.elapsed();
+                let part = Part {
+                    plans,
+                    rows,
+                    lines,
+                    documents,
+                };
+                write_part(conn, env, part, rendered, data_billed, totals, now)?;
+            }
+            Ok(())
+        })();
+        // The rendering thread stops at its next part once the receiver is gone.
+        drop(rendered_parts);
+        times.rendering = rendering
+            .join()
+            .map_err(|_| BillingError::RendererPanicked)?;
+        written
+    })?;
+    // Before the commit records any hash: it must find every file on disk.
+    env.invoicing.store.flush()?;
+    // Credit from earlier overpayments settles the new invoices at once, as when an invoice is
+    // issued one by one.
+    let customer_ids: Vec<CustomerId> = plans.iter().map(|plan| plan.customer.id).collect();
+    let mut with_credit: Vec<CustomerId> =
+        db::payments::customers_with_credit(conn, &customer_ids)?
+            .into_iter()
+            .collect();
+    with_credit.sort_unstable();
+    for customer in with_credit {
+        crate::app::payments::settle(conn, customer, now)?;
+    }
+    Ok(times)
+}
+
+/// One part of a chunk, its slices of the chunk's plans, rows, lines and rendered documents.
+struct Part<'a> {
+    plans: &'a [InvoicePlan],
+    rows: &'a [NewInvoice],
+    lines: &'a [Vec<NewInvoiceLine>],
+    documents: &'a [Document],
+}
+
+/// Writes one part's invoices, with their PDFs' paths and hashes, and everything that names
+/// them: lines, the billed periods, subscription periods, charges, FA(3) documents and mails.
+fn write_part(
+    conn: &mut DbConn,
+    env: &RunEnv<'_>,
+    part: Part<'_>,
+    mut rendered: Vec<render::Rendered>,
+    data_billed: &std::collections::HashSet<CustomerId>,
+    totals: &mut RunTotals,
+    now: NaiveDateTime,
+) -> Result<(), BillingError> {
+    let mut rows = part.rows.to_vec();
+    for (row, rendered) in rows.iter_mut().zip(&rendered) {
+        // The run's store keeps its files, so every invoice has one.
+        let Some(pdf) = &rendered.pdf else {
+            return Err(BillingError::Invoice("rendered without its PDF".into()));
+        };
+        row.pdf_path = Some(pdf.relative_path.clone());
+        row.pdf_sha256 = Some(pdf.sha256.clone());
+    }
+    let ids: HashMap<String, InvoiceId> = db::billing::insert_invoices(conn, &rows)?
+        .into_iter()
+        .filter_map(|(id, number)| number.map(|n| (n, id)))
+        .collect();
+    let mut lines: Vec<NewInvoiceLine> = Vec::new();
+    let mut keys = Vec::with_capacity(part.plans.len());
     let mut facts: Vec<NewSubscriptionPeriod> = Vec::new();
-    for (plan, row) in plans.iter().zip(rows) {
-        let number = row.number.clone().unwrap_or_default();
+    let mut ksef_documents = Vec::with_capacity(part.plans.len());
+    let mut mails = Vec::new();
+    for (((plan, document), rendered), plan_lines) in part
+        .plans
+        .iter()
+        .zip(part.documents)
+        .zip(&mut rendered)
+        .zip(part.lines)
+    {
+        let number = document.invoice.number.clone().unwrap_or_default();
         let id = *ids.get(&number).ok_or(BillingError::Lost(number))?;
-        let lines = line_rows(id, &plan.lines, &plan.totals, plan.method, "line", 1);
+        lines.extend(plan_lines.iter().map(|line| NewInvoiceLine {
+            invoice_id: id,
+            ..line.clone()
+        }));
+        if let Some(mut ksef) = rendered.ksef.take() {
+            ksef.invoice_id = id;
+            ksef_documents.push(ksef);
+        }
         facts.extend(subscriptions_billed_by(&plan.lines).into_iter().map(|s| {
             NewSubscriptionPeriod {
                 service_id: s.service_id,
@@ -176,58 +314,34 @@ fn write_invoices(
                 run_id: env.run_id,
             });
         }
-        totals.issued += 1;
-        totals.total_gross += plan.totals.gross.grosze();
-        documents.push(Document {
-            lines: lines.iter().map(stored_line).collect(),
-            invoice: stored_invoice(id, row),
-            customer_number: plan.customer.customer_number,
-            fa3,
-        });
-        all_lines.extend(lines);
-    }
-    db::billing::insert_lines(conn, &all_lines)?;
-    db::billing::insert_billed(conn, &keys)?;
-    // The plan left out every subscription invoiced before; a concurrent issuer that recorded
-    // one since fails this statement, and the chunk with it (a re-run then skips it).
-    db::subscription_periods::record(conn, &facts)?;
-    let customer_ids: Vec<CustomerId> = plans.iter().map(|plan| plan.customer.id).collect();
-    let with_credit = db::payments::customers_with_credit(conn, &customer_ids)?;
-    let pdf_started = Instant::now();
-    let mut rendered = render::render_and_store(env.invoicing, &documents, env.threads)?;
-    let pdf_time = pdf_started.elapsed();
-    let ksef_documents: Vec<_> = rendered.iter_mut().filter_map(|r| r.ksef.take()).collect();
-    db::ksef::insert_many(conn, &ksef_documents)?;
-    for ((document, rendered), plan) in documents.iter().zip(&rendered).zip(plans) {
-        // The run's store keeps its files, so every invoice has one.
-        let Some(pdf) = &rendered.pdf else {
-            return Err(BillingError::Invoice("rendered without its PDF".into()));
-        };
-        db::invoices::attach_pdf(conn, document.invoice.id, &pdf.relative_path, &pdf.sha256)?;
-        if let (true, Some(outgoing)) = (plan.by_email, env.invoicing.outgoing) {
-            queue_invoice_mail(
-                conn,
+        if let (true, Some(outgoing), Some(pdf)) =
+            (plan.by_email, env.invoicing.outgoing, &rendered.pdf)
+        {
+            mails.push(invoice_mail(
                 outgoing,
                 &document.invoice,
                 &plan.customer.email,
                 &env.invoicing.store.absolute(&pdf.relative_path),
                 CorrectionEffect::Nothing,
                 now,
-            )
-            .map_err(|e| match e {
-                IssueError::Mail(e) => BillingError::Mail(e),
-                IssueError::Database(e) => BillingError::Database(e),
-                other => BillingError::Invoice(other.to_string()),
-            })?;
+            ));
         }
-        // Credit from earlier overpayments settles the new invoice at once, as when an invoice
-        // is issued one by one.
-        if with_credit.contains(&plan.customer.id) {
-            crate::app::payments::settle(conn, plan.customer.id, now)?;
-        }
+        totals.issued += 1;
+        totals.total_gross += plan.totals.gross.grosze();
     }
-    Ok(pdf_time)
+    db::billing::insert_lines(conn, &lines)?;
+    db::billing::insert_billed(conn, &keys)?;
+    // The plan left out every subscription invoiced before; a concurrent issuer that recorded
+    // one since fails this statement, and the chunk with it (a re-run then skips it).
+    db::subscription_periods::record(conn, &facts)?;
+    db::ksef::insert_many(conn, &ksef_documents)?;
+    db::outbox::enqueue_many(conn, &mails)?;
+    Ok(())
 }
+
+/// The id a document carries while it is rendered, before its row is inserted: ids start at 1
+/// on both backends, and nothing rendered (the PDF, the FA(3) XML) shows it.
+const UNSTORED: InvoiceId = InvoiceId(0);
 
 /// The invoice as it now stands in the database, for rendering without reading it back.
 pub(crate) fn stored_invoice(id: InvoiceId, row: NewInvoice) -> Invoice {

@@ -37,8 +37,21 @@ pub(crate) struct Rendered {
     pub ksef: Option<KsefDocument>,
 }
 
-/// The rendered invoices, in the order of `documents`.
+/// The rendered invoices, in the order of `documents`, durable on disk.
 pub(crate) fn render_and_store(
+    invoicing: &Invoicing<'_>,
+    documents: &[Document],
+    threads: usize,
+) -> Result<Vec<Rendered>, BillingError> {
+    let rendered = render_unflushed(invoicing, documents, threads)?;
+    // Before the caller records any hash: the commit must find every file on disk.
+    invoicing.store.flush()?;
+    Ok(rendered)
+}
+
+/// The rendered invoices, in the order of `documents`; their files reach the disk with the
+/// store's next flush, which must come before any of them is recorded.
+pub(crate) fn render_unflushed(
     invoicing: &Invoicing<'_>,
     documents: &[Document],
     threads: usize,
@@ -58,8 +71,6 @@ pub(crate) fn render_and_store(
     for share in results {
         rendered.extend(share?);
     }
-    // Before the caller records any hash: the chunk's commit must find every file on disk.
-    invoicing.store.flush()?;
     Ok(rendered)
 }
 

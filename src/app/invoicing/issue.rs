@@ -428,7 +428,8 @@ fn finish(
     Ok(invoice)
 }
 
-pub(crate) fn queue_invoice_mail(
+/// Queues the mail of one issued invoice (see [`invoice_mail`]).
+fn queue_invoice_mail(
     conn: &mut DbConn,
     outgoing: Outgoing<'_>,
     invoice: &Invoice,
@@ -437,6 +438,23 @@ pub(crate) fn queue_invoice_mail(
     effect: CorrectionEffect,
     now: NaiveDateTime,
 ) -> Result<(), IssueError> {
+    db::outbox::enqueue(
+        conn,
+        &invoice_mail(outgoing, invoice, address, pdf, effect, now),
+    )?;
+    Ok(())
+}
+
+/// The e-mail that carries an issued invoice's PDF to the customer, ready for the outbox (the
+/// billing run queues a chunk's together).
+pub(crate) fn invoice_mail(
+    outgoing: Outgoing<'_>,
+    invoice: &Invoice,
+    address: &str,
+    pdf: &std::path::Path,
+    effect: CorrectionEffect,
+    now: NaiveDateTime,
+) -> NewOutboxMessage {
     let number = invoice.number.clone().unwrap_or_default();
     let total = Money::from_grosze(invoice.total_gross);
     let due = invoice.due_date.format("%d.%m.%Y");
@@ -482,25 +500,21 @@ pub(crate) fn queue_invoice_mail(
          Wszystkie faktury znajdziesz też w e-BOK: {}/faktury\n\n{}\n",
         outgoing.public_url, outgoing.isp_name
     );
-    db::outbox::enqueue(
-        conn,
-        &NewOutboxMessage {
-            kind: "invoice".into(),
-            recipient: address.into(),
-            subject: format!("{kind} nr {number} — {}", outgoing.isp_name),
-            body_text: text,
-            body_html: None,
-            attachment_path: Some(pdf.to_string_lossy().into_owned()),
-            status: MailStatus::Pending,
-            attempts: 0,
-            next_attempt_at: now,
-            locked_until: None,
-            last_error: None,
-            created_at: now,
-            sent_at: None,
-        },
-    )?;
-    Ok(())
+    NewOutboxMessage {
+        kind: "invoice".into(),
+        recipient: address.into(),
+        subject: format!("{kind} nr {number} — {}", outgoing.isp_name),
+        body_text: text,
+        body_html: None,
+        attachment_path: Some(pdf.to_string_lossy().into_owned()),
+        status: MailStatus::Pending,
+        attempts: 0,
+        next_attempt_at: now,
+        locked_until: None,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+    }
 }
 
 /// Where an invoice goes: e-mail with consent (art. 106n), paper otherwise.

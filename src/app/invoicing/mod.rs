@@ -9,7 +9,7 @@ mod subscriptions;
 pub(crate) mod view;
 
 pub(crate) use issue::{
-    Buyer, Header, buyer_of, inputs, line_rows, new_invoice, queue_invoice_mail, reserve_numbers,
+    Buyer, Header, buyer_of, inputs, invoice_mail, line_rows, new_invoice, reserve_numbers,
 };
 pub use issue::{
     CorrectionRequest, Invoicing, IssueError, IssueRequest, Issued, LineRequest, PayuRefundTarget,
