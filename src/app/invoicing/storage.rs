@@ -92,7 +92,7 @@ impl PdfStore {
         self.store(issue_date, number, bytes, durability)
     }
 
-    /// Stores one PDF of a batch without waiting for the disk (temp file, rename). The batch
+    /// Stores one PDF of a batch without waiting for the disk (written in place). The batch
     /// calls [`PdfStore::flush`] once before it records any of its files as stored: one
     /// filesystem sync instead of two per file, which is most of a billing run's time
     /// otherwise. A crash before the flush can leave an empty file under a number that was
