@@ -1,6 +1,7 @@
 //! Invoice PDFs: rendered once, at issue time, from an issued invoice's view. Deterministic: the
 //! same invoice gives the same bytes, so a lost file can be re-rendered and checked against the
-//! stored hash.
+//! stored hash; all but KOD II, whose signature is randomised by both algorithms KSeF allows as
+//! they are signed here (RSA-PSS's salt, ring's ECDSA nonce).
 
 mod archival;
 mod canvas;
