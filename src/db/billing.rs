@@ -387,6 +387,17 @@ pub fn insert_invoices(
     ))
 }
 
+/// Refreshes PostgreSQL's statistics of the tables a billing run grows and reads back by
+/// period (SQLite keeps none, see `db::refresh_statistics`).
+pub fn refresh_run_statistics(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Pg(c) => diesel::sql_query("ANALYZE subscription_periods, billed_periods")
+            .execute(c)
+            .map(|_| ()),
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
 pub fn insert_lines(conn: &mut DbConn, rows: &[NewInvoiceLine]) -> QueryResult<usize> {
     Ok(insert_batches!(conn, invoice_lines::table, rows))
 }

@@ -288,6 +288,10 @@ pub fn execute_run(
     }
 }
 
+/// The run refreshes the planner's statistics after its first invoice, then each time it has
+/// doubled what it issued: a dozen times over a million customers, under a second each.
+const FIRST_STATISTICS: i64 = 1;
+
 fn bill_everyone(
     conn: &mut DbConn,
     invoicing: &Invoicing<'_>,
@@ -315,6 +319,7 @@ fn bill_everyone(
     };
     let mut totals = RunTotals::default();
     let mut after_id = CustomerId(0);
+    let mut statistics_at = FIRST_STATISTICS;
     loop {
         let customers = db::billing::customers_after(conn, after_id, chunk_customers)?;
         let Some(last) = customers.last() else {
@@ -323,6 +328,16 @@ fn bill_everyone(
         after_id = last.id;
         totals = chunk::bill_chunk(conn, &env, customers, &totals, crate::app::clock::now())?;
         progress(&totals);
+        // The statistics gathered before the run say the period has no billed rows, so each
+        // chunk's "already invoiced?" read scanned every row of the period billed so far: 123 s
+        // of PostgreSQL's time in the first 600 000 customers of a run at a million (1 400
+        // invoices/s at the start, 930 by then), 2 s a read at the end, 2-5 ms once analysed.
+        // Refreshed whenever the run has doubled what it issued, the planner probes the chunk's
+        // services instead (`subscription_periods_in_force`).
+        if totals.issued >= statistics_at {
+            db::billing::refresh_run_statistics(conn)?;
+            statistics_at = totals.issued * 2;
+        }
     }
     Ok(totals)
 }
